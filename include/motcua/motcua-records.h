@@ -1,0 +1,137 @@
+#pragma once
+
+#if !defined(MOTCUA_INSIDE) && !defined(MOTCUA_COMPILATION)
+# error "Only <motcua/motcua.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+
+#include "motcua-workflow.h"
+
+G_BEGIN_DECLS
+
+/* Plain copies of replicated rows, read from a replica. They are snapshots: changing one changes
+ * nothing in the replica; writes go through MotcuaReplica. Ids are UUID strings. */
+
+typedef enum
+{
+  MOTCUA_LEVEL_PROVINCE,
+  MOTCUA_LEVEL_DEPARTMENT,
+  MOTCUA_LEVEL_DISTRICT,
+  MOTCUA_LEVEL_COMMUNE,
+  MOTCUA_N_LEVELS
+} MotcuaLevel;
+
+const char *motcua_level_to_string   (MotcuaLevel  level);
+gboolean    motcua_level_from_string (const char  *text,
+                                      MotcuaLevel *out);
+
+typedef enum
+{
+  MOTCUA_SYNC_STATE_PENDING,
+  MOTCUA_SYNC_STATE_SYNCED,
+  MOTCUA_SYNC_STATE_REJECTED,
+  MOTCUA_SYNC_STATE_CONFLICT,
+} MotcuaSyncState;
+
+typedef struct
+{
+  char        *id;
+  char        *code;
+  char        *name;
+  MotcuaLevel  level;
+  char        *parent_code;   /* NULL for the root */
+} MotcuaOffice;
+
+typedef struct
+{
+  char    *id;
+  char    *code;
+  gboolean code_official;
+  char    *name;
+  char    *sector;
+  guint    levels;            /* bit (1 << MotcuaLevel) per level */
+  guint    processing_days;   /* working days; 0 = the same day */
+  gint64   fee;               /* VND */
+  char    *fee_note;
+  gboolean online_full;       /* full (toàn trình) or partial online service */
+  GStrv    documents;         /* required papers, in order; cases tick them by index */
+  GStrv    legal_basis;
+  char    *in_force_from;     /* YYYY-MM-DD or NULL */
+  char    *in_force_to;
+  gboolean sample;            /* some figure is a sample, not an official fact */
+} MotcuaProcedure;
+
+typedef struct
+{
+  char          *id;
+  char          *receipt_no;
+  char          *procedure_code;
+  char          *procedure_name;
+  char          *receiving_office;   /* office codes */
+  char          *handling_office;
+  char          *applicant_name;
+  char          *citizen_id;
+  char          *phone;
+  char          *address;
+  MotcuaChannel  channel;
+  MotcuaPriority priority;
+  char          *received_at;        /* ISO 8601, +07:00 */
+  char          *clock_start;        /* YYYY-MM-DD the deadline counts from */
+  char          *due_date;           /* YYYY-MM-DD */
+  MotcuaStatus   status;
+  guint          status_generation;
+  GArray        *papers;             /* guint indices into the procedure's documents */
+  char          *resolved_at;        /* ISO 8601 or NULL */
+  char          *result;             /* the decision or document issued, or NULL */
+  char          *returned_at;
+  MotcuaChannel  returned_via;
+  int            rating;             /* 0 = none, 1..5 */
+  MotcuaSyncState sync_state;
+} MotcuaCase;
+
+typedef struct
+{
+  char *id;
+  char *at;            /* ISO 8601 */
+  char *replica;       /* the replica (desk) that wrote it */
+  char *officer;
+  char *action;        /* received, advanced, edited, transferred, … */
+  char *detail;
+  char *note;
+} MotcuaCaseEvent;
+
+typedef struct
+{
+  char *date;          /* YYYY-MM-DD */
+  char *kind;          /* holiday, off, working */
+  char *name;
+} MotcuaCalendarEntry;
+
+#define MOTCUA_TYPE_OFFICE    (motcua_office_get_type ())
+#define MOTCUA_TYPE_PROCEDURE (motcua_procedure_get_type ())
+#define MOTCUA_TYPE_CASE      (motcua_case_get_type ())
+#define MOTCUA_TYPE_CASE_EVENT (motcua_case_event_get_type ())
+
+GType            motcua_office_get_type     (void) G_GNUC_CONST;
+GType            motcua_procedure_get_type  (void) G_GNUC_CONST;
+GType            motcua_case_get_type       (void) G_GNUC_CONST;
+GType            motcua_case_event_get_type (void) G_GNUC_CONST;
+
+MotcuaOffice    *motcua_office_copy         (const MotcuaOffice    *self);
+void             motcua_office_free         (MotcuaOffice          *self);
+MotcuaProcedure *motcua_procedure_copy      (const MotcuaProcedure *self);
+void             motcua_procedure_free      (MotcuaProcedure       *self);
+MotcuaCase      *motcua_case_copy           (const MotcuaCase      *self);
+void             motcua_case_free           (MotcuaCase            *self);
+MotcuaCaseEvent *motcua_case_event_copy     (const MotcuaCaseEvent *self);
+void             motcua_case_event_free     (MotcuaCaseEvent       *self);
+void             motcua_calendar_entry_free (MotcuaCalendarEntry   *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaOffice, motcua_office_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaProcedure, motcua_procedure_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaCase, motcua_case_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaCaseEvent, motcua_case_event_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaCalendarEntry, motcua_calendar_entry_free)
+
+G_END_DECLS

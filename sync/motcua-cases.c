@@ -1,0 +1,1455 @@
+/* motcua-cases.c: receiving cases and moving them through their workflow
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "motcua-error.h"
+#include "motcua-replica-private.h"
+#include "motcua-text.h"
+
+enum
+{
+  C_RECEIPT_NO,
+  C_PROCEDURE_ID,
+  C_RECEIVING_OFFICE_ID,
+  C_HANDLING_OFFICE_ID,
+  C_APPLICANT_NAME,
+  C_CITIZEN_ID,
+  C_PHONE,
+  C_ADDRESS,
+  C_CHANNEL,
+  C_PRIORITY,
+  C_RECEIVED_AT,
+  C_CLOCK_START,
+  C_DUE_DATE,
+  C_STATUS,
+  C_PAPERS,
+  C_RESOLVED_AT,
+  C_RESULT,
+  C_RETURNED_AT,
+  C_RETURNED_VIA,
+  C_RATING,
+  C_DELETED,
+  N_CASE_COLUMNS
+};
+
+#define BIT(c) (G_GUINT64_CONSTANT (1) << (c))
+
+static const MotcuaTableDesc *
+cases_table (void)
+{
+  return _motcua_table_lookup (MOTCUA_TABLE_CASES);
+}
+
+/* The timeline: one event per mutation of a case. */
+static gboolean
+add_event (MotcuaReplica     *self,
+           const MotcuaUuid  *case_id,
+           MotcuaHlc          hlc,
+           const char        *at,
+           const char        *action,
+           const char        *detail,
+           const char        *note,
+           GError           **error)
+{
+  MotcuaValue values[7];
+  MotcuaUuid id;
+  g_autofree char *now = NULL;
+
+  if (at == NULL)
+    at = now = _motcua_replica_now_iso (self);
+
+  motcua_uuid_v7_from_hlc (&id, hlc);
+  values[0] = MOTCUA_VALUE_ID (case_id);
+  values[1] = MOTCUA_VALUE_TEXT (at);
+  values[2] = MOTCUA_VALUE_TEXT (self->id);
+  values[3] = MOTCUA_VALUE_TEXT (self->officer);
+  values[4] = MOTCUA_VALUE_TEXT (action);
+  values[5] = MOTCUA_VALUE_TEXT (detail);
+  values[6] = (note != NULL && *note != '\0') ? MOTCUA_VALUE_TEXT (note) : MOTCUA_VALUE_NULL;
+
+  return _motcua_replica_insert_row (self, _motcua_table_lookup (MOTCUA_TABLE_CASE_EVENTS), &id,
+                                     values, hlc, error);
+}
+
+static gboolean
+procedure_lookup (MotcuaReplica  *self,
+                  const char     *code,
+                  MotcuaUuid     *id_out,
+                  guint          *days_out,
+                  guint          *n_documents_out,
+                  GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (!motcua_check_required ("procedure", code, error))
+    return FALSE;
+
+  stmt = _motcua_replica_prepare (self,
+                                  "SELECT id, processing_days, json_array_length (documents)"
+                                  " FROM procedures WHERE code = ?1 AND deleted = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    {
+      memcpy (id_out->bytes, sqlite3_column_blob (stmt, 0), 16);
+      *days_out = (guint) sqlite3_column_int (stmt, 1);
+      *n_documents_out = (guint) sqlite3_column_int (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+
+  if (!found)
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                 "procedure “%s” is not in the catalogue", code);
+
+  return found;
+}
+
+/* Whether @office is @root or below it. */
+static gboolean
+office_within (MotcuaReplica    *self,
+               const MotcuaUuid *office,
+               const MotcuaUuid *root,
+               GError          **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean within;
+
+  if (memcmp (office->bytes, root->bytes, 16) == 0)
+    return TRUE;
+
+  stmt = _motcua_replica_prepare (self,
+                                  "WITH RECURSIVE up (id, depth) AS ("
+                                  "  SELECT parent_id, 1 FROM offices WHERE id = ?1"
+                                  "  UNION ALL SELECT o.parent_id, depth + 1 FROM offices o"
+                                  "  JOIN up ON o.id = up.id WHERE depth < 16)"
+                                  " SELECT 1 FROM up WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, office->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 2, root->bytes, 16, SQLITE_STATIC);
+  within = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  return within;
+}
+
+static char *
+papers_to_string (const guint  *papers,
+                  guint         n_papers,
+                  guint         n_documents,
+                  GError      **error)
+{
+  g_autoptr(GString) out = g_string_new ("[");
+  guint64 seen = 0;
+
+  for (guint i = 0; i < n_papers; i++)
+    {
+      if (papers[i] >= n_documents || papers[i] >= 64)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       "papers: %u is not one of the procedure's %u required papers (0–%u)",
+                       papers[i], n_documents, n_documents ? n_documents - 1 : 0);
+          return NULL;
+        }
+      if (seen & BIT (papers[i]))
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       "papers: %u is ticked twice", papers[i]);
+          return NULL;
+        }
+      seen |= BIT (papers[i]);
+    }
+
+  /* Stored sorted, so the same set of papers is always the same value. */
+  for (guint i = 0; i < 64; i++)
+    if (seen & BIT (i))
+      g_string_append_printf (out, "%s%u", out->len > 1 ? "," : "", i);
+  g_string_append_c (out, ']');
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+parse_papers (const char  *text,
+              GArray      *out,
+              GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *copy = g_strdup (text ? text : "");
+
+  g_strdelimit (copy, "[]", ' ');
+  parts = g_strsplit (g_strstrip (copy), ",", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint64 v;
+      char *part = g_strstrip (parts[i]);
+
+      if (*part == '\0' && parts[1] == NULL)
+        break;
+      if (!g_ascii_string_to_unsigned (part, 10, 0, 63, &v, NULL))
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       "papers “%s” must be paper numbers separated by commas, e.g. 0,1,3",
+                       text);
+          return FALSE;
+        }
+      g_array_append_val (out, (guint) { (guint) v });
+    }
+
+  return TRUE;
+}
+
+static gboolean
+due_date_for (MotcuaReplica  *self,
+              const char     *start_day,
+              guint           days,
+              char            out[11],
+              GError        **error)
+{
+  g_autoptr(MotcuaCalendar) calendar = motcua_replica_dup_calendar (self, error);
+  GDate start, due;
+
+  if (calendar == NULL)
+    return FALSE;
+  if (!motcua_check_date ("date", start_day, &start, error))
+    return FALSE;
+
+  motcua_calendar_add_working_days (calendar, &start, days, &due);
+  g_date_strftime (out, 11, "%Y-%m-%d", &due);
+
+  return TRUE;
+}
+
+static char *
+next_receipt_no (MotcuaReplica    *self,
+                 const MotcuaUuid *office_id,
+                 const char       *office_code,
+                 int               year,
+                 GError          **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 number = 0;
+
+  /* Numbers are given per office and year. When the replica syncs, the server leases it blocks
+   * so that two desks never give the same number. */
+  stmt = _motcua_replica_prepare (self,
+                                  "INSERT INTO receipt_counters (office_id, year, next)"
+                                  " VALUES (?1, ?2, 2) ON CONFLICT (office_id, year)"
+                                  " DO UPDATE SET next = next + 1 RETURNING next - 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_blob (stmt, 1, office_id->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, year);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    number = sqlite3_column_int64 (stmt, 0);
+  if (!_motcua_replica_step_done (self, stmt, error))
+    return NULL;
+
+  return g_strdup_printf ("%s-%04d-%06" G_GINT64_FORMAT, office_code, year, number);
+}
+
+static gboolean
+check_channel (int      channel,
+               GError **error)
+{
+  if (channel < 0 || channel >= MOTCUA_N_CHANNELS)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "channel %d must be counter, online, postal or home", channel);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+receive_in_tx (MotcuaReplica          *self,
+               const MotcuaReception  *r,
+               MotcuaUuid             *case_id,
+               GError                **error)
+{
+  const char *office_code = r->receiving_office ? r->receiving_office : self->office_code;
+  g_autofree char *phone = NULL;
+  g_autofree char *received_at = NULL;
+  g_autofree char *papers = NULL;
+  g_autofree char *receipt_no = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *name = NULL;
+  MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
+  MotcuaUuid procedure_id, office_id;
+  MotcuaStatusKey key = { 0, 0, MOTCUA_STATUS_RECEIVED };
+  guint days, n_documents;
+  char day[11], due[11];
+  MotcuaHlc hlc;
+
+  if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, error)
+      || !_motcua_replica_office_id (self, "receiving office", office_code, &office_id, error))
+    return FALSE;
+  if (!office_within (self, &office_id, &self->office_id, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                     "receiving office “%s” is outside this replica's office %s",
+                     office_code, self->office_code);
+      return FALSE;
+    }
+
+  if (!motcua_check_required ("applicant name", r->applicant_name, error)
+      || !motcua_check_citizen_id ("citizen ID", r->citizen_id, error))
+    return FALSE;
+  if (r->phone != NULL && *r->phone != '\0'
+      && (phone = motcua_normalize_phone ("phone", r->phone, error)) == NULL)
+    return FALSE;
+  if (r->address != NULL && !g_utf8_validate (r->address, -1, NULL))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "address is not valid UTF-8");
+      return FALSE;
+    }
+  if (!check_channel (r->channel, error))
+    return FALSE;
+  if ((guint) r->priority >= MOTCUA_N_PRIORITIES)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "priority %d is not a priority group", r->priority);
+      return FALSE;
+    }
+
+  received_at = r->received_at ? motcua_normalize_datetime ("received_at", r->received_at, error)
+                               : _motcua_replica_now_iso (self);
+  if (received_at == NULL)
+    return FALSE;
+  papers = papers_to_string (r->papers, r->n_papers, n_documents, error);
+  if (papers == NULL)
+    return FALSE;
+
+  memcpy (day, received_at, 10);
+  day[10] = '\0';
+  if (!due_date_for (self, day, days, due, error))
+    return FALSE;
+
+  receipt_no = next_receipt_no (self, &office_id, office_code, atoi (day), error);
+  if (receipt_no == NULL)
+    return FALSE;
+
+  hlc = _motcua_replica_tick (self);
+  motcua_uuid_v7_from_hlc (case_id, hlc);
+  status = motcua_status_key_encode (&key);
+
+  for (guint c = 0; c < N_CASE_COLUMNS; c++)
+    values[c] = MOTCUA_VALUE_NULL;
+  values[C_RECEIPT_NO] = MOTCUA_VALUE_TEXT (receipt_no);
+  values[C_PROCEDURE_ID] = MOTCUA_VALUE_ID (&procedure_id);
+  values[C_RECEIVING_OFFICE_ID] = MOTCUA_VALUE_ID (&office_id);
+  values[C_HANDLING_OFFICE_ID] = MOTCUA_VALUE_ID (&office_id);
+  name = g_strstrip (g_strdup (r->applicant_name));
+  values[C_APPLICANT_NAME] = MOTCUA_VALUE_TEXT (name);
+  values[C_CITIZEN_ID] = MOTCUA_VALUE_TEXT (r->citizen_id);
+  values[C_PHONE] = MOTCUA_VALUE_TEXT (phone);
+  values[C_ADDRESS] = (r->address && *r->address) ? MOTCUA_VALUE_TEXT (r->address)
+                                                  : MOTCUA_VALUE_NULL;
+  values[C_CHANNEL] = MOTCUA_VALUE_TEXT (motcua_channel_to_string (r->channel));
+  values[C_PRIORITY] = r->priority != MOTCUA_PRIORITY_NONE
+                       ? MOTCUA_VALUE_TEXT (motcua_priority_to_string (r->priority))
+                       : MOTCUA_VALUE_NULL;
+  values[C_RECEIVED_AT] = MOTCUA_VALUE_TEXT (received_at);
+  values[C_CLOCK_START] = MOTCUA_VALUE_TEXT (day);
+  values[C_DUE_DATE] = MOTCUA_VALUE_TEXT (due);
+  values[C_STATUS] = MOTCUA_VALUE_TEXT (status);
+  values[C_PAPERS] = MOTCUA_VALUE_TEXT (papers);
+  values[C_DELETED] = MOTCUA_VALUE_INT (0);
+
+  if (!_motcua_replica_write_row (self, cases_table (), case_id, values,
+                                  BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_LOCAL, hlc, NULL, error))
+    return FALSE;
+
+  detail = g_strdup_printf ("%s %s, due %s", receipt_no, r->procedure_code, due);
+
+  return add_event (self, case_id, hlc, received_at, "received", detail, r->note, error);
+}
+
+MotcuaCase *
+motcua_replica_receive (MotcuaReplica          *self,
+                        const MotcuaReception  *reception,
+                        GError                **error)
+{
+  MotcuaUuid case_id;
+  char id[37];
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+  g_return_val_if_fail (reception != NULL, NULL);
+
+  if (!motcua_replica_begin (self, error))
+    return NULL;
+  if (!receive_in_tx (self, reception, &case_id, error))
+    {
+      motcua_replica_rollback (self);
+      return NULL;
+    }
+  if (!motcua_replica_commit (self, error))
+    return NULL;
+
+  motcua_uuid_to_string (&case_id, id);
+
+  return motcua_replica_dup_case (self, id, error);
+}
+
+/* Reading */
+
+#define CASE_COLUMNS                                                                         \
+  "c.rid, c.id, c.receipt_no, p.code, p.name, ro.code, ho.code, c.applicant_name,"          \
+  " c.citizen_id, c.phone, c.address, c.channel, c.priority, c.received_at, c.clock_start,"  \
+  " c.due_date, c.status, c.status_gen, c.papers, c.resolved_at, c.result, c.returned_at,"   \
+  " c.returned_via, c.rating, c._seq"
+#define CASE_FROM                                                                            \
+  " FROM cases c LEFT JOIN procedures p ON p.id = c.procedure_id"                            \
+  " LEFT JOIN offices ro ON ro.id = c.receiving_office_id"                                   \
+  " LEFT JOIN offices ho ON ho.id = c.handling_office_id"
+
+static MotcuaCase *
+case_from_row (sqlite3_stmt *stmt,
+               int           col)
+{
+  MotcuaCase *c = g_new0 (MotcuaCase, 1);
+  char id[37];
+  const char *text;
+
+#define TEXT(i) g_strdup ((const char *) sqlite3_column_text (stmt, col + (i)))
+  motcua_uuid_to_string (sqlite3_column_blob (stmt, col + 1), id);
+  c->id = g_strdup (id);
+  c->receipt_no = TEXT (2);
+  c->procedure_code = TEXT (3);
+  c->procedure_name = TEXT (4);
+  c->receiving_office = TEXT (5);
+  c->handling_office = TEXT (6);
+  c->applicant_name = TEXT (7);
+  c->citizen_id = TEXT (8);
+  c->phone = TEXT (9);
+  c->address = TEXT (10);
+  motcua_channel_from_string ((const char *) sqlite3_column_text (stmt, col + 11), &c->channel);
+  motcua_priority_from_string ((const char *) sqlite3_column_text (stmt, col + 12), &c->priority);
+  c->received_at = TEXT (13);
+  c->clock_start = TEXT (14);
+  c->due_date = TEXT (15);
+  motcua_status_from_string ((const char *) sqlite3_column_text (stmt, col + 16), &c->status);
+  c->status_generation = (guint) sqlite3_column_int (stmt, col + 17);
+  c->papers = g_array_new (FALSE, FALSE, sizeof (guint));
+  text = (const char *) sqlite3_column_text (stmt, col + 18);
+  parse_papers (text, c->papers, NULL);
+  c->resolved_at = TEXT (19);
+  c->result = TEXT (20);
+  c->returned_at = TEXT (21);
+  motcua_channel_from_string ((const char *) sqlite3_column_text (stmt, col + 22),
+                              &c->returned_via);
+  c->rating = sqlite3_column_int (stmt, col + 23);
+  /* Until the replica syncs, every local change is pending. */
+  c->sync_state = sqlite3_column_int64 (stmt, col + 24) > 0 ? MOTCUA_SYNC_STATE_PENDING
+                                                            : MOTCUA_SYNC_STATE_SYNCED;
+#undef TEXT
+
+  return c;
+}
+
+gboolean
+_motcua_replica_case_rid (MotcuaReplica  *self,
+                          const char     *key,
+                          gint64         *rid_out,
+                          MotcuaUuid     *id_out,
+                          GError        **error)
+{
+  MotcuaUuid uuid;
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (!motcua_check_required ("case", key, error))
+    return FALSE;
+
+  if (motcua_uuid_parse (key, &uuid))
+    {
+      stmt = _motcua_replica_prepare (self, "SELECT rid, id FROM cases WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, uuid.bytes, 16, SQLITE_TRANSIENT);
+    }
+  else
+    {
+      stmt = _motcua_replica_prepare (self, "SELECT rid, id FROM cases WHERE receipt_no = ?1",
+                                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+    }
+
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    {
+      if (rid_out != NULL)
+        *rid_out = sqlite3_column_int64 (stmt, 0);
+      if (id_out != NULL)
+        memcpy (id_out->bytes, sqlite3_column_blob (stmt, 1), 16);
+    }
+  sqlite3_reset (stmt);
+
+  if (!found)
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                 "case “%s” is not in this replica (give a case id or a receipt number)", key);
+
+  return found;
+}
+
+static MotcuaCase *
+dup_case_by_rid (MotcuaReplica  *self,
+                 gint64          rid,
+                 GError        **error)
+{
+  sqlite3_stmt *stmt;
+  MotcuaCase *c = NULL;
+
+  stmt = _motcua_replica_prepare (self, "SELECT " CASE_COLUMNS CASE_FROM " WHERE c.rid = ?1",
+                                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, rid);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    c = case_from_row (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (c == NULL)
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, "case %" G_GINT64_FORMAT
+                 " vanished", rid);
+
+  return c;
+}
+
+MotcuaCase *
+motcua_replica_dup_case (MotcuaReplica  *self,
+                         const char     *key,
+                         GError        **error)
+{
+  gint64 rid;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  if (!_motcua_replica_case_rid (self, key, &rid, NULL, error))
+    return NULL;
+
+  return dup_case_by_rid (self, rid, error);
+}
+
+GPtrArray *
+motcua_replica_list_case_events (MotcuaReplica  *self,
+                                 const char     *key,
+                                 GError        **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_case_event_free);
+  sqlite3_stmt *stmt;
+  MotcuaUuid id;
+  int rc;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  if (!_motcua_replica_case_rid (self, key, NULL, &id, error))
+    return NULL;
+
+  stmt = _motcua_replica_prepare (self, "SELECT id, at, replica, officer, action, detail, note"
+                                  " FROM case_events WHERE case_id = ?1 ORDER BY at, id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_blob (stmt, 1, id.bytes, 16, SQLITE_TRANSIENT);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      MotcuaCaseEvent *e = g_new0 (MotcuaCaseEvent, 1);
+      char text[37];
+
+      motcua_uuid_to_string (sqlite3_column_blob (stmt, 0), text);
+      e->id = g_strdup (text);
+      e->at = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      e->replica = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      e->officer = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      e->action = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      e->detail = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      e->note = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      g_ptr_array_add (events, e);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&events);
+}
+
+/* Editing */
+
+static const char *const editable_fields[] = {
+  "applicant_name", "citizen_id", "phone", "address", "channel", "priority", "papers", "result",
+  "rating", NULL
+};
+
+GStrv
+motcua_case_editable_fields (void)
+{
+  return g_strdupv ((GStrv) editable_fields);
+}
+
+/* Writes @mask of @values for one case, with a timeline event, in a transaction. */
+static gboolean
+write_case (MotcuaReplica     *self,
+            const MotcuaUuid  *id,
+            MotcuaValue       *values,
+            guint64            mask,
+            MotcuaHlc          hlc,
+            const char        *at,
+            const char        *action,
+            const char        *detail,
+            const char        *note,
+            GError           **error)
+{
+  return _motcua_replica_write_row (self, cases_table (), id, values, mask, MOTCUA_WRITE_LOCAL,
+                                    hlc, NULL, error)
+         && add_event (self, id, hlc, at, action, detail, note, error);
+}
+
+static gboolean
+edit_in_tx (MotcuaReplica  *self,
+            const char     *key,
+            const char     *field,
+            const char     *value,
+            const char     *note,
+            GError        **error)
+{
+  g_autoptr(MotcuaCase) current = NULL;
+  g_autofree char *normalized = NULL;
+  g_autofree char *detail = NULL;
+  MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
+  MotcuaUuid id;
+  gint64 rid;
+  int column;
+  const char *empty_to_null = (value != NULL && *value != '\0') ? value : NULL;
+
+  if (!_motcua_replica_case_rid (self, key, &rid, &id, error))
+    return FALSE;
+  current = dup_case_by_rid (self, rid, error);
+  if (current == NULL)
+    return FALSE;
+
+  if (field == NULL || !g_strv_contains (editable_fields, field))
+    {
+      g_autofree char *list = g_strjoinv (", ", (GStrv) editable_fields);
+
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "field “%s” cannot be edited; editable fields: %s", field ? field : "", list);
+      return FALSE;
+    }
+
+  column = _motcua_table_column (cases_table (), field) - 1;
+  g_assert (column >= 0);
+  values[column] = MOTCUA_VALUE_TEXT (empty_to_null);
+
+  if (g_str_equal (field, "applicant_name"))
+    {
+      if (!motcua_check_required ("applicant name", value, error))
+        return FALSE;
+      normalized = g_strstrip (g_strdup (value));
+      values[column] = MOTCUA_VALUE_TEXT (normalized);
+    }
+  else if (g_str_equal (field, "citizen_id"))
+    {
+      if (!motcua_check_citizen_id ("citizen ID", value, error))
+        return FALSE;
+    }
+  else if (g_str_equal (field, "phone"))
+    {
+      if (empty_to_null != NULL
+          && (normalized = motcua_normalize_phone ("phone", value, error)) == NULL)
+        return FALSE;
+      values[column] = MOTCUA_VALUE_TEXT (normalized);
+    }
+  else if (g_str_equal (field, "channel"))
+    {
+      MotcuaChannel channel;
+
+      if (!motcua_channel_from_string (value, &channel))
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       "channel “%s” must be counter, online, postal or home", value ? value : "");
+          return FALSE;
+        }
+    }
+  else if (g_str_equal (field, "priority"))
+    {
+      MotcuaPriority priority = MOTCUA_PRIORITY_NONE;
+
+      if (empty_to_null != NULL && !motcua_priority_from_string (value, &priority))
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       "priority “%s” must be none, elderly, disabled, veteran, child or pregnant",
+                       value);
+          return FALSE;
+        }
+      values[column] = priority == MOTCUA_PRIORITY_NONE ? MOTCUA_VALUE_NULL
+                       : MOTCUA_VALUE_TEXT (motcua_priority_to_string (priority));
+    }
+  else if (g_str_equal (field, "papers"))
+    {
+      g_autoptr(GArray) papers = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_autoptr(MotcuaProcedure) procedure = NULL;
+
+      procedure = motcua_replica_dup_procedure (self, current->procedure_code, error);
+      if (procedure == NULL || !parse_papers (value, papers, error))
+        return FALSE;
+      normalized = papers_to_string ((const guint *) (void *) papers->data, papers->len,
+                                     g_strv_length (procedure->documents), error);
+      if (normalized == NULL)
+        return FALSE;
+      values[column] = MOTCUA_VALUE_TEXT (normalized);
+    }
+  else if (g_str_equal (field, "rating"))
+    {
+      guint64 rating;
+
+      if (!g_ascii_string_to_unsigned (value ? value : "", 10, 0, 5, &rating, NULL))
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       "rating “%s” must be a whole number from 1 to 5 (0 clears it)",
+                       value ? value : "");
+          return FALSE;
+        }
+      if (rating > 0 && current->status != MOTCUA_STATUS_RETURNED)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       "rating: case %s is %s; the applicant rates it once the result is returned",
+                       current->receipt_no, motcua_status_to_string (current->status));
+          return FALSE;
+        }
+      values[column] = rating ? MOTCUA_VALUE_INT ((gint64) rating) : MOTCUA_VALUE_NULL;
+    }
+  else if (value != NULL && !g_utf8_validate (value, -1, NULL))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "%s is not valid UTF-8", field);
+      return FALSE;
+    }
+
+  detail = g_strdup_printf ("%s = %s", field, empty_to_null ? empty_to_null : "(empty)");
+
+  return write_case (self, &id, values, BIT (column), _motcua_replica_tick (self), NULL,
+                     "edited", detail, note, error);
+}
+
+gboolean
+motcua_replica_edit_case (MotcuaReplica  *self,
+                          const char     *key,
+                          const char     *field,
+                          const char     *value,
+                          const char     *note,
+                          GError        **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (!edit_in_tx (self, key, field, value, note, error))
+    {
+      motcua_replica_rollback (self);
+      return FALSE;
+    }
+
+  return motcua_replica_commit (self, error);
+}
+
+/* The workflow */
+
+static void
+set_illegal_step_error (GError           **error,
+                        const MotcuaCase  *c,
+                        MotcuaStatus       to)
+{
+  MotcuaStatus next[MOTCUA_N_STATUSES];
+  guint n = motcua_status_next (c->status, next);
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (list, "%s%s", i ? ", " : "", motcua_status_to_string (next[i]));
+
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_ILLEGAL_TRANSITION,
+               "case %s is %s and cannot become %s; %s%s", c->receipt_no,
+               motcua_status_to_string (c->status), motcua_status_to_string (to),
+               n ? "it can become: " : "its workflow has ended", list->str);
+}
+
+static gboolean
+advance_in_tx (MotcuaReplica            *self,
+               const char               *key,
+               MotcuaStatus              to,
+               const MotcuaStepOptions  *options,
+               GError                  **error)
+{
+  g_autoptr(MotcuaCase) c = NULL;
+  g_autofree char *at = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *detail = NULL;
+  MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
+  MotcuaStatusKey from, next;
+  MotcuaUuid id;
+  guint64 mask = BIT (C_STATUS);
+  char due[11], day[11];
+  gint64 rid;
+
+  if (!_motcua_replica_case_rid (self, key, &rid, &id, error))
+    return FALSE;
+  c = dup_case_by_rid (self, rid, error);
+  if (c == NULL)
+    return FALSE;
+
+  if ((guint) to >= MOTCUA_N_STATUSES)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "status %d is not a status", to);
+      return FALSE;
+    }
+
+  from.status = c->status;
+  from.generation = c->status_generation;
+  from.rank = motcua_status_rank (c->status);
+  if (!motcua_status_step (&from, to, &next))
+    {
+      set_illegal_step_error (error, c, to);
+      return FALSE;
+    }
+
+  at = options && options->at ? motcua_normalize_datetime ("at", options->at, error)
+                              : _motcua_replica_now_iso (self);
+  if (at == NULL)
+    return FALSE;
+  if (strcmp (at, c->received_at) < 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "at %s is before the case was received (%s)", at, c->received_at);
+      return FALSE;
+    }
+  memcpy (day, at, 10);
+  day[10] = '\0';
+
+  status = motcua_status_key_encode (&next);
+  values[C_STATUS] = MOTCUA_VALUE_TEXT (status);
+
+  switch (to)
+    {
+    case MOTCUA_STATUS_APPROVED:
+    case MOTCUA_STATUS_REFUSED:
+      values[C_RESOLVED_AT] = MOTCUA_VALUE_TEXT (at);
+      mask |= BIT (C_RESOLVED_AT);
+      if (options && options->result)
+        {
+          if (!g_utf8_validate (options->result, -1, NULL))
+            {
+              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "result is not valid UTF-8");
+              return FALSE;
+            }
+          values[C_RESULT] = MOTCUA_VALUE_TEXT (options->result);
+          mask |= BIT (C_RESULT);
+        }
+      break;
+
+    case MOTCUA_STATUS_RETURNED:
+      if (!check_channel (options ? (int) options->returned_via : 0, error))
+        return FALSE;
+      values[C_RETURNED_AT] = MOTCUA_VALUE_TEXT (at);
+      values[C_RETURNED_VIA] = MOTCUA_VALUE_TEXT (
+        motcua_channel_to_string (options ? options->returned_via : MOTCUA_CHANNEL_COUNTER));
+      mask |= BIT (C_RETURNED_AT) | BIT (C_RETURNED_VIA);
+      break;
+
+    case MOTCUA_STATUS_RESUBMITTED:
+      {
+        g_autoptr(MotcuaProcedure) procedure = motcua_replica_dup_procedure (self,
+                                                                             c->procedure_code,
+                                                                             error);
+
+        /* The clock restarts: the deadline counts from the resubmission. */
+        if (procedure == NULL || !due_date_for (self, day, procedure->processing_days, due, error))
+          return FALSE;
+        values[C_CLOCK_START] = MOTCUA_VALUE_TEXT (day);
+        values[C_DUE_DATE] = MOTCUA_VALUE_TEXT (due);
+        mask |= BIT (C_CLOCK_START) | BIT (C_DUE_DATE);
+      }
+      break;
+
+    case MOTCUA_STATUS_IN_PROCESSING:
+      if (motcua_status_is_resolved (c->status))
+        {
+          /* A reopened case is no longer resolved. */
+          values[C_RESOLVED_AT] = MOTCUA_VALUE_NULL;
+          mask |= BIT (C_RESOLVED_AT);
+        }
+      break;
+
+    case MOTCUA_STATUS_WITHDRAWN:
+    case MOTCUA_STATUS_CANCELLED:
+      values[C_RESOLVED_AT] = MOTCUA_VALUE_TEXT (at);
+      mask |= BIT (C_RESOLVED_AT);
+      break;
+
+    case MOTCUA_STATUS_RECEIVED:
+    case MOTCUA_STATUS_SUPPLEMENT_REQUESTED:
+    case MOTCUA_N_STATUSES:
+    default:
+      break;
+    }
+
+  detail = g_strdup_printf ("%s → %s", motcua_status_to_string (c->status),
+                            motcua_status_to_string (to));
+
+  return write_case (self, &id, values, mask, _motcua_replica_tick (self), at, "status", detail,
+                     options ? options->note : NULL, error);
+}
+
+gboolean
+motcua_replica_advance_case (MotcuaReplica            *self,
+                             const char               *key,
+                             MotcuaStatus              to,
+                             const MotcuaStepOptions  *options,
+                             GError                  **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (!advance_in_tx (self, key, to, options, error))
+    {
+      motcua_replica_rollback (self);
+      return FALSE;
+    }
+
+  return motcua_replica_commit (self, error);
+}
+
+static gboolean
+transfer_in_tx (MotcuaReplica  *self,
+                const char     *key,
+                const char     *office_code,
+                const char     *note,
+                GError        **error)
+{
+  g_autoptr(MotcuaCase) c = NULL;
+  g_autofree char *detail = NULL;
+  MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
+  MotcuaUuid id, office_id;
+  gint64 rid;
+
+  if (!_motcua_replica_case_rid (self, key, &rid, &id, error))
+    return FALSE;
+  c = dup_case_by_rid (self, rid, error);
+  if (c == NULL)
+    return FALSE;
+  if (!motcua_check_required ("office", office_code, error)
+      || !_motcua_replica_office_id (self, "office", office_code, &office_id, error))
+    return FALSE;
+  if (g_strcmp0 (c->handling_office, office_code) == 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "office: case %s is already handled by %s", c->receipt_no, office_code);
+      return FALSE;
+    }
+  if (!motcua_status_is_open (c->status))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_ILLEGAL_TRANSITION,
+                   "case %s is %s: only an open case can be transferred", c->receipt_no,
+                   motcua_status_to_string (c->status));
+      return FALSE;
+    }
+
+  values[C_HANDLING_OFFICE_ID] = MOTCUA_VALUE_ID (&office_id);
+  detail = g_strdup_printf ("%s → %s", c->handling_office ? c->handling_office : "?",
+                            office_code);
+
+  return write_case (self, &id, values, BIT (C_HANDLING_OFFICE_ID), _motcua_replica_tick (self),
+                     NULL, "transferred", detail, note, error);
+}
+
+gboolean
+motcua_replica_transfer_case (MotcuaReplica  *self,
+                              const char     *key,
+                              const char     *office_code,
+                              const char     *note,
+                              GError        **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (!transfer_in_tx (self, key, office_code, note, error))
+    {
+      motcua_replica_rollback (self);
+      return FALSE;
+    }
+
+  return motcua_replica_commit (self, error);
+}
+
+/* Historical import */
+
+static gboolean
+import_case_in_tx (MotcuaReplica     *self,
+                   const MotcuaCase  *r,
+                   GError           **error)
+{
+  g_autofree char *received_at = NULL;
+  g_autofree char *resolved_at = NULL;
+  g_autofree char *returned_at = NULL;
+  g_autofree char *phone = NULL;
+  g_autofree char *papers = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *detail = NULL;
+  MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
+  MotcuaUuid case_id, procedure_id, receiving_id, handling_id;
+  MotcuaStatusKey key;
+  guint days, n_documents;
+  char day[11], due[11];
+  MotcuaHlc hlc;
+
+  if (!motcua_check_required ("receipt_no", r->receipt_no, error))
+    return FALSE;
+  if (_motcua_replica_case_rid (self, r->receipt_no, NULL, NULL, NULL))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_EXISTS,
+                   "receipt_no “%s” is already a case of this replica", r->receipt_no);
+      return FALSE;
+    }
+  if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, error)
+      || !_motcua_replica_office_id (self, "receiving_office", r->receiving_office, &receiving_id,
+                                     error)
+      || !_motcua_replica_office_id (self, "handling_office",
+                                     r->handling_office ? r->handling_office : r->receiving_office,
+                                     &handling_id, error)
+      || !motcua_check_required ("applicant name", r->applicant_name, error)
+      || !motcua_check_citizen_id ("citizen_id", r->citizen_id, error)
+      || !check_channel ((int) r->channel, error))
+    return FALSE;
+  if (r->phone != NULL && *r->phone != '\0'
+      && (phone = motcua_normalize_phone ("phone", r->phone, error)) == NULL)
+    return FALSE;
+  if ((received_at = motcua_normalize_datetime ("received_at", r->received_at, error)) == NULL)
+    return FALSE;
+  if ((guint) r->status >= MOTCUA_N_STATUSES || (guint) r->priority >= MOTCUA_N_PRIORITIES)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "status or priority out of range");
+      return FALSE;
+    }
+  if (r->resolved_at != NULL
+      && (resolved_at = motcua_normalize_datetime ("resolved_at", r->resolved_at, error)) == NULL)
+    return FALSE;
+  if (r->returned_at != NULL
+      && (returned_at = motcua_normalize_datetime ("returned_at", r->returned_at, error)) == NULL)
+    return FALSE;
+  if (!motcua_status_is_open (r->status) && resolved_at == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "resolved_at is required for a case that is %s",
+                   motcua_status_to_string (r->status));
+      return FALSE;
+    }
+  if (motcua_status_is_open (r->status) && resolved_at != NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "resolved_at must be empty for a case that is %s",
+                   motcua_status_to_string (r->status));
+      return FALSE;
+    }
+  if ((resolved_at != NULL && strcmp (resolved_at, received_at) < 0)
+      || (returned_at != NULL && strcmp (returned_at, received_at) < 0))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "resolved_at or returned_at is before received_at %s", received_at);
+      return FALSE;
+    }
+  if (r->status == MOTCUA_STATUS_RETURNED && returned_at == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "returned_at is required for a returned case");
+      return FALSE;
+    }
+  if (r->rating < 0 || r->rating > 5)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "rating %d must be from 1 to 5 (0: none)", r->rating);
+      return FALSE;
+    }
+  papers = papers_to_string (r->papers ? (const guint *) (void *) r->papers->data : NULL,
+                             r->papers ? r->papers->len : 0, n_documents, error);
+  if (papers == NULL)
+    return FALSE;
+
+  memcpy (day, received_at, 10);
+  day[10] = '\0';
+  if (r->due_date != NULL)
+    {
+      if (!motcua_check_date ("due_date", r->due_date, NULL, error))
+        return FALSE;
+      g_strlcpy (due, r->due_date, sizeof due);
+    }
+  else if (!due_date_for (self, day, days, due, error))
+    return FALSE;
+
+  key.status = r->status;
+  key.rank = motcua_status_rank (r->status);
+  /* A case that went through a supplement is in a later generation of its workflow. */
+  key.generation = MAX (r->status_generation, r->status == MOTCUA_STATUS_RESUBMITTED ? 1u : 0u);
+  status = motcua_status_key_encode (&key);
+
+  hlc = _motcua_replica_tick (self);
+  motcua_uuid_v7_from_hlc (&case_id, hlc);
+
+  values[C_RECEIPT_NO] = MOTCUA_VALUE_TEXT (r->receipt_no);
+  values[C_PROCEDURE_ID] = MOTCUA_VALUE_ID (&procedure_id);
+  values[C_RECEIVING_OFFICE_ID] = MOTCUA_VALUE_ID (&receiving_id);
+  values[C_HANDLING_OFFICE_ID] = MOTCUA_VALUE_ID (&handling_id);
+  values[C_APPLICANT_NAME] = MOTCUA_VALUE_TEXT (r->applicant_name);
+  values[C_CITIZEN_ID] = MOTCUA_VALUE_TEXT (r->citizen_id);
+  values[C_PHONE] = MOTCUA_VALUE_TEXT (phone);
+  values[C_ADDRESS] = MOTCUA_VALUE_TEXT (r->address);
+  values[C_CHANNEL] = MOTCUA_VALUE_TEXT (motcua_channel_to_string (r->channel));
+  values[C_PRIORITY] = r->priority != MOTCUA_PRIORITY_NONE
+                       ? MOTCUA_VALUE_TEXT (motcua_priority_to_string (r->priority))
+                       : MOTCUA_VALUE_NULL;
+  values[C_RECEIVED_AT] = MOTCUA_VALUE_TEXT (received_at);
+  values[C_CLOCK_START] = MOTCUA_VALUE_TEXT (r->clock_start ? r->clock_start : day);
+  values[C_DUE_DATE] = MOTCUA_VALUE_TEXT (due);
+  values[C_STATUS] = MOTCUA_VALUE_TEXT (status);
+  values[C_PAPERS] = MOTCUA_VALUE_TEXT (papers);
+  values[C_RESOLVED_AT] = MOTCUA_VALUE_TEXT (resolved_at);
+  values[C_RESULT] = MOTCUA_VALUE_TEXT (r->result);
+  values[C_RETURNED_AT] = MOTCUA_VALUE_TEXT (returned_at);
+  values[C_RETURNED_VIA] = returned_at ? MOTCUA_VALUE_TEXT (motcua_channel_to_string (r->returned_via))
+                                       : MOTCUA_VALUE_NULL;
+  values[C_RATING] = r->rating > 0 ? MOTCUA_VALUE_INT (r->rating) : MOTCUA_VALUE_NULL;
+  values[C_DELETED] = MOTCUA_VALUE_INT (0);
+
+  if (!_motcua_replica_write_row (self, cases_table (), &case_id, values,
+                                  BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_LOCAL, hlc, NULL, error))
+    return FALSE;
+
+  detail = g_strdup_printf ("%s imported as %s", r->receipt_no,
+                            motcua_status_to_string (r->status));
+
+  return add_event (self, &case_id, hlc, NULL, "imported", detail, NULL, error);
+}
+
+gboolean
+motcua_replica_import_case (MotcuaReplica     *self,
+                            const MotcuaCase  *record,
+                            GError           **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (!import_case_in_tx (self, record, error))
+    {
+      motcua_replica_rollback (self);
+      return FALSE;
+    }
+
+  return motcua_replica_commit (self, error);
+}
+
+/* Listing */
+
+static char *
+week_end (const char *today)
+{
+  GDate date;
+  char buf[11];
+
+  if (!motcua_check_date ("today", today, &date, NULL))
+    return g_strdup (today);
+  g_date_add_days (&date, G_DATE_SUNDAY - g_date_get_weekday (&date));
+  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &date);
+
+  return g_strdup (buf);
+}
+
+/* Builds the WHERE of a filter; parameters are named so the same text serves list and count. */
+static char *
+filter_sql (const MotcuaCaseFilter *f,
+            gboolean                count,
+            gboolean               *uses_fts)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autofree char *match = f->query ? _motcua_fts_query (f->query) : NULL;
+
+  *uses_fts = match != NULL;
+
+  if (f->office != NULL)
+    g_string_append (sql, "WITH RECURSIVE sub (id) AS ("
+                     " SELECT id FROM offices WHERE code = :office"
+                     " UNION SELECT o.id FROM offices o JOIN sub ON o.parent_id = sub.id) ");
+
+  g_string_append (sql, count ? "SELECT count(*)" : "SELECT " CASE_COLUMNS);
+  if (*uses_fts)
+    g_string_append (sql, " FROM cases_fts f JOIN cases c ON c.rid = f.rowid");
+  else
+    g_string_append (sql, " FROM cases c");
+  if (!count)
+    g_string_append (sql, " LEFT JOIN procedures p ON p.id = c.procedure_id"
+                     " LEFT JOIN offices ro ON ro.id = c.receiving_office_id"
+                     " LEFT JOIN offices ho ON ho.id = c.handling_office_id");
+  g_string_append (sql, " WHERE c.deleted = 0");
+
+  if (*uses_fts)
+    g_string_append (sql, " AND cases_fts MATCH :match");
+  if (f->status >= 0)
+    g_string_append (sql, " AND c.status = :status");
+  if (f->open_only || f->overdue || f->due_this_week)
+    g_string_append (sql, " AND c.resolved_at IS NULL");
+  if (f->overdue)
+    g_string_append (sql, " AND c.due_date < :today");
+  if (f->due_this_week)
+    g_string_append (sql, " AND c.due_date >= :today AND c.due_date <= :week_end");
+  if (f->procedure_code != NULL)
+    g_string_append (sql, " AND c.procedure_id = (SELECT id FROM procedures WHERE code = :procedure)");
+  if (f->channel >= 0)
+    g_string_append (sql, " AND c.channel = :channel");
+  if (f->office != NULL)
+    g_string_append (sql, " AND (c.receiving_office_id IN sub OR c.handling_office_id IN sub)");
+
+  if (!count)
+    {
+      if (*uses_fts)
+        g_string_append (sql, " ORDER BY f.rank, c.rid DESC");
+      else
+        g_string_append (sql, " ORDER BY c.received_at DESC, c.rid DESC");
+      g_string_append (sql, " LIMIT :limit OFFSET :offset");
+    }
+
+  return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+static void
+bind_named_text (sqlite3_stmt *stmt,
+                 const char   *name,
+                 const char   *value)
+{
+  int index = sqlite3_bind_parameter_index (stmt, name);
+
+  if (index > 0)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+}
+
+static sqlite3_stmt *
+prepare_filter (MotcuaReplica           *self,
+                const MotcuaCaseFilter  *f,
+                gboolean                 count,
+                GError                 **error)
+{
+  g_autofree char *sql = NULL;
+  g_autofree char *today = NULL;
+  g_autofree char *sunday = NULL;
+  g_autofree char *match = NULL;
+  sqlite3_stmt *stmt;
+  gboolean uses_fts;
+  int index;
+
+  if (f->today != NULL && !motcua_check_date ("today", f->today, NULL, error))
+    return NULL;
+  if (f->status >= MOTCUA_N_STATUSES || f->channel >= MOTCUA_N_CHANNELS)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "filter: status or channel out of range");
+      return NULL;
+    }
+
+  sql = filter_sql (f, count, &uses_fts);
+  stmt = _motcua_replica_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  today = f->today ? g_strdup (f->today) : _motcua_replica_today (self);
+  sunday = week_end (today);
+  match = f->query ? _motcua_fts_query (f->query) : NULL;
+
+  bind_named_text (stmt, ":office", f->office);
+  bind_named_text (stmt, ":match", match);
+  if (f->status >= 0)
+    bind_named_text (stmt, ":status", motcua_status_to_string ((MotcuaStatus) f->status));
+  bind_named_text (stmt, ":today", today);
+  bind_named_text (stmt, ":week_end", sunday);
+  bind_named_text (stmt, ":procedure", f->procedure_code);
+  if (f->channel >= 0)
+    bind_named_text (stmt, ":channel", motcua_channel_to_string ((MotcuaChannel) f->channel));
+  if ((index = sqlite3_bind_parameter_index (stmt, ":limit")) > 0)
+    sqlite3_bind_int (stmt, index, f->limit ? (int) MIN (f->limit, G_MAXINT) : 100);
+  if ((index = sqlite3_bind_parameter_index (stmt, ":offset")) > 0)
+    sqlite3_bind_int64 (stmt, index, f->offset);
+
+  return stmt;
+}
+
+GPtrArray *
+motcua_replica_list_cases (MotcuaReplica           *self,
+                           const MotcuaCaseFilter  *filter,
+                           GError                 **error)
+{
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_case_free);
+  MotcuaCaseFilter defaults = MOTCUA_CASE_FILTER_INIT;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  stmt = prepare_filter (self, filter ? filter : &defaults, FALSE, error);
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (cases, case_from_row (stmt, 0));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&cases);
+}
+
+gint64
+motcua_replica_count_cases (MotcuaReplica           *self,
+                            const MotcuaCaseFilter  *filter,
+                            GError                 **error)
+{
+  MotcuaCaseFilter defaults = MOTCUA_CASE_FILTER_INIT;
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), -1);
+
+  stmt = prepare_filter (self, filter ? filter : &defaults, TRUE, error);
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  else
+    _motcua_replica_set_db_error (self, error);
+  sqlite3_reset (stmt);
+
+  return n;
+}
+
+gint64
+motcua_replica_count_pending (MotcuaReplica  *self,
+                              GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), -1);
+
+  /* Nothing is acknowledged until the replica syncs with a server. */
+  stmt = _motcua_replica_prepare (self, "SELECT count(*) FROM changes WHERE origin = ?1", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, self->self_origin);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  else
+    _motcua_replica_set_db_error (self, error);
+  sqlite3_reset (stmt);
+
+  return n;
+}
+
+GPtrArray *
+motcua_replica_list_changes (MotcuaReplica  *self,
+                             guint64         after_seq,
+                             guint           limit,
+                             GError        **error)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_change_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  stmt = _motcua_replica_prepare (self,
+                                  "SELECT o.uuid, ch.seq, ch.hlc, ch.tbl, ch.row, ch.col, ch.value,"
+                                  " ch.prev_hlc,"
+                                  " CASE ch.tbl WHEN 1 THEN (SELECT id FROM offices WHERE rid = ch.row)"
+                                  " WHEN 2 THEN (SELECT id FROM procedures WHERE rid = ch.row)"
+                                  " WHEN 3 THEN (SELECT id FROM calendar WHERE rid = ch.row)"
+                                  " WHEN 4 THEN (SELECT id FROM cases WHERE rid = ch.row)"
+                                  " WHEN 5 THEN (SELECT id FROM case_events WHERE rid = ch.row)"
+                                  " WHEN 6 THEN (SELECT id FROM attachments WHERE rid = ch.row) END"
+                                  " FROM changes ch JOIN origins o ON o.idx = ch.origin"
+                                  " WHERE ch.origin = ?1 AND ch.seq > ?2 ORDER BY ch.seq LIMIT ?3",
+                                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, self->self_origin);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) after_seq);
+  sqlite3_bind_int64 (stmt, 3, limit ? limit : G_MAXINT);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      MotcuaChange *ch = g_new0 (MotcuaChange, 1);
+      const MotcuaTableDesc *table = _motcua_table_lookup (sqlite3_column_int (stmt, 3));
+      int col = sqlite3_column_int (stmt, 5);
+      char text[37];
+
+      motcua_uuid_to_string (sqlite3_column_blob (stmt, 0), text);
+      ch->origin = g_strdup (text);
+      ch->seq = (guint64) sqlite3_column_int64 (stmt, 1);
+      ch->hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 2);
+      ch->table = g_strdup (table ? table->name : "?");
+      if (sqlite3_column_bytes (stmt, 8) == 16)
+        {
+          motcua_uuid_to_string (sqlite3_column_blob (stmt, 8), text);
+          ch->row_id = g_strdup (text);
+        }
+      ch->column = (table && col > 0 && (guint) col <= table->n_columns)
+                   ? g_strdup (table->columns[col - 1].name) : NULL;
+      switch (sqlite3_column_type (stmt, 6))
+        {
+        case SQLITE_INTEGER:
+          ch->value = g_variant_ref_sink (g_variant_new_maybe (NULL,
+            g_variant_new_variant (g_variant_new_int64 (sqlite3_column_int64 (stmt, 6)))));
+          break;
+        case SQLITE_TEXT:
+          ch->value = g_variant_ref_sink (g_variant_new_maybe (NULL,
+            g_variant_new_variant (g_variant_new_string ((const char *) sqlite3_column_text (stmt, 6)))));
+          break;
+        case SQLITE_BLOB:
+          motcua_uuid_to_string (sqlite3_column_blob (stmt, 6), text);
+          ch->value = g_variant_ref_sink (g_variant_new_maybe (NULL,
+            g_variant_new_variant (g_variant_new_string (text))));
+          break;
+        default:
+          ch->value = g_variant_ref_sink (g_variant_new_maybe (G_VARIANT_TYPE_VARIANT, NULL));
+          break;
+        }
+      ch->prev_hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 7);
+      g_ptr_array_add (changes, ch);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&changes);
+}

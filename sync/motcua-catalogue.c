@@ -1,0 +1,695 @@
+/* motcua-catalogue.c: offices, procedures and the calendar (province-authored data)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "motcua-error.h"
+#include "motcua-replica-private.h"
+#include "motcua-text.h"
+
+/* Offices */
+
+static gboolean
+check_code (const char  *field,
+            const char  *code,
+            GError     **error)
+{
+  if (!motcua_check_required (field, code, error))
+    return FALSE;
+
+  if (strlen (code) > 40 || strspn (code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen (code))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "%s “%s” must be 1–40 capital letters, digits, dots, dashes or underscores",
+                   field, code);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_motcua_replica_office_id (MotcuaReplica  *self,
+                           const char     *field,
+                           const char     *code,
+                           MotcuaUuid     *out,
+                           GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  stmt = _motcua_replica_prepare (self, "SELECT id FROM offices WHERE code = ?1 AND deleted = 0",
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16;
+  if (found)
+    memcpy (out->bytes, sqlite3_column_blob (stmt, 0), 16);
+  sqlite3_reset (stmt);
+
+  if (!found)
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                 "%s “%s” is not an office of this replica", field, code);
+
+  return found;
+}
+
+gboolean
+motcua_replica_put_office (MotcuaReplica       *self,
+                           const MotcuaOffice  *office,
+                           GError             **error)
+{
+  MotcuaValue values[5];
+  MotcuaUuid id, parent;
+  gboolean ok;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (office != NULL, FALSE);
+
+  if (!check_code ("office code", office->code, error)
+      || !motcua_check_required ("office name", office->name, error))
+    return FALSE;
+  if ((guint) office->level >= MOTCUA_N_LEVELS)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "office %s: level %d is not a level", office->code, office->level);
+      return FALSE;
+    }
+  if (office->parent_code != NULL && g_strcmp0 (office->parent_code, office->code) == 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "office %s cannot be its own parent", office->code);
+      return FALSE;
+    }
+
+  motcua_uuid_for_key (&id, "office", office->code);
+  if (office->parent_code != NULL)
+    motcua_uuid_for_key (&parent, "office", office->parent_code);
+
+  values[0] = MOTCUA_VALUE_TEXT (office->code);
+  values[1] = MOTCUA_VALUE_TEXT (office->name);
+  values[2] = MOTCUA_VALUE_TEXT (motcua_level_to_string (office->level));
+  values[3] = office->parent_code ? MOTCUA_VALUE_ID (&parent) : MOTCUA_VALUE_NULL;
+  values[4] = MOTCUA_VALUE_INT (0);
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+
+  ok = _motcua_replica_write_row (self, _motcua_table_lookup (MOTCUA_TABLE_OFFICES), &id, values,
+                                  0x1f, _motcua_replica_authority (self),
+                                  _motcua_replica_tick (self), NULL, error);
+  /* A parent must be known by the time the batch commits. */
+  if (ok && office->parent_code != NULL)
+    {
+      sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT 1 FROM offices WHERE id = ?1",
+                                                    error);
+
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_blob (stmt, 1, parent.bytes, 16, SQLITE_STATIC);
+          if (sqlite3_step (stmt) != SQLITE_ROW)
+            {
+              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                           "office %s: parent “%s” is not an office of this replica",
+                           office->code, office->parent_code);
+              ok = FALSE;
+            }
+          sqlite3_reset (stmt);
+        }
+    }
+
+  if (!ok)
+    {
+      motcua_replica_rollback (self);
+      return FALSE;
+    }
+
+  return motcua_replica_commit (self, error);
+}
+
+#define OFFICE_COLUMNS "o.id, o.code, o.name, o.level, p.code"
+#define OFFICE_FROM " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id "
+
+static MotcuaOffice *
+office_from_row (sqlite3_stmt *stmt)
+{
+  MotcuaOffice *office = g_new0 (MotcuaOffice, 1);
+  char id[37];
+
+  motcua_uuid_to_string (sqlite3_column_blob (stmt, 0), id);
+  office->id = g_strdup (id);
+  office->code = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  office->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  motcua_level_from_string ((const char *) sqlite3_column_text (stmt, 3), &office->level);
+  office->parent_code = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+
+  return office;
+}
+
+MotcuaOffice *
+motcua_replica_dup_office (MotcuaReplica  *self,
+                           const char     *code,
+                           GError        **error)
+{
+  sqlite3_stmt *stmt;
+  MotcuaOffice *office = NULL;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  stmt = _motcua_replica_prepare (self, "SELECT " OFFICE_COLUMNS OFFICE_FROM
+                                  "WHERE o.code = ?1 AND o.deleted = 0", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
+    office = office_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  if (office == NULL)
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                 "office “%s” is not an office of this replica", code ? code : "");
+
+  return office;
+}
+
+static GPtrArray *
+list_offices_sql (MotcuaReplica  *self,
+                  const char     *sql,
+                  const char     *code,
+                  GError        **error)
+{
+  g_autoptr(GPtrArray) offices = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_office_free);
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  if (code != NULL)
+    sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (offices, office_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&offices);
+}
+
+/* Tree order: a recursive walk from the roots, ordering siblings by code. */
+#define OFFICE_TREE(root_condition)                                                          \
+  "WITH RECURSIVE tree (id, path) AS ("                                                      \
+  "  SELECT id, code FROM offices WHERE " root_condition " AND deleted = 0"                  \
+  "  UNION ALL"                                                                              \
+  "  SELECT o.id, tree.path || char(31) || o.code FROM offices o JOIN tree"                  \
+  "  ON o.parent_id = tree.id WHERE o.deleted = 0)"                                          \
+  "SELECT " OFFICE_COLUMNS OFFICE_FROM "JOIN tree ON tree.id = o.id ORDER BY tree.path"
+
+GPtrArray *
+motcua_replica_list_offices (MotcuaReplica  *self,
+                             GError        **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  return list_offices_sql (self,
+                           OFFICE_TREE ("(parent_id IS NULL OR parent_id NOT IN"
+                                        " (SELECT id FROM offices))"),
+                           NULL, error);
+}
+
+GPtrArray *
+motcua_replica_list_subtree (MotcuaReplica  *self,
+                             const char     *code,
+                             GError        **error)
+{
+  g_autoptr(MotcuaOffice) root = NULL;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  root = motcua_replica_dup_office (self, code, error);
+  if (root == NULL)
+    return NULL;
+
+  return list_offices_sql (self, OFFICE_TREE ("code = ?1"), code, error);
+}
+
+/* Procedures */
+
+static char *
+strv_to_json (const char *const *strv)
+{
+  g_autoptr(GString) json = g_string_new ("[");
+
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      _motcua_json_append_string (json, strv[i]);
+    }
+  g_string_append_c (json, ']');
+
+  return g_string_free (g_steal_pointer (&json), FALSE);
+}
+
+static GStrv
+strv_from_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *root;
+
+  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL)
+      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *s = json_array_get_string_element (array, i);
+
+          if (s != NULL)
+            g_strv_builder_add (builder, s);
+        }
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static char *
+levels_to_string (guint levels)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint l = 0; l < MOTCUA_N_LEVELS; l++)
+    if (levels & (1u << l))
+      {
+        if (out->len > 0)
+          g_string_append_c (out, ',');
+        g_string_append (out, motcua_level_to_string ((MotcuaLevel) l));
+      }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static guint
+levels_from_string (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text ? text : "", ",", -1);
+  guint levels = 0;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      MotcuaLevel level;
+
+      if (motcua_level_from_string (parts[i], &level))
+        levels |= 1u << level;
+    }
+
+  return levels;
+}
+
+gboolean
+motcua_replica_put_procedure (MotcuaReplica          *self,
+                              const MotcuaProcedure  *procedure,
+                              GError                **error)
+{
+  g_autofree char *levels = NULL;
+  g_autofree char *documents = NULL;
+  g_autofree char *legal_basis = NULL;
+  MotcuaValue values[15];
+  MotcuaUuid id;
+  const char *code;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (procedure != NULL, FALSE);
+
+  code = procedure->code;
+  if (!check_code ("procedure code", code, error)
+      || !motcua_check_required ("procedure name", procedure->name, error)
+      || !motcua_check_required ("sector", procedure->sector, error))
+    return FALSE;
+
+  if (procedure->levels == 0 || procedure->levels >= (1u << MOTCUA_N_LEVELS))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "procedure %s: levels must name at least one of province, department,"
+                   " district, commune", code);
+      return FALSE;
+    }
+  if (procedure->processing_days > 365)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "procedure %s: processing_days %u is more than a year of working days",
+                   code, procedure->processing_days);
+      return FALSE;
+    }
+  if (procedure->fee < 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "procedure %s: fee %" G_GINT64_FORMAT " is negative", code, procedure->fee);
+      return FALSE;
+    }
+  if (procedure->documents == NULL || procedure->documents[0] == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "procedure %s: documents must list at least one required paper", code);
+      return FALSE;
+    }
+  for (guint i = 0; procedure->documents[i] != NULL; i++)
+    if (!motcua_check_required ("document", procedure->documents[i], error))
+      return FALSE;
+  if ((procedure->in_force_from != NULL
+       && !motcua_check_date ("in_force_from", procedure->in_force_from, NULL, error))
+      || (procedure->in_force_to != NULL
+          && !motcua_check_date ("in_force_to", procedure->in_force_to, NULL, error)))
+    return FALSE;
+
+  motcua_uuid_for_key (&id, "procedure", code);
+  levels = levels_to_string (procedure->levels);
+  documents = strv_to_json ((const char *const *) procedure->documents);
+  legal_basis = strv_to_json ((const char *const *) procedure->legal_basis);
+
+  values[0] = MOTCUA_VALUE_TEXT (code);
+  values[1] = MOTCUA_VALUE_INT (procedure->code_official ? 1 : 0);
+  values[2] = MOTCUA_VALUE_TEXT (procedure->name);
+  values[3] = MOTCUA_VALUE_TEXT (procedure->sector);
+  values[4] = MOTCUA_VALUE_TEXT (levels);
+  values[5] = MOTCUA_VALUE_INT (procedure->processing_days);
+  values[6] = MOTCUA_VALUE_INT (procedure->fee);
+  values[7] = MOTCUA_VALUE_TEXT (procedure->fee_note);
+  values[8] = MOTCUA_VALUE_TEXT (procedure->online_full ? "full" : "partial");
+  values[9] = MOTCUA_VALUE_TEXT (documents);
+  values[10] = MOTCUA_VALUE_TEXT (legal_basis);
+  values[11] = MOTCUA_VALUE_TEXT (procedure->in_force_from);
+  values[12] = MOTCUA_VALUE_TEXT (procedure->in_force_to);
+  values[13] = MOTCUA_VALUE_INT (procedure->sample ? 1 : 0);
+  values[14] = MOTCUA_VALUE_INT (0);
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (!_motcua_replica_write_row (self, _motcua_table_lookup (MOTCUA_TABLE_PROCEDURES), &id,
+                                  values, 0x7fff, _motcua_replica_authority (self),
+                                  _motcua_replica_tick (self), NULL, error))
+    {
+      motcua_replica_rollback (self);
+      return FALSE;
+    }
+
+  return motcua_replica_commit (self, error);
+}
+
+#define PROCEDURE_COLUMNS                                                                    \
+  "p.id, p.code, p.code_official, p.name, p.sector, p.levels, p.processing_days, p.fee,"     \
+  " p.fee_note, p.online, p.documents, p.legal_basis, p.in_force_from, p.in_force_to,"       \
+  " p.sample"
+
+static MotcuaProcedure *
+procedure_from_row (sqlite3_stmt *stmt)
+{
+  MotcuaProcedure *p = g_new0 (MotcuaProcedure, 1);
+  char id[37];
+
+  motcua_uuid_to_string (sqlite3_column_blob (stmt, 0), id);
+  p->id = g_strdup (id);
+  p->code = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  p->code_official = sqlite3_column_int (stmt, 2) != 0;
+  p->name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  p->sector = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  p->levels = levels_from_string ((const char *) sqlite3_column_text (stmt, 5));
+  p->processing_days = (guint) sqlite3_column_int (stmt, 6);
+  p->fee = sqlite3_column_int64 (stmt, 7);
+  p->fee_note = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+  p->online_full = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 9), "full") == 0;
+  p->documents = strv_from_json ((const char *) sqlite3_column_text (stmt, 10));
+  p->legal_basis = strv_from_json ((const char *) sqlite3_column_text (stmt, 11));
+  p->in_force_from = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
+  p->in_force_to = g_strdup ((const char *) sqlite3_column_text (stmt, 13));
+  p->sample = sqlite3_column_int (stmt, 14) != 0;
+
+  return p;
+}
+
+MotcuaProcedure *
+motcua_replica_dup_procedure (MotcuaReplica  *self,
+                              const char     *code,
+                              GError        **error)
+{
+  MotcuaProcedure *procedure = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  stmt = _motcua_replica_prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures p"
+                                  " WHERE p.code = ?1 AND p.deleted = 0", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    procedure = procedure_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  if (procedure == NULL)
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                 "procedure “%s” is not in the catalogue", code ? code : "");
+
+  return procedure;
+}
+
+static GPtrArray *
+collect_procedures (MotcuaReplica  *self,
+                    sqlite3_stmt   *stmt,
+                    GError        **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_procedure_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (out, procedure_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&out);
+}
+
+GPtrArray *
+motcua_replica_list_procedures (MotcuaReplica  *self,
+                                const char     *sector,
+                                int             level,
+                                GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  stmt = _motcua_replica_prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures p"
+                                  " WHERE p.deleted = 0 AND (?1 IS NULL OR p.sector = ?1)"
+                                  " AND (?2 IS NULL OR ',' || p.levels || ',' LIKE '%,' || ?2 || ',%')"
+                                  " ORDER BY p.sector, p.name, p.code", error);
+  if (stmt == NULL)
+    return NULL;
+  if (sector != NULL)
+    sqlite3_bind_text (stmt, 1, sector, -1, SQLITE_STATIC);
+  if (level >= 0 && level < MOTCUA_N_LEVELS)
+    sqlite3_bind_text (stmt, 2, motcua_level_to_string ((MotcuaLevel) level), -1, SQLITE_STATIC);
+
+  return collect_procedures (self, stmt, error);
+}
+
+GPtrArray *
+motcua_replica_search_procedures (MotcuaReplica  *self,
+                                  const char     *query,
+                                  guint           limit,
+                                  GError        **error)
+{
+  g_autofree char *match = _motcua_fts_query (query);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  if (match == NULL)
+    return motcua_replica_list_procedures (self, NULL, -1, error);
+
+  /* Names weigh more than codes and sectors. */
+  stmt = _motcua_replica_prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures_fts f"
+                                  " JOIN procedures p ON p.rid = f.rowid"
+                                  " WHERE procedures_fts MATCH ?1 AND p.deleted = 0"
+                                  " ORDER BY bm25 (procedures_fts, 2.0, 10.0, 1.0), p.code"
+                                  " LIMIT ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, limit > 0 ? (int) limit : 50);
+
+  return collect_procedures (self, stmt, error);
+}
+
+/* Calendar */
+
+gboolean
+motcua_replica_put_calendar_day (MotcuaReplica  *self,
+                                 const char     *date,
+                                 const char     *kind,
+                                 const char     *name,
+                                 GError        **error)
+{
+  MotcuaValue values[4];
+  MotcuaUuid id;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+
+  if (!motcua_check_date ("date", date, NULL, error))
+    return FALSE;
+  if (g_strcmp0 (kind, "holiday") != 0 && g_strcmp0 (kind, "off") != 0
+      && g_strcmp0 (kind, "working") != 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "calendar %s: kind “%s” must be holiday, off or working", date,
+                   kind ? kind : "");
+      return FALSE;
+    }
+
+  motcua_uuid_for_key (&id, "calendar", date);
+  values[0] = MOTCUA_VALUE_TEXT (date);
+  values[1] = MOTCUA_VALUE_TEXT (kind);
+  values[2] = MOTCUA_VALUE_TEXT (name);
+  values[3] = MOTCUA_VALUE_INT (0);
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (!_motcua_replica_write_row (self, _motcua_table_lookup (MOTCUA_TABLE_CALENDAR), &id, values,
+                                  0xf, _motcua_replica_authority (self),
+                                  _motcua_replica_tick (self), NULL, error))
+    {
+      motcua_replica_rollback (self);
+      return FALSE;
+    }
+  _motcua_replica_drop_caches (self);
+
+  return motcua_replica_commit (self, error);
+}
+
+GPtrArray *
+motcua_replica_list_calendar (MotcuaReplica  *self,
+                              int             year,
+                              GError        **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_calendar_entry_free);
+  g_autofree char *prefix = g_strdup_printf ("%04d-", year);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  stmt = _motcua_replica_prepare (self, "SELECT date, kind, name FROM calendar"
+                                  " WHERE deleted = 0 AND (?1 IS NULL OR substr (date, 1, 5) = ?1)"
+                                  " ORDER BY date", error);
+  if (stmt == NULL)
+    return NULL;
+  if (year > 0)
+    sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      MotcuaCalendarEntry *entry = g_new0 (MotcuaCalendarEntry, 1);
+
+      entry->date = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      entry->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      entry->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      g_ptr_array_add (out, entry);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&out);
+}
+
+MotcuaCalendar *
+motcua_replica_dup_calendar (MotcuaReplica  *self,
+                             GError        **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  if (self->calendar == NULL)
+    {
+      g_autoptr(GPtrArray) days = motcua_replica_list_calendar (self, 0, error);
+      g_autoptr(MotcuaCalendar) calendar = NULL;
+
+      if (days == NULL)
+        return NULL;
+
+      calendar = motcua_calendar_new ();
+      for (guint i = 0; i < days->len; i++)
+        {
+          MotcuaCalendarEntry *entry = g_ptr_array_index (days, i);
+          MotcuaDayKind kind = MOTCUA_DAY_OFF;
+          GDate date;
+
+          if (!motcua_check_date ("date", entry->date, &date, NULL))
+            continue;
+          if (g_strcmp0 (entry->kind, "holiday") == 0)
+            kind = MOTCUA_DAY_HOLIDAY;
+          else if (g_strcmp0 (entry->kind, "working") == 0)
+            kind = MOTCUA_DAY_WORKING;
+          motcua_calendar_set_day (calendar, &date, kind, entry->name);
+        }
+
+      self->calendar = g_steal_pointer (&calendar);
+    }
+
+  return motcua_calendar_ref (self->calendar);
+}
+
+char *
+motcua_replica_compute_due_date (MotcuaReplica  *self,
+                                 const char     *procedure_code,
+                                 const char     *received_at,
+                                 GError        **error)
+{
+  g_autoptr(MotcuaProcedure) procedure = NULL;
+  g_autoptr(MotcuaCalendar) calendar = NULL;
+  g_autofree char *at = NULL;
+  g_autofree char *day = NULL;
+  GDate start, due;
+  char buf[16];
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  procedure = motcua_replica_dup_procedure (self, procedure_code, error);
+  if (procedure == NULL)
+    return NULL;
+  at = received_at ? motcua_normalize_datetime ("received_at", received_at, error)
+                   : _motcua_replica_now_iso (self);
+  if (at == NULL)
+    return NULL;
+  calendar = motcua_replica_dup_calendar (self, error);
+  if (calendar == NULL)
+    return NULL;
+
+  day = g_strndup (at, 10);
+  motcua_check_date ("received_at", day, &start, NULL);
+  motcua_calendar_add_working_days (calendar, &start, procedure->processing_days, &due);
+  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &due);
+
+  return g_strdup (buf);
+}

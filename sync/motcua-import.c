@@ -1,0 +1,917 @@
+/* motcua-import.c: importing catalogues, offices, calendars and historical cases
+ *
+ * Each file is read whole and every entry is validated and written inside one transaction: the
+ * first bad entry rolls everything back, and its error names the entry (the CSV line, or the
+ * JSON array index and code) and the field. CSV rows are turned into the same JSON objects the
+ * JSON format holds, so both formats share one validator.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "motcua-csv-private.h"
+#include "motcua-error.h"
+#include "motcua-import.h"
+#include "motcua-replica-private.h"
+#include "motcua-text.h"
+
+#define MAX_IMPORT_SIZE (512 * 1024 * 1024)
+
+typedef struct
+{
+  const char *name;
+  JsonNodeType type;        /* JSON_NODE_VALUE for scalars */
+  GType value_type;         /* G_TYPE_STRING or G_TYPE_INT64 or G_TYPE_BOOLEAN; 0 for any */
+  gboolean required;
+  gboolean list;            /* in CSV: " | "-separated */
+} FieldSpec;
+
+typedef struct
+{
+  const char      *format;         /* the "format" a JSON file declares */
+  const char      *array;          /* the member holding the entries */
+  const FieldSpec *fields;
+  guint            n_fields;
+} KindSpec;
+
+static const FieldSpec procedure_fields[] = {
+  { "code", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "code_official", JSON_NODE_VALUE, G_TYPE_BOOLEAN, FALSE, FALSE },
+  { "name", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "sector", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "levels", JSON_NODE_ARRAY, G_TYPE_STRING, TRUE, TRUE },
+  { "processing_days", JSON_NODE_VALUE, G_TYPE_INT64, TRUE, FALSE },
+  { "fee", JSON_NODE_VALUE, G_TYPE_INT64, TRUE, FALSE },
+  { "fee_note", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "online", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "documents", JSON_NODE_ARRAY, G_TYPE_STRING, TRUE, TRUE },
+  { "legal_basis", JSON_NODE_ARRAY, G_TYPE_STRING, TRUE, TRUE },
+  { "in_force_from", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "in_force_to", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "sample", JSON_NODE_VALUE, G_TYPE_BOOLEAN, FALSE, FALSE },
+  { "note", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+};
+
+static const FieldSpec office_fields[] = {
+  { "code", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "name", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "level", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "parent", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+};
+
+static const FieldSpec calendar_fields[] = {
+  { "date", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "kind", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "name", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "sample", JSON_NODE_VALUE, G_TYPE_BOOLEAN, FALSE, FALSE },
+  { "note", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+};
+
+/* In JSON the applicant is an object; in CSV its fields are flat (applicant_name, …). */
+static const FieldSpec case_fields[] = {
+  { "receipt_no", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "procedure", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "receiving_office", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "handling_office", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "applicant", JSON_NODE_OBJECT, 0, TRUE, FALSE },
+  { "channel", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "priority", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "received_at", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "due_date", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "papers", JSON_NODE_ARRAY, G_TYPE_INT64, FALSE, TRUE },
+  { "status", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "resolved_at", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "result", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "returned_at", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "returned_via", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "rating", JSON_NODE_VALUE, G_TYPE_INT64, FALSE, FALSE },
+  { "note", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+};
+
+static const FieldSpec applicant_fields[] = {
+  { "name", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "citizen_id", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
+  { "phone", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "address", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+};
+
+static const KindSpec kinds[] = {
+  [MOTCUA_IMPORT_CATALOGUE] = { "motcua-catalogue", "procedures", procedure_fields,
+                                G_N_ELEMENTS (procedure_fields) },
+  [MOTCUA_IMPORT_OFFICES] = { "motcua-offices", "offices", office_fields,
+                              G_N_ELEMENTS (office_fields) },
+  [MOTCUA_IMPORT_CALENDAR] = { "motcua-calendar", "days", calendar_fields,
+                               G_N_ELEMENTS (calendar_fields) },
+  [MOTCUA_IMPORT_CASES] = { "motcua-cases", "cases", case_fields, G_N_ELEMENTS (case_fields) },
+};
+
+static gboolean G_GNUC_PRINTF (3, 4)
+import_error (GError     **error,
+              const char  *where,
+              const char  *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, "%s: %s", where, message);
+
+  return FALSE;
+}
+
+static const char *
+type_name (const FieldSpec *spec)
+{
+  if (spec->type == JSON_NODE_ARRAY)
+    return spec->value_type == G_TYPE_INT64 ? "a list of numbers" : "a list of strings";
+  if (spec->type == JSON_NODE_OBJECT)
+    return "an object";
+  if (spec->value_type == G_TYPE_INT64)
+    return "a whole number";
+  if (spec->value_type == G_TYPE_BOOLEAN)
+    return "true or false";
+  return "a string";
+}
+
+static gboolean
+value_has_type (JsonNode *node,
+                GType     type)
+{
+  GType actual;
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  actual = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    return actual == G_TYPE_INT64;
+  return actual == type;
+}
+
+/* Checks an entry's members against @fields: no unknown member, required ones present, types. */
+static gboolean
+check_object (JsonObject       *object,
+              const FieldSpec  *fields,
+              guint             n_fields,
+              const char       *where,
+              GError          **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      gboolean known = FALSE;
+
+      for (guint i = 0; i < n_fields && !known; i++)
+        known = strcmp (fields[i].name, l->data) == 0;
+      if (!known)
+        return import_error (error, where, "unknown field “%s”", (const char *) l->data);
+    }
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const FieldSpec *spec = &fields[i];
+      JsonNode *node = json_object_get_member (object, spec->name);
+
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+        {
+          if (spec->required)
+            return import_error (error, where, "field %s is required", spec->name);
+          continue;
+        }
+
+      if (spec->type == JSON_NODE_ARRAY)
+        {
+          JsonArray *array;
+
+          if (!JSON_NODE_HOLDS_ARRAY (node))
+            return import_error (error, where, "field %s must be %s", spec->name,
+                                 type_name (spec));
+          array = json_node_get_array (node);
+          for (guint k = 0; k < json_array_get_length (array); k++)
+            if (!value_has_type (json_array_get_element (array, k), spec->value_type))
+              return import_error (error, where, "field %s: item %u must be %s", spec->name, k,
+                                   spec->value_type == G_TYPE_INT64 ? "a whole number"
+                                                                    : "a string");
+        }
+      else if (spec->type == JSON_NODE_OBJECT)
+        {
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            return import_error (error, where, "field %s must be an object", spec->name);
+        }
+      else if (!value_has_type (node, spec->value_type))
+        return import_error (error, where, "field %s must be %s", spec->name, type_name (spec));
+    }
+
+  return TRUE;
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+static gint64
+get_int (JsonObject *object,
+         const char *name,
+         gint64      fallback)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+
+  return json_node_get_int (node);
+}
+
+static gboolean
+get_bool (JsonObject *object,
+          const char *name,
+          gboolean    fallback)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+
+  return json_node_get_boolean (node);
+}
+
+static GStrv
+get_strv (JsonObject *object,
+          const char *name)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        g_strv_builder_add (builder, json_array_get_string_element (array, i));
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* Writing one entry. Errors from the library are prefixed with @where. */
+
+static gboolean
+import_procedure (MotcuaReplica  *self,
+                  JsonObject     *o,
+                  GError        **error)
+{
+  g_auto(GStrv) levels = get_strv (o, "levels");
+  g_auto(GStrv) documents = get_strv (o, "documents");
+  g_auto(GStrv) legal_basis = get_strv (o, "legal_basis");
+  MotcuaProcedure p = { 0 };
+  const char *online = get_string (o, "online");
+  gint64 days = get_int (o, "processing_days", -1);
+
+  for (guint i = 0; levels[i] != NULL; i++)
+    {
+      MotcuaLevel level;
+
+      if (!motcua_level_from_string (levels[i], &level))
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       "levels: “%s” must be province, department, district or commune",
+                       levels[i]);
+          return FALSE;
+        }
+      p.levels |= 1u << level;
+    }
+  if (g_strcmp0 (online, "full") != 0 && g_strcmp0 (online, "partial") != 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "online “%s” must be full or partial", online ? online : "");
+      return FALSE;
+    }
+  if (days < 0 || days > 365)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "processing_days %" G_GINT64_FORMAT " must be from 0 to 365 working days",
+                   days);
+      return FALSE;
+    }
+
+  p.code = (char *) get_string (o, "code");
+  p.code_official = get_bool (o, "code_official", FALSE);
+  p.name = (char *) get_string (o, "name");
+  p.sector = (char *) get_string (o, "sector");
+  p.processing_days = (guint) days;
+  p.fee = get_int (o, "fee", -1);
+  p.fee_note = (char *) get_string (o, "fee_note");
+  p.online_full = g_str_equal (online, "full");
+  p.documents = documents;
+  p.legal_basis = legal_basis;
+  p.in_force_from = (char *) get_string (o, "in_force_from");
+  p.in_force_to = (char *) get_string (o, "in_force_to");
+  p.sample = get_bool (o, "sample", FALSE);
+
+  if (p.legal_basis[0] == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "legal_basis must name at least one legal document");
+      return FALSE;
+    }
+
+  return motcua_replica_put_procedure (self, &p, error);
+}
+
+static gboolean
+import_office (MotcuaReplica  *self,
+               JsonObject     *o,
+               GError        **error)
+{
+  MotcuaOffice office = { 0 };
+  const char *level = get_string (o, "level");
+
+  if (!motcua_level_from_string (level, &office.level))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "level “%s” must be province, department, district or commune",
+                   level ? level : "");
+      return FALSE;
+    }
+
+  office.code = (char *) get_string (o, "code");
+  office.name = (char *) get_string (o, "name");
+  office.parent_code = (char *) get_string (o, "parent");
+  if (office.parent_code != NULL && *office.parent_code == '\0')
+    office.parent_code = NULL;
+
+  return motcua_replica_put_office (self, &office, error);
+}
+
+static gboolean
+import_calendar_day (MotcuaReplica  *self,
+                     JsonObject     *o,
+                     GError        **error)
+{
+  return motcua_replica_put_calendar_day (self, get_string (o, "date"), get_string (o, "kind"),
+                                          get_string (o, "name"), error);
+}
+
+static gboolean
+import_case (MotcuaReplica  *self,
+             JsonObject     *o,
+             GError        **error)
+{
+  g_autoptr(GArray) papers = g_array_new (FALSE, FALSE, sizeof (guint));
+  JsonObject *applicant = json_object_get_object_member (o, "applicant");
+  JsonNode *papers_node = json_object_get_member (o, "papers");
+  MotcuaCase c = { 0 };
+  const char *status = get_string (o, "status");
+  const char *channel = get_string (o, "channel");
+  const char *priority = get_string (o, "priority");
+  const char *via = get_string (o, "returned_via");
+
+  if (!check_object (applicant, applicant_fields, G_N_ELEMENTS (applicant_fields), "applicant",
+                     error))
+    return FALSE;
+
+  if (!motcua_status_from_string (status, &c.status))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "status “%s” is not a status (received, in_processing, supplement_requested,"
+                   " resubmitted, approved, refused, returned, withdrawn, cancelled)",
+                   status ? status : "");
+      return FALSE;
+    }
+  if (!motcua_channel_from_string (channel, &c.channel))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "channel “%s” must be counter, online, postal or home", channel ? channel : "");
+      return FALSE;
+    }
+  if (priority != NULL && *priority != '\0' && !motcua_priority_from_string (priority, &c.priority))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "priority “%s” must be none, elderly, disabled, veteran, child or pregnant",
+                   priority);
+      return FALSE;
+    }
+  if (via != NULL && *via != '\0' && !motcua_channel_from_string (via, &c.returned_via))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   "returned_via “%s” must be counter, online, postal or home", via);
+      return FALSE;
+    }
+  if (papers_node != NULL && JSON_NODE_HOLDS_ARRAY (papers_node))
+    {
+      JsonArray *array = json_node_get_array (papers_node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          gint64 v = json_array_get_int_element (array, i);
+
+          if (v < 0 || v > 63)
+            {
+              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                           "papers: %" G_GINT64_FORMAT " is not a paper number", v);
+              return FALSE;
+            }
+          g_array_append_val (papers, (guint) { (guint) v });
+        }
+    }
+
+  c.receipt_no = (char *) get_string (o, "receipt_no");
+  c.procedure_code = (char *) get_string (o, "procedure");
+  c.receiving_office = (char *) get_string (o, "receiving_office");
+  c.handling_office = (char *) get_string (o, "handling_office");
+  c.applicant_name = (char *) get_string (applicant, "name");
+  c.citizen_id = (char *) get_string (applicant, "citizen_id");
+  c.phone = (char *) get_string (applicant, "phone");
+  c.address = (char *) get_string (applicant, "address");
+  c.received_at = (char *) get_string (o, "received_at");
+  c.due_date = (char *) get_string (o, "due_date");
+  c.papers = papers;
+  c.resolved_at = (char *) get_string (o, "resolved_at");
+  c.result = (char *) get_string (o, "result");
+  c.returned_at = (char *) get_string (o, "returned_at");
+  c.rating = (int) CLAMP (get_int (o, "rating", 0), -1, 6);
+
+  return motcua_replica_import_case (self, &c, error);
+}
+
+typedef gboolean (*ImportFunc) (MotcuaReplica *, JsonObject *, GError **);
+
+static const ImportFunc importers[] = {
+  [MOTCUA_IMPORT_CATALOGUE] = import_procedure,
+  [MOTCUA_IMPORT_OFFICES] = import_office,
+  [MOTCUA_IMPORT_CALENDAR] = import_calendar_day,
+  [MOTCUA_IMPORT_CASES] = import_case,
+};
+
+/* CSV → the JSON objects of the same kind */
+
+static const char *const case_csv_applicant[] = { "applicant_name", "citizen_id", "phone",
+                                                  "address", NULL };
+
+static const FieldSpec *
+find_spec (const KindSpec *kind,
+           const char     *name)
+{
+  for (guint i = 0; i < kind->n_fields; i++)
+    if (strcmp (kind->fields[i].name, name) == 0)
+      return &kind->fields[i];
+
+  return NULL;
+}
+
+static gboolean
+csv_cell_to_node (const FieldSpec  *spec,
+                  const char       *cell,
+                  JsonNode        **out,
+                  const char       *where,
+                  GError          **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (cell));
+
+  if (*trimmed == '\0')
+    {
+      *out = json_node_new (JSON_NODE_NULL);
+      return TRUE;
+    }
+
+  if (spec->type == JSON_NODE_ARRAY)
+    {
+      g_auto(GStrv) items = g_strsplit (trimmed, "|", -1);
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; items[i] != NULL; i++)
+        {
+          char *item = g_strstrip (items[i]);
+
+          if (spec->value_type == G_TYPE_INT64)
+            {
+              gint64 v;
+
+              if (!g_ascii_string_to_signed (item, 10, 0, G_MAXINT32, &v, NULL))
+                {
+                  json_array_unref (array);
+                  return import_error (error, where, "field %s: “%s” is not a whole number",
+                                       spec->name, item);
+                }
+              json_array_add_int_element (array, v);
+            }
+          else if (*item != '\0')
+            json_array_add_string_element (array, item);
+        }
+      *out = json_node_init_array (json_node_alloc (), array);
+      json_array_unref (array);
+      return TRUE;
+    }
+
+  if (spec->value_type == G_TYPE_INT64)
+    {
+      gint64 v;
+
+      if (!g_ascii_string_to_signed (trimmed, 10, G_MININT64, G_MAXINT64, &v, NULL))
+        return import_error (error, where, "field %s: “%s” is not a whole number", spec->name,
+                             trimmed);
+      *out = json_node_init_int (json_node_alloc (), v);
+      return TRUE;
+    }
+
+  if (spec->value_type == G_TYPE_BOOLEAN)
+    {
+      if (g_ascii_strcasecmp (trimmed, "true") == 0 || strcmp (trimmed, "1") == 0)
+        *out = json_node_init_boolean (json_node_alloc (), TRUE);
+      else if (g_ascii_strcasecmp (trimmed, "false") == 0 || strcmp (trimmed, "0") == 0)
+        *out = json_node_init_boolean (json_node_alloc (), FALSE);
+      else
+        return import_error (error, where, "field %s: “%s” must be true or false", spec->name,
+                             trimmed);
+      return TRUE;
+    }
+
+  *out = json_node_init_string (json_node_alloc (), trimmed);
+  return TRUE;
+}
+
+static JsonArray *
+csv_to_entries (const KindSpec    *kind,
+                MotcuaImportKind   kind_id,
+                GPtrArray         *records,
+                const char        *source,
+                GPtrArray         *wheres,
+                GError           **error)
+{
+  g_autoptr(JsonArray) entries = json_array_new ();
+  MotcuaCsvRecord *header;
+  guint n_columns;
+
+  if (records->len == 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, "%s is empty: the first line must"
+                   " name the columns", source);
+      return NULL;
+    }
+
+  header = g_ptr_array_index (records, 0);
+  n_columns = g_strv_length (header->fields);
+  for (guint c = 0; c < n_columns; c++)
+    {
+      const char *name = g_strstrip (header->fields[c]);
+
+      if ((kind_id == MOTCUA_IMPORT_CASES && g_strv_contains (case_csv_applicant, name))
+          || (find_spec (kind, name) != NULL && strcmp (name, "applicant") != 0))
+        {
+          for (guint k = 0; k < c; k++)
+            if (strcmp (header->fields[k], name) == 0)
+              {
+                g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
+                             "%s: line 1: column %s appears twice", source, name);
+                return NULL;
+              }
+          continue;
+        }
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
+                   "%s: line 1: unknown column “%s”", source, name);
+      return NULL;
+    }
+
+  for (guint r = 1; r < records->len; r++)
+    {
+      MotcuaCsvRecord *record = g_ptr_array_index (records, r);
+      g_autofree char *where = g_strdup_printf ("%s: line %u", source, record->line);
+      g_autoptr(JsonObject) object = json_object_new ();
+      g_autoptr(JsonObject) applicant = json_object_new ();
+
+      if (g_strv_length (record->fields) != n_columns)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
+                       "%s: has %u fields, the header has %u", where,
+                       g_strv_length (record->fields), n_columns);
+          return NULL;
+        }
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          const char *name = header->fields[c];
+          JsonNode *node = NULL;
+
+          if (kind_id == MOTCUA_IMPORT_CASES && g_strv_contains (case_csv_applicant, name))
+            {
+              static const FieldSpec text = { NULL, JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE };
+              const char *member = strcmp (name, "applicant_name") == 0 ? "name" : name;
+
+              if (!csv_cell_to_node (&text, record->fields[c], &node, where, error))
+                return NULL;
+              if (!JSON_NODE_HOLDS_NULL (node))
+                json_object_set_member (applicant, member, node);
+              else
+                json_node_unref (node);
+              continue;
+            }
+
+          if (!csv_cell_to_node (find_spec (kind, name), record->fields[c], &node, where, error))
+            return NULL;
+          if (!JSON_NODE_HOLDS_NULL (node))
+            json_object_set_member (object, name, node);
+          else
+            json_node_unref (node);
+        }
+
+      if (kind_id == MOTCUA_IMPORT_CASES)
+        json_object_set_object_member (object, "applicant", g_steal_pointer (&applicant));
+
+      json_array_add_object_element (entries, g_steal_pointer (&object));
+      g_ptr_array_add (wheres, g_steal_pointer (&where));
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+static JsonArray *
+json_to_entries (const KindSpec    *kind,
+                 const char        *data,
+                 gsize              length,
+                 const char        *source,
+                 GPtrArray         *wheres,
+                 GError           **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *root;
+  JsonNode *root_node;
+  JsonNode *array_node;
+  JsonArray *array;
+  const char *format;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, "%s is not valid JSON: %s", source,
+                   local_error->message);
+      return NULL;
+    }
+
+  root_node = json_parser_get_root (parser);
+  if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
+                   "%s: the top level must be an object with \"format\": \"%s\"", source,
+                   kind->format);
+      return NULL;
+    }
+  root = json_node_get_object (root_node);
+  format = get_string (root, "format");
+  if (g_strcmp0 (format, kind->format) != 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
+                   "%s: format is “%s”, expected “%s”", source, format ? format : "(missing)",
+                   kind->format);
+      return NULL;
+    }
+  if (get_int (root, "version", 0) != 1)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
+                   "%s: version %" G_GINT64_FORMAT " is not supported (this build reads version 1)",
+                   source, get_int (root, "version", 0));
+      return NULL;
+    }
+
+  array_node = json_object_get_member (root, kind->array);
+  if (array_node == NULL || !JSON_NODE_HOLDS_ARRAY (array_node))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
+                   "%s: \"%s\" must be a list", source, kind->array);
+      return NULL;
+    }
+
+  array = json_node_get_array (array_node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      const char *key = NULL;
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonObject *o = json_node_get_object (node);
+
+          key = get_string (o, "code");
+          if (key == NULL)
+            key = get_string (o, "receipt_no");
+          if (key == NULL)
+            key = get_string (o, "date");
+        }
+      g_ptr_array_add (wheres, key ? g_strdup_printf ("%s: %s[%u] (%s)", source, kind->array, i,
+                                                      key)
+                                   : g_strdup_printf ("%s: %s[%u]", source, kind->array, i));
+    }
+
+  return json_array_ref (array);
+}
+
+/* Offices refer to their parents: write parents first, whatever order the file lists them in. */
+static gboolean
+order_offices (JsonArray  *entries,
+               GPtrArray  *wheres,
+               GError    **error)
+{
+  guint n = json_array_get_length (entries);
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree guint *depth = g_new0 (guint, n);
+  g_autofree guint *order = g_new0 (guint, n);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GPtrArray) old_wheres = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (entries, i);
+      const char *code;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return TRUE;  /* reported, with its place, by the main loop */
+      code = get_string (json_node_get_object (node), "code");
+      if (code != NULL)
+        g_hash_table_insert (index, (gpointer) code, GUINT_TO_POINTER (i + 1));
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint at = i;
+
+      for (guint steps = 0;; steps++)
+        {
+          JsonObject *o = json_array_get_object_element (entries, at);
+          const char *parent = get_string (o, "parent");
+          guint p = parent ? GPOINTER_TO_UINT (g_hash_table_lookup (index, parent)) : 0;
+
+          if (p == 0)
+            break;
+          if (steps > n)
+            return import_error (error, g_ptr_array_index (wheres, i),
+                                 "the chain of parents loops back on itself");
+          depth[i]++;
+          at = p - 1;
+        }
+      order[i] = i;
+    }
+
+  for (guint i = 1; i < n; i++)   /* a stable insertion sort by depth */
+    for (guint k = i; k > 0 && depth[order[k - 1]] > depth[order[k]]; k--)
+      {
+        guint t = order[k];
+
+        order[k] = order[k - 1];
+        order[k - 1] = t;
+      }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_ptr_array_add (nodes, json_node_ref (json_array_get_element (entries, i)));
+      g_ptr_array_add (old_wheres, g_steal_pointer (&g_ptr_array_index (wheres, i)));
+    }
+  for (guint i = 0; i < n; i++)
+    json_array_remove_element (entries, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      json_array_add_element (entries, json_node_ref (g_ptr_array_index (nodes, order[i])));
+      g_ptr_array_index (wheres, i) = g_strdup (g_ptr_array_index (old_wheres, order[i]));
+    }
+
+  return TRUE;
+}
+
+gboolean
+motcua_replica_import_data (MotcuaReplica       *self,
+                            const char          *data,
+                            gsize                length,
+                            const char          *source_name,
+                            MotcuaImportKind     kind_id,
+                            MotcuaImportFormat   format,
+                            guint               *n_rows,
+                            GError             **error)
+{
+  g_autoptr(GPtrArray) wheres = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonArray) entries = NULL;
+  const KindSpec *kind;
+  const char *source = source_name ? source_name : "input";
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail ((guint) kind_id < G_N_ELEMENTS (kinds), FALSE);
+
+  kind = &kinds[kind_id];
+
+  if (format == MOTCUA_FORMAT_AUTO)
+    {
+      if (g_str_has_suffix (source, ".csv") || g_str_has_suffix (source, ".CSV"))
+        format = MOTCUA_FORMAT_CSV;
+      else
+        format = MOTCUA_FORMAT_JSON;
+    }
+
+  if (format == MOTCUA_FORMAT_CSV)
+    {
+      g_autoptr(GPtrArray) records = _motcua_csv_parse (data, length, source, error);
+
+      if (records == NULL)
+        return FALSE;
+      entries = csv_to_entries (kind, kind_id, records, source, wheres, error);
+    }
+  else
+    entries = json_to_entries (kind, data, length, source, wheres, error);
+
+  if (entries == NULL)
+    return FALSE;
+  if (kind_id == MOTCUA_IMPORT_OFFICES && !order_offices (entries, wheres, error))
+    return FALSE;
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonNode *node = json_array_get_element (entries, i);
+      const char *where = g_ptr_array_index (wheres, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          import_error (error, where, "must be an object");
+          motcua_replica_rollback (self);
+          return FALSE;
+        }
+
+      if (!check_object (json_node_get_object (node), kind->fields, kind->n_fields, where, error))
+        {
+          motcua_replica_rollback (self);
+          return FALSE;
+        }
+
+      if (!importers[kind_id] (self, json_node_get_object (node), &local_error))
+        {
+          if (local_error->domain == MOTCUA_ERROR && local_error->code == MOTCUA_ERROR_DATABASE)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            import_error (error, where, "%s", local_error->message);
+          motcua_replica_rollback (self);
+          return FALSE;
+        }
+    }
+
+  if (!motcua_replica_commit (self, error))
+    return FALSE;
+
+  if (n_rows != NULL)
+    *n_rows = json_array_get_length (entries);
+
+  return TRUE;
+}
+
+gboolean
+motcua_replica_import_file (MotcuaReplica       *self,
+                            const char          *path,
+                            MotcuaImportKind     kind,
+                            MotcuaImportFormat   format,
+                            guint               *n_rows,
+                            GError             **error)
+{
+  g_autoptr(GMappedFile) file = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  file = g_mapped_file_new (path, FALSE, &local_error);
+  if (file == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, "Cannot read %s: %s", path,
+                   local_error->message);
+      return FALSE;
+    }
+  if (g_mapped_file_get_length (file) > MAX_IMPORT_SIZE)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
+                   "%s is larger than %d MiB: split it", path, MAX_IMPORT_SIZE / (1024 * 1024));
+      return FALSE;
+    }
+
+  name = g_path_get_basename (path);
+
+  return motcua_replica_import_data (self,
+                                     g_mapped_file_get_contents (file) ? g_mapped_file_get_contents (file) : "",
+                                     g_mapped_file_get_length (file), name, kind, format, n_rows,
+                                     error);
+}

@@ -1,0 +1,215 @@
+/* motcua-records.c: copies of replicated rows
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "motcua-records.h"
+#include "motcua-replica.h"
+
+static const char *levels[MOTCUA_N_LEVELS] = { "province", "department", "district", "commune" };
+
+const char *
+motcua_level_to_string (MotcuaLevel level)
+{
+  g_return_val_if_fail ((guint) level < MOTCUA_N_LEVELS, NULL);
+
+  return levels[level];
+}
+
+gboolean
+motcua_level_from_string (const char  *text,
+                          MotcuaLevel *out)
+{
+  for (guint i = 0; text != NULL && i < MOTCUA_N_LEVELS; i++)
+    if (strcmp (text, levels[i]) == 0)
+      {
+        *out = (MotcuaLevel) i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+MotcuaOffice *
+motcua_office_copy (const MotcuaOffice *self)
+{
+  MotcuaOffice *copy = g_new0 (MotcuaOffice, 1);
+
+  copy->id = g_strdup (self->id);
+  copy->code = g_strdup (self->code);
+  copy->name = g_strdup (self->name);
+  copy->level = self->level;
+  copy->parent_code = g_strdup (self->parent_code);
+
+  return copy;
+}
+
+void
+motcua_office_free (MotcuaOffice *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->id);
+  g_free (self->code);
+  g_free (self->name);
+  g_free (self->parent_code);
+  g_free (self);
+}
+
+MotcuaProcedure *
+motcua_procedure_copy (const MotcuaProcedure *self)
+{
+  MotcuaProcedure *copy = g_memdup2 (self, sizeof *self);
+
+  copy->id = g_strdup (self->id);
+  copy->code = g_strdup (self->code);
+  copy->name = g_strdup (self->name);
+  copy->sector = g_strdup (self->sector);
+  copy->fee_note = g_strdup (self->fee_note);
+  copy->documents = g_strdupv (self->documents);
+  copy->legal_basis = g_strdupv (self->legal_basis);
+  copy->in_force_from = g_strdup (self->in_force_from);
+  copy->in_force_to = g_strdup (self->in_force_to);
+
+  return copy;
+}
+
+void
+motcua_procedure_free (MotcuaProcedure *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->id);
+  g_free (self->code);
+  g_free (self->name);
+  g_free (self->sector);
+  g_free (self->fee_note);
+  g_strfreev (self->documents);
+  g_strfreev (self->legal_basis);
+  g_free (self->in_force_from);
+  g_free (self->in_force_to);
+  g_free (self);
+}
+
+MotcuaCase *
+motcua_case_copy (const MotcuaCase *self)
+{
+  MotcuaCase *copy = g_memdup2 (self, sizeof *self);
+
+  copy->id = g_strdup (self->id);
+  copy->receipt_no = g_strdup (self->receipt_no);
+  copy->procedure_code = g_strdup (self->procedure_code);
+  copy->procedure_name = g_strdup (self->procedure_name);
+  copy->receiving_office = g_strdup (self->receiving_office);
+  copy->handling_office = g_strdup (self->handling_office);
+  copy->applicant_name = g_strdup (self->applicant_name);
+  copy->citizen_id = g_strdup (self->citizen_id);
+  copy->phone = g_strdup (self->phone);
+  copy->address = g_strdup (self->address);
+  copy->received_at = g_strdup (self->received_at);
+  copy->clock_start = g_strdup (self->clock_start);
+  copy->due_date = g_strdup (self->due_date);
+  copy->papers = self->papers ? g_array_copy (self->papers) : NULL;
+  copy->resolved_at = g_strdup (self->resolved_at);
+  copy->result = g_strdup (self->result);
+  copy->returned_at = g_strdup (self->returned_at);
+
+  return copy;
+}
+
+void
+motcua_case_free (MotcuaCase *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->id);
+  g_free (self->receipt_no);
+  g_free (self->procedure_code);
+  g_free (self->procedure_name);
+  g_free (self->receiving_office);
+  g_free (self->handling_office);
+  g_free (self->applicant_name);
+  g_free (self->citizen_id);
+  g_free (self->phone);
+  g_free (self->address);
+  g_free (self->received_at);
+  g_free (self->clock_start);
+  g_free (self->due_date);
+  g_clear_pointer (&self->papers, g_array_unref);
+  g_free (self->resolved_at);
+  g_free (self->result);
+  g_free (self->returned_at);
+  g_free (self);
+}
+
+MotcuaCaseEvent *
+motcua_case_event_copy (const MotcuaCaseEvent *self)
+{
+  MotcuaCaseEvent *copy = g_new0 (MotcuaCaseEvent, 1);
+
+  copy->id = g_strdup (self->id);
+  copy->at = g_strdup (self->at);
+  copy->replica = g_strdup (self->replica);
+  copy->officer = g_strdup (self->officer);
+  copy->action = g_strdup (self->action);
+  copy->detail = g_strdup (self->detail);
+  copy->note = g_strdup (self->note);
+
+  return copy;
+}
+
+void
+motcua_case_event_free (MotcuaCaseEvent *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->id);
+  g_free (self->at);
+  g_free (self->replica);
+  g_free (self->officer);
+  g_free (self->action);
+  g_free (self->detail);
+  g_free (self->note);
+  g_free (self);
+}
+
+void
+motcua_calendar_entry_free (MotcuaCalendarEntry *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->date);
+  g_free (self->kind);
+  g_free (self->name);
+  g_free (self);
+}
+
+void
+motcua_change_free (MotcuaChange *change)
+{
+  if (change == NULL)
+    return;
+
+  g_free (change->origin);
+  g_free (change->table);
+  g_free (change->row_id);
+  g_free (change->column);
+  g_clear_pointer (&change->value, g_variant_unref);
+  g_free (change);
+}
+
+G_DEFINE_BOXED_TYPE (MotcuaOffice, motcua_office, motcua_office_copy, motcua_office_free)
+G_DEFINE_BOXED_TYPE (MotcuaProcedure, motcua_procedure, motcua_procedure_copy,
+                     motcua_procedure_free)
+G_DEFINE_BOXED_TYPE (MotcuaCase, motcua_case, motcua_case_copy, motcua_case_free)
+G_DEFINE_BOXED_TYPE (MotcuaCaseEvent, motcua_case_event, motcua_case_event_copy,
+                     motcua_case_event_free)

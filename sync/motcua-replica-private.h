@@ -1,0 +1,191 @@
+/* motcua-replica-private.h: what the modules of libmotcua share about a replica
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "motcua-hlc.h"
+#include "motcua-replica.h"
+#include "motcua-uuid.h"
+
+G_BEGIN_DECLS
+
+/* Tables and columns as the change log names them. Column numbers are part of the replica's
+ * schema and never reused: a new column gets a new number. */
+typedef enum
+{
+  MOTCUA_TABLE_OFFICES = 1,
+  MOTCUA_TABLE_PROCEDURES = 2,
+  MOTCUA_TABLE_CALENDAR = 3,
+  MOTCUA_TABLE_CASES = 4,
+  MOTCUA_TABLE_CASE_EVENTS = 5,
+  MOTCUA_TABLE_ATTACHMENTS = 6,
+} MotcuaTableId;
+
+typedef enum
+{
+  MOTCUA_COL_TEXT,
+  MOTCUA_COL_INT,
+  MOTCUA_COL_ID,       /* a 16-byte UUID blob */
+  MOTCUA_COL_STATUS,   /* the status register: physical columns status and status_gen */
+} MotcuaColumnKind;
+
+typedef struct
+{
+  const char      *name;
+  MotcuaColumnKind kind;
+} MotcuaColumnDesc;
+
+typedef struct
+{
+  MotcuaTableId           id;
+  const char             *name;
+  gboolean                insert_only;     /* rows never change: merge is union */
+  gboolean                province_only;   /* only a province replica writes it */
+  const MotcuaColumnDesc *columns;         /* column n of the change log is columns[n - 1] */
+  guint                   n_columns;
+} MotcuaTableDesc;
+
+const MotcuaTableDesc *_motcua_table_lookup      (MotcuaTableId id);
+const MotcuaTableDesc *_motcua_table_by_name     (const char   *name);
+int                    _motcua_table_column      (const MotcuaTableDesc *table,
+                                                  const char            *name);
+extern const MotcuaTableDesc *const _motcua_tables[];
+extern const guint                  _motcua_n_tables;
+
+/* A value of one column, borrowed. */
+typedef struct
+{
+  int          type;    /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_TEXT, SQLITE_BLOB */
+  gint64       i;
+  const char  *s;       /* text, or 16 bytes for an id */
+} MotcuaValue;
+
+#define MOTCUA_VALUE_NULL          ((MotcuaValue) { SQLITE_NULL, 0, NULL })
+#define MOTCUA_VALUE_INT(v)        ((MotcuaValue) { SQLITE_INTEGER, (v), NULL })
+#define MOTCUA_VALUE_TEXT(v)       (_motcua_value_text (v))
+
+static inline MotcuaValue
+_motcua_value_text (const char *text)
+{
+  MotcuaValue value = { text != NULL ? SQLITE_TEXT : SQLITE_NULL, 0, text };
+
+  return value;
+}
+#define MOTCUA_VALUE_ID(u)         ((MotcuaValue) { SQLITE_BLOB, 0, (const char *) (u)->bytes })
+
+/* Why a write is made. */
+typedef enum
+{
+  MOTCUA_WRITE_LOCAL,   /* an edit on this replica: logged, replicates */
+  MOTCUA_WRITE_SEED,    /* local reference data on a non-province replica: not logged */
+} MotcuaWriteMode;
+
+struct _MotcuaReplica
+{
+  GObject          parent_instance;
+
+  char            *path;
+  sqlite3         *db;
+  GHashTable      *statements;     /* SQL text → sqlite3_stmt */
+
+  MotcuaUuid       uuid;
+  char            *id;
+  char            *office_code;
+  MotcuaUuid       office_id;
+  MotcuaLevel      role;
+  char            *officer;
+
+  MotcuaHlcClock   clock;
+  guint64          seq;            /* the last sequence number this replica gave a change */
+  gint64           self_origin;    /* this replica's row in origins */
+
+  guint            tx_depth;
+  GArray          *tx_saved;       /* the (seq, hlc) to restore on rollback, per level */
+
+  MotcuaCalendar  *calendar;       /* cache, dropped when the calendar table changes */
+
+  MotcuaClockFunc  clock_func;
+  gpointer         clock_data;
+};
+
+MotcuaReplica *_motcua_replica_create_at_version (const char   *path,
+                                                  const char   *office_code,
+                                                  MotcuaLevel   role,
+                                                  int           version,
+                                                  GError      **error);
+
+/* SQLite */
+sqlite3_stmt *_motcua_replica_prepare      (MotcuaReplica  *self,
+                                            const char     *sql,
+                                            GError        **error);
+gboolean      _motcua_replica_exec         (MotcuaReplica  *self,
+                                            const char     *sql,
+                                            GError        **error);
+gboolean      _motcua_replica_step_done    (MotcuaReplica  *self,
+                                            sqlite3_stmt   *stmt,
+                                            GError        **error);
+void          _motcua_replica_set_db_error (MotcuaReplica  *self,
+                                            GError        **error);
+void          _motcua_bind_value           (sqlite3_stmt   *stmt,
+                                            int             index,
+                                            const MotcuaValue *value);
+
+gint64        _motcua_replica_now_ms       (MotcuaReplica  *self);
+MotcuaHlc     _motcua_replica_tick         (MotcuaReplica  *self);
+char         *_motcua_replica_now_iso      (MotcuaReplica  *self);
+char         *_motcua_replica_today        (MotcuaReplica  *self);
+
+/* Change capture: write the given columns of a row (creating it if needed) and log one change
+ * per column whose value changed. @mask has bit (n - 1) for column n. */
+gboolean      _motcua_replica_write_row    (MotcuaReplica         *self,
+                                            const MotcuaTableDesc *table,
+                                            const MotcuaUuid      *id,
+                                            const MotcuaValue     *values,
+                                            guint64                mask,
+                                            MotcuaWriteMode        mode,
+                                            MotcuaHlc              hlc,
+                                            gint64                *rid_out,
+                                            GError               **error);
+/* Insert a row of an insert-only table and log it as one change. */
+gboolean      _motcua_replica_insert_row   (MotcuaReplica         *self,
+                                            const MotcuaTableDesc *table,
+                                            const MotcuaUuid      *id,
+                                            const MotcuaValue     *values,
+                                            MotcuaHlc              hlc,
+                                            GError               **error);
+
+/* Lookups by natural key; FALSE with MOTCUA_ERROR_NOT_FOUND naming the field. */
+gboolean      _motcua_replica_office_id    (MotcuaReplica  *self,
+                                            const char     *field,
+                                            const char     *code,
+                                            MotcuaUuid     *out,
+                                            GError        **error);
+gboolean      _motcua_replica_case_rid     (MotcuaReplica  *self,
+                                            const char     *key,
+                                            gint64         *rid_out,
+                                            MotcuaUuid     *id_out,
+                                            GError        **error);
+MotcuaWriteMode _motcua_replica_authority  (MotcuaReplica  *self);
+
+/* Writes a JSON string literal for @text (NULL → null). */
+void          _motcua_json_append_string   (GString        *out,
+                                            const char     *text);
+
+/* The FTS5 tokenizer "motcua" (folding Vietnamese) on @db. */
+gboolean      _motcua_fts_register         (sqlite3        *db,
+                                            GError        **error);
+/* The folded letter or digit for @c; 0 for a separator; MOTCUA_FOLD_SKIP for a combining mark,
+ * which belongs to the letter before it. */
+#define MOTCUA_FOLD_SKIP ((gunichar) 1)
+gunichar      _motcua_fold_char            (gunichar        c);
+
+/* "nguyen van" → "\"nguyen\"* \"van\"*" for FTS5 MATCH; NULL when nothing is left. */
+char         *_motcua_fts_query            (const char     *text);
+
+void          _motcua_replica_drop_caches  (MotcuaReplica  *self);
+
+G_END_DECLS

@@ -1,0 +1,199 @@
+/* motcua-schema.c: the replica's schema and its forward migrations
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "motcua-error.h"
+#include "motcua-schema-private.h"
+#include "motcua-version.h"
+
+/* Migration n takes a replica from schema version n to n + 1. Never edit a released one: add a
+ * new one and raise MOTCUA_SCHEMA_VERSION. */
+static const char *const migrations[] = {
+  /* 0 → 1: the replica. Every replicated table has a local integer key (rid: the change log and
+   * the indexes refer to rows by it, compactly) and a UUID (id: how rows are named between
+   * replicas). _clk packs the (HLC, origin) of each column's register; _seq is the last local
+   * change to the row, which says whether the row is pending. */
+  "CREATE TABLE meta (key TEXT PRIMARY KEY, value ANY) WITHOUT ROWID;"
+  "CREATE TABLE origins (idx INTEGER PRIMARY KEY, uuid BLOB NOT NULL UNIQUE);"
+  "CREATE TABLE offices ("
+  "  rid INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE,"
+  "  code TEXT, name TEXT, level TEXT, parent_id BLOB,"
+  "  deleted INTEGER NOT NULL DEFAULT 0, _clk BLOB, _seq INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX offices_code ON offices (code);"
+  "CREATE INDEX offices_parent ON offices (parent_id);"
+  "CREATE TABLE procedures ("
+  "  rid INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE,"
+  "  code TEXT, code_official INTEGER, name TEXT, sector TEXT, levels TEXT,"
+  "  processing_days INTEGER, fee INTEGER, fee_note TEXT, online TEXT,"
+  "  documents TEXT, legal_basis TEXT, in_force_from TEXT, in_force_to TEXT, sample INTEGER,"
+  "  deleted INTEGER NOT NULL DEFAULT 0, _clk BLOB, _seq INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX procedures_code ON procedures (code);"
+  "CREATE TABLE calendar ("
+  "  rid INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE,"
+  "  date TEXT, kind TEXT, name TEXT,"
+  "  deleted INTEGER NOT NULL DEFAULT 0, _clk BLOB, _seq INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX calendar_date ON calendar (date);"
+  "CREATE TABLE cases ("
+  "  rid INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE,"
+  "  receipt_no TEXT, procedure_id BLOB, receiving_office_id BLOB, handling_office_id BLOB,"
+  "  applicant_name TEXT, citizen_id TEXT, phone TEXT, address TEXT,"
+  "  channel TEXT, priority TEXT, received_at TEXT, clock_start TEXT, due_date TEXT,"
+  "  status TEXT, status_gen INTEGER NOT NULL DEFAULT 0, papers TEXT,"
+  "  resolved_at TEXT, result TEXT, returned_at TEXT, returned_via TEXT, rating INTEGER,"
+  "  deleted INTEGER NOT NULL DEFAULT 0, _clk BLOB, _seq INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX cases_receipt ON cases (receipt_no);"
+  "CREATE INDEX cases_received ON cases (received_at);"
+  "CREATE INDEX cases_open_due ON cases (due_date) WHERE resolved_at IS NULL;"
+  /* Covers the report: one narrow scan per office, no table lookups. */
+  "CREATE INDEX cases_report ON cases (receiving_office_id, received_at, resolved_at,"
+  "                                     due_date, status, channel);"
+  "CREATE INDEX cases_handling ON cases (handling_office_id);"
+  "CREATE INDEX cases_procedure ON cases (procedure_id);"
+  "CREATE TABLE case_events ("
+  "  rid INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE,"
+  "  case_id BLOB NOT NULL REFERENCES cases (id) DEFERRABLE INITIALLY DEFERRED,"
+  "  at TEXT, replica TEXT, officer TEXT, action TEXT, detail TEXT, note TEXT,"
+  "  _clk BLOB, _seq INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX case_events_case ON case_events (case_id);"
+  "CREATE TABLE attachments ("
+  "  rid INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE,"
+  "  case_id BLOB NOT NULL REFERENCES cases (id) DEFERRABLE INITIALLY DEFERRED,"
+  "  sha256 TEXT, name TEXT, mime_type TEXT, size INTEGER, added_at TEXT, replica TEXT,"
+  "  officer TEXT, _clk BLOB, _seq INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX attachments_case ON attachments (case_id);"
+  /* One row per changed field. origin is local shorthand for a replica UUID (origins.idx);
+   * row is the rid of the row in table tbl; col numbers the column (0: a whole insert-only
+   * row, as a JSON object). */
+  "CREATE TABLE changes ("
+  "  origin INTEGER NOT NULL REFERENCES origins (idx), seq INTEGER NOT NULL,"
+  "  hlc INTEGER NOT NULL, tbl INTEGER NOT NULL, row INTEGER NOT NULL, col INTEGER NOT NULL,"
+  "  value ANY, prev_hlc INTEGER NOT NULL,"
+  "  PRIMARY KEY (origin, seq)) WITHOUT ROWID;"
+  "CREATE TABLE receipt_counters ("
+  "  office_id BLOB NOT NULL, year INTEGER NOT NULL, next INTEGER NOT NULL,"
+  "  PRIMARY KEY (office_id, year)) WITHOUT ROWID;",
+
+  /* 1 → 2: search. Full-text indexes over the catalogue and the cases with the "motcua"
+   * tokenizer, which folds Vietnamese diacritics; kept in step by triggers. */
+  "CREATE VIRTUAL TABLE procedures_fts USING fts5 ("
+  "  code, name, sector, content='procedures', content_rowid='rid',"
+  "  tokenize='motcua', prefix='1 2 3');"
+  "CREATE TRIGGER procedures_fts_insert AFTER INSERT ON procedures BEGIN"
+  "  INSERT INTO procedures_fts (rowid, code, name, sector)"
+  "  VALUES (new.rid, new.code, new.name, new.sector);"
+  "END;"
+  "CREATE TRIGGER procedures_fts_update AFTER UPDATE OF code, name, sector ON procedures"
+  "  WHEN old.code IS NOT new.code OR old.name IS NOT new.name OR old.sector IS NOT new.sector"
+  "  BEGIN"
+  "  INSERT INTO procedures_fts (procedures_fts, rowid, code, name, sector)"
+  "  VALUES ('delete', old.rid, old.code, old.name, old.sector);"
+  "  INSERT INTO procedures_fts (rowid, code, name, sector)"
+  "  VALUES (new.rid, new.code, new.name, new.sector);"
+  "END;"
+  "CREATE TRIGGER procedures_fts_delete AFTER DELETE ON procedures BEGIN"
+  "  INSERT INTO procedures_fts (procedures_fts, rowid, code, name, sector)"
+  "  VALUES ('delete', old.rid, old.code, old.name, old.sector);"
+  "END;"
+  "CREATE VIRTUAL TABLE cases_fts USING fts5 ("
+  "  receipt_no, applicant_name, citizen_id, phone, content='cases', content_rowid='rid',"
+  "  tokenize='motcua', prefix='2 3');"
+  "CREATE TRIGGER cases_fts_insert AFTER INSERT ON cases BEGIN"
+  "  INSERT INTO cases_fts (rowid, receipt_no, applicant_name, citizen_id, phone)"
+  "  VALUES (new.rid, new.receipt_no, new.applicant_name, new.citizen_id, new.phone);"
+  "END;"
+  "CREATE TRIGGER cases_fts_update"
+  "  AFTER UPDATE OF receipt_no, applicant_name, citizen_id, phone ON cases"
+  "  WHEN old.receipt_no IS NOT new.receipt_no OR old.applicant_name IS NOT new.applicant_name"
+  "    OR old.citizen_id IS NOT new.citizen_id OR old.phone IS NOT new.phone"
+  "  BEGIN"
+  "  INSERT INTO cases_fts (cases_fts, rowid, receipt_no, applicant_name, citizen_id, phone)"
+  "  VALUES ('delete', old.rid, old.receipt_no, old.applicant_name, old.citizen_id, old.phone);"
+  "  INSERT INTO cases_fts (rowid, receipt_no, applicant_name, citizen_id, phone)"
+  "  VALUES (new.rid, new.receipt_no, new.applicant_name, new.citizen_id, new.phone);"
+  "END;"
+  "CREATE TRIGGER cases_fts_delete AFTER DELETE ON cases BEGIN"
+  "  INSERT INTO cases_fts (cases_fts, rowid, receipt_no, applicant_name, citizen_id, phone)"
+  "  VALUES ('delete', old.rid, old.receipt_no, old.applicant_name, old.citizen_id, old.phone);"
+  "END;"
+  "INSERT INTO procedures_fts (procedures_fts) VALUES ('rebuild');"
+  "INSERT INTO cases_fts (cases_fts) VALUES ('rebuild');",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);
+
+static gboolean
+set_db_error (sqlite3     *db,
+              const char  *what,
+              GError     **error)
+{
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE, "%s: %s", what, sqlite3_errmsg (db));
+  return FALSE;
+}
+
+int
+_motcua_schema_get_version (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return version;
+}
+
+gboolean
+_motcua_schema_migrate (sqlite3  *db,
+                        int       to_version,
+                        GError  **error)
+{
+  int version = _motcua_schema_get_version (db);
+
+  g_return_val_if_fail (to_version <= MOTCUA_SCHEMA_VERSION, FALSE);
+
+  if (version < 0)
+    return set_db_error (db, "Could not read the schema version", error);
+
+  if (version > MOTCUA_SCHEMA_VERSION)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_SCHEMA_TOO_NEW,
+                   "The replica has schema version %d, newer than this build of Một Cửa "
+                   "understands (%d): update Một Cửa to open it", version, MOTCUA_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  if (version >= to_version)
+    return TRUE;
+
+  if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return set_db_error (db, "Could not start the schema migration", error);
+
+  for (int v = version; v < to_version; v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+
+      if (sqlite3_exec (db, migrations[v], NULL, NULL, NULL) != SQLITE_OK
+          || sqlite3_exec (db, bump, NULL, NULL, NULL) != SQLITE_OK)
+        {
+          g_autofree char *what = g_strdup_printf ("Migrating the replica to schema version %d",
+                                                   v + 1);
+          set_db_error (db, what, error);
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+
+  if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      set_db_error (db, "Could not commit the schema migration", error);
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+
+  return TRUE;
+}

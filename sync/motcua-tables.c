@@ -1,0 +1,141 @@
+/* motcua-tables.c: the replicated tables, as the change log sees them
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "motcua-replica-private.h"
+
+static const MotcuaColumnDesc office_columns[] = {
+  { "code", MOTCUA_COL_TEXT },
+  { "name", MOTCUA_COL_TEXT },
+  { "level", MOTCUA_COL_TEXT },
+  { "parent_id", MOTCUA_COL_ID },
+  { "deleted", MOTCUA_COL_INT },
+};
+
+static const MotcuaColumnDesc procedure_columns[] = {
+  { "code", MOTCUA_COL_TEXT },
+  { "code_official", MOTCUA_COL_INT },
+  { "name", MOTCUA_COL_TEXT },
+  { "sector", MOTCUA_COL_TEXT },
+  { "levels", MOTCUA_COL_TEXT },
+  { "processing_days", MOTCUA_COL_INT },
+  { "fee", MOTCUA_COL_INT },
+  { "fee_note", MOTCUA_COL_TEXT },
+  { "online", MOTCUA_COL_TEXT },
+  { "documents", MOTCUA_COL_TEXT },
+  { "legal_basis", MOTCUA_COL_TEXT },
+  { "in_force_from", MOTCUA_COL_TEXT },
+  { "in_force_to", MOTCUA_COL_TEXT },
+  { "sample", MOTCUA_COL_INT },
+  { "deleted", MOTCUA_COL_INT },
+};
+
+static const MotcuaColumnDesc calendar_columns[] = {
+  { "date", MOTCUA_COL_TEXT },
+  { "kind", MOTCUA_COL_TEXT },
+  { "name", MOTCUA_COL_TEXT },
+  { "deleted", MOTCUA_COL_INT },
+};
+
+static const MotcuaColumnDesc case_columns[] = {
+  { "receipt_no", MOTCUA_COL_TEXT },
+  { "procedure_id", MOTCUA_COL_ID },
+  { "receiving_office_id", MOTCUA_COL_ID },
+  { "handling_office_id", MOTCUA_COL_ID },
+  { "applicant_name", MOTCUA_COL_TEXT },
+  { "citizen_id", MOTCUA_COL_TEXT },
+  { "phone", MOTCUA_COL_TEXT },
+  { "address", MOTCUA_COL_TEXT },
+  { "channel", MOTCUA_COL_TEXT },
+  { "priority", MOTCUA_COL_TEXT },
+  { "received_at", MOTCUA_COL_TEXT },
+  { "clock_start", MOTCUA_COL_TEXT },
+  { "due_date", MOTCUA_COL_TEXT },
+  { "status", MOTCUA_COL_STATUS },
+  { "papers", MOTCUA_COL_TEXT },
+  { "resolved_at", MOTCUA_COL_TEXT },
+  { "result", MOTCUA_COL_TEXT },
+  { "returned_at", MOTCUA_COL_TEXT },
+  { "returned_via", MOTCUA_COL_TEXT },
+  { "rating", MOTCUA_COL_INT },
+  { "deleted", MOTCUA_COL_INT },
+};
+
+static const MotcuaColumnDesc event_columns[] = {
+  { "case_id", MOTCUA_COL_ID },
+  { "at", MOTCUA_COL_TEXT },
+  { "replica", MOTCUA_COL_TEXT },
+  { "officer", MOTCUA_COL_TEXT },
+  { "action", MOTCUA_COL_TEXT },
+  { "detail", MOTCUA_COL_TEXT },
+  { "note", MOTCUA_COL_TEXT },
+};
+
+static const MotcuaColumnDesc attachment_columns[] = {
+  { "case_id", MOTCUA_COL_ID },
+  { "sha256", MOTCUA_COL_TEXT },
+  { "name", MOTCUA_COL_TEXT },
+  { "mime_type", MOTCUA_COL_TEXT },
+  { "size", MOTCUA_COL_INT },
+  { "added_at", MOTCUA_COL_TEXT },
+  { "replica", MOTCUA_COL_TEXT },
+  { "officer", MOTCUA_COL_TEXT },
+};
+
+#define TABLE(tid, tname, ins, prov, cols) \
+  static const MotcuaTableDesc table_##tname = { tid, #tname, ins, prov, cols, G_N_ELEMENTS (cols) }
+
+TABLE (MOTCUA_TABLE_OFFICES, offices, FALSE, TRUE, office_columns);
+TABLE (MOTCUA_TABLE_PROCEDURES, procedures, FALSE, TRUE, procedure_columns);
+TABLE (MOTCUA_TABLE_CALENDAR, calendar, FALSE, TRUE, calendar_columns);
+TABLE (MOTCUA_TABLE_CASES, cases, FALSE, FALSE, case_columns);
+TABLE (MOTCUA_TABLE_CASE_EVENTS, case_events, TRUE, FALSE, event_columns);
+TABLE (MOTCUA_TABLE_ATTACHMENTS, attachments, TRUE, FALSE, attachment_columns);
+
+#undef TABLE
+
+const MotcuaTableDesc *const _motcua_tables[] = {
+  &table_offices,
+  &table_procedures,
+  &table_calendar,
+  &table_cases,
+  &table_case_events,
+  &table_attachments,
+};
+const guint _motcua_n_tables = G_N_ELEMENTS (_motcua_tables);
+
+const MotcuaTableDesc *
+_motcua_table_lookup (MotcuaTableId id)
+{
+  for (guint i = 0; i < _motcua_n_tables; i++)
+    if (_motcua_tables[i]->id == id)
+      return _motcua_tables[i];
+
+  return NULL;
+}
+
+const MotcuaTableDesc *
+_motcua_table_by_name (const char *name)
+{
+  for (guint i = 0; name != NULL && i < _motcua_n_tables; i++)
+    if (strcmp (_motcua_tables[i]->name, name) == 0)
+      return _motcua_tables[i];
+
+  return NULL;
+}
+
+int
+_motcua_table_column (const MotcuaTableDesc *table,
+                      const char            *name)
+{
+  for (guint i = 0; name != NULL && i < table->n_columns; i++)
+    if (strcmp (table->columns[i].name, name) == 0)
+      return (int) i + 1;
+
+  return -1;
+}
