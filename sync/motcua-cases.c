@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "motcua-error.h"
@@ -107,7 +109,7 @@ procedure_lookup (MotcuaReplica  *self,
 
   if (!found)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                 "procedure “%s” is not in the catalogue", code);
+                 _("procedure “%s” is not in the catalogue"), code);
 
   return found;
 }
@@ -155,14 +157,14 @@ papers_to_string (const guint  *papers,
       if (papers[i] >= n_documents || papers[i] >= 64)
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       "papers: %u is not one of the procedure's %u required papers (0–%u)",
+                       _("papers: %u is not one of the procedure's %u required papers (0–%u)"),
                        papers[i], n_documents, n_documents ? n_documents - 1 : 0);
           return NULL;
         }
       if (seen & BIT (papers[i]))
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       "papers: %u is ticked twice", papers[i]);
+                       _("papers: %u is ticked twice"), papers[i]);
           return NULL;
         }
       seen |= BIT (papers[i]);
@@ -198,7 +200,7 @@ parse_papers (const char  *text,
       if (!g_ascii_string_to_unsigned (part, 10, 0, 63, &v, NULL))
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       "papers “%s” must be paper numbers separated by commas, e.g. 0,1,3",
+                       _("papers “%s” must be paper numbers separated by commas, e.g. 0,1,3"),
                        text);
           return FALSE;
         }
@@ -264,7 +266,7 @@ check_channel (int      channel,
   if (channel < 0 || channel >= MOTCUA_N_CHANNELS)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "channel %d must be counter, online, postal or home", channel);
+                   _("channel %d must be counter, online, postal or home"), channel);
       return FALSE;
     }
 
@@ -299,7 +301,7 @@ receive_in_tx (MotcuaReplica          *self,
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                     "receiving office “%s” is outside this replica's office %s",
+                     _("receiving office “%s” is outside this replica's office %s"),
                      office_code, self->office_code);
       return FALSE;
     }
@@ -312,7 +314,7 @@ receive_in_tx (MotcuaReplica          *self,
     return FALSE;
   if (r->address != NULL && !g_utf8_validate (r->address, -1, NULL))
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "address is not valid UTF-8");
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("address is not valid UTF-8"));
       return FALSE;
     }
   if (!check_channel (r->channel, error))
@@ -320,7 +322,7 @@ receive_in_tx (MotcuaReplica          *self,
   if ((guint) r->priority >= MOTCUA_N_PRIORITIES)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "priority %d is not a priority group", r->priority);
+                   _("priority %d is not a priority group"), r->priority);
       return FALSE;
     }
 
@@ -501,7 +503,7 @@ _motcua_replica_case_rid (MotcuaReplica  *self,
 
   if (!found)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                 "case “%s” is not in this replica (give a case id or a receipt number)", key);
+                 _("case “%s” is not in this replica (give a case id or a receipt number)"), key);
 
   return found;
 }
@@ -524,8 +526,7 @@ dup_case_by_rid (MotcuaReplica  *self,
   sqlite3_reset (stmt);
 
   if (c == NULL)
-    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, "case %" G_GINT64_FORMAT
-                 " vanished", rid);
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, _("case %lld vanished"), (long long) rid);
 
   return c;
 }
@@ -651,7 +652,7 @@ edit_in_tx (MotcuaReplica  *self,
       g_autofree char *list = g_strjoinv (", ", (GStrv) editable_fields);
 
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "field “%s” cannot be edited; editable fields: %s", field ? field : "", list);
+                   _("field “%s” cannot be edited; editable fields: %s"), field ? field : "", list);
       return FALSE;
     }
 
@@ -685,7 +686,7 @@ edit_in_tx (MotcuaReplica  *self,
       if (!motcua_channel_from_string (value, &channel))
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       "channel “%s” must be counter, online, postal or home", value ? value : "");
+                       _("channel “%s” must be counter, online, postal or home"), value ? value : "");
           return FALSE;
         }
     }
@@ -696,7 +697,7 @@ edit_in_tx (MotcuaReplica  *self,
       if (empty_to_null != NULL && !motcua_priority_from_string (value, &priority))
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       "priority “%s” must be none, elderly, disabled, veteran, child or pregnant",
+                       _("priority “%s” must be none, elderly, disabled, veteran, child or pregnant"),
                        value);
           return FALSE;
         }
@@ -724,14 +725,14 @@ edit_in_tx (MotcuaReplica  *self,
       if (!g_ascii_string_to_unsigned (value ? value : "", 10, 0, 5, &rating, NULL))
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       "rating “%s” must be a whole number from 1 to 5 (0 clears it)",
+                       _("rating “%s” must be a whole number from 1 to 5 (0 clears it)"),
                        value ? value : "");
           return FALSE;
         }
       if (rating > 0 && current->status != MOTCUA_STATUS_RETURNED)
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       "rating: case %s is %s; the applicant rates it once the result is returned",
+                       _("rating: case %s is %s; the applicant rates it once the result is returned"),
                        current->receipt_no, motcua_status_to_string (current->status));
           return FALSE;
         }
@@ -739,7 +740,7 @@ edit_in_tx (MotcuaReplica  *self,
     }
   else if (value != NULL && !g_utf8_validate (value, -1, NULL))
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "%s is not valid UTF-8", field);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("%s is not valid UTF-8"), field);
       return FALSE;
     }
 
@@ -785,7 +786,7 @@ set_illegal_step_error (GError           **error,
     g_string_append_printf (list, "%s%s", i ? ", " : "", motcua_status_to_string (next[i]));
 
   g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_ILLEGAL_TRANSITION,
-               "case %s is %s and cannot become %s; %s%s", c->receipt_no,
+               _("case %s is %s and cannot become %s; %s%s"), c->receipt_no,
                motcua_status_to_string (c->status), motcua_status_to_string (to),
                n ? "it can become: " : "its workflow has ended", list->str);
 }
@@ -816,7 +817,7 @@ advance_in_tx (MotcuaReplica            *self,
 
   if ((guint) to >= MOTCUA_N_STATUSES)
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "status %d is not a status", to);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("status %d is not a status"), to);
       return FALSE;
     }
 
@@ -836,7 +837,7 @@ advance_in_tx (MotcuaReplica            *self,
   if (strcmp (at, c->received_at) < 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "at %s is before the case was received (%s)", at, c->received_at);
+                   _("at %s is before the case was received (%s)"), at, c->received_at);
       return FALSE;
     }
   memcpy (day, at, 10);
@@ -855,7 +856,7 @@ advance_in_tx (MotcuaReplica            *self,
         {
           if (!g_utf8_validate (options->result, -1, NULL))
             {
-              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "result is not valid UTF-8");
+              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("result is not valid UTF-8"));
               return FALSE;
             }
           values[C_RESULT] = MOTCUA_VALUE_TEXT (options->result);
@@ -960,13 +961,13 @@ transfer_in_tx (MotcuaReplica  *self,
   if (g_strcmp0 (c->handling_office, office_code) == 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "office: case %s is already handled by %s", c->receipt_no, office_code);
+                   _("office: case %s is already handled by %s"), c->receipt_no, office_code);
       return FALSE;
     }
   if (!motcua_status_is_open (c->status))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_ILLEGAL_TRANSITION,
-                   "case %s is %s: only an open case can be transferred", c->receipt_no,
+                   _("case %s is %s: only an open case can be transferred"), c->receipt_no,
                    motcua_status_to_string (c->status));
       return FALSE;
     }
@@ -1025,7 +1026,7 @@ import_case_in_tx (MotcuaReplica     *self,
   if (_motcua_replica_case_rid (self, r->receipt_no, NULL, NULL, NULL))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_EXISTS,
-                   "receipt_no “%s” is already a case of this replica", r->receipt_no);
+                   _("receipt_no “%s” is already a case of this replica"), r->receipt_no);
       return FALSE;
     }
   if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, error)
@@ -1045,7 +1046,7 @@ import_case_in_tx (MotcuaReplica     *self,
     return FALSE;
   if ((guint) r->status >= MOTCUA_N_STATUSES || (guint) r->priority >= MOTCUA_N_PRIORITIES)
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "status or priority out of range");
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("status or priority out of range"));
       return FALSE;
     }
   if (r->resolved_at != NULL
@@ -1057,14 +1058,14 @@ import_case_in_tx (MotcuaReplica     *self,
   if (!motcua_status_is_open (r->status) && resolved_at == NULL)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "resolved_at is required for a case that is %s",
+                   _("resolved_at is required for a case that is %s"),
                    motcua_status_to_string (r->status));
       return FALSE;
     }
   if (motcua_status_is_open (r->status) && resolved_at != NULL)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "resolved_at must be empty for a case that is %s",
+                   _("resolved_at must be empty for a case that is %s"),
                    motcua_status_to_string (r->status));
       return FALSE;
     }
@@ -1072,19 +1073,19 @@ import_case_in_tx (MotcuaReplica     *self,
       || (returned_at != NULL && strcmp (returned_at, received_at) < 0))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "resolved_at or returned_at is before received_at %s", received_at);
+                   _("resolved_at or returned_at is before received_at %s"), received_at);
       return FALSE;
     }
   if (r->status == MOTCUA_STATUS_RETURNED && returned_at == NULL)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "returned_at is required for a returned case");
+                   _("returned_at is required for a returned case"));
       return FALSE;
     }
   if (r->rating < 0 || r->rating > 5)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "rating %d must be from 1 to 5 (0: none)", r->rating);
+                   _("rating %d must be from 1 to 5 (0: none)"), r->rating);
       return FALSE;
     }
   papers = papers_to_string (r->papers ? (const guint *) (void *) r->papers->data : NULL,
@@ -1267,7 +1268,7 @@ prepare_filter (MotcuaReplica           *self,
     return NULL;
   if (f->status >= MOTCUA_N_STATUSES || f->channel >= MOTCUA_N_CHANNELS)
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "filter: status or channel out of range");
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("filter: status or channel out of range"));
       return NULL;
     }
 

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -25,7 +27,7 @@ check_code (const char  *field,
   if (strlen (code) > 40 || strspn (code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen (code))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "%s “%s” must be 1–40 capital letters, digits, dots, dashes or underscores",
+                   _("%s “%s” must be 1–40 capital letters, digits, dots, dashes or underscores"),
                    field, code);
       return FALSE;
     }
@@ -55,7 +57,7 @@ _motcua_replica_office_id (MotcuaReplica  *self,
 
   if (!found)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                 "%s “%s” is not an office of this replica", field, code);
+                 _("%s “%s” is not an office of this replica"), field, code);
 
   return found;
 }
@@ -78,13 +80,13 @@ motcua_replica_put_office (MotcuaReplica       *self,
   if ((guint) office->level >= MOTCUA_N_LEVELS)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "office %s: level %d is not a level", office->code, office->level);
+                   _("office %s: level %d is not a level"), office->code, office->level);
       return FALSE;
     }
   if (office->parent_code != NULL && g_strcmp0 (office->parent_code, office->code) == 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "office %s cannot be its own parent", office->code);
+                   _("office %s cannot be its own parent"), office->code);
       return FALSE;
     }
 
@@ -117,7 +119,7 @@ motcua_replica_put_office (MotcuaReplica       *self,
           if (sqlite3_step (stmt) != SQLITE_ROW)
             {
               g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                           "office %s: parent “%s” is not an office of this replica",
+                           _("office %s: parent “%s” is not an office of this replica"),
                            office->code, office->parent_code);
               ok = FALSE;
             }
@@ -174,7 +176,7 @@ motcua_replica_dup_office (MotcuaReplica  *self,
 
   if (office == NULL)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                 "office “%s” is not an office of this replica", code ? code : "");
+                 _("office “%s” is not an office of this replica"), code ? code : "");
 
   return office;
 }
@@ -343,27 +345,27 @@ motcua_replica_put_procedure (MotcuaReplica          *self,
   if (procedure->levels == 0 || procedure->levels >= (1u << MOTCUA_N_LEVELS))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "procedure %s: levels must name at least one of province, department,"
-                   " district, commune", code);
+                   _("procedure %s: levels must name at least one of province, department,"
+                   " district, commune"), code);
       return FALSE;
     }
   if (procedure->processing_days > 365)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "procedure %s: processing_days %u is more than a year of working days",
+                   _("procedure %s: processing_days %u is more than a year of working days"),
                    code, procedure->processing_days);
       return FALSE;
     }
   if (procedure->fee < 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "procedure %s: fee %" G_GINT64_FORMAT " is negative", code, procedure->fee);
+                   _("procedure %s: fee %lld is negative"), code, (long long) procedure->fee);
       return FALSE;
     }
   if (procedure->documents == NULL || procedure->documents[0] == NULL)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "procedure %s: documents must list at least one required paper", code);
+                   _("procedure %s: documents must list at least one required paper"), code);
       return FALSE;
     }
   for (guint i = 0; procedure->documents[i] != NULL; i++)
@@ -461,7 +463,7 @@ motcua_replica_dup_procedure (MotcuaReplica  *self,
 
   if (procedure == NULL)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                 "procedure “%s” is not in the catalogue", code ? code : "");
+                 _("procedure “%s” is not in the catalogue"), code ? code : "");
 
   return procedure;
 }
@@ -559,7 +561,7 @@ motcua_replica_put_calendar_day (MotcuaReplica  *self,
       && g_strcmp0 (kind, "working") != 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "calendar %s: kind “%s” must be holiday, off or working", date,
+                   _("calendar %s: kind “%s” must be holiday, off or working"), date,
                    kind ? kind : "");
       return FALSE;
     }

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "motcua-csv-private.h"
 #include "motcua-error.h"
 
@@ -33,7 +35,7 @@ _motcua_csv_parse (const char  *data,
 
   if (!g_utf8_validate_len (data, length, NULL))
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, "%s is not valid UTF-8 text",
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, _("%s is not valid UTF-8 text"),
                    source_name);
       return NULL;
     }
@@ -51,7 +53,7 @@ _motcua_csv_parse (const char  *data,
           if (at_end)
             {
               g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                           "%s: line %u: a quoted field is never closed", source_name,
+                           _("%s: line %u: a quoted field is never closed"), source_name,
                            record_line);
               return NULL;
             }
@@ -80,8 +82,8 @@ _motcua_csv_parse (const char  *data,
           if (field->len > 0 || was_quoted)
             {
               g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                           "%s: line %u: a quote inside an unquoted field (quote the whole field"
-                           " and double the quote)", source_name, line);
+                           _("%s: line %u: a quote inside an unquoted field (quote the whole field"
+                           " and double the quote)"), source_name, line);
               return NULL;
             }
           quoted = TRUE;
@@ -109,7 +111,6 @@ _motcua_csv_parse (const char  *data,
               record->line = record_line;
               record->fields = (GStrv) g_ptr_array_steal (fields, NULL);
               g_ptr_array_add (records, record);
-              fields = g_ptr_array_new_with_free_func (g_free);
             }
           was_quoted = FALSE;
           line++;
@@ -120,7 +121,7 @@ _motcua_csv_parse (const char  *data,
       else if (was_quoted)
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                       "%s: line %u: text after a closing quote", source_name, line);
+                       _("%s: line %u: text after a closing quote"), source_name, line);
           return NULL;
         }
       else

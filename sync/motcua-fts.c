@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "motcua-error.h"
@@ -131,7 +133,7 @@ _motcua_fts_register (sqlite3  *db,
       || api->xCreateTokenizer (api, "motcua", NULL, &tokenizer, NULL) != SQLITE_OK)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE,
-                   "This SQLite has no FTS5: Một Cửa needs SQLite built with FTS5");
+                   _("This SQLite has no FTS5: Một Cửa needs SQLite built with FTS5"));
       return FALSE;
     }
 

@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -122,7 +124,7 @@ import_error (GError     **error,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, "%s: %s", where, message);
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, _("%s: %s"), where, message);
 
   return FALSE;
 }
@@ -172,7 +174,7 @@ check_object (JsonObject       *object,
       for (guint i = 0; i < n_fields && !known; i++)
         known = strcmp (fields[i].name, l->data) == 0;
       if (!known)
-        return import_error (error, where, "unknown field “%s”", (const char *) l->data);
+        return import_error (error, where, _("unknown field “%s”"), (const char *) l->data);
     }
 
   for (guint i = 0; i < n_fields; i++)
@@ -183,7 +185,7 @@ check_object (JsonObject       *object,
       if (node == NULL || JSON_NODE_HOLDS_NULL (node))
         {
           if (spec->required)
-            return import_error (error, where, "field %s is required", spec->name);
+            return import_error (error, where, _("field %s is required"), spec->name);
           continue;
         }
 
@@ -192,22 +194,22 @@ check_object (JsonObject       *object,
           JsonArray *array;
 
           if (!JSON_NODE_HOLDS_ARRAY (node))
-            return import_error (error, where, "field %s must be %s", spec->name,
+            return import_error (error, where, _("field %s must be %s"), spec->name,
                                  type_name (spec));
           array = json_node_get_array (node);
           for (guint k = 0; k < json_array_get_length (array); k++)
             if (!value_has_type (json_array_get_element (array, k), spec->value_type))
-              return import_error (error, where, "field %s: item %u must be %s", spec->name, k,
+              return import_error (error, where, _("field %s: item %u must be %s"), spec->name, k,
                                    spec->value_type == G_TYPE_INT64 ? "a whole number"
                                                                     : "a string");
         }
       else if (spec->type == JSON_NODE_OBJECT)
         {
           if (!JSON_NODE_HOLDS_OBJECT (node))
-            return import_error (error, where, "field %s must be an object", spec->name);
+            return import_error (error, where, _("field %s must be an object"), spec->name);
         }
       else if (!value_has_type (node, spec->value_type))
-        return import_error (error, where, "field %s must be %s", spec->name, type_name (spec));
+        return import_error (error, where, _("field %s must be %s"), spec->name, type_name (spec));
     }
 
   return TRUE;
@@ -291,7 +293,7 @@ import_procedure (MotcuaReplica  *self,
       if (!motcua_level_from_string (levels[i], &level))
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       "levels: “%s” must be province, department, district or commune",
+                       _("levels: “%s” must be province, department, district or commune"),
                        levels[i]);
           return FALSE;
         }
@@ -300,14 +302,14 @@ import_procedure (MotcuaReplica  *self,
   if (g_strcmp0 (online, "full") != 0 && g_strcmp0 (online, "partial") != 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "online “%s” must be full or partial", online ? online : "");
+                   _("online “%s” must be full or partial"), online ? online : "");
       return FALSE;
     }
   if (days < 0 || days > 365)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "processing_days %" G_GINT64_FORMAT " must be from 0 to 365 working days",
-                   days);
+                   _("processing_days %lld must be from 0 to 365 working days"),
+                   (long long) days);
       return FALSE;
     }
 
@@ -328,7 +330,7 @@ import_procedure (MotcuaReplica  *self,
   if (p.legal_basis[0] == NULL)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "legal_basis must name at least one legal document");
+                   _("legal_basis must name at least one legal document"));
       return FALSE;
     }
 
@@ -346,7 +348,7 @@ import_office (MotcuaReplica  *self,
   if (!motcua_level_from_string (level, &office.level))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "level “%s” must be province, department, district or commune",
+                   _("level “%s” must be province, department, district or commune"),
                    level ? level : "");
       return FALSE;
     }
@@ -390,28 +392,28 @@ import_case (MotcuaReplica  *self,
   if (!motcua_status_from_string (status, &c.status))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "status “%s” is not a status (received, in_processing, supplement_requested,"
-                   " resubmitted, approved, refused, returned, withdrawn, cancelled)",
+                   _("status “%s” is not a status (received, in_processing, supplement_requested,"
+                   " resubmitted, approved, refused, returned, withdrawn, cancelled)"),
                    status ? status : "");
       return FALSE;
     }
   if (!motcua_channel_from_string (channel, &c.channel))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "channel “%s” must be counter, online, postal or home", channel ? channel : "");
+                   _("channel “%s” must be counter, online, postal or home"), channel ? channel : "");
       return FALSE;
     }
   if (priority != NULL && *priority != '\0' && !motcua_priority_from_string (priority, &c.priority))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "priority “%s” must be none, elderly, disabled, veteran, child or pregnant",
+                   _("priority “%s” must be none, elderly, disabled, veteran, child or pregnant"),
                    priority);
       return FALSE;
     }
   if (via != NULL && *via != '\0' && !motcua_channel_from_string (via, &c.returned_via))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "returned_via “%s” must be counter, online, postal or home", via);
+                   _("returned_via “%s” must be counter, online, postal or home"), via);
       return FALSE;
     }
   if (papers_node != NULL && JSON_NODE_HOLDS_ARRAY (papers_node))
@@ -425,7 +427,7 @@ import_case (MotcuaReplica  *self,
           if (v < 0 || v > 63)
             {
               g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                           "papers: %" G_GINT64_FORMAT " is not a paper number", v);
+                           _("papers: %lld is not a paper number"), (long long) v);
               return FALSE;
             }
           g_array_append_val (papers, (guint) { (guint) v });
@@ -507,7 +509,7 @@ csv_cell_to_node (const FieldSpec  *spec,
               if (!g_ascii_string_to_signed (item, 10, 0, G_MAXINT32, &v, NULL))
                 {
                   json_array_unref (array);
-                  return import_error (error, where, "field %s: “%s” is not a whole number",
+                  return import_error (error, where, _("field %s: “%s” is not a whole number"),
                                        spec->name, item);
                 }
               json_array_add_int_element (array, v);
@@ -525,7 +527,7 @@ csv_cell_to_node (const FieldSpec  *spec,
       gint64 v;
 
       if (!g_ascii_string_to_signed (trimmed, 10, G_MININT64, G_MAXINT64, &v, NULL))
-        return import_error (error, where, "field %s: “%s” is not a whole number", spec->name,
+        return import_error (error, where, _("field %s: “%s” is not a whole number"), spec->name,
                              trimmed);
       *out = json_node_init_int (json_node_alloc (), v);
       return TRUE;
@@ -538,7 +540,7 @@ csv_cell_to_node (const FieldSpec  *spec,
       else if (g_ascii_strcasecmp (trimmed, "false") == 0 || strcmp (trimmed, "0") == 0)
         *out = json_node_init_boolean (json_node_alloc (), FALSE);
       else
-        return import_error (error, where, "field %s: “%s” must be true or false", spec->name,
+        return import_error (error, where, _("field %s: “%s” must be true or false"), spec->name,
                              trimmed);
       return TRUE;
     }
@@ -561,8 +563,8 @@ csv_to_entries (const KindSpec    *kind,
 
   if (records->len == 0)
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, "%s is empty: the first line must"
-                   " name the columns", source);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, _("%s is empty: the first line must"
+                   " name the columns"), source);
       return NULL;
     }
 
@@ -579,13 +581,13 @@ csv_to_entries (const KindSpec    *kind,
             if (strcmp (header->fields[k], name) == 0)
               {
                 g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                             "%s: line 1: column %s appears twice", source, name);
+                             _("%s: line 1: column %s appears twice"), source, name);
                 return NULL;
               }
           continue;
         }
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                   "%s: line 1: unknown column “%s”", source, name);
+                   _("%s: line 1: unknown column “%s”"), source, name);
       return NULL;
     }
 
@@ -599,7 +601,7 @@ csv_to_entries (const KindSpec    *kind,
       if (g_strv_length (record->fields) != n_columns)
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                       "%s: has %u fields, the header has %u", where,
+                       _("%s: has %u fields, the header has %u"), where,
                        g_strv_length (record->fields), n_columns);
           return NULL;
         }
@@ -659,7 +661,7 @@ json_to_entries (const KindSpec    *kind,
 
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, "%s is not valid JSON: %s", source,
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, _("%s is not valid JSON: %s"), source,
                    local_error->message);
       return NULL;
     }
@@ -668,7 +670,7 @@ json_to_entries (const KindSpec    *kind,
   if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                   "%s: the top level must be an object with \"format\": \"%s\"", source,
+                   _("%s: the top level must be an object with \"format\": \"%s\""), source,
                    kind->format);
       return NULL;
     }
@@ -677,15 +679,15 @@ json_to_entries (const KindSpec    *kind,
   if (g_strcmp0 (format, kind->format) != 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                   "%s: format is “%s”, expected “%s”", source, format ? format : "(missing)",
+                   _("%s: format is “%s”, expected “%s”"), source, format ? format : "(missing)",
                    kind->format);
       return NULL;
     }
   if (get_int (root, "version", 0) != 1)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                   "%s: version %" G_GINT64_FORMAT " is not supported (this build reads version 1)",
-                   source, get_int (root, "version", 0));
+                   _("%s: version %lld is not supported (this build reads version 1)"),
+                   source, (long long) get_int (root, "version", 0));
       return NULL;
     }
 
@@ -693,7 +695,7 @@ json_to_entries (const KindSpec    *kind,
   if (array_node == NULL || !JSON_NODE_HOLDS_ARRAY (array_node))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                   "%s: \"%s\" must be a list", source, kind->array);
+                   _("%s: \"%s\" must be a list"), source, kind->array);
       return NULL;
     }
 
@@ -848,7 +850,7 @@ motcua_replica_import_data (MotcuaReplica       *self,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          import_error (error, where, "must be an object");
+          import_error (error, where, _("must be an object"));
           motcua_replica_rollback (self);
           return FALSE;
         }
@@ -864,7 +866,7 @@ motcua_replica_import_data (MotcuaReplica       *self,
           if (local_error->domain == MOTCUA_ERROR && local_error->code == MOTCUA_ERROR_DATABASE)
             g_propagate_error (error, g_steal_pointer (&local_error));
           else
-            import_error (error, where, "%s", local_error->message);
+            import_error (error, where, _("%s"), local_error->message);
           motcua_replica_rollback (self);
           return FALSE;
         }
@@ -897,14 +899,14 @@ motcua_replica_import_file (MotcuaReplica       *self,
   file = g_mapped_file_new (path, FALSE, &local_error);
   if (file == NULL)
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, "Cannot read %s: %s", path,
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, _("Cannot read %s: %s"), path,
                    local_error->message);
       return FALSE;
     }
   if (g_mapped_file_get_length (file) > MAX_IMPORT_SIZE)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                   "%s is larger than %d MiB: split it", path, MAX_IMPORT_SIZE / (1024 * 1024));
+                   _("%s is larger than %d MiB: split it"), path, MAX_IMPORT_SIZE / (1024 * 1024));
       return FALSE;
     }
 

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -82,14 +84,14 @@ _motcua_replica_set_db_error (MotcuaReplica  *self,
 
   if (code == SQLITE_FULL)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE,
-                 "The disk holding %s is full: %s", self->path, sqlite3_errmsg (self->db));
+                 _("The disk holding %s is full: %s"), self->path, sqlite3_errmsg (self->db));
   else if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE,
-                 "The replica %s is in use by another program: %s",
+                 _("The replica %s is in use by another program: %s"),
                  self->path, sqlite3_errmsg (self->db));
   else
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE,
-                 "Database error in %s: %s", self->path, sqlite3_errmsg (self->db));
+                 _("Database error in %s: %s"), self->path, sqlite3_errmsg (self->db));
 }
 
 sqlite3_stmt *
@@ -328,9 +330,9 @@ open_db (MotcuaReplica  *self,
     {
       if (!create && !g_file_test (self->path, G_FILE_TEST_EXISTS))
         g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                     "No replica at %s: create one with “motcua-cli init”", self->path);
+                     _("No replica at %s: create one with “motcua-cli init”"), self->path);
       else
-        g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE, "Cannot open %s: %s",
+        g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE, _("Cannot open %s: %s"),
                      self->path, self->db ? sqlite3_errmsg (self->db) : g_strerror (ENOMEM));
       return FALSE;
     }
@@ -385,7 +387,7 @@ load_identity (MotcuaReplica  *self,
   if (!have_id || self->office_code == NULL)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
-                   "%s is damaged: its identity (replica id, office) is missing", self->path);
+                   _("%s is damaged: its identity (replica id, office) is missing"), self->path);
       return FALSE;
     }
 
@@ -404,7 +406,7 @@ load_identity (MotcuaReplica  *self,
   if (self->self_origin == 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
-                   "%s is damaged: its own origin is missing", self->path);
+                   _("%s is damaged: its own origin is missing"), self->path);
       return FALSE;
     }
 
@@ -451,7 +453,7 @@ motcua_replica_open (const char  *path,
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                   "No replica at %s: create one with “motcua-cli init”", path);
+                   _("No replica at %s: create one with “motcua-cli init”"), path);
       return NULL;
     }
 
@@ -462,7 +464,7 @@ motcua_replica_open (const char  *path,
   if (app_id != MOTCUA_APPLICATION_ID)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
-                   "%s is not a Một Cửa replica", path);
+                   _("%s is not a Một Cửa replica"), path);
       return NULL;
     }
 
@@ -497,14 +499,14 @@ _motcua_replica_create_at_version (const char   *path,
     return NULL;
   if ((guint) role >= MOTCUA_N_LEVELS)
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "role %d is not a level", role);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("role %d is not a level"), role);
       return NULL;
     }
 
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_EXISTS,
-                   "%s exists already: a replica is created once", path);
+                   _("%s exists already: a replica is created once"), path);
       return NULL;
     }
 

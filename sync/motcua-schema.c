@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "motcua-error.h"
 #include "motcua-schema-private.h"
 #include "motcua-version.h"
@@ -129,7 +131,7 @@ set_db_error (sqlite3     *db,
               const char  *what,
               GError     **error)
 {
-  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE, "%s: %s", what, sqlite3_errmsg (db));
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE, _("%s: %s"), what, sqlite3_errmsg (db));
   return FALSE;
 }
 
@@ -162,8 +164,8 @@ _motcua_schema_migrate (sqlite3  *db,
   if (version > MOTCUA_SCHEMA_VERSION)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_SCHEMA_TOO_NEW,
-                   "The replica has schema version %d, newer than this build of Một Cửa "
-                   "understands (%d): update Một Cửa to open it", version, MOTCUA_SCHEMA_VERSION);
+                   _("The replica has schema version %d, newer than this build of Một Cửa "
+                   "understands (%d): update Một Cửa to open it"), version, MOTCUA_SCHEMA_VERSION);
       return FALSE;
     }
 

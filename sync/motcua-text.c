@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -90,13 +92,13 @@ motcua_check_required (const char  *field,
 
   if (p == NULL || *p == '\0')
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "%s is required", field);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("%s is required"), field);
       return FALSE;
     }
 
   if (!g_utf8_validate (value, -1, NULL))
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "%s is not valid UTF-8", field);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("%s is not valid UTF-8"), field);
       return FALSE;
     }
 
@@ -114,7 +116,7 @@ motcua_check_citizen_id (const char  *field,
   if (strlen (value) != 12 || strspn (value, "0123456789") != 12)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "%s “%s” is not a citizen ID: it must be exactly 12 digits", field, value);
+                   _("%s “%s” is not a citizen ID: it must be exactly 12 digits"), field, value);
       return FALSE;
     }
 
@@ -153,8 +155,8 @@ motcua_normalize_phone (const char  *field,
 
 bad:
   g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-               "%s “%s” is not a Vietnamese phone number "
-               "(a mobile 0[35789]xxxxxxxx or a landline 02xxxxxxxxx)", field, value);
+               _("%s “%s” is not a Vietnamese phone number "
+               "(a mobile 0[35789]xxxxxxxx or a landline 02xxxxxxxxx)"), field, value);
   return NULL;
 }
 
@@ -176,7 +178,7 @@ motcua_check_date (const char  *field,
       || y < 1900 || y > 2199)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "%s “%s” is not a real date in the form YYYY-MM-DD", field, value);
+                   _("%s “%s” is not a real date in the form YYYY-MM-DD"), field, value);
       return FALSE;
     }
 
@@ -228,7 +230,7 @@ motcua_normalize_datetime (const char  *field,
   if (dt == NULL || g_date_time_get_year (dt) < 1900 || g_date_time_get_year (dt) > 2199)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   "%s “%s” is not a real date and time (ISO 8601, e.g. 2025-03-04T09:15:00+07:00)",
+                   _("%s “%s” is not a real date and time (ISO 8601, e.g. 2025-03-04T09:15:00+07:00)"),
                    field, value);
       return NULL;
     }

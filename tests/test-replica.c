@@ -160,11 +160,12 @@ test_change_capture (MotcuaFixture *f,
   g_assert_cmpuint (edits->len, ==, 2);
   {
     MotcuaChange *ch = edits->pdata[0];
+    g_autoptr(GVariant) maybe = g_variant_get_maybe (ch->value);
+    g_autoptr(GVariant) value = g_variant_get_variant (maybe);
 
     g_assert_cmpstr (ch->table, ==, "cases");
     g_assert_cmpstr (ch->column, ==, "applicant_name");
-    g_assert_cmpstr (g_variant_get_string (g_variant_get_variant (g_variant_get_maybe (ch->value)),
-                                           NULL), ==, "Nguyễn Văn Ân");
+    g_assert_cmpstr (g_variant_get_string (value, NULL), ==, "Nguyễn Văn Ân");
     g_assert_cmpuint (ch->prev_hlc, ==, name_hlc);
     g_assert_cmpuint (ch->hlc, >, name_hlc);
   }
