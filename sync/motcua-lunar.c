@@ -20,6 +20,8 @@
  * with UTC+8 the months of 1968–2048 agree with the Chinese calendar except in 1978.
  */
 
+#include "config.h"
+
 #include "motcua-lunar.h"
 
 #include <math.h>

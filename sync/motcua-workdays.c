@@ -7,6 +7,8 @@
  * and a subtraction per year crossed.
  */
 
+#include "config.h"
+
 #include "motcua-workdays.h"
 #include "motcua-lunar.h"
 
@@ -76,11 +78,11 @@ compare_day_off (gconstpointer a,
 }
 
 static void
-add_holiday (DayOff            *days,
-             guint             *n_days,
+add_holiday (DayOff             *days,
+             guint              *n_days,
              const HolidayName **names,
-             guint32            julian,
-             const HolidayName *name)
+             guint32             julian,
+             const HolidayName  *name)
 {
   g_assert (*n_days < MAX_HOLIDAYS);
   names[*n_days] = name;
@@ -133,7 +135,7 @@ compute_days_off (int    year,
       break;
     }
 
-  /* Sort (stable enough: insertion sort of a dozen) and merge holidays on the same date. */
+  /* Sort by date (an insertion sort: a dozen entries) and merge holidays on the same date. */
   for (guint i = 1; i < n_holidays; i++)
     for (guint j = i; j > 0 && holidays[j - 1].julian > holidays[j].julian; j--)
       {
@@ -341,7 +343,7 @@ year_days (MotcuaCalendar *self,
   return *slot;
 }
 
-/* Forgets the cached days of the year holding @julian. Called with the mutex held. */
+/* Forgets the cached days of the year of @date. Called with the mutex held. */
 static void
 invalidate_year (MotcuaCalendar *self,
                  const GDate    *date)

@@ -356,6 +356,55 @@ test_round_trip (void)
   g_test_message ("%u days, %u leap months", n_days, n_leap_months);
 }
 
+/* Every month of the range, against the values checked when this was written: then every month
+ * start of lunar years 1968–2199 agreed with the tables Hồ Ngọc Đức publishes, except month 4
+ * of 2054 (a new moon 23 seconds after midnight, by our ΔT forecast on 8 May, by his on 7 May);
+ * before 1968 they differ in five months of 1906–1925, when almanacs used older methods and
+ * Beijing's local time. A change here must be checked against published calendars before the
+ * digests are updated; each digest is the SHA-256 of lines "2025-01-29 2025/1\n" (a "+" after
+ * the month for a leap month) for the months of its lunar years. */
+static void
+test_all_months (void)
+{
+  static const char *const expected[] = {
+    /* 1900–1999 */ "4a34039224bf4293e0794122a810f979c9719665a66dccc053f3a34962db9a9d",
+    /* 2000–2099 */ "07c4f7cca309467376e481d4c192322eb6f1c612dd394cf1be08d96c533d4281",
+    /* 2100–2199 */ "403c430dc7c313df49f6c031eda75c4e2e362f488c4d614ce0a4112958ab01c5",
+  };
+  g_autoptr(GChecksum) checksum = NULL;
+  GDate date;
+  MotcuaLunarDate lunar;
+  int century = -1;
+
+  date_set (&date, 1900, 1, 31);
+  while (motcua_lunar_from_solar (&date, &lunar))
+    {
+      if (lunar.day == 1)
+        {
+          g_autofree char *line = NULL;
+
+          if ((lunar.year - 1900) / 100 != century)
+            {
+              if (checksum != NULL)
+                {
+                  g_test_message ("lunar years from %d", 1900 + 100 * century);
+                  g_assert_cmpstr (g_checksum_get_string (checksum), ==, expected[century]);
+                }
+              g_clear_pointer (&checksum, g_checksum_free);
+              checksum = g_checksum_new (G_CHECKSUM_SHA256);
+              century = (lunar.year - 1900) / 100;
+            }
+          line = g_strdup_printf ("%04d-%02d-%02d %d/%d%s\n", g_date_get_year (&date),
+                                  g_date_get_month (&date), g_date_get_day (&date), lunar.year,
+                                  lunar.month, lunar.leap ? "+" : "");
+          g_checksum_update (checksum, (const guchar *) line, -1);
+        }
+      g_date_add_days (&date, 1);
+    }
+  g_assert_cmpint (century, ==, 2);
+  g_assert_cmpstr (g_checksum_get_string (checksum), ==, expected[century]);
+}
+
 static void
 test_range (void)
 {
@@ -415,6 +464,7 @@ main (int   argc,
   g_test_add_func ("/lunar/close-calls", test_close_calls);
   g_test_add_func ("/lunar/before-1968", test_before_1968);
   g_test_add_func ("/lunar/round-trip", test_round_trip);
+  g_test_add_func ("/lunar/all-months", test_all_months);
   g_test_add_func ("/lunar/range", test_range);
 
   return g_test_run ();

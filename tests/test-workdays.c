@@ -667,32 +667,6 @@ test_due_threads (void)
 }
 
 static void
-test_due_speed (void)
-{
-  g_autoptr(MotcuaCalendar) calendar = motcua_calendar_new ();
-  GDate start = ymd (2024, 1, 1);
-  GDate due;
-  gint64 begin;
-  double seconds;
-  const guint n = 200000;
-
-  motcua_calendar_add_working_days (calendar, &start, 30, &due);   /* warm the cache */
-
-  begin = g_get_monotonic_time ();
-  for (guint i = 0; i < n; i++)
-    {
-      GDate day = start;
-
-      g_date_add_days (&day, i % 1000);
-      motcua_calendar_add_working_days (calendar, &day, 1 + i % 45, &due);
-    }
-  seconds = (g_get_monotonic_time () - begin) / 1e6;
-  g_test_message ("%u due dates in %.3f s: %.0f per second", n, seconds, n / seconds);
-  /* The bulk import needs 50,000 a second; this leaves room for sanitizers and slow CI. */
-  g_assert_cmpfloat (n / seconds, >, 50000);
-}
-
-static void
 test_timeliness (void)
 {
   GDate due = ymd (2025, 2, 7);
@@ -735,7 +709,6 @@ main (int   argc,
   g_test_add_func ("/workdays/due/end-of-dates", test_due_end_of_dates);
   g_test_add_func ("/workdays/due/matches-walk", test_due_matches_walk);
   g_test_add_func ("/workdays/due/threads", test_due_threads);
-  g_test_add_func ("/workdays/due/speed", test_due_speed);
   g_test_add_func ("/workdays/timeliness", test_timeliness);
 
   return g_test_run ();

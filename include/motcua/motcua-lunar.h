@@ -24,7 +24,7 @@ G_BEGIN_DECLS
  *
  * The range is the lunar years MOTCUA_LUNAR_MIN_YEAR to MOTCUA_LUNAR_MAX_YEAR: from 31 January
  * 1900 (1/1 Canh Tý) to the eve of Tết 2200. Every function refuses dates outside it. The first
- * call computes the whole range (a few milliseconds); later calls are table look-ups, safe from
+ * call computes the whole range (some 20 ms); later calls are table look-ups, safe from
  * any thread. Future dates rest on a forecast of the Earth's rotation (ΔT): a new moon within a
  * minute or two of midnight, as on 8 May 2054, may fall on the other day when the time comes. */
 

@@ -26,8 +26,9 @@ G_BEGIN_DECLS
  * A holiday on a Saturday or Sunday gives a day off in lieu (nghỉ bù, article 111) on the next
  * day that is neither a weekend, a holiday nor already a day in lieu; holidays are served in
  * date order, so 30 April and 1 May on a weekend give the following Monday and Tuesday. Two
- * holidays on the same date (Giỗ Tổ on 30 April or 1 May) are one day off and give nothing in
- * lieu. The lunar holidays exist for the years of the lunar calendar (1900–2199) only.
+ * holidays on the same date (Giỗ Tổ on 30 April, as in 1917 and 1947) are one day off, with no
+ * day in lieu for the coincidence. The lunar holidays exist for the years of the lunar calendar
+ * (1900–2199) only.
  *
  * Every year the Prime Minister decides the actual Tết and Quốc khánh days and the swaps of
  * working days, which the province publishes: those dates are set on a MotcuaCalendar as
