@@ -226,6 +226,12 @@ due_date_for (MotcuaReplica  *self,
     return FALSE;
 
   motcua_calendar_add_working_days (calendar, &start, days, &due);
+  if (!g_date_valid (&due))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("%s + %u working days has no due date in the calendar"), start_day, days);
+      return FALSE;
+    }
   g_date_strftime (out, 11, "%Y-%m-%d", &due);
 
   return TRUE;
@@ -1270,6 +1276,23 @@ prepare_filter (MotcuaReplica           *self,
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("filter: status or channel out of range"));
       return NULL;
+    }
+
+  /* A typo in a filter must not look like "no cases". */
+  if (f->office != NULL)
+    {
+      MotcuaUuid office;
+
+      if (!_motcua_replica_office_id (self, "office", f->office, &office, error))
+        return NULL;
+    }
+  if (f->procedure_code != NULL)
+    {
+      g_autoptr(MotcuaProcedure) procedure = motcua_replica_dup_procedure (self, f->procedure_code,
+                                                                           error);
+
+      if (procedure == NULL)
+        return NULL;
     }
 
   sql = filter_sql (f, count, &uses_fts);

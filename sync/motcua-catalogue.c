@@ -649,6 +649,7 @@ motcua_replica_dup_calendar (MotcuaReplica  *self,
 
           if (!motcua_check_date ("date", entry->date, &date, NULL))
             continue;
+          motcua_calendar_set_year_published (calendar, g_date_get_year (&date));
           if (g_strcmp0 (entry->kind, "holiday") == 0)
             kind = MOTCUA_DAY_HOLIDAY;
           else if (g_strcmp0 (entry->kind, "working") == 0)
@@ -691,6 +692,13 @@ motcua_replica_compute_due_date (MotcuaReplica  *self,
   day = g_strndup (at, 10);
   motcua_check_date ("received_at", day, &start, NULL);
   motcua_calendar_add_working_days (calendar, &start, procedure->processing_days, &due);
+  if (!g_date_valid (&due))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("%s + %u working days has no due date in the calendar"), day,
+                   procedure->processing_days);
+      return NULL;
+    }
   g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &due);
 
   return g_strdup (buf);

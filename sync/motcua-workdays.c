@@ -245,6 +245,7 @@ struct _MotcuaCalendar
   gatomicrefcount ref_count;
   GMutex          mutex;
   GHashTable     *overrides;   /* GDate julian → Override */
+  GHashTable     *published;   /* years whose schedule the province published */
   YearDays       *years[CACHE_LAST_YEAR - CACHE_FIRST_YEAR + 1];
 };
 
@@ -258,6 +259,7 @@ motcua_calendar_new (void)
   g_atomic_ref_count_init (&self->ref_count);
   g_mutex_init (&self->mutex);
   self->overrides = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->published = g_hash_table_new (NULL, NULL);
   return self;
 }
 
@@ -281,6 +283,7 @@ motcua_calendar_unref (MotcuaCalendar *self)
   for (guint i = 0; i < G_N_ELEMENTS (self->years); i++)
     g_free (self->years[i]);
   g_hash_table_unref (self->overrides);
+  g_hash_table_unref (self->published);
   g_mutex_clear (&self->mutex);
   g_free (self);
 }
@@ -294,7 +297,11 @@ year_days_fill (MotcuaCalendar *self,
 
   days->first_julian = julian_of_dmy (1, 1, year);
   days->n_days = g_date_is_leap_year (year) ? 366 : 365;
-  days->n_days_off = compute_days_off (year, days->days_off);
+  /* A published year is the whole schedule: its days off are the published ones alone. */
+  if (g_hash_table_contains (self->published, GINT_TO_POINTER (year)))
+    days->n_days_off = 0;
+  else
+    days->n_days_off = compute_days_off (year, days->days_off);
   days->working[0] = 0;
 
   for (guint i = 0; i < days->n_days; i++)
@@ -374,6 +381,24 @@ motcua_calendar_set_day (MotcuaCalendar *self,
   g_mutex_lock (&self->mutex);
   g_hash_table_insert (self->overrides, GUINT_TO_POINTER (g_date_get_julian (date)), override);
   invalidate_year (self, date);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+motcua_calendar_set_year_published (MotcuaCalendar *self,
+                                    int             year)
+{
+  GDate date;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (year >= 1 && year <= MAX_YEAR);
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 1, 1, (GDateYear) year);
+
+  g_mutex_lock (&self->mutex);
+  g_hash_table_add (self->published, GINT_TO_POINTER (year));
+  invalidate_year (self, &date);
   g_mutex_unlock (&self->mutex);
 }
 

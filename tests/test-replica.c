@@ -561,6 +561,18 @@ test_list_filters (MotcuaFixture *f,
   g_assert_cmpint (motcua_replica_count_cases (f->replica, &filter, &error), ==, 3);
   filter.office = NULL;
 
+  /* A typo in a filter is an error, not an empty list. */
+  filter.office = "T.Q";
+  g_assert_cmpint (motcua_replica_count_cases (f->replica, &filter, &error), ==, -1);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  filter.office = NULL;
+  filter.procedure_code = "XX.YY";
+  g_assert_null (motcua_replica_list_cases (f->replica, &filter, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  filter.procedure_code = NULL;
+
   /* Newest first, paged. */
   filter.limit = 2;
   list = motcua_replica_list_cases (f->replica, &filter, &error);

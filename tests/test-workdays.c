@@ -666,6 +666,44 @@ test_due_threads (void)
     g_thread_join (threads[i]);
 }
 
+/* A published year replaces the default: in 2026 the government moved the Quốc khánh break to
+ * Monday 31 August – Wednesday 2 September, so the default's Thursday 3 September is worked. */
+static void
+test_published_year (void)
+{
+  g_autoptr(MotcuaCalendar) calendar = motcua_calendar_new ();
+  GDate d, due;
+
+  d = ymd (2026, 9, 3);
+  g_assert_cmpint (motcua_calendar_get_day (calendar, &d, NULL), ==, MOTCUA_DAY_HOLIDAY);
+
+  d = ymd (2026, 8, 31);
+  motcua_calendar_set_day (calendar, &d, MOTCUA_DAY_OFF, "Nghỉ hoán đổi");
+  d = ymd (2026, 9, 1);
+  motcua_calendar_set_day (calendar, &d, MOTCUA_DAY_HOLIDAY, "Quốc khánh");
+  d = ymd (2026, 9, 2);
+  motcua_calendar_set_day (calendar, &d, MOTCUA_DAY_HOLIDAY, "Quốc khánh");
+  /* Overrides alone leave the default's 3 September off… */
+  d = ymd (2026, 9, 3);
+  g_assert_cmpint (motcua_calendar_get_day (calendar, &d, NULL), ==, MOTCUA_DAY_HOLIDAY);
+
+  /* …the published year does not. */
+  motcua_calendar_set_year_published (calendar, 2026);
+  g_assert_cmpint (motcua_calendar_get_day (calendar, &d, NULL), ==, MOTCUA_DAY_WORKING);
+  d = ymd (2026, 1, 1);   /* a default holiday not republished is a working day */
+  g_assert_cmpint (motcua_calendar_get_day (calendar, &d, NULL), ==, MOTCUA_DAY_WORKING);
+
+  /* Friday 28 August + 2 working days: 31/8, 1/9, 2/9 are off, so Thursday 3 and Friday 4. */
+  d = ymd (2026, 8, 28);
+  motcua_calendar_add_working_days (calendar, &d, 2, &due);
+  g_assert_cmpint (g_date_get_day (&due), ==, 4);
+  g_assert_cmpint (g_date_get_month (&due), ==, 9);
+
+  /* Other years keep the default. */
+  d = ymd (2027, 1, 1);
+  g_assert_cmpint (motcua_calendar_get_day (calendar, &d, NULL), ==, MOTCUA_DAY_HOLIDAY);
+}
+
 static void
 test_timeliness (void)
 {
@@ -690,6 +728,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/workdays/calendar/published-year", test_published_year);
   g_test_add_func ("/workdays/statutory/2022", test_statutory_2022);
   g_test_add_func ("/workdays/statutory/2023", test_statutory_2023);
   g_test_add_func ("/workdays/statutory/2024", test_statutory_2024);

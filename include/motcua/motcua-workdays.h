@@ -94,6 +94,10 @@ void             motcua_calendar_set_day          (MotcuaCalendar    *self,
                                                    MotcuaDayKind      kind,
                                                    const char        *name);
 /* Withdraws the override of @date, if any, back to the default. */
+/* The province published the whole schedule of @year: the statutory default no longer applies to
+ * it, and its non-working weekdays and make-up Saturdays are exactly the days set on it. */
+void             motcua_calendar_set_year_published (MotcuaCalendar *self,
+                                                     int             year);
 void             motcua_calendar_clear_day        (MotcuaCalendar    *self,
                                                    const GDate       *date);
 

@@ -1,0 +1,108 @@
+/* motcua-cli-private.h: what the command files of motcua-cli share
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <motcua/motcua.h>
+
+#include "motcua-cli.h"
+
+G_BEGIN_DECLS
+
+/**
+ * MotcuaCliExit:
+ * @MOTCUA_CLI_EXIT_OK: the command did what was asked
+ * @MOTCUA_CLI_EXIT_FAILURE: the system failed (database, disk, I/O)
+ * @MOTCUA_CLI_EXIT_USAGE: the command line or the input was wrong; nothing changed
+ */
+typedef enum
+{
+  MOTCUA_CLI_EXIT_OK = 0,
+  MOTCUA_CLI_EXIT_FAILURE = 1,
+  MOTCUA_CLI_EXIT_USAGE = 2,
+} MotcuaCliExit;
+
+typedef struct _MotcuaCli        MotcuaCli;
+typedef struct _MotcuaCliCommand MotcuaCliCommand;
+
+/* Runs a command on its arguments (@argv[0] is the command's name). A usage error is reported
+ * in the G_OPTION_ERROR domain; --help is not an error. */
+typedef gboolean (*MotcuaCliCommandFunc) (MotcuaCli  *cli,
+                                          int         argc,
+                                          char      **argv,
+                                          GError    **error);
+
+struct _MotcuaCliCommand
+{
+  const char              *name;
+  const char              *parameters;   /* "KEY STATUS", shown in the usage line */
+  const char              *summary;      /* N_(): one line for lists and --help */
+  MotcuaCliCommandFunc     func;         /* NULL for a group of subcommands */
+  const MotcuaCliCommand  *subcommands;  /* NULL-terminated, for a group */
+};
+
+struct _MotcuaCli
+{
+  char                   *db_path;      /* --db, $MOTCUA_DB or motcua.db */
+  char                   *officer;      /* --officer, $MOTCUA_OFFICER or NULL: the user name */
+  gboolean                json;         /* --json */
+
+  const MotcuaCliCommand *command;      /* the command being run */
+  char                   *command_path; /* "cases receive" */
+  gboolean                help_shown;   /* --help was asked for and printed */
+
+  MotcuaReplica          *replica;      /* opened on demand */
+};
+
+/* Parses the options of the current command (@entries, NULL-terminated, plus the global
+ * options, which may also follow the command) and returns its positional arguments in
+ * @positional. When --help was given it prints the help, sets @cli->help_shown and returns TRUE:
+ * the command then returns TRUE at once. */
+gboolean       motcua_cli_parse_options  (MotcuaCli          *cli,
+                                          const GOptionEntry *entries,
+                                          int                 argc,
+                                          char              **argv,
+                                          GStrv              *positional,
+                                          GError            **error);
+/* Checks that there are @min to @max positional arguments (@max -1: no limit). */
+gboolean       motcua_cli_check_n_args   (MotcuaCli          *cli,
+                                          const char *const  *positional,
+                                          int                 min,
+                                          int                 max,
+                                          GError            **error);
+/* A G_OPTION_ERROR_BAD_VALUE error: bad usage, exit status 2. */
+void           motcua_cli_set_usage_error (GError            **error,
+                                           const char         *format,
+                                           ...) G_GNUC_PRINTF (2, 3);
+
+/* The replica named by --db, opened once, with the officer set. Borrowed. */
+MotcuaReplica *motcua_cli_get_replica    (MotcuaCli          *cli,
+                                          GError            **error);
+
+/* Groups several library calls into one transaction: either all of them or none is written. */
+gboolean       motcua_cli_begin          (MotcuaCli          *cli,
+                                          GError            **error);
+gboolean       motcua_cli_finish         (MotcuaCli          *cli,
+                                          gboolean            ok,
+                                          GError            **error);
+
+/* Argument parsers; each sets a usage error naming @option and the bad value. */
+gboolean       motcua_cli_parse_uint     (const char         *option,
+                                          const char         *text,
+                                          guint64             max,
+                                          guint64            *out,
+                                          GError            **error);
+
+/* Imports @path as @kind and reports how many rows it held. */
+gboolean       motcua_cli_import         (MotcuaCli          *cli,
+                                          const char         *path,
+                                          MotcuaImportKind    kind,
+                                          const char         *format,
+                                          GError            **error);
+
+extern const MotcuaCliCommand motcua_cli_cases_commands[];
+
+G_END_DECLS
