@@ -1081,7 +1081,7 @@ cmd_catalogue_show (MotcuaCli  *cli,
                                                             p->processing_days),
                                                   p->processing_days));
   motcua_cli_table_take_field (table, _("Fee"),
-                               g_strdup_printf (_("%" G_GINT64_FORMAT " VND"), p->fee));
+                               g_strdup_printf (_("%lld VND"), (long long) p->fee));
   motcua_cli_table_add_field (table, _("Fee note"), p->fee_note);
   motcua_cli_table_add_field (table, _("Online service"),
                               p->online_full ? _("full") : _("partial"));
