@@ -472,8 +472,8 @@ list_cases (MotcuaCli              *cli,
       if (total < 0)
         return FALSE;
       if (total > (gint64) (filter->offset + cases->len))
-        motcua_cli_print (_("(%u to %u of %" G_GINT64_FORMAT "; see --limit and --offset)\n"),
-                          filter->offset + 1, filter->offset + cases->len, total);
+        motcua_cli_print (_("(%u to %u of %lld; see --limit and --offset)\n"),
+                          filter->offset + 1, filter->offset + cases->len, (long long) total);
     }
 
   return TRUE;

@@ -259,8 +259,8 @@ motcua_cli_parse_uint (const char  *option,
   if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, max, out, NULL))
     {
       motcua_cli_set_usage_error (error,
-                                  _("%s “%s” must be a whole number from 0 to %" G_GUINT64_FORMAT),
-                                  option, text ? text : "", max);
+                                  _("%s “%s” must be a whole number from 0 to %llu"),
+                                  option, text ? text : "", (unsigned long long) max);
       return FALSE;
     }
 
