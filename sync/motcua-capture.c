@@ -16,13 +16,99 @@
 #include "motcua-replica-private.h"
 #include "motcua-workflow.h"
 
-#define CLOCK_SIZE 12   /* big-endian HLC (8) and origin index (4) */
+/* A row's registers (_clk): the distinct (HLC, origin) pairs its columns were written with, then
+ * one byte per column naming its pair. Most columns of a row were written together, so a case's
+ * 21 registers take ~40 bytes rather than 21 × 12.
+ *   [n] n × (HLC big-endian 8, origin index big-endian 4) [column → pair index or 0xff] */
+#define NO_PAIR 0xff
+
+typedef struct
+{
+  MotcuaHlc hlc[64];
+  guint32   origin[64];
+} Clocks;
+
+static void
+clocks_decode (Clocks       *clocks,
+               guint         n_columns,
+               const guint8 *blob,
+               gsize         size)
+{
+  guint n_pairs;
+
+  memset (clocks, 0, sizeof *clocks);
+  if (blob == NULL || size < 1)
+    return;
+
+  n_pairs = blob[0];
+  if (size != 1 + 12 * (gsize) n_pairs + n_columns)
+    return;   /* not ours: treat every register as never written */
+
+  for (guint c = 0; c < n_columns; c++)
+    {
+      guint pair = blob[1 + 12 * n_pairs + c];
+      const guint8 *p = blob + 1 + 12 * pair;
+
+      if (pair == NO_PAIR || pair >= n_pairs)
+        continue;
+      for (guint i = 0; i < 8; i++)
+        clocks->hlc[c] = (clocks->hlc[c] << 8) | p[i];
+      clocks->origin[c] = (guint32) p[8] << 24 | (guint32) p[9] << 16 | (guint32) p[10] << 8 | p[11];
+    }
+}
+
+static GBytes *
+clocks_encode (const Clocks *clocks,
+               guint         n_columns)
+{
+  guint8 buf[1 + 12 * 64 + 64];
+  guint8 pair_of[64];
+  guint n_pairs = 0;
+
+  for (guint c = 0; c < n_columns; c++)
+    {
+      guint k;
+
+      pair_of[c] = NO_PAIR;
+      if (clocks->hlc[c] == 0 && clocks->origin[c] == 0)
+        continue;
+      for (k = 0; k < n_pairs; k++)
+        {
+          guint first = 0;
+
+          while (pair_of[first] != k)
+            first++;
+          if (clocks->hlc[first] == clocks->hlc[c] && clocks->origin[first] == clocks->origin[c])
+            break;
+        }
+      if (k == n_pairs)
+        {
+          guint8 *p = buf + 1 + 12 * n_pairs++;
+
+          for (guint i = 0; i < 8; i++)
+            p[i] = (guint8) (clocks->hlc[c] >> (56 - 8 * i));
+          p[8] = (guint8) (clocks->origin[c] >> 24);
+          p[9] = (guint8) (clocks->origin[c] >> 16);
+          p[10] = (guint8) (clocks->origin[c] >> 8);
+          p[11] = (guint8) clocks->origin[c];
+        }
+      pair_of[c] = (guint8) k;
+    }
+
+  buf[0] = (guint8) n_pairs;
+  /* The pairs were written in place; move the column map right after them. */
+  memcpy (buf + 1 + 12 * n_pairs, pair_of, n_columns);
+
+  return g_bytes_new (buf, 1 + 12 * n_pairs + n_columns);
+}
 
 typedef struct
 {
   char *select_sql;
   char *insert_sql;
   char *update_sql;
+  char *fts_insert_sql;
+  char *fts_delete_sql;
   guint n_physical;
 } TableSql;
 
@@ -66,6 +152,23 @@ get_table_sql (const MotcuaTableDesc *table)
           sql->insert_sql = g_strdup_printf ("INSERT INTO %s (id, %s_clk, _seq)"
                                              " VALUES (?1, %s?%u, ?%u)",
                                              desc->name, names->str, params->str, n + 2, n + 3);
+          if (desc->fts != NULL)
+            {
+              g_autoptr(GString) fts_names = g_string_new (NULL);
+              g_autoptr(GString) fts_params = g_string_new (NULL);
+
+              for (guint k = 0; desc->fts_columns[k] != G_MAXUINT; k++)
+                {
+                  g_string_append_printf (fts_names, ", %s",
+                                          desc->columns[desc->fts_columns[k]].name);
+                  g_string_append_printf (fts_params, ", ?%u", k + 2);
+                }
+              sql->fts_insert_sql = g_strdup_printf ("INSERT INTO %s (rowid%s) VALUES (?1%s)",
+                                                     desc->fts, fts_names->str, fts_params->str);
+              sql->fts_delete_sql = g_strdup_printf ("INSERT INTO %s (%s, rowid%s)"
+                                                     " VALUES ('delete', ?1%s)", desc->fts,
+                                                     desc->fts, fts_names->str, fts_params->str);
+            }
           sql->update_sql = g_strdup_printf ("UPDATE %s SET %s_clk = ?%u, _seq = max (_seq, ?%u)"
                                              " WHERE rid = ?1",
                                              desc->name, sets->str, n + 2, n + 3);
@@ -167,66 +270,260 @@ _motcua_bind_value (sqlite3_stmt      *stmt,
     }
 }
 
+/* The fields of a change record: per change, varint column, varint HLC of the overwritten
+ * value, then the value: a tag byte (0 NULL, 1 integer as a zigzag varint, 2 text as a varint
+ * length and bytes, 3 a 16-byte id). */
 static void
-clock_get (const guint8 *clk,
-           guint         column,
-           MotcuaHlc    *hlc,
-           guint32      *origin)
+put_varint (GByteArray *out,
+            guint64     v)
 {
-  const guint8 *p = clk + (column - 1) * CLOCK_SIZE;
+  guint8 b;
 
-  *hlc = 0;
-  for (guint i = 0; i < 8; i++)
-    *hlc = (*hlc << 8) | p[i];
-  *origin = (guint32) p[8] << 24 | (guint32) p[9] << 16 | (guint32) p[10] << 8 | p[11];
-}
-
-static void
-clock_set (guint8    *clk,
-           guint      column,
-           MotcuaHlc  hlc,
-           guint32    origin)
-{
-  guint8 *p = clk + (column - 1) * CLOCK_SIZE;
-
-  for (guint i = 0; i < 8; i++)
-    p[i] = (guint8) (hlc >> (56 - 8 * i));
-  p[8] = (guint8) (origin >> 24);
-  p[9] = (guint8) (origin >> 16);
-  p[10] = (guint8) (origin >> 8);
-  p[11] = (guint8) origin;
+  do
+    {
+      b = v & 0x7f;
+      v >>= 7;
+      if (v != 0)
+        b |= 0x80;
+      g_byte_array_append (out, &b, 1);
+    }
+  while (v != 0);
 }
 
 static gboolean
-log_change (MotcuaReplica     *self,
-            MotcuaTableId      table,
-            gint64             rid,
+get_varint (const guint8 **p,
+            const guint8  *end,
+            guint64       *out)
+{
+  guint64 v = 0;
+
+  for (guint shift = 0; *p < end && shift < 64; shift += 7)
+    {
+      guint8 b = *(*p)++;
+
+      v |= (guint64) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0)
+        {
+          *out = v;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+put_change (GByteArray        *out,
             guint              column,
-            const MotcuaValue *value,
-            MotcuaHlc          hlc,
             MotcuaHlc          prev_hlc,
-            GError           **error)
+            const MotcuaValue *value)
+{
+  guint8 tag;
+
+  put_varint (out, column);
+  put_varint (out, prev_hlc);
+
+  switch (value->type)
+    {
+    case SQLITE_INTEGER:
+      tag = 1;
+      g_byte_array_append (out, &tag, 1);
+      put_varint (out, ((guint64) value->i << 1) ^ (guint64) (value->i >> 63));
+      break;
+    case SQLITE_TEXT:
+      {
+        gsize len = strlen (value->s);
+
+        tag = 2;
+        g_byte_array_append (out, &tag, 1);
+        put_varint (out, len);
+        g_byte_array_append (out, (const guint8 *) value->s, (guint) len);
+      }
+      break;
+    case SQLITE_BLOB:
+      tag = 3;
+      g_byte_array_append (out, &tag, 1);
+      g_byte_array_append (out, (const guint8 *) value->s, 16);
+      break;
+    default:
+      tag = 0;
+      g_byte_array_append (out, &tag, 1);
+      break;
+    }
+}
+
+gboolean
+_motcua_change_fields_next (const guint8 **p,
+                            const guint8  *end,
+                            guint         *column,
+                            MotcuaHlc     *prev_hlc,
+                            MotcuaValue   *value,
+                            gsize         *text_len)
+{
+  guint64 col, prev, v;
+  guint8 tag;
+
+  if (!get_varint (p, end, &col) || !get_varint (p, end, &prev) || *p >= end)
+    return FALSE;
+
+  *column = (guint) col;
+  *prev_hlc = prev;
+  tag = *(*p)++;
+  *text_len = 0;
+
+  switch (tag)
+    {
+    case 0:
+      *value = MOTCUA_VALUE_NULL;
+      return TRUE;
+    case 1:
+      if (!get_varint (p, end, &v))
+        return FALSE;
+      *value = MOTCUA_VALUE_INT ((gint64) (v >> 1) ^ -(gint64) (v & 1));
+      return TRUE;
+    case 2:
+      if (!get_varint (p, end, &v) || v > (guint64) (end - *p))
+        return FALSE;
+      value->type = SQLITE_TEXT;
+      value->s = (const char *) *p;   /* not NUL-terminated: use text_len */
+      *text_len = (gsize) v;
+      *p += v;
+      return TRUE;
+    case 3:
+      if (end - *p < 16)
+        return FALSE;
+      value->type = SQLITE_BLOB;
+      value->s = (const char *) *p;
+      *p += 16;
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Appends the record of one row write: @n changes, numbered from the next sequence number. */
+static gboolean
+log_record (MotcuaReplica  *self,
+            MotcuaTableId   table,
+            gint64          rid,
+            guint           n,
+            GByteArray     *fields,
+            MotcuaHlc       hlc,
+            GError        **error)
 {
   sqlite3_stmt *stmt;
 
   stmt = _motcua_replica_prepare (self,
-                                  "INSERT INTO changes (origin, seq, hlc, tbl, row, col, value,"
-                                  " prev_hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                  "INSERT INTO changes (origin, seq, n, hlc, tbl, row, fields)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                                   error);
   if (stmt == NULL)
     return FALSE;
 
-  self->seq++;
   sqlite3_bind_int64 (stmt, 1, self->self_origin);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) self->seq);
-  sqlite3_bind_int64 (stmt, 3, (sqlite3_int64) hlc);
-  sqlite3_bind_int (stmt, 4, table);
-  sqlite3_bind_int64 (stmt, 5, rid);
-  sqlite3_bind_int (stmt, 6, (int) column);
-  _motcua_bind_value (stmt, 7, value);
-  sqlite3_bind_int64 (stmt, 8, (sqlite3_int64) prev_hlc);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) self->seq + 1);
+  sqlite3_bind_int (stmt, 3, (int) n);
+  sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) hlc);
+  sqlite3_bind_int (stmt, 5, table);
+  sqlite3_bind_int64 (stmt, 6, rid);
+  sqlite3_bind_blob (stmt, 7, fields->data, (int) fields->len, SQLITE_STATIC);
+  self->seq += n;
 
   return _motcua_replica_step_done (self, stmt, error);
+}
+
+/* Full-text indexing waits for the commit. FTS5 flushes its pending index at every savepoint
+ * and statement journal once it has joined a transaction, which made each write of a batch
+ * write a tiny segment; indexed at the end, a batch is indexed in one go. Searches inside an
+ * uncommitted group do not see its rows, and nothing in the library searches there. */
+typedef struct
+{
+  const MotcuaTableDesc *table;
+  gint64                 rid;
+  gboolean               had_old;
+  char                  *old[8];
+  char                  *now[8];
+} FtsPending;
+
+static void
+fts_pending_clear (gpointer data)
+{
+  FtsPending *p = data;
+
+  for (guint n = 0; n < G_N_ELEMENTS (p->old); n++)
+    {
+      g_free (p->old[n]);
+      g_free (p->now[n]);
+    }
+}
+
+GArray *
+_motcua_fts_pending_new (void)
+{
+  GArray *pending = g_array_new (FALSE, TRUE, sizeof (FtsPending));
+
+  g_array_set_clear_func (pending, fts_pending_clear);
+
+  return pending;
+}
+
+static void
+queue_fts (MotcuaReplica         *self,
+           const MotcuaTableDesc *table,
+           gint64                 rid,
+           const MotcuaValue     *old,
+           const MotcuaValue     *now)
+{
+  FtsPending p = { table, rid, old != NULL, { NULL }, { NULL } };
+
+  for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
+    {
+      const MotcuaValue *v = &now[table->fts_columns[n]];
+
+      if (old != NULL && old[n].type == SQLITE_TEXT)
+        p.old[n] = g_strdup (old[n].s);
+      if (v->type == SQLITE_TEXT)
+        p.now[n] = g_strdup (v->s);
+    }
+
+  g_array_append_val (self->fts_pending, p);
+}
+
+gboolean
+_motcua_replica_flush_fts (MotcuaReplica  *self,
+                           GError        **error)
+{
+  for (guint i = 0; i < self->fts_pending->len; i++)
+    {
+      const FtsPending *p = &g_array_index (self->fts_pending, FtsPending, i);
+      const TableSql *sql = get_table_sql (p->table);
+      sqlite3_stmt *stmt;
+
+      if (p->had_old)
+        {
+          stmt = _motcua_replica_prepare (self, sql->fts_delete_sql, error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, p->rid);
+          for (guint n = 0; p->table->fts_columns[n] != G_MAXUINT; n++)
+            sqlite3_bind_text (stmt, (int) n + 2, p->old[n], -1, SQLITE_STATIC);
+          if (!_motcua_replica_step_done (self, stmt, error))
+            return FALSE;
+        }
+
+      stmt = _motcua_replica_prepare (self, sql->fts_insert_sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, p->rid);
+      for (guint n = 0; p->table->fts_columns[n] != G_MAXUINT; n++)
+        sqlite3_bind_text (stmt, (int) n + 2, p->now[n], -1, SQLITE_STATIC);
+      if (!_motcua_replica_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  g_array_set_size (self->fts_pending, 0);
+
+  return TRUE;
 }
 
 gboolean
@@ -242,10 +539,14 @@ _motcua_replica_write_row (MotcuaReplica         *self,
 {
   const TableSql *sql = get_table_sql (table);
   OwnedValue current[64];
-  g_autofree guint8 *clk = g_malloc0 (table->n_columns * CLOCK_SIZE);
-  gboolean exists = FALSE;
+  OwnedValue fts_old[8];
+  MotcuaValue fts_old_values[8];
   MotcuaHlc prev_hlc[64];
+  Clocks clocks;
+  g_autoptr(GBytes) clk = NULL;
   guint64 changed_mask = 0;
+  gboolean fts_changed = FALSE;
+  gboolean exists = FALSE;
   gboolean changed = FALSE;
   gboolean ok = FALSE;
   sqlite3_stmt *stmt;
@@ -257,6 +558,8 @@ _motcua_replica_write_row (MotcuaReplica         *self,
   g_assert (!table->insert_only);
 
   memset (current, 0, sizeof current);
+  memset (fts_old, 0, sizeof fts_old);
+  memset (&clocks, 0, sizeof clocks);
 
   stmt = _motcua_replica_prepare (self, sql->select_sql, error);
   if (stmt == NULL)
@@ -291,39 +594,47 @@ _motcua_replica_write_row (MotcuaReplica         *self,
           else
             owned_value_set_column (&current[c], stmt, col++);
         }
-      if (sqlite3_column_bytes (stmt, col) == (int) (table->n_columns * CLOCK_SIZE))
-        memcpy (clk, sqlite3_column_blob (stmt, col), table->n_columns * CLOCK_SIZE);
+      clocks_decode (&clocks, table->n_columns, sqlite3_column_blob (stmt, col),
+                     (gsize) sqlite3_column_bytes (stmt, col));
     }
   else if (rc != SQLITE_DONE)
     {
       _motcua_replica_set_db_error (self, error);
-      goto out;
+      sqlite3_reset (stmt);
+      return FALSE;
     }
   sqlite3_reset (stmt);
 
   if (!exists)
-    {
-      for (guint c = 0; c < table->n_columns; c++)
-        current[c].value = MOTCUA_VALUE_NULL;
-    }
+    for (guint c = 0; c < table->n_columns; c++)
+      current[c].value = MOTCUA_VALUE_NULL;
+
+  /* What the full-text index holds of the row now, before it changes. */
+  if (exists && table->fts != NULL)
+    for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
+      {
+        const MotcuaValue *v = &current[table->fts_columns[n]].value;
+
+        fts_old[n].owned = v->type == SQLITE_TEXT ? g_strdup (v->s) : NULL;
+        fts_old_values[n] = MOTCUA_VALUE_TEXT (fts_old[n].owned);
+      }
 
   for (guint c = 0; c < table->n_columns; c++)
     {
-      guint32 prev_origin;
-
       if ((mask & (G_GUINT64_CONSTANT (1) << c)) == 0)
         continue;
       if (value_equal (&current[c].value, &values[c]))
         continue;
 
-      clock_get (clk, c + 1, &prev_hlc[c], &prev_origin);
+      prev_hlc[c] = clocks.hlc[c];
 
       /* Reference data loaded from a file never overrides a real write. */
       if (mode == MOTCUA_WRITE_SEED && prev_hlc[c] != 0)
         continue;
       if (mode == MOTCUA_WRITE_LOCAL)
         {
-          clock_set (clk, c + 1, hlc, (guint32) self->self_origin);
+          clocks.hlc[c] = hlc;
+          clocks.origin[c] = (guint32) self->self_origin;
           changed_mask |= G_GUINT64_CONSTANT (1) << c;
         }
 
@@ -331,6 +642,10 @@ _motcua_replica_write_row (MotcuaReplica         *self,
       current[c].owned = NULL;
       current[c].value = values[c];
       changed = TRUE;
+
+      if (table->fts != NULL)
+        for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
+          fts_changed |= table->fts_columns[n] == c;
     }
 
   if (changed || !exists)
@@ -368,8 +683,9 @@ _motcua_replica_write_row (MotcuaReplica         *self,
           else
             _motcua_bind_value (stmt, param++, &current[c].value);
         }
-      sqlite3_bind_blob (stmt, param++, clk, (int) (table->n_columns * CLOCK_SIZE),
-                         SQLITE_STATIC);
+      clk = clocks_encode (&clocks, table->n_columns);
+      sqlite3_bind_blob (stmt, param++, g_bytes_get_data (clk, NULL),
+                         (int) g_bytes_get_size (clk), SQLITE_STATIC);
       /* The row's last local change: the one logged last below. */
       sqlite3_bind_int64 (stmt, param++,
                           changed_mask != 0
@@ -381,14 +697,27 @@ _motcua_replica_write_row (MotcuaReplica         *self,
 
       if (!exists)
         rid = sqlite3_last_insert_rowid (self->db);
+
+      if (table->fts != NULL && (!exists || fts_changed))
+        {
+          MotcuaValue now[64];
+
+          for (guint c = 0; c < table->n_columns; c++)
+            now[c] = current[c].value;
+          queue_fts (self, table, rid, exists ? fts_old_values : NULL, now);
+        }
     }
 
-  /* One change per changed field, numbered in column order. */
-  for (guint c = 0; c < table->n_columns; c++)
+  /* One change per changed field, numbered in column order, in one record. */
+  if (changed_mask != 0)
     {
-      if ((changed_mask & (G_GUINT64_CONSTANT (1) << c)) == 0)
-        continue;
-      if (!log_change (self, table->id, rid, c + 1, &values[c], hlc, prev_hlc[c], error))
+      g_autoptr(GByteArray) fields = g_byte_array_sized_new (256);
+
+      for (guint c = 0; c < table->n_columns; c++)
+        if ((changed_mask & (G_GUINT64_CONSTANT (1) << c)) != 0)
+          put_change (fields, c + 1, prev_hlc[c], &values[c]);
+      if (!log_record (self, table->id, rid, (guint) __builtin_popcountll (changed_mask), fields,
+                       hlc, error))
         goto out;
     }
 
@@ -399,6 +728,8 @@ _motcua_replica_write_row (MotcuaReplica         *self,
 out:
   for (guint c = 0; c < table->n_columns; c++)
     g_free (current[c].owned);
+  for (guint n = 0; n < G_N_ELEMENTS (fts_old); n++)
+    g_free (fts_old[n].owned);
 
   return ok;
 }
@@ -412,38 +743,13 @@ _motcua_replica_insert_row (MotcuaReplica         *self,
                             GError               **error)
 {
   const TableSql *sql = get_table_sql (table);
-  g_autoptr(GString) json = g_string_new ("{");
   sqlite3_stmt *stmt;
-  MotcuaValue row_value;
+  MotcuaValue none = MOTCUA_VALUE_NULL;
+  g_autoptr(GByteArray) fields = NULL;
   gint64 rid;
 
   g_assert (self->tx_depth > 0);
   g_assert (table->insert_only);
-
-  /* The row travels as one change: a JSON object of its non-null fields, keys in column order. */
-  for (guint c = 0; c < table->n_columns; c++)
-    {
-      const MotcuaValue *v = &values[c];
-
-      if (v->type == SQLITE_NULL)
-        continue;
-      if (json->len > 1)
-        g_string_append_c (json, ',');
-      _motcua_json_append_string (json, table->columns[c].name);
-      g_string_append_c (json, ':');
-      if (v->type == SQLITE_INTEGER)
-        g_string_append_printf (json, "%" G_GINT64_FORMAT, v->i);
-      else if (v->type == SQLITE_BLOB)
-        {
-          char text[37];
-
-          motcua_uuid_to_string ((const MotcuaUuid *) v->s, text);
-          _motcua_json_append_string (json, text);
-        }
-      else
-        _motcua_json_append_string (json, v->s);
-    }
-  g_string_append_c (json, '}');
 
   stmt = _motcua_replica_prepare (self, sql->insert_sql, error);
   if (stmt == NULL)
@@ -457,7 +763,10 @@ _motcua_replica_insert_row (MotcuaReplica         *self,
     return FALSE;
   rid = sqlite3_last_insert_rowid (self->db);
 
-  row_value = MOTCUA_VALUE_TEXT (json->str);
+  /* The row travels as one change, column 0. Rows of insert-only tables never change, so the
+   * change holds no copy of them: the row itself is the value. */
+  fields = g_byte_array_sized_new (4);
+  put_change (fields, 0, 0, &none);
 
-  return log_change (self, table->id, rid, 0, &row_value, hlc, 0, error);
+  return log_record (self, table->id, rid, 1, fields, hlc, error);
 }

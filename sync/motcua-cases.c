@@ -89,7 +89,7 @@ procedure_lookup (MotcuaReplica  *self,
   sqlite3_stmt *stmt;
   gboolean found;
 
-  if (!motcua_check_required ("procedure", code, error))
+  if (!motcua_check_required (_("procedure"), code, error))
     return FALSE;
 
   stmt = _motcua_replica_prepare (self,
@@ -222,7 +222,7 @@ due_date_for (MotcuaReplica  *self,
 
   if (calendar == NULL)
     return FALSE;
-  if (!motcua_check_date ("date", start_day, &start, error))
+  if (!motcua_check_date (_("date"), start_day, &start, error))
     return FALSE;
 
   motcua_calendar_add_working_days (calendar, &start, days, &due);
@@ -301,7 +301,7 @@ receive_in_tx (MotcuaReplica          *self,
   MotcuaHlc hlc;
 
   if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, error)
-      || !_motcua_replica_office_id (self, "receiving office", office_code, &office_id, error))
+      || !_motcua_replica_office_id (self, _("receiving office"), office_code, &office_id, error))
     return FALSE;
   if (!office_within (self, &office_id, &self->office_id, error))
     {
@@ -312,11 +312,11 @@ receive_in_tx (MotcuaReplica          *self,
       return FALSE;
     }
 
-  if (!motcua_check_required ("applicant name", r->applicant_name, error)
-      || !motcua_check_citizen_id ("citizen ID", r->citizen_id, error))
+  if (!motcua_check_required (_("applicant name"), r->applicant_name, error)
+      || !motcua_check_citizen_id (_("citizen ID"), r->citizen_id, error))
     return FALSE;
   if (r->phone != NULL && *r->phone != '\0'
-      && (phone = motcua_normalize_phone ("phone", r->phone, error)) == NULL)
+      && (phone = motcua_normalize_phone (_("phone"), r->phone, error)) == NULL)
     return FALSE;
   if (r->address != NULL && !g_utf8_validate (r->address, -1, NULL))
     {
@@ -478,7 +478,7 @@ _motcua_replica_case_rid (MotcuaReplica  *self,
   sqlite3_stmt *stmt;
   gboolean found;
 
-  if (!motcua_check_required ("case", key, error))
+  if (!motcua_check_required (_("case"), key, error))
     return FALSE;
 
   if (motcua_uuid_parse (key, &uuid))
@@ -668,20 +668,20 @@ edit_in_tx (MotcuaReplica  *self,
 
   if (g_str_equal (field, "applicant_name"))
     {
-      if (!motcua_check_required ("applicant name", value, error))
+      if (!motcua_check_required (_("applicant name"), value, error))
         return FALSE;
       normalized = g_strstrip (g_strdup (value));
       values[column] = MOTCUA_VALUE_TEXT (normalized);
     }
   else if (g_str_equal (field, "citizen_id"))
     {
-      if (!motcua_check_citizen_id ("citizen ID", value, error))
+      if (!motcua_check_citizen_id (_("citizen ID"), value, error))
         return FALSE;
     }
   else if (g_str_equal (field, "phone"))
     {
       if (empty_to_null != NULL
-          && (normalized = motcua_normalize_phone ("phone", value, error)) == NULL)
+          && (normalized = motcua_normalize_phone (_("phone"), value, error)) == NULL)
         return FALSE;
       values[column] = MOTCUA_VALUE_TEXT (normalized);
     }
@@ -794,7 +794,7 @@ set_illegal_step_error (GError           **error,
   g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_ILLEGAL_TRANSITION,
                _("case %s is %s and cannot become %s; %s%s"), c->receipt_no,
                motcua_status_to_string (c->status), motcua_status_to_string (to),
-               n ? "it can become: " : "its workflow has ended", list->str);
+               n ? _("it can become: ") : _("its workflow has ended"), list->str);
 }
 
 static gboolean
@@ -961,8 +961,8 @@ transfer_in_tx (MotcuaReplica  *self,
   c = dup_case_by_rid (self, rid, error);
   if (c == NULL)
     return FALSE;
-  if (!motcua_check_required ("office", office_code, error)
-      || !_motcua_replica_office_id (self, "office", office_code, &office_id, error))
+  if (!motcua_check_required (_("office"), office_code, error)
+      || !_motcua_replica_office_id (self, _("office"), office_code, &office_id, error))
     return FALSE;
   if (g_strcmp0 (c->handling_office, office_code) == 0)
     {
@@ -1041,12 +1041,12 @@ import_case_in_tx (MotcuaReplica     *self,
       || !_motcua_replica_office_id (self, "handling_office",
                                      r->handling_office ? r->handling_office : r->receiving_office,
                                      &handling_id, error)
-      || !motcua_check_required ("applicant name", r->applicant_name, error)
+      || !motcua_check_required (_("applicant name"), r->applicant_name, error)
       || !motcua_check_citizen_id ("citizen_id", r->citizen_id, error)
       || !check_channel ((int) r->channel, error))
     return FALSE;
   if (r->phone != NULL && *r->phone != '\0'
-      && (phone = motcua_normalize_phone ("phone", r->phone, error)) == NULL)
+      && (phone = motcua_normalize_phone (_("phone"), r->phone, error)) == NULL)
     return FALSE;
   if ((received_at = motcua_normalize_datetime ("received_at", r->received_at, error)) == NULL)
     return FALSE;
@@ -1181,7 +1181,7 @@ week_end (const char *today)
   GDate date;
   char buf[11];
 
-  if (!motcua_check_date ("today", today, &date, NULL))
+  if (!motcua_check_date (_("today"), today, &date, NULL))
     return g_strdup (today);
   g_date_add_days (&date, G_DATE_SUNDAY - g_date_get_weekday (&date));
   g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &date);
@@ -1189,14 +1189,44 @@ week_end (const char *today)
   return g_strdup (buf);
 }
 
-/* Builds the WHERE of a filter; parameters are named so the same text serves list and count. */
+/* Whether @query looks like (the start of) a receipt number: one word with a dash, made of
+ * capital letters, digits, dots, dashes and underscores. Those are found through the receipt
+ * index, as a prefix range. */
+static char *
+receipt_prefix (const char *query)
+{
+  g_autofree char *text = g_ascii_strup (query ? query : "", -1);
+  char *t = g_strstrip (text);
+
+  if (*t == '\0' || strchr (t, '-') == NULL
+      || strspn (t, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen (t))
+    return NULL;
+
+  return g_strdup (t);
+}
+
+/* How many of the newest matches of a full-text query are ranked. Ranking every match of a
+ * one-letter prefix over a million cases takes seconds; the newest 500 take a millisecond, and a
+ * query specific enough to be worth ranking has fewer matches than that. */
+#define SEARCH_WINDOW 500
+
+static gboolean
+filter_is_query_only (const MotcuaCaseFilter *f)
+{
+  return f->status < 0 && !f->open_only && !f->overdue && !f->due_this_week
+         && f->procedure_code == NULL && f->channel < 0 && f->office == NULL;
+}
+
+/* Builds the query of a filter; parameters are named so the same text serves list and count. */
 static char *
 filter_sql (const MotcuaCaseFilter *f,
             gboolean                count,
             gboolean               *uses_fts)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
-  g_autofree char *match = f->query ? _motcua_fts_query (f->query) : NULL;
+  g_autofree char *receipt = receipt_prefix (f->query);
+  g_autofree char *match = (f->query && receipt == NULL) ? _motcua_fts_query (f->query) : NULL;
+  gboolean windowed = match != NULL && !count && filter_is_query_only (f);
 
   *uses_fts = match != NULL;
 
@@ -1206,7 +1236,11 @@ filter_sql (const MotcuaCaseFilter *f,
                      " UNION SELECT o.id FROM offices o JOIN sub ON o.parent_id = sub.id) ");
 
   g_string_append (sql, count ? "SELECT count(*)" : "SELECT " CASE_COLUMNS);
-  if (*uses_fts)
+  if (windowed)
+    g_string_append_printf (sql, " FROM (SELECT rowid, rank FROM cases_fts WHERE cases_fts"
+                            " MATCH :match ORDER BY rowid DESC LIMIT %d) f"
+                            " JOIN cases c ON c.rid = f.rowid", SEARCH_WINDOW);
+  else if (*uses_fts)
     g_string_append (sql, " FROM cases_fts f JOIN cases c ON c.rid = f.rowid");
   else
     g_string_append (sql, " FROM cases c");
@@ -1216,8 +1250,10 @@ filter_sql (const MotcuaCaseFilter *f,
                      " LEFT JOIN offices ho ON ho.id = c.handling_office_id");
   g_string_append (sql, " WHERE c.deleted = 0");
 
-  if (*uses_fts)
+  if (*uses_fts && !windowed)
     g_string_append (sql, " AND cases_fts MATCH :match");
+  if (receipt != NULL)
+    g_string_append (sql, " AND c.receipt_no >= :receipt_lo AND c.receipt_no < :receipt_hi");
   if (f->status >= 0)
     g_string_append (sql, " AND c.status = :status");
   if (f->open_only || f->overdue || f->due_this_week)
@@ -1237,6 +1273,8 @@ filter_sql (const MotcuaCaseFilter *f,
     {
       if (*uses_fts)
         g_string_append (sql, " ORDER BY f.rank, c.rid DESC");
+      else if (receipt != NULL)
+        g_string_append (sql, " ORDER BY c.receipt_no");
       else
         g_string_append (sql, " ORDER BY c.received_at DESC, c.rid DESC");
       g_string_append (sql, " LIMIT :limit OFFSET :offset");
@@ -1266,11 +1304,13 @@ prepare_filter (MotcuaReplica           *self,
   g_autofree char *today = NULL;
   g_autofree char *sunday = NULL;
   g_autofree char *match = NULL;
+  g_autofree char *receipt = NULL;
+  g_autofree char *receipt_hi = NULL;
   sqlite3_stmt *stmt;
   gboolean uses_fts;
   int index;
 
-  if (f->today != NULL && !motcua_check_date ("today", f->today, NULL, error))
+  if (f->today != NULL && !motcua_check_date (_("today"), f->today, NULL, error))
     return NULL;
   if (f->status >= MOTCUA_N_STATUSES || f->channel >= MOTCUA_N_CHANNELS)
     {
@@ -1283,7 +1323,7 @@ prepare_filter (MotcuaReplica           *self,
     {
       MotcuaUuid office;
 
-      if (!_motcua_replica_office_id (self, "office", f->office, &office, error))
+      if (!_motcua_replica_office_id (self, _("office"), f->office, &office, error))
         return NULL;
     }
   if (f->procedure_code != NULL)
@@ -1296,13 +1336,22 @@ prepare_filter (MotcuaReplica           *self,
     }
 
   sql = filter_sql (f, count, &uses_fts);
-  stmt = _motcua_replica_prepare (self, sql, error);
+  stmt = _motcua_replica_prepare_text (self, sql, error);
   if (stmt == NULL)
     return NULL;
 
   today = f->today ? g_strdup (f->today) : _motcua_replica_today (self);
   sunday = week_end (today);
   match = f->query ? _motcua_fts_query (f->query) : NULL;
+  receipt = receipt_prefix (f->query);
+  if (receipt != NULL)
+    {
+      /* The range of receipt numbers starting with the prefix: its last byte raised by one. */
+      receipt_hi = g_strdup (receipt);
+      receipt_hi[strlen (receipt_hi) - 1]++;
+      bind_named_text (stmt, ":receipt_lo", receipt);
+      bind_named_text (stmt, ":receipt_hi", receipt_hi);
+    }
 
   bind_named_text (stmt, ":office", f->office);
   bind_named_text (stmt, ":match", match);
@@ -1383,7 +1432,8 @@ motcua_replica_count_pending (MotcuaReplica  *self,
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), -1);
 
   /* Nothing is acknowledged until the replica syncs with a server. */
-  stmt = _motcua_replica_prepare (self, "SELECT count(*) FROM changes WHERE origin = ?1", error);
+  stmt = _motcua_replica_prepare (self, "SELECT coalesce (sum (n), 0) FROM changes WHERE origin = ?1",
+                                  error);
   if (stmt == NULL)
     return -1;
   sqlite3_bind_int64 (stmt, 1, self->self_origin);
@@ -1396,6 +1446,40 @@ motcua_replica_count_pending (MotcuaReplica  *self,
   return n;
 }
 
+static GVariant *
+change_value_variant (const MotcuaValue *value,
+                      gsize              text_len)
+{
+  GVariant *inner = NULL;
+
+  switch (value->type)
+    {
+    case SQLITE_INTEGER:
+      inner = g_variant_new_variant (g_variant_new_int64 (value->i));
+      break;
+    case SQLITE_TEXT:
+      {
+        g_autofree char *text = g_strndup (value->s, text_len);
+
+        inner = g_variant_new_variant (g_variant_new_string (g_utf8_validate (text, -1, NULL)
+                                                             ? text : ""));
+      }
+      break;
+    case SQLITE_BLOB:
+      {
+        char id[37];
+
+        motcua_uuid_to_string ((const MotcuaUuid *) (const void *) value->s, id);
+        inner = g_variant_new_variant (g_variant_new_string (id));
+      }
+      break;
+    default:
+      break;
+    }
+
+  return g_variant_ref_sink (g_variant_new_maybe (G_VARIANT_TYPE_VARIANT, inner));
+}
+
 GPtrArray *
 motcua_replica_list_changes (MotcuaReplica  *self,
                              guint64         after_seq,
@@ -1404,13 +1488,16 @@ motcua_replica_list_changes (MotcuaReplica  *self,
 {
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_change_free);
   sqlite3_stmt *stmt;
-  int rc;
+  int rc = SQLITE_ROW;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
+  if (limit == 0)
+    limit = G_MAXUINT;
+
+  /* Records are keyed by their first sequence number: start from the one holding after_seq + 1. */
   stmt = _motcua_replica_prepare (self,
-                                  "SELECT o.uuid, ch.seq, ch.hlc, ch.tbl, ch.row, ch.col, ch.value,"
-                                  " ch.prev_hlc,"
+                                  "SELECT o.uuid, ch.seq, ch.n, ch.hlc, ch.tbl, ch.fields,"
                                   " CASE ch.tbl WHEN 1 THEN (SELECT id FROM offices WHERE rid = ch.row)"
                                   " WHEN 2 THEN (SELECT id FROM procedures WHERE rid = ch.row)"
                                   " WHEN 3 THEN (SELECT id FROM calendar WHERE rid = ch.row)"
@@ -1418,62 +1505,67 @@ motcua_replica_list_changes (MotcuaReplica  *self,
                                   " WHEN 5 THEN (SELECT id FROM case_events WHERE rid = ch.row)"
                                   " WHEN 6 THEN (SELECT id FROM attachments WHERE rid = ch.row) END"
                                   " FROM changes ch JOIN origins o ON o.idx = ch.origin"
-                                  " WHERE ch.origin = ?1 AND ch.seq > ?2 ORDER BY ch.seq LIMIT ?3",
+                                  " WHERE ch.origin = ?1 AND ch.seq > ?2 - 64 AND ch.seq + ch.n > ?2 + 1"
+                                  " ORDER BY ch.seq",
                                   error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, self->self_origin);
   sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) after_seq);
-  sqlite3_bind_int64 (stmt, 3, limit ? limit : G_MAXINT);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while (changes->len < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      MotcuaChange *ch = g_new0 (MotcuaChange, 1);
-      const MotcuaTableDesc *table = _motcua_table_lookup (sqlite3_column_int (stmt, 3));
-      int col = sqlite3_column_int (stmt, 5);
-      char text[37];
+      const MotcuaTableDesc *table = _motcua_table_lookup (sqlite3_column_int (stmt, 4));
+      const guint8 *p = sqlite3_column_blob (stmt, 5);
+      const guint8 *end = p + sqlite3_column_bytes (stmt, 5);
+      guint64 seq = (guint64) sqlite3_column_int64 (stmt, 1);
+      guint n = (guint) sqlite3_column_int (stmt, 2);
+      char origin[37], row_id[37] = "";
 
-      motcua_uuid_to_string (sqlite3_column_blob (stmt, 0), text);
-      ch->origin = g_strdup (text);
-      ch->seq = (guint64) sqlite3_column_int64 (stmt, 1);
-      ch->hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 2);
-      ch->table = g_strdup (table ? table->name : "?");
-      if (sqlite3_column_bytes (stmt, 8) == 16)
+      motcua_uuid_to_string (sqlite3_column_blob (stmt, 0), origin);
+      if (sqlite3_column_bytes (stmt, 6) == 16)
+        motcua_uuid_to_string (sqlite3_column_blob (stmt, 6), row_id);
+
+      for (guint i = 0; i < n && changes->len < limit; i++, seq++)
         {
-          motcua_uuid_to_string (sqlite3_column_blob (stmt, 8), text);
-          ch->row_id = g_strdup (text);
+          MotcuaChange *ch;
+          MotcuaValue value;
+          MotcuaHlc prev_hlc;
+          guint column;
+          gsize text_len;
+
+          if (p == NULL || !_motcua_change_fields_next (&p, end, &column, &prev_hlc, &value,
+                                                        &text_len))
+            {
+              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
+                           _("The change log of %s is damaged at sequence number %llu"),
+                           self->path, (unsigned long long) seq);
+              sqlite3_reset (stmt);
+              return NULL;
+            }
+          if (seq <= after_seq)
+            continue;
+
+          ch = g_new0 (MotcuaChange, 1);
+          ch->origin = g_strdup (origin);
+          ch->seq = seq;
+          ch->hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 3);
+          ch->table = g_strdup (table ? table->name : "?");
+          ch->row_id = row_id[0] ? g_strdup (row_id) : NULL;
+          ch->column = (table && column > 0 && column <= table->n_columns)
+                       ? g_strdup (table->columns[column - 1].name) : NULL;
+          ch->value = change_value_variant (&value, text_len);
+          ch->prev_hlc = prev_hlc;
+          g_ptr_array_add (changes, ch);
         }
-      ch->column = (table && col > 0 && (guint) col <= table->n_columns)
-                   ? g_strdup (table->columns[col - 1].name) : NULL;
-      switch (sqlite3_column_type (stmt, 6))
-        {
-        case SQLITE_INTEGER:
-          ch->value = g_variant_ref_sink (g_variant_new_maybe (NULL,
-            g_variant_new_variant (g_variant_new_int64 (sqlite3_column_int64 (stmt, 6)))));
-          break;
-        case SQLITE_TEXT:
-          ch->value = g_variant_ref_sink (g_variant_new_maybe (NULL,
-            g_variant_new_variant (g_variant_new_string ((const char *) sqlite3_column_text (stmt, 6)))));
-          break;
-        case SQLITE_BLOB:
-          motcua_uuid_to_string (sqlite3_column_blob (stmt, 6), text);
-          ch->value = g_variant_ref_sink (g_variant_new_maybe (NULL,
-            g_variant_new_variant (g_variant_new_string (text))));
-          break;
-        default:
-          ch->value = g_variant_ref_sink (g_variant_new_maybe (G_VARIANT_TYPE_VARIANT, NULL));
-          break;
-        }
-      ch->prev_hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 7);
-      g_ptr_array_add (changes, ch);
     }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       _motcua_replica_set_db_error (self, error);
+      sqlite3_reset (stmt);
       return NULL;
     }
+  sqlite3_reset (stmt);
 
   return g_steal_pointer (&changes);
 }

@@ -69,13 +69,13 @@ motcua_replica_put_office (MotcuaReplica       *self,
 {
   MotcuaValue values[5];
   MotcuaUuid id, parent;
-  gboolean ok;
+  gboolean ok = TRUE;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
   g_return_val_if_fail (office != NULL, FALSE);
 
   if (!check_code ("office code", office->code, error)
-      || !motcua_check_required ("office name", office->name, error))
+      || !motcua_check_required (_("office name"), office->name, error))
     return FALSE;
   if ((guint) office->level >= MOTCUA_N_LEVELS)
     {
@@ -103,11 +103,8 @@ motcua_replica_put_office (MotcuaReplica       *self,
   if (!motcua_replica_begin (self, error))
     return FALSE;
 
-  ok = _motcua_replica_write_row (self, _motcua_table_lookup (MOTCUA_TABLE_OFFICES), &id, values,
-                                  0x1f, _motcua_replica_authority (self),
-                                  _motcua_replica_tick (self), NULL, error);
-  /* A parent must be known by the time the batch commits. */
-  if (ok && office->parent_code != NULL)
+  /* The parent must be known before anything is written. */
+  if (office->parent_code != NULL)
     {
       sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT 1 FROM offices WHERE id = ?1",
                                                     error);
@@ -125,9 +122,16 @@ motcua_replica_put_office (MotcuaReplica       *self,
             }
           sqlite3_reset (stmt);
         }
+      if (!ok)
+        {
+          motcua_replica_rollback (self);
+          return FALSE;
+        }
     }
 
-  if (!ok)
+  if (!_motcua_replica_write_row (self, _motcua_table_lookup (MOTCUA_TABLE_OFFICES), &id, values,
+                                  0x1f, _motcua_replica_authority (self),
+                                  _motcua_replica_tick (self), NULL, error))
     {
       motcua_replica_rollback (self);
       return FALSE;
@@ -338,8 +342,8 @@ motcua_replica_put_procedure (MotcuaReplica          *self,
 
   code = procedure->code;
   if (!check_code ("procedure code", code, error)
-      || !motcua_check_required ("procedure name", procedure->name, error)
-      || !motcua_check_required ("sector", procedure->sector, error))
+      || !motcua_check_required (_("procedure name"), procedure->name, error)
+      || !motcua_check_required (_("sector"), procedure->sector, error))
     return FALSE;
 
   if (procedure->levels == 0 || procedure->levels >= (1u << MOTCUA_N_LEVELS))
@@ -369,7 +373,7 @@ motcua_replica_put_procedure (MotcuaReplica          *self,
       return FALSE;
     }
   for (guint i = 0; procedure->documents[i] != NULL; i++)
-    if (!motcua_check_required ("document", procedure->documents[i], error))
+    if (!motcua_check_required (_("document"), procedure->documents[i], error))
       return FALSE;
   if ((procedure->in_force_from != NULL
        && !motcua_check_date ("in_force_from", procedure->in_force_from, NULL, error))
@@ -555,7 +559,7 @@ motcua_replica_put_calendar_day (MotcuaReplica  *self,
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
 
-  if (!motcua_check_date ("date", date, NULL, error))
+  if (!motcua_check_date (_("date"), date, NULL, error))
     return FALSE;
   if (g_strcmp0 (kind, "holiday") != 0 && g_strcmp0 (kind, "off") != 0
       && g_strcmp0 (kind, "working") != 0)
@@ -647,7 +651,7 @@ motcua_replica_dup_calendar (MotcuaReplica  *self,
           MotcuaDayKind kind = MOTCUA_DAY_OFF;
           GDate date;
 
-          if (!motcua_check_date ("date", entry->date, &date, NULL))
+          if (!motcua_check_date (_("date"), entry->date, &date, NULL))
             continue;
           motcua_calendar_set_year_published (calendar, g_date_get_year (&date));
           if (g_strcmp0 (entry->kind, "holiday") == 0)

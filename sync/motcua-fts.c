@@ -153,15 +153,15 @@ _motcua_fts_query (const char *text)
   words = g_strsplit (folded, " ", -1);
   query = g_string_new (NULL);
 
-  /* Every word is a prefix, so results come as the officer types. Folded words hold only
-   * letters and digits, so quoting them is enough to keep FTS5 syntax out. */
+  /* The words typed so far are whole; the last one is still being typed, so it is a prefix.
+   * Folded words hold only letters and digits, so quoting them keeps FTS5 syntax out. */
   for (guint i = 0; words[i] != NULL; i++)
     {
       if (words[i][0] == '\0')
         continue;
       if (query->len > 0)
         g_string_append_c (query, ' ');
-      g_string_append_printf (query, "\"%s\"*", words[i]);
+      g_string_append_printf (query, "\"%s\"%s", words[i], words[i + 1] == NULL ? "*" : "");
     }
 
   return g_string_free (query, FALSE);

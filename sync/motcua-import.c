@@ -133,14 +133,14 @@ static const char *
 type_name (const FieldSpec *spec)
 {
   if (spec->type == JSON_NODE_ARRAY)
-    return spec->value_type == G_TYPE_INT64 ? "a list of numbers" : "a list of strings";
+    return spec->value_type == G_TYPE_INT64 ? _("a list of numbers") : _("a list of strings");
   if (spec->type == JSON_NODE_OBJECT)
-    return "an object";
+    return _("an object");
   if (spec->value_type == G_TYPE_INT64)
-    return "a whole number";
+    return _("a whole number");
   if (spec->value_type == G_TYPE_BOOLEAN)
-    return "true or false";
-  return "a string";
+    return _("true or false");
+  return _("a string");
 }
 
 static gboolean
@@ -200,8 +200,8 @@ check_object (JsonObject       *object,
           for (guint k = 0; k < json_array_get_length (array); k++)
             if (!value_has_type (json_array_get_element (array, k), spec->value_type))
               return import_error (error, where, _("field %s: item %u must be %s"), spec->name, k,
-                                   spec->value_type == G_TYPE_INT64 ? "a whole number"
-                                                                    : "a string");
+                                   spec->value_type == G_TYPE_INT64 ? _("a whole number")
+                                                                    : _("a string"));
         }
       else if (spec->type == JSON_NODE_OBJECT)
         {

@@ -47,6 +47,8 @@ typedef struct
   gboolean                province_only;   /* only a province replica writes it */
   const MotcuaColumnDesc *columns;         /* column n of the change log is columns[n - 1] */
   guint                   n_columns;
+  const char             *fts;             /* its full-text index, or NULL */
+  const guint            *fts_columns;     /* indices into columns, G_MAXUINT-terminated */
 } MotcuaTableDesc;
 
 const MotcuaTableDesc *_motcua_table_lookup      (MotcuaTableId id);
@@ -90,7 +92,8 @@ struct _MotcuaReplica
 
   char            *path;
   sqlite3         *db;
-  GHashTable      *statements;     /* SQL text → sqlite3_stmt */
+  GHashTable      *statements;          /* SQL text's address → sqlite3_stmt */
+  GHashTable      *statements_by_text;  /* SQL text → sqlite3_stmt, for SQL built at run time */
 
   MotcuaUuid       uuid;
   char            *id;
@@ -104,7 +107,10 @@ struct _MotcuaReplica
   gint64           self_origin;    /* this replica's row in origins */
 
   guint            tx_depth;
+  gboolean         tx_broken;      /* a write failed halfway: the group must roll back */
   GArray          *tx_saved;       /* the (seq, hlc) to restore on rollback, per level */
+
+  GArray          *fts_pending;    /* full-text updates to apply at commit */
 
   MotcuaCalendar  *calendar;       /* cache, dropped when the calendar table changes */
 
@@ -120,6 +126,9 @@ MotcuaReplica *_motcua_replica_create_at_version (const char   *path,
 
 /* SQLite */
 sqlite3_stmt *_motcua_replica_prepare      (MotcuaReplica  *self,
+                                            const char     *sql,
+                                            GError        **error);
+sqlite3_stmt *_motcua_replica_prepare_text (MotcuaReplica  *self,
                                             const char     *sql,
                                             GError        **error);
 gboolean      _motcua_replica_exec         (MotcuaReplica  *self,
@@ -150,6 +159,18 @@ gboolean      _motcua_replica_write_row    (MotcuaReplica         *self,
                                             MotcuaHlc              hlc,
                                             gint64                *rid_out,
                                             GError               **error);
+/* Reads the next change of a change record's fields; FALSE at the end or on damage. */
+gboolean      _motcua_change_fields_next   (const guint8  **p,
+                                            const guint8   *end,
+                                            guint          *column,
+                                            MotcuaHlc      *prev_hlc,
+                                            MotcuaValue    *value,
+                                            gsize          *text_len);
+GArray       *_motcua_fts_pending_new      (void);
+/* Applies the full-text updates of the transaction; called just before it commits. */
+gboolean      _motcua_replica_flush_fts    (MotcuaReplica  *self,
+                                            GError        **error);
+
 /* Insert a row of an insert-only table and log it as one change. */
 gboolean      _motcua_replica_insert_row   (MotcuaReplica         *self,
                                             const MotcuaTableDesc *table,

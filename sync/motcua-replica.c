@@ -25,6 +25,7 @@ typedef struct
 {
   guint64   seq;
   MotcuaHlc hlc;
+  gint64    total_changes;   /* rows SQLite had written when the level began */
 } TxSaved;
 
 static void
@@ -45,10 +46,12 @@ motcua_replica_finalize (GObject *object)
     }
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->statements_by_text, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->calendar, motcua_calendar_unref);
   g_clear_pointer (&self->tx_saved, g_array_unref);
+  g_clear_pointer (&self->fts_pending, g_array_unref);
   g_free (self->path);
   g_free (self->id);
   g_free (self->office_code);
@@ -68,9 +71,11 @@ motcua_replica_class_init (MotcuaReplicaClass *klass)
 static void
 motcua_replica_init (MotcuaReplica *self)
 {
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            finalize_statement);
+  self->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
+  self->statements_by_text = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                    finalize_statement);
   self->tx_saved = g_array_new (FALSE, FALSE, sizeof (TxSaved));
+  self->fts_pending = _motcua_fts_pending_new ();
   self->officer = g_strdup (g_get_user_name ());
 }
 
@@ -94,12 +99,14 @@ _motcua_replica_set_db_error (MotcuaReplica  *self,
                  _("Database error in %s: %s"), self->path, sqlite3_errmsg (self->db));
 }
 
-sqlite3_stmt *
-_motcua_replica_prepare (MotcuaReplica  *self,
-                         const char     *sql,
-                         GError        **error)
+static sqlite3_stmt *
+prepare_cached (MotcuaReplica  *self,
+                GHashTable     *cache,
+                const char     *sql,
+                gboolean        copy_key,
+                GError        **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  sqlite3_stmt *stmt = g_hash_table_lookup (cache, sql);
 
   if (stmt != NULL)
     {
@@ -114,9 +121,28 @@ _motcua_replica_prepare (MotcuaReplica  *self,
       return NULL;
     }
 
-  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  g_hash_table_insert (cache, copy_key ? g_strdup (sql) : (gpointer) sql, stmt);
 
   return stmt;
+}
+
+/* @sql must live as long as the replica (a literal, or a table descriptor's): statements are
+ * cached by its address, so a lookup costs no hashing of the text. */
+sqlite3_stmt *
+_motcua_replica_prepare (MotcuaReplica  *self,
+                         const char     *sql,
+                         GError        **error)
+{
+  return prepare_cached (self, self->statements, sql, FALSE, error);
+}
+
+/* For SQL built at run time (a filter's query): cached by its text. */
+sqlite3_stmt *
+_motcua_replica_prepare_text (MotcuaReplica  *self,
+                              const char     *sql,
+                              GError        **error)
+{
+  return prepare_cached (self, self->statements_by_text, sql, TRUE, error);
 }
 
 gboolean
@@ -218,24 +244,29 @@ _motcua_replica_drop_caches (MotcuaReplica *self)
   g_clear_pointer (&self->calendar, motcua_calendar_unref);
 }
 
-/* Transactions */
+/* Transactions
+ *
+ * A group (motcua_replica_begin) is one SQLite transaction; writes inside it do not open
+ * savepoints. Every write validates all its input before it writes anything, so a write refused
+ * for bad input has nothing to undo and the group goes on. A write that fails after it started
+ * writing (a disk or database error) cannot be undone alone: the whole group is then rolled back
+ * when it ends, and its commit says so. Savepoints per write would cost more than they give:
+ * FTS5 flushes its pending index at each one. */
 
 gboolean
 motcua_replica_begin (MotcuaReplica  *self,
                       GError        **error)
 {
-  TxSaved saved = { self->seq, self->clock.last };
-  g_autofree char *sql = NULL;
+  TxSaved saved = { self->seq, self->clock.last, sqlite3_total_changes64 (self->db) };
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
 
   if (self->tx_depth == 0)
-    sql = g_strdup ("BEGIN IMMEDIATE");
-  else
-    sql = g_strdup_printf ("SAVEPOINT motcua_%u", self->tx_depth);
-
-  if (!_motcua_replica_exec (self, sql, error))
-    return FALSE;
+    {
+      if (!_motcua_replica_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      self->tx_broken = FALSE;
+    }
 
   g_array_append_val (self->tx_saved, saved);
   self->tx_depth++;
@@ -247,36 +278,28 @@ gboolean
 motcua_replica_commit (MotcuaReplica  *self,
                        GError        **error)
 {
-  g_autofree char *sql = NULL;
-
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
   g_return_val_if_fail (self->tx_depth > 0, FALSE);
 
   if (self->tx_depth == 1)
     {
       TxSaved *saved = &g_array_index (self->tx_saved, TxSaved, 0);
-
-      /* The counters are written once per transaction, not once per change. */
       MotcuaValue seq = MOTCUA_VALUE_INT ((gint64) self->seq);
       MotcuaValue hlc = MOTCUA_VALUE_INT ((gint64) self->clock.last);
 
-      if ((self->seq != saved->seq && !meta_set (self, "seq", &seq, error))
-          || (self->clock.last != saved->hlc && !meta_set (self, "hlc", &hlc, error)))
+      if (self->tx_broken)
         {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE,
+                       _("A write in this group failed halfway, so none of the group was saved"));
           motcua_replica_rollback (self);
           return FALSE;
         }
 
-      if (!_motcua_replica_exec (self, "COMMIT", error))
-        {
-          motcua_replica_rollback (self);
-          return FALSE;
-        }
-    }
-  else
-    {
-      sql = g_strdup_printf ("RELEASE motcua_%u", self->tx_depth - 1);
-      if (!_motcua_replica_exec (self, sql, error))
+      /* The counters are written once per transaction, not once per change. */
+      if (!_motcua_replica_flush_fts (self, error)
+          || (self->seq != saved->seq && !meta_set (self, "seq", &seq, error))
+          || (self->clock.last != saved->hlc && !meta_set (self, "hlc", &hlc, error))
+          || !_motcua_replica_exec (self, "COMMIT", error))
         {
           motcua_replica_rollback (self);
           return FALSE;
@@ -302,13 +325,16 @@ motcua_replica_rollback (MotcuaReplica *self)
   g_array_set_size (self->tx_saved, self->tx_depth);
 
   if (self->tx_depth == 0)
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-  else
     {
-      g_autofree char *sql = g_strdup_printf ("ROLLBACK TO motcua_%u; RELEASE motcua_%u",
-                                              self->tx_depth, self->tx_depth);
-
-      sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      g_array_set_size (self->fts_pending, 0);
+      self->tx_broken = FALSE;
+    }
+  else if (sqlite3_total_changes64 (self->db) != saved.total_changes)
+    {
+      /* This write got halfway: the group cannot be saved. */
+      self->tx_broken = TRUE;
+      return;
     }
 
   /* Sequence numbers of undone changes are given again; the clock only moves forward. */
@@ -343,7 +369,11 @@ open_db (MotcuaReplica  *self,
   /* Durable when the call returns: a receipt handed to a citizen must survive a power cut. */
   if (!_motcua_replica_exec (self, "PRAGMA journal_mode = WAL", error)
       || !_motcua_replica_exec (self, "PRAGMA synchronous = FULL", error)
-      || !_motcua_replica_exec (self, "PRAGMA foreign_keys = ON", error))
+      || !_motcua_replica_exec (self, "PRAGMA foreign_keys = ON", error)
+      /* Each write inside a batch is a savepoint, whose sub-journal is a temporary file by
+       * default: keep it in memory, and give a batch room before it spills to the WAL. */
+      || !_motcua_replica_exec (self, "PRAGMA temp_store = MEMORY", error)
+      || !_motcua_replica_exec (self, "PRAGMA cache_size = -32768", error))
     return FALSE;
 
   return _motcua_fts_register (self->db, error);
@@ -495,7 +525,7 @@ _motcua_replica_create_at_version (const char   *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!motcua_check_required ("office code", office_code, error))
+  if (!motcua_check_required (_("office code"), office_code, error))
     return NULL;
   if ((guint) role >= MOTCUA_N_LEVELS)
     {
@@ -559,6 +589,7 @@ _motcua_replica_create_at_version (const char   *path,
       g_autofree char *shm = g_strconcat (path, "-shm", NULL);
 
       g_clear_pointer (&self->statements, g_hash_table_unref);
+      g_clear_pointer (&self->statements_by_text, g_hash_table_unref);
       g_clear_pointer (&self->db, sqlite3_close_v2);
       g_unlink (path);
       g_unlink (wal);

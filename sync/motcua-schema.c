@@ -66,60 +66,31 @@ static const char *const migrations[] = {
   "  sha256 TEXT, name TEXT, mime_type TEXT, size INTEGER, added_at TEXT, replica TEXT,"
   "  officer TEXT, _clk BLOB, _seq INTEGER NOT NULL DEFAULT 0);"
   "CREATE INDEX attachments_case ON attachments (case_id);"
-  /* One row per changed field. origin is local shorthand for a replica UUID (origins.idx);
-   * row is the rid of the row in table tbl; col numbers the column (0: a whole insert-only
-   * row, as a JSON object). */
+  /* The change log: one change per changed field, each with its own sequence number, stored
+   * as one record per row write: the changes of one write share their origin, HLC, table and
+   * row. A record holds the changes seq … seq + n - 1; fields packs, per change, its column,
+   * the HLC of the value it overwrote and the new value (motcua-capture.c). origin is local
+   * shorthand for a replica UUID (origins.idx); row is the rid of the row in table tbl. */
   "CREATE TABLE changes ("
   "  origin INTEGER NOT NULL REFERENCES origins (idx), seq INTEGER NOT NULL,"
-  "  hlc INTEGER NOT NULL, tbl INTEGER NOT NULL, row INTEGER NOT NULL, col INTEGER NOT NULL,"
-  "  value ANY, prev_hlc INTEGER NOT NULL,"
+  "  n INTEGER NOT NULL, hlc INTEGER NOT NULL, tbl INTEGER NOT NULL, row INTEGER NOT NULL,"
+  "  fields BLOB NOT NULL,"
   "  PRIMARY KEY (origin, seq)) WITHOUT ROWID;"
   "CREATE TABLE receipt_counters ("
   "  office_id BLOB NOT NULL, year INTEGER NOT NULL, next INTEGER NOT NULL,"
   "  PRIMARY KEY (office_id, year)) WITHOUT ROWID;",
 
   /* 1 → 2: search. Full-text indexes over the catalogue and the cases with the "motcua"
-   * tokenizer, which folds Vietnamese diacritics; kept in step by triggers. */
+   * tokenizer, which folds Vietnamese diacritics. The change capture keeps them in step, not
+   * triggers: a trigger makes every write open a statement journal, and FTS5 flushes its
+   * pending index at each one, which turned a bulk import into thousands of tiny segments. */
   "CREATE VIRTUAL TABLE procedures_fts USING fts5 ("
   "  code, name, sector, content='procedures', content_rowid='rid',"
   "  tokenize='motcua', prefix='1 2 3');"
-  "CREATE TRIGGER procedures_fts_insert AFTER INSERT ON procedures BEGIN"
-  "  INSERT INTO procedures_fts (rowid, code, name, sector)"
-  "  VALUES (new.rid, new.code, new.name, new.sector);"
-  "END;"
-  "CREATE TRIGGER procedures_fts_update AFTER UPDATE OF code, name, sector ON procedures"
-  "  WHEN old.code IS NOT new.code OR old.name IS NOT new.name OR old.sector IS NOT new.sector"
-  "  BEGIN"
-  "  INSERT INTO procedures_fts (procedures_fts, rowid, code, name, sector)"
-  "  VALUES ('delete', old.rid, old.code, old.name, old.sector);"
-  "  INSERT INTO procedures_fts (rowid, code, name, sector)"
-  "  VALUES (new.rid, new.code, new.name, new.sector);"
-  "END;"
-  "CREATE TRIGGER procedures_fts_delete AFTER DELETE ON procedures BEGIN"
-  "  INSERT INTO procedures_fts (procedures_fts, rowid, code, name, sector)"
-  "  VALUES ('delete', old.rid, old.code, old.name, old.sector);"
-  "END;"
+  /* Receipt numbers are not words: they are found through their own index (cases_receipt). */
   "CREATE VIRTUAL TABLE cases_fts USING fts5 ("
-  "  receipt_no, applicant_name, citizen_id, phone, content='cases', content_rowid='rid',"
-  "  tokenize='motcua', prefix='2 3');"
-  "CREATE TRIGGER cases_fts_insert AFTER INSERT ON cases BEGIN"
-  "  INSERT INTO cases_fts (rowid, receipt_no, applicant_name, citizen_id, phone)"
-  "  VALUES (new.rid, new.receipt_no, new.applicant_name, new.citizen_id, new.phone);"
-  "END;"
-  "CREATE TRIGGER cases_fts_update"
-  "  AFTER UPDATE OF receipt_no, applicant_name, citizen_id, phone ON cases"
-  "  WHEN old.receipt_no IS NOT new.receipt_no OR old.applicant_name IS NOT new.applicant_name"
-  "    OR old.citizen_id IS NOT new.citizen_id OR old.phone IS NOT new.phone"
-  "  BEGIN"
-  "  INSERT INTO cases_fts (cases_fts, rowid, receipt_no, applicant_name, citizen_id, phone)"
-  "  VALUES ('delete', old.rid, old.receipt_no, old.applicant_name, old.citizen_id, old.phone);"
-  "  INSERT INTO cases_fts (rowid, receipt_no, applicant_name, citizen_id, phone)"
-  "  VALUES (new.rid, new.receipt_no, new.applicant_name, new.citizen_id, new.phone);"
-  "END;"
-  "CREATE TRIGGER cases_fts_delete AFTER DELETE ON cases BEGIN"
-  "  INSERT INTO cases_fts (cases_fts, rowid, receipt_no, applicant_name, citizen_id, phone)"
-  "  VALUES ('delete', old.rid, old.receipt_no, old.applicant_name, old.citizen_id, old.phone);"
-  "END;"
+  "  applicant_name, citizen_id, phone, content='cases', content_rowid='rid',"
+  "  tokenize='motcua', prefix='1 2 3');"
   "INSERT INTO procedures_fts (procedures_fts) VALUES ('rebuild');"
   "INSERT INTO cases_fts (cases_fts) VALUES ('rebuild');",
 };

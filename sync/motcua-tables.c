@@ -87,15 +87,21 @@ static const MotcuaColumnDesc attachment_columns[] = {
   { "officer", MOTCUA_COL_TEXT },
 };
 
-#define TABLE(tid, tname, ins, prov, cols) \
-  static const MotcuaTableDesc table_##tname = { tid, #tname, ins, prov, cols, G_N_ELEMENTS (cols) }
+/* The full-text indexes: which columns they hold, in their order (see motcua-schema.c). */
+static const guint procedure_fts[] = { 0, 2, 3, G_MAXUINT };       /* code, name, sector */
+static const guint case_fts[] = { 4, 5, 6, G_MAXUINT };            /* name, ID, phone */
 
-TABLE (MOTCUA_TABLE_OFFICES, offices, FALSE, TRUE, office_columns);
-TABLE (MOTCUA_TABLE_PROCEDURES, procedures, FALSE, TRUE, procedure_columns);
-TABLE (MOTCUA_TABLE_CALENDAR, calendar, FALSE, TRUE, calendar_columns);
-TABLE (MOTCUA_TABLE_CASES, cases, FALSE, FALSE, case_columns);
-TABLE (MOTCUA_TABLE_CASE_EVENTS, case_events, TRUE, FALSE, event_columns);
-TABLE (MOTCUA_TABLE_ATTACHMENTS, attachments, TRUE, FALSE, attachment_columns);
+#define TABLE(tid, tname, ins, prov, cols, fts, fts_cols) \
+  static const MotcuaTableDesc table_##tname = { tid, #tname, ins, prov, cols, \
+                                                 G_N_ELEMENTS (cols), fts, fts_cols }
+
+TABLE (MOTCUA_TABLE_OFFICES, offices, FALSE, TRUE, office_columns, NULL, NULL);
+TABLE (MOTCUA_TABLE_PROCEDURES, procedures, FALSE, TRUE, procedure_columns, "procedures_fts",
+       procedure_fts);
+TABLE (MOTCUA_TABLE_CALENDAR, calendar, FALSE, TRUE, calendar_columns, NULL, NULL);
+TABLE (MOTCUA_TABLE_CASES, cases, FALSE, FALSE, case_columns, "cases_fts", case_fts);
+TABLE (MOTCUA_TABLE_CASE_EVENTS, case_events, TRUE, FALSE, event_columns, NULL, NULL);
+TABLE (MOTCUA_TABLE_ATTACHMENTS, attachments, TRUE, FALSE, attachment_columns, NULL, NULL);
 
 #undef TABLE
 

@@ -12,6 +12,23 @@
 #include "motcua-replica-private.h"
 #include "motcua-test-utils.h"
 
+static int
+schema_version_of (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return version;
+}
+
 static void
 set_user_version (const char *path,
                   int         version)
@@ -26,6 +43,9 @@ set_user_version (const char *path,
 
 /* A replica written at schema version 1 (before search existed) opens in this build: it is
  * migrated, and what it held is searchable. */
+/* A replica written at schema version 1 (before search existed) opens in this build: it is
+ * migrated, and what it held is searchable. The old build's rows are written as it wrote them,
+ * with plain SQL. */
 static void
 test_forward (void)
 {
@@ -33,24 +53,33 @@ test_forward (void)
   g_autofree char *dir = g_dir_make_tmp ("motcua-test-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "old.db", NULL);
   g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(MotcuaProcedure) procedure = NULL;
   MotcuaReplica *old, *opened;
-  const char *docs[] = { "Tờ khai", NULL };
-  MotcuaProcedure p = {
-    .code = (char *) "HT.KS", .name = (char *) "Đăng ký khai sinh", .sector = (char *) "Hộ tịch",
-    .levels = 1u << MOTCUA_LEVEL_COMMUNE, .documents = (GStrv) docs,
-  };
+  sqlite3 *db = NULL;
 
   old = _motcua_replica_create_at_version (path, "T", MOTCUA_LEVEL_PROVINCE, 1, &error);
   g_assert_no_error (error);
-  g_assert_true (motcua_replica_put_procedure (old, &p, &error));
-  g_assert_no_error (error);
   g_assert_finalize_object (old);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "INSERT INTO procedures (id, code, name, sector, levels,"
+                                 " processing_days, fee, online, documents, legal_basis)"
+                                 " VALUES (randomblob (16), 'HT.KS', 'Đăng ký khai sinh',"
+                                 " 'Hộ tịch', 'commune', 0, 0, 'full', '[\"Tờ khai\"]',"
+                                 " '[\"Luật Hộ tịch 2014\"]')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_cmpint (schema_version_of (path), ==, 1);
 
   opened = motcua_replica_open (path, &error);
   g_assert_no_error (error);
+  g_assert_cmpint (schema_version_of (path), ==, MOTCUA_SCHEMA_VERSION);
   found = motcua_replica_search_procedures (opened, "dang ky khai", 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (found->len, ==, 1);
+  procedure = g_ptr_array_steal_index (found, 0);
+  g_assert_cmpstr (procedure->name, ==, "Đăng ký khai sinh");
   g_assert_finalize_object (opened);
 
   motcua_test_rm_rf (dir);

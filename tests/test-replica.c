@@ -141,6 +141,16 @@ test_change_capture (MotcuaFixture *f,
   g_assert_cmpuint (n_case_changes, ==, 15);
   g_assert_cmpuint (name_hlc, !=, 0);
 
+  /* A window that starts and ends inside the changes of one write. */
+  {
+    g_autoptr(GPtrArray) window = motcua_replica_list_changes (f->replica, before - 10, 3, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (window->len, ==, 3);
+    for (guint i = 0; i < 3; i++)
+      g_assert_cmpuint (((MotcuaChange *) window->pdata[i])->seq, ==, before - 10 + 1 + i);
+  }
+
   /* An edit to the same value logs nothing; a real edit logs one change and one event. */
   f->now_ms += 60000;
   motcua_replica_edit_case (f->replica, c->receipt_no, "applicant_name", "Nguyễn Văn An", NULL,

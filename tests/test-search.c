@@ -141,6 +141,20 @@ test_cases (MotcuaFixture *f,
   filter.query = "0120000000";
   g_assert_cmpint (motcua_replica_count_cases (f->replica, &filter, &error), ==, 5);
 
+  /* A receipt number as it is typed, in lower case: a prefix of the numbers. */
+  filter.query = "t-2025-00000";
+  g_assert_cmpint (motcua_replica_count_cases (f->replica, &filter, &error), ==, 5);
+  filter.query = "T-2025-000004";
+  g_assert_cmpint (motcua_replica_count_cases (f->replica, &filter, &error), ==, 1);
+
+  /* Words typed so far are whole, the last is a prefix: "van" is not a prefix of "van…". */
+  filter.query = "nguyen van b";
+  g_assert_cmpint (motcua_replica_count_cases (f->replica, &filter, &error), ==, 1);
+  filter.query = "nguy";
+  g_assert_cmpint (motcua_replica_count_cases (f->replica, &filter, &error), ==, 3);
+  filter.query = "nguy van";
+  g_assert_cmpint (motcua_replica_count_cases (f->replica, &filter, &error), ==, 0);
+
   /* An edit reindexes. */
   motcua_replica_edit_case (f->replica, "T-2025-000001", "applicant_name", "Hoàng Văn An", NULL,
                             &error);
