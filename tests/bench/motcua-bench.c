@@ -188,6 +188,64 @@ bench_fsync (Bench *bench)
   result ("fsync", bench->fsync_rate, "ops/s");
 }
 
+/* 1b. sqlite-floor: the cheapest durable SQLite write with the replica's settings (WAL,
+ * synchronous=FULL): one 400-byte row into a table with no index, one transaction each. No
+ * reception, which writes a dozen B-trees, can beat it: it is the ceiling under the fsync rate. */
+
+static void
+bench_sqlite_floor (Bench *bench)
+{
+  g_autofree char *path = g_build_filename (bench->workdir, "floor.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  char payload[401];
+  sqlite3 *db = NULL;
+  sqlite3_stmt *insert = NULL;
+  gint64 start, deadline;
+  guint64 n = 0;
+  double elapsed, rate;
+
+  g_print ("\n== sqlite-floor: one 400-byte row per durable transaction (WAL, FULL) ==\n");
+  memset (payload, 'x', 400);
+  payload[400] = '\0';
+
+  if (sqlite3_open (path, &db) != SQLITE_OK
+      || sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                       "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", NULL, NULL, NULL)
+         != SQLITE_OK
+      || sqlite3_prepare_v2 (db, "INSERT INTO t (v) VALUES (?1)", -1, &insert, NULL) != SQLITE_OK)
+    g_error ("sqlite-floor: %s", sqlite3_errmsg (db));
+
+  start = g_get_monotonic_time ();
+  deadline = start + (gint64) (FSYNC_SECONDS * G_USEC_PER_SEC);
+  while (g_get_monotonic_time () < deadline)
+    {
+      sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+      sqlite3_bind_text (insert, 1, payload, 400, SQLITE_STATIC);
+      if (sqlite3_step (insert) != SQLITE_DONE)
+        g_error ("sqlite-floor: %s", sqlite3_errmsg (db));
+      sqlite3_reset (insert);
+      if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        g_error ("sqlite-floor: %s", sqlite3_errmsg (db));
+      n++;
+    }
+  elapsed = seconds_since (start);
+  sqlite3_finalize (insert);
+  sqlite3_close (db);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+
+  rate = n / elapsed;
+  g_print ("  %" G_GUINT64_FORMAT " transactions in %.2f s: %.0f/s", n, elapsed, rate);
+  if (bench->fsync_rate > 0)
+    g_print (", %.0f %% of the fsync rate", 100.0 * rate / bench->fsync_rate);
+  g_print ("\n");
+  result ("sqlite-floor", rate, "tx/s");
+  if (bench->fsync_rate > 0)
+    result ("sqlite-floor-vs-fsync", 100.0 * rate / bench->fsync_rate, "%");
+}
+
 /* 2, 3. Receiving cases on a small replica: the sample offices, catalogue and calendar. */
 
 typedef struct
@@ -811,7 +869,7 @@ main (int   argc,
       char *argv[])
 {
   static const char *const all[] = {
-    "fsync", "receive-single", "receive-bulk", "search", "report", "export", "size", NULL,
+    "fsync", "sqlite-floor", "receive-single", "receive-bulk", "search", "report", "export", "size", NULL,
   };
   g_auto(GStrv) which = NULL;
   gint64 bulk = 100000, single = 0, seed = 1;
@@ -842,7 +900,7 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_description (context, "WHICH: fsync receive-single receive-bulk search "
+  g_option_context_set_description (context, "WHICH: fsync sqlite-floor receive-single receive-bulk search "
                                              "report export size (all by default)");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     die ("arguments", error);
@@ -892,6 +950,8 @@ main (int   argc,
 
   if (wanted (which, "fsync"))
     bench_fsync (&bench);
+  if (wanted (which, "sqlite-floor"))
+    bench_sqlite_floor (&bench);
   if (wanted (which, "receive-single"))
     bench_receive_single (&bench);
   if (wanted (which, "receive-bulk"))
