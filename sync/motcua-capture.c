@@ -526,42 +526,46 @@ _motcua_replica_flush_fts (MotcuaReplica  *self,
   return TRUE;
 }
 
-gboolean
-_motcua_replica_write_row (MotcuaReplica         *self,
-                           const MotcuaTableDesc *table,
-                           const MotcuaUuid      *id,
-                           const MotcuaValue     *values,
-                           guint64                mask,
-                           MotcuaWriteMode        mode,
-                           MotcuaHlc              hlc,
-                           gint64                *rid_out,
-                           GError               **error)
+/* A row as stored: its values (status as its "generation:name" register value), its registers,
+ * and what its full-text index held when it was read. */
+typedef struct
 {
-  const TableSql *sql = get_table_sql (table);
-  OwnedValue current[64];
-  OwnedValue fts_old[8];
-  MotcuaValue fts_old_values[8];
-  MotcuaHlc prev_hlc[64];
-  Clocks clocks;
-  g_autoptr(GBytes) clk = NULL;
-  guint64 changed_mask = 0;
-  gboolean fts_changed = FALSE;
-  gboolean exists = FALSE;
-  gboolean changed = FALSE;
-  gboolean ok = FALSE;
+  const MotcuaTableDesc *table;
+  const TableSql        *sql;
+  gboolean               exists;
+  gint64                 rid;
+  OwnedValue             current[64];
+  Clocks                 clocks;
+  char                  *fts_old[8];
+  gboolean               fts_changed;
+} RowState;
+
+static void
+row_state_clear (RowState *row)
+{
+  for (guint c = 0; c < G_N_ELEMENTS (row->current); c++)
+    g_free (row->current[c].owned);
+  for (guint n = 0; n < G_N_ELEMENTS (row->fts_old); n++)
+    g_free (row->fts_old[n]);
+}
+
+static gboolean
+row_read (MotcuaReplica         *self,
+          const MotcuaTableDesc *table,
+          const MotcuaUuid      *id,
+          RowState              *row,
+          GError               **error)
+{
   sqlite3_stmt *stmt;
-  gint64 rid = 0;
   int rc;
 
-  g_assert (self->tx_depth > 0);
-  g_assert (table->n_columns <= G_N_ELEMENTS (current));
-  g_assert (!table->insert_only);
+  g_assert (table->n_columns <= G_N_ELEMENTS (row->current));
 
-  memset (current, 0, sizeof current);
-  memset (fts_old, 0, sizeof fts_old);
-  memset (&clocks, 0, sizeof clocks);
+  memset (row, 0, sizeof *row);
+  row->table = table;
+  row->sql = get_table_sql (table);
 
-  stmt = _motcua_replica_prepare (self, sql->select_sql, error);
+  stmt = _motcua_replica_prepare (self, row->sql->select_sql, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
@@ -571,8 +575,8 @@ _motcua_replica_write_row (MotcuaReplica         *self,
     {
       int col = 1;
 
-      exists = TRUE;
-      rid = sqlite3_column_int64 (stmt, 0);
+      row->exists = TRUE;
+      row->rid = sqlite3_column_int64 (stmt, 0);
       for (guint c = 0; c < table->n_columns; c++)
         {
           if (table->columns[c].kind == MOTCUA_COL_STATUS)
@@ -584,129 +588,211 @@ _motcua_replica_write_row (MotcuaReplica         *self,
                                                 &key.status))
                 {
                   key.generation = (guint) sqlite3_column_int (stmt, col + 1);
-                  current[c].owned = motcua_status_key_encode (&key);
-                  current[c].value = MOTCUA_VALUE_TEXT (current[c].owned);
+                  row->current[c].owned = motcua_status_key_encode (&key);
+                  row->current[c].value = MOTCUA_VALUE_TEXT (row->current[c].owned);
                 }
               else
-                current[c].value = MOTCUA_VALUE_NULL;
+                row->current[c].value = MOTCUA_VALUE_NULL;
               col += 2;
             }
           else
-            owned_value_set_column (&current[c], stmt, col++);
+            owned_value_set_column (&row->current[c], stmt, col++);
         }
-      clocks_decode (&clocks, table->n_columns, sqlite3_column_blob (stmt, col),
+      clocks_decode (&row->clocks, table->n_columns, sqlite3_column_blob (stmt, col),
                      (gsize) sqlite3_column_bytes (stmt, col));
+
+      /* What the full-text index holds of the row now, before it changes. */
+      if (table->fts != NULL)
+        for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
+          {
+            const MotcuaValue *v = &row->current[table->fts_columns[n]].value;
+
+            row->fts_old[n] = v->type == SQLITE_TEXT ? g_strdup (v->s) : NULL;
+          }
     }
-  else if (rc != SQLITE_DONE)
+  else
     {
-      _motcua_replica_set_db_error (self, error);
-      sqlite3_reset (stmt);
-      return FALSE;
+      for (guint c = 0; c < table->n_columns; c++)
+        row->current[c].value = MOTCUA_VALUE_NULL;
     }
   sqlite3_reset (stmt);
 
-  if (!exists)
-    for (guint c = 0; c < table->n_columns; c++)
-      current[c].value = MOTCUA_VALUE_NULL;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
 
-  /* What the full-text index holds of the row now, before it changes. */
-  if (exists && table->fts != NULL)
-    for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
-      {
-        const MotcuaValue *v = &current[table->fts_columns[n]].value;
+  return TRUE;
+}
 
-        fts_old[n].owned = v->type == SQLITE_TEXT ? g_strdup (v->s) : NULL;
-        fts_old_values[n] = MOTCUA_VALUE_TEXT (fts_old[n].owned);
-      }
+/* Sets column @c of the row (not yet stored), with the register it now holds. */
+static void
+row_set (RowState          *row,
+         guint              c,
+         const MotcuaValue *value,
+         MotcuaHlc          hlc,
+         guint32            origin)
+{
+  g_free (row->current[c].owned);
+  row->current[c].owned = NULL;
+  row->current[c].value = *value;
+  if (value->type == SQLITE_TEXT || value->type == SQLITE_BLOB)
+    {
+      row->current[c].owned = value->type == SQLITE_TEXT ? g_strdup (value->s)
+                                                         : g_memdup2 (value->s, 16);
+      row->current[c].value.s = row->current[c].owned;
+    }
+  row->clocks.hlc[c] = hlc;
+  row->clocks.origin[c] = origin;
+
+  if (row->table->fts != NULL)
+    for (guint n = 0; row->table->fts_columns[n] != G_MAXUINT; n++)
+      row->fts_changed |= row->table->fts_columns[n] == c;
+}
+
+/* Writes the row back (inserting it if new) and queues its full-text update. @seq is the last
+ * local change to it, or 0 for none. */
+static gboolean
+row_store (MotcuaReplica    *self,
+           RowState         *row,
+           const MotcuaUuid *id,
+           guint64           seq,
+           GError          **error)
+{
+  const MotcuaTableDesc *table = row->table;
+  g_autoptr(GBytes) clk = NULL;
+  sqlite3_stmt *stmt;
+  int param = 2;
+
+  stmt = _motcua_replica_prepare (self, row->exists ? row->sql->update_sql : row->sql->insert_sql,
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
+
+  if (row->exists)
+    sqlite3_bind_int64 (stmt, 1, row->rid);
+  else
+    sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+
+  for (guint c = 0; c < table->n_columns; c++)
+    {
+      const MotcuaValue *v = &row->current[c].value;
+
+      if (table->columns[c].kind == MOTCUA_COL_STATUS)
+        {
+          MotcuaStatusKey key;
+
+          if (v->type == SQLITE_TEXT && motcua_status_key_decode (v->s, &key))
+            {
+              sqlite3_bind_text (stmt, param++, motcua_status_to_string (key.status), -1,
+                                 SQLITE_STATIC);
+              sqlite3_bind_int (stmt, param++, (int) key.generation);
+            }
+          else
+            {
+              sqlite3_bind_null (stmt, param++);
+              sqlite3_bind_int (stmt, param++, 0);
+            }
+        }
+      else
+        _motcua_bind_value (stmt, param++, v);
+    }
+  clk = clocks_encode (&row->clocks, table->n_columns);
+  sqlite3_bind_blob (stmt, param++, g_bytes_get_data (clk, NULL), (int) g_bytes_get_size (clk),
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, param++, (sqlite3_int64) seq);
+
+  if (!_motcua_replica_step_done (self, stmt, error))
+    return FALSE;
+
+  if (!row->exists)
+    {
+      row->rid = sqlite3_last_insert_rowid (self->db);
+      row->exists = TRUE;
+      row->fts_changed = table->fts != NULL;
+      for (guint n = 0; n < G_N_ELEMENTS (row->fts_old); n++)
+        g_clear_pointer (&row->fts_old[n], g_free);
+      if (table->fts != NULL)
+        {
+          MotcuaValue now[64];
+
+          for (guint c = 0; c < table->n_columns; c++)
+            now[c] = row->current[c].value;
+          queue_fts (self, table, row->rid, NULL, now);
+        }
+      return TRUE;
+    }
+
+  if (row->fts_changed)
+    {
+      MotcuaValue now[64];
+      MotcuaValue old[8];
+
+      for (guint c = 0; c < table->n_columns; c++)
+        now[c] = row->current[c].value;
+      for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
+        old[n] = MOTCUA_VALUE_TEXT (row->fts_old[n]);
+      queue_fts (self, table, row->rid, old, now);
+    }
+
+  return TRUE;
+}
+
+gboolean
+_motcua_replica_write_row (MotcuaReplica         *self,
+                           const MotcuaTableDesc *table,
+                           const MotcuaUuid      *id,
+                           const MotcuaValue     *values,
+                           guint64                mask,
+                           MotcuaWriteMode        mode,
+                           MotcuaHlc              hlc,
+                           gint64                *rid_out,
+                           GError               **error)
+{
+  RowState row;
+  MotcuaHlc prev_hlc[64];
+  guint64 changed_mask = 0;
+  gboolean changed = FALSE;
+  gboolean ok = FALSE;
+
+  g_assert (self->tx_depth > 0);
+  g_assert (!table->insert_only);
+
+  if (!row_read (self, table, id, &row, error))
+    goto out;
 
   for (guint c = 0; c < table->n_columns; c++)
     {
       if ((mask & (G_GUINT64_CONSTANT (1) << c)) == 0)
         continue;
-      if (value_equal (&current[c].value, &values[c]))
+      if (value_equal (&row.current[c].value, &values[c]))
         continue;
 
-      prev_hlc[c] = clocks.hlc[c];
+      prev_hlc[c] = row.clocks.hlc[c];
 
       /* Reference data loaded from a file never overrides a real write. */
-      if (mode == MOTCUA_WRITE_SEED && prev_hlc[c] != 0)
-        continue;
-      if (mode == MOTCUA_WRITE_LOCAL)
+      if (mode == MOTCUA_WRITE_SEED)
         {
-          clocks.hlc[c] = hlc;
-          clocks.origin[c] = (guint32) self->self_origin;
+          if (prev_hlc[c] != 0)
+            continue;
+          row_set (&row, c, &values[c], 0, 0);
+        }
+      else
+        {
+          row_set (&row, c, &values[c], hlc, (guint32) self->self_origin);
           changed_mask |= G_GUINT64_CONSTANT (1) << c;
         }
-
-      g_free (current[c].owned);
-      current[c].owned = NULL;
-      current[c].value = values[c];
       changed = TRUE;
-
-      if (table->fts != NULL)
-        for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
-          fts_changed |= table->fts_columns[n] == c;
     }
 
-  if (changed || !exists)
-    {
-      int param = 2;
-
-      stmt = _motcua_replica_prepare (self, exists ? sql->update_sql : sql->insert_sql, error);
-      if (stmt == NULL)
-        goto out;
-
-      if (exists)
-        sqlite3_bind_int64 (stmt, 1, rid);
-      else
-        sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-
-      for (guint c = 0; c < table->n_columns; c++)
-        {
-          if (table->columns[c].kind == MOTCUA_COL_STATUS)
-            {
-              MotcuaStatusKey key;
-
-              if (current[c].value.type == SQLITE_TEXT
-                  && motcua_status_key_decode (current[c].value.s, &key))
-                {
-                  sqlite3_bind_text (stmt, param++, motcua_status_to_string (key.status), -1,
-                                     SQLITE_STATIC);
-                  sqlite3_bind_int (stmt, param++, (int) key.generation);
-                }
-              else
-                {
-                  sqlite3_bind_null (stmt, param++);
-                  sqlite3_bind_int (stmt, param++, 0);
-                }
-            }
-          else
-            _motcua_bind_value (stmt, param++, &current[c].value);
-        }
-      clk = clocks_encode (&clocks, table->n_columns);
-      sqlite3_bind_blob (stmt, param++, g_bytes_get_data (clk, NULL),
-                         (int) g_bytes_get_size (clk), SQLITE_STATIC);
-      /* The row's last local change: the one logged last below. */
-      sqlite3_bind_int64 (stmt, param++,
-                          changed_mask != 0
-                          ? (sqlite3_int64) (self->seq + (guint) __builtin_popcountll (changed_mask))
-                          : 0);
-
-      if (!_motcua_replica_step_done (self, stmt, error))
-        goto out;
-
-      if (!exists)
-        rid = sqlite3_last_insert_rowid (self->db);
-
-      if (table->fts != NULL && (!exists || fts_changed))
-        {
-          MotcuaValue now[64];
-
-          for (guint c = 0; c < table->n_columns; c++)
-            now[c] = current[c].value;
-          queue_fts (self, table, rid, exists ? fts_old_values : NULL, now);
-        }
-    }
+  /* The row's last local change is the one logged last below. */
+  if ((changed || !row.exists)
+      && !row_store (self, &row, id,
+                     changed_mask != 0
+                     ? self->seq + (guint) __builtin_popcountll (changed_mask) : 0,
+                     error))
+    goto out;
 
   /* One change per changed field, numbered in column order, in one record. */
   if (changed_mask != 0)
@@ -716,20 +802,17 @@ _motcua_replica_write_row (MotcuaReplica         *self,
       for (guint c = 0; c < table->n_columns; c++)
         if ((changed_mask & (G_GUINT64_CONSTANT (1) << c)) != 0)
           put_change (fields, c + 1, prev_hlc[c], &values[c]);
-      if (!log_record (self, table->id, rid, (guint) __builtin_popcountll (changed_mask), fields,
-                       hlc, error))
+      if (!log_record (self, table->id, row.rid, (guint) __builtin_popcountll (changed_mask),
+                       fields, hlc, error))
         goto out;
     }
 
   if (rid_out != NULL)
-    *rid_out = rid;
+    *rid_out = row.rid;
   ok = TRUE;
 
 out:
-  for (guint c = 0; c < table->n_columns; c++)
-    g_free (current[c].owned);
-  for (guint n = 0; n < G_N_ELEMENTS (fts_old); n++)
-    g_free (fts_old[n].owned);
+  row_state_clear (&row);
 
   return ok;
 }
