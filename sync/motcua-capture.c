@@ -817,6 +817,124 @@ out:
   return ok;
 }
 
+/* The merge of remote changes: every replica that has seen the same set of changes holds the
+ * same state, whatever order, duplication or batching they came in (DESIGN.md, Merge).
+ *
+ * An ordinary field is a register: the write with the greatest (HLC, origin) wins. The status
+ * wins by (generation, rank) first, so a stale concurrent edit cannot reopen a resolved case.
+ * Comparing is strict, so a change seen twice changes nothing the second time. Returns in @won
+ * whether the change now holds the field. */
+gboolean
+_motcua_replica_merge_field (MotcuaReplica         *self,
+                             const MotcuaTableDesc *table,
+                             const MotcuaUuid      *id,
+                             guint                  column,
+                             const MotcuaValue     *value,
+                             MotcuaHlc              hlc,
+                             gint64                 origin,
+                             const MotcuaUuid      *origin_uuid,
+                             gboolean              *won,
+                             GError               **error)
+{
+  RowState row;
+  guint c = column - 1;
+  int order = 0;
+  gboolean ok = FALSE;
+
+  g_assert (self->tx_depth > 0);
+  g_assert (!table->insert_only);
+  g_assert (column >= 1 && column <= table->n_columns);
+
+  *won = FALSE;
+
+  if (!row_read (self, table, id, &row, error))
+    goto out;
+
+  if (table->columns[c].kind == MOTCUA_COL_STATUS && row.current[c].value.type == SQLITE_TEXT)
+    {
+      MotcuaStatusKey mine, theirs;
+
+      if (motcua_status_key_decode (row.current[c].value.s, &mine)
+          && motcua_status_key_decode (value->s, &theirs))
+        order = motcua_status_key_compare (&theirs, &mine);
+    }
+
+  if (order == 0)
+    {
+      MotcuaHlc mine_hlc = row.clocks.hlc[c];
+      MotcuaUuid mine_origin = { { 0 } };
+
+      /* A register never written (or loaded from a file: HLC 0) loses to any real write. */
+      if (mine_hlc != hlc)
+        order = hlc > mine_hlc ? 1 : -1;
+      else
+        {
+          if (row.clocks.origin[c] != 0
+              && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &mine_origin, error))
+            goto out;
+          order = memcmp (origin_uuid->bytes, mine_origin.bytes, 16);
+        }
+    }
+
+  if (order > 0)
+    {
+      row_set (&row, c, value, hlc, (guint32) origin);
+      if (!row_store (self, &row, id, 0, error))
+        goto out;
+      *won = TRUE;
+    }
+
+  ok = TRUE;
+
+out:
+  row_state_clear (&row);
+
+  return ok;
+}
+
+/* A row of an insert-only table from another replica: merge is union. */
+gboolean
+_motcua_replica_merge_insert (MotcuaReplica         *self,
+                              const MotcuaTableDesc *table,
+                              const MotcuaUuid      *id,
+                              const MotcuaValue     *values,
+                              gboolean              *inserted,
+                              GError               **error)
+{
+  const TableSql *sql = get_table_sql (table);
+  sqlite3_stmt *stmt;
+  gboolean exists;
+
+  g_assert (self->tx_depth > 0);
+  g_assert (table->insert_only);
+
+  *inserted = FALSE;
+
+  stmt = _motcua_replica_prepare (self, sql->select_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+  exists = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (exists)
+    return TRUE;
+
+  stmt = _motcua_replica_prepare (self, sql->insert_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+  for (guint c = 0; c < table->n_columns; c++)
+    _motcua_bind_value (stmt, (int) c + 2, &values[c]);
+  sqlite3_bind_null (stmt, (int) table->n_columns + 2);
+  sqlite3_bind_int64 (stmt, (int) table->n_columns + 3, 0);
+  if (!_motcua_replica_step_done (self, stmt, error))
+    return FALSE;
+
+  *inserted = TRUE;
+
+  return TRUE;
+}
+
 gboolean
 _motcua_replica_insert_row (MotcuaReplica         *self,
                             const MotcuaTableDesc *table,

@@ -94,7 +94,7 @@ procedure_lookup (MotcuaReplica  *self,
 
   stmt = _motcua_replica_prepare (self,
                                   "SELECT id, processing_days, json_array_length (documents)"
-                                  " FROM procedures WHERE code = ?1 AND deleted = 0", error);
+                                  " FROM procedures WHERE code = ?1 AND deleted IS NOT 1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
@@ -1248,7 +1248,7 @@ filter_sql (const MotcuaCaseFilter *f,
     g_string_append (sql, " LEFT JOIN procedures p ON p.id = c.procedure_id"
                      " LEFT JOIN offices ro ON ro.id = c.receiving_office_id"
                      " LEFT JOIN offices ho ON ho.id = c.handling_office_id");
-  g_string_append (sql, " WHERE c.deleted = 0");
+  g_string_append (sql, " WHERE c.deleted IS NOT 1");
 
   if (*uses_fts && !windowed)
     g_string_append (sql, " AND cases_fts MATCH :match");

@@ -45,7 +45,7 @@ _motcua_replica_office_id (MotcuaReplica  *self,
   sqlite3_stmt *stmt;
   gboolean found;
 
-  stmt = _motcua_replica_prepare (self, "SELECT id FROM offices WHERE code = ?1 AND deleted = 0",
+  stmt = _motcua_replica_prepare (self, "SELECT id FROM offices WHERE code = ?1 AND deleted IS NOT 1",
                                   error);
   if (stmt == NULL)
     return FALSE;
@@ -170,7 +170,7 @@ motcua_replica_dup_office (MotcuaReplica  *self,
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
   stmt = _motcua_replica_prepare (self, "SELECT " OFFICE_COLUMNS OFFICE_FROM
-                                  "WHERE o.code = ?1 AND o.deleted = 0", error);
+                                  "WHERE o.code = ?1 AND o.deleted IS NOT 1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
@@ -216,10 +216,10 @@ list_offices_sql (MotcuaReplica  *self,
 /* Tree order: a recursive walk from the roots, ordering siblings by code. */
 #define OFFICE_TREE(root_condition)                                                          \
   "WITH RECURSIVE tree (id, path) AS ("                                                      \
-  "  SELECT id, code FROM offices WHERE " root_condition " AND deleted = 0"                  \
+  "  SELECT id, code FROM offices WHERE " root_condition " AND deleted IS NOT 1"                  \
   "  UNION ALL"                                                                              \
   "  SELECT o.id, tree.path || char(31) || o.code FROM offices o JOIN tree"                  \
-  "  ON o.parent_id = tree.id WHERE o.deleted = 0)"                                          \
+  "  ON o.parent_id = tree.id WHERE o.deleted IS NOT 1)"                                          \
   "SELECT " OFFICE_COLUMNS OFFICE_FROM "JOIN tree ON tree.id = o.id ORDER BY tree.path"
 
 GPtrArray *
@@ -457,7 +457,7 @@ motcua_replica_dup_procedure (MotcuaReplica  *self,
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
   stmt = _motcua_replica_prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures p"
-                                  " WHERE p.code = ?1 AND p.deleted = 0", error);
+                                  " WHERE p.code = ?1 AND p.deleted IS NOT 1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
@@ -504,7 +504,7 @@ motcua_replica_list_procedures (MotcuaReplica  *self,
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
   stmt = _motcua_replica_prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures p"
-                                  " WHERE p.deleted = 0 AND (?1 IS NULL OR p.sector = ?1)"
+                                  " WHERE p.deleted IS NOT 1 AND (?1 IS NULL OR p.sector = ?1)"
                                   " AND (?2 IS NULL OR ',' || p.levels || ',' LIKE '%,' || ?2 || ',%')"
                                   " ORDER BY p.sector, p.name, p.code", error);
   if (stmt == NULL)
@@ -534,7 +534,7 @@ motcua_replica_search_procedures (MotcuaReplica  *self,
   /* Names weigh more than codes and sectors. */
   stmt = _motcua_replica_prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures_fts f"
                                   " JOIN procedures p ON p.rid = f.rowid"
-                                  " WHERE procedures_fts MATCH ?1 AND p.deleted = 0"
+                                  " WHERE procedures_fts MATCH ?1 AND p.deleted IS NOT 1"
                                   " ORDER BY bm25 (procedures_fts, 2.0, 10.0, 1.0), p.code"
                                   " LIMIT ?2", error);
   if (stmt == NULL)
@@ -603,7 +603,7 @@ motcua_replica_list_calendar (MotcuaReplica  *self,
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
   stmt = _motcua_replica_prepare (self, "SELECT date, kind, name FROM calendar"
-                                  " WHERE deleted = 0 AND (?1 IS NULL OR substr (date, 1, 5) = ?1)"
+                                  " WHERE deleted IS NOT 1 AND (?1 IS NULL OR substr (date, 1, 5) = ?1)"
                                   " ORDER BY date", error);
   if (stmt == NULL)
     return NULL;

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
 #include "motcua-hlc.h"
@@ -111,6 +112,7 @@ struct _MotcuaReplica
   GArray          *tx_saved;       /* the (seq, hlc) to restore on rollback, per level */
 
   GArray          *fts_pending;    /* full-text updates to apply at commit */
+  GHashTable      *origins;        /* origins.idx → MotcuaUuid, cached */
 
   MotcuaCalendar  *calendar;       /* cache, dropped when the calendar table changes */
 
@@ -178,6 +180,44 @@ gboolean      _motcua_replica_insert_row   (MotcuaReplica         *self,
                                             const MotcuaValue     *values,
                                             MotcuaHlc              hlc,
                                             GError               **error);
+
+/* Merging changes from other replicas (motcua-capture.c). */
+gboolean      _motcua_replica_merge_field  (MotcuaReplica         *self,
+                                            const MotcuaTableDesc *table,
+                                            const MotcuaUuid      *id,
+                                            guint                  column,
+                                            const MotcuaValue     *value,
+                                            MotcuaHlc              hlc,
+                                            gint64                 origin,
+                                            const MotcuaUuid      *origin_uuid,
+                                            gboolean              *won,
+                                            GError               **error);
+gboolean      _motcua_replica_merge_insert (MotcuaReplica         *self,
+                                            const MotcuaTableDesc *table,
+                                            const MotcuaUuid      *id,
+                                            const MotcuaValue     *values,
+                                            gboolean              *inserted,
+                                            GError               **error);
+
+/* Changes on the wire (motcua-changes.c). */
+JsonArray    *_motcua_replica_collect_changes (MotcuaReplica  *self,
+                                               guint64         after_seq,
+                                               guint           limit,
+                                               GError        **error);
+gboolean      _motcua_replica_apply_changes   (MotcuaReplica  *self,
+                                               JsonArray      *changes,
+                                               guint          *n_won,
+                                               GError        **error);
+
+/* Replicas by local index (origins.idx); an unknown UUID gets a new index. */
+gboolean      _motcua_replica_origin_index (MotcuaReplica     *self,
+                                            const MotcuaUuid  *uuid,
+                                            gint64            *index_out,
+                                            GError           **error);
+gboolean      _motcua_replica_origin_uuid  (MotcuaReplica     *self,
+                                            gint64             index,
+                                            MotcuaUuid        *out,
+                                            GError           **error);
 
 /* Lookups by natural key; FALSE with MOTCUA_ERROR_NOT_FOUND naming the field. */
 gboolean      _motcua_replica_office_id    (MotcuaReplica  *self,

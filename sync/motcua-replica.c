@@ -52,6 +52,7 @@ motcua_replica_finalize (GObject *object)
   g_clear_pointer (&self->calendar, motcua_calendar_unref);
   g_clear_pointer (&self->tx_saved, g_array_unref);
   g_clear_pointer (&self->fts_pending, g_array_unref);
+  g_clear_pointer (&self->origins, g_hash_table_unref);
   g_free (self->path);
   g_free (self->id);
   g_free (self->office_code);
@@ -76,6 +77,7 @@ motcua_replica_init (MotcuaReplica *self)
                                                     finalize_statement);
   self->tx_saved = g_array_new (FALSE, FALSE, sizeof (TxSaved));
   self->fts_pending = _motcua_fts_pending_new ();
+  self->origins = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->officer = g_strdup (g_get_user_name ());
 }
 
@@ -242,6 +244,77 @@ void
 _motcua_replica_drop_caches (MotcuaReplica *self)
 {
   g_clear_pointer (&self->calendar, motcua_calendar_unref);
+  g_hash_table_remove_all (self->origins);
+}
+
+gboolean
+_motcua_replica_origin_uuid (MotcuaReplica  *self,
+                             gint64          index,
+                             MotcuaUuid     *out,
+                             GError        **error)
+{
+  MotcuaUuid *cached = g_hash_table_lookup (self->origins, &index);
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (cached != NULL)
+    {
+      *out = *cached;
+      return TRUE;
+    }
+
+  stmt = _motcua_replica_prepare (self, "SELECT uuid FROM origins WHERE idx = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, index);
+  found = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16;
+  if (found)
+    memcpy (out->bytes, sqlite3_column_blob (stmt, 0), 16);
+  sqlite3_reset (stmt);
+
+  if (!found)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
+                   _("%s is damaged: replica %lld of its registers is unknown"), self->path,
+                   (long long) index);
+      return FALSE;
+    }
+
+  g_hash_table_insert (self->origins, g_memdup2 (&index, sizeof index),
+                       g_memdup2 (out, sizeof *out));
+
+  return TRUE;
+}
+
+gboolean
+_motcua_replica_origin_index (MotcuaReplica     *self,
+                              const MotcuaUuid  *uuid,
+                              gint64            *index_out,
+                              GError           **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = _motcua_replica_prepare (self, "SELECT idx FROM origins WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, uuid->bytes, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *index_out = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      return TRUE;
+    }
+  sqlite3_reset (stmt);
+
+  stmt = _motcua_replica_prepare (self, "INSERT INTO origins (uuid) VALUES (?1)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, uuid->bytes, 16, SQLITE_STATIC);
+  if (!_motcua_replica_step_done (self, stmt, error))
+    return FALSE;
+  *index_out = sqlite3_last_insert_rowid (self->db);
+
+  return TRUE;
 }
 
 /* Transactions

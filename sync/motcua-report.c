@@ -258,9 +258,9 @@ ensure_tally_function (MotcuaReplica  *self,
  * period. */
 static const char report_sql[] =
   "WITH RECURSIVE subtree (id) AS ("
-  "  SELECT id FROM offices WHERE code = ?4 AND deleted = 0"
+  "  SELECT id FROM offices WHERE code = ?4 AND deleted IS NOT 1"
   "  UNION"
-  "  SELECT o.id FROM offices o JOIN subtree ON o.parent_id = subtree.id WHERE o.deleted = 0)"
+  "  SELECT o.id FROM offices o JOIN subtree ON o.parent_id = subtree.id WHERE o.deleted IS NOT 1)"
   " SELECT receiving_office_id,"
   " motcua_report_tally (?1, ?2, received_at, resolved_at, due_date, status, channel,"
   "  CASE WHEN received_at >= ?1 THEN rid IN (SELECT c.rid FROM attachments a"
