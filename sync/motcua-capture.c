@@ -553,6 +553,7 @@ static gboolean
 row_read (MotcuaReplica         *self,
           const MotcuaTableDesc *table,
           const MotcuaUuid      *id,
+          gboolean               known_new,
           RowState              *row,
           GError               **error)
 {
@@ -564,6 +565,13 @@ row_read (MotcuaReplica         *self,
   memset (row, 0, sizeof *row);
   row->table = table;
   row->sql = get_table_sql (table);
+
+  if (known_new)
+    {
+      for (guint c = 0; c < table->n_columns; c++)
+        row->current[c].value = MOTCUA_VALUE_NULL;
+      return TRUE;
+    }
 
   stmt = _motcua_replica_prepare (self, row->sql->select_sql, error);
   if (stmt == NULL)
@@ -759,7 +767,7 @@ _motcua_replica_write_row (MotcuaReplica         *self,
   g_assert (self->tx_depth > 0);
   g_assert (!table->insert_only);
 
-  if (!row_read (self, table, id, &row, error))
+  if (!row_read (self, table, id, mode == MOTCUA_WRITE_NEW, &row, error))
     goto out;
 
   for (guint c = 0; c < table->n_columns; c++)
@@ -847,7 +855,7 @@ _motcua_replica_merge_field (MotcuaReplica         *self,
 
   *won = FALSE;
 
-  if (!row_read (self, table, id, &row, error))
+  if (!row_read (self, table, id, FALSE, &row, error))
     goto out;
 
   if (table->columns[c].kind == MOTCUA_COL_STATUS && row.current[c].value.type == SQLITE_TEXT)

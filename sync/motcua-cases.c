@@ -84,34 +84,55 @@ procedure_lookup (MotcuaReplica  *self,
                   MotcuaUuid     *id_out,
                   guint          *days_out,
                   guint          *n_documents_out,
+                  const char    **name_out,
                   GError        **error)
 {
+  MotcuaProcedureInfo *info;
   sqlite3_stmt *stmt;
   gboolean found;
 
   if (!motcua_check_required (_("procedure"), code, error))
     return FALSE;
 
-  stmt = _motcua_replica_prepare (self,
-                                  "SELECT id, processing_days, json_array_length (documents)"
-                                  " FROM procedures WHERE code = ?1 AND deleted IS NOT 1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  if (found)
+  /* A desk receives the same few procedures all day: remember what a reception needs of them.
+   * The cache is dropped whenever procedures change or a transaction rolls back. */
+  info = g_hash_table_lookup (self->procedures, code);
+  if (info == NULL)
     {
-      memcpy (id_out->bytes, sqlite3_column_blob (stmt, 0), 16);
-      *days_out = (guint) sqlite3_column_int (stmt, 1);
-      *n_documents_out = (guint) sqlite3_column_int (stmt, 2);
+      stmt = _motcua_replica_prepare (self,
+                                      "SELECT id, processing_days, json_array_length (documents),"
+                                      " name FROM procedures WHERE code = ?1 AND deleted IS NOT 1",
+                                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+      found = sqlite3_step (stmt) == SQLITE_ROW;
+      if (found)
+        {
+          info = g_new0 (MotcuaProcedureInfo, 1);
+          memcpy (info->id.bytes, sqlite3_column_blob (stmt, 0), 16);
+          info->processing_days = (guint) sqlite3_column_int (stmt, 1);
+          info->n_documents = (guint) sqlite3_column_int (stmt, 2);
+          info->name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          g_hash_table_insert (self->procedures, g_strdup (code), info);
+        }
+      sqlite3_reset (stmt);
+
+      if (!found)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                       _("procedure “%s” is not in the catalogue"), code);
+          return FALSE;
+        }
     }
-  sqlite3_reset (stmt);
 
-  if (!found)
-    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                 _("procedure “%s” is not in the catalogue"), code);
+  *id_out = info->id;
+  *days_out = info->processing_days;
+  *n_documents_out = info->n_documents;
+  if (name_out != NULL)
+    *name_out = info->name;
 
-  return found;
+  return TRUE;
 }
 
 /* Whether @office is @root or below it. */
@@ -282,9 +303,12 @@ check_channel (int      channel,
 static gboolean
 receive_in_tx (MotcuaReplica          *self,
                const MotcuaReception  *r,
-               MotcuaUuid             *case_id,
+               MotcuaCase             *out,
                GError                **error)
 {
+  MotcuaUuid case_id_storage;
+  MotcuaUuid *case_id = &case_id_storage;
+  const char *procedure_name = NULL;
   const char *office_code = r->receiving_office ? r->receiving_office : self->office_code;
   g_autofree char *phone = NULL;
   g_autofree char *received_at = NULL;
@@ -300,7 +324,8 @@ receive_in_tx (MotcuaReplica          *self,
   char day[11], due[11];
   MotcuaHlc hlc;
 
-  if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, error)
+  if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents,
+                         &procedure_name, error)
       || !_motcua_replica_office_id (self, _("receiving office"), office_code, &office_id, error))
     return FALSE;
   if (!office_within (self, &office_id, &self->office_id, error))
@@ -377,12 +402,40 @@ receive_in_tx (MotcuaReplica          *self,
   values[C_DELETED] = MOTCUA_VALUE_INT (0);
 
   if (!_motcua_replica_write_row (self, cases_table (), case_id, values,
-                                  BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_LOCAL, hlc, NULL, error))
+                                  BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_NEW, hlc, NULL, error))
     return FALSE;
 
   detail = g_strdup_printf ("%s %s, due %s", receipt_no, r->procedure_code, due);
+  if (!add_event (self, case_id, hlc, received_at, "received", detail, r->note, error))
+    return FALSE;
 
-  return add_event (self, case_id, hlc, received_at, "received", detail, r->note, error);
+  /* What the caller gets back is what was just written: no need to read it again. */
+  {
+    char id[37];
+
+    motcua_uuid_to_string (case_id, id);
+    out->id = g_strdup (id);
+  }
+  out->receipt_no = g_steal_pointer (&receipt_no);
+  out->procedure_code = g_strdup (r->procedure_code);
+  out->procedure_name = g_strdup (procedure_name);
+  out->receiving_office = g_strdup (office_code);
+  out->handling_office = g_strdup (office_code);
+  out->applicant_name = g_steal_pointer (&name);
+  out->citizen_id = g_strdup (r->citizen_id);
+  out->phone = g_steal_pointer (&phone);
+  out->address = (r->address && *r->address) ? g_strdup (r->address) : NULL;
+  out->channel = r->channel;
+  out->priority = r->priority;
+  out->received_at = g_steal_pointer (&received_at);
+  out->clock_start = g_strdup (day);
+  out->due_date = g_strdup (due);
+  out->status = MOTCUA_STATUS_RECEIVED;
+  out->papers = g_array_new (FALSE, FALSE, sizeof (guint));
+  parse_papers (papers, out->papers, NULL);
+  out->sync_state = MOTCUA_SYNC_STATE_PENDING;
+
+  return TRUE;
 }
 
 MotcuaCase *
@@ -390,15 +443,14 @@ motcua_replica_receive (MotcuaReplica          *self,
                         const MotcuaReception  *reception,
                         GError                **error)
 {
-  MotcuaUuid case_id;
-  char id[37];
+  g_autoptr(MotcuaCase) received = g_new0 (MotcuaCase, 1);
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
   g_return_val_if_fail (reception != NULL, NULL);
 
   if (!motcua_replica_begin (self, error))
     return NULL;
-  if (!receive_in_tx (self, reception, &case_id, error))
+  if (!receive_in_tx (self, reception, received, error))
     {
       motcua_replica_rollback (self);
       return NULL;
@@ -406,9 +458,7 @@ motcua_replica_receive (MotcuaReplica          *self,
   if (!motcua_replica_commit (self, error))
     return NULL;
 
-  motcua_uuid_to_string (&case_id, id);
-
-  return motcua_replica_dup_case (self, id, error);
+  return g_steal_pointer (&received);
 }
 
 /* Reading */
@@ -1035,7 +1085,7 @@ import_case_in_tx (MotcuaReplica     *self,
                    _("receipt_no “%s” is already a case of this replica"), r->receipt_no);
       return FALSE;
     }
-  if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, error)
+  if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, NULL, error)
       || !_motcua_replica_office_id (self, "receiving_office", r->receiving_office, &receiving_id,
                                      error)
       || !_motcua_replica_office_id (self, "handling_office",
@@ -1145,7 +1195,7 @@ import_case_in_tx (MotcuaReplica     *self,
   values[C_DELETED] = MOTCUA_VALUE_INT (0);
 
   if (!_motcua_replica_write_row (self, cases_table (), &case_id, values,
-                                  BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_LOCAL, hlc, NULL, error))
+                                  BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_NEW, hlc, NULL, error))
     return FALSE;
 
   detail = g_strdup_printf ("%s imported as %s", r->receipt_no,

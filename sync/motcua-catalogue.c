@@ -411,6 +411,7 @@ motcua_replica_put_procedure (MotcuaReplica          *self,
       motcua_replica_rollback (self);
       return FALSE;
     }
+  g_hash_table_remove (self->procedures, code);
 
   return motcua_replica_commit (self, error);
 }

@@ -426,7 +426,7 @@ apply_one (MotcuaReplica  *self,
   if (won)
     {
       (*n_won)++;
-      if (table->id == MOTCUA_TABLE_CALENDAR)
+      if (table->id == MOTCUA_TABLE_CALENDAR || table->id == MOTCUA_TABLE_PROCEDURES)
         _motcua_replica_drop_caches (self);
     }
 

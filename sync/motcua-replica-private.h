@@ -85,7 +85,17 @@ typedef enum
 {
   MOTCUA_WRITE_LOCAL,   /* an edit on this replica: logged, replicates */
   MOTCUA_WRITE_SEED,    /* local reference data on a non-province replica: not logged */
+  MOTCUA_WRITE_NEW,     /* as LOCAL, for a row just named with a fresh UUIDv7: it cannot exist */
 } MotcuaWriteMode;
+
+/* What a reception needs to know of a procedure (motcua-cases.c). */
+typedef struct
+{
+  MotcuaUuid id;
+  guint      processing_days;
+  guint      n_documents;
+  char      *name;
+} MotcuaProcedureInfo;
 
 struct _MotcuaReplica
 {
@@ -113,6 +123,7 @@ struct _MotcuaReplica
 
   GArray          *fts_pending;    /* full-text updates to apply at commit */
   GHashTable      *origins;        /* origins.idx → MotcuaUuid, cached */
+  GHashTable      *procedures;     /* code → MotcuaProcedureInfo, cached */
 
   MotcuaCalendar  *calendar;       /* cache, dropped when the calendar table changes */
 

@@ -29,6 +29,15 @@ typedef struct
 } TxSaved;
 
 static void
+procedure_info_free (gpointer data)
+{
+  MotcuaProcedureInfo *info = data;
+
+  g_free (info->name);
+  g_free (info);
+}
+
+static void
 finalize_statement (gpointer stmt)
 {
   sqlite3_finalize (stmt);
@@ -53,6 +62,7 @@ motcua_replica_finalize (GObject *object)
   g_clear_pointer (&self->tx_saved, g_array_unref);
   g_clear_pointer (&self->fts_pending, g_array_unref);
   g_clear_pointer (&self->origins, g_hash_table_unref);
+  g_clear_pointer (&self->procedures, g_hash_table_unref);
   g_free (self->path);
   g_free (self->id);
   g_free (self->office_code);
@@ -78,6 +88,8 @@ motcua_replica_init (MotcuaReplica *self)
   self->tx_saved = g_array_new (FALSE, FALSE, sizeof (TxSaved));
   self->fts_pending = _motcua_fts_pending_new ();
   self->origins = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->procedures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            procedure_info_free);
   self->officer = g_strdup (g_get_user_name ());
 }
 
@@ -245,6 +257,7 @@ _motcua_replica_drop_caches (MotcuaReplica *self)
 {
   g_clear_pointer (&self->calendar, motcua_calendar_unref);
   g_hash_table_remove_all (self->origins);
+  g_hash_table_remove_all (self->procedures);
 }
 
 gboolean

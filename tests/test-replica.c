@@ -96,6 +96,24 @@ test_receive (MotcuaFixture *f,
   g_assert_cmpuint (ks->papers->len, ==, 2);
   g_assert_cmpint (ks->sync_state, ==, MOTCUA_SYNC_STATE_PENDING);
 
+  /* What receive returns is what was stored. */
+  {
+    g_autoptr(MotcuaCase) stored = motcua_replica_dup_case (f->replica, ks->id, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (stored->receipt_no, ==, ks->receipt_no);
+    g_assert_cmpstr (stored->procedure_name, ==, ks->procedure_name);
+    g_assert_cmpstr (stored->applicant_name, ==, ks->applicant_name);
+    g_assert_cmpstr (stored->phone, ==, ks->phone);
+    g_assert_cmpstr (stored->address, ==, ks->address);
+    g_assert_cmpstr (stored->received_at, ==, ks->received_at);
+    g_assert_cmpstr (stored->clock_start, ==, ks->clock_start);
+    g_assert_cmpstr (stored->due_date, ==, ks->due_date);
+    g_assert_cmpint (stored->channel, ==, ks->channel);
+    g_assert_cmpuint (stored->papers->len, ==, ks->papers->len);
+    g_assert_cmpint (stored->sync_state, ==, ks->sync_state);
+  }
+
   events = motcua_replica_list_case_events (f->replica, ks->receipt_no, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (events->len, ==, 1);
