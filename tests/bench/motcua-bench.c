@@ -10,6 +10,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#define MOTCUA_COMPILATION
 #include "config.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "motcua-bench-data.h"
+#include "motcua-replica-private.h"
 
 #define FSYNC_SECONDS 3.0
 #define SEARCH_LIMIT  50
@@ -244,6 +246,152 @@ bench_sqlite_floor (Bench *bench)
   result ("sqlite-floor", rate, "tx/s");
   if (bench->fsync_rate > 0)
     result ("sqlite-floor-vs-fsync", 100.0 * rate / bench->fsync_rate, "%");
+}
+
+/* 3b. bulk-floor: what SQLite alone costs for the rows a reception writes, with the replica's
+ * schema and settings but none of the library's work (no validation, lookups, dates, receipt
+ * numbers or registers): the case row and its seven indexes, the timeline event and its two, two
+ * change records, and the full-text entries at commit. A bulk reception cannot beat it. */
+
+#define FLOOR_CASES 100000
+
+static void
+bench_bulk_floor (Bench *bench)
+{
+  g_autofree char *path = g_build_filename (bench->workdir, "bulk-floor.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  GRand *rand = bench->rand;
+  MotcuaReplica *replica;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *ins_case = NULL, *ins_event = NULL, *ins_change = NULL, *ins_fts = NULL;
+  guint8 office[16], procedures[80][16], fields[300];
+  gint64 start;
+  double elapsed;
+
+  g_print ("\n== bulk-floor: the rows of %d receptions, raw SQLite, one transaction ==\n",
+           FLOOR_CASES);
+
+  replica = motcua_replica_create (path, "P", MOTCUA_LEVEL_PROVINCE, &error);
+  if (replica == NULL)
+    g_error ("bulk-floor: %s", error->message);
+  g_object_unref (replica);
+
+  for (guint i = 0; i < 16; i++)
+    office[i] = (guint8) g_rand_int (rand);
+  for (guint p = 0; p < 80; p++)
+    for (guint i = 0; i < 16; i++)
+      procedures[p][i] = (guint8) g_rand_int (rand);
+  for (guint i = 0; i < sizeof fields; i++)
+    fields[i] = (guint8) g_rand_int (rand);
+
+  if (sqlite3_open (path, &db) != SQLITE_OK
+      || !_motcua_fts_register (db, NULL)
+      || sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                       "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+                       "PRAGMA cache_size = -32768", NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (db, "INSERT INTO cases (id, receipt_no, procedure_id,"
+                             " receiving_office_id, handling_office_id, applicant_name,"
+                             " citizen_id, phone, address, channel, received_at, clock_start,"
+                             " due_date, status, status_gen, papers, deleted, _clk, _seq)"
+                             " VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, 'online', ?9, ?10, ?11,"
+                             " 'received', 0, '[0,1]', 0, ?12, ?13)", -1, &ins_case, NULL)
+         != SQLITE_OK
+      || sqlite3_prepare_v2 (db, "INSERT INTO case_events (id, case_id, at, replica, officer,"
+                             " action, detail) VALUES (?1, ?2, ?3, 'r', 'o', 'received', ?4)",
+                             -1, &ins_event, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (db, "INSERT INTO changes (origin, seq, n, hlc, tbl, row, fields)"
+                             " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)", -1, &ins_change, NULL)
+         != SQLITE_OK
+      || sqlite3_prepare_v2 (db, "INSERT INTO cases_fts (rowid, applicant_name, citizen_id,"
+                             " phone) VALUES (?1, ?2, ?3, ?4)", -1, &ins_fts, NULL) != SQLITE_OK)
+    g_error ("bulk-floor: %s", sqlite3_errmsg (db));
+
+  start = g_get_monotonic_time ();
+  sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  for (guint i = 0; i < FLOOR_CASES; i++)
+    {
+      MotcuaUuid case_id, event_id;
+      char receipt[32], name[64], cid[16];
+      gint64 rid, hlc = ((gint64) 1735689600000 + i) << 16;
+
+      motcua_uuid_v7_at (&case_id, 1735689600000 + i);
+      motcua_uuid_v7_at (&event_id, 1735689600000 + i);
+      g_snprintf (receipt, sizeof receipt, "P.D01.C01-2025-%06u", i + 1);
+      g_snprintf (name, sizeof name, "Nguyễn Văn An %u", i);
+      g_snprintf (cid, sizeof cid, "0120%08u", i);
+
+      sqlite3_bind_blob (ins_case, 1, case_id.bytes, 16, SQLITE_STATIC);
+      sqlite3_bind_text (ins_case, 2, receipt, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (ins_case, 3, procedures[i % 80], 16, SQLITE_STATIC);
+      sqlite3_bind_blob (ins_case, 4, office, 16, SQLITE_STATIC);
+      sqlite3_bind_text (ins_case, 5, name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (ins_case, 6, cid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (ins_case, 7, "0912345678", -1, SQLITE_STATIC);
+      sqlite3_bind_text (ins_case, 8, "Bản Nậm Manh", -1, SQLITE_STATIC);
+      sqlite3_bind_text (ins_case, 9, "2025-03-03T09:00:00+07:00", -1, SQLITE_STATIC);
+      sqlite3_bind_text (ins_case, 10, "2025-03-03", -1, SQLITE_STATIC);
+      sqlite3_bind_text (ins_case, 11, "2025-03-10", -1, SQLITE_STATIC);
+      sqlite3_bind_blob (ins_case, 12, fields, 40, SQLITE_STATIC);
+      sqlite3_bind_int64 (ins_case, 13, i * 16 + 15);
+      if (sqlite3_step (ins_case) != SQLITE_DONE)
+        g_error ("bulk-floor: %s", sqlite3_errmsg (db));
+      sqlite3_reset (ins_case);
+      rid = sqlite3_last_insert_rowid (db);
+
+      sqlite3_bind_blob (ins_event, 1, event_id.bytes, 16, SQLITE_STATIC);
+      sqlite3_bind_blob (ins_event, 2, case_id.bytes, 16, SQLITE_STATIC);
+      sqlite3_bind_text (ins_event, 3, "2025-03-03T09:00:00+07:00", -1, SQLITE_STATIC);
+      sqlite3_bind_text (ins_event, 4, receipt, -1, SQLITE_STATIC);
+      if (sqlite3_step (ins_event) != SQLITE_DONE)
+        g_error ("bulk-floor: %s", sqlite3_errmsg (db));
+      sqlite3_reset (ins_event);
+
+      for (guint k = 0; k < 2; k++)
+        {
+          sqlite3_bind_int64 (ins_change, 1, (gint64) i * 16 + 1 + k * 15);
+          sqlite3_bind_int (ins_change, 2, k == 0 ? 15 : 1);
+          sqlite3_bind_int64 (ins_change, 3, hlc);
+          sqlite3_bind_int (ins_change, 4, k == 0 ? 4 : 5);
+          sqlite3_bind_int64 (ins_change, 5, rid);
+          sqlite3_bind_blob (ins_change, 6, fields, k == 0 ? 300 : 4, SQLITE_STATIC);
+          if (sqlite3_step (ins_change) != SQLITE_DONE)
+            g_error ("bulk-floor: %s", sqlite3_errmsg (db));
+          sqlite3_reset (ins_change);
+        }
+    }
+  /* The library indexes at commit, as here. */
+  for (guint i = 0; i < FLOOR_CASES; i++)
+    {
+      char name[64], cid[16];
+
+      g_snprintf (name, sizeof name, "Nguyễn Văn An %u", i);
+      g_snprintf (cid, sizeof cid, "0120%08u", i);
+      sqlite3_bind_int64 (ins_fts, 1, i + 1);
+      sqlite3_bind_text (ins_fts, 2, name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (ins_fts, 3, cid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (ins_fts, 4, "0912345678", -1, SQLITE_STATIC);
+      if (sqlite3_step (ins_fts) != SQLITE_DONE)
+        g_error ("bulk-floor: %s", sqlite3_errmsg (db));
+      sqlite3_reset (ins_fts);
+    }
+  if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    g_error ("bulk-floor: %s", sqlite3_errmsg (db));
+  elapsed = seconds_since (start);
+
+  sqlite3_finalize (ins_case);
+  sqlite3_finalize (ins_event);
+  sqlite3_finalize (ins_change);
+  sqlite3_finalize (ins_fts);
+  sqlite3_close (db);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+
+  g_print ("  %d receptions' rows in %.2f s: %.0f cases/s\n", FLOOR_CASES, elapsed,
+           FLOOR_CASES / elapsed);
+  result ("bulk-floor", FLOOR_CASES / elapsed, "cases/s");
 }
 
 /* 2, 3. Receiving cases on a small replica: the sample offices, catalogue and calendar. */
@@ -869,7 +1017,7 @@ main (int   argc,
       char *argv[])
 {
   static const char *const all[] = {
-    "fsync", "sqlite-floor", "receive-single", "receive-bulk", "search", "report", "export", "size", NULL,
+    "fsync", "sqlite-floor", "receive-single", "receive-bulk", "bulk-floor", "search", "report", "export", "size", NULL,
   };
   g_auto(GStrv) which = NULL;
   gint64 bulk = 100000, single = 0, seed = 1;
@@ -900,7 +1048,7 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_description (context, "WHICH: fsync sqlite-floor receive-single receive-bulk search "
+  g_option_context_set_description (context, "WHICH: fsync sqlite-floor receive-single receive-bulk bulk-floor search "
                                              "report export size (all by default)");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     die ("arguments", error);
@@ -956,6 +1104,8 @@ main (int   argc,
     bench_receive_single (&bench);
   if (wanted (which, "receive-bulk"))
     bench_receive_bulk (&bench);
+  if (wanted (which, "bulk-floor"))
+    bench_bulk_floor (&bench);
 
   if (wanted (which, "search") || wanted (which, "report") || wanted (which, "export")
       || wanted (which, "size"))
