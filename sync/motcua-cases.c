@@ -818,13 +818,10 @@ motcua_replica_edit_case (MotcuaReplica  *self,
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
-  if (!edit_in_tx (self, key, field, value, note, error))
-    {
-      motcua_replica_rollback (self);
-      return FALSE;
-    }
 
-  return motcua_replica_commit (self, error);
+  return _motcua_replica_finish (self,
+                                 edit_in_tx (self, key, field, value, note, error),
+                                 error);
 }
 
 /* The workflow */
@@ -984,13 +981,10 @@ motcua_replica_advance_case (MotcuaReplica            *self,
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
-  if (!advance_in_tx (self, key, to, options, error))
-    {
-      motcua_replica_rollback (self);
-      return FALSE;
-    }
 
-  return motcua_replica_commit (self, error);
+  return _motcua_replica_finish (self,
+                                 advance_in_tx (self, key, to, options, error),
+                                 error);
 }
 
 static gboolean
@@ -1047,13 +1041,10 @@ motcua_replica_transfer_case (MotcuaReplica  *self,
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
-  if (!transfer_in_tx (self, key, office_code, note, error))
-    {
-      motcua_replica_rollback (self);
-      return FALSE;
-    }
 
-  return motcua_replica_commit (self, error);
+  return _motcua_replica_finish (self,
+                                 transfer_in_tx (self, key, office_code, note, error),
+                                 error);
 }
 
 /* Historical import */
@@ -1214,13 +1205,10 @@ motcua_replica_import_case (MotcuaReplica     *self,
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
-  if (!import_case_in_tx (self, record, error))
-    {
-      motcua_replica_rollback (self);
-      return FALSE;
-    }
 
-  return motcua_replica_commit (self, error);
+  return _motcua_replica_finish (self,
+                                 import_case_in_tx (self, record, error),
+                                 error);
 }
 
 /* Listing */

@@ -156,6 +156,12 @@ void          _motcua_bind_value           (sqlite3_stmt   *stmt,
                                             int             index,
                                             const MotcuaValue *value);
 
+/* Ends the group begun for one write: commits it if @ok, else rolls it back. Returns whether
+ * the write is saved. */
+gboolean      _motcua_replica_finish       (MotcuaReplica  *self,
+                                            gboolean        ok,
+                                            GError        **error);
+
 gint64        _motcua_replica_now_ms       (MotcuaReplica  *self);
 MotcuaHlc     _motcua_replica_tick         (MotcuaReplica  *self);
 char         *_motcua_replica_now_iso      (MotcuaReplica  *self);

@@ -398,6 +398,20 @@ motcua_replica_commit (MotcuaReplica  *self,
   return TRUE;
 }
 
+gboolean
+_motcua_replica_finish (MotcuaReplica  *self,
+                        gboolean        ok,
+                        GError        **error)
+{
+  if (!ok)
+    {
+      motcua_replica_rollback (self);
+      return FALSE;
+    }
+
+  return motcua_replica_commit (self, error);
+}
+
 void
 motcua_replica_rollback (MotcuaReplica *self)
 {

@@ -837,22 +837,7 @@ cmd_import (MotcuaCli  *cli,
             char      **argv,
             GError    **error)
 {
-  g_autofree char *format = NULL;
-  const GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
-      N_("json or csv (default: from the file name)"), N_("FORMAT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
-
-  return motcua_cli_import (cli, args[0], MOTCUA_IMPORT_CASES, format, error);
+  return motcua_cli_run_import (cli, argc, argv, MOTCUA_IMPORT_CASES, error);
 }
 
 const MotcuaCliCommand motcua_cli_cases_commands[] = {

@@ -103,6 +103,13 @@ gboolean       motcua_cli_import         (MotcuaCli          *cli,
                                           const char         *format,
                                           GError            **error);
 
+/* An import command: parses FILE [--format json|csv] and imports it as @kind. */
+gboolean       motcua_cli_run_import     (MotcuaCli          *cli,
+                                          int                 argc,
+                                          char              **argv,
+                                          MotcuaImportKind    kind,
+                                          GError            **error);
+
 extern const MotcuaCliCommand motcua_cli_cases_commands[];
 
 G_END_DECLS

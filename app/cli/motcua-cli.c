@@ -413,6 +413,32 @@ motcua_cli_import (MotcuaCli         *cli,
   return TRUE;
 }
 
+/* The import commands: FILE [--format json|csv]. */
+gboolean
+motcua_cli_run_import (MotcuaCli         *cli,
+                       int                argc,
+                       char             **argv,
+                       MotcuaImportKind   kind,
+                       GError           **error)
+{
+  g_autofree char *format = NULL;
+  const GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
+      N_("json or csv (default: from the file name)"), N_("FORMAT") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(GStrv) args = NULL;
+
+  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
+    return FALSE;
+  if (cli->help_shown)
+    return TRUE;
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
+    return FALSE;
+
+  return motcua_cli_import (cli, args[0], kind, format, error);
+}
+
 /* status */
 
 /* @n_offices: offices just imported by init, or -1. */
@@ -893,22 +919,7 @@ cmd_catalogue_import (MotcuaCli  *cli,
                       char      **argv,
                       GError    **error)
 {
-  g_autofree char *format = NULL;
-  const GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
-      N_("json or csv (default: from the file name)"), N_("FORMAT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
-
-  return motcua_cli_import (cli, args[0], MOTCUA_IMPORT_CATALOGUE, format, error);
+  return motcua_cli_run_import (cli, argc, argv, MOTCUA_IMPORT_CATALOGUE, error);
 }
 
 static void
@@ -1115,22 +1126,7 @@ cmd_calendar_import (MotcuaCli  *cli,
                      char      **argv,
                      GError    **error)
 {
-  g_autofree char *format = NULL;
-  const GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
-      N_("json or csv (default: from the file name)"), N_("FORMAT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
-
-  return motcua_cli_import (cli, args[0], MOTCUA_IMPORT_CALENDAR, format, error);
+  return motcua_cli_run_import (cli, argc, argv, MOTCUA_IMPORT_CALENDAR, error);
 }
 
 typedef struct
