@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "motcua-test-utils.h"
@@ -479,6 +480,60 @@ test_batch (MotcuaFixture *f,
   }
 }
 
+/* A write that fails halfway (here a database error after the case row is written, from a
+ * trigger added behind the library's back) cannot be undone alone: the whole group is lost, and
+ * its commit says so. Nothing of it reaches the disk. */
+static void
+test_batch_broken (MotcuaFixture *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = motcua_test_export (f->replica);
+  g_autofree char *after = NULL;
+  MotcuaReception good = {
+    .procedure_code = "HT.KS", .applicant_name = "A", .citizen_id = "012345678901",
+  };
+  MotcuaReception poisoned = good;
+  sqlite3 *db = NULL;
+
+  poisoned.applicant_name = "Poisoned";
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TRIGGER poison BEFORE INSERT ON case_events"
+                                 " WHEN (SELECT applicant_name FROM cases WHERE id = new.case_id)"
+                                 " = 'Poisoned' BEGIN SELECT RAISE (ABORT, 'disk on fire'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_true (motcua_replica_begin (f->replica, &error));
+  motcua_case_free (motcua_replica_receive (f->replica, &good, &error));
+  g_assert_no_error (error);
+  g_assert_null (motcua_replica_receive (f->replica, &poisoned, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE);
+  g_clear_error (&error);
+  motcua_case_free (motcua_replica_receive (f->replica, &good, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (motcua_replica_commit (f->replica, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, "none of the group was saved"));
+  g_clear_error (&error);
+
+  after = motcua_test_export (f->replica);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpint (motcua_test_count (f->replica, "cases"), ==, 0);
+  g_assert_cmpint (motcua_test_count (f->replica, "receipt_counters"), ==, 0);
+
+  /* The replica goes on: the next write is saved, numbered as if nothing happened. */
+  {
+    g_autoptr(MotcuaCase) c = motcua_replica_receive (f->replica, &good, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (c->receipt_no, ==, "T-2025-000001");
+  }
+}
+
 static void
 test_receipt_numbers (MotcuaFixture *f,
                       gconstpointer  data)
@@ -630,6 +685,7 @@ main (int   argc,
   ADD ("/replica/bad-input/reception", test_bad_input);
   ADD ("/replica/bad-input/edits", test_bad_edits);
   ADD ("/replica/batch", test_batch);
+  ADD ("/replica/batch-broken", test_batch_broken);
   ADD ("/replica/receipt-numbers", test_receipt_numbers);
   ADD ("/replica/list-filters", test_list_filters);
   g_test_add_func ("/replica/authority/commune-seeds-catalogue", test_authority);
