@@ -825,6 +825,28 @@ out:
   return ok;
 }
 
+/* Stores a row of an insert-only table; @seq is its local change, or 0 for a merged row. */
+static gboolean
+insert_only_store (MotcuaReplica         *self,
+                   const MotcuaTableDesc *table,
+                   const MotcuaUuid      *id,
+                   const MotcuaValue     *values,
+                   guint64                seq,
+                   GError               **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, get_table_sql (table)->insert_sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+  for (guint c = 0; c < table->n_columns; c++)
+    _motcua_bind_value (stmt, (int) c + 2, &values[c]);
+  sqlite3_bind_null (stmt, (int) table->n_columns + 2);
+  sqlite3_bind_int64 (stmt, (int) table->n_columns + 3, (sqlite3_int64) seq);
+
+  return _motcua_replica_step_done (self, stmt, error);
+}
+
 /* The merge of remote changes: every replica that has seen the same set of changes holds the
  * same state, whatever order, duplication or batching they came in (DESIGN.md, Merge).
  *
@@ -927,15 +949,7 @@ _motcua_replica_merge_insert (MotcuaReplica         *self,
   if (exists)
     return TRUE;
 
-  stmt = _motcua_replica_prepare (self, sql->insert_sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-  for (guint c = 0; c < table->n_columns; c++)
-    _motcua_bind_value (stmt, (int) c + 2, &values[c]);
-  sqlite3_bind_null (stmt, (int) table->n_columns + 2);
-  sqlite3_bind_int64 (stmt, (int) table->n_columns + 3, 0);
-  if (!_motcua_replica_step_done (self, stmt, error))
+  if (!insert_only_store (self, table, id, values, 0, error))
     return FALSE;
 
   *inserted = TRUE;
@@ -951,8 +965,6 @@ _motcua_replica_insert_row (MotcuaReplica         *self,
                             MotcuaHlc              hlc,
                             GError               **error)
 {
-  const TableSql *sql = get_table_sql (table);
-  sqlite3_stmt *stmt;
   MotcuaValue none = MOTCUA_VALUE_NULL;
   g_autoptr(GByteArray) fields = NULL;
   gint64 rid;
@@ -960,15 +972,7 @@ _motcua_replica_insert_row (MotcuaReplica         *self,
   g_assert (self->tx_depth > 0);
   g_assert (table->insert_only);
 
-  stmt = _motcua_replica_prepare (self, sql->insert_sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-  for (guint c = 0; c < table->n_columns; c++)
-    _motcua_bind_value (stmt, (int) c + 2, &values[c]);
-  sqlite3_bind_null (stmt, (int) table->n_columns + 2);
-  sqlite3_bind_int64 (stmt, (int) table->n_columns + 3, (sqlite3_int64) self->seq + 1);
-  if (!_motcua_replica_step_done (self, stmt, error))
+  if (!insert_only_store (self, table, id, values, self->seq + 1, error))
     return FALSE;
   rid = sqlite3_last_insert_rowid (self->db);
 
