@@ -118,6 +118,7 @@ static void
 tally_case (MotcuaReportFigures *figures,
             const char          *from,
             const char          *to,
+            const char          *as_of,
             const char          *received_at,
             const char          *resolved_at,
             const char          *due_date,
@@ -149,8 +150,9 @@ tally_case (MotcuaReportFigures *figures,
 
   if (resolved_at == NULL || day_cmp (resolved_at, to) > 0)
     {
-      /* Still in progress at the end of the period. A case due on the last day is not late yet. */
-      if (due_date != NULL && day_cmp (due_date, to) < 0)
+      /* Still in progress at the end of the period, judged on its last day or today if the
+       * period has not ended yet. A case due on that day is not late yet. */
+      if (due_date != NULL && day_cmp (due_date, as_of) < 0)
         figures->pending_overdue++;
       else
         figures->pending_within++;
@@ -179,7 +181,8 @@ figures_complete (MotcuaReportFigures *figures)
   figures->pending_total = figures->pending_within + figures->pending_overdue;
 }
 
-/* motcua_report_tally (from, to, received_at, resolved_at, due_date, status, channel, scanned):
+/* motcua_report_tally (from, to, as_of, received_at, resolved_at, due_date, status, channel,
+ *                      scanned):
  * an SQL aggregate that counts the cases of a group into a MotcuaReportFigures, returned as a
  * blob. Classifying in C costs a third of what the same sums of CASE expressions cost in SQL
  * (measured over 1M cases: 0.3 s against 0.9 s). */
@@ -191,7 +194,7 @@ tally_step (sqlite3_context  *context,
 {
   MotcuaReportFigures *figures = sqlite3_aggregate_context (context, sizeof *figures);
 
-  g_assert (argc == 8);
+  g_assert (argc == 9);
 
   if (figures == NULL)
     {
@@ -207,7 +210,8 @@ tally_step (sqlite3_context  *context,
               (const char *) sqlite3_value_text (argv[4]),
               (const char *) sqlite3_value_text (argv[5]),
               (const char *) sqlite3_value_text (argv[6]),
-              sqlite3_value_int (argv[7]) != 0);
+              (const char *) sqlite3_value_text (argv[7]),
+              sqlite3_value_int (argv[8]) != 0);
 }
 
 static void
@@ -234,7 +238,7 @@ ensure_tally_function (MotcuaReplica  *self,
   if (g_object_get_qdata (G_OBJECT (self), quark) == self->db)
     return TRUE;
 
-  if (sqlite3_create_function_v2 (self->db, "motcua_report_tally", 8,
+  if (sqlite3_create_function_v2 (self->db, "motcua_report_tally", 9,
                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
                                   NULL, NULL, tally_step, tally_final, NULL) != SQLITE_OK)
     {
@@ -262,7 +266,7 @@ static const char report_sql[] =
   "  UNION"
   "  SELECT o.id FROM offices o JOIN subtree ON o.parent_id = subtree.id WHERE o.deleted IS NOT 1)"
   " SELECT receiving_office_id,"
-  " motcua_report_tally (?1, ?2, received_at, resolved_at, due_date, status, channel,"
+  " motcua_report_tally (?1, ?2, ?5, received_at, resolved_at, due_date, status, channel,"
   "  CASE WHEN received_at >= ?1 THEN rid IN (SELECT c.rid FROM attachments a"
   "   JOIN cases c ON c.id = a.case_id) END)"
   " FROM cases"
@@ -316,6 +320,7 @@ count_cases (MotcuaReplica  *self,
              const char     *to_next,
              GError        **error)
 {
+  g_autofree char *today = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -329,6 +334,10 @@ count_cases (MotcuaReplica  *self,
   sqlite3_bind_text (stmt, 2, report->to, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, to_next, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, office_code, -1, SQLITE_STATIC);
+  /* A period that has not ended yet is judged as of today. */
+  today = _motcua_replica_today (self);
+  sqlite3_bind_text (stmt, 5, strcmp (today, report->to) < 0 ? today : report->to, -1,
+                     SQLITE_STATIC);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

@@ -173,6 +173,47 @@ report_set_up (MotcuaFixture *fixture,
 {
   motcua_fixture_set_up (fixture, data);
   import_cases (fixture);
+  /* The periods under test are over: report as of June. */
+  fixture->now_ms = motcua_test_ms ("2025-06-02T09:00:00+07:00");
+}
+
+/* A period that has not ended yet is judged as of today: a case due today is not overdue yet,
+ * and becomes overdue tomorrow. */
+static void
+test_period_running (MotcuaFixture *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  MotcuaReception r = { .procedure_code = "HT.KS", .receiving_office = "T.D.A",
+                        .applicant_name = "Lò Văn Pằng", .citizen_id = "012345678999",
+                        .received_at = "2025-07-07T09:00:00+07:00" };
+  g_autoptr(MotcuaCase) c = NULL;
+  g_autoptr(MotcuaReport) before = NULL;
+  g_autoptr(MotcuaReport) today = NULL;
+  g_autoptr(MotcuaReport) tomorrow = NULL;
+  const MotcuaReportRow *base, *row;
+
+  f->now_ms = motcua_test_ms ("2025-07-07T10:00:00+07:00");   /* a Monday */
+  before = motcua_replica_report (f->replica, "T.D.A", "2025-07-01", "2025-07-31", &error);
+  g_assert_no_error (error);
+  base = motcua_report_find (before, "T.D.A");
+
+  c = motcua_replica_receive (f->replica, &r, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (c->due_date, ==, "2025-07-07");
+
+  today = motcua_replica_report (f->replica, "T.D.A", "2025-07-01", "2025-07-31", &error);
+  g_assert_no_error (error);
+  row = motcua_report_find (today, "T.D.A");
+  g_assert_cmpint (row->own.pending_within, ==, base->own.pending_within + 1);
+  g_assert_cmpint (row->own.pending_overdue, ==, base->own.pending_overdue);
+
+  f->now_ms = motcua_test_ms ("2025-07-08T08:00:00+07:00");
+  tomorrow = motcua_replica_report (f->replica, "T.D.A", "2025-07-01", "2025-07-31", &error);
+  g_assert_no_error (error);
+  row = motcua_report_find (tomorrow, "T.D.A");
+  g_assert_cmpint (row->own.pending_within, ==, base->own.pending_within);
+  g_assert_cmpint (row->own.pending_overdue, ==, base->own.pending_overdue + 1);
 }
 
 static char *
@@ -616,6 +657,7 @@ main (int   argc,
   ADD ("/report/period/carried-over", test_period_carried_over);
   ADD ("/report/period/one-day", test_period_one_day);
   ADD ("/report/period/empty", test_period_empty);
+  ADD ("/report/period/running", test_period_running);
   ADD ("/report/input/errors", test_input_errors);
   ADD ("/report/boxed", test_boxed);
   ADD ("/report/format/csv", test_format_csv);

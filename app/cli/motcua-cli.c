@@ -170,7 +170,7 @@ parse_options (MotcuaCli           *cli,
   /* The command's own options first; then the global ones, as the main group. */
   if (entries != NULL)
     {
-      GOptionGroup *group = g_option_group_new ("command", N_("Options:"), N_("Show options"),
+      GOptionGroup *group = g_option_group_new ("command", _("Options:"), _("Show options"),
                                                 NULL, NULL);
 
       g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);

@@ -19,7 +19,8 @@ G_BEGIN_DECLS
  *   the period, split online and direct (counter, postal service, home visit);
  * - resolved in the period: early, on time, late against the due date;
  * - withdrawn or cancelled in the period;
- * - in progress at the end of the period: within the deadline or overdue;
+ * - in progress at the end of the period: within the deadline or overdue (judged as of today
+ *   while the period is still running);
  * - online rate: new online / new; digitisation rate: new with a scanned dossier / new.
  * received_total = resolved_total + withdrawn + pending_total.
  */
