@@ -162,6 +162,15 @@ gboolean      _motcua_replica_finish       (MotcuaReplica  *self,
                                             gboolean        ok,
                                             GError        **error);
 
+gint64        _motcua_replica_meta_get_int (MotcuaReplica  *self,
+                                            const char     *key,
+                                            gint64          fallback);
+/* Inside a transaction. */
+gboolean      _motcua_replica_meta_set_int (MotcuaReplica  *self,
+                                            const char     *key,
+                                            gint64          value,
+                                            GError        **error);
+
 gint64        _motcua_replica_now_ms       (MotcuaReplica  *self);
 MotcuaHlc     _motcua_replica_tick         (MotcuaReplica  *self);
 char         *_motcua_replica_now_iso      (MotcuaReplica  *self);

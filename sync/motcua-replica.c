@@ -210,6 +210,36 @@ meta_set (MotcuaReplica     *self,
   return _motcua_replica_step_done (self, stmt, error);
 }
 
+gint64
+_motcua_replica_meta_get_int (MotcuaReplica *self,
+                              const char    *key,
+                              gint64         fallback)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT value FROM meta WHERE key = ?1",
+                                                NULL);
+  gint64 value = fallback;
+
+  if (stmt == NULL)
+    return fallback;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) == SQLITE_INTEGER)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return value;
+}
+
+gboolean
+_motcua_replica_meta_set_int (MotcuaReplica  *self,
+                              const char     *key,
+                              gint64          value,
+                              GError        **error)
+{
+  MotcuaValue v = MOTCUA_VALUE_INT (value);
+
+  return meta_set (self, key, &v, error);
+}
+
 /* Clock */
 
 gint64

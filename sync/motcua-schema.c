@@ -93,6 +93,20 @@ static const char *const migrations[] = {
   "  tokenize='motcua', prefix='1 2 3');"
   "INSERT INTO procedures_fts (procedures_fts) VALUES ('rebuild');"
   "INSERT INTO cases_fts (cases_fts) VALUES ('rebuild');",
+
+  /* 2 → 3: the hub, what a replica keeps when it serves others (the provincial server). Every
+   * change it accepts is appended to hub_log in the order it was accepted, the global order
+   * replicas pull in; hub_replicas holds the enrolled replicas: their token as a salted hash,
+   * their office and what of theirs was acknowledged. Empty on a desk. */
+  "CREATE TABLE hub_log ("
+  "  gseq INTEGER PRIMARY KEY, origin BLOB NOT NULL, seq INTEGER NOT NULL,"
+  "  tbl INTEGER NOT NULL, row_id BLOB NOT NULL, change TEXT NOT NULL,"
+  "  UNIQUE (origin, seq));"
+  "CREATE TABLE hub_replicas ("
+  "  token_id TEXT PRIMARY KEY, salt BLOB NOT NULL, token_hash BLOB NOT NULL,"
+  "  office_code TEXT NOT NULL, replica_id BLOB UNIQUE,"
+  "  acked_seq INTEGER NOT NULL DEFAULT 0, revoked INTEGER NOT NULL DEFAULT 0,"
+  "  enrolled_at TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);

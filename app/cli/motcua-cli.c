@@ -1736,7 +1736,9 @@ exit_status_for_error (const GError *error)
         case MOTCUA_ERROR_SCHEMA_TOO_NEW:
         case MOTCUA_ERROR_CORRUPT:
         case MOTCUA_ERROR_IMPORT:
+        case MOTCUA_ERROR_NOT_ENROLLED:
           return MOTCUA_CLI_EXIT_USAGE;
+        case MOTCUA_ERROR_GAP:
         case MOTCUA_ERROR_DATABASE:
         default:
           return MOTCUA_CLI_EXIT_FAILURE;

@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  * @MOTCUA_ERROR_CORRUPT: the replica file is not a Một Cửa replica or is damaged
  * @MOTCUA_ERROR_IMPORT: an imported file is malformed; the message names the line and field
  * @MOTCUA_ERROR_DATABASE: SQLite failed (disk full, I/O error, locked)
+ * @MOTCUA_ERROR_NOT_ENROLLED: a token that no enrolled replica holds, or a revoked one
+ * @MOTCUA_ERROR_GAP: pushed changes do not continue from the last acknowledged one
  */
 typedef enum
 {
@@ -33,6 +35,8 @@ typedef enum
   MOTCUA_ERROR_CORRUPT,
   MOTCUA_ERROR_IMPORT,
   MOTCUA_ERROR_DATABASE,
+  MOTCUA_ERROR_NOT_ENROLLED,
+  MOTCUA_ERROR_GAP,
 } MotcuaError;
 
 GQuark motcua_error_quark (void);

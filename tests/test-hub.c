@@ -1,0 +1,328 @@
+/* test-hub.c: replicas syncing through a hub, the provincial server's core
+ *
+ * A province hub with a district T.D and its communes T.D.A and T.D.B; a replica for each of
+ * the two communes and the district, enrolled with a token each. Syncing is what motcua-cli
+ * sync will do over HTTP: push the replica's changes past what the hub acknowledged, then pull
+ * the hub's changes in scope past the replica's cursor, in small batches.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#define MOTCUA_COMPILATION
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "motcua-hub-private.h"
+#include "motcua-test-utils.h"
+
+typedef struct
+{
+  MotcuaFixture hub;
+  MotcuaFixture a, b, d;       /* communes T.D.A, T.D.B and the district T.D */
+  char         *token_a, *token_b, *token_d;
+} Province;
+
+static void
+sync_replica (Province      *p,
+              MotcuaFixture *replica,
+              const char    *token,
+              JsonArray    **rejected_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaHubPeer) peer = _motcua_hub_authenticate (p->hub.replica, token, &error);
+  g_autoptr(JsonArray) changes = NULL;
+  g_autoptr(JsonArray) rejected = NULL;
+  guint64 acked = 0, cursor;
+  gboolean more = TRUE;
+
+  g_assert_no_error (error);
+  changes = _motcua_replica_collect_changes (replica->replica,
+                                             _motcua_replica_get_acked (replica->replica), 0,
+                                             &error);
+  g_assert_no_error (error);
+  g_assert_true (_motcua_hub_push (p->hub.replica, peer, changes, &acked, &rejected, &error));
+  g_assert_no_error (error);
+  g_assert_true (_motcua_replica_set_acked (replica->replica, acked, &error));
+
+  cursor = _motcua_replica_get_cursor (replica->replica);
+  while (more)
+    {
+      g_autoptr(JsonArray) batch = _motcua_hub_pull (p->hub.replica, peer, cursor, 7, &cursor,
+                                                     &more, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (_motcua_replica_apply_pulled (replica->replica, batch, cursor, &error));
+      g_assert_no_error (error);
+    }
+
+  if (rejected_out != NULL)
+    *rejected_out = g_steal_pointer (&rejected);
+}
+
+static void
+province_set_up (Province      *p,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  motcua_fixture_set_up (&p->hub, NULL);
+  motcua_fixture_set_up_empty (&p->a, MOTCUA_LEVEL_COMMUNE, "T.D.A");
+  motcua_fixture_set_up_empty (&p->b, MOTCUA_LEVEL_COMMUNE, "T.D.B");
+  motcua_fixture_set_up_empty (&p->d, MOTCUA_LEVEL_DISTRICT, "T.D");
+
+  p->token_a = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
+  p->token_b = _motcua_hub_enroll (p->hub.replica, "T.D.B", &error);
+  p->token_d = _motcua_hub_enroll (p->hub.replica, "T.D", &error);
+  g_assert_no_error (error);
+
+  /* The catalogue and the offices flow down to everyone. */
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->b, p->token_b, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+}
+
+static void
+province_tear_down (Province      *p,
+                    gconstpointer  data)
+{
+  motcua_fixture_tear_down (&p->a, NULL);
+  motcua_fixture_tear_down (&p->b, NULL);
+  motcua_fixture_tear_down (&p->d, NULL);
+  motcua_fixture_tear_down (&p->hub, NULL);
+  g_free (p->token_a);
+  g_free (p->token_b);
+  g_free (p->token_d);
+}
+
+static MotcuaCase *
+receive (MotcuaFixture *f,
+         const char    *name)
+{
+  MotcuaReception r = { .procedure_code = "HT.KS", .applicant_name = name,
+                        .citizen_id = "012345678901" };
+  g_autoptr(GError) error = NULL;
+  MotcuaCase *c = motcua_replica_receive (f->replica, &r, &error);
+
+  g_assert_no_error (error);
+
+  return c;
+}
+
+static void
+test_catalogue_down (Province      *p,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaProcedure) procedure = motcua_replica_dup_procedure (p->a.replica, "DD.BD",
+                                                                       &error);
+  g_autoptr(GPtrArray) offices = motcua_replica_list_offices (p->d.replica, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (procedure->name, ==, "Đăng ký biến động đất đai");
+  g_assert_cmpuint (offices->len, ==, 4);
+}
+
+/* Cases flow up to the hub and to the district above, never across to the other commune. */
+static void
+test_scope (Province      *p,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lò Văn Pằng");
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  g_autoptr(MotcuaCase) on_d = NULL;
+  g_autoptr(MotcuaCase) on_b = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->b, p->token_b, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->receipt_no, ==, c->receipt_no);
+  on_d = motcua_replica_dup_case (p->d.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_d->applicant_name, ==, "Lò Văn Pằng");
+  events = motcua_replica_list_case_events (p->d.replica, c->id, &error);
+  g_assert_cmpuint (events->len, ==, 1);
+
+  on_b = motcua_replica_dup_case (p->b.replica, c->id, &error);
+  g_assert_null (on_b);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The district advances it; the commune learns it. */
+  motcua_replica_advance_case (p->d.replica, c->id, MOTCUA_STATUS_IN_PROCESSING, NULL, &error);
+  g_assert_no_error (error);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  sync_replica (p, &p->a, p->token_a, NULL);
+  g_clear_pointer (&on_d, motcua_case_free);
+  on_d = motcua_replica_dup_case (p->a.replica, c->id, &error);
+  g_assert_cmpint (on_d->status, ==, MOTCUA_STATUS_IN_PROCESSING);
+
+  /* Pushed changes are no longer pending. */
+  g_assert_cmpuint (_motcua_replica_get_acked (p->a.replica), ==,
+                    motcua_replica_get_last_seq (p->a.replica));
+}
+
+/* A commune writing another commune's case, or the catalogue, is refused change by change;
+ * the push is acknowledged, and nothing of it reaches the hub. */
+static void
+test_refused (Province      *p,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Hà Thị Mai");
+  g_autoptr(MotcuaHubPeer) peer_b = NULL;
+  g_autoptr(JsonArray) forged = json_array_new ();
+  g_autoptr(JsonArray) rejected = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  g_autofree char *hub_before = NULL;
+  g_autofree char *hub_after = NULL;
+  guint64 acked = 0;
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  hub_before = motcua_test_export (p->hub.replica);
+
+  /* B has never seen A's case; it forges a write to it, and one to the catalogue. */
+  peer_b = _motcua_hub_authenticate (p->hub.replica, p->token_b, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonObject) edit = json_object_new ();
+    g_autoptr(JsonObject) proc = json_object_new ();
+    MotcuaUuid procedure_id;
+    char pid[37];
+
+    motcua_uuid_for_key (&procedure_id, "procedure", "HT.KS");
+    motcua_uuid_to_string (&procedure_id, pid);
+
+    json_object_set_string_member (edit, "o", motcua_replica_get_id (p->b.replica));
+    json_object_set_int_member (edit, "s", (gint64) peer_b->acked_seq + 1);
+    json_object_set_int_member (edit, "h", (gint64) motcua_hlc_make (p->b.now_ms + 1000, 0));
+    json_object_set_string_member (edit, "t", "cases");
+    json_object_set_string_member (edit, "r", c->id);
+    json_object_set_string_member (edit, "c", "applicant_name");
+    json_object_set_string_member (edit, "v", "Kẻ Gian");
+    json_object_set_int_member (edit, "p", 0);
+    json_array_add_object_element (forged, g_steal_pointer (&edit));
+
+    json_object_set_string_member (proc, "o", motcua_replica_get_id (p->b.replica));
+    json_object_set_int_member (proc, "s", (gint64) peer_b->acked_seq + 2);
+    json_object_set_int_member (proc, "h", (gint64) motcua_hlc_make (p->b.now_ms + 1000, 1));
+    json_object_set_string_member (proc, "t", "procedures");
+    json_object_set_string_member (proc, "r", pid);
+    json_object_set_string_member (proc, "c", "fee");
+    json_object_set_int_member (proc, "v", 999999);
+    json_object_set_int_member (proc, "p", 0);
+    json_array_add_object_element (forged, g_steal_pointer (&proc));
+  }
+
+  g_assert_true (_motcua_hub_push (p->hub.replica, peer_b, forged, &acked, &rejected, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (acked, ==, peer_b->acked_seq);
+  g_assert_cmpuint (json_array_get_length (rejected), ==, 2);
+  g_assert_nonnull (strstr (json_object_get_string_member (json_array_get_object_element (rejected, 0),
+                                                           "reason"),
+                            "is not in the jurisdiction of T.D.B"));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rejected, 1),
+                                                  "reason"),
+                   ==, "only a province replica writes procedures");
+
+  hub_after = motcua_test_export (p->hub.replica);
+  g_assert_cmpstr (hub_before, ==, hub_after);
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_cmpstr (on_hub->applicant_name, ==, "Hà Thị Mai");
+}
+
+/* A push seen twice is acknowledged again and changes nothing; a gap is refused whole. */
+static void
+test_push_idempotent_and_gap (Province      *p,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Vàng A Sình");
+  g_autoptr(MotcuaHubPeer) peer = _motcua_hub_authenticate (p->hub.replica, p->token_a, &error);
+  g_autoptr(JsonArray) changes = _motcua_replica_collect_changes (p->a.replica,
+                                                                  _motcua_replica_get_acked (p->a.replica),
+                                                                  0, &error);
+  g_autoptr(JsonArray) tail = json_array_new ();
+  g_autofree char *once = NULL;
+  g_autofree char *twice = NULL;
+  guint64 acked_once = 0, acked_twice = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (changes), >, 1);
+
+  /* A gap: everything but the first change. */
+  for (guint i = 1; i < json_array_get_length (changes); i++)
+    json_array_add_element (tail, json_node_copy (json_array_get_element (changes, i)));
+  g_assert_false (_motcua_hub_push (p->hub.replica, peer, tail, NULL, NULL, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_GAP);
+  g_clear_error (&error);
+
+  g_assert_true (_motcua_hub_push (p->hub.replica, peer, changes, &acked_once, NULL, &error));
+  once = motcua_test_export (p->hub.replica);
+  g_assert_true (_motcua_hub_push (p->hub.replica, peer, changes, &acked_twice, NULL, &error));
+  g_assert_no_error (error);
+  twice = motcua_test_export (p->hub.replica);
+  g_assert_cmpuint (acked_once, ==, acked_twice);
+  g_assert_cmpuint (acked_once, ==, motcua_replica_get_last_seq (p->a.replica));
+  g_assert_cmpstr (once, ==, twice);
+}
+
+static void
+test_tokens (Province      *p,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaHubPeer) peer = NULL;
+  g_autofree char *wrong = g_strdup (p->token_a);
+  g_auto(GStrv) parts = g_strsplit (p->token_a, ".", 2);
+
+  /* Only the salted hash is stored: the secret is nowhere in the hub's file. */
+  {
+    g_autofree char *contents = NULL;
+    gsize len;
+
+    g_file_get_contents (p->hub.path, &contents, &len, &error);
+    g_assert_no_error (error);
+    g_assert_null (g_strstr_len (contents, (gssize) len, parts[1]));
+  }
+
+  wrong[strlen (wrong) - 1] = wrong[strlen (wrong) - 1] == '0' ? '1' : '0';
+  peer = _motcua_hub_authenticate (p->hub.replica, wrong, &error);
+  g_assert_null (peer);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED);
+  g_clear_error (&error);
+
+  peer = _motcua_hub_authenticate (p->hub.replica, "nonsense", &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED);
+  g_clear_error (&error);
+
+  g_assert_true (_motcua_hub_revoke (p->hub.replica, parts[0], &error));
+  peer = _motcua_hub_authenticate (p->hub.replica, p->token_a, &error);
+  g_assert_null (peer);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Province, NULL, province_set_up, func, province_tear_down)
+
+  ADD ("/hub/catalogue-down", test_catalogue_down);
+  ADD ("/hub/scope", test_scope);
+  ADD ("/hub/refused", test_refused);
+  ADD ("/hub/push-idempotent-and-gap", test_push_idempotent_and_gap);
+  ADD ("/hub/tokens", test_tokens);
+
+#undef ADD
+
+  return g_test_run ();
+}
