@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
+#include "motcua-hub-private.h"
 #include "motcua-replica-private.h"
 #include "motcua-text.h"
 
@@ -475,7 +476,8 @@ motcua_replica_receive (MotcuaReplica          *self,
 
 static MotcuaCase *
 case_from_row (sqlite3_stmt *stmt,
-               int           col)
+               int           col,
+               guint64       acked)
 {
   MotcuaCase *c = g_new0 (MotcuaCase, 1);
   char id[37];
@@ -509,9 +511,9 @@ case_from_row (sqlite3_stmt *stmt,
   motcua_channel_from_string ((const char *) sqlite3_column_text (stmt, col + 22),
                               &c->returned_via);
   c->rating = sqlite3_column_int (stmt, col + 23);
-  /* Until the replica syncs, every local change is pending. */
-  c->sync_state = sqlite3_column_int64 (stmt, col + 24) > 0 ? MOTCUA_SYNC_STATE_PENDING
-                                                            : MOTCUA_SYNC_STATE_SYNCED;
+  /* Pending while its last local change is not acknowledged by the hub. */
+  c->sync_state = (guint64) sqlite3_column_int64 (stmt, col + 24) > acked
+                  ? MOTCUA_SYNC_STATE_PENDING : MOTCUA_SYNC_STATE_SYNCED;
 #undef TEXT
 
   return c;
@@ -578,7 +580,7 @@ dup_case_by_rid (MotcuaReplica  *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, rid);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    c = case_from_row (stmt, 0);
+    c = case_from_row (stmt, 0, _motcua_replica_get_acked (self));
   sqlite3_reset (stmt);
 
   if (c == NULL)
@@ -1416,16 +1418,19 @@ motcua_replica_list_cases (MotcuaReplica           *self,
   g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_case_free);
   MotcuaCaseFilter defaults = MOTCUA_CASE_FILTER_INIT;
   sqlite3_stmt *stmt;
+  guint64 acked;
   int rc;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
+  /* Read before the list's statement steps: it uses a cached statement of its own. */
+  acked = _motcua_replica_get_acked (self);
   stmt = prepare_filter (self, filter ? filter : &defaults, FALSE, error);
   if (stmt == NULL)
     return NULL;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (cases, case_from_row (stmt, 0));
+    g_ptr_array_add (cases, case_from_row (stmt, 0, acked));
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_DONE)
@@ -1464,24 +1469,14 @@ gint64
 motcua_replica_count_pending (MotcuaReplica  *self,
                               GError        **error)
 {
-  sqlite3_stmt *stmt;
-  gint64 n = -1;
+  guint64 acked;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), -1);
 
-  /* Nothing is acknowledged until the replica syncs with a server. */
-  stmt = _motcua_replica_prepare (self, "SELECT coalesce (sum (n), 0) FROM changes WHERE origin = ?1",
-                                  error);
-  if (stmt == NULL)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, self->self_origin);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  else
-    _motcua_replica_set_db_error (self, error);
-  sqlite3_reset (stmt);
+  /* Sequence numbers are dense: what the hub has not acknowledged is the rest. */
+  acked = _motcua_replica_get_acked (self);
 
-  return n;
+  return (gint64) (self->seq > acked ? self->seq - acked : 0);
 }
 
 static GVariant *

@@ -163,9 +163,12 @@ test_scope (Province      *p,
   on_d = motcua_replica_dup_case (p->a.replica, c->id, &error);
   g_assert_cmpint (on_d->status, ==, MOTCUA_STATUS_IN_PROCESSING);
 
-  /* Pushed changes are no longer pending. */
+  /* Pushed changes are no longer pending; the case shows it. */
   g_assert_cmpuint (_motcua_replica_get_acked (p->a.replica), ==,
                     motcua_replica_get_last_seq (p->a.replica));
+  g_assert_cmpint (motcua_replica_count_pending (p->a.replica, &error), ==, 0);
+  g_assert_cmpint (on_d->sync_state, ==, MOTCUA_SYNC_STATE_SYNCED);
+  g_assert_cmpint (c->sync_state, ==, MOTCUA_SYNC_STATE_PENDING);   /* as received, offline */
 }
 
 /* A commune writing another commune's case, or the catalogue, is refused change by change;
