@@ -609,7 +609,8 @@ motcua_replica_list_case_events (MotcuaReplica  *self,
                                  const char     *key,
                                  GError        **error)
 {
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_case_event_free);
+  g_autoptr(GPtrArray) events =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_case_event_free);
   sqlite3_stmt *stmt;
   MotcuaUuid id;
   int rc;
@@ -1519,7 +1520,8 @@ motcua_replica_list_changes (MotcuaReplica  *self,
                              guint           limit,
                              GError        **error)
 {
-  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_change_free);
+  g_autoptr(GPtrArray) changes =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_change_free);
   sqlite3_stmt *stmt;
   int rc = SQLITE_ROW;
 

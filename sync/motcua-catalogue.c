@@ -191,7 +191,8 @@ list_offices_sql (MotcuaReplica  *self,
                   const char     *code,
                   GError        **error)
 {
-  g_autoptr(GPtrArray) offices = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_office_free);
+  g_autoptr(GPtrArray) offices =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_office_free);
   sqlite3_stmt *stmt = _motcua_replica_prepare (self, sql, error);
   int rc;
 
@@ -478,7 +479,8 @@ collect_procedures (MotcuaReplica  *self,
                     sqlite3_stmt   *stmt,
                     GError        **error)
 {
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_procedure_free);
+  g_autoptr(GPtrArray) out =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_procedure_free);
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -596,7 +598,8 @@ motcua_replica_list_calendar (MotcuaReplica  *self,
                               int             year,
                               GError        **error)
 {
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_calendar_entry_free);
+  g_autoptr(GPtrArray) out =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_calendar_entry_free);
   g_autofree char *prefix = g_strdup_printf ("%04d-", year);
   sqlite3_stmt *stmt;
   int rc;

@@ -23,7 +23,8 @@ _motcua_csv_parse (const char  *data,
                    const char  *source_name,
                    GError     **error)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) _motcua_csv_record_free);
+  g_autoptr(GPtrArray) records =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) _motcua_csv_record_free);
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) field = g_string_new (NULL);
   const char *p = data;
