@@ -22,6 +22,7 @@
 #include "motcua-text.h"
 
 #define MAX_IMPORT_SIZE (512 * 1024 * 1024)
+#define BULK_OPTIMIZE_ROWS 10000
 
 typedef struct
 {
@@ -874,6 +875,17 @@ motcua_replica_import_data (MotcuaReplica       *self,
 
   if (!motcua_replica_commit (self, error))
     return FALSE;
+
+  /* A bulk import leaves the search index in many small segments: compact it (seconds on a
+   * million cases, and searches get faster). The import is saved either way. */
+  if (json_array_get_length (entries) >= BULK_OPTIMIZE_ROWS && self->tx_depth == 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!motcua_replica_optimize (self, &local_error))
+        g_debug ("Compacting the search index after the import failed: %s",
+                 local_error->message);
+    }
 
   if (n_rows != NULL)
     *n_rows = json_array_get_length (entries);

@@ -472,6 +472,26 @@ motcua_replica_rollback (MotcuaReplica *self)
   _motcua_replica_drop_caches (self);
 }
 
+gboolean
+motcua_replica_optimize (MotcuaReplica  *self,
+                         GError        **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (self->tx_depth == 0, FALSE);
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+
+  return _motcua_replica_finish (self,
+                                 _motcua_replica_exec (self,
+                                                       "INSERT INTO cases_fts (cases_fts)"
+                                                       " VALUES ('optimize');"
+                                                       "INSERT INTO procedures_fts"
+                                                       " (procedures_fts) VALUES ('optimize');"
+                                                       "PRAGMA optimize;", error),
+                                 error);
+}
+
 /* Opening */
 
 static gboolean

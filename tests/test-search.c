@@ -164,6 +164,13 @@ test_cases (MotcuaFixture *f,
   filter.query = "hoang";
   g_assert_cmpint (motcua_replica_count_cases (f->replica, &filter, &error), ==, 1);
   g_assert_no_error (error);
+
+  /* Compacting the index finds the same. */
+  g_assert_true (motcua_replica_optimize (f->replica, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (motcua_replica_count_cases (f->replica, &filter, &error), ==, 1);
+  filter.query = "nguyen";
+  g_assert_cmpint (motcua_replica_count_cases (f->replica, &filter, &error), ==, 2);
 }
 
 int

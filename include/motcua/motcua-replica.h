@@ -211,6 +211,12 @@ gint64           motcua_replica_count_cases       (MotcuaReplica          *self,
                                                    const MotcuaCaseFilter *filter,
                                                    GError                **error);
 
+/* Compacts the search indexes (one segment each) and refreshes SQLite's statistics. Worth doing
+ * after a bulk import, or at a quiet moment: searches get faster. Takes seconds on a million
+ * cases. */
+gboolean         motcua_replica_optimize          (MotcuaReplica         *self,
+                                                   GError               **error);
+
 /* Local changes not yet acknowledged by a server. */
 gint64           motcua_replica_count_pending     (MotcuaReplica         *self,
                                                    GError               **error);

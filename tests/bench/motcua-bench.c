@@ -1017,7 +1017,8 @@ main (int   argc,
       char *argv[])
 {
   static const char *const all[] = {
-    "fsync", "sqlite-floor", "receive-single", "receive-bulk", "bulk-floor", "search", "report", "export", "size", NULL,
+    "fsync", "sqlite-floor", "receive-single", "receive-bulk", "bulk-floor", "search", "report",
+    "export", "size", NULL,
   };
   g_auto(GStrv) which = NULL;
   gint64 bulk = 100000, single = 0, seed = 1;
