@@ -90,7 +90,7 @@ static const char *const migrations[] = {
   /* Receipt numbers are not words: they are found through their own index (cases_receipt). */
   "CREATE VIRTUAL TABLE cases_fts USING fts5 ("
   "  applicant_name, citizen_id, phone, content='cases', content_rowid='rid',"
-  "  tokenize='motcua', prefix='1 2 3');"
+  "  tokenize='motcua', prefix='1 2 3', detail='column');"
   "INSERT INTO procedures_fts (procedures_fts) VALUES ('rebuild');"
   "INSERT INTO cases_fts (cases_fts) VALUES ('rebuild');",
 
