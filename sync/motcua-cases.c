@@ -136,35 +136,6 @@ procedure_lookup (MotcuaReplica  *self,
   return TRUE;
 }
 
-/* Whether @office is @root or below it. */
-static gboolean
-office_within (MotcuaReplica    *self,
-               const MotcuaUuid *office,
-               const MotcuaUuid *root,
-               GError          **error)
-{
-  sqlite3_stmt *stmt;
-  gboolean within;
-
-  if (memcmp (office->bytes, root->bytes, 16) == 0)
-    return TRUE;
-
-  stmt = _motcua_replica_prepare (self,
-                                  "WITH RECURSIVE up (id, depth) AS ("
-                                  "  SELECT parent_id, 1 FROM offices WHERE id = ?1"
-                                  "  UNION ALL SELECT o.parent_id, depth + 1 FROM offices o"
-                                  "  JOIN up ON o.id = up.id WHERE depth < 16)"
-                                  " SELECT 1 FROM up WHERE id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, office->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 2, root->bytes, 16, SQLITE_STATIC);
-  within = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-
-  return within;
-}
-
 static char *
 papers_to_string (const guint  *papers,
                   guint         n_papers,
@@ -329,7 +300,7 @@ receive_in_tx (MotcuaReplica          *self,
                          &procedure_name, error)
       || !_motcua_replica_office_id (self, _("receiving office"), office_code, &office_id, error))
     return FALSE;
-  if (!office_within (self, &office_id, &self->office_id, error))
+  if (!_motcua_replica_office_within (self, &office_id, &self->office_id, error))
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,

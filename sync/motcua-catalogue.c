@@ -62,6 +62,35 @@ _motcua_replica_office_id (MotcuaReplica  *self,
   return found;
 }
 
+/* Whether @office is @root or below it. */
+gboolean
+_motcua_replica_office_within (MotcuaReplica    *self,
+                               const MotcuaUuid *office,
+                               const MotcuaUuid *root,
+                               GError          **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean within;
+
+  if (memcmp (office->bytes, root->bytes, 16) == 0)
+    return TRUE;
+
+  stmt = _motcua_replica_prepare (self,
+                                  "WITH RECURSIVE up (id, depth) AS ("
+                                  "  SELECT parent_id, 1 FROM offices WHERE id = ?1"
+                                  "  UNION ALL SELECT o.parent_id, depth + 1 FROM offices o"
+                                  "  JOIN up ON o.id = up.id WHERE depth < 16)"
+                                  " SELECT 1 FROM up WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, office->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 2, root->bytes, 16, SQLITE_STATIC);
+  within = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  return within;
+}
+
 gboolean
 motcua_replica_put_office (MotcuaReplica       *self,
                            const MotcuaOffice  *office,
@@ -121,6 +150,24 @@ motcua_replica_put_office (MotcuaReplica       *self,
               ok = FALSE;
             }
           sqlite3_reset (stmt);
+        }
+      /* Nor may an office go under itself or an office below it. */
+      if (ok)
+        {
+          g_autoptr(GError) local_error = NULL;
+
+          if (_motcua_replica_office_within (self, &parent, &id, &local_error))
+            {
+              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                           _("office %s cannot be placed under %s, which is %s or below it"),
+                           office->code, office->parent_code, office->code);
+              ok = FALSE;
+            }
+          else if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              ok = FALSE;
+            }
         }
       if (!ok)
         {

@@ -256,6 +256,11 @@ gboolean      _motcua_replica_case_rid     (MotcuaReplica  *self,
                                             gint64         *rid_out,
                                             MotcuaUuid     *id_out,
                                             GError        **error);
+/* Whether @office is @root or an office below it. */
+gboolean      _motcua_replica_office_within (MotcuaReplica    *self,
+                                             const MotcuaUuid *office,
+                                             const MotcuaUuid *root,
+                                             GError          **error);
 MotcuaWriteMode _motcua_replica_authority  (MotcuaReplica  *self);
 
 /* Writes a JSON string literal for @text (NULL → null). */

@@ -327,6 +327,41 @@ test_transfer (MotcuaFixture *f,
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
 }
 
+/* The office tree stays a tree: no office goes under itself or below itself. */
+static void
+test_office_cycle (MotcuaFixture *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = motcua_test_export (f->replica);
+  g_autofree char *after = NULL;
+  MotcuaOffice district = { .code = (char *) "T.D", .name = (char *) "UBND huyện Thử",
+                            .level = MOTCUA_LEVEL_DISTRICT, .parent_code = (char *) "T.D.A" };
+
+  g_assert_false (motcua_replica_put_office (f->replica, &district, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "office T.D cannot be placed under T.D.A, which is T.D or below it");
+  g_clear_error (&error);
+
+  district.parent_code = (char *) "T.D";
+  g_assert_false (motcua_replica_put_office (f->replica, &district, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_clear_error (&error);
+
+  after = motcua_test_export (f->replica);
+  g_assert_cmpstr (before, ==, after);
+
+  /* Moving a commune to another district is fine. */
+  {
+    MotcuaOffice commune = { .code = (char *) "T.D.B", .name = (char *) "UBND xã B",
+                             .level = MOTCUA_LEVEL_COMMUNE, .parent_code = (char *) "T" };
+
+    g_assert_true (motcua_replica_put_office (f->replica, &commune, &error));
+    g_assert_no_error (error);
+  }
+}
+
 typedef struct
 {
   const char *field;
@@ -682,6 +717,7 @@ main (int   argc,
   ADD ("/replica/workflow/full-path", test_workflow);
   ADD ("/replica/workflow/reopen", test_reopen);
   ADD ("/replica/transfer", test_transfer);
+  ADD ("/replica/office-cycle", test_office_cycle);
   ADD ("/replica/bad-input/reception", test_bad_input);
   ADD ("/replica/bad-input/edits", test_bad_edits);
   ADD ("/replica/batch", test_batch);
