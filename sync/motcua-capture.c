@@ -53,7 +53,8 @@ clocks_decode (Clocks       *clocks,
         continue;
       for (guint i = 0; i < 8; i++)
         clocks->hlc[c] = (clocks->hlc[c] << 8) | p[i];
-      clocks->origin[c] = (guint32) p[8] << 24 | (guint32) p[9] << 16 | (guint32) p[10] << 8 | p[11];
+      clocks->origin[c] = (guint32) p[8] << 24 | (guint32) p[9] << 16 | (guint32) p[10] << 8
+                          | p[11];
     }
 }
 

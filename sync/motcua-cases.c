@@ -555,7 +555,8 @@ dup_case_by_rid (MotcuaReplica  *self,
   sqlite3_reset (stmt);
 
   if (c == NULL)
-    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, _("case %lld vanished"), (long long) rid);
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, _("case %lld vanished"),
+                 (long long) rid);
 
   return c;
 }
@@ -716,7 +717,8 @@ edit_in_tx (MotcuaReplica  *self,
       if (!motcua_channel_from_string (value, &channel))
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       _("channel “%s” must be counter, online, postal or home"), value ? value : "");
+                       _("channel “%s” must be counter, online, postal or home"),
+                       value ? value : "");
           return FALSE;
         }
     }
@@ -727,7 +729,8 @@ edit_in_tx (MotcuaReplica  *self,
       if (empty_to_null != NULL && !motcua_priority_from_string (value, &priority))
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       _("priority “%s” must be none, elderly, disabled, veteran, child or pregnant"),
+                       _("priority “%s” must be none, elderly, disabled, veteran, child or"
+                         " pregnant"),
                        value);
           return FALSE;
         }
@@ -762,7 +765,8 @@ edit_in_tx (MotcuaReplica  *self,
       if (rating > 0 && current->status != MOTCUA_STATUS_RETURNED)
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       _("rating: case %s is %s; the applicant rates it once the result is returned"),
+                       _("rating: case %s is %s; the applicant rates it once the result is"
+                         " returned"),
                        current->receipt_no, motcua_status_to_string (current->status));
           return FALSE;
         }
@@ -883,7 +887,8 @@ advance_in_tx (MotcuaReplica            *self,
         {
           if (!g_utf8_validate (options->result, -1, NULL))
             {
-              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("result is not valid UTF-8"));
+              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                           _("result is not valid UTF-8"));
               return FALSE;
             }
           values[C_RESULT] = MOTCUA_VALUE_TEXT (options->result);
@@ -1154,7 +1159,8 @@ import_case_in_tx (MotcuaReplica     *self,
   values[C_RESOLVED_AT] = MOTCUA_VALUE_TEXT (resolved_at);
   values[C_RESULT] = MOTCUA_VALUE_TEXT (r->result);
   values[C_RETURNED_AT] = MOTCUA_VALUE_TEXT (returned_at);
-  values[C_RETURNED_VIA] = returned_at ? MOTCUA_VALUE_TEXT (motcua_channel_to_string (r->returned_via))
+  values[C_RETURNED_VIA] = returned_at
+                           ? MOTCUA_VALUE_TEXT (motcua_channel_to_string (r->returned_via))
                                        : MOTCUA_VALUE_NULL;
   values[C_RATING] = r->rating > 0 ? MOTCUA_VALUE_INT (r->rating) : MOTCUA_VALUE_NULL;
   values[C_DELETED] = MOTCUA_VALUE_INT (0);
@@ -1275,7 +1281,8 @@ filter_sql (const MotcuaCaseFilter *f,
   if (f->due_this_week)
     g_string_append (sql, " AND c.due_date >= :today AND c.due_date <= :week_end");
   if (f->procedure_code != NULL)
-    g_string_append (sql, " AND c.procedure_id = (SELECT id FROM procedures WHERE code = :procedure)");
+    g_string_append (sql, " AND c.procedure_id ="
+                     " (SELECT id FROM procedures WHERE code = :procedure)");
   if (f->channel >= 0)
     g_string_append (sql, " AND c.channel = :channel");
   if (f->office != NULL)
@@ -1326,7 +1333,8 @@ prepare_filter (MotcuaReplica           *self,
     return NULL;
   if (f->status >= MOTCUA_N_STATUSES || f->channel >= MOTCUA_N_CHANNELS)
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("filter: status or channel out of range"));
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("filter: status or channel out of range"));
       return NULL;
     }
 
@@ -1504,14 +1512,16 @@ motcua_replica_list_changes (MotcuaReplica  *self,
   /* Records are keyed by their first sequence number: start from the one holding after_seq + 1. */
   stmt = _motcua_replica_prepare (self,
                                   "SELECT o.uuid, ch.seq, ch.n, ch.hlc, ch.tbl, ch.fields,"
-                                  " CASE ch.tbl WHEN 1 THEN (SELECT id FROM offices WHERE rid = ch.row)"
+                                  " CASE ch.tbl"
+                                  " WHEN 1 THEN (SELECT id FROM offices WHERE rid = ch.row)"
                                   " WHEN 2 THEN (SELECT id FROM procedures WHERE rid = ch.row)"
                                   " WHEN 3 THEN (SELECT id FROM calendar WHERE rid = ch.row)"
                                   " WHEN 4 THEN (SELECT id FROM cases WHERE rid = ch.row)"
                                   " WHEN 5 THEN (SELECT id FROM case_events WHERE rid = ch.row)"
                                   " WHEN 6 THEN (SELECT id FROM attachments WHERE rid = ch.row) END"
                                   " FROM changes ch JOIN origins o ON o.idx = ch.origin"
-                                  " WHERE ch.origin = ?1 AND ch.seq > ?2 - 64 AND ch.seq + ch.n > ?2 + 1"
+                                  " WHERE ch.origin = ?1 AND ch.seq > ?2 - 64"
+                                  " AND ch.seq + ch.n > ?2 + 1"
                                   " ORDER BY ch.seq",
                                   error);
   if (stmt == NULL)

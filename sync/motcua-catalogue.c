@@ -24,7 +24,8 @@ check_code (const char  *field,
   if (!motcua_check_required (field, code, error))
     return FALSE;
 
-  if (strlen (code) > 40 || strspn (code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen (code))
+  if (strlen (code) > 40
+      || strspn (code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen (code))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("%s “%s” must be 1–40 capital letters, digits, dots, dashes or underscores"),
@@ -45,7 +46,8 @@ _motcua_replica_office_id (MotcuaReplica  *self,
   sqlite3_stmt *stmt;
   gboolean found;
 
-  stmt = _motcua_replica_prepare (self, "SELECT id FROM offices WHERE code = ?1 AND deleted IS NOT 1",
+  stmt = _motcua_replica_prepare (self,
+                                  "SELECT id FROM offices WHERE code = ?1 AND deleted IS NOT 1",
                                   error);
   if (stmt == NULL)
     return FALSE;
@@ -555,7 +557,8 @@ motcua_replica_list_procedures (MotcuaReplica  *self,
 
   stmt = _motcua_replica_prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures p"
                                   " WHERE p.deleted IS NOT 1 AND (?1 IS NULL OR p.sector = ?1)"
-                                  " AND (?2 IS NULL OR ',' || p.levels || ',' LIKE '%,' || ?2 || ',%')"
+                                  " AND (?2 IS NULL"
+                                  "      OR ',' || p.levels || ',' LIKE '%,' || ?2 || ',%')"
                                   " ORDER BY p.sector, p.name, p.code", error);
   if (stmt == NULL)
     return NULL;
@@ -654,7 +657,8 @@ motcua_replica_list_calendar (MotcuaReplica  *self,
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
   stmt = _motcua_replica_prepare (self, "SELECT date, kind, name FROM calendar"
-                                  " WHERE deleted IS NOT 1 AND (?1 IS NULL OR substr (date, 1, 5) = ?1)"
+                                  " WHERE deleted IS NOT 1"
+                                  " AND (?1 IS NULL OR substr (date, 1, 5) = ?1)"
                                   " ORDER BY date", error);
   if (stmt == NULL)
     return NULL;

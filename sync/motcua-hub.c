@@ -261,7 +261,8 @@ case_in_scope (MotcuaReplica *hub,
     return FALSE;
   sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    in = (sqlite3_column_bytes (stmt, 0) == 16 && office_in_scope (peer, sqlite3_column_blob (stmt, 0)))
+    in = (sqlite3_column_bytes (stmt, 0) == 16
+          && office_in_scope (peer, sqlite3_column_blob (stmt, 0)))
          || (sqlite3_column_bytes (stmt, 1) == 16
              && office_in_scope (peer, sqlite3_column_blob (stmt, 1)));
   sqlite3_reset (stmt);
@@ -574,8 +575,9 @@ _motcua_hub_pull (MotcuaReplica  *hub,
               MotcuaUuid case_id;
 
               in_scope = v != NULL
-                         && motcua_uuid_parse (json_object_get_string_member_with_default (v, "case_id", ""),
-                                               &case_id)
+                         && motcua_uuid_parse (
+                              json_object_get_string_member_with_default (v, "case_id", ""),
+                              &case_id)
                          && case_in_scope (hub, peer, case_id.bytes);
             }
         }

@@ -401,7 +401,8 @@ import_case (MotcuaReplica  *self,
   if (!motcua_channel_from_string (channel, &c.channel))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   _("channel “%s” must be counter, online, postal or home"), channel ? channel : "");
+                   _("channel “%s” must be counter, online, postal or home"),
+                   channel ? channel : "");
       return FALSE;
     }
   if (priority != NULL && *priority != '\0' && !motcua_priority_from_string (priority, &c.priority))
@@ -904,6 +905,7 @@ motcua_replica_import_file (MotcuaReplica       *self,
   g_autoptr(GMappedFile) file = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *name = NULL;
+  const char *contents;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -924,8 +926,10 @@ motcua_replica_import_file (MotcuaReplica       *self,
 
   name = g_path_get_basename (path);
 
+  contents = g_mapped_file_get_contents (file);
+
   return motcua_replica_import_data (self,
-                                     g_mapped_file_get_contents (file) ? g_mapped_file_get_contents (file) : "",
+                                     contents ? contents : "",
                                      g_mapped_file_get_length (file), name, kind, format, n_rows,
                                      error);
 }

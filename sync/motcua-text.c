@@ -230,7 +230,8 @@ motcua_normalize_datetime (const char  *field,
   if (dt == NULL || g_date_time_get_year (dt) < 1900 || g_date_time_get_year (dt) > 2199)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   _("%s “%s” is not a real date and time (ISO 8601, e.g. 2025-03-04T09:15:00+07:00)"),
+                   _("%s “%s” is not a real date and time"
+                     " (ISO 8601, e.g. 2025-03-04T09:15:00+07:00)"),
                    field, value);
       return NULL;
     }
