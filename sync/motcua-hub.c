@@ -12,7 +12,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "motcua-error.h"
 #include "motcua-hub-private.h"
@@ -28,21 +27,6 @@ _motcua_hub_peer_free (MotcuaHubPeer *peer)
   g_free (peer->office_code);
   g_clear_pointer (&peer->subtree, g_hash_table_unref);
   g_free (peer);
-}
-
-static void
-random_bytes (guint8 *buf,
-              gsize   len)
-{
-  gsize done = 0;
-
-  while (done < len)
-    {
-      gssize n = getrandom (buf + done, len - done, 0);
-
-      if (n > 0)
-        done += (gsize) n;
-    }
 }
 
 static char *
@@ -86,9 +70,9 @@ _motcua_hub_enroll (MotcuaReplica  *hub,
   if (office == NULL)
     return NULL;
 
-  random_bytes (id_bytes, sizeof id_bytes);
-  random_bytes (secret_bytes, sizeof secret_bytes);
-  random_bytes (salt, sizeof salt);
+  _motcua_random_bytes (id_bytes, sizeof id_bytes);
+  _motcua_random_bytes (secret_bytes, sizeof secret_bytes);
+  _motcua_random_bytes (salt, sizeof salt);
   token_id = hex (id_bytes, sizeof id_bytes);
   secret = hex (secret_bytes, sizeof secret_bytes);
   token_hash (salt, secret, hash);
@@ -279,7 +263,6 @@ refusal (MotcuaReplica *hub,
          JsonObject    *change)
 {
   const char *table_name = json_object_get_string_member_with_default (change, "t", "");
-  const char *column = json_object_get_string_member_with_default (change, "c", NULL);
   const MotcuaTableDesc *table = _motcua_table_by_name (table_name);
   MotcuaUuid row;
 
@@ -301,7 +284,6 @@ refusal (MotcuaReplica *hub,
         return g_strdup_printf (_("case %s is not in the jurisdiction of %s"),
                                 json_object_get_string_member_with_default (change, "r", ""),
                                 peer->office_code);
-      (void) column;
     }
   else if (table->id == MOTCUA_TABLE_CASE_EVENTS || table->id == MOTCUA_TABLE_ATTACHMENTS)
     {

@@ -263,6 +263,10 @@ gboolean      _motcua_replica_office_within (MotcuaReplica    *self,
                                              GError          **error);
 MotcuaWriteMode _motcua_replica_authority  (MotcuaReplica  *self);
 
+/* Bytes from the kernel's random source (motcua-uuid.c). */
+void          _motcua_random_bytes         (guint8         *buf,
+                                            gsize           len);
+
 /* Writes a JSON string literal for @text (NULL → null). */
 void          _motcua_json_append_string   (GString        *out,
                                             const char     *text);

@@ -5,14 +5,18 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/random.h>
 
+#include "motcua-replica-private.h"
 #include "motcua-uuid.h"
 
-static void
-fill_random (guint8 *buf,
-             gsize   len)
+/* Bytes from the kernel's random source, for ids and for enrolment tokens alike: a token must
+ * never fall back to a predictable generator, so neither does anything else. */
+void
+_motcua_random_bytes (guint8 *buf,
+                      gsize   len)
 {
   gsize done = 0;
 
@@ -22,12 +26,8 @@ fill_random (guint8 *buf,
 
       if (n > 0)
         done += (gsize) n;
-      else
-        {
-          /* getrandom only fails if interrupted or on kernels older than 3.17. */
-          for (; done < len; done++)
-            buf[done] = (guint8) g_random_int_range (0, 256);
-        }
+      else if (n < 0 && errno != EINTR)
+        g_error ("No random source: getrandom() failed: %s", g_strerror (errno));
     }
 }
 
@@ -60,7 +60,7 @@ motcua_uuid_v7_at (MotcuaUuid *out,
     }
   if (pool->used >= POOL_SLOTS)
     {
-      fill_random (pool->bytes, sizeof pool->bytes);
+      _motcua_random_bytes (pool->bytes, sizeof pool->bytes);
       pool->used = 0;
     }
   pos = pool->bytes + 10 * pool->used++;
