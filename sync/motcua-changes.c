@@ -19,9 +19,10 @@
 #include "motcua-replica-private.h"
 #include "motcua-workflow.h"
 
+/* @text_len: the length of a text value, or -1 when it is NUL-terminated. */
 static JsonNode *
 value_to_json (const MotcuaValue *value,
-               gsize              text_len)
+               gssize             text_len)
 {
   switch (value->type)
     {
@@ -29,7 +30,8 @@ value_to_json (const MotcuaValue *value,
       return json_node_init_int (json_node_alloc (), value->i);
     case SQLITE_TEXT:
       {
-        g_autofree char *text = text_len ? g_strndup (value->s, text_len) : g_strdup (value->s);
+        g_autofree char *text = text_len >= 0 ? g_strndup (value->s, (gsize) text_len)
+                                              : g_strdup (value->s);
 
         return json_node_init_string (json_node_alloc (), text);
       }
@@ -94,11 +96,232 @@ insert_only_row (MotcuaReplica          *self,
           break;
         }
       if (v.type != SQLITE_NULL)
-        json_object_set_member (row, table->columns[c].name, value_to_json (&v, 0));
+        json_object_set_member (row, table->columns[c].name, value_to_json (&v, -1));
     }
   sqlite3_reset (stmt);
 
   return g_steal_pointer (&row);
+}
+
+/* One change of the log, as the iterator hands it over. Borrowed: valid during the callback. */
+typedef struct
+{
+  guint64                seq;
+  MotcuaHlc              hlc;
+  const MotcuaTableDesc *table;
+  gint64                 rid;
+  const guint8          *row_id;     /* 16 bytes */
+  guint                  column;     /* 0: a whole row of an insert-only table */
+  MotcuaValue            value;      /* text is not NUL-terminated: see text_len */
+  gsize                  text_len;
+  MotcuaHlc              prev_hlc;
+} LoggedChange;
+
+typedef gboolean (*LoggedChangeFunc) (const LoggedChange  *change,
+                                      gpointer             user_data,
+                                      GError             **error);
+
+/* Walks this replica's own changes past @after_seq, at most @limit (0: all), oldest first,
+ * unpacking the records they are stored in (one per row write). */
+static gboolean
+foreach_change (MotcuaReplica     *self,
+                guint64            after_seq,
+                guint              limit,
+                LoggedChangeFunc   func,
+                gpointer           user_data,
+                GError           **error)
+{
+  sqlite3_stmt *stmt;
+  guint emitted = 0;
+  int rc = SQLITE_ROW;
+
+  if (limit == 0)
+    limit = G_MAXUINT;
+
+  /* Records are keyed by their first sequence number: start from the one holding
+   * after_seq + 1 (a record holds at most 64 changes). */
+  stmt = _motcua_replica_prepare (self,
+                                  "SELECT ch.seq, ch.n, ch.hlc, ch.tbl, ch.row, ch.fields,"
+                                  " CASE ch.tbl"
+                                  " WHEN 1 THEN (SELECT id FROM offices WHERE rid = ch.row)"
+                                  " WHEN 2 THEN (SELECT id FROM procedures WHERE rid = ch.row)"
+                                  " WHEN 3 THEN (SELECT id FROM calendar WHERE rid = ch.row)"
+                                  " WHEN 4 THEN (SELECT id FROM cases WHERE rid = ch.row)"
+                                  " WHEN 5 THEN (SELECT id FROM case_events WHERE rid = ch.row)"
+                                  " WHEN 6 THEN (SELECT id FROM attachments WHERE rid = ch.row) END"
+                                  " FROM changes ch"
+                                  " WHERE ch.origin = ?1 AND ch.seq > ?2 - 64"
+                                  " AND ch.seq + ch.n > ?2 + 1"
+                                  " ORDER BY ch.seq",
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->self_origin);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) after_seq);
+
+  while (emitted < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      LoggedChange change = { 0 };
+      const guint8 *p = sqlite3_column_blob (stmt, 5);
+      const guint8 *end = p + sqlite3_column_bytes (stmt, 5);
+      guint n = (guint) sqlite3_column_int (stmt, 1);
+
+      change.seq = (guint64) sqlite3_column_int64 (stmt, 0);
+      change.hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 2);
+      change.table = _motcua_table_lookup (sqlite3_column_int (stmt, 3));
+      change.rid = sqlite3_column_int64 (stmt, 4);
+      change.row_id = sqlite3_column_bytes (stmt, 6) == 16 ? sqlite3_column_blob (stmt, 6) : NULL;
+
+      for (guint i = 0; i < n && emitted < limit; i++, change.seq++)
+        {
+          if (p == NULL || change.table == NULL || change.row_id == NULL
+              || !_motcua_change_fields_next (&p, end, &change.column, &change.prev_hlc,
+                                              &change.value, &change.text_len)
+              || change.column > change.table->n_columns)
+            {
+              sqlite3_reset (stmt);
+              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
+                           _("The change log of %s is damaged at sequence number %llu"),
+                           self->path, (unsigned long long) change.seq);
+              return FALSE;
+            }
+          if (change.seq <= after_seq)
+            continue;
+
+          if (!func (&change, user_data, error))
+            {
+              sqlite3_reset (stmt);
+              return FALSE;
+            }
+          emitted++;
+        }
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The public view: MotcuaChange, values as "mv" GVariants. */
+
+static GVariant *
+change_value_variant (const MotcuaValue *value,
+                      gsize              text_len)
+{
+  GVariant *inner = NULL;
+
+  switch (value->type)
+    {
+    case SQLITE_INTEGER:
+      inner = g_variant_new_variant (g_variant_new_int64 (value->i));
+      break;
+    case SQLITE_TEXT:
+      {
+        g_autofree char *text = g_strndup (value->s, text_len);
+
+        inner = g_variant_new_variant (g_variant_new_string (g_utf8_validate (text, -1, NULL)
+                                                             ? text : ""));
+      }
+      break;
+    case SQLITE_BLOB:
+      {
+        char id[37];
+
+        motcua_uuid_to_string ((const MotcuaUuid *) (const void *) value->s, id);
+        inner = g_variant_new_variant (g_variant_new_string (id));
+      }
+      break;
+    default:
+      break;
+    }
+
+  return g_variant_ref_sink (g_variant_new_maybe (G_VARIANT_TYPE_VARIANT, inner));
+}
+
+static gboolean
+add_public_change (const LoggedChange  *change,
+                   gpointer             user_data,
+                   GError             **error)
+{
+  GPtrArray *changes = ((gpointer *) user_data)[0];
+  MotcuaReplica *self = ((gpointer *) user_data)[1];
+  MotcuaChange *ch = g_new0 (MotcuaChange, 1);
+  char row_id[37];
+
+  motcua_uuid_to_string ((const MotcuaUuid *) (const void *) change->row_id, row_id);
+  ch->origin = g_strdup (self->id);
+  ch->seq = change->seq;
+  ch->hlc = change->hlc;
+  ch->table = g_strdup (change->table->name);
+  ch->row_id = g_strdup (row_id);
+  ch->column = change->column > 0
+               ? g_strdup (change->table->columns[change->column - 1].name) : NULL;
+  ch->value = change_value_variant (&change->value, change->text_len);
+  ch->prev_hlc = change->prev_hlc;
+  g_ptr_array_add (changes, ch);
+
+  return TRUE;
+}
+
+GPtrArray *
+motcua_replica_list_changes (MotcuaReplica  *self,
+                             guint64         after_seq,
+                             guint           limit,
+                             GError        **error)
+{
+  g_autoptr(GPtrArray) changes =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_change_free);
+  gpointer data[2] = { changes, self };
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  if (!foreach_change (self, after_seq, limit, add_public_change, data, error))
+    return NULL;
+
+  return g_steal_pointer (&changes);
+}
+
+/* The wire view: JSON objects. */
+
+static gboolean
+add_wire_change (const LoggedChange  *change,
+                 gpointer             user_data,
+                 GError             **error)
+{
+  JsonArray *out = ((gpointer *) user_data)[0];
+  MotcuaReplica *self = ((gpointer *) user_data)[1];
+  g_autoptr(JsonObject) o = json_object_new ();
+  char row_id[37];
+
+  motcua_uuid_to_string ((const MotcuaUuid *) (const void *) change->row_id, row_id);
+  json_object_set_string_member (o, "o", self->id);
+  json_object_set_int_member (o, "s", (gint64) change->seq);
+  json_object_set_int_member (o, "h", (gint64) change->hlc);
+  json_object_set_string_member (o, "t", change->table->name);
+  json_object_set_string_member (o, "r", row_id);
+  if (change->column == 0)
+    {
+      JsonObject *row = insert_only_row (self, change->table, change->rid, error);
+
+      if (row == NULL)
+        return FALSE;
+      json_object_set_null_member (o, "c");
+      json_object_set_object_member (o, "v", row);
+    }
+  else
+    {
+      json_object_set_string_member (o, "c", change->table->columns[change->column - 1].name);
+      json_object_set_member (o, "v", value_to_json (&change->value, (gssize) change->text_len));
+    }
+  json_object_set_int_member (o, "p", (gint64) change->prev_hlc);
+  json_array_add_object_element (out, g_steal_pointer (&o));
+
+  return TRUE;
 }
 
 JsonArray *
@@ -108,113 +331,12 @@ _motcua_replica_collect_changes (MotcuaReplica  *self,
                                  GError        **error)
 {
   g_autoptr(JsonArray) out = json_array_new ();
-  sqlite3_stmt *stmt;
-  int rc = SQLITE_ROW;
+  gpointer data[2] = { out, self };
 
-  if (limit == 0)
-    limit = G_MAXUINT;
-
-  stmt = _motcua_replica_prepare (self,
-                                  "SELECT seq, n, hlc, tbl, row, fields FROM changes"
-                                  " WHERE origin = ?1 AND seq > ?2 - 64 AND seq + n > ?2 + 1"
-                                  " ORDER BY seq", error);
-  if (stmt == NULL)
+  if (!foreach_change (self, after_seq, limit, add_wire_change, data, error))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, self->self_origin);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) after_seq);
-
-  while (json_array_get_length (out) < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      guint64 seq = (guint64) sqlite3_column_int64 (stmt, 0);
-      guint n = (guint) sqlite3_column_int (stmt, 1);
-      MotcuaHlc hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 2);
-      const MotcuaTableDesc *table = _motcua_table_lookup (sqlite3_column_int (stmt, 3));
-      gint64 rid = sqlite3_column_int64 (stmt, 4);
-      g_autofree guint8 *fields = g_memdup2 (sqlite3_column_blob (stmt, 5),
-                                             (gsize) sqlite3_column_bytes (stmt, 5));
-      const guint8 *p = fields;
-      const guint8 *end = fields + sqlite3_column_bytes (stmt, 5);
-      g_autofree char *id_sql = NULL;
-      sqlite3_stmt *id_stmt;
-      char row_id[37];
-
-      if (table == NULL)
-        goto damaged;
-
-      /* The record's statement is still stepping: read the row's id with another one. */
-      id_sql = g_strdup_printf ("SELECT id FROM %s WHERE rid = ?1", table->name);
-      id_stmt = _motcua_replica_prepare_text (self, id_sql, error);
-      if (id_stmt == NULL)
-        {
-          sqlite3_reset (stmt);
-          return NULL;
-        }
-      sqlite3_bind_int64 (id_stmt, 1, rid);
-      if (sqlite3_step (id_stmt) != SQLITE_ROW || sqlite3_column_bytes (id_stmt, 0) != 16)
-        {
-          sqlite3_reset (id_stmt);
-          goto damaged;
-        }
-      motcua_uuid_to_string (sqlite3_column_blob (id_stmt, 0), row_id);
-      sqlite3_reset (id_stmt);
-
-      for (guint i = 0; i < n && json_array_get_length (out) < limit; i++, seq++)
-        {
-          g_autoptr(JsonObject) change = NULL;
-          MotcuaValue value;
-          MotcuaHlc prev_hlc;
-          guint column;
-          gsize text_len;
-
-          if (p == NULL || !_motcua_change_fields_next (&p, end, &column, &prev_hlc, &value,
-                                                        &text_len)
-              || column > table->n_columns)
-            goto damaged;
-          if (seq <= after_seq)
-            continue;
-
-          change = json_object_new ();
-          json_object_set_string_member (change, "o", self->id);
-          json_object_set_int_member (change, "s", (gint64) seq);
-          json_object_set_int_member (change, "h", (gint64) hlc);
-          json_object_set_string_member (change, "t", table->name);
-          json_object_set_string_member (change, "r", row_id);
-          if (column == 0)
-            {
-              JsonObject *row = insert_only_row (self, table, rid, error);
-
-              if (row == NULL)
-                {
-                  sqlite3_reset (stmt);
-                  return NULL;
-                }
-              json_object_set_null_member (change, "c");
-              json_object_set_object_member (change, "v", row);
-            }
-          else
-            {
-              json_object_set_string_member (change, "c", table->columns[column - 1].name);
-              json_object_set_member (change, "v", value_to_json (&value, text_len));
-            }
-          json_object_set_int_member (change, "p", (gint64) prev_hlc);
-          json_array_add_object_element (out, g_steal_pointer (&change));
-        }
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return NULL;
-    }
 
   return g_steal_pointer (&out);
-
-damaged:
-  sqlite3_reset (stmt);
-  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
-               _("The change log of %s is damaged"), self->path);
-  return NULL;
 }
 
 /* Applying */

@@ -294,6 +294,39 @@ test_status_lattice (void)
   tear_down_nodes (&hub, nodes, 2);
 }
 
+/* An empty text travels as an empty text, not as what follows it in the log. */
+static void
+test_empty_text (void)
+{
+  Hub hub;
+  Node nodes[2] = { { { 0 } } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) b = NULL;
+  /* The empty result is followed, in the same change record, by returned_at. */
+  MotcuaCase old = {
+    .receipt_no = (char *) "OLD-1", .procedure_code = (char *) "HT.KS",
+    .receiving_office = (char *) "T", .applicant_name = (char *) "Sùng A Dế",
+    .citizen_id = (char *) "012345678905", .channel = MOTCUA_CHANNEL_COUNTER,
+    .received_at = (char *) "2025-03-03T08:00:00+07:00", .status = MOTCUA_STATUS_RETURNED,
+    .resolved_at = (char *) "2025-03-03T09:00:00+07:00", .result = (char *) "",
+    .returned_at = (char *) "2025-03-03T10:00:00+07:00",
+  };
+
+  set_up_nodes (&hub, nodes, 2);
+  motcua_replica_import_case (nodes[0].f.replica, &old, &error);
+  g_assert_no_error (error);
+  push (&hub, &nodes[0]);
+  pull (&hub, &nodes[1]);
+
+  b = motcua_replica_dup_case (nodes[1].f.replica, "OLD-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (b->result, ==, "");
+  g_assert_cmpstr (b->returned_at, ==, "2025-03-03T10:00:00+07:00");
+  assert_converged (nodes, 2);
+
+  tear_down_nodes (&hub, nodes, 2);
+}
+
 /* The same changes applied again, and the whole hub replayed from the start in other batch
  * sizes, change nothing. */
 static void
@@ -465,6 +498,7 @@ main (int   argc,
   g_test_add_func ("/merge/hlc-tie", test_hlc_tie);
   g_test_add_func ("/merge/status-lattice", test_status_lattice);
   g_test_add_func ("/merge/idempotent", test_idempotent);
+  g_test_add_func ("/merge/empty-text", test_empty_text);
   g_test_add_func ("/merge/bad-changes", test_bad_changes);
   g_test_add_func ("/merge/random-convergence", test_random);
 
