@@ -113,7 +113,7 @@ typedef struct
   guint n_physical;
 } TableSql;
 
-static TableSql table_sql[MOTCUA_TABLE_ATTACHMENTS + 1];
+static TableSql table_sql[MOTCUA_TABLE_CONFLICTS + 1];
 
 static const TableSql *
 get_table_sql (const MotcuaTableDesc *table)
@@ -865,6 +865,7 @@ _motcua_replica_merge_field (MotcuaReplica         *self,
                              gint64                 origin,
                              const MotcuaUuid      *origin_uuid,
                              gboolean              *won,
+                             MotcuaRegister        *old,
                              GError               **error)
 {
   RowState row;
@@ -880,6 +881,19 @@ _motcua_replica_merge_field (MotcuaReplica         *self,
 
   if (!row_read (self, table, id, FALSE, &row, error))
     goto out;
+
+  if (old != NULL)
+    {
+      old->exists = row.exists;
+      old->hlc = row.clocks.hlc[c];
+      memset (&old->origin, 0, sizeof old->origin);
+      if (row.clocks.origin[c] != 0
+          && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &old->origin, error))
+        goto out;
+      old->value = row.current[c].value;
+      old->owned = g_steal_pointer (&row.current[c].owned);
+      row.current[c].value = old->value;   /* still valid: old owns the bytes */
+    }
 
   if (table->columns[c].kind == MOTCUA_COL_STATUS && row.current[c].value.type == SQLITE_TEXT)
     {
@@ -983,4 +997,285 @@ _motcua_replica_insert_row (MotcuaReplica         *self,
   put_change (fields, 0, 0, &none);
 
   return log_record (self, table->id, rid, 1, fields, hlc, error);
+}
+
+void
+_motcua_register_clear (MotcuaRegister *reg)
+{
+  g_clear_pointer (&reg->owned, g_free);
+}
+
+/* A row's whole state as it travels in a snapshot: its values and, for a table of registers,
+ * the (HLC, origin) of each column ("k": the distinct pairs, "m": the pair of each column, -1
+ * for a register never written). NULL in @out when the row does not exist. */
+gboolean
+_motcua_replica_row_json (MotcuaReplica          *self,
+                          const MotcuaTableDesc  *table,
+                          const MotcuaUuid       *id,
+                          JsonObject            **out,
+                          GError                **error)
+{
+  g_autoptr(JsonObject) o = NULL;
+  g_autoptr(JsonObject) values = json_object_new ();
+  RowState row;
+  char text[37];
+  gboolean ok = FALSE;
+
+  *out = NULL;
+
+  if (table->insert_only)
+    {
+      const TableSql *sql = get_table_sql (table);
+      sqlite3_stmt *stmt = _motcua_replica_prepare (self, sql->select_sql, error);
+      gint64 rid = -1;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        rid = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      if (rid < 0)
+        return TRUE;
+      o = _motcua_replica_insert_only_json (self, table, rid, error);
+      if (o == NULL)
+        return FALSE;
+      *out = g_steal_pointer (&o);
+      return TRUE;
+    }
+
+  if (!row_read (self, table, id, FALSE, &row, error))
+    goto done;
+  if (!row.exists)
+    {
+      ok = TRUE;
+      goto done;
+    }
+
+  {
+    g_autoptr(JsonArray) pairs = json_array_new ();
+    g_autoptr(JsonArray) map = json_array_new ();
+    MotcuaHlc pair_hlc[64];
+    guint32 pair_origin[64];
+    guint n_pairs = 0;
+
+    for (guint c = 0; c < table->n_columns; c++)
+      {
+        guint k;
+
+        if (row.clocks.hlc[c] == 0 && row.clocks.origin[c] == 0)
+          {
+            /* Never written by a replica (or seeded from a file): not part of the state. */
+            json_array_add_int_element (map, -1);
+            continue;
+          }
+        for (k = 0; k < n_pairs; k++)
+          if (pair_hlc[k] == row.clocks.hlc[c] && pair_origin[k] == row.clocks.origin[c])
+            break;
+        if (k == n_pairs)
+          {
+            MotcuaUuid origin = { { 0 } };
+            g_autoptr(JsonArray) pair = json_array_new ();
+
+            if (row.clocks.origin[c] != 0
+                && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &origin, error))
+              goto done;
+            motcua_uuid_to_string (&origin, text);
+            json_array_add_int_element (pair, (gint64) row.clocks.hlc[c]);
+            json_array_add_string_element (pair, text);
+            json_array_add_array_element (pairs, g_steal_pointer (&pair));
+            pair_hlc[n_pairs] = row.clocks.hlc[c];
+            pair_origin[n_pairs] = row.clocks.origin[c];
+            n_pairs++;
+          }
+        json_array_add_int_element (map, k);
+        json_object_set_member (values, table->columns[c].name,
+                                _motcua_value_to_json (&row.current[c].value, -1));
+      }
+
+    o = json_object_new ();
+    motcua_uuid_to_string (id, text);
+    json_object_set_string_member (o, "t", table->name);
+    json_object_set_string_member (o, "r", text);
+    json_object_set_object_member (o, "v", g_steal_pointer (&values));
+    json_object_set_array_member (o, "k", g_steal_pointer (&pairs));
+    json_object_set_array_member (o, "m", g_steal_pointer (&map));
+    *out = g_steal_pointer (&o);
+  }
+  ok = TRUE;
+
+done:
+  row_state_clear (&row);
+
+  return ok;
+}
+
+/* Re-stamping: a replica whose clock ran ahead gives its changes that nobody has seen (those
+ * past @acked) new stamps from the corrected clock, in their order, each still after the value
+ * it overwrote. The registers they hold and the later changes that overwrote them follow. */
+gboolean
+_motcua_replica_restamp (MotcuaReplica  *self,
+                         guint64         acked,
+                         guint          *n_out,
+                         GError        **error)
+{
+  g_autoptr(GHashTable) renamed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                         g_free);
+  sqlite3_stmt *stmt;
+  MotcuaHlc last = 0;
+  guint n = 0;
+  int rc;
+
+  g_assert (self->tx_depth > 0);
+
+  stmt = _motcua_replica_prepare (self, "SELECT seq, hlc, tbl, row, fields FROM changes"
+                                  " WHERE origin = ?1 AND seq > ?2 ORDER BY seq", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->self_origin);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) acked);
+
+  /* Collected first: the loop below writes to the tables being read. */
+  {
+    g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (gint64) * 4);
+    g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        gint64 r[4] = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                        sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3) };
+
+        g_array_append_vals (records, r, 1);
+        g_ptr_array_add (blobs, g_bytes_new (sqlite3_column_blob (stmt, 4),
+                                             (gsize) sqlite3_column_bytes (stmt, 4)));
+      }
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE)
+      {
+        _motcua_replica_set_db_error (self, error);
+        return FALSE;
+      }
+
+    /* The clock restarts from the corrected time and what it has seen of others. */
+    self->clock.last = 0;
+    {
+      sqlite3_stmt *seen = _motcua_replica_prepare (self, "SELECT value FROM meta"
+                                                    " WHERE key = 'hub_seen_hlc'", error);
+
+      if (seen == NULL)
+        return FALSE;
+      if (sqlite3_step (seen) == SQLITE_ROW)
+        self->clock.last = (MotcuaHlc) sqlite3_column_int64 (seen, 0);
+      sqlite3_reset (seen);
+    }
+
+    for (guint i = 0; i < records->len; i++)
+      {
+        const gint64 *r = &g_array_index (records, gint64, 4 * i);
+        const MotcuaTableDesc *table = _motcua_table_lookup ((MotcuaTableId) r[2]);
+        gsize size;
+        const guint8 *p = g_bytes_get_data (blobs->pdata[i], &size);
+        const guint8 *end = p + size;
+        g_autoptr(GByteArray) fields = g_byte_array_sized_new ((guint) size);
+        MotcuaHlc old_hlc = (MotcuaHlc) r[1];
+        MotcuaHlc new_hlc;
+        guint column;
+        MotcuaHlc prev;
+        MotcuaValue value;
+        gsize text_len;
+
+        if (table == NULL)
+          continue;
+
+        new_hlc = _motcua_replica_tick (self);
+        while (p < end && _motcua_change_fields_next (&p, end, &column, &prev, &value, &text_len))
+          {
+            MotcuaHlc *renamed_prev = g_hash_table_lookup (renamed, &prev);
+            g_autofree char *text = NULL;
+
+            if (renamed_prev != NULL)
+              prev = *renamed_prev;
+            if (prev >= new_hlc)
+              {
+                /* Still after what it overwrote. */
+                motcua_hlc_clock_observe (&self->clock, prev, _motcua_replica_now_ms (self));
+                new_hlc = _motcua_replica_tick (self);
+              }
+            if (value.type == SQLITE_TEXT)
+              {
+                text = g_strndup (value.s, text_len);
+                value.s = text;
+              }
+            put_change (fields, column, prev, &value);
+          }
+
+        {
+          gint64 *key = g_new (gint64, 1);
+          MotcuaHlc *val = g_new (MotcuaHlc, 1);
+
+          *key = (gint64) old_hlc;
+          *val = new_hlc;
+          g_hash_table_replace (renamed, key, val);
+        }
+
+        stmt = _motcua_replica_prepare (self, "UPDATE changes SET hlc = ?1, fields = ?2"
+                                        " WHERE origin = ?3 AND seq = ?4", error);
+        if (stmt == NULL)
+          return FALSE;
+        sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) new_hlc);
+        sqlite3_bind_blob (stmt, 2, fields->data, (int) fields->len, SQLITE_STATIC);
+        sqlite3_bind_int64 (stmt, 3, self->self_origin);
+        sqlite3_bind_int64 (stmt, 4, r[0]);
+        if (!_motcua_replica_step_done (self, stmt, error))
+          return FALSE;
+
+        /* The row's registers that hold the old stamp take the new one. */
+        if (!table->insert_only)
+          {
+            g_autofree char *select = g_strdup_printf ("SELECT _clk FROM %s WHERE rid = ?1",
+                                                       table->name);
+            g_autofree char *update = g_strdup_printf ("UPDATE %s SET _clk = ?1 WHERE rid = ?2",
+                                                       table->name);
+            Clocks clocks;
+            g_autoptr(GBytes) clk = NULL;
+            gboolean found = FALSE;
+
+            stmt = _motcua_replica_prepare_text (self, select, error);
+            if (stmt == NULL)
+              return FALSE;
+            sqlite3_bind_int64 (stmt, 1, r[3]);
+            if (sqlite3_step (stmt) == SQLITE_ROW)
+              {
+                clocks_decode (&clocks, table->n_columns, sqlite3_column_blob (stmt, 0),
+                               (gsize) sqlite3_column_bytes (stmt, 0));
+                found = TRUE;
+              }
+            sqlite3_reset (stmt);
+            if (found)
+              {
+                for (guint c = 0; c < table->n_columns; c++)
+                  if (clocks.hlc[c] == old_hlc && clocks.origin[c] == (guint32) self->self_origin)
+                    clocks.hlc[c] = new_hlc;
+                clk = clocks_encode (&clocks, table->n_columns);
+                stmt = _motcua_replica_prepare_text (self, update, error);
+                if (stmt == NULL)
+                  return FALSE;
+                sqlite3_bind_blob (stmt, 1, g_bytes_get_data (clk, NULL),
+                                   (int) g_bytes_get_size (clk), SQLITE_STATIC);
+                sqlite3_bind_int64 (stmt, 2, r[3]);
+                if (!_motcua_replica_step_done (self, stmt, error))
+                  return FALSE;
+              }
+          }
+        last = new_hlc;
+        n++;
+      }
+  }
+
+  if (last != 0)
+    self->clock.last = MAX (self->clock.last, last);
+  if (n_out != NULL)
+    *n_out = n;
+
+  return TRUE;
 }

@@ -20,9 +20,9 @@
 #include "motcua-workflow.h"
 
 /* @text_len: the length of a text value, or -1 when it is NUL-terminated. */
-static JsonNode *
-value_to_json (const MotcuaValue *value,
-               gssize             text_len)
+JsonNode *
+_motcua_value_to_json (const MotcuaValue *value,
+                       gssize             text_len)
 {
   switch (value->type)
     {
@@ -47,11 +47,11 @@ value_to_json (const MotcuaValue *value,
     }
 }
 
-static JsonObject *
-insert_only_row (MotcuaReplica          *self,
-                 const MotcuaTableDesc  *table,
-                 gint64                  rid,
-                 GError                **error)
+JsonObject *
+_motcua_replica_insert_only_json (MotcuaReplica          *self,
+                                  const MotcuaTableDesc  *table,
+                                  gint64                  rid,
+                                  GError                **error)
 {
   g_autoptr(GString) sql = g_string_new ("SELECT ");
   g_autoptr(JsonObject) row = json_object_new ();
@@ -96,7 +96,7 @@ insert_only_row (MotcuaReplica          *self,
           break;
         }
       if (v.type != SQLITE_NULL)
-        json_object_set_member (row, table->columns[c].name, value_to_json (&v, -1));
+        json_object_set_member (row, table->columns[c].name, _motcua_value_to_json (&v, -1));
     }
   sqlite3_reset (stmt);
 
@@ -148,7 +148,8 @@ foreach_change (MotcuaReplica     *self,
                                   " WHEN 3 THEN (SELECT id FROM calendar WHERE rid = ch.row)"
                                   " WHEN 4 THEN (SELECT id FROM cases WHERE rid = ch.row)"
                                   " WHEN 5 THEN (SELECT id FROM case_events WHERE rid = ch.row)"
-                                  " WHEN 6 THEN (SELECT id FROM attachments WHERE rid = ch.row) END"
+                                  " WHEN 6 THEN (SELECT id FROM attachments WHERE rid = ch.row)"
+                                  " WHEN 7 THEN (SELECT id FROM conflicts WHERE rid = ch.row) END"
                                   " FROM changes ch"
                                   " WHERE ch.origin = ?1 AND ch.seq > ?2 - 64"
                                   " AND ch.seq + ch.n > ?2 + 1"
@@ -306,7 +307,7 @@ add_wire_change (const LoggedChange  *change,
   json_object_set_string_member (o, "r", row_id);
   if (change->column == 0)
     {
-      JsonObject *row = insert_only_row (self, change->table, change->rid, error);
+      JsonObject *row = _motcua_replica_insert_only_json (self, change->table, change->rid, error);
 
       if (row == NULL)
         return FALSE;
@@ -316,7 +317,7 @@ add_wire_change (const LoggedChange  *change,
   else
     {
       json_object_set_string_member (o, "c", change->table->columns[change->column - 1].name);
-      json_object_set_member (o, "v", value_to_json (&change->value, (gssize) change->text_len));
+      json_object_set_member (o, "v", _motcua_value_to_json (&change->value, (gssize) change->text_len));
     }
   json_object_set_int_member (o, "p", (gint64) change->prev_hlc);
   json_array_add_object_element (out, g_steal_pointer (&o));
@@ -446,33 +447,204 @@ json_to_value (JsonNode               *node,
     }
 }
 
+/* The row of an insert-only table in "v": merge is union. */
 static gboolean
-apply_one (MotcuaReplica  *self,
-           JsonNode       *node,
-           guint           index,
-           guint          *n_won,
-           GError        **error)
+apply_insert_only (MotcuaReplica          *self,
+                   const MotcuaTableDesc  *table,
+                   const MotcuaUuid       *row_id,
+                   JsonObject             *o,
+                   guint                   index,
+                   gboolean               *won,
+                   GError                **error)
+{
+  MotcuaValue values[16];
+  MotcuaUuid ids[16];
+  JsonNode *row_node = json_object_get_member (o, "v");
+  JsonObject *row;
+
+  if (row_node == NULL || !JSON_NODE_HOLDS_OBJECT (row_node))
+    return bad_change (error, index, "v", _("must be the row, an object"));
+  row = json_node_get_object (row_node);
+
+  {
+    g_autoptr(GList) names = json_object_get_members (row);
+
+    for (GList *l = names; l != NULL; l = l->next)
+      if (_motcua_table_column (table, l->data) < 0)
+        return bad_change (error, index, l->data, _("is not a column of %s"), table->name);
+  }
+
+  g_assert (table->n_columns <= G_N_ELEMENTS (values));
+  for (guint c = 0; c < table->n_columns; c++)
+    if (!json_to_value (json_object_get_member (row, table->columns[c].name),
+                        &table->columns[c], &values[c], &ids[c], index, error))
+      return FALSE;
+
+  return _motcua_replica_merge_insert (self, table, row_id, values, won, error);
+}
+
+static gboolean
+merge_one_field (MotcuaReplica          *self,
+                 const MotcuaTableDesc  *table,
+                 const MotcuaUuid       *row_id,
+                 guint                   column,
+                 JsonNode               *value_node,
+                 MotcuaHlc               hlc,
+                 const MotcuaUuid       *origin_uuid,
+                 MotcuaHlc               prev,
+                 guint                   index,
+                 guint                  *n_won,
+                 MotcuaMergeObserver     observer,
+                 gpointer                user_data,
+                 GError                **error)
+{
+  MotcuaValue value;
+  MotcuaUuid id_value;
+  MotcuaRegister old = { 0 };
+  gint64 origin;
+  gboolean won = FALSE;
+  gboolean ok;
+
+  if (!json_to_value (value_node, &table->columns[column - 1], &value, &id_value, index, error)
+      || !_motcua_replica_origin_index (self, origin_uuid, &origin, error))
+    return FALSE;
+  motcua_hlc_clock_observe (&self->clock, hlc, _motcua_replica_now_ms (self));
+
+  ok = _motcua_replica_merge_field (self, table, row_id, column, &value, hlc, origin,
+                                    origin_uuid, &won, observer ? &old : NULL, error);
+  if (ok && observer != NULL)
+    {
+      MotcuaMergeEvent event = { table, row_id, column, &value, hlc, origin_uuid, prev, &old, won };
+
+      ok = observer (self, &event, user_data, error);
+    }
+  _motcua_register_clear (&old);
+
+  if (ok && won)
+    {
+      (*n_won)++;
+      if (table->id == MOTCUA_TABLE_CALENDAR || table->id == MOTCUA_TABLE_PROCEDURES)
+        _motcua_replica_drop_caches (self);
+    }
+
+  return ok;
+}
+
+/* A snapshot row: {"t", "r", "v": {column: value}, "k": [[hlc, origin], …], "m": [pair per
+ * column or -1]}; insert-only rows have "t", "r" and "v" only. */
+static gboolean
+apply_row (MotcuaReplica        *self,
+           JsonObject           *o,
+           const MotcuaTableDesc *table,
+           const MotcuaUuid     *row_id,
+           guint                 index,
+           guint                *n_won,
+           MotcuaMergeObserver   observer,
+           gpointer              user_data,
+           GError              **error)
+{
+  JsonNode *values_node = json_object_get_member (o, "v");
+  JsonArray *pairs, *map;
+  JsonObject *values;
+
+  if (table->insert_only)
+    {
+      gboolean won = FALSE;
+
+      if (!apply_insert_only (self, table, row_id, o, index, &won, error))
+        return FALSE;
+      if (won)
+        (*n_won)++;
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "k"))
+      && !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "k")))
+    return bad_change (error, index, "k", _("must be the row's registers, an array"));
+  if (values_node == NULL || !JSON_NODE_HOLDS_OBJECT (values_node)
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "m")))
+    return bad_change (error, index, "v", _("a snapshot row needs v (object) and m (array)"));
+  pairs = json_object_get_array_member (o, "k");
+  map = json_object_get_array_member (o, "m");
+  values = json_node_get_object (values_node);
+  if (pairs == NULL || json_array_get_length (map) != table->n_columns)
+    return bad_change (error, index, "m", _("must give a register for each column of %s"),
+                       table->name);
+
+  for (guint c = 0; c < table->n_columns; c++)
+    {
+      JsonNode *m = json_array_get_element (map, c);
+      JsonArray *pair;
+      MotcuaUuid origin;
+      gint64 k;
+
+      if (!JSON_NODE_HOLDS_VALUE (m) || json_node_get_value_type (m) != G_TYPE_INT64)
+        return bad_change (error, index, "m", _("must hold whole numbers"));
+      k = json_node_get_int (m);
+      if (k < 0)
+        continue;
+      if (k >= json_array_get_length (pairs)
+          || !JSON_NODE_HOLDS_ARRAY (json_array_get_element (pairs, (guint) k))
+          || (pair = json_array_get_array_element (pairs, (guint) k)) == NULL
+          || json_array_get_length (pair) != 2
+          || json_node_get_value_type (json_array_get_element (pair, 0)) != G_TYPE_INT64
+          || json_array_get_int_element (pair, 0) < 1
+          || json_node_get_value_type (json_array_get_element (pair, 1)) != G_TYPE_STRING
+          || !motcua_uuid_parse (json_array_get_string_element (pair, 1), &origin))
+        return bad_change (error, index, "k", _("must be [HLC, origin UUID] pairs"));
+      if (!json_object_has_member (values, table->columns[c].name))
+        return bad_change (error, index, table->columns[c].name, _("is missing from v"));
+
+      if (!merge_one_field (self, table, row_id, c + 1,
+                            json_object_get_member (values, table->columns[c].name),
+                            (MotcuaHlc) json_array_get_int_element (pair, 0), &origin, 0,
+                            index, n_won, observer, user_data, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+apply_one (MotcuaReplica        *self,
+           JsonNode             *node,
+           guint                 index,
+           guint                *n_won,
+           MotcuaMergeObserver   observer,
+           gpointer              user_data,
+           GError              **error)
 {
   static const char *const members[] = { "o", "s", "h", "t", "r", "c", "v", "p", NULL };
+  static const char *const row_members[] = { "t", "r", "v", "k", "m", NULL };
   const MotcuaTableDesc *table;
   JsonObject *o;
   const char *text;
   MotcuaUuid origin_uuid, row_id;
   gint64 origin, seq, hlc, prev;
   JsonNode *column_node;
-  gboolean won = FALSE;
+  gboolean snapshot;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return bad_change (error, index, "change", _("must be an object"));
   o = json_node_get_object (node);
+  snapshot = !json_object_has_member (o, "o");
 
   {
     g_autoptr(GList) names = json_object_get_members (o);
 
     for (GList *l = names; l != NULL; l = l->next)
-      if (!g_strv_contains (members, l->data))
+      if (!g_strv_contains (snapshot ? row_members : members, l->data))
         return bad_change (error, index, l->data, _("is not a field of a change"));
   }
+
+  if ((table = _motcua_table_by_name (get_json_string (o, "t"))) == NULL)
+    return bad_change (error, index, "t", _("“%s” is not a replicated table"),
+                       get_json_string (o, "t") ? get_json_string (o, "t") : "");
+  if ((text = get_json_string (o, "r")) == NULL || !motcua_uuid_parse (text, &row_id))
+    return bad_change (error, index, "r", _("must be the row's UUID"));
+
+  if (snapshot)
+    return apply_row (self, o, table, &row_id, index, n_won, observer, user_data, error);
 
   if ((text = get_json_string (o, "o")) == NULL || !motcua_uuid_parse (text, &origin_uuid))
     return bad_change (error, index, "o", _("must be the origin replica's UUID"));
@@ -482,94 +654,64 @@ apply_one (MotcuaReplica  *self,
     return bad_change (error, index, "h", _("must be an HLC timestamp"));
   if (!get_json_int (o, "p", 0, &prev))
     return bad_change (error, index, "p", _("must be the HLC of the overwritten value, or 0"));
-  if ((table = _motcua_table_by_name (get_json_string (o, "t"))) == NULL)
-    return bad_change (error, index, "t", _("“%s” is not a replicated table"),
-                       get_json_string (o, "t") ? get_json_string (o, "t") : "");
-  if ((text = get_json_string (o, "r")) == NULL || !motcua_uuid_parse (text, &row_id))
-    return bad_change (error, index, "r", _("must be the row's UUID"));
 
   column_node = json_object_get_member (o, "c");
 
-  if (!_motcua_replica_origin_index (self, &origin_uuid, &origin, error))
-    return FALSE;
-  motcua_hlc_clock_observe (&self->clock, (MotcuaHlc) hlc, _motcua_replica_now_ms (self));
-
   if (table->insert_only)
     {
-      MotcuaValue values[16];
-      MotcuaUuid ids[16];
-      JsonNode *row_node = json_object_get_member (o, "v");
-      JsonObject *row;
-      gboolean inserted;
+      gboolean won = FALSE;
 
       if (column_node == NULL || !JSON_NODE_HOLDS_NULL (column_node))
         return bad_change (error, index, "c", _("must be null for a row of %s"), table->name);
-      if (row_node == NULL || !JSON_NODE_HOLDS_OBJECT (row_node))
-        return bad_change (error, index, "v", _("must be the row, an object"));
-      row = json_node_get_object (row_node);
-
-      {
-        g_autoptr(GList) names = json_object_get_members (row);
-
-        for (GList *l = names; l != NULL; l = l->next)
-          if (_motcua_table_column (table, l->data) < 0)
-            return bad_change (error, index, l->data, _("is not a column of %s"), table->name);
-      }
-
-      g_assert (table->n_columns <= G_N_ELEMENTS (values));
-      for (guint c = 0; c < table->n_columns; c++)
-        if (!json_to_value (json_object_get_member (row, table->columns[c].name),
-                            &table->columns[c], &values[c], &ids[c], index, error))
-          return FALSE;
-
-      if (!_motcua_replica_merge_insert (self, table, &row_id, values, &inserted, error))
+      if (!_motcua_replica_origin_index (self, &origin_uuid, &origin, error))
         return FALSE;
-      won = inserted;
+      motcua_hlc_clock_observe (&self->clock, (MotcuaHlc) hlc, _motcua_replica_now_ms (self));
+      if (!apply_insert_only (self, table, &row_id, o, index, &won, error))
+        return FALSE;
+      if (won)
+        (*n_won)++;
+      if (observer != NULL)
+        {
+          MotcuaMergeEvent event = { table, &row_id, 0, NULL, (MotcuaHlc) hlc, &origin_uuid,
+                                     (MotcuaHlc) prev, NULL, won };
+
+          return observer (self, &event, user_data, error);
+        }
+      return TRUE;
     }
   else
     {
-      MotcuaValue value;
-      MotcuaUuid id_value;
       const char *column_name = get_json_string (o, "c");
       int column = column_name ? _motcua_table_column (table, column_name) : -1;
 
       if (column < 1)
         return bad_change (error, index, "c", _("“%s” is not a column of %s"),
                            column_name ? column_name : "", table->name);
-      if (!json_to_value (json_object_get_member (o, "v"), &table->columns[column - 1], &value,
-                          &id_value, index, error))
-        return FALSE;
+      if (!json_object_has_member (o, "v"))
+        return bad_change (error, index, "v", _("is missing: the new value"));
 
-      if (!_motcua_replica_merge_field (self, table, &row_id, (guint) column, &value,
-                                        (MotcuaHlc) hlc, origin, &origin_uuid, &won, error))
-        return FALSE;
+      return merge_one_field (self, table, &row_id, (guint) column,
+                              json_object_get_member (o, "v"), (MotcuaHlc) hlc, &origin_uuid,
+                              (MotcuaHlc) prev, index, n_won, observer, user_data, error);
     }
-
-  if (won)
-    {
-      (*n_won)++;
-      if (table->id == MOTCUA_TABLE_CALENDAR || table->id == MOTCUA_TABLE_PROCEDURES)
-        _motcua_replica_drop_caches (self);
-    }
-
-  return TRUE;
 }
 
-/* Merges changes from other replicas in one transaction: all or nothing. A change already seen,
- * or one that lost, changes nothing. Returns how many changed this replica in @n_won. */
 gboolean
-_motcua_replica_apply_changes (MotcuaReplica  *self,
-                               JsonArray      *changes,
-                               guint          *n_won,
-                               GError        **error)
+_motcua_replica_apply_full (MotcuaReplica        *self,
+                            JsonArray            *items,
+                            guint                *n_won,
+                            MotcuaMergeObserver   observer,
+                            gpointer              user_data,
+                            GError              **error)
 {
   guint won = 0;
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
 
-  for (guint i = 0; i < json_array_get_length (changes); i++)
-    if (!apply_one (self, json_array_get_element (changes, i), i, &won, error))
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    if (!apply_one (self, json_array_get_element (items, i), i, &won, observer, user_data,
+                    error))
       {
         motcua_replica_rollback (self);
         /* Merged changes never roll back alone: a failed batch is retried whole. */
@@ -583,4 +725,15 @@ _motcua_replica_apply_changes (MotcuaReplica  *self,
     *n_won = won;
 
   return TRUE;
+}
+
+/* Merges changes from other replicas in one transaction: all or nothing. A change already seen,
+ * or one that lost, changes nothing. Returns how many changed this replica in @n_won. */
+gboolean
+_motcua_replica_apply_changes (MotcuaReplica  *self,
+                               JsonArray      *changes,
+                               guint          *n_won,
+                               GError        **error)
+{
+  return _motcua_replica_apply_full (self, changes, n_won, NULL, NULL, error);
 }

@@ -30,6 +30,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaHubPeer, _motcua_hub_peer_free)
 char          *_motcua_hub_enroll       (MotcuaReplica  *hub,
                                          const char     *office_code,
                                          GError        **error);
+/* The enrolled replicas, oldest first. */
+typedef struct
+{
+  char    *token_id;
+  char    *office_code;
+  char    *replica_id;     /* NULL until the replica binds the token (enroll or first push) */
+  guint64  acked_seq;
+  gboolean revoked;
+  char    *enrolled_at;
+  char    *last_seen_at;   /* NULL when never seen */
+} MotcuaHubReplicaInfo;
+
+void           _motcua_hub_replica_info_free (MotcuaHubReplicaInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaHubReplicaInfo, _motcua_hub_replica_info_free)
+GPtrArray     *_motcua_hub_list_replicas (MotcuaReplica  *hub,
+                                         GError        **error);
 gboolean       _motcua_hub_revoke       (MotcuaReplica  *hub,
                                          const char     *token_id,
                                          GError        **error);
@@ -37,38 +53,55 @@ MotcuaHubPeer *_motcua_hub_authenticate (MotcuaReplica  *hub,
                                          const char     *token,
                                          GError        **error);
 
+/* Binds the token to the replica @replica_id (enrollment); a token binds one replica only. */
+gboolean       _motcua_hub_bind         (MotcuaReplica     *hub,
+                                         MotcuaHubPeer     *peer,
+                                         const MotcuaUuid  *replica_id,
+                                         GError           **error);
+/* Notes when the peer was last seen. */
+void           _motcua_hub_touch        (MotcuaReplica  *hub,
+                                         MotcuaHubPeer  *peer);
+
 /* Accepts a contiguous run of the peer's own changes from its last acknowledged one + 1; a run
  * already held is acknowledged again, a gap is refused (MOTCUA_ERROR_GAP). A change outside the
  * peer's scope or authority is refused alone: it is listed in @rejected ({"s", "reason"}) and
- * acknowledged, so the replica keeps it, marked rejected. All in one transaction. */
+ * acknowledged, so the replica keeps it, marked rejected. Conflicts are detected and written as
+ * rows. All in one transaction. */
 gboolean       _motcua_hub_push         (MotcuaReplica  *hub,
                                          MotcuaHubPeer  *peer,
                                          JsonArray      *changes,
                                          guint64        *acked_out,
                                          JsonArray     **rejected_out,
+                                         guint          *n_conflicts_out,
                                          GError        **error);
 /* Appends the hub's own new changes to the global order. */
 gboolean       _motcua_hub_publish      (MotcuaReplica  *hub,
                                          GError        **error);
-/* The changes in the peer's scope past @cursor, in the hub's order, at most @limit. */
+/* What lies in the peer's scope past @cursor (NULL or "" for a new replica: its scope's current
+ * state first), at most @limit changes or snapshot rows, in the hub's order. */
 JsonArray     *_motcua_hub_pull         (MotcuaReplica  *hub,
                                          MotcuaHubPeer  *peer,
-                                         guint64         cursor,
+                                         const char     *cursor,
                                          guint           limit,
-                                         guint64        *cursor_out,
+                                         char          **cursor_out,
                                          gboolean       *more_out,
                                          GError        **error);
+/* Leases @count receipt numbers of @office_code for @year: never given to anyone else. */
+gboolean       _motcua_hub_lease        (MotcuaReplica  *hub,
+                                         const char     *token_id,
+                                         const char     *office_code,
+                                         int             year,
+                                         guint           count,
+                                         gint64         *first_out,
+                                         gint64         *last_out,
+                                         GError        **error);
+/* Whether this replica serves others (it has enrolled one). */
+gboolean       _motcua_replica_is_hub   (MotcuaReplica  *self);
 
-/* The replica's side: what the hub acknowledged and how far it has pulled (meta). */
-guint64        _motcua_replica_get_acked      (MotcuaReplica  *self);
-guint64        _motcua_replica_get_cursor     (MotcuaReplica  *self);
-gboolean       _motcua_replica_set_acked      (MotcuaReplica  *self,
-                                               guint64         acked,
-                                               GError        **error);
-/* Applies a pulled batch and moves the cursor, in one transaction. */
-gboolean       _motcua_replica_apply_pulled   (MotcuaReplica  *self,
-                                               JsonArray      *changes,
-                                               guint64         cursor,
-                                               GError        **error);
+/* An order-independent digest of the current values of everything in the scope of @office_code
+ * (motcua-digest.c): 32 hex digits. */
+char          *_motcua_replica_scope_digest (MotcuaReplica  *self,
+                                             const char     *office_code,
+                                             GError        **error);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "motcua-error.h"
@@ -92,7 +93,10 @@ _motcua_hub_enroll (MotcuaReplica  *hub,
   sqlite3_bind_blob (stmt, 3, hash, sizeof hash, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, office->code, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, now, -1, SQLITE_STATIC);
-  if (!_motcua_replica_finish (hub, _motcua_replica_step_done (hub, stmt, error), error))
+  if (!_motcua_replica_finish (hub,
+                              _motcua_replica_step_done (hub, stmt, error)
+                              && _motcua_replica_meta_set_int (hub, "hub", 1, error),
+                              error))
     return NULL;
 
   return g_strconcat (token_id, ".", secret, NULL);
@@ -215,19 +219,170 @@ _motcua_hub_authenticate (MotcuaReplica  *hub,
   return g_steal_pointer (&peer);
 }
 
+gboolean
+_motcua_hub_bind (MotcuaReplica     *hub,
+                  MotcuaHubPeer     *peer,
+                  const MotcuaUuid  *replica_id,
+                  GError           **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (peer->bound)
+    {
+      if (memcmp (peer->replica_id.bytes, replica_id->bytes, 16) == 0)
+        return TRUE;
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_EXISTS,
+                   _("This token is bound to another replica; enroll a new one with"
+                     " “motcua-server replicas enroll %s”"), peer->office_code);
+      return FALSE;
+    }
+
+  if (!motcua_replica_begin (hub, error))
+    return FALSE;
+  stmt = _motcua_replica_prepare (hub, "UPDATE hub_replicas SET replica_id = ?1"
+                                  " WHERE token_id = ?2", error);
+  if (stmt == NULL)
+    return _motcua_replica_finish (hub, FALSE, error);
+  sqlite3_bind_blob (stmt, 1, replica_id->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, peer->token_id, -1, SQLITE_STATIC);
+  if (!_motcua_replica_step_done (hub, stmt, error))
+    {
+      if (error != NULL && *error != NULL)
+        g_prefix_error (error, _("That replica is enrolled already with another token: "));
+      return _motcua_replica_finish (hub, FALSE, error);
+    }
+  if (!_motcua_replica_finish (hub, TRUE, error))
+    return FALSE;
+
+  peer->replica_id = *replica_id;
+  peer->bound = TRUE;
+
+  return TRUE;
+}
+
+void
+_motcua_hub_touch (MotcuaReplica *hub,
+                   MotcuaHubPeer *peer)
+{
+  g_autofree char *now = _motcua_replica_now_iso (hub);
+  sqlite3_stmt *stmt;
+
+  if (!motcua_replica_begin (hub, NULL))
+    return;
+  stmt = _motcua_replica_prepare (hub, "UPDATE hub_replicas SET last_seen_at = ?1"
+                                  " WHERE token_id = ?2", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, peer->token_id, -1, SQLITE_STATIC);
+    }
+  _motcua_replica_finish (hub, stmt != NULL && _motcua_replica_step_done (hub, stmt, NULL),
+                          NULL);
+}
+
+void
+_motcua_hub_replica_info_free (MotcuaHubReplicaInfo *info)
+{
+  if (info == NULL)
+    return;
+
+  g_free (info->token_id);
+  g_free (info->office_code);
+  g_free (info->replica_id);
+  g_free (info->enrolled_at);
+  g_free (info->last_seen_at);
+  g_free (info);
+}
+
+GPtrArray *
+_motcua_hub_list_replicas (MotcuaReplica  *hub,
+                           GError        **error)
+{
+  g_autoptr(GPtrArray) out =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) _motcua_hub_replica_info_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _motcua_replica_prepare (hub, "SELECT token_id, office_code, replica_id, acked_seq,"
+                                  " revoked, enrolled_at, last_seen_at FROM hub_replicas"
+                                  " ORDER BY enrolled_at, token_id", error);
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      MotcuaHubReplicaInfo *info = g_new0 (MotcuaHubReplicaInfo, 1);
+
+      info->token_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      info->office_code = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      if (sqlite3_column_bytes (stmt, 2) == 16)
+        {
+          info->replica_id = g_malloc (37);
+          motcua_uuid_to_string (sqlite3_column_blob (stmt, 2), info->replica_id);
+        }
+      info->acked_seq = (guint64) sqlite3_column_int64 (stmt, 3);
+      info->revoked = sqlite3_column_int (stmt, 4) != 0;
+      info->enrolled_at = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      info->last_seen_at = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      g_ptr_array_add (out, info);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (hub, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&out);
+}
+
 /* Scope */
 
 static gboolean
 office_in_scope (MotcuaHubPeer *peer,
-                 const guint8  *office_id)
+                 const void    *office_id,
+                 int            size)
 {
   g_autoptr(GBytes) key = NULL;
 
-  if (office_id == NULL)
+  if (office_id == NULL || size != 16)
     return FALSE;
   key = g_bytes_new (office_id, 16);
 
   return g_hash_table_contains (peer->subtree, key);
+}
+
+/* The receiving and handling offices of a case as the hub holds it now; FALSE if it has none. */
+static gboolean
+case_offices (MotcuaReplica *hub,
+              const guint8  *case_id,
+              MotcuaUuid    *receiving,
+              MotcuaUuid    *handling,
+              gboolean      *has_handling)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT receiving_office_id,"
+                                                " handling_office_id FROM cases WHERE id = ?1",
+                                                NULL);
+  gboolean found = FALSE;
+
+  *has_handling = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      found = sqlite3_column_bytes (stmt, 0) == 16;
+      if (found)
+        memcpy (receiving->bytes, sqlite3_column_blob (stmt, 0), 16);
+      if (sqlite3_column_bytes (stmt, 1) == 16)
+        {
+          memcpy (handling->bytes, sqlite3_column_blob (stmt, 1), 16);
+          *has_handling = TRUE;
+        }
+    }
+  sqlite3_reset (stmt);
+
+  return found;
 }
 
 /* Whether the case @case_id, as the hub holds it now, is in the peer's scope. */
@@ -236,22 +391,14 @@ case_in_scope (MotcuaReplica *hub,
                MotcuaHubPeer *peer,
                const guint8  *case_id)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT receiving_office_id,"
-                                                " handling_office_id FROM cases WHERE id = ?1",
-                                                NULL);
-  gboolean in = FALSE;
+  MotcuaUuid receiving, handling;
+  gboolean has_handling;
 
-  if (stmt == NULL)
+  if (!case_offices (hub, case_id, &receiving, &handling, &has_handling))
     return FALSE;
-  sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    in = (sqlite3_column_bytes (stmt, 0) == 16
-          && office_in_scope (peer, sqlite3_column_blob (stmt, 0)))
-         || (sqlite3_column_bytes (stmt, 1) == 16
-             && office_in_scope (peer, sqlite3_column_blob (stmt, 1)));
-  sqlite3_reset (stmt);
 
-  return in;
+  return office_in_scope (peer, receiving.bytes, 16)
+         || (has_handling && office_in_scope (peer, handling.bytes, 16));
 }
 
 /* Why the peer may not write @change, or NULL if it may. Judged on the hub's state with the
@@ -287,45 +434,547 @@ refusal (MotcuaReplica *hub,
     }
   else if (table->id == MOTCUA_TABLE_CASE_EVENTS || table->id == MOTCUA_TABLE_ATTACHMENTS)
     {
-      JsonObject *values = json_object_get_object_member (change, "v");
+      JsonNode *v = json_object_get_member (change, "v");
       MotcuaUuid case_id;
 
-      if (values == NULL
-          || !motcua_uuid_parse (json_object_get_string_member_with_default (values, "case_id",
-                                                                             ""), &case_id)
+      if (v == NULL || !JSON_NODE_HOLDS_OBJECT (v)
+          || !motcua_uuid_parse (json_object_get_string_member_with_default (
+                                   json_node_get_object (v), "case_id", ""), &case_id)
           || !case_in_scope (hub, peer, case_id.bytes))
         return g_strdup_printf (_("its case is not in the jurisdiction of %s"),
+                                peer->office_code);
+    }
+  else if (table->id == MOTCUA_TABLE_CONFLICTS)
+    {
+      sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT case_id FROM conflicts"
+                                                    " WHERE id = ?1", NULL);
+      gboolean allowed = FALSE;
+
+      /* A replica writes a conflict only to resolve it: one the hub made, in its scope. */
+      if (stmt != NULL)
+        {
+          sqlite3_bind_blob (stmt, 1, row.bytes, 16, SQLITE_STATIC);
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            allowed = sqlite3_column_bytes (stmt, 0) != 16
+                      ? peer->level == MOTCUA_LEVEL_PROVINCE
+                      : case_in_scope (hub, peer, sqlite3_column_blob (stmt, 0));
+          sqlite3_reset (stmt);
+        }
+      if (!allowed)
+        return g_strdup_printf (_("conflict %s is not one %s may resolve"),
+                                json_object_get_string_member_with_default (change, "r", ""),
                                 peer->office_code);
     }
 
   return NULL;
 }
 
-static gboolean
-append_log (MotcuaReplica  *hub,
-            JsonNode       *change,
-            GError        **error)
+/* Conflicts: the hub sees every write in full and in an order that respects causality, so it
+ * detects them exactly (DESIGN.md, Merge). */
+
+typedef struct
 {
-  JsonObject *o = json_node_get_object (change);
-  const MotcuaTableDesc *table = _motcua_table_by_name (json_object_get_string_member (o, "t"));
-  g_autofree char *text = json_to_string (change, FALSE);
-  MotcuaUuid origin, row;
+  MotcuaHubPeer *peer;      /* NULL for the hub's own writes */
+  guint          n_conflicts;
+} PushState;
+
+static char *
+value_json_text (const MotcuaValue *value)
+{
+  g_autoptr(JsonNode) node = _motcua_value_to_json (value, -1);
+
+  return json_to_string (node, FALSE);
+}
+
+static char *
+office_of_replica (MotcuaReplica    *hub,
+                   const MotcuaUuid *replica)
+{
   sqlite3_stmt *stmt;
+  char *code = NULL;
 
-  motcua_uuid_parse (json_object_get_string_member (o, "o"), &origin);
-  motcua_uuid_parse (json_object_get_string_member (o, "r"), &row);
+  if (memcmp (replica->bytes, hub->uuid.bytes, 16) == 0)
+    return g_strdup (hub->office_code);
 
-  stmt = _motcua_replica_prepare (hub, "INSERT INTO hub_log (origin, seq, tbl, row_id, change)"
-                                  " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  stmt = _motcua_replica_prepare (hub, "SELECT office_code FROM hub_replicas"
+                                  " WHERE replica_id = ?1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_blob (stmt, 1, replica->bytes, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return code;
+}
+
+enum
+{
+  K_TBL, K_ROW_ID, K_COL, K_CASE_ID,
+  K_A_VALUE, K_A_HLC, K_A_REPLICA, K_A_OFFICE,
+  K_B_VALUE, K_B_HLC, K_B_REPLICA, K_B_OFFICE,
+  K_DETECTED_AT, K_RESOLVED, K_RESOLUTION, K_RESOLVED_BY, K_RESOLVED_AT, K_DELETED,
+  K_N
+};
+
+/* The open conflict on a field, if any: its id and the HLCs of its two sides. */
+static gboolean
+open_conflict (MotcuaReplica    *hub,
+               const MotcuaUuid *row,
+               const char       *column,
+               MotcuaUuid       *id,
+               MotcuaHlc        *a_hlc,
+               MotcuaHlc        *b_hlc)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT id, a_hlc, b_hlc FROM conflicts"
+                                                " WHERE row_id = ?1 AND col = ?2"
+                                                " AND resolved IS NOT 1 AND deleted IS NOT 1"
+                                                " ORDER BY rid DESC LIMIT 1", NULL);
+  gboolean found = FALSE;
+
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_blob (stmt, 1, origin.bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, json_object_get_int_member (o, "s"));
-  sqlite3_bind_int (stmt, 3, table->id);
-  sqlite3_bind_blob (stmt, 4, row.bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, column, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
+    {
+      memcpy (id->bytes, sqlite3_column_blob (stmt, 0), 16);
+      *a_hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 1);
+      *b_hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 2);
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+
+  return found;
+}
+
+/* The id of the conflict between two writes, the same at any tier that detects it. */
+static void
+conflict_id (const MotcuaMergeEvent *event,
+             MotcuaUuid             *out)
+{
+  char x[37], y[37], row[37];
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *key = NULL;
+
+  motcua_uuid_to_string (&event->old->origin, x);
+  motcua_uuid_to_string (event->origin, y);
+  motcua_uuid_to_string (event->row, row);
+  first = g_strdup_printf ("%" G_GUINT64_FORMAT "@%s", event->old->hlc, x);
+  second = g_strdup_printf ("%" G_GUINT64_FORMAT "@%s", event->hlc, y);
+  if (strcmp (first, second) > 0)
+    {
+      char *t = first;
+
+      first = second;
+      second = t;
+    }
+  key = g_strdup_printf ("%s/%s/%s/%s/%s", event->table->name, row,
+                         event->table->columns[event->column - 1].name, first, second);
+  motcua_uuid_for_key (out, "conflict", key);
+}
+
+static gboolean
+detect_conflict (MotcuaReplica           *hub,
+                 const MotcuaMergeEvent  *event,
+                 gpointer                 user_data,
+                 GError                 **error)
+{
+  PushState *state = user_data;
+  const MotcuaTableDesc *conflicts = _motcua_table_lookup (MOTCUA_TABLE_CONFLICTS);
+  const char *column;
+  MotcuaValue values[K_N];
+  g_autofree char *incoming = NULL;
+  g_autofree char *held = NULL;
+  g_autofree char *office = NULL;
+  g_autofree char *now = NULL;
+  MotcuaUuid id, case_id;
+  MotcuaHlc a_hlc = 0, b_hlc = 0;
+  guint64 mask = 0;
+  char side;
+
+  if (event->column == 0 || event->table->id == MOTCUA_TABLE_CONFLICTS
+      || event->table->columns[event->column - 1].kind == MOTCUA_COL_STATUS)
+    return TRUE;   /* rows of insert-only tables, and the status, merge without conflict */
+  if (!event->old->exists || event->old->hlc == 0)
+    return TRUE;   /* nothing written there before */
+  if (event->hlc == event->old->hlc
+      && memcmp (event->origin->bytes, event->old->origin.bytes, 16) == 0)
+    return TRUE;   /* seen already */
+
+  column = event->table->columns[event->column - 1].name;
+  for (guint k = 0; k < K_N; k++)
+    values[k] = MOTCUA_VALUE_NULL;
+
+  /* A later write of a side of an open conflict continues that conflict. */
+  if (open_conflict (hub, event->row, column, &id, &a_hlc, &b_hlc)
+      && event->prev != 0 && (event->prev == a_hlc || event->prev == b_hlc))
+    side = event->prev == a_hlc ? 'a' : 'b';
+  else if (event->prev == event->old->hlc)
+    return TRUE;   /* it had seen the value it replaced */
+  else
+    {
+      gboolean equal = event->value->type == event->old->value.type
+                       && (event->value->type == SQLITE_NULL
+                           || (event->value->type == SQLITE_INTEGER
+                               && event->value->i == event->old->value.i)
+                           || (event->value->type == SQLITE_TEXT
+                               && strcmp (event->value->s, event->old->value.s) == 0)
+                           || (event->value->type == SQLITE_BLOB
+                               && memcmp (event->value->s, event->old->value.s, 16) == 0));
+
+      if (equal)
+        return TRUE;   /* two writes that agree */
+      side = 0;
+      conflict_id (event, &id);
+    }
+
+  incoming = value_json_text (event->value);
+  office = office_of_replica (hub, event->origin);
+  now = _motcua_replica_now_iso (hub);
+
+  if (side == 0)
+    {
+      /* A new conflict: a is what the hub held, b the write that had not seen it. */
+      held = value_json_text (&event->old->value);
+      values[K_TBL] = MOTCUA_VALUE_TEXT (event->table->name);
+      values[K_ROW_ID] = MOTCUA_VALUE_ID (event->row);
+      values[K_COL] = MOTCUA_VALUE_TEXT (column);
+      if (event->table->id == MOTCUA_TABLE_CASES)
+        {
+          case_id = *event->row;
+          values[K_CASE_ID] = MOTCUA_VALUE_ID (&case_id);
+        }
+      values[K_A_VALUE] = MOTCUA_VALUE_TEXT (held);
+      values[K_A_HLC] = MOTCUA_VALUE_INT ((gint64) event->old->hlc);
+      values[K_A_REPLICA] = MOTCUA_VALUE_ID (&event->old->origin);
+      {
+        g_autofree char *a_office = office_of_replica (hub, &event->old->origin);
+
+        values[K_A_OFFICE] = MOTCUA_VALUE_TEXT (a_office);
+        values[K_B_VALUE] = MOTCUA_VALUE_TEXT (incoming);
+        values[K_B_HLC] = MOTCUA_VALUE_INT ((gint64) event->hlc);
+        values[K_B_REPLICA] = MOTCUA_VALUE_ID (event->origin);
+        values[K_B_OFFICE] = MOTCUA_VALUE_TEXT (office);
+        values[K_DETECTED_AT] = MOTCUA_VALUE_TEXT (now);
+        values[K_RESOLVED] = MOTCUA_VALUE_INT (0);
+        mask = (G_GUINT64_CONSTANT (1) << K_RESOLUTION) - 1;
+        state->n_conflicts++;
+        return _motcua_replica_write_row (hub, conflicts, &id, values, mask, MOTCUA_WRITE_LOCAL,
+                                          _motcua_replica_tick (hub), NULL, error);
+      }
+    }
+
+  /* Continued: the side it followed takes the new write. */
+  {
+    guint base = side == 'a' ? K_A_VALUE : K_B_VALUE;
+
+    values[base] = MOTCUA_VALUE_TEXT (incoming);
+    values[base + 1] = MOTCUA_VALUE_INT ((gint64) event->hlc);
+    values[base + 2] = MOTCUA_VALUE_ID (event->origin);
+    values[base + 3] = MOTCUA_VALUE_TEXT (office);
+    mask = G_GUINT64_CONSTANT (0xf) << base;
+
+    return _motcua_replica_write_row (hub, conflicts, &id, values, mask, MOTCUA_WRITE_LOCAL,
+                                      _motcua_replica_tick (hub), NULL, error);
+  }
+}
+
+/* The global order */
+
+typedef struct
+{
+  gboolean   has_case;
+  MotcuaUuid case_id;
+  guint      n_offices;
+  MotcuaUuid offices[3];     /* receiving, handling, and the handling office before */
+  gboolean   entered;        /* the case moved to a new handling office */
+} EntryScope;
+
+/* Which case a change is about, and the offices that put it in a replica's scope: the case's
+ * receiving and handling offices as the hub holds them, and its handling office before, so the
+ * replicas a case leaves learn that it left. */
+static gboolean
+entry_scope (MotcuaReplica         *hub,
+             const MotcuaTableDesc *table,
+             const MotcuaUuid      *row,
+             JsonObject            *change,
+             EntryScope            *scope,
+             GError               **error)
+{
+  MotcuaUuid receiving, handling;
+  gboolean has_handling;
+  sqlite3_stmt *stmt;
+
+  memset (scope, 0, sizeof *scope);
+
+  switch (table->id)
+    {
+    case MOTCUA_TABLE_CASES:
+      scope->case_id = *row;
+      scope->has_case = TRUE;
+      break;
+    case MOTCUA_TABLE_CASE_EVENTS:
+    case MOTCUA_TABLE_ATTACHMENTS:
+      {
+        JsonNode *v = json_object_get_member (change, "v");
+
+        scope->has_case = v != NULL && JSON_NODE_HOLDS_OBJECT (v)
+                          && motcua_uuid_parse (json_object_get_string_member_with_default (
+                                                  json_node_get_object (v), "case_id", ""),
+                                                &scope->case_id);
+      }
+      break;
+    case MOTCUA_TABLE_CONFLICTS:
+      stmt = _motcua_replica_prepare (hub, "SELECT case_id FROM conflicts WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
+        {
+          memcpy (scope->case_id.bytes, sqlite3_column_blob (stmt, 0), 16);
+          scope->has_case = TRUE;
+        }
+      sqlite3_reset (stmt);
+      break;
+    default:
+      return TRUE;   /* reference data: every replica's */
+    }
+
+  if (!scope->has_case)
+    return TRUE;
+  if (!case_offices (hub, scope->case_id.bytes, &receiving, &handling, &has_handling))
+    return TRUE;   /* in no one's scope yet */
+
+  scope->offices[scope->n_offices++] = receiving;
+  if (has_handling)
+    scope->offices[scope->n_offices++] = handling;
+
+  /* The handling office as last logged. */
+  stmt = _motcua_replica_prepare (hub, "SELECT handling_office_id FROM hub_case_scope"
+                                  " WHERE case_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, scope->case_id.bytes, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      if (sqlite3_column_bytes (stmt, 0) == 16
+          && (!has_handling || memcmp (sqlite3_column_blob (stmt, 0), handling.bytes, 16) != 0))
+        {
+          memcpy (scope->offices[scope->n_offices++].bytes, sqlite3_column_blob (stmt, 0), 16);
+          scope->entered = has_handling;
+        }
+      else if (sqlite3_column_bytes (stmt, 0) != 16 && has_handling)
+        scope->entered = TRUE;
+    }
+  sqlite3_reset (stmt);
+
+  if (scope->n_offices > 0 && has_handling)
+    {
+      stmt = _motcua_replica_prepare (hub, "INSERT OR REPLACE INTO hub_case_scope"
+                                      " (case_id, handling_office_id) VALUES (?1, ?2)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, scope->case_id.bytes, 16, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, handling.bytes, 16, SQLITE_STATIC);
+      if (!_motcua_replica_step_done (hub, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+insert_log (MotcuaReplica     *hub,
+            int                kind,
+            const MotcuaUuid  *origin,
+            gint64             seq,
+            MotcuaTableId      table,
+            const MotcuaUuid  *row,
+            const EntryScope  *scope,
+            const char        *text,
+            GError           **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = _motcua_replica_prepare (hub, "INSERT INTO hub_log (origin, seq, tbl, row_id, change,"
+                                  " kind, case_id, office_a, office_b, office_c)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, origin->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  sqlite3_bind_int (stmt, 3, table);
+  sqlite3_bind_blob (stmt, 4, row->bytes, 16, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 6, kind);
+  if (scope->has_case)
+    sqlite3_bind_blob (stmt, 7, scope->case_id.bytes, 16, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 7);
+  for (guint i = 0; i < 3; i++)
+    if (i < scope->n_offices)
+      sqlite3_bind_blob (stmt, 8 + (int) i, scope->offices[i].bytes, 16, SQLITE_STATIC);
+    else
+      sqlite3_bind_null (stmt, 8 + (int) i);
 
   return _motcua_replica_step_done (hub, stmt, error);
+}
+
+/* The whole state of a case (its row, timeline, attachments and conflicts) as snapshot rows. */
+static JsonArray *
+case_snapshot (MotcuaReplica     *hub,
+               const MotcuaUuid  *case_id,
+               GError           **error)
+{
+  static const struct { MotcuaTableId table; const char *sql; } parts[] = {
+    { MOTCUA_TABLE_CASE_EVENTS, "SELECT id FROM case_events WHERE case_id = ?1 ORDER BY rid" },
+    { MOTCUA_TABLE_ATTACHMENTS, "SELECT id FROM attachments WHERE case_id = ?1 ORDER BY rid" },
+    { MOTCUA_TABLE_CONFLICTS, "SELECT id FROM conflicts WHERE case_id = ?1 ORDER BY rid" },
+  };
+  g_autoptr(JsonArray) rows = json_array_new ();
+  JsonObject *row = NULL;
+
+  if (!_motcua_replica_row_json (hub, _motcua_table_lookup (MOTCUA_TABLE_CASES), case_id, &row,
+                                 error))
+    return NULL;
+  if (row != NULL)
+    json_array_add_object_element (rows, row);
+
+  for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+    {
+      sqlite3_stmt *stmt = _motcua_replica_prepare (hub, parts[p].sql, error);
+      int rc;
+
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          MotcuaUuid id;
+
+          if (sqlite3_column_bytes (stmt, 0) != 16)
+            continue;
+          memcpy (id.bytes, sqlite3_column_blob (stmt, 0), 16);
+          /* The statement stays open: row_json uses other statements. */
+          if (!_motcua_replica_row_json (hub, _motcua_table_lookup (parts[p].table), &id, &row,
+                                         error))
+            {
+              sqlite3_reset (stmt);
+              return NULL;
+            }
+          if (row != NULL)
+            json_array_add_object_element (rows, row);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _motcua_replica_set_db_error (hub, error);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&rows);
+}
+
+/* Appends accepted changes to the global order, each with its scope; a case that moved to a
+ * new handling office is then logged whole, for the replicas it has just entered. */
+static gboolean
+log_changes (MotcuaReplica  *hub,
+             JsonArray      *accepted,
+             GError        **error)
+{
+  g_autoptr(GHashTable) entered = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                         (GDestroyNotify) g_bytes_unref, NULL);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (accepted); i++)
+    {
+      JsonNode *node = json_array_get_element (accepted, i);
+      JsonObject *o = json_node_get_object (node);
+      const MotcuaTableDesc *table = _motcua_table_by_name (json_object_get_string_member (o,
+                                                                                        "t"));
+      g_autofree char *text = json_to_string (node, FALSE);
+      MotcuaUuid origin, row;
+      EntryScope scope;
+
+      motcua_uuid_parse (json_object_get_string_member (o, "o"), &origin);
+      motcua_uuid_parse (json_object_get_string_member (o, "r"), &row);
+      if (!entry_scope (hub, table, &row, o, &scope, error)
+          || !insert_log (hub, 0, &origin, json_object_get_int_member (o, "s"), table->id, &row,
+                          &scope, text, error))
+        return FALSE;
+
+      if (scope.entered)
+        {
+          GBytes *key = g_bytes_new (scope.case_id.bytes, 16);
+
+          if (g_hash_table_add (entered, key))
+            g_ptr_array_add (order, key);
+        }
+    }
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      MotcuaUuid case_id;
+      MotcuaUuid receiving, handling;
+      gboolean has_handling;
+      g_autoptr(JsonArray) rows = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *text = NULL;
+      EntryScope scope = { 0 };
+
+      memcpy (case_id.bytes, g_bytes_get_data (order->pdata[i], NULL), 16);
+      if (!case_offices (hub, case_id.bytes, &receiving, &handling, &has_handling)
+          || !has_handling)
+        continue;
+      rows = case_snapshot (hub, &case_id, error);
+      if (rows == NULL)
+        return FALSE;
+      node = json_node_init_array (json_node_alloc (), rows);
+      text = json_to_string (node, FALSE);
+
+      /* For the replicas of its new handling office; the others have it. */
+      scope.has_case = TRUE;
+      scope.case_id = case_id;
+      scope.n_offices = 1;
+      scope.offices[0] = handling;
+      if (!insert_log (hub, 1, &hub->uuid, 0, MOTCUA_TABLE_CASES, &case_id, &scope, text, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The hub's own writes (the province publishing its catalogue, offices and calendar, its own
+ * desk's cases, the conflicts it detects) join the global order like anyone's. */
+gboolean
+_motcua_hub_publish (MotcuaReplica  *hub,
+                     GError        **error)
+{
+  guint64 published = (guint64) _motcua_replica_meta_get_int (hub, "hub_published", 0);
+  g_autoptr(JsonArray) own = NULL;
+  guint64 last;
+
+  if (published >= hub->seq)
+    return TRUE;
+
+  if (!motcua_replica_begin (hub, error))
+    return FALSE;
+  own = _motcua_replica_collect_changes (hub, published, 0, error);
+  if (own == NULL || !log_changes (hub, own, error))
+    return _motcua_replica_finish (hub, FALSE, error);
+
+  last = json_array_get_length (own) > 0
+         ? (guint64) json_object_get_int_member (
+             json_array_get_object_element (own, json_array_get_length (own) - 1), "s")
+         : published;
+
+  return _motcua_replica_finish (hub,
+                                 _motcua_replica_meta_set_int (hub, "hub_published",
+                                                               (gint64) last, error),
+                                 error);
 }
 
 static gboolean
@@ -333,11 +982,14 @@ push_in_tx (MotcuaReplica  *hub,
             MotcuaHubPeer  *peer,
             JsonArray      *changes,
             JsonArray      *rejected,
+            guint          *n_conflicts,
             GError        **error)
 {
   g_autoptr(GHashTable) named_in_scope = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                                                  (GDestroyNotify) g_bytes_unref,
                                                                  NULL);
+  g_autoptr(JsonArray) accepted = json_array_new ();
+  PushState state = { peer, 0 };
   guint64 acked = peer->acked_seq;
   sqlite3_stmt *stmt;
 
@@ -346,23 +998,34 @@ push_in_tx (MotcuaReplica  *hub,
     {
       JsonNode *node = json_array_get_element (changes, i);
       JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *column = o ? json_object_get_string_member_with_default (o, "c", NULL) : NULL;
+      JsonNode *column = o ? json_object_get_member (o, "c") : NULL;
+      JsonNode *value = o ? json_object_get_member (o, "v") : NULL;
+      const char *column_name = column && JSON_NODE_HOLDS_VALUE (column)
+                                && json_node_get_value_type (column) == G_TYPE_STRING
+                                ? json_node_get_string (column) : NULL;
       MotcuaUuid row, office;
 
       if (o != NULL
           && g_strcmp0 (json_object_get_string_member_with_default (o, "t", ""), "cases") == 0
-          && (g_strcmp0 (column, "receiving_office_id") == 0
-              || g_strcmp0 (column, "handling_office_id") == 0)
+          && (g_strcmp0 (column_name, "receiving_office_id") == 0
+              || g_strcmp0 (column_name, "handling_office_id") == 0)
+          && value != NULL && JSON_NODE_HOLDS_VALUE (value)
+          && json_node_get_value_type (value) == G_TYPE_STRING
           && motcua_uuid_parse (json_object_get_string_member_with_default (o, "r", ""), &row)
-          && motcua_uuid_parse (json_object_get_string_member_with_default (o, "v", ""), &office)
-          && office_in_scope (peer, office.bytes))
+          && motcua_uuid_parse (json_node_get_string (value), &office)
+          && office_in_scope (peer, office.bytes, 16))
         g_hash_table_add (named_in_scope, g_bytes_new (row.bytes, 16));
     }
+
+  /* Conflicts are detected against the hub's state with its own writes logged first. */
+  if (!_motcua_hub_publish (hub, error))
+    return FALSE;
 
   for (guint i = 0; i < json_array_get_length (changes); i++)
     {
       JsonNode *node = json_array_get_element (changes, i);
       JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *s_node = o ? json_object_get_member (o, "s") : NULL;
       g_autoptr(JsonArray) one = NULL;
       g_autofree char *reason = NULL;
       MotcuaUuid origin;
@@ -370,7 +1033,9 @@ push_in_tx (MotcuaReplica  *hub,
 
       if (o == NULL
           || !motcua_uuid_parse (json_object_get_string_member_with_default (o, "o", ""), &origin)
-          || (seq = json_object_get_int_member_with_default (o, "s", 0)) < 1)
+          || s_node == NULL || !JSON_NODE_HOLDS_VALUE (s_node)
+          || json_node_get_value_type (s_node) != G_TYPE_INT64
+          || (seq = json_node_get_int (s_node)) < 1)
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                        _("change %u: o and s must be the replica's UUID and a sequence number"),
@@ -416,12 +1081,18 @@ push_in_tx (MotcuaReplica  *hub,
         {
           one = json_array_new ();
           json_array_add_element (one, json_node_copy (node));
-          if (!_motcua_replica_apply_changes (hub, one, NULL, error)
-              || !append_log (hub, node, error))
+          if (!_motcua_replica_apply_full (hub, one, NULL, detect_conflict, &state, error))
             return FALSE;
+          json_array_add_element (accepted, json_node_copy (node));
         }
       acked = (guint64) seq;
     }
+
+  if (!log_changes (hub, accepted, error))
+    return FALSE;
+  /* The conflicts it found follow the changes that made them. */
+  if (!_motcua_hub_publish (hub, error))
+    return FALSE;
 
   stmt = _motcua_replica_prepare (hub, "UPDATE hub_replicas SET acked_seq = ?1, replica_id = ?2"
                                   " WHERE token_id = ?3", error);
@@ -435,6 +1106,7 @@ push_in_tx (MotcuaReplica  *hub,
     return FALSE;
 
   peer->acked_seq = acked;
+  *n_conflicts = state.n_conflicts;
 
   return TRUE;
 }
@@ -445,14 +1117,17 @@ _motcua_hub_push (MotcuaReplica  *hub,
                   JsonArray      *changes,
                   guint64        *acked_out,
                   JsonArray     **rejected_out,
+                  guint          *n_conflicts_out,
                   GError        **error)
 {
   g_autoptr(JsonArray) rejected = json_array_new ();
   MotcuaHubPeer saved = *peer;
+  guint n_conflicts = 0;
 
   if (!motcua_replica_begin (hub, error))
     return FALSE;
-  if (!_motcua_replica_finish (hub, push_in_tx (hub, peer, changes, rejected, error), error))
+  if (!_motcua_replica_finish (hub, push_in_tx (hub, peer, changes, rejected, &n_conflicts,
+                                                error), error))
     {
       /* Nothing of the push was kept. */
       peer->bound = saved.bound;
@@ -465,169 +1140,377 @@ _motcua_hub_push (MotcuaReplica  *hub,
     *acked_out = peer->acked_seq;
   if (rejected_out != NULL)
     *rejected_out = g_steal_pointer (&rejected);
+  if (n_conflicts_out != NULL)
+    *n_conflicts_out = n_conflicts;
 
   return TRUE;
 }
 
-/* The hub's own writes (the province publishing its catalogue, offices and calendar, its own
- * desk's cases) join the global order like anyone's. */
-gboolean
-_motcua_hub_publish (MotcuaReplica  *hub,
-                     GError        **error)
+/* Pull */
+
+static gboolean
+entry_in_scope (MotcuaHubPeer *peer,
+                sqlite3_stmt  *stmt,
+                int            first_office_column)
 {
-  guint64 published = (guint64) _motcua_replica_meta_get_int (hub, "hub_published", 0);
-  g_autoptr(JsonArray) own = NULL;
-  guint64 last = published;
+  if (sqlite3_column_type (stmt, first_office_column - 1) == SQLITE_NULL)
+    return TRUE;   /* about no case: reference data */
 
-  if (published >= hub->seq)
-    return TRUE;
+  for (int i = 0; i < 3; i++)
+    if (office_in_scope (peer, sqlite3_column_blob (stmt, first_office_column + i),
+                         sqlite3_column_bytes (stmt, first_office_column + i)))
+      return TRUE;
 
-  own = _motcua_replica_collect_changes (hub, published, 0, error);
-  if (own == NULL || !motcua_replica_begin (hub, error))
-    return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (own); i++)
-    {
-      JsonNode *node = json_array_get_element (own, i);
-
-      if (!append_log (hub, node, error))
-        return _motcua_replica_finish (hub, FALSE, error);
-      last = (guint64) json_object_get_int_member (json_node_get_object (node), "s");
-    }
-
-  return _motcua_replica_finish (hub,
-                                 _motcua_replica_meta_set_int (hub, "hub_published",
-                                                               (gint64) last, error),
-                                 error);
+  return FALSE;
 }
 
-JsonArray *
-_motcua_hub_pull (MotcuaReplica  *hub,
-                  MotcuaHubPeer  *peer,
-                  guint64         cursor,
-                  guint           limit,
-                  guint64        *cursor_out,
-                  gboolean       *more_out,
-                  GError        **error)
+/* The log past @cursor. Bounded in what it returns and in what it reads, so a replica far
+ * behind gets answers of steady size. */
+static gboolean
+pull_log (MotcuaReplica  *hub,
+          MotcuaHubPeer  *peer,
+          guint64         cursor,
+          guint           limit,
+          JsonArray      *out,
+          guint64        *cursor_out,
+          gboolean       *more_out,
+          GError        **error)
 {
-  g_autoptr(JsonArray) out = json_array_new ();
-  g_autoptr(JsonParser) parser = json_parser_new ();
   sqlite3_stmt *stmt;
   guint64 last = cursor;
+  guint scanned = 0;
   gboolean more = FALSE;
   int rc;
 
-  if (!_motcua_hub_publish (hub, error))
-    return NULL;
-
-  stmt = _motcua_replica_prepare (hub, "SELECT gseq, origin, tbl, row_id, change FROM hub_log"
-                                  " WHERE gseq > ?1 ORDER BY gseq", error);
+  stmt = _motcua_replica_prepare (hub, "SELECT gseq, origin, kind, change, case_id, office_a,"
+                                  " office_b, office_c FROM hub_log WHERE gseq > ?1"
+                                  " ORDER BY gseq", error);
   if (stmt == NULL)
-    return NULL;
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) cursor);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      MotcuaTableId table = (MotcuaTableId) sqlite3_column_int (stmt, 2);
       gboolean own = peer->bound && sqlite3_column_bytes (stmt, 1) == 16
                      && memcmp (sqlite3_column_blob (stmt, 1), peer->replica_id.bytes, 16) == 0;
-      gboolean in_scope = TRUE;
+      int kind = sqlite3_column_int (stmt, 2);
 
-      if (json_array_get_length (out) >= limit)
+      if (json_array_get_length (out) >= limit || scanned >= limit * 20)
         {
           more = TRUE;
           break;
         }
+      scanned++;
       last = (guint64) sqlite3_column_int64 (stmt, 0);
 
-      if (own)
-        continue;   /* it has them */
+      if ((own && kind == 0) || !entry_in_scope (peer, stmt, 5))
+        continue;
 
-      if (table == MOTCUA_TABLE_CASES)
-        in_scope = case_in_scope (hub, peer, sqlite3_column_blob (stmt, 3));
-      else if (table == MOTCUA_TABLE_CASE_EVENTS || table == MOTCUA_TABLE_ATTACHMENTS)
-        {
-          if (!json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 4), -1,
-                                           NULL))
-            in_scope = FALSE;
-          else
-            {
-              JsonObject *v = json_object_get_object_member (
-                json_node_get_object (json_parser_get_root (parser)), "v");
-              MotcuaUuid case_id;
+      {
+        g_autoptr(JsonNode) node = json_from_string ((const char *) sqlite3_column_text (stmt, 3),
+                                                     NULL);
 
-              in_scope = v != NULL
-                         && motcua_uuid_parse (
-                              json_object_get_string_member_with_default (v, "case_id", ""),
-                              &case_id)
-                         && case_in_scope (hub, peer, case_id.bytes);
-            }
-        }
+        if (node == NULL)
+          continue;
+        if (kind == 1 && JSON_NODE_HOLDS_ARRAY (node))
+          {
+            JsonArray *rows = json_node_get_array (node);
 
-      if (in_scope)
-        {
-          JsonNode *node = json_from_string ((const char *) sqlite3_column_text (stmt, 4), NULL);
-
-          if (node != NULL)
-            json_array_add_element (out, node);
-        }
+            for (guint i = 0; i < json_array_get_length (rows); i++)
+              json_array_add_element (out, json_node_copy (json_array_get_element (rows, i)));
+          }
+        else
+          json_array_add_element (out, g_steal_pointer (&node));
+      }
     }
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       _motcua_replica_set_db_error (hub, error);
-      return NULL;
+      return FALSE;
     }
 
-  if (cursor_out != NULL)
-    *cursor_out = last;
-  if (more_out != NULL)
-    *more_out = more;
+  *cursor_out = last;
+  *more_out = more;
+
+  return TRUE;
+}
+
+/* A new replica downloads current state, not history: every row in its scope as a snapshot row,
+ * table by table in rid order, then the log from where the snapshot began. The cursor says
+ * where it is: "s<gseq>.<table>.<rid>". */
+static const MotcuaTableId state_tables[] = {
+  MOTCUA_TABLE_OFFICES, MOTCUA_TABLE_PROCEDURES, MOTCUA_TABLE_CALENDAR, MOTCUA_TABLE_CASES,
+  MOTCUA_TABLE_CASE_EVENTS, MOTCUA_TABLE_ATTACHMENTS, MOTCUA_TABLE_CONFLICTS,
+};
+
+static gboolean
+row_in_scope (MotcuaReplica  *hub,
+              MotcuaHubPeer  *peer,
+              MotcuaTableId   table,
+              sqlite3_stmt   *stmt)
+{
+  switch (table)
+    {
+    case MOTCUA_TABLE_CASES:
+      return office_in_scope (peer, sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2))
+             || office_in_scope (peer, sqlite3_column_blob (stmt, 3),
+                                 sqlite3_column_bytes (stmt, 3));
+    case MOTCUA_TABLE_CASE_EVENTS:
+    case MOTCUA_TABLE_ATTACHMENTS:
+    case MOTCUA_TABLE_CONFLICTS:
+      if (sqlite3_column_bytes (stmt, 2) != 16)
+        return table == MOTCUA_TABLE_CONFLICTS;
+      return case_in_scope (hub, peer, sqlite3_column_blob (stmt, 2));
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+pull_state (MotcuaReplica  *hub,
+            MotcuaHubPeer  *peer,
+            guint64         base,
+            guint           table_index,
+            gint64          after_rid,
+            guint           limit,
+            JsonArray      *out,
+            char          **cursor_out,
+            gboolean       *more_out,
+            GError        **error)
+{
+  guint scanned = 0;
+
+  for (; table_index < G_N_ELEMENTS (state_tables); table_index++, after_rid = 0)
+    {
+      const MotcuaTableDesc *table = _motcua_table_lookup (state_tables[table_index]);
+      g_autofree char *sql = NULL;
+      sqlite3_stmt *stmt;
+      int rc;
+
+      switch (table->id)
+        {
+        case MOTCUA_TABLE_CASES:
+          sql = g_strdup ("SELECT rid, id, receiving_office_id, handling_office_id FROM cases"
+                          " WHERE rid > ?1 ORDER BY rid");
+          break;
+        case MOTCUA_TABLE_CASE_EVENTS:
+        case MOTCUA_TABLE_ATTACHMENTS:
+        case MOTCUA_TABLE_CONFLICTS:
+          sql = g_strdup_printf ("SELECT rid, id, case_id FROM %s WHERE rid > ?1 ORDER BY rid",
+                                 table->name);
+          break;
+        default:
+          sql = g_strdup_printf ("SELECT rid, id FROM %s WHERE rid > ?1 ORDER BY rid",
+                                 table->name);
+          break;
+        }
+      stmt = _motcua_replica_prepare_text (hub, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, after_rid);
+
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          JsonObject *row = NULL;
+          MotcuaUuid id;
+
+          if (json_array_get_length (out) >= limit || scanned >= limit * 20)
+            {
+              sqlite3_reset (stmt);
+              *cursor_out = g_strdup_printf ("s%" G_GUINT64_FORMAT ".%u.%" G_GINT64_FORMAT, base,
+                                             table_index, after_rid);
+              *more_out = TRUE;
+              return TRUE;
+            }
+          scanned++;
+          after_rid = sqlite3_column_int64 (stmt, 0);
+          if (sqlite3_column_bytes (stmt, 1) != 16
+              || !row_in_scope (hub, peer, table->id, stmt))
+            continue;
+          memcpy (id.bytes, sqlite3_column_blob (stmt, 1), 16);
+          if (!_motcua_replica_row_json (hub, table, &id, &row, error))
+            {
+              sqlite3_reset (stmt);
+              return FALSE;
+            }
+          if (row != NULL)
+            json_array_add_object_element (out, row);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _motcua_replica_set_db_error (hub, error);
+          return FALSE;
+        }
+    }
+
+  *cursor_out = g_strdup_printf ("%" G_GUINT64_FORMAT, base);
+  *more_out = TRUE;   /* the log from base follows */
+
+  return TRUE;
+}
+
+static guint64
+last_gseq (MotcuaReplica *hub)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT max(gseq) FROM hub_log", NULL);
+  guint64 last = 0;
+
+  if (stmt == NULL)
+    return 0;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    last = (guint64) sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return last;
+}
+
+JsonArray *
+_motcua_hub_pull (MotcuaReplica  *hub,
+                  MotcuaHubPeer  *peer,
+                  const char     *cursor,
+                  guint           limit,
+                  char          **cursor_out,
+                  gboolean       *more_out,
+                  GError        **error)
+{
+  g_autoptr(JsonArray) out = json_array_new ();
+  guint64 base = 0, position = 0;
+  guint table_index = 0;
+  gint64 after_rid = 0;
+  char *end = NULL;
+
+  g_return_val_if_fail (cursor_out != NULL && more_out != NULL, NULL);
+
+  if (!_motcua_hub_publish (hub, error))
+    return NULL;
+
+  if (cursor == NULL || *cursor == '\0')
+    {
+      /* From nothing: the current state, then the log from here. */
+      if (!pull_state (hub, peer, last_gseq (hub), 0, 0, limit, out, cursor_out, more_out,
+                       error))
+        return NULL;
+      return g_steal_pointer (&out);
+    }
+
+  if (cursor[0] == 's')
+    {
+      errno = 0;
+      base = g_ascii_strtoull (cursor + 1, &end, 10);
+      if (end == NULL || *end != '.' || errno != 0)
+        goto bad;
+      table_index = (guint) g_ascii_strtoull (end + 1, &end, 10);
+      if (end == NULL || *end != '.' || table_index >= G_N_ELEMENTS (state_tables))
+        goto bad;
+      after_rid = g_ascii_strtoll (end + 1, &end, 10);
+      if (end == NULL || *end != '\0' || after_rid < 0)
+        goto bad;
+      if (!pull_state (hub, peer, base, table_index, after_rid, limit, out, cursor_out,
+                       more_out, error))
+        return NULL;
+      return g_steal_pointer (&out);
+    }
+
+  errno = 0;
+  position = g_ascii_strtoull (cursor, &end, 10);
+  if (end == NULL || end == cursor || *end != '\0' || errno != 0)
+    goto bad;
+
+  if (!pull_log (hub, peer, position, limit, out, &position, more_out, error))
+    return NULL;
+  *cursor_out = g_strdup_printf ("%" G_GUINT64_FORMAT, position);
 
   return g_steal_pointer (&out);
+
+bad:
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+               _("cursor “%s” is not one this server gave"), cursor);
+  return NULL;
 }
 
-/* The replica's side */
-
-guint64
-_motcua_replica_get_acked (MotcuaReplica *self)
+/* Receipt numbers: blocks per office and year, never given twice. */
+gboolean
+_motcua_hub_lease (MotcuaReplica  *hub,
+                   const char     *token_id,
+                   const char     *office_code,
+                   int             year,
+                   guint           count,
+                   gint64         *first_out,
+                   gint64         *last_out,
+                   GError        **error)
 {
-  return (guint64) _motcua_replica_meta_get_int (self, "hub_acked", 0);
-}
+  g_autofree char *now = _motcua_replica_now_iso (hub);
+  sqlite3_stmt *stmt;
+  gint64 first = 1;
 
-guint64
-_motcua_replica_get_cursor (MotcuaReplica *self)
-{
-  return (guint64) _motcua_replica_meta_get_int (self, "hub_cursor", 0);
+  if (!motcua_replica_begin (hub, error))
+    return FALSE;
+
+  stmt = _motcua_replica_prepare (hub, "SELECT next FROM hub_leases WHERE office_code = ?1"
+                                  " AND year = ?2", error);
+  if (stmt == NULL)
+    return _motcua_replica_finish (hub, FALSE, error);
+  sqlite3_bind_text (stmt, 1, office_code, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, year);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    first = sqlite3_column_int64 (stmt, 0);
+  else
+    {
+      /* Numbers the hub's own desk gave before it leased any. */
+      MotcuaUuid office;
+
+      sqlite3_reset (stmt);
+      if (_motcua_replica_office_id (hub, "office", office_code, &office, NULL))
+        {
+          sqlite3_stmt *counter = _motcua_replica_prepare (hub, "SELECT next FROM"
+                                                           " receipt_counters WHERE office_id"
+                                                           " = ?1 AND year = ?2", error);
+
+          if (counter == NULL)
+            return _motcua_replica_finish (hub, FALSE, error);
+          sqlite3_bind_blob (counter, 1, office.bytes, 16, SQLITE_STATIC);
+          sqlite3_bind_int (counter, 2, year);
+          if (sqlite3_step (counter) == SQLITE_ROW)
+            first = MAX (first, sqlite3_column_int64 (counter, 0));
+          sqlite3_reset (counter);
+        }
+    }
+  sqlite3_reset (stmt);
+
+  stmt = _motcua_replica_prepare (hub, "INSERT OR REPLACE INTO hub_leases (office_code, year,"
+                                  " next) VALUES (?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    return _motcua_replica_finish (hub, FALSE, error);
+  sqlite3_bind_text (stmt, 1, office_code, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, year);
+  sqlite3_bind_int64 (stmt, 3, first + count);
+  if (!_motcua_replica_step_done (hub, stmt, error))
+    return _motcua_replica_finish (hub, FALSE, error);
+
+  stmt = _motcua_replica_prepare (hub, "INSERT INTO hub_lease_log (token_id, office_code, year,"
+                                  " first, last, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (stmt == NULL)
+    return _motcua_replica_finish (hub, FALSE, error);
+  sqlite3_bind_text (stmt, 1, token_id ? token_id : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, office_code, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, year);
+  sqlite3_bind_int64 (stmt, 4, first);
+  sqlite3_bind_int64 (stmt, 5, first + count - 1);
+  sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
+  if (!_motcua_replica_finish (hub, _motcua_replica_step_done (hub, stmt, error), error))
+    return FALSE;
+
+  *first_out = first;
+  *last_out = first + count - 1;
+
+  return TRUE;
 }
 
 gboolean
-_motcua_replica_set_acked (MotcuaReplica  *self,
-                           guint64         acked,
-                           GError        **error)
+_motcua_replica_is_hub (MotcuaReplica *self)
 {
-  if (!motcua_replica_begin (self, error))
-    return FALSE;
-
-  return _motcua_replica_finish (self,
-                                 _motcua_replica_meta_set_int (self, "hub_acked", (gint64) acked,
-                                                               error),
-                                 error);
-}
-
-gboolean
-_motcua_replica_apply_pulled (MotcuaReplica  *self,
-                              JsonArray      *changes,
-                              guint64         cursor,
-                              GError        **error)
-{
-  if (!motcua_replica_begin (self, error))
-    return FALSE;
-
-  return _motcua_replica_finish (self,
-                                 _motcua_replica_apply_changes (self, changes, NULL, error)
-                                 && _motcua_replica_meta_set_int (self, "hub_cursor",
-                                                                  (gint64) cursor, error),
-                                 error);
+  return _motcua_replica_meta_get_int (self, "hub", 0) != 0;
 }

@@ -24,6 +24,7 @@ typedef enum
   MOTCUA_TABLE_CASES = 4,
   MOTCUA_TABLE_CASE_EVENTS = 5,
   MOTCUA_TABLE_ATTACHMENTS = 6,
+  MOTCUA_TABLE_CONFLICTS = 7,
 } MotcuaTableId;
 
 typedef enum
@@ -129,6 +130,7 @@ struct _MotcuaReplica
 
   MotcuaClockFunc  clock_func;
   gpointer         clock_data;
+  gint64           clock_offset_ms;   /* the server's clock minus this computer's */
 };
 
 MotcuaReplica *_motcua_replica_create_at_version (const char   *path,
@@ -171,6 +173,14 @@ gboolean      _motcua_replica_meta_set_int (MotcuaReplica  *self,
                                             gint64          value,
                                             GError        **error);
 
+char         *_motcua_replica_meta_dup_text (MotcuaReplica *self,
+                                             const char    *key);
+/* Inside a transaction; NULL removes nothing but stores NULL. */
+gboolean      _motcua_replica_meta_set_text (MotcuaReplica  *self,
+                                             const char     *key,
+                                             const char     *value,
+                                             GError        **error);
+
 gint64        _motcua_replica_now_ms       (MotcuaReplica  *self);
 MotcuaHlc     _motcua_replica_tick         (MotcuaReplica  *self);
 char         *_motcua_replica_now_iso      (MotcuaReplica  *self);
@@ -207,6 +217,18 @@ gboolean      _motcua_replica_insert_row   (MotcuaReplica         *self,
                                             MotcuaHlc              hlc,
                                             GError               **error);
 
+/* A register as it was before a merge: for the hub, which detects conflicts. */
+typedef struct
+{
+  gboolean    exists;     /* the row existed */
+  MotcuaValue value;
+  char       *owned;      /* the bytes of value, owned */
+  MotcuaHlc   hlc;        /* 0: never written */
+  MotcuaUuid  origin;
+} MotcuaRegister;
+
+void          _motcua_register_clear       (MotcuaRegister *reg);
+
 /* Merging changes from other replicas (motcua-capture.c). */
 gboolean      _motcua_replica_merge_field  (MotcuaReplica         *self,
                                             const MotcuaTableDesc *table,
@@ -217,6 +239,7 @@ gboolean      _motcua_replica_merge_field  (MotcuaReplica         *self,
                                             gint64                 origin,
                                             const MotcuaUuid      *origin_uuid,
                                             gboolean              *won,
+                                            MotcuaRegister        *old,
                                             GError               **error);
 gboolean      _motcua_replica_merge_insert (MotcuaReplica         *self,
                                             const MotcuaTableDesc *table,
@@ -225,7 +248,49 @@ gboolean      _motcua_replica_merge_insert (MotcuaReplica         *self,
                                             gboolean              *inserted,
                                             GError               **error);
 
+/* A row's whole state as a snapshot element; *out NULL when there is no such row. */
+gboolean      _motcua_replica_row_json     (MotcuaReplica          *self,
+                                            const MotcuaTableDesc  *table,
+                                            const MotcuaUuid       *id,
+                                            JsonObject            **out,
+                                            GError                **error);
+
 /* Changes on the wire (motcua-changes.c). */
+JsonNode     *_motcua_value_to_json        (const MotcuaValue      *value,
+                                            gssize                  text_len);
+JsonObject   *_motcua_replica_insert_only_json (MotcuaReplica         *self,
+                                                const MotcuaTableDesc *table,
+                                                gint64                 rid,
+                                                GError               **error);
+
+/* Called by the merge for every change or snapshot register it applies; the hub detects
+ * conflicts here. @prev is the HLC the change overwrote at its origin (0 in a snapshot). */
+typedef struct
+{
+  const MotcuaTableDesc *table;
+  const MotcuaUuid      *row;
+  guint                  column;       /* 0 for a row of an insert-only table */
+  const MotcuaValue     *value;
+  MotcuaHlc              hlc;
+  const MotcuaUuid      *origin;
+  MotcuaHlc              prev;
+  const MotcuaRegister  *old;          /* NULL for an insert-only row */
+  gboolean               won;
+} MotcuaMergeEvent;
+
+typedef gboolean (*MotcuaMergeObserver) (MotcuaReplica          *self,
+                                         const MotcuaMergeEvent *event,
+                                         gpointer                user_data,
+                                         GError                **error);
+
+/* Applies changes ("o", "s", …) and snapshot rows ("k", "m") alike. Inside the caller's
+ * transaction when there is one. */
+gboolean      _motcua_replica_apply_full      (MotcuaReplica        *self,
+                                               JsonArray            *items,
+                                               guint                *n_won,
+                                               MotcuaMergeObserver   observer,
+                                               gpointer              user_data,
+                                               GError              **error);
 JsonArray    *_motcua_replica_collect_changes (MotcuaReplica  *self,
                                                guint64         after_seq,
                                                guint           limit,
@@ -283,5 +348,45 @@ gunichar      _motcua_fold_char            (gunichar        c);
 char         *_motcua_fts_query            (const char     *text);
 
 void          _motcua_replica_drop_caches  (MotcuaReplica  *self);
+
+/* The replica's side of replication (motcua-replication.c) */
+guint64       _motcua_replica_get_acked    (MotcuaReplica  *self);
+/* Inside a transaction. */
+gboolean      _motcua_replica_set_acked    (MotcuaReplica  *self,
+                                            guint64         acked,
+                                            GError        **error);
+gboolean      _motcua_replica_add_rejected (MotcuaReplica  *self,
+                                            guint64         seq,
+                                            const char     *reason,
+                                            GError        **error);
+/* Gives this replica's unpushed changes (past @acked) new stamps from the corrected clock
+ * (motcua-capture.c). Inside a transaction. */
+gboolean      _motcua_replica_restamp      (MotcuaReplica  *self,
+                                            guint64         acked,
+                                            guint          *n_out,
+                                            GError        **error);
+/* Deletes the cases outside this replica's scope that hold nothing unacknowledged. */
+gboolean      _motcua_replica_purge        (MotcuaReplica  *self,
+                                            guint          *n_out,
+                                            GError        **error);
+/* Office ids (16-byte GBytes) of @office_code and the offices below it. */
+GHashTable   *_motcua_replica_subtree_set  (MotcuaReplica  *self,
+                                            const char     *office_code,
+                                            GError        **error);
+/* Receipt numbers: a leased block, and how many are left of this year's for @office_id. */
+gboolean      _motcua_replica_add_lease    (MotcuaReplica    *self,
+                                            const MotcuaUuid *office_id,
+                                            int               year,
+                                            gint64            first,
+                                            gint64            last,
+                                            GError          **error);
+gint64        _motcua_replica_lease_left   (MotcuaReplica    *self,
+                                            const MotcuaUuid *office_id,
+                                            int               year);
+/* Takes the next leased number, or 0 when none is left. Inside a transaction. */
+gint64        _motcua_replica_take_leased  (MotcuaReplica    *self,
+                                            const MotcuaUuid *office_id,
+                                            int               year,
+                                            GError          **error);
 
 G_END_DECLS

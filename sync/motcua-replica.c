@@ -240,15 +240,46 @@ _motcua_replica_meta_set_int (MotcuaReplica  *self,
   return meta_set (self, key, &v, error);
 }
 
+char *
+_motcua_replica_meta_dup_text (MotcuaReplica *self,
+                               const char    *key)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT value FROM meta WHERE key = ?1",
+                                                NULL);
+  char *value = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  /* meta.value has numeric affinity: a text of digits comes back as a number. */
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return value;
+}
+
+gboolean
+_motcua_replica_meta_set_text (MotcuaReplica  *self,
+                               const char     *key,
+                               const char     *value,
+                               GError        **error)
+{
+  MotcuaValue v = MOTCUA_VALUE_TEXT (value);
+
+  return meta_set (self, key, &v, error);
+}
+
 /* Clock */
 
 gint64
 _motcua_replica_now_ms (MotcuaReplica *self)
 {
+  /* Stamps follow the server's clock once its offset is known (DESIGN.md, Clocks). */
   if (self->clock_func != NULL)
-    return self->clock_func (self->clock_data);
+    return self->clock_func (self->clock_data) + self->clock_offset_ms;
 
-  return g_get_real_time () / 1000;
+  return g_get_real_time () / 1000 + self->clock_offset_ms;
 }
 
 MotcuaHlc
@@ -555,6 +586,8 @@ load_identity (MotcuaReplica  *self,
         self->seq = (guint64) sqlite3_column_int64 (stmt, 1);
       else if (g_strcmp0 (key, "hlc") == 0)
         self->clock.last = (MotcuaHlc) sqlite3_column_int64 (stmt, 1);
+      else if (g_strcmp0 (key, "clock_offset") == 0)
+        self->clock_offset_ms = sqlite3_column_int64 (stmt, 1);
     }
   sqlite3_reset (stmt);
 

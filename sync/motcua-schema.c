@@ -107,6 +107,49 @@ static const char *const migrations[] = {
   "  office_code TEXT NOT NULL, replica_id BLOB UNIQUE,"
   "  acked_seq INTEGER NOT NULL DEFAULT 0, revoked INTEGER NOT NULL DEFAULT 0,"
   "  enrolled_at TEXT NOT NULL) WITHOUT ROWID;",
+  /* 3 → 4: replication.
+   * conflicts: a replicated table (registers like any row): two writes to one field that had
+   * not seen each other, both kept, until a resolution closes it. Values are JSON texts.
+   * rejected: this replica's changes the server refused, with its reason (local).
+   * receipt_leases: blocks of receipt numbers the server leased to this replica (local).
+   * blobs: the bytes of scans by SHA-256, filled in place as they arrive (received), so an
+   * upload or download resumes where it was cut; uploaded says the server has them all.
+   * hub_log learns which case an entry is about and the offices that put it in a replica's
+   * scope when it was accepted; kind 1 is a snapshot of a case (its whole state), logged when
+   * the case enters a new office's scope. hub_case_scope remembers each case's handling office
+   * as last logged, hub_leases the next free receipt number per office and year. */
+  "CREATE TABLE conflicts ("
+  "  rid INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE,"
+  "  tbl TEXT, row_id BLOB, col TEXT, case_id BLOB,"
+  "  a_value TEXT, a_hlc INTEGER, a_replica BLOB, a_office TEXT,"
+  "  b_value TEXT, b_hlc INTEGER, b_replica BLOB, b_office TEXT,"
+  "  detected_at TEXT, resolved INTEGER, resolution TEXT, resolved_by TEXT, resolved_at TEXT,"
+  "  deleted INTEGER DEFAULT 0, _clk BLOB, _seq INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX conflicts_field ON conflicts (row_id, col);"
+  "CREATE INDEX conflicts_case ON conflicts (case_id);"
+  "CREATE TABLE rejected ("
+  "  seq INTEGER PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL);"
+  "CREATE TABLE receipt_leases ("
+  "  office_id BLOB NOT NULL, year INTEGER NOT NULL, first INTEGER NOT NULL,"
+  "  last INTEGER NOT NULL, next INTEGER NOT NULL,"
+  "  PRIMARY KEY (office_id, year, first)) WITHOUT ROWID;"
+  "CREATE TABLE blobs ("
+  "  sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, received INTEGER NOT NULL DEFAULT 0,"
+  "  uploaded INTEGER NOT NULL DEFAULT 0, data BLOB NOT NULL);"
+  "ALTER TABLE hub_log ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE hub_log ADD COLUMN case_id BLOB;"
+  "ALTER TABLE hub_log ADD COLUMN office_a BLOB;"
+  "ALTER TABLE hub_log ADD COLUMN office_b BLOB;"
+  "ALTER TABLE hub_log ADD COLUMN office_c BLOB;"
+  "ALTER TABLE hub_replicas ADD COLUMN last_seen_at TEXT;"
+  "CREATE TABLE hub_case_scope ("
+  "  case_id BLOB PRIMARY KEY, handling_office_id BLOB) WITHOUT ROWID;"
+  "CREATE TABLE hub_leases ("
+  "  office_code TEXT NOT NULL, year INTEGER NOT NULL, next INTEGER NOT NULL,"
+  "  PRIMARY KEY (office_code, year)) WITHOUT ROWID;"
+  "CREATE TABLE hub_lease_log ("
+  "  token_id TEXT NOT NULL, office_code TEXT NOT NULL, year INTEGER NOT NULL,"
+  "  first INTEGER NOT NULL, last INTEGER NOT NULL, at TEXT NOT NULL);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);

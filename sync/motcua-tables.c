@@ -87,6 +87,27 @@ static const MotcuaColumnDesc attachment_columns[] = {
   { "officer", MOTCUA_COL_TEXT },
 };
 
+static const MotcuaColumnDesc conflict_columns[] = {
+  { "tbl", MOTCUA_COL_TEXT },
+  { "row_id", MOTCUA_COL_ID },
+  { "col", MOTCUA_COL_TEXT },
+  { "case_id", MOTCUA_COL_ID },
+  { "a_value", MOTCUA_COL_TEXT },
+  { "a_hlc", MOTCUA_COL_INT },
+  { "a_replica", MOTCUA_COL_ID },
+  { "a_office", MOTCUA_COL_TEXT },
+  { "b_value", MOTCUA_COL_TEXT },
+  { "b_hlc", MOTCUA_COL_INT },
+  { "b_replica", MOTCUA_COL_ID },
+  { "b_office", MOTCUA_COL_TEXT },
+  { "detected_at", MOTCUA_COL_TEXT },
+  { "resolved", MOTCUA_COL_INT },
+  { "resolution", MOTCUA_COL_TEXT },
+  { "resolved_by", MOTCUA_COL_TEXT },
+  { "resolved_at", MOTCUA_COL_TEXT },
+  { "deleted", MOTCUA_COL_INT },
+};
+
 /* The full-text indexes: which columns they hold, in their order (see motcua-schema.c). */
 static const guint procedure_fts[] = { 0, 2, 3, G_MAXUINT };       /* code, name, sector */
 static const guint case_fts[] = { 4, 5, 6, G_MAXUINT };            /* name, ID, phone */
@@ -102,6 +123,7 @@ TABLE (MOTCUA_TABLE_CALENDAR, calendar, FALSE, TRUE, calendar_columns, NULL, NUL
 TABLE (MOTCUA_TABLE_CASES, cases, FALSE, FALSE, case_columns, "cases_fts", case_fts);
 TABLE (MOTCUA_TABLE_CASE_EVENTS, case_events, TRUE, FALSE, event_columns, NULL, NULL);
 TABLE (MOTCUA_TABLE_ATTACHMENTS, attachments, TRUE, FALSE, attachment_columns, NULL, NULL);
+TABLE (MOTCUA_TABLE_CONFLICTS, conflicts, FALSE, FALSE, conflict_columns, NULL, NULL);
 
 #undef TABLE
 
@@ -112,6 +134,7 @@ const MotcuaTableDesc *const _motcua_tables[] = {
   &table_cases,
   &table_case_events,
   &table_attachments,
+  &table_conflicts,
 };
 const guint _motcua_n_tables = G_N_ELEMENTS (_motcua_tables);
 

@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  * @MOTCUA_ERROR_DATABASE: SQLite failed (disk full, I/O error, locked)
  * @MOTCUA_ERROR_NOT_ENROLLED: a token that no enrolled replica holds, or a revoked one
  * @MOTCUA_ERROR_GAP: pushed changes do not continue from the last acknowledged one
+ * @MOTCUA_ERROR_CLOCK_SKEW: changes stamped too far ahead of the server's clock
+ * @MOTCUA_ERROR_DIVERGED: the replica differs from the server even after pulling its scope again
  */
 typedef enum
 {
@@ -37,6 +39,8 @@ typedef enum
   MOTCUA_ERROR_DATABASE,
   MOTCUA_ERROR_NOT_ENROLLED,
   MOTCUA_ERROR_GAP,
+  MOTCUA_ERROR_CLOCK_SKEW,
+  MOTCUA_ERROR_DIVERGED,
 } MotcuaError;
 
 GQuark motcua_error_quark (void);

@@ -22,5 +22,7 @@
 #include "motcua-import.h"
 #include "motcua-report.h"
 #include "motcua-export.h"
+#include "motcua-conflicts.h"
+#include "motcua-sync.h"
 
 #undef MOTCUA_INSIDE

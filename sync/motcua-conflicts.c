@@ -1,0 +1,503 @@
+/* motcua-conflicts.c: conflicts as this replica holds them, their resolution, and the changes
+ * the server refused
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "motcua-conflicts.h"
+#include "motcua-error.h"
+#include "motcua-replica-private.h"
+#include "motcua-text.h"
+
+static void
+side_clear (MotcuaConflictSide *side)
+{
+  g_free (side->value);
+  g_free (side->at);
+  g_free (side->replica);
+  g_free (side->office);
+}
+
+static void
+side_copy (MotcuaConflictSide       *to,
+           const MotcuaConflictSide *from)
+{
+  to->value = g_strdup (from->value);
+  to->hlc = from->hlc;
+  to->at = g_strdup (from->at);
+  to->replica = g_strdup (from->replica);
+  to->office = g_strdup (from->office);
+}
+
+MotcuaConflict *
+motcua_conflict_copy (const MotcuaConflict *self)
+{
+  MotcuaConflict *copy = g_new0 (MotcuaConflict, 1);
+
+  copy->id = g_strdup (self->id);
+  copy->table = g_strdup (self->table);
+  copy->row_id = g_strdup (self->row_id);
+  copy->column = g_strdup (self->column);
+  copy->case_id = g_strdup (self->case_id);
+  copy->receipt_no = g_strdup (self->receipt_no);
+  side_copy (&copy->a, &self->a);
+  side_copy (&copy->b, &self->b);
+  copy->winner = self->winner;
+  copy->detected_at = g_strdup (self->detected_at);
+  copy->resolved = self->resolved;
+  copy->resolution = g_strdup (self->resolution);
+  copy->resolved_by = g_strdup (self->resolved_by);
+  copy->resolved_at = g_strdup (self->resolved_at);
+
+  return copy;
+}
+
+void
+motcua_conflict_free (MotcuaConflict *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->id);
+  g_free (self->table);
+  g_free (self->row_id);
+  g_free (self->column);
+  g_free (self->case_id);
+  g_free (self->receipt_no);
+  side_clear (&self->a);
+  side_clear (&self->b);
+  g_free (self->detected_at);
+  g_free (self->resolution);
+  g_free (self->resolved_by);
+  g_free (self->resolved_at);
+  g_free (self);
+}
+
+G_DEFINE_BOXED_TYPE (MotcuaConflict, motcua_conflict, motcua_conflict_copy, motcua_conflict_free)
+
+/* A value as stored in a conflict (JSON) as text for people: NULL for no value. */
+static char *
+display_value (const char *json)
+{
+  g_autoptr(JsonNode) node = json != NULL ? json_from_string (json, NULL) : NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+
+  return g_strdup (json);
+}
+
+static char *
+uuid_text (sqlite3_stmt *stmt,
+           int           column)
+{
+  char *text;
+
+  if (sqlite3_column_bytes (stmt, column) != 16)
+    return NULL;
+  text = g_malloc (37);
+  motcua_uuid_to_string (sqlite3_column_blob (stmt, column), text);
+
+  return text;
+}
+
+#define CONFLICT_COLUMNS \
+  "k.id, k.tbl, k.row_id, k.col, k.case_id, c.receipt_no," \
+  " k.a_value, k.a_hlc, k.a_replica, k.a_office, k.b_value, k.b_hlc, k.b_replica, k.b_office," \
+  " k.detected_at, k.resolved, k.resolution, k.resolved_by, k.resolved_at" \
+  " FROM conflicts k LEFT JOIN cases c ON c.id = k.case_id"
+
+static void
+side_from_row (MotcuaConflictSide *side,
+               sqlite3_stmt       *stmt,
+               int                 first)
+{
+  side->value = display_value ((const char *) sqlite3_column_text (stmt, first));
+  side->hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, first + 1);
+  side->at = motcua_datetime_from_unix_ms (motcua_hlc_get_ms (side->hlc));
+  side->replica = uuid_text (stmt, first + 2);
+  side->office = g_strdup ((const char *) sqlite3_column_text (stmt, first + 3));
+}
+
+static MotcuaConflict *
+conflict_from_row (sqlite3_stmt *stmt)
+{
+  MotcuaConflict *k = g_new0 (MotcuaConflict, 1);
+
+  k->id = uuid_text (stmt, 0);
+  k->table = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  k->row_id = uuid_text (stmt, 2);
+  k->column = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  k->case_id = uuid_text (stmt, 4);
+  k->receipt_no = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  side_from_row (&k->a, stmt, 6);
+  side_from_row (&k->b, stmt, 10);
+  /* The merge's winner: the greater (HLC, replica). */
+  k->winner = k->a.hlc != k->b.hlc ? (k->a.hlc > k->b.hlc ? 'a' : 'b')
+              : (g_strcmp0 (k->a.replica, k->b.replica) > 0 ? 'a' : 'b');
+  k->detected_at = g_strdup ((const char *) sqlite3_column_text (stmt, 14));
+  k->resolved = sqlite3_column_int (stmt, 15) == 1;
+  k->resolution = display_value ((const char *) sqlite3_column_text (stmt, 16));
+  k->resolved_by = g_strdup ((const char *) sqlite3_column_text (stmt, 17));
+  k->resolved_at = g_strdup ((const char *) sqlite3_column_text (stmt, 18));
+
+  return k;
+}
+
+GPtrArray *
+motcua_replica_list_conflicts (MotcuaReplica  *self,
+                               gboolean        include_resolved,
+                               GError        **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                             motcua_conflict_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  stmt = _motcua_replica_prepare (self, include_resolved
+                                  ? "SELECT " CONFLICT_COLUMNS " WHERE k.deleted IS NOT 1"
+                                    " ORDER BY k.rid DESC"
+                                  : "SELECT " CONFLICT_COLUMNS " WHERE k.resolved IS NOT 1"
+                                    " AND k.deleted IS NOT 1 ORDER BY k.rid DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (out, conflict_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&out);
+}
+
+gint64
+motcua_replica_count_conflicts (MotcuaReplica  *self,
+                                GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), -1);
+
+  stmt = _motcua_replica_prepare (self, "SELECT count(*) FROM conflicts WHERE resolved IS NOT 1"
+                                  " AND deleted IS NOT 1", error);
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  else
+    _motcua_replica_set_db_error (self, error);
+  sqlite3_reset (stmt);
+
+  return n;
+}
+
+MotcuaConflict *
+motcua_replica_dup_conflict (MotcuaReplica  *self,
+                             const char     *id,
+                             GError        **error)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  MotcuaConflict *found = NULL;
+  g_autofree char *prefix = g_ascii_strdown (id ? id : "", -1);
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  if (strlen (prefix) < 8)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("conflict: give its id, or at least its first 8 characters"));
+      return NULL;
+    }
+  all = motcua_replica_list_conflicts (self, TRUE, error);
+  if (all == NULL)
+    return NULL;
+  for (guint i = 0; i < all->len; i++)
+    {
+      MotcuaConflict *k = all->pdata[i];
+
+      if (!g_str_has_prefix (k->id, prefix))
+        continue;
+      if (found != NULL)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       _("conflict: “%s” names more than one; give more of its id"), id);
+          return NULL;
+        }
+      found = k;
+    }
+  if (found == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                   _("conflict “%s” is not in this replica"), id);
+      return NULL;
+    }
+
+  return motcua_conflict_copy (found);
+}
+
+/* The stored JSON text of side @side's value. */
+static char *
+side_json (MotcuaReplica     *self,
+           const MotcuaUuid  *id,
+           char               side)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, side == 'a'
+                                                ? "SELECT a_value FROM conflicts WHERE id = ?1"
+                                                : "SELECT b_value FROM conflicts WHERE id = ?1",
+                                                NULL);
+  char *text = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return text;
+}
+
+static gboolean
+resolve_in_tx (MotcuaReplica         *self,
+               const MotcuaConflict  *k,
+               MotcuaResolution       how,
+               const char            *value,
+               GError               **error)
+{
+  const MotcuaTableDesc *conflicts = _motcua_table_lookup (MOTCUA_TABLE_CONFLICTS);
+  const MotcuaTableDesc *table = _motcua_table_by_name (k->table);
+  int column = table ? _motcua_table_column (table, k->column) : -1;
+  g_autofree char *now = _motcua_replica_now_iso (self);
+  g_autofree char *chosen_json = NULL;
+  g_autoptr(JsonNode) chosen = NULL;
+  MotcuaValue values[18];
+  MotcuaUuid id, row;
+  MotcuaHlc hlc;
+
+  if (table == NULL || column < 1 || !motcua_uuid_parse (k->id, &id)
+      || !motcua_uuid_parse (k->row_id, &row))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
+                   _("conflict %s names a field this build does not know"), k->id);
+      return FALSE;
+    }
+
+  if (how == MOTCUA_RESOLVE_VALUE)
+    {
+      if (value == NULL)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       _("value: give the new value of %s"), k->column);
+          return FALSE;
+        }
+      chosen = json_node_init_string (json_node_alloc (), value);
+    }
+  else
+    {
+      chosen_json = side_json (self, &id, how == MOTCUA_RESOLVE_KEEP_A ? 'a' : 'b');
+      chosen = chosen_json ? json_from_string (chosen_json, NULL) : NULL;
+      if (chosen == NULL)
+        chosen = json_node_init_null (json_node_alloc ());
+    }
+  g_free (chosen_json);
+  chosen_json = json_to_string (chosen, FALSE);
+
+  /* First the conflict closes, then the field takes the chosen value: the server sees the
+   * write after the conflict is resolved, so it continues nothing. */
+  for (guint c = 0; c < G_N_ELEMENTS (values); c++)
+    values[c] = MOTCUA_VALUE_NULL;
+  values[13] = MOTCUA_VALUE_INT (1);
+  values[14] = MOTCUA_VALUE_TEXT (chosen_json);
+  values[15] = MOTCUA_VALUE_TEXT (self->officer ? self->officer : self->id);
+  values[16] = MOTCUA_VALUE_TEXT (now);
+  hlc = _motcua_replica_tick (self);
+  if (!_motcua_replica_write_row (self, conflicts, &id, values, 0xf << 13, MOTCUA_WRITE_LOCAL,
+                                  hlc, NULL, error))
+    return FALSE;
+
+  if (table->id == MOTCUA_TABLE_CASES && how == MOTCUA_RESOLVE_VALUE)
+    {
+      g_autofree char *note = g_strdup_printf (_("resolves conflict %.8s"), k->id);
+
+      /* Checked like any edit of the field. */
+      return motcua_replica_edit_case (self, k->row_id, k->column, value, note, error);
+    }
+
+  {
+    MotcuaValue field[64];
+    MotcuaUuid id_value;
+    const MotcuaColumnDesc *desc = &table->columns[column - 1];
+
+    for (guint c = 0; c < table->n_columns; c++)
+      field[c] = MOTCUA_VALUE_NULL;
+    if (JSON_NODE_HOLDS_NULL (chosen))
+      field[column - 1] = MOTCUA_VALUE_NULL;
+    else if (desc->kind == MOTCUA_COL_INT)
+      {
+        gint64 n;
+
+        if (json_node_get_value_type (chosen) == G_TYPE_INT64)
+          n = json_node_get_int (chosen);
+        else if (!g_ascii_string_to_signed (json_node_get_string (chosen), 10, G_MININT64,
+                                            G_MAXINT64, &n, NULL))
+          {
+            g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                         _("value: %s takes a whole number"), k->column);
+            return FALSE;
+          }
+        field[column - 1] = MOTCUA_VALUE_INT (n);
+      }
+    else if (desc->kind == MOTCUA_COL_ID)
+      {
+        if (!motcua_uuid_parse (json_node_get_string (chosen), &id_value))
+          {
+            g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                         _("value: %s takes an id"), k->column);
+            return FALSE;
+          }
+        field[column - 1] = MOTCUA_VALUE_ID (&id_value);
+      }
+    else
+      field[column - 1] = MOTCUA_VALUE_TEXT (json_node_get_string (chosen));
+
+    return _motcua_replica_write_row (self, table, &row, field,
+                                      G_GUINT64_CONSTANT (1) << (column - 1), MOTCUA_WRITE_LOCAL,
+                                      _motcua_replica_tick (self), NULL, error);
+  }
+}
+
+gboolean
+motcua_replica_resolve_conflict (MotcuaReplica     *self,
+                                 const char        *id,
+                                 MotcuaResolution   how,
+                                 const char        *value,
+                                 GError           **error)
+{
+  g_autoptr(MotcuaConflict) k = NULL;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+
+  k = motcua_replica_dup_conflict (self, id, error);
+  if (k == NULL)
+    return FALSE;
+  if (k->resolved)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("conflict %.8s is resolved already"), k->id);
+      return FALSE;
+    }
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+
+  return _motcua_replica_finish (self, resolve_in_tx (self, k, how, value, error), error);
+}
+
+/* Rejected changes */
+
+void
+motcua_rejected_free (MotcuaRejected *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->table);
+  g_free (self->row_id);
+  g_free (self->column);
+  g_free (self->receipt_no);
+  g_free (self->reason);
+  g_free (self->at);
+  g_free (self);
+}
+
+GPtrArray *
+motcua_replica_list_rejected (MotcuaReplica  *self,
+                              GError        **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                             motcua_rejected_free);
+  g_autoptr(GPtrArray) changes = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  stmt = _motcua_replica_prepare (self, "SELECT seq, reason, at FROM rejected ORDER BY seq",
+                                  error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      MotcuaRejected *r = g_new0 (MotcuaRejected, 1);
+
+      r->seq = (guint64) sqlite3_column_int64 (stmt, 0);
+      r->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      r->at = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      g_ptr_array_add (out, r);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return NULL;
+    }
+
+  /* What each one was. */
+  for (guint i = 0; i < out->len; i++)
+    {
+      MotcuaRejected *r = out->pdata[i];
+      g_autoptr(MotcuaCase) c = NULL;
+
+      changes = motcua_replica_list_changes (self, r->seq - 1, 1, NULL);
+      if (changes == NULL || changes->len == 0)
+        continue;
+      {
+        MotcuaChange *change = changes->pdata[0];
+
+        r->table = g_strdup (change->table);
+        r->row_id = g_strdup (change->row_id);
+        r->column = g_strdup (change->column);
+        if (g_strcmp0 (change->table, "cases") == 0)
+          c = motcua_replica_dup_case (self, change->row_id, NULL);
+        if (c != NULL)
+          r->receipt_no = g_strdup (c->receipt_no);
+      }
+      g_clear_pointer (&changes, g_ptr_array_unref);
+    }
+
+  return g_steal_pointer (&out);
+}
+
+gint64
+motcua_replica_count_rejected (MotcuaReplica  *self,
+                               GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), -1);
+
+  stmt = _motcua_replica_prepare (self, "SELECT count(*) FROM rejected", error);
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return n;
+}

@@ -1,0 +1,65 @@
+/* motcua-protocol-private.h: protocol v1, the hub's side, without the network
+ *
+ * motcua-server (app/server/) reads HTTP requests, checks the limits that belong to the
+ * transport (body size, requests per second, slow clients), undoes gzip, and hands each request
+ * to _motcua_hub_handle(). The tests call the same function in process, through a fault layer.
+ * The protocol itself is documented in sync/PROTOCOL.md.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "motcua-replica.h"
+
+G_BEGIN_DECLS
+
+/* What the hub enforces itself (the server's config sets them). 0 means the default. */
+typedef struct
+{
+  guint   max_changes_per_push;  /* default 5000: more → 413 */
+  guint   max_changes_per_pull;  /* default 2000: a pull's batch is at most this */
+  gint64  max_blob_size;         /* default 20 MiB: a bigger scan → 413 */
+  gint64  max_skew_ms;           /* default 5 minutes: a change stamped further ahead → 400 */
+} MotcuaHubLimits;
+
+typedef struct
+{
+  const char *method;    /* "GET", "POST", "PUT", "HEAD" */
+  const char *path;      /* "/v1/push" */
+  const char *query;     /* the URL's query without "?", or NULL */
+  const char *token;     /* the bearer token, or NULL when none was sent */
+  GBytes     *body;      /* the body, gzip undone; NULL for none */
+} MotcuaHubRequest;
+
+typedef struct
+{
+  guint       status;        /* HTTP status */
+  const char *content_type;  /* "application/json" or "application/octet-stream" */
+  GBytes     *body;
+  /* For the server's log line */
+  char       *replica;       /* "office/token-id", or "-" before authentication */
+  char       *endpoint;      /* "push", "pull", … or "-" */
+  guint       changes_in;
+  guint       changes_out;
+  char       *token_id;      /* for rate limits: NULL before authentication */
+} MotcuaHubResponse;
+
+void               _motcua_hub_response_free (MotcuaHubResponse      *response);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaHubResponse, _motcua_hub_response_free)
+
+/* Answers one request; never fails: errors are 4xx (or 500 when the disk fails) responses with
+ * the body {"error": {"code": "...", "message": "..."}}. */
+MotcuaHubResponse *_motcua_hub_handle        (MotcuaReplica          *hub,
+                                              const MotcuaHubLimits  *limits,
+                                              const MotcuaHubRequest *request);
+
+/* An error response, for the errors the server finds before the hub sees a request (413 body
+ * too large, 429 too many requests, 408 too slow, 400 bad gzip). */
+MotcuaHubResponse *_motcua_hub_error_response (guint                   status,
+                                               const char             *code,
+                                               const char             *message);
+
+G_END_DECLS

@@ -1,0 +1,579 @@
+/* motcua-protocol.c: protocol v1, the hub's side (see sync/PROTOCOL.md)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "motcua-error.h"
+#include "motcua-hub-private.h"
+#include "motcua-protocol-private.h"
+#include "motcua-version.h"
+
+void
+_motcua_hub_response_free (MotcuaHubResponse *response)
+{
+  if (response == NULL)
+    return;
+
+  g_clear_pointer (&response->body, g_bytes_unref);
+  g_free (response->replica);
+  g_free (response->endpoint);
+  g_free (response->token_id);
+  g_free (response);
+}
+
+MotcuaHubResponse *
+_motcua_hub_error_response (guint       status,
+                            const char *code,
+                            const char *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  MotcuaHubResponse *response = g_new0 (MotcuaHubResponse, 1);
+  char *text;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+
+  response->status = status;
+  response->content_type = "application/json";
+  response->body = g_bytes_new_take (text, strlen (text));
+  response->replica = g_strdup ("-");
+  response->endpoint = g_strdup ("-");
+
+  return response;
+}
+
+static MotcuaHubResponse *
+json_response (guint       status,
+               JsonObject *body)
+{
+  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), body);
+  MotcuaHubResponse *response = g_new0 (MotcuaHubResponse, 1);
+  gsize length;
+  char *text = json_to_string (root, FALSE);
+
+  length = strlen (text);
+  response->status = status;
+  response->content_type = "application/json";
+  response->body = g_bytes_new_take (text, length);
+
+  return response;
+}
+
+/* The HTTP status for a library error. */
+static guint
+status_for (const GError *error)
+{
+  if (error->domain != MOTCUA_ERROR)
+    return 500;
+
+  switch (error->code)
+    {
+    case MOTCUA_ERROR_NOT_ENROLLED:
+      return 401;
+    case MOTCUA_ERROR_NOT_AUTHORIZED:
+      return 403;
+    case MOTCUA_ERROR_GAP:
+    case MOTCUA_ERROR_EXISTS:
+      return 409;
+    case MOTCUA_ERROR_NOT_FOUND:
+      return 404;
+    case MOTCUA_ERROR_DATABASE:
+    case MOTCUA_ERROR_CORRUPT:
+      return 500;
+    default:
+      return 400;
+    }
+}
+
+static const char *
+code_for (const GError *error)
+{
+  if (error->domain != MOTCUA_ERROR)
+    return "internal";
+
+  switch (error->code)
+    {
+    case MOTCUA_ERROR_NOT_ENROLLED:
+      return "bad-token";
+    case MOTCUA_ERROR_NOT_AUTHORIZED:
+      return "forbidden";
+    case MOTCUA_ERROR_GAP:
+      return "gap";
+    case MOTCUA_ERROR_EXISTS:
+      return "exists";
+    case MOTCUA_ERROR_NOT_FOUND:
+      return "not-found";
+    case MOTCUA_ERROR_DATABASE:
+    case MOTCUA_ERROR_CORRUPT:
+      return "internal";
+    default:
+      return "invalid";
+    }
+}
+
+static MotcuaHubResponse *
+error_from (const GError *error)
+{
+  return _motcua_hub_error_response (status_for (error), code_for (error), error->message);
+}
+
+typedef struct
+{
+  MotcuaReplica          *hub;
+  MotcuaHubLimits         limits;
+  const MotcuaHubRequest *request;
+  GHashTable             *query;
+  MotcuaHubPeer          *peer;
+  JsonNode               *body;
+} Exchange;
+
+static void
+exchange_clear (Exchange *x)
+{
+  g_clear_pointer (&x->query, g_hash_table_unref);
+  g_clear_pointer (&x->peer, _motcua_hub_peer_free);
+  g_clear_pointer (&x->body, json_node_unref);
+}
+
+static const char *
+query_get (Exchange   *x,
+           const char *name)
+{
+  return x->query != NULL ? g_hash_table_lookup (x->query, name) : NULL;
+}
+
+/* A whole number from the query, or -1 when absent; FALSE when malformed. */
+static gboolean
+query_int (Exchange   *x,
+           const char *name,
+           gint64     *out)
+{
+  const char *text = query_get (x, name);
+
+  *out = -1;
+  if (text == NULL)
+    return TRUE;
+
+  return g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, out, NULL);
+}
+
+static MotcuaHubResponse *
+check_versions (Exchange *x)
+{
+  gint64 protocol, schema;
+
+  if (!query_int (x, "protocol", &protocol) || !query_int (x, "schema", &schema)
+      || protocol < 0 || schema < 0)
+    return _motcua_hub_error_response (400, "missing-version",
+                                       _("Every request says its protocol and schema versions"
+                                         " (?protocol=1&schema=N)"));
+  if (protocol != MOTCUA_PROTOCOL_VERSION)
+    return _motcua_hub_error_response (409, "protocol-mismatch",
+                                       _("This server speaks protocol version 1 only: update"
+                                         " Một Cửa"));
+  if (schema < MOTCUA_SCHEMA_VERSION)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("This replica has schema version %d and the server %d: update Một Cửa"
+                           " on this computer, then sync again"), (int) schema,
+                         MOTCUA_SCHEMA_VERSION);
+
+      return _motcua_hub_error_response (409, "update-required", message);
+    }
+  if (schema > MOTCUA_SCHEMA_VERSION)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("This replica has schema version %d but the server only %d: the"
+                           " server must be updated first"), (int) schema,
+                         MOTCUA_SCHEMA_VERSION);
+
+      return _motcua_hub_error_response (409, "server-outdated", message);
+    }
+
+  return NULL;
+}
+
+/* The body as a JSON object holding only @members; an error response otherwise. */
+static MotcuaHubResponse *
+parse_body (Exchange           *x,
+            const char *const  *members)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) error = NULL;
+  gsize size = 0;
+  const char *data = x->request->body ? g_bytes_get_data (x->request->body, &size) : NULL;
+
+  if (data == NULL || size == 0)
+    return _motcua_hub_error_response (400, "bad-json", _("The request needs a JSON body"));
+  if (!g_utf8_validate (data, (gssize) size, NULL))
+    return _motcua_hub_error_response (400, "bad-json", _("The body is not UTF-8 text"));
+  if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The body is not valid JSON: %s"),
+                                                  error->message);
+
+      return _motcua_hub_error_response (400, "bad-json", message);
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return _motcua_hub_error_response (400, "bad-json", _("The body must be a JSON object"));
+
+  {
+    g_autoptr(GList) names = json_object_get_members (
+      json_node_get_object (json_parser_get_root (parser)));
+
+    for (GList *l = names; l != NULL; l = l->next)
+      if (!g_strv_contains (members, l->data))
+        {
+          g_autofree char *message = g_strdup_printf (_("“%s” is not a field of this request"),
+                                                      (const char *) l->data);
+
+          return _motcua_hub_error_response (400, "unknown-field", message);
+        }
+  }
+
+  x->body = json_parser_steal_root (parser);
+
+  return NULL;
+}
+
+static JsonObject *
+body_object (Exchange *x)
+{
+  return json_node_get_object (x->body);
+}
+
+static void
+add_common (Exchange   *x,
+            JsonObject *o)
+{
+  json_object_set_int_member (o, "protocol", MOTCUA_PROTOCOL_VERSION);
+  json_object_set_int_member (o, "schema", MOTCUA_SCHEMA_VERSION);
+  json_object_set_int_member (o, "now", _motcua_replica_now_ms (x->hub));
+}
+
+static MotcuaHubResponse *
+handle_status (Exchange *x)
+{
+  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(MotcuaOffice) office = motcua_replica_dup_office (x->hub, x->peer->office_code, NULL);
+
+  add_common (x, o);
+  json_object_set_string_member (o, "office", x->peer->office_code);
+  json_object_set_string_member (o, "level", motcua_level_to_string (x->peer->level));
+  json_object_set_string_member (o, "office_name", office ? office->name : "");
+  if (x->peer->bound)
+    {
+      char id[37];
+
+      motcua_uuid_to_string (&x->peer->replica_id, id);
+      json_object_set_string_member (o, "replica", id);
+    }
+  else
+    json_object_set_null_member (o, "replica");
+  json_object_set_int_member (o, "acked", (gint64) x->peer->acked_seq);
+  json_object_set_string_member (o, "server", x->hub->office_code);
+
+  return json_response (200, g_steal_pointer (&o));
+}
+
+static MotcuaHubResponse *
+handle_enroll (Exchange *x)
+{
+  static const char *const members[] = { "replica", NULL };
+  g_autoptr(GError) error = NULL;
+  MotcuaHubResponse *response;
+  MotcuaUuid id;
+
+  if ((response = parse_body (x, members)) != NULL)
+    return response;
+  if (!motcua_uuid_parse (json_object_get_string_member_with_default (body_object (x),
+                                                                      "replica", ""), &id))
+    return _motcua_hub_error_response (400, "invalid", _("replica must be the replica's UUID"));
+  if (!_motcua_hub_bind (x->hub, x->peer, &id, &error))
+    return error_from (error);
+
+  return handle_status (x);
+}
+
+static MotcuaHubResponse *
+handle_push (Exchange *x)
+{
+  static const char *const members[] = { "changes", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) rejected = NULL;
+  g_autoptr(JsonObject) o = NULL;
+  MotcuaHubResponse *response;
+  JsonNode *changes_node;
+  JsonArray *changes;
+  guint max = x->limits.max_changes_per_push;
+  gint64 now = _motcua_replica_now_ms (x->hub);
+  guint64 acked;
+  guint n_conflicts = 0;
+
+  if ((response = parse_body (x, members)) != NULL)
+    return response;
+  changes_node = json_object_get_member (body_object (x), "changes");
+  if (changes_node == NULL || !JSON_NODE_HOLDS_ARRAY (changes_node))
+    return _motcua_hub_error_response (400, "invalid", _("changes must be an array"));
+  changes = json_node_get_array (changes_node);
+  if (json_array_get_length (changes) > max)
+    {
+      g_autofree char *message = g_strdup_printf (_("%u changes in one push: at most %u"),
+                                                  json_array_get_length (changes), max);
+
+      return _motcua_hub_error_response (413, "too-many-changes", message);
+    }
+
+  /* A change stamped in the future would win every merge until that future came. */
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonNode *node = json_array_get_element (changes, i);
+      JsonNode *h = JSON_NODE_HOLDS_OBJECT (node)
+                    ? json_object_get_member (json_node_get_object (node), "h") : NULL;
+      gint64 ms;
+
+      if (h == NULL || !JSON_NODE_HOLDS_VALUE (h) || json_node_get_value_type (h) != G_TYPE_INT64)
+        continue;   /* the merge names what is wrong */
+      ms = motcua_hlc_get_ms ((MotcuaHlc) json_node_get_int (h));
+      if (ms > now + x->limits.max_skew_ms)
+        {
+          gint64 ahead = (ms - now) / 1000;
+          g_autofree char *message =
+            g_strdup_printf (_("change %u is stamped %lld h %02lld min %02lld s ahead of the"
+                               " server's clock (at most 5 minutes are allowed): this computer's"
+                               " clock is wrong; sync again to re-stamp its changes"), i,
+                             (long long) (ahead / 3600), (long long) (ahead / 60 % 60),
+                             (long long) (ahead % 60));
+
+          return _motcua_hub_error_response (400, "clock-skew", message);
+        }
+    }
+
+  if (!_motcua_hub_push (x->hub, x->peer, changes, &acked, &rejected, &n_conflicts, &error))
+    return error_from (error);
+
+  o = json_object_new ();
+  add_common (x, o);
+  json_object_set_int_member (o, "acked", (gint64) acked);
+  json_object_set_array_member (o, "rejected", g_steal_pointer (&rejected));
+  json_object_set_int_member (o, "conflicts", n_conflicts);
+  response = json_response (200, g_steal_pointer (&o));
+  response->changes_in = json_array_get_length (changes);
+
+  return response;
+}
+
+static MotcuaHubResponse *
+handle_pull (Exchange *x)
+{
+  static const char *const members[] = { "cursor", "limit", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) items = NULL;
+  g_autoptr(JsonObject) o = NULL;
+  g_autofree char *cursor_out = NULL;
+  MotcuaHubResponse *response;
+  JsonNode *cursor_node, *limit_node;
+  const char *cursor = NULL;
+  guint limit = x->limits.max_changes_per_pull;
+  gboolean more = FALSE;
+  guint n;
+
+  if ((response = parse_body (x, members)) != NULL)
+    return response;
+  cursor_node = json_object_get_member (body_object (x), "cursor");
+  limit_node = json_object_get_member (body_object (x), "limit");
+  if (cursor_node != NULL && !JSON_NODE_HOLDS_NULL (cursor_node))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (cursor_node)
+          || json_node_get_value_type (cursor_node) != G_TYPE_STRING)
+        return _motcua_hub_error_response (400, "invalid",
+                                           _("cursor must be the text the last pull gave, or"
+                                             " null"));
+      cursor = json_node_get_string (cursor_node);
+    }
+  if (limit_node != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (limit_node)
+          || json_node_get_value_type (limit_node) != G_TYPE_INT64
+          || json_node_get_int (limit_node) < 1)
+        return _motcua_hub_error_response (400, "invalid", _("limit must be a whole number from"
+                                                             " 1"));
+      limit = (guint) MIN ((guint64) json_node_get_int (limit_node), limit);
+    }
+
+  items = _motcua_hub_pull (x->hub, x->peer, cursor, limit, &cursor_out, &more, &error);
+  if (items == NULL)
+    return error_from (error);
+  n = json_array_get_length (items);
+
+  o = json_object_new ();
+  add_common (x, o);
+  json_object_set_array_member (o, "items", g_steal_pointer (&items));
+  json_object_set_string_member (o, "cursor", cursor_out);
+  json_object_set_boolean_member (o, "more", more);
+  if (!more)
+    {
+      /* Up to date: what the replica must now hold, to check it does. */
+      g_autofree char *digest = _motcua_replica_scope_digest (x->hub, x->peer->office_code,
+                                                              &error);
+
+      if (digest == NULL)
+        return error_from (error);
+      json_object_set_string_member (o, "digest", digest);
+    }
+  response = json_response (200, g_steal_pointer (&o));
+  response->changes_out = n;
+
+  return response;
+}
+
+static MotcuaHubResponse *
+handle_lease (Exchange *x)
+{
+  static const char *const members[] = { "office", "year", "count", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) o = NULL;
+  MotcuaHubResponse *response;
+  JsonObject *body;
+  const char *office;
+  MotcuaUuid office_id;
+  gint64 year, count, first, last;
+
+  if ((response = parse_body (x, members)) != NULL)
+    return response;
+  body = body_object (x);
+  office = json_object_get_string_member_with_default (body, "office", NULL);
+  year = json_object_get_int_member_with_default (body, "year", 0);
+  count = json_object_get_int_member_with_default (body, "count", 0);
+  if (office == NULL || year < 2000 || year > 9999 || count < 1 || count > 10000)
+    return _motcua_hub_error_response (400, "invalid",
+                                       _("a lease needs office (a code), year and count"
+                                         " (1 to 10000)"));
+  if (!_motcua_replica_office_id (x->hub, "office", office, &office_id, &error))
+    return error_from (error);
+  {
+    g_autoptr(GBytes) key = g_bytes_new (office_id.bytes, 16);
+
+    if (!g_hash_table_contains (x->peer->subtree, key))
+      {
+        g_autofree char *message = g_strdup_printf (_("office %s is not in the jurisdiction of"
+                                                      " %s"), office, x->peer->office_code);
+
+        return _motcua_hub_error_response (403, "out-of-scope", message);
+      }
+  }
+  if (!_motcua_hub_lease (x->hub, x->peer->token_id, office, (int) year, (guint) count, &first,
+                          &last, &error))
+    return error_from (error);
+
+  o = json_object_new ();
+  add_common (x, o);
+  json_object_set_string_member (o, "office", office);
+  json_object_set_int_member (o, "year", year);
+  json_object_set_int_member (o, "first", first);
+  json_object_set_int_member (o, "last", last);
+
+  return json_response (200, g_steal_pointer (&o));
+}
+
+static const struct
+{
+  const char *method;
+  const char *path;
+  MotcuaHubResponse *(*handler) (Exchange *x);
+} routes[] = {
+  { "GET", "/v1/status", handle_status },
+  { "POST", "/v1/enroll", handle_enroll },
+  { "POST", "/v1/push", handle_push },
+  { "POST", "/v1/pull", handle_pull },
+  { "POST", "/v1/lease", handle_lease },
+};
+
+static MotcuaHubResponse *
+dispatch (Exchange *x)
+{
+  const MotcuaHubRequest *request = x->request;
+  g_autoptr(GError) error = NULL;
+  MotcuaHubResponse *response;
+  gboolean path_known = FALSE;
+
+  for (guint r = 0; r < G_N_ELEMENTS (routes); r++)
+    {
+      if (g_strcmp0 (request->path, routes[r].path) != 0)
+        continue;
+      path_known = TRUE;
+      if (g_strcmp0 (request->method, routes[r].method) != 0)
+        continue;
+
+      if ((response = check_versions (x)) != NULL)
+        return response;
+      if (request->token == NULL || *request->token == '\0')
+        return _motcua_hub_error_response (401, "no-token",
+                                           _("This request needs the replica's token"
+                                             " (Authorization: Bearer …)"));
+      x->peer = _motcua_hub_authenticate (x->hub, request->token, &error);
+      if (x->peer == NULL)
+        return error_from (error);
+      _motcua_hub_touch (x->hub, x->peer);
+
+      return routes[r].handler (x);
+    }
+
+  if (path_known)
+    return _motcua_hub_error_response (405, "method-not-allowed",
+                                       _("That method is not allowed here"));
+
+  return _motcua_hub_error_response (404, "not-found", _("No such endpoint"));
+}
+
+MotcuaHubResponse *
+_motcua_hub_handle (MotcuaReplica          *hub,
+                    const MotcuaHubLimits  *limits,
+                    const MotcuaHubRequest *request)
+{
+  Exchange x = { hub, { 0 }, request, NULL, NULL, NULL };
+  MotcuaHubResponse *response;
+
+  if (limits != NULL)
+    x.limits = *limits;
+  if (x.limits.max_changes_per_push == 0)
+    x.limits.max_changes_per_push = 5000;
+  if (x.limits.max_changes_per_pull == 0)
+    x.limits.max_changes_per_pull = 2000;
+  if (x.limits.max_blob_size == 0)
+    x.limits.max_blob_size = 20 * 1024 * 1024;
+  if (x.limits.max_skew_ms == 0)
+    x.limits.max_skew_ms = 5 * 60 * 1000;
+  if (request->query != NULL)
+    x.query = g_uri_parse_params (request->query, -1, "&", G_URI_PARAMS_NONE, NULL);
+
+  response = dispatch (&x);
+
+  g_free (response->replica);
+  g_free (response->endpoint);
+  response->replica = x.peer != NULL ? g_strdup_printf ("%s/%s", x.peer->office_code,
+                                                        x.peer->token_id)
+                                     : g_strdup ("-");
+  response->endpoint = g_strdup (request->path != NULL && g_str_has_prefix (request->path, "/v1/")
+                                 ? request->path + 4 : "-");
+  response->token_id = x.peer != NULL ? g_strdup (x.peer->token_id) : NULL;
+  exchange_clear (&x);
+
+  return response;
+}

@@ -1,0 +1,365 @@
+/* motcua-replication.c: a replica's side of replication
+ *
+ * What a replica keeps about its server: how far its own changes are acknowledged, the changes
+ * the server refused and why, leased receipt numbers, the integrity digest of its scope, and
+ * the purge of cases that left its scope.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "motcua-error.h"
+#include "motcua-hub-private.h"
+#include "motcua-replica-private.h"
+
+guint64
+_motcua_replica_get_acked (MotcuaReplica *self)
+{
+  return (guint64) _motcua_replica_meta_get_int (self, "hub_acked", 0);
+}
+
+gboolean
+_motcua_replica_set_acked (MotcuaReplica  *self,
+                           guint64         acked,
+                           GError        **error)
+{
+  return _motcua_replica_meta_set_int (self, "hub_acked", (gint64) acked, error);
+}
+
+gboolean
+_motcua_replica_add_rejected (MotcuaReplica  *self,
+                              guint64         seq,
+                              const char     *reason,
+                              GError        **error)
+{
+  g_autofree char *now = _motcua_replica_now_iso (self);
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "INSERT OR REPLACE INTO rejected"
+                                                " (seq, reason, at) VALUES (?1, ?2, ?3)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) seq);
+  sqlite3_bind_text (stmt, 2, reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
+
+  return _motcua_replica_step_done (self, stmt, error);
+}
+
+GHashTable *
+_motcua_replica_subtree_set (MotcuaReplica  *self,
+                             const char     *office_code,
+                             GError        **error)
+{
+  g_autoptr(GPtrArray) offices = motcua_replica_list_subtree (self, office_code, error);
+  GHashTable *set;
+
+  if (offices == NULL)
+    return NULL;
+
+  set = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  for (guint i = 0; i < offices->len; i++)
+    {
+      MotcuaOffice *office = g_ptr_array_index (offices, i);
+      MotcuaUuid id;
+
+      if (motcua_uuid_parse (office->id, &id))
+        g_hash_table_add (set, g_bytes_new (id.bytes, 16));
+    }
+
+  return set;
+}
+
+static gboolean
+in_set (GHashTable   *set,
+        const void   *id,
+        int           size)
+{
+  g_autoptr(GBytes) key = NULL;
+
+  if (id == NULL || size != 16)
+    return FALSE;
+  key = g_bytes_new (id, 16);
+
+  return g_hash_table_contains (set, key);
+}
+
+/* Digest */
+
+typedef struct
+{
+  guint64 lanes[2];
+} Digest;
+
+static void
+digest_add (Digest     *digest,
+            const char *table,
+            JsonObject *row)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), row);
+  g_autofree char *text = json_to_string (node, FALSE);
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 out[32];
+  gsize len = sizeof out;
+
+  g_checksum_update (sum, (const guchar *) table, -1);
+  g_checksum_update (sum, (const guchar *) "", 1);
+  g_checksum_update (sum, (const guchar *) text, -1);
+  g_checksum_get_digest (sum, out, &len);
+
+  /* A sum of the rows' hashes: the same whatever order they are visited in. */
+  for (guint l = 0; l < 2; l++)
+    {
+      guint64 v = 0;
+
+      for (guint i = 0; i < 8; i++)
+        v = v << 8 | out[8 * l + i];
+      digest->lanes[l] += v;
+    }
+}
+
+static gboolean
+digest_table (MotcuaReplica          *self,
+              const MotcuaTableDesc  *table,
+              const char             *sql,
+              GHashTable             *offices,
+              GHashTable             *cases,
+              Digest                 *digest,
+              GError                **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *row = NULL;
+      MotcuaUuid id;
+      gboolean in = TRUE;
+
+      if (sqlite3_column_bytes (stmt, 0) != 16)
+        continue;
+      memcpy (id.bytes, sqlite3_column_blob (stmt, 0), 16);
+
+      if (table->id == MOTCUA_TABLE_CASES)
+        {
+          in = in_set (offices, sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1))
+               || in_set (offices, sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2));
+          if (in)
+            g_hash_table_add (cases, g_bytes_new (id.bytes, 16));
+        }
+      else if (table->id >= MOTCUA_TABLE_CASE_EVENTS)
+        in = sqlite3_column_bytes (stmt, 1) != 16
+             ? table->id == MOTCUA_TABLE_CONFLICTS
+             : in_set (cases, sqlite3_column_blob (stmt, 1), 16);
+
+      if (!in)
+        continue;
+      if (!_motcua_replica_row_json (self, table, &id, &row, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      /* A row no replica ever wrote (reference data loaded from a file) is local. */
+      if (row != NULL && json_object_has_member (row, "k")
+          && json_array_get_length (json_object_get_array_member (row, "k")) == 0)
+        g_clear_pointer (&row, json_object_unref);
+      if (row != NULL)
+        {
+          digest_add (digest, table->name, row);
+          json_object_unref (row);
+        }
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+char *
+_motcua_replica_scope_digest (MotcuaReplica  *self,
+                              const char     *office_code,
+                              GError        **error)
+{
+  static const struct { MotcuaTableId table; const char *sql; } parts[] = {
+    { MOTCUA_TABLE_OFFICES, "SELECT id FROM offices" },
+    { MOTCUA_TABLE_PROCEDURES, "SELECT id FROM procedures" },
+    { MOTCUA_TABLE_CALENDAR, "SELECT id FROM calendar" },
+    { MOTCUA_TABLE_CASES, "SELECT id, receiving_office_id, handling_office_id FROM cases" },
+    { MOTCUA_TABLE_CASE_EVENTS, "SELECT id, case_id FROM case_events" },
+    { MOTCUA_TABLE_ATTACHMENTS, "SELECT id, case_id FROM attachments" },
+    { MOTCUA_TABLE_CONFLICTS, "SELECT id, case_id FROM conflicts" },
+  };
+  g_autoptr(GHashTable) offices = _motcua_replica_subtree_set (self, office_code, error);
+  g_autoptr(GHashTable) cases = NULL;
+  Digest digest = { { 0, 0 } };
+
+  if (offices == NULL)
+    return NULL;
+  cases = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                 NULL);
+
+  for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+    if (!digest_table (self, _motcua_table_lookup (parts[p].table), parts[p].sql, offices, cases,
+                       &digest, error))
+      return NULL;
+
+  return g_strdup_printf ("%016" G_GINT64_MODIFIER "x%016" G_GINT64_MODIFIER "x",
+                          digest.lanes[0], digest.lanes[1]);
+}
+
+/* Purge: a case that left this replica's scope goes once nothing of it is unacknowledged. */
+gboolean
+_motcua_replica_purge (MotcuaReplica  *self,
+                       guint          *n_out,
+                       GError        **error)
+{
+  g_autoptr(GHashTable) offices = NULL;
+  g_autoptr(GArray) doomed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint64 acked = _motcua_replica_get_acked (self);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_assert (self->tx_depth > 0);
+
+  *n_out = 0;
+  offices = _motcua_replica_subtree_set (self, self->office_code, error);
+  if (offices == NULL)
+    return FALSE;
+
+  stmt = _motcua_replica_prepare (self, "SELECT c.rid, c.receiving_office_id,"
+                                  " c.handling_office_id, max(c._seq,"
+                                  " coalesce((SELECT max(_seq) FROM case_events"
+                                  "   WHERE case_id = c.id), 0),"
+                                  " coalesce((SELECT max(_seq) FROM attachments"
+                                  "   WHERE case_id = c.id), 0),"
+                                  " coalesce((SELECT max(_seq) FROM conflicts"
+                                  "   WHERE case_id = c.id), 0))"
+                                  " FROM cases c", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rid = sqlite3_column_int64 (stmt, 0);
+
+      if (in_set (offices, sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1))
+          || in_set (offices, sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2)))
+        continue;
+      if ((guint64) sqlite3_column_int64 (stmt, 3) > acked)
+        continue;   /* something of it is not acknowledged yet: it stays until it is */
+      g_array_append_val (doomed, rid);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < doomed->len; i++)
+    {
+      static const char *const sql[] = {
+        "DELETE FROM case_events WHERE case_id = (SELECT id FROM cases WHERE rid = ?1)",
+        "DELETE FROM attachments WHERE case_id = (SELECT id FROM cases WHERE rid = ?1)",
+        "DELETE FROM conflicts WHERE case_id = (SELECT id FROM cases WHERE rid = ?1)",
+        "INSERT INTO cases_fts (cases_fts, rowid, applicant_name, citizen_id, phone)"
+        " SELECT 'delete', rid, applicant_name, citizen_id, phone FROM cases WHERE rid = ?1",
+        "DELETE FROM cases WHERE rid = ?1",
+      };
+
+      for (guint s = 0; s < G_N_ELEMENTS (sql); s++)
+        {
+          stmt = _motcua_replica_prepare (self, sql[s], error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, g_array_index (doomed, gint64, i));
+          if (!_motcua_replica_step_done (self, stmt, error))
+            return FALSE;
+        }
+    }
+
+  *n_out = doomed->len;
+
+  return TRUE;
+}
+
+/* Receipt numbers */
+
+gboolean
+_motcua_replica_add_lease (MotcuaReplica    *self,
+                           const MotcuaUuid *office_id,
+                           int               year,
+                           gint64            first,
+                           gint64            last,
+                           GError          **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "INSERT OR IGNORE INTO receipt_leases"
+                                                " (office_id, year, first, last, next)"
+                                                " VALUES (?1, ?2, ?3, ?4, ?3)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, office_id->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, year);
+  sqlite3_bind_int64 (stmt, 3, first);
+  sqlite3_bind_int64 (stmt, 4, last);
+
+  return _motcua_replica_step_done (self, stmt, error);
+}
+
+gint64
+_motcua_replica_lease_left (MotcuaReplica    *self,
+                            const MotcuaUuid *office_id,
+                            int               year)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT coalesce(sum(last - next + 1), 0)"
+                                                " FROM receipt_leases WHERE office_id = ?1"
+                                                " AND year = ?2 AND next <= last", NULL);
+  gint64 left = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_blob (stmt, 1, office_id->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, year);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    left = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return left;
+}
+
+gint64
+_motcua_replica_take_leased (MotcuaReplica    *self,
+                             const MotcuaUuid *office_id,
+                             int               year,
+                             GError          **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "UPDATE receipt_leases SET next = next + 1"
+                                                " WHERE (office_id, year, first) = (SELECT"
+                                                " office_id, year, first FROM receipt_leases"
+                                                " WHERE office_id = ?1 AND year = ?2"
+                                                " AND next <= last ORDER BY first LIMIT 1)"
+                                                " RETURNING next - 1", error);
+  gint64 number = 0;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_blob (stmt, 1, office_id->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, year);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    number = sqlite3_column_int64 (stmt, 0);
+  if (!_motcua_replica_step_done (self, stmt, error))
+    return -1;
+
+  return number;
+}

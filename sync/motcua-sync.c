@@ -1,0 +1,1262 @@
+/* motcua-sync.c: a replica syncing with its server (protocol v1, see sync/PROTOCOL.md)
+ *
+ * One sync: ask the server's time and what it acknowledged; re-stamp pending changes if this
+ * computer's clock ran ahead; push pending changes in contiguous batches; renew receipt-number
+ * leases; pull in bounded batches, each committed with its cursor, until up to date; compare
+ * the scope's digest with the server's, pulling the whole scope again when they differ; purge
+ * the cases that left the scope. Every step is idempotent, so a sync cut anywhere is simply run
+ * again and resumes.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "motcua-conflicts.h"
+#include "motcua-error.h"
+#include "motcua-hub-private.h"
+#include "motcua-replica-private.h"
+#include "motcua-sync.h"
+#include "motcua-transport-private.h"
+#include "motcua-version.h"
+
+#define PUSH_BATCH 1000
+#define PULL_BATCH 2000
+#define LEASE_BLOCK 200
+#define LEASE_LOW 50
+
+typedef struct
+{
+  MotcuaReplica      *replica;
+  MotcuaTransport    *transport;
+  MotcuaProgressFunc  progress;
+  gpointer            user_data;
+  GCancellable       *cancellable;
+  MotcuaSyncProgress  p;
+  gint64              server_now;
+} Run;
+
+/* One request; the answer's JSON object, or FALSE with an error naming what went wrong. */
+static JsonObject *
+call (Run         *run,
+      const char  *method,
+      const char  *endpoint,
+      JsonObject  *body,
+      GError     **error)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/%s?protocol=%d&schema=%d", endpoint,
+                                           MOTCUA_PROTOCOL_VERSION, MOTCUA_SCHEMA_VERSION);
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  guint64 wire_out = 0, wire_in = 0;
+  guint status = 0;
+  JsonObject *o;
+  gsize size;
+  const char *data;
+
+  if (body != NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
+      char *text = json_to_string (node, FALSE);
+
+      request = g_bytes_new_take (text, strlen (text));
+    }
+
+  if (!run->transport->klass->exchange (run->transport, method, path, request, &status,
+                                        &response, &wire_out, &wire_in, run->cancellable,
+                                        error))
+    return NULL;
+  run->p.bytes_sent += wire_out;
+  run->p.bytes_received += wire_in;
+
+  data = g_bytes_get_data (response, &size);
+  if (!json_parser_load_from_data (parser, data ? data : "", (gssize) size, &local_error)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      /* A body cut short by the network, or not a Một Cửa server. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                   _("The server's answer to %s was cut short or is not JSON (HTTP %u)"),
+                   endpoint, status);
+      return NULL;
+    }
+  o = json_node_get_object (json_parser_get_root (parser));
+
+  if (status != 200)
+    {
+      JsonObject *e = json_object_get_object_member (o, "error");
+      const char *code = e ? json_object_get_string_member_with_default (e, "code", "") : "";
+      const char *message = e ? json_object_get_string_member_with_default (e, "message", "")
+                              : "";
+      int domain_code = MOTCUA_ERROR_INVALID;
+
+      if (status == 401)
+        domain_code = MOTCUA_ERROR_NOT_ENROLLED;
+      else if (status == 403)
+        domain_code = MOTCUA_ERROR_NOT_AUTHORIZED;
+      else if (g_strcmp0 (code, "gap") == 0)
+        domain_code = MOTCUA_ERROR_GAP;
+      else if (g_strcmp0 (code, "update-required") == 0
+               || g_strcmp0 (code, "server-outdated") == 0
+               || g_strcmp0 (code, "protocol-mismatch") == 0)
+        domain_code = MOTCUA_ERROR_SCHEMA_TOO_NEW;
+      else if (g_strcmp0 (code, "clock-skew") == 0)
+        domain_code = MOTCUA_ERROR_CLOCK_SKEW;
+      else if (status == 429 || status >= 500 || status == 408)
+        {
+          /* Busy or failing: worth retrying later, like a network error. */
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("The server answered %u: %s"),
+                       status, *message ? message : code);
+          return NULL;
+        }
+      g_set_error (error, MOTCUA_ERROR, domain_code, _("The server refused %s: %s"), endpoint,
+                   *message ? message : code);
+      return NULL;
+    }
+
+  if (json_object_has_member (o, "now")
+      && json_node_get_value_type (json_object_get_member (o, "now")) == G_TYPE_INT64)
+    run->server_now = json_object_get_int_member (o, "now");
+
+  return json_object_ref (o);
+}
+
+static void
+report (Run *run)
+{
+  if (run->progress != NULL)
+    run->progress (&run->p, run->user_data);
+}
+
+/* This computer's clock, before any correction. */
+static gint64
+local_ms (MotcuaReplica *self)
+{
+  if (self->clock_func != NULL)
+    return self->clock_func (self->clock_data);
+
+  return g_get_real_time () / 1000;
+}
+
+/* Status: the server's clock, and what it acknowledged of ours. */
+static gboolean
+step_status (Run     *run,
+             GError **error)
+{
+  MotcuaReplica *self = run->replica;
+  g_autoptr(JsonObject) status = NULL;
+  gint64 before = local_ms (self);
+  gint64 after, offset, server_acked;
+  guint64 acked = _motcua_replica_get_acked (self);
+
+  status = call (run, "GET", "status", NULL, error);
+  if (status == NULL)
+    return FALSE;
+  after = local_ms (self);
+
+  if (g_strcmp0 (json_object_get_string_member_with_default (status, "office", ""),
+                 self->office_code) != 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED,
+                   _("The server knows this token as office %s, but this replica is %s"),
+                   json_object_get_string_member_with_default (status, "office", "?"),
+                   self->office_code);
+      return FALSE;
+    }
+
+  /* The server's time minus ours, halfway through the request. */
+  offset = run->server_now - (before + after) / 2;
+  run->p.clock_offset_ms = offset;
+
+  server_acked = json_object_get_int_member_with_default (status, "acked", 0);
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (ABS (offset - self->clock_offset_ms) > 1000)
+    {
+      self->clock_offset_ms = offset;
+      if (!_motcua_replica_meta_set_int (self, "clock_offset", offset, error))
+        return _motcua_replica_finish (self, FALSE, error);
+    }
+  /* What the server holds of ours decides where the push starts: a lost answer (it has more)
+   * or a server restored from an older backup (it has less: push again from there). */
+  if ((guint64) server_acked != acked
+      && !_motcua_replica_set_acked (self, MIN ((guint64) server_acked, self->seq), error))
+    return _motcua_replica_finish (self, FALSE, error);
+
+  return _motcua_replica_finish (self, TRUE, error);
+}
+
+static gboolean
+restamp (Run     *run,
+         GError **error)
+{
+  MotcuaReplica *self = run->replica;
+  guint n = 0;
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (!_motcua_replica_finish (self,
+                               _motcua_replica_restamp (self, _motcua_replica_get_acked (self),
+                                                        &n, error), error))
+    return FALSE;
+  run->p.restamped += n;
+
+  return TRUE;
+}
+
+/* Whether a pending change is stamped ahead of the server's clock. */
+static gboolean
+pending_in_future (Run *run)
+{
+  MotcuaReplica *self = run->replica;
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT max(hlc) FROM changes"
+                                                " WHERE origin = ?1 AND seq > ?2", NULL);
+  MotcuaHlc latest = 0;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->self_origin);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) _motcua_replica_get_acked (self));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    latest = (MotcuaHlc) sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return latest != 0 && motcua_hlc_get_ms (latest) > run->server_now + 60 * 1000;
+}
+
+static gboolean
+step_push (Run     *run,
+           GError **error)
+{
+  MotcuaReplica *self = run->replica;
+  gboolean restamped = FALSE;
+
+  if (pending_in_future (run))
+    {
+      if (!restamp (run, error))
+        return FALSE;
+      restamped = TRUE;
+    }
+
+  while (_motcua_replica_get_acked (self) < self->seq)
+    {
+      guint64 acked = _motcua_replica_get_acked (self);
+      g_autoptr(JsonArray) changes = NULL;
+      g_autoptr(JsonObject) body = json_object_new ();
+      g_autoptr(JsonObject) answer = NULL;
+      g_autoptr(GError) local_error = NULL;
+      JsonArray *rejected;
+      guint n;
+      gint64 new_acked;
+
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+        return FALSE;
+
+      changes = _motcua_replica_collect_changes (self, acked, PUSH_BATCH, error);
+      if (changes == NULL)
+        return FALSE;
+      n = json_array_get_length (changes);
+      if (n == 0)
+        break;
+      json_object_set_array_member (body, "changes", json_array_ref (changes));
+
+      answer = call (run, "POST", "push", body, &local_error);
+      if (answer == NULL && !restamped
+          && g_error_matches (local_error, MOTCUA_ERROR, MOTCUA_ERROR_CLOCK_SKEW))
+        {
+          /* Our clock was wrong when these were made: the server's time is known now. */
+          g_clear_error (&local_error);
+          if (!restamp (run, error))
+            return FALSE;
+          restamped = TRUE;
+          continue;
+        }
+      if (answer == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      new_acked = json_object_get_int_member_with_default (answer, "acked", 0);
+      rejected = json_object_get_array_member (answer, "rejected");
+      if (new_acked < 0 || (guint64) new_acked > self->seq)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The server acknowledged changes this replica never made"));
+          return FALSE;
+        }
+
+      if (!motcua_replica_begin (self, error))
+        return FALSE;
+      for (guint i = 0; rejected != NULL && i < json_array_get_length (rejected); i++)
+        {
+          JsonObject *r = json_array_get_object_element (rejected, i);
+
+          if (r != NULL
+              && !_motcua_replica_add_rejected (self,
+                                                (guint64) json_object_get_int_member_with_default
+                                                  (r, "s", 0),
+                                                json_object_get_string_member_with_default
+                                                  (r, "reason", ""), error))
+            return _motcua_replica_finish (self, FALSE, error);
+        }
+      if (!_motcua_replica_finish (self, _motcua_replica_set_acked (self, (guint64) new_acked,
+                                                                    error), error))
+        return FALSE;
+
+      run->p.changes_sent += (guint64) new_acked > acked ? (guint64) new_acked - acked : 0;
+      run->p.rejected += rejected ? json_array_get_length (rejected) : 0;
+      run->p.batches_sent++;
+      report (run);
+
+      if ((guint64) new_acked <= acked)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _("The server did not acknowledge change %llu"),
+                       (unsigned long long) acked + 1);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Receipt numbers: keep a block of this year's ahead (and next year's in December). */
+static gboolean
+step_lease (Run     *run,
+            GError **error)
+{
+  MotcuaReplica *self = run->replica;
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (_motcua_replica_now_ms (self)
+                                                              / 1000);
+  int year = g_date_time_get_year (now);
+  int years[2] = { year, g_date_time_get_month (now) == 12 ? year + 1 : 0 };
+
+  for (guint y = 0; y < G_N_ELEMENTS (years); y++)
+    {
+      g_autoptr(JsonObject) body = NULL;
+      g_autoptr(JsonObject) answer = NULL;
+
+      if (years[y] == 0 || _motcua_replica_lease_left (self, &self->office_id, years[y])
+                           >= LEASE_LOW)
+        continue;
+
+      body = json_object_new ();
+      json_object_set_string_member (body, "office", self->office_code);
+      json_object_set_int_member (body, "year", years[y]);
+      json_object_set_int_member (body, "count", LEASE_BLOCK);
+      answer = call (run, "POST", "lease", body, error);
+      if (answer == NULL)
+        return FALSE;
+
+      if (!motcua_replica_begin (self, error))
+        return FALSE;
+      if (!_motcua_replica_finish (self,
+                                   _motcua_replica_add_lease (self, &self->office_id, years[y],
+                                                              json_object_get_int_member_with_default
+                                                                (answer, "first", 0),
+                                                              json_object_get_int_member_with_default
+                                                                (answer, "last", -1),
+                                                              error), error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The latest HLC among pulled items, so that a re-stamp never goes behind what was seen. */
+static MotcuaHlc
+latest_stamp (JsonArray *items)
+{
+  MotcuaHlc latest = 0;
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *o = json_array_get_object_element (items, i);
+      JsonArray *pairs;
+
+      if (o == NULL)
+        continue;
+      latest = MAX (latest, (MotcuaHlc) json_object_get_int_member_with_default (o, "h", 0));
+      pairs = json_object_has_member (o, "k") ? json_object_get_array_member (o, "k") : NULL;
+      for (guint k = 0; pairs != NULL && k < json_array_get_length (pairs); k++)
+        {
+          JsonArray *pair = json_array_get_array_element (pairs, k);
+
+          if (pair != NULL && json_array_get_length (pair) == 2)
+            latest = MAX (latest, (MotcuaHlc) json_array_get_int_element (pair, 0));
+        }
+    }
+
+  return latest;
+}
+
+static gboolean
+moves_cases (JsonArray *items)
+{
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *o = json_array_get_object_element (items, i);
+
+      if (o != NULL
+          && g_strcmp0 (json_object_get_string_member_with_default (o, "t", ""), "cases") == 0
+          && (json_object_has_member (o, "k")
+              || g_strcmp0 (json_object_get_string_member_with_default (o, "c", ""),
+                            "handling_office_id") == 0))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+apply_batch (Run         *run,
+             JsonArray   *items,
+             const char  *cursor,
+             GError     **error)
+{
+  MotcuaReplica *self = run->replica;
+  MotcuaHlc latest = latest_stamp (items);
+  gint64 seen = _motcua_replica_meta_get_int (self, "hub_seen_hlc", 0);
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+
+  return _motcua_replica_finish (self,
+                                 _motcua_replica_apply_full (self, items, NULL, NULL, NULL, error)
+                                 && _motcua_replica_meta_set_text (self, "hub_cursor", cursor,
+                                                                   error)
+                                 && ((MotcuaHlc) seen >= latest
+                                     || _motcua_replica_meta_set_int (self, "hub_seen_hlc",
+                                                                      (gint64) latest, error)),
+                                 error);
+}
+
+/* Pulls until up to date; the server's digest of the scope in @digest_out. */
+static gboolean
+pull_all (Run       *run,
+          gboolean  *moved,
+          char     **digest_out,
+          GError   **error)
+{
+  MotcuaReplica *self = run->replica;
+
+  for (;;)
+    {
+      g_autofree char *cursor = _motcua_replica_meta_dup_text (self, "hub_cursor");
+      g_autoptr(JsonObject) body = json_object_new ();
+      g_autoptr(JsonObject) answer = NULL;
+      JsonArray *items;
+      const char *next;
+
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+        return FALSE;
+
+      if (cursor != NULL)
+        json_object_set_string_member (body, "cursor", cursor);
+      else
+        json_object_set_null_member (body, "cursor");
+      json_object_set_int_member (body, "limit", PULL_BATCH);
+
+      answer = call (run, "POST", "pull", body, error);
+      if (answer == NULL)
+        return FALSE;
+
+      items = json_object_has_member (answer, "items")
+              && JSON_NODE_HOLDS_ARRAY (json_object_get_member (answer, "items"))
+              ? json_object_get_array_member (answer, "items") : NULL;
+      next = json_object_get_string_member_with_default (answer, "cursor", NULL);
+      if (items == NULL || next == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The server's answer to pull lacks items or cursor"));
+          return FALSE;
+        }
+
+      *moved |= moves_cases (items);
+      if (!apply_batch (run, items, next, error))
+        return FALSE;
+
+      run->p.changes_received += json_array_get_length (items);
+      run->p.batches_received++;
+      run->p.more = json_object_get_boolean_member_with_default (answer, "more", FALSE);
+      report (run);
+
+      if (!run->p.more)
+        {
+          *digest_out = g_strdup (json_object_get_string_member_with_default (answer, "digest",
+                                                                              ""));
+          return TRUE;
+        }
+    }
+}
+
+static gboolean
+step_pull (Run     *run,
+           GError **error)
+{
+  MotcuaReplica *self = run->replica;
+  g_autofree char *theirs = NULL;
+  g_autofree char *ours = NULL;
+  gboolean moved = FALSE;
+  guint purged = 0;
+
+  if (!pull_all (run, &moved, &theirs, error))
+    return FALSE;
+
+  if (moved || _motcua_replica_meta_get_int (self, "purge_due", 0) != 0)
+    {
+      if (!motcua_replica_begin (self, error))
+        return FALSE;
+      if (!_motcua_replica_finish (self,
+                                   _motcua_replica_purge (self, &purged, error)
+                                   && _motcua_replica_meta_set_int (self, "purge_due", 0, error),
+                                   error))
+        return FALSE;
+      run->p.purged += purged;
+    }
+
+  ours = _motcua_replica_scope_digest (self, self->office_code, error);
+  if (ours == NULL)
+    return FALSE;
+  if (g_strcmp0 (ours, theirs) == 0)
+    {
+      run->p.verified = TRUE;
+      return TRUE;
+    }
+
+  /* Divergence never hides: pull the whole scope again, and say so. */
+  g_message ("The integrity digest of %s differs from the server's (%s, server %s):"
+             " pulling its scope again", self->path, ours, theirs);
+  run->p.repulled = TRUE;
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (!_motcua_replica_finish (self, _motcua_replica_meta_set_text (self, "hub_cursor", NULL,
+                                                                    error), error))
+    return FALSE;
+
+  g_clear_pointer (&theirs, g_free);
+  if (!pull_all (run, &moved, &theirs, error))
+    return FALSE;
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (!_motcua_replica_finish (self, _motcua_replica_purge (self, &purged, error), error))
+    return FALSE;
+  run->p.purged += purged;
+
+  g_free (ours);
+  ours = _motcua_replica_scope_digest (self, self->office_code, error);
+  if (ours == NULL)
+    return FALSE;
+  if (g_strcmp0 (ours, theirs) != 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DIVERGED,
+                   _("This replica still differs from the server after pulling its whole scope"
+                     " again (digest %s, server %s): keep the replica file and report it"),
+                   ours, theirs);
+      return FALSE;
+    }
+  run->p.verified = TRUE;
+
+  return TRUE;
+}
+
+gboolean
+_motcua_sync_once (MotcuaReplica      *replica,
+                   MotcuaTransport    *transport,
+                   MotcuaProgressFunc  progress,
+                   gpointer            user_data,
+                   GCancellable       *cancellable,
+                   MotcuaSyncProgress *summary,
+                   GError            **error)
+{
+  Run run = { replica, transport, progress, user_data, cancellable, { 0 }, 0 };
+  gboolean ok;
+
+  ok = step_status (&run, error)
+       && step_push (&run, error)
+       && step_lease (&run, error)
+       && step_pull (&run, error);
+
+  if (ok)
+    {
+      run.p.conflicts = (guint) MAX (motcua_replica_count_conflicts (replica, NULL), 0);
+      if (motcua_replica_begin (replica, NULL))
+        _motcua_replica_finish (replica,
+                                _motcua_replica_meta_set_int (replica, "last_sync",
+                                                              g_get_real_time () / G_USEC_PER_SEC,
+                                                              NULL), NULL);
+    }
+  if (summary != NULL)
+    *summary = run.p;
+
+  return ok;
+}
+
+gboolean
+_motcua_sync_bind (MotcuaReplica    *replica,
+                   MotcuaTransport  *transport,
+                   const char       *server_url,
+                   GCancellable     *cancellable,
+                   GError          **error)
+{
+  Run run = { replica, transport, NULL, NULL, cancellable, { 0 }, 0 };
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) answer = NULL;
+
+  json_object_set_string_member (body, "replica", replica->id);
+  answer = call (&run, "POST", "enroll", body, error);
+  if (answer == NULL)
+    return FALSE;
+  if (g_strcmp0 (json_object_get_string_member_with_default (answer, "office", ""),
+                 replica->office_code) != 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("The token is for office %s, but this replica is %s"),
+                   json_object_get_string_member_with_default (answer, "office", "?"),
+                   replica->office_code);
+      return FALSE;
+    }
+
+  if (!motcua_replica_begin (replica, error))
+    return FALSE;
+
+  /* Reference data loaded from files (HLC 0) stays until the province's overrides it. */
+  return _motcua_replica_finish (replica,
+                                 TRUE
+                                 && _motcua_replica_meta_set_text (replica, "server_url",
+                                                                   server_url, error)
+                                 && _motcua_replica_meta_set_text (replica, "server_token",
+                                                                   transport->token, error)
+                                 && _motcua_replica_meta_set_text (replica, "hub_cursor", NULL,
+                                                                   error),
+                                 error);
+}
+
+/* Enrollment */
+
+char *
+motcua_replica_dup_server_url (MotcuaReplica *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  return _motcua_replica_meta_dup_text (self, "server_url");
+}
+
+gboolean
+motcua_sync_enroll (const char    *path,
+                    const char    *server_url,
+                    const char    *token,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(MotcuaTransport) transport = NULL;
+  g_autoptr(MotcuaReplica) replica = NULL;
+  Run run = { NULL, NULL, NULL, NULL, cancellable, { 0 }, 0 };
+  g_autoptr(JsonObject) status = NULL;
+  MotcuaLevel level;
+
+  g_return_val_if_fail (path != NULL && server_url != NULL, FALSE);
+
+  if (token == NULL || strchr (token, '.') == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("token: give the token “motcua-server replicas enroll” printed"));
+      return FALSE;
+    }
+  transport = _motcua_transport_new_http (server_url, token, error);
+  if (transport == NULL)
+    return FALSE;
+  run.transport = transport;
+
+  status = call (&run, "GET", "status", NULL, error);
+  if (status == NULL)
+    return FALSE;
+  if (!motcua_level_from_string (json_object_get_string_member_with_default (status, "level", ""),
+                                 &level))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The server did not say the token's office level"));
+      return FALSE;
+    }
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    replica = motcua_replica_open (path, error);
+  else
+    replica = motcua_replica_create (path, json_object_get_string_member (status, "office"),
+                                     level, error);
+  if (replica == NULL)
+    return FALSE;
+
+  return _motcua_sync_bind (replica, transport, server_url, cancellable, error);
+}
+
+/* MotcuaSync */
+
+struct _MotcuaSync
+{
+  GObject          parent_instance;
+
+  char            *path;
+  GMainContext    *context;
+  MotcuaSyncStatus  state;
+  char            *error_message;
+  gint64           last_sync;
+  gint64           n_pending;
+  gint64           n_rejected;
+  gint64           n_conflicts;
+  GTask           *running;        /* the run under way */
+  GPtrArray       *waiting;        /* GTasks of callers that joined it */
+  guint            auto_source;
+  guint            auto_interval;
+  gulong           network_handler;
+};
+
+enum
+{
+  PROP_0,
+  PROP_STATE,
+  PROP_ERROR_MESSAGE,
+  PROP_LAST_SYNC,
+  PROP_N_PENDING,
+  PROP_N_REJECTED,
+  PROP_N_CONFLICTS,
+  N_PROPS
+};
+
+enum
+{
+  SIGNAL_PROGRESS,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (MotcuaSync, motcua_sync, G_TYPE_OBJECT)
+
+G_DEFINE_BOXED_TYPE (MotcuaSyncProgress, motcua_sync_progress, motcua_sync_progress_copy,
+                     g_free)
+
+MotcuaSyncProgress *
+motcua_sync_progress_copy (const MotcuaSyncProgress *progress)
+{
+  return g_memdup2 (progress, sizeof *progress);
+}
+
+static void
+motcua_sync_dispose (GObject *object)
+{
+  MotcuaSync *self = MOTCUA_SYNC (object);
+
+  motcua_sync_set_auto (self, 0);
+
+  G_OBJECT_CLASS (motcua_sync_parent_class)->dispose (object);
+}
+
+static void
+motcua_sync_finalize (GObject *object)
+{
+  MotcuaSync *self = MOTCUA_SYNC (object);
+
+  g_free (self->path);
+  g_free (self->error_message);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->waiting, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (motcua_sync_parent_class)->finalize (object);
+}
+
+static void
+motcua_sync_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  MotcuaSync *self = MOTCUA_SYNC (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_ERROR_MESSAGE:
+      g_value_set_string (value, self->error_message);
+      break;
+    case PROP_LAST_SYNC:
+      g_value_set_int64 (value, self->last_sync);
+      break;
+    case PROP_N_PENDING:
+      g_value_set_int64 (value, self->n_pending);
+      break;
+    case PROP_N_REJECTED:
+      g_value_set_int64 (value, self->n_rejected);
+      break;
+    case PROP_N_CONFLICTS:
+      g_value_set_int64 (value, self->n_conflicts);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+motcua_sync_class_init (MotcuaSyncClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = motcua_sync_dispose;
+  object_class->finalize = motcua_sync_finalize;
+  object_class->get_property = motcua_sync_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, MOTCUA_SYNC_STATUS_NOT_ENROLLED,
+                      MOTCUA_SYNC_STATUS_ERROR, MOTCUA_SYNC_STATUS_NOT_ENROLLED,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ERROR_MESSAGE] =
+    g_param_spec_string ("error-message", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LAST_SYNC] =
+    g_param_spec_int64 ("last-sync", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_N_PENDING] =
+    g_param_spec_int64 ("n-pending", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_N_REJECTED] =
+    g_param_spec_int64 ("n-rejected", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_N_CONFLICTS] =
+    g_param_spec_int64 ("n-conflicts", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MotcuaSync::progress:
+   * @progress: (type MotcuaSyncProgress): what the sync under way has done so far
+   */
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, motcua_sync_progress_get_type () | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+motcua_sync_init (MotcuaSync *self)
+{
+  self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static void
+set_state (MotcuaSync      *self,
+           MotcuaSyncStatus  state,
+           const char      *message)
+{
+  if (g_strcmp0 (self->error_message, message) != 0)
+    {
+      g_free (self->error_message);
+      self->error_message = g_strdup (message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+    }
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+}
+
+static void
+set_count (MotcuaSync *self,
+           gint64     *field,
+           gint64      value,
+           guint       prop)
+{
+  if (*field != value)
+    {
+      *field = value;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+    }
+}
+
+void
+motcua_sync_refresh_counts (MotcuaSync *self)
+{
+  g_autoptr(MotcuaReplica) replica = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (MOTCUA_IS_SYNC (self));
+
+  replica = motcua_replica_open (self->path, NULL);
+  if (replica == NULL)
+    return;
+
+  url = motcua_replica_dup_server_url (replica);
+  if (url == NULL)
+    set_state (self, MOTCUA_SYNC_STATUS_NOT_ENROLLED, NULL);
+  else if (self->state == MOTCUA_SYNC_STATUS_NOT_ENROLLED)
+    set_state (self, MOTCUA_SYNC_STATUS_IDLE, NULL);
+
+  set_count (self, &self->n_pending, MAX (motcua_replica_count_pending (replica, NULL), 0),
+             PROP_N_PENDING);
+  set_count (self, &self->n_rejected, MAX (motcua_replica_count_rejected (replica, NULL), 0),
+             PROP_N_REJECTED);
+  set_count (self, &self->n_conflicts, MAX (motcua_replica_count_conflicts (replica, NULL), 0),
+             PROP_N_CONFLICTS);
+  set_count (self, &self->last_sync, _motcua_replica_meta_get_int (replica, "last_sync", 0),
+             PROP_LAST_SYNC);
+}
+
+MotcuaSync *
+motcua_sync_new (const char *replica_path)
+{
+  MotcuaSync *self;
+
+  g_return_val_if_fail (replica_path != NULL, NULL);
+
+  self = g_object_new (MOTCUA_TYPE_SYNC, NULL);
+  self->path = g_strdup (replica_path);
+  self->context = g_main_context_ref_thread_default ();
+  motcua_sync_refresh_counts (self);
+
+  return self;
+}
+
+typedef struct
+{
+  MotcuaSync         *self;
+  MotcuaSyncProgress  progress;
+} ProgressIdle;
+
+static gboolean
+emit_progress (gpointer data)
+{
+  ProgressIdle *idle = data;
+
+  g_signal_emit (idle->self, signals[SIGNAL_PROGRESS], 0, &idle->progress);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_idle_free (gpointer data)
+{
+  ProgressIdle *idle = data;
+
+  g_object_unref (idle->self);
+  g_free (idle);
+}
+
+static void
+progress_in_thread (const MotcuaSyncProgress *progress,
+                    gpointer                  user_data)
+{
+  MotcuaSync *self = user_data;
+  ProgressIdle *idle = g_new0 (ProgressIdle, 1);
+
+  idle->self = g_object_ref (self);
+  idle->progress = *progress;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_progress, idle,
+                              progress_idle_free);
+}
+
+/* The worker: its own connection to the replica, its own HTTP session. */
+static void
+run_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  MotcuaSync *self = source_object;
+  g_autoptr(MotcuaReplica) replica = NULL;
+  g_autoptr(MotcuaTransport) transport = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaSyncProgress *summary = g_new0 (MotcuaSyncProgress, 1);
+
+  replica = motcua_replica_open (self->path, &error);
+  if (replica != NULL)
+    {
+      url = _motcua_replica_meta_dup_text (replica, "server_url");
+      token = _motcua_replica_meta_dup_text (replica, "server_token");
+      if (url == NULL || token == NULL)
+        g_set_error (&error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED,
+                     _("This replica is not enrolled with a server: enroll it first"));
+      else
+        transport = _motcua_transport_new_http (url, token, &error);
+    }
+
+  if (transport != NULL
+      && _motcua_sync_once (replica, transport, progress_in_thread, self, cancellable, summary,
+                            &error))
+    g_task_return_pointer (task, summary, g_free);
+  else
+    {
+      g_free (summary);
+      g_task_return_error (task, g_steal_pointer (&error));
+    }
+}
+
+static void
+finish_state (MotcuaSync               *self,
+              const MotcuaSyncProgress *summary,
+              const GError             *error)
+{
+  if (summary != NULL)
+    set_state (self, MOTCUA_SYNC_STATUS_UP_TO_DATE, NULL);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_state (self, MOTCUA_SYNC_STATUS_IDLE, NULL);
+  else if (error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR
+           || error->domain == G_TLS_ERROR)
+    set_state (self, MOTCUA_SYNC_STATUS_OFFLINE, error->message);
+  else
+    set_state (self, MOTCUA_SYNC_STATUS_ERROR, error->message);
+  motcua_sync_refresh_counts (self);
+}
+
+static void
+run_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  MotcuaSync *self = MOTCUA_SYNC (source);
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&self->waiting);
+  g_autoptr(GError) error = NULL;
+  g_autofree MotcuaSyncProgress *summary = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  g_clear_object (&self->running);
+
+  finish_state (self, summary, error);
+
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      GTask *task = waiting->pdata[i];
+
+      if (summary != NULL)
+        g_task_return_pointer (task, g_memdup2 (summary, sizeof *summary), g_free);
+      else
+        g_task_return_error (task, g_error_copy (error));
+    }
+}
+
+void
+motcua_sync_run_async (MotcuaSync          *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *waiter;
+
+  g_return_if_fail (MOTCUA_IS_SYNC (self));
+
+  waiter = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (waiter, motcua_sync_run_async);
+  g_ptr_array_add (self->waiting, waiter);
+
+  if (self->running != NULL)
+    return;   /* it joins the run under way */
+
+  set_state (self, MOTCUA_SYNC_STATUS_SYNCING, NULL);
+  self->running = g_task_new (self, cancellable, run_done, NULL);
+  g_task_set_source_tag (self->running, run_thread);
+  g_task_run_in_thread (self->running, run_thread);
+}
+
+gboolean
+motcua_sync_run_finish (MotcuaSync          *self,
+                        GAsyncResult        *result,
+                        MotcuaSyncProgress  *summary,
+                        GError             **error)
+{
+  g_autofree MotcuaSyncProgress *p = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  p = g_task_propagate_pointer (G_TASK (result), error);
+  if (p == NULL)
+    return FALSE;
+  if (summary != NULL)
+    *summary = *p;
+
+  return TRUE;
+}
+
+static void
+progress_here (const MotcuaSyncProgress *progress,
+               gpointer                  user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_PROGRESS], 0, progress);
+}
+
+gboolean
+motcua_sync_run (MotcuaSync          *self,
+                 GCancellable        *cancellable,
+                 MotcuaSyncProgress  *summary,
+                 GError             **error)
+{
+  g_autoptr(MotcuaReplica) replica = NULL;
+  g_autoptr(MotcuaTransport) transport = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GError) local_error = NULL;
+  MotcuaSyncProgress p = { 0 };
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (MOTCUA_IS_SYNC (self), FALSE);
+
+  set_state (self, MOTCUA_SYNC_STATUS_SYNCING, NULL);
+  replica = motcua_replica_open (self->path, &local_error);
+  if (replica != NULL)
+    {
+      url = _motcua_replica_meta_dup_text (replica, "server_url");
+      token = _motcua_replica_meta_dup_text (replica, "server_token");
+      if (url == NULL || token == NULL)
+        g_set_error (&local_error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED,
+                     _("This replica is not enrolled with a server: enroll it first"));
+      else
+        transport = _motcua_transport_new_http (url, token, &local_error);
+    }
+  if (transport != NULL)
+    ok = _motcua_sync_once (replica, transport, progress_here, self, cancellable, &p,
+                            &local_error);
+  g_clear_object (&replica);
+
+  finish_state (self, ok ? &p : NULL, local_error);
+  if (summary != NULL)
+    *summary = p;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return ok;
+}
+
+MotcuaSyncStatus
+motcua_sync_get_state (MotcuaSync *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_SYNC (self), MOTCUA_SYNC_STATUS_ERROR);
+
+  return self->state;
+}
+
+const char *
+motcua_sync_get_error_message (MotcuaSync *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_SYNC (self), NULL);
+
+  return self->error_message;
+}
+
+gint64
+motcua_sync_get_last_sync (MotcuaSync *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_SYNC (self), 0);
+
+  return self->last_sync;
+}
+
+gint64
+motcua_sync_get_n_pending (MotcuaSync *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_SYNC (self), 0);
+
+  return self->n_pending;
+}
+
+gint64
+motcua_sync_get_n_rejected (MotcuaSync *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_SYNC (self), 0);
+
+  return self->n_rejected;
+}
+
+gint64
+motcua_sync_get_n_conflicts (MotcuaSync *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_SYNC (self), 0);
+
+  return self->n_conflicts;
+}
+
+static void
+auto_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  motcua_sync_run_finish (MOTCUA_SYNC (source), result, NULL, NULL);
+}
+
+static gboolean
+auto_tick (gpointer user_data)
+{
+  MotcuaSync *self = user_data;
+
+  if (self->state != MOTCUA_SYNC_STATUS_NOT_ENROLLED)
+    motcua_sync_run_async (self, NULL, auto_done, NULL);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+network_changed (GNetworkMonitor *monitor,
+                 gboolean         available,
+                 gpointer         user_data)
+{
+  MotcuaSync *self = user_data;
+
+  /* The link is back: what waited goes now. */
+  if (available && self->state == MOTCUA_SYNC_STATUS_OFFLINE)
+    auto_tick (self);
+}
+
+void
+motcua_sync_set_auto (MotcuaSync *self,
+                      guint       interval_s)
+{
+  GNetworkMonitor *monitor = g_network_monitor_get_default ();
+
+  g_return_if_fail (MOTCUA_IS_SYNC (self));
+
+  if (self->auto_source != 0)
+    {
+      g_source_remove (self->auto_source);
+      self->auto_source = 0;
+    }
+  if (self->network_handler != 0)
+    {
+      g_signal_handler_disconnect (monitor, self->network_handler);
+      self->network_handler = 0;
+    }
+  self->auto_interval = interval_s;
+  if (interval_s == 0)
+    return;
+
+  self->auto_source = g_timeout_add_seconds (interval_s, auto_tick, self);
+  self->network_handler = g_signal_connect (monitor, "network-changed",
+                                            G_CALLBACK (network_changed), self);
+}
+
+const char *
+motcua_sync_status_to_string (MotcuaSyncStatus state)
+{
+  switch (state)
+    {
+    case MOTCUA_SYNC_STATUS_NOT_ENROLLED:
+      return _("not enrolled");
+    case MOTCUA_SYNC_STATUS_IDLE:
+      return _("not synced yet");
+    case MOTCUA_SYNC_STATUS_OFFLINE:
+      return _("offline");
+    case MOTCUA_SYNC_STATUS_SYNCING:
+      return _("syncing");
+    case MOTCUA_SYNC_STATUS_UP_TO_DATE:
+      return _("up to date");
+    case MOTCUA_SYNC_STATUS_ERROR:
+    default:
+      return _("error");
+    }
+}

@@ -1,0 +1,83 @@
+/* motcua-transport-private.h: how a replica reaches its server
+ *
+ * The sync engine speaks protocol v1 through a transport: HTTP (libsoup) in the programs, the
+ * hub in process in tests and benchmarks, and the tests' fault layer around either.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "motcua-protocol-private.h"
+#include "motcua-replica.h"
+#include "motcua-sync.h"
+
+G_BEGIN_DECLS
+
+typedef struct _MotcuaTransport MotcuaTransport;
+
+typedef struct
+{
+  /* One request: @path_and_query is "/v1/push?protocol=1&schema=4". @body is JSON, or NULL.
+   * FALSE with a G_IO_ERROR when no answer came (the network, a cut); otherwise the status
+   * and the body, and how many bytes went each way on the wire. */
+  gboolean (*exchange) (MotcuaTransport  *self,
+                        const char       *method,
+                        const char       *path_and_query,
+                        GBytes           *body,
+                        guint            *status,
+                        GBytes          **response,
+                        guint64          *wire_out,
+                        guint64          *wire_in,
+                        GCancellable     *cancellable,
+                        GError          **error);
+  void     (*free)     (MotcuaTransport  *self);
+} MotcuaTransportClass;
+
+struct _MotcuaTransport
+{
+  const MotcuaTransportClass *klass;
+  char                       *token;
+};
+
+void             _motcua_transport_free      (MotcuaTransport   *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaTransport, _motcua_transport_free)
+
+/* HTTP to @base_url ("http://host:port" or "https://…"), gzip both ways. */
+MotcuaTransport *_motcua_transport_new_http  (const char        *base_url,
+                                              const char        *token,
+                                              GError           **error);
+/* The hub @hub itself, in this process: for tests and benchmarks. Bytes are counted as the
+ * JSON bodies gzipped, as HTTP would carry them. */
+MotcuaTransport *_motcua_transport_new_local (MotcuaReplica     *hub,
+                                              const MotcuaHubLimits *limits,
+                                              const char        *token);
+
+/* gzip, and its inverse with a cap on the size it produces (FALSE beyond it). */
+GBytes          *_motcua_gzip                (GBytes            *data);
+GBytes          *_motcua_gunzip              (GBytes            *data,
+                                              gsize              max_size,
+                                              GError           **error);
+
+/* One sync of @replica through @transport (see motcua_sync_run()). @progress is called after
+ * each batch, in this thread. */
+typedef void (*MotcuaProgressFunc) (const MotcuaSyncProgress *progress,
+                                    gpointer                  user_data);
+
+gboolean         _motcua_sync_once           (MotcuaReplica      *replica,
+                                              MotcuaTransport    *transport,
+                                              MotcuaProgressFunc  progress,
+                                              gpointer            user_data,
+                                              GCancellable       *cancellable,
+                                              MotcuaSyncProgress *summary,
+                                              GError            **error);
+/* Binds @replica to the server behind @transport (enrollment, after the replica exists). */
+gboolean         _motcua_sync_bind           (MotcuaReplica      *replica,
+                                              MotcuaTransport    *transport,
+                                              const char         *server_url,
+                                              GCancellable       *cancellable,
+                                              GError            **error);
+
+G_END_DECLS

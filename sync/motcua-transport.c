@@ -1,0 +1,284 @@
+/* motcua-transport.c: HTTP (libsoup) and in-process transports
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "motcua-error.h"
+#include "motcua-transport-private.h"
+
+void
+_motcua_transport_free (MotcuaTransport *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->token);
+  self->klass->free (self);
+}
+
+/* gzip */
+
+static GBytes *
+convert (GConverter  *converter,
+         GBytes      *data,
+         gsize        max_size,
+         GError     **error)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  gsize size;
+  const guint8 *in = g_bytes_get_data (data, &size);
+  gsize in_pos = 0;
+  guint8 buf[16384];
+
+  for (;;)
+    {
+      gsize read = 0, written = 0;
+      GConverterResult result;
+
+      result = g_converter_convert (converter, in + in_pos, size - in_pos, buf, sizeof buf,
+                                    G_CONVERTER_INPUT_AT_END, &read, &written, error);
+      if (result == G_CONVERTER_ERROR)
+        return NULL;
+      in_pos += read;
+      g_byte_array_append (out, buf, (guint) written);
+      if (out->len > max_size)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                       _("The body is larger than %" G_GSIZE_FORMAT " bytes once unpacked"),
+                       max_size);
+          return NULL;
+        }
+      if (result == G_CONVERTER_FINISHED)
+        break;
+    }
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+GBytes *
+_motcua_gzip (GBytes *data)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP,
+                                                                 6);
+
+  return convert (G_CONVERTER (compressor), data, G_MAXSIZE, NULL);
+}
+
+GBytes *
+_motcua_gunzip (GBytes  *data,
+                gsize    max_size,
+                GError **error)
+{
+  g_autoptr(GZlibDecompressor) decompressor =
+    g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+
+  return convert (G_CONVERTER (decompressor), data, max_size, error);
+}
+
+/* HTTP */
+
+typedef struct
+{
+  MotcuaTransport  parent;
+  SoupSession     *session;
+  char            *base_url;
+} HttpTransport;
+
+static gboolean
+http_exchange (MotcuaTransport  *transport,
+               const char       *method,
+               const char       *path_and_query,
+               GBytes           *body,
+               guint            *status,
+               GBytes          **response,
+               guint64          *wire_out,
+               guint64          *wire_in,
+               GCancellable     *cancellable,
+               GError          **error)
+{
+  HttpTransport *self = (HttpTransport *) transport;
+  g_autofree char *url = g_strconcat (self->base_url, path_and_query, NULL);
+  g_autofree char *auth = NULL;
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) wire = NULL;
+  const char *encoding;
+
+  if (msg == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not a URL"), url);
+      return FALSE;
+    }
+
+  if (transport->token != NULL)
+    {
+      auth = g_strconcat ("Bearer ", transport->token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    auth);
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding",
+                                "gzip");
+  *wire_out = 0;
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) packed = _motcua_gzip (body);
+
+      *wire_out = g_bytes_get_size (packed);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Content-Encoding",
+                                    "gzip");
+      soup_message_set_request_body_from_bytes (msg, "application/json", packed);
+    }
+
+  wire = soup_session_send_and_read (self->session, msg, cancellable, error);
+  if (wire == NULL)
+    return FALSE;
+
+  *wire_in = g_bytes_get_size (wire);
+  *status = soup_message_get_status (msg);
+  encoding = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                           "Content-Encoding");
+  if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0)
+    {
+      /* A body cut short fails here, as a network error: the request is retried. */
+      *response = _motcua_gunzip (wire, 512 * 1024 * 1024, error);
+      if (*response == NULL)
+        return FALSE;
+    }
+  else
+    *response = g_steal_pointer (&wire);
+
+  return TRUE;
+}
+
+static void
+http_free (MotcuaTransport *transport)
+{
+  HttpTransport *self = (HttpTransport *) transport;
+
+  g_clear_object (&self->session);
+  g_free (self->base_url);
+  g_free (self);
+}
+
+static const MotcuaTransportClass http_class = { http_exchange, http_free };
+
+MotcuaTransport *
+_motcua_transport_new_http (const char  *base_url,
+                            const char  *token,
+                            GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
+  HttpTransport *self;
+
+  if (uri == NULL
+      || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0
+          && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0)
+      || g_uri_get_host (uri) == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("server: “%s” is not an http:// or https:// URL"), base_url);
+      return NULL;
+    }
+
+  self = g_new0 (HttpTransport, 1);
+  self->parent.klass = &http_class;
+  self->parent.token = g_strdup (token);
+  /* Slow links: a generous timeout, but one. */
+  self->session = soup_session_new_with_options ("timeout", 120, "idle-timeout", 60,
+                                                 "user-agent", "motcua/" PACKAGE_VERSION, NULL);
+  /* Bodies are unpacked here, so the bytes on the wire can be counted. */
+  soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
+  self->base_url = g_strdup (base_url);
+  while (g_str_has_suffix (self->base_url, "/"))
+    self->base_url[strlen (self->base_url) - 1] = '\0';
+
+  return &self->parent;
+}
+
+/* In process */
+
+typedef struct
+{
+  MotcuaTransport  parent;
+  MotcuaReplica   *hub;
+  MotcuaHubLimits  limits;
+} LocalTransport;
+
+static gboolean
+local_exchange (MotcuaTransport  *transport,
+                const char       *method,
+                const char       *path_and_query,
+                GBytes           *body,
+                guint            *status,
+                GBytes          **response,
+                guint64          *wire_out,
+                guint64          *wire_in,
+                GCancellable     *cancellable,
+                GError          **error)
+{
+  LocalTransport *self = (LocalTransport *) transport;
+  g_autofree char *path = g_strdup (path_and_query);
+  char *query = strchr (path, '?');
+  g_autoptr(MotcuaHubResponse) answer = NULL;
+  MotcuaHubRequest request = { method, path, NULL, transport->token, body };
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (query != NULL)
+    {
+      *query = '\0';
+      request.query = query + 1;
+    }
+
+  answer = _motcua_hub_handle (self->hub, &self->limits, &request);
+  *status = answer->status;
+  *response = g_bytes_ref (answer->body);
+
+  /* What HTTP with gzip would carry, bodies only. */
+  *wire_out = 0;
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) packed = _motcua_gzip (body);
+
+      *wire_out = g_bytes_get_size (packed);
+    }
+  {
+    g_autoptr(GBytes) packed = _motcua_gzip (answer->body);
+
+    *wire_in = MIN (g_bytes_get_size (packed), g_bytes_get_size (answer->body));
+  }
+
+  return TRUE;
+}
+
+static void
+local_free (MotcuaTransport *transport)
+{
+  LocalTransport *self = (LocalTransport *) transport;
+
+  g_clear_object (&self->hub);
+  g_free (self);
+}
+
+static const MotcuaTransportClass local_class = { local_exchange, local_free };
+
+MotcuaTransport *
+_motcua_transport_new_local (MotcuaReplica         *hub,
+                             const MotcuaHubLimits *limits,
+                             const char            *token)
+{
+  LocalTransport *self = g_new0 (LocalTransport, 1);
+
+  self->parent.klass = &local_class;
+  self->parent.token = g_strdup (token);
+  self->hub = g_object_ref (hub);
+  if (limits != NULL)
+    self->limits = *limits;
+
+  return &self->parent;
+}
