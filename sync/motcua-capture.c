@@ -1037,9 +1037,14 @@ _motcua_replica_row_json (MotcuaReplica          *self,
       sqlite3_reset (stmt);
       if (rid < 0)
         return TRUE;
-      o = _motcua_replica_insert_only_json (self, table, rid, error);
-      if (o == NULL)
+      values = _motcua_replica_insert_only_json (self, table, rid, error);
+      if (values == NULL)
         return FALSE;
+      o = json_object_new ();
+      motcua_uuid_to_string (id, text);
+      json_object_set_string_member (o, "t", table->name);
+      json_object_set_string_member (o, "r", text);
+      json_object_set_object_member (o, "v", g_steal_pointer (&values));
       *out = g_steal_pointer (&o);
       return TRUE;
     }

@@ -239,9 +239,29 @@ next_receipt_no (MotcuaReplica    *self,
 {
   sqlite3_stmt *stmt;
   gint64 number = 0;
+  g_autofree char *server = _motcua_replica_meta_dup_text (self, "server_url");
 
-  /* Numbers are given per office and year. When the replica syncs, the server leases it blocks
-   * so that two desks never give the same number. */
+  /* Numbers are unique across the province: an enrolled desk gives the numbers its server
+   * leased it; the server's own desk takes them from the lease counter itself. */
+  if (_motcua_replica_is_hub (self))
+    {
+      gint64 last;
+
+      if (!_motcua_hub_lease (self, "hub", office_code, year, 1, &number, &last, error))
+        return NULL;
+      return g_strdup_printf ("%s-%04d-%06" G_GINT64_FORMAT, office_code, year, number);
+    }
+  if (server != NULL)
+    {
+      number = _motcua_replica_take_leased (self, office_id, year, error);
+      if (number < 0)
+        return NULL;
+      if (number > 0)
+        return g_strdup_printf ("%s-%04d-%06" G_GINT64_FORMAT, office_code, year, number);
+    }
+
+  /* Per office and year. An enrolled desk that ran out of leased numbers offline gives a
+   * visibly distinct one, suffixed with its desk: D and the first 6 digits of its id. */
   stmt = _motcua_replica_prepare (self,
                                   "INSERT INTO receipt_counters (office_id, year, next)"
                                   " VALUES (?1, ?2, 2) ON CONFLICT (office_id, year)"
@@ -254,6 +274,10 @@ next_receipt_no (MotcuaReplica    *self,
     number = sqlite3_column_int64 (stmt, 0);
   if (!_motcua_replica_step_done (self, stmt, error))
     return NULL;
+
+  if (server != NULL)
+    return g_strdup_printf ("%s-%04d-D%.6s-%04" G_GINT64_FORMAT, office_code, year, self->id,
+                            number);
 
   return g_strdup_printf ("%s-%04d-%06" G_GINT64_FORMAT, office_code, year, number);
 }

@@ -878,6 +878,8 @@ case_snapshot (MotcuaReplica     *hub,
   return g_steal_pointer (&rows);
 }
 
+static guint64 last_gseq (MotcuaReplica *hub);
+
 /* Appends accepted changes to the global order, each with its scope; a case that moved to a
  * new handling office is then logged whole, for the replicas it has just entered. */
 static gboolean
@@ -940,7 +942,10 @@ log_changes (MotcuaReplica  *hub,
       scope.case_id = case_id;
       scope.n_offices = 1;
       scope.offices[0] = handling;
-      if (!insert_log (hub, 1, &hub->uuid, 0, MOTCUA_TABLE_CASES, &case_id, &scope, text, error))
+      /* Snapshots are nobody's change: a negative sequence number keeps (origin, seq)
+       * unique. */
+      if (!insert_log (hub, 1, &hub->uuid, -(gint64) last_gseq (hub) - 1, MOTCUA_TABLE_CASES,
+                       &case_id, &scope, text, error))
         return FALSE;
     }
 

@@ -37,6 +37,7 @@ typedef struct
   GCancellable       *cancellable;
   MotcuaSyncProgress  p;
   gint64              server_now;
+  gboolean            moved;          /* a case changed handling office: purge may be due */
 } Run;
 
 /* One request; the answer's JSON object, or FALSE with an error naming what went wrong. */
@@ -229,6 +230,8 @@ pending_in_future (Run *run)
   return latest != 0 && motcua_hlc_get_ms (latest) > run->server_now + 60 * 1000;
 }
 
+static gboolean moves_cases (JsonArray *items);
+
 static gboolean
 step_push (Run     *run,
            GError **error)
@@ -263,6 +266,7 @@ step_push (Run     *run,
       n = json_array_get_length (changes);
       if (n == 0)
         break;
+      run->moved |= moves_cases (changes);
       json_object_set_array_member (body, "changes", json_array_ref (changes));
 
       answer = call (run, "POST", "push", body, &local_error);
@@ -503,7 +507,7 @@ step_pull (Run     *run,
   MotcuaReplica *self = run->replica;
   g_autofree char *theirs = NULL;
   g_autofree char *ours = NULL;
-  gboolean moved = FALSE;
+  gboolean moved = run->moved;
   guint purged = 0;
 
   if (!pull_all (run, &moved, &theirs, error))
@@ -575,7 +579,7 @@ _motcua_sync_once (MotcuaReplica      *replica,
                    MotcuaSyncProgress *summary,
                    GError            **error)
 {
-  Run run = { replica, transport, progress, user_data, cancellable, { 0 }, 0 };
+  Run run = { replica, transport, progress, user_data, cancellable, { 0 }, 0, FALSE };
   gboolean ok;
 
   ok = step_status (&run, error)
@@ -605,7 +609,7 @@ _motcua_sync_bind (MotcuaReplica    *replica,
                    GCancellable     *cancellable,
                    GError          **error)
 {
-  Run run = { replica, transport, NULL, NULL, cancellable, { 0 }, 0 };
+  Run run = { replica, transport, NULL, NULL, cancellable, { 0 }, 0, FALSE };
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonObject) answer = NULL;
 
@@ -657,7 +661,7 @@ motcua_sync_enroll (const char    *path,
 {
   g_autoptr(MotcuaTransport) transport = NULL;
   g_autoptr(MotcuaReplica) replica = NULL;
-  Run run = { NULL, NULL, NULL, NULL, cancellable, { 0 }, 0 };
+  Run run = { NULL, NULL, NULL, NULL, cancellable, { 0 }, 0, FALSE };
   g_autoptr(JsonObject) status = NULL;
   MotcuaLevel level;
 

@@ -50,8 +50,8 @@ convert (GConverter  *converter,
       if (out->len > max_size)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                       _("The body is larger than %" G_GSIZE_FORMAT " bytes once unpacked"),
-                       max_size);
+                       _("The body is larger than %lu bytes once unpacked"),
+                       (unsigned long) max_size);
           return NULL;
         }
       if (result == G_CONVERTER_FINISHED)

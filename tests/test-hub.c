@@ -38,8 +38,7 @@ sync_replica (Province      *p,
 
   /* Small batches, so that resuming from a cursor is exercised. */
   transport = _motcua_transport_new_local (p->hub.replica, &limits, token);
-  g_assert_true (_motcua_sync_once (replica->replica, transport, NULL, NULL, NULL, &summary,
-                                    &error));
+  _motcua_sync_once (replica->replica, transport, NULL, NULL, NULL, &summary, &error);
   g_assert_no_error (error);
   g_assert_true (summary.verified);
   g_assert_false (summary.repulled);
@@ -296,6 +295,208 @@ test_tokens (Province      *p,
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED);
 }
 
+
+static gint64
+open_conflicts (MotcuaReplica *replica)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = motcua_replica_count_conflicts (replica, &error);
+
+  g_assert_no_error (error);
+
+  return n;
+}
+
+/* Concurrent edits of different fields both survive; of one field, they make one conflict row
+ * at every replica in scope, with the losing value kept, and its resolution closes it
+ * everywhere. */
+static void
+test_conflicts (Province      *p,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lò Thị Xuân");
+  g_autoptr(MotcuaCase) on_a = NULL;
+  g_autoptr(MotcuaCase) on_d = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  MotcuaConflict *k;
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+
+  /* Different fields: no conflict. */
+  g_assert_true (motcua_replica_edit_case (p->a.replica, c->id, "address", "Bản Nà Hừ", NULL,
+                                           &error));
+  g_assert_true (motcua_replica_edit_case (p->d.replica, c->id, "phone", "0912345678", NULL,
+                                           &error));
+  g_assert_no_error (error);
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  sync_replica (p, &p->a, p->token_a, NULL);
+  on_a = motcua_replica_dup_case (p->a.replica, c->id, &error);
+  g_assert_cmpstr (on_a->address, ==, "Bản Nà Hừ");
+  g_assert_cmpstr (on_a->phone, ==, "0912345678");
+  g_assert_cmpint (open_conflicts (p->hub.replica), ==, 0);
+
+  /* One field, neither having seen the other. */
+  p->d.now_ms += 1000;
+  g_assert_true (motcua_replica_edit_case (p->a.replica, c->id, "phone", "0987654321", NULL,
+                                           &error));
+  g_assert_true (motcua_replica_edit_case (p->d.replica, c->id, "phone", "0911111111", NULL,
+                                           &error));
+  g_assert_no_error (error);
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  sync_replica (p, &p->a, p->token_a, NULL);
+
+  g_assert_cmpint (open_conflicts (p->hub.replica), ==, 1);
+  g_assert_cmpint (open_conflicts (p->a.replica), ==, 1);
+  g_assert_cmpint (open_conflicts (p->d.replica), ==, 1);
+  g_assert_cmpint (open_conflicts (p->b.replica), ==, 0);   /* not in its scope */
+
+  list = motcua_replica_list_conflicts (p->a.replica, FALSE, &error);
+  g_assert_no_error (error);
+  k = list->pdata[0];
+  g_assert_cmpstr (k->column, ==, "phone");
+  g_assert_cmpstr (k->receipt_no, ==, c->receipt_no);
+  /* Both values are kept, whoever won. */
+  g_assert_true ((g_strcmp0 (k->a.value, "0987654321") == 0
+                  && g_strcmp0 (k->b.value, "0911111111") == 0)
+                 || (g_strcmp0 (k->b.value, "0987654321") == 0
+                     && g_strcmp0 (k->a.value, "0911111111") == 0));
+  g_assert_cmpstr (k->a.office, !=, NULL);
+  /* The same conflict, by the same id, everywhere. */
+  {
+    g_autoptr(MotcuaConflict) on_hub = motcua_replica_dup_conflict (p->hub.replica, k->id,
+                                                                    &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (on_hub->id, ==, k->id);
+  }
+
+  /* Resolved at the commune with the district's value: closed everywhere after a sync. */
+  g_assert_true (motcua_replica_resolve_conflict (p->a.replica, k->id, MOTCUA_RESOLVE_VALUE,
+                                                  "0911111111", &error));
+  g_assert_no_error (error);
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  g_assert_cmpint (open_conflicts (p->a.replica), ==, 0);
+  g_assert_cmpint (open_conflicts (p->hub.replica), ==, 0);
+  g_assert_cmpint (open_conflicts (p->d.replica), ==, 0);
+  on_d = motcua_replica_dup_case (p->d.replica, c->id, &error);
+  g_assert_cmpstr (on_d->phone, ==, "0911111111");
+}
+
+/* A stale concurrent status edit never reopens a resolved case. */
+static void
+test_stale_status (Province      *p,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Vàng A Dình");
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  MotcuaStepOptions approved = { .result = "Giấy khai sinh" };
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+
+  /* The district resolves it; the commune, later by the clock, only starts processing it. */
+  g_assert_true (motcua_replica_advance_case (p->d.replica, c->id, MOTCUA_STATUS_IN_PROCESSING,
+                                              NULL, &error));
+  g_assert_true (motcua_replica_advance_case (p->d.replica, c->id, MOTCUA_STATUS_APPROVED,
+                                              &approved, &error));
+  g_assert_no_error (error);
+  p->a.now_ms += 3600 * 1000;
+  g_assert_true (motcua_replica_advance_case (p->a.replica, c->id, MOTCUA_STATUS_IN_PROCESSING,
+                                              NULL, &error));
+  g_assert_no_error (error);
+
+  sync_replica (p, &p->d, p->token_d, NULL);
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_cmpint (on_hub->status, ==, MOTCUA_STATUS_APPROVED);
+  g_clear_pointer (&on_hub, motcua_case_free);
+  on_hub = motcua_replica_dup_case (p->a.replica, c->id, &error);
+  g_assert_cmpint (on_hub->status, ==, MOTCUA_STATUS_APPROVED);
+}
+
+/* A case transferred to another commune arrives there whole; when it moves on, it is purged
+ * there once nothing of it is pending. */
+static void
+test_transfer (Province      *p,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->d, "Giàng Thị Mai");
+  g_autoptr(MotcuaCase) on_b = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  g_assert_true (motcua_replica_edit_case (p->d.replica, c->id, "address", "Bản Sin Chải", NULL,
+                                           &error));
+  sync_replica (p, &p->d, p->token_d, NULL);
+  sync_replica (p, &p->b, p->token_b, NULL);
+  g_assert_null (motcua_replica_dup_case (p->b.replica, c->id, NULL));
+
+  g_assert_true (motcua_replica_transfer_case (p->d.replica, c->id, "T.D.B", "liên thông",
+                                               &error));
+  g_assert_no_error (error);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  sync_replica (p, &p->b, p->token_b, NULL);
+
+  on_b = motcua_replica_dup_case (p->b.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_b->address, ==, "Bản Sin Chải");
+  g_assert_cmpstr (on_b->receipt_no, ==, c->receipt_no);
+  events = motcua_replica_list_case_events (p->b.replica, c->id, &error);
+  g_assert_cmpuint (events->len, ==, 3);   /* received, edited, transferred */
+
+  /* Back to the district: it leaves the commune's scope. */
+  g_assert_true (motcua_replica_transfer_case (p->b.replica, c->id, "T.D", NULL, &error));
+  g_assert_no_error (error);
+  sync_replica (p, &p->b, p->token_b, NULL);
+  g_assert_null (motcua_replica_dup_case (p->b.replica, c->id, NULL));
+  g_assert_cmpint (motcua_test_count (p->b.replica, "case_events"), ==, 0);
+}
+
+/* Receipt numbers from leased blocks are unique across desks. */
+static void
+test_leases (Province      *p,
+             gconstpointer  data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *second_path = g_build_filename (p->a.dir, "second.db", NULL);
+  g_autofree char *token = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
+  g_autoptr(MotcuaReplica) second = motcua_replica_create (second_path, "T.D.A",
+                                                           MOTCUA_LEVEL_COMMUNE, &error);
+  MotcuaFixture f2 = { NULL, second_path, second, p->a.now_ms };
+
+  g_assert_no_error (error);
+  motcua_replica_set_clock (second, (MotcuaClockFunc) (void (*) (void)) NULL, NULL);
+  /* Both desks of commune A enroll; offline each numbers from its own block. */
+  for (guint desk = 0; desk < 2; desk++)
+    {
+      MotcuaFixture *f = desk == 0 ? &p->a : &f2;
+      g_autoptr(MotcuaTransport) transport =
+        _motcua_transport_new_local (p->hub.replica, NULL, desk == 0 ? p->token_a : token);
+
+      g_assert_true (_motcua_sync_bind (f->replica, transport, "local:", NULL, &error));
+      g_assert_true (_motcua_sync_once (f->replica, transport, NULL, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < 30; i++)
+    {
+      MotcuaFixture *f = i % 2 ? &p->a : &f2;
+      g_autoptr(MotcuaCase) c = receive (f, "Sùng A Tủa");
+
+      g_assert_false (g_hash_table_contains (seen, c->receipt_no));
+      g_assert_null (strstr (c->receipt_no, "-D"));
+      g_hash_table_add (seen, g_strdup (c->receipt_no));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -305,6 +506,10 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Province, NULL, province_set_up, func, province_tear_down)
 
   ADD ("/hub/catalogue-down", test_catalogue_down);
+  ADD ("/hub/conflicts", test_conflicts);
+  ADD ("/hub/stale-status", test_stale_status);
+  ADD ("/hub/transfer", test_transfer);
+  ADD ("/hub/leases", test_leases);
   ADD ("/hub/scope", test_scope);
   ADD ("/hub/refused", test_refused);
   ADD ("/hub/push-idempotent-and-gap", test_push_idempotent_and_gap);

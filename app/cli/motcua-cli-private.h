@@ -111,5 +111,14 @@ gboolean       motcua_cli_run_import     (MotcuaCli          *cli,
                                           GError            **error);
 
 extern const MotcuaCliCommand motcua_cli_cases_commands[];
+extern const MotcuaCliCommand motcua_cli_conflicts_commands[];
+gboolean motcua_cli_cmd_enroll (MotcuaCli  *cli,
+                                int         argc,
+                                char      **argv,
+                                GError    **error);
+gboolean motcua_cli_cmd_sync   (MotcuaCli  *cli,
+                                int         argc,
+                                char      **argv,
+                                GError    **error);
 
 G_END_DECLS

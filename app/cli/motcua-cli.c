@@ -1661,6 +1661,12 @@ static const MotcuaCliCommand commands[] = {
   { "report", NULL, N_("The one-stop report of an office for a period"), cmd_report, NULL },
   { "export", NULL, N_("Export the replicated state"), cmd_export, NULL },
   { "changes", NULL, N_("List the local change log"), cmd_changes, NULL },
+  { "enroll", NULL, N_("Bind this replica to a server and its office (--server URL --token"
+                       " TOKEN)"), motcua_cli_cmd_enroll, NULL },
+  { "sync", N_("[status]"), N_("Sync with the server (--watch N to keep syncing); status:"
+                               " pending, rejected and conflicts"), motcua_cli_cmd_sync, NULL },
+  { "conflicts", N_("COMMAND"), N_("Conflicts: list, show, resolve"), NULL,
+    motcua_cli_conflicts_commands },
   { NULL }
 };
 

@@ -1,0 +1,523 @@
+/* motcua-cli-sync.c: enroll, sync, sync status, conflicts
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "motcua-cli-output.h"
+#include "motcua-cli-private.h"
+
+gboolean
+motcua_cli_cmd_enroll (MotcuaCli  *cli,
+            int         argc,
+            char      **argv,
+            GError    **error)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *token = NULL;
+  const GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The provincial server"), N_("URL") },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token,
+      N_("The token “motcua-server replicas enroll” printed"), N_("TOKEN") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(GStrv) args = NULL;
+  g_autoptr(MotcuaReplica) replica = NULL;
+
+  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
+    return FALSE;
+  if (cli->help_shown)
+    return TRUE;
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
+    return FALSE;
+  if (server == NULL || token == NULL)
+    {
+      motcua_cli_set_usage_error (error, _("enroll needs --server URL and --token TOKEN"));
+      return FALSE;
+    }
+
+  if (!motcua_sync_enroll (cli->db_path, server, token, NULL, error))
+    return FALSE;
+  replica = motcua_replica_open (cli->db_path, error);
+  if (replica == NULL)
+    return FALSE;
+  g_print (_("Enrolled %s (office %s) with %s. Run “motcua-cli sync” to sync.\n"),
+           cli->db_path, motcua_replica_get_office_code (replica), server);
+
+  return TRUE;
+}
+
+static void
+print_progress (MotcuaSync               *sync,
+                const MotcuaSyncProgress *p,
+                gpointer                  user_data)
+{
+  MotcuaCli *cli = user_data;
+
+  if (cli->json)
+    return;
+  g_printerr (_("sent %llu changes (%llu bytes, %u batches), received %llu (%llu bytes,"
+                " %u batches)%s\n"),
+              (unsigned long long) p->changes_sent, (unsigned long long) p->bytes_sent,
+              p->batches_sent, (unsigned long long) p->changes_received,
+              (unsigned long long) p->bytes_received, p->batches_received,
+              p->more ? _(", more to come") : "");
+}
+
+static void
+print_summary (MotcuaCli                *cli,
+               const MotcuaSyncProgress *p)
+{
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+#define INT_MEMBER(name, value) \
+      json_builder_set_member_name (b, name); json_builder_add_int_value (b, (gint64) (value));
+      INT_MEMBER ("changes_sent", p->changes_sent);
+      INT_MEMBER ("changes_received", p->changes_received);
+      INT_MEMBER ("bytes_sent", p->bytes_sent);
+      INT_MEMBER ("bytes_received", p->bytes_received);
+      INT_MEMBER ("batches_sent", p->batches_sent);
+      INT_MEMBER ("batches_received", p->batches_received);
+      INT_MEMBER ("rejected", p->rejected);
+      INT_MEMBER ("conflicts", p->conflicts);
+      INT_MEMBER ("purged", p->purged);
+      INT_MEMBER ("restamped", p->restamped);
+      INT_MEMBER ("clock_offset_ms", p->clock_offset_ms);
+#undef INT_MEMBER
+      json_builder_set_member_name (b, "verified");
+      json_builder_add_boolean_value (b, p->verified);
+      json_builder_set_member_name (b, "repulled");
+      json_builder_add_boolean_value (b, p->repulled);
+      json_builder_end_object (b);
+      motcua_cli_print_builder (b);
+      return;
+    }
+
+  g_print (_("Up to date: sent %llu changes, received %llu; %llu bytes out, %llu bytes in.\n"),
+           (unsigned long long) p->changes_sent, (unsigned long long) p->changes_received,
+           (unsigned long long) p->bytes_sent, (unsigned long long) p->bytes_received);
+  if (p->repulled)
+    g_print (_("This replica differed from the server: its whole scope was pulled again.\n"));
+  if (p->verified)
+    g_print (_("Verified: this replica holds what the server holds for its office.\n"));
+  if (p->rejected > 0)
+    g_print (_("%u changes were refused: see “motcua-cli sync status”.\n"), p->rejected);
+  if (p->conflicts > 0)
+    g_print (_("%u conflicts are open: see “motcua-cli conflicts list”.\n"), p->conflicts);
+  if (p->purged > 0)
+    g_print (_("%u cases left this office's jurisdiction and were removed here.\n"), p->purged);
+  if (p->restamped > 0)
+    g_print (_("This computer's clock was %.1f s off: %u pending changes were re-stamped.\n"),
+             (double) p->clock_offset_ms / 1000.0, p->restamped);
+}
+
+static gboolean
+sync_status (MotcuaCli  *cli,
+             GError    **error)
+{
+  MotcuaReplica *replica = motcua_cli_get_replica (cli, error);
+  g_autoptr(GPtrArray) rejected = NULL;
+  g_autofree char *server = NULL;
+  gint64 pending, conflicts;
+
+  if (replica == NULL)
+    return FALSE;
+  server = motcua_replica_dup_server_url (replica);
+  pending = motcua_replica_count_pending (replica, error);
+  conflicts = motcua_replica_count_conflicts (replica, error);
+  rejected = motcua_replica_list_rejected (replica, error);
+  if (pending < 0 || conflicts < 0 || rejected == NULL)
+    return FALSE;
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "server");
+      if (server != NULL)
+        json_builder_add_string_value (b, server);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "pending");
+      json_builder_add_int_value (b, pending);
+      json_builder_set_member_name (b, "conflicts");
+      json_builder_add_int_value (b, conflicts);
+      json_builder_set_member_name (b, "rejected");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < rejected->len; i++)
+        {
+          MotcuaRejected *r = rejected->pdata[i];
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "seq");
+          json_builder_add_int_value (b, (gint64) r->seq);
+          motcua_cli_json_add_string (b, "table", r->table);
+          motcua_cli_json_add_string (b, "row", r->row_id);
+          motcua_cli_json_add_string (b, "column", r->column);
+          motcua_cli_json_add_string (b, "receipt_no", r->receipt_no);
+          motcua_cli_json_add_string (b, "reason", r->reason);
+          motcua_cli_json_add_string (b, "at", r->at);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      motcua_cli_print_builder (b);
+      return TRUE;
+    }
+
+  {
+    g_autoptr(MotcuaCliTable) fields = motcua_cli_table_new_fields ();
+
+    motcua_cli_table_add_field (fields, _("Server"), server ? server : _("not enrolled"));
+    motcua_cli_table_take_field (fields, _("Pending"),
+                                 g_strdup_printf ("%" G_GINT64_FORMAT, pending));
+    motcua_cli_table_take_field (fields, _("Rejected"), g_strdup_printf ("%u", rejected->len));
+    motcua_cli_table_take_field (fields, _("Open conflicts"),
+                                 g_strdup_printf ("%" G_GINT64_FORMAT, conflicts));
+    motcua_cli_table_print (fields, 0);
+  }
+  if (rejected->len > 0)
+    {
+      g_autoptr(MotcuaCliTable) table = motcua_cli_table_new (_("SEQ"), _("RECORD"), _("FIELD"),
+                                                              _("REASON"), NULL);
+
+      for (guint i = 0; i < rejected->len; i++)
+        {
+          MotcuaRejected *r = rejected->pdata[i];
+          g_autofree char *seq = g_strdup_printf ("%" G_GUINT64_FORMAT, r->seq);
+
+          motcua_cli_table_add_row (table, seq, r->receipt_no ? r->receipt_no : r->row_id,
+                                    r->column, r->reason);
+        }
+      g_print ("\n");
+      motcua_cli_table_print (table, 0);
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  MotcuaCli  *cli;
+  GMainLoop  *loop;
+  GError    **error;
+  gboolean    ok;
+} Watch;
+
+static void
+watch_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Watch *watch = user_data;
+  g_autoptr(GError) error = NULL;
+  MotcuaSyncProgress p;
+
+  if (motcua_sync_run_finish (MOTCUA_SYNC (source), result, &p, &error))
+    print_summary (watch->cli, &p);
+  else
+    g_printerr (_("Sync failed: %s\n"), error->message);
+}
+
+static void
+watch_state (MotcuaSync *sync,
+             GParamSpec *pspec,
+             gpointer    user_data)
+{
+  g_printerr (_("Sync: %s\n"), motcua_sync_status_to_string (motcua_sync_get_state (sync)));
+}
+
+static gboolean
+watch_stop (gpointer user_data)
+{
+  g_main_loop_quit (((Watch *) user_data)->loop);
+
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+motcua_cli_cmd_sync (MotcuaCli  *cli,
+          int         argc,
+          char      **argv,
+          GError    **error)
+{
+  g_autofree char *watch_text = NULL;
+  const GOptionEntry entries[] = {
+    { "watch", 0, 0, G_OPTION_ARG_STRING, &watch_text,
+      N_("Keep syncing every N seconds, and as soon as the network returns"), N_("N") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(GStrv) args = NULL;
+  g_autoptr(MotcuaSync) sync = NULL;
+  MotcuaSyncProgress p;
+  guint64 interval = 0;
+
+  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
+    return FALSE;
+  if (cli->help_shown)
+    return TRUE;
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 1, error))
+    return FALSE;
+  if (args[0] != NULL)
+    {
+      if (g_strcmp0 (args[0], "status") != 0)
+        {
+          motcua_cli_set_usage_error (error, _("sync takes no argument but “status”, not “%s”"),
+                                      args[0]);
+          return FALSE;
+        }
+      return sync_status (cli, error);
+    }
+  if (watch_text != NULL
+      && (!motcua_cli_parse_uint ("--watch", watch_text, 86400, &interval, error)
+          || interval == 0))
+    {
+      if (error != NULL && *error == NULL)
+        motcua_cli_set_usage_error (error, _("--watch: give a number of seconds from 1"));
+      return FALSE;
+    }
+  if (!g_file_test (cli->db_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                   _("%s does not exist: enroll it first"), cli->db_path);
+      return FALSE;
+    }
+
+  sync = motcua_sync_new (cli->db_path);
+  g_signal_connect (sync, "progress", G_CALLBACK (print_progress), cli);
+
+  if (interval == 0)
+    {
+      if (!motcua_sync_run (sync, NULL, &p, error))
+        return FALSE;
+      print_summary (cli, &p);
+      return TRUE;
+    }
+
+  {
+    g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+    Watch watch = { cli, loop, error, TRUE };
+
+    g_signal_connect (sync, "notify::state", G_CALLBACK (watch_state), NULL);
+    g_unix_signal_add (SIGINT, watch_stop, &watch);
+    g_unix_signal_add (SIGTERM, watch_stop, &watch);
+    motcua_sync_set_auto (sync, (guint) interval);
+    motcua_sync_run_async (sync, NULL, watch_done, &watch);
+    g_main_loop_run (loop);
+    motcua_sync_set_auto (sync, 0);
+  }
+
+  return TRUE;
+}
+
+/* Conflicts */
+
+static void
+print_conflict (MotcuaCli            *cli,
+                const MotcuaConflict *k)
+{
+  g_autoptr(MotcuaCliTable) fields = motcua_cli_table_new_fields ();
+  const MotcuaConflictSide *sides[2] = { &k->a, &k->b };
+
+  motcua_cli_table_add_field (fields, _("Conflict"), k->id);
+  motcua_cli_table_take_field (fields, _("Field"), g_strdup_printf ("%s.%s", k->table,
+                                                                    k->column));
+  motcua_cli_table_add_field (fields, _("Record"), k->receipt_no ? k->receipt_no : k->row_id);
+  for (guint s = 0; s < 2; s++)
+    {
+      g_autofree char *label = g_strdup_printf (s == 0 ? _("Value a%s") : _("Value b%s"),
+                                                k->winner == (s == 0 ? 'a' : 'b')
+                                                ? _(" (kept for now)") : "");
+
+      motcua_cli_table_take_field (fields, label,
+                                   g_strdup_printf (_("%s — %s, desk %.8s, %s"),
+                                                    sides[s]->value ? sides[s]->value : "—",
+                                                    sides[s]->office ? sides[s]->office : "?",
+                                                    sides[s]->replica ? sides[s]->replica : "?",
+                                                    sides[s]->at));
+    }
+  motcua_cli_table_add_field (fields, _("Detected"), k->detected_at);
+  motcua_cli_table_add_field (fields, _("Resolved"),
+                              k->resolved ? k->resolution : _("no"));
+  motcua_cli_table_print (fields, 0);
+}
+
+static void
+json_conflict (JsonBuilder          *b,
+               const MotcuaConflict *k)
+{
+  const MotcuaConflictSide *sides[2] = { &k->a, &k->b };
+
+  json_builder_begin_object (b);
+  motcua_cli_json_add_string (b, "id", k->id);
+  motcua_cli_json_add_string (b, "table", k->table);
+  motcua_cli_json_add_string (b, "row", k->row_id);
+  motcua_cli_json_add_string (b, "column", k->column);
+  motcua_cli_json_add_string (b, "receipt_no", k->receipt_no);
+  for (guint s = 0; s < 2; s++)
+    {
+      json_builder_set_member_name (b, s == 0 ? "a" : "b");
+      json_builder_begin_object (b);
+      motcua_cli_json_add_string (b, "value", sides[s]->value);
+      motcua_cli_json_add_string (b, "at", sides[s]->at);
+      motcua_cli_json_add_string (b, "replica", sides[s]->replica);
+      motcua_cli_json_add_string (b, "office", sides[s]->office);
+      json_builder_end_object (b);
+    }
+  json_builder_set_member_name (b, "winner");
+  json_builder_add_string_value (b, k->winner == 'a' ? "a" : "b");
+  json_builder_set_member_name (b, "resolved");
+  json_builder_add_boolean_value (b, k->resolved);
+  motcua_cli_json_add_string (b, "resolution", k->resolution);
+  json_builder_end_object (b);
+}
+
+static gboolean
+cmd_conflicts_list (MotcuaCli  *cli,
+                    int         argc,
+                    char      **argv,
+                    GError    **error)
+{
+  gboolean all = FALSE;
+  const GOptionEntry entries[] = {
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Include resolved conflicts"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(GStrv) args = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  MotcuaReplica *replica;
+
+  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
+    return FALSE;
+  if (cli->help_shown)
+    return TRUE;
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
+    return FALSE;
+  replica = motcua_cli_get_replica (cli, error);
+  if (replica == NULL || (list = motcua_replica_list_conflicts (replica, all, error)) == NULL)
+    return FALSE;
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < list->len; i++)
+        json_conflict (b, list->pdata[i]);
+      json_builder_end_array (b);
+      motcua_cli_print_builder (b);
+      return TRUE;
+    }
+
+  {
+    g_autoptr(MotcuaCliTable) table = motcua_cli_table_new (_("ID"), _("RECORD"), _("FIELD"),
+                                                            _("VALUE A"), _("VALUE B"),
+                                                            _("RESOLVED"), NULL);
+
+    for (guint i = 0; i < list->len; i++)
+      {
+        MotcuaConflict *k = list->pdata[i];
+        g_autofree char *id = g_strndup (k->id, 8);
+
+        motcua_cli_table_add_row (table, id, k->receipt_no ? k->receipt_no : k->row_id,
+                                  k->column, k->a.value, k->b.value,
+                                  k->resolved ? k->resolution : _("no"));
+      }
+    motcua_cli_table_print (table, 0);
+  }
+
+  return TRUE;
+}
+
+static gboolean
+cmd_conflicts_show (MotcuaCli  *cli,
+                    int         argc,
+                    char      **argv,
+                    GError    **error)
+{
+  g_auto(GStrv) args = NULL;
+  g_autoptr(MotcuaConflict) k = NULL;
+  MotcuaReplica *replica;
+
+  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
+    return FALSE;
+  if (cli->help_shown)
+    return TRUE;
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
+    return FALSE;
+  replica = motcua_cli_get_replica (cli, error);
+  if (replica == NULL || (k = motcua_replica_dup_conflict (replica, args[0], error)) == NULL)
+    return FALSE;
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_conflict (b, k);
+      motcua_cli_print_builder (b);
+    }
+  else
+    print_conflict (cli, k);
+
+  return TRUE;
+}
+
+static gboolean
+cmd_conflicts_resolve (MotcuaCli  *cli,
+                       int         argc,
+                       char      **argv,
+                       GError    **error)
+{
+  g_autofree char *keep = NULL;
+  g_autofree char *value = NULL;
+  const GOptionEntry entries[] = {
+    { "keep", 0, 0, G_OPTION_ARG_STRING, &keep, N_("Keep value a or value b"), N_("a|b") },
+    { "value", 0, 0, G_OPTION_ARG_STRING, &value, N_("Set a new value instead"), N_("TEXT") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(GStrv) args = NULL;
+  MotcuaReplica *replica;
+  MotcuaResolution how;
+
+  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
+    return FALSE;
+  if (cli->help_shown)
+    return TRUE;
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
+    return FALSE;
+  if ((keep == NULL) == (value == NULL)
+      || (keep != NULL && g_strcmp0 (keep, "a") != 0 && g_strcmp0 (keep, "b") != 0))
+    {
+      motcua_cli_set_usage_error (error, _("resolve needs either --keep a, --keep b or"
+                                           " --value TEXT"));
+      return FALSE;
+    }
+  how = value != NULL ? MOTCUA_RESOLVE_VALUE
+        : g_strcmp0 (keep, "a") == 0 ? MOTCUA_RESOLVE_KEEP_A : MOTCUA_RESOLVE_KEEP_B;
+
+  replica = motcua_cli_get_replica (cli, error);
+  if (replica == NULL || !motcua_replica_resolve_conflict (replica, args[0], how, value, error))
+    return FALSE;
+  if (!cli->json)
+    g_print (_("Resolved. The resolution reaches the other replicas at the next sync.\n"));
+
+  return TRUE;
+}
+
+const MotcuaCliCommand motcua_cli_conflicts_commands[] = {
+  { "list", NULL, N_("List the open conflicts"), cmd_conflicts_list, NULL },
+  { "show", N_("ID"), N_("Show both values of a conflict, with who wrote them and when"),
+    cmd_conflicts_show, NULL },
+  { "resolve", N_("ID"), N_("Resolve a conflict: --keep a, --keep b or --value TEXT"),
+    cmd_conflicts_resolve, NULL },
+  { NULL }
+};
+
