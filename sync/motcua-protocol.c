@@ -67,6 +67,8 @@ json_response (guint       status,
   gsize length;
   char *text = json_to_string (root, FALSE);
 
+  json_object_unref (body);   /* the node holds its own reference; this one was given to us */
+
   length = strlen (text);
   response->status = status;
   response->content_type = "application/json";
