@@ -1037,6 +1037,7 @@ _motcua_replica_row_json (MotcuaReplica          *self,
       sqlite3_reset (stmt);
       if (rid < 0)
         return TRUE;
+      g_clear_pointer (&values, json_object_unref);
       values = _motcua_replica_insert_only_json (self, table, rid, error);
       if (values == NULL)
         return FALSE;
