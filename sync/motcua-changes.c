@@ -352,12 +352,17 @@ bad_change (GError     **error,
   g_autofree char *message = NULL;
   va_list args;
 
+  g_autofree char *valid_field = g_utf8_make_valid (field, -1);
+  g_autofree char *valid_message = NULL;
+
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Names from the input may hold bytes that are not UTF-8 (a lone surrogate escape). */
+  valid_message = g_utf8_make_valid (message, -1);
 
-  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("change %u: %s: %s"), index, field,
-               message);
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("change %u: %s: %s"), index,
+               valid_field, valid_message);
 
   return FALSE;
 }
@@ -376,6 +381,36 @@ get_json_int (JsonObject *o,
   *out = json_node_get_int (node);
 
   return *out >= min;
+}
+
+/* json-glib's *_with_default accessors warn when the member is an array or an object: these
+ * return the fallback for anything but a value of the right type. */
+const char *
+_motcua_json_string (JsonObject *o,
+                     const char *name,
+                     const char *fallback)
+{
+  JsonNode *node = o != NULL ? json_object_get_member (o, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fallback;
+
+  return json_node_get_string (node);
+}
+
+gint64
+_motcua_json_int (JsonObject *o,
+                  const char *name,
+                  gint64      fallback)
+{
+  JsonNode *node = o != NULL ? json_object_get_member (o, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+
+  return json_node_get_int (node);
 }
 
 static const char *
@@ -558,8 +593,8 @@ apply_row (MotcuaReplica        *self,
       return TRUE;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "k"))
-      && !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "k")))
+  if (json_object_get_member (o, "k") == NULL
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "k")))
     return bad_change (error, index, "k", _("must be the row's registers, an array"));
   if (values_node == NULL || !JSON_NODE_HOLDS_OBJECT (values_node)
       || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "m")))
@@ -589,6 +624,7 @@ apply_row (MotcuaReplica        *self,
           || json_array_get_length (pair) != 2
           || json_node_get_value_type (json_array_get_element (pair, 0)) != G_TYPE_INT64
           || json_array_get_int_element (pair, 0) < 1
+          || json_array_get_int_element (pair, 0) > MOTCUA_HLC_LATEST
           || json_node_get_value_type (json_array_get_element (pair, 1)) != G_TYPE_STRING
           || !motcua_uuid_parse (json_array_get_string_element (pair, 1), &origin))
         return bad_change (error, index, "k", _("must be [HLC, origin UUID] pairs"));
@@ -650,9 +686,9 @@ apply_one (MotcuaReplica        *self,
     return bad_change (error, index, "o", _("must be the origin replica's UUID"));
   if (!get_json_int (o, "s", 1, &seq))
     return bad_change (error, index, "s", _("must be a sequence number from 1"));
-  if (!get_json_int (o, "h", 1, &hlc))
+  if (!get_json_int (o, "h", 1, &hlc) || hlc > MOTCUA_HLC_LATEST)
     return bad_change (error, index, "h", _("must be an HLC timestamp"));
-  if (!get_json_int (o, "p", 0, &prev))
+  if (!get_json_int (o, "p", 0, &prev) || prev > MOTCUA_HLC_LATEST)
     return bad_change (error, index, "p", _("must be the HLC of the overwritten value, or 0"));
 
   column_node = json_object_get_member (o, "c");

@@ -409,11 +409,11 @@ refusal (MotcuaReplica *hub,
          GHashTable    *named_in_scope,
          JsonObject    *change)
 {
-  const char *table_name = json_object_get_string_member_with_default (change, "t", "");
+  const char *table_name = _motcua_json_string (change, "t", "");
   const MotcuaTableDesc *table = _motcua_table_by_name (table_name);
   MotcuaUuid row;
 
-  if (table == NULL || !motcua_uuid_parse (json_object_get_string_member_with_default (change, "r",
+  if (table == NULL || !motcua_uuid_parse (_motcua_json_string (change, "r",
                                                                                       ""),
                                            &row))
     return NULL;   /* malformed: the merge refuses it with its own message */
@@ -429,7 +429,7 @@ refusal (MotcuaReplica *hub,
       if (!case_in_scope (hub, peer, row.bytes)
           && !g_hash_table_contains (named_in_scope, key))
         return g_strdup_printf (_("case %s is not in the jurisdiction of %s"),
-                                json_object_get_string_member_with_default (change, "r", ""),
+                                _motcua_json_string (change, "r", ""),
                                 peer->office_code);
     }
   else if (table->id == MOTCUA_TABLE_CASE_EVENTS || table->id == MOTCUA_TABLE_ATTACHMENTS)
@@ -438,7 +438,7 @@ refusal (MotcuaReplica *hub,
       MotcuaUuid case_id;
 
       if (v == NULL || !JSON_NODE_HOLDS_OBJECT (v)
-          || !motcua_uuid_parse (json_object_get_string_member_with_default (
+          || !motcua_uuid_parse (_motcua_json_string (
                                    json_node_get_object (v), "case_id", ""), &case_id)
           || !case_in_scope (hub, peer, case_id.bytes))
         return g_strdup_printf (_("its case is not in the jurisdiction of %s"),
@@ -462,7 +462,7 @@ refusal (MotcuaReplica *hub,
         }
       if (!allowed)
         return g_strdup_printf (_("conflict %s is not one %s may resolve"),
-                                json_object_get_string_member_with_default (change, "r", ""),
+                                _motcua_json_string (change, "r", ""),
                                 peer->office_code);
     }
 
@@ -721,7 +721,7 @@ entry_scope (MotcuaReplica         *hub,
         JsonNode *v = json_object_get_member (change, "v");
 
         scope->has_case = v != NULL && JSON_NODE_HOLDS_OBJECT (v)
-                          && motcua_uuid_parse (json_object_get_string_member_with_default (
+                          && motcua_uuid_parse (_motcua_json_string (
                                                   json_node_get_object (v), "case_id", ""),
                                                 &scope->case_id);
       }
@@ -1011,12 +1011,12 @@ push_in_tx (MotcuaReplica  *hub,
       MotcuaUuid row, office;
 
       if (o != NULL
-          && g_strcmp0 (json_object_get_string_member_with_default (o, "t", ""), "cases") == 0
+          && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
           && (g_strcmp0 (column_name, "receiving_office_id") == 0
               || g_strcmp0 (column_name, "handling_office_id") == 0)
           && value != NULL && JSON_NODE_HOLDS_VALUE (value)
           && json_node_get_value_type (value) == G_TYPE_STRING
-          && motcua_uuid_parse (json_object_get_string_member_with_default (o, "r", ""), &row)
+          && motcua_uuid_parse (_motcua_json_string (o, "r", ""), &row)
           && motcua_uuid_parse (json_node_get_string (value), &office)
           && office_in_scope (peer, office.bytes, 16))
         g_hash_table_add (named_in_scope, g_bytes_new (row.bytes, 16));
@@ -1037,7 +1037,7 @@ push_in_tx (MotcuaReplica  *hub,
       gint64 seq;
 
       if (o == NULL
-          || !motcua_uuid_parse (json_object_get_string_member_with_default (o, "o", ""), &origin)
+          || !motcua_uuid_parse (_motcua_json_string (o, "o", ""), &origin)
           || s_node == NULL || !JSON_NODE_HOLDS_VALUE (s_node)
           || json_node_get_value_type (s_node) != G_TYPE_INT64
           || (seq = json_node_get_int (s_node)) < 1)

@@ -211,6 +211,48 @@ check_versions (Exchange *x)
   return NULL;
 }
 
+/* json-glib recurses once per nesting level and accepts a second value after the first: a body
+ * nested thousands deep would overflow the stack, and a trailing value would be parsed and
+ * leaked. Both are refused before parsing. */
+#define MAX_JSON_DEPTH 32
+
+static const char *
+json_shape_problem (const char *data,
+                    gsize       size)
+{
+  gboolean in_string = FALSE, escaped = FALSE, closed = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < size; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (closed && !g_ascii_isspace (c))
+        return N_("The body holds more than one JSON value");
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return N_("The body is nested too deeply");
+        }
+      else if ((c == '}' || c == ']') && depth > 0 && --depth == 0)
+        closed = TRUE;
+    }
+
+  return NULL;
+}
+
 /* The body as a JSON object holding only @members; an error response otherwise. */
 static MotcuaHubResponse *
 parse_body (Exchange           *x,
@@ -225,6 +267,8 @@ parse_body (Exchange           *x,
     return _motcua_hub_error_response (400, "bad-json", _("The request needs a JSON body"));
   if (!g_utf8_validate (data, (gssize) size, NULL))
     return _motcua_hub_error_response (400, "bad-json", _("The body is not UTF-8 text"));
+  if (json_shape_problem (data, size) != NULL)
+    return _motcua_hub_error_response (400, "bad-json", _(json_shape_problem (data, size)));
   if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The body is not valid JSON: %s"),
@@ -304,7 +348,7 @@ handle_enroll (Exchange *x)
 
   if ((response = parse_body (x, members)) != NULL)
     return response;
-  if (!motcua_uuid_parse (json_object_get_string_member_with_default (body_object (x),
+  if (!motcua_uuid_parse (_motcua_json_string (body_object (x),
                                                                       "replica", ""), &id))
     return _motcua_hub_error_response (400, "invalid", _("replica must be the replica's UUID"));
   if (!_motcua_hub_bind (x->hub, x->peer, &id, &error))
@@ -460,9 +504,9 @@ handle_lease (Exchange *x)
   if ((response = parse_body (x, members)) != NULL)
     return response;
   body = body_object (x);
-  office = json_object_get_string_member_with_default (body, "office", NULL);
-  year = json_object_get_int_member_with_default (body, "year", 0);
-  count = json_object_get_int_member_with_default (body, "count", 0);
+  office = _motcua_json_string (body, "office", NULL);
+  year = _motcua_json_int (body, "year", 0);
+  count = _motcua_json_int (body, "count", 0);
   if (office == NULL || year < 2000 || year > 9999 || count < 1 || count > 10000)
     return _motcua_hub_error_response (400, "invalid",
                                        _("a lease needs office (a code), year and count"

@@ -256,6 +256,15 @@ gboolean      _motcua_replica_row_json     (MotcuaReplica          *self,
                                             GError                **error);
 
 /* Changes on the wire (motcua-changes.c). */
+/* No stamp is later than 3000-01-01: a stamp near 2^63 would overflow the clocks that observe
+ * it (the next tick would be negative). */
+#define MOTCUA_HLC_LATEST (G_GINT64_CONSTANT (32503680000000) << 16)
+const char   *_motcua_json_string          (JsonObject             *o,
+                                            const char             *name,
+                                            const char             *fallback);
+gint64        _motcua_json_int             (JsonObject             *o,
+                                            const char             *name,
+                                            gint64                  fallback);
 JsonNode     *_motcua_value_to_json        (const MotcuaValue      *value,
                                             gssize                  text_len);
 JsonObject   *_motcua_replica_insert_only_json (MotcuaReplica         *self,

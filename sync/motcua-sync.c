@@ -90,8 +90,8 @@ call (Run         *run,
   if (status != 200)
     {
       JsonObject *e = json_object_get_object_member (o, "error");
-      const char *code = e ? json_object_get_string_member_with_default (e, "code", "") : "";
-      const char *message = e ? json_object_get_string_member_with_default (e, "message", "")
+      const char *code = e ? _motcua_json_string (e, "code", "") : "";
+      const char *message = e ? _motcua_json_string (e, "message", "")
                               : "";
       int domain_code = MOTCUA_ERROR_INVALID;
 
@@ -159,12 +159,12 @@ step_status (Run     *run,
     return FALSE;
   after = local_ms (self);
 
-  if (g_strcmp0 (json_object_get_string_member_with_default (status, "office", ""),
+  if (g_strcmp0 (_motcua_json_string (status, "office", ""),
                  self->office_code) != 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED,
                    _("The server knows this token as office %s, but this replica is %s"),
-                   json_object_get_string_member_with_default (status, "office", "?"),
+                   _motcua_json_string (status, "office", "?"),
                    self->office_code);
       return FALSE;
     }
@@ -173,7 +173,7 @@ step_status (Run     *run,
   offset = run->server_now - (before + after) / 2;
   run->p.clock_offset_ms = offset;
 
-  server_acked = json_object_get_int_member_with_default (status, "acked", 0);
+  server_acked = _motcua_json_int (status, "acked", 0);
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
@@ -286,7 +286,7 @@ step_push (Run     *run,
           return FALSE;
         }
 
-      new_acked = json_object_get_int_member_with_default (answer, "acked", 0);
+      new_acked = _motcua_json_int (answer, "acked", 0);
       rejected = json_object_get_array_member (answer, "rejected");
       if (new_acked < 0 || (guint64) new_acked > self->seq)
         {
@@ -386,7 +386,7 @@ latest_stamp (JsonArray *items)
 
       if (o == NULL)
         continue;
-      latest = MAX (latest, (MotcuaHlc) json_object_get_int_member_with_default (o, "h", 0));
+      latest = MAX (latest, (MotcuaHlc) _motcua_json_int (o, "h", 0));
       pairs = json_object_has_member (o, "k") ? json_object_get_array_member (o, "k") : NULL;
       for (guint k = 0; pairs != NULL && k < json_array_get_length (pairs); k++)
         {
@@ -408,9 +408,9 @@ moves_cases (JsonArray *items)
       JsonObject *o = json_array_get_object_element (items, i);
 
       if (o != NULL
-          && g_strcmp0 (json_object_get_string_member_with_default (o, "t", ""), "cases") == 0
+          && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
           && (json_object_has_member (o, "k")
-              || g_strcmp0 (json_object_get_string_member_with_default (o, "c", ""),
+              || g_strcmp0 (_motcua_json_string (o, "c", ""),
                             "handling_office_id") == 0))
         return TRUE;
     }
@@ -474,7 +474,7 @@ pull_all (Run       *run,
       items = json_object_has_member (answer, "items")
               && JSON_NODE_HOLDS_ARRAY (json_object_get_member (answer, "items"))
               ? json_object_get_array_member (answer, "items") : NULL;
-      next = json_object_get_string_member_with_default (answer, "cursor", NULL);
+      next = _motcua_json_string (answer, "cursor", NULL);
       if (items == NULL || next == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -493,7 +493,7 @@ pull_all (Run       *run,
 
       if (!run->p.more)
         {
-          *digest_out = g_strdup (json_object_get_string_member_with_default (answer, "digest",
+          *digest_out = g_strdup (_motcua_json_string (answer, "digest",
                                                                               ""));
           return TRUE;
         }
@@ -617,12 +617,12 @@ _motcua_sync_bind (MotcuaReplica    *replica,
   answer = call (&run, "POST", "enroll", body, error);
   if (answer == NULL)
     return FALSE;
-  if (g_strcmp0 (json_object_get_string_member_with_default (answer, "office", ""),
+  if (g_strcmp0 (_motcua_json_string (answer, "office", ""),
                  replica->office_code) != 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("The token is for office %s, but this replica is %s"),
-                   json_object_get_string_member_with_default (answer, "office", "?"),
+                   _motcua_json_string (answer, "office", "?"),
                    replica->office_code);
       return FALSE;
     }
@@ -681,7 +681,7 @@ motcua_sync_enroll (const char    *path,
   status = call (&run, "GET", "status", NULL, error);
   if (status == NULL)
     return FALSE;
-  if (!motcua_level_from_string (json_object_get_string_member_with_default (status, "level", ""),
+  if (!motcua_level_from_string (_motcua_json_string (status, "level", ""),
                                  &level))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

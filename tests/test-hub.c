@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "motcua-hub-private.h"
+#include "motcua-protocol-private.h"
 #include "motcua-transport-private.h"
 #include "motcua-test-utils.h"
 
@@ -497,6 +498,60 @@ test_leases (Province      *p,
     }
 }
 
+
+static guint
+post (Province   *p,
+      const char *token,
+      const char *path,
+      const char *body,
+      char      **answer)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  MotcuaHubRequest request = { "POST", path, "protocol=1&schema=4", token, bytes };
+  g_autoptr(MotcuaHubResponse) response = _motcua_hub_handle (p->hub.replica, NULL, &request);
+  gsize size;
+  const char *data = g_bytes_get_data (response->body, &size);
+
+  g_assert_true (g_utf8_validate (data, (gssize) size, NULL));
+  *answer = g_strndup (data, size);
+
+  return response->status;
+}
+
+/* What the fuzzer found: each is a 4xx naming the problem, never a crash, a warning or bytes
+ * that are not UTF-8, and the hub goes on syncing. */
+static void
+test_hostile (Province      *p,
+              gconstpointer  data)
+{
+  g_autofree char *deep = g_strnfill (100000, '[');
+  char *answer = NULL;
+
+  g_assert_cmpuint (post (p, p->token_a, "/v1/push", deep, &answer), ==, 400);
+  g_assert_nonnull (strstr (answer, "nested too deeply"));
+  g_free (answer);
+  g_assert_cmpuint (post (p, p->token_a, "/v1/push", "{\"changes\":[]} [1]", &answer), ==, 400);
+  g_free (answer);
+  g_assert_cmpuint (post (p, p->token_a, "/v1/push",
+                          "{\"changes\":[{\"o\":[1],\"s\":{},\"t\":[\"cases\"],\"r\":[]}]}",
+                          &answer), ==, 400);
+  g_free (answer);
+  g_assert_cmpuint (post (p, p->token_a, "/v1/push",
+                          "{\"changes\":[{\"o\":\"019a0000-0000-7000-8000-000000000001\","
+                          "\"s\":1,\"h\":9223372036854775807,\"t\":\"cases\","
+                          "\"r\":\"019a0000-0000-7000-8000-000000000002\",\"c\":\"phone\","
+                          "\"v\":\"1\",\"p\":0}]}", &answer), ==, 400);
+  g_free (answer);
+  g_assert_cmpuint (post (p, p->token_a, "/v1/push",
+                          "{\"changes\":[{\"o\":\"019a0000-0000-7000-8000-000000000001\","
+                          "\"s\":1,\"h\":1,\"t\":\"a\\ud800b\","
+                          "\"r\":\"019a0000-0000-7000-8000-000000000002\",\"c\":\"phone\","
+                          "\"v\":\"1\",\"p\":0}]}", &answer), ==, 400);
+  g_free (answer);
+
+  sync_replica (p, &p->d, p->token_d, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -510,6 +565,7 @@ main (int   argc,
   ADD ("/hub/stale-status", test_stale_status);
   ADD ("/hub/transfer", test_transfer);
   ADD ("/hub/leases", test_leases);
+  ADD ("/hub/hostile", test_hostile);
   ADD ("/hub/scope", test_scope);
   ADD ("/hub/refused", test_refused);
   ADD ("/hub/push-idempotent-and-gap", test_push_idempotent_and_gap);
