@@ -1163,17 +1163,7 @@ _motcua_replica_restamp (MotcuaReplica  *self,
       }
 
     /* The clock restarts from the corrected time and what it has seen of others. */
-    self->clock.last = 0;
-    {
-      sqlite3_stmt *seen = _motcua_replica_prepare (self, "SELECT value FROM meta"
-                                                    " WHERE key = 'hub_seen_hlc'", error);
-
-      if (seen == NULL)
-        return FALSE;
-      if (sqlite3_step (seen) == SQLITE_ROW)
-        self->clock.last = (MotcuaHlc) sqlite3_column_int64 (seen, 0);
-      sqlite3_reset (seen);
-    }
+    self->clock.last = (MotcuaHlc) _motcua_replica_meta_get_int (self, "hub_seen_hlc", 0);
 
     for (guint i = 0; i < records->len; i++)
       {

@@ -317,7 +317,8 @@ add_wire_change (const LoggedChange  *change,
   else
     {
       json_object_set_string_member (o, "c", change->table->columns[change->column - 1].name);
-      json_object_set_member (o, "v", _motcua_value_to_json (&change->value, (gssize) change->text_len));
+      json_object_set_member (o, "v", _motcua_value_to_json (&change->value,
+                                                             (gssize) change->text_len));
     }
   json_object_set_int_member (o, "p", (gint64) change->prev_hlc);
   json_array_add_object_element (out, g_steal_pointer (&o));
@@ -417,13 +418,7 @@ static const char *
 get_json_string (JsonObject *o,
                  const char *name)
 {
-  JsonNode *node = json_object_get_member (o, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
+  return _motcua_json_string (o, name, NULL);
 }
 
 /* A JSON value as a column's value; @id holds the bytes of an id. */

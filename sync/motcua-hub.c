@@ -127,30 +127,6 @@ _motcua_hub_revoke (MotcuaReplica  *hub,
   return _motcua_replica_finish (hub, found, error);
 }
 
-static GHashTable *
-subtree_of (MotcuaReplica  *hub,
-            const char     *office_code,
-            GError        **error)
-{
-  g_autoptr(GPtrArray) offices = motcua_replica_list_subtree (hub, office_code, error);
-  GHashTable *set;
-
-  if (offices == NULL)
-    return NULL;
-
-  set = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
-  for (guint i = 0; i < offices->len; i++)
-    {
-      MotcuaOffice *office = g_ptr_array_index (offices, i);
-      MotcuaUuid id;
-
-      if (motcua_uuid_parse (office->id, &id))
-        g_hash_table_add (set, g_bytes_new (id.bytes, 16));
-    }
-
-  return set;
-}
-
 MotcuaHubPeer *
 _motcua_hub_authenticate (MotcuaReplica  *hub,
                           const char     *token,
@@ -212,7 +188,7 @@ _motcua_hub_authenticate (MotcuaReplica  *hub,
   if (office == NULL)
     return NULL;
   peer->level = office->level;
-  peer->subtree = subtree_of (hub, peer->office_code, error);
+  peer->subtree = _motcua_replica_subtree_set (hub, peer->office_code, error);
   if (peer->subtree == NULL)
     return NULL;
 
@@ -343,13 +319,7 @@ office_in_scope (MotcuaHubPeer *peer,
                  const void    *office_id,
                  int            size)
 {
-  g_autoptr(GBytes) key = NULL;
-
-  if (office_id == NULL || size != 16)
-    return FALSE;
-  key = g_bytes_new (office_id, 16);
-
-  return g_hash_table_contains (peer->subtree, key);
+  return _motcua_id_in_set (peer->subtree, office_id, size);
 }
 
 /* The receiving and handling offices of a case as the hub holds it now; FALSE if it has none. */

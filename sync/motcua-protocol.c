@@ -262,13 +262,14 @@ parse_body (Exchange           *x,
   g_autoptr(GError) error = NULL;
   gsize size = 0;
   const char *data = x->request->body ? g_bytes_get_data (x->request->body, &size) : NULL;
+  const char *shape;
 
   if (data == NULL || size == 0)
     return _motcua_hub_error_response (400, "bad-json", _("The request needs a JSON body"));
   if (!g_utf8_validate (data, (gssize) size, NULL))
     return _motcua_hub_error_response (400, "bad-json", _("The body is not UTF-8 text"));
-  if (json_shape_problem (data, size) != NULL)
-    return _motcua_hub_error_response (400, "bad-json", _(json_shape_problem (data, size)));
+  if ((shape = json_shape_problem (data, size)) != NULL)
+    return _motcua_hub_error_response (400, "bad-json", _(shape));
   if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The body is not valid JSON: %s"),
@@ -319,6 +320,8 @@ handle_status (Exchange *x)
   g_autoptr(JsonObject) o = json_object_new ();
   g_autoptr(MotcuaOffice) office = motcua_replica_dup_office (x->hub, x->peer->office_code, NULL);
 
+  /* Every sync starts here: "last seen" costs one durable write per sync, not per request. */
+  _motcua_hub_touch (x->hub, x->peer);
   add_common (x, o);
   json_object_set_string_member (o, "office", x->peer->office_code);
   json_object_set_string_member (o, "level", motcua_level_to_string (x->peer->level));
@@ -576,7 +579,6 @@ dispatch (Exchange *x)
       x->peer = _motcua_hub_authenticate (x->hub, request->token, &error);
       if (x->peer == NULL)
         return error_from (error);
-      _motcua_hub_touch (x->hub, x->peer);
 
       return routes[r].handler (x);
     }

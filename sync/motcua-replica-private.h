@@ -382,6 +382,10 @@ gboolean      _motcua_replica_purge        (MotcuaReplica  *self,
 GHashTable   *_motcua_replica_subtree_set  (MotcuaReplica  *self,
                                             const char     *office_code,
                                             GError        **error);
+/* Whether the 16-byte id @id (of @size bytes) is in such a set. */
+gboolean      _motcua_id_in_set            (GHashTable     *set,
+                                            const void     *id,
+                                            int             size);
 /* Receipt numbers: a leased block, and how many are left of this year's for @office_id. */
 gboolean      _motcua_replica_add_lease    (MotcuaReplica    *self,
                                             const MotcuaUuid *office_id,

@@ -73,10 +73,10 @@ _motcua_replica_subtree_set (MotcuaReplica  *self,
   return set;
 }
 
-static gboolean
-in_set (GHashTable   *set,
-        const void   *id,
-        int           size)
+gboolean
+_motcua_id_in_set (GHashTable *set,
+                   const void *id,
+                   int         size)
 {
   g_autoptr(GBytes) key = NULL;
 
@@ -85,6 +85,19 @@ in_set (GHashTable   *set,
   key = g_bytes_new (id, 16);
 
   return g_hash_table_contains (set, key);
+}
+
+/* Whether the receiving or the handling office of a case (columns @first and @first + 1 of
+ * @stmt) is in @offices: the case is in scope. */
+static gboolean
+case_offices_in (GHashTable   *offices,
+                 sqlite3_stmt *stmt,
+                 int           first)
+{
+  return _motcua_id_in_set (offices, sqlite3_column_blob (stmt, first),
+                            sqlite3_column_bytes (stmt, first))
+         || _motcua_id_in_set (offices, sqlite3_column_blob (stmt, first + 1),
+                               sqlite3_column_bytes (stmt, first + 1));
 }
 
 /* Digest */
@@ -148,15 +161,14 @@ digest_table (MotcuaReplica          *self,
 
       if (table->id == MOTCUA_TABLE_CASES)
         {
-          in = in_set (offices, sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1))
-               || in_set (offices, sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2));
+          in = case_offices_in (offices, stmt, 1);
           if (in)
             g_hash_table_add (cases, g_bytes_new (id.bytes, 16));
         }
       else if (table->id >= MOTCUA_TABLE_CASE_EVENTS)
         in = sqlite3_column_bytes (stmt, 1) != 16
              ? table->id == MOTCUA_TABLE_CONFLICTS
-             : in_set (cases, sqlite3_column_blob (stmt, 1), 16);
+             : _motcua_id_in_set (cases, sqlite3_column_blob (stmt, 1), 16);
 
       if (!in)
         continue;
@@ -252,8 +264,7 @@ _motcua_replica_purge (MotcuaReplica  *self,
     {
       gint64 rid = sqlite3_column_int64 (stmt, 0);
 
-      if (in_set (offices, sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1))
-          || in_set (offices, sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2)))
+      if (case_offices_in (offices, stmt, 1))
         continue;
       if ((guint64) sqlite3_column_int64 (stmt, 3) > acked)
         continue;   /* something of it is not acknowledged yet: it stays until it is */

@@ -89,7 +89,9 @@ call (Run         *run,
 
   if (status != 200)
     {
-      JsonObject *e = json_object_get_object_member (o, "error");
+      JsonNode *e_node = json_object_get_member (o, "error");
+      JsonObject *e = e_node && JSON_NODE_HOLDS_OBJECT (e_node) ? json_node_get_object (e_node)
+                                                                 : NULL;
       const char *code = e ? _motcua_json_string (e, "code", "") : "";
       const char *message = e ? _motcua_json_string (e, "message", "")
                               : "";
@@ -303,10 +305,8 @@ step_push (Run     *run,
 
           if (r != NULL
               && !_motcua_replica_add_rejected (self,
-                                                (guint64) json_object_get_int_member_with_default
-                                                  (r, "s", 0),
-                                                json_object_get_string_member_with_default
-                                                  (r, "reason", ""), error))
+                                                (guint64) _motcua_json_int (r, "s", 0),
+                                                _motcua_json_string (r, "reason", ""), error))
             return _motcua_replica_finish (self, FALSE, error);
         }
       if (!_motcua_replica_finish (self, _motcua_replica_set_acked (self, (guint64) new_acked,
@@ -362,10 +362,10 @@ step_lease (Run     *run,
         return FALSE;
       if (!_motcua_replica_finish (self,
                                    _motcua_replica_add_lease (self, &self->office_id, years[y],
-                                                              json_object_get_int_member_with_default
-                                                                (answer, "first", 0),
-                                                              json_object_get_int_member_with_default
-                                                                (answer, "last", -1),
+                                                              _motcua_json_int (answer, "first",
+                                                                                0),
+                                                              _motcua_json_int (answer, "last",
+                                                                                -1),
                                                               error), error))
         return FALSE;
     }
@@ -488,7 +488,13 @@ pull_all (Run       *run,
 
       run->p.changes_received += json_array_get_length (items);
       run->p.batches_received++;
-      run->p.more = json_object_get_boolean_member_with_default (answer, "more", FALSE);
+      {
+        JsonNode *more = json_object_get_member (answer, "more");
+
+        run->p.more = more != NULL && JSON_NODE_HOLDS_VALUE (more)
+                      && json_node_get_value_type (more) == G_TYPE_BOOLEAN
+                      && json_node_get_boolean (more);
+      }
       report (run);
 
       if (!run->p.more)
@@ -966,7 +972,39 @@ progress_in_thread (const MotcuaSyncProgress *progress,
                               progress_idle_free);
 }
 
-/* The worker: its own connection to the replica, its own HTTP session. */
+/* One run on its own connection to the replica and its own HTTP session. */
+static gboolean
+run_on_path (const char          *path,
+             MotcuaProgressFunc   progress,
+             gpointer             user_data,
+             GCancellable        *cancellable,
+             MotcuaSyncProgress  *summary,
+             GError             **error)
+{
+  g_autoptr(MotcuaReplica) replica = NULL;
+  g_autoptr(MotcuaTransport) transport = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *token = NULL;
+
+  replica = motcua_replica_open (path, error);
+  if (replica == NULL)
+    return FALSE;
+  url = _motcua_replica_meta_dup_text (replica, "server_url");
+  token = _motcua_replica_meta_dup_text (replica, "server_token");
+  if (url == NULL || token == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED,
+                   _("This replica is not enrolled with a server: enroll it first"));
+      return FALSE;
+    }
+  transport = _motcua_transport_new_http (url, token, error);
+  if (transport == NULL)
+    return FALSE;
+
+  return _motcua_sync_once (replica, transport, progress, user_data, cancellable, summary,
+                            error);
+}
+
 static void
 run_thread (GTask        *task,
             gpointer      source_object,
@@ -974,28 +1012,10 @@ run_thread (GTask        *task,
             GCancellable *cancellable)
 {
   MotcuaSync *self = source_object;
-  g_autoptr(MotcuaReplica) replica = NULL;
-  g_autoptr(MotcuaTransport) transport = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *token = NULL;
   g_autoptr(GError) error = NULL;
   MotcuaSyncProgress *summary = g_new0 (MotcuaSyncProgress, 1);
 
-  replica = motcua_replica_open (self->path, &error);
-  if (replica != NULL)
-    {
-      url = _motcua_replica_meta_dup_text (replica, "server_url");
-      token = _motcua_replica_meta_dup_text (replica, "server_token");
-      if (url == NULL || token == NULL)
-        g_set_error (&error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED,
-                     _("This replica is not enrolled with a server: enroll it first"));
-      else
-        transport = _motcua_transport_new_http (url, token, &error);
-    }
-
-  if (transport != NULL
-      && _motcua_sync_once (replica, transport, progress_in_thread, self, cancellable, summary,
-                            &error))
+  if (run_on_path (self->path, progress_in_thread, self, cancellable, summary, &error))
     g_task_return_pointer (task, summary, g_free);
   else
     {
@@ -1102,33 +1122,14 @@ motcua_sync_run (MotcuaSync          *self,
                  MotcuaSyncProgress  *summary,
                  GError             **error)
 {
-  g_autoptr(MotcuaReplica) replica = NULL;
-  g_autoptr(MotcuaTransport) transport = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *token = NULL;
   g_autoptr(GError) local_error = NULL;
   MotcuaSyncProgress p = { 0 };
-  gboolean ok = FALSE;
+  gboolean ok;
 
   g_return_val_if_fail (MOTCUA_IS_SYNC (self), FALSE);
 
   set_state (self, MOTCUA_SYNC_STATUS_SYNCING, NULL);
-  replica = motcua_replica_open (self->path, &local_error);
-  if (replica != NULL)
-    {
-      url = _motcua_replica_meta_dup_text (replica, "server_url");
-      token = _motcua_replica_meta_dup_text (replica, "server_token");
-      if (url == NULL || token == NULL)
-        g_set_error (&local_error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED,
-                     _("This replica is not enrolled with a server: enroll it first"));
-      else
-        transport = _motcua_transport_new_http (url, token, &local_error);
-    }
-  if (transport != NULL)
-    ok = _motcua_sync_once (replica, transport, progress_here, self, cancellable, &p,
-                            &local_error);
-  g_clear_object (&replica);
-
+  ok = run_on_path (self->path, progress_here, self, cancellable, &p, &local_error);
   finish_state (self, ok ? &p : NULL, local_error);
   if (summary != NULL)
     *summary = p;
