@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "motcua-error.h"
@@ -748,6 +749,26 @@ row_store (MotcuaReplica    *self,
   return TRUE;
 }
 
+/* Whether the text values of @mask in @values are at most MOTCUA_MAX_TEXT_BYTES long. */
+static gboolean
+check_text_lengths (const MotcuaTableDesc  *table,
+                    const MotcuaValue      *values,
+                    guint64                 mask,
+                    GError                **error)
+{
+  for (guint c = 0; c < table->n_columns; c++)
+    if ((mask & (G_GUINT64_CONSTANT (1) << c)) != 0 && values[c].type == SQLITE_TEXT
+        && strlen (values[c].s) > MOTCUA_MAX_TEXT_BYTES)
+      {
+        g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                     _("%s.%s is longer than %u bytes"), table->name, table->columns[c].name,
+                     (guint) MOTCUA_MAX_TEXT_BYTES);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
 gboolean
 _motcua_replica_write_row (MotcuaReplica         *self,
                            const MotcuaTableDesc *table,
@@ -768,6 +789,8 @@ _motcua_replica_write_row (MotcuaReplica         *self,
   g_assert (self->tx_depth > 0);
   g_assert (!table->insert_only);
 
+  if (mode != MOTCUA_WRITE_SEED && !check_text_lengths (table, values, mask, error))
+    return FALSE;
   if (!row_read (self, table, id, mode == MOTCUA_WRITE_NEW, &row, error))
     goto out;
 
@@ -856,6 +879,112 @@ insert_only_store (MotcuaReplica         *self,
  * Comparing is strict, so a change seen twice changes nothing the second time. Returns in @won
  * whether the change now holds the field. */
 gboolean
+_motcua_replica_merge_fields (MotcuaReplica          *self,
+                              const MotcuaTableDesc  *table,
+                              const MotcuaUuid       *id,
+                              guint                   n_fields,
+                              const MotcuaFieldWrite *fields,
+                              gboolean               *won,
+                              MotcuaRegister         *olds,
+                              GError                **error)
+{
+  RowState row;
+  gboolean existed, stored = FALSE;
+  gboolean ok = FALSE;
+
+  g_assert (self->tx_depth > 0);
+  g_assert (!table->insert_only);
+
+  for (guint i = 0; i < n_fields; i++)
+    won[i] = FALSE;
+
+  if (!row_read (self, table, id, FALSE, &row, error))
+    goto out;
+  existed = row.exists;
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const MotcuaValue *value = fields[i].value;
+      MotcuaHlc hlc = fields[i].hlc;
+      guint c = fields[i].column - 1;
+      int order = 0;
+
+      g_assert (fields[i].column >= 1 && fields[i].column <= table->n_columns);
+
+      if (olds != NULL)
+        {
+          MotcuaRegister *old = &olds[i];
+
+          /* As merging the fields one by one would have found it: the row exists once a field
+           * before this one won. */
+          old->exists = existed || stored;
+          old->hlc = row.clocks.hlc[c];
+          memset (&old->origin, 0, sizeof old->origin);
+          if (row.clocks.origin[c] != 0
+              && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &old->origin, error))
+            goto out;
+          old->value = row.current[c].value;
+          old->owned = g_steal_pointer (&row.current[c].owned);
+          row.current[c].value = old->value;   /* still valid: old owns the bytes */
+        }
+
+      if (table->columns[c].kind == MOTCUA_COL_STATUS
+          && row.current[c].value.type == SQLITE_TEXT)
+        {
+          MotcuaStatusKey mine, theirs;
+
+          if (motcua_status_key_decode (row.current[c].value.s, &mine)
+              && motcua_status_key_decode (value->s, &theirs))
+            order = motcua_status_key_compare (&theirs, &mine);
+        }
+
+      if (order == 0)
+        {
+          MotcuaHlc mine_hlc = row.clocks.hlc[c];
+          MotcuaUuid mine_origin = { { 0 } };
+
+          /* A register never written (or loaded from a file: HLC 0) loses to any real write. */
+          if (mine_hlc != hlc)
+            order = hlc > mine_hlc ? 1 : -1;
+          else
+            {
+              if (row.clocks.origin[c] != 0
+                  && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &mine_origin,
+                                                   error))
+                goto out;
+              order = memcmp (fields[i].origin_uuid->bytes, mine_origin.bytes, 16);
+            }
+        }
+
+      /* A state transfer is the server's word on everything it acknowledged: a register of
+       * ours that is ahead of it (a change re-stamped after the server had taken the first
+       * stamp) gives way, unless it holds a change the server has not acknowledged yet. */
+      if (self->repairing && order < 0
+          && !((gint64) row.clocks.origin[c] == self->self_origin
+               && row.clocks.hlc[c] >= self->repair_pending_from))
+        order = 1;
+
+      if (order > 0)
+        {
+          row_set (&row, c, value, hlc, (guint32) fields[i].origin);
+          won[i] = TRUE;
+          stored = TRUE;
+        }
+    }
+
+  /* Once for all the fields: one UPDATE (or INSERT) and one full-text update per row. */
+  if (stored && !row_store (self, &row, id, 0, error))
+    goto out;
+
+  ok = TRUE;
+
+out:
+  row_state_clear (&row);
+
+  return ok;
+}
+
+gboolean
 _motcua_replica_merge_field (MotcuaReplica         *self,
                              const MotcuaTableDesc *table,
                              const MotcuaUuid      *id,
@@ -868,73 +997,9 @@ _motcua_replica_merge_field (MotcuaReplica         *self,
                              MotcuaRegister        *old,
                              GError               **error)
 {
-  RowState row;
-  guint c = column - 1;
-  int order = 0;
-  gboolean ok = FALSE;
+  MotcuaFieldWrite field = { column, value, hlc, origin, origin_uuid };
 
-  g_assert (self->tx_depth > 0);
-  g_assert (!table->insert_only);
-  g_assert (column >= 1 && column <= table->n_columns);
-
-  *won = FALSE;
-
-  if (!row_read (self, table, id, FALSE, &row, error))
-    goto out;
-
-  if (old != NULL)
-    {
-      old->exists = row.exists;
-      old->hlc = row.clocks.hlc[c];
-      memset (&old->origin, 0, sizeof old->origin);
-      if (row.clocks.origin[c] != 0
-          && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &old->origin, error))
-        goto out;
-      old->value = row.current[c].value;
-      old->owned = g_steal_pointer (&row.current[c].owned);
-      row.current[c].value = old->value;   /* still valid: old owns the bytes */
-    }
-
-  if (table->columns[c].kind == MOTCUA_COL_STATUS && row.current[c].value.type == SQLITE_TEXT)
-    {
-      MotcuaStatusKey mine, theirs;
-
-      if (motcua_status_key_decode (row.current[c].value.s, &mine)
-          && motcua_status_key_decode (value->s, &theirs))
-        order = motcua_status_key_compare (&theirs, &mine);
-    }
-
-  if (order == 0)
-    {
-      MotcuaHlc mine_hlc = row.clocks.hlc[c];
-      MotcuaUuid mine_origin = { { 0 } };
-
-      /* A register never written (or loaded from a file: HLC 0) loses to any real write. */
-      if (mine_hlc != hlc)
-        order = hlc > mine_hlc ? 1 : -1;
-      else
-        {
-          if (row.clocks.origin[c] != 0
-              && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &mine_origin, error))
-            goto out;
-          order = memcmp (origin_uuid->bytes, mine_origin.bytes, 16);
-        }
-    }
-
-  if (order > 0)
-    {
-      row_set (&row, c, value, hlc, (guint32) origin);
-      if (!row_store (self, &row, id, 0, error))
-        goto out;
-      *won = TRUE;
-    }
-
-  ok = TRUE;
-
-out:
-  row_state_clear (&row);
-
-  return ok;
+  return _motcua_replica_merge_fields (self, table, id, 1, &field, won, old, error);
 }
 
 /* A row of an insert-only table from another replica: merge is union. */
@@ -987,7 +1052,8 @@ _motcua_replica_insert_row (MotcuaReplica         *self,
   g_assert (self->tx_depth > 0);
   g_assert (table->insert_only);
 
-  if (!insert_only_store (self, table, id, values, self->seq + 1, error))
+  if (!check_text_lengths (table, values, G_MAXUINT64, error)
+      || !insert_only_store (self, table, id, values, self->seq + 1, error))
     return FALSE;
   rid = sqlite3_last_insert_rowid (self->db);
 

@@ -79,6 +79,17 @@ add_event (MotcuaReplica     *self,
                                      values, hlc, error);
 }
 
+gboolean
+_motcua_replica_add_case_event (MotcuaReplica     *self,
+                                const MotcuaUuid  *case_id,
+                                MotcuaHlc          hlc,
+                                const char        *action,
+                                const char        *detail,
+                                GError           **error)
+{
+  return add_event (self, case_id, hlc, NULL, action, detail, NULL, error);
+}
+
 static gboolean
 procedure_lookup (MotcuaReplica  *self,
                   const char     *code,
@@ -889,7 +900,7 @@ advance_in_tx (MotcuaReplica            *self,
                               : _motcua_replica_now_iso (self);
   if (at == NULL)
     return FALSE;
-  if (strcmp (at, c->received_at) < 0)
+  if (g_strcmp0 (at, c->received_at) < 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("at %s is before the case was received (%s)"), at, c->received_at);
@@ -1029,8 +1040,11 @@ transfer_in_tx (MotcuaReplica  *self,
   detail = g_strdup_printf ("%s → %s", c->handling_office ? c->handling_office : "?",
                             office_code);
 
+  /* The case may have left this replica's scope: once the server has acknowledged the
+   * transfer, the next sync purges it (see motcua-sync.c). */
   return write_case (self, &id, values, BIT (C_HANDLING_OFFICE_ID), _motcua_replica_tick (self),
-                     NULL, "transferred", detail, note, error);
+                     NULL, "transferred", detail, note, error)
+         && _motcua_replica_meta_set_int (self, "purge_due", 1, error);
 }
 
 gboolean

@@ -122,16 +122,22 @@ typedef gboolean (*LoggedChangeFunc) (const LoggedChange  *change,
                                       GError             **error);
 
 /* Walks this replica's own changes past @after_seq, at most @limit (0: all), oldest first,
- * unpacking the records they are stored in (one per row write). */
+ * unpacking the records they are stored in (one per row write). With @whole_records, the
+ * limit is only checked between logical writes (the records sharing one HLC): a push must
+ * never cut a write in two, or the server would judge the first part of a new case before
+ * the part naming its offices, or a transfer's event after the transfer, and refuse them as
+ * out of scope. A record holds at most 64 changes. */
 static gboolean
 foreach_change (MotcuaReplica     *self,
                 guint64            after_seq,
                 guint              limit,
+                gboolean           whole_records,
                 LoggedChangeFunc   func,
                 gpointer           user_data,
                 GError           **error)
 {
   sqlite3_stmt *stmt;
+  MotcuaHlc last_hlc = 0;
   guint emitted = 0;
   int rc = SQLITE_ROW;
 
@@ -160,7 +166,7 @@ foreach_change (MotcuaReplica     *self,
   sqlite3_bind_int64 (stmt, 1, self->self_origin);
   sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) after_seq);
 
-  while (emitted < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((emitted < limit || whole_records) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       LoggedChange change = { 0 };
       const guint8 *p = sqlite3_column_blob (stmt, 5);
@@ -169,11 +175,24 @@ foreach_change (MotcuaReplica     *self,
 
       change.seq = (guint64) sqlite3_column_int64 (stmt, 0);
       change.hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 2);
+
+      /* Past the limit, whole records go on only to the end of one logical write: the
+       * records of one operation share its HLC (a transfer writes the case and its event),
+       * and the server judges them together. */
+      if (emitted >= limit && change.hlc != last_hlc)
+        break;
+      last_hlc = change.hlc;
       change.table = _motcua_table_lookup (sqlite3_column_int (stmt, 3));
       change.rid = sqlite3_column_int64 (stmt, 4);
       change.row_id = sqlite3_column_bytes (stmt, 6) == 16 ? sqlite3_column_blob (stmt, 6) : NULL;
 
-      for (guint i = 0; i < n && emitted < limit; i++, change.seq++)
+      /* The row of a case that left this replica's scope was purged once all of this was
+       * acknowledged: the record stays (a refusal may name it) but has nothing to show. */
+      if (change.row_id == NULL && change.table != NULL
+          && change.seq + n - 1 <= _motcua_replica_get_acked (self))
+        continue;
+
+      for (guint i = 0; i < n && (emitted < limit || whole_records); i++, change.seq++)
         {
           if (p == NULL || change.table == NULL || change.row_id == NULL
               || !_motcua_change_fields_next (&p, end, &change.column, &change.prev_hlc,
@@ -281,7 +300,7 @@ motcua_replica_list_changes (MotcuaReplica  *self,
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
-  if (!foreach_change (self, after_seq, limit, add_public_change, data, error))
+  if (!foreach_change (self, after_seq, limit, FALSE, add_public_change, data, error))
     return NULL;
 
   return g_steal_pointer (&changes);
@@ -335,10 +354,156 @@ _motcua_replica_collect_changes (MotcuaReplica  *self,
   g_autoptr(JsonArray) out = json_array_new ();
   gpointer data[2] = { out, self };
 
-  if (!foreach_change (self, after_seq, limit, add_wire_change, data, error))
+  if (!foreach_change (self, after_seq, limit, TRUE, add_wire_change, data, error))
     return NULL;
 
   return g_steal_pointer (&out);
+}
+
+/* Compact change lists (PROTOCOL.md, "Compact change lists"): a change may leave out o, h, t and r when
+ * they are those of the change before it in the list, s when it is that change's s + 1, and p
+ * when it is 0. A snapshot row (no "c") is never compacted, and the change after it is whole. */
+
+enum { W_O, W_S, W_H, W_T, W_R, W_C, W_V, W_P, W_N };
+static const char *const wire_members[W_N] = { "o", "s", "h", "t", "r", "c", "v", "p" };
+
+static gboolean
+is_wire_change (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+         && json_object_has_member (json_node_get_object (node), "c");
+}
+
+static gboolean
+same_scalar (JsonNode *a,
+             JsonNode *b)
+{
+  GType type;
+
+  if (a == NULL || b == NULL || !JSON_NODE_HOLDS_VALUE (a) || !JSON_NODE_HOLDS_VALUE (b))
+    return FALSE;
+  type = json_node_get_value_type (a);
+  if (type != json_node_get_value_type (b))
+    return FALSE;
+  if (type == G_TYPE_STRING)
+    return g_strcmp0 (json_node_get_string (a), json_node_get_string (b)) == 0;
+
+  return type == G_TYPE_INT64 && json_node_get_int (a) == json_node_get_int (b);
+}
+
+static gboolean
+is_int (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_INT64;
+}
+
+static void
+wire_clear (JsonNode *members[W_N])
+{
+  for (guint m = 0; m < W_N; m++)
+    g_clear_pointer (&members[m], json_node_unref);
+}
+
+void
+_motcua_changes_compact (JsonArray *items)
+{
+  JsonNode *prev[W_N] = { NULL };
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonNode *full[W_N] = { NULL };
+      JsonObject *o;
+
+      if (!is_wire_change (node))
+        {
+          wire_clear (prev);
+          continue;
+        }
+      o = json_node_get_object (node);
+      for (guint m = 0; m < W_N; m++)
+        if (json_object_has_member (o, wire_members[m]))
+          full[m] = json_node_ref (json_object_get_member (o, wire_members[m]));
+
+      for (guint m = W_H; m <= W_R; m++)
+        if (same_scalar (full[m], prev[m]))
+          json_object_remove_member (o, wire_members[m]);
+      if (same_scalar (full[W_O], prev[W_O]))
+        json_object_remove_member (o, "o");
+      if (is_int (full[W_S]) && is_int (prev[W_S])
+          && json_node_get_int (full[W_S]) == json_node_get_int (prev[W_S]) + 1)
+        json_object_remove_member (o, "s");
+      if (is_int (full[W_P]) && json_node_get_int (full[W_P]) == 0)
+        json_object_remove_member (o, "p");
+
+      wire_clear (prev);
+      memcpy (prev, full, sizeof prev);
+    }
+  wire_clear (prev);
+}
+
+JsonArray *
+_motcua_changes_expand (JsonArray *items)
+{
+  JsonNode *prev[W_N] = { NULL };
+  JsonArray *out = json_array_sized_new (json_array_get_length (items));
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonNode *full[W_N] = { NULL };
+      gboolean missing = FALSE;
+      JsonObject *o;
+
+      if (!is_wire_change (node))
+        {
+          wire_clear (prev);
+          json_array_add_element (out, json_node_ref (node));
+          continue;
+        }
+      o = json_node_get_object (node);
+      for (guint m = 0; m < W_N; m++)
+        {
+          JsonNode *member = json_object_get_member (o, wire_members[m]);
+
+          if (member != NULL)
+            full[m] = json_node_ref (member);
+          else if ((m == W_O || (m >= W_H && m <= W_R)) && prev[m] != NULL)
+            full[m] = json_node_copy (prev[m]);
+          else if (m == W_S && is_int (prev[W_S]))
+            full[m] = json_node_init_int (json_node_alloc (), json_node_get_int (prev[W_S]) + 1);
+          else if (m == W_P)
+            full[m] = json_node_init_int (json_node_alloc (), 0);
+          missing |= member == NULL && full[m] != NULL;
+        }
+
+      /* Whole again, its members in the usual order: what is logged is what a full list
+       * would have carried, byte for byte. */
+      if (missing)
+        {
+          g_autoptr(GList) names = json_object_get_members (o);
+          JsonObject *whole = json_object_new ();
+
+          for (guint m = 0; m < W_N; m++)
+            if (full[m] != NULL)
+              json_object_set_member (whole, wire_members[m], json_node_ref (full[m]));
+          /* Anything else stays, for the merge to refuse by name. */
+          for (GList *l = names; l != NULL; l = l->next)
+            if (!json_object_has_member (whole, l->data))
+              json_object_set_member (whole, l->data,
+                                      json_node_ref (json_object_get_member (o, l->data)));
+          json_array_add_object_element (out, whole);
+        }
+      else
+        json_array_add_element (out, json_node_ref (node));
+
+      wire_clear (prev);
+      memcpy (prev, full, sizeof prev);
+    }
+  wire_clear (prev);
+
+  return out;
 }
 
 /* Applying */
@@ -472,6 +637,9 @@ json_to_value (JsonNode               *node,
     default:
       if (type != G_TYPE_STRING || !g_utf8_validate (json_node_get_string (node), -1, NULL))
         return bad_change (error, index, column->name, _("must be UTF-8 text"));
+      if (strlen (json_node_get_string (node)) > MOTCUA_MAX_TEXT_BYTES)
+        return bad_change (error, index, column->name, _("is longer than %u bytes"),
+                           (guint) MOTCUA_MAX_TEXT_BYTES);
       *out = MOTCUA_VALUE_TEXT (json_node_get_string (node));
       return TRUE;
     }
@@ -513,57 +681,129 @@ apply_insert_only (MotcuaReplica          *self,
   return _motcua_replica_merge_insert (self, table, row_id, values, won, error);
 }
 
-static gboolean
-merge_one_field (MotcuaReplica          *self,
-                 const MotcuaTableDesc  *table,
-                 const MotcuaUuid       *row_id,
-                 guint                   column,
-                 JsonNode               *value_node,
-                 MotcuaHlc               hlc,
-                 const MotcuaUuid       *origin_uuid,
-                 MotcuaHlc               prev,
-                 guint                   index,
-                 guint                  *n_won,
-                 MotcuaMergeObserver     observer,
-                 gpointer                user_data,
-                 GError                **error)
+/* Consecutive fields of one row from one write (same table, row, origin and HLC, each column
+ * once), or the fields of one snapshot row: merged together, so that the row is read and
+ * written (and its full-text entry updated) once rather than once per field. */
+typedef struct
 {
-  MotcuaValue value;
-  MotcuaUuid id_value;
-  MotcuaRegister old = { 0 };
-  gint64 origin;
-  gboolean won = FALSE;
+  const MotcuaTableDesc *table;
+  MotcuaUuid             row_id;
+  guint                  n;
+  guint64                columns;       /* a bit per column in the run */
+  MotcuaFieldWrite       fields[64];
+  MotcuaValue            values[64];
+  MotcuaUuid             ids[64];       /* the bytes of id values */
+  MotcuaUuid             origins[64];
+  MotcuaHlc              prevs[64];
+} FieldRun;
+
+static gboolean
+run_flush (MotcuaReplica        *self,
+           FieldRun             *run,
+           guint                *n_won,
+           MotcuaMergeObserver   observer,
+           gpointer              user_data,
+           GError              **error)
+{
+  MotcuaRegister olds[G_N_ELEMENTS (run->fields)];
+  gboolean won[G_N_ELEMENTS (run->fields)];
   gboolean ok;
 
-  if (!json_to_value (value_node, &table->columns[column - 1], &value, &id_value, index, error)
-      || !_motcua_replica_origin_index (self, origin_uuid, &origin, error))
-    return FALSE;
-  motcua_hlc_clock_observe (&self->clock, hlc, _motcua_replica_now_ms (self));
+  if (run->n == 0)
+    return TRUE;
 
-  ok = _motcua_replica_merge_field (self, table, row_id, column, &value, hlc, origin,
-                                    origin_uuid, &won, observer ? &old : NULL, error);
-  if (ok && observer != NULL)
+  memset (olds, 0, sizeof olds[0] * run->n);
+  ok = _motcua_replica_merge_fields (self, run->table, &run->row_id, run->n, run->fields, won,
+                                     observer ? olds : NULL, error);
+
+  /* The clock and the observer see the fields in order, as when they were merged one by one. */
+  for (guint i = 0; i < run->n; i++)
     {
-      MotcuaMergeEvent event = { table, row_id, column, &value, hlc, origin_uuid, prev, &old, won };
+      if (ok)
+        motcua_hlc_clock_observe (&self->clock, run->fields[i].hlc,
+                                  _motcua_replica_now_ms (self));
+      if (ok && observer != NULL)
+        {
+          MotcuaMergeEvent event = { run->table, &run->row_id, run->fields[i].column,
+                                     run->fields[i].value, run->fields[i].hlc,
+                                     run->fields[i].origin_uuid, run->prevs[i], &olds[i],
+                                     won[i] };
 
-      ok = observer (self, &event, user_data, error);
-    }
-  _motcua_register_clear (&old);
+          ok = observer (self, &event, user_data, error);
+        }
+      _motcua_register_clear (&olds[i]);
 
-  if (ok && won)
-    {
-      (*n_won)++;
-      if (table->id == MOTCUA_TABLE_CALENDAR || table->id == MOTCUA_TABLE_PROCEDURES)
-        _motcua_replica_drop_caches (self);
+      if (ok && won[i])
+        {
+          (*n_won)++;
+          if (run->table->id == MOTCUA_TABLE_CALENDAR || run->table->id == MOTCUA_TABLE_PROCEDURES)
+            _motcua_replica_drop_caches (self);
+        }
     }
+
+  run->n = 0;
+  run->columns = 0;
 
   return ok;
+}
+
+/* Adds a field to the run, merging what the run held first if the field is not of its row
+ * write (@whole_row: of its snapshot row, whose fields each have their own register). */
+static gboolean
+run_add (MotcuaReplica          *self,
+         FieldRun               *run,
+         const MotcuaTableDesc  *table,
+         const MotcuaUuid       *row_id,
+         guint                   column,
+         JsonNode               *value_node,
+         MotcuaHlc               hlc,
+         const MotcuaUuid       *origin_uuid,
+         MotcuaHlc               prev,
+         gboolean                whole_row,
+         guint                   index,
+         guint                  *n_won,
+         MotcuaMergeObserver     observer,
+         gpointer                user_data,
+         GError                **error)
+{
+  guint64 bit = G_GUINT64_CONSTANT (1) << (column - 1);
+  MotcuaFieldWrite *field;
+  guint i;
+
+  if (run->n > 0
+      && (run->table != table || (run->columns & bit) != 0
+          || memcmp (run->row_id.bytes, row_id->bytes, 16) != 0
+          || (!whole_row && (memcmp (run->origins[0].bytes, origin_uuid->bytes, 16) != 0
+                             || run->fields[0].hlc != hlc)))
+      && !run_flush (self, run, n_won, observer, user_data, error))
+    return FALSE;
+
+  i = run->n;
+  field = &run->fields[i];
+  if (!json_to_value (value_node, &table->columns[column - 1], &run->values[i], &run->ids[i],
+                      index, error)
+      || !_motcua_replica_origin_index (self, origin_uuid, &field->origin, error))
+    return FALSE;
+
+  run->table = table;
+  run->row_id = *row_id;
+  run->origins[i] = *origin_uuid;
+  run->prevs[i] = prev;
+  field->column = column;
+  field->value = &run->values[i];
+  field->hlc = hlc;
+  field->origin_uuid = &run->origins[i];
+  run->columns |= bit;
+  run->n++;
+
+  return TRUE;
 }
 
 /* A snapshot row: {"t", "r", "v": {column: value}, "k": [[hlc, origin], …], "m": [pair per
  * column or -1]}; insert-only rows have "t", "r" and "v" only. */
 static gboolean
 apply_row (MotcuaReplica        *self,
+           FieldRun             *run,
            JsonObject           *o,
            const MotcuaTableDesc *table,
            const MotcuaUuid     *row_id,
@@ -626,18 +866,20 @@ apply_row (MotcuaReplica        *self,
       if (!json_object_has_member (values, table->columns[c].name))
         return bad_change (error, index, table->columns[c].name, _("is missing from v"));
 
-      if (!merge_one_field (self, table, row_id, c + 1,
-                            json_object_get_member (values, table->columns[c].name),
-                            (MotcuaHlc) json_array_get_int_element (pair, 0), &origin, 0,
-                            index, n_won, observer, user_data, error))
+      /* The fields of a snapshot row, each with its own register, go in one run. */
+      if (!run_add (self, run, table, row_id, c + 1,
+                    json_object_get_member (values, table->columns[c].name),
+                    (MotcuaHlc) json_array_get_int_element (pair, 0), &origin, 0, TRUE,
+                    index, n_won, observer, user_data, error))
         return FALSE;
     }
 
-  return TRUE;
+  return run_flush (self, run, n_won, observer, user_data, error);
 }
 
 static gboolean
 apply_one (MotcuaReplica        *self,
+           FieldRun             *run,
            JsonNode             *node,
            guint                 index,
            guint                *n_won,
@@ -675,7 +917,9 @@ apply_one (MotcuaReplica        *self,
     return bad_change (error, index, "r", _("must be the row's UUID"));
 
   if (snapshot)
-    return apply_row (self, o, table, &row_id, index, n_won, observer, user_data, error);
+    return run_flush (self, run, n_won, observer, user_data, error)
+           && apply_row (self, run, o, table, &row_id, index, n_won, observer, user_data,
+                         error);
 
   if ((text = get_json_string (o, "o")) == NULL || !motcua_uuid_parse (text, &origin_uuid))
     return bad_change (error, index, "o", _("must be the origin replica's UUID"));
@@ -694,6 +938,8 @@ apply_one (MotcuaReplica        *self,
 
       if (column_node == NULL || !JSON_NODE_HOLDS_NULL (column_node))
         return bad_change (error, index, "c", _("must be null for a row of %s"), table->name);
+      if (!run_flush (self, run, n_won, observer, user_data, error))
+        return FALSE;
       if (!_motcua_replica_origin_index (self, &origin_uuid, &origin, error))
         return FALSE;
       motcua_hlc_clock_observe (&self->clock, (MotcuaHlc) hlc, _motcua_replica_now_ms (self));
@@ -721,9 +967,9 @@ apply_one (MotcuaReplica        *self,
       if (!json_object_has_member (o, "v"))
         return bad_change (error, index, "v", _("is missing: the new value"));
 
-      return merge_one_field (self, table, &row_id, (guint) column,
-                              json_object_get_member (o, "v"), (MotcuaHlc) hlc, &origin_uuid,
-                              (MotcuaHlc) prev, index, n_won, observer, user_data, error);
+      return run_add (self, run, table, &row_id, (guint) column,
+                      json_object_get_member (o, "v"), (MotcuaHlc) hlc, &origin_uuid,
+                      (MotcuaHlc) prev, FALSE, index, n_won, observer, user_data, error);
     }
 }
 
@@ -735,14 +981,17 @@ _motcua_replica_apply_full (MotcuaReplica        *self,
                             gpointer              user_data,
                             GError              **error)
 {
+  g_autofree FieldRun *run = g_new0 (FieldRun, 1);
   guint won = 0;
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
 
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    if (!apply_one (self, json_array_get_element (items, i), i, &won, observer, user_data,
-                    error))
+  for (guint i = 0; i <= json_array_get_length (items); i++)
+    if (!(i < json_array_get_length (items)
+          ? apply_one (self, run, json_array_get_element (items, i), i, &won, observer,
+                       user_data, error)
+          : run_flush (self, run, &won, observer, user_data, error)))
       {
         motcua_replica_rollback (self);
         /* Merged changes never roll back alone: a failed batch is retried whole. */

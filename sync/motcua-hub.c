@@ -355,6 +355,26 @@ case_offices (MotcuaReplica *hub,
   return found;
 }
 
+/* Whether the hub holds the case @case_id at all. Only a case it does not hold yet may be placed
+ * in a replica's scope by the offices a push names for it: naming its own office as the
+ * handling office of another office's case must not hand that case over. */
+static gboolean
+case_known (MotcuaReplica *hub,
+            const guint8  *case_id)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT 1 FROM cases WHERE id = ?1", NULL);
+  gboolean known;
+
+  /* On an error, as if known: the change is then judged by the hub's state, and refused. */
+  if (stmt == NULL)
+    return TRUE;
+  sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
+  known = sqlite3_step (stmt) != SQLITE_DONE;
+  sqlite3_reset (stmt);
+
+  return known;
+}
+
 /* Whether the case @case_id, as the hub holds it now, is in the peer's scope. */
 static gboolean
 case_in_scope (MotcuaReplica *hub,
@@ -371,12 +391,51 @@ case_in_scope (MotcuaReplica *hub,
          || (has_handling && office_in_scope (peer, handling.bytes, 16));
 }
 
-/* Why the peer may not write @change, or NULL if it may. Judged on the hub's state with the
- * peer's earlier changes of the same push already applied. */
+/* Whether a case was in the peer's scope when the logical write being judged began: the
+ * changes of one operation (one HLC: a transfer writes the case and its event) are judged
+ * together, so a transfer out of the scope does not make its own event out of scope.
+ * @write_scope caches the answer per case for the write; the caller empties it between
+ * writes. */
+static gboolean
+case_in_scope_for_write (MotcuaReplica *hub,
+                         MotcuaHubPeer *peer,
+                         GHashTable    *write_scope,
+                         const guint8  *case_id)
+{
+  g_autoptr(GBytes) key = g_bytes_new (case_id, 16);
+  gpointer cached;
+  gboolean in;
+
+  if (g_hash_table_lookup_extended (write_scope, key, NULL, &cached))
+    return GPOINTER_TO_INT (cached);
+  in = case_in_scope (hub, peer, case_id);
+  g_hash_table_insert (write_scope, g_steal_pointer (&key), GINT_TO_POINTER (in));
+
+  return in;
+}
+
+/* A case is the peer's to write if it was in scope when the write began, or if this push
+ * places it there (a new case, judged by the offices the push names for it). */
+static gboolean
+case_writable (MotcuaReplica *hub,
+               MotcuaHubPeer *peer,
+               GHashTable    *named_in_scope,
+               GHashTable    *write_scope,
+               const guint8  *case_id)
+{
+  g_autoptr(GBytes) key = g_bytes_new (case_id, 16);
+
+  return case_in_scope_for_write (hub, peer, write_scope, case_id)
+         || g_hash_table_contains (named_in_scope, key);
+}
+
+/* Why the peer may not write @change, or NULL if it may. Judged on the hub's state as it was
+ * when the change's logical write began (see case_in_scope_for_write()). */
 static char *
 refusal (MotcuaReplica *hub,
          MotcuaHubPeer *peer,
          GHashTable    *named_in_scope,
+         GHashTable    *write_scope,
          JsonObject    *change)
 {
   const char *table_name = _motcua_json_string (change, "t", "");
@@ -393,11 +452,7 @@ refusal (MotcuaReplica *hub,
 
   if (table->id == MOTCUA_TABLE_CASES)
     {
-      g_autoptr(GBytes) key = g_bytes_new (row.bytes, 16);
-
-      /* A case the hub does not know yet is judged by the offices this push names for it. */
-      if (!case_in_scope (hub, peer, row.bytes)
-          && !g_hash_table_contains (named_in_scope, key))
+      if (!case_writable (hub, peer, named_in_scope, write_scope, row.bytes))
         return g_strdup_printf (_("case %s is not in the jurisdiction of %s"),
                                 _motcua_json_string (change, "r", ""),
                                 peer->office_code);
@@ -410,7 +465,7 @@ refusal (MotcuaReplica *hub,
       if (v == NULL || !JSON_NODE_HOLDS_OBJECT (v)
           || !motcua_uuid_parse (_motcua_json_string (
                                    json_node_get_object (v), "case_id", ""), &case_id)
-          || !case_in_scope (hub, peer, case_id.bytes))
+          || !case_writable (hub, peer, named_in_scope, write_scope, case_id.bytes))
         return g_strdup_printf (_("its case is not in the jurisdiction of %s"),
                                 peer->office_code);
     }
@@ -427,7 +482,8 @@ refusal (MotcuaReplica *hub,
           if (sqlite3_step (stmt) == SQLITE_ROW)
             allowed = sqlite3_column_bytes (stmt, 0) != 16
                       ? peer->level == MOTCUA_LEVEL_PROVINCE
-                      : case_in_scope (hub, peer, sqlite3_column_blob (stmt, 0));
+                      : case_in_scope_for_write (hub, peer, write_scope,
+                                                 sqlite3_column_blob (stmt, 0));
           sqlite3_reset (stmt);
         }
       if (!allowed)
@@ -662,38 +718,35 @@ typedef struct
   gboolean   entered;        /* the case moved to a new handling office */
 } EntryScope;
 
-/* Which case a change is about, and the offices that put it in a replica's scope: the case's
- * receiving and handling offices as the hub holds them, and its handling office before, so the
- * replicas a case leaves learn that it left. */
+/* Which case a change is about, if any: a case row itself, a row of a case's timeline or
+ * scans (by its case_id), or a conflict on a case. */
 static gboolean
-entry_scope (MotcuaReplica         *hub,
+change_case (MotcuaReplica         *hub,
              const MotcuaTableDesc *table,
              const MotcuaUuid      *row,
              JsonObject            *change,
-             EntryScope            *scope,
+             MotcuaUuid            *case_id,
+             gboolean              *has_case,
              GError               **error)
 {
-  MotcuaUuid receiving, handling;
-  gboolean has_handling;
   sqlite3_stmt *stmt;
 
-  memset (scope, 0, sizeof *scope);
+  *has_case = FALSE;
 
   switch (table->id)
     {
     case MOTCUA_TABLE_CASES:
-      scope->case_id = *row;
-      scope->has_case = TRUE;
+      *case_id = *row;
+      *has_case = TRUE;
       break;
     case MOTCUA_TABLE_CASE_EVENTS:
     case MOTCUA_TABLE_ATTACHMENTS:
       {
         JsonNode *v = json_object_get_member (change, "v");
 
-        scope->has_case = v != NULL && JSON_NODE_HOLDS_OBJECT (v)
-                          && motcua_uuid_parse (_motcua_json_string (
-                                                  json_node_get_object (v), "case_id", ""),
-                                                &scope->case_id);
+        *has_case = v != NULL && JSON_NODE_HOLDS_OBJECT (v)
+                    && motcua_uuid_parse (_motcua_json_string (json_node_get_object (v),
+                                                               "case_id", ""), case_id);
       }
       break;
     case MOTCUA_TABLE_CONFLICTS:
@@ -703,15 +756,92 @@ entry_scope (MotcuaReplica         *hub,
       sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
       if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
         {
-          memcpy (scope->case_id.bytes, sqlite3_column_blob (stmt, 0), 16);
-          scope->has_case = TRUE;
+          memcpy (case_id->bytes, sqlite3_column_blob (stmt, 0), 16);
+          *has_case = TRUE;
         }
       sqlite3_reset (stmt);
       break;
     default:
-      return TRUE;   /* reference data: every replica's */
+      break;   /* reference data: about no case */
     }
 
+  return TRUE;
+}
+
+/* Which case a change is about, and the offices that put it in a replica's scope: the case's
+ * receiving and handling offices as the hub holds them, and its handling office before, so the
+ * replicas a case leaves learn that it left. */
+/* A case's handling office as last logged before the batch being logged: what is in
+ * hub_case_scope when the batch's first entry about the case is logged. */
+typedef struct
+{
+  gboolean known;      /* hub_case_scope has a row for the case */
+  gboolean has_office;
+  guint8   office[16];
+} PriorHandling;
+
+static gboolean
+prior_handling (MotcuaReplica        *hub,
+                GHashTable           *batch_prior,
+                const MotcuaUuid     *case_id,
+                const PriorHandling **out,
+                GError              **error)
+{
+  g_autoptr(GBytes) key = g_bytes_new (case_id->bytes, 16);
+  PriorHandling *prior = g_hash_table_lookup (batch_prior, key);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (prior == NULL)
+    {
+      stmt = _motcua_replica_prepare (hub, "SELECT handling_office_id FROM hub_case_scope"
+                                      " WHERE case_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
+      prior = g_new0 (PriorHandling, 1);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          prior->known = TRUE;
+          prior->has_office = sqlite3_column_bytes (stmt, 0) == 16;
+          if (prior->has_office)
+            memcpy (prior->office, sqlite3_column_blob (stmt, 0), 16);
+        }
+      sqlite3_reset (stmt);
+      g_hash_table_insert (batch_prior, g_steal_pointer (&key), prior);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          _motcua_replica_set_db_error (hub, error);
+          return FALSE;
+        }
+    }
+  *out = prior;
+
+  return TRUE;
+}
+
+/* @batch_prior: see prior_handling(). Every entry of a batch about a case that moved in it is
+ * scoped to the office it left, not only the entry that moved it: the changes of one push are
+ * logged after all of them are applied, so the move must not hide in the middle. */
+static gboolean
+entry_scope (MotcuaReplica         *hub,
+             GHashTable            *batch_prior,
+             const MotcuaTableDesc *table,
+             const MotcuaUuid      *row,
+             JsonObject            *change,
+             EntryScope            *scope,
+             GError               **error)
+{
+  const PriorHandling *prior = NULL;
+  MotcuaUuid receiving, handling;
+  gboolean has_handling;
+  sqlite3_stmt *stmt;
+
+  memset (scope, 0, sizeof *scope);
+
+  if (!change_case (hub, table, row, change, &scope->case_id, &scope->has_case, error))
+    return FALSE;
   if (!scope->has_case)
     return TRUE;
   if (!case_offices (hub, scope->case_id.bytes, &receiving, &handling, &has_handling))
@@ -721,24 +851,20 @@ entry_scope (MotcuaReplica         *hub,
   if (has_handling)
     scope->offices[scope->n_offices++] = handling;
 
-  /* The handling office as last logged. */
-  stmt = _motcua_replica_prepare (hub, "SELECT handling_office_id FROM hub_case_scope"
-                                  " WHERE case_id = ?1", error);
-  if (stmt == NULL)
+  /* The handling office as last logged before this batch. */
+  if (!prior_handling (hub, batch_prior, &scope->case_id, &prior, error))
     return FALSE;
-  sqlite3_bind_blob (stmt, 1, scope->case_id.bytes, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (prior->known)
     {
-      if (sqlite3_column_bytes (stmt, 0) == 16
-          && (!has_handling || memcmp (sqlite3_column_blob (stmt, 0), handling.bytes, 16) != 0))
+      if (prior->has_office
+          && (!has_handling || memcmp (prior->office, handling.bytes, 16) != 0))
         {
-          memcpy (scope->offices[scope->n_offices++].bytes, sqlite3_column_blob (stmt, 0), 16);
+          memcpy (scope->offices[scope->n_offices++].bytes, prior->office, 16);
           scope->entered = has_handling;
         }
-      else if (sqlite3_column_bytes (stmt, 0) != 16 && has_handling)
+      else if (!prior->has_office && has_handling)
         scope->entered = TRUE;
     }
-  sqlite3_reset (stmt);
 
   if (scope->n_offices > 0 && has_handling)
     {
@@ -850,8 +976,9 @@ case_snapshot (MotcuaReplica     *hub,
 
 static guint64 last_gseq (MotcuaReplica *hub);
 
-/* Appends accepted changes to the global order, each with its scope; a case that moved to a
- * new handling office is then logged whole, for the replicas it has just entered. */
+/* Appends accepted changes to the global order, each with its scope. A case that moved to a
+ * new handling office is logged whole first, for the replicas it has just entered: they
+ * hold the case before any change about it (its events, its moved fields) reaches them. */
 static gboolean
 log_changes (MotcuaReplica  *hub,
              JsonArray      *accepted,
@@ -859,31 +986,35 @@ log_changes (MotcuaReplica  *hub,
 {
   g_autoptr(GHashTable) entered = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                                          (GDestroyNotify) g_bytes_unref, NULL);
+  g_autoptr(GHashTable) batch_prior = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                             (GDestroyNotify) g_bytes_unref,
+                                                             g_free);
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  guint n = json_array_get_length (accepted);
+  g_autofree EntryScope *scopes = g_new0 (EntryScope, MAX (n, 1));
 
-  for (guint i = 0; i < json_array_get_length (accepted); i++)
+  for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (accepted, i);
-      JsonObject *o = json_node_get_object (node);
+      JsonObject *o = json_array_get_object_element (accepted, i);
       const MotcuaTableDesc *table = _motcua_table_by_name (json_object_get_string_member (o,
                                                                                         "t"));
-      g_autofree char *text = json_to_string (node, FALSE);
-      MotcuaUuid origin, row;
-      EntryScope scope;
+      MotcuaUuid row;
 
-      motcua_uuid_parse (json_object_get_string_member (o, "o"), &origin);
       motcua_uuid_parse (json_object_get_string_member (o, "r"), &row);
-      if (!entry_scope (hub, table, &row, o, &scope, error)
-          || !insert_log (hub, 0, &origin, json_object_get_int_member (o, "s"), table->id, &row,
-                          &scope, text, error))
+      if (!entry_scope (hub, batch_prior, table, &row, o, &scopes[i], error))
         return FALSE;
 
-      if (scope.entered)
+      if (scopes[i].entered)
         {
-          GBytes *key = g_bytes_new (scope.case_id.bytes, 16);
+          g_autoptr(GBytes) key = g_bytes_new (scopes[i].case_id.bytes, 16);
 
-          if (g_hash_table_add (entered, key))
-            g_ptr_array_add (order, key);
+          /* Not g_hash_table_add() alone: on a key it holds, it frees the one held, which
+           * order points to. */
+          if (!g_hash_table_contains (entered, key))
+            {
+              g_ptr_array_add (order, key);
+              g_hash_table_add (entered, g_steal_pointer (&key));
+            }
         }
     }
 
@@ -916,6 +1047,22 @@ log_changes (MotcuaReplica  *hub,
        * unique. */
       if (!insert_log (hub, 1, &hub->uuid, -(gint64) last_gseq (hub) - 1, MOTCUA_TABLE_CASES,
                        &case_id, &scope, text, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (accepted, i);
+      JsonObject *o = json_node_get_object (node);
+      const MotcuaTableDesc *table = _motcua_table_by_name (json_object_get_string_member (o,
+                                                                                        "t"));
+      g_autofree char *text = json_to_string (node, FALSE);
+      MotcuaUuid origin, row;
+
+      motcua_uuid_parse (json_object_get_string_member (o, "o"), &origin);
+      motcua_uuid_parse (json_object_get_string_member (o, "r"), &row);
+      if (!insert_log (hub, 0, &origin, json_object_get_int_member (o, "s"), table->id, &row,
+                       &scopes[i], text, error))
         return FALSE;
     }
 
@@ -952,6 +1099,98 @@ _motcua_hub_publish (MotcuaReplica  *hub,
                                  error);
 }
 
+static void
+add_refusal (JsonArray  *rejected,
+             gint64      seq,
+             const char *reason)
+{
+  g_autoptr(JsonObject) r = json_object_new ();
+
+  json_object_set_int_member (r, "s", seq);
+  json_object_set_string_member (r, "reason", reason);
+  json_array_add_object_element (rejected, g_steal_pointer (&r));
+}
+
+/* Keeps a refusal, with the case the refused change was about (if any). */
+static gboolean
+record_refusal (MotcuaReplica     *hub,
+                const MotcuaUuid  *origin,
+                gint64             seq,
+                const char        *reason,
+                JsonObject        *change,
+                GError           **error)
+{
+  const MotcuaTableDesc *table = _motcua_table_by_name (_motcua_json_string (change, "t", ""));
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "INSERT OR REPLACE INTO hub_rejected"
+                                                " (origin, seq, reason, case_id)"
+                                                " VALUES (?1, ?2, ?3, ?4)", error);
+  MotcuaUuid row, case_id;
+  gboolean has_case = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (table != NULL && motcua_uuid_parse (_motcua_json_string (change, "r", ""), &row)
+      && !change_case (hub, table, &row, change, &case_id, &has_case, error))
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, origin->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  sqlite3_bind_text (stmt, 3, reason, -1, SQLITE_STATIC);
+  if (has_case)
+    sqlite3_bind_blob (stmt, 4, case_id.bytes, 16, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 4);
+
+  return _motcua_replica_step_done (hub, stmt, error);
+}
+
+/* The refusals of the peer's changes @first … @last, in order: those of this push and those
+ * of earlier pushes whose answer the peer may never have heard, since an acknowledgement
+ * can run past the batch that carries it. A refusal about a case that is not the peer's
+ * names it as "gone": the peer drops its copy, which only its refused writes kept. */
+static gboolean
+report_refusals (MotcuaReplica     *hub,
+                 MotcuaHubPeer     *peer,
+                 gint64             first,
+                 gint64             last,
+                 JsonArray         *rejected,
+                 GError           **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT seq, reason, case_id"
+                                                " FROM hub_rejected"
+                                                " WHERE origin = ?1 AND seq BETWEEN ?2 AND ?3"
+                                                " ORDER BY seq", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, peer->replica_id.bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, first);
+  sqlite3_bind_int64 (stmt, 3, last);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      add_refusal (rejected, sqlite3_column_int64 (stmt, 0),
+                   (const char *) sqlite3_column_text (stmt, 1));
+      if (sqlite3_column_bytes (stmt, 2) == 16
+          && !case_in_scope (hub, peer, sqlite3_column_blob (stmt, 2)))
+        {
+          JsonObject *r = json_array_get_object_element (rejected,
+                                                         json_array_get_length (rejected) - 1);
+          char id[37];
+
+          motcua_uuid_to_string ((const MotcuaUuid *) sqlite3_column_blob (stmt, 2), id);
+          json_object_set_string_member (r, "gone", id);
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (hub, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 push_in_tx (MotcuaReplica  *hub,
             MotcuaHubPeer  *peer,
@@ -963,7 +1202,12 @@ push_in_tx (MotcuaReplica  *hub,
   g_autoptr(GHashTable) named_in_scope = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                                                  (GDestroyNotify) g_bytes_unref,
                                                                  NULL);
+  g_autoptr(GHashTable) write_scope = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                              (GDestroyNotify) g_bytes_unref,
+                                                              NULL);
   g_autoptr(JsonArray) accepted = json_array_new ();
+  g_autoptr(JsonArray) pending = json_array_new ();   /* accepted, of the write under way */
+  gint64 write_hlc = -1, first_seq = -1;
   PushState state = { peer, 0 };
   guint64 acked = peer->acked_seq;
   sqlite3_stmt *stmt;
@@ -988,7 +1232,8 @@ push_in_tx (MotcuaReplica  *hub,
           && json_node_get_value_type (value) == G_TYPE_STRING
           && motcua_uuid_parse (_motcua_json_string (o, "r", ""), &row)
           && motcua_uuid_parse (json_node_get_string (value), &office)
-          && office_in_scope (peer, office.bytes, 16))
+          && office_in_scope (peer, office.bytes, 16)
+          && !case_known (hub, row.bytes))
         g_hash_table_add (named_in_scope, g_bytes_new (row.bytes, 16));
     }
 
@@ -1001,7 +1246,6 @@ push_in_tx (MotcuaReplica  *hub,
       JsonNode *node = json_array_get_element (changes, i);
       JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       JsonNode *s_node = o ? json_object_get_member (o, "s") : NULL;
-      g_autoptr(JsonArray) one = NULL;
       g_autofree char *reason = NULL;
       MotcuaUuid origin;
       gint64 seq;
@@ -1032,8 +1276,10 @@ push_in_tx (MotcuaReplica  *hub,
           return FALSE;
         }
 
+      if (first_seq < 0)
+        first_seq = seq;
       if ((guint64) seq <= acked)
-        continue;   /* held already: acknowledged again */
+        continue;   /* held already: acknowledged again (with its refusal, below) */
       if ((guint64) seq != acked + 1)
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_GAP,
@@ -1043,27 +1289,43 @@ push_in_tx (MotcuaReplica  *hub,
           return FALSE;
         }
 
-      reason = refusal (hub, peer, named_in_scope, o);
+      if (_motcua_json_int (o, "h", -1) != write_hlc)
+        {
+          /* A new logical write: the last one is merged first (a write is merged whole, its
+           * row read and written once), then scope is judged afresh. */
+          if (json_array_get_length (pending) > 0)
+            {
+              if (!_motcua_replica_apply_full (hub, pending, NULL, detect_conflict, &state,
+                                               error))
+                return FALSE;
+              g_clear_pointer (&pending, json_array_unref);
+              pending = json_array_new ();
+            }
+          write_hlc = _motcua_json_int (o, "h", -1);
+          g_hash_table_remove_all (write_scope);
+        }
+      reason = refusal (hub, peer, named_in_scope, write_scope, o);
       if (reason != NULL)
         {
-          g_autoptr(JsonObject) r = json_object_new ();
-
-          json_object_set_int_member (r, "s", seq);
-          json_object_set_string_member (r, "reason", reason);
-          json_array_add_object_element (rejected, g_steal_pointer (&r));
+          if (!record_refusal (hub, &origin, seq, reason, o, error))
+            return FALSE;
         }
       else
         {
-          one = json_array_new ();
-          json_array_add_element (one, json_node_copy (node));
-          if (!_motcua_replica_apply_full (hub, one, NULL, detect_conflict, &state, error))
-            return FALSE;
+          json_array_add_element (pending, json_node_copy (node));
           json_array_add_element (accepted, json_node_copy (node));
         }
       acked = (guint64) seq;
     }
 
+  if (json_array_get_length (pending) > 0
+      && !_motcua_replica_apply_full (hub, pending, NULL, detect_conflict, &state, error))
+    return FALSE;
+
   if (!log_changes (hub, accepted, error))
+    return FALSE;
+  if (first_seq > 0
+      && !report_refusals (hub, peer, first_seq, (gint64) acked, rejected, error))
     return FALSE;
   /* The conflicts it found follow the changes that made them. */
   if (!_motcua_hub_publish (hub, error))
@@ -1139,6 +1401,46 @@ entry_in_scope (MotcuaHubPeer *peer,
   return FALSE;
 }
 
+/* The changes of one row write are logged together: the same origin and row, consecutive
+ * sequence numbers. A write has at most one change per column, so a batch that finishes the
+ * write it is in grows by less than this. */
+#define MAX_WRITE_SPILL 64
+
+typedef struct
+{
+  gboolean valid;
+  guint8   origin[16];
+  guint8   row[16];
+  gint64   seq;
+} LogWrite;
+
+/* Whether the entry at @stmt (columns: 1 origin, 8 seq, 9 row) continues the write @previous
+ * was part of. */
+static gboolean
+write_continues (const LogWrite *previous,
+                 sqlite3_stmt   *stmt)
+{
+  return previous->valid
+         && sqlite3_column_bytes (stmt, 1) == 16 && sqlite3_column_bytes (stmt, 9) == 16
+         && memcmp (sqlite3_column_blob (stmt, 1), previous->origin, 16) == 0
+         && memcmp (sqlite3_column_blob (stmt, 9), previous->row, 16) == 0
+         && sqlite3_column_int64 (stmt, 8) == previous->seq + 1;
+}
+
+static void
+write_remember (LogWrite     *previous,
+                sqlite3_stmt *stmt,
+                int           kind)
+{
+  previous->valid = kind == 0 && sqlite3_column_bytes (stmt, 1) == 16
+                    && sqlite3_column_bytes (stmt, 9) == 16;
+  if (!previous->valid)
+    return;
+  memcpy (previous->origin, sqlite3_column_blob (stmt, 1), 16);
+  memcpy (previous->row, sqlite3_column_blob (stmt, 9), 16);
+  previous->seq = sqlite3_column_int64 (stmt, 8);
+}
+
 /* The log past @cursor. Bounded in what it returns and in what it reads, so a replica far
  * behind gets answers of steady size. */
 static gboolean
@@ -1152,13 +1454,14 @@ pull_log (MotcuaReplica  *hub,
           GError        **error)
 {
   sqlite3_stmt *stmt;
+  LogWrite previous = { FALSE };
   guint64 last = cursor;
   guint scanned = 0;
   gboolean more = FALSE;
   int rc;
 
   stmt = _motcua_replica_prepare (hub, "SELECT gseq, origin, kind, change, case_id, office_a,"
-                                  " office_b, office_c FROM hub_log WHERE gseq > ?1"
+                                  " office_b, office_c, seq, row_id FROM hub_log WHERE gseq > ?1"
                                   " ORDER BY gseq", error);
   if (stmt == NULL)
     return FALSE;
@@ -1170,13 +1473,19 @@ pull_log (MotcuaReplica  *hub,
                      && memcmp (sqlite3_column_blob (stmt, 1), peer->replica_id.bytes, 16) == 0;
       int kind = sqlite3_column_int (stmt, 2);
 
-      if (json_array_get_length (out) >= limit || scanned >= limit * 20)
+      gboolean same_write = kind == 0 && write_continues (&previous, stmt);
+
+      /* A batch never ends inside one row write: a replica between two batches (a sync cut
+       * there) holds every write whole, never a case with half its fields. */
+      if ((json_array_get_length (out) >= limit || scanned >= limit * 20)
+          && !(same_write && json_array_get_length (out) < limit + MAX_WRITE_SPILL))
         {
           more = TRUE;
           break;
         }
       scanned++;
       last = (guint64) sqlite3_column_int64 (stmt, 0);
+      write_remember (&previous, stmt, kind);
 
       if ((own && kind == 0) || !entry_in_scope (peer, stmt, 5))
         continue;
@@ -1371,11 +1680,17 @@ _motcua_hub_pull (MotcuaReplica  *hub,
       return g_steal_pointer (&out);
     }
 
+  /* Digits only (and a state cursor's “s” and dots): g_ascii_strtoull() would also take
+   * spaces and a sign, and wrap “-1” around to the largest number. */
+  for (const char *c = cursor[0] == 's' ? cursor + 1 : cursor; *c != '\0'; c++)
+    if (!g_ascii_isdigit (*c) && !(cursor[0] == 's' && *c == '.'))
+      goto bad;
+
   if (cursor[0] == 's')
     {
       errno = 0;
       base = g_ascii_strtoull (cursor + 1, &end, 10);
-      if (end == NULL || *end != '.' || errno != 0)
+      if (end == NULL || *end != '.' || errno != 0 || base > G_MAXINT64)
         goto bad;
       table_index = (guint) g_ascii_strtoull (end + 1, &end, 10);
       if (end == NULL || *end != '.' || table_index >= G_N_ELEMENTS (state_tables))
@@ -1391,7 +1706,7 @@ _motcua_hub_pull (MotcuaReplica  *hub,
 
   errno = 0;
   position = g_ascii_strtoull (cursor, &end, 10);
-  if (end == NULL || end == cursor || *end != '\0' || errno != 0)
+  if (end == NULL || end == cursor || *end != '\0' || errno != 0 || position > G_MAXINT64)
     goto bad;
 
   if (!pull_log (hub, peer, position, limit, out, &position, more_out, error))

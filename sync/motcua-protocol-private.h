@@ -45,6 +45,8 @@ typedef struct
   guint       changes_in;
   guint       changes_out;
   char       *token_id;      /* for rate limits: NULL before authentication */
+  guint64     bytes_in;      /* bytes of a scan received (blob upload) */
+  guint64     bytes_out;     /* bytes of a scan sent (blob download) */
 } MotcuaHubResponse;
 
 void               _motcua_hub_response_free (MotcuaHubResponse      *response);

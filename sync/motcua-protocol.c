@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "motcua-blobs-private.h"
 #include "motcua-error.h"
 #include "motcua-hub-private.h"
 #include "motcua-protocol-private.h"
@@ -95,6 +96,8 @@ status_for (const GError *error)
       return 409;
     case MOTCUA_ERROR_NOT_FOUND:
       return 404;
+    case MOTCUA_ERROR_TOO_LARGE:
+      return 413;
     case MOTCUA_ERROR_DATABASE:
     case MOTCUA_ERROR_CORRUPT:
       return 500;
@@ -121,6 +124,10 @@ code_for (const GError *error)
       return "exists";
     case MOTCUA_ERROR_NOT_FOUND:
       return "not-found";
+    case MOTCUA_ERROR_TOO_LARGE:
+      return "too-large";
+    case MOTCUA_ERROR_CHECKSUM:
+      return "checksum-mismatch";
     case MOTCUA_ERROR_DATABASE:
     case MOTCUA_ERROR_CORRUPT:
       return "internal";
@@ -305,6 +312,16 @@ body_object (Exchange *x)
   return json_node_get_object (x->body);
 }
 
+/* "compact": true in the body: its change list is compact, or the answer's may be. */
+static gboolean
+body_says_compact (Exchange *x)
+{
+  JsonNode *node = json_object_get_member (body_object (x), "compact");
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
+}
+
 static void
 add_common (Exchange   *x,
             JsonObject *o)
@@ -337,6 +354,8 @@ handle_status (Exchange *x)
     json_object_set_null_member (o, "replica");
   json_object_set_int_member (o, "acked", (gint64) x->peer->acked_seq);
   json_object_set_string_member (o, "server", x->hub->office_code);
+  /* It reads and writes compact change lists (PROTOCOL.md). */
+  json_object_set_boolean_member (o, "compact", TRUE);
 
   return json_response (200, g_steal_pointer (&o));
 }
@@ -363,8 +382,9 @@ handle_enroll (Exchange *x)
 static MotcuaHubResponse *
 handle_push (Exchange *x)
 {
-  static const char *const members[] = { "changes", NULL };
+  static const char *const members[] = { "changes", "compact", NULL };
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) expanded = NULL;
   g_autoptr(JsonArray) rejected = NULL;
   g_autoptr(JsonObject) o = NULL;
   MotcuaHubResponse *response;
@@ -381,6 +401,8 @@ handle_push (Exchange *x)
   if (changes_node == NULL || !JSON_NODE_HOLDS_ARRAY (changes_node))
     return _motcua_hub_error_response (400, "invalid", _("changes must be an array"));
   changes = json_node_get_array (changes_node);
+  if (body_says_compact (x))
+    changes = expanded = _motcua_changes_expand (changes);
   if (json_array_get_length (changes) > max)
     {
       g_autofree char *message = g_strdup_printf (_("%u changes in one push: at most %u"),
@@ -431,7 +453,7 @@ handle_push (Exchange *x)
 static MotcuaHubResponse *
 handle_pull (Exchange *x)
 {
-  static const char *const members[] = { "cursor", "limit", NULL };
+  static const char *const members[] = { "cursor", "limit", "compact", NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) items = NULL;
   g_autoptr(JsonObject) o = NULL;
@@ -470,6 +492,8 @@ handle_pull (Exchange *x)
   if (items == NULL)
     return error_from (error);
   n = json_array_get_length (items);
+  if (body_says_compact (x))
+    _motcua_changes_compact (items);
 
   o = json_object_new ();
   add_common (x, o);
@@ -541,6 +565,58 @@ handle_lease (Exchange *x)
   return json_response (200, g_steal_pointer (&o));
 }
 
+/* Blobs: the bytes of scans (motcua-blobs.c) */
+
+static MotcuaHubResponse *
+handle_blobs_status (Exchange *x)
+{
+  return _motcua_hub_blobs_status (x->hub, &x->limits, x->peer, x->request);
+}
+
+static MotcuaHubResponse *
+handle_blob_get (Exchange *x)
+{
+  return _motcua_hub_blob_get (x->hub, &x->limits, x->peer, x->request, x->query);
+}
+
+static MotcuaHubResponse *
+handle_blob_put (Exchange *x)
+{
+  return _motcua_hub_blob_put (x->hub, &x->limits, x->peer, x->request, x->query);
+}
+
+MotcuaHubResponse *
+_motcua_hub_json_answer (MotcuaReplica *hub,
+                         guint          status,
+                         JsonObject    *body)
+{
+  Exchange x = { hub, { 0 }, NULL, NULL, NULL, NULL };
+
+  add_common (&x, body);
+
+  return json_response (status, body);
+}
+
+MotcuaHubResponse *
+_motcua_hub_error_from (const GError *error)
+{
+  return error_from (error);
+}
+
+MotcuaHubResponse *
+_motcua_hub_parse_body (const MotcuaHubRequest *request,
+                        const char *const      *members,
+                        JsonNode              **out)
+{
+  Exchange x = { NULL, { 0 }, request, NULL, NULL, NULL };
+  MotcuaHubResponse *response = parse_body (&x, members);
+
+  *out = g_steal_pointer (&x.body);
+
+  return response;
+}
+
+/* A path ending in "*" matches any last segment. */
 static const struct
 {
   const char *method;
@@ -552,7 +628,38 @@ static const struct
   { "POST", "/v1/push", handle_push },
   { "POST", "/v1/pull", handle_pull },
   { "POST", "/v1/lease", handle_lease },
+  { "POST", "/v1/blobs/status", handle_blobs_status },
+  { "GET", "/v1/blobs/*", handle_blob_get },
+  { "PUT", "/v1/blobs/*", handle_blob_put },
 };
+
+static gboolean
+route_matches (const char *route,
+               const char *path)
+{
+  gsize prefix = strlen (route) - 1;
+
+  if (path == NULL)
+    return FALSE;
+  if (route[prefix] != '*')
+    return strcmp (route, path) == 0;
+
+  return strncmp (route, path, prefix) == 0 && path[prefix] != '\0'
+         && strchr (path + prefix, '/') == NULL;
+}
+
+/* The endpoint as the server's log names it. */
+static char *
+endpoint_name (const MotcuaHubRequest *request)
+{
+  if (request->path == NULL || !g_str_has_prefix (request->path, "/v1/"))
+    return g_strdup ("-");
+  if (route_matches ("/v1/blobs/*", request->path)
+      && strcmp (request->path, "/v1/blobs/status") != 0)
+    return g_strdup (g_strcmp0 (request->method, "PUT") == 0 ? "blob-put" : "blob-get");
+
+  return g_strdup (request->path + 4);
+}
 
 static MotcuaHubResponse *
 dispatch (Exchange *x)
@@ -564,7 +671,7 @@ dispatch (Exchange *x)
 
   for (guint r = 0; r < G_N_ELEMENTS (routes); r++)
     {
-      if (g_strcmp0 (request->path, routes[r].path) != 0)
+      if (!route_matches (routes[r].path, request->path))
         continue;
       path_known = TRUE;
       if (g_strcmp0 (request->method, routes[r].method) != 0)
@@ -618,8 +725,7 @@ _motcua_hub_handle (MotcuaReplica          *hub,
   response->replica = x.peer != NULL ? g_strdup_printf ("%s/%s", x.peer->office_code,
                                                         x.peer->token_id)
                                      : g_strdup ("-");
-  response->endpoint = g_strdup (request->path != NULL && g_str_has_prefix (request->path, "/v1/")
-                                 ? request->path + 4 : "-");
+  response->endpoint = endpoint_name (request);
   response->token_id = x.peer != NULL ? g_strdup (x.peer->token_id) : NULL;
   exchange_clear (&x);
 

@@ -68,6 +68,12 @@ typedef struct
   const char  *s;       /* text, or 16 bytes for an id */
 } MotcuaValue;
 
+/* The longest text a field may hold, in bytes. Longer ones are refused where they are written
+ * and where they arrive: a huge string in a change would otherwise be stored by the server and
+ * copied to every replica in scope. Procedures' lists of documents are the longest real values,
+ * a few kilobytes. */
+#define MOTCUA_MAX_TEXT_BYTES      (64 * 1024)
+
 #define MOTCUA_VALUE_NULL          ((MotcuaValue) { SQLITE_NULL, 0, NULL })
 #define MOTCUA_VALUE_INT(v)        ((MotcuaValue) { SQLITE_INTEGER, (v), NULL })
 #define MOTCUA_VALUE_TEXT(v)       (_motcua_value_text (v))
@@ -117,6 +123,10 @@ struct _MotcuaReplica
   MotcuaHlcClock   clock;
   guint64          seq;            /* the last sequence number this replica gave a change */
   gint64           self_origin;    /* this replica's row in origins */
+  /* Applying a state transfer from the server: its registers stand against ours, except on
+   * fields whose register is ours and at least this HLC (a change not yet acknowledged). */
+  gboolean         repairing;
+  MotcuaHlc        repair_pending_from;
 
   guint            tx_depth;
   gboolean         tx_broken;      /* a write failed halfway: the group must roll back */
@@ -230,6 +240,26 @@ typedef struct
 void          _motcua_register_clear       (MotcuaRegister *reg);
 
 /* Merging changes from other replicas (motcua-capture.c). */
+typedef struct
+{
+  guint              column;       /* from 1 */
+  const MotcuaValue *value;
+  MotcuaHlc          hlc;
+  gint64             origin;       /* its index, see _motcua_replica_origin_index() */
+  const MotcuaUuid  *origin_uuid;
+} MotcuaFieldWrite;
+
+/* Merges fields (each column at most once) of one row: the row is read and written once, as if
+ * they had been merged one by one in order. @won and @olds (NULL or one register each, as
+ * _motcua_replica_merge_field() gives it) have @n_fields elements. */
+gboolean      _motcua_replica_merge_fields (MotcuaReplica          *self,
+                                            const MotcuaTableDesc  *table,
+                                            const MotcuaUuid       *id,
+                                            guint                   n_fields,
+                                            const MotcuaFieldWrite *fields,
+                                            gboolean               *won,
+                                            MotcuaRegister         *olds,
+                                            GError                **error);
 gboolean      _motcua_replica_merge_field  (MotcuaReplica         *self,
                                             const MotcuaTableDesc *table,
                                             const MotcuaUuid      *id,
@@ -300,10 +330,17 @@ gboolean      _motcua_replica_apply_full      (MotcuaReplica        *self,
                                                MotcuaMergeObserver   observer,
                                                gpointer              user_data,
                                                GError              **error);
+/* This replica's changes past @after_seq for a push: about @limit (0: all), rounded up to whole
+ * row writes (at most 63 more), so that no push cuts a row in two. */
 JsonArray    *_motcua_replica_collect_changes (MotcuaReplica  *self,
                                                guint64         after_seq,
                                                guint           limit,
                                                GError        **error);
+/* Compact change lists (PROTOCOL.md): compact leaves out of each change (in place) what the one
+ * before it implies; expand gives the list whole again, as a new array (the parsed one may be
+ * immutable), its members in the usual order. Expanding a whole list changes nothing. */
+void          _motcua_changes_compact         (JsonArray      *items);
+JsonArray    *_motcua_changes_expand          (JsonArray      *items);
 gboolean      _motcua_replica_apply_changes   (MotcuaReplica  *self,
                                                JsonArray      *changes,
                                                guint          *n_won,
@@ -330,6 +367,14 @@ gboolean      _motcua_replica_case_rid     (MotcuaReplica  *self,
                                             gint64         *rid_out,
                                             MotcuaUuid     *id_out,
                                             GError        **error);
+/* Appends an event to a case's timeline, by this replica's officer, now (motcua-cases.c).
+ * Inside a transaction. */
+gboolean      _motcua_replica_add_case_event (MotcuaReplica    *self,
+                                              const MotcuaUuid *case_id,
+                                              MotcuaHlc         hlc,
+                                              const char       *action,
+                                              const char       *detail,
+                                              GError          **error);
 /* Whether @office is @root or an office below it. */
 gboolean      _motcua_replica_office_within (MotcuaReplica    *self,
                                              const MotcuaUuid *office,
@@ -364,19 +409,23 @@ guint64       _motcua_replica_get_acked    (MotcuaReplica  *self);
 gboolean      _motcua_replica_set_acked    (MotcuaReplica  *self,
                                             guint64         acked,
                                             GError        **error);
-gboolean      _motcua_replica_add_rejected (MotcuaReplica  *self,
-                                            guint64         seq,
-                                            const char     *reason,
-                                            GError        **error);
+/* Records a refusal; @gone: the case the server said is not this replica's (or NULL). */
+gboolean      _motcua_replica_add_rejected (MotcuaReplica     *self,
+                                            guint64            seq,
+                                            const char        *reason,
+                                            const MotcuaUuid  *gone,
+                                            GError           **error);
 /* Gives this replica's unpushed changes (past @acked) new stamps from the corrected clock
  * (motcua-capture.c). Inside a transaction. */
 gboolean      _motcua_replica_restamp      (MotcuaReplica  *self,
                                             guint64         acked,
                                             guint          *n_out,
                                             GError        **error);
-/* Deletes the cases outside this replica's scope that hold nothing unacknowledged. */
+/* Deletes the cases outside this replica's scope that hold nothing unacknowledged; @n_kept_out
+ * counts those that wait for their changes to be acknowledged. */
 gboolean      _motcua_replica_purge        (MotcuaReplica  *self,
                                             guint          *n_out,
+                                            guint          *n_kept_out,
                                             GError        **error);
 /* Office ids (16-byte GBytes) of @office_code and the offices below it. */
 GHashTable   *_motcua_replica_subtree_set  (MotcuaReplica  *self,

@@ -31,20 +31,26 @@ _motcua_replica_set_acked (MotcuaReplica  *self,
 }
 
 gboolean
-_motcua_replica_add_rejected (MotcuaReplica  *self,
-                              guint64         seq,
-                              const char     *reason,
-                              GError        **error)
+_motcua_replica_add_rejected (MotcuaReplica     *self,
+                              guint64            seq,
+                              const char        *reason,
+                              const MotcuaUuid  *gone,
+                              GError           **error)
 {
   g_autofree char *now = _motcua_replica_now_iso (self);
   sqlite3_stmt *stmt = _motcua_replica_prepare (self, "INSERT OR REPLACE INTO rejected"
-                                                " (seq, reason, at) VALUES (?1, ?2, ?3)", error);
+                                                " (seq, reason, at, gone) VALUES (?1, ?2, ?3, ?4)",
+                                                error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) seq);
   sqlite3_bind_text (stmt, 2, reason, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
+  if (gone != NULL)
+    sqlite3_bind_blob (stmt, 4, gone->bytes, 16, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 4);
 
   return _motcua_replica_step_done (self, stmt, error);
 }
@@ -207,7 +213,11 @@ _motcua_replica_scope_digest (MotcuaReplica  *self,
     { MOTCUA_TABLE_OFFICES, "SELECT id FROM offices" },
     { MOTCUA_TABLE_PROCEDURES, "SELECT id FROM procedures" },
     { MOTCUA_TABLE_CALENDAR, "SELECT id FROM calendar" },
-    { MOTCUA_TABLE_CASES, "SELECT id, receiving_office_id, handling_office_id FROM cases" },
+    /* A case the server refused writes of ours to, and said is not ours, differs from the
+     * server's by design: the officer sees it as rejected. It is in no digest until the
+     * server sends it whole again (see motcua-sync.c). */
+    { MOTCUA_TABLE_CASES, "SELECT id, receiving_office_id, handling_office_id FROM cases"
+                          " WHERE id NOT IN (SELECT gone FROM rejected WHERE gone IS NOT NULL)" },
     { MOTCUA_TABLE_CASE_EVENTS, "SELECT id, case_id FROM case_events" },
     { MOTCUA_TABLE_ATTACHMENTS, "SELECT id, case_id FROM attachments" },
     { MOTCUA_TABLE_CONFLICTS, "SELECT id, case_id FROM conflicts" },
@@ -230,12 +240,85 @@ _motcua_replica_scope_digest (MotcuaReplica  *self,
                           digest.lanes[0], digest.lanes[1]);
 }
 
-/* Purge: a case that left this replica's scope goes once nothing of it is unacknowledged. */
+/* Deletes the case at @rid with its timeline, scans and conflicts. */
+static gboolean
+drop_case (MotcuaReplica  *self,
+           gint64          rid,
+           GError        **error)
+{
+  static const char *const sql[] = {
+    "DELETE FROM case_events WHERE case_id = (SELECT id FROM cases WHERE rid = ?1)",
+    "DELETE FROM attachments WHERE case_id = (SELECT id FROM cases WHERE rid = ?1)",
+    "DELETE FROM conflicts WHERE case_id = (SELECT id FROM cases WHERE rid = ?1)",
+    ("INSERT INTO cases_fts (cases_fts, rowid, applicant_name, citizen_id, phone)"
+     " SELECT 'delete', rid, applicant_name, citizen_id, phone FROM cases WHERE rid = ?1"),
+    "DELETE FROM cases WHERE rid = ?1",
+  };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sql); s++)
+    {
+      sqlite3_stmt *stmt = _motcua_replica_prepare (self, sql[s], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, rid);
+      if (!_motcua_replica_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Whether the server refused a change of this replica's to the case at @rid, to its timeline or
+ * to its attachments: 1 or 0, -1 on error. */
+static int
+case_refused (MotcuaReplica  *self,
+              gint64          rid,
+              GError        **error)
+{
+  /* A record of the log holds at most 64 changes: the one holding r.seq starts at most 63
+   * before it. */
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self,
+                                                "SELECT EXISTS (SELECT 1 FROM rejected r"
+                                                " JOIN changes ch ON ch.origin = ?1"
+                                                " AND ch.seq BETWEEN r.seq - 63 AND r.seq"
+                                                " AND r.seq < ch.seq + ch.n"
+                                                " WHERE (ch.tbl = ?2 AND ch.row = ?5)"
+                                                " OR (ch.tbl = ?3 AND ch.row IN"
+                                                "  (SELECT e.rid FROM case_events e JOIN cases c"
+                                                "   ON c.id = e.case_id WHERE c.rid = ?5))"
+                                                " OR (ch.tbl = ?4 AND ch.row IN"
+                                                "  (SELECT a.rid FROM attachments a JOIN cases c"
+                                                "   ON c.id = a.case_id WHERE c.rid = ?5)))",
+                                                error);
+  int refused = -1;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, self->self_origin);
+  sqlite3_bind_int (stmt, 2, MOTCUA_TABLE_CASES);
+  sqlite3_bind_int (stmt, 3, MOTCUA_TABLE_CASE_EVENTS);
+  sqlite3_bind_int (stmt, 4, MOTCUA_TABLE_ATTACHMENTS);
+  sqlite3_bind_int64 (stmt, 5, rid);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    refused = sqlite3_column_int (stmt, 0) != 0;
+  else
+    _motcua_replica_set_db_error (self, error);
+  sqlite3_reset (stmt);
+
+  return refused;
+}
+
+/* Purge: a case that left this replica's scope goes once nothing of it is unacknowledged. A case
+ * with a change the server refused stays: the refused change is kept, visible to the officer
+ * (the case is out of scope, so it is in no digest). */
 gboolean
 _motcua_replica_purge (MotcuaReplica  *self,
                        guint          *n_out,
+                       guint          *n_kept_out,
                        GError        **error)
 {
+  guint n_kept = 0;
   g_autoptr(GHashTable) offices = NULL;
   g_autoptr(GArray) doomed = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint64 acked = _motcua_replica_get_acked (self);
@@ -267,7 +350,10 @@ _motcua_replica_purge (MotcuaReplica  *self,
       if (case_offices_in (offices, stmt, 1))
         continue;
       if ((guint64) sqlite3_column_int64 (stmt, 3) > acked)
-        continue;   /* something of it is not acknowledged yet: it stays until it is */
+        {
+          n_kept++;   /* something of it is not acknowledged yet: it stays until it is */
+          continue;
+        }
       g_array_append_val (doomed, rid);
     }
   sqlite3_reset (stmt);
@@ -277,29 +363,24 @@ _motcua_replica_purge (MotcuaReplica  *self,
       return FALSE;
     }
 
-  for (guint i = 0; i < doomed->len; i++)
+  for (guint i = 0; i < doomed->len;)
     {
-      static const char *const sql[] = {
-        "DELETE FROM case_events WHERE case_id = (SELECT id FROM cases WHERE rid = ?1)",
-        "DELETE FROM attachments WHERE case_id = (SELECT id FROM cases WHERE rid = ?1)",
-        "DELETE FROM conflicts WHERE case_id = (SELECT id FROM cases WHERE rid = ?1)",
-        "INSERT INTO cases_fts (cases_fts, rowid, applicant_name, citizen_id, phone)"
-        " SELECT 'delete', rid, applicant_name, citizen_id, phone FROM cases WHERE rid = ?1",
-        "DELETE FROM cases WHERE rid = ?1",
-      };
+      int refused = case_refused (self, g_array_index (doomed, gint64, i), error);
 
-      for (guint s = 0; s < G_N_ELEMENTS (sql); s++)
-        {
-          stmt = _motcua_replica_prepare (self, sql[s], error);
-          if (stmt == NULL)
-            return FALSE;
-          sqlite3_bind_int64 (stmt, 1, g_array_index (doomed, gint64, i));
-          if (!_motcua_replica_step_done (self, stmt, error))
-            return FALSE;
-        }
+      if (refused < 0)
+        return FALSE;
+      if (refused)
+        g_array_remove_index_fast (doomed, i);
+      else
+        i++;
     }
 
-  *n_out = doomed->len;
+  for (guint i = 0; i < doomed->len; i++)
+    if (!drop_case (self, g_array_index (doomed, gint64, i), error))
+      return FALSE;
+
+  *n_out += doomed->len;
+  *n_kept_out = n_kept;
 
   return TRUE;
 }

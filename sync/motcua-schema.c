@@ -110,7 +110,9 @@ static const char *const migrations[] = {
   /* 3 → 4: replication.
    * conflicts: a replicated table (registers like any row): two writes to one field that had
    * not seen each other, both kept, until a resolution closes it. Values are JSON texts.
-   * rejected: this replica's changes the server refused, with its reason (local).
+   * rejected: this replica's changes the server refused, with its reason (local); gone names
+ * the case of a refused change when the server said the case is not this replica's, until
+ * the copy is dropped.
    * receipt_leases: blocks of receipt numbers the server leased to this replica (local).
    * blobs: the bytes of scans by SHA-256, filled in place as they arrive (received), so an
    * upload or download resumes where it was cut; uploaded says the server has them all.
@@ -128,7 +130,7 @@ static const char *const migrations[] = {
   "CREATE INDEX conflicts_field ON conflicts (row_id, col);"
   "CREATE INDEX conflicts_case ON conflicts (case_id);"
   "CREATE TABLE rejected ("
-  "  seq INTEGER PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL);"
+  "  seq INTEGER PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL, gone BLOB);"
   "CREATE TABLE receipt_leases ("
   "  office_id BLOB NOT NULL, year INTEGER NOT NULL, first INTEGER NOT NULL,"
   "  last INTEGER NOT NULL, next INTEGER NOT NULL,"
@@ -136,6 +138,8 @@ static const char *const migrations[] = {
   "CREATE TABLE blobs ("
   "  sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, received INTEGER NOT NULL DEFAULT 0,"
   "  uploaded INTEGER NOT NULL DEFAULT 0, data BLOB NOT NULL);"
+  /* The server checks every chunk of a scan against the attachments naming it. */
+  "CREATE INDEX attachments_sha256 ON attachments (sha256);"
   "ALTER TABLE hub_log ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE hub_log ADD COLUMN case_id BLOB;"
   "ALTER TABLE hub_log ADD COLUMN office_a BLOB;"
@@ -149,7 +153,12 @@ static const char *const migrations[] = {
   "  PRIMARY KEY (office_code, year)) WITHOUT ROWID;"
   "CREATE TABLE hub_lease_log ("
   "  token_id TEXT NOT NULL, office_code TEXT NOT NULL, year INTEGER NOT NULL,"
-  "  first INTEGER NOT NULL, last INTEGER NOT NULL, at TEXT NOT NULL);",
+  "  first INTEGER NOT NULL, last INTEGER NOT NULL, at TEXT NOT NULL);"
+  /* The changes the hub refused, so that a push repeated after its answer was lost hears
+   * the refusals again instead of a bare acknowledgement. */
+  "CREATE TABLE hub_rejected ("
+  "  origin BLOB NOT NULL, seq INTEGER NOT NULL, reason TEXT NOT NULL, case_id BLOB,"
+  "  PRIMARY KEY (origin, seq)) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);

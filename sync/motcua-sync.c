@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "motcua-blobs-private.h"
 #include "motcua-conflicts.h"
 #include "motcua-error.h"
 #include "motcua-hub-private.h"
@@ -23,8 +24,13 @@
 #include "motcua-transport-private.h"
 #include "motcua-version.h"
 
-#define PUSH_BATCH 1000
+/* Changes per push: the server takes 5,000 (PROTOCOL.md), and a batch is rounded up to whole row
+ * writes (63 more at most). Each push is a request and a durable transaction on the server, so
+ * fewer, larger ones go faster; 4,000 compact changes are ~30 kB of gzip, ~1 s at 256 kbit/s. */
+#define PUSH_BATCH 4000
 #define PULL_BATCH 2000
+/* A transport's own batch size, if it sets one. */
+#define BATCH(set, otherwise) ((set) != 0 ? (set) : (otherwise))
 #define LEASE_BLOCK 200
 #define LEASE_LOW 50
 
@@ -37,7 +43,8 @@ typedef struct
   GCancellable       *cancellable;
   MotcuaSyncProgress  p;
   gint64              server_now;
-  gboolean            moved;          /* a case changed handling office: purge may be due */
+  guint64             held;           /* what the server holds of ours, from its status */
+  gboolean            compact;        /* the server takes and gives compact change lists */
 } Run;
 
 /* One request; the answer's JSON object, or FALSE with an error naming what went wrong. */
@@ -176,6 +183,13 @@ step_status (Run     *run,
   run->p.clock_offset_ms = offset;
 
   server_acked = _motcua_json_int (status, "acked", 0);
+  {
+    JsonNode *compact = json_object_get_member (status, "compact");
+
+    run->compact = compact != NULL && JSON_NODE_HOLDS_VALUE (compact)
+                   && json_node_get_value_type (compact) == G_TYPE_BOOLEAN
+                   && json_node_get_boolean (compact);
+  }
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
@@ -185,13 +199,21 @@ step_status (Run     *run,
       if (!_motcua_replica_meta_set_int (self, "clock_offset", offset, error))
         return _motcua_replica_finish (self, FALSE, error);
     }
-  /* What the server holds of ours decides where the push starts: a lost answer (it has more)
-   * or a server restored from an older backup (it has less: push again from there). */
-  if ((guint64) server_acked != acked
-      && !_motcua_replica_set_acked (self, MIN ((guint64) server_acked, self->seq), error))
+  /* A server restored from an older backup holds less of ours: push again from there. One
+   * that holds more (an answer was lost) acknowledges those again when they are pushed, with
+   * the refusals the lost answer carried; until then they are not ours to re-stamp. */
+  run->held = MIN ((guint64) MAX (server_acked, 0), self->seq);
+  if (run->held < acked && !_motcua_replica_set_acked (self, run->held, error))
     return _motcua_replica_finish (self, FALSE, error);
 
   return _motcua_replica_finish (self, TRUE, error);
+}
+
+/* The changes past this one the server does not hold yet: only those may be re-stamped. */
+static guint64
+unheld_after (Run *run)
+{
+  return MAX (_motcua_replica_get_acked (run->replica), run->held);
 }
 
 static gboolean
@@ -204,7 +226,7 @@ restamp (Run     *run,
   if (!motcua_replica_begin (self, error))
     return FALSE;
   if (!_motcua_replica_finish (self,
-                               _motcua_replica_restamp (self, _motcua_replica_get_acked (self),
+                               _motcua_replica_restamp (self, unheld_after (run),
                                                         &n, error), error))
     return FALSE;
   run->p.restamped += n;
@@ -224,7 +246,7 @@ pending_in_future (Run *run)
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, self->self_origin);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) _motcua_replica_get_acked (self));
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) unheld_after (run));
   if (sqlite3_step (stmt) == SQLITE_ROW)
     latest = (MotcuaHlc) sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
@@ -232,7 +254,35 @@ pending_in_future (Run *run)
   return latest != 0 && motcua_hlc_get_ms (latest) > run->server_now + 60 * 1000;
 }
 
-static gboolean moves_cases (JsonArray *items);
+
+static gboolean
+moves_cases (JsonArray *items)
+{
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *o = json_array_get_object_element (items, i);
+
+      if (o != NULL
+          && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
+          && (json_object_has_member (o, "k")
+              || g_strcmp0 (_motcua_json_string (o, "c", ""),
+                            "handling_office_id") == 0))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Pulled changes may have moved cases out of this replica's scope: purge is due, and stays
+ * due until it has run, even if this sync is cut before it gets there. (A transfer made here
+ * marks it itself: its push may be acknowledged in a batch that does not carry it.) */
+static gboolean
+mark_purge_due (MotcuaReplica  *self,
+                JsonArray      *changes,
+                GError        **error)
+{
+  return !moves_cases (changes) || _motcua_replica_meta_set_int (self, "purge_due", 1, error);
+}
 
 static gboolean
 step_push (Run     *run,
@@ -262,13 +312,20 @@ step_push (Run     *run,
       if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
         return FALSE;
 
-      changes = _motcua_replica_collect_changes (self, acked, PUSH_BATCH, error);
+      changes = _motcua_replica_collect_changes (self, acked,
+                                                 BATCH (run->transport->push_batch, PUSH_BATCH),
+                                                 error);
       if (changes == NULL)
         return FALSE;
       n = json_array_get_length (changes);
       if (n == 0)
         break;
-      run->moved |= moves_cases (changes);
+      if (run->compact)
+        {
+          /* Each change without what the one before it implies: half the bytes. */
+          _motcua_changes_compact (changes);
+          json_object_set_boolean_member (body, "compact", TRUE);
+        }
       json_object_set_array_member (body, "changes", json_array_ref (changes));
 
       answer = call (run, "POST", "push", body, &local_error);
@@ -302,11 +359,15 @@ step_push (Run     *run,
       for (guint i = 0; rejected != NULL && i < json_array_get_length (rejected); i++)
         {
           JsonObject *r = json_array_get_object_element (rejected, i);
+          MotcuaUuid gone;
+          gboolean is_gone = r != NULL && motcua_uuid_parse (_motcua_json_string (r, "gone", ""),
+                                                             &gone);
 
           if (r != NULL
               && !_motcua_replica_add_rejected (self,
                                                 (guint64) _motcua_json_int (r, "s", 0),
-                                                _motcua_json_string (r, "reason", ""), error))
+                                                _motcua_json_string (r, "reason", ""),
+                                                is_gone ? &gone : NULL, error))
             return _motcua_replica_finish (self, FALSE, error);
         }
       if (!_motcua_replica_finish (self, _motcua_replica_set_acked (self, (guint64) new_acked,
@@ -400,27 +461,115 @@ latest_stamp (JsonArray *items)
   return latest;
 }
 
+/* During a state transfer, the rows of a case's timeline, scans and conflicts are sent table
+ * by table after the cases: a case that entered the scope in between has its rows sent but
+ * not itself. It follows whole in the log after the transfer; its rows wait for it there. */
 static gboolean
-moves_cases (JsonArray *items)
+drop_orphans (MotcuaReplica  *self,
+              const char     *previous_cursor,
+              GError        **error)
+{
+  static const char *const sql[] = {
+    "DELETE FROM case_events WHERE case_id NOT IN (SELECT id FROM cases)",
+    "DELETE FROM attachments WHERE case_id NOT IN (SELECT id FROM cases)",
+    "DELETE FROM conflicts WHERE case_id IS NOT NULL AND case_id NOT IN (SELECT id FROM cases)",
+  };
+
+  if (previous_cursor != NULL && previous_cursor[0] != 's')
+    return TRUE;   /* the log: a case always comes before its rows */
+
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    if (!_motcua_replica_exec (self, sql[i], error))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* The HLC of this replica's oldest change the server has not acknowledged (G_MAXINT64 when
+ * there is none). */
+static gboolean
+oldest_pending_stamp (MotcuaReplica  *self,
+                      MotcuaHlc      *out,
+                      GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT min(hlc) FROM changes"
+                                                " WHERE origin = ?1 AND seq + n - 1 > ?2",
+                                                error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->self_origin);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) _motcua_replica_get_acked (self));
+  rc = sqlite3_step (stmt);
+  *out = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL
+         ? (MotcuaHlc) sqlite3_column_int64 (stmt, 0) : (MotcuaHlc) G_MAXINT64;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A batch of a state transfer (from a null cursor, or one in "s…") carries the server's
+ * current rows, applied as the server's word on what it acknowledged (see
+ * _motcua_replica_merge_field()); a batch of the log is merged like any change. */
+static gboolean
+apply_items (MotcuaReplica  *self,
+             JsonArray      *items,
+             const char     *previous_cursor,
+             GError        **error)
+{
+  gboolean ok;
+
+  if (previous_cursor != NULL && previous_cursor[0] != 's')
+    return _motcua_replica_apply_full (self, items, NULL, NULL, NULL, error);
+
+  if (!oldest_pending_stamp (self, &self->repair_pending_from, error))
+    return FALSE;
+  self->repairing = TRUE;
+  ok = _motcua_replica_apply_full (self, items, NULL, NULL, NULL, error);
+  self->repairing = FALSE;
+
+  return ok;
+}
+
+/* A case the server sends whole is in this replica's scope again: any mark that it was not
+ * ours (see _motcua_replica_add_rejected()) is obsolete. */
+static gboolean
+clear_gone (MotcuaReplica  *self,
+            JsonArray      *items,
+            GError        **error)
 {
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
       JsonObject *o = json_array_get_object_element (items, i);
+      sqlite3_stmt *stmt;
+      MotcuaUuid id;
 
-      if (o != NULL
-          && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
-          && (json_object_has_member (o, "k")
-              || g_strcmp0 (_motcua_json_string (o, "c", ""),
-                            "handling_office_id") == 0))
-        return TRUE;
+      if (o == NULL || !json_object_has_member (o, "k")
+          || g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") != 0
+          || !motcua_uuid_parse (_motcua_json_string (o, "r", ""), &id))
+        continue;
+      stmt = _motcua_replica_prepare (self, "UPDATE rejected SET gone = NULL WHERE gone = ?1",
+                                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, id.bytes, 16, SQLITE_STATIC);
+      if (!_motcua_replica_step_done (self, stmt, error))
+        return FALSE;
     }
 
-  return FALSE;
+  return TRUE;
 }
 
 static gboolean
 apply_batch (Run         *run,
              JsonArray   *items,
+             const char  *previous_cursor,
              const char  *cursor,
              GError     **error)
 {
@@ -432,9 +581,12 @@ apply_batch (Run         *run,
     return FALSE;
 
   return _motcua_replica_finish (self,
-                                 _motcua_replica_apply_full (self, items, NULL, NULL, NULL, error)
+                                 apply_items (self, items, previous_cursor, error)
+                                 && drop_orphans (self, previous_cursor, error)
+                                 && clear_gone (self, items, error)
                                  && _motcua_replica_meta_set_text (self, "hub_cursor", cursor,
                                                                    error)
+                                 && mark_purge_due (self, items, error)
                                  && ((MotcuaHlc) seen >= latest
                                      || _motcua_replica_meta_set_int (self, "hub_seen_hlc",
                                                                       (gint64) latest, error)),
@@ -444,7 +596,6 @@ apply_batch (Run         *run,
 /* Pulls until up to date; the server's digest of the scope in @digest_out. */
 static gboolean
 pull_all (Run       *run,
-          gboolean  *moved,
           char     **digest_out,
           GError   **error)
 {
@@ -455,6 +606,7 @@ pull_all (Run       *run,
       g_autofree char *cursor = _motcua_replica_meta_dup_text (self, "hub_cursor");
       g_autoptr(JsonObject) body = json_object_new ();
       g_autoptr(JsonObject) answer = NULL;
+      g_autoptr(JsonArray) expanded = NULL;
       JsonArray *items;
       const char *next;
 
@@ -465,7 +617,9 @@ pull_all (Run       *run,
         json_object_set_string_member (body, "cursor", cursor);
       else
         json_object_set_null_member (body, "cursor");
-      json_object_set_int_member (body, "limit", PULL_BATCH);
+      json_object_set_int_member (body, "limit", BATCH (run->transport->pull_batch, PULL_BATCH));
+      if (run->compact)
+        json_object_set_boolean_member (body, "compact", TRUE);
 
       answer = call (run, "POST", "pull", body, error);
       if (answer == NULL)
@@ -481,9 +635,10 @@ pull_all (Run       *run,
                        _("The server's answer to pull lacks items or cursor"));
           return FALSE;
         }
+      if (run->compact)
+        items = expanded = _motcua_changes_expand (items);
 
-      *moved |= moves_cases (items);
-      if (!apply_batch (run, items, next, error))
+      if (!apply_batch (run, items, cursor, next, error))
         return FALSE;
 
       run->p.changes_received += json_array_get_length (items);
@@ -506,6 +661,28 @@ pull_all (Run       *run,
     }
 }
 
+/* Purges what left the scope. A case that still holds changes the server has not
+ * acknowledged stays, and the purge stays due until it can go. */
+static gboolean
+purge (Run     *run,
+       GError **error)
+{
+  MotcuaReplica *self = run->replica;
+  guint purged = 0, kept = 0;
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (!_motcua_replica_finish (self,
+                               _motcua_replica_purge (self, &purged, &kept, error)
+                               && _motcua_replica_meta_set_int (self, "purge_due", kept > 0,
+                                                                error),
+                               error))
+    return FALSE;
+  run->p.purged += purged;
+
+  return TRUE;
+}
+
 static gboolean
 step_pull (Run     *run,
            GError **error)
@@ -513,23 +690,12 @@ step_pull (Run     *run,
   MotcuaReplica *self = run->replica;
   g_autofree char *theirs = NULL;
   g_autofree char *ours = NULL;
-  gboolean moved = run->moved;
-  guint purged = 0;
 
-  if (!pull_all (run, &moved, &theirs, error))
+  if (!pull_all (run, &theirs, error))
     return FALSE;
 
-  if (moved || _motcua_replica_meta_get_int (self, "purge_due", 0) != 0)
-    {
-      if (!motcua_replica_begin (self, error))
-        return FALSE;
-      if (!_motcua_replica_finish (self,
-                                   _motcua_replica_purge (self, &purged, error)
-                                   && _motcua_replica_meta_set_int (self, "purge_due", 0, error),
-                                   error))
-        return FALSE;
-      run->p.purged += purged;
-    }
+  if (_motcua_replica_meta_get_int (self, "purge_due", 0) != 0 && !purge (run, error))
+    return FALSE;
 
   ours = _motcua_replica_scope_digest (self, self->office_code, error);
   if (ours == NULL)
@@ -551,13 +717,10 @@ step_pull (Run     *run,
     return FALSE;
 
   g_clear_pointer (&theirs, g_free);
-  if (!pull_all (run, &moved, &theirs, error))
+  if (!pull_all (run, &theirs, error))
     return FALSE;
-  if (!motcua_replica_begin (self, error))
+  if (!purge (run, error))
     return FALSE;
-  if (!_motcua_replica_finish (self, _motcua_replica_purge (self, &purged, error), error))
-    return FALSE;
-  run->p.purged += purged;
 
   g_free (ours);
   ours = _motcua_replica_scope_digest (self, self->office_code, error);
@@ -585,13 +748,16 @@ _motcua_sync_once (MotcuaReplica      *replica,
                    MotcuaSyncProgress *summary,
                    GError            **error)
 {
-  Run run = { replica, transport, progress, user_data, cancellable, { 0 }, 0, FALSE };
+  Run run = { replica, transport, progress, user_data, cancellable, { 0 }, 0, 0 };
   gboolean ok;
 
+  /* Rows first, both ways; then the bytes of scans, which may take long on a slow link. */
   ok = step_status (&run, error)
        && step_push (&run, error)
        && step_lease (&run, error)
-       && step_pull (&run, error);
+       && step_pull (&run, error)
+       && _motcua_sync_blobs (replica, transport, &run.p, progress, user_data, cancellable,
+                              error);
 
   if (ok)
     {
@@ -615,7 +781,7 @@ _motcua_sync_bind (MotcuaReplica    *replica,
                    GCancellable     *cancellable,
                    GError          **error)
 {
-  Run run = { replica, transport, NULL, NULL, cancellable, { 0 }, 0, FALSE };
+  Run run = { replica, transport, NULL, NULL, cancellable, { 0 }, 0, 0 };
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonObject) answer = NULL;
 
@@ -667,7 +833,7 @@ motcua_sync_enroll (const char    *path,
 {
   g_autoptr(MotcuaTransport) transport = NULL;
   g_autoptr(MotcuaReplica) replica = NULL;
-  Run run = { NULL, NULL, NULL, NULL, cancellable, { 0 }, 0, FALSE };
+  Run run = { NULL, NULL, NULL, NULL, cancellable, { 0 }, 0, 0 };
   g_autoptr(JsonObject) status = NULL;
   MotcuaLevel level;
 
@@ -742,6 +908,7 @@ enum
 enum
 {
   SIGNAL_PROGRESS,
+  SIGNAL_ATTACHMENT_PROGRESS,
   N_SIGNALS
 };
 
@@ -852,6 +1019,42 @@ motcua_sync_class_init (MotcuaSyncClass *klass)
   signals[SIGNAL_PROGRESS] =
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, motcua_sync_progress_get_type () | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * MotcuaSync::attachment-progress:
+   * @attachment_id: the attachment being fetched
+   * @received: its bytes on this replica so far
+   * @size: its size
+   *
+   * A fetch (motcua_sync_fetch_attachment_async()) got a chunk.
+   */
+  signals[SIGNAL_ATTACHMENT_PROGRESS] =
+    g_signal_new ("attachment-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_UINT64, G_TYPE_UINT64);
+}
+
+/* For motcua-blob-sync.c */
+
+const char *
+_motcua_sync_get_path (MotcuaSync *self)
+{
+  return self->path;
+}
+
+GMainContext *
+_motcua_sync_get_context (MotcuaSync *self)
+{
+  return self->context;
+}
+
+void
+_motcua_sync_emit_attachment_progress (MotcuaSync *self,
+                                       const char *attachment_id,
+                                       guint64     received,
+                                       guint64     size)
+{
+  g_signal_emit (self, signals[SIGNAL_ATTACHMENT_PROGRESS], 0, attachment_id, received, size);
 }
 
 static void

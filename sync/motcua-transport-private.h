@@ -40,6 +40,10 @@ struct _MotcuaTransport
 {
   const MotcuaTransportClass *klass;
   char                       *token;
+  /* Changes per push and per pull request; 0 for the engine's defaults. Tests make them small
+   * so that every sync crosses batch boundaries. */
+  guint                       push_batch;
+  guint                       pull_batch;
 };
 
 void             _motcua_transport_free      (MotcuaTransport   *self);

@@ -81,6 +81,15 @@ _motcua_gunzip (GBytes  *data,
   return convert (G_CONVERTER (decompressor), data, max_size, error);
 }
 
+/* The bytes of scans (PUT and GET /v1/blobs/<sha256>) travel as they are: scans are
+ * compressed already, and gzip would only cost time on both ends. */
+static gboolean
+carries_scan (const char *path_and_query)
+{
+  return g_str_has_prefix (path_and_query, "/v1/blobs/")
+         && !g_str_has_prefix (path_and_query, "/v1/blobs/status");
+}
+
 /* HTTP */
 
 typedef struct
@@ -123,8 +132,17 @@ http_exchange (MotcuaTransport  *transport,
     }
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding",
                                 "gzip");
+  /* libsoup sends a POST on a new connection unless told it may be repeated: every request of
+   * protocol v1 may (a push is acknowledged again, a pull or a scan is read again, a repeated
+   * lease only skips a block), and a new connection costs a round trip on a slow link. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
   *wire_out = 0;
-  if (body != NULL)
+  if (body != NULL && carries_scan (path_and_query))
+    {
+      *wire_out = g_bytes_get_size (body);
+      soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
+    }
+  else if (body != NULL)
     {
       g_autoptr(GBytes) packed = _motcua_gzip (body);
 
@@ -239,19 +257,24 @@ local_exchange (MotcuaTransport  *transport,
   *status = answer->status;
   *response = g_bytes_ref (answer->body);
 
-  /* What HTTP with gzip would carry, bodies only. */
+  /* What HTTP with gzip would carry, bodies only; scans travel as they are. */
   *wire_out = 0;
-  if (body != NULL)
+  if (body != NULL && carries_scan (path_and_query))
+    *wire_out = g_bytes_get_size (body);
+  else if (body != NULL)
     {
       g_autoptr(GBytes) packed = _motcua_gzip (body);
 
       *wire_out = g_bytes_get_size (packed);
     }
-  {
-    g_autoptr(GBytes) packed = _motcua_gzip (answer->body);
+  if (g_strcmp0 (answer->content_type, "application/json") != 0)
+    *wire_in = g_bytes_get_size (answer->body);
+  else
+    {
+      g_autoptr(GBytes) packed = _motcua_gzip (answer->body);
 
-    *wire_in = MIN (g_bytes_get_size (packed), g_bytes_get_size (answer->body));
-  }
+      *wire_in = MIN (g_bytes_get_size (packed), g_bytes_get_size (answer->body));
+    }
 
   return TRUE;
 }

@@ -337,7 +337,7 @@ cmd_receive (MotcuaCli  *cli,
     { "name", 0, 0, G_OPTION_ARG_FILENAME, &name,
       N_("The applicant's full name (required)"), N_("NAME") },
     { "citizen-id", 0, 0, G_OPTION_ARG_FILENAME, &citizen_id,
-      N_("The applicant's 12-digit citizen identity number (required)"), N_("ID") },
+      N_("The applicant's 12-digit citizen identity number (required)"), N_("NUMBER") },
     { "phone", 0, 0, G_OPTION_ARG_FILENAME, &phone,
       N_("The applicant's phone number"), N_("PHONE") },
     { "address", 0, 0, G_OPTION_ARG_FILENAME, &address,
@@ -375,7 +375,7 @@ cmd_receive (MotcuaCli  *cli,
     {
       motcua_cli_set_usage_error (error, _("cases receive needs %s"),
                                   procedure == NULL ? "--procedure CODE"
-                                  : name == NULL ? "--name NAME" : "--citizen-id ID");
+                                  : name == NULL ? "--name NAME" : "--citizen-id NUMBER");
       return FALSE;
     }
 

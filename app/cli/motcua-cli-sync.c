@@ -90,6 +90,8 @@ print_summary (MotcuaCli                *cli,
       INT_MEMBER ("purged", p->purged);
       INT_MEMBER ("restamped", p->restamped);
       INT_MEMBER ("clock_offset_ms", p->clock_offset_ms);
+      INT_MEMBER ("attachments_sent", p->attachments_sent);
+      INT_MEMBER ("attachments_received", p->attachments_received);
 #undef INT_MEMBER
       json_builder_set_member_name (b, "verified");
       json_builder_add_boolean_value (b, p->verified);
@@ -116,6 +118,9 @@ print_summary (MotcuaCli                *cli,
   if (p->restamped > 0)
     g_print (_("This computer's clock was %.1f s off: %u pending changes were re-stamped.\n"),
              (double) p->clock_offset_ms / 1000.0, p->restamped);
+  if (p->attachments_sent > 0 || p->attachments_received > 0)
+    g_print (_("Scans: %u uploaded, %u downloaded.\n"), p->attachments_sent,
+             p->attachments_received);
 }
 
 static gboolean

@@ -1667,6 +1667,12 @@ static const MotcuaCliCommand commands[] = {
                                " pending, rejected and conflicts"), motcua_cli_cmd_sync, NULL },
   { "conflicts", N_("COMMAND"), N_("Conflicts: list, show, resolve"), NULL,
     motcua_cli_conflicts_commands },
+  { "attach", N_("CASE FILE"), N_("Attach a scan to a case (--type MIME)"),
+    motcua_cli_cmd_attach, NULL },
+  { "attachments", N_("CASE"), N_("List the scans attached to a case"),
+    motcua_cli_cmd_attachments, NULL },
+  { "attachment", N_("COMMAND"), N_("A scan: get, show, fetch-all"), NULL,
+    motcua_cli_attachment_commands },
   { NULL }
 };
 
@@ -1743,6 +1749,7 @@ exit_status_for_error (const GError *error)
         case MOTCUA_ERROR_CORRUPT:
         case MOTCUA_ERROR_IMPORT:
         case MOTCUA_ERROR_NOT_ENROLLED:
+        case MOTCUA_ERROR_TOO_LARGE:
           return MOTCUA_CLI_EXIT_USAGE;
         case MOTCUA_ERROR_GAP:
         case MOTCUA_ERROR_DATABASE:

@@ -84,6 +84,8 @@ typedef struct
   char              *endpoint;
   guint              changes_in;
   guint              changes_out;
+  guint64            bytes_in;      /* of a scan: blob-put, blob-get */
+  guint64            bytes_out;
 } Request;
 
 /* An answer written on a connection taken from libsoup, then the connection closed gently. */
@@ -167,7 +169,13 @@ request_end (Request  *request,
   request->ended = TRUE;
   request_clear_deadline (request);
 
-  if (request->replica != NULL)
+  if (request->replica != NULL && (request->bytes_in > 0 || request->bytes_out > 0))
+    log_line ("%s %s in=%u out=%u ms=%lld status=%u bytes_in=%llu bytes_out=%llu%s",
+              request->replica, request->endpoint != NULL ? request->endpoint : "-",
+              request->changes_in, request->changes_out, ms, status,
+              (unsigned long long) request->bytes_in, (unsigned long long) request->bytes_out,
+              aborted ? " aborted" : "");
+  else if (request->replica != NULL)
     log_line ("%s %s in=%u out=%u ms=%lld status=%u%s", request->replica,
               request->endpoint != NULL ? request->endpoint : "-", request->changes_in,
               request->changes_out, ms, status, aborted ? " aborted" : "");
@@ -841,6 +849,8 @@ handle_request (SoupServer        *soup,
   request->endpoint = g_strdup (response->endpoint);
   request->changes_in = response->changes_in;
   request->changes_out = response->changes_out;
+  request->bytes_in = response->bytes_in;
+  request->bytes_out = response->bytes_out;
   respond (server, msg, response, 0);
 }
 

@@ -25,6 +25,9 @@ G_BEGIN_DECLS
  * @MOTCUA_ERROR_GAP: pushed changes do not continue from the last acknowledged one
  * @MOTCUA_ERROR_CLOCK_SKEW: changes stamped too far ahead of the server's clock
  * @MOTCUA_ERROR_DIVERGED: the replica differs from the server even after pulling its scope again
+ * @MOTCUA_ERROR_TOO_LARGE: a scan (or a request) over the size limit; the message names both
+ * @MOTCUA_ERROR_NOT_AVAILABLE: a scan's bytes are not on this replica (or the server) yet
+ * @MOTCUA_ERROR_CHECKSUM: bytes that arrived do not match the SHA-256 that names them
  */
 typedef enum
 {
@@ -41,6 +44,9 @@ typedef enum
   MOTCUA_ERROR_GAP,
   MOTCUA_ERROR_CLOCK_SKEW,
   MOTCUA_ERROR_DIVERGED,
+  MOTCUA_ERROR_TOO_LARGE,
+  MOTCUA_ERROR_NOT_AVAILABLE,
+  MOTCUA_ERROR_CHECKSUM,
 } MotcuaError;
 
 GQuark motcua_error_quark (void);

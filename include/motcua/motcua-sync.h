@@ -53,6 +53,8 @@ typedef struct
   guint    purged;             /* cases purged: they left this replica's scope */
   gint64   clock_offset_ms;    /* the server's clock minus this computer's */
   guint    restamped;          /* pending changes given corrected stamps */
+  guint    attachments_sent;   /* scans whose bytes the server now has whole */
+  guint    attachments_received; /* scans downloaded whole (fetch-all) */
 } MotcuaSyncProgress;
 
 GType               motcua_sync_progress_get_type (void) G_GNUC_CONST;

@@ -24,5 +24,6 @@
 #include "motcua-export.h"
 #include "motcua-conflicts.h"
 #include "motcua-sync.h"
+#include "motcua-attachments.h"
 
 #undef MOTCUA_INSIDE

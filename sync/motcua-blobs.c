@@ -1,0 +1,768 @@
+/* motcua-blobs.c: the bytes of scans: their storage, and the hub's blob endpoints
+ *
+ * Blobs are stored by SHA-256 in the local table blobs, on desks and on the server alike. A
+ * blob that arrives in chunks (an upload to the server, a download to a desk) gets its row at
+ * once, full of zeros, and each chunk is written in place with SQLite's incremental blob I/O
+ * and committed with its progress, so a transfer cut anywhere resumes from the last chunk
+ * committed. When the last chunk is in, the whole blob is hashed: bytes that are not what
+ * their SHA-256 names are deleted, never kept.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "motcua-blobs-private.h"
+#include "motcua-error.h"
+#include "motcua-version.h"
+
+gboolean
+_motcua_sha256_valid (const char *text)
+{
+  if (text == NULL || strlen (text) != 64)
+    return FALSE;
+  for (guint i = 0; i < 64; i++)
+    if (!g_ascii_isdigit (text[i]) && !(text[i] >= 'a' && text[i] <= 'f'))
+      return FALSE;
+
+  return TRUE;
+}
+
+char *
+_motcua_sha256_of_bytes (GBytes *data)
+{
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
+}
+
+/* Storage */
+
+/* The progress of a transfer in flight is kept beside the row, not in it (see the header). */
+static char *
+progress_key (const char *sha256)
+{
+  return g_strconcat ("blob:", sha256, NULL);
+}
+
+static gboolean
+forget_progress (MotcuaReplica  *self,
+                 const char     *sha256,
+                 GError        **error)
+{
+  g_autofree char *key = progress_key (sha256);
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "DELETE FROM meta WHERE key = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+
+  return _motcua_replica_step_done (self, stmt, error);
+}
+
+/* The blob's rowid, size and whether it is whole; FALSE (no error) when there is no row. */
+static gboolean
+blob_row (MotcuaReplica *self,
+          const char    *sha256,
+          gint64        *rowid,
+          gint64        *size,
+          gboolean      *whole,
+          gboolean      *uploaded,
+          GError       **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT rowid, size, received, uploaded"
+                                                " FROM blobs WHERE sha256 = ?1", error);
+  gboolean found = FALSE;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      found = TRUE;
+      *rowid = sqlite3_column_int64 (stmt, 0);
+      *size = sqlite3_column_int64 (stmt, 1);
+      *whole = sqlite3_column_int64 (stmt, 2) == *size;
+      if (uploaded != NULL)
+        *uploaded = sqlite3_column_int (stmt, 3) != 0;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    _motcua_replica_set_db_error (self, error);
+
+  return found;
+}
+
+gboolean
+_motcua_blob_state (MotcuaReplica   *self,
+                    const char      *sha256,
+                    MotcuaBlobState *state,
+                    GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gint64 rowid;
+  gboolean whole;
+
+  memset (state, 0, sizeof *state);
+  if (!blob_row (self, sha256, &rowid, &state->size, &whole, &state->uploaded, &local_error))
+    {
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  state->exists = TRUE;
+  if (whole)
+    state->received = state->size;
+  else
+    {
+      g_autofree char *key = progress_key (sha256);
+
+      state->received = CLAMP (_motcua_replica_meta_get_int (self, key, 0), 0, state->size);
+    }
+
+  return TRUE;
+}
+
+gboolean
+_motcua_blob_store (MotcuaReplica  *self,
+                    const char     *sha256,
+                    GBytes         *data,
+                    GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gsize size;
+  const void *bytes = g_bytes_get_data (data, &size);
+
+  g_assert (self->tx_depth > 0);
+
+  /* A whole blob stays as it is; a partial download of the same bytes is completed. */
+  stmt = _motcua_replica_prepare (self, "INSERT INTO blobs (sha256, size, received, uploaded,"
+                                  " data) VALUES (?1, ?2, ?2, 0, ?3) ON CONFLICT (sha256) DO"
+                                  " UPDATE SET size = excluded.size, received = excluded.size,"
+                                  " data = excluded.data WHERE blobs.received != blobs.size",
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) size);
+  sqlite3_bind_blob64 (stmt, 3, bytes != NULL ? bytes : "", size, SQLITE_STATIC);
+
+  return _motcua_replica_step_done (self, stmt, error) && forget_progress (self, sha256, error);
+}
+
+static gboolean
+delete_blob (MotcuaReplica  *self,
+             const char     *sha256,
+             GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "DELETE FROM blobs WHERE sha256 = ?1",
+                                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+
+  return _motcua_replica_step_done (self, stmt, error) && forget_progress (self, sha256, error);
+}
+
+gboolean
+_motcua_blob_prepare (MotcuaReplica  *self,
+                      const char     *sha256,
+                      gint64          size,
+                      gboolean        uploaded,
+                      GError        **error)
+{
+  MotcuaBlobState state;
+  sqlite3_stmt *stmt;
+
+  g_assert (self->tx_depth > 0);
+  g_assert (size > 0);
+
+  if (!_motcua_blob_state (self, sha256, &state, error))
+    return FALSE;
+  if (state.exists && state.size == size)
+    return TRUE;
+  if (state.exists && state.received == state.size)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CHECKSUM,
+                   _("The scan with SHA-256 %s has %lld bytes here, not %lld"), sha256,
+                   (long long) state.size, (long long) size);
+      return FALSE;
+    }
+  /* A partial row of another size was started for a lie about the size: start again. */
+  if (state.exists && !delete_blob (self, sha256, error))
+    return FALSE;
+
+  stmt = _motcua_replica_prepare (self, "INSERT INTO blobs (sha256, size, received, uploaded,"
+                                  " data) VALUES (?1, ?2, 0, ?3, zeroblob (?2))", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, size);
+  sqlite3_bind_int (stmt, 3, uploaded ? 1 : 0);
+
+  return _motcua_replica_step_done (self, stmt, error);
+}
+
+static sqlite3_blob *
+open_data (MotcuaReplica  *self,
+           gint64          rowid,
+           gboolean        write,
+           GError        **error)
+{
+  sqlite3_blob *blob = NULL;
+
+  if (sqlite3_blob_open (self->db, "main", "blobs", "data", rowid, write ? 1 : 0, &blob)
+      != SQLITE_OK)
+    {
+      _motcua_replica_set_db_error (self, error);
+      sqlite3_blob_close (blob);
+      return NULL;
+    }
+
+  return blob;
+}
+
+/* The SHA-256 of a stored blob, read in chunks: a 20 MiB scan is never copied whole. */
+static char *
+hash_stored (MotcuaReplica  *self,
+             gint64          rowid,
+             gint64          size,
+             GError        **error)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guint8 *buffer = g_malloc (MOTCUA_BLOB_CHUNK);
+  sqlite3_blob *blob = open_data (self, rowid, FALSE, error);
+
+  if (blob == NULL)
+    return NULL;
+  for (gint64 at = 0; at < size; at += MOTCUA_BLOB_CHUNK)
+    {
+      int n = (int) MIN (size - at, MOTCUA_BLOB_CHUNK);
+
+      if (sqlite3_blob_read (blob, buffer, n, (int) at) != SQLITE_OK)
+        {
+          _motcua_replica_set_db_error (self, error);
+          sqlite3_blob_close (blob);
+          return NULL;
+        }
+      g_checksum_update (sum, buffer, n);
+    }
+  sqlite3_blob_close (blob);
+
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static gboolean
+mark_whole (MotcuaReplica  *self,
+            const char     *sha256,
+            GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "UPDATE blobs SET received = size"
+                                                " WHERE sha256 = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+
+  return _motcua_replica_step_done (self, stmt, error) && forget_progress (self, sha256, error);
+}
+
+gboolean
+_motcua_blob_write (MotcuaReplica  *self,
+                    const char     *sha256,
+                    gint64          offset,
+                    GBytes         *chunk,
+                    gint64         *received_out,
+                    gboolean       *corrupt_out,
+                    GError        **error)
+{
+  MotcuaBlobState state;
+  g_autofree char *key = progress_key (sha256);
+  g_autofree char *actual = NULL;
+  gsize length;
+  const void *data = g_bytes_get_data (chunk, &length);
+  sqlite3_blob *blob;
+  gint64 rowid, size;
+  gboolean whole;
+  int rc;
+
+  g_assert (self->tx_depth > 0);
+
+  *corrupt_out = FALSE;
+  if (!_motcua_blob_state (self, sha256, &state, error))
+    return FALSE;
+  *received_out = state.received;
+  if (!state.exists || state.received == state.size)
+    return TRUE;   /* nothing is awaited: another transfer finished it */
+  if (offset != state.received)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_GAP,
+                   _("The scan's bytes so far end at %lld, not at %lld"),
+                   (long long) state.received, (long long) offset);
+      return FALSE;
+    }
+  if (length == 0 || (gint64) length > state.size - offset)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("A chunk of %lu bytes at %lld does not fit a scan of %lld bytes"),
+                   (unsigned long) length, (long long) offset, (long long) state.size);
+      return FALSE;
+    }
+
+  if (!blob_row (self, sha256, &rowid, &size, &whole, NULL, error))
+    return FALSE;
+  blob = open_data (self, rowid, TRUE, error);
+  if (blob == NULL)
+    return FALSE;
+  rc = sqlite3_blob_write (blob, data, (int) length, (int) offset);
+  sqlite3_blob_close (blob);
+  if (rc != SQLITE_OK)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+  *received_out = offset + (gint64) length;
+
+  if (*received_out < size)
+    return _motcua_replica_meta_set_int (self, key, *received_out, error);
+
+  actual = hash_stored (self, rowid, size, error);
+  if (actual == NULL)
+    return FALSE;
+  if (strcmp (actual, sha256) == 0)
+    return mark_whole (self, sha256, error);
+
+  *corrupt_out = TRUE;
+  *received_out = 0;
+
+  return delete_blob (self, sha256, error);
+}
+
+GBytes *
+_motcua_blob_read (MotcuaReplica  *self,
+                   const char     *sha256,
+                   gint64          offset,
+                   gint64          length,
+                   GError        **error)
+{
+  MotcuaBlobState state;
+  g_autofree guint8 *buffer = NULL;
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_blob *blob;
+  gint64 rowid, size, n;
+  gboolean whole;
+
+  if (!_motcua_blob_state (self, sha256, &state, error))
+    return NULL;
+  if (!state.exists || offset < 0 || offset > state.received)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_AVAILABLE,
+                   _("The bytes of the scan with SHA-256 %s are not on this replica"), sha256);
+      return NULL;
+    }
+  n = MIN (length, state.received - offset);
+  if (n == 0)
+    return g_bytes_new (NULL, 0);
+  if (!blob_row (self, sha256, &rowid, &size, &whole, NULL, &local_error))
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_AVAILABLE,
+                     _("The bytes of the scan with SHA-256 %s are not on this replica"), sha256);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  blob = open_data (self, rowid, FALSE, error);
+  if (blob == NULL)
+    return NULL;
+  buffer = g_malloc ((gsize) n);
+  if (sqlite3_blob_read (blob, buffer, (int) n, (int) offset) != SQLITE_OK)
+    {
+      _motcua_replica_set_db_error (self, error);
+      sqlite3_blob_close (blob);
+      return NULL;
+    }
+  sqlite3_blob_close (blob);
+
+  return g_bytes_new_take (g_steal_pointer (&buffer), (gsize) n);
+}
+
+gboolean
+_motcua_blob_set_uploaded (MotcuaReplica  *self,
+                           const char     *sha256,
+                           GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "UPDATE blobs SET uploaded = 1"
+                                                " WHERE sha256 = ?1 AND uploaded = 0", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+
+  return _motcua_replica_step_done (self, stmt, error);
+}
+
+gboolean
+_motcua_blob_drop_orphans (MotcuaReplica  *self,
+                           guint          *n_out,
+                           GError        **error)
+{
+  static const char *const sql[] = {
+    "DELETE FROM meta WHERE key IN (SELECT 'blob:' || sha256 FROM blobs b WHERE uploaded = 1"
+    " AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = b.sha256))",
+    "DELETE FROM blobs WHERE uploaded = 1"
+    " AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = blobs.sha256)",
+  };
+
+  g_assert (self->tx_depth > 0);
+
+  *n_out = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    {
+      sqlite3_stmt *stmt = _motcua_replica_prepare (self, sql[i], error);
+
+      if (stmt == NULL || !_motcua_replica_step_done (self, stmt, error))
+        return FALSE;
+      *n_out = (guint) sqlite3_changes (self->db);
+    }
+
+  return TRUE;
+}
+
+/* The hub's endpoints */
+
+/* Whether @peer may move the bytes @sha256: an attachment names them (with @size bytes, unless
+ * @size is -1) whose case is in the peer's scope as the hub holds it now, or which the peer's
+ * own replica added (it uploads what it attached even after the case left its scope). The
+ * attachment's size in @size_out. Unknown and out of scope are the same answer, so that
+ * nothing tells a commune which scans another one holds. */
+static gboolean
+peer_may (MotcuaReplica  *hub,
+          MotcuaHubPeer  *peer,
+          const char     *sha256,
+          gint64          size,
+          gint64         *size_out,
+          GError        **error)
+{
+  sqlite3_stmt *stmt;
+  char replica_id[37] = "";
+  gboolean allowed = FALSE;
+  int rc;
+
+  if (peer->bound)
+    motcua_uuid_to_string (&peer->replica_id, replica_id);
+
+  stmt = _motcua_replica_prepare (hub, "SELECT a.size, a.replica, c.receiving_office_id,"
+                                  " c.handling_office_id FROM attachments a"
+                                  " LEFT JOIN cases c ON c.id = a.case_id WHERE a.sha256 = ?1",
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+  while (!allowed && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 this_size = sqlite3_column_int64 (stmt, 0);
+
+      if (size >= 0 && this_size != size)
+        continue;
+      allowed = (peer->bound
+                 && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), replica_id) == 0)
+                || _motcua_id_in_set (peer->subtree, sqlite3_column_blob (stmt, 2),
+                                      sqlite3_column_bytes (stmt, 2))
+                || _motcua_id_in_set (peer->subtree, sqlite3_column_blob (stmt, 3),
+                                      sqlite3_column_bytes (stmt, 3));
+      if (allowed && size_out != NULL)
+        *size_out = this_size;
+    }
+  sqlite3_reset (stmt);
+
+  return allowed;
+}
+
+static MotcuaHubResponse *
+not_in_scope (const char *sha256)
+{
+  g_autofree char *message =
+    g_strdup_printf (_("No attachment in your jurisdiction has a scan with SHA-256 %s"), sha256);
+
+  return _motcua_hub_error_response (404, "not-found", message);
+}
+
+static MotcuaHubResponse *
+bad_sha (void)
+{
+  return _motcua_hub_error_response (400, "invalid",
+                                     _("A scan is named by its SHA-256: 64 lowercase hex"
+                                       " digits"));
+}
+
+/* The SHA-256 in "/v1/blobs/<sha256>", or NULL. */
+static const char *
+path_sha (const MotcuaHubRequest *request)
+{
+  const char *sha = request->path + strlen ("/v1/blobs/");
+
+  return _motcua_sha256_valid (sha) ? sha : NULL;
+}
+
+/* A whole number from the query: @fallback when absent, -1 when malformed. */
+static gint64
+query_size (GHashTable *query,
+            const char *name,
+            gint64      fallback)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+  guint64 value;
+
+  if (text == NULL)
+    return fallback;
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &value, NULL))
+    return -1;
+
+  return (gint64) value;
+}
+
+#define SIZE_FORMAT (G_FORMAT_SIZE_IEC_UNITS | G_FORMAT_SIZE_LONG_FORMAT)
+
+static MotcuaHubResponse *
+too_large (gint64 size,
+           gint64 limit)
+{
+  g_autofree char *size_text = g_format_size_full ((guint64) size, SIZE_FORMAT);
+  g_autofree char *limit_text = g_format_size_full ((guint64) limit, SIZE_FORMAT);
+  g_autofree char *message = g_strdup_printf (_("The scan is %s: this server accepts scans of"
+                                                " at most %s"), size_text, limit_text);
+
+  return _motcua_hub_error_response (413, "too-large", message);
+}
+
+static JsonObject *
+blob_json (const char            *sha256,
+           const MotcuaBlobState *state,
+           gint64                 size)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "sha256", sha256);
+  json_object_set_int_member (o, "size", state->exists ? state->size : size);
+  json_object_set_int_member (o, "received", state->received);
+  json_object_set_boolean_member (o, "complete", state->exists
+                                                 && state->received == state->size);
+
+  return o;
+}
+
+MotcuaHubResponse *
+_motcua_hub_blobs_status (MotcuaReplica          *hub,
+                          const MotcuaHubLimits  *limits,
+                          MotcuaHubPeer          *peer,
+                          const MotcuaHubRequest *request)
+{
+  static const char *const members[] = { "blobs", NULL };
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonArray) out = json_array_new ();
+  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  MotcuaHubResponse *response;
+  JsonNode *blobs_node;
+  JsonArray *blobs;
+
+  if ((response = _motcua_hub_parse_body (request, members, &body)) != NULL)
+    return response;
+  blobs_node = json_object_get_member (json_node_get_object (body), "blobs");
+  if (blobs_node == NULL || !JSON_NODE_HOLDS_ARRAY (blobs_node))
+    return _motcua_hub_error_response (400, "invalid", _("blobs must be an array of SHA-256s"));
+  blobs = json_node_get_array (blobs_node);
+  if (json_array_get_length (blobs) > MOTCUA_BLOB_MAX_STATUS)
+    {
+      g_autofree char *message = g_strdup_printf (_("%u scans asked about at once: at most %u"),
+                                                  json_array_get_length (blobs),
+                                                  MOTCUA_BLOB_MAX_STATUS);
+
+      return _motcua_hub_error_response (413, "too-many-blobs", message);
+    }
+
+  for (guint i = 0; i < json_array_get_length (blobs); i++)
+    {
+      JsonNode *node = json_array_get_element (blobs, i);
+      const char *sha = JSON_NODE_HOLDS_VALUE (node)
+                        && json_node_get_value_type (node) == G_TYPE_STRING
+                        ? json_node_get_string (node) : NULL;
+      MotcuaBlobState state = { FALSE, 0, 0, FALSE };
+      gint64 size = 0;
+      gboolean known;
+      JsonObject *entry;
+
+      if (!_motcua_sha256_valid (sha))
+        return bad_sha ();
+      known = peer_may (hub, peer, sha, -1, &size, &error);
+      if (error != NULL)
+        return _motcua_hub_error_from (error);
+      if (known && !_motcua_blob_state (hub, sha, &state, &error))
+        return _motcua_hub_error_from (error);
+      entry = blob_json (sha, &state, size);
+      json_object_set_boolean_member (entry, "known", known);
+      json_array_add_object_element (out, entry);
+    }
+
+  json_object_set_array_member (o, "blobs", g_steal_pointer (&out));
+
+  return _motcua_hub_json_answer (hub, 200, g_steal_pointer (&o));
+}
+
+MotcuaHubResponse *
+_motcua_hub_blob_get (MotcuaReplica          *hub,
+                      const MotcuaHubLimits  *limits,
+                      MotcuaHubPeer          *peer,
+                      const MotcuaHubRequest *request,
+                      GHashTable             *query)
+{
+  const char *sha = path_sha (request);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = NULL;
+  MotcuaHubResponse *response;
+  MotcuaBlobState state;
+  gint64 offset = query_size (query, "offset", 0);
+  gint64 length = query_size (query, "length", MOTCUA_BLOB_CHUNK);
+
+  if (sha == NULL)
+    return bad_sha ();
+  if (offset < 0 || length < 1)
+    return _motcua_hub_error_response (400, "invalid", _("offset and length must be whole"
+                                                         " numbers, length from 1"));
+  if (!peer_may (hub, peer, sha, -1, NULL, &error))
+    return error != NULL ? _motcua_hub_error_from (error) : not_in_scope (sha);
+  if (!_motcua_blob_state (hub, sha, &state, &error))
+    return _motcua_hub_error_from (error);
+  if (!state.exists || state.received != state.size)
+    return _motcua_hub_error_response (404, "not-uploaded",
+                                       _("The desk that attached this scan has not uploaded it"
+                                         " yet: try again after it syncs"));
+  if (offset > state.size)
+    {
+      g_autofree char *message = g_strdup_printf (_("offset %lld is past the end of the scan"
+                                                    " (%lld bytes)"), (long long) offset,
+                                                  (long long) state.size);
+
+      return _motcua_hub_error_response (400, "invalid", message);
+    }
+
+  chunk = _motcua_blob_read (hub, sha, offset, MIN (length, MOTCUA_BLOB_MAX_CHUNK), &error);
+  if (chunk == NULL)
+    return _motcua_hub_error_from (error);
+
+  response = g_new0 (MotcuaHubResponse, 1);
+  response->status = 200;
+  response->content_type = "application/octet-stream";
+  response->bytes_out = g_bytes_get_size (chunk);
+  response->body = g_steal_pointer (&chunk);
+
+  return response;
+}
+
+static MotcuaHubResponse *
+offset_mismatch (MotcuaReplica *hub,
+                 const char    *message,
+                 gint64         received)
+{
+  g_autoptr(JsonObject) o = json_object_new ();
+  JsonObject *e = json_object_new ();
+
+  /* The replica resumes from "received" without asking again. */
+  json_object_set_string_member (e, "code", "offset");
+  json_object_set_string_member (e, "message", message);
+  json_object_set_int_member (e, "received", received);
+  json_object_set_object_member (o, "error", e);
+
+  return _motcua_hub_json_answer (hub, 409, g_steal_pointer (&o));
+}
+
+/* Stores one chunk in a transaction of its own: committed, it is never sent again. */
+static MotcuaHubResponse *
+put_chunk (MotcuaReplica *hub,
+           const char    *sha,
+           gint64         size,
+           gint64         offset,
+           GBytes        *chunk)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) o = NULL;
+  MotcuaBlobState state;
+  gint64 received = 0;
+  gboolean corrupt = FALSE;
+  gboolean ok;
+
+  if (!motcua_replica_begin (hub, &error))
+    return _motcua_hub_error_from (error);
+  ok = _motcua_blob_prepare (hub, sha, size, TRUE, &error)
+       && _motcua_blob_write (hub, sha, offset, chunk, &received, &corrupt, &error);
+  if (!_motcua_replica_finish (hub, ok, &error))
+    {
+      if (g_error_matches (error, MOTCUA_ERROR, MOTCUA_ERROR_GAP))
+        return offset_mismatch (hub, error->message, received);
+      return _motcua_hub_error_from (error);
+    }
+  if (corrupt)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The bytes uploaded do not have SHA-256 %s: they were discarded;"
+                           " upload the scan again from the start"), sha);
+
+      return _motcua_hub_error_response (400, "checksum-mismatch", message);
+    }
+
+  if (!_motcua_blob_state (hub, sha, &state, &error))
+    return _motcua_hub_error_from (error);
+  o = blob_json (sha, &state, size);
+
+  return _motcua_hub_json_answer (hub, 200, g_steal_pointer (&o));
+}
+
+MotcuaHubResponse *
+_motcua_hub_blob_put (MotcuaReplica          *hub,
+                      const MotcuaHubLimits  *limits,
+                      MotcuaHubPeer          *peer,
+                      const MotcuaHubRequest *request,
+                      GHashTable             *query)
+{
+  const char *sha = path_sha (request);
+  g_autoptr(GError) error = NULL;
+  MotcuaHubResponse *response;
+  gint64 offset = query_size (query, "offset", -1);
+  gint64 size = query_size (query, "size", -1);
+  gsize length = request->body != NULL ? g_bytes_get_size (request->body) : 0;
+
+  if (sha == NULL)
+    return bad_sha ();
+  if (offset < 0 || size < 1)
+    return _motcua_hub_error_response (400, "invalid", _("An upload says offset (a whole"
+                                                         " number) and size (from 1)"));
+  if (size > limits->max_blob_size)
+    return too_large (size, limits->max_blob_size);
+  if (length > MOTCUA_BLOB_MAX_CHUNK)
+    return too_large ((gint64) length, MOTCUA_BLOB_MAX_CHUNK);
+  if (length == 0 || (gint64) length > size - MIN (offset, size))
+    {
+      g_autofree char *message = g_strdup_printf (_("A chunk of %lu bytes at %lld does not"
+                                                    " fit a scan of %lld bytes"),
+                                                  (unsigned long) length, (long long) offset,
+                                                  (long long) size);
+
+      return _motcua_hub_error_response (400, "invalid", message);
+    }
+  if (!peer_may (hub, peer, sha, size, NULL, &error))
+    return error != NULL ? _motcua_hub_error_from (error) : not_in_scope (sha);
+
+  response = put_chunk (hub, sha, size, offset, request->body);
+  response->bytes_in = length;
+
+  return response;
+}

@@ -1,0 +1,992 @@
+/* test-attachments.c: scans attached to cases, and their bytes between replicas and the hub
+ *
+ * The province of test-hub.c: a hub, a district T.D and its communes T.D.A and T.D.B, each
+ * replica syncing through the real engine with the hub in process. A transport wrapper counts
+ * the bytes of scans on the wire and cuts the link after a number of chunks, so that resuming
+ * is seen to send only what was missing.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#define MOTCUA_COMPILATION
+#include "config.h"
+
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "motcua-blobs-private.h"
+#include "motcua-hub-private.h"
+#include "motcua-protocol-private.h"
+#include "motcua-transport-private.h"
+#include "motcua-version.h"
+#include "motcua-test-utils.h"
+
+typedef struct
+{
+  MotcuaFixture hub;
+  MotcuaFixture a, b, d;       /* communes T.D.A, T.D.B and the district T.D */
+  char         *token_a, *token_b, *token_d;
+  MotcuaHubLimits limits;
+} Province;
+
+/* A transport around the in-process one: counts the chunks and bytes of scans, and cuts the
+ * link after a number of them. A cut upload loses the answer (the hub stored the chunk, the
+ * replica does not know it); a cut download loses the request. */
+typedef struct
+{
+  MotcuaTransport  parent;
+  MotcuaTransport *inner;
+  int              puts_left;     /* cut at the PUT after this many; -1: never */
+  int              gets_left;
+  gboolean         refuse_blobs;  /* every request about blobs fails, as if offline */
+  guint            puts, gets;
+  guint64          put_bytes, get_bytes;
+} CutTransport;
+
+static gboolean
+cut_exchange (MotcuaTransport  *transport,
+              const char       *method,
+              const char       *path_and_query,
+              GBytes           *body,
+              guint            *status,
+              GBytes          **response,
+              guint64          *wire_out,
+              guint64          *wire_in,
+              GCancellable     *cancellable,
+              GError          **error)
+{
+  CutTransport *self = (CutTransport *) transport;
+  gboolean blob = g_str_has_prefix (path_and_query, "/v1/blobs/");
+  gboolean is_put = blob && strcmp (method, "PUT") == 0;
+  gboolean is_get = blob && strcmp (method, "GET") == 0;
+  gboolean ok;
+
+  if (blob && self->refuse_blobs)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, "offline (test)");
+      return FALSE;
+    }
+  if (is_get && self->gets_left == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "cut (test)");
+      return FALSE;
+    }
+
+  ok = self->inner->klass->exchange (self->inner, method, path_and_query, body, status,
+                                     response, wire_out, wire_in, cancellable, error);
+  if (!ok)
+    return FALSE;
+
+  if (is_put)
+    {
+      self->puts++;
+      self->put_bytes += g_bytes_get_size (body);
+      if (self->puts_left >= 0 && self->puts_left-- == 0)
+        {
+          g_clear_pointer (response, g_bytes_unref);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "cut (test)");
+          return FALSE;
+        }
+    }
+  if (is_get && *status == 200)
+    {
+      self->gets++;
+      self->get_bytes += g_bytes_get_size (*response);
+      if (self->gets_left > 0)
+        self->gets_left--;
+    }
+
+  return TRUE;
+}
+
+static void
+cut_free (MotcuaTransport *transport)
+{
+  CutTransport *self = (CutTransport *) transport;
+
+  _motcua_transport_free (self->inner);
+  g_free (self);
+}
+
+static const MotcuaTransportClass cut_class = { cut_exchange, cut_free };
+
+static CutTransport *
+cut_new (Province   *p,
+         const char *token)
+{
+  CutTransport *self = g_new0 (CutTransport, 1);
+
+  self->parent.klass = &cut_class;
+  self->parent.token = g_strdup (token);
+  self->inner = _motcua_transport_new_local (p->hub.replica, &p->limits, token);
+  self->puts_left = -1;
+  self->gets_left = -1;
+
+  return self;
+}
+
+static gboolean
+sync_through (MotcuaFixture      *replica,
+              CutTransport       *transport,
+              MotcuaSyncProgress *summary,
+              GError            **error)
+{
+  MotcuaSyncProgress p;
+
+  return _motcua_sync_once (replica->replica, &transport->parent, NULL, NULL, NULL,
+                            summary != NULL ? summary : &p, error);
+}
+
+static void
+sync_replica (Province           *p,
+              MotcuaFixture      *replica,
+              const char         *token,
+              MotcuaSyncProgress *summary)
+{
+  g_autoptr(GError) error = NULL;
+  CutTransport *transport = cut_new (p, token);
+  MotcuaSyncProgress local;
+
+  sync_through (replica, transport, summary != NULL ? summary : &local, &error);
+  g_assert_no_error (error);
+  _motcua_transport_free (&transport->parent);
+}
+
+static void
+province_set_up (Province      *p,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  motcua_fixture_set_up (&p->hub, NULL);
+  motcua_fixture_set_up_empty (&p->a, MOTCUA_LEVEL_COMMUNE, "T.D.A");
+  motcua_fixture_set_up_empty (&p->b, MOTCUA_LEVEL_COMMUNE, "T.D.B");
+  motcua_fixture_set_up_empty (&p->d, MOTCUA_LEVEL_DISTRICT, "T.D");
+
+  p->token_a = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
+  p->token_b = _motcua_hub_enroll (p->hub.replica, "T.D.B", &error);
+  p->token_d = _motcua_hub_enroll (p->hub.replica, "T.D", &error);
+  g_assert_no_error (error);
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->b, p->token_b, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+}
+
+static void
+province_tear_down (Province      *p,
+                    gconstpointer  data)
+{
+  motcua_fixture_tear_down (&p->a, NULL);
+  motcua_fixture_tear_down (&p->b, NULL);
+  motcua_fixture_tear_down (&p->d, NULL);
+  motcua_fixture_tear_down (&p->hub, NULL);
+  g_free (p->token_a);
+  g_free (p->token_b);
+  g_free (p->token_d);
+}
+
+static MotcuaCase *
+receive (MotcuaFixture *f,
+         const char    *name)
+{
+  MotcuaReception r = { .procedure_code = "HT.KS", .applicant_name = name,
+                        .citizen_id = "012345678901" };
+  g_autoptr(GError) error = NULL;
+  MotcuaCase *c = motcua_replica_receive (f->replica, &r, &error);
+
+  g_assert_no_error (error);
+
+  return c;
+}
+
+/* @size bytes that look like a scan: not compressible, different for each @seed. */
+static GBytes *
+scan_bytes (gsize   size,
+            guint32 seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  guint8 *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) g_rand_int (rand);
+  if (size >= 4)
+    memcpy (data, "%PDF", 4);
+
+  return g_bytes_new_take (data, size);
+}
+
+static MotcuaAttachment *
+attach (MotcuaFixture *f,
+        const char    *case_id,
+        GBytes        *data)
+{
+  g_autoptr(GError) error = NULL;
+  MotcuaAttachment *a = motcua_replica_add_attachment (f->replica, case_id, "giay-chung-sinh.pdf",
+                                                       "application/pdf", data, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (a);
+
+  return a;
+}
+
+/* Whether this system knows media types (shared-mime-info): guesses are tested only then. */
+static gboolean
+pdf_guessable (void)
+{
+  g_autofree char *type = g_content_type_guess ("x.pdf", NULL, 0, NULL);
+  g_autofree char *mime = g_content_type_get_mime_type (type);
+
+  return g_strcmp0 (mime, "application/pdf") == 0;
+}
+
+static void
+assert_bytes_equal (GBytes *a,
+                    GBytes *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpuint (g_bytes_get_size (a), ==, g_bytes_get_size (b));
+  g_assert_true (g_bytes_equal (a, b));
+}
+
+static MotcuaHubResponse *
+hub_request (Province   *p,
+             const char *method,
+             const char *token,
+             const char *path,
+             const char *query,
+             GBytes     *body)
+{
+  g_autofree char *full_query = g_strdup_printf ("protocol=%d&schema=%d%s",
+                                                 MOTCUA_PROTOCOL_VERSION, MOTCUA_SCHEMA_VERSION,
+                                                 query != NULL ? query : "");
+  MotcuaHubRequest request = { method, path, full_query, token, body };
+
+  return _motcua_hub_handle (p->hub.replica, &p->limits, &request);
+}
+
+static char *
+error_code (MotcuaHubResponse *response)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *o;
+
+  g_assert_cmpstr (response->content_type, ==, "application/json");
+  json_parser_load_from_data (parser, g_bytes_get_data (response->body, NULL),
+                              (gssize) g_bytes_get_size (response->body), &error);
+  g_assert_no_error (error);
+  o = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                     "error");
+  g_assert_nonnull (o);
+
+  return g_strdup (json_object_get_string_member (o, "code"));
+}
+
+static MotcuaBlobState
+hub_blob (Province   *p,
+          const char *sha256)
+{
+  g_autoptr(GError) error = NULL;
+  MotcuaBlobState state;
+
+  g_assert_true (_motcua_blob_state (p->hub.replica, sha256, &state, &error));
+  g_assert_no_error (error);
+
+  return state;
+}
+
+/* Adding, listing, reading, on one replica */
+
+static void
+test_add_read (Province      *p,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lò Văn Pằng");
+  g_autoptr(GBytes) scan = scan_bytes (150 * 1024, 1);
+  g_autoptr(MotcuaAttachment) a = attach (&p->a, c->receipt_no, scan);
+  g_autoptr(MotcuaAttachment) again = NULL;
+  g_autoptr(MotcuaAttachment) by_prefix = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, scan);
+  g_autofree char *prefix = g_strndup (a->id, 8);
+  MotcuaCaseEvent *last;
+
+  g_assert_cmpstr (a->case_id, ==, c->id);
+  g_assert_cmpstr (a->sha256, ==, sha);
+  g_assert_cmpstr (a->name, ==, "giay-chung-sinh.pdf");
+  g_assert_cmpstr (a->mime_type, ==, "application/pdf");
+  g_assert_cmpuint (a->size, ==, 150 * 1024);
+  g_assert_cmpstr (a->officer, ==, "Lò Thị Test");
+  g_assert_cmpstr (a->replica, ==, motcua_replica_get_id (p->a.replica));
+  g_assert_true (a->present);
+  g_assert_cmpuint (a->received, ==, a->size);
+  g_assert_false (a->uploaded);
+  g_assert_cmpint (a->sync_state, ==, MOTCUA_SYNC_STATE_PENDING);
+
+  list = motcua_replica_list_attachments (p->a.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((MotcuaAttachment *) list->pdata[0])->id, ==, a->id);
+
+  read = motcua_replica_read_attachment (p->a.replica, a->id, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (read, scan);
+
+  by_prefix = motcua_replica_dup_attachment (p->a.replica, prefix, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (by_prefix->id, ==, a->id);
+
+  /* The timeline says who attached what. */
+  events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
+  g_assert_no_error (error);
+  last = events->pdata[events->len - 1];
+  g_assert_cmpstr (last->action, ==, "attached");
+  g_assert_nonnull (strstr (last->detail, "giay-chung-sinh.pdf"));
+
+  /* The same bytes again, under another name: a second attachment, stored once. */
+  {
+    g_autoptr(GError) err = NULL;
+
+    again = motcua_replica_add_attachment (p->a.replica, c->id, "C:\\Scans\\ban-sao.pdf", NULL,
+                                           scan, &err);
+    g_assert_no_error (err);
+  }
+  g_assert_cmpstr (again->name, ==, "ban-sao.pdf");
+  if (pdf_guessable ())
+    g_assert_cmpstr (again->mime_type, ==, "application/pdf");
+  g_assert_cmpint (motcua_test_count (p->a.replica, "attachments"), ==, 2);
+  g_assert_cmpint (motcua_test_count (p->a.replica, "blobs"), ==, 1);
+}
+
+/* Every refusal names what was wrong, and writes nothing. */
+static void
+test_refusals (Province      *p,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Hà Thị Mai");
+  g_autoptr(GBytes) big = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GBytes) small = scan_bytes (1000, 2);
+  g_autoptr(MotcuaAttachment) a = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  guint64 seq = motcua_replica_get_last_seq (p->a.replica);
+  gint64 events = motcua_test_count (p->a.replica, "case_events");
+  int fd;
+
+  big = scan_bytes ((gsize) MOTCUA_ATTACHMENT_MAX_SIZE + 1, 3);
+  a = motcua_replica_add_attachment (p->a.replica, c->id, "big.pdf", NULL, big, &error);
+  g_assert_null (a);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "20971521 bytes"));
+  g_assert_nonnull (strstr (error->message, "20971520 bytes"));
+  g_clear_error (&error);
+
+  a = motcua_replica_add_attachment (p->a.replica, c->id, "empty.pdf", NULL, empty, &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_clear_error (&error);
+
+  a = motcua_replica_add_attachment (p->a.replica, "no-such-case", "x.pdf", NULL, small, &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  a = motcua_replica_add_attachment (p->a.replica, c->id, "../", NULL, small, &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_clear_error (&error);
+
+  a = motcua_replica_add_attachment (p->a.replica, c->id, "x.pdf", "not a type", small, &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* A file over the limit is refused from its size, before it is read: a sparse one here. */
+  dir = g_dir_make_tmp ("motcua-att-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "huge.pdf", NULL);
+  fd = g_open (path, O_CREAT | O_WRONLY, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) 4 * 1024 * 1024 * 1024), ==, 0);
+  close (fd);
+  file = g_file_new_for_path (path);
+  a = motcua_replica_add_attachment_from_file (p->a.replica, c->id, file, NULL, NULL, &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "4294967296 bytes"));
+  g_clear_error (&error);
+  g_unlink (path);
+  g_rmdir (dir);
+
+  g_assert_cmpuint (motcua_replica_get_last_seq (p->a.replica), ==, seq);
+  g_assert_cmpint (motcua_test_count (p->a.replica, "attachments"), ==, 0);
+  g_assert_cmpint (motcua_test_count (p->a.replica, "blobs"), ==, 0);
+  g_assert_cmpint (motcua_test_count (p->a.replica, "case_events"), ==, events);
+}
+
+static void
+test_from_file (Province      *p,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Giàng A Tủa");
+  g_autoptr(GBytes) scan = scan_bytes (5000, 4);
+  g_autoptr(MotcuaAttachment) a = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("motcua-att-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "Giấy khai sinh.pdf", NULL);
+
+  g_assert_no_error (error);
+  g_file_set_contents (path, g_bytes_get_data (scan, NULL), (gssize) g_bytes_get_size (scan),
+                       &error);
+  g_assert_no_error (error);
+  file = g_file_new_for_path (path);
+
+  a = motcua_replica_add_attachment_from_file (p->a.replica, c->id, file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (a->name, ==, "Giấy khai sinh.pdf");
+  if (pdf_guessable ())
+    g_assert_cmpstr (a->mime_type, ==, "application/pdf");
+  read = motcua_replica_read_attachment (p->a.replica, a->id, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (read, scan);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Between replicas */
+
+/* A commune attaches; the hub gets the bytes at its sync; the district gets the row, and the
+ * bytes when it opens the scan. */
+static void
+test_fetch_on_open (Province      *p,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Vàng A Sình");
+  g_autoptr(GBytes) scan = scan_bytes (200 * 1024 + 17, 5);
+  g_autoptr(MotcuaAttachment) a = attach (&p->a, c->id, scan);
+  g_autoptr(MotcuaAttachment) on_a = NULL;
+  g_autoptr(MotcuaAttachment) on_d = NULL;
+  g_autoptr(GBytes) on_hub = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autoptr(GBytes) fetched = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  CutTransport *transport;
+  MotcuaSyncProgress summary = { 0 };
+  guint64 bytes_in = 0;
+
+  sync_replica (p, &p->a, p->token_a, &summary);
+  g_assert_cmpuint (summary.attachments_sent, ==, 1);
+  g_assert_cmpuint (summary.bytes_sent, >, g_bytes_get_size (scan));
+
+  on_hub = motcua_replica_read_attachment (p->hub.replica, a->id, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (on_hub, scan);
+  on_a = motcua_replica_dup_attachment (p->a.replica, a->id, &error);
+  g_assert_true (on_a->uploaded);
+  g_assert_cmpint (on_a->sync_state, ==, MOTCUA_SYNC_STATE_SYNCED);
+
+  sync_replica (p, &p->d, p->token_d, &summary);
+  g_assert_cmpuint (summary.attachments_received, ==, 0);   /* not configured to fetch all */
+  list = motcua_replica_list_attachments (p->d.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  on_d = motcua_attachment_copy (list->pdata[0]);
+  g_assert_false (on_d->present);
+  g_assert_cmpuint (on_d->received, ==, 0);
+  g_assert_cmpstr (on_d->sha256, ==, a->sha256);
+
+  read = motcua_replica_read_attachment (p->d.replica, a->id, &error);
+  g_assert_null (read);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_AVAILABLE);
+  g_clear_error (&error);
+
+  transport = cut_new (p, p->token_d);
+  fetched = _motcua_attachment_fetch (p->d.replica, &transport->parent, a->id, NULL, NULL,
+                                      &bytes_in, NULL, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (fetched, scan);
+  g_assert_cmpuint (bytes_in, ==, g_bytes_get_size (scan));
+  g_assert_cmpuint (transport->get_bytes, ==, g_bytes_get_size (scan));
+  g_assert_cmpuint (transport->gets, >=, 2);   /* in chunks */
+  _motcua_transport_free (&transport->parent);
+
+  g_clear_pointer (&on_d, motcua_attachment_free);
+  on_d = motcua_replica_dup_attachment (p->d.replica, a->id, &error);
+  g_assert_true (on_d->present);
+  g_clear_pointer (&read, g_bytes_unref);
+  read = motcua_replica_read_attachment (p->d.replica, a->id, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (read, scan);
+}
+
+static void
+test_fetch_all (Province      *p,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Sùng A Páo");
+  g_autoptr(GBytes) one = scan_bytes (70 * 1024, 6);
+  g_autoptr(GBytes) two = scan_bytes (3, 7);
+  g_autoptr(MotcuaAttachment) a1 = attach (&p->a, c->id, one);
+  g_autoptr(MotcuaAttachment) a2 = attach (&p->a, c->id, two);
+  g_autoptr(GBytes) read1 = NULL;
+  g_autoptr(GBytes) read2 = NULL;
+  MotcuaSyncProgress summary = { 0 };
+
+  g_assert_false (motcua_replica_get_fetch_all_attachments (p->d.replica));
+  g_assert_true (motcua_replica_set_fetch_all_attachments (p->d.replica, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (motcua_replica_get_fetch_all_attachments (p->d.replica));
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, &summary);
+  g_assert_cmpuint (summary.attachments_received, ==, 2);
+
+  read1 = motcua_replica_read_attachment (p->d.replica, a1->id, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (read1, one);
+  read2 = motcua_replica_read_attachment (p->d.replica, a2->id, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (read2, two);
+
+  /* Nothing more to fetch next time; the other commune never gets them. */
+  sync_replica (p, &p->d, p->token_d, &summary);
+  g_assert_cmpuint (summary.attachments_received, ==, 0);
+  g_assert_true (motcua_replica_set_fetch_all_attachments (p->b.replica, TRUE, &error));
+  sync_replica (p, &p->b, p->token_b, &summary);
+  g_assert_cmpint (motcua_test_count (p->b.replica, "attachments"), ==, 0);
+  g_assert_cmpint (motcua_test_count (p->b.replica, "blobs"), ==, 0);
+}
+
+/* The bytes are not on the server yet: fetching says so; fetch-all skips them and the sync
+ * still succeeds. */
+static void
+test_not_uploaded (Province      *p,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Mùa A Dính");
+  g_autoptr(GBytes) scan = scan_bytes (1000, 8);
+  g_autoptr(MotcuaAttachment) a = attach (&p->a, c->id, scan);
+  g_autoptr(GBytes) fetched = NULL;
+  CutTransport *offline_blobs = cut_new (p, p->token_a);
+  CutTransport *transport;
+  MotcuaSyncProgress summary = { 0 };
+
+  offline_blobs->refuse_blobs = TRUE;
+  g_assert_false (sync_through (&p->a, offline_blobs, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE);
+  g_clear_error (&error);
+  _motcua_transport_free (&offline_blobs->parent);
+  g_assert_false (hub_blob (p, a->sha256).exists);
+
+  g_assert_true (motcua_replica_set_fetch_all_attachments (p->d.replica, TRUE, &error));
+  sync_replica (p, &p->d, p->token_d, &summary);
+  g_assert_cmpuint (summary.attachments_received, ==, 0);
+
+  transport = cut_new (p, p->token_d);
+  fetched = _motcua_attachment_fetch (p->d.replica, &transport->parent, a->id, NULL, NULL, NULL,
+                                      NULL, &error);
+  g_assert_null (fetched);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_AVAILABLE);
+  g_clear_error (&error);
+  g_assert_cmpint (motcua_test_count (p->d.replica, "blobs"), ==, 0);   /* no room taken */
+
+  /* Once the commune syncs, it is there. */
+  sync_replica (p, &p->a, p->token_a, NULL);
+  fetched = _motcua_attachment_fetch (p->d.replica, &transport->parent, a->id, NULL, NULL, NULL,
+                                      NULL, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (fetched, scan);
+  _motcua_transport_free (&transport->parent);
+}
+
+/* A cut after three chunks of an upload (the third reaches the hub, its answer is lost): the
+ * next sync sends only the rest. */
+static void
+test_upload_resumes (Province      *p,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Hờ A Chứ");
+  gsize size = 20 * MOTCUA_BLOB_CHUNK + 100;
+  g_autoptr(GBytes) scan = scan_bytes (size, 9);
+  g_autoptr(MotcuaAttachment) a = attach (&p->a, c->id, scan);
+  g_autoptr(GBytes) on_hub = NULL;
+  CutTransport *transport = cut_new (p, p->token_a);
+  MotcuaBlobState state;
+  guint64 first_bytes;
+
+  transport->puts_left = 2;
+  g_assert_false (sync_through (&p->a, transport, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+  g_clear_error (&error);
+  g_assert_cmpuint (transport->puts, ==, 3);
+  first_bytes = transport->put_bytes;
+  g_assert_cmpuint (first_bytes, >=, 3 * MOTCUA_BLOB_CHUNK);
+  g_assert_cmpuint (first_bytes, <, size);
+  state = hub_blob (p, a->sha256);
+  g_assert_true (state.exists);
+  g_assert_cmpint (state.received, ==, first_bytes);
+  g_assert_cmpint (state.size, ==, size);
+  _motcua_transport_free (&transport->parent);
+
+  transport = cut_new (p, p->token_a);
+  g_assert_true (sync_through (&p->a, transport, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (transport->put_bytes, ==, size - first_bytes);
+  _motcua_transport_free (&transport->parent);
+
+  on_hub = motcua_replica_read_attachment (p->hub.replica, a->id, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (on_hub, scan);
+}
+
+/* A chunk sent again after a lost answer is refused with where the hub's copy ends, and the
+ * replica goes on from there. */
+static void
+test_upload_lost_answer (Province      *p,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lý Thị Sâm");
+  gsize size = 2 * MOTCUA_BLOB_CHUNK + 1;
+  g_autoptr(GBytes) scan = scan_bytes (size, 10);
+  g_autoptr(MotcuaAttachment) a = attach (&p->a, c->id, scan);
+  g_autoptr(GBytes) first = g_bytes_new_from_bytes (scan, 0, MOTCUA_BLOB_CHUNK);
+  g_autoptr(MotcuaHubResponse) response = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *path = g_strconcat ("/v1/blobs/", a->sha256, NULL);
+  g_autofree char *query = g_strdup_printf ("&offset=0&size=%" G_GSIZE_FORMAT, size);
+  CutTransport *offline_blobs = cut_new (p, p->token_a);
+
+  /* Rows pushed, bytes not. */
+  offline_blobs->refuse_blobs = TRUE;
+  g_assert_false (sync_through (&p->a, offline_blobs, NULL, &error));
+  g_clear_error (&error);
+  _motcua_transport_free (&offline_blobs->parent);
+
+  response = hub_request (p, "PUT", p->token_a, path, query, first);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpuint (response->bytes_in, ==, MOTCUA_BLOB_CHUNK);
+  g_clear_pointer (&response, _motcua_hub_response_free);
+  response = hub_request (p, "PUT", p->token_a, path, query, first);
+  g_assert_cmpuint (response->status, ==, 409);
+  code = error_code (response);
+  g_assert_cmpstr (code, ==, "offset");
+  g_assert_nonnull (strstr (g_bytes_get_data (response->body, NULL), "\"received\":65536"));
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  g_assert_cmpint (hub_blob (p, a->sha256).received, ==, size);
+}
+
+/* A cut download: the next fetch asks only for the rest. */
+static void
+test_download_resumes (Province      *p,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Thào A Sử");
+  gsize size = 20 * MOTCUA_BLOB_CHUNK + 5;
+  g_autoptr(GBytes) scan = scan_bytes (size, 11);
+  g_autoptr(MotcuaAttachment) a = attach (&p->a, c->id, scan);
+  g_autoptr(MotcuaAttachment) on_d = NULL;
+  g_autoptr(GBytes) fetched = NULL;
+  CutTransport *transport;
+  guint64 first_bytes;
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+
+  transport = cut_new (p, p->token_d);
+  transport->gets_left = 2;
+  fetched = _motcua_attachment_fetch (p->d.replica, &transport->parent, a->id, NULL, NULL, NULL,
+                                      NULL, &error);
+  g_assert_null (fetched);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+  g_clear_error (&error);
+  g_assert_cmpuint (transport->gets, ==, 2);
+  first_bytes = transport->get_bytes;
+  g_assert_cmpuint (first_bytes, >=, 2 * MOTCUA_BLOB_CHUNK);
+  _motcua_transport_free (&transport->parent);
+
+  on_d = motcua_replica_dup_attachment (p->d.replica, a->id, &error);
+  g_assert_false (on_d->present);
+  g_assert_cmpuint (on_d->received, ==, first_bytes);
+  fetched = motcua_replica_read_attachment (p->d.replica, a->id, &error);
+  g_assert_null (fetched);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_AVAILABLE);
+  g_clear_error (&error);
+
+  /* A fetch-all sync picks it up where it stopped, too. */
+  g_assert_true (motcua_replica_set_fetch_all_attachments (p->d.replica, TRUE, &error));
+  transport = cut_new (p, p->token_d);
+  g_assert_true (sync_through (&p->d, transport, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (transport->get_bytes, ==, size - first_bytes);
+  _motcua_transport_free (&transport->parent);
+
+  fetched = motcua_replica_read_attachment (p->d.replica, a->id, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (fetched, scan);
+}
+
+/* Bytes that are not what their SHA-256 names are refused, and nothing of them is kept. */
+static void
+test_corrupt_upload (Province      *p,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Cứ A Lử");
+  g_autoptr(GBytes) scan = scan_bytes (1000, 12);
+  g_autoptr(GBytes) forged = scan_bytes (1000, 13);
+  g_autoptr(MotcuaAttachment) a = attach (&p->a, c->id, scan);
+  g_autoptr(MotcuaHubResponse) response = NULL;
+  g_autoptr(GBytes) on_hub = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *path = g_strconcat ("/v1/blobs/", a->sha256, NULL);
+  CutTransport *offline_blobs = cut_new (p, p->token_a);
+
+  offline_blobs->refuse_blobs = TRUE;
+  g_assert_false (sync_through (&p->a, offline_blobs, NULL, &error));
+  g_clear_error (&error);
+  _motcua_transport_free (&offline_blobs->parent);
+
+  response = hub_request (p, "PUT", p->token_a, path, "&offset=0&size=1000", forged);
+  g_assert_cmpuint (response->status, ==, 400);
+  code = error_code (response);
+  g_assert_cmpstr (code, ==, "checksum-mismatch");
+  g_assert_false (hub_blob (p, a->sha256).exists);
+  g_assert_cmpint (motcua_test_count (p->hub.replica, "blobs"), ==, 0);
+  g_clear_pointer (&response, _motcua_hub_response_free);
+
+  /* A size that is not the attachment's is not taken at all. */
+  {
+    g_autoptr(GBytes) shorter = g_bytes_new_from_bytes (forged, 0, 999);
+
+    response = hub_request (p, "PUT", p->token_a, path, "&offset=0&size=999", shorter);
+    g_assert_cmpuint (response->status, ==, 404);
+    g_clear_pointer (&response, _motcua_hub_response_free);
+    g_assert_cmpint (motcua_test_count (p->hub.replica, "blobs"), ==, 0);
+  }
+
+  /* The real bytes go up at the next sync. */
+  sync_replica (p, &p->a, p->token_a, NULL);
+  on_hub = motcua_replica_read_attachment (p->hub.replica, a->id, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (on_hub, scan);
+}
+
+/* A corrupted download is discarded, not kept, and reported. */
+static void
+test_corrupt_download (Province      *p,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Tráng A Chu");
+  g_autoptr(GBytes) scan = scan_bytes (3000, 14);
+  g_autoptr(MotcuaAttachment) a = attach (&p->a, c->id, scan);
+  g_autoptr(GBytes) fetched = NULL;
+  CutTransport *transport;
+  sqlite3 *db = NULL;
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+
+  /* The server's disk flips a byte. */
+  g_assert_cmpint (sqlite3_open (p->hub.path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE blobs SET data = zeroblob (3000)", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  transport = cut_new (p, p->token_d);
+  fetched = _motcua_attachment_fetch (p->d.replica, &transport->parent, a->id, NULL, NULL, NULL,
+                                      NULL, &error);
+  g_assert_null (fetched);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CHECKSUM);
+  g_clear_error (&error);
+  _motcua_transport_free (&transport->parent);
+  g_assert_cmpint (motcua_test_count (p->d.replica, "blobs"), ==, 0);
+}
+
+/* Another commune can neither read nor write the scan, nor learn that it exists. */
+static void
+test_scope (Province      *p,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lầu A Dế");
+  g_autoptr(GBytes) scan = scan_bytes (5000, 15);
+  g_autoptr(MotcuaAttachment) a = attach (&p->a, c->id, scan);
+  g_autoptr(MotcuaHubResponse) response = NULL;
+  g_autoptr(GBytes) status_body = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *path = g_strconcat ("/v1/blobs/", a->sha256, NULL);
+  g_autofree char *status_json = g_strdup_printf ("{\"blobs\": [\"%s\"]}", a->sha256);
+  g_autofree char *prefix = g_strndup (g_bytes_get_data (scan, NULL), 4);
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  g_assert_true (hub_blob (p, a->sha256).exists);
+
+  response = hub_request (p, "GET", p->token_b, path, "&offset=0", NULL);
+  g_assert_cmpuint (response->status, ==, 404);
+  code = error_code (response);
+  g_assert_cmpstr (code, ==, "not-found");
+  g_assert_cmpuint (response->bytes_out, ==, 0);
+  g_assert_null (g_strstr_len (g_bytes_get_data (response->body, NULL),
+                               (gssize) g_bytes_get_size (response->body), prefix));
+  g_clear_pointer (&response, _motcua_hub_response_free);
+
+  status_body = g_bytes_new (status_json, strlen (status_json));
+  response = hub_request (p, "POST", p->token_b, "/v1/blobs/status", NULL, status_body);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_nonnull (strstr (g_bytes_get_data (response->body, NULL), "\"known\":false"));
+  g_assert_nonnull (strstr (g_bytes_get_data (response->body, NULL), "\"received\":0"));
+  g_clear_pointer (&response, _motcua_hub_response_free);
+
+  response = hub_request (p, "PUT", p->token_b, path, "&offset=0&size=5000", scan);
+  g_assert_cmpuint (response->status, ==, 404);
+  g_clear_pointer (&response, _motcua_hub_response_free);
+
+  /* Without a token, or with a malformed name. */
+  response = hub_request (p, "GET", NULL, path, "&offset=0", NULL);
+  g_assert_cmpuint (response->status, ==, 401);
+  g_clear_pointer (&response, _motcua_hub_response_free);
+  response = hub_request (p, "GET", p->token_a, "/v1/blobs/NOT-A-SHA", "&offset=0", NULL);
+  g_assert_cmpuint (response->status, ==, 400);
+  g_clear_pointer (&response, _motcua_hub_response_free);
+  response = hub_request (p, "DELETE", p->token_a, path, NULL, NULL);
+  g_assert_cmpuint (response->status, ==, 405);
+  g_clear_pointer (&response, _motcua_hub_response_free);
+
+  /* The district above it, and the commune itself, may. */
+  response = hub_request (p, "GET", p->token_d, path, "&offset=4990&length=100", NULL);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpstr (response->content_type, ==, "application/octet-stream");
+  g_assert_cmpuint (g_bytes_get_size (response->body), ==, 10);
+  g_assert_cmpint (memcmp (g_bytes_get_data (response->body, NULL),
+                           (const guint8 *) g_bytes_get_data (scan, NULL) + 4990, 10), ==, 0);
+  g_clear_pointer (&response, _motcua_hub_response_free);
+}
+
+/* The server's limit: 413 with a clear message; the sync goes on, the scan waits. */
+static void
+test_server_limit (Province      *p,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Chang A Páo");
+  g_autoptr(GBytes) scan = scan_bytes (100 * 1024, 16);
+  g_autoptr(MotcuaAttachment) a = attach (&p->a, c->id, scan);
+  g_autoptr(MotcuaAttachment) after = NULL;
+  g_autoptr(MotcuaHubResponse) response = NULL;
+  g_autoptr(GBytes) chunk = g_bytes_new_from_bytes (scan, 0, 1000);
+  g_autofree char *code = NULL;
+  g_autofree char *path = g_strconcat ("/v1/blobs/", a->sha256, NULL);
+  MotcuaSyncProgress summary = { 0 };
+
+  p->limits.max_blob_size = 50 * 1024;
+  sync_replica (p, &p->a, p->token_a, &summary);
+  g_assert_cmpuint (summary.attachments_sent, ==, 0);
+  g_assert_false (hub_blob (p, a->sha256).exists);
+  after = motcua_replica_dup_attachment (p->a.replica, a->id, &error);
+  g_assert_false (after->uploaded);
+  g_assert_cmpint (after->sync_state, ==, MOTCUA_SYNC_STATE_SYNCED);
+
+  response = hub_request (p, "PUT", p->token_a, path, "&offset=0&size=102400", chunk);
+  g_assert_cmpuint (response->status, ==, 413);
+  code = error_code (response);
+  g_assert_cmpstr (code, ==, "too-large");
+  g_assert_nonnull (strstr (g_bytes_get_data (response->body, NULL), "102400"));
+  g_assert_nonnull (strstr (g_bytes_get_data (response->body, NULL), "51200"));
+
+  /* Raised, it goes up at the next sync. */
+  p->limits.max_blob_size = 0;
+  sync_replica (p, &p->a, p->token_a, &summary);
+  g_assert_cmpuint (summary.attachments_sent, ==, 1);
+}
+
+/* A scan of a case purged from a replica (it left its scope) goes with it, once uploaded. */
+static void
+test_purged_with_case (Province      *p,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  MotcuaReception r = { .procedure_code = "DD.BD", .applicant_name = "Vừ A Dình",
+                        .citizen_id = "012345678901" };
+  g_autoptr(MotcuaCase) c = motcua_replica_receive (p->d.replica, &r, &error);
+  g_autoptr(GBytes) scan = scan_bytes (2000, 17);
+  g_autoptr(MotcuaAttachment) a = NULL;
+  MotcuaSyncProgress summary = { 0 };
+
+  g_assert_no_error (error);
+  /* The district hands it to commune A, which attaches a scan. */
+  motcua_replica_transfer_case (p->d.replica, c->id, "T.D.A", NULL, &error);
+  g_assert_no_error (error);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  sync_replica (p, &p->a, p->token_a, NULL);
+  a = attach (&p->a, c->id, scan);
+  sync_replica (p, &p->a, p->token_a, NULL);
+  g_assert_cmpint (motcua_test_count (p->a.replica, "blobs"), ==, 1);
+
+  /* Then to commune B: A no longer holds the case, nor its scan. */
+  sync_replica (p, &p->d, p->token_d, NULL);
+  motcua_replica_transfer_case (p->d.replica, c->id, "T.D.B", NULL, &error);
+  g_assert_no_error (error);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  sync_replica (p, &p->a, p->token_a, &summary);
+  g_assert_cmpuint (summary.purged, ==, 1);
+  g_assert_cmpint (motcua_test_count (p->a.replica, "attachments"), ==, 0);
+  g_assert_cmpint (motcua_test_count (p->a.replica, "blobs"), ==, 0);
+  g_assert_cmpint (motcua_test_count (p->hub.replica, "blobs"), ==, 1);
+
+  /* B, now handling it, may fetch it. */
+  {
+    CutTransport *transport = cut_new (p, p->token_b);
+    g_autoptr(GBytes) fetched = NULL;
+
+    sync_replica (p, &p->b, p->token_b, NULL);
+    fetched = _motcua_attachment_fetch (p->b.replica, &transport->parent, a->id, NULL, NULL,
+                                        NULL, NULL, &error);
+    g_assert_no_error (error);
+    assert_bytes_equal (fetched, scan);
+    _motcua_transport_free (&transport->parent);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Province, NULL, province_set_up, func, province_tear_down)
+  ADD ("/attachments/add-read", test_add_read);
+  ADD ("/attachments/refusals", test_refusals);
+  ADD ("/attachments/from-file", test_from_file);
+  ADD ("/attachments/sync/fetch-on-open", test_fetch_on_open);
+  ADD ("/attachments/sync/fetch-all", test_fetch_all);
+  ADD ("/attachments/sync/not-uploaded", test_not_uploaded);
+  ADD ("/attachments/sync/upload-resumes", test_upload_resumes);
+  ADD ("/attachments/sync/upload-lost-answer", test_upload_lost_answer);
+  ADD ("/attachments/sync/download-resumes", test_download_resumes);
+  ADD ("/attachments/sync/corrupt-upload", test_corrupt_upload);
+  ADD ("/attachments/sync/corrupt-download", test_corrupt_download);
+  ADD ("/attachments/sync/scope", test_scope);
+  ADD ("/attachments/sync/server-limit", test_server_limit);
+  ADD ("/attachments/sync/purge", test_purged_with_case);
+#undef ADD
+
+  return g_test_run ();
+}
