@@ -1,0 +1,43 @@
+/* motcua-format.h: how the desk shows statuses, channels, dates and amounts
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <motcua/motcua.h>
+
+G_BEGIN_DECLS
+
+const char *motcua_format_status     (MotcuaStatus    status);
+/* A verb for the button that moves a case to @status. */
+const char *motcua_format_step       (MotcuaStatus    status);
+const char *motcua_format_channel    (MotcuaChannel   channel);
+const char *motcua_format_priority   (MotcuaPriority  priority);
+const char *motcua_format_level      (MotcuaLevel     level);
+const char *motcua_format_record_sync_state (int state);
+/* A CSS class for a status pill: "status-open", "status-done", "status-waiting", … */
+const char *motcua_format_status_class (MotcuaStatus  status);
+
+/* "YYYY-MM-DD" or an ISO 8601 date-time → "dd/MM/yyyy" (as translated); NULL or bad → "—". */
+G_GNUC_WARN_UNUSED_RESULT
+char       *motcua_format_date       (const char     *iso);
+/* An ISO 8601 date-time → "dd/MM/yyyy HH:MM" in Vietnam's time. */
+G_GNUC_WARN_UNUSED_RESULT
+char       *motcua_format_datetime   (const char     *iso);
+/* "Thứ Hai, 10/03/2025" / "Monday, 10/03/2025". */
+G_GNUC_WARN_UNUSED_RESULT
+char       *motcua_format_long_date  (const char     *iso);
+G_GNUC_WARN_UNUSED_RESULT
+char       *motcua_format_fee        (gint64          fee);
+/* 1234567 → "1,234,567" (the translation picks the separator). */
+G_GNUC_WARN_UNUSED_RESULT
+char       *motcua_format_count      (gint64          n);
+G_GNUC_WARN_UNUSED_RESULT
+char       *motcua_format_days       (guint           working_days);
+
+/* Parses "YYYY-MM-DD" (or the date part of an ISO date-time). */
+gboolean    motcua_parse_date        (const char     *iso,
+                                      GDate          *out);
+
+G_END_DECLS

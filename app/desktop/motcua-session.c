@@ -1,0 +1,357 @@
+/* motcua-session.c: the replica the desk works on
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "motcua-session.h"
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+struct _MotcuaSession
+{
+  GObject         parent_instance;
+
+  MotcuaReplica  *replica;
+  MotcuaCalendar *calendar;
+  char           *office_name;
+
+  /* The worker: one thread that runs the jobs in the order they came, on its own connection to
+   * the replica. @reader is opened on the first job and closed after READER_IDLE_SECONDS
+   * without one, so its page cache does not stay in memory while the desk rests. It is only
+   * touched in the worker thread (and in finalize, once the worker is gone). */
+  GThreadPool    *worker;
+  char           *path;
+  MotcuaReplica  *reader;
+  guint           idle_source;
+
+  /* The officer, for the worker's connection too: set by the main thread, applied by the worker
+   * before its next job, so the main thread never waits for a job to end. */
+  GMutex          officer_lock;
+  char           *officer;
+  guint           officer_serial;
+  guint           reader_officer_serial;
+
+#ifdef MOTCUA_DESK_HAVE_SYNC
+  MotcuaSync     *sync;
+#endif
+};
+
+G_DEFINE_FINAL_TYPE (MotcuaSession, motcua_session, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+#define READER_IDLE_SECONDS 10
+
+typedef struct
+{
+  MotcuaSessionFunc func;
+  gpointer          data;
+  GDestroyNotify    data_free;
+} Job;
+
+static void
+job_free (gpointer pointer)
+{
+  Job *job = pointer;
+
+  if (job->data_free != NULL)
+    job->data_free (job->data);
+  g_free (job);
+}
+
+/* A work item that is not a task: close the worker's connection. */
+static int close_reader_marker;
+#define CLOSE_READER ((gpointer) &close_reader_marker)
+
+static void
+worker_func (gpointer data,
+             gpointer user_data)
+{
+  MotcuaSession *self = user_data;
+  g_autoptr(GTask) task = data;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+  Job *job;
+  gboolean ok;
+
+  if (data == CLOSE_READER)
+    {
+      g_steal_pointer (&task);
+      g_clear_object (&self->reader);
+#ifdef __GLIBC__
+      /* Give back what the connection's cache and the last pages of rows held: glibc keeps
+       * freed memory of a thread's arena for later otherwise, and the desk rests for hours. */
+      malloc_trim (0);
+#endif
+      return;
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (self->reader == NULL)
+    {
+      self->reader = motcua_replica_open (self->path, &error);
+      if (self->reader == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      self->reader_officer_serial = 0;
+    }
+
+  g_mutex_lock (&self->officer_lock);
+  if (self->reader_officer_serial != self->officer_serial)
+    {
+      motcua_replica_set_officer (self->reader, self->officer);
+      self->reader_officer_serial = self->officer_serial;
+    }
+  g_mutex_unlock (&self->officer_lock);
+
+  job = g_task_get_task_data (task);
+  cancellable = g_task_get_cancellable (task);
+  ok = job->func (self->reader, job->data, cancellable, &error);
+
+  /* Returned from this thread, the task completes in the main context, where its last
+   * reference (and so the session's) is dropped. */
+  if (!ok)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+motcua_session_finalize (GObject *object)
+{
+  MotcuaSession *self = MOTCUA_SESSION (object);
+
+  /* Every task holds the session: none is left, only perhaps a request to close. */
+  g_thread_pool_free (self->worker, FALSE, TRUE);
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+
+#ifdef MOTCUA_DESK_HAVE_SYNC
+  if (self->sync != NULL)
+    {
+      motcua_sync_set_auto (self->sync, 0);
+      g_signal_handlers_disconnect_by_data (self->sync, self);
+    }
+  g_clear_object (&self->sync);
+#endif
+  g_clear_object (&self->replica);
+  g_clear_object (&self->reader);
+  g_clear_pointer (&self->calendar, motcua_calendar_unref);
+  g_clear_pointer (&self->office_name, g_free);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->officer, g_free);
+  g_mutex_clear (&self->officer_lock);
+
+  G_OBJECT_CLASS (motcua_session_parent_class)->finalize (object);
+}
+
+static void
+motcua_session_class_init (MotcuaSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = motcua_session_finalize;
+
+  signals[CHANGED] = g_signal_new ("changed",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+}
+
+static void
+motcua_session_init (MotcuaSession *self)
+{
+  g_mutex_init (&self->officer_lock);
+  /* One thread at most: the jobs run one at a time, in order. It cannot fail unless exclusive. */
+  self->worker = g_thread_pool_new (worker_func, self, 1, FALSE, NULL);
+}
+
+MotcuaSession *
+motcua_session_new (const char  *path,
+                    GError     **error)
+{
+  g_autoptr(MotcuaSession) self = NULL;
+  g_autoptr(MotcuaOffice) office = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (MOTCUA_TYPE_SESSION, NULL);
+  self->replica = motcua_replica_open (path, error);
+  if (self->replica == NULL)
+    return NULL;
+  self->path = g_strdup (motcua_replica_get_path (self->replica));
+
+  office = motcua_replica_dup_office (self->replica,
+                                      motcua_replica_get_office_code (self->replica), NULL);
+  self->office_name = g_strdup (office != NULL ? office->name
+                                               : motcua_replica_get_office_code (self->replica));
+  self->calendar = motcua_replica_dup_calendar (self->replica, NULL);
+  if (self->calendar == NULL)
+    self->calendar = motcua_calendar_new ();
+
+#ifdef MOTCUA_DESK_HAVE_SYNC
+  {
+    g_autofree char *server = motcua_replica_dup_server_url (self->replica);
+
+    if (server != NULL)
+      {
+        self->sync = motcua_sync_new (path);
+        /* A sync that ended brought changes: lists reload. */
+        g_signal_connect_swapped (self->sync, "notify::last-sync",
+                                  G_CALLBACK (motcua_session_changed), self);
+      }
+  }
+#endif
+
+  return g_steal_pointer (&self);
+}
+
+#ifdef MOTCUA_DESK_HAVE_SYNC
+MotcuaSync *
+motcua_session_get_sync (MotcuaSession *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_SESSION (self), NULL);
+
+  return self->sync;
+}
+#endif
+
+MotcuaReplica *
+motcua_session_get_replica (MotcuaSession *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_SESSION (self), NULL);
+
+  return self->replica;
+}
+
+const char *
+motcua_session_get_path (MotcuaSession *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_SESSION (self), NULL);
+
+  return motcua_replica_get_path (self->replica);
+}
+
+const char *
+motcua_session_get_office_name (MotcuaSession *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_SESSION (self), NULL);
+
+  return self->office_name;
+}
+
+MotcuaCalendar *
+motcua_session_get_calendar (MotcuaSession *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_SESSION (self), NULL);
+
+  return self->calendar;
+}
+
+void
+motcua_session_set_officer (MotcuaSession *self,
+                            const char    *officer)
+{
+  g_return_if_fail (MOTCUA_IS_SESSION (self));
+
+  motcua_replica_set_officer (self->replica, officer);
+  g_mutex_lock (&self->officer_lock);
+  g_free (self->officer);
+  self->officer = g_strdup (officer);
+  self->officer_serial++;
+  g_mutex_unlock (&self->officer_lock);
+}
+
+char *
+motcua_session_dup_today (MotcuaSession *self)
+{
+  const char *fixed = g_getenv ("MOTCUA_DESK_TODAY");
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  if (fixed != NULL && *fixed != '\0')
+    return g_strdup (fixed);
+
+  zone = g_time_zone_new_offset (7 * 3600);
+  now = g_date_time_new_now (zone);
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+static gboolean
+reader_idle_cb (gpointer user_data)
+{
+  MotcuaSession *self = user_data;
+
+  self->idle_source = 0;
+  g_thread_pool_push (self->worker, CLOSE_READER, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+void
+motcua_session_run_async (MotcuaSession       *self,
+                          MotcuaSessionFunc    func,
+                          gpointer             data,
+                          GDestroyNotify       data_free,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (MOTCUA_IS_SESSION (self));
+  g_return_if_fail (func != NULL);
+
+  job = g_new0 (Job, 1);
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, motcua_session_run_async);
+  g_task_set_task_data (task, job, job_free);
+  g_thread_pool_push (self->worker, g_steal_pointer (&task), NULL);
+
+  /* The worker's connection is closed once the desk has rested a while. */
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  self->idle_source = g_timeout_add_seconds (READER_IDLE_SECONDS, reader_idle_cb, self);
+}
+
+gboolean
+motcua_session_run_finish (MotcuaSession  *self,
+                           GAsyncResult   *result,
+                           gpointer       *data_out,
+                           GError        **error)
+{
+  Job *job;
+
+  g_return_val_if_fail (MOTCUA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (data_out != NULL)
+    *data_out = job->data;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+motcua_session_changed (MotcuaSession *self)
+{
+  g_return_if_fail (MOTCUA_IS_SESSION (self));
+
+  g_signal_emit (self, signals[CHANGED], 0);
+}

@@ -1,0 +1,64 @@
+/* motcua-session.h: the replica the desk works on
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <motcua/motcua.h>
+
+G_BEGIN_DECLS
+
+#define MOTCUA_TYPE_SESSION (motcua_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (MotcuaSession, motcua_session, MOTCUA, SESSION, GObject)
+
+/* Work run in the session's worker thread on its own connection to the replica; @data is the
+ * job's, to read arguments from and write results to. */
+typedef gboolean (*MotcuaSessionFunc) (MotcuaReplica  *reader,
+                                       gpointer        data,
+                                       GCancellable   *cancellable,
+                                       GError        **error);
+
+G_GNUC_WARN_UNUSED_RESULT
+MotcuaSession *motcua_session_new          (const char           *path,
+                                            GError              **error);
+
+/* The main thread's connection: short writes and lookups whose cost does not grow with the
+ * number of cases (receiving, advancing, one case). */
+MotcuaReplica *motcua_session_get_replica  (MotcuaSession        *self);
+const char    *motcua_session_get_path     (MotcuaSession        *self);
+const char    *motcua_session_get_office_name (MotcuaSession     *self);
+MotcuaCalendar *motcua_session_get_calendar (MotcuaSession       *self);
+void           motcua_session_set_officer  (MotcuaSession        *self,
+                                            const char           *officer);
+
+/* "YYYY-MM-DD" in Vietnam (UTC+7); MOTCUA_DESK_TODAY overrides it (tests, demos). */
+G_GNUC_WARN_UNUSED_RESULT
+char          *motcua_session_dup_today    (MotcuaSession        *self);
+
+/* Runs @func in the worker thread: one job at a time, on the worker's own connection, so the
+ * main thread never waits on a query whose cost grows with the number of cases. */
+void           motcua_session_run_async    (MotcuaSession        *self,
+                                            MotcuaSessionFunc     func,
+                                            gpointer              data,
+                                            GDestroyNotify        data_free,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+/* @data_out (nullable) borrows the job's data: it lives as long as @result. */
+gboolean       motcua_session_run_finish   (MotcuaSession        *self,
+                                            GAsyncResult         *result,
+                                            gpointer             *data_out,
+                                            GError              **error);
+
+#ifdef MOTCUA_DESK_HAVE_SYNC
+/* The sync engine, when the replica is enrolled with a server; else NULL. */
+MotcuaSync    *motcua_session_get_sync     (MotcuaSession        *self);
+#endif
+
+/* Says that the replica changed (a case received or moved, a sync pulled): lists reload. */
+void           motcua_session_changed      (MotcuaSession        *self);
+
+G_END_DECLS

@@ -1,0 +1,486 @@
+/* motcua-sync-page.c: the replica and its provincial server: state, progress, what is pending,
+ * what the server refused, and "Sync now"
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "motcua-format.h"
+#include "motcua-sync-page.h"
+#include "motcua-window.h"
+
+struct _MotcuaSyncPage
+{
+  AdwBin               parent_instance;
+
+  MotcuaSession       *session;
+  GCancellable        *cancellable;
+  GPtrArray           *rejected_rows;
+
+  GtkStack            *stack;
+  AdwEntryRow         *server_entry;
+  AdwEntryRow         *token_entry;
+  AdwActionRow        *server_row;
+  AdwActionRow        *state_row;
+  GtkImage            *state_icon;
+  AdwActionRow        *last_row;
+  GtkWidget           *progress_group;
+  GtkProgressBar      *progress_bar;
+  AdwActionRow        *sent_row;
+  AdwActionRow        *received_row;
+  AdwActionRow        *check_row;
+  AdwActionRow        *pending_row;
+  AdwActionRow        *conflicts_row;
+  AdwPreferencesGroup *rejected_group;
+};
+
+G_DEFINE_FINAL_TYPE (MotcuaSyncPage, motcua_sync_page, ADW_TYPE_BIN)
+
+static void
+set_count (AdwActionRow *row,
+           gint64        n)
+{
+  g_autofree char *text = motcua_format_count (n);
+
+  adw_action_row_set_subtitle (row, text);
+}
+
+/* Counts and refused changes, from the worker */
+
+typedef struct
+{
+  gint64     pending;
+  gint64     conflicts;
+  GPtrArray *rejected;
+} Counts;
+
+static void
+counts_free (gpointer pointer)
+{
+  Counts *counts = pointer;
+
+  g_clear_pointer (&counts->rejected, g_ptr_array_unref);
+  g_free (counts);
+}
+
+static gboolean
+counts_in_thread (MotcuaReplica  *reader,
+                  gpointer        data,
+                  GCancellable   *cancellable,
+                  GError        **error)
+{
+  Counts *counts = data;
+
+  counts->pending = motcua_replica_count_pending (reader, error);
+  if (counts->pending < 0)
+    return FALSE;
+#ifdef MOTCUA_DESK_HAVE_SYNC
+  counts->conflicts = motcua_replica_count_conflicts (reader, error);
+  if (counts->conflicts < 0)
+    return FALSE;
+  counts->rejected = motcua_replica_list_rejected (reader, error);
+  if (counts->rejected == NULL)
+    return FALSE;
+#endif
+  return TRUE;
+}
+
+static void
+counted_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  MotcuaSyncPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  Counts *counts = NULL;
+
+  if (!motcua_session_run_finish (MOTCUA_SESSION (source), result, (gpointer *) &counts, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        motcua_window_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  set_count (self->pending_row, counts->pending);
+  set_count (self->conflicts_row, counts->conflicts);
+
+  for (guint i = 0; i < self->rejected_rows->len; i++)
+    adw_preferences_group_remove (self->rejected_group,
+                                  g_ptr_array_index (self->rejected_rows, i));
+  g_ptr_array_set_size (self->rejected_rows, 0);
+#ifdef MOTCUA_DESK_HAVE_SYNC
+  for (guint i = 0; counts->rejected != NULL && i < counts->rejected->len; i++)
+    {
+      MotcuaRejected *rejected = g_ptr_array_index (counts->rejected, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *at = motcua_format_datetime (rejected->at);
+      g_autofree char *title = g_strdup_printf ("%s · %s", rejected->receipt_no != NULL
+                                                           ? rejected->receipt_no
+                                                           : rejected->table,
+                                                rejected->column != NULL ? rejected->column
+                                                                         : _("whole record"));
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", rejected->reason, at);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+      adw_preferences_group_add (self->rejected_group, row);
+      g_ptr_array_add (self->rejected_rows, row);
+    }
+#endif
+  gtk_widget_set_visible (GTK_WIDGET (self->rejected_group), self->rejected_rows->len > 0);
+}
+
+static void
+refresh_counts (MotcuaSyncPage *self)
+{
+  if (self->session == NULL)
+    return;
+  motcua_session_run_async (self->session, counts_in_thread, g_new0 (Counts, 1), counts_free,
+                            self->cancellable, counted_cb, self);
+}
+
+#ifdef MOTCUA_DESK_HAVE_SYNC
+
+static void
+update_state (MotcuaSyncPage *self)
+{
+  MotcuaSync *sync = self->session != NULL ? motcua_session_get_sync (self->session) : NULL;
+  MotcuaSyncStatus status;
+  const char *icon = "network-offline-symbolic";
+  const char *text = NULL;
+  gint64 last;
+
+  if (sync == NULL)
+    return;
+  status = motcua_sync_get_state (sync);
+  switch (status)
+    {
+    case MOTCUA_SYNC_STATUS_SYNCING:
+      icon = "emblem-synchronizing-symbolic";
+      text = _("Syncing");
+      break;
+    case MOTCUA_SYNC_STATUS_UP_TO_DATE:
+      icon = "emblem-ok-symbolic";
+      text = _("Up to date");
+      break;
+    case MOTCUA_SYNC_STATUS_OFFLINE:
+      text = _("Offline: the server could not be reached");
+      break;
+    case MOTCUA_SYNC_STATUS_ERROR:
+      icon = "dialog-warning-symbolic";
+      text = motcua_sync_get_error_message (sync);
+      break;
+    case MOTCUA_SYNC_STATUS_IDLE:
+      icon = "emblem-synchronizing-symbolic";
+      text = _("Not synced since the desk started");
+      break;
+    case MOTCUA_SYNC_STATUS_NOT_ENROLLED:
+    default:
+      text = _("Not enrolled");
+      break;
+    }
+  gtk_image_set_from_icon_name (self->state_icon, icon);
+  adw_action_row_set_subtitle (self->state_row, text != NULL ? text : "");
+  gtk_widget_set_visible (self->progress_group, status == MOTCUA_SYNC_STATUS_SYNCING
+                                                || gtk_widget_get_visible (self->progress_group));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.run",
+                                 status != MOTCUA_SYNC_STATUS_SYNCING);
+
+  last = motcua_sync_get_last_sync (sync);
+  if (last > 0)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (last);
+      g_autofree char *iso = g_date_time_format_iso8601 (when);
+      g_autofree char *text_last = motcua_format_datetime (iso);
+
+      adw_action_row_set_subtitle (self->last_row, text_last);
+    }
+  else
+    adw_action_row_set_subtitle (self->last_row, _("Never"));
+}
+
+static void
+show_progress (MotcuaSyncPage           *self,
+               const MotcuaSyncProgress *progress)
+{
+  g_autofree char *sent = motcua_format_count ((gint64) progress->changes_sent);
+  g_autofree char *received = motcua_format_count ((gint64) progress->changes_received);
+  g_autofree char *sent_bytes = g_format_size (progress->bytes_sent);
+  g_autofree char *received_bytes = g_format_size (progress->bytes_received);
+  g_autofree char *sent_text = NULL;
+  g_autofree char *received_text = NULL;
+
+  /* Translators: "120 changes, 14.2 kB in 2 batches". */
+  sent_text = g_strdup_printf (_("%s changes, %s in %u batches"), sent, sent_bytes,
+                               progress->batches_sent);
+  received_text = g_strdup_printf (_("%s changes, %s in %u batches%s"), received,
+                                   received_bytes, progress->batches_received,
+                                   progress->more ? _(", more to come") : "");
+  adw_action_row_set_subtitle (self->sent_row, sent_text);
+  adw_action_row_set_subtitle (self->received_row, received_text);
+  gtk_widget_set_visible (self->progress_group, TRUE);
+}
+
+static void
+progress_cb (MotcuaSyncPage           *self,
+             const MotcuaSyncProgress *progress)
+{
+  show_progress (self, progress);
+  gtk_progress_bar_pulse (self->progress_bar);
+}
+
+static void
+run_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  MotcuaSyncPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  MotcuaSyncProgress summary = { 0 };
+
+  if (!motcua_sync_run_finish (MOTCUA_SYNC (source), result, &summary, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        motcua_window_toast (GTK_WIDGET (self), error->message);
+      update_state (self);
+      refresh_counts (self);
+      return;
+    }
+
+  show_progress (self, &summary);
+  gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+  if (summary.repulled)
+    adw_action_row_set_subtitle (self->check_row, _("The replica differed from the server: "
+                                                    "its scope was pulled again"));
+  else
+    adw_action_row_set_subtitle (self->check_row, summary.verified
+                                                  ? _("Verified: this replica matches the server")
+                                                  : _("Not checked"));
+  update_state (self);
+  refresh_counts (self);
+  motcua_session_changed (self->session);
+}
+
+static void
+run_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  MotcuaSyncPage *self = MOTCUA_SYNC_PAGE (widget);
+  MotcuaSync *sync = self->session != NULL ? motcua_session_get_sync (self->session) : NULL;
+
+  if (sync == NULL)
+    return;
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  adw_action_row_set_subtitle (self->check_row, "—");
+  gtk_widget_set_visible (self->progress_group, TRUE);
+  motcua_sync_run_async (sync, self->cancellable, run_cb, self);
+}
+
+typedef struct
+{
+  char *path;
+  char *server;
+  char *token;
+} Enrollment;
+
+static void
+enrollment_free (gpointer pointer)
+{
+  Enrollment *enrollment = pointer;
+
+  g_free (enrollment->path);
+  g_free (enrollment->server);
+  g_free (enrollment->token);
+  g_free (enrollment);
+}
+
+static void
+enroll_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Enrollment *enrollment = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!motcua_sync_enroll (enrollment->path, enrollment->server, enrollment->token,
+                           cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+enrolled_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  MotcuaSyncPage *self = MOTCUA_SYNC_PAGE (source);
+  Enrollment *enrollment = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.enroll", TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not enroll: %s"), error->message);
+
+      motcua_window_toast (GTK_WIDGET (self), message);
+      return;
+    }
+  /* Open the replica again: the session now has its sync engine. */
+  window = gtk_widget_get_ancestor (GTK_WIDGET (self), MOTCUA_TYPE_WINDOW);
+  if (window != NULL && motcua_window_open_replica (MOTCUA_WINDOW (window), enrollment->path))
+    motcua_window_show_page (MOTCUA_WINDOW (window), "sync");
+}
+#endif
+
+static void
+enroll_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+#ifdef MOTCUA_DESK_HAVE_SYNC
+  MotcuaSyncPage *self = MOTCUA_SYNC_PAGE (widget);
+  g_autoptr(GTask) task = NULL;
+  Enrollment *enrollment;
+
+  if (self->session == NULL)
+    return;
+  enrollment = g_new0 (Enrollment, 1);
+  enrollment->path = g_strdup (motcua_session_get_path (self->session));
+  enrollment->server = g_strstrip (g_strdup (gtk_editable_get_text (
+                                               GTK_EDITABLE (self->server_entry))));
+  enrollment->token = g_strstrip (g_strdup (gtk_editable_get_text (
+                                              GTK_EDITABLE (self->token_entry))));
+  gtk_widget_action_set_enabled (widget, "sync.enroll", FALSE);
+  task = g_task_new (self, self->cancellable, enrolled_cb, NULL);
+  g_task_set_source_tag (task, enroll_action);
+  g_task_set_task_data (task, enrollment, enrollment_free);
+  g_task_run_in_thread (task, enroll_in_thread);
+#endif
+}
+
+static void
+session_changed_cb (MotcuaSyncPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh_counts (self);
+}
+
+static void
+motcua_sync_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (motcua_sync_page_parent_class)->map (widget);
+  refresh_counts (MOTCUA_SYNC_PAGE (widget));
+}
+
+void
+motcua_sync_page_set_session (MotcuaSyncPage *self,
+                              MotcuaSession  *session)
+{
+  gboolean enrolled = FALSE;
+
+  g_return_if_fail (MOTCUA_IS_SYNC_PAGE (self));
+
+  if (self->session == session)
+    return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, session_changed_cb, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+
+#ifdef MOTCUA_DESK_HAVE_SYNC
+  if (session != NULL && motcua_session_get_sync (session) != NULL)
+    {
+      MotcuaSync *sync = motcua_session_get_sync (session);
+      g_autofree char *server = motcua_replica_dup_server_url (motcua_session_get_replica (session));
+
+      enrolled = TRUE;
+      adw_action_row_set_subtitle (self->server_row, server);
+      g_signal_connect_object (sync, "notify::state", G_CALLBACK (update_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (sync, "notify::last-sync", G_CALLBACK (update_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (sync, "progress", G_CALLBACK (progress_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_widget_set_visible (self->progress_group, FALSE);
+      update_state (self);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.enroll", TRUE);
+#else
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.enroll", FALSE);
+#endif
+  gtk_stack_set_visible_child_name (self->stack, enrolled ? "enrolled" : "alone");
+}
+
+static void
+motcua_sync_page_dispose (GObject *object)
+{
+  MotcuaSyncPage *self = MOTCUA_SYNC_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, session_changed_cb, self);
+  /* AdwBin unparents its child itself. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MOTCUA_TYPE_SYNC_PAGE);
+  g_clear_object (&self->session);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->rejected_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (motcua_sync_page_parent_class)->dispose (object);
+}
+
+static void
+motcua_sync_page_class_init (MotcuaSyncPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = motcua_sync_page_dispose;
+  widget_class->map = motcua_sync_page_map;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/vn/gov/motcua/Desk/motcua-sync-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, server_entry);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, token_entry);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, server_row);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, state_row);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, last_row);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, progress_group);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, sent_row);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, received_row);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, check_row);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, pending_row);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, conflicts_row);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaSyncPage, rejected_group);
+
+#ifdef MOTCUA_DESK_HAVE_SYNC
+  gtk_widget_class_install_action (widget_class, "sync.run", NULL, run_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "sync.run",
+                                       NULL);
+#endif
+  gtk_widget_class_install_action (widget_class, "sync.enroll", NULL, enroll_action);
+}
+
+static void
+motcua_sync_page_init (MotcuaSyncPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->rejected_rows = g_ptr_array_new ();
+  gtk_widget_set_visible (GTK_WIDGET (self->rejected_group), FALSE);
+}
