@@ -1182,6 +1182,187 @@ done:
   return ok;
 }
 
+/* A string as json_to_string() writes it: most need no escape and are copied as they are. */
+static void
+append_json_text (GString    *out,
+                  const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p < 0x20 || *p == '"' || *p == '\\' || *p == 0x7f)
+      {
+        g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), text);
+        g_autofree char *escaped = json_to_string (node, FALSE);
+
+        g_string_append (out, escaped);
+        return;
+      }
+
+  g_string_append_c (out, '"');
+  g_string_append (out, text);
+  g_string_append_c (out, '"');
+}
+
+/* A value as _motcua_value_to_json() and json_to_string() make it. */
+static void
+append_json_value (GString           *out,
+                   const MotcuaValue *value)
+{
+  char id[37];
+
+  switch (value->type)
+    {
+    case SQLITE_INTEGER:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, value->i);
+      break;
+    case SQLITE_TEXT:
+      append_json_text (out, value->s);
+      break;
+    case SQLITE_BLOB:
+      motcua_uuid_to_string ((const MotcuaUuid *) (const void *) value->s, id);
+      g_string_append_printf (out, "\"%s\"", id);
+      break;
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
+gboolean
+_motcua_replica_row_state_text (MotcuaReplica          *self,
+                                const MotcuaTableDesc  *table,
+                                const MotcuaUuid       *id,
+                                GString                *out,
+                                GError                **error)
+{
+  RowState row;
+  char text[37];
+  gboolean ok = FALSE;
+
+  g_string_truncate (out, 0);
+  motcua_uuid_to_string (id, text);
+
+  if (table->insert_only)
+    {
+      g_autoptr(GString) sql = g_string_new ("SELECT ");
+      sqlite3_stmt *stmt;
+      gboolean first = TRUE;
+      int rc;
+
+      for (guint c = 0; c < table->n_columns; c++)
+        g_string_append_printf (sql, "%s%s", c ? ", " : "", table->columns[c].name);
+      g_string_append_printf (sql, " FROM %s WHERE id = ?1", table->name);
+      stmt = _motcua_replica_prepare_text (self, sql->str, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          g_string_append_printf (out, "{\"t\":\"%s\",\"r\":\"%s\",\"v\":{", table->name, text);
+          for (guint c = 0; c < table->n_columns; c++)
+            {
+              MotcuaValue v = MOTCUA_VALUE_NULL;
+
+              /* As _motcua_replica_insert_only_json(): NULL columns are left out. */
+              switch (sqlite3_column_type (stmt, (int) c))
+                {
+                case SQLITE_INTEGER:
+                  v = MOTCUA_VALUE_INT (sqlite3_column_int64 (stmt, (int) c));
+                  break;
+                case SQLITE_TEXT:
+                  v = MOTCUA_VALUE_TEXT ((const char *) sqlite3_column_text (stmt, (int) c));
+                  break;
+                case SQLITE_BLOB:
+                  if (sqlite3_column_bytes (stmt, (int) c) == 16)
+                    {
+                      v.type = SQLITE_BLOB;
+                      v.s = sqlite3_column_blob (stmt, (int) c);
+                    }
+                  break;
+                default:
+                  break;
+                }
+              if (v.type == SQLITE_NULL)
+                continue;
+              g_string_append_printf (out, "%s\"%s\":", first ? "" : ",",
+                                      table->columns[c].name);
+              append_json_value (out, &v);
+              first = FALSE;
+            }
+          g_string_append (out, "}}");
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          _motcua_replica_set_db_error (self, error);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (!row_read (self, table, id, FALSE, &row, error))
+    goto done;
+  if (row.exists)
+    {
+      g_autoptr(GString) values = g_string_new ("{");
+      g_autoptr(GString) pairs = g_string_new ("[");
+      g_autoptr(GString) map = g_string_new ("[");
+      MotcuaHlc pair_hlc[64];
+      guint32 pair_origin[64];
+      guint n_pairs = 0;
+
+      /* As _motcua_replica_row_json(), in the same order. */
+      for (guint c = 0; c < table->n_columns; c++)
+        {
+          guint k;
+
+          if (c > 0)
+            g_string_append_c (map, ',');
+          if (row.clocks.hlc[c] == 0 && row.clocks.origin[c] == 0)
+            {
+              g_string_append (map, "-1");
+              continue;
+            }
+          for (k = 0; k < n_pairs; k++)
+            if (pair_hlc[k] == row.clocks.hlc[c] && pair_origin[k] == row.clocks.origin[c])
+              break;
+          if (k == n_pairs)
+            {
+              MotcuaUuid origin = { { 0 } };
+
+              if (row.clocks.origin[c] != 0
+                  && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &origin, error))
+                goto done;
+              motcua_uuid_to_string (&origin, text);
+              g_string_append_printf (pairs, "%s[%" G_GUINT64_FORMAT ",\"%s\"]",
+                                      n_pairs ? "," : "", row.clocks.hlc[c], text);
+              pair_hlc[n_pairs] = row.clocks.hlc[c];
+              pair_origin[n_pairs] = row.clocks.origin[c];
+              n_pairs++;
+            }
+          g_string_append_printf (map, "%u", k);
+          g_string_append_printf (values, "%s\"%s\":", values->len > 1 ? "," : "",
+                                  table->columns[c].name);
+          append_json_value (values, &row.current[c].value);
+        }
+
+      /* A row no replica ever wrote is not part of the replicated state. */
+      if (n_pairs > 0)
+        {
+          motcua_uuid_to_string (id, text);
+          g_string_append_printf (out, "{\"t\":\"%s\",\"r\":\"%s\",\"v\":%s},\"k\":%s],"
+                                  "\"m\":%s]}", table->name, text, values->str, pairs->str,
+                                  map->str);
+        }
+    }
+  ok = TRUE;
+
+done:
+  row_state_clear (&row);
+
+  return ok;
+}
+
 /* Re-stamping: a replica whose clock ran ahead gives its changes that nobody has seen (those
  * past @acked) new stamps from the corrected clock, in their order, each still after the value
  * it overwrote. The registers they hold and the later changes that overwrote them follow. */

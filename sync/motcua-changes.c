@@ -308,22 +308,51 @@ motcua_replica_list_changes (MotcuaReplica  *self,
 
 /* The wire view: JSON objects. */
 
+typedef struct
+{
+  JsonArray             *out;
+  MotcuaReplica         *self;
+  gboolean               compact;    /* see _motcua_changes_compact() */
+  /* The change before, for a compact list */
+  gboolean               has_prev;
+  guint64                prev_seq;
+  MotcuaHlc              prev_hlc;
+  const MotcuaTableDesc *prev_table;
+  guint8                 prev_row[16];
+} WireList;
+
 static gboolean
 add_wire_change (const LoggedChange  *change,
                  gpointer             user_data,
                  GError             **error)
 {
-  JsonArray *out = ((gpointer *) user_data)[0];
-  MotcuaReplica *self = ((gpointer *) user_data)[1];
+  WireList *list = user_data;
+  MotcuaReplica *self = list->self;
   g_autoptr(JsonObject) o = json_object_new ();
+  gboolean whole = !list->compact || !list->has_prev;
   char row_id[37];
 
-  motcua_uuid_to_string ((const MotcuaUuid *) (const void *) change->row_id, row_id);
-  json_object_set_string_member (o, "o", self->id);
-  json_object_set_int_member (o, "s", (gint64) change->seq);
-  json_object_set_int_member (o, "h", (gint64) change->hlc);
-  json_object_set_string_member (o, "t", change->table->name);
-  json_object_set_string_member (o, "r", row_id);
+  /* A compact list is made compact here rather than whole and then cut (a push is built once
+   * per batch of thousands): the origin is always this replica. */
+  if (whole)
+    json_object_set_string_member (o, "o", self->id);
+  if (whole || change->seq != list->prev_seq + 1)
+    json_object_set_int_member (o, "s", (gint64) change->seq);
+  if (whole || change->hlc != list->prev_hlc)
+    json_object_set_int_member (o, "h", (gint64) change->hlc);
+  if (whole || change->table != list->prev_table)
+    json_object_set_string_member (o, "t", change->table->name);
+  if (whole || memcmp (change->row_id, list->prev_row, 16) != 0)
+    {
+      motcua_uuid_to_string ((const MotcuaUuid *) (const void *) change->row_id, row_id);
+      json_object_set_string_member (o, "r", row_id);
+    }
+  list->has_prev = TRUE;
+  list->prev_seq = change->seq;
+  list->prev_hlc = change->hlc;
+  list->prev_table = change->table;
+  memcpy (list->prev_row, change->row_id, 16);
+
   if (change->column == 0)
     {
       JsonObject *row = _motcua_replica_insert_only_json (self, change->table, change->rid, error);
@@ -339,8 +368,9 @@ add_wire_change (const LoggedChange  *change,
       json_object_set_member (o, "v", _motcua_value_to_json (&change->value,
                                                              (gssize) change->text_len));
     }
-  json_object_set_int_member (o, "p", (gint64) change->prev_hlc);
-  json_array_add_object_element (out, g_steal_pointer (&o));
+  if (!list->compact || change->prev_hlc != 0)
+    json_object_set_int_member (o, "p", (gint64) change->prev_hlc);
+  json_array_add_object_element (list->out, g_steal_pointer (&o));
 
   return TRUE;
 }
@@ -352,17 +382,32 @@ _motcua_replica_collect_changes (MotcuaReplica  *self,
                                  GError        **error)
 {
   g_autoptr(JsonArray) out = json_array_new ();
-  gpointer data[2] = { out, self };
+  WireList list = { out, self, FALSE, FALSE, 0, 0, NULL, { 0 } };
 
-  if (!foreach_change (self, after_seq, limit, TRUE, add_wire_change, data, error))
+  if (!foreach_change (self, after_seq, limit, TRUE, add_wire_change, &list, error))
     return NULL;
 
   return g_steal_pointer (&out);
 }
 
-/* Compact change lists (PROTOCOL.md, "Compact change lists"): a change may leave out o, h, t and r when
- * they are those of the change before it in the list, s when it is that change's s + 1, and p
- * when it is 0. A snapshot row (no "c") is never compacted, and the change after it is whole. */
+JsonArray *
+_motcua_replica_collect_compact (MotcuaReplica  *self,
+                                 guint64         after_seq,
+                                 guint           limit,
+                                 GError        **error)
+{
+  g_autoptr(JsonArray) out = json_array_new ();
+  WireList list = { out, self, TRUE, FALSE, 0, 0, NULL, { 0 } };
+
+  if (!foreach_change (self, after_seq, limit, TRUE, add_wire_change, &list, error))
+    return NULL;
+
+  return g_steal_pointer (&out);
+}
+
+/* Compact change lists (PROTOCOL.md): a change may leave out o, h, t and r when they are those
+ * of the change before it in the list, s when it is that change's s + 1, and p when it is 0. A
+ * snapshot row (no "c") is never compacted, and the change after it is whole. */
 
 enum { W_O, W_S, W_H, W_T, W_R, W_C, W_V, W_P, W_N };
 static const char *const wire_members[W_N] = { "o", "s", "h", "t", "r", "c", "v", "p" };
@@ -799,6 +844,31 @@ run_add (MotcuaReplica          *self,
   return TRUE;
 }
 
+/* Repairing from a state transfer: the field goes back to never written (no value, HLC 0),
+ * unless it holds a change of ours the server has not acknowledged. */
+static gboolean
+clear_field (MotcuaReplica          *self,
+             const MotcuaTableDesc  *table,
+             const MotcuaUuid       *row_id,
+             guint                   column,
+             guint                  *n_won,
+             GError                **error)
+{
+  static const MotcuaUuid nil = { { 0 } };
+  MotcuaValue none = MOTCUA_VALUE_NULL;
+  gboolean won = FALSE;
+
+  if (table->columns[column - 1].kind == MOTCUA_COL_STATUS)
+    return TRUE;   /* always written: a row has a status from its first write */
+  if (!_motcua_replica_merge_field (self, table, row_id, column, &none, 0, 0, &nil, &won, NULL,
+                                    error))
+    return FALSE;
+  if (won)
+    (*n_won)++;
+
+  return TRUE;
+}
+
 /* A snapshot row: {"t", "r", "v": {column: value}, "k": [[hlc, origin], …], "m": [pair per
  * column or -1]}; insert-only rows have "t", "r" and "v" only. */
 static gboolean
@@ -851,6 +921,14 @@ apply_row (MotcuaReplica        *self,
       if (!JSON_NODE_HOLDS_VALUE (m) || json_node_get_value_type (m) != G_TYPE_INT64)
         return bad_change (error, index, "m", _("must hold whole numbers"));
       k = json_node_get_int (m);
+      if (k < 0 && self->repairing)
+        {
+          /* Never written on the server: a value of ours there that the server acknowledged
+           * (it refused it) gives way too. */
+          if (!clear_field (self, table, row_id, c + 1, n_won, error))
+            return FALSE;
+          continue;
+        }
       if (k < 0)
         continue;
       if (k >= json_array_get_length (pairs)

@@ -220,8 +220,49 @@ check_versions (Exchange *x)
 
 /* json-glib recurses once per nesting level and accepts a second value after the first: a body
  * nested thousands deep would overflow the stack, and a trailing value would be parsed and
- * leaked. Both are refused before parsing. */
+ * leaked. json-glib 1.6 also leaks on a \u escape that is not four hex digits, and on a lone
+ * or misplaced surrogate. All are refused before parsing. */
 #define MAX_JSON_DEPTH 32
+
+/* The code unit of the "\uXXXX" escape at @p (@left bytes from it), or -1. */
+static int
+escaped_unit (const char *p,
+              gsize       left)
+{
+  int unit = 0;
+
+  if (left < 6 || p[0] != '\\' || p[1] != 'u')
+    return -1;
+  for (guint k = 2; k < 6; k++)
+    {
+      if (!g_ascii_isxdigit (p[k]))
+        return -1;
+      unit = unit << 4 | g_ascii_xdigit_value (p[k]);
+    }
+
+  return unit;
+}
+
+/* Whether the \u escape at @p is well formed: four hex digits, and a surrogate only as the
+ * high half followed at once by the low half. @skip: the bytes after the backslash to pass. */
+static gboolean
+escape_ok (const char *p,
+           gsize       left,
+           gsize      *skip)
+{
+  int unit = escaped_unit (p, left);
+  int low;
+
+  if (unit < 0 || (unit >= 0xdc00 && unit <= 0xdfff))
+    return FALSE;
+  *skip = 5;
+  if (unit < 0xd800 || unit > 0xdbff)
+    return TRUE;
+  low = escaped_unit (p + 6, left - 6);
+  *skip = 11;
+
+  return low >= 0xdc00 && low <= 0xdfff;
+}
 
 static const char *
 json_shape_problem (const char *data,
@@ -236,8 +277,16 @@ json_shape_problem (const char *data,
 
       if (in_string)
         {
+          gsize skip = 0;
+
           if (escaped)
             escaped = FALSE;
+          else if (c == '\\' && i + 1 < size && data[i + 1] == 'u')
+            {
+              if (!escape_ok (data + i, size - i, &skip))
+                return N_("The body holds a malformed \\u escape");
+              i += skip;
+            }
           else if (c == '\\')
             escaped = TRUE;
           else if (c == '"')

@@ -278,6 +278,14 @@ gboolean      _motcua_replica_merge_insert (MotcuaReplica         *self,
                                             gboolean              *inserted,
                                             GError               **error);
 
+/* The text json_to_string() gives of _motcua_replica_row_json()'s element, written straight
+ * from the row (the digest hashes it for every row of a scope); @out is left empty when there is
+ * no such row, or none of its registers was ever written by a replica. */
+gboolean      _motcua_replica_row_state_text (MotcuaReplica          *self,
+                                              const MotcuaTableDesc  *table,
+                                              const MotcuaUuid       *id,
+                                              GString                *out,
+                                              GError                **error);
 /* A row's whole state as a snapshot element; *out NULL when there is no such row. */
 gboolean      _motcua_replica_row_json     (MotcuaReplica          *self,
                                             const MotcuaTableDesc  *table,
@@ -340,6 +348,11 @@ JsonArray    *_motcua_replica_collect_changes (MotcuaReplica  *self,
  * before it implies; expand gives the list whole again, as a new array (the parsed one may be
  * immutable), its members in the usual order. Expanding a whole list changes nothing. */
 void          _motcua_changes_compact         (JsonArray      *items);
+/* The same changes as _motcua_replica_collect_changes(), as a compact list. */
+JsonArray    *_motcua_replica_collect_compact (MotcuaReplica  *self,
+                                               guint64         after_seq,
+                                               guint           limit,
+                                               GError        **error);
 JsonArray    *_motcua_changes_expand          (JsonArray      *items);
 gboolean      _motcua_replica_apply_changes   (MotcuaReplica  *self,
                                                JsonArray      *changes,

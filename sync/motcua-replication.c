@@ -113,20 +113,19 @@ typedef struct
   guint64 lanes[2];
 } Digest;
 
+/* @text: the row's snapshot element as JSON text (_motcua_replica_row_state_text()). */
 static void
 digest_add (Digest     *digest,
             const char *table,
-            JsonObject *row)
+            GString    *text)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), row);
-  g_autofree char *text = json_to_string (node, FALSE);
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 out[32];
   gsize len = sizeof out;
 
   g_checksum_update (sum, (const guchar *) table, -1);
   g_checksum_update (sum, (const guchar *) "", 1);
-  g_checksum_update (sum, (const guchar *) text, -1);
+  g_checksum_update (sum, (const guchar *) text->str, (gssize) text->len);
   g_checksum_get_digest (sum, out, &len);
 
   /* A sum of the rows' hashes: the same whatever order they are visited in. */
@@ -150,6 +149,7 @@ digest_table (MotcuaReplica          *self,
               GError                **error)
 {
   sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, sql, error);
+  g_autoptr(GString) text = g_string_sized_new (1024);
   int rc;
 
   if (stmt == NULL)
@@ -157,7 +157,6 @@ digest_table (MotcuaReplica          *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      JsonObject *row = NULL;
       MotcuaUuid id;
       gboolean in = TRUE;
 
@@ -178,20 +177,16 @@ digest_table (MotcuaReplica          *self,
 
       if (!in)
         continue;
-      if (!_motcua_replica_row_json (self, table, &id, &row, error))
+      /* The text json_to_string() would give of the row's snapshot element, made without
+       * building the element: this runs for every row of the scope at the end of every sync.
+       * A row no replica ever wrote (reference data loaded from a file) is local: no text. */
+      if (!_motcua_replica_row_state_text (self, table, &id, text, error))
         {
           sqlite3_reset (stmt);
           return FALSE;
         }
-      /* A row no replica ever wrote (reference data loaded from a file) is local. */
-      if (row != NULL && json_object_has_member (row, "k")
-          && json_array_get_length (json_object_get_array_member (row, "k")) == 0)
-        g_clear_pointer (&row, json_object_unref);
-      if (row != NULL)
-        {
-          digest_add (digest, table->name, row);
-          json_object_unref (row);
-        }
+      if (text->len > 0)
+        digest_add (digest, table->name, text);
     }
   sqlite3_reset (stmt);
 
@@ -218,8 +213,12 @@ _motcua_replica_scope_digest (MotcuaReplica  *self,
      * server sends it whole again (see motcua-sync.c). */
     { MOTCUA_TABLE_CASES, "SELECT id, receiving_office_id, handling_office_id FROM cases"
                           " WHERE id NOT IN (SELECT gone FROM rejected WHERE gone IS NOT NULL)" },
-    { MOTCUA_TABLE_CASE_EVENTS, "SELECT id, case_id FROM case_events" },
-    { MOTCUA_TABLE_ATTACHMENTS, "SELECT id, case_id FROM attachments" },
+    /* Likewise a row of a timeline or a scan the server refused: it stays here, marked
+     * rejected, and the server never had it. */
+    { MOTCUA_TABLE_CASE_EVENTS, "SELECT id, case_id FROM case_events"
+                                " WHERE _seq NOT IN (SELECT seq FROM rejected)" },
+    { MOTCUA_TABLE_ATTACHMENTS, "SELECT id, case_id FROM attachments"
+                                " WHERE _seq NOT IN (SELECT seq FROM rejected)" },
     { MOTCUA_TABLE_CONFLICTS, "SELECT id, case_id FROM conflicts" },
   };
   g_autoptr(GHashTable) offices = _motcua_replica_subtree_set (self, office_code, error);

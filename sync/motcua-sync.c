@@ -301,6 +301,7 @@ step_push (Run     *run,
   while (_motcua_replica_get_acked (self) < self->seq)
     {
       guint64 acked = _motcua_replica_get_acked (self);
+      guint batch = BATCH (run->transport->push_batch, PUSH_BATCH);
       g_autoptr(JsonArray) changes = NULL;
       g_autoptr(JsonObject) body = json_object_new ();
       g_autoptr(JsonObject) answer = NULL;
@@ -312,20 +313,16 @@ step_push (Run     *run,
       if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
         return FALSE;
 
-      changes = _motcua_replica_collect_changes (self, acked,
-                                                 BATCH (run->transport->push_batch, PUSH_BATCH),
-                                                 error);
+      /* Compact: each change without what the one before it implies, half the bytes. */
+      changes = run->compact ? _motcua_replica_collect_compact (self, acked, batch, error)
+                             : _motcua_replica_collect_changes (self, acked, batch, error);
       if (changes == NULL)
         return FALSE;
       n = json_array_get_length (changes);
       if (n == 0)
         break;
       if (run->compact)
-        {
-          /* Each change without what the one before it implies: half the bytes. */
-          _motcua_changes_compact (changes);
-          json_object_set_boolean_member (body, "compact", TRUE);
-        }
+        json_object_set_boolean_member (body, "compact", TRUE);
       json_object_set_array_member (body, "changes", json_array_ref (changes));
 
       answer = call (run, "POST", "push", body, &local_error);

@@ -635,8 +635,8 @@ export_rows (MotcuaReplica *replica,
 }
 
 /* The ids (text) of the cases @node was told are not its own when the server refused its
- * writes to them: it keeps them, marked rejected, and they differ from the server's by
- * design. */
+ * writes to them, and of the rows of timelines and scans the server refused: it keeps them,
+ * marked rejected, and they differ from the server's by design. */
 static GHashTable *
 gone_cases (Node *node)
 {
@@ -646,9 +646,14 @@ gone_cases (Node *node)
 
   g_assert_cmpint (sqlite3_open_v2 (node->f.path, &db, SQLITE_OPEN_READONLY, NULL), ==,
                    SQLITE_OK);
+  /* With them, the rows of timelines and scans whose own writing was refused. */
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT DISTINCT gone FROM rejected"
-                                           " WHERE gone IS NOT NULL", -1, &stmt, NULL), ==,
-                   SQLITE_OK);
+                                           " WHERE gone IS NOT NULL"
+                                           " UNION SELECT id FROM case_events"
+                                           " WHERE _seq IN (SELECT seq FROM rejected)"
+                                           " UNION SELECT id FROM attachments"
+                                           " WHERE _seq IN (SELECT seq FROM rejected)",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       char text[37];

@@ -583,6 +583,25 @@ test_hostile (Province      *p,
                           "\"r\":\"019a0000-0000-7000-8000-000000000002\",\"c\":\"phone\","
                           "\"v\":\"1\",\"p\":0}]}", &answer), ==, 400);
   g_free (answer);
+  /* Escapes json-glib 1.6 leaks on: refused before it parses them. A well-formed pair is
+   * not. */
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *const bodies[] = {
+        "{\"changes\": [{\"v\": \"\\ud83l\\u0041\"}]}",
+        "{\"changes\": [{\"v\": \"\\udc00\"}]}",
+        "{\"changes\": [{\"v\": \"\\ud83d x\"}]}",
+        "{\"changes\": [{\"v\": \"\\u12\"}]}",
+      };
+
+      g_assert_cmpuint (post (p, p->token_a, "/v1/push", bodies[i], &answer), ==, 400);
+      g_assert_nonnull (strstr (answer, "malformed"));
+      g_free (answer);
+    }
+  g_assert_cmpuint (post (p, p->token_a, "/v1/push",
+                          "{\"changes\": [], \"x\": \"\\ud83d\\ude00\"}", &answer), ==, 400);
+  g_assert_null (strstr (answer, "malformed"));
+  g_free (answer);
 
   sync_replica (p, &p->d, p->token_d, NULL);
 }
