@@ -18,6 +18,7 @@
 #include <motcua/motcua.h>
 
 #include "motcua-application.h"
+#include "motcua-attachments-group.h"
 #include "motcua-case-list-model.h"
 #include "motcua-cases-page.h"
 #include "motcua-case-page.h"
@@ -98,6 +99,13 @@ widget_mapped (gpointer data)
   return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
+static gboolean
+widget_allocated (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (data)) > 0
+         && gtk_widget_get_height (GTK_WIDGET (data)) > 0;
+}
+
 /* Saves @widget as tests/screenshots/@name.png in the build directory. */
 static void
 save_screenshot (GtkWidget  *widget,
@@ -118,10 +126,10 @@ save_screenshot (GtkWidget  *widget,
     dir = ".";
   g_mkdir_with_parents (dir, 0755);
 
+  /* Mapped is not yet allocated: under a sanitizer, a window's first layout takes a while. */
+  g_assert_true (wait_for (widget_allocated, widget, 60000));
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
 
   /* The widget draws at the next frame: under a sanitizer that may take a while. */
   paintable = gtk_widget_paintable_new (widget);
@@ -143,6 +151,20 @@ save_screenshot (GtkWidget  *widget,
   path = g_build_filename (dir, file, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+/* Shows a page of the window and waits until it is on screen: a page loads what it shows when
+ * it is first mapped, and a window whose content was just replaced maps it at its next
+ * allocation (a while, under a sanitizer). */
+static GtkWidget *
+show_page (DeskFixture *fixture,
+           const char  *name)
+{
+  GtkWidget *page = motcua_window_get_page (fixture->window, name);
+
+  motcua_window_show_page (fixture->window, name);
+  g_assert_true (wait_for (widget_mapped, page, 30000));
+  return page;
 }
 
 static GtkWidget *
@@ -439,6 +461,8 @@ test_pages (DeskFixture   *fixture,
 
       gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), "win.show-page", target);
       g_assert_cmpstr (motcua_window_get_visible_page (fixture->window), ==, pages[i]);
+      g_assert_true (wait_for (widget_mapped, motcua_window_get_page (fixture->window, pages[i]),
+                               30000));
       settle (600);
       save_screenshot (window_content (fixture), name);
     }
@@ -502,7 +526,7 @@ test_cases (DeskFixture   *fixture,
   GtkFlowBoxChild *step;
   AdwMessageDialog *dialog;
 
-  motcua_window_show_page (fixture->window, "cases");
+  show_page (fixture, "cases");
   model = cases_model (page);
   g_assert_true (wait_for (model_settled, model, 30000));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, fixture->n_cases);
@@ -568,7 +592,7 @@ test_catalogue (DeskFixture   *fixture,
   GtkWidget *search = page_child (page, MOTCUA_TYPE_CATALOGUE_PAGE, "search_entry");
   GtkWidget *name = page_child (page, MOTCUA_TYPE_CATALOGUE_PAGE, "name_label");
 
-  motcua_window_show_page (fixture->window, "catalogue");
+  show_page (fixture, "catalogue");
   gtk_editable_set_text (GTK_EDITABLE (search), "ket hon");
   settle (400);
   g_signal_emit_by_name (search, "activate");
@@ -595,7 +619,7 @@ test_reports (DeskFixture   *fixture,
   g_autoptr(GError) error = NULL;
   MotcuaReport *shown;
 
-  motcua_window_show_page (fixture->window, "reports");
+  show_page (fixture, "reports");
   g_assert_true (wait_for (report_ready, page, 30000));
   shown = motcua_reports_page_get_report (MOTCUA_REPORTS_PAGE (page));
   expected = motcua_replica_report (replica, "LC.NN", motcua_report_get_from (shown),
@@ -607,6 +631,343 @@ test_reports (DeskFixture   *fixture,
   g_assert_true (motcua_reports_page_save_pdf (MOTCUA_REPORTS_PAGE (page), pdf, &error));
   g_assert_no_error (error);
   save_screenshot (window_content (fixture), "40-reports");
+}
+
+/* Scans attached to a dossier */
+
+/* A scan-like PNG: a page with a heading and lines of text; @noise makes it big (and PNG cannot
+ * compress it). Returns its size in bytes. */
+static goffset
+make_scan (const char *path,
+           int         width,
+           int         height,
+           gboolean    noise)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+  GStatBuf st;
+
+  cairo_set_source_rgb (cr, 0.97, 0.96, 0.92);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, width / 18.0);
+  cairo_move_to (cr, width * 0.12, height * 0.12);
+  cairo_show_text (cr, "GIẤY CHỨNG SINH");
+  cairo_set_line_width (cr, 2);
+  for (int i = 0; i < 14; i++)
+    {
+      cairo_move_to (cr, width * 0.1, height * (0.2 + i * 0.05));
+      cairo_line_to (cr, width * (0.5 + (i % 4) * 0.1), height * (0.2 + i * 0.05));
+    }
+  cairo_stroke (cr);
+  cairo_rectangle (cr, width * 0.6, height * 0.8, width * 0.3, height * 0.12);
+  cairo_stroke (cr);
+  if (noise)
+    {
+      guint32 *pixels = (guint32 *) (gpointer) cairo_image_surface_get_data (surface);
+      GRand *rand = g_rand_new_with_seed (7);
+
+      cairo_surface_flush (surface);
+      for (int i = 0; i < width * height; i++)
+        pixels[i] = g_rand_int (rand) & 0xffffff;
+      cairo_surface_mark_dirty (surface);
+      g_rand_free (rand);
+    }
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_size;
+}
+
+static gboolean
+attachments_idle (gpointer data)
+{
+  return !motcua_attachments_group_get_busy (MOTCUA_ATTACHMENTS_GROUP (data));
+}
+
+static GtkWindow *
+find_scan_viewer (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_widget_has_css_class (window, "scan-viewer") && gtk_widget_get_visible (window))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+scan_viewer_shown (gpointer data)
+{
+  return find_scan_viewer () != NULL;
+}
+
+/* Scrolls the case page so that @widget is at the top of the view. */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (scroller));
+  double x = 0, y = 0;
+
+  settle (200);
+  g_assert_true (gtk_widget_translate_coordinates (widget, gtk_scrolled_window_get_child (
+                                                     GTK_SCROLLED_WINDOW (scroller)),
+                                                   0, 0, &x, &y));
+  gtk_adjustment_set_value (adjustment, y - 12);
+}
+
+static GtkWidget *
+show_first_case (DeskFixture  *fixture,
+                 MotcuaCase  **record_out)
+{
+  g_autoptr(MotcuaReplica) replica = motcua_replica_open (fixture->path, NULL);
+  MotcuaCaseFilter filter = MOTCUA_CASE_FILTER_INIT;
+  g_autoptr(GPtrArray) cases = NULL;
+  GtkWidget *cases_page = motcua_window_get_page (fixture->window, "cases");
+  GtkWidget *case_page = page_child (cases_page, MOTCUA_TYPE_CASES_PAGE, "case_page");
+
+  filter.limit = 1;
+  cases = motcua_replica_list_cases (replica, &filter, NULL);
+  g_assert_nonnull (cases);
+  g_assert_cmpuint (cases->len, ==, 1);
+  *record_out = motcua_case_copy (g_ptr_array_index (cases, 0));
+  show_page (fixture, "cases");
+  motcua_cases_page_show_case (MOTCUA_CASES_PAGE (cases_page), (*record_out)->id);
+  settle (200);
+  return page_child (case_page, MOTCUA_TYPE_CASE_PAGE, "attachments_group");
+}
+
+static void
+test_attachments (DeskFixture   *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *png = g_build_filename (fixture->dir, "giay-chung-sinh.png", NULL);
+  g_autofree char *big = g_build_filename (fixture->dir, "ho-so-scan-600dpi.pdf", NULL);
+  g_autoptr(MotcuaCase) record = NULL;
+  g_autoptr(MotcuaReplica) replica = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *group = show_first_case (fixture, &record);
+  const MotcuaAttachment *shown;
+  GtkWindow *viewer;
+  goffset size;
+  gboolean attached = FALSE;
+
+  g_assert_cmpuint (motcua_attachments_group_get_attachments (
+                      MOTCUA_ATTACHMENTS_GROUP (group))->len, ==, 0);
+
+  /* "Add Scan…" with a file: attached in one write, with its event in the timeline. */
+  size = make_scan (png, 900, 1200, FALSE);
+  file = g_file_new_for_path (png);
+  motcua_attachments_group_add_file (MOTCUA_ATTACHMENTS_GROUP (group), file);
+  g_assert_true (wait_for (attachments_idle, group, 30000));
+  g_assert_null (motcua_attachments_group_get_error (MOTCUA_ATTACHMENTS_GROUP (group)));
+  g_assert_cmpuint (motcua_attachments_group_get_attachments (
+                      MOTCUA_ATTACHMENTS_GROUP (group))->len, ==, 1);
+  shown = g_ptr_array_index (motcua_attachments_group_get_attachments (
+                               MOTCUA_ATTACHMENTS_GROUP (group)), 0);
+  g_assert_cmpstr (shown->name, ==, "giay-chung-sinh.png");
+  g_assert_cmpstr (shown->mime_type, ==, "image/png");
+  g_assert_cmpuint (shown->size, ==, (guint64) size);
+  g_assert_true (shown->present);
+  g_assert_cmpstr (shown->officer, ==, "Lò Thị Hoa");
+
+  replica = motcua_replica_open (fixture->path, &error);
+  g_assert_no_error (error);
+  stored = motcua_replica_list_attachments (replica, record->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 1);
+  events = motcua_replica_list_case_events (replica, record->id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    attached |= g_strcmp0 (((MotcuaCaseEvent *) g_ptr_array_index (events, i))->action,
+                           "attached") == 0;
+  g_assert_true (attached);
+
+  /* Viewed in a window of the desk. */
+  motcua_attachments_group_open (MOTCUA_ATTACHMENTS_GROUP (group), shown->id);
+  g_assert_true (wait_for (scan_viewer_shown, NULL, 30000));
+  viewer = find_scan_viewer ();
+  g_assert_cmpstr (gtk_window_get_title (viewer), ==, "giay-chung-sinh.png");
+  save_screenshot (GTK_WIDGET (viewer), "25-scan-viewer");
+  gtk_window_destroy (viewer);
+  settle (100);
+
+  /* Too large: refused from its size alone, said plainly, nothing written. */
+  {
+    FILE *f = g_fopen (big, "wb");
+
+    g_assert_nonnull (f);
+    g_assert_cmpint (fseek (f, (long) MOTCUA_ATTACHMENT_MAX_SIZE + 1024 * 1024, SEEK_SET), ==, 0);
+    g_assert_cmpint (fputc ('%', f), ==, '%');
+    fclose (f);
+  }
+  g_clear_object (&file);
+  file = g_file_new_for_path (big);
+  motcua_attachments_group_add_file (MOTCUA_ATTACHMENTS_GROUP (group), file);
+  g_assert_true (wait_for (attachments_idle, group, 30000));
+  g_assert_nonnull (motcua_attachments_group_get_error (MOTCUA_ATTACHMENTS_GROUP (group)));
+  g_assert_nonnull (strstr (motcua_attachments_group_get_error (
+                              MOTCUA_ATTACHMENTS_GROUP (group)), "ho-so-scan-600dpi.pdf"));
+  g_test_message ("too large: %s",
+                  motcua_attachments_group_get_error (MOTCUA_ATTACHMENTS_GROUP (group)));
+  g_clear_pointer (&stored, g_ptr_array_unref);
+  stored = motcua_replica_list_attachments (replica, record->id, &error);
+  g_assert_cmpuint (stored->len, ==, 1);
+
+  /* Not found: a file that is not there. */
+  g_clear_object (&file);
+  file = g_file_new_for_path ("/nonexistent/giay-to.pdf");
+  motcua_attachments_group_add_file (MOTCUA_ATTACHMENTS_GROUP (group), file);
+  g_assert_true (wait_for (attachments_idle, group, 30000));
+  g_assert_nonnull (strstr (motcua_attachments_group_get_error (
+                              MOTCUA_ATTACHMENTS_GROUP (group)), "giay-to.pdf"));
+  g_test_message ("not found: %s",
+                  motcua_attachments_group_get_error (MOTCUA_ATTACHMENTS_GROUP (group)));
+
+  /* The too-large message is the one to look at. */
+  g_clear_object (&file);
+  file = g_file_new_for_path (big);
+  motcua_attachments_group_add_file (MOTCUA_ATTACHMENTS_GROUP (group), file);
+  g_assert_true (wait_for (attachments_idle, group, 30000));
+  scroll_to (group);
+  save_screenshot (window_content (fixture), "24-case-scans");
+}
+
+static GSubprocess *server_serve (const char  *store,
+                                  const char  *config,
+                                  char       **url_out);
+static char *server_cli (const char *store, ...) G_GNUC_NULL_TERMINATED;
+static char *first_line (const char *text);
+static void sync_replica (const char *path);
+
+static void
+test_attachments_fetch (DeskFixture   *fixture,
+                        gconstpointer  data)
+{
+  const char *data_dir = g_getenv ("MOTCUA_SOURCE_DATADIR");
+  g_autofree char *offices_file = g_build_filename (data_dir, "offices.json", NULL);
+  g_autofree char *catalogue = g_build_filename (data_dir, "catalogue.json", NULL);
+  g_autofree char *store = g_build_filename (fixture->dir, "server.db", NULL);
+  g_autofree char *config = g_build_filename (fixture->dir, "server.conf", NULL);
+  g_autofree char *path_b = g_build_filename (fixture->dir, "desk-b.db", NULL);
+  g_autofree char *small = g_build_filename (fixture->dir, "giay-chung-sinh.png", NULL);
+  g_autofree char *large = g_build_filename (fixture->dir, "so-ho-khau.png", NULL);
+  g_autofree char *out = NULL, *token_a = NULL, *token_b = NULL, *url = NULL;
+  g_autofree char *small_id = NULL, *large_id = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) record = NULL;
+  GtkWidget *group, *cases_page;
+  GPtrArray *shown;
+  guint papers[] = { 0 };
+
+  if (g_getenv ("MOTCUA_SERVER") == NULL)
+    {
+      g_test_skip ("no motcua-server");
+      return;
+    }
+
+  /* A server that takes scans up to 200 kB: the large one stays on the desk that added it. */
+  g_assert_true (g_file_set_contents (config, "[server]\nmax-blob-bytes=200000\n", -1, NULL));
+  g_free (server_cli (store, "init", "--province", "LC", "--name", "UBND tỉnh Lai Châu", NULL));
+  g_free (server_cli (store, "offices", "import", offices_file, NULL));
+  g_free (server_cli (store, "publish", "catalogue", catalogue, NULL));
+  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
+  token_a = first_line (out);
+  g_free (out);
+  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
+  token_b = first_line (out);
+  server = server_serve (store, config, &url);
+
+  g_assert_true (motcua_sync_enroll (fixture->path, url, token_a, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (motcua_sync_enroll (path_b, url, token_b, NULL, &error));
+  g_assert_no_error (error);
+  sync_replica (fixture->path);
+
+  /* Desk A receives a dossier and attaches two scans, then syncs. */
+  g_assert_cmpint (make_scan (small, 600, 800, FALSE), <, 200000);
+  g_assert_cmpint (make_scan (large, 500, 500, TRUE), >, 200000);
+  {
+    g_autoptr(MotcuaReplica) a = motcua_replica_open (fixture->path, &error);
+    g_autoptr(GFile) small_file = g_file_new_for_path (small);
+    g_autoptr(GFile) large_file = g_file_new_for_path (large);
+    g_autoptr(MotcuaAttachment) one = NULL;
+    g_autoptr(MotcuaAttachment) two = NULL;
+    MotcuaReception reception = {
+      .procedure_code = "MAU.HT.001", .applicant_name = "Vừ A Lồng",
+      .citizen_id = "012089001234", .phone = "0912345678", .channel = MOTCUA_CHANNEL_COUNTER,
+      .papers = papers, .n_papers = 1,
+    };
+
+    g_assert_no_error (error);
+    motcua_replica_set_officer (a, "Lường Văn Hặc");
+    record = motcua_replica_receive (a, &reception, &error);
+    g_assert_no_error (error);
+    one = motcua_replica_add_attachment_from_file (a, record->id, small_file, NULL, NULL, &error);
+    g_assert_no_error (error);
+    two = motcua_replica_add_attachment_from_file (a, record->id, large_file, NULL, NULL, &error);
+    g_assert_no_error (error);
+    small_id = g_strdup (one->id);
+    large_id = g_strdup (two->id);
+  }
+  sync_replica (fixture->path);
+  sync_replica (path_b);
+
+  /* The desk on B: both listed, neither downloaded. */
+  g_assert_true (motcua_window_open_replica (fixture->window, path_b));
+  cases_page = motcua_window_get_page (fixture->window, "cases");
+  show_page (fixture, "cases");
+  motcua_cases_page_show_case (MOTCUA_CASES_PAGE (cases_page), record->receipt_no);
+  settle (200);
+  group = page_child (page_child (cases_page, MOTCUA_TYPE_CASES_PAGE, "case_page"),
+                      MOTCUA_TYPE_CASE_PAGE, "attachments_group");
+  shown = motcua_attachments_group_get_attachments (MOTCUA_ATTACHMENTS_GROUP (group));
+  g_assert_cmpuint (shown->len, ==, 2);
+  for (guint i = 0; i < shown->len; i++)
+    g_assert_false (((MotcuaAttachment *) g_ptr_array_index (shown, i))->present);
+  scroll_to (group);
+  save_screenshot (window_content (fixture), "26-case-scans-not-downloaded");
+
+  /* Opening the small one downloads it, then shows it. */
+  motcua_attachments_group_open (MOTCUA_ATTACHMENTS_GROUP (group), small_id);
+  g_assert_true (wait_for (attachments_idle, group, 30000));
+  g_assert_null (motcua_attachments_group_get_error (MOTCUA_ATTACHMENTS_GROUP (group)));
+  g_assert_true (wait_for (scan_viewer_shown, NULL, 30000));
+  gtk_window_destroy (find_scan_viewer ());
+  {
+    g_autoptr(MotcuaReplica) b = motcua_replica_open (path_b, &error);
+    g_autoptr(GBytes) bytes = motcua_replica_read_attachment (b, small_id, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (bytes);
+  }
+
+  /* The large one never reached the server: said plainly. */
+  motcua_attachments_group_open (MOTCUA_ATTACHMENTS_GROUP (group), large_id);
+  g_assert_true (wait_for (attachments_idle, group, 30000));
+  g_assert_nonnull (motcua_attachments_group_get_error (MOTCUA_ATTACHMENTS_GROUP (group)));
+  g_assert_nonnull (strstr (motcua_attachments_group_get_error (MOTCUA_ATTACHMENTS_GROUP (group)),
+                            "so-ho-khau.png"));
+  g_test_message ("not on the server: %s",
+                  motcua_attachments_group_get_error (MOTCUA_ATTACHMENTS_GROUP (group)));
+  scroll_to (group);
+  save_screenshot (window_content (fixture), "27-case-scans-downloaded");
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
 }
 
 /* Sync and conflicts, against a real motcua-server on 127.0.0.1 */
@@ -647,8 +1008,10 @@ first_line (const char *text)
   return end != NULL ? g_strndup (text, (gsize) (end - text)) : g_strdup (text);
 }
 
+/* @config: a settings file, or NULL. */
 static GSubprocess *
 server_serve (const char  *store,
+              const char  *config,
               char       **url_out)
 {
   g_autoptr(GError) error = NULL;
@@ -656,9 +1019,25 @@ server_serve (const char  *store,
   g_autofree char *line = NULL;
   GSubprocess *server;
 
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                             &error, g_getenv ("MOTCUA_SERVER"), "--store", store, "serve",
-                             "--listen", "127.0.0.1", "--port", "0", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("MOTCUA_SERVER"));
+  if (config != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--config");
+      g_ptr_array_add (argv, (gpointer) config);
+    }
+  g_ptr_array_add (argv, (gpointer) "--store");
+  g_ptr_array_add (argv, (gpointer) store);
+  g_ptr_array_add (argv, (gpointer) "serve");
+  g_ptr_array_add (argv, (gpointer) "--listen");
+  g_ptr_array_add (argv, (gpointer) "127.0.0.1");
+  g_ptr_array_add (argv, (gpointer) "--port");
+  g_ptr_array_add (argv, (gpointer) "0");
+  g_ptr_array_add (argv, NULL);
+  server = g_subprocess_newv ((const char * const *) argv->pdata,
+                              G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                              &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -745,7 +1124,7 @@ test_sync_conflicts (DeskFixture   *fixture,
   g_free (out);
   out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
   token_b = first_line (out);
-  server = server_serve (store, &url);
+  server = server_serve (store, NULL, &url);
 
   /* Two desks of Nậm Manh commune, enrolled; a dossier received at the first reaches both. */
   g_assert_true (motcua_sync_enroll (fixture->path, url, token_a, NULL, &error));
@@ -785,7 +1164,7 @@ test_sync_conflicts (DeskFixture   *fixture,
   g_assert_true (motcua_window_open_replica (fixture->window, fixture->path));
   g_assert_nonnull (motcua_session_get_sync (motcua_window_get_session (fixture->window)));
   sync_page = motcua_window_get_page (fixture->window, "sync");
-  motcua_window_show_page (fixture->window, "sync");
+  show_page (fixture, "sync");
   settle (200);
   gtk_widget_activate_action (sync_page, "sync.run", NULL);
   g_assert_true (wait_for (sync_settled,
@@ -798,7 +1177,7 @@ test_sync_conflicts (DeskFixture   *fixture,
   save_screenshot (window_content (fixture), "50-sync");
 
   conflicts_page = motcua_window_get_page (fixture->window, "conflicts");
-  motcua_window_show_page (fixture->window, "conflicts");
+  show_page (fixture, "conflicts");
   g_assert_true (wait_for (conflicts_shown, conflicts_page, 10000));
   settle (200);
   save_screenshot (window_content (fixture), "51-conflicts");
@@ -969,7 +1348,7 @@ test_big_pages (DeskFixture   *fixture,
    * scrolled to; never the whole table. */
   cases_page = motcua_window_get_page (fixture->window, "cases");
   view = page_child (cases_page, MOTCUA_TYPE_CASES_PAGE, "column_view");
-  motcua_window_show_page (fixture->window, "cases");
+  show_page (fixture, "cases");
   model = cases_model (cases_page);
   g_assert_true (wait_for (model_settled, model, 120000));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_cases);
@@ -1020,7 +1399,7 @@ test_big_pages (DeskFixture   *fixture,
   save_screenshot (window_content (fixture), "63-big-case");
   stall_skip (&stall);
 
-  motcua_window_show_page (fixture->window, "catalogue");
+  show_page (fixture, "catalogue");
   settle (300);
   stall_note (&stall, "the catalogue");
   save_screenshot (window_content (fixture), "64-big-catalogue");
@@ -1028,7 +1407,7 @@ test_big_pages (DeskFixture   *fixture,
 
   /* The report of the province: every office, over every dossier. */
   reports_page = motcua_window_get_page (fixture->window, "reports");
-  motcua_window_show_page (fixture->window, "reports");
+  show_page (fixture, "reports");
   g_assert_true (wait_for (report_ready, reports_page, 120000));
   shown = motcua_reports_page_get_report (MOTCUA_REPORTS_PAGE (reports_page));
   expected = motcua_replica_report (replica, motcua_replica_get_office_code (replica),
@@ -1042,12 +1421,12 @@ test_big_pages (DeskFixture   *fixture,
   save_screenshot (window_content (fixture), "65-big-reports");
   stall_skip (&stall);
 
-  motcua_window_show_page (fixture->window, "sync");
+  show_page (fixture, "sync");
   settle (300);
   stall_note (&stall, "the sync page");
   save_screenshot (window_content (fixture), "66-big-sync");
   stall_skip (&stall);
-  motcua_window_show_page (fixture->window, "conflicts");
+  show_page (fixture, "conflicts");
   settle (300);
   stall_note (&stall, "the conflicts page");
   save_screenshot (window_content (fixture), "67-big-conflicts");
@@ -1092,6 +1471,10 @@ main (int    argc,
               test_cases, fixture_tear_down);
   g_test_add ("/desk/catalogue", DeskFixture, GUINT_TO_POINTER (20), fixture_set_up,
               test_catalogue, fixture_tear_down);
+  g_test_add ("/desk/attachments", DeskFixture, GUINT_TO_POINTER (20), fixture_set_up,
+              test_attachments, fixture_tear_down);
+  g_test_add ("/desk/attachments-fetch", DeskFixture, GUINT_TO_POINTER (0), fixture_set_up,
+              test_attachments_fetch, fixture_tear_down);
   g_test_add ("/desk/sync-conflicts", DeskFixture, GUINT_TO_POINTER (0), fixture_set_up,
               test_sync_conflicts, fixture_tear_down);
   g_test_add ("/desk/reports", DeskFixture, GUINT_TO_POINTER (300), fixture_set_up,

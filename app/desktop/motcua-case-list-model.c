@@ -1,9 +1,10 @@
 /* motcua-case-list-model.c: the cases of a replica as a GListModel, loaded in pages
  *
- * Rows come from motcua_replica_list_cases() with an offset and a limit, in the session's worker
- * thread; the length from motcua_replica_count_cases(). A new filter first loads its first page
- * (a millisecond) and shows it, then counts (a full scan of the matches: a few hundred ms on a
- * million cases) and grows the list to its length. The view asks for the items it shows; an
+ * Rows come from motcua_replica_list_cases() with an offset and a limit, in the session's quick
+ * worker; the length from motcua_replica_count_cases(), in its slow one (a scan of every match:
+ * a few hundred ms on a million cases, seconds when the file is not in the page cache yet). A
+ * new filter shows its first page as soon as it is read (a millisecond) and, until the count
+ * comes, grows a page at a time as the view reaches its end; then the list takes its length. The view asks for the items it shows; an
  * item not loaded yet is a placeholder that fills in (and notifies) when its page arrives. Pages
  * are loaded most recent request first, pages whose items nobody holds any more are skipped,
  * and only the last MAX_PAGES pages are kept.
@@ -261,6 +262,30 @@ keep_rows (MotcuaCaseListModel *self,
 
 static void load_next_page (MotcuaCaseListModel *self);
 
+/* Until the count comes, the list ends one page of placeholders past the last full page read:
+ * the view can scroll on, a page at a time, while the count scans every match. A short page is
+ * the end. */
+static void
+grow_until_counted (MotcuaCaseListModel *self,
+                    Job                 *job)
+{
+  guint end = job->page * PAGE_SIZE + job->rows->len;
+  guint old = self->n_items;
+  guint n;
+
+  if (end < old - MIN (old, PAGE_SIZE))
+    return;  /* not the last page shown */
+  n = job->rows->len == job->n_pages * PAGE_SIZE ? end + PAGE_SIZE : end;
+  if (n == old)
+    return;
+  self->n_items = n;
+  if (n > old)
+    g_list_model_items_changed (G_LIST_MODEL (self), old, 0, n - old);
+  else
+    g_list_model_items_changed (G_LIST_MODEL (self), n, old - n, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
 /* The first page of a reload: the list shows it at once, and grows when the count comes. */
 static void
 show_first_page (MotcuaCaseListModel *self,
@@ -272,6 +297,9 @@ show_first_page (MotcuaCaseListModel *self,
   reset_pages (self);
   self->n_items = job->rows->len;
   keep_rows (self, job);
+  /* A full page, and no count yet: there may be more, one page of placeholders says so. */
+  if (self->counting && self->n_items == PAGE_SIZE)
+    self->n_items += PAGE_SIZE;
   if (old > 0 || self->n_items > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
   if (old != self->n_items)
@@ -308,7 +336,11 @@ page_loaded_cb (GObject      *source,
   if (self->resetting)
     show_first_page (self, job);
   else
-    keep_rows (self, job);
+    {
+      keep_rows (self, job);
+      if (self->counting)
+        grow_until_counted (self, job);
+    }
 
   load_next_page (self);
   set_loading (self);
@@ -492,9 +524,9 @@ counted_cb (GObject      *source,
   old = self->n_items;
   count = (guint) MIN (job->count, (gint64) G_MAXUINT);
 
-  if (self->resetting || count < old)
+  if (self->resetting)
     {
-      /* No first page yet (it failed), or fewer cases than it showed: start the list anew. */
+      /* Counted before the first page came: the list starts anew, at its length. */
       self->resetting = FALSE;
       reset_pages (self);
       self->n_items = count;
@@ -503,10 +535,12 @@ counted_cb (GObject      *source,
     }
   else
     {
-      /* The first page is shown: the rest follows it. */
+      /* What was shown stays: the rest follows it (or the placeholders past the end go). */
       self->n_items = count;
       if (count > old)
         g_list_model_items_changed (G_LIST_MODEL (self), old, 0, count - old);
+      else if (count < old)
+        g_list_model_items_changed (G_LIST_MODEL (self), count, old - count, 0);
     }
   if (old != self->n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
@@ -535,15 +569,15 @@ motcua_case_list_model_reload (MotcuaCaseListModel *self)
   self->today = motcua_session_dup_today (self->session);
   self->filter.today = self->today;
 
-  /* The first page, then the count: the worker runs them in this order. Until the first page
-   * comes, the list shows what it showed. */
+  /* The first page and the count, each in its own worker: the page comes first, in a
+   * millisecond. Until it comes, the list shows what it showed. */
   job = job_new (self);
   job->page = 0;
   job->n_pages = 1;
   motcua_session_run_async (self->session, page_in_thread, job, job_free, self->cancellable,
                             page_loaded_cb, g_object_ref (self));
-  motcua_session_run_async (self->session, count_in_thread, job_new (self), job_free,
-                            self->cancellable, counted_cb, g_object_ref (self));
+  motcua_session_run_slow_async (self->session, count_in_thread, job_new (self), job_free,
+                                 self->cancellable, counted_cb, g_object_ref (self));
   set_loading (self);
 }
 
@@ -575,6 +609,14 @@ motcua_case_list_model_get_loading (MotcuaCaseListModel *self)
   g_return_val_if_fail (MOTCUA_IS_CASE_LIST_MODEL (self), FALSE);
 
   return self->resetting || self->counting || self->loading_page;
+}
+
+gboolean
+motcua_case_list_model_get_counting (MotcuaCaseListModel *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_CASE_LIST_MODEL (self), FALSE);
+
+  return self->counting;
 }
 
 guint

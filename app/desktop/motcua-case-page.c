@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "motcua-attachments-group.h"
 #include "motcua-case-page.h"
 #include "motcua-format.h"
 #include "motcua-window.h"
@@ -43,6 +44,7 @@ struct _MotcuaCasePage
   AdwEntryRow     *phone_row;
   AdwEntryRow     *address_row;
   AdwPreferencesGroup *papers_group;
+  MotcuaAttachmentsGroup *attachments_group;
   AdwPreferencesGroup *timeline_group;
 };
 
@@ -100,6 +102,8 @@ action_label (const char *action)
     return _("Transferred");
   if (g_strcmp0 (action, "imported") == 0)
     return _("Imported");
+  if (g_strcmp0 (action, "attached") == 0)
+    return _("Scan attached");
   return action;
 }
 
@@ -589,7 +593,19 @@ motcua_case_page_show (MotcuaCasePage *self,
   self->procedure = motcua_replica_dup_procedure (replica (self), record->procedure_code, NULL);
   fill (self);
   connect_papers (self);
+  motcua_attachments_group_show (self->attachments_group, session, record->id);
   return TRUE;
+}
+
+/* A scan was attached: the timeline says so, and the desk counts one more change to send. */
+static void
+attachments_changed_cb (MotcuaCasePage *self)
+{
+  if (self->record == NULL)
+    return;
+  reload (self);
+  connect_papers (self);
+  motcua_session_changed (self->session);
 }
 
 static void
@@ -622,6 +638,7 @@ motcua_case_page_class_init (MotcuaCasePageClass *klass)
   signals[BACK] = g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (MOTCUA_TYPE_ATTACHMENTS_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/vn/gov/motcua/Desk/motcua-case-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, title_label);
@@ -643,10 +660,12 @@ motcua_case_page_class_init (MotcuaCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, phone_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, address_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, papers_group);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, attachments_group);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, timeline_group);
   gtk_widget_class_bind_template_callback (widget_class, field_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, channel_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, priority_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, attachments_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "case.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "case.transfer", NULL, transfer_action);

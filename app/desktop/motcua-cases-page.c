@@ -179,7 +179,11 @@ update_count (MotcuaCasesPage *self)
   g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s dossier",
                                                         "%s dossiers", n), count);
 
-  gtk_label_set_label (self->count_label, text);
+  /* Until the count comes, the list's length is only how far it has been read. */
+  if (self->model != NULL && motcua_case_list_model_get_counting (self->model) && n > 0)
+    gtk_label_set_label (self->count_label, _("Counting…"));
+  else
+    gtk_label_set_label (self->count_label, text);
   gtk_widget_set_visible (self->spinner, loading);
   gtk_stack_set_visible_child_name (self->list_stack, n > 0 || loading ? "list" : "empty");
 }

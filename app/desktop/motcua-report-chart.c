@@ -106,7 +106,8 @@ motcua_report_chart_draw (MotcuaReport *report,
   double fg = dark ? 1.0 : 0.0;
   double label_width = MIN (LABEL_WIDTH, width * 0.35);
   double bar_x = label_width + 12;
-  double bar_width = width - bar_x - 60;
+  /* Room after the longest bar for its total ("1,000,000"). */
+  double bar_width = width - bar_x - 78;
   double x = 0;
 
   if (report == NULL || bar_width <= 10)
@@ -161,7 +162,7 @@ motcua_report_chart_draw (MotcuaReport *report,
           bx += w;
         }
       cairo_set_source_rgba (cr, fg, fg, fg, 0.85);
-      show_text (cr, total, bx + 6, y, 60, 9.5, TRUE, PANGO_ALIGN_LEFT);
+      show_text (cr, total, bx + 6, y, 72, 9.5, TRUE, PANGO_ALIGN_LEFT);
     }
 }
 

@@ -417,8 +417,8 @@ refresh (MotcuaReportsPage *self)
   job->from = g_strdup (self->from);
   job->to = g_strdup (self->to);
   gtk_widget_set_visible (self->spinner, TRUE);
-  motcua_session_run_async (self->session, report_in_thread, job, job_free, self->cancellable,
-                            reported_cb, self);
+  motcua_session_run_slow_async (self->session, report_in_thread, job, job_free,
+                                 self->cancellable, reported_cb, self);
 }
 
 static void

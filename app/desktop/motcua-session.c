@@ -11,6 +11,18 @@
 #include <malloc.h>
 #endif
 
+/* A worker: one thread that runs its jobs in the order they came, on its own connection to the
+ * replica. @reader is opened on the first job and closed after READER_IDLE_SECONDS without one,
+ * so its page cache does not stay in memory while the desk rests; it is only touched in the
+ * worker's thread (and in finalize, once that thread is gone). */
+typedef struct
+{
+  MotcuaSession *session;
+  GThreadPool   *pool;
+  MotcuaReplica *reader;
+  guint          idle_source;
+} Worker;
+
 struct _MotcuaSession
 {
   GObject         parent_instance;
@@ -18,22 +30,13 @@ struct _MotcuaSession
   MotcuaReplica  *replica;
   MotcuaCalendar *calendar;
   char           *office_name;
-
-  /* The worker: one thread that runs the jobs in the order they came, on its own connection to
-   * the replica. @reader is opened on the first job and closed after READER_IDLE_SECONDS
-   * without one, so its page cache does not stay in memory while the desk rests. It is only
-   * touched in the worker thread (and in finalize, once the worker is gone). */
-  GThreadPool    *worker;
   char           *path;
-  MotcuaReplica  *reader;
-  guint           idle_source;
 
-  /* The officer, for the worker's connection too: set by the main thread, applied by the worker
-   * before its next job, so the main thread never waits for a job to end. */
-  GMutex          officer_lock;
-  char           *officer;
-  guint           officer_serial;
-  guint           reader_officer_serial;
+  /* Two workers: quick jobs (pages of the list, a scan, the conflicts) are never stuck behind a
+   * slow one (counting every dossier, the report), which reads the whole table when it is not in
+   * the page cache yet: seconds, on a million. */
+  Worker          quick;
+  Worker          slow;
 
 #ifdef MOTCUA_DESK_HAVE_SYNC
   MotcuaSync     *sync;
@@ -76,7 +79,7 @@ static void
 worker_func (gpointer data,
              gpointer user_data)
 {
-  MotcuaSession *self = user_data;
+  Worker *worker = user_data;
   g_autoptr(GTask) task = data;
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
@@ -86,7 +89,7 @@ worker_func (gpointer data,
   if (data == CLOSE_READER)
     {
       g_steal_pointer (&task);
-      g_clear_object (&self->reader);
+      g_clear_object (&worker->reader);
 #ifdef __GLIBC__
       /* Give back what the connection's cache and the last pages of rows held: glibc keeps
        * freed memory of a thread's arena for later otherwise, and the desk rests for hours. */
@@ -98,28 +101,19 @@ worker_func (gpointer data,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (self->reader == NULL)
+  if (worker->reader == NULL)
     {
-      self->reader = motcua_replica_open (self->path, &error);
-      if (self->reader == NULL)
+      worker->reader = motcua_replica_open (worker->session->path, &error);
+      if (worker->reader == NULL)
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
-      self->reader_officer_serial = 0;
     }
-
-  g_mutex_lock (&self->officer_lock);
-  if (self->reader_officer_serial != self->officer_serial)
-    {
-      motcua_replica_set_officer (self->reader, self->officer);
-      self->reader_officer_serial = self->officer_serial;
-    }
-  g_mutex_unlock (&self->officer_lock);
 
   job = g_task_get_task_data (task);
   cancellable = g_task_get_cancellable (task);
-  ok = job->func (self->reader, job->data, cancellable, &error);
+  ok = job->func (worker->reader, job->data, cancellable, &error);
 
   /* Returned from this thread, the task completes in the main context, where its last
    * reference (and so the session's) is dropped. */
@@ -130,13 +124,30 @@ worker_func (gpointer data,
 }
 
 static void
+worker_init (Worker        *worker,
+             MotcuaSession *session)
+{
+  worker->session = session;
+  /* One thread at most: its jobs run one at a time, in order. Cannot fail unless exclusive. */
+  worker->pool = g_thread_pool_new (worker_func, worker, 1, FALSE, NULL);
+}
+
+static void
+worker_clear (Worker *worker)
+{
+  /* Every task holds the session: none is left, only perhaps a request to close. */
+  g_thread_pool_free (worker->pool, FALSE, TRUE);
+  g_clear_handle_id (&worker->idle_source, g_source_remove);
+  g_clear_object (&worker->reader);
+}
+
+static void
 motcua_session_finalize (GObject *object)
 {
   MotcuaSession *self = MOTCUA_SESSION (object);
 
-  /* Every task holds the session: none is left, only perhaps a request to close. */
-  g_thread_pool_free (self->worker, FALSE, TRUE);
-  g_clear_handle_id (&self->idle_source, g_source_remove);
+  worker_clear (&self->quick);
+  worker_clear (&self->slow);
 
 #ifdef MOTCUA_DESK_HAVE_SYNC
   if (self->sync != NULL)
@@ -147,12 +158,9 @@ motcua_session_finalize (GObject *object)
   g_clear_object (&self->sync);
 #endif
   g_clear_object (&self->replica);
-  g_clear_object (&self->reader);
   g_clear_pointer (&self->calendar, motcua_calendar_unref);
   g_clear_pointer (&self->office_name, g_free);
   g_clear_pointer (&self->path, g_free);
-  g_clear_pointer (&self->officer, g_free);
-  g_mutex_clear (&self->officer_lock);
 
   G_OBJECT_CLASS (motcua_session_parent_class)->finalize (object);
 }
@@ -174,9 +182,8 @@ motcua_session_class_init (MotcuaSessionClass *klass)
 static void
 motcua_session_init (MotcuaSession *self)
 {
-  g_mutex_init (&self->officer_lock);
-  /* One thread at most: the jobs run one at a time, in order. It cannot fail unless exclusive. */
-  self->worker = g_thread_pool_new (worker_func, self, 1, FALSE, NULL);
+  worker_init (&self->quick, self);
+  worker_init (&self->slow, self);
 }
 
 MotcuaSession *
@@ -267,12 +274,8 @@ motcua_session_set_officer (MotcuaSession *self,
 {
   g_return_if_fail (MOTCUA_IS_SESSION (self));
 
+  /* The workers only read: they sign nothing. */
   motcua_replica_set_officer (self->replica, officer);
-  g_mutex_lock (&self->officer_lock);
-  g_free (self->officer);
-  self->officer = g_strdup (officer);
-  self->officer_serial++;
-  g_mutex_unlock (&self->officer_lock);
 }
 
 char *
@@ -293,11 +296,39 @@ motcua_session_dup_today (MotcuaSession *self)
 static gboolean
 reader_idle_cb (gpointer user_data)
 {
-  MotcuaSession *self = user_data;
+  Worker *worker = user_data;
 
-  self->idle_source = 0;
-  g_thread_pool_push (self->worker, CLOSE_READER, NULL);
+  worker->idle_source = 0;
+  g_thread_pool_push (worker->pool, CLOSE_READER, NULL);
   return G_SOURCE_REMOVE;
+}
+
+static void
+run_on (MotcuaSession       *self,
+        Worker              *worker,
+        MotcuaSessionFunc    func,
+        gpointer             data,
+        GDestroyNotify       data_free,
+        GCancellable        *cancellable,
+        GAsyncReadyCallback  callback,
+        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  job = g_new0 (Job, 1);
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, motcua_session_run_async);
+  g_task_set_task_data (task, job, job_free);
+  g_thread_pool_push (worker->pool, g_steal_pointer (&task), NULL);
+
+  /* The worker's connection is closed once the desk has rested a while. */
+  g_clear_handle_id (&worker->idle_source, g_source_remove);
+  worker->idle_source = g_timeout_add_seconds (READER_IDLE_SECONDS, reader_idle_cb, worker);
 }
 
 void
@@ -309,25 +340,25 @@ motcua_session_run_async (MotcuaSession       *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Job *job;
-
   g_return_if_fail (MOTCUA_IS_SESSION (self));
   g_return_if_fail (func != NULL);
 
-  job = g_new0 (Job, 1);
-  job->func = func;
-  job->data = data;
-  job->data_free = data_free;
+  run_on (self, &self->quick, func, data, data_free, cancellable, callback, user_data);
+}
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, motcua_session_run_async);
-  g_task_set_task_data (task, job, job_free);
-  g_thread_pool_push (self->worker, g_steal_pointer (&task), NULL);
+void
+motcua_session_run_slow_async (MotcuaSession       *self,
+                               MotcuaSessionFunc    func,
+                               gpointer             data,
+                               GDestroyNotify       data_free,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (MOTCUA_IS_SESSION (self));
+  g_return_if_fail (func != NULL);
 
-  /* The worker's connection is closed once the desk has rested a while. */
-  g_clear_handle_id (&self->idle_source, g_source_remove);
-  self->idle_source = g_timeout_add_seconds (READER_IDLE_SECONDS, reader_idle_cb, self);
+  run_on (self, &self->slow, func, data, data_free, cancellable, callback, user_data);
 }
 
 gboolean

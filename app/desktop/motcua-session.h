@@ -38,9 +38,21 @@ void           motcua_session_set_officer  (MotcuaSession        *self,
 G_GNUC_WARN_UNUSED_RESULT
 char          *motcua_session_dup_today    (MotcuaSession        *self);
 
-/* Runs @func in the worker thread: one job at a time, on the worker's own connection, so the
- * main thread never waits on a query whose cost grows with the number of cases. */
+/* Runs @func in a worker thread on its own connection to the replica, so the main thread never
+ * waits on a query whose cost grows with the number of cases: quick jobs (a page of rows, one
+ * dossier's scan, the conflicts) with _run_async(), jobs that may read the whole table (counting
+ * every match, the report) with _run_slow_async(), each lane one job at a time in the order they
+ * were started, so that a slow job never holds up a quick one. Jobs only read: this desk's
+ * changes are numbered by the main thread's connection, and a second writer would number them
+ * again. Both end with motcua_session_run_finish(). */
 void           motcua_session_run_async    (MotcuaSession        *self,
+                                            MotcuaSessionFunc     func,
+                                            gpointer              data,
+                                            GDestroyNotify        data_free,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+void           motcua_session_run_slow_async (MotcuaSession      *self,
                                             MotcuaSessionFunc     func,
                                             gpointer              data,
                                             GDestroyNotify        data_free,

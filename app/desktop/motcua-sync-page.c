@@ -74,9 +74,9 @@ counts_in_thread (MotcuaReplica  *reader,
 {
   Counts *counts = data;
 
-  counts->pending = motcua_replica_count_pending (reader, error);
-  if (counts->pending < 0)
-    return FALSE;
+  /* The pending changes are counted on the main thread's connection, the one that makes them:
+   * another connection knows the last sequence number as of when it was opened. */
+  (void) counts;
 #ifdef MOTCUA_DESK_HAVE_SYNC
   counts->conflicts = motcua_replica_count_conflicts (reader, error);
   if (counts->conflicts < 0)
@@ -103,7 +103,9 @@ counted_cb (GObject      *source,
         motcua_window_toast (GTK_WIDGET (self), error->message);
       return;
     }
-  set_count (self->pending_row, counts->pending);
+  counts->pending = motcua_replica_count_pending (motcua_session_get_replica (self->session),
+                                                   NULL);
+  set_count (self->pending_row, MAX (counts->pending, 0));
   set_count (self->conflicts_row, counts->conflicts);
 
   for (guint i = 0; i < self->rejected_rows->len; i++)

@@ -239,9 +239,9 @@ count_in_thread (MotcuaReplica  *reader,
 {
   Counts *counts = data;
 
-  counts->pending = motcua_replica_count_pending (reader, error);
-  if (counts->pending < 0)
-    return FALSE;
+  /* The pending changes are counted on the main thread's connection, the one that makes them:
+   * another connection knows the last sequence number as of when it was opened. */
+  (void) counts;
 #ifdef MOTCUA_DESK_HAVE_SYNC
   counts->conflicts = motcua_replica_count_conflicts (reader, error);
   if (counts->conflicts < 0)
@@ -265,7 +265,11 @@ counted_cb (GObject      *source,
         g_warning ("Could not count the pending changes: %s", error->message);
       return;
     }
-  self->n_pending = counts->pending;
+  /* O(1): the last sequence number less the last acknowledged. */
+  self->n_pending = self->session != NULL
+                    ? MAX (motcua_replica_count_pending (motcua_session_get_replica (self->session),
+                                                         NULL), 0)
+                    : 0;
   self->n_conflicts = counts->conflicts;
   update_counts_label (self);
 }

@@ -1,0 +1,868 @@
+/* motcua-attachments-group.c: a dossier's scans: list, add from a file, view, download
+ *
+ * Each scan is a row: its name, size, who attached it and when, and whether its bytes are on this
+ * computer ("Open") or still only on the server ("Download"). Adding checks the file's size
+ * before reading it, reads it without blocking and attaches it on the main connection (the one
+ * that numbers this desk's changes). Opening reads and checks the bytes, and decodes an image, in
+ * the session's worker; a scan that is not here yet is downloaded first
+ * (motcua_sync_fetch_attachment_async(), with its progress on the row). Images show in a window
+ * of the desk; anything else (a PDF) opens in the application the system has for it, from a
+ * private copy in the user's runtime folder. What goes wrong is said under the list, naming the
+ * file.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "motcua-attachments-group.h"
+#include "motcua-format.h"
+
+struct _MotcuaAttachmentsGroup
+{
+  AdwPreferencesGroup  parent_instance;
+
+  MotcuaSession       *session;
+  char                *case_id;
+  GCancellable        *cancellable;    /* what is under way for this case */
+  GPtrArray           *attachments;    /* MotcuaAttachment, as listed */
+  GPtrArray           *rows;           /* their rows, in the same order */
+  char                *error;
+  guint                busy;
+  char                *fetching;       /* the id being downloaded, or NULL */
+  MotcuaSync          *sync;           /* whose progress we follow */
+  gulong               progress_handler;
+
+  GtkWidget           *spinner;
+  GtkWidget           *add_button;
+  GtkWidget           *empty_row;
+  GtkLabel            *error_label;
+};
+
+G_DEFINE_FINAL_TYPE (MotcuaAttachmentsGroup, motcua_attachments_group,
+                     ADW_TYPE_PREFERENCES_GROUP)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static MotcuaReplica *
+replica (MotcuaAttachmentsGroup *self)
+{
+  return motcua_session_get_replica (self->session);
+}
+
+static const MotcuaAttachment *
+lookup (MotcuaAttachmentsGroup *self,
+        const char             *id,
+        guint                  *index)
+{
+  for (guint i = 0; self->attachments != NULL && i < self->attachments->len; i++)
+    {
+      const MotcuaAttachment *attachment = g_ptr_array_index (self->attachments, i);
+
+      if (g_strcmp0 (attachment->id, id) == 0)
+        {
+          if (index != NULL)
+            *index = i;
+          return attachment;
+        }
+    }
+  return NULL;
+}
+
+/* State shown */
+
+static void
+set_busy (MotcuaAttachmentsGroup *self,
+          gboolean                busy)
+{
+  if (self->spinner == NULL)
+    return;
+  if (busy)
+    self->busy++;
+  else if (self->busy > 0)
+    self->busy--;
+  gtk_widget_set_visible (self->spinner, self->busy > 0);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), self->busy > 0);
+}
+
+static void
+clear_error (MotcuaAttachmentsGroup *self)
+{
+  g_clear_pointer (&self->error, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+}
+
+static void
+show_error (MotcuaAttachmentsGroup *self,
+            char                   *message)
+{
+  if (self->error_label == NULL)
+    {
+      g_free (message);
+      return;
+    }
+  g_free (self->error);
+  self->error = message;
+  gtk_label_set_label (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+}
+
+static const char *
+icon_for (const MotcuaAttachment *attachment)
+{
+  if (g_str_has_prefix (attachment->mime_type != NULL ? attachment->mime_type : "", "image/"))
+    return "image-x-generic-symbolic";
+  if (g_strcmp0 (attachment->mime_type, "application/pdf") == 0)
+    return "x-office-document-symbolic";
+  return "text-x-generic-symbolic";
+}
+
+static char *
+describe (const MotcuaAttachment *attachment)
+{
+  g_autofree char *size = g_format_size (attachment->size);
+  g_autofree char *at = motcua_format_datetime (attachment->added_at);
+  g_autofree char *here = NULL;
+
+  if (!attachment->present && attachment->received > 0)
+    {
+      g_autofree char *received = g_format_size (attachment->received);
+
+      /* Translators: a scan partly downloaded: "1.2 MB of 3.4 MB here". */
+      here = g_strdup_printf (_("%s of %s here"), received, size);
+    }
+  else if (!attachment->present)
+    here = g_strdup (_("Not downloaded"));
+
+  /* Its size, who attached it and when ("1.2 MB · Lò Thị Hoa · 24/11/2026 08:15"), then whether
+   * it is on this computer. */
+  return g_strdup_printf ("%s · %s · %s%s%s", size,
+                          attachment->officer != NULL ? attachment->officer : "—", at,
+                          here != NULL ? " · " : "", here != NULL ? here : "");
+}
+
+static GtkWidget *
+make_row (MotcuaAttachmentsGroup *self,
+          const MotcuaAttachment *attachment)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button;
+  GtkWidget *progress = gtk_progress_bar_new ();
+  g_autofree char *subtitle = describe (attachment);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), attachment->name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name (icon_for (attachment)));
+
+  gtk_widget_set_valign (progress, GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (progress, 120, -1);
+  gtk_widget_set_visible (progress, FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), progress);
+
+  button = gtk_button_new_with_mnemonic (attachment->present ? _("_Open") : _("_Download"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, attachment->present
+                                       ? _("View the scan")
+                                       : _("Download the scan from the server, then view it"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "attachments.open");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", attachment->id);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+
+  g_object_set_data (G_OBJECT (row), "progress", progress);
+  return row;
+}
+
+void
+motcua_attachments_group_reload (MotcuaAttachmentsGroup *self)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *attachments = NULL;
+
+  g_return_if_fail (MOTCUA_IS_ATTACHMENTS_GROUP (self));
+
+  for (guint i = 0; i < self->rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self),
+                                  g_ptr_array_index (self->rows, i));
+  g_ptr_array_set_size (self->rows, 0);
+  g_clear_pointer (&self->attachments, g_ptr_array_unref);
+
+  /* The scans of one dossier: a handful of rows, read on the main thread. */
+  if (self->session != NULL && self->case_id != NULL)
+    {
+      attachments = motcua_replica_list_attachments (replica (self), self->case_id, &error);
+      if (attachments == NULL)
+        show_error (self, g_strdup_printf (_("Could not list the scans: %s"), error->message));
+    }
+  self->attachments = attachments;
+
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    {
+      const MotcuaAttachment *attachment = g_ptr_array_index (attachments, i);
+      GtkWidget *row = make_row (self, attachment);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
+      g_ptr_array_add (self->rows, row);
+      if (g_strcmp0 (attachment->id, self->fetching) == 0)
+        gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "progress"), TRUE);
+    }
+  gtk_widget_set_visible (self->empty_row, self->rows->len == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "attachments.add",
+                                 self->session != NULL && self->case_id != NULL);
+}
+
+/* Adding a scan */
+
+/* What an operation started for the case then shown: when another case is shown (or the page
+ * goes), its cancellable is cancelled and whatever comes back is dropped. */
+typedef struct
+{
+  MotcuaAttachmentsGroup *self;
+  GCancellable           *cancellable;
+  char                   *case_id;
+  GFile                  *file;
+  char                   *name;
+} Adding;
+
+static void
+adding_free (Adding *adding)
+{
+  g_object_unref (adding->self);
+  g_object_unref (adding->cancellable);
+  g_free (adding->case_id);
+  g_object_unref (adding->file);
+  g_free (adding->name);
+  g_free (adding);
+}
+
+static void
+add_loaded_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Adding *adding = user_data;
+  MotcuaAttachmentsGroup *self = adding->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(MotcuaAttachment) attachment = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error)
+      || g_cancellable_is_cancelled (adding->cancellable))
+    {
+      if (!g_cancellable_is_cancelled (adding->cancellable))
+        {
+          set_busy (self, FALSE);
+          show_error (self, g_strdup_printf (_("Could not read “%s”: %s"), adding->name,
+                                             error->message));
+        }
+      g_free (contents);
+      adding_free (adding);
+      return;
+    }
+  set_busy (self, FALSE);
+
+  /* One durable write: the bytes, the row and the timeline's event. */
+  bytes = g_bytes_new_take (contents, length);
+  attachment = motcua_replica_add_attachment (replica (self), adding->case_id, adding->name,
+                                              NULL, bytes, &error);
+  if (attachment == NULL)
+    show_error (self, g_strdup_printf (_("Could not attach “%s”: %s"), adding->name,
+                                       error->message));
+  else
+    {
+      motcua_attachments_group_reload (self);
+      g_signal_emit (self, signals[CHANGED], 0);
+    }
+  adding_free (adding);
+}
+
+static void
+add_info_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Adding *adding = user_data;
+  MotcuaAttachmentsGroup *self = adding->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (source), result, &error);
+
+  if (info == NULL || g_cancellable_is_cancelled (adding->cancellable))
+    {
+      if (!g_cancellable_is_cancelled (adding->cancellable))
+        {
+          set_busy (self, FALSE);
+          show_error (self, g_strdup_printf (_("Could not read “%s”: %s"), adding->name,
+                                             error->message));
+        }
+      adding_free (adding);
+      return;
+    }
+
+  g_free (adding->name);
+  adding->name = g_strdup (g_file_info_get_display_name (info));
+
+  /* Too large, empty or not a file: the library says so from the file's size alone, without
+   * reading it. */
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR
+      || g_file_info_get_size (info) <= 0
+      || (guint64) g_file_info_get_size (info) > MOTCUA_ATTACHMENT_MAX_SIZE)
+    {
+      g_autoptr(MotcuaAttachment) attachment = NULL;
+
+      set_busy (self, FALSE);
+      attachment = motcua_replica_add_attachment_from_file (replica (self), adding->case_id,
+                                                            adding->file, NULL, NULL, &error);
+      if (attachment == NULL)
+        show_error (self, g_strdup_printf (_("Could not attach “%s”: %s"), adding->name,
+                                           error->message));
+      else
+        {
+          motcua_attachments_group_reload (self);
+          g_signal_emit (self, signals[CHANGED], 0);
+        }
+      adding_free (adding);
+      return;
+    }
+
+  g_file_load_contents_async (adding->file, adding->cancellable, add_loaded_cb, adding);
+}
+
+void
+motcua_attachments_group_add_file (MotcuaAttachmentsGroup *self,
+                                   GFile                  *file)
+{
+  Adding *adding;
+
+  g_return_if_fail (MOTCUA_IS_ATTACHMENTS_GROUP (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->session == NULL || self->case_id == NULL)
+    return;
+
+  clear_error (self);
+  set_busy (self, TRUE);
+  adding = g_new0 (Adding, 1);
+  adding->self = g_object_ref (self);
+  adding->cancellable = g_object_ref (self->cancellable);
+  adding->case_id = g_strdup (self->case_id);
+  adding->file = g_object_ref (file);
+  adding->name = g_file_get_basename (file);
+  g_file_query_info_async (file,
+                           G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                           G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                           G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
+                           G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, adding->cancellable,
+                           add_info_cb, adding);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog        *dialog,
+                     int                     response,
+                     MotcuaAttachmentsGroup *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        motcua_attachments_group_add_file (self, file);
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  MotcuaAttachmentsGroup *self = MOTCUA_ATTACHMENTS_GROUP (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *dialog;
+  GtkFileFilter *scans = gtk_file_filter_new ();
+  GtkFileFilter *all = gtk_file_filter_new ();
+
+  dialog = gtk_file_chooser_native_new (_("Add a Scan"),
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
+  gtk_file_filter_set_name (scans, _("Scans (images and PDF)"));
+  gtk_file_filter_add_mime_type (scans, "image/*");
+  gtk_file_filter_add_mime_type (scans, "application/pdf");
+  gtk_file_filter_add_suffix (scans, "pdf");
+  gtk_file_filter_add_suffix (scans, "jpg");
+  gtk_file_filter_add_suffix (scans, "jpeg");
+  gtk_file_filter_add_suffix (scans, "png");
+  gtk_file_filter_add_suffix (scans, "tif");
+  gtk_file_filter_add_suffix (scans, "tiff");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), scans);
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
+  g_object_unref (scans);
+  g_object_unref (all);
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (chooser_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* Viewing a scan */
+
+typedef struct
+{
+  GCancellable *cancellable;
+  char       *id;
+  char       *name;
+  char       *mime_type;
+  char       *sha256;
+  guint64     size;
+  GBytes     *bytes;      /* NULL: read them in the worker */
+  GdkTexture *texture;    /* for an image the desk can show */
+} Viewing;
+
+static void
+viewing_free (gpointer pointer)
+{
+  Viewing *viewing = pointer;
+
+  g_clear_object (&viewing->cancellable);
+  g_free (viewing->id);
+  g_free (viewing->name);
+  g_free (viewing->mime_type);
+  g_free (viewing->sha256);
+  g_clear_pointer (&viewing->bytes, g_bytes_unref);
+  g_clear_object (&viewing->texture);
+  g_free (viewing);
+}
+
+static Viewing *
+viewing_new (MotcuaAttachmentsGroup *self,
+             const MotcuaAttachment *attachment)
+{
+  Viewing *viewing = g_new0 (Viewing, 1);
+
+  viewing->cancellable = g_object_ref (self->cancellable);
+  viewing->id = g_strdup (attachment->id);
+  viewing->name = g_strdup (attachment->name);
+  viewing->mime_type = g_strdup (attachment->mime_type);
+  viewing->sha256 = g_strdup (attachment->sha256);
+  viewing->size = attachment->size;
+  return viewing;
+}
+
+/* In the worker: the bytes, checked against their SHA-256, and an image decoded. */
+static gboolean
+view_in_thread (MotcuaReplica  *reader,
+                gpointer        data,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  Viewing *viewing = data;
+
+  if (viewing->bytes == NULL)
+    {
+      viewing->bytes = motcua_replica_read_attachment (reader, viewing->id, error);
+      if (viewing->bytes == NULL)
+        return FALSE;
+    }
+  /* What GTK cannot decode opens outside instead. */
+  if (g_str_has_prefix (viewing->mime_type != NULL ? viewing->mime_type : "", "image/"))
+    viewing->texture = gdk_texture_new_from_bytes (viewing->bytes, NULL);
+  return TRUE;
+}
+
+static void
+show_image (MotcuaAttachmentsGroup *self,
+            Viewing                *viewing)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (viewing->texture));
+  g_autofree char *size = g_format_size (viewing->size);
+  g_autofree char *dimensions = g_strdup_printf ("%s · %d × %d", size,
+                                                 gdk_texture_get_width (viewing->texture),
+                                                 gdk_texture_get_height (viewing->texture));
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+  gtk_window_set_title (GTK_WINDOW (window), viewing->name);
+  gtk_window_set_default_size (GTK_WINDOW (window),
+                               CLAMP (gdk_texture_get_width (viewing->texture), 480, 1000),
+                               CLAMP (gdk_texture_get_height (viewing->texture) + 48, 360, 800));
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+  gtk_widget_add_css_class (window, "scan-viewer");
+
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
+                                   adw_window_title_new (viewing->name, dimensions));
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+  gtk_picture_set_alternative_text (GTK_PICTURE (picture), viewing->name);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), picture);
+  gtk_box_append (GTK_BOX (box), scroller);
+  adw_window_set_content (ADW_WINDOW (window), box);
+
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape,
+                                                                                  0),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (window, shortcuts);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+launched_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(MotcuaAttachmentsGroup) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, g_strdup_printf (_("No application here could open the scan: %s"),
+                                       error->message));
+}
+
+/* A private copy in the user's runtime folder (readable by the user alone, gone at logout), for
+ * the system's application for its type. */
+static void
+open_outside (MotcuaAttachmentsGroup *self,
+              Viewing                *viewing)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_runtime_dir (), "motcua-scans", NULL);
+  g_autofree char *file = g_strdup_printf ("%.12s-%s", viewing->sha256, viewing->name);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAppLaunchContext) context = NULL;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (viewing->bytes, &length);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0
+      || !g_file_set_contents_full (path, data, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT,
+                                    0600, &error))
+    {
+      show_error (self, g_strdup_printf (_("Could not open “%s”: %s"), viewing->name,
+                                         error != NULL ? error->message : g_strerror (errno)));
+      return;
+    }
+  uri = g_filename_to_uri (path, NULL, NULL);
+  context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (
+                                    gtk_widget_get_display (GTK_WIDGET (self))));
+  g_app_info_launch_default_for_uri_async (uri, context, self->cancellable, launched_cb,
+                                           g_object_ref (self));
+}
+
+static void
+viewed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(MotcuaAttachmentsGroup) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Viewing *viewing = NULL;
+
+  gboolean ok = motcua_session_run_finish (MOTCUA_SESSION (source), result,
+                                           (gpointer *) &viewing, &error);
+
+  if (g_cancellable_is_cancelled (viewing->cancellable))
+    return;
+  set_busy (self, FALSE);
+  if (!ok)
+    {
+      show_error (self, g_strdup_printf (_("Could not open “%s”: %s"), viewing->name,
+                                         error->message));
+      return;
+    }
+  if (viewing->texture != NULL)
+    show_image (self, viewing);
+  else
+    open_outside (self, viewing);
+}
+
+static void
+view (MotcuaAttachmentsGroup *self,
+      Viewing                *viewing)
+{
+  set_busy (self, TRUE);
+  motcua_session_run_async (self->session, view_in_thread, viewing, viewing_free,
+                            viewing->cancellable, viewed_cb, g_object_ref (self));
+}
+
+/* Downloading a scan */
+
+static GtkWidget *
+progress_bar (MotcuaAttachmentsGroup *self,
+              const char             *id)
+{
+  guint index;
+
+  if (lookup (self, id, &index) == NULL || index >= self->rows->len)
+    return NULL;
+  return g_object_get_data (G_OBJECT (g_ptr_array_index (self->rows, index)), "progress");
+}
+
+static void
+progress_cb (MotcuaSync             *sync,
+             const char             *id,
+             guint64                 received,
+             guint64                 size,
+             MotcuaAttachmentsGroup *self)
+{
+  GtkWidget *bar = progress_bar (self, id);
+
+  if (bar != NULL && size > 0)
+    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (bar), (double) received / size);
+}
+
+typedef struct
+{
+  MotcuaAttachmentsGroup *self;
+  Viewing                *viewing;
+} Fetching;
+
+static void
+fetched_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fetching *fetching = user_data;
+  g_autoptr(MotcuaAttachmentsGroup) self = fetching->self;
+  Viewing *viewing = fetching->viewing;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = motcua_sync_fetch_attachment_finish (MOTCUA_SYNC (source), result,
+                                                                 &error);
+
+  g_free (fetching);
+  if (g_cancellable_is_cancelled (viewing->cancellable))
+    {
+      viewing_free (viewing);
+      return;
+    }
+  set_busy (self, FALSE);
+  g_clear_pointer (&self->fetching, g_free);
+  /* Downloaded or not, the row says how much of it is here now. */
+  motcua_attachments_group_reload (self);
+  if (bytes == NULL)
+    {
+      show_error (self, g_strdup_printf (_("Could not download “%s”: %s"), viewing->name,
+                                         error->message));
+      viewing_free (viewing);
+      return;
+    }
+  viewing->bytes = g_steal_pointer (&bytes);
+  view (self, viewing);
+}
+
+static void
+fetch (MotcuaAttachmentsGroup *self,
+       Viewing                *viewing)
+{
+#ifdef MOTCUA_DESK_HAVE_SYNC
+  MotcuaSync *sync = motcua_session_get_sync (self->session);
+#else
+  MotcuaSync *sync = NULL;
+#endif
+  Fetching *fetching;
+  GtkWidget *bar;
+
+  if (sync == NULL)
+    {
+      show_error (self, g_strdup_printf (_("“%s” is not on this computer, and this replica is "
+                                           "not enrolled with a server to download it from"),
+                                         viewing->name));
+      viewing_free (viewing);
+      return;
+    }
+  if (self->fetching != NULL)
+    {
+      show_error (self, g_strdup (_("One scan is being downloaded: wait for it to finish")));
+      viewing_free (viewing);
+      return;
+    }
+
+  if (self->sync != sync)
+    {
+      if (self->sync != NULL)
+        g_clear_signal_handler (&self->progress_handler, self->sync);
+      g_set_object (&self->sync, sync);
+      self->progress_handler = g_signal_connect (sync, "attachment-progress",
+                                                 G_CALLBACK (progress_cb), self);
+    }
+
+  self->fetching = g_strdup (viewing->id);
+  bar = progress_bar (self, viewing->id);
+  if (bar != NULL)
+    {
+      gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (bar), 0);
+      gtk_widget_set_visible (bar, TRUE);
+    }
+  set_busy (self, TRUE);
+  fetching = g_new0 (Fetching, 1);
+  fetching->self = g_object_ref (self);
+  fetching->viewing = viewing;
+  motcua_sync_fetch_attachment_async (sync, viewing->id, viewing->cancellable, fetched_cb,
+                                      fetching);
+}
+
+void
+motcua_attachments_group_open (MotcuaAttachmentsGroup *self,
+                               const char             *attachment_id)
+{
+  const MotcuaAttachment *attachment;
+
+  g_return_if_fail (MOTCUA_IS_ATTACHMENTS_GROUP (self));
+  g_return_if_fail (attachment_id != NULL);
+
+  attachment = lookup (self, attachment_id, NULL);
+  if (attachment == NULL || self->session == NULL)
+    return;
+
+  clear_error (self);
+  if (attachment->present)
+    view (self, viewing_new (self, attachment));
+  else
+    fetch (self, viewing_new (self, attachment));
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  motcua_attachments_group_open (MOTCUA_ATTACHMENTS_GROUP (widget),
+                                 g_variant_get_string (parameter, NULL));
+}
+
+/* The case shown */
+
+void
+motcua_attachments_group_show (MotcuaAttachmentsGroup *self,
+                               MotcuaSession          *session,
+                               const char             *case_id)
+{
+  g_return_if_fail (MOTCUA_IS_ATTACHMENTS_GROUP (self));
+
+  if (g_strcmp0 (case_id, self->case_id) != 0 || session != self->session)
+    {
+      /* What was under way belongs to the case shown before. */
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      self->cancellable = g_cancellable_new ();
+      g_clear_pointer (&self->fetching, g_free);
+      self->busy = 0;
+      set_busy (self, FALSE);
+      clear_error (self);
+    }
+  g_set_object (&self->session, session);
+  g_free (self->case_id);
+  self->case_id = g_strdup (case_id);
+  motcua_attachments_group_reload (self);
+}
+
+GPtrArray *
+motcua_attachments_group_get_attachments (MotcuaAttachmentsGroup *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_ATTACHMENTS_GROUP (self), NULL);
+
+  return self->attachments;
+}
+
+const char *
+motcua_attachments_group_get_error (MotcuaAttachmentsGroup *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_ATTACHMENTS_GROUP (self), NULL);
+
+  return self->error;
+}
+
+gboolean
+motcua_attachments_group_get_busy (MotcuaAttachmentsGroup *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_ATTACHMENTS_GROUP (self), FALSE);
+
+  return self->busy > 0;
+}
+
+/* GObject */
+
+static void
+motcua_attachments_group_dispose (GObject *object)
+{
+  MotcuaAttachmentsGroup *self = MOTCUA_ATTACHMENTS_GROUP (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->sync != NULL)
+    g_clear_signal_handler (&self->progress_handler, self->sync);
+  g_clear_object (&self->sync);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MOTCUA_TYPE_ATTACHMENTS_GROUP);
+  g_clear_object (&self->session);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->attachments, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (motcua_attachments_group_parent_class)->dispose (object);
+}
+
+static void
+motcua_attachments_group_finalize (GObject *object)
+{
+  MotcuaAttachmentsGroup *self = MOTCUA_ATTACHMENTS_GROUP (object);
+
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_free (self->case_id);
+  g_free (self->error);
+  g_free (self->fetching);
+
+  G_OBJECT_CLASS (motcua_attachments_group_parent_class)->finalize (object);
+}
+
+static void
+motcua_attachments_group_class_init (MotcuaAttachmentsGroupClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = motcua_attachments_group_dispose;
+  object_class->finalize = motcua_attachments_group_finalize;
+
+  /* A scan was added: the dossier's timeline has a new event. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/vn/gov/motcua/Desk/motcua-attachments-group.ui");
+  gtk_widget_class_bind_template_child (widget_class, MotcuaAttachmentsGroup, spinner);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaAttachmentsGroup, add_button);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaAttachmentsGroup, empty_row);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaAttachmentsGroup, error_label);
+
+  gtk_widget_class_install_action (widget_class, "attachments.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "attachments.open", "s", open_action);
+}
+
+static void
+motcua_attachments_group_init (MotcuaAttachmentsGroup *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_ptr_array_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "attachments.add", FALSE);
+}
