@@ -1182,6 +1182,34 @@ done:
   return ok;
 }
 
+MotcuaValue
+_motcua_value_from_column (sqlite3_stmt *stmt,
+                           int           column)
+{
+  MotcuaValue v = MOTCUA_VALUE_NULL;
+
+  switch (sqlite3_column_type (stmt, column))
+    {
+    case SQLITE_INTEGER:
+      v = MOTCUA_VALUE_INT (sqlite3_column_int64 (stmt, column));
+      break;
+    case SQLITE_TEXT:
+      v = MOTCUA_VALUE_TEXT ((const char *) sqlite3_column_text (stmt, column));
+      break;
+    case SQLITE_BLOB:
+      if (sqlite3_column_bytes (stmt, column) == 16)
+        {
+          v.type = SQLITE_BLOB;
+          v.s = sqlite3_column_blob (stmt, column);
+        }
+      break;
+    default:
+      break;
+    }
+
+  return v;
+}
+
 /* A string as json_to_string() writes it: most need no escape and are copied as they are. */
 static void
 append_json_text (GString    *out,
@@ -1261,27 +1289,9 @@ _motcua_replica_row_state_text (MotcuaReplica          *self,
           g_string_append_printf (out, "{\"t\":\"%s\",\"r\":\"%s\",\"v\":{", table->name, text);
           for (guint c = 0; c < table->n_columns; c++)
             {
-              MotcuaValue v = MOTCUA_VALUE_NULL;
-
               /* As _motcua_replica_insert_only_json(): NULL columns are left out. */
-              switch (sqlite3_column_type (stmt, (int) c))
-                {
-                case SQLITE_INTEGER:
-                  v = MOTCUA_VALUE_INT (sqlite3_column_int64 (stmt, (int) c));
-                  break;
-                case SQLITE_TEXT:
-                  v = MOTCUA_VALUE_TEXT ((const char *) sqlite3_column_text (stmt, (int) c));
-                  break;
-                case SQLITE_BLOB:
-                  if (sqlite3_column_bytes (stmt, (int) c) == 16)
-                    {
-                      v.type = SQLITE_BLOB;
-                      v.s = sqlite3_column_blob (stmt, (int) c);
-                    }
-                  break;
-                default:
-                  break;
-                }
+              MotcuaValue v = _motcua_value_from_column (stmt, (int) c);
+
               if (v.type == SQLITE_NULL)
                 continue;
               g_string_append_printf (out, "%s\"%s\":", first ? "" : ",",

@@ -75,26 +75,8 @@ _motcua_replica_insert_only_json (MotcuaReplica          *self,
 
   for (guint c = 0; c < table->n_columns; c++)
     {
-      MotcuaValue v = MOTCUA_VALUE_NULL;
+      MotcuaValue v = _motcua_value_from_column (stmt, (int) c);
 
-      switch (sqlite3_column_type (stmt, (int) c))
-        {
-        case SQLITE_INTEGER:
-          v = MOTCUA_VALUE_INT (sqlite3_column_int64 (stmt, (int) c));
-          break;
-        case SQLITE_TEXT:
-          v = MOTCUA_VALUE_TEXT ((const char *) sqlite3_column_text (stmt, (int) c));
-          break;
-        case SQLITE_BLOB:
-          if (sqlite3_column_bytes (stmt, (int) c) == 16)
-            {
-              v.type = SQLITE_BLOB;
-              v.s = sqlite3_column_blob (stmt, (int) c);
-            }
-          break;
-        default:
-          break;
-        }
       if (v.type != SQLITE_NULL)
         json_object_set_member (row, table->columns[c].name, _motcua_value_to_json (&v, -1));
     }
@@ -476,7 +458,7 @@ _motcua_changes_compact (JsonArray *items)
           json_object_remove_member (o, wire_members[m]);
       if (same_scalar (full[W_O], prev[W_O]))
         json_object_remove_member (o, "o");
-      if (is_int (full[W_S]) && is_int (prev[W_S])
+      if (is_int (full[W_S]) && is_int (prev[W_S]) && json_node_get_int (prev[W_S]) < G_MAXINT64
           && json_node_get_int (full[W_S]) == json_node_get_int (prev[W_S]) + 1)
         json_object_remove_member (o, "s");
       if (is_int (full[W_P]) && json_node_get_int (full[W_P]) == 0)
@@ -516,7 +498,7 @@ _motcua_changes_expand (JsonArray *items)
             full[m] = json_node_ref (member);
           else if ((m == W_O || (m >= W_H && m <= W_R)) && prev[m] != NULL)
             full[m] = json_node_copy (prev[m]);
-          else if (m == W_S && is_int (prev[W_S]))
+          else if (m == W_S && is_int (prev[W_S]) && json_node_get_int (prev[W_S]) < G_MAXINT64)
             full[m] = json_node_init_int (json_node_alloc (), json_node_get_int (prev[W_S]) + 1);
           else if (m == W_P)
             full[m] = json_node_init_int (json_node_alloc (), 0);

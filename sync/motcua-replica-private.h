@@ -78,6 +78,11 @@ typedef struct
 #define MOTCUA_VALUE_INT(v)        ((MotcuaValue) { SQLITE_INTEGER, (v), NULL })
 #define MOTCUA_VALUE_TEXT(v)       (_motcua_value_text (v))
 
+/* Column @column of @stmt's current row as a value: NULL, a number, text, or a 16-byte id
+ * (any other blob reads as NULL). Valid until the statement moves. */
+MotcuaValue   _motcua_value_from_column     (sqlite3_stmt   *stmt,
+                                             int             column);
+
 static inline MotcuaValue
 _motcua_value_text (const char *text)
 {
