@@ -208,6 +208,7 @@ show_procedure (MotcuaCataloguePage   *self,
   g_autofree char *fee = motcua_format_fee (procedure->fee);
   g_autofree char *code = NULL;
   g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
   g_autofree char *force = NULL;
   g_autofree char *qr = qr_text (procedure);
   g_autoptr(GdkTexture) texture = NULL;
@@ -248,9 +249,9 @@ show_procedure (MotcuaCataloguePage   *self,
                                                  ? _("Full: from application to result")
                                                  : _("Partial: some steps at the desk"));
   from = motcua_format_date (procedure->in_force_from);
-  force = procedure->in_force_to != NULL
-          ? g_strdup_printf (_("%s to %s"), from, procedure->in_force_to)
-          : g_strdup_printf (_("Since %s"), from);
+  to = procedure->in_force_to != NULL ? motcua_format_date (procedure->in_force_to) : NULL;
+  force = to != NULL ? g_strdup_printf (_("%s to %s"), from, to)
+                     : g_strdup_printf (_("Since %s"), from);
   adw_action_row_set_subtitle (self->force_row, force);
 
   for (guint i = 0; procedure->documents != NULL && procedure->documents[i] != NULL; i++)
