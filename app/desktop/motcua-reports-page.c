@@ -155,7 +155,11 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), column == COL_OFFICE ? 0 : 1);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (column != COL_OFFICE)
+  /* Offices are named, not numbered: when the columns do not fit, the page scrolls sideways
+   * rather than squeezing the names to a letter. */
+  if (column == COL_OFFICE)
+    gtk_label_set_width_chars (GTK_LABEL (label), 22);
+  else
     gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (list_item, label);
 }
