@@ -93,11 +93,11 @@ set_answer_error (guint        status,
   gsize size = 0;
   const char *data = body != NULL ? g_bytes_get_data (body, &size) : NULL;
   int domain_code = MOTCUA_ERROR_INVALID;
+  JsonObject *o;
 
   if (data != NULL && json_parser_load_from_data (parser, data, (gssize) size, NULL)
-      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      && (o = _motcua_json_root_object (parser)) != NULL)
     {
-      JsonObject *o = json_node_get_object (json_parser_get_root (parser));
       JsonNode *node = json_object_get_member (o, "error");
 
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
@@ -205,16 +205,17 @@ answer_object (GBytes  *answer,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize size;
   const char *data = g_bytes_get_data (answer, &size);
+  JsonObject *o;
 
   if (data == NULL || !json_parser_load_from_data (parser, data, (gssize) size, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      || (o = _motcua_json_root_object (parser)) == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
                    _("The server's answer about a scan was cut short or is not JSON"));
       return NULL;
     }
 
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  return json_object_ref (o);
 }
 
 /* Whether an error is about this one blob (skip it, go on) rather than the link or the

@@ -592,6 +592,15 @@ _motcua_json_string (JsonObject *o,
   return json_node_get_string (node);
 }
 
+/* The object @parser holds, or NULL: blank text parses with no root at all. */
+JsonObject *
+_motcua_json_root_object (JsonParser *parser)
+{
+  JsonNode *root = json_parser_get_root (parser);
+
+  return root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+}
+
 gint64
 _motcua_json_int (JsonObject *o,
                   const char *name,
@@ -866,6 +875,8 @@ apply_row (MotcuaReplica        *self,
            GError              **error)
 {
   JsonNode *values_node = json_object_get_member (o, "v");
+  JsonNode *pairs_node = json_object_get_member (o, "k");
+  JsonNode *map_node = json_object_get_member (o, "m");
   JsonArray *pairs, *map;
   JsonObject *values;
 
@@ -880,14 +891,13 @@ apply_row (MotcuaReplica        *self,
       return TRUE;
     }
 
-  if (json_object_get_member (o, "k") == NULL
-      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "k")))
+  if (pairs_node == NULL || !JSON_NODE_HOLDS_ARRAY (pairs_node))
     return bad_change (error, index, "k", _("must be the row's registers, an array"));
   if (values_node == NULL || !JSON_NODE_HOLDS_OBJECT (values_node)
-      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "m")))
+      || map_node == NULL || !JSON_NODE_HOLDS_ARRAY (map_node))
     return bad_change (error, index, "v", _("a snapshot row needs v (object) and m (array)"));
-  pairs = json_object_get_array_member (o, "k");
-  map = json_object_get_array_member (o, "m");
+  pairs = json_node_get_array (pairs_node);
+  map = json_node_get_array (map_node);
   values = json_node_get_object (values_node);
   if (pairs == NULL || json_array_get_length (map) != table->n_columns)
     return bad_change (error, index, "m", _("must give a register for each column of %s"),

@@ -322,28 +322,34 @@ office_in_scope (MotcuaHubPeer *peer,
   return _motcua_id_in_set (peer->subtree, office_id, size);
 }
 
-/* The receiving and handling offices of a case as the hub holds it now; FALSE if it has none. */
+/* The receiving and handling offices of a case as the hub holds it now; FALSE if it has
+ * neither. Either may be missing (a push can give a case one of them only): each that is there
+ * puts the case in the scope of the replicas above it, here as in the digest and the state
+ * transfer (motcua-replication.c). */
 static gboolean
 case_offices (MotcuaReplica *hub,
               const guint8  *case_id,
               MotcuaUuid    *receiving,
+              gboolean      *has_receiving,
               MotcuaUuid    *handling,
               gboolean      *has_handling)
 {
   sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT receiving_office_id,"
                                                 " handling_office_id FROM cases WHERE id = ?1",
                                                 NULL);
-  gboolean found = FALSE;
 
+  *has_receiving = FALSE;
   *has_handling = FALSE;
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      found = sqlite3_column_bytes (stmt, 0) == 16;
-      if (found)
-        memcpy (receiving->bytes, sqlite3_column_blob (stmt, 0), 16);
+      if (sqlite3_column_bytes (stmt, 0) == 16)
+        {
+          memcpy (receiving->bytes, sqlite3_column_blob (stmt, 0), 16);
+          *has_receiving = TRUE;
+        }
       if (sqlite3_column_bytes (stmt, 1) == 16)
         {
           memcpy (handling->bytes, sqlite3_column_blob (stmt, 1), 16);
@@ -352,7 +358,7 @@ case_offices (MotcuaReplica *hub,
     }
   sqlite3_reset (stmt);
 
-  return found;
+  return *has_receiving || *has_handling;
 }
 
 /* Whether the hub holds the case @case_id at all. Only a case it does not hold yet may be placed
@@ -382,12 +388,12 @@ case_in_scope (MotcuaReplica *hub,
                const guint8  *case_id)
 {
   MotcuaUuid receiving, handling;
-  gboolean has_handling;
+  gboolean has_receiving, has_handling;
 
-  if (!case_offices (hub, case_id, &receiving, &handling, &has_handling))
+  if (!case_offices (hub, case_id, &receiving, &has_receiving, &handling, &has_handling))
     return FALSE;
 
-  return office_in_scope (peer, receiving.bytes, 16)
+  return (has_receiving && office_in_scope (peer, receiving.bytes, 16))
          || (has_handling && office_in_scope (peer, handling.bytes, 16));
 }
 
@@ -429,6 +435,61 @@ case_writable (MotcuaReplica *hub,
          || g_hash_table_contains (named_in_scope, key);
 }
 
+static gboolean
+office_exists (MotcuaReplica *hub,
+               const guint8  *office_id)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT 1 FROM offices WHERE id = ?1",
+                                                NULL);
+  gboolean exists;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, office_id, 16, SQLITE_STATIC);
+  exists = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  return exists;
+}
+
+/* The offices of a case decide who sees it, so the hub holds them to what they mean: each
+ * names one of the province's offices, and the office that received a dossier is set when it
+ * is received (the write that makes the case) and never changes after. A case moved to an
+ * office that is nobody's would vanish from every replica, the province's included; a case
+ * whose receiving office changed would leave the replicas of the old one without their
+ * learning it (found by fuzz-push). A transfer changes the handling office only. */
+static char *
+office_refusal (MotcuaReplica    *hub,
+                JsonObject       *change,
+                const MotcuaUuid *case_id)
+{
+  const char *column = _motcua_json_string (change, "c", "");
+  JsonNode *v = json_object_get_member (change, "v");
+  const char *text = NULL;
+  MotcuaUuid office, receiving, handling;
+  gboolean has_receiving, has_handling;
+  gboolean is_null = v == NULL || JSON_NODE_HOLDS_NULL (v);
+  gboolean receiving_column = strcmp (column, "receiving_office_id") == 0;
+
+  if (!receiving_column && strcmp (column, "handling_office_id") != 0)
+    return NULL;
+  if (!is_null
+      && (!JSON_NODE_HOLDS_VALUE (v) || json_node_get_value_type (v) != G_TYPE_STRING
+          || !motcua_uuid_parse ((text = json_node_get_string (v)), &office)))
+    return NULL;   /* malformed: the merge refuses it with its own message */
+  if (!is_null && !office_exists (hub, office.bytes))
+    return g_strdup_printf (_("%s is not an office of this province"), text);
+  if (receiving_column && case_known (hub, case_id->bytes))
+    {
+      case_offices (hub, case_id->bytes, &receiving, &has_receiving, &handling, &has_handling);
+      if (is_null || !has_receiving || memcmp (receiving.bytes, office.bytes, 16) != 0)
+        return g_strdup_printf (_("the office that received case %s does not change after"
+                                  " it is received"), _motcua_json_string (change, "r", ""));
+    }
+
+  return NULL;
+}
+
 /* Why the peer may not write @change, or NULL if it may. Judged on the hub's state as it was
  * when the change's logical write began (see case_in_scope_for_write()). */
 static char *
@@ -456,6 +517,7 @@ refusal (MotcuaReplica *hub,
         return g_strdup_printf (_("case %s is not in the jurisdiction of %s"),
                                 _motcua_json_string (change, "r", ""),
                                 peer->office_code);
+      return office_refusal (hub, change, &row);
     }
   else if (table->id == MOTCUA_TABLE_CASE_EVENTS || table->id == MOTCUA_TABLE_ATTACHMENTS)
     {
@@ -835,7 +897,7 @@ entry_scope (MotcuaReplica         *hub,
 {
   const PriorHandling *prior = NULL;
   MotcuaUuid receiving, handling;
-  gboolean has_handling;
+  gboolean has_receiving, has_handling;
   sqlite3_stmt *stmt;
 
   memset (scope, 0, sizeof *scope);
@@ -844,10 +906,12 @@ entry_scope (MotcuaReplica         *hub,
     return FALSE;
   if (!scope->has_case)
     return TRUE;
-  if (!case_offices (hub, scope->case_id.bytes, &receiving, &handling, &has_handling))
+  if (!case_offices (hub, scope->case_id.bytes, &receiving, &has_receiving, &handling,
+                     &has_handling))
     return TRUE;   /* in no one's scope yet */
 
-  scope->offices[scope->n_offices++] = receiving;
+  if (has_receiving)
+    scope->offices[scope->n_offices++] = receiving;
   if (has_handling)
     scope->offices[scope->n_offices++] = handling;
 
@@ -1022,14 +1086,15 @@ log_changes (MotcuaReplica  *hub,
     {
       MotcuaUuid case_id;
       MotcuaUuid receiving, handling;
-      gboolean has_handling;
+      gboolean has_receiving, has_handling;
       g_autoptr(JsonArray) rows = NULL;
       g_autoptr(JsonNode) node = NULL;
       g_autofree char *text = NULL;
       EntryScope scope = { 0 };
 
       memcpy (case_id.bytes, g_bytes_get_data (order->pdata[i], NULL), 16);
-      if (!case_offices (hub, case_id.bytes, &receiving, &handling, &has_handling)
+      if (!case_offices (hub, case_id.bytes, &receiving, &has_receiving, &handling,
+                         &has_handling)
           || !has_handling)
         continue;
       rows = case_snapshot (hub, &case_id, error);

@@ -333,12 +333,11 @@ parse_body (Exchange           *x,
 
       return _motcua_hub_error_response (400, "bad-json", message);
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (_motcua_json_root_object (parser) == NULL)
     return _motcua_hub_error_response (400, "bad-json", _("The body must be a JSON object"));
 
   {
-    g_autoptr(GList) names = json_object_get_members (
-      json_node_get_object (json_parser_get_root (parser)));
+    g_autoptr(GList) names = json_object_get_members (_motcua_json_root_object (parser));
 
     for (GList *l = names; l != NULL; l = l->next)
       if (!g_strv_contains (members, l->data))

@@ -308,6 +308,7 @@ const char   *_motcua_json_string          (JsonObject             *o,
 gint64        _motcua_json_int             (JsonObject             *o,
                                             const char             *name,
                                             gint64                  fallback);
+JsonObject   *_motcua_json_root_object     (JsonParser             *parser);
 JsonNode     *_motcua_value_to_json        (const MotcuaValue      *value,
                                             gssize                  text_len);
 JsonObject   *_motcua_replica_insert_only_json (MotcuaReplica         *self,

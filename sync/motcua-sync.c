@@ -84,7 +84,7 @@ call (Run         *run,
 
   data = g_bytes_get_data (response, &size);
   if (!json_parser_load_from_data (parser, data ? data : "", (gssize) size, &local_error)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      || (o = _motcua_json_root_object (parser)) == NULL)
     {
       /* A body cut short by the network, or not a Một Cửa server. */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
@@ -92,8 +92,6 @@ call (Run         *run,
                    endpoint, status);
       return NULL;
     }
-  o = json_node_get_object (json_parser_get_root (parser));
-
   if (status != 200)
     {
       JsonNode *e_node = json_object_get_member (o, "error");

@@ -296,6 +296,150 @@ test_push_whole_rows (Province      *p,
   g_assert_cmpstr (on_hub->procedure_code, ==, c->procedure_code);
 }
 
+/* A case a push gives only its handling office is still in the scope of the offices above
+ * that one, timeline and all: the hub once scoped the case's events by its receiving office
+ * alone, so the district received the case but never its events, and its digest could not
+ * agree (found by fuzz-push). */
+static void
+test_handling_office_only (Province      *p,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Vàng Thị Dợ");
+  g_autoptr(MotcuaHubPeer) peer = _motcua_hub_authenticate (p->hub.replica, p->token_a, &error);
+  g_autoptr(JsonArray) changes = _motcua_replica_collect_changes (p->a.replica,
+                                                                  _motcua_replica_get_acked (p->a.replica),
+                                                                  0, &error);
+  g_autoptr(JsonArray) rejected = NULL;
+  g_autoptr(MotcuaCase) on_d = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  guint64 acked = 0;
+  gboolean cleared = FALSE;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *o = json_array_get_object_element (changes, i);
+
+      if (json_object_has_member (o, "c") && !json_object_get_null_member (o, "c")
+          && g_strcmp0 (json_object_get_string_member (o, "c"), "receiving_office_id") == 0)
+        {
+          json_object_set_null_member (o, "v");
+          cleared = TRUE;
+        }
+    }
+  g_assert_true (cleared);
+
+  g_assert_true (_motcua_hub_push (p->hub.replica, peer, changes, &acked, &rejected, NULL,
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (rejected), ==, 0);
+
+  /* Verified at once, not after pulling the scope again (sync_replica asserts both). */
+  sync_replica (p, &p->d, p->token_d, NULL);
+  on_d = motcua_replica_dup_case (p->d.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_d->applicant_name, ==, "Vàng Thị Dợ");
+  events = motcua_replica_list_case_events (p->d.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+}
+
+static JsonObject *
+forged_change (MotcuaFixture *f,
+               guint64        seq,
+               guint          logical,
+               const char    *row,
+               const char    *column,
+               const char    *office_code)
+{
+  JsonObject *o = json_object_new ();
+  MotcuaUuid office;
+  char text[37];
+
+  json_object_set_string_member (o, "o", motcua_replica_get_id (f->replica));
+  json_object_set_int_member (o, "s", (gint64) seq);
+  json_object_set_int_member (o, "h", (gint64) motcua_hlc_make (f->now_ms + 1000, logical));
+  json_object_set_string_member (o, "t", "cases");
+  json_object_set_string_member (o, "r", row);
+  json_object_set_string_member (o, "c", column);
+  if (office_code != NULL)
+    {
+      motcua_uuid_for_key (&office, "office", office_code);
+      motcua_uuid_to_string (&office, text);
+      json_object_set_string_member (o, "v", text);
+    }
+  else
+    json_object_set_null_member (o, "v");
+  json_object_set_int_member (o, "p", 0);
+
+  return o;
+}
+
+/* The offices of a case decide who sees it: the office that received it never changes after
+ * it is received, and neither office can be one the province does not have. Each such write
+ * is refused with its reason and changes nothing; a transfer to a real office goes through. */
+static void
+test_case_offices (Province      *p,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Hoàng Văn Sử");
+  g_autoptr(MotcuaHubPeer) peer = NULL;
+  g_autoptr(JsonArray) forged = json_array_new ();
+  g_autoptr(JsonArray) rejected = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  static const char *const reasons[] = {
+    "does not change after it is received",
+    "does not change after it is received",
+    "is not an office of this province",
+    "is not an office of this province",
+  };
+  const char *other = "019a0000-0000-7000-8000-0000000000aa";
+  guint64 first, acked = 0;
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  peer = _motcua_hub_authenticate (p->hub.replica, p->token_a, &error);
+  g_assert_no_error (error);
+  first = peer->acked_seq + 1;
+
+  json_array_add_object_element (forged, forged_change (&p->a, first, 0, c->id,
+                                                        "receiving_office_id", "T.D.B"));
+  json_array_add_object_element (forged, forged_change (&p->a, first + 1, 1, c->id,
+                                                        "receiving_office_id", NULL));
+  json_array_add_object_element (forged, forged_change (&p->a, first + 2, 2, c->id,
+                                                        "handling_office_id", "T.X"));
+  /* A new case, handled here, received by an office that does not exist. */
+  json_array_add_object_element (forged, forged_change (&p->a, first + 3, 3, other,
+                                                        "handling_office_id", "T.D.A"));
+  json_array_add_object_element (forged, forged_change (&p->a, first + 4, 3, other,
+                                                        "receiving_office_id", "T.X"));
+  /* The same receiving office again, and a transfer to the district: both fine. */
+  json_array_add_object_element (forged, forged_change (&p->a, first + 5, 4, c->id,
+                                                        "receiving_office_id", "T.D.A"));
+  json_array_add_object_element (forged, forged_change (&p->a, first + 6, 5, c->id,
+                                                        "handling_office_id", "T.D"));
+
+  g_assert_true (_motcua_hub_push (p->hub.replica, peer, forged, &acked, &rejected, NULL,
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (acked, ==, first + 6);
+  g_assert_cmpuint (json_array_get_length (rejected), ==, G_N_ELEMENTS (reasons));
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rejected, i);
+
+      g_assert_cmpint (json_object_get_int_member (r, "s"), ==,
+                       (gint64) first + (i < 3 ? i : 4));
+      g_assert_nonnull (strstr (json_object_get_string_member (r, "reason"), reasons[i]));
+    }
+
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->receiving_office, ==, "T.D.A");
+  g_assert_cmpstr (on_hub->handling_office, ==, "T.D");
+}
+
 static void
 test_tokens (Province      *p,
              gconstpointer  data)
@@ -567,6 +711,10 @@ test_hostile (Province      *p,
   g_free (answer);
   g_assert_cmpuint (post (p, p->token_a, "/v1/push", "{\"changes\":[]} [1]", &answer), ==, 400);
   g_free (answer);
+  /* Blank text parses to no JSON at all, not to an object. */
+  g_assert_cmpuint (post (p, p->token_a, "/v1/push", " \n", &answer), ==, 400);
+  g_assert_nonnull (strstr (answer, "JSON object"));
+  g_free (answer);
   g_assert_cmpuint (post (p, p->token_a, "/v1/push",
                           "{\"changes\":[{\"o\":[1],\"s\":{},\"t\":[\"cases\"],\"r\":[]}]}",
                           &answer), ==, 400);
@@ -624,6 +772,8 @@ main (int   argc,
   ADD ("/hub/refused", test_refused);
   ADD ("/hub/push-idempotent-and-gap", test_push_idempotent_and_gap);
   ADD ("/hub/push-whole-rows", test_push_whole_rows);
+  ADD ("/hub/handling-office-only", test_handling_office_only);
+  ADD ("/hub/case-offices", test_case_offices);
   ADD ("/hub/tokens", test_tokens);
 
 #undef ADD

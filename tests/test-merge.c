@@ -371,6 +371,9 @@ test_bad_changes (void)
     "\"r\":\"01941f29-7c7b-7000-8000-000000000001\",\"c\":\"status\",\"v\":\"open\",\"p\":0}]",
     "[{\"o\":\"01941f29-7c7b-7000-8000-000000000000\",\"s\":1,\"h\":1,\"t\":\"cases\","
     "\"r\":\"01941f29-7c7b-7000-8000-000000000001\",\"c\":\"phone\",\"v\":null,\"p\":0,\"x\":1}]",
+    /* A snapshot row without its register map (found by fuzz-changes: it was a critical). */
+    "[{\"t\":\"cases\",\"r\":\"01941f29-7c7b-7000-8000-000000000001\",\"v\":{\"rating\":4},"
+    "\"k\":{},\"k\":[]}]",
   };
   MotcuaFixture f = { 0 };
   g_autofree char *before = NULL;
