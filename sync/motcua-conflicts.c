@@ -313,6 +313,17 @@ resolve_in_tx (MotcuaReplica         *self,
       chosen = chosen_json ? json_from_string (chosen_json, NULL) : NULL;
       if (chosen == NULL)
         chosen = json_node_init_null (json_node_alloc ());
+      /* A side is one field's value; anything else came from a replica that wrote nonsense. */
+      if (!JSON_NODE_HOLDS_NULL (chosen)
+          && (!JSON_NODE_HOLDS_VALUE (chosen)
+              || (json_node_get_value_type (chosen) != G_TYPE_STRING
+                  && json_node_get_value_type (chosen) != G_TYPE_INT64)))
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       _("The kept value of conflict %s is not a value of %s: type a new"
+                         " value instead"), k->id, k->column);
+          return FALSE;
+        }
     }
   g_free (chosen_json);
   chosen_json = json_to_string (chosen, FALSE);
@@ -364,7 +375,8 @@ resolve_in_tx (MotcuaReplica         *self,
       }
     else if (desc->kind == MOTCUA_COL_ID)
       {
-        if (!motcua_uuid_parse (json_node_get_string (chosen), &id_value))
+        if (json_node_get_value_type (chosen) != G_TYPE_STRING
+            || !motcua_uuid_parse (json_node_get_string (chosen), &id_value))
           {
             g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                          _("value: %s takes an id"), k->column);
@@ -372,8 +384,14 @@ resolve_in_tx (MotcuaReplica         *self,
           }
         field[column - 1] = MOTCUA_VALUE_ID (&id_value);
       }
-    else
+    else if (json_node_get_value_type (chosen) == G_TYPE_STRING)
       field[column - 1] = MOTCUA_VALUE_TEXT (json_node_get_string (chosen));
+    else
+      {
+        g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("value: %s takes text"),
+                     k->column);
+        return FALSE;
+      }
 
     return _motcua_replica_write_row (self, table, &row, field,
                                       G_GUINT64_CONSTANT (1) << (column - 1), MOTCUA_WRITE_LOCAL,

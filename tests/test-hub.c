@@ -554,6 +554,28 @@ test_conflicts (Province      *p,
     g_assert_cmpstr (on_hub->id, ==, k->id);
   }
 
+  /* A side that is not one value (from a replica that wrote nonsense) is refused, not
+   * written into the case; the district's copy is put back as it was after. */
+  {
+    sqlite3 *db = p->d.replica->db;
+    g_autofree char *before = motcua_test_export (p->d.replica);
+    g_autofree char *after = NULL;
+
+    g_assert_cmpint (sqlite3_exec (db, "CREATE TEMP TABLE kept AS SELECT id, a_value"
+                                   " FROM conflicts; UPDATE conflicts SET a_value = '[1]'",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_false (motcua_replica_resolve_conflict (p->d.replica, k->id,
+                                                     MOTCUA_RESOLVE_KEEP_A, NULL, &error));
+    g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "type a new value"));
+    g_clear_error (&error);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE conflicts SET a_value = (SELECT a_value FROM kept"
+                                   " WHERE kept.id = conflicts.id); DROP TABLE kept",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    after = motcua_test_export (p->d.replica);
+    g_assert_cmpstr (before, ==, after);
+  }
+
   /* Resolved at the commune with the district's value: closed everywhere after a sync. */
   g_assert_true (motcua_replica_resolve_conflict (p->a.replica, k->id, MOTCUA_RESOLVE_VALUE,
                                                   "0911111111", &error));
