@@ -48,15 +48,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   JsonArray *changes;
   guint64 seq_before;
   guint n_won = G_MAXUINT;
-  gboolean ok;
+  gboolean ok, renewed;
 
-  if (province == NULL || (n_inputs > 0 && n_inputs % RENEW_EVERY == 0))
+  renewed = province == NULL || (n_inputs > 0 && n_inputs % RENEW_EVERY == 0);
+  if (renewed)
     {
       if (province == NULL)
         atexit (free_province);
       free_province ();
       province = fuzz_province_new (FALSE);
     }
+  fuzz_record (data, size, renewed);
   n_inputs++;
 
   if (fuzz_json_skip ((const char *) data, size))

@@ -93,6 +93,33 @@ fuzz_process_init (void)
   atexit (remove_fuzz_dir);
 }
 
+void
+fuzz_record (const guint8 *data,
+             gsize         size,
+             gboolean      renewed)
+{
+  static guint64 n_recorded;
+  const char *dir = getenv ("MOTCUA_FUZZ_RECORD");
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+  if (renewed)
+    {
+      if (n_recorded > 0)
+        motcua_test_rm_rf (dir);
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        fuzz_fail ("cannot make %s: %s", dir, g_strerror (errno));
+      n_recorded = 0;
+    }
+  name = g_strdup_printf ("%08" G_GUINT64_FORMAT, n_recorded++);
+  path = g_build_filename (dir, name, NULL);
+  if (!g_file_set_contents (path, (const char *) data, (gssize) size, &error))
+    fuzz_fail ("cannot record the input: %s", error->message);
+}
+
 /* The code unit of "\\uXXXX" at @p, or -1. */
 static int
 escaped_unit (const char *p,

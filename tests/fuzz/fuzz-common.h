@@ -69,6 +69,14 @@ gboolean      fuzz_hub_push         (MotcuaReplica  *hub,
 void          fuzz_check_replica    (MotcuaReplica *replica,
                                      gboolean       quick_check);
 
+/* The inputs of a process are not independent: the hub and its replicas keep what each one
+ * did. When $MOTCUA_FUZZ_RECORD names a directory, every input since the province was last
+ * made is written there, numbered in order (the directory is emptied when @renewed), so that
+ * a failure that needed earlier inputs replays: run the target on those files, in order. */
+void          fuzz_record           (const guint8  *data,
+                                     gsize          size,
+                                     gboolean       renewed);
+
 /* Whether to skip @data rather than parse it: when it is not one array or object, nests deeper
  * than FUZZ_MAX_DEPTH, or holds a surrogate escape followed by another escape (but for a high
  * and a low surrogate). Three defects of json-glib 1.6, not of libmotcua, that the server must guard

@@ -167,15 +167,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   guint64 before, acked = 0;
   gint64 logged_before, logged_after, first;
   guint n;
-  gboolean quick_check, ok;
+  gboolean quick_check, ok, renewed;
 
-  if (province == NULL || (n_inputs > 0 && n_inputs % RENEW_EVERY == 0))
+  renewed = province == NULL || (n_inputs > 0 && n_inputs % RENEW_EVERY == 0);
+  if (renewed)
     {
       if (province == NULL)
         atexit (free_province);
       free_province ();
       province = fuzz_province_new (FALSE);
     }
+  fuzz_record (data, size, renewed);
   n_inputs++;
   quick_check = n_inputs % QUICK_CHECK_EVERY == 0;
 
