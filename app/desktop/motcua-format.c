@@ -16,14 +16,14 @@ motcua_format_status (MotcuaStatus status)
 {
   switch (status)
     {
-    case MOTCUA_STATUS_RECEIVED: return _("Received");
+    case MOTCUA_STATUS_RECEIVED: return C_("case status", "Received");
     case MOTCUA_STATUS_IN_PROCESSING: return _("In processing");
     case MOTCUA_STATUS_SUPPLEMENT_REQUESTED: return _("Supplement requested");
     case MOTCUA_STATUS_RESUBMITTED: return _("Resubmitted");
     case MOTCUA_STATUS_APPROVED: return _("Approved");
     case MOTCUA_STATUS_REFUSED: return _("Refused");
     case MOTCUA_STATUS_RETURNED: return _("Result returned");
-    case MOTCUA_STATUS_WITHDRAWN: return _("Withdrawn");
+    case MOTCUA_STATUS_WITHDRAWN: return C_("case status", "Withdrawn");
     case MOTCUA_STATUS_CANCELLED: return _("Cancelled");
     case MOTCUA_N_STATUSES:
     default:
