@@ -28,9 +28,6 @@
 #define MIN_CHUNK (16 * 1024)
 #define FAST_US (G_USEC_PER_SEC / 2)
 #define SLOW_US (8 * G_USEC_PER_SEC)
-/* How often a request answered 429 (too many requests) is tried again, after 1, 2, 4… s. */
-#define MAX_BUSY_RETRIES 5
-
 typedef struct
 {
   MotcuaTransport *transport;
@@ -61,14 +58,6 @@ link_chunk_took (Link   *link,
 }
 
 /* Waits @seconds, or less if @cancellable is cancelled. */
-static void
-wait_cancellable (guint         seconds,
-                  GCancellable *cancellable)
-{
-  for (guint i = 0; i < seconds * 10 && !g_cancellable_is_cancelled (cancellable); i++)
-    g_usleep (G_USEC_PER_SEC / 10);
-}
-
 static gboolean
 json_true (JsonObject *o,
            const char *name)
@@ -186,9 +175,11 @@ blob_request (Link        *link,
 
       if (status == 200)
         return g_steal_pointer (&answer);
-      if (status == 429 && attempt < MAX_BUSY_RETRIES)
+      if (status == 429 && attempt < MOTCUA_BUSY_RETRIES)
         {
-          wait_cancellable (1u << attempt, link->cancellable);
+          if (!_motcua_wait_cancellable (_motcua_retry_after (answer, 1u << attempt),
+                                         link->cancellable, error))
+            return NULL;
           continue;
         }
       set_answer_error (status, answer, strcmp (what, "status") == 0 ? "blobs/status" : "blob",

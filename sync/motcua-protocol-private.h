@@ -63,5 +63,9 @@ MotcuaHubResponse *_motcua_hub_handle        (MotcuaReplica          *hub,
 MotcuaHubResponse *_motcua_hub_error_response (guint                   status,
                                                const char             *code,
                                                const char             *message);
+/* The same for a 429, with "retry_after": the seconds until a request of the client's is
+ * taken again (also sent as the Retry-After header, which the transports do not read). */
+MotcuaHubResponse *_motcua_hub_busy_response  (const char             *message,
+                                               guint                   retry_after);
 
 G_END_DECLS

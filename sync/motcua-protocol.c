@@ -28,10 +28,11 @@ _motcua_hub_response_free (MotcuaHubResponse *response)
   g_free (response);
 }
 
-MotcuaHubResponse *
-_motcua_hub_error_response (guint       status,
-                            const char *code,
-                            const char *message)
+static MotcuaHubResponse *
+error_response (guint       status,
+                const char *code,
+                const char *message,
+                gint64      retry_after)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -45,6 +46,11 @@ _motcua_hub_error_response (guint       status,
   json_builder_add_string_value (builder, code);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message);
+  if (retry_after >= 0)
+    {
+      json_builder_set_member_name (builder, "retry_after");
+      json_builder_add_int_value (builder, retry_after);
+    }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
@@ -57,6 +63,21 @@ _motcua_hub_error_response (guint       status,
   response->endpoint = g_strdup ("-");
 
   return response;
+}
+
+MotcuaHubResponse *
+_motcua_hub_error_response (guint       status,
+                            const char *code,
+                            const char *message)
+{
+  return error_response (status, code, message, -1);
+}
+
+MotcuaHubResponse *
+_motcua_hub_busy_response (const char *message,
+                           guint       retry_after)
+{
+  return error_response (429, "too-many-requests", message, retry_after);
 }
 
 static MotcuaHubResponse *

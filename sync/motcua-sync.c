@@ -75,12 +75,23 @@ call (Run         *run,
       request = g_bytes_new_take (text, strlen (text));
     }
 
-  if (!run->transport->klass->exchange (run->transport, method, path, request, &status,
-                                        &response, &wire_out, &wire_in, run->cancellable,
-                                        error))
-    return NULL;
-  run->p.bytes_sent += wire_out;
-  run->p.bytes_received += wire_in;
+  /* Asked to slow down (429): wait as long as the server says and send it again; a push
+   * and a pull by cursor are both safe to repeat. */
+  for (guint attempt = 0; ; attempt++)
+    {
+      g_clear_pointer (&response, g_bytes_unref);
+      if (!run->transport->klass->exchange (run->transport, method, path, request, &status,
+                                            &response, &wire_out, &wire_in, run->cancellable,
+                                            error))
+        return NULL;
+      run->p.bytes_sent += wire_out;
+      run->p.bytes_received += wire_in;
+      if (status != 429 || attempt >= MOTCUA_BUSY_RETRIES)
+        break;
+      if (!_motcua_wait_cancellable (_motcua_retry_after (response, 1u << attempt),
+                                     run->cancellable, error))
+        return NULL;
+    }
 
   data = g_bytes_get_data (response, &size);
   if (!json_parser_load_from_data (parser, data ? data : "", (gssize) size, &local_error)

@@ -47,6 +47,20 @@ struct _MotcuaTransport
 };
 
 void             _motcua_transport_free      (MotcuaTransport   *self);
+
+/* How many times a request answered 429 (too many requests) is sent again, and the longest
+ * wait before one: a server that asks for more is busy beyond waiting for. */
+#define MOTCUA_BUSY_RETRIES     5
+#define MOTCUA_MAX_RETRY_AFTER 60
+
+/* The seconds a 429 answer asks the client to wait ("retry_after" in its error object), from
+ * 1 to MOTCUA_MAX_RETRY_AFTER; @fallback when it says nothing. */
+guint            _motcua_retry_after         (GBytes            *answer,
+                                              guint              fallback);
+/* Sleeps @seconds, waking when @cancellable is cancelled; FALSE with the error then. */
+gboolean         _motcua_wait_cancellable    (guint              seconds,
+                                              GCancellable      *cancellable,
+                                              GError           **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaTransport, _motcua_transport_free)
 
 /* HTTP to @base_url ("http://host:port" or "https://…"), gzip both ways. */

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -304,4 +305,39 @@ _motcua_transport_new_local (MotcuaReplica         *hub,
     self->limits = *limits;
 
   return &self->parent;
+}
+
+guint
+_motcua_retry_after (GBytes *answer,
+                     guint   fallback)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize size = 0;
+  const char *data = answer != NULL ? g_bytes_get_data (answer, &size) : NULL;
+  JsonNode *root, *e, *seconds;
+
+  if (data == NULL || !json_parser_load_from_data (parser, data, (gssize) size, NULL)
+      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || (e = json_object_get_member (json_node_get_object (root), "error")) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (e)
+      || (seconds = json_object_get_member (json_node_get_object (e), "retry_after")) == NULL
+      || !JSON_NODE_HOLDS_VALUE (seconds) || json_node_get_value_type (seconds) != G_TYPE_INT64)
+    return CLAMP (fallback, 1, MOTCUA_MAX_RETRY_AFTER);
+
+  return (guint) CLAMP (json_node_get_int (seconds), 1, MOTCUA_MAX_RETRY_AFTER);
+}
+
+gboolean
+_motcua_wait_cancellable (guint          seconds,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  for (guint i = 0; i < seconds * 10; i++)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      g_usleep (G_USEC_PER_SEC / 10);
+    }
+
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }

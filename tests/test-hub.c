@@ -440,6 +440,100 @@ test_case_offices (Province      *p,
   g_assert_cmpstr (on_hub->handling_office, ==, "T.D");
 }
 
+/* A server that asks the replica to slow down: every other request is answered 429 with
+ * "retry_after" until @busy_left runs out. */
+typedef struct
+{
+  MotcuaTransport  parent;
+  MotcuaTransport *inner;
+  guint            n_requests;
+  guint            n_busy;
+  guint            busy_left;
+  gboolean         always;       /* every request, not every other one */
+} BusyTransport;
+
+static gboolean
+busy_exchange (MotcuaTransport  *transport,
+               const char       *method,
+               const char       *path_and_query,
+               GBytes           *body,
+               guint            *status,
+               GBytes          **response,
+               guint64          *wire_out,
+               guint64          *wire_in,
+               GCancellable     *cancellable,
+               GError          **error)
+{
+  BusyTransport *self = (BusyTransport *) transport;
+  guint n = self->n_requests++;
+
+  if (self->busy_left > 0 && (self->always || n % 2 == 1))
+    {
+      g_autoptr(MotcuaHubResponse) busy = _motcua_hub_busy_response ("Too many requests", 1);
+
+      self->busy_left--;
+      self->n_busy++;
+      *status = busy->status;
+      *response = g_bytes_ref (busy->body);
+      *wire_out = *wire_in = 0;
+      return TRUE;
+    }
+
+  return self->inner->klass->exchange (self->inner, method, path_and_query, body, status,
+                                       response, wire_out, wire_in, cancellable, error);
+}
+
+static void
+busy_free (MotcuaTransport *transport)
+{
+  BusyTransport *self = (BusyTransport *) transport;
+
+  _motcua_transport_free (self->inner);
+  g_free (self);
+}
+
+static const MotcuaTransportClass busy_class = { busy_exchange, busy_free };
+
+/* A 429 is waited out, as long as the server says, and the sync goes on; a server that stays
+ * busy past MOTCUA_BUSY_RETRIES fails the sync with G_IO_ERROR_BUSY, to be tried later. */
+static void
+test_busy (Province      *p,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Giàng Thị Chờ");
+  g_autoptr(MotcuaCase) on_d = NULL;
+  MotcuaHubLimits limits = { .max_changes_per_pull = 7 };
+  MotcuaSyncProgress summary = { 0 };
+  BusyTransport *busy = g_new0 (BusyTransport, 1);
+  g_autoptr(MotcuaTransport) transport = &busy->parent;
+
+  busy->parent.klass = &busy_class;
+  busy->parent.token = g_strdup (p->token_a);
+  busy->inner = _motcua_transport_new_local (p->hub.replica, &limits, p->token_a);
+  busy->busy_left = 2;
+
+  g_assert_true (_motcua_sync_once (p->a.replica, transport, NULL, NULL, NULL, &summary,
+                                    &error));
+  g_assert_no_error (error);
+  g_assert_true (summary.verified);
+  g_assert_cmpuint (busy->n_busy, ==, 2);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  on_d = motcua_replica_dup_case (p->d.replica, c->id, &error);
+  g_assert_no_error (error);
+
+  /* Busy for good: every request answered 429. */
+  g_clear_pointer (&c, motcua_case_free);
+  c = receive (&p->a, "Giàng A Đợi");
+  busy->busy_left = G_MAXUINT;
+  busy->always = TRUE;
+  busy->n_busy = 0;
+  g_assert_false (_motcua_sync_once (p->a.replica, transport, NULL, NULL, NULL, &summary,
+                                     &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_assert_cmpuint (busy->n_busy, ==, MOTCUA_BUSY_RETRIES + 1);
+}
+
 static void
 test_tokens (Province      *p,
              gconstpointer  data)
@@ -796,6 +890,7 @@ main (int   argc,
   ADD ("/hub/push-whole-rows", test_push_whole_rows);
   ADD ("/hub/handling-office-only", test_handling_office_only);
   ADD ("/hub/case-offices", test_case_offices);
+  ADD ("/hub/busy", test_busy);
   ADD ("/hub/tokens", test_tokens);
 
 #undef ADD

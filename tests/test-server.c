@@ -868,6 +868,8 @@ test_serve_rate_limit (Fixture       *f,
   assert_json_error (reply->body, (gssize) reply->length, "too-many-requests");
   g_assert_nonnull (reply->retry_after);
   g_assert_cmpuint (g_ascii_strtoull (reply->retry_after, NULL, 10), >=, 1);
+  /* In the body too, where the replica reads it. */
+  g_assert_nonnull (g_strstr_len (reply->body, (gssize) reply->length, "\"retry_after\":"));
 
   /* The replica has a bucket of its own now: two more, then 429. */
   for (guint i = 0; i < 3; i++)

@@ -598,8 +598,7 @@ on_got_headers (SoupServerMessage *msg,
       message = g_strdup_printf (ngettext ("Too many requests: try again in %u second",
                                            "Too many requests: try again in %u seconds",
                                            retry_after), retry_after);
-      response = _motcua_hub_error_response (STATUS_TOO_MANY_REQUESTS, "too-many-requests",
-                                             message);
+      response = _motcua_hub_busy_response (message, retry_after);
       /* libsoup sends it once the body is in (read, and dropped); the handler is not called. */
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
       respond (server, msg, response, retry_after);
