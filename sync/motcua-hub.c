@@ -490,6 +490,50 @@ office_refusal (MotcuaReplica    *hub,
   return NULL;
 }
 
+/* A row of a timeline or a scan never changes once written: a push of one the hub holds
+ * already, with other values, is refused. The merge would keep the hub's (the first wins),
+ * but the push is logged as it came, so the replicas below would take the other values; and
+ * a row naming another case would leave the scope it was in (found by fuzz-push). The same
+ * values again are a harmless repeat. */
+static char *
+insert_only_refusal (MotcuaReplica         *hub,
+                     const MotcuaTableDesc *table,
+                     const MotcuaUuid      *row,
+                     JsonObject            *pushed)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT rid FROM %s WHERE id = ?1", table->name);
+  sqlite3_stmt *stmt = _motcua_replica_prepare_text (hub, sql, NULL);
+  g_autoptr(JsonObject) held = NULL;
+  gint64 rid = -1;
+  char id[37];
+
+  if (stmt == NULL)
+    return NULL;   /* the merge meets the same error */
+  sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    rid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rid < 0 || (held = _motcua_replica_insert_only_json (hub, table, rid, NULL)) == NULL)
+    return NULL;
+
+  for (guint c = 0; c < table->n_columns; c++)
+    {
+      JsonNode *a = json_object_get_member (held, table->columns[c].name);
+      JsonNode *b = json_object_get_member (pushed, table->columns[c].name);
+      gboolean a_null = a == NULL || JSON_NODE_HOLDS_NULL (a);
+      gboolean b_null = b == NULL || JSON_NODE_HOLDS_NULL (b);
+
+      if (a_null != b_null || (!a_null && !json_node_equal (a, b)))
+        {
+          motcua_uuid_to_string (row, id);
+          return g_strdup_printf (_("row %s of %s exists already with another %s: it never"
+                                    " changes"), id, table->name, table->columns[c].name);
+        }
+    }
+
+  return NULL;
+}
+
 /* Why the peer may not write @change, or NULL if it may. Judged on the hub's state as it was
  * when the change's logical write began (see case_in_scope_for_write()). */
 static char *
@@ -530,6 +574,7 @@ refusal (MotcuaReplica *hub,
           || !case_writable (hub, peer, named_in_scope, write_scope, case_id.bytes))
         return g_strdup_printf (_("its case is not in the jurisdiction of %s"),
                                 peer->office_code);
+      return insert_only_refusal (hub, table, &row, json_node_get_object (v));
     }
   else if (table->id == MOTCUA_TABLE_CONFLICTS)
     {

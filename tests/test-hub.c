@@ -534,6 +534,72 @@ test_busy (Province      *p,
   g_assert_cmpuint (busy->n_busy, ==, MOTCUA_BUSY_RETRIES + 1);
 }
 
+/* A row of a timeline never changes once written: the same row again with other values is
+ * refused, and neither the hub nor the district takes them (the hub once logged them as
+ * pushed while keeping its own, so the district took the other values; found by fuzz-push).
+ * The same values again are a harmless repeat. */
+static void
+test_timeline_rows_never_change (Province      *p,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lý Thị Sen");
+  g_autoptr(JsonArray) changes = _motcua_replica_collect_changes (p->a.replica, 0, 0, &error);
+  g_autoptr(MotcuaHubPeer) peer = NULL;
+  g_autoptr(JsonArray) again = json_array_new ();
+  g_autoptr(JsonArray) rejected = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  JsonObject *event = NULL;
+  guint64 acked = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *o = json_array_get_object_element (changes, i);
+
+      if (g_strcmp0 (json_object_get_string_member (o, "t"), "case_events") == 0)
+        event = o;
+    }
+  g_assert_nonnull (event);
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  peer = _motcua_hub_authenticate (p->hub.replica, p->token_a, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *copy = json_object_new ();
+      g_autofree char *text = json_to_string (json_object_get_member (event, "v"), FALSE);
+      JsonNode *node = json_from_string (text, NULL);   /* deep: json_node_copy() shares */
+
+      json_object_set_string_member (copy, "o", motcua_replica_get_id (p->a.replica));
+      json_object_set_int_member (copy, "s", (gint64) (peer->acked_seq + 1 + i));
+      json_object_set_int_member (copy, "h", (gint64) motcua_hlc_make (p->a.now_ms + 1000, i));
+      json_object_set_string_member (copy, "t", "case_events");
+      json_object_set_string_member (copy, "r", json_object_get_string_member (event, "r"));
+      json_object_set_null_member (copy, "c");
+      if (i == 0)
+        json_object_set_string_member (json_node_get_object (node), "detail", "đã sửa");
+      json_object_set_member (copy, "v", node);
+      json_object_set_int_member (copy, "p", 0);
+      json_array_add_object_element (again, copy);
+    }
+
+  g_assert_true (_motcua_hub_push (p->hub.replica, peer, again, &acked, &rejected, NULL,
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (rejected), ==, 1);
+  g_assert_nonnull (strstr (json_object_get_string_member (json_array_get_object_element (rejected, 0),
+                                                           "reason"),
+                            "exists already with another detail"));
+
+  sync_replica (p, &p->d, p->token_d, NULL);
+  events = motcua_replica_list_case_events (p->d.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[0])->detail, !=, "đã sửa");
+}
+
 static void
 test_tokens (Province      *p,
              gconstpointer  data)
@@ -891,6 +957,7 @@ main (int   argc,
   ADD ("/hub/handling-office-only", test_handling_office_only);
   ADD ("/hub/case-offices", test_case_offices);
   ADD ("/hub/busy", test_busy);
+  ADD ("/hub/timeline-rows-never-change", test_timeline_rows_never_change);
   ADD ("/hub/tokens", test_tokens);
 
 #undef ADD
