@@ -106,6 +106,26 @@ widget_allocated (gpointer data)
          && gtk_widget_get_height (GTK_WIDGET (data)) > 0;
 }
 
+/* Whether a stack in @widget is still cross-fading from one page to another. */
+static gboolean
+transition_running (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (transition_running (child))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+transitions_done (gpointer data)
+{
+  return !transition_running (GTK_WIDGET (data));
+}
+
 /* Saves @widget as tests/screenshots/@name.png in the build directory. */
 static void
 save_screenshot (GtkWidget  *widget,
@@ -128,6 +148,8 @@ save_screenshot (GtkWidget  *widget,
 
   /* Mapped is not yet allocated: under a sanitizer, a window's first layout takes a while. */
   g_assert_true (wait_for (widget_allocated, widget, 60000));
+  /* A page shown just now may still be fading in over the last one. */
+  g_assert_true (wait_for (transitions_done, widget, 60000));
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
 
