@@ -156,6 +156,58 @@ test_scope (Province      *p,
   g_assert_cmpint (c->sync_state, ==, MOTCUA_SYNC_STATE_PENDING);   /* as received, offline */
 }
 
+/* A change as @f's replica would push it, stamped a second after its clock; @value is taken
+ * (NULL: null), @column NULL for a whole row. */
+static JsonObject *
+forged_change (MotcuaFixture *f,
+               guint64        seq,
+               guint          logical,
+               const char    *table,
+               const char    *row,
+               const char    *column,
+               JsonNode      *value)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "o", motcua_replica_get_id (f->replica));
+  json_object_set_int_member (o, "s", (gint64) seq);
+  json_object_set_int_member (o, "h", (gint64) motcua_hlc_make (f->now_ms + 1000, logical));
+  json_object_set_string_member (o, "t", table);
+  json_object_set_string_member (o, "r", row);
+  if (column != NULL)
+    json_object_set_string_member (o, "c", column);
+  else
+    json_object_set_null_member (o, "c");
+  json_object_set_member (o, "v", value != NULL ? value : json_node_new (JSON_NODE_NULL));
+  json_object_set_int_member (o, "p", 0);
+
+  return o;
+}
+
+/* Adds a change of case @row's office @column to office @code (NULL: null). */
+static void
+forge_office (JsonArray     *forged,
+              MotcuaFixture *f,
+              guint64        seq,
+              guint          logical,
+              const char    *row,
+              const char    *column,
+              const char    *code)
+{
+  JsonNode *value = NULL;
+  MotcuaUuid office;
+  char text[37];
+
+  if (code != NULL)
+    {
+      motcua_uuid_for_key (&office, "office", code);
+      motcua_uuid_to_string (&office, text);
+      value = json_node_init_string (json_node_alloc (), text);
+    }
+  json_array_add_object_element (forged, forged_change (f, seq, logical, "cases", row, column,
+                                                        value));
+}
+
 /* A commune writing another commune's case, or the catalogue, is refused change by change;
  * the push is acknowledged, and nothing of it reaches the hub. */
 static void
@@ -179,33 +231,19 @@ test_refused (Province      *p,
   peer_b = _motcua_hub_authenticate (p->hub.replica, p->token_b, &error);
   g_assert_no_error (error);
   {
-    g_autoptr(JsonObject) edit = json_object_new ();
-    g_autoptr(JsonObject) proc = json_object_new ();
     MotcuaUuid procedure_id;
     char pid[37];
 
     motcua_uuid_for_key (&procedure_id, "procedure", "HT.KS");
     motcua_uuid_to_string (&procedure_id, pid);
-
-    json_object_set_string_member (edit, "o", motcua_replica_get_id (p->b.replica));
-    json_object_set_int_member (edit, "s", (gint64) peer_b->acked_seq + 1);
-    json_object_set_int_member (edit, "h", (gint64) motcua_hlc_make (p->b.now_ms + 1000, 0));
-    json_object_set_string_member (edit, "t", "cases");
-    json_object_set_string_member (edit, "r", c->id);
-    json_object_set_string_member (edit, "c", "applicant_name");
-    json_object_set_string_member (edit, "v", "Kẻ Gian");
-    json_object_set_int_member (edit, "p", 0);
-    json_array_add_object_element (forged, g_steal_pointer (&edit));
-
-    json_object_set_string_member (proc, "o", motcua_replica_get_id (p->b.replica));
-    json_object_set_int_member (proc, "s", (gint64) peer_b->acked_seq + 2);
-    json_object_set_int_member (proc, "h", (gint64) motcua_hlc_make (p->b.now_ms + 1000, 1));
-    json_object_set_string_member (proc, "t", "procedures");
-    json_object_set_string_member (proc, "r", pid);
-    json_object_set_string_member (proc, "c", "fee");
-    json_object_set_int_member (proc, "v", 999999);
-    json_object_set_int_member (proc, "p", 0);
-    json_array_add_object_element (forged, g_steal_pointer (&proc));
+    json_array_add_object_element (forged, forged_change (&p->b, peer_b->acked_seq + 1, 0,
+                                                          "cases", c->id, "applicant_name",
+                                                          json_node_init_string (json_node_alloc (),
+                                                                                 "Kẻ Gian")));
+    json_array_add_object_element (forged, forged_change (&p->b, peer_b->acked_seq + 2, 1,
+                                                          "procedures", pid, "fee",
+                                                          json_node_init_int (json_node_alloc (),
+                                                                              999999)));
   }
 
   g_assert_true (_motcua_hub_push (p->hub.replica, peer_b, forged, &acked, &rejected, NULL, &error));
@@ -345,37 +383,6 @@ test_handling_office_only (Province      *p,
   g_assert_cmpuint (events->len, ==, 1);
 }
 
-static JsonObject *
-forged_change (MotcuaFixture *f,
-               guint64        seq,
-               guint          logical,
-               const char    *row,
-               const char    *column,
-               const char    *office_code)
-{
-  JsonObject *o = json_object_new ();
-  MotcuaUuid office;
-  char text[37];
-
-  json_object_set_string_member (o, "o", motcua_replica_get_id (f->replica));
-  json_object_set_int_member (o, "s", (gint64) seq);
-  json_object_set_int_member (o, "h", (gint64) motcua_hlc_make (f->now_ms + 1000, logical));
-  json_object_set_string_member (o, "t", "cases");
-  json_object_set_string_member (o, "r", row);
-  json_object_set_string_member (o, "c", column);
-  if (office_code != NULL)
-    {
-      motcua_uuid_for_key (&office, "office", office_code);
-      motcua_uuid_to_string (&office, text);
-      json_object_set_string_member (o, "v", text);
-    }
-  else
-    json_object_set_null_member (o, "v");
-  json_object_set_int_member (o, "p", 0);
-
-  return o;
-}
-
 /* The offices of a case decide who sees it: the office that received it never changes after
  * it is received, and neither office can be one the province does not have. Each such write
  * is refused with its reason and changes nothing; a transfer to a real office goes through. */
@@ -403,22 +410,15 @@ test_case_offices (Province      *p,
   g_assert_no_error (error);
   first = peer->acked_seq + 1;
 
-  json_array_add_object_element (forged, forged_change (&p->a, first, 0, c->id,
-                                                        "receiving_office_id", "T.D.B"));
-  json_array_add_object_element (forged, forged_change (&p->a, first + 1, 1, c->id,
-                                                        "receiving_office_id", NULL));
-  json_array_add_object_element (forged, forged_change (&p->a, first + 2, 2, c->id,
-                                                        "handling_office_id", "T.X"));
+  forge_office (forged, &p->a, first, 0, c->id, "receiving_office_id", "T.D.B");
+  forge_office (forged, &p->a, first + 1, 1, c->id, "receiving_office_id", NULL);
+  forge_office (forged, &p->a, first + 2, 2, c->id, "handling_office_id", "T.X");
   /* A new case, handled here, received by an office that does not exist. */
-  json_array_add_object_element (forged, forged_change (&p->a, first + 3, 3, other,
-                                                        "handling_office_id", "T.D.A"));
-  json_array_add_object_element (forged, forged_change (&p->a, first + 4, 3, other,
-                                                        "receiving_office_id", "T.X"));
+  forge_office (forged, &p->a, first + 3, 3, other, "handling_office_id", "T.D.A");
+  forge_office (forged, &p->a, first + 4, 3, other, "receiving_office_id", "T.X");
   /* The same receiving office again, and a transfer to the district: both fine. */
-  json_array_add_object_element (forged, forged_change (&p->a, first + 5, 4, c->id,
-                                                        "receiving_office_id", "T.D.A"));
-  json_array_add_object_element (forged, forged_change (&p->a, first + 6, 5, c->id,
-                                                        "handling_office_id", "T.D"));
+  forge_office (forged, &p->a, first + 5, 4, c->id, "receiving_office_id", "T.D.A");
+  forge_office (forged, &p->a, first + 6, 5, c->id, "handling_office_id", "T.D");
 
   g_assert_true (_motcua_hub_push (p->hub.replica, peer, forged, &acked, &rejected, NULL,
                                    &error));
@@ -568,30 +568,28 @@ test_timeline_rows_never_change (Province      *p,
 
   for (guint i = 0; i < 2; i++)
     {
-      JsonObject *copy = json_object_new ();
       g_autofree char *text = json_to_string (json_object_get_member (event, "v"), FALSE);
       JsonNode *node = json_from_string (text, NULL);   /* deep: json_node_copy() shares */
 
-      json_object_set_string_member (copy, "o", motcua_replica_get_id (p->a.replica));
-      json_object_set_int_member (copy, "s", (gint64) (peer->acked_seq + 1 + i));
-      json_object_set_int_member (copy, "h", (gint64) motcua_hlc_make (p->a.now_ms + 1000, i));
-      json_object_set_string_member (copy, "t", "case_events");
-      json_object_set_string_member (copy, "r", json_object_get_string_member (event, "r"));
-      json_object_set_null_member (copy, "c");
       if (i == 0)
         json_object_set_string_member (json_node_get_object (node), "detail", "đã sửa");
-      json_object_set_member (copy, "v", node);
-      json_object_set_int_member (copy, "p", 0);
-      json_array_add_object_element (again, copy);
+      json_array_add_object_element (again, forged_change (&p->a, peer->acked_seq + 1 + i, i,
+                                                           "case_events",
+                                                           json_object_get_string_member (event,
+                                                                                          "r"),
+                                                           NULL, node));
     }
 
   g_assert_true (_motcua_hub_push (p->hub.replica, peer, again, &acked, &rejected, NULL,
                                    &error));
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (rejected), ==, 1);
-  g_assert_nonnull (strstr (json_object_get_string_member (json_array_get_object_element (rejected, 0),
-                                                           "reason"),
-                            "exists already with another detail"));
+  {
+    JsonObject *r = json_array_get_object_element (rejected, 0);
+
+    g_assert_nonnull (strstr (json_object_get_string_member (r, "reason"),
+                              "exists already with another detail"));
+  }
 
   sync_replica (p, &p->d, p->token_d, NULL);
   events = motcua_replica_list_case_events (p->d.replica, c->id, &error);
