@@ -1373,6 +1373,91 @@ done:
   return ok;
 }
 
+/* The fields of a change record with each overwritten stamp renamed as @renamed says: the
+ * latest of those into @latest_prev (when not NULL), the record re-encoded into @out (when
+ * not NULL). */
+static gboolean
+restamp_fields (GHashTable  *renamed,
+                GBytes      *record,
+                MotcuaHlc   *latest_prev,
+                GByteArray  *out,
+                GError     **error)
+{
+  gsize size;
+  const guint8 *p = g_bytes_get_data (record, &size);
+  const guint8 *end = p + size;
+  guint column;
+  MotcuaHlc prev;
+  MotcuaValue value;
+  gsize text_len;
+
+  while (p < end && _motcua_change_fields_next (&p, end, &column, &prev, &value, &text_len))
+    {
+      MotcuaHlc *renamed_prev = g_hash_table_lookup (renamed, &prev);
+      g_autofree char *text = NULL;
+
+      if (renamed_prev != NULL)
+        prev = *renamed_prev;
+      if (latest_prev != NULL)
+        *latest_prev = MAX (*latest_prev, prev);
+      if (out == NULL)
+        continue;
+      if (value.type == SQLITE_TEXT)
+        {
+          text = g_strndup (value.s, text_len);
+          value.s = text;
+        }
+      put_change (out, column, prev, &value);
+    }
+
+  return TRUE;
+}
+
+/* The registers of row @rid that hold this replica's @old_hlc take @new_hlc. */
+static gboolean
+restamp_registers (MotcuaReplica         *self,
+                   const MotcuaTableDesc *table,
+                   gint64                 rid,
+                   MotcuaHlc              old_hlc,
+                   MotcuaHlc              new_hlc,
+                   GError               **error)
+{
+  g_autofree char *select = g_strdup_printf ("SELECT _clk FROM %s WHERE rid = ?1", table->name);
+  g_autofree char *update = g_strdup_printf ("UPDATE %s SET _clk = ?1 WHERE rid = ?2",
+                                             table->name);
+  sqlite3_stmt *stmt;
+  Clocks clocks;
+  g_autoptr(GBytes) clk = NULL;
+  gboolean found = FALSE;
+
+  stmt = _motcua_replica_prepare_text (self, select, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rid);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      clocks_decode (&clocks, table->n_columns, sqlite3_column_blob (stmt, 0),
+                     (gsize) sqlite3_column_bytes (stmt, 0));
+      found = TRUE;
+    }
+  sqlite3_reset (stmt);
+  if (!found)
+    return TRUE;
+
+  for (guint c = 0; c < table->n_columns; c++)
+    if (clocks.hlc[c] == old_hlc && clocks.origin[c] == (guint32) self->self_origin)
+      clocks.hlc[c] = new_hlc;
+  clk = clocks_encode (&clocks, table->n_columns);
+  stmt = _motcua_replica_prepare_text (self, update, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, g_bytes_get_data (clk, NULL), (int) g_bytes_get_size (clk),
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, rid);
+
+  return _motcua_replica_step_done (self, stmt, error);
+}
+
 /* Re-stamping: a replica whose clock ran ahead gives its changes that nobody has seen (those
  * past @acked) new stamps from the corrected clock, in their order, each still after the value
  * it overwrote. The registers they hold and the later changes that overwrote them follow. */
@@ -1422,44 +1507,57 @@ _motcua_replica_restamp (MotcuaReplica  *self,
     /* The clock restarts from the corrected time and what it has seen of others. */
     self->clock.last = (MotcuaHlc) _motcua_replica_meta_get_int (self, "hub_seen_hlc", 0);
 
-    for (guint i = 0; i < records->len; i++)
+    for (guint first = 0; first < records->len;)
       {
-        const gint64 *r = &g_array_index (records, gint64, 4 * i);
-        const MotcuaTableDesc *table = _motcua_table_lookup ((MotcuaTableId) r[2]);
-        gsize size;
-        const guint8 *p = g_bytes_get_data (blobs->pdata[i], &size);
-        const guint8 *end = p + size;
-        g_autoptr(GByteArray) fields = g_byte_array_sized_new ((guint) size);
-        MotcuaHlc old_hlc = (MotcuaHlc) r[1];
-        MotcuaHlc new_hlc;
-        guint column;
-        MotcuaHlc prev;
-        MotcuaValue value;
-        gsize text_len;
+        MotcuaHlc old_hlc = (MotcuaHlc) g_array_index (records, gint64, 4 * first + 1);
+        MotcuaHlc new_hlc, latest_prev = 0;
+        guint after = first;
 
-        if (table == NULL)
-          continue;
+        /* One operation, one stamp: the records of one write (a transfer's case row and its
+         * event) keep sharing theirs, so the server still judges them together and a later
+         * change that overwrote any of them is renamed to the stamp they all took. (Each
+         * record once took its own: a transfer made before a re-stamp then named the event's
+         * new stamp as the case row's, and the server saw a conflict of the replica with
+         * itself; found by test-converge, seed 5510.) */
+        while (after < records->len
+               && (MotcuaHlc) g_array_index (records, gint64, 4 * after + 1) == old_hlc)
+          after++;
 
+        /* The new stamp comes after everything the operation overwrote. */
+        for (guint i = first; i < after; i++)
+          if (!restamp_fields (renamed, blobs->pdata[i], &latest_prev, NULL, error))
+            return FALSE;
+        if (latest_prev != 0)
+          motcua_hlc_clock_observe (&self->clock, latest_prev, _motcua_replica_now_ms (self));
         new_hlc = _motcua_replica_tick (self);
-        while (p < end && _motcua_change_fields_next (&p, end, &column, &prev, &value, &text_len))
-          {
-            MotcuaHlc *renamed_prev = g_hash_table_lookup (renamed, &prev);
-            g_autofree char *text = NULL;
 
-            if (renamed_prev != NULL)
-              prev = *renamed_prev;
-            if (prev >= new_hlc)
-              {
-                /* Still after what it overwrote. */
-                motcua_hlc_clock_observe (&self->clock, prev, _motcua_replica_now_ms (self));
-                new_hlc = _motcua_replica_tick (self);
-              }
-            if (value.type == SQLITE_TEXT)
-              {
-                text = g_strndup (value.s, text_len);
-                value.s = text;
-              }
-            put_change (fields, column, prev, &value);
+        for (guint i = first; i < after; i++)
+          {
+            const gint64 *r = &g_array_index (records, gint64, 4 * i);
+            const MotcuaTableDesc *table = _motcua_table_lookup ((MotcuaTableId) r[2]);
+            g_autoptr(GByteArray) fields = g_byte_array_new ();
+
+            if (table == NULL)
+              continue;
+            if (!restamp_fields (renamed, blobs->pdata[i], NULL, fields, error))
+              return FALSE;
+
+            stmt = _motcua_replica_prepare (self, "UPDATE changes SET hlc = ?1, fields = ?2"
+                                            " WHERE origin = ?3 AND seq = ?4", error);
+            if (stmt == NULL)
+              return FALSE;
+            sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) new_hlc);
+            sqlite3_bind_blob (stmt, 2, fields->data, (int) fields->len, SQLITE_STATIC);
+            sqlite3_bind_int64 (stmt, 3, self->self_origin);
+            sqlite3_bind_int64 (stmt, 4, r[0]);
+            if (!_motcua_replica_step_done (self, stmt, error))
+              return FALSE;
+
+            /* The row's registers that hold the old stamp take the new one. */
+            if (!table->insert_only
+                && !restamp_registers (self, table, r[3], old_hlc, new_hlc, error))
+              return FALSE;
+            n++;
           }
 
         {
@@ -1470,58 +1568,8 @@ _motcua_replica_restamp (MotcuaReplica  *self,
           *val = new_hlc;
           g_hash_table_replace (renamed, key, val);
         }
-
-        stmt = _motcua_replica_prepare (self, "UPDATE changes SET hlc = ?1, fields = ?2"
-                                        " WHERE origin = ?3 AND seq = ?4", error);
-        if (stmt == NULL)
-          return FALSE;
-        sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) new_hlc);
-        sqlite3_bind_blob (stmt, 2, fields->data, (int) fields->len, SQLITE_STATIC);
-        sqlite3_bind_int64 (stmt, 3, self->self_origin);
-        sqlite3_bind_int64 (stmt, 4, r[0]);
-        if (!_motcua_replica_step_done (self, stmt, error))
-          return FALSE;
-
-        /* The row's registers that hold the old stamp take the new one. */
-        if (!table->insert_only)
-          {
-            g_autofree char *select = g_strdup_printf ("SELECT _clk FROM %s WHERE rid = ?1",
-                                                       table->name);
-            g_autofree char *update = g_strdup_printf ("UPDATE %s SET _clk = ?1 WHERE rid = ?2",
-                                                       table->name);
-            Clocks clocks;
-            g_autoptr(GBytes) clk = NULL;
-            gboolean found = FALSE;
-
-            stmt = _motcua_replica_prepare_text (self, select, error);
-            if (stmt == NULL)
-              return FALSE;
-            sqlite3_bind_int64 (stmt, 1, r[3]);
-            if (sqlite3_step (stmt) == SQLITE_ROW)
-              {
-                clocks_decode (&clocks, table->n_columns, sqlite3_column_blob (stmt, 0),
-                               (gsize) sqlite3_column_bytes (stmt, 0));
-                found = TRUE;
-              }
-            sqlite3_reset (stmt);
-            if (found)
-              {
-                for (guint c = 0; c < table->n_columns; c++)
-                  if (clocks.hlc[c] == old_hlc && clocks.origin[c] == (guint32) self->self_origin)
-                    clocks.hlc[c] = new_hlc;
-                clk = clocks_encode (&clocks, table->n_columns);
-                stmt = _motcua_replica_prepare_text (self, update, error);
-                if (stmt == NULL)
-                  return FALSE;
-                sqlite3_bind_blob (stmt, 1, g_bytes_get_data (clk, NULL),
-                                   (int) g_bytes_get_size (clk), SQLITE_STATIC);
-                sqlite3_bind_int64 (stmt, 2, r[3]);
-                if (!_motcua_replica_step_done (self, stmt, error))
-                  return FALSE;
-              }
-          }
         last = new_hlc;
-        n++;
+        first = after;
       }
   }
 

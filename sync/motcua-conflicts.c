@@ -393,9 +393,15 @@ resolve_in_tx (MotcuaReplica         *self,
         return FALSE;
       }
 
+    /* Keeping the other handling office moves the case like a transfer: it may leave this
+     * replica's scope, to be purged once the server has acknowledged it (found by
+     * test-converge, seed 5510: a commune kept the district's side and held the case for
+     * good). */
     return _motcua_replica_write_row (self, table, &row, field,
                                       G_GUINT64_CONSTANT (1) << (column - 1), MOTCUA_WRITE_LOCAL,
-                                      _motcua_replica_tick (self), NULL, error);
+                                      _motcua_replica_tick (self), NULL, error)
+           && (table->id != MOTCUA_TABLE_CASES || strcmp (k->column, "handling_office_id") != 0
+               || _motcua_replica_meta_set_int (self, "purge_due", 1, error));
   }
 }
 

@@ -934,6 +934,103 @@ test_hostile (Province      *p,
   sync_replica (p, &p->d, p->token_d, NULL);
 }
 
+/* A desk whose clock ran ahead re-stamps what it has not pushed. An operation keeps one stamp
+ * (a reception's case row and its event), and a later change that overwrote it names that
+ * stamp: the server sees a transfer made before the re-stamp as the next write of the field,
+ * not as a conflict of the desk with itself (found by test-converge, seed 5510). */
+static void
+test_restamp (Province      *p,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  MotcuaHlc case_hlc = 0, event_hlc = 0;
+
+  p->a.now_ms = p->hub.now_ms + 10 * 60 * 1000;   /* ten minutes ahead */
+  c = receive (&p->a, "Sần Thị Mỷ");
+  g_assert_true (motcua_replica_transfer_case (p->a.replica, c->id, "T.D", "liên thông",
+                                               &error));
+  g_assert_no_error (error);
+  p->a.now_ms = p->hub.now_ms;                      /* its officer sets the clock right */
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  g_assert_cmpint (open_conflicts (p->hub.replica), ==, 0);
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->handling_office, ==, "T.D");
+
+  /* The reception's records, re-stamped, still share one stamp, now behind the hub's clock. */
+  changes = _motcua_replica_collect_changes (p->a.replica, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *o = json_array_get_object_element (changes, i);
+      const char *table = json_object_get_string_member (o, "t");
+
+      if (g_str_equal (table, "cases") && case_hlc == 0)
+        case_hlc = (MotcuaHlc) json_object_get_int_member (o, "h");
+      else if (g_str_equal (table, "case_events") && event_hlc == 0)
+        event_hlc = (MotcuaHlc) json_object_get_int_member (o, "h");
+    }
+  g_assert_cmpuint (case_hlc, !=, 0);
+  g_assert_cmpuint (case_hlc, ==, event_hlc);
+  g_assert_cmpint (motcua_hlc_get_ms (case_hlc), <=, p->hub.now_ms + 60 * 1000);
+}
+
+/* Two offices transfer one case at once: a conflict on its handling office. The commune the
+ * case went to keeps the other side; the case leaves its scope, and its next sync purges it,
+ * as after a transfer (found by test-converge, seed 5510: the commune held it for good). */
+static void
+test_resolve_moves_case (Province      *p,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lù Thị Sửu");
+  g_autoptr(MotcuaCase) on_b = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  MotcuaConflict *k;
+  MotcuaUuid district;
+  char district_id[37];
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+
+  /* The commune hands it to the district; a minute later the district, not having seen
+   * that, hands it to the other commune, whose write wins the field. */
+  g_assert_true (motcua_replica_transfer_case (p->a.replica, c->id, "T.D", NULL, &error));
+  p->d.now_ms += 60 * 1000;
+  g_assert_true (motcua_replica_transfer_case (p->d.replica, c->id, "T.D.B", NULL, &error));
+  g_assert_no_error (error);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->b, p->token_b, NULL);
+  on_b = motcua_replica_dup_case (p->b.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_b->handling_office, ==, "T.D.B");
+
+  conflicts = motcua_replica_list_conflicts (p->b.replica, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  k = conflicts->pdata[0];
+  g_assert_cmpstr (k->column, ==, "handling_office_id");
+  motcua_uuid_for_key (&district, "office", "T.D");
+  motcua_uuid_to_string (&district, district_id);
+
+  /* T.D.B keeps the district's side: the case is no longer its own. */
+  g_assert_true (motcua_replica_resolve_conflict (p->b.replica, k->id,
+                                                  g_strcmp0 (k->a.value, district_id) == 0
+                                                  ? MOTCUA_RESOLVE_KEEP_A : MOTCUA_RESOLVE_KEEP_B,
+                                                  NULL, &error));
+  g_assert_no_error (error);
+  sync_replica (p, &p->b, p->token_b, NULL);
+  g_clear_pointer (&on_b, motcua_case_free);
+  on_b = motcua_replica_dup_case (p->b.replica, c->id, &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_assert_null (on_b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -956,6 +1053,8 @@ main (int   argc,
   ADD ("/hub/case-offices", test_case_offices);
   ADD ("/hub/busy", test_busy);
   ADD ("/hub/timeline-rows-never-change", test_timeline_rows_never_change);
+  ADD ("/hub/restamp", test_restamp);
+  ADD ("/hub/resolve-moves-case", test_resolve_moves_case);
   ADD ("/hub/tokens", test_tokens);
 
 #undef ADD
