@@ -15,6 +15,7 @@
 
 #include "motcua-blobs-private.h"
 #include "motcua-error.h"
+#include "motcua-text.h"
 
 #define MAX_NAME_BYTES 255
 
@@ -187,7 +188,8 @@ add_in_tx (MotcuaReplica    *self,
   return _motcua_blob_store (self, sha256, data, error)
          && _motcua_replica_insert_row (self, _motcua_table_lookup (MOTCUA_TABLE_ATTACHMENTS),
                                         id, values, hlc, error)
-         && _motcua_replica_add_case_event (self, case_id, hlc, "attached", detail, error);
+         && _motcua_replica_add_case_event (self, case_id, hlc, "attached", detail, NULL,
+                                           error);
 }
 
 MotcuaAttachment *
@@ -275,13 +277,70 @@ motcua_replica_add_attachment_from_file (MotcuaReplica  *self,
                                         mime_type != NULL ? mime_type : type, data, error);
 }
 
+/* Removing */
+
+gboolean
+_motcua_attachment_check_not_removed (const MotcuaAttachment *a,
+                                      GError                **error)
+{
+  if (!a->removed)
+    return TRUE;
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+               _("The scan “%s” was removed from its case"), a->name);
+  return FALSE;
+}
+
+gboolean
+motcua_replica_remove_attachment (MotcuaReplica  *self,
+                                  const char     *id,
+                                  const char     *reason,
+                                  GError        **error)
+{
+  g_autoptr(MotcuaAttachment) a = NULL;
+  g_autofree char *detail = NULL;
+  MotcuaUuid case_id;
+  guint dropped = 0;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+
+  if (!motcua_check_required (_("reason"), reason, error)
+      || (a = motcua_replica_dup_attachment (self, id, error)) == NULL)
+    return FALSE;
+  if (a->removed)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("The scan “%s” was removed from its case already"), a->name);
+      return FALSE;
+    }
+  if (a->case_id == NULL || !motcua_uuid_parse (a->case_id, &case_id))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
+                   _("The attachment %s names no case"), a->id);
+      return FALSE;
+    }
+
+  /* The id first: the removal is found by it (MOTCUA_ATTACHMENT_REMOVED_SQL). */
+  detail = g_strdup_printf ("%s %s", a->id, a->name);
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+
+  return _motcua_replica_finish (self,
+                                 _motcua_replica_add_case_event (self, &case_id,
+                                                                 _motcua_replica_tick (self),
+                                                                 "attachment_removed", detail,
+                                                                 reason, error)
+                                 && _motcua_blob_drop_orphans (self, &dropped, error),
+                                 error);
+}
+
 /* Reading */
 
 #define ATTACHMENT_SELECT \
   "SELECT a.id, a.case_id, a.sha256, a.name, a.mime_type, a.size, a.added_at, a.replica," \
   " a.officer, a._seq, b.size, b.received, b.uploaded," \
   " (SELECT value FROM meta WHERE key = 'blob:' || a.sha256)," \
-  " EXISTS (SELECT 1 FROM rejected r WHERE a._seq > 0 AND r.seq = a._seq)" \
+  " EXISTS (SELECT 1 FROM rejected r WHERE a._seq > 0 AND r.seq = a._seq)," \
+  " " MOTCUA_ATTACHMENT_REMOVED_SQL \
   " FROM attachments a LEFT JOIN blobs b ON b.sha256 = a.sha256"
 
 static MotcuaAttachment *
@@ -318,6 +377,7 @@ attachment_from_row (sqlite3_stmt *stmt,
     a->received = (guint64) CLAMP (sqlite3_column_int64 (stmt, 13), 0, (gint64) a->size);
   a->uploaded = has_blob && sqlite3_column_int (stmt, 12) != 0;
 
+  a->removed = sqlite3_column_int (stmt, 15) != 0;
   if (sqlite3_column_int (stmt, 14) != 0)
     a->sync_state = MOTCUA_SYNC_STATE_REJECTED;
   else
@@ -344,6 +404,7 @@ motcua_replica_list_attachments (MotcuaReplica  *self,
     return NULL;
 
   stmt = _motcua_replica_prepare (self, ATTACHMENT_SELECT " WHERE a.case_id = ?1"
+                                  " AND NOT " MOTCUA_ATTACHMENT_REMOVED_SQL
                                   " ORDER BY a.added_at, a.id", error);
   if (stmt == NULL)
     return NULL;
@@ -458,7 +519,7 @@ motcua_replica_read_attachment (MotcuaReplica  *self,
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
   a = motcua_replica_dup_attachment (self, id, error);
-  if (a == NULL)
+  if (a == NULL || !_motcua_attachment_check_not_removed (a, error))
     return NULL;
   if (!a->present)
     {

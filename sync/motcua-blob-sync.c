@@ -357,7 +357,7 @@ _motcua_attachment_fetch (MotcuaReplica          *replica,
 
   if (bytes_in != NULL)
     *bytes_in = 0;
-  if (a == NULL)
+  if (a == NULL || !_motcua_attachment_check_not_removed (a, error))
     return NULL;
   if (!a->present)
     {
@@ -659,7 +659,8 @@ blobs_to_fetch (MotcuaReplica  *replica,
   g_array_set_clear_func (out, (GDestroyNotify) pending_clear);
   stmt = _motcua_replica_prepare (replica, "SELECT a.sha256, max (a.size) FROM attachments a"
                                   " LEFT JOIN blobs b ON b.sha256 = a.sha256"
-                                  " WHERE b.sha256 IS NULL OR b.received != b.size"
+                                  " WHERE (b.sha256 IS NULL OR b.received != b.size)"
+                                  " AND NOT " MOTCUA_ATTACHMENT_REMOVED_SQL
                                   " GROUP BY a.sha256 ORDER BY min (a.rid)", error);
   if (stmt == NULL)
     return NULL;

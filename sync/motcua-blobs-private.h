@@ -36,6 +36,19 @@ G_BEGIN_DECLS
 gboolean  _motcua_attachment_check_size (guint64     size,
                                          GError    **error);
 
+/* SQL: whether the attachment aliased "a" was removed. Removing one appends an
+ * "attachment_removed" event to its case's timeline whose detail starts with the attachment's
+ * id: insert-only like the timeline, it reaches every replica that holds the case, and a
+ * removal cannot be undone by a concurrent write (motcua-attachments.c). */
+#define MOTCUA_ATTACHMENT_REMOVED_SQL \
+  "EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = a.case_id" \
+  " AND e.action = 'attachment_removed'" \
+  " AND replace (substr (e.detail, 1, 36), '-', '') = lower (hex (a.id)))"
+
+/* FALSE with MOTCUA_ERROR_NOT_FOUND when @a was removed from its case (motcua-attachments.c). */
+gboolean  _motcua_attachment_check_not_removed (const MotcuaAttachment *a,
+                                                GError                **error);
+
 /* Whether @text is a SHA-256 as the protocol writes it: 64 lowercase hex digits. */
 gboolean  _motcua_sha256_valid      (const char     *text);
 char     *_motcua_sha256_of_bytes   (GBytes         *data);
@@ -86,7 +99,8 @@ gboolean  _motcua_blob_set_uploaded (MotcuaReplica   *self,
                                      const char      *sha256,
                                      GError         **error);
 /* Deletes blobs that no attachment names any more (their cases were purged) and that need not
- * be uploaded. Inside a transaction. */
+ * be uploaded, and those that only removed attachments name (uploaded or not: a removed scan
+ * goes nowhere). Inside a transaction. */
 gboolean  _motcua_blob_drop_orphans (MotcuaReplica   *self,
                                      guint           *n_out,
                                      GError         **error);

@@ -416,10 +416,14 @@ _motcua_blob_drop_orphans (MotcuaReplica  *self,
                            GError        **error)
 {
   static const char *const sql[] = {
-    "DELETE FROM meta WHERE key IN (SELECT 'blob:' || sha256 FROM blobs b WHERE uploaded = 1"
-    " AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = b.sha256))",
-    "DELETE FROM blobs WHERE uploaded = 1"
-    " AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = blobs.sha256)",
+    "DELETE FROM meta WHERE key IN (SELECT 'blob:' || sha256 FROM blobs b"
+    " WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = b.sha256"
+    "   AND NOT " MOTCUA_ATTACHMENT_REMOVED_SQL ")"
+    " AND (uploaded = 1 OR EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = b.sha256)))",
+    "DELETE FROM blobs"
+    " WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = blobs.sha256"
+    "   AND NOT " MOTCUA_ATTACHMENT_REMOVED_SQL ")"
+    " AND (uploaded = 1 OR EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = blobs.sha256))",
   };
 
   g_assert (self->tx_depth > 0);

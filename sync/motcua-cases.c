@@ -85,9 +85,10 @@ _motcua_replica_add_case_event (MotcuaReplica     *self,
                                 MotcuaHlc          hlc,
                                 const char        *action,
                                 const char        *detail,
+                                const char        *note,
                                 GError           **error)
 {
-  return add_event (self, case_id, hlc, NULL, action, detail, NULL, error);
+  return add_event (self, case_id, hlc, NULL, action, detail, note, error);
 }
 
 static gboolean

@@ -393,6 +393,7 @@ gboolean      _motcua_replica_add_case_event (MotcuaReplica    *self,
                                               MotcuaHlc         hlc,
                                               const char       *action,
                                               const char       *detail,
+                                              const char       *note,
                                               GError          **error);
 /* Whether @office is @root or an office below it. */
 gboolean      _motcua_replica_office_within (MotcuaReplica    *self,

@@ -598,6 +598,39 @@ test_end_to_end (Fixture       *f,
     g_bytes_unref (state.bytes);
   }
 
+  /* The commune removes the oversized scan it attached by mistake: a reason is required; the
+   * district learns it at its next sync and no longer lists it. */
+  {
+    g_autoptr(Run) no_reason = cli_run (f, "nm.db", "attachment", "remove", id_big, NULL);
+    g_autoptr(Run) removed = cli_run (f, "nm.db", "attachment", "remove", id_big, "--reason",
+                                      "Quét nhầm hộ khẩu", NULL);
+    g_autoptr(Run) again = cli_run (f, "nm.db", "attachment", "remove", id_big, "--reason",
+                                    "lần nữa", NULL);
+    g_autoptr(Run) show = cli_run (f, "nm.db", "--json", "attachment", "show", id_big, NULL);
+    g_autoptr(Run) sync_nm = NULL;
+    g_autoptr(Run) sync_nn = NULL;
+    g_autoptr(JsonNode) shown = NULL;
+
+    assert_refused (no_reason, 2, "--reason");
+    assert_ok (removed);
+    g_assert_nonnull (strstr (removed->out_text, "Removed the scan “ho-khau.pdf”"));
+    assert_refused (again, 2, "already");
+    assert_ok (show);
+    shown = parse_json (show);
+    g_assert_true (json_object_get_boolean_member (json_node_get_object (shown), "removed"));
+
+    sync_nm = cli_run (f, "nm.db", "sync", NULL);
+    assert_ok (sync_nm);
+    sync_nn = cli_run (f, "nn.db", "sync", NULL);
+    assert_ok (sync_nn);
+    g_clear_pointer (&list, json_array_unref);
+    list = list_attachments (f, "nn.db", receipt);
+    g_assert_cmpuint (json_array_get_length (list), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0),
+                                                    "id"), ==, id);
+    g_clear_pointer (&list, json_array_unref);
+  }
+
   log = server_stop (f);
   g_assert_nonnull (strstr (log, "LC.NN.NM/"));
   g_assert_nonnull (strstr (log, " blob-put in=0 out=0 "));

@@ -965,6 +965,97 @@ test_purged_with_case (Province      *p,
   }
 }
 
+/* Removing a scan attached by mistake: its timeline says who removed what and why, it is no
+ * longer listed, read or fetched, here or at the district, and its bytes leave every replica
+ * where no other attachment names them (the server keeps them, with the record). Removing it
+ * again, or without a reason, is refused and writes nothing. */
+static void
+test_remove (Province      *p,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Mùa A Dế");
+  g_autoptr(GBytes) wrong = scan_bytes (5000, 21);
+  g_autoptr(GBytes) right = scan_bytes (4000, 22);
+  g_autoptr(MotcuaAttachment) a_wrong = attach (&p->a, c->id, wrong);
+  g_autoptr(MotcuaAttachment) a_right = attach (&p->a, c->id, right);
+  g_autoptr(MotcuaAttachment) removed = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GBytes) read = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  MotcuaSyncProgress summary = { 0 };
+  MotcuaCaseEvent *last;
+
+  g_assert_true (motcua_replica_set_fetch_all_attachments (p->d.replica, TRUE, &error));
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, &summary);
+  g_assert_cmpuint (summary.attachments_received, ==, 2);
+  g_assert_cmpint (motcua_test_count (p->d.replica, "blobs"), ==, 2);
+
+  /* No reason: refused, nothing written. */
+  before = motcua_test_export (p->a.replica);
+  g_assert_false (motcua_replica_remove_attachment (p->a.replica, a_wrong->id, " ", &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_clear_error (&error);
+  after = motcua_test_export (p->a.replica);
+  g_assert_cmpstr (before, ==, after);
+
+  g_assert_true (motcua_replica_remove_attachment (p->a.replica, a_wrong->id,
+                                                   "Nhầm hồ sơ của người khác", &error));
+  g_assert_no_error (error);
+  listed = motcua_replica_list_attachments (p->a.replica, c->id, &error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpstr (((MotcuaAttachment *) listed->pdata[0])->id, ==, a_right->id);
+  removed = motcua_replica_dup_attachment (p->a.replica, a_wrong->id, &error);
+  g_assert_no_error (error);
+  g_assert_true (removed->removed);
+  read = motcua_replica_read_attachment (p->a.replica, a_wrong->id, &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (read);
+  g_assert_cmpint (motcua_test_count (p->a.replica, "blobs"), ==, 1);
+  events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
+  last = events->pdata[events->len - 1];
+  g_assert_cmpstr (last->action, ==, "attachment_removed");
+  g_assert_true (g_str_has_prefix (last->detail, a_wrong->id));
+  g_assert_cmpstr (last->note, ==, "Nhầm hồ sơ của người khác");
+
+  /* Again: refused. */
+  g_assert_false (motcua_replica_remove_attachment (p->a.replica, a_wrong->id, "lần nữa",
+                                                    &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* The district learns it at its next sync, and lets the bytes go. */
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, &summary);
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  listed = motcua_replica_list_attachments (p->d.replica, c->id, &error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  g_assert_cmpint (motcua_test_count (p->d.replica, "blobs"), ==, 1);
+  g_assert_cmpint (motcua_test_count (p->hub.replica, "blobs"), ==, 2);
+}
+
+/* A scan removed before it was ever uploaded goes nowhere: its bytes are gone at once. */
+static void
+test_remove_before_upload (Province      *p,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Thào A Chớ");
+  g_autoptr(GBytes) wrong = scan_bytes (3000, 23);
+  g_autoptr(MotcuaAttachment) a = attach (&p->a, c->id, wrong);
+
+  g_assert_true (motcua_replica_remove_attachment (p->a.replica, a->id, "Quét nhầm", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (motcua_test_count (p->a.replica, "blobs"), ==, 0);
+  sync_replica (p, &p->a, p->token_a, NULL);
+  g_assert_cmpint (motcua_test_count (p->hub.replica, "blobs"), ==, 0);
+  g_assert_cmpint (motcua_test_count (p->hub.replica, "attachments"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -986,6 +1077,8 @@ main (int   argc,
   ADD ("/attachments/sync/scope", test_scope);
   ADD ("/attachments/sync/server-limit", test_server_limit);
   ADD ("/attachments/sync/purge", test_purged_with_case);
+  ADD ("/attachments/sync/remove", test_remove);
+  ADD ("/attachments/sync/remove-before-upload", test_remove_before_upload);
 #undef ADD
 
   return g_test_run ();

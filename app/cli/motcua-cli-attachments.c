@@ -29,6 +29,7 @@ json_add_attachment (JsonBuilder            *b,
   motcua_cli_json_add_int (b, "received", (gint64) a->received);
   motcua_cli_json_add_boolean (b, "uploaded", a->uploaded);
   motcua_cli_json_add_string (b, "sync_state", motcua_cli_sync_state_to_string (a->sync_state));
+  motcua_cli_json_add_boolean (b, "removed", a->removed);
   json_builder_end_object (b);
 }
 
@@ -206,6 +207,9 @@ cmd_show (MotcuaCli  *cli,
   motcua_cli_table_take_field (table, _("On this replica"), presence (a));
   motcua_cli_table_add_field (table, _("Uploaded"), a->uploaded ? _("yes") : _("not yet"));
   motcua_cli_table_add_field (table, _("Sync"), motcua_cli_sync_state_to_string (a->sync_state));
+  if (a->removed)
+    motcua_cli_table_add_field (table, _("Removed"),
+                                _("yes: see the case's timeline for who removed it and why"));
   motcua_cli_table_print (table, 0);
 
   return TRUE;
@@ -306,6 +310,53 @@ cmd_get (MotcuaCli  *cli,
                               (gssize) g_bytes_get_size (data), error);
 }
 
+/* attachment remove */
+
+static gboolean
+cmd_remove (MotcuaCli  *cli,
+            int         argc,
+            char      **argv,
+            GError    **error)
+{
+  g_autofree char *reason = NULL;
+  const GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_FILENAME, &reason,
+      N_("Why it is removed (required): it goes into the case's timeline"), N_("TEXT") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(GStrv) args = NULL;
+  g_autoptr(MotcuaAttachment) a = NULL;
+  MotcuaReplica *replica;
+
+  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
+    return FALSE;
+  if (cli->help_shown)
+    return TRUE;
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
+    return FALSE;
+  if (reason == NULL)
+    {
+      motcua_cli_set_usage_error (error, _("attachment remove needs --reason TEXT: why it is"
+                                           " removed"));
+      return FALSE;
+    }
+  replica = motcua_cli_get_replica (cli, error);
+  if (replica == NULL)
+    return FALSE;
+
+  if (!motcua_replica_remove_attachment (replica, args[0], reason, error)
+      || (a = motcua_replica_dup_attachment (replica, args[0], error)) == NULL)
+    return FALSE;
+
+  if (cli->json)
+    print_attachment_json (a);
+  else
+    motcua_cli_print (_("Removed the scan “%s” from its case; every replica learns it at its"
+                        " next sync.\n"), a->name);
+
+  return TRUE;
+}
+
 /* attachment fetch-all */
 
 static gboolean
@@ -362,6 +413,8 @@ const MotcuaCliCommand motcua_cli_attachment_commands[] = {
                         "the server when it is not here"), cmd_get, NULL },
   { "show", N_("ID"), N_("Show an attachment: name, type, size, SHA-256, whether it is here"),
     cmd_show, NULL },
+  { "remove", N_("ID --reason TEXT"), N_("Remove a scan attached by mistake, saying why (it "
+                                         "stays in the case's timeline)"), cmd_remove, NULL },
   { "fetch-all", N_("[on|off]"), N_("Whether each sync downloads every scan in this office's "
                                     "jurisdiction"), cmd_fetch_all, NULL },
   { NULL }

@@ -1671,7 +1671,7 @@ static const MotcuaCliCommand commands[] = {
     motcua_cli_cmd_attach, NULL },
   { "attachments", N_("CASE"), N_("List the scans attached to a case"),
     motcua_cli_cmd_attachments, NULL },
-  { "attachment", N_("COMMAND"), N_("A scan: get, show, fetch-all"), NULL,
+  { "attachment", N_("COMMAND"), N_("A scan: get, show, remove, fetch-all"), NULL,
     motcua_cli_attachment_commands },
   { NULL }
 };

@@ -41,6 +41,7 @@ typedef struct
   guint64          received;    /* bytes of it on this replica so far (== size when present) */
   gboolean         uploaded;    /* the server has all its bytes (as far as this replica knows) */
   MotcuaSyncState  sync_state;  /* of the metadata row: pending until the server acknowledges */
+  gboolean         removed;     /* removed from its case (motcua_replica_remove_attachment()) */
 } MotcuaAttachment;
 
 #define MOTCUA_TYPE_ATTACHMENT (motcua_attachment_get_type ())
@@ -73,12 +74,26 @@ MotcuaAttachment *motcua_replica_add_attachment_from_file (MotcuaReplica  *self,
                                                            GCancellable   *cancellable,
                                                            GError        **error);
 
-/* A case's attachments, oldest first (MotcuaAttachment *). */
+/* Removes an attachment from its case: a scan attached to the wrong case, or a wrong scan.
+ * The removal is an event of the case's timeline ("attachment_removed", naming the file, with
+ * @reason as its note, signed by the replica's officer), so it replicates with the case, keeps
+ * who removed what and why, and no concurrent write brings the attachment back. A removed
+ * attachment is no longer listed nor fetched; its bytes are deleted from a replica once no
+ * attachment still there names them (on the server they stay, with the record). @id: as for
+ * motcua_replica_dup_attachment(). Errors: MOTCUA_ERROR_NOT_FOUND, MOTCUA_ERROR_INVALID (no
+ * reason given, or removed already); on any error nothing is written. */
+gboolean          motcua_replica_remove_attachment        (MotcuaReplica  *self,
+                                                           const char     *id,
+                                                           const char     *reason,
+                                                           GError        **error);
+
+/* A case's attachments that are not removed, oldest first (MotcuaAttachment *). */
 G_GNUC_WARN_UNUSED_RESULT
 GPtrArray        *motcua_replica_list_attachments         (MotcuaReplica  *self,
                                                            const char     *case_key,
                                                            GError        **error);
-/* @id: an attachment id, or an unambiguous prefix of at least 8 characters. */
+/* @id: an attachment id, or an unambiguous prefix of at least 8 characters. Removed ones too
+ * (their removed member says so). */
 G_GNUC_WARN_UNUSED_RESULT
 MotcuaAttachment *motcua_replica_dup_attachment           (MotcuaReplica  *self,
                                                            const char     *id,
