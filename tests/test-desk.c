@@ -731,6 +731,12 @@ scan_viewer_shown (gpointer data)
   return find_scan_viewer () != NULL;
 }
 
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
 /* Scrolls the case page so that @widget is at the top of the view. */
 static void
 scroll_to (GtkWidget *widget)
@@ -865,6 +871,46 @@ test_attachments (DeskFixture   *fixture,
   g_assert_true (wait_for (attachments_idle, group, 30000));
   scroll_to (group);
   save_screenshot (window_content (fixture), "24-case-scans");
+
+  /* Removed by mistake-proof steps: the trash button asks why, and Remove stays off until a
+   * reason is typed; then the scan leaves the list and the timeline says who and why. */
+  {
+    g_autofree char *id = g_strdup (shown->id);
+    AdwMessageDialog *dialog;
+    GtkEditable *reason;
+    gboolean removed = FALSE;
+
+    g_assert_true (gtk_widget_activate_action (group, "attachments.remove", "s", id));
+    g_assert_true (wait_for (message_dialog_shown, NULL, 30000));
+    dialog = find_message_dialog ();
+    g_assert_false (adw_message_dialog_get_response_enabled (dialog, "remove"));
+    reason = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+    gtk_editable_set_text (reason, "Nhầm giấy của hồ sơ khác");
+    g_assert_true (adw_message_dialog_get_response_enabled (dialog, "remove"));
+    save_screenshot (GTK_WIDGET (dialog), "25b-remove-scan");
+    adw_message_dialog_response (dialog, "remove");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    settle (100);
+
+    g_assert_null (motcua_attachments_group_get_error (MOTCUA_ATTACHMENTS_GROUP (group)));
+    g_assert_cmpuint (motcua_attachments_group_get_attachments (
+                        MOTCUA_ATTACHMENTS_GROUP (group))->len, ==, 0);
+    g_clear_pointer (&stored, g_ptr_array_unref);
+    stored = motcua_replica_list_attachments (replica, record->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (stored->len, ==, 0);
+    g_clear_pointer (&events, g_ptr_array_unref);
+    events = motcua_replica_list_case_events (replica, record->id, &error);
+    for (guint i = 0; i < events->len; i++)
+      {
+        MotcuaCaseEvent *event = g_ptr_array_index (events, i);
+
+        removed |= g_strcmp0 (event->action, "attachment_removed") == 0
+                   && g_strcmp0 (event->note, "Nhầm giấy của hồ sơ khác") == 0
+                   && g_strcmp0 (event->officer, "Lò Thị Hoa") == 0;
+      }
+    g_assert_true (removed);
+  }
 }
 
 static GSubprocess *server_serve (const char  *store,

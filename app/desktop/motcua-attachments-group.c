@@ -180,6 +180,16 @@ make_row (MotcuaAttachmentsGroup *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
 
+  button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Remove this scan from the dossier…"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Remove this scan from the dossier"), -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "attachments.remove");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", attachment->id);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+
   g_object_set_data (G_OBJECT (row), "progress", progress);
   return row;
 }
@@ -752,6 +762,115 @@ open_action (GtkWidget  *widget,
                                  g_variant_get_string (parameter, NULL));
 }
 
+/* Removing a scan */
+
+gboolean
+motcua_attachments_group_remove (MotcuaAttachmentsGroup *self,
+                                 const char             *attachment_id,
+                                 const char             *reason)
+{
+  g_autoptr(GError) error = NULL;
+  const MotcuaAttachment *attachment;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (MOTCUA_IS_ATTACHMENTS_GROUP (self), FALSE);
+  g_return_val_if_fail (attachment_id != NULL, FALSE);
+
+  attachment = lookup (self, attachment_id, NULL);
+  if (attachment == NULL || self->session == NULL)
+    return FALSE;
+  name = g_strdup (attachment->name);
+
+  clear_error (self);
+  /* One small write: an event of the dossier's timeline. */
+  if (!motcua_replica_remove_attachment (replica (self), attachment_id, reason, &error))
+    {
+      show_error (self, g_strdup_printf (_("Could not remove “%s”: %s"), name, error->message));
+      return FALSE;
+    }
+  motcua_attachments_group_reload (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+
+  return TRUE;
+}
+
+typedef struct
+{
+  MotcuaAttachmentsGroup *self;
+  char                   *attachment_id;
+  GtkEditable            *reason;
+} Removing;
+
+static void
+removing_free (Removing *removing)
+{
+  g_object_unref (removing->self);
+  g_free (removing->attachment_id);
+  g_free (removing);
+}
+
+static void
+remove_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    Removing         *removing)
+{
+  if (g_strcmp0 (response, "remove") == 0)
+    motcua_attachments_group_remove (removing->self, removing->attachment_id,
+                                     gtk_editable_get_text (removing->reason));
+}
+
+static void
+reason_changed_cb (GtkEditable      *reason,
+                   AdwMessageDialog *dialog)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (reason)));
+
+  adw_message_dialog_set_response_enabled (dialog, "remove", *text != '\0');
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MotcuaAttachmentsGroup *self = MOTCUA_ATTACHMENTS_GROUP (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  const MotcuaAttachment *attachment = lookup (self, id, NULL);
+  g_autofree char *heading = NULL;
+  Removing *removing;
+  GtkWidget *dialog, *entry;
+
+  if (attachment == NULL)
+    return;
+
+  heading = g_strdup_printf (_("Remove “%s”?"), attachment->name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
+                                   _("The dossier's timeline keeps who removed it, when and"
+                                     " why. Every desk learns it at its next sync."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "remove", FALSE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason, e.g. another citizen's paper"));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  g_signal_connect_object (entry, "changed", G_CALLBACK (reason_changed_cb), dialog, 0);
+
+  removing = g_new0 (Removing, 1);
+  removing->self = g_object_ref (self);
+  removing->attachment_id = g_strdup (id);
+  removing->reason = GTK_EDITABLE (entry);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (remove_response_cb), removing,
+                         (GClosureNotify) (void (*) (void)) removing_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
 /* The case shown */
 
 void
@@ -843,7 +962,7 @@ motcua_attachments_group_class_init (MotcuaAttachmentsGroupClass *klass)
   object_class->dispose = motcua_attachments_group_dispose;
   object_class->finalize = motcua_attachments_group_finalize;
 
-  /* A scan was added: the dossier's timeline has a new event. */
+  /* A scan was added or removed: the dossier's timeline has a new event. */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -856,6 +975,7 @@ motcua_attachments_group_class_init (MotcuaAttachmentsGroupClass *klass)
 
   gtk_widget_class_install_action (widget_class, "attachments.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "attachments.open", "s", open_action);
+  gtk_widget_class_install_action (widget_class, "attachments.remove", "s", remove_action);
 }
 
 static void

@@ -34,6 +34,11 @@ void        motcua_attachments_group_open        (MotcuaAttachmentsGroup *self,
                                                   const char             *attachment_id);
 
 /* The scans listed (MotcuaAttachment), as last read. */
+/* Removes a scan of the case shown, with @reason (what the remove button's dialog does);
+ * FALSE with the error shown in the group when the library refuses. */
+gboolean    motcua_attachments_group_remove      (MotcuaAttachmentsGroup *self,
+                                                  const char             *attachment_id,
+                                                  const char             *reason);
 GPtrArray  *motcua_attachments_group_get_attachments (MotcuaAttachmentsGroup *self);
 /* The message shown for the last thing that went wrong, or NULL. */
 const char *motcua_attachments_group_get_error   (MotcuaAttachmentsGroup *self);
