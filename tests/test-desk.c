@@ -268,17 +268,27 @@ make_replica (DeskFixture *fixture,
       g_assert_nonnull (record);
       if (days < 3 || fate < 2)
         continue;
-      g_assert_true (motcua_replica_advance_case (replica, record->id,
-                                                 MOTCUA_STATUS_IN_PROCESSING, NULL, &error));
-      if (fate < 4)
-        continue;
-      if (fate == 4)
-        {
-          g_assert_true (motcua_replica_advance_case (replica, record->id,
-                                                     MOTCUA_STATUS_SUPPLEMENT_REQUESTED, NULL,
-                                                     &error));
+      {
+        /* Each step dated after the one before, so that timelines read in order. */
+        g_autofree char *at = iso_days_ago (days - 1, 9);
+        MotcuaStepOptions options = { .at = at };
+
+        g_assert_true (motcua_replica_advance_case (replica, record->id,
+                                                   MOTCUA_STATUS_IN_PROCESSING, &options,
+                                                   &error));
+        if (fate < 4)
           continue;
-        }
+        if (fate == 4)
+          {
+            g_autofree char *later = iso_days_ago (days - 1, 15);
+            MotcuaStepOptions asked = { .at = later };
+
+            g_assert_true (motcua_replica_advance_case (replica, record->id,
+                                                       MOTCUA_STATUS_SUPPLEMENT_REQUESTED,
+                                                       &asked, &error));
+            continue;
+          }
+      }
       {
         g_autofree char *at = iso_days_ago (MAX (days - 2, 0), 16);
         MotcuaStepOptions options = { .at = at, .result = "Giấy khai sinh" };
