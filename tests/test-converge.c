@@ -4,7 +4,8 @@
  * every level: the province's own desk, the district T.D, two desks of commune T.D.A and one
  * of T.D.B. Then a few hundred random steps: receive a dossier, edit a field, advance a status,
  * transfer a case, make the same field differ at two replicas before either syncs, resolve a
- * conflict, move a clock, cut a replica off, and sync in random orders. Every sync goes through
+ * conflict, attach a scan or remove one, move a clock, cut a replica off, and sync in random
+ * orders. Every sync goes through
  * a fault layer that drops requests, loses answers after the server acted, delivers a request
  * twice, holds a copy back and delivers it much later, and cuts answers mid-body.
  *
@@ -61,7 +62,7 @@ typedef struct
   MotcuaFixture  hub;
   Node           nodes[N_NODES];
   gboolean       faults;
-  guint          n_faults, n_syncs, n_failed, n_conflicts_made;
+  guint          n_faults, n_syncs, n_failed, n_conflicts_made, n_removed;
 } World;
 
 /* A request the network held back: delivered later, its answer lost. */
@@ -461,6 +462,57 @@ op_resolve (World *w,
   check_op (w, "resolve", error);
 }
 
+/* A scan attached at a desk, now and then the same bytes as another (stored once). */
+static void
+op_attach (World *w,
+           Node  *node)
+{
+  g_autoptr(MotcuaCase) c = random_case (w, node);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaAttachment) a = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize size = 16 + pick (w, 3000);
+  guint8 *data;
+
+  if (c == NULL)
+    return;
+  data = g_malloc (size);
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) pick (w, chance (w, 30) ? 2 : 256);
+  bytes = g_bytes_new_take (data, size);
+  a = motcua_replica_add_attachment (node->f.replica, c->id, "giay-to.pdf", "application/pdf",
+                                     bytes, &error);
+  check_op (w, "attach", error);
+}
+
+/* A scan attached by mistake, removed with a reason, by whoever holds the case. */
+static void
+op_remove_attachment (World *w,
+                      Node  *node)
+{
+  g_autoptr(GPtrArray) attachments = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaAttachment *a;
+
+  /* Few cases have scans: look at a few. */
+  for (guint tries = 0; tries < 8 && (attachments == NULL || attachments->len == 0); tries++)
+    {
+      g_autoptr(MotcuaCase) c = random_case (w, node);
+
+      if (c == NULL)
+        return;
+      g_clear_pointer (&attachments, g_ptr_array_unref);
+      attachments = motcua_replica_list_attachments (node->f.replica, c->id, &error);
+      g_assert_no_error (error);
+    }
+  if (attachments == NULL || attachments->len == 0)
+    return;
+  a = attachments->pdata[pick (w, attachments->len)];
+  if (motcua_replica_remove_attachment (node->f.replica, a->id, "Đính kèm nhầm", &error))
+    w->n_removed++;
+  check_op (w, "remove an attachment", error);
+}
+
 static void
 advance_time (World *w)
 {
@@ -507,6 +559,10 @@ step (World *w)
     op_resolve (w, node);
   else if (roll < 72)
     node->offline = 1 + pick (w, 12);   /* a field trip out of coverage */
+  else if (roll < 76)
+    op_attach (w, node);
+  else if (roll < 80)
+    op_remove_attachment (w, node);
   else if (node->offline == 0)
     sync_node (w, node);
 
@@ -907,10 +963,11 @@ test_seed (gconstpointer data)
   assert_receipts_unique (&w);
 
   g_test_message ("seed %u: %u cases, %u syncs (%u failed), %u faults, %u same-field edits,"
-                  " %" G_GINT64_FORMAT " conflicts", w.seed,
-                  ((GPtrArray *) g_hash_table_lookup (hub_rows, "cases"))->len, w.n_syncs,
-                  w.n_failed, w.n_faults, w.n_conflicts_made,
-                  motcua_test_count (w.hub.replica, "conflicts"));
+                  " %" G_GINT64_FORMAT " conflicts, %" G_GINT64_FORMAT " scans (%u removed)",
+                  w.seed, ((GPtrArray *) g_hash_table_lookup (hub_rows, "cases"))->len,
+                  w.n_syncs, w.n_failed, w.n_faults, w.n_conflicts_made,
+                  motcua_test_count (w.hub.replica, "conflicts"),
+                  motcua_test_count (w.hub.replica, "attachments"), w.n_removed);
   world_tear_down (&w);
 }
 
