@@ -78,12 +78,14 @@ void          fuzz_record           (const guint8  *data,
                                      gboolean       renewed);
 
 /* Whether to skip @data rather than parse it: when it is not one array or object, nests deeper
- * than FUZZ_MAX_DEPTH, or holds a surrogate escape followed by another escape (but for a high
- * and a low surrogate). Three defects of json-glib 1.6, not of libmotcua, that the server must guard
- * against before parsing a body: it parses (and frees) recursively, so a body of ~80,000 "["
- * overflows an 8 MiB stack (far fewer under ASan); it accepts a value followed by an array or
- * an object ("[1] [2]"), keeping the first and leaking the rest; and it leaks 152 bytes on a
- * string such as "\ud83d\u0041" or "\udd38\u*". */
+ * than FUZZ_MAX_DEPTH, or holds a \u escape that is not four hex digits or a surrogate that is
+ * not a high half followed at once by a low half. Three defects of json-glib 1.6, not of
+ * libmotcua, that the server must guard against before parsing a body: it parses (and frees)
+ * recursively, so a body of ~80,000 "[" overflows an 8 MiB stack (far fewer under ASan); it
+ * accepts a value followed by an array or an object ("[1] [2]"), keeping the first and leaking
+ * the rest; and it leaks 152 bytes on a string such as "\ud83d\u0041", "\udd38\u*" or
+ * "\udd38" followed later by another bad escape (after a lone surrogate it reads on past the
+ * closing quote). */
 #define FUZZ_MAX_DEPTH 256
 gboolean      fuzz_json_skip        (const char    *data,
                                      gsize          size);
