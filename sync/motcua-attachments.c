@@ -329,7 +329,8 @@ motcua_replica_remove_attachment (MotcuaReplica  *self,
                                                                  _motcua_replica_tick (self),
                                                                  "attachment_removed", detail,
                                                                  reason, error)
-                                 && _motcua_blob_drop_orphans (self, &dropped, error),
+                                 && _motcua_blob_drop_orphans (self, a->sha256, &dropped,
+                                                               error),
                                  error);
 }
 

@@ -743,7 +743,8 @@ _motcua_sync_blobs (MotcuaReplica       *replica,
   if (!motcua_replica_begin (replica, error))
     return FALSE;
 
-  return _motcua_replica_finish (replica, _motcua_blob_drop_orphans (replica, &dropped, error),
+  return _motcua_replica_finish (replica,
+                                 _motcua_blob_drop_orphans (replica, NULL, &dropped, error),
                                  error);
 }
 

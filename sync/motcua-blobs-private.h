@@ -100,8 +100,9 @@ gboolean  _motcua_blob_set_uploaded (MotcuaReplica   *self,
                                      GError         **error);
 /* Deletes blobs that no attachment names any more (their cases were purged) and that need not
  * be uploaded, and those that only removed attachments name (uploaded or not: a removed scan
- * goes nowhere). Inside a transaction. */
+ * goes nowhere); only the blob @sha256 when it is not NULL. Inside a transaction. */
 gboolean  _motcua_blob_drop_orphans (MotcuaReplica   *self,
+                                     const char      *sha256,
                                      guint           *n_out,
                                      GError         **error);
 

@@ -412,28 +412,43 @@ _motcua_blob_set_uploaded (MotcuaReplica  *self,
 
 gboolean
 _motcua_blob_drop_orphans (MotcuaReplica  *self,
+                           const char     *sha256,
                            guint          *n_out,
                            GError        **error)
 {
-  static const char *const sql[] = {
+/* Whether the blob row aliased @b is wanted here no more: no attachment that is not removed
+ * names it, and it need not be uploaded (the server has it, or only removed attachments name
+ * it). */
+#define BLOB_UNWANTED_SQL(b) \
+  "NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = " b ".sha256" \
+  " AND NOT " MOTCUA_ATTACHMENT_REMOVED_SQL ")" \
+  " AND (" b ".uploaded = 1" \
+  "  OR EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = " b ".sha256))"
+  static const char *const all[] = {
     "DELETE FROM meta WHERE key IN (SELECT 'blob:' || sha256 FROM blobs b"
-    " WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = b.sha256"
-    "   AND NOT " MOTCUA_ATTACHMENT_REMOVED_SQL ")"
-    " AND (uploaded = 1 OR EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = b.sha256)))",
-    "DELETE FROM blobs"
-    " WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = blobs.sha256"
-    "   AND NOT " MOTCUA_ATTACHMENT_REMOVED_SQL ")"
-    " AND (uploaded = 1 OR EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = blobs.sha256))",
+    " WHERE " BLOB_UNWANTED_SQL ("b") ")",
+    "DELETE FROM blobs WHERE " BLOB_UNWANTED_SQL ("blobs"),
   };
+  static const char *const one[] = {
+    "DELETE FROM meta WHERE key = 'blob:' || ?1"
+    " AND EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = ?1 AND " BLOB_UNWANTED_SQL ("b") ")",
+    "DELETE FROM blobs WHERE sha256 = ?1 AND " BLOB_UNWANTED_SQL ("blobs"),
+  };
+#undef BLOB_UNWANTED_SQL
+  const char *const *sql = sha256 != NULL ? one : all;
 
   g_assert (self->tx_depth > 0);
 
   *n_out = 0;
-  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
     {
       sqlite3_stmt *stmt = _motcua_replica_prepare (self, sql[i], error);
 
-      if (stmt == NULL || !_motcua_replica_step_done (self, stmt, error))
+      if (stmt == NULL)
+        return FALSE;
+      if (sha256 != NULL)
+        sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+      if (!_motcua_replica_step_done (self, stmt, error))
         return FALSE;
       *n_out = (guint) sqlite3_changes (self->db);
     }
