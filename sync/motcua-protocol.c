@@ -264,12 +264,10 @@ escaped_unit (const char *p,
   return unit;
 }
 
-/* Whether the \u escape at @p is well formed: four hex digits, and a surrogate only as the
- * high half followed at once by the low half. @skip: the bytes after the backslash to pass. */
-static gboolean
-escape_ok (const char *p,
-           gsize       left,
-           gsize      *skip)
+gboolean
+_motcua_json_escape_ok (const char *p,
+                        gsize       left,
+                        gsize      *skip)
 {
   int unit = escaped_unit (p, left);
   int low;
@@ -304,7 +302,7 @@ json_shape_problem (const char *data,
             escaped = FALSE;
           else if (c == '\\' && i + 1 < size && data[i + 1] == 'u')
             {
-              if (!escape_ok (data + i, size - i, &skip))
+              if (!_motcua_json_escape_ok (data + i, size - i, &skip))
                 return N_("The body holds a malformed \\u escape");
               i += skip;
             }

@@ -15,6 +15,7 @@
 
 #include "fuzz-common.h"
 #include "motcua-error.h"
+#include "motcua-protocol-private.h"
 #include "motcua-transport-private.h"
 
 static char *fuzz_dir;
@@ -120,51 +121,6 @@ fuzz_record (const guint8 *data,
     fuzz_fail ("cannot record the input: %s", error->message);
 }
 
-/* The code unit of "\\uXXXX" at @p, or -1. */
-static int
-escaped_unit (const char *p,
-              gsize       size)
-{
-  int unit = 0;
-
-  if (size < 6 || p[0] != '\\' || p[1] != 'u')
-    return -1;
-  for (guint k = 2; k < 6; k++)
-    {
-      if (!g_ascii_isxdigit (p[k]))
-        return -1;
-      unit = unit << 4 | g_ascii_xdigit_value (p[k]);
-    }
-
-  return unit;
-}
-
-/* Whether the \u escape at @p is one json-glib 1.6 can take, and in *@skip the bytes after
- * its backslash that belong to it: four hex digits, and a surrogate only as a high half
- * followed at once by a low half. After any other surrogate json-glib reads the next two
- * characters as if they had to be "\u" (the closing quote included), scans on from there,
- * and leaks the string it was building when the pair it then finds is no pair (found by
- * fuzzing: {"l\udd38"l\udd+\u). The server refuses the same before parsing (escape_ok() in
- * motcua-protocol.c). */
-static gboolean
-escape_ok (const char *p,
-           gsize       size,
-           gsize      *skip)
-{
-  int unit = escaped_unit (p, size);
-  int low;
-
-  if (unit < 0 || (unit >= 0xdc00 && unit <= 0xdfff))
-    return FALSE;
-  *skip = 5;
-  if (unit < 0xd800 || unit > 0xdbff)
-    return TRUE;
-  low = escaped_unit (p + 6, size - 6);
-  *skip = 11;
-
-  return low >= 0xdc00 && low <= 0xdfff;
-}
-
 gboolean
 fuzz_json_skip (const char *data,
                 gsize       size)
@@ -185,7 +141,7 @@ fuzz_json_skip (const char *data,
            * surrogate that is not half of a pair; the server refuses both before parsing. */
           if (ch == '\\' && i + 1 < size && data[i + 1] == 'u')
             {
-              if (!escape_ok (data + i, size - i, &skip))
+              if (!_motcua_json_escape_ok (data + i, size - i, &skip))
                 return TRUE;
               i += skip;
             }
