@@ -94,6 +94,12 @@ wait_for (Condition condition,
 }
 
 static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
 widget_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (data));
@@ -345,8 +351,21 @@ static void
 fixture_tear_down (DeskFixture   *fixture,
                    gconstpointer  data)
 {
+  gpointer window = fixture->window;
+  gpointer session = motcua_window_get_session (fixture->window);
+
+  /* The desk's background work (queries of a big replica, the sync) holds the pages it will
+   * answer until its answer is delivered in the main loop: iterate until the window and its
+   * session are finalized, or they and the render nodes their widgets cache would still be
+   * alive when the process exits, and LeakSanitizer would rightly call them leaked. How long
+   * that takes depends on the machine, never on a fixed pause. */
+  g_object_add_weak_pointer (window, &window);
+  if (session != NULL)
+    g_object_add_weak_pointer (session, &session);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  settle (50);
+  fixture->window = NULL;
+  g_assert_true (wait_for (pointer_cleared, &window, 120000));
+  g_assert_true (wait_for (pointer_cleared, &session, 120000));
   g_clear_object (&fixture->app);
   motcua_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
