@@ -273,7 +273,8 @@ next_receipt_no (MotcuaReplica    *self,
     }
 
   /* Per office and year. An enrolled desk that ran out of leased numbers offline gives a
-   * visibly distinct one, suffixed with its desk: D and the first 6 digits of its id. */
+   * visibly distinct one that carries its desk code, unique in the province: no other desk
+   * can make it. */
   stmt = _motcua_replica_prepare (self,
                                   "INSERT INTO receipt_counters (office_id, year, next)"
                                   " VALUES (?1, ?2, 2) ON CONFLICT (office_id, year)"
@@ -288,8 +289,15 @@ next_receipt_no (MotcuaReplica    *self,
     return NULL;
 
   if (server != NULL)
-    return g_strdup_printf ("%s-%04d-D%.6s-%04" G_GINT64_FORMAT, office_code, year, self->id,
-                            number);
+    {
+      g_autofree char *desk = _motcua_replica_meta_dup_text (self, "desk_code");
+
+      /* A desk enrolled before desk codes existed, not synced since: the random part of its
+       * id (the last 12 hex digits of a UUIDv7; its first ones are a timestamp). */
+      if (desk == NULL)
+        desk = g_strdup_printf ("R%s", self->id + 24);
+      return g_strdup_printf ("%s-%04d-%s-%04" G_GINT64_FORMAT, office_code, year, desk, number);
+    }
 
   return g_strdup_printf ("%s-%04d-%06" G_GINT64_FORMAT, office_code, year, number);
 }

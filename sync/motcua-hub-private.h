@@ -20,6 +20,7 @@ typedef struct
   gboolean     bound;          /* replica_id is known: it has pushed once */
   MotcuaUuid   replica_id;
   guint64      acked_seq;
+  char        *desk_code;      /* short, unique in the province: "Q" and a number */
   GHashTable  *subtree;        /* office ids (16-byte keys) of its office and below */
 } MotcuaHubPeer;
 
@@ -37,6 +38,7 @@ typedef struct
   char    *office_code;
   char    *replica_id;     /* NULL until the replica binds the token (enroll or first push) */
   guint64  acked_seq;
+  char    *desk_code;      /* short, unique in the province: "Q" and a number */
   gboolean revoked;
   char    *enrolled_at;
   char    *last_seen_at;   /* NULL when never seen */

@@ -26,6 +26,7 @@ _motcua_hub_peer_free (MotcuaHubPeer *peer)
 
   g_free (peer->token_id);
   g_free (peer->office_code);
+  g_free (peer->desk_code);
   g_clear_pointer (&peer->subtree, g_hash_table_unref);
   g_free (peer);
 }
@@ -55,6 +56,14 @@ token_hash (const guint8 *salt,
   g_checksum_get_digest (sum, out, &len);
 }
 
+/* A desk's code, as receipts print it: "Q" (quầy, the counter) and its number, at least two
+ * digits. The hub numbers desks across the province (hub_replicas.desk_no). */
+static char *
+desk_code (gint64 desk_no)
+{
+  return g_strdup_printf ("Q%02" G_GINT64_FORMAT, desk_no);
+}
+
 char *
 _motcua_hub_enroll (MotcuaReplica  *hub,
                     const char     *office_code,
@@ -81,8 +90,12 @@ _motcua_hub_enroll (MotcuaReplica  *hub,
 
   if (!motcua_replica_begin (hub, error))
     return NULL;
+  /* Desk numbers are never given twice, revoked tokens' included: numbers a desk printed
+   * carry its code. */
   stmt = _motcua_replica_prepare (hub, "INSERT INTO hub_replicas (token_id, salt, token_hash,"
-                                  " office_code, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+                                  " office_code, enrolled_at, desk_no) VALUES (?1, ?2, ?3, ?4,"
+                                  " ?5, (SELECT coalesce(max(desk_no), 0) + 1"
+                                  " FROM hub_replicas))", error);
   if (stmt == NULL)
     {
       motcua_replica_rollback (hub);
@@ -149,8 +162,8 @@ _motcua_hub_authenticate (MotcuaReplica  *hub,
   token_id = g_strndup (token, (gsize) (dot - token));
 
   stmt = _motcua_replica_prepare (hub, "SELECT salt, token_hash, office_code, replica_id,"
-                                  " acked_seq, revoked FROM hub_replicas WHERE token_id = ?1",
-                                  error);
+                                  " acked_seq, revoked, desk_no FROM hub_replicas"
+                                  " WHERE token_id = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, token_id, -1, SQLITE_STATIC);
@@ -172,6 +185,7 @@ _motcua_hub_authenticate (MotcuaReplica  *hub,
           if (peer->bound)
             memcpy (peer->replica_id.bytes, sqlite3_column_blob (stmt, 3), 16);
           peer->acked_seq = (guint64) sqlite3_column_int64 (stmt, 4);
+          peer->desk_code = desk_code (sqlite3_column_int64 (stmt, 6));
           ok = TRUE;
         }
     }
@@ -195,14 +209,83 @@ _motcua_hub_authenticate (MotcuaReplica  *hub,
   return g_steal_pointer (&peer);
 }
 
+/* Binds @peer's token to @replica_id, in the transaction under way. A replica whose token
+ * was lost is enrolled anew: its new token takes over from the revoked one, with what the hub
+ * acknowledged of it (the hub holds those changes). A replica held by a token still in force
+ * is refused: two tokens never push as one replica. */
+static gboolean
+bind_in_tx (MotcuaReplica     *hub,
+            MotcuaHubPeer     *peer,
+            const MotcuaUuid  *replica_id,
+            GError           **error)
+{
+  g_autofree char *holder = NULL;
+  gboolean holder_revoked = FALSE;
+  gint64 acked = 0;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _motcua_replica_prepare (hub, "SELECT token_id, revoked, acked_seq FROM hub_replicas"
+                                  " WHERE replica_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, replica_id->bytes, 16, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      holder = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      holder_revoked = sqlite3_column_int (stmt, 1) != 0;
+      acked = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (hub, error);
+      return FALSE;
+    }
+
+  if (holder != NULL && !holder_revoked)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_EXISTS,
+                   _("This replica is enrolled already with token %s; to give it a new token,"
+                     " revoke that one first (motcua-server replicas revoke %s)"),
+                   holder, holder);
+      return FALSE;
+    }
+  if (holder != NULL)
+    {
+      stmt = _motcua_replica_prepare (hub, "UPDATE hub_replicas SET replica_id = NULL"
+                                      " WHERE token_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, holder, -1, SQLITE_STATIC);
+      if (!_motcua_replica_step_done (hub, stmt, error))
+        return FALSE;
+    }
+
+  stmt = _motcua_replica_prepare (hub, "UPDATE hub_replicas SET replica_id = ?1,"
+                                  " acked_seq = max(acked_seq, ?2) WHERE token_id = ?3", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, replica_id->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, acked);
+  sqlite3_bind_text (stmt, 3, peer->token_id, -1, SQLITE_STATIC);
+  if (!_motcua_replica_step_done (hub, stmt, error))
+    return FALSE;
+
+  peer->replica_id = *replica_id;
+  peer->bound = TRUE;
+  peer->acked_seq = MAX (peer->acked_seq, (guint64) acked);
+
+  return TRUE;
+}
+
 gboolean
 _motcua_hub_bind (MotcuaReplica     *hub,
                   MotcuaHubPeer     *peer,
                   const MotcuaUuid  *replica_id,
                   GError           **error)
 {
-  sqlite3_stmt *stmt;
-
   if (peer->bound)
     {
       if (memcmp (peer->replica_id.bytes, replica_id->bytes, 16) == 0)
@@ -215,25 +298,8 @@ _motcua_hub_bind (MotcuaReplica     *hub,
 
   if (!motcua_replica_begin (hub, error))
     return FALSE;
-  stmt = _motcua_replica_prepare (hub, "UPDATE hub_replicas SET replica_id = ?1"
-                                  " WHERE token_id = ?2", error);
-  if (stmt == NULL)
-    return _motcua_replica_finish (hub, FALSE, error);
-  sqlite3_bind_blob (stmt, 1, replica_id->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, peer->token_id, -1, SQLITE_STATIC);
-  if (!_motcua_replica_step_done (hub, stmt, error))
-    {
-      if (error != NULL && *error != NULL)
-        g_prefix_error (error, _("That replica is enrolled already with another token: "));
-      return _motcua_replica_finish (hub, FALSE, error);
-    }
-  if (!_motcua_replica_finish (hub, TRUE, error))
-    return FALSE;
 
-  peer->replica_id = *replica_id;
-  peer->bound = TRUE;
-
-  return TRUE;
+  return _motcua_replica_finish (hub, bind_in_tx (hub, peer, replica_id, error), error);
 }
 
 void
@@ -267,6 +333,7 @@ _motcua_hub_replica_info_free (MotcuaHubReplicaInfo *info)
   g_free (info->replica_id);
   g_free (info->enrolled_at);
   g_free (info->last_seen_at);
+  g_free (info->desk_code);
   g_free (info);
 }
 
@@ -280,7 +347,7 @@ _motcua_hub_list_replicas (MotcuaReplica  *hub,
   int rc;
 
   stmt = _motcua_replica_prepare (hub, "SELECT token_id, office_code, replica_id, acked_seq,"
-                                  " revoked, enrolled_at, last_seen_at FROM hub_replicas"
+                                  " revoked, enrolled_at, last_seen_at, desk_no FROM hub_replicas"
                                   " ORDER BY enrolled_at, token_id", error);
   if (stmt == NULL)
     return NULL;
@@ -300,6 +367,7 @@ _motcua_hub_list_replicas (MotcuaReplica  *hub,
       info->revoked = sqlite3_column_int (stmt, 4) != 0;
       info->enrolled_at = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
       info->last_seen_at = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      info->desk_code = desk_code (sqlite3_column_int64 (stmt, 7));
       g_ptr_array_add (out, info);
     }
   sqlite3_reset (stmt);
@@ -490,6 +558,46 @@ office_refusal (MotcuaReplica    *hub,
   return NULL;
 }
 
+/* Receipt numbers are printed and handed to citizens: one the hub knows on another case is
+ * refused, never renumbered. Desks cannot make one twice (leases, desk codes); a duplicate
+ * means a bug or a restored store, and the officers must hear of it. */
+static char *
+receipt_refusal (MotcuaReplica    *hub,
+                 JsonObject       *change,
+                 const MotcuaUuid *case_id)
+{
+  JsonNode *v = json_object_get_member (change, "v");
+  sqlite3_stmt *stmt;
+  MotcuaUuid holder;
+  gboolean held = FALSE;
+  char holder_id[37];
+
+  if (strcmp (_motcua_json_string (change, "c", ""), "receipt_no") != 0
+      || v == NULL || !JSON_NODE_HOLDS_VALUE (v)
+      || json_node_get_value_type (v) != G_TYPE_STRING)
+    return NULL;
+  stmt = _motcua_replica_prepare (hub, "SELECT id FROM cases WHERE receipt_no = ?1"
+                                  " AND id <> ?2 LIMIT 1", NULL);
+  if (stmt == NULL)
+    return NULL;   /* the merge meets the same error */
+  sqlite3_bind_text (stmt, 1, json_node_get_string (v), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 2, case_id->bytes, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
+    {
+      memcpy (holder.bytes, sqlite3_column_blob (stmt, 0), 16);
+      held = TRUE;
+    }
+  sqlite3_reset (stmt);
+  if (!held)
+    return NULL;
+
+  motcua_uuid_to_string (&holder, holder_id);
+  return g_strdup_printf (_("receipt number %s is held already by case %s: case %s cannot"
+                            " take it (a printed number is never changed; tell the province)"),
+                          json_node_get_string (v), holder_id,
+                          _motcua_json_string (change, "r", ""));
+}
+
 /* A row of a timeline or a scan never changes once written: a push of one the hub holds
  * already, with other values, is refused. The merge would keep the hub's (the first wins),
  * but the push is logged as it came, so the replicas below would take the other values; and
@@ -545,6 +653,7 @@ refusal (MotcuaReplica *hub,
 {
   const char *table_name = _motcua_json_string (change, "t", "");
   const MotcuaTableDesc *table = _motcua_table_by_name (table_name);
+  char *reason;
   MotcuaUuid row;
 
   if (table == NULL || !motcua_uuid_parse (_motcua_json_string (change, "r",
@@ -561,7 +670,8 @@ refusal (MotcuaReplica *hub,
         return g_strdup_printf (_("case %s is not in the jurisdiction of %s"),
                                 _motcua_json_string (change, "r", ""),
                                 peer->office_code);
-      return office_refusal (hub, change, &row);
+      reason = office_refusal (hub, change, &row);
+      return reason != NULL ? reason : receipt_refusal (hub, change, &row);
     }
   else if (table->id == MOTCUA_TABLE_CASE_EVENTS || table->id == MOTCUA_TABLE_ATTACHMENTS)
     {
@@ -1375,8 +1485,9 @@ push_in_tx (MotcuaReplica  *hub,
       /* A replica pushes its own changes only; the first push binds the token to it. */
       if (!peer->bound)
         {
-          peer->replica_id = origin;
-          peer->bound = TRUE;
+          if (!bind_in_tx (hub, peer, &origin, error))
+            return FALSE;
+          acked = peer->acked_seq;
         }
       if (memcmp (origin.bytes, peer->replica_id.bytes, 16) != 0)
         {

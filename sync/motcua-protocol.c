@@ -420,6 +420,7 @@ handle_status (Exchange *x)
   else
     json_object_set_null_member (o, "replica");
   json_object_set_int_member (o, "acked", (gint64) x->peer->acked_seq);
+  json_object_set_string_member (o, "desk", x->peer->desk_code);
   json_object_set_string_member (o, "server", x->hub->office_code);
   /* It reads and writes compact change lists (PROTOCOL.md). */
   json_object_set_boolean_member (o, "compact", TRUE);

@@ -146,6 +146,10 @@ struct _MotcuaReplica
   MotcuaClockFunc  clock_func;
   gpointer         clock_data;
   gint64           clock_offset_ms;   /* the server's clock minus this computer's */
+
+  /* PRAGMA data_version when the counters above were last read: another connection to the
+   * file (a sync beside the desk, motcua-cli beside it) moves it when it commits. */
+  gint64           data_version;
 };
 
 MotcuaReplica *_motcua_replica_create_at_version (const char   *path,
@@ -153,6 +157,12 @@ MotcuaReplica *_motcua_replica_create_at_version (const char   *path,
                                                   MotcuaLevel   role,
                                                   int           version,
                                                   GError      **error);
+
+/* Re-reads the sequence number, the clock and its offset, and drops the caches, if another
+ * connection committed since this one last looked. Called by motcua_replica_begin() once it
+ * holds the write lock, so two connections never give one sequence number twice. */
+gboolean      _motcua_replica_refresh      (MotcuaReplica  *self,
+                                            GError        **error);
 
 /* SQLite */
 sqlite3_stmt *_motcua_replica_prepare      (MotcuaReplica  *self,
@@ -462,6 +472,15 @@ gboolean      _motcua_replica_add_lease    (MotcuaReplica    *self,
                                             gint64            first,
                                             gint64            last,
                                             GError          **error);
+typedef struct
+{
+  MotcuaUuid  id;
+  char       *code;
+} MotcuaLeaseOffice;
+
+void          _motcua_lease_office_free    (gpointer          data);
+GPtrArray    *_motcua_replica_lease_offices (MotcuaReplica   *self,
+                                             GError         **error);
 gint64        _motcua_replica_lease_left   (MotcuaReplica    *self,
                                             const MotcuaUuid *office_id,
                                             int               year);

@@ -412,6 +412,13 @@ motcua_replica_begin (MotcuaReplica  *self,
     {
       if (!_motcua_replica_exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
+      if (!_motcua_replica_refresh (self, error))
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+      saved.seq = self->seq;
+      saved.hlc = self->clock.last;
       self->tx_broken = FALSE;
     }
 
@@ -558,6 +565,55 @@ open_db (MotcuaReplica  *self,
     return FALSE;
 
   return _motcua_fts_register (self->db, error);
+}
+
+gboolean
+_motcua_replica_refresh (MotcuaReplica  *self,
+                         GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "PRAGMA data_version", error);
+  gint64 version = -1;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (version < 0)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+  if (version == self->data_version)
+    return TRUE;
+
+  stmt = _motcua_replica_prepare (self, "SELECT key, value FROM meta"
+                                  " WHERE key IN ('seq', 'hlc', 'clock_offset')", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *key = (const char *) sqlite3_column_text (stmt, 0);
+      gint64 value = sqlite3_column_int64 (stmt, 1);
+
+      if (g_strcmp0 (key, "seq") == 0)
+        self->seq = (guint64) value;
+      else if (g_strcmp0 (key, "hlc") == 0)
+        self->clock.last = MAX (self->clock.last, (MotcuaHlc) value);
+      else
+        self->clock_offset_ms = value;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+  _motcua_replica_drop_caches (self);
+  self->data_version = version;
+
+  return TRUE;
 }
 
 static gboolean

@@ -408,6 +408,54 @@ _motcua_replica_add_lease (MotcuaReplica    *self,
   return _motcua_replica_step_done (self, stmt, error);
 }
 
+/* The offices this replica keeps leased receipt numbers for: its own, and each office below it
+ * it has received a dossier for (it holds a lease or a counter for it), as (id, code) pairs:
+ * a GPtrArray of MotcuaLeaseOffice. */
+GPtrArray *
+_motcua_replica_lease_offices (MotcuaReplica  *self,
+                               GError        **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (_motcua_lease_office_free);
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT o.id, o.code FROM offices o"
+                                                " WHERE o.id = ?1 OR o.id IN (SELECT office_id"
+                                                " FROM receipt_leases UNION SELECT office_id"
+                                                " FROM receipt_counters) ORDER BY o.id <> ?1,"
+                                                " o.code", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_blob (stmt, 1, self->office_id.bytes, 16, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      MotcuaLeaseOffice *office;
+
+      if (sqlite3_column_bytes (stmt, 0) != 16)
+        continue;
+      office = g_new0 (MotcuaLeaseOffice, 1);
+      memcpy (office->id.bytes, sqlite3_column_blob (stmt, 0), 16);
+      office->code = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      g_ptr_array_add (out, office);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&out);
+}
+
+void
+_motcua_lease_office_free (gpointer data)
+{
+  MotcuaLeaseOffice *office = data;
+
+  g_free (office->code);
+  g_free (office);
+}
+
 gint64
 _motcua_replica_lease_left (MotcuaReplica    *self,
                             const MotcuaUuid *office_id,

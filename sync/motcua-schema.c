@@ -159,6 +159,15 @@ static const char *const migrations[] = {
   "CREATE TABLE hub_rejected ("
   "  origin BLOB NOT NULL, seq INTEGER NOT NULL, reason TEXT NOT NULL, case_id BLOB,"
   "  PRIMARY KEY (origin, seq)) WITHOUT ROWID;",
+
+  /* 4 → 5: desk codes. Each enrolled replica gets a short code at enrollment, numbered across
+   * the province (so unique in its office, and also among the desks of other offices that
+   * receive for the same office); a desk out of leased receipt numbers offline gives numbers
+   * that carry it. Replicas enrolled before get theirs in the order they were enrolled. */
+  "ALTER TABLE hub_replicas ADD COLUMN desk_no INTEGER;"
+  "UPDATE hub_replicas SET desk_no = (SELECT count(*) FROM hub_replicas AS h"
+  "  WHERE (h.enrolled_at, h.token_id) <= (hub_replicas.enrolled_at, hub_replicas.token_id));"
+  "CREATE UNIQUE INDEX hub_replicas_desk ON hub_replicas (desk_no);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);

@@ -12,8 +12,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "motcua-blobs-private.h"
 #include "motcua-conflicts.h"
@@ -32,6 +37,9 @@
 /* A transport's own batch size, if it sets one. */
 #define BATCH(set, otherwise) ((set) != 0 ? (set) : (otherwise))
 #define LEASE_BLOCK 200
+/* Pushes made again, when the officer wrote during a sync, before its comparison of digests is
+ * left to the next sync. */
+#define WRITES_DURING_SYNC_ROUNDS 2
 #define LEASE_LOW 50
 
 typedef struct
@@ -45,6 +53,7 @@ typedef struct
   gint64              server_now;
   guint64             held;           /* what the server holds of ours, from its status */
   gboolean            compact;        /* the server takes and gives compact change lists */
+  guint64             upto;           /* this push ends here: what was written when it began */
 } Run;
 
 /* One request; the answer's JSON object, or FALSE with an error naming what went wrong. */
@@ -161,6 +170,29 @@ local_ms (MotcuaReplica *self)
   return g_get_real_time () / 1000;
 }
 
+/* Keeps the desk code a status or enrollment answer gives, if it is one: letters and digits,
+ * as a receipt number may carry them. */
+static gboolean
+keep_desk_code (MotcuaReplica  *self,
+                JsonObject     *answer,
+                GError        **error)
+{
+  const char *code = _motcua_json_string (answer, "desk", NULL);
+  g_autofree char *held = NULL;
+  gsize len = code ? strlen (code) : 0;
+
+  if (len == 0 || len > 8)
+    return TRUE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isupper (code[i]) && !g_ascii_isdigit (code[i]))
+      return TRUE;
+  held = _motcua_replica_meta_dup_text (self, "desk_code");
+  if (g_strcmp0 (held, code) == 0)
+    return TRUE;
+
+  return _motcua_replica_meta_set_text (self, "desk_code", code, error);
+}
+
 /* Status: the server's clock, and what it acknowledged of ours. */
 static gboolean
 step_status (Run     *run,
@@ -168,7 +200,12 @@ step_status (Run     *run,
 {
   MotcuaReplica *self = run->replica;
   g_autoptr(JsonObject) status = NULL;
-  gint64 before = local_ms (self);
+  gint64 before;
+
+  /* The desk (another connection) may have written since this one opened. */
+  if (!_motcua_replica_refresh (self, error))
+    return FALSE;
+  before = local_ms (self);
   gint64 after, offset, server_acked;
   guint64 acked = _motcua_replica_get_acked (self);
 
@@ -213,6 +250,8 @@ step_status (Run     *run,
    * the refusals the lost answer carried; until then they are not ours to re-stamp. */
   run->held = MIN ((guint64) MAX (server_acked, 0), self->seq);
   if (run->held < acked && !_motcua_replica_set_acked (self, run->held, error))
+    return _motcua_replica_finish (self, FALSE, error);
+  if (!keep_desk_code (self, status, error))
     return _motcua_replica_finish (self, FALSE, error);
 
   return _motcua_replica_finish (self, TRUE, error);
@@ -263,7 +302,6 @@ pending_in_future (Run *run)
   return latest != 0 && motcua_hlc_get_ms (latest) > run->server_now + 60 * 1000;
 }
 
-
 static gboolean
 moves_cases (JsonArray *items)
 {
@@ -307,10 +345,16 @@ step_push (Run     *run,
       restamped = TRUE;
     }
 
-  while (_motcua_replica_get_acked (self) < self->seq)
+  /* A consistent run of the log, up to what was written when the push began: what the officer
+   * writes meanwhile goes in the next push (DESIGN.md, Change capture). */
+  if (!_motcua_replica_refresh (self, error))
+    return FALSE;
+  run->upto = self->seq;
+
+  while (_motcua_replica_get_acked (self) < run->upto)
     {
       guint64 acked = _motcua_replica_get_acked (self);
-      guint batch = BATCH (run->transport->push_batch, PUSH_BATCH);
+      guint batch = MIN (BATCH (run->transport->push_batch, PUSH_BATCH), run->upto - acked);
       g_autoptr(JsonArray) changes = NULL;
       g_autoptr(JsonObject) body = json_object_new ();
       g_autoptr(JsonObject) answer = NULL;
@@ -353,7 +397,7 @@ step_push (Run     *run,
 
       new_acked = _motcua_json_int (answer, "acked", 0);
       rejected = json_object_get_array_member (answer, "rejected");
-      if (new_acked < 0 || (guint64) new_acked > self->seq)
+      if (new_acked < 0 || (guint64) new_acked > run->upto)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        _("The server acknowledged changes this replica never made"));
@@ -397,7 +441,8 @@ step_push (Run     *run,
   return TRUE;
 }
 
-/* Receipt numbers: keep a block of this year's ahead (and next year's in December). */
+/* Receipt numbers: keep a block of this year's ahead (and next year's in December), for each
+ * office this replica receives for, renewed at every sync. */
 static gboolean
 step_lease (Run     *run,
             GError **error)
@@ -405,37 +450,43 @@ step_lease (Run     *run,
   MotcuaReplica *self = run->replica;
   g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (_motcua_replica_now_ms (self)
                                                               / 1000);
+  g_autoptr(GPtrArray) offices = _motcua_replica_lease_offices (self, error);
   int year = g_date_time_get_year (now);
   int years[2] = { year, g_date_time_get_month (now) == 12 ? year + 1 : 0 };
 
-  for (guint y = 0; y < G_N_ELEMENTS (years); y++)
-    {
-      g_autoptr(JsonObject) body = NULL;
-      g_autoptr(JsonObject) answer = NULL;
+  if (offices == NULL)
+    return FALSE;
 
-      if (years[y] == 0 || _motcua_replica_lease_left (self, &self->office_id, years[y])
-                           >= LEASE_LOW)
-        continue;
+  for (guint i = 0; i < offices->len; i++)
+    for (guint y = 0; y < G_N_ELEMENTS (years); y++)
+      {
+        const MotcuaLeaseOffice *office = offices->pdata[i];
+        g_autoptr(JsonObject) body = NULL;
+        g_autoptr(JsonObject) answer = NULL;
 
-      body = json_object_new ();
-      json_object_set_string_member (body, "office", self->office_code);
-      json_object_set_int_member (body, "year", years[y]);
-      json_object_set_int_member (body, "count", LEASE_BLOCK);
-      answer = call (run, "POST", "lease", body, error);
-      if (answer == NULL)
-        return FALSE;
+        if (years[y] == 0 || _motcua_replica_lease_left (self, &office->id, years[y])
+                             >= LEASE_LOW)
+          continue;
 
-      if (!motcua_replica_begin (self, error))
-        return FALSE;
-      if (!_motcua_replica_finish (self,
-                                   _motcua_replica_add_lease (self, &self->office_id, years[y],
-                                                              _motcua_json_int (answer, "first",
-                                                                                0),
-                                                              _motcua_json_int (answer, "last",
-                                                                                -1),
-                                                              error), error))
-        return FALSE;
-    }
+        body = json_object_new ();
+        json_object_set_string_member (body, "office", office->code);
+        json_object_set_int_member (body, "year", years[y]);
+        json_object_set_int_member (body, "count", LEASE_BLOCK);
+        answer = call (run, "POST", "lease", body, error);
+        if (answer == NULL)
+          return FALSE;
+
+        if (!motcua_replica_begin (self, error))
+          return FALSE;
+        if (!_motcua_replica_finish (self,
+                                     _motcua_replica_add_lease (self, &office->id, years[y],
+                                                                _motcua_json_int (answer,
+                                                                                  "first", 0),
+                                                                _motcua_json_int (answer,
+                                                                                  "last", -1),
+                                                                error), error))
+          return FALSE;
+      }
 
   return TRUE;
 }
@@ -754,6 +805,63 @@ purge (Run     *run,
   return TRUE;
 }
 
+/* This replica's digest, read in one snapshot while the desk may go on writing, and whether
+ * that snapshot holds changes the server has not acknowledged: written while this sync ran,
+ * they are in no digest of the server's, so the two cannot be compared. */
+static gboolean
+local_digest (Run       *run,
+              char     **out,
+              gboolean  *pending,
+              GError   **error)
+{
+  MotcuaReplica *self = run->replica;
+  gboolean ok;
+
+  if (!_motcua_replica_exec (self, "BEGIN", error))
+    return FALSE;
+  *pending = (guint64) _motcua_replica_meta_get_int (self, "seq", 0)
+             > _motcua_replica_get_acked (self);
+  ok = *pending || (*out = _motcua_replica_scope_digest (self, self->office_code, error)) != NULL;
+  sqlite3_exec (self->db, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+
+  return ok;
+}
+
+/* Pulls until up to date and compares digests. What the officer wrote during the sync is
+ * pushed and the comparison made again; an officer who keeps writing through every round
+ * leaves it to the next sync (verify_deferred), which is neither a failure nor a re-pull. */
+static gboolean
+pull_and_compare (Run       *run,
+                  char     **ours,
+                  char     **theirs,
+                  GError   **error)
+{
+  MotcuaReplica *self = run->replica;
+
+  for (guint round = 0;; round++)
+    {
+      gboolean pending = FALSE;
+
+      g_clear_pointer (ours, g_free);
+      g_clear_pointer (theirs, g_free);
+      if (!pull_all (run, theirs, error))
+        return FALSE;
+      if (_motcua_replica_meta_get_int (self, "purge_due", 0) != 0 && !purge (run, error))
+        return FALSE;
+      if (!local_digest (run, ours, &pending, error))
+        return FALSE;
+      if (!pending)
+        return TRUE;
+      if (round == WRITES_DURING_SYNC_ROUNDS)
+        {
+          run->p.verify_deferred = TRUE;
+          return TRUE;
+        }
+      if (!step_push (run, error))
+        return FALSE;
+    }
+}
+
 static gboolean
 step_pull (Run     *run,
            GError **error)
@@ -762,18 +870,11 @@ step_pull (Run     *run,
   g_autofree char *theirs = NULL;
   g_autofree char *ours = NULL;
 
-  if (!pull_all (run, &theirs, error))
+  if (!pull_and_compare (run, &ours, &theirs, error))
     return FALSE;
-
-  if (_motcua_replica_meta_get_int (self, "purge_due", 0) != 0 && !purge (run, error))
-    return FALSE;
-
-  ours = _motcua_replica_scope_digest (self, self->office_code, error);
-  if (ours == NULL)
-    return FALSE;
-  if (g_strcmp0 (ours, theirs) == 0)
+  if (run->p.verify_deferred || g_strcmp0 (ours, theirs) == 0)
     {
-      run->p.verified = TRUE;
+      run->p.verified = !run->p.verify_deferred;
       return TRUE;
     }
 
@@ -783,20 +884,16 @@ step_pull (Run     *run,
   run->p.repulled = TRUE;
   if (!motcua_replica_begin (self, error))
     return FALSE;
-  if (!_motcua_replica_finish (self, _motcua_replica_meta_set_text (self, "hub_cursor", NULL,
-                                                                    error), error))
+  if (!_motcua_replica_finish (self,
+                               _motcua_replica_meta_set_text (self, "hub_cursor", NULL, error)
+                               && _motcua_replica_meta_set_int (self, "purge_due", 1, error),
+                               error))
     return FALSE;
 
-  g_clear_pointer (&theirs, g_free);
-  if (!pull_all (run, &theirs, error))
+  if (!pull_and_compare (run, &ours, &theirs, error))
     return FALSE;
-  if (!purge (run, error))
-    return FALSE;
-
-  g_free (ours);
-  ours = _motcua_replica_scope_digest (self, self->office_code, error);
-  if (ours == NULL)
-    return FALSE;
+  if (run->p.verify_deferred)
+    return TRUE;
   if (g_strcmp0 (ours, theirs) != 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DIVERGED,
@@ -810,6 +907,40 @@ step_pull (Run     *run,
   return TRUE;
 }
 
+/* Two syncs of one replica at once (the desk's and motcua-cli's) would push the same run and
+ * race over the cursor: a lock file beside the replica lets one through and tells the other
+ * plainly. The kernel drops a flock() when its process dies: a killed sync never leaves it. */
+static int
+lock_sync (MotcuaReplica  *self,
+           GError        **error)
+{
+  g_autofree char *path = g_strconcat (self->path, "-sync.lock", NULL);
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int saved_errno;
+
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not open %s: %s"), path, g_strerror (saved_errno));
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) == 0)
+    return fd;
+
+  saved_errno = errno;
+  close (fd);
+  if (saved_errno == EWOULDBLOCK)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                 _("Another sync of this replica is running (the desk's or motcua-cli's):"
+                   " try again when it ends"));
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Could not lock %s: %s"), path, g_strerror (saved_errno));
+
+  return -1;
+}
+
 gboolean
 _motcua_sync_once (MotcuaReplica      *replica,
                    MotcuaTransport    *transport,
@@ -820,7 +951,11 @@ _motcua_sync_once (MotcuaReplica      *replica,
                    GError            **error)
 {
   Run run = { replica, transport, progress, user_data, cancellable, { 0 }, 0, 0 };
+  int lock = lock_sync (replica, error);
   gboolean ok;
+
+  if (lock < 0)
+    return FALSE;
 
   /* Rows first, both ways; then the bytes of scans, which may take long on a slow link. */
   ok = step_status (&run, error)
@@ -841,6 +976,7 @@ _motcua_sync_once (MotcuaReplica      *replica,
     }
   if (summary != NULL)
     *summary = run.p;
+  close (lock);
 
   return ok;
 }
@@ -881,7 +1017,8 @@ _motcua_sync_bind (MotcuaReplica    *replica,
                                  && _motcua_replica_meta_set_text (replica, "server_token",
                                                                    transport->token, error)
                                  && _motcua_replica_meta_set_text (replica, "hub_cursor", NULL,
-                                                                   error),
+                                                                   error)
+                                 && keep_desk_code (replica, answer, error),
                                  error);
 }
 
@@ -893,6 +1030,14 @@ motcua_replica_dup_server_url (MotcuaReplica *self)
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
   return _motcua_replica_meta_dup_text (self, "server_url");
+}
+
+char *
+motcua_replica_dup_desk_code (MotcuaReplica *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  return _motcua_replica_meta_dup_text (self, "desk_code");
 }
 
 gboolean

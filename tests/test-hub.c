@@ -866,7 +866,9 @@ post (Province   *p,
       char      **answer)
 {
   g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-  MotcuaHubRequest request = { "POST", path, "protocol=1&schema=4", token, bytes };
+  g_autofree char *query = g_strdup_printf ("protocol=%d&schema=%d", MOTCUA_PROTOCOL_VERSION,
+                                            MOTCUA_SCHEMA_VERSION);
+  MotcuaHubRequest request = { "POST", path, query, token, bytes };
   g_autoptr(MotcuaHubResponse) response = _motcua_hub_handle (p->hub.replica, NULL, &request);
   gsize size;
   const char *data = g_bytes_get_data (response->body, &size);
@@ -1030,6 +1032,238 @@ test_resolve_moves_case (Province      *p,
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
   g_assert_null (on_b);
 }
+/* Syncs @f through its own token and checks nothing it pushed was refused. */
+static void
+sync_desk (Province      *p,
+           MotcuaFixture *f,
+           const char    *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica, NULL, token);
+  MotcuaSyncProgress summary;
+
+  g_assert_true (_motcua_sync_once (f->replica, transport, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.rejected, ==, 0);
+  g_assert_true (summary.verified);
+}
+
+static void
+bind_desk (Province      *p,
+           MotcuaFixture *f,
+           const char    *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica, NULL, token);
+
+  g_assert_true (_motcua_sync_bind (f->replica, transport, "local:", NULL, &error));
+  g_assert_no_error (error);
+  sync_desk (p, f, token);
+}
+
+#define N_DESKS 4
+
+/* Several desks of one commune, enrolled within the same second, all offline and receiving
+ * past their leased numbers, and a district desk receiving for the commune: every receipt
+ * number in the province is unique, before and after they sync. The numbers given past a
+ * lease carry the desk's code, which the server gave it, and no clock. */
+static void
+test_desk_codes (Province      *p,
+                 gconstpointer  data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  MotcuaFixture desks[N_DESKS];
+  char *tokens[N_DESKS];
+  MotcuaReception for_a = { .procedure_code = "HT.KS", .applicant_name = "Giàng Thị Mỷ",
+                            .citizen_id = "012345678901", .receiving_office = "T.D.A" };
+  guint n_received = 0;
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; i < N_DESKS; i++)
+    {
+      motcua_fixture_set_up_empty (&desks[i], MOTCUA_LEVEL_COMMUNE, "T.D.A");
+      tokens[i] = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
+      g_assert_no_error (error);
+      bind_desk (p, &desks[i], tokens[i]);
+    }
+  bind_desk (p, &p->d, p->token_d);
+
+  /* Each desk has a code of its own, the one `replicas list` shows. */
+  listed = _motcua_hub_list_replicas (p->hub.replica, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_DESKS; i++)
+    {
+      g_autofree char *code = motcua_replica_dup_desk_code (desks[i].replica);
+      gboolean found = FALSE;
+
+      g_assert_nonnull (code);
+      g_assert_true (g_regex_match_simple ("^Q[0-9]{2,}$", code, 0, 0));
+      for (guint j = 0; j < listed->len; j++)
+        {
+          const MotcuaHubReplicaInfo *info = listed->pdata[j];
+
+          found |= g_str_has_prefix (tokens[i], info->token_id)
+                   && tokens[i][strlen (info->token_id)] == '.'
+                   && g_strcmp0 (info->desk_code, code) == 0;
+        }
+      g_assert_true (found);
+      g_assert_true (g_hash_table_add (codes, g_steal_pointer (&code)));
+    }
+
+  /* Offline: past the leased block, until each desk has given 5 numbers of its own. */
+  for (guint i = 0; i < N_DESKS; i++)
+    {
+      g_autofree char *code = motcua_replica_dup_desk_code (desks[i].replica);
+      g_autofree char *mark = g_strdup_printf ("-%s-", code);
+      guint own = 0;
+
+      for (guint k = 0; own < 5; k++)
+        {
+          g_autoptr(MotcuaCase) c = receive (&desks[i], "Sùng A Tủa");
+
+          g_assert_cmpuint (k, <, 1000);
+          own += strstr (c->receipt_no, mark) != NULL;
+          g_assert_true (g_hash_table_add (seen, g_strdup (c->receipt_no)));
+          n_received++;
+        }
+    }
+  /* The district desk receiving for the commune: it holds no block for it yet. */
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autofree char *code = motcua_replica_dup_desk_code (p->d.replica);
+      g_autoptr(MotcuaCase) c = motcua_replica_receive (p->d.replica, &for_a, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (g_str_has_prefix (c->receipt_no, "T.D.A-"));
+      g_assert_nonnull (strstr (c->receipt_no, code));
+      g_assert_true (g_hash_table_add (seen, g_strdup (c->receipt_no)));
+      n_received++;
+    }
+
+  for (guint i = 0; i < N_DESKS; i++)
+    sync_desk (p, &desks[i], tokens[i]);
+  sync_desk (p, &p->d, p->token_d);
+
+  stmt = _motcua_replica_prepare (p->hub.replica, "SELECT count(*), count(DISTINCT receipt_no)"
+                                  " FROM cases", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, n_received);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 1), ==, n_received);
+  sqlite3_reset (stmt);
+
+  /* The district now holds a block for the commune it received for: leased numbers again. */
+  {
+    g_autoptr(MotcuaCase) c = motcua_replica_receive (p->d.replica, &for_a, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_regex_match_simple ("^T\\.D\\.A-[0-9]{4}-[0-9]{6}$", c->receipt_no, 0, 0));
+    g_assert_false (g_hash_table_contains (seen, c->receipt_no));
+  }
+
+  for (guint i = 0; i < N_DESKS; i++)
+    {
+      motcua_fixture_tear_down (&desks[i], NULL);
+      g_free (tokens[i]);
+    }
+}
+
+/* A pushed case whose receipt number another case holds is refused, naming both cases; the
+ * number stays with the case that had it, and neither is renumbered. */
+static void
+test_duplicate_receipt (Province      *p,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lý A Páo");
+  g_autoptr(MotcuaHubPeer) peer = NULL;
+  g_autoptr(JsonArray) forged = json_array_new ();
+  g_autoptr(JsonArray) rejected = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  const char *other = "019a0000-0000-7000-8000-0000000000bb";
+  const char *reason;
+  guint64 first, acked = 0;
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->b, p->token_b, NULL);
+  peer = _motcua_hub_authenticate (p->hub.replica, p->token_b, &error);
+  g_assert_no_error (error);
+  first = peer->acked_seq + 1;
+
+  /* Commune B's new case, with A's number (a restored store could make one). */
+  forge_office (forged, &p->b, first, 0, other, "receiving_office_id", "T.D.B");
+  forge_office (forged, &p->b, first + 1, 0, other, "handling_office_id", "T.D.B");
+  json_array_add_object_element (forged, forged_change (&p->b, first + 2, 0, "cases", other,
+                                                        "receipt_no",
+                                                        json_node_init_string (
+                                                          json_node_alloc (), c->receipt_no)));
+  g_assert_true (_motcua_hub_push (p->hub.replica, peer, forged, &acked, &rejected, NULL,
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (rejected), ==, 1);
+  reason = json_object_get_string_member (json_array_get_object_element (rejected, 0), "reason");
+  g_assert_nonnull (strstr (reason, c->receipt_no));
+  g_assert_nonnull (strstr (reason, c->id));
+  g_assert_nonnull (strstr (reason, other));
+
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->receipt_no, ==, c->receipt_no);
+  g_clear_pointer (&on_hub, motcua_case_free);
+  on_hub = motcua_replica_dup_case (p->hub.replica, other, &error);
+  g_assert_no_error (error);
+  g_assert_null (on_hub->receipt_no);
+}
+
+/* A desk whose token was lost: the province revokes it and enrolls a new one, and the same
+ * replica takes it (`motcua-cli enroll --token NEW`) and syncs on, with nothing pushed twice
+ * or lost. A replica already held by a token in force is refused with 409, never a 500. */
+static void
+test_lost_token (Province      *p,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) before = NULL;
+  g_autoptr(MotcuaCase) after = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  g_auto(GStrv) parts = g_strsplit (p->token_a, ".", 2);
+  g_autofree char *token = NULL;
+  g_autofree char *third = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *answer = NULL;
+
+  bind_desk (p, &p->a, p->token_a);
+  before = receive (&p->a, "Lò Văn Ún");
+  sync_desk (p, &p->a, p->token_a);
+
+  token = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
+  g_assert_no_error (error);
+  third = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
+  g_assert_no_error (error);
+
+  /* While the old token is in force, another one cannot take the replica. */
+  body = g_strdup_printf ("{\"replica\": \"%s\"}", motcua_replica_get_id (p->a.replica));
+  g_assert_cmpuint (post (p, token, "/v1/enroll", body, &answer), ==, 409);
+  g_assert_nonnull (strstr (answer, "revoke"));
+  g_assert_null (strstr (answer, "UNIQUE"));
+
+  g_assert_true (_motcua_hub_revoke (p->hub.replica, parts[0], &error));
+  bind_desk (p, &p->a, token);
+  after = receive (&p->a, "Lò Thị Ón");
+  sync_desk (p, &p->a, token);
+  on_hub = motcua_replica_dup_case (p->hub.replica, after->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->receipt_no, ==, after->receipt_no);
+  g_assert_cmpint (motcua_replica_count_pending (p->a.replica, &error), ==, 0);
+
+  /* Now the new token holds it. */
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (post (p, third, "/v1/enroll", body, &answer), ==, 409);
+}
+
 
 int
 main (int   argc,
@@ -1056,6 +1290,9 @@ main (int   argc,
   ADD ("/hub/restamp", test_restamp);
   ADD ("/hub/resolve-moves-case", test_resolve_moves_case);
   ADD ("/hub/tokens", test_tokens);
+  ADD ("/hub/desk-codes", test_desk_codes);
+  ADD ("/hub/duplicate-receipt", test_duplicate_receipt);
+  ADD ("/hub/lost-token", test_lost_token);
 
 #undef ADD
 

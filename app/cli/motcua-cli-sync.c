@@ -130,11 +130,13 @@ sync_status (MotcuaCli  *cli,
   MotcuaReplica *replica = motcua_cli_get_replica (cli, error);
   g_autoptr(GPtrArray) rejected = NULL;
   g_autofree char *server = NULL;
+  g_autofree char *desk = NULL;
   gint64 pending, conflicts;
 
   if (replica == NULL)
     return FALSE;
   server = motcua_replica_dup_server_url (replica);
+  desk = motcua_replica_dup_desk_code (replica);
   pending = motcua_replica_count_pending (replica, error);
   conflicts = motcua_replica_count_conflicts (replica, error);
   rejected = motcua_replica_list_rejected (replica, error);
@@ -149,6 +151,11 @@ sync_status (MotcuaCli  *cli,
       json_builder_set_member_name (b, "server");
       if (server != NULL)
         json_builder_add_string_value (b, server);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "desk");
+      if (desk != NULL)
+        json_builder_add_string_value (b, desk);
       else
         json_builder_add_null_value (b);
       json_builder_set_member_name (b, "pending");
@@ -182,6 +189,8 @@ sync_status (MotcuaCli  *cli,
     g_autoptr(MotcuaCliTable) fields = motcua_cli_table_new_fields ();
 
     motcua_cli_table_add_field (fields, _("Server"), server ? server : _("not enrolled"));
+    if (desk != NULL)
+      motcua_cli_table_add_field (fields, _("Desk code"), desk);
     motcua_cli_table_take_field (fields, _("Pending"),
                                  g_strdup_printf ("%" G_GINT64_FORMAT, pending));
     motcua_cli_table_take_field (fields, _("Rejected"), g_strdup_printf ("%u", rejected->len));

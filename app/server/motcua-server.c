@@ -1011,6 +1011,7 @@ cmd_replicas_list (MotcuaServerTool  *tool,
           json_builder_begin_object (builder);
           motcua_server_json_add_string (builder, "token_id", info->token_id);
           motcua_server_json_add_string (builder, "office", info->office_code);
+          motcua_server_json_add_string (builder, "desk", info->desk_code);
           motcua_server_json_add_string (builder, "replica_id", info->replica_id);
           motcua_server_json_add_int (builder, "acked_seq", (gint64) info->acked_seq);
           json_builder_set_member_name (builder, "revoked");
@@ -1030,6 +1031,7 @@ cmd_replicas_list (MotcuaServerTool  *tool,
 
       g_ptr_array_add (cells, g_strdup (_("TOKEN ID")));
       g_ptr_array_add (cells, g_strdup (_("OFFICE")));
+      g_ptr_array_add (cells, g_strdup (_("DESK")));
       g_ptr_array_add (cells, g_strdup (_("REPLICA")));
       g_ptr_array_add (cells, g_strdup (_("ACKED")));
       g_ptr_array_add (cells, g_strdup (_("REVOKED")));
@@ -1041,6 +1043,7 @@ cmd_replicas_list (MotcuaServerTool  *tool,
 
           g_ptr_array_add (cells, g_strdup (info->token_id));
           g_ptr_array_add (cells, g_strdup (info->office_code));
+          g_ptr_array_add (cells, g_strdup (info->desk_code));
           g_ptr_array_add (cells, g_strdup (info->replica_id != NULL ? info->replica_id
                                                                      : _("not yet bound")));
           g_ptr_array_add (cells, g_strdup_printf ("%" G_GUINT64_FORMAT, info->acked_seq));
@@ -1049,7 +1052,7 @@ cmd_replicas_list (MotcuaServerTool  *tool,
           g_ptr_array_add (cells, g_strdup (info->last_seen_at != NULL ? info->last_seen_at
                                                                        : _("never")));
         }
-      motcua_server_print_table (cells, 7);
+      motcua_server_print_table (cells, 8);
     }
 
   return TRUE;

@@ -25,6 +25,9 @@ gboolean         motcua_sync_enroll           (const char     *path,
                                                GError        **error);
 /* The server a replica is enrolled with, or NULL. */
 char            *motcua_replica_dup_server_url (MotcuaReplica *self);
+/* The desk code the server gave this replica at enrollment ("Q07"), or NULL. Receipt numbers
+ * given offline past the leased ones carry it. */
+char            *motcua_replica_dup_desk_code (MotcuaReplica *self);
 
 typedef enum
 {
@@ -50,6 +53,7 @@ typedef struct
   guint    conflicts;          /* open conflicts after it */
   gboolean verified;           /* the integrity digest matched */
   gboolean repulled;           /* it did not at first: the scope was pulled again */
+  gboolean verify_deferred;    /* the officer kept writing during it: the next sync checks */
   guint    purged;             /* cases purged: they left this replica's scope */
   gint64   clock_offset_ms;    /* the server's clock minus this computer's */
   guint    restamped;          /* pending changes given corrected stamps */
