@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <motcua/motcua.h>
+#include <sqlite3.h>
 #include <string.h>
 
 /* Sample data written by the tests themselves, so that they do not move when data/ does. */
@@ -252,6 +253,32 @@ assert_usage_error (Run        *run,
   g_assert_cmpuint (strlen (run->err), >, strlen ("motcua-cli: \n"));
   if (needle != NULL)
     g_assert_nonnull (strstr (run->err, needle));
+}
+
+/* Exit status @status, nothing on standard output, one line “motcua-cli: …” holding @needle. */
+static void
+assert_error (Run        *run,
+              int         status,
+              const char *needle)
+{
+  g_test_message ("stderr: %s", run->err);
+  g_assert_cmpint (run->status, ==, status);
+  g_assert_cmpstr (run->out, ==, "");
+  g_assert_true (g_str_has_prefix (run->err, "motcua-cli: "));
+  g_assert_nonnull (strstr (run->err, needle));
+}
+
+/* Runs @sql on the replica file behind the tool's back, as a failing disk or a bad restore
+ * would leave it. */
+static void
+tamper (Fixture    *f,
+        const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
 }
 
 static JsonNode *
@@ -1417,6 +1444,32 @@ test_changes (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_node_get_array (after_root)), ==, 0);
 }
 
+/* A damaged replica exits 3, not 2: nothing the user typed was wrong, and typing it again will
+ * not help. */
+static void
+test_damaged_log (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *receipt = NULL;
+  g_autoptr(Run) changes = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(Run) not_a_replica = NULL;
+
+  set_up_desk (f);
+  receipt = receive (f, "MAU.HT.002", "2025-03-03T09:00:00+07:00");
+  tamper (f, "UPDATE changes SET fields = x'ff'");
+
+  changes = cli_run (f, "changes", NULL);
+  assert_error (changes, 3, "damaged at sequence number");
+  json = cli_run (f, "--json", "changes", NULL);
+  assert_error (json, 3, "damaged at sequence number");
+
+  /* A file that is not a replica at all is no usage error either. */
+  tamper (f, "PRAGMA application_id = 0");
+  not_a_replica = cli_run (f, "status", NULL);
+  assert_error (not_a_replica, 3, "not a Một Cửa replica");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1448,6 +1501,7 @@ main (int    argc,
   ADD ("report", test_report);
   ADD ("export/deterministic", test_export);
   ADD ("changes-status", test_changes);
+  ADD ("usage/damaged-log", test_damaged_log);
 
 #undef ADD
 

@@ -9,21 +9,9 @@
 #include <motcua/motcua.h>
 
 #include "motcua-cli.h"
+#include "motcua-exit.h"
 
 G_BEGIN_DECLS
-
-/**
- * MotcuaCliExit:
- * @MOTCUA_CLI_EXIT_OK: the command did what was asked
- * @MOTCUA_CLI_EXIT_FAILURE: the system failed (database, disk, I/O)
- * @MOTCUA_CLI_EXIT_USAGE: the command line or the input was wrong; nothing changed
- */
-typedef enum
-{
-  MOTCUA_CLI_EXIT_OK = 0,
-  MOTCUA_CLI_EXIT_FAILURE = 1,
-  MOTCUA_CLI_EXIT_USAGE = 2,
-} MotcuaCliExit;
 
 typedef struct _MotcuaCli        MotcuaCli;
 typedef struct _MotcuaCliCommand MotcuaCliCommand;

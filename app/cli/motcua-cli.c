@@ -135,10 +135,10 @@ describe_commands (const MotcuaCliCommand *commands,
     g_string_append_printf (out, _("Run “motcua-cli %s COMMAND --help” for the options of a "
                                    "command."), path);
   else
-    g_string_append (out, _("Run “motcua-cli COMMAND --help” for the options of a command.\n"
-                            "The global options may also follow the command.\n\n"
-                            "Exit status: 0 success; 2 bad usage or bad input (nothing was "
-                            "changed);\n1 any other failure (database, disk)."));
+    g_string_append_printf (out, "%s\n\n%s",
+                            _("Run “motcua-cli COMMAND --help” for the options of a command.\n"
+                              "The global options may also follow the command."),
+                            motcua_exit_describe ());
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
@@ -1730,37 +1730,6 @@ run_command (MotcuaCli              *cli,
   return run_command (cli, sub, (int) g_strv_length (args), args, error);
 }
 
-static int
-exit_status_for_error (const GError *error)
-{
-  if (error->domain == G_OPTION_ERROR)
-    return MOTCUA_CLI_EXIT_USAGE;
-
-  if (error->domain == MOTCUA_ERROR)
-    {
-      switch ((MotcuaError) error->code)
-        {
-        case MOTCUA_ERROR_INVALID:
-        case MOTCUA_ERROR_NOT_FOUND:
-        case MOTCUA_ERROR_EXISTS:
-        case MOTCUA_ERROR_ILLEGAL_TRANSITION:
-        case MOTCUA_ERROR_NOT_AUTHORIZED:
-        case MOTCUA_ERROR_SCHEMA_TOO_NEW:
-        case MOTCUA_ERROR_CORRUPT:
-        case MOTCUA_ERROR_IMPORT:
-        case MOTCUA_ERROR_NOT_ENROLLED:
-        case MOTCUA_ERROR_TOO_LARGE:
-          return MOTCUA_CLI_EXIT_USAGE;
-        case MOTCUA_ERROR_GAP:
-        case MOTCUA_ERROR_DATABASE:
-        default:
-          return MOTCUA_CLI_EXIT_FAILURE;
-        }
-    }
-
-  return MOTCUA_CLI_EXIT_FAILURE;
-}
-
 static gboolean
 run (MotcuaCli  *cli,
      int         argc,
@@ -1835,7 +1804,7 @@ motcua_cli_run (int    argc,
   MotcuaCli cli = { NULL };
   g_autoptr(GError) error = NULL;
   const char *env;
-  int status = MOTCUA_CLI_EXIT_OK;
+  int status = MOTCUA_EXIT_OK;
 
   env = g_getenv ("MOTCUA_DB");
   cli.db_path = g_strdup (env != NULL && *env != '\0' ? env : "motcua.db");
@@ -1845,13 +1814,13 @@ motcua_cli_run (int    argc,
   if (!run (&cli, argc, argv, &error))
     {
       motcua_cli_print_error (error->message);
-      status = exit_status_for_error (error);
+      status = motcua_exit_for_error (error);
     }
 
-  if (fflush (stdout) != 0 && status == MOTCUA_CLI_EXIT_OK)
+  if (fflush (stdout) != 0 && status == MOTCUA_EXIT_OK)
     {
       motcua_cli_print_error (_("Cannot write to standard output"));
-      status = MOTCUA_CLI_EXIT_FAILURE;
+      status = MOTCUA_EXIT_FAILURE;
     }
 
   g_clear_object (&cli.replica);
