@@ -1260,7 +1260,24 @@ test_help (Fixture       *f,
     { "report", NULL },
     { "export", NULL },
     { "changes", NULL },
+    { "enroll", NULL },
+    { "sync", NULL },
+    { "sync", "status" },
+    { "conflicts", NULL },
+    { "conflicts", "list" },
+    { "conflicts", "show" },
+    { "conflicts", "resolve" },
+    { "attach", NULL },
+    { "attachments", NULL },
+    { "attachment", NULL },
+    { "attachment", "get" },
+    { "attachment", "show" },
+    { "attachment", "remove" },
+    { "attachment", "fetch-all" },
   };
+  g_autoptr(Run) sync_help = NULL;
+  g_autoptr(Run) status_help = NULL;
+  g_autoptr(Run) status_help_after = NULL;
 
   /* No replica: help needs none. */
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -1270,7 +1287,7 @@ test_help (Fixture       *f,
         g_autoptr(GString) path = g_string_new ("motcua-cli");
         g_autoptr(Run) run = NULL;
 
-        for (guint k = 0; commands[i][k] != NULL; k++)
+        for (guint k = 0; k < G_N_ELEMENTS (commands[i]) && commands[i][k] != NULL; k++)
           {
             g_ptr_array_add (argv, (gpointer) commands[i][k]);
             g_string_append_printf (path, " %s", commands[i][k]);
@@ -1286,6 +1303,21 @@ test_help (Fixture       *f,
           g_assert_nonnull (strstr (run->out, path->str + strlen ("motcua-cli ")));
         g_assert_nonnull (strstr (run->out, "--db"));
       }
+
+  /* A subcommand of a command that also runs alone has its own help, whatever the options
+   * around it; the command's help names it. */
+  sync_help = cli_run (f, "sync", "--help", NULL);
+  assert_ok (sync_help);
+  g_assert_nonnull (strstr (sync_help->out, "--watch"));
+  g_assert_nonnull (strstr (sync_help->out, "  status  "));
+  status_help = cli_run (f, "sync", "status", "--help", NULL);
+  assert_ok (status_help);
+  g_assert_cmpstr (status_help->out, !=, sync_help->out);
+  g_assert_nonnull (strstr (status_help->out, "motcua-cli [OPTION…] sync status\n"));
+  g_assert_null (strstr (status_help->out, "--watch"));
+  status_help_after = cli_run (f, "sync", "--json", "status", "-h", NULL);
+  assert_ok (status_help_after);
+  g_assert_cmpstr (status_help_after->out, ==, status_help->out);
 
   g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
 }

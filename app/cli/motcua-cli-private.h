@@ -29,7 +29,8 @@ struct _MotcuaCliCommand
   const char              *parameters;   /* "KEY STATUS", shown in the usage line */
   const char              *summary;      /* N_(): one line for lists and --help */
   MotcuaCliCommandFunc     func;         /* NULL for a group of subcommands */
-  const MotcuaCliCommand  *subcommands;  /* NULL-terminated, for a group */
+  const MotcuaCliCommand  *subcommands;  /* NULL-terminated, for a group, or for a command
+                                          * that also runs alone ("sync", "sync status") */
 };
 
 struct _MotcuaCli
@@ -117,5 +118,6 @@ gboolean motcua_cli_cmd_sync   (MotcuaCli  *cli,
                                 int         argc,
                                 char      **argv,
                                 GError    **error);
+extern const MotcuaCliCommand motcua_cli_sync_commands[];
 
 G_END_DECLS

@@ -124,14 +124,24 @@ print_summary (MotcuaCli                *cli,
 }
 
 static gboolean
-sync_status (MotcuaCli  *cli,
-             GError    **error)
+cmd_sync_status (MotcuaCli  *cli,
+                 int         argc,
+                 char      **argv,
+                 GError    **error)
 {
-  MotcuaReplica *replica = motcua_cli_get_replica (cli, error);
+  MotcuaReplica *replica;
+  g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) rejected = NULL;
   g_autofree char *server = NULL;
   gint64 pending, conflicts;
 
+  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
+    return FALSE;
+  if (cli->help_shown)
+    return TRUE;
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
+    return FALSE;
+  replica = motcua_cli_get_replica (cli, error);
   if (replica == NULL)
     return FALSE;
   server = motcua_replica_dup_server_url (replica);
@@ -269,18 +279,8 @@ motcua_cli_cmd_sync (MotcuaCli  *cli,
     return FALSE;
   if (cli->help_shown)
     return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 1, error))
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
     return FALSE;
-  if (args[0] != NULL)
-    {
-      if (g_strcmp0 (args[0], "status") != 0)
-        {
-          motcua_cli_set_usage_error (error, _("sync takes no argument but “status”, not “%s”"),
-                                      args[0]);
-          return FALSE;
-        }
-      return sync_status (cli, error);
-    }
   if (watch_text != NULL
       && (!motcua_cli_parse_uint ("--watch", watch_text, 86400, &interval, error)
           || interval == 0))
@@ -322,6 +322,12 @@ motcua_cli_cmd_sync (MotcuaCli  *cli,
 
   return TRUE;
 }
+
+const MotcuaCliCommand motcua_cli_sync_commands[] = {
+  { "status", NULL, N_("Show what waits to be synced, what the server refused, and the open "
+                       "conflicts"), cmd_sync_status, NULL },
+  { NULL }
+};
 
 /* Conflicts */
 

@@ -1664,7 +1664,8 @@ static const MotcuaCliCommand commands[] = {
   { "enroll", NULL, N_("Bind this replica to a server and its office (--server URL --token"
                        " TOKEN)"), motcua_cli_cmd_enroll, NULL },
   { "sync", N_("[status]"), N_("Sync with the server (--watch N to keep syncing); status:"
-                               " pending, rejected and conflicts"), motcua_cli_cmd_sync, NULL },
+                               " pending, rejected and conflicts"), motcua_cli_cmd_sync,
+    motcua_cli_sync_commands },
   { "conflicts", N_("COMMAND"), N_("Conflicts: list, show, resolve"), NULL,
     motcua_cli_conflicts_commands },
   { "attach", N_("CASE FILE"), N_("Attach a scan to a case (--type MIME)"),
@@ -1687,6 +1688,33 @@ find_command (const MotcuaCliCommand *table,
   return NULL;
 }
 
+/* For a command that runs alone and also has subcommands ("sync" and "sync status"): the
+ * index in @argv of the subcommand's name, or -1 for none. It is the first argument that is
+ * neither an option nor the value of a global option given apart ("--db PATH"), so that each
+ * subcommand parses its own options and --help prints its own help. */
+static int
+find_subcommand_arg (const MotcuaCliCommand *command,
+                     int                     argc,
+                     char                  **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        return -1;
+      if (g_str_equal (argv[i], "--db") || g_str_equal (argv[i], "--officer"))
+        {
+          i++;
+          continue;
+        }
+      if (argv[i][0] == '-')
+        continue;
+
+      return find_command (command->subcommands, argv[i]) != NULL ? i : -1;
+    }
+
+  return -1;
+}
+
 static gboolean
 run_command (MotcuaCli              *cli,
              const MotcuaCliCommand *command,
@@ -1704,6 +1732,25 @@ run_command (MotcuaCli              *cli,
   cli->command_path = g_steal_pointer (&path);
   cli->command = command;
 
+  if (command->func != NULL && command->subcommands != NULL)
+    {
+      int index = find_subcommand_arg (command, argc, argv);
+
+      if (index > 0)
+        {
+          /* The subcommand's name first, then every other argument in its order. */
+          g_autofree char **sub_argv = g_new0 (char *, argc);
+          int n = 0;
+
+          sub_argv[n++] = argv[index];
+          for (int i = 1; i < argc; i++)
+            if (i != index)
+              sub_argv[n++] = argv[i];
+
+          return run_command (cli, find_command (command->subcommands, argv[index]), n,
+                              sub_argv, error);
+        }
+    }
   if (command->func != NULL)
     return command->func (cli, argc, argv, error);
 
