@@ -1502,6 +1502,80 @@ test_damaged_log (Fixture       *f,
   assert_error (not_a_replica, 3, "not a Một Cửa replica");
 }
 
+/* sync --json answers in JSON when it fails too: {"error": {"code", "message"}} on standard
+ * output, the line on standard error, and the exit status of the table. */
+static JsonObject *
+assert_json_error (Run        *run,
+                   int         status,
+                   const char *code)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *error;
+
+  g_test_message ("stderr: %s", run->err);
+  g_assert_cmpint (run->status, ==, status);
+  g_assert_true (g_str_has_prefix (run->err, "motcua-cli: "));
+  root = parse_json (run->out);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  g_assert_cmpuint (json_object_get_size (json_node_get_object (root)), ==, 1);
+  error = json_object_get_object_member (json_node_get_object (root), "error");
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, code);
+  g_assert_cmpstr (json_object_get_string_member_with_default (error, "message", ""), !=, "");
+  /* The same message as on standard error. */
+  g_assert_nonnull (strstr (run->err, json_object_get_string_member (error, "message")));
+
+  return json_object_ref (error);
+}
+
+static void
+test_sync_json_error (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *const env[] = { "no_proxy=127.0.0.1", "NO_PROXY=127.0.0.1", NULL };
+  g_autoptr(Run) absent = NULL;
+  g_autoptr(Run) unenrolled = NULL;
+  g_autoptr(Run) unenrolled_text = NULL;
+  g_autoptr(Run) bad_watch = NULL;
+  g_autoptr(Run) unreachable = NULL;
+  g_autoptr(Run) status = NULL;
+  g_autoptr(JsonObject) e1 = NULL;
+  g_autoptr(JsonObject) e2 = NULL;
+  g_autoptr(JsonObject) e3 = NULL;
+  g_autoptr(JsonObject) e4 = NULL;
+  g_autoptr(JsonNode) status_root = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  absent = cli_run (f, "--json", "sync", NULL);
+  e1 = assert_json_error (absent, 2, "not-found");
+
+  set_up_desk (f);
+  unenrolled = cli_run (f, "sync", "--json", NULL);
+  e2 = assert_json_error (unenrolled, 2, "not-enrolled");
+  unenrolled_text = cli_run (f, "sync", NULL);
+  assert_error (unenrolled_text, 2, "not enrolled");
+  bad_watch = cli_run (f, "--json", "sync", "--watch", "0", NULL);
+  e3 = assert_json_error (bad_watch, 2, "usage");
+
+  /* Enrolled with a server where nothing listens: try again later (4). */
+  tamper (f, "INSERT INTO meta (key, value) VALUES ('server_url', 'http://127.0.0.1:1'),"
+             " ('server_token', '0123456789abcdef.0123456789abcdef')");
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, f->db);
+  g_ptr_array_add (argv, (gpointer) "--json");
+  g_ptr_array_add (argv, (gpointer) "sync");
+  g_ptr_array_add (argv, NULL);
+  unreachable = cli_runv (f, env, (const char *const *) argv->pdata);
+  e4 = assert_json_error (unreachable, 4, "unavailable");
+
+  /* sync status still answers, as JSON. */
+  status = cli_run (f, "sync", "status", "--json", NULL);
+  assert_ok (status);
+  status_root = parse_json (status->out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (status_root), "server"),
+                   ==, "http://127.0.0.1:1");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1534,6 +1608,7 @@ main (int    argc,
   ADD ("export/deterministic", test_export);
   ADD ("changes-status", test_changes);
   ADD ("usage/damaged-log", test_damaged_log);
+  ADD ("sync/json-error", test_sync_json_error);
 
 #undef ADD
 

@@ -16,6 +16,9 @@ void        motcua_cli_print              (const char        *format,
 void        motcua_cli_print_text         (const char        *text);
 /* "motcua-cli: @message" on one line of standard error. */
 void        motcua_cli_print_error        (const char        *message);
+/* @error as JSON on standard output, in the shape of the server's errors (sync/PROTOCOL.md):
+ * {"error": {"code": "…", "message": "…"}}, for a script that reads JSON whatever happens. */
+void        motcua_cli_print_json_error   (const GError      *error);
 
 /* A table of text, its columns as wide as their widest cell. */
 typedef struct _MotcuaCliTable MotcuaCliTable;

@@ -42,6 +42,7 @@ struct _MotcuaCli
   const MotcuaCliCommand *command;      /* the command being run */
   char                   *command_path; /* "cases receive" */
   gboolean                help_shown;   /* --help was asked for and printed */
+  gboolean                json_errors;  /* with --json, a failure is also printed as JSON */
 
   MotcuaReplica          *replica;      /* opened on demand */
 };

@@ -135,6 +135,7 @@ cmd_sync_status (MotcuaCli  *cli,
   g_autofree char *server = NULL;
   gint64 pending, conflicts;
 
+  cli->json_errors = TRUE;
   if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
     return FALSE;
   if (cli->help_shown)
@@ -239,7 +240,12 @@ watch_done (GObject      *source,
   if (motcua_sync_run_finish (MOTCUA_SYNC (source), result, &p, &error))
     print_summary (watch->cli, &p);
   else
-    g_printerr (_("Sync failed: %s\n"), error->message);
+    {
+      g_printerr (_("Sync failed: %s\n"), error->message);
+      /* One JSON value per round, failed or not: a script reads them one after another. */
+      if (watch->cli->json)
+        motcua_cli_print_json_error (error);
+    }
 }
 
 static void
@@ -275,6 +281,8 @@ motcua_cli_cmd_sync (MotcuaCli  *cli,
   MotcuaSyncProgress p;
   guint64 interval = 0;
 
+  /* A script that asked for JSON reads JSON on failure too. */
+  cli->json_errors = TRUE;
   if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
     return FALSE;
   if (cli->help_shown)

@@ -1861,6 +1861,8 @@ motcua_cli_run (int    argc,
   if (!run (&cli, argc, argv, &error))
     {
       motcua_cli_print_error (error->message);
+      if (cli.json && cli.json_errors)
+        motcua_cli_print_json_error (error);
       status = motcua_exit_for_error (error);
     }
 
