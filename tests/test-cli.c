@@ -1091,6 +1091,93 @@ test_cases_list_filters (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_node_get_array (page_root)), ==, 2);
 }
 
+/* More cases than one page: the list says it stops, on standard error, and --limit and --all
+ * show the rest. */
+static void
+test_cases_list_limit (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GString) json = g_string_new ("{\"format\":\"motcua-cases\",\"version\":1,\"cases\":[");
+  g_autofree char *path = NULL;
+  g_autoptr(Run) import = NULL;
+  g_autoptr(Run) text = NULL;
+  g_autoptr(Run) page = NULL;
+  g_autoptr(Run) all = NULL;
+  g_autoptr(Run) exact = NULL;
+  g_autoptr(Run) offset = NULL;
+  g_autoptr(Run) search = NULL;
+  g_autoptr(Run) search_all = NULL;
+  g_autoptr(JsonNode) page_root = NULL;
+  g_autoptr(JsonNode) all_root = NULL;
+  g_autoptr(JsonNode) search_root = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *const bad[] = { "0", "-1", "abc", "", "1.5", "2147483648" };
+
+  set_up_desk (f);
+  for (guint i = 1; i <= 103; i++)
+    g_string_append_printf (json,
+                            "%s{\"receipt_no\":\"OLD-2024-%06u\",\"procedure\":\"MAU.HT.001\","
+                            "\"receiving_office\":\"LC.SP.TV\","
+                            "\"applicant\":{\"name\":\"Lò Thị Mai\",\"citizen_id\":\"010190001234\"},"
+                            "\"channel\":\"counter\",\"received_at\":\"2024-11-04T08:30:00+07:00\","
+                            "\"due_date\":\"2024-11-04\",\"papers\":[0,1],\"status\":\"received\"}",
+                            i > 1 ? "," : "", i);
+  g_string_append (json, "]}");
+  path = write_file (f, "many.json", json->str);
+  import = cli_run (f, "cases", "import", path, NULL);
+  assert_ok (import);
+
+  /* The default page: 100 rows under the heading, and a notice beside them. */
+  text = cli_run (f, "cases", "list", NULL);
+  g_assert_cmpint (text->status, ==, 0);
+  lines = g_strsplit (g_strchomp (text->out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 100);
+  g_assert_cmpstr (text->err, ==,
+                   "Showing the first 100 of 103 cases; use --limit N or --all to see more.\n");
+
+  /* JSON stays JSON: the notice goes to standard error only. */
+  page = cli_run (f, "--json", "cases", "list", NULL);
+  g_assert_cmpint (page->status, ==, 0);
+  page_root = parse_json (page->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (page_root)), ==, 100);
+  g_assert_nonnull (strstr (page->err, "first 100 of 103"));
+
+  all = cli_run (f, "--json", "cases", "list", "--all", NULL);
+  assert_ok (all);
+  all_root = parse_json (all->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (all_root)), ==, 103);
+
+  exact = cli_run (f, "cases", "list", "--limit", "103", NULL);
+  assert_ok (exact);
+
+  offset = cli_run (f, "cases", "list", "--limit", "5", "--offset", "10", NULL);
+  g_assert_cmpint (offset->status, ==, 0);
+  g_assert_nonnull (strstr (offset->err, "Showing cases 11 to 15 of 103;"));
+
+  search = cli_run (f, "cases", "search", "mai", "--limit", "3", NULL);
+  g_assert_cmpint (search->status, ==, 0);
+  g_assert_nonnull (strstr (search->err, "first 3 of 103 cases"));
+  search_all = cli_run (f, "--json", "cases", "search", "mai", "--all", NULL);
+  assert_ok (search_all);
+  search_root = parse_json (search_all->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (search_root)), ==, 103);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *option = g_strdup_printf ("--limit=%s", bad[i]);
+      g_autoptr(Run) list = cli_run (f, "cases", "list", option, NULL);
+      g_autoptr(Run) found = cli_run (f, "cases", "search", "mai", option, NULL);
+
+      assert_usage_error (list, "--limit");
+      assert_usage_error (found, "--limit");
+    }
+  {
+    g_autoptr(Run) both = cli_run (f, "cases", "list", "--limit", "5", "--all", NULL);
+
+    assert_usage_error (both, "--all");
+  }
+}
+
 /* JSON */
 
 static void
@@ -1602,6 +1689,7 @@ main (int    argc,
   ADD ("cases/transfer", test_cases_transfer);
   ADD ("cases/import", test_cases_import);
   ADD ("cases/list-filters", test_cases_list_filters);
+  ADD ("cases/list-limit", test_cases_list_limit);
   ADD ("json/read", test_json);
   ADD ("json/write", test_json_writes);
   ADD ("report", test_report);

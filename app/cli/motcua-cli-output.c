@@ -48,6 +48,22 @@ motcua_cli_print_error (const char *message)
   fflush (stderr);
 }
 
+void
+motcua_cli_print_notice (const char *format,
+                         ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fflush (stdout);
+  fprintf (stderr, "%s\n", text);
+  fflush (stderr);
+}
+
 /* The code of an error object: the protocol's word where it has one (sync/PROTOCOL.md), else
  * a word of the same kind. Scripts test the code, people read the message. */
 static const char *
