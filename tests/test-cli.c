@@ -1663,6 +1663,138 @@ test_sync_json_error (Fixture       *f,
                    ==, "http://127.0.0.1:1");
 }
 
+/* The id of an office, from the tool. */
+static char *
+office_id (Fixture    *f,
+           const char *code)
+{
+  g_autoptr(Run) run = cli_run (f, "--json", "offices", "show", code, NULL);
+  g_autoptr(JsonNode) root = NULL;
+
+  assert_ok (run);
+  root = parse_json (run->out);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (root), "id"));
+}
+
+/* A UUID as an SQL blob literal. */
+static char *
+uuid_sql (const char *uuid)
+{
+  g_auto(GStrv) parts = g_strsplit (uuid, "-", -1);
+  g_autofree char *hex = g_strjoinv ("", parts);
+
+  return g_strdup_printf ("x'%s'", hex);
+}
+
+/* The line of @text that starts with @prefix, or NULL. */
+static char *
+line_starting (const char *text,
+               const char *prefix)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      return g_strdup (lines[i]);
+
+  return NULL;
+}
+
+/* Conflicts name offices by their codes, never by the ids they are stored by. The conflicts
+ * are written into the replica as the server's would arrive: two transfers of one case at
+ * once, and two renamings of one office. */
+static void
+test_conflicts_office_codes (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *receipt = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  g_autofree char *commune = NULL;
+  g_autofree char *district = NULL;
+  g_autofree char *case_blob = NULL;
+  g_autofree char *district_blob = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(Run) show = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *transfers = NULL;
+  g_autofree char *renamings = NULL;
+  g_auto(GStrv) cells = NULL;
+  JsonArray *array;
+  guint n_office_values = 0;
+
+  set_up_desk (f);
+  receipt = receive (f, "MAU.HT.002", "2025-03-03T09:00:00+07:00");
+  record = show_case (f, receipt);
+  commune = office_id (f, "LC.SP.TV");
+  district = office_id (f, "LC.SP");
+  case_blob = uuid_sql (json_object_get_string_member (record, "id"));
+  district_blob = uuid_sql (district);
+  sql = g_strdup_printf ("INSERT INTO conflicts (id, tbl, row_id, col, case_id, a_value, a_hlc,"
+                         " a_replica, a_office, b_value, b_hlc, b_replica, b_office, detected_at,"
+                         " resolved) VALUES"
+                         " (x'01000000000000000000000000000000', 'cases', %s,"
+                         " 'handling_office_id', %s, '\"%s\"', 65536, randomblob (16), 'LC.SP.TV',"
+                         " '\"%s\"', 131072, randomblob (16), 'LC.SP',"
+                         " '2025-03-03T10:00:00+07:00', 0),"
+                         " (x'02000000000000000000000000000000', 'offices', %s, 'name', NULL,"
+                         " '\"Thị xã Sa Pa\"', 65536, randomblob (16), 'LC',"
+                         " '\"Thị xã Sapa\"', 131072, randomblob (16), 'LC.SP',"
+                         " '2025-03-03T10:00:00+07:00', 0)",
+                         case_blob, case_blob, commune, district, district_blob);
+  tamper (f, sql);
+
+  list = cli_run (f, "conflicts", "list", NULL);
+  assert_ok (list);
+  g_test_message ("%s", list->out);
+  g_assert_null (strstr (list->out, commune));
+  g_assert_null (strstr (list->out, district));
+  /* ID RECORD FIELD VALUE-A VALUE-B RESOLVED */
+  transfers = line_starting (list->out, "01000000 ");
+  g_assert_nonnull (transfers);
+  cells = g_regex_split_simple (" +", transfers, 0, 0);
+  g_assert_cmpuint (g_strv_length (cells), ==, 6);
+  g_assert_cmpstr (cells[1], ==, receipt);
+  g_assert_cmpstr (cells[3], ==, "LC.SP.TV");
+  g_assert_cmpstr (cells[4], ==, "LC.SP");
+  renamings = line_starting (list->out, "02000000 ");
+  g_assert_nonnull (renamings);
+  g_assert_true (g_regex_match_simple ("^02000000 +LC\\.SP +name ", renamings, 0, 0));
+
+  show = cli_run (f, "conflicts", "show", "01000000", NULL);
+  assert_ok (show);
+  g_assert_null (strstr (show->out, commune));
+  g_assert_null (strstr (show->out, district));
+  g_assert_nonnull (strstr (show->out, "LC.SP.TV — LC.SP.TV, desk"));
+  g_assert_nonnull (strstr (show->out, "LC.SP — LC.SP, desk"));
+
+  json = cli_run (f, "--json", "conflicts", "list", NULL);
+  assert_ok (json);
+  root = parse_json (json->out);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *k = json_array_get_object_element (array, i);
+      JsonObject *a = json_object_get_object_member (k, "a");
+      JsonObject *b = json_object_get_object_member (k, "b");
+
+      if (g_strcmp0 (json_object_get_string_member (k, "column"), "handling_office_id") != 0)
+        {
+          g_assert_false (json_object_has_member (a, "value_office"));
+          continue;
+        }
+      /* The values stay ids, as resolve --value takes them; their codes come beside. */
+      g_assert_cmpstr (json_object_get_string_member (a, "value"), ==, commune);
+      g_assert_cmpstr (json_object_get_string_member (a, "value_office"), ==, "LC.SP.TV");
+      g_assert_cmpstr (json_object_get_string_member (b, "value_office"), ==, "LC.SP");
+      n_office_values++;
+    }
+  g_assert_cmpuint (n_office_values, ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1697,6 +1829,7 @@ main (int    argc,
   ADD ("changes-status", test_changes);
   ADD ("usage/damaged-log", test_damaged_log);
   ADD ("sync/json-error", test_sync_json_error);
+  ADD ("conflicts/office-codes", test_conflicts_office_codes);
 
 #undef ADD
 
