@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <motcua/motcua.h>
+#include <sqlite3.h>
 #include <string.h>
 
 /* Sample data written by the tests themselves, so that they do not move when data/ does. */
@@ -252,6 +253,32 @@ assert_usage_error (Run        *run,
   g_assert_cmpuint (strlen (run->err), >, strlen ("motcua-cli: \n"));
   if (needle != NULL)
     g_assert_nonnull (strstr (run->err, needle));
+}
+
+/* Exit status @status, nothing on standard output, one line “motcua-cli: …” holding @needle. */
+static void
+assert_error (Run        *run,
+              int         status,
+              const char *needle)
+{
+  g_test_message ("stderr: %s", run->err);
+  g_assert_cmpint (run->status, ==, status);
+  g_assert_cmpstr (run->out, ==, "");
+  g_assert_true (g_str_has_prefix (run->err, "motcua-cli: "));
+  g_assert_nonnull (strstr (run->err, needle));
+}
+
+/* Runs @sql on the replica file behind the tool's back, as a failing disk or a bad restore
+ * would leave it. */
+static void
+tamper (Fixture    *f,
+        const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
 }
 
 static JsonNode *
@@ -1064,6 +1091,93 @@ test_cases_list_filters (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_node_get_array (page_root)), ==, 2);
 }
 
+/* More cases than one page: the list says it stops, on standard error, and --limit and --all
+ * show the rest. */
+static void
+test_cases_list_limit (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GString) json = g_string_new ("{\"format\":\"motcua-cases\",\"version\":1,\"cases\":[");
+  g_autofree char *path = NULL;
+  g_autoptr(Run) import = NULL;
+  g_autoptr(Run) text = NULL;
+  g_autoptr(Run) page = NULL;
+  g_autoptr(Run) all = NULL;
+  g_autoptr(Run) exact = NULL;
+  g_autoptr(Run) offset = NULL;
+  g_autoptr(Run) search = NULL;
+  g_autoptr(Run) search_all = NULL;
+  g_autoptr(JsonNode) page_root = NULL;
+  g_autoptr(JsonNode) all_root = NULL;
+  g_autoptr(JsonNode) search_root = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *const bad[] = { "0", "-1", "abc", "", "1.5", "2147483648" };
+
+  set_up_desk (f);
+  for (guint i = 1; i <= 103; i++)
+    g_string_append_printf (json,
+                            "%s{\"receipt_no\":\"OLD-2024-%06u\",\"procedure\":\"MAU.HT.001\","
+                            "\"receiving_office\":\"LC.SP.TV\","
+                            "\"applicant\":{\"name\":\"Lò Thị Mai\",\"citizen_id\":\"010190001234\"},"
+                            "\"channel\":\"counter\",\"received_at\":\"2024-11-04T08:30:00+07:00\","
+                            "\"due_date\":\"2024-11-04\",\"papers\":[0,1],\"status\":\"received\"}",
+                            i > 1 ? "," : "", i);
+  g_string_append (json, "]}");
+  path = write_file (f, "many.json", json->str);
+  import = cli_run (f, "cases", "import", path, NULL);
+  assert_ok (import);
+
+  /* The default page: 100 rows under the heading, and a notice beside them. */
+  text = cli_run (f, "cases", "list", NULL);
+  g_assert_cmpint (text->status, ==, 0);
+  lines = g_strsplit (g_strchomp (text->out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 100);
+  g_assert_cmpstr (text->err, ==,
+                   "Showing the first 100 of 103 cases; use --limit N or --all to see more.\n");
+
+  /* JSON stays JSON: the notice goes to standard error only. */
+  page = cli_run (f, "--json", "cases", "list", NULL);
+  g_assert_cmpint (page->status, ==, 0);
+  page_root = parse_json (page->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (page_root)), ==, 100);
+  g_assert_nonnull (strstr (page->err, "first 100 of 103"));
+
+  all = cli_run (f, "--json", "cases", "list", "--all", NULL);
+  assert_ok (all);
+  all_root = parse_json (all->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (all_root)), ==, 103);
+
+  exact = cli_run (f, "cases", "list", "--limit", "103", NULL);
+  assert_ok (exact);
+
+  offset = cli_run (f, "cases", "list", "--limit", "5", "--offset", "10", NULL);
+  g_assert_cmpint (offset->status, ==, 0);
+  g_assert_nonnull (strstr (offset->err, "Showing cases 11 to 15 of 103;"));
+
+  search = cli_run (f, "cases", "search", "mai", "--limit", "3", NULL);
+  g_assert_cmpint (search->status, ==, 0);
+  g_assert_nonnull (strstr (search->err, "first 3 of 103 cases"));
+  search_all = cli_run (f, "--json", "cases", "search", "mai", "--all", NULL);
+  assert_ok (search_all);
+  search_root = parse_json (search_all->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (search_root)), ==, 103);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *option = g_strdup_printf ("--limit=%s", bad[i]);
+      g_autoptr(Run) list = cli_run (f, "cases", "list", option, NULL);
+      g_autoptr(Run) found = cli_run (f, "cases", "search", "mai", option, NULL);
+
+      assert_usage_error (list, "--limit");
+      assert_usage_error (found, "--limit");
+    }
+  {
+    g_autoptr(Run) both = cli_run (f, "cases", "list", "--limit", "5", "--all", NULL);
+
+    assert_usage_error (both, "--all");
+  }
+}
+
 /* JSON */
 
 static void
@@ -1233,7 +1347,24 @@ test_help (Fixture       *f,
     { "report", NULL },
     { "export", NULL },
     { "changes", NULL },
+    { "enroll", NULL },
+    { "sync", NULL },
+    { "sync", "status" },
+    { "conflicts", NULL },
+    { "conflicts", "list" },
+    { "conflicts", "show" },
+    { "conflicts", "resolve" },
+    { "attach", NULL },
+    { "attachments", NULL },
+    { "attachment", NULL },
+    { "attachment", "get" },
+    { "attachment", "show" },
+    { "attachment", "remove" },
+    { "attachment", "fetch-all" },
   };
+  g_autoptr(Run) sync_help = NULL;
+  g_autoptr(Run) status_help = NULL;
+  g_autoptr(Run) status_help_after = NULL;
 
   /* No replica: help needs none. */
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -1243,7 +1374,7 @@ test_help (Fixture       *f,
         g_autoptr(GString) path = g_string_new ("motcua-cli");
         g_autoptr(Run) run = NULL;
 
-        for (guint k = 0; commands[i][k] != NULL; k++)
+        for (guint k = 0; k < G_N_ELEMENTS (commands[i]) && commands[i][k] != NULL; k++)
           {
             g_ptr_array_add (argv, (gpointer) commands[i][k]);
             g_string_append_printf (path, " %s", commands[i][k]);
@@ -1259,6 +1390,21 @@ test_help (Fixture       *f,
           g_assert_nonnull (strstr (run->out, path->str + strlen ("motcua-cli ")));
         g_assert_nonnull (strstr (run->out, "--db"));
       }
+
+  /* A subcommand of a command that also runs alone has its own help, whatever the options
+   * around it; the command's help names it. */
+  sync_help = cli_run (f, "sync", "--help", NULL);
+  assert_ok (sync_help);
+  g_assert_nonnull (strstr (sync_help->out, "--watch"));
+  g_assert_nonnull (strstr (sync_help->out, "  status  "));
+  status_help = cli_run (f, "sync", "status", "--help", NULL);
+  assert_ok (status_help);
+  g_assert_cmpstr (status_help->out, !=, sync_help->out);
+  g_assert_nonnull (strstr (status_help->out, "motcua-cli [OPTION…] sync status\n"));
+  g_assert_null (strstr (status_help->out, "--watch"));
+  status_help_after = cli_run (f, "sync", "--json", "status", "-h", NULL);
+  assert_ok (status_help_after);
+  g_assert_cmpstr (status_help_after->out, ==, status_help->out);
 
   g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
 }
@@ -1417,6 +1563,238 @@ test_changes (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_node_get_array (after_root)), ==, 0);
 }
 
+/* A damaged replica exits 3, not 2: nothing the user typed was wrong, and typing it again will
+ * not help. */
+static void
+test_damaged_log (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *receipt = NULL;
+  g_autoptr(Run) changes = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(Run) not_a_replica = NULL;
+
+  set_up_desk (f);
+  receipt = receive (f, "MAU.HT.002", "2025-03-03T09:00:00+07:00");
+  tamper (f, "UPDATE changes SET fields = x'ff'");
+
+  changes = cli_run (f, "changes", NULL);
+  assert_error (changes, 3, "damaged at sequence number");
+  json = cli_run (f, "--json", "changes", NULL);
+  assert_error (json, 3, "damaged at sequence number");
+
+  /* A file that is not a replica at all is no usage error either. */
+  tamper (f, "PRAGMA application_id = 0");
+  not_a_replica = cli_run (f, "status", NULL);
+  assert_error (not_a_replica, 3, "not a Một Cửa replica");
+}
+
+/* sync --json answers in JSON when it fails too: {"error": {"code", "message"}} on standard
+ * output, the line on standard error, and the exit status of the table. */
+static JsonObject *
+assert_json_error (Run        *run,
+                   int         status,
+                   const char *code)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *error;
+
+  g_test_message ("stderr: %s", run->err);
+  g_assert_cmpint (run->status, ==, status);
+  g_assert_true (g_str_has_prefix (run->err, "motcua-cli: "));
+  root = parse_json (run->out);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  g_assert_cmpuint (json_object_get_size (json_node_get_object (root)), ==, 1);
+  error = json_object_get_object_member (json_node_get_object (root), "error");
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, code);
+  g_assert_cmpstr (json_object_get_string_member_with_default (error, "message", ""), !=, "");
+  /* The same message as on standard error. */
+  g_assert_nonnull (strstr (run->err, json_object_get_string_member (error, "message")));
+
+  return json_object_ref (error);
+}
+
+static void
+test_sync_json_error (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *const env[] = { "no_proxy=127.0.0.1", "NO_PROXY=127.0.0.1", NULL };
+  g_autoptr(Run) absent = NULL;
+  g_autoptr(Run) unenrolled = NULL;
+  g_autoptr(Run) unenrolled_text = NULL;
+  g_autoptr(Run) bad_watch = NULL;
+  g_autoptr(Run) unreachable = NULL;
+  g_autoptr(Run) status = NULL;
+  g_autoptr(JsonObject) e1 = NULL;
+  g_autoptr(JsonObject) e2 = NULL;
+  g_autoptr(JsonObject) e3 = NULL;
+  g_autoptr(JsonObject) e4 = NULL;
+  g_autoptr(JsonNode) status_root = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  absent = cli_run (f, "--json", "sync", NULL);
+  e1 = assert_json_error (absent, 2, "not-found");
+
+  set_up_desk (f);
+  unenrolled = cli_run (f, "sync", "--json", NULL);
+  e2 = assert_json_error (unenrolled, 2, "not-enrolled");
+  unenrolled_text = cli_run (f, "sync", NULL);
+  assert_error (unenrolled_text, 2, "not enrolled");
+  bad_watch = cli_run (f, "--json", "sync", "--watch", "0", NULL);
+  e3 = assert_json_error (bad_watch, 2, "usage");
+
+  /* Enrolled with a server where nothing listens: try again later (4). */
+  tamper (f, "INSERT INTO meta (key, value) VALUES ('server_url', 'http://127.0.0.1:1'),"
+             " ('server_token', '0123456789abcdef.0123456789abcdef')");
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, f->db);
+  g_ptr_array_add (argv, (gpointer) "--json");
+  g_ptr_array_add (argv, (gpointer) "sync");
+  g_ptr_array_add (argv, NULL);
+  unreachable = cli_runv (f, env, (const char *const *) argv->pdata);
+  e4 = assert_json_error (unreachable, 4, "unavailable");
+
+  /* sync status still answers, as JSON. */
+  status = cli_run (f, "sync", "status", "--json", NULL);
+  assert_ok (status);
+  status_root = parse_json (status->out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (status_root), "server"),
+                   ==, "http://127.0.0.1:1");
+}
+
+/* The id of an office, from the tool. */
+static char *
+office_id (Fixture    *f,
+           const char *code)
+{
+  g_autoptr(Run) run = cli_run (f, "--json", "offices", "show", code, NULL);
+  g_autoptr(JsonNode) root = NULL;
+
+  assert_ok (run);
+  root = parse_json (run->out);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (root), "id"));
+}
+
+/* A UUID as an SQL blob literal. */
+static char *
+uuid_sql (const char *uuid)
+{
+  g_auto(GStrv) parts = g_strsplit (uuid, "-", -1);
+  g_autofree char *hex = g_strjoinv ("", parts);
+
+  return g_strdup_printf ("x'%s'", hex);
+}
+
+/* The line of @text that starts with @prefix, or NULL. */
+static char *
+line_starting (const char *text,
+               const char *prefix)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      return g_strdup (lines[i]);
+
+  return NULL;
+}
+
+/* Conflicts name offices by their codes, never by the ids they are stored by. The conflicts
+ * are written into the replica as the server's would arrive: two transfers of one case at
+ * once, and two renamings of one office. */
+static void
+test_conflicts_office_codes (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *receipt = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  g_autofree char *commune = NULL;
+  g_autofree char *district = NULL;
+  g_autofree char *case_blob = NULL;
+  g_autofree char *district_blob = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(Run) show = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *transfers = NULL;
+  g_autofree char *renamings = NULL;
+  g_auto(GStrv) cells = NULL;
+  JsonArray *array;
+  guint n_office_values = 0;
+
+  set_up_desk (f);
+  receipt = receive (f, "MAU.HT.002", "2025-03-03T09:00:00+07:00");
+  record = show_case (f, receipt);
+  commune = office_id (f, "LC.SP.TV");
+  district = office_id (f, "LC.SP");
+  case_blob = uuid_sql (json_object_get_string_member (record, "id"));
+  district_blob = uuid_sql (district);
+  sql = g_strdup_printf ("INSERT INTO conflicts (id, tbl, row_id, col, case_id, a_value, a_hlc,"
+                         " a_replica, a_office, b_value, b_hlc, b_replica, b_office, detected_at,"
+                         " resolved) VALUES"
+                         " (x'01000000000000000000000000000000', 'cases', %s,"
+                         " 'handling_office_id', %s, '\"%s\"', 65536, randomblob (16), 'LC.SP.TV',"
+                         " '\"%s\"', 131072, randomblob (16), 'LC.SP',"
+                         " '2025-03-03T10:00:00+07:00', 0),"
+                         " (x'02000000000000000000000000000000', 'offices', %s, 'name', NULL,"
+                         " '\"Thị xã Sa Pa\"', 65536, randomblob (16), 'LC',"
+                         " '\"Thị xã Sapa\"', 131072, randomblob (16), 'LC.SP',"
+                         " '2025-03-03T10:00:00+07:00', 0)",
+                         case_blob, case_blob, commune, district, district_blob);
+  tamper (f, sql);
+
+  list = cli_run (f, "conflicts", "list", NULL);
+  assert_ok (list);
+  g_test_message ("%s", list->out);
+  g_assert_null (strstr (list->out, commune));
+  g_assert_null (strstr (list->out, district));
+  /* ID RECORD FIELD VALUE-A VALUE-B RESOLVED */
+  transfers = line_starting (list->out, "01000000 ");
+  g_assert_nonnull (transfers);
+  cells = g_regex_split_simple (" +", transfers, 0, 0);
+  g_assert_cmpuint (g_strv_length (cells), ==, 6);
+  g_assert_cmpstr (cells[1], ==, receipt);
+  g_assert_cmpstr (cells[3], ==, "LC.SP.TV");
+  g_assert_cmpstr (cells[4], ==, "LC.SP");
+  renamings = line_starting (list->out, "02000000 ");
+  g_assert_nonnull (renamings);
+  g_assert_true (g_regex_match_simple ("^02000000 +LC\\.SP +name ", renamings, 0, 0));
+
+  show = cli_run (f, "conflicts", "show", "01000000", NULL);
+  assert_ok (show);
+  g_assert_null (strstr (show->out, commune));
+  g_assert_null (strstr (show->out, district));
+  g_assert_nonnull (strstr (show->out, "LC.SP.TV — LC.SP.TV, desk"));
+  g_assert_nonnull (strstr (show->out, "LC.SP — LC.SP, desk"));
+
+  json = cli_run (f, "--json", "conflicts", "list", NULL);
+  assert_ok (json);
+  root = parse_json (json->out);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *k = json_array_get_object_element (array, i);
+      JsonObject *a = json_object_get_object_member (k, "a");
+      JsonObject *b = json_object_get_object_member (k, "b");
+
+      if (g_strcmp0 (json_object_get_string_member (k, "column"), "handling_office_id") != 0)
+        {
+          g_assert_false (json_object_has_member (a, "value_office"));
+          continue;
+        }
+      /* The values stay ids, as resolve --value takes them; their codes come beside. */
+      g_assert_cmpstr (json_object_get_string_member (a, "value"), ==, commune);
+      g_assert_cmpstr (json_object_get_string_member (a, "value_office"), ==, "LC.SP.TV");
+      g_assert_cmpstr (json_object_get_string_member (b, "value_office"), ==, "LC.SP");
+      n_office_values++;
+    }
+  g_assert_cmpuint (n_office_values, ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1443,11 +1821,15 @@ main (int    argc,
   ADD ("cases/transfer", test_cases_transfer);
   ADD ("cases/import", test_cases_import);
   ADD ("cases/list-filters", test_cases_list_filters);
+  ADD ("cases/list-limit", test_cases_list_limit);
   ADD ("json/read", test_json);
   ADD ("json/write", test_json_writes);
   ADD ("report", test_report);
   ADD ("export/deterministic", test_export);
   ADD ("changes-status", test_changes);
+  ADD ("usage/damaged-log", test_damaged_log);
+  ADD ("sync/json-error", test_sync_json_error);
+  ADD ("conflicts/office-codes", test_conflicts_office_codes);
 
 #undef ADD
 

@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 #include <motcua/motcua.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/prctl.h>
 
@@ -495,6 +496,29 @@ test_conflicts (Fixture       *f,
   assert_error (both, 2, "--keep");
   bad_side = server_run (f, "conflicts", "resolve", "0123456789abcdef", "--keep", "c", NULL);
   assert_error (bad_side, 2, "“c”");
+}
+
+/* A damaged store exits 3, as a damaged desk replica does with motcua-cli: the same table. */
+static void
+test_damaged_store (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) help = NULL;
+  sqlite3 *db = NULL;
+
+  init_store (f);
+  g_assert_cmpint (sqlite3_open (f->store, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA application_id = 0", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_close (db);
+
+  list = server_run (f, "offices", "list", NULL);
+  assert_error (list, 3, "not a Một Cửa replica");
+
+  help = server_run (f, "--help", NULL);
+  assert_ok (help);
+  g_assert_nonnull (strstr (help->out, "3 damaged replica or store"));
 }
 
 static void
@@ -1204,6 +1228,7 @@ main (int    argc,
   ADD ("admin/publish-report", test_publish_report);
   ADD ("admin/conflicts", test_conflicts);
   ADD ("admin/bad-config", test_bad_config);
+  ADD ("admin/damaged-store", test_damaged_store);
   ADD ("serve/errors", test_serve_errors);
   ADD ("serve/rate-limit", test_serve_rate_limit);
   ADD ("serve/slow-client", test_serve_slow_client);

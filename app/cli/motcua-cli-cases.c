@@ -426,6 +426,32 @@ cmd_receive (MotcuaCli  *cli,
 
 /* list, search */
 
+/* The page size: --limit N (from 1), --all, or neither for the library's default (0: 100). */
+static gboolean
+parse_limit (const char  *text,
+             gboolean     all,
+             guint       *out,
+             GError     **error)
+{
+  guint64 n = 0;
+
+  if (text != NULL && all)
+    {
+      motcua_cli_set_usage_error (error, _("--limit and --all disagree: give one of them"));
+      return FALSE;
+    }
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT, &n, NULL))
+    {
+      motcua_cli_set_usage_error (error, _("--limit “%s” must be a whole number of cases from 1"
+                                           " (or use --all)"), text);
+      return FALSE;
+    }
+  /* The library takes at most G_MAXINT rows in one list. */
+  *out = all ? G_MAXUINT : (guint) n;
+
+  return TRUE;
+}
+
 static gboolean
 list_cases (MotcuaCli              *cli,
             const MotcuaCaseFilter *filter,
@@ -464,16 +490,26 @@ list_cases (MotcuaCli              *cli,
     return FALSE;
   print_case_list (cli, cases);
 
-  /* Say so when a page hides cases: an officer reading the list would think it complete. */
-  if (!cli->json && cases->len > 0 && cases->len == (filter->limit ? filter->limit : 100))
+  /* Say so when the page hides cases: an officer reading the list, or a script counting it,
+   * would think it complete. On standard error, so that JSON stays JSON. */
+  if (cases->len > 0 && cases->len == (filter->limit ? filter->limit : 100))
     {
       gint64 total = motcua_replica_count_cases (replica, filter, error);
 
       if (total < 0)
         return FALSE;
-      if (total > (gint64) (filter->offset + cases->len))
-        motcua_cli_print (_("(%u to %u of %lld; see --limit and --offset)\n"),
-                          filter->offset + 1, filter->offset + cases->len, (long long) total);
+      if (total > (gint64) (filter->offset + cases->len) && filter->offset == 0)
+        motcua_cli_print_notice (ngettext ("Showing the first %u of %lld case; use --limit N "
+                                           "or --all to see more.",
+                                           "Showing the first %u of %lld cases; use --limit N "
+                                           "or --all to see more.",
+                                           (unsigned long) MIN (total, G_MAXINT)),
+                                 cases->len, (long long) total);
+      else if (total > (gint64) (filter->offset + cases->len))
+        motcua_cli_print_notice (_("Showing cases %u to %u of %lld; use --limit N, --offset N "
+                                   "or --all to see the others."),
+                                 filter->offset + 1, filter->offset + cases->len,
+                                 (long long) total);
     }
 
   return TRUE;
@@ -496,6 +532,7 @@ cmd_list (MotcuaCli  *cli,
   g_autofree char *today = NULL;
   g_autofree char *limit_text = NULL;
   g_autofree char *offset_text = NULL;
+  gboolean all = FALSE;
   gboolean count = FALSE;
   const GOptionEntry entries[] = {
     { "status", 0, 0, G_OPTION_ARG_FILENAME, &status_text,
@@ -521,6 +558,8 @@ cmd_list (MotcuaCli  *cli,
       N_("YYYY-MM-DD") },
     { "limit", 0, 0, G_OPTION_ARG_FILENAME, &limit_text,
       N_("At most N cases (default: 100)"), N_("N") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+      N_("Every matching case, however many"), NULL },
     { "offset", 0, 0, G_OPTION_ARG_FILENAME, &offset_text,
       N_("Skip the first N cases"), N_("N") },
     { "count", 0, 0, G_OPTION_ARG_NONE, &count,
@@ -529,7 +568,8 @@ cmd_list (MotcuaCli  *cli,
   };
   g_auto(GStrv) args = NULL;
   MotcuaCaseFilter filter = MOTCUA_CASE_FILTER_INIT;
-  guint64 limit = 0, offset = 0;
+  guint64 offset = 0;
+  guint limit = 0;
 
   if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
     return FALSE;
@@ -556,8 +596,7 @@ cmd_list (MotcuaCli  *cli,
     }
   if (today != NULL && !motcua_check_date ("--today", today, NULL, error))
     return FALSE;
-  if ((limit_text != NULL && !motcua_cli_parse_uint ("--limit", limit_text, G_MAXINT, &limit,
-                                                      error))
+  if (!parse_limit (limit_text, all, &limit, error)
       || (offset_text != NULL && !motcua_cli_parse_uint ("--offset", offset_text, G_MAXINT,
                                                           &offset, error)))
     return FALSE;
@@ -569,7 +608,7 @@ cmd_list (MotcuaCli  *cli,
   filter.office = office;
   filter.query = search;
   filter.today = today;
-  filter.limit = (guint) limit;
+  filter.limit = limit;
   filter.offset = (guint) offset;
 
   return list_cases (cli, &filter, count, error);
@@ -582,15 +621,18 @@ cmd_search (MotcuaCli  *cli,
             GError    **error)
 {
   g_autofree char *limit_text = NULL;
+  gboolean all = FALSE;
   const GOptionEntry entries[] = {
     { "limit", 0, 0, G_OPTION_ARG_FILENAME, &limit_text,
       N_("At most N cases (default: 100)"), N_("N") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+      N_("Every matching case, however many"), NULL },
     G_OPTION_ENTRY_NULL
   };
   g_auto(GStrv) args = NULL;
   g_autofree char *query = NULL;
   MotcuaCaseFilter filter = MOTCUA_CASE_FILTER_INIT;
-  guint64 limit = 0;
+  guint limit = 0;
 
   if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
     return FALSE;
@@ -598,13 +640,12 @@ cmd_search (MotcuaCli  *cli,
     return TRUE;
   if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, -1, error))
     return FALSE;
-  if (limit_text != NULL && !motcua_cli_parse_uint ("--limit", limit_text, G_MAXINT, &limit,
-                                                     error))
+  if (!parse_limit (limit_text, all, &limit, error))
     return FALSE;
 
   query = g_strjoinv (" ", args);
   filter.query = query;
-  filter.limit = (guint) limit;
+  filter.limit = limit;
 
   return list_cases (cli, &filter, FALSE, error);
 }

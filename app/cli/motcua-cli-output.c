@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "motcua-cli-output.h"
+#include "motcua-exit.h"
 
 #define NO_VALUE "—"
 
@@ -45,6 +46,90 @@ motcua_cli_print_error (const char *message)
   fflush (stdout);
   fprintf (stderr, "motcua-cli: %s\n", g_strstrip (line));
   fflush (stderr);
+}
+
+void
+motcua_cli_print_notice (const char *format,
+                         ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fflush (stdout);
+  fprintf (stderr, "%s\n", text);
+  fflush (stderr);
+}
+
+/* The code of an error object: the protocol's word where it has one (sync/PROTOCOL.md), else
+ * a word of the same kind. Scripts test the code, people read the message. */
+static const char *
+error_code (const GError *error)
+{
+  if (error->domain == G_OPTION_ERROR)
+    return "usage";
+  if (error->domain == MOTCUA_ERROR)
+    {
+      switch ((MotcuaError) error->code)
+        {
+        case MOTCUA_ERROR_INVALID:
+          return "invalid";
+        case MOTCUA_ERROR_NOT_FOUND:
+          return "not-found";
+        case MOTCUA_ERROR_EXISTS:
+          return "exists";
+        case MOTCUA_ERROR_ILLEGAL_TRANSITION:
+          return "illegal-transition";
+        case MOTCUA_ERROR_NOT_AUTHORIZED:
+          return "forbidden";
+        case MOTCUA_ERROR_SCHEMA_TOO_NEW:
+          return "version-mismatch";
+        case MOTCUA_ERROR_CORRUPT:
+          return "damaged";
+        case MOTCUA_ERROR_IMPORT:
+          return "bad-import";
+        case MOTCUA_ERROR_DATABASE:
+          return "database";
+        case MOTCUA_ERROR_NOT_ENROLLED:
+          return "not-enrolled";
+        case MOTCUA_ERROR_GAP:
+          return "gap";
+        case MOTCUA_ERROR_CLOCK_SKEW:
+          return "clock-skew";
+        case MOTCUA_ERROR_DIVERGED:
+          return "diverged";
+        case MOTCUA_ERROR_TOO_LARGE:
+          return "too-large";
+        case MOTCUA_ERROR_NOT_AVAILABLE:
+          return "not-available";
+        case MOTCUA_ERROR_CHECKSUM:
+          return "checksum-mismatch";
+        default:
+          return "failed";
+        }
+    }
+  if (motcua_exit_for_error (error) == MOTCUA_EXIT_UNAVAILABLE)
+    return "unavailable";
+
+  return "failed";
+}
+
+void
+motcua_cli_print_json_error (const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  motcua_cli_json_add_string (builder, "code", error_code (error));
+  motcua_cli_json_add_string (builder, "message", error->message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  motcua_cli_print_builder (builder);
 }
 
 /* Tables */

@@ -9,21 +9,9 @@
 #include <motcua/motcua.h>
 
 #include "motcua-cli.h"
+#include "motcua-exit.h"
 
 G_BEGIN_DECLS
-
-/**
- * MotcuaCliExit:
- * @MOTCUA_CLI_EXIT_OK: the command did what was asked
- * @MOTCUA_CLI_EXIT_FAILURE: the system failed (database, disk, I/O)
- * @MOTCUA_CLI_EXIT_USAGE: the command line or the input was wrong; nothing changed
- */
-typedef enum
-{
-  MOTCUA_CLI_EXIT_OK = 0,
-  MOTCUA_CLI_EXIT_FAILURE = 1,
-  MOTCUA_CLI_EXIT_USAGE = 2,
-} MotcuaCliExit;
 
 typedef struct _MotcuaCli        MotcuaCli;
 typedef struct _MotcuaCliCommand MotcuaCliCommand;
@@ -41,7 +29,8 @@ struct _MotcuaCliCommand
   const char              *parameters;   /* "KEY STATUS", shown in the usage line */
   const char              *summary;      /* N_(): one line for lists and --help */
   MotcuaCliCommandFunc     func;         /* NULL for a group of subcommands */
-  const MotcuaCliCommand  *subcommands;  /* NULL-terminated, for a group */
+  const MotcuaCliCommand  *subcommands;  /* NULL-terminated, for a group, or for a command
+                                          * that also runs alone ("sync", "sync status") */
 };
 
 struct _MotcuaCli
@@ -53,6 +42,7 @@ struct _MotcuaCli
   const MotcuaCliCommand *command;      /* the command being run */
   char                   *command_path; /* "cases receive" */
   gboolean                help_shown;   /* --help was asked for and printed */
+  gboolean                json_errors;  /* with --json, a failure is also printed as JSON */
 
   MotcuaReplica          *replica;      /* opened on demand */
 };
@@ -129,5 +119,6 @@ gboolean motcua_cli_cmd_sync   (MotcuaCli  *cli,
                                 int         argc,
                                 char      **argv,
                                 GError    **error);
+extern const MotcuaCliCommand motcua_cli_sync_commands[];
 
 G_END_DECLS

@@ -124,15 +124,26 @@ print_summary (MotcuaCli                *cli,
 }
 
 static gboolean
-sync_status (MotcuaCli  *cli,
-             GError    **error)
+cmd_sync_status (MotcuaCli  *cli,
+                 int         argc,
+                 char      **argv,
+                 GError    **error)
 {
-  MotcuaReplica *replica = motcua_cli_get_replica (cli, error);
+  MotcuaReplica *replica;
+  g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) rejected = NULL;
   g_autofree char *server = NULL;
   g_autofree char *desk = NULL;
   gint64 pending, conflicts;
 
+  cli->json_errors = TRUE;
+  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
+    return FALSE;
+  if (cli->help_shown)
+    return TRUE;
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
+    return FALSE;
+  replica = motcua_cli_get_replica (cli, error);
   if (replica == NULL)
     return FALSE;
   server = motcua_replica_dup_server_url (replica);
@@ -238,7 +249,12 @@ watch_done (GObject      *source,
   if (motcua_sync_run_finish (MOTCUA_SYNC (source), result, &p, &error))
     print_summary (watch->cli, &p);
   else
-    g_printerr (_("Sync failed: %s\n"), error->message);
+    {
+      g_printerr (_("Sync failed: %s\n"), error->message);
+      /* One JSON value per round, failed or not: a script reads them one after another. */
+      if (watch->cli->json)
+        motcua_cli_print_json_error (error);
+    }
 }
 
 static void
@@ -274,22 +290,14 @@ motcua_cli_cmd_sync (MotcuaCli  *cli,
   MotcuaSyncProgress p;
   guint64 interval = 0;
 
+  /* A script that asked for JSON reads JSON on failure too. */
+  cli->json_errors = TRUE;
   if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
     return FALSE;
   if (cli->help_shown)
     return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 1, error))
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
     return FALSE;
-  if (args[0] != NULL)
-    {
-      if (g_strcmp0 (args[0], "status") != 0)
-        {
-          motcua_cli_set_usage_error (error, _("sync takes no argument but “status”, not “%s”"),
-                                      args[0]);
-          return FALSE;
-        }
-      return sync_status (cli, error);
-    }
   if (watch_text != NULL
       && (!motcua_cli_parse_uint ("--watch", watch_text, 86400, &interval, error)
           || interval == 0))
@@ -332,11 +340,66 @@ motcua_cli_cmd_sync (MotcuaCli  *cli,
   return TRUE;
 }
 
+const MotcuaCliCommand motcua_cli_sync_commands[] = {
+  { "status", NULL, N_("Show what waits to be synced, what the server refused, and the open "
+                       "conflicts"), cmd_sync_status, NULL },
+  { NULL }
+};
+
 /* Conflicts */
+
+/* The offices' codes by their ids. A conflict holds values as stored, and an office is stored
+ * by its id; people know offices by their codes, as everywhere else in this tool. */
+static GHashTable *
+office_codes_new (MotcuaReplica  *replica,
+                  GError        **error)
+{
+  g_autoptr(GPtrArray) offices = motcua_replica_list_offices (replica, error);
+  GHashTable *codes;
+
+  if (offices == NULL)
+    return NULL;
+  codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < offices->len; i++)
+    {
+      const MotcuaOffice *office = g_ptr_array_index (offices, i);
+
+      g_hash_table_insert (codes, g_strdup (office->id), g_strdup (office->code));
+    }
+
+  return codes;
+}
+
+/* The code of the office @text is the id of, or NULL. */
+static const char *
+office_code (GHashTable *codes,
+             const char *text)
+{
+  return text != NULL ? g_hash_table_lookup (codes, text) : NULL;
+}
+
+/* @text as people read it: an office's id as its code. */
+static const char *
+display_value (GHashTable *codes,
+               const char *text)
+{
+  const char *code = office_code (codes, text);
+
+  return code != NULL ? code : text;
+}
+
+/* The record of a conflict: a case by its receipt number, an office by its code. */
+static const char *
+display_record (GHashTable           *codes,
+                const MotcuaConflict *k)
+{
+  return k->receipt_no != NULL ? k->receipt_no : display_value (codes, k->row_id);
+}
 
 static void
 print_conflict (MotcuaCli            *cli,
-                const MotcuaConflict *k)
+                const MotcuaConflict *k,
+                GHashTable           *codes)
 {
   g_autoptr(MotcuaCliTable) fields = motcua_cli_table_new_fields ();
   const MotcuaConflictSide *sides[2] = { &k->a, &k->b };
@@ -344,29 +407,33 @@ print_conflict (MotcuaCli            *cli,
   motcua_cli_table_add_field (fields, _("Conflict"), k->id);
   motcua_cli_table_take_field (fields, _("Field"), g_strdup_printf ("%s.%s", k->table,
                                                                     k->column));
-  motcua_cli_table_add_field (fields, _("Record"), k->receipt_no ? k->receipt_no : k->row_id);
+  motcua_cli_table_add_field (fields, _("Record"), display_record (codes, k));
   for (guint s = 0; s < 2; s++)
     {
       g_autofree char *label = g_strdup_printf (s == 0 ? _("Value a%s") : _("Value b%s"),
                                                 k->winner == (s == 0 ? 'a' : 'b')
                                                 ? _(" (kept for now)") : "");
+      const char *value = display_value (codes, sides[s]->value);
 
       motcua_cli_table_take_field (fields, label,
                                    g_strdup_printf (_("%s — %s, desk %.8s, %s"),
-                                                    sides[s]->value ? sides[s]->value : "—",
+                                                    value ? value : "—",
                                                     sides[s]->office ? sides[s]->office : "?",
                                                     sides[s]->replica ? sides[s]->replica : "?",
                                                     sides[s]->at));
     }
   motcua_cli_table_add_field (fields, _("Detected"), k->detected_at);
   motcua_cli_table_add_field (fields, _("Resolved"),
-                              k->resolved ? k->resolution : _("no"));
+                              k->resolved ? display_value (codes, k->resolution) : _("no"));
   motcua_cli_table_print (fields, 0);
 }
 
+/* The values stay as stored, for scripts (and for resolve --value); "value_office" adds the
+ * code of an office a value names. */
 static void
 json_conflict (JsonBuilder          *b,
-               const MotcuaConflict *k)
+               const MotcuaConflict *k,
+               GHashTable           *codes)
 {
   const MotcuaConflictSide *sides[2] = { &k->a, &k->b };
 
@@ -381,6 +448,8 @@ json_conflict (JsonBuilder          *b,
       json_builder_set_member_name (b, s == 0 ? "a" : "b");
       json_builder_begin_object (b);
       motcua_cli_json_add_string (b, "value", sides[s]->value);
+      if (office_code (codes, sides[s]->value) != NULL)
+        motcua_cli_json_add_string (b, "value_office", office_code (codes, sides[s]->value));
       motcua_cli_json_add_string (b, "at", sides[s]->at);
       motcua_cli_json_add_string (b, "replica", sides[s]->replica);
       motcua_cli_json_add_string (b, "office", sides[s]->office);
@@ -407,6 +476,7 @@ cmd_conflicts_list (MotcuaCli  *cli,
   };
   g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GHashTable) codes = NULL;
   MotcuaReplica *replica;
 
   if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
@@ -416,7 +486,8 @@ cmd_conflicts_list (MotcuaCli  *cli,
   if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
     return FALSE;
   replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL || (list = motcua_replica_list_conflicts (replica, all, error)) == NULL)
+  if (replica == NULL || (list = motcua_replica_list_conflicts (replica, all, error)) == NULL
+      || (codes = office_codes_new (replica, error)) == NULL)
     return FALSE;
 
   if (cli->json)
@@ -425,7 +496,7 @@ cmd_conflicts_list (MotcuaCli  *cli,
 
       json_builder_begin_array (b);
       for (guint i = 0; i < list->len; i++)
-        json_conflict (b, list->pdata[i]);
+        json_conflict (b, list->pdata[i], codes);
       json_builder_end_array (b);
       motcua_cli_print_builder (b);
       return TRUE;
@@ -441,9 +512,10 @@ cmd_conflicts_list (MotcuaCli  *cli,
         MotcuaConflict *k = list->pdata[i];
         g_autofree char *id = g_strndup (k->id, 8);
 
-        motcua_cli_table_add_row (table, id, k->receipt_no ? k->receipt_no : k->row_id,
-                                  k->column, k->a.value, k->b.value,
-                                  k->resolved ? k->resolution : _("no"));
+        motcua_cli_table_add_row (table, id, display_record (codes, k), k->column,
+                                  display_value (codes, k->a.value),
+                                  display_value (codes, k->b.value),
+                                  k->resolved ? display_value (codes, k->resolution) : _("no"));
       }
     motcua_cli_table_print (table, 0);
   }
@@ -459,6 +531,7 @@ cmd_conflicts_show (MotcuaCli  *cli,
 {
   g_auto(GStrv) args = NULL;
   g_autoptr(MotcuaConflict) k = NULL;
+  g_autoptr(GHashTable) codes = NULL;
   MotcuaReplica *replica;
 
   if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
@@ -468,18 +541,19 @@ cmd_conflicts_show (MotcuaCli  *cli,
   if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
     return FALSE;
   replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL || (k = motcua_replica_dup_conflict (replica, args[0], error)) == NULL)
+  if (replica == NULL || (k = motcua_replica_dup_conflict (replica, args[0], error)) == NULL
+      || (codes = office_codes_new (replica, error)) == NULL)
     return FALSE;
 
   if (cli->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
-      json_conflict (b, k);
+      json_conflict (b, k, codes);
       motcua_cli_print_builder (b);
     }
   else
-    print_conflict (cli, k);
+    print_conflict (cli, k, codes);
 
   return TRUE;
 }

@@ -135,10 +135,10 @@ describe_commands (const MotcuaCliCommand *commands,
     g_string_append_printf (out, _("Run “motcua-cli %s COMMAND --help” for the options of a "
                                    "command."), path);
   else
-    g_string_append (out, _("Run “motcua-cli COMMAND --help” for the options of a command.\n"
-                            "The global options may also follow the command.\n\n"
-                            "Exit status: 0 success; 2 bad usage or bad input (nothing was "
-                            "changed);\n1 any other failure (database, disk)."));
+    g_string_append_printf (out, "%s\n\n%s",
+                            _("Run “motcua-cli COMMAND --help” for the options of a command.\n"
+                              "The global options may also follow the command."),
+                            motcua_exit_describe ());
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
@@ -1664,7 +1664,8 @@ static const MotcuaCliCommand commands[] = {
   { "enroll", NULL, N_("Bind this replica to a server and its office (--server URL --token"
                        " TOKEN)"), motcua_cli_cmd_enroll, NULL },
   { "sync", N_("[status]"), N_("Sync with the server (--watch N to keep syncing); status:"
-                               " pending, rejected and conflicts"), motcua_cli_cmd_sync, NULL },
+                               " pending, rejected and conflicts"), motcua_cli_cmd_sync,
+    motcua_cli_sync_commands },
   { "conflicts", N_("COMMAND"), N_("Conflicts: list, show, resolve"), NULL,
     motcua_cli_conflicts_commands },
   { "attach", N_("CASE FILE"), N_("Attach a scan to a case (--type MIME)"),
@@ -1687,6 +1688,33 @@ find_command (const MotcuaCliCommand *table,
   return NULL;
 }
 
+/* For a command that runs alone and also has subcommands ("sync" and "sync status"): the
+ * index in @argv of the subcommand's name, or -1 for none. It is the first argument that is
+ * neither an option nor the value of a global option given apart ("--db PATH"), so that each
+ * subcommand parses its own options and --help prints its own help. */
+static int
+find_subcommand_arg (const MotcuaCliCommand *command,
+                     int                     argc,
+                     char                  **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        return -1;
+      if (g_str_equal (argv[i], "--db") || g_str_equal (argv[i], "--officer"))
+        {
+          i++;
+          continue;
+        }
+      if (argv[i][0] == '-')
+        continue;
+
+      return find_command (command->subcommands, argv[i]) != NULL ? i : -1;
+    }
+
+  return -1;
+}
+
 static gboolean
 run_command (MotcuaCli              *cli,
              const MotcuaCliCommand *command,
@@ -1704,6 +1732,25 @@ run_command (MotcuaCli              *cli,
   cli->command_path = g_steal_pointer (&path);
   cli->command = command;
 
+  if (command->func != NULL && command->subcommands != NULL)
+    {
+      int index = find_subcommand_arg (command, argc, argv);
+
+      if (index > 0)
+        {
+          /* The subcommand's name first, then every other argument in its order. */
+          g_autofree char **sub_argv = g_new0 (char *, argc);
+          int n = 0;
+
+          sub_argv[n++] = argv[index];
+          for (int i = 1; i < argc; i++)
+            if (i != index)
+              sub_argv[n++] = argv[i];
+
+          return run_command (cli, find_command (command->subcommands, argv[index]), n,
+                              sub_argv, error);
+        }
+    }
   if (command->func != NULL)
     return command->func (cli, argc, argv, error);
 
@@ -1728,37 +1775,6 @@ run_command (MotcuaCli              *cli,
     }
 
   return run_command (cli, sub, (int) g_strv_length (args), args, error);
-}
-
-static int
-exit_status_for_error (const GError *error)
-{
-  if (error->domain == G_OPTION_ERROR)
-    return MOTCUA_CLI_EXIT_USAGE;
-
-  if (error->domain == MOTCUA_ERROR)
-    {
-      switch ((MotcuaError) error->code)
-        {
-        case MOTCUA_ERROR_INVALID:
-        case MOTCUA_ERROR_NOT_FOUND:
-        case MOTCUA_ERROR_EXISTS:
-        case MOTCUA_ERROR_ILLEGAL_TRANSITION:
-        case MOTCUA_ERROR_NOT_AUTHORIZED:
-        case MOTCUA_ERROR_SCHEMA_TOO_NEW:
-        case MOTCUA_ERROR_CORRUPT:
-        case MOTCUA_ERROR_IMPORT:
-        case MOTCUA_ERROR_NOT_ENROLLED:
-        case MOTCUA_ERROR_TOO_LARGE:
-          return MOTCUA_CLI_EXIT_USAGE;
-        case MOTCUA_ERROR_GAP:
-        case MOTCUA_ERROR_DATABASE:
-        default:
-          return MOTCUA_CLI_EXIT_FAILURE;
-        }
-    }
-
-  return MOTCUA_CLI_EXIT_FAILURE;
 }
 
 static gboolean
@@ -1835,7 +1851,7 @@ motcua_cli_run (int    argc,
   MotcuaCli cli = { NULL };
   g_autoptr(GError) error = NULL;
   const char *env;
-  int status = MOTCUA_CLI_EXIT_OK;
+  int status = MOTCUA_EXIT_OK;
 
   env = g_getenv ("MOTCUA_DB");
   cli.db_path = g_strdup (env != NULL && *env != '\0' ? env : "motcua.db");
@@ -1845,13 +1861,15 @@ motcua_cli_run (int    argc,
   if (!run (&cli, argc, argv, &error))
     {
       motcua_cli_print_error (error->message);
-      status = exit_status_for_error (error);
+      if (cli.json && cli.json_errors)
+        motcua_cli_print_json_error (error);
+      status = motcua_exit_for_error (error);
     }
 
-  if (fflush (stdout) != 0 && status == MOTCUA_CLI_EXIT_OK)
+  if (fflush (stdout) != 0 && status == MOTCUA_EXIT_OK)
     {
       motcua_cli_print_error (_("Cannot write to standard output"));
-      status = MOTCUA_CLI_EXIT_FAILURE;
+      status = MOTCUA_EXIT_FAILURE;
     }
 
   g_clear_object (&cli.replica);

@@ -8,23 +8,10 @@
 #include <json-glib/json-glib.h>
 #include <motcua/motcua.h>
 
+#include "motcua-exit.h"
 #include "motcua-server.h"
 
 G_BEGIN_DECLS
-
-/**
- * MotcuaServerExit:
- * @MOTCUA_SERVER_EXIT_OK: the command did what was asked (or the server stopped when told to)
- * @MOTCUA_SERVER_EXIT_FAILURE: the system failed (database, disk, network)
- * @MOTCUA_SERVER_EXIT_USAGE: the command line, the config file or the input was wrong; nothing
- *   changed
- */
-typedef enum
-{
-  MOTCUA_SERVER_EXIT_OK = 0,
-  MOTCUA_SERVER_EXIT_FAILURE = 1,
-  MOTCUA_SERVER_EXIT_USAGE = 2,
-} MotcuaServerExit;
 
 /* Configuration (motcua-server-config.c) */
 

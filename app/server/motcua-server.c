@@ -250,10 +250,10 @@ describe_commands (const MotcuaServerCommand *commands,
     g_string_append_printf (out, _("Run “motcua-server %s COMMAND --help” for the options of a "
                                    "command."), path);
   else
-    g_string_append (out, _("Run “motcua-server COMMAND --help” for the options of a command.\n"
-                            "The global options may also follow the command.\n\n"
-                            "Exit status: 0 success; 2 bad usage, config or input (nothing was "
-                            "changed);\n1 any other failure (database, disk, network)."));
+    g_string_append_printf (out, "%s\n\n%s",
+                            _("Run “motcua-server COMMAND --help” for the options of a "
+                              "command.\nThe global options may also follow the command."),
+                            motcua_exit_describe ());
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
@@ -1363,36 +1363,6 @@ run_command (MotcuaServerTool          *tool,
   return run_command (tool, sub, (int) g_strv_length (args), args, error);
 }
 
-static int
-exit_status_for_error (const GError *error)
-{
-  if (error->domain == G_OPTION_ERROR)
-    return MOTCUA_SERVER_EXIT_USAGE;
-
-  if (error->domain == MOTCUA_ERROR)
-    {
-      switch ((MotcuaError) error->code)
-        {
-        case MOTCUA_ERROR_INVALID:
-        case MOTCUA_ERROR_NOT_FOUND:
-        case MOTCUA_ERROR_EXISTS:
-        case MOTCUA_ERROR_ILLEGAL_TRANSITION:
-        case MOTCUA_ERROR_NOT_AUTHORIZED:
-        case MOTCUA_ERROR_SCHEMA_TOO_NEW:
-        case MOTCUA_ERROR_CORRUPT:
-        case MOTCUA_ERROR_IMPORT:
-        case MOTCUA_ERROR_NOT_ENROLLED:
-          return MOTCUA_SERVER_EXIT_USAGE;
-        case MOTCUA_ERROR_DATABASE:
-        case MOTCUA_ERROR_GAP:
-        default:
-          return MOTCUA_SERVER_EXIT_FAILURE;
-        }
-    }
-
-  return MOTCUA_SERVER_EXIT_FAILURE;
-}
-
 static gboolean
 run (MotcuaServerTool  *tool,
      int                argc,
@@ -1463,7 +1433,7 @@ motcua_server_run (int    argc,
   MotcuaServerTool tool = { NULL };
   g_autoptr(GError) error = NULL;
   const char *env = g_getenv ("MOTCUA_SERVER_CONFIG");
-  int status = MOTCUA_SERVER_EXIT_OK;
+  int status = MOTCUA_EXIT_OK;
 
   tool.config_path = env != NULL && *env != '\0' ? g_strdup (env) : NULL;
   tool.lock_fd = -1;
@@ -1471,13 +1441,13 @@ motcua_server_run (int    argc,
   if (!run (&tool, argc, argv, &error))
     {
       print_error (error->message);
-      status = exit_status_for_error (error);
+      status = motcua_exit_for_error (error);
     }
 
-  if (fflush (stdout) != 0 && status == MOTCUA_SERVER_EXIT_OK)
+  if (fflush (stdout) != 0 && status == MOTCUA_EXIT_OK)
     {
       print_error (_("Cannot write to standard output"));
-      status = MOTCUA_SERVER_EXIT_FAILURE;
+      status = MOTCUA_EXIT_FAILURE;
     }
 
   g_clear_object (&tool.store);
