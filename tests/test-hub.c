@@ -1265,6 +1265,128 @@ test_lost_token (Province      *p,
 }
 
 
+/* A desk's officer typing while it syncs: before each request of the sync, another connection
+ * to the same replica file (the desk's own, beside the sync's) receives a dossier, as long as
+ * @writes_left lasts; a second sync of the same replica is tried from inside the first. */
+typedef struct
+{
+  MotcuaTransport  parent;
+  MotcuaTransport *inner;
+  MotcuaReplica   *desk;            /* the other connection */
+  MotcuaReplica   *syncing;         /* the sync's connection */
+  MotcuaReplica   *hub;
+  guint            writes_left;
+  guint            writes;
+  gboolean         second_refused;
+} WritingTransport;
+
+static gboolean
+writing_exchange (MotcuaTransport  *transport,
+                  const char       *method,
+                  const char       *path_and_query,
+                  GBytes           *body,
+                  guint            *status,
+                  GBytes          **response,
+                  guint64          *wire_out,
+                  guint64          *wire_in,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
+  WritingTransport *self = (WritingTransport *) transport;
+
+  if (self->writes_left > 0)
+    {
+      MotcuaReception r = { .procedure_code = "HT.KS", .applicant_name = "Thào A Chứ",
+                            .citizen_id = "012345678901" };
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(MotcuaCase) c = motcua_replica_receive (self->desk, &r, &local_error);
+
+      g_assert_no_error (local_error);
+      self->writes_left--;
+      self->writes++;
+    }
+  if (!self->second_refused)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(MotcuaTransport) other = _motcua_transport_new_local (self->hub, NULL,
+                                                                      transport->token);
+
+      g_assert_false (_motcua_sync_once (self->syncing, other, NULL, NULL, NULL, NULL,
+                                         &local_error));
+      g_assert_error (local_error, G_IO_ERROR, G_IO_ERROR_BUSY);
+      self->second_refused = TRUE;
+    }
+
+  return self->inner->klass->exchange (self->inner, method, path_and_query, body, status,
+                                       response, wire_out, wire_in, cancellable, error);
+}
+
+static void
+writing_free (MotcuaTransport *transport)
+{
+  WritingTransport *self = (WritingTransport *) transport;
+
+  _motcua_transport_free (self->inner);
+  g_free (self);
+}
+
+static const MotcuaTransportClass writing_class = { writing_exchange, writing_free };
+
+static gint64
+hub_cases (Province *p)
+{
+  return motcua_test_count (p->hub.replica, "cases");
+}
+
+/* Writes made while the replica syncs never make the sync fail: each sync pushes what was
+ * written when it began, then what was written meanwhile, and compares digests when nothing is
+ * pending (or leaves that to the next sync if the officer never stops); two connections never
+ * give one sequence number twice; a second sync of the replica is refused while one runs. */
+static void
+test_writes_during_sync (Province      *p,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaReplica) desk = motcua_replica_open (p->a.path, &error);
+  guint total = 0;
+
+  g_assert_no_error (error);
+  motcua_replica_set_officer (desk, "Lò Thị Test");
+  for (guint writes = 1; writes <= 12; writes += 5)
+    {
+      WritingTransport *t = g_new0 (WritingTransport, 1);
+      g_autoptr(MotcuaTransport) transport = (MotcuaTransport *) t;
+      MotcuaSyncProgress summary;
+
+      t->parent.klass = &writing_class;
+      t->inner = _motcua_transport_new_local (p->hub.replica, NULL, p->token_a);
+      t->desk = desk;
+      t->syncing = p->a.replica;
+      t->hub = p->hub.replica;
+      t->parent.token = g_strdup (p->token_a);
+      t->writes_left = writes;
+      g_assert_cmpint (motcua_test_count (p->a.replica, "cases"), ==, total);
+      g_assert_true (_motcua_sync_once (p->a.replica, transport, NULL, NULL, NULL, &summary,
+                                        &error));
+      g_assert_no_error (error);
+      g_assert_true (t->second_refused);
+      /* One before each request, as long as the sync made requests. */
+      g_assert_cmpuint (t->writes, >, 0);
+      total += t->writes;
+      /* Verified, or (an officer who never stopped) left to the next sync: never a re-pull. */
+      g_assert_false (summary.repulled);
+      g_assert_true (summary.verified != summary.verify_deferred);
+      g_assert_cmpuint (summary.rejected, ==, 0);
+    }
+
+  /* A quiet sync afterwards pushes whatever is left and verifies. */
+  sync_desk (p, &p->a, p->token_a);
+  g_assert_cmpint (hub_cases (p), ==, total);
+  g_assert_cmpint (motcua_replica_count_pending (p->a.replica, &error), ==, 0);
+  g_assert_cmpint (motcua_replica_count_pending (desk, &error), ==, 0);
+}
+
+
 int
 main (int   argc,
       char *argv[])
@@ -1293,6 +1415,7 @@ main (int   argc,
   ADD ("/hub/desk-codes", test_desk_codes);
   ADD ("/hub/duplicate-receipt", test_duplicate_receipt);
   ADD ("/hub/lost-token", test_lost_token);
+  ADD ("/hub/writes-during-sync", test_writes_during_sync);
 
 #undef ADD
 

@@ -702,6 +702,44 @@ test_list_filters (MotcuaFixture *f,
   g_assert_no_error (error);
 }
 
+/* Two connections to one replica file writing in turn (the desk and motcua-cli, or the desk
+ * beside its sync): each write takes the next sequence number and a later stamp, whichever
+ * connection makes it, so the log stays one dense run with no number given twice. */
+static void
+test_two_connections (MotcuaFixture *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaReplica) other = motcua_replica_open (f->path, &error);
+  g_autoptr(GPtrArray) changes = NULL;
+  MotcuaFixture g = *f;
+  MotcuaHlc last = 0;
+
+  g_assert_no_error (error);
+  g.replica = other;
+  motcua_replica_set_officer (other, "Lò Văn Hai");
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(MotcuaCase) c = receive (i % 2 ? &g : f, "HT.KS", "Hà Thị Mai",
+                                         MOTCUA_CHANNEL_COUNTER);
+
+      g_assert_nonnull (c);
+    }
+
+  changes = motcua_replica_list_changes (f->replica, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes->len, >, 6);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const MotcuaChange *change = changes->pdata[i];
+
+      g_assert_cmpuint (change->seq, ==, i + 1);
+      g_assert_cmpuint (change->hlc, >=, last);
+      last = change->hlc;
+    }
+  g_assert_cmpint (motcua_replica_count_pending (other, &error), ==, (gint64) changes->len);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -724,6 +762,7 @@ main (int   argc,
   ADD ("/replica/batch-broken", test_batch_broken);
   ADD ("/replica/receipt-numbers", test_receipt_numbers);
   ADD ("/replica/list-filters", test_list_filters);
+  ADD ("/replica/two-connections", test_two_connections);
   g_test_add_func ("/replica/authority/commune-seeds-catalogue", test_authority);
 
 #undef ADD
