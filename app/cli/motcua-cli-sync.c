@@ -97,6 +97,8 @@ print_summary (MotcuaCli                *cli,
       json_builder_add_boolean_value (b, p->verified);
       json_builder_set_member_name (b, "repulled");
       json_builder_add_boolean_value (b, p->repulled);
+      json_builder_set_member_name (b, "verify_deferred");
+      json_builder_add_boolean_value (b, p->verify_deferred);
       json_builder_end_object (b);
       motcua_cli_print_builder (b);
       return;
@@ -109,6 +111,9 @@ print_summary (MotcuaCli                *cli,
     g_print (_("This replica differed from the server: its whole scope was pulled again.\n"));
   if (p->verified)
     g_print (_("Verified: this replica holds what the server holds for its office.\n"));
+  if (p->verify_deferred)
+    g_print (_("Not verified yet: changes were being made during the sync; the next sync"
+               " checks.\n"));
   if (p->rejected > 0)
     g_print (_("%u changes were refused: see “motcua-cli sync status”.\n"), p->rejected);
   if (p->conflicts > 0)

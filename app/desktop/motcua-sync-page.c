@@ -260,6 +260,10 @@ run_cb (GObject      *source,
   if (summary.repulled)
     adw_action_row_set_subtitle (self->check_row, _("The replica differed from the server: "
                                                     "its scope was pulled again"));
+  else if (summary.verify_deferred)
+    adw_action_row_set_subtitle (self->check_row, _("Not checked yet: dossiers were being"
+                                                    " entered during the sync; the next sync"
+                                                    " checks"));
   else
     adw_action_row_set_subtitle (self->check_row, summary.verified
                                                   ? _("Verified: this replica matches the server")
