@@ -534,12 +534,88 @@ insert_only_refusal (MotcuaReplica         *hub,
   return NULL;
 }
 
+/* The procedure of the case @case_id: the hub's, or the one this push names for a case the
+ * hub does not hold yet (@named_procedures). */
+static gboolean
+case_procedure (MotcuaReplica    *hub,
+                GHashTable       *named_procedures,
+                const MotcuaUuid *case_id,
+                MotcuaUuid       *out)
+{
+  g_autoptr(GBytes) key = g_bytes_new (case_id->bytes, 16);
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT procedure_id FROM cases"
+                                                " WHERE id = ?1", NULL);
+  GBytes *named;
+  gboolean found = FALSE;
+
+  if (stmt != NULL)
+    {
+      sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
+        {
+          memcpy (out->bytes, sqlite3_column_blob (stmt, 0), 16);
+          found = TRUE;
+        }
+      sqlite3_reset (stmt);
+    }
+  if (!found && (named = g_hash_table_lookup (named_procedures, key)) != NULL)
+    {
+      memcpy (out->bytes, g_bytes_get_data (named, NULL), 16);
+      found = TRUE;
+    }
+
+  return found;
+}
+
+/* A value pushed for a case's column is held to the rules a desk's own writes obey (the same
+ * code: _motcua_case_check_value()): a push is not a way round them. A value of the wrong
+ * type is left to the merge, which refuses it with its own message. */
+static char *
+value_refusal (MotcuaReplica    *hub,
+               GHashTable       *named_procedures,
+               JsonObject       *change,
+               const MotcuaUuid *case_id)
+{
+  const MotcuaTableDesc *table = _motcua_table_lookup (MOTCUA_TABLE_CASES);
+  int column = _motcua_table_column (table, _motcua_json_string (change, "c", ""));
+  JsonNode *v = json_object_get_member (change, "v");
+  g_autoptr(GError) error = NULL;
+  MotcuaValue value = MOTCUA_VALUE_NULL;
+  MotcuaUuid id, procedure;
+  gboolean has_procedure;
+
+  if (column < 1 || v == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING)
+    {
+      if (table->columns[column - 1].kind != MOTCUA_COL_ID)
+        value = MOTCUA_VALUE_TEXT (json_node_get_string (v));
+      else if (motcua_uuid_parse (json_node_get_string (v), &id))
+        value = MOTCUA_VALUE_ID (&id);
+      else
+        return NULL;
+    }
+  else if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_INT64)
+    value = MOTCUA_VALUE_INT (json_node_get_int (v));
+  else if (!JSON_NODE_HOLDS_NULL (v))
+    return NULL;
+
+  has_procedure = case_procedure (hub, named_procedures, case_id, &procedure);
+  if (_motcua_case_check_value (hub, (guint) column - 1, &value,
+                                has_procedure ? &procedure : NULL, &error))
+    return NULL;
+
+  return g_strdup_printf (_("case %s: %s"), _motcua_json_string (change, "r", ""),
+                          error->message);
+}
+
 /* Why the peer may not write @change, or NULL if it may. Judged on the hub's state as it was
  * when the change's logical write began (see case_in_scope_for_write()). */
 static char *
 refusal (MotcuaReplica *hub,
          MotcuaHubPeer *peer,
          GHashTable    *named_in_scope,
+         GHashTable    *named_procedures,
          GHashTable    *write_scope,
          JsonObject    *change)
 {
@@ -557,11 +633,15 @@ refusal (MotcuaReplica *hub,
 
   if (table->id == MOTCUA_TABLE_CASES)
     {
+      char *reason;
+
       if (!case_writable (hub, peer, named_in_scope, write_scope, row.bytes))
         return g_strdup_printf (_("case %s is not in the jurisdiction of %s"),
                                 _motcua_json_string (change, "r", ""),
                                 peer->office_code);
-      return office_refusal (hub, change, &row);
+      if ((reason = office_refusal (hub, change, &row)) != NULL)
+        return reason;
+      return value_refusal (hub, named_procedures, change, &row);
     }
   else if (table->id == MOTCUA_TABLE_CASE_EVENTS || table->id == MOTCUA_TABLE_ATTACHMENTS)
     {
@@ -1315,6 +1395,9 @@ push_in_tx (MotcuaReplica  *hub,
   g_autoptr(GHashTable) write_scope = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                                               (GDestroyNotify) g_bytes_unref,
                                                               NULL);
+  g_autoptr(GHashTable) named_procedures = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                                   (GDestroyNotify) g_bytes_unref,
+                                                                   (GDestroyNotify) g_bytes_unref);
   g_autoptr(JsonArray) accepted = json_array_new ();
   g_autoptr(JsonArray) pending = json_array_new ();   /* accepted, of the write under way */
   gint64 write_hlc = -1, first_seq = -1;
@@ -1332,7 +1415,7 @@ push_in_tx (MotcuaReplica  *hub,
       const char *column_name = column && JSON_NODE_HOLDS_VALUE (column)
                                 && json_node_get_value_type (column) == G_TYPE_STRING
                                 ? json_node_get_string (column) : NULL;
-      MotcuaUuid row, office;
+      MotcuaUuid row, office, procedure;
 
       if (o != NULL
           && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
@@ -1345,6 +1428,16 @@ push_in_tx (MotcuaReplica  *hub,
           && office_in_scope (peer, office.bytes, 16)
           && !case_known (hub, row.bytes))
         g_hash_table_add (named_in_scope, g_bytes_new (row.bytes, 16));
+      /* And the procedures it gives them, which bound their papers. */
+      if (o != NULL
+          && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
+          && g_strcmp0 (column_name, "procedure_id") == 0
+          && value != NULL && JSON_NODE_HOLDS_VALUE (value)
+          && json_node_get_value_type (value) == G_TYPE_STRING
+          && motcua_uuid_parse (_motcua_json_string (o, "r", ""), &row)
+          && motcua_uuid_parse (json_node_get_string (value), &procedure))
+        g_hash_table_insert (named_procedures, g_bytes_new (row.bytes, 16),
+                             g_bytes_new (procedure.bytes, 16));
     }
 
   /* Conflicts are detected against the hub's state with its own writes logged first. */
@@ -1414,7 +1507,7 @@ push_in_tx (MotcuaReplica  *hub,
           write_hlc = _motcua_json_int (o, "h", -1);
           g_hash_table_remove_all (write_scope);
         }
-      reason = refusal (hub, peer, named_in_scope, write_scope, o);
+      reason = refusal (hub, peer, named_in_scope, named_procedures, write_scope, o);
       if (reason != NULL)
         {
           if (!record_refusal (hub, &origin, seq, reason, o, error))

@@ -304,6 +304,9 @@ json_shape_problem (const char *data,
             {
               if (!_motcua_json_escape_ok (data + i, size - i, &skip))
                 return N_("The body holds a malformed \\u escape");
+              /* json-glib would keep the string only up to it: refused, not cut short. */
+              if (escaped_unit (data + i, size - i) == 0)
+                return N_("The body holds a NUL character (\\u0000) in a string");
               i += skip;
             }
           else if (c == '\\')
