@@ -582,20 +582,24 @@ value_refusal (MotcuaReplica    *hub,
   g_autoptr(GError) error = NULL;
   MotcuaValue value = MOTCUA_VALUE_NULL;
   MotcuaUuid id, procedure;
+  MotcuaColumnKind kind;
   gboolean has_procedure;
 
   if (column < 1 || v == NULL)
     return NULL;
-  if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING)
+  kind = table->columns[column - 1].kind;
+  if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING
+      && kind != MOTCUA_COL_INT)
     {
-      if (table->columns[column - 1].kind != MOTCUA_COL_ID)
+      if (kind != MOTCUA_COL_ID)
         value = MOTCUA_VALUE_TEXT (json_node_get_string (v));
       else if (motcua_uuid_parse (json_node_get_string (v), &id))
         value = MOTCUA_VALUE_ID (&id);
       else
         return NULL;
     }
-  else if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_INT64)
+  else if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_INT64
+           && kind == MOTCUA_COL_INT)
     value = MOTCUA_VALUE_INT (json_node_get_int (v));
   else if (!JSON_NODE_HOLDS_NULL (v))
     return NULL;
@@ -1893,7 +1897,7 @@ _motcua_hub_pull (MotcuaReplica  *hub,
     {
       errno = 0;
       base = g_ascii_strtoull (cursor + 1, &end, 10);
-      if (end == NULL || *end != '.' || errno != 0 || base > G_MAXINT64)
+      if (end == NULL || *end != '.' || errno != 0 || base > G_MAXINT64 || base > last_gseq (hub))
         goto bad;
       table_index = (guint) g_ascii_strtoull (end + 1, &end, 10);
       if (end == NULL || *end != '.' || table_index >= G_N_ELEMENTS (state_tables))
@@ -1909,7 +1913,8 @@ _motcua_hub_pull (MotcuaReplica  *hub,
 
   errno = 0;
   position = g_ascii_strtoull (cursor, &end, 10);
-  if (end == NULL || end == cursor || *end != '\0' || errno != 0 || position > G_MAXINT64)
+  if (end == NULL || end == cursor || *end != '\0' || errno != 0 || position > G_MAXINT64
+      || position > last_gseq (hub))
     goto bad;
 
   if (!pull_log (hub, peer, position, limit, out, &position, more_out, error))
@@ -1919,7 +1924,10 @@ _motcua_hub_pull (MotcuaReplica  *hub,
   return g_steal_pointer (&out);
 
 bad:
-  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+  /* Malformed, or past the end of the log: never one this server gave, or one it gave before
+   * its store was restored from an older copy. NOT_FOUND, so that the answer can say so (the
+   * replica then pulls its scope from the start). */
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
                _("cursor “%s” is not one this server gave"), cursor);
   return NULL;
 }

@@ -1074,6 +1074,45 @@ test_nul_refused (Province      *p,
   g_assert_cmpstr (on_hub->applicant_name, ==, "Giàng A Tủa");
 }
 
+/* A store that fails answers 500 with a message that names neither its file nor its SQL: the
+ * detail is the server's, in its log. */
+static void
+test_store_error_hidden (Province      *p,
+                         gconstpointer  data)
+{
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lý Thị Kín");
+  g_autoptr(MotcuaHubPeer) peer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) forged = json_array_new ();
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  char *answer = NULL;
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  peer = _motcua_hub_authenticate (p->hub.replica, p->token_b, &error);
+  g_assert_no_error (error);
+  /* B writing A's case is refused, and a refusal is kept in a table that is now gone. */
+  json_array_add_object_element (forged, forged_change (&p->b, peer->acked_seq + 1, 0, "cases",
+                                                        c->id, "address",
+                                                        json_node_init_string (json_node_alloc (),
+                                                                               "x")));
+  json_object_set_array_member (body, "changes", g_steal_pointer (&forged));
+  root = json_node_init_object (json_node_alloc (), body);
+  text = json_to_string (root, FALSE);
+  g_assert_cmpint (sqlite3_exec (p->hub.replica->db, "DROP TABLE hub_rejected", NULL, NULL,
+                                 NULL), ==, SQLITE_OK);
+
+  g_assert_cmpuint (post (p, p->token_b, "/v1/push", text, &answer), ==, 500);
+  g_test_message ("500: %s", answer);
+  g_assert_nonnull (strstr (answer, "\"code\":\"internal\""));
+  g_assert_null (strstr (answer, "hub_rejected"));
+  g_assert_null (strstr (answer, "such table"));
+  g_assert_null (strstr (answer, p->hub.replica->path));
+  g_assert_null (strstr (answer, "/"));
+  g_free (answer);
+}
+
 /* A desk whose clock ran ahead re-stamps what it has not pushed. An operation keeps one stamp
  * (a reception's case row and its event), and a later change that overwrote it names that
  * stamp: the server sees a transfer made before the re-stamp as the next write of the field,
@@ -1193,6 +1232,7 @@ main (int   argc,
   ADD ("/hub/case-offices", test_case_offices);
   ADD ("/hub/values-checked", test_values_checked);
   ADD ("/hub/nul-refused", test_nul_refused);
+  ADD ("/hub/store-error-hidden", test_store_error_hidden);
   ADD ("/hub/busy", test_busy);
   ADD ("/hub/timeline-rows-never-change", test_timeline_rows_never_change);
   ADD ("/hub/restamp", test_restamp);

@@ -1206,9 +1206,18 @@ test_bad_input (Fixture       *f,
   expect_push (f, token, "{\"changes\":\"all\"}", 400, "invalid");
   expect_push (f, token, "{\"changes\":null}", 400, "invalid");
   g_free (expect (f, "pull", token, "{\"cursor\":5}", 400, "invalid"));
-  g_free (expect (f, "pull", token, "{\"cursor\":\"garbage\"}", 400, "invalid"));
-  g_free (expect (f, "pull", token, "{\"cursor\":\"s1.99.0\"}", 400, "invalid"));
-  g_free (expect (f, "pull", token, "{\"cursor\":\"-1\"}", 400, "invalid"));
+  /* Cursors the server never gave: malformed, or past the end of its log. */
+  {
+    static const char *const cursors[] = { "garbage", "s1.99.0", "-1", "999999", "s999999.0.0" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cursors); i++)
+      {
+        g_autofree char *body = g_strdup_printf ("{\"cursor\":\"%s\"}", cursors[i]);
+        g_autofree char *message = expect (f, "pull", token, body, 400, "unknown-cursor");
+
+        g_assert_nonnull (strstr (message, cursors[i]));
+      }
+  }
   g_free (expect (f, "pull", token, "{\"cursor\":null,\"limit\":0}", 400, "invalid"));
   g_free (expect (f, "pull", token, "{\"cursor\":null,\"limit\":\"all\"}", 400, "invalid"));
   g_free (expect (f, "pull", token, "{\"cursor\":null,\"limit\":2.5}", 400, "invalid"));
