@@ -1431,6 +1431,31 @@ test_bad_input (Fixture       *f,
   }
 }
 
+/* A client that stalls before its headers are in is told 408, with the JSON error body every
+ * answer carries, not just dropped. (libsoup 3.2 answers a request line or header it cannot
+ * parse itself, with no body and no signal before it writes: see README.md.) */
+static void
+test_stalled (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autofree char *response = NULL;
+  const char *body;
+
+  server_stop (f);
+  g_clear_pointer (&f->url, g_free);
+  server_start (f, "slow-client-timeout-s=1\n");
+  connection = raw_connect (f);
+  g_assert_true (raw_write (connection, "GET /v1/sta", 11));
+  response = raw_read_all (connection);
+  g_test_message ("stalled: %.300s", response);
+  g_assert_true (g_str_has_prefix (response, "HTTP/1.1 408 "));
+  body = strstr (response, "\r\n\r\n");
+  g_assert_nonnull (body);
+  g_assert_nonnull (strstr (body, "{\"error\":{\"code\":\"request-timeout\""));
+  assert_still_serving (f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1445,6 +1470,7 @@ main (int    argc,
   ADD ("push-scope", test_push_scope);
   ADD ("authority", test_authority);
   ADD ("bad-input", test_bad_input);
+  ADD ("stalled", test_stalled);
 
 #undef ADD
 
