@@ -216,6 +216,236 @@ parse_papers (const char  *text,
 }
 
 static gboolean
+check_channel (int      channel,
+               GError **error)
+{
+  if (channel < 0 || channel >= MOTCUA_N_CHANNELS)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("channel %d must be counter, online, postal or home"), channel);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_channel_name (const char  *value,
+                    GError     **error)
+{
+  MotcuaChannel channel;
+
+  if (!motcua_channel_from_string (value, &channel))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("channel “%s” must be counter, online, postal or home"),
+                   value ? value : "");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_priority_name (const char      *value,
+                     MotcuaPriority  *out,
+                     GError         **error)
+{
+  if (!motcua_priority_from_string (value, out))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("priority “%s” must be none, elderly, disabled, veteran, child or"
+                     " pregnant"),
+                   value ? value : "");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Whether @value is a list of papers as a case stores it: distinct paper numbers of the
+ * procedure, sorted, in brackets ("[0,1,3]"); @n_documents < 0 when the procedure is not
+ * known, and then only the form is checked. */
+static gboolean
+check_papers (const char  *value,
+              int          n_documents,
+              GError     **error)
+{
+  g_autoptr(GArray) papers = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *canonical = NULL;
+  gsize len = value ? strlen (value) : 0;
+
+  if (len < 2 || value[0] != '[' || value[len - 1] != ']'
+      || strpbrk (value + 1, "[]") != value + len - 1
+      || !parse_papers (value, papers, NULL))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("papers “%s” must be a list of paper numbers, e.g. [0,1,3]"),
+                   value ? value : "");
+      return FALSE;
+    }
+  canonical = papers_to_string ((const guint *) (void *) papers->data, papers->len,
+                                n_documents >= 0 ? (guint) n_documents : 64, error);
+  if (canonical == NULL)
+    return FALSE;
+  if (strcmp (canonical, value) != 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("papers “%s” must be listed in order, as %s"), value, canonical);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* How many papers the procedure @procedure_id requires, or -1 when it is not in the
+ * catalogue (or on an error, then in @error). */
+static int
+procedure_documents (MotcuaReplica     *self,
+                     const MotcuaUuid  *procedure_id,
+                     GError           **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT json_array_length (documents)"
+                                                " FROM procedures WHERE id = ?1", error);
+  int n = -1;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_blob (stmt, 1, procedure_id->bytes, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return n;
+}
+
+static gboolean
+check_datetime (const char  *field,
+                const char  *value,
+                GError     **error)
+{
+  g_autofree char *normalized = motcua_normalize_datetime (field, value, error);
+
+  return normalized != NULL;
+}
+
+gboolean
+_motcua_case_check_value (MotcuaReplica      *self,
+                          guint               column,
+                          const MotcuaValue  *value,
+                          const MotcuaUuid   *procedure_id,
+                          GError            **error)
+{
+  const char *name = column < N_CASE_COLUMNS ? cases_table ()->columns[column].name : "";
+  const char *text = value->type == SQLITE_TEXT ? value->s : NULL;
+  gboolean is_null = value->type == SQLITE_NULL;
+
+  switch (column)
+    {
+    case C_PROCEDURE_ID:
+      if (value->type != SQLITE_BLOB
+          || procedure_documents (self, (const MotcuaUuid *) (const void *) value->s, error) < 0)
+        {
+          char id[37] = "";
+
+          if (error != NULL && *error != NULL)
+            return FALSE;
+          if (value->type == SQLITE_BLOB)
+            motcua_uuid_to_string ((const MotcuaUuid *) (const void *) value->s, id);
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                       _("procedure %s is not in the catalogue"), id);
+          return FALSE;
+        }
+      return TRUE;
+
+    case C_APPLICANT_NAME:
+      return motcua_check_required (name, text, error);
+
+    case C_CITIZEN_ID:
+      return motcua_check_citizen_id (_("citizen ID"), text, error);
+
+    case C_PHONE:
+      {
+        g_autofree char *normalized = NULL;
+
+        return is_null || (normalized = motcua_normalize_phone (name, text, error)) != NULL;
+      }
+
+    case C_CHANNEL:
+      return check_channel_name (text, error);
+
+    case C_RETURNED_VIA:
+      return is_null || check_channel_name (text, error);
+
+    case C_PRIORITY:
+      {
+        MotcuaPriority priority;
+
+        return is_null || check_priority_name (text, &priority, error);
+      }
+
+    case C_RECEIVED_AT:
+      return check_datetime (name, text, error);
+
+    case C_RESOLVED_AT:
+    case C_RETURNED_AT:
+      return is_null || check_datetime (name, text, error);
+
+    case C_CLOCK_START:
+    case C_DUE_DATE:
+      return motcua_check_date (name, text, NULL, error);
+
+    case C_PAPERS:
+      {
+        int n_documents = -1;
+
+        if (procedure_id != NULL
+            && (n_documents = procedure_documents (self, procedure_id, error)) < 0
+            && error != NULL && *error != NULL)
+          return FALSE;
+        return check_papers (text, n_documents, error);
+      }
+
+    case C_RATING:
+      if (!is_null && (value->type != SQLITE_INTEGER || value->i < 1 || value->i > 5))
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       _("rating %lld must be from 1 to 5 (null: none)"),
+                       (long long) value->i);
+          return FALSE;
+        }
+      return TRUE;
+
+    case C_DELETED:
+      if (!is_null && (value->type != SQLITE_INTEGER || (value->i != 0 && value->i != 1)))
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       _("deleted must be 0 or 1"));
+          return FALSE;
+        }
+      return TRUE;
+
+    default:
+      return TRUE;
+    }
+}
+
+/* The same rules over a whole row about to be written. */
+static gboolean
+check_case_values (MotcuaReplica      *self,
+                   const MotcuaValue  *values,
+                   guint64             mask,
+                   const MotcuaUuid   *procedure_id,
+                   GError            **error)
+{
+  for (guint c = 0; c < N_CASE_COLUMNS; c++)
+    if ((mask & BIT (c)) && !_motcua_case_check_value (self, c, &values[c], procedure_id, error))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
 due_date_for (MotcuaReplica  *self,
               const char     *start_day,
               guint           days,
@@ -300,20 +530,6 @@ next_receipt_no (MotcuaReplica    *self,
     }
 
   return g_strdup_printf ("%s-%04d-%06" G_GINT64_FORMAT, office_code, year, number);
-}
-
-static gboolean
-check_channel (int      channel,
-               GError **error)
-{
-  if (channel < 0 || channel >= MOTCUA_N_CHANNELS)
-    {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   _("channel %d must be counter, online, postal or home"), channel);
-      return FALSE;
-    }
-
-  return TRUE;
 }
 
 static gboolean
@@ -417,8 +633,9 @@ receive_in_tx (MotcuaReplica          *self,
   values[C_PAPERS] = MOTCUA_VALUE_TEXT (papers);
   values[C_DELETED] = MOTCUA_VALUE_INT (0);
 
-  if (!_motcua_replica_write_row (self, cases_table (), case_id, values,
-                                  BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_NEW, hlc, NULL, error))
+  if (!check_case_values (self, values, BIT (N_CASE_COLUMNS) - 1, &procedure_id, error)
+      || !_motcua_replica_write_row (self, cases_table (), case_id, values,
+                                     BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_NEW, hlc, NULL, error))
     return FALSE;
 
   detail = g_strdup_printf ("%s %s, due %s", receipt_no, r->procedure_code, due);
@@ -694,8 +911,9 @@ write_case (MotcuaReplica     *self,
             const char        *note,
             GError           **error)
 {
-  return _motcua_replica_write_row (self, cases_table (), id, values, mask, MOTCUA_WRITE_LOCAL,
-                                    hlc, NULL, error)
+  return check_case_values (self, values, mask, NULL, error)
+         && _motcua_replica_write_row (self, cases_table (), id, values, mask, MOTCUA_WRITE_LOCAL,
+                                       hlc, NULL, error)
          && add_event (self, id, hlc, at, action, detail, note, error);
 }
 
@@ -742,11 +960,6 @@ edit_in_tx (MotcuaReplica  *self,
       normalized = g_strstrip (g_strdup (value));
       values[column] = MOTCUA_VALUE_TEXT (normalized);
     }
-  else if (g_str_equal (field, "citizen_id"))
-    {
-      if (!motcua_check_citizen_id (_("citizen ID"), value, error))
-        return FALSE;
-    }
   else if (g_str_equal (field, "phone"))
     {
       if (empty_to_null != NULL
@@ -754,30 +967,12 @@ edit_in_tx (MotcuaReplica  *self,
         return FALSE;
       values[column] = MOTCUA_VALUE_TEXT (normalized);
     }
-  else if (g_str_equal (field, "channel"))
-    {
-      MotcuaChannel channel;
-
-      if (!motcua_channel_from_string (value, &channel))
-        {
-          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       _("channel “%s” must be counter, online, postal or home"),
-                       value ? value : "");
-          return FALSE;
-        }
-    }
   else if (g_str_equal (field, "priority"))
     {
       MotcuaPriority priority = MOTCUA_PRIORITY_NONE;
 
-      if (empty_to_null != NULL && !motcua_priority_from_string (value, &priority))
-        {
-          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       _("priority “%s” must be none, elderly, disabled, veteran, child or"
-                         " pregnant"),
-                       value);
-          return FALSE;
-        }
+      if (empty_to_null != NULL && !check_priority_name (value, &priority, error))
+        return FALSE;
       values[column] = priority == MOTCUA_PRIORITY_NONE ? MOTCUA_VALUE_NULL
                        : MOTCUA_VALUE_TEXT (motcua_priority_to_string (priority));
     }
@@ -1212,8 +1407,9 @@ import_case_in_tx (MotcuaReplica     *self,
   values[C_RATING] = r->rating > 0 ? MOTCUA_VALUE_INT (r->rating) : MOTCUA_VALUE_NULL;
   values[C_DELETED] = MOTCUA_VALUE_INT (0);
 
-  if (!_motcua_replica_write_row (self, cases_table (), &case_id, values,
-                                  BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_NEW, hlc, NULL, error))
+  if (!check_case_values (self, values, BIT (N_CASE_COLUMNS) - 1, &procedure_id, error)
+      || !_motcua_replica_write_row (self, cases_table (), &case_id, values,
+                                     BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_NEW, hlc, NULL, error))
     return FALSE;
 
   detail = g_strdup_printf ("%s imported as %s", r->receipt_no,

@@ -642,18 +642,97 @@ insert_only_refusal (MotcuaReplica         *hub,
   return NULL;
 }
 
+/* The procedure of the case @case_id: the hub's, or the one this push names for a case the
+ * hub does not hold yet (@named_procedures). */
+static gboolean
+case_procedure (MotcuaReplica    *hub,
+                GHashTable       *named_procedures,
+                const MotcuaUuid *case_id,
+                MotcuaUuid       *out)
+{
+  g_autoptr(GBytes) key = g_bytes_new (case_id->bytes, 16);
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT procedure_id FROM cases"
+                                                " WHERE id = ?1", NULL);
+  GBytes *named;
+  gboolean found = FALSE;
+
+  if (stmt != NULL)
+    {
+      sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
+        {
+          memcpy (out->bytes, sqlite3_column_blob (stmt, 0), 16);
+          found = TRUE;
+        }
+      sqlite3_reset (stmt);
+    }
+  if (!found && (named = g_hash_table_lookup (named_procedures, key)) != NULL)
+    {
+      memcpy (out->bytes, g_bytes_get_data (named, NULL), 16);
+      found = TRUE;
+    }
+
+  return found;
+}
+
+/* A value pushed for a case's column is held to the rules a desk's own writes obey (the same
+ * code: _motcua_case_check_value()): a push is not a way round them. A value of the wrong
+ * type is left to the merge, which refuses it with its own message. */
+static char *
+value_refusal (MotcuaReplica    *hub,
+               GHashTable       *named_procedures,
+               JsonObject       *change,
+               const MotcuaUuid *case_id)
+{
+  const MotcuaTableDesc *table = _motcua_table_lookup (MOTCUA_TABLE_CASES);
+  int column = _motcua_table_column (table, _motcua_json_string (change, "c", ""));
+  JsonNode *v = json_object_get_member (change, "v");
+  g_autoptr(GError) error = NULL;
+  MotcuaValue value = MOTCUA_VALUE_NULL;
+  MotcuaUuid id, procedure;
+  MotcuaColumnKind kind;
+  gboolean has_procedure;
+
+  if (column < 1 || v == NULL)
+    return NULL;
+  kind = table->columns[column - 1].kind;
+  if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING
+      && kind != MOTCUA_COL_INT)
+    {
+      if (kind != MOTCUA_COL_ID)
+        value = MOTCUA_VALUE_TEXT (json_node_get_string (v));
+      else if (motcua_uuid_parse (json_node_get_string (v), &id))
+        value = MOTCUA_VALUE_ID (&id);
+      else
+        return NULL;
+    }
+  else if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_INT64
+           && kind == MOTCUA_COL_INT)
+    value = MOTCUA_VALUE_INT (json_node_get_int (v));
+  else if (!JSON_NODE_HOLDS_NULL (v))
+    return NULL;
+
+  has_procedure = case_procedure (hub, named_procedures, case_id, &procedure);
+  if (_motcua_case_check_value (hub, (guint) column - 1, &value,
+                                has_procedure ? &procedure : NULL, &error))
+    return NULL;
+
+  return g_strdup_printf (_("case %s: %s"), _motcua_json_string (change, "r", ""),
+                          error->message);
+}
+
 /* Why the peer may not write @change, or NULL if it may. Judged on the hub's state as it was
  * when the change's logical write began (see case_in_scope_for_write()). */
 static char *
 refusal (MotcuaReplica *hub,
          MotcuaHubPeer *peer,
          GHashTable    *named_in_scope,
+         GHashTable    *named_procedures,
          GHashTable    *write_scope,
          JsonObject    *change)
 {
   const char *table_name = _motcua_json_string (change, "t", "");
   const MotcuaTableDesc *table = _motcua_table_by_name (table_name);
-  char *reason;
   MotcuaUuid row;
 
   if (table == NULL || !motcua_uuid_parse (_motcua_json_string (change, "r",
@@ -666,12 +745,16 @@ refusal (MotcuaReplica *hub,
 
   if (table->id == MOTCUA_TABLE_CASES)
     {
+      char *reason;
+
       if (!case_writable (hub, peer, named_in_scope, write_scope, row.bytes))
         return g_strdup_printf (_("case %s is not in the jurisdiction of %s"),
                                 _motcua_json_string (change, "r", ""),
                                 peer->office_code);
-      reason = office_refusal (hub, change, &row);
-      return reason != NULL ? reason : receipt_refusal (hub, change, &row);
+      if ((reason = office_refusal (hub, change, &row)) != NULL
+          || (reason = receipt_refusal (hub, change, &row)) != NULL)
+        return reason;
+      return value_refusal (hub, named_procedures, change, &row);
     }
   else if (table->id == MOTCUA_TABLE_CASE_EVENTS || table->id == MOTCUA_TABLE_ATTACHMENTS)
     {
@@ -1425,6 +1508,9 @@ push_in_tx (MotcuaReplica  *hub,
   g_autoptr(GHashTable) write_scope = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                                               (GDestroyNotify) g_bytes_unref,
                                                               NULL);
+  g_autoptr(GHashTable) named_procedures = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                                   (GDestroyNotify) g_bytes_unref,
+                                                                   (GDestroyNotify) g_bytes_unref);
   g_autoptr(JsonArray) accepted = json_array_new ();
   g_autoptr(JsonArray) pending = json_array_new ();   /* accepted, of the write under way */
   gint64 write_hlc = -1, first_seq = -1;
@@ -1442,7 +1528,7 @@ push_in_tx (MotcuaReplica  *hub,
       const char *column_name = column && JSON_NODE_HOLDS_VALUE (column)
                                 && json_node_get_value_type (column) == G_TYPE_STRING
                                 ? json_node_get_string (column) : NULL;
-      MotcuaUuid row, office;
+      MotcuaUuid row, office, procedure;
 
       if (o != NULL
           && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
@@ -1455,6 +1541,16 @@ push_in_tx (MotcuaReplica  *hub,
           && office_in_scope (peer, office.bytes, 16)
           && !case_known (hub, row.bytes))
         g_hash_table_add (named_in_scope, g_bytes_new (row.bytes, 16));
+      /* And the procedures it gives them, which bound their papers. */
+      if (o != NULL
+          && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
+          && g_strcmp0 (column_name, "procedure_id") == 0
+          && value != NULL && JSON_NODE_HOLDS_VALUE (value)
+          && json_node_get_value_type (value) == G_TYPE_STRING
+          && motcua_uuid_parse (_motcua_json_string (o, "r", ""), &row)
+          && motcua_uuid_parse (json_node_get_string (value), &procedure))
+        g_hash_table_insert (named_procedures, g_bytes_new (row.bytes, 16),
+                             g_bytes_new (procedure.bytes, 16));
     }
 
   /* Conflicts are detected against the hub's state with its own writes logged first. */
@@ -1525,7 +1621,7 @@ push_in_tx (MotcuaReplica  *hub,
           write_hlc = _motcua_json_int (o, "h", -1);
           g_hash_table_remove_all (write_scope);
         }
-      reason = refusal (hub, peer, named_in_scope, write_scope, o);
+      reason = refusal (hub, peer, named_in_scope, named_procedures, write_scope, o);
       if (reason != NULL)
         {
           if (!record_refusal (hub, &origin, seq, reason, o, error))
@@ -1911,7 +2007,7 @@ _motcua_hub_pull (MotcuaReplica  *hub,
     {
       errno = 0;
       base = g_ascii_strtoull (cursor + 1, &end, 10);
-      if (end == NULL || *end != '.' || errno != 0 || base > G_MAXINT64)
+      if (end == NULL || *end != '.' || errno != 0 || base > G_MAXINT64 || base > last_gseq (hub))
         goto bad;
       table_index = (guint) g_ascii_strtoull (end + 1, &end, 10);
       if (end == NULL || *end != '.' || table_index >= G_N_ELEMENTS (state_tables))
@@ -1927,7 +2023,8 @@ _motcua_hub_pull (MotcuaReplica  *hub,
 
   errno = 0;
   position = g_ascii_strtoull (cursor, &end, 10);
-  if (end == NULL || end == cursor || *end != '\0' || errno != 0 || position > G_MAXINT64)
+  if (end == NULL || end == cursor || *end != '\0' || errno != 0 || position > G_MAXINT64
+      || position > last_gseq (hub))
     goto bad;
 
   if (!pull_log (hub, peer, position, limit, out, &position, more_out, error))
@@ -1937,7 +2034,10 @@ _motcua_hub_pull (MotcuaReplica  *hub,
   return g_steal_pointer (&out);
 
 bad:
-  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+  /* Malformed, or past the end of the log: never one this server gave, or one it gave before
+   * its store was restored from an older copy. NOT_FOUND, so that the answer can say so (the
+   * replica then pulls its scope from the start). */
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
                _("cursor “%s” is not one this server gave"), cursor);
   return NULL;
 }

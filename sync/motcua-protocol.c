@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "motcua-blobs-private.h"
@@ -157,10 +158,24 @@ code_for (const GError *error)
     }
 }
 
+/* A 500 says no more than that: the message of a store error names the store's file, and
+ * SQLite's may quote SQL. The detail goes to the server's log (standard error, which the
+ * journal keeps), where its operator reads it. */
 static MotcuaHubResponse *
 error_from (const GError *error)
 {
-  return _motcua_hub_error_response (status_for (error), code_for (error), error->message);
+  guint status = status_for (error);
+
+  if (status >= 500)
+    {
+      fprintf (stderr, "internal error: %s\n", error->message);
+      fflush (stderr);
+      return _motcua_hub_error_response (status, code_for (error),
+                                         _("The server could not complete the request: the"
+                                           " reason is in its log"));
+    }
+
+  return _motcua_hub_error_response (status, code_for (error), error->message);
 }
 
 typedef struct
@@ -304,6 +319,9 @@ json_shape_problem (const char *data,
             {
               if (!_motcua_json_escape_ok (data + i, size - i, &skip))
                 return N_("The body holds a malformed \\u escape");
+              /* json-glib would keep the string only up to it: refused, not cut short. */
+              if (escaped_unit (data + i, size - i) == 0)
+                return N_("The body holds a NUL character (\\u0000) in a string");
               i += skip;
             }
           else if (c == '\\')
@@ -557,6 +575,8 @@ handle_pull (Exchange *x)
     }
 
   items = _motcua_hub_pull (x->hub, x->peer, cursor, limit, &cursor_out, &more, &error);
+  if (items == NULL && g_error_matches (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND))
+    return _motcua_hub_error_response (400, "unknown-cursor", error->message);
   if (items == NULL)
     return error_from (error);
   n = json_array_get_length (items);

@@ -396,6 +396,16 @@ gboolean      _motcua_replica_case_rid     (MotcuaReplica  *self,
                                             gint64         *rid_out,
                                             MotcuaUuid     *id_out,
                                             GError        **error);
+/* Whether @value may be stored in the column @column (its index) of a case, by the rules the
+ * replica's own writes obey (a citizen ID of 12 digits, a channel by name, real dates, papers
+ * as a list, a procedure of the catalogue…): one definition, called where a replica writes a
+ * case and where a hub is pushed a change to one (motcua-cases.c). @procedure_id: the case's
+ * procedure, to bound its papers by, or NULL. */
+gboolean      _motcua_case_check_value     (MotcuaReplica      *self,
+                                            guint               column,
+                                            const MotcuaValue  *value,
+                                            const MotcuaUuid   *procedure_id,
+                                            GError            **error);
 /* Appends an event to a case's timeline, by this replica's officer, now (motcua-cases.c).
  * Inside a transaction. */
 gboolean      _motcua_replica_add_case_event (MotcuaReplica    *self,

@@ -8,7 +8,9 @@
 #include <glib/gi18n-lib.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -532,13 +534,61 @@ motcua_replica_optimize (MotcuaReplica  *self,
 
 /* Opening */
 
+/* A replica holds its server's bearer token and citizens' personal data: it is its user's
+ * alone. The file is made 0600 before SQLite opens it, and SQLite gives the -wal and -shm
+ * files beside it the mode of the database file; one made before this rule is made 0600
+ * when opened. */
+static gboolean
+make_private (const char  *path,
+              gboolean     create,
+              GError     **error)
+{
+  GStatBuf st;
+  int fd;
+
+  if (create)
+    {
+      fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE, _("Cannot create %s: %s"),
+                       path, g_strerror (saved));
+          return FALSE;
+        }
+      g_close (fd, NULL);
+      return TRUE;
+    }
+
+  /* Best effort: a file this user does not own (read-only use) is left as it is. */
+  if (g_stat (path, &st) == 0 && (st.st_mode & 0077) != 0 && st.st_uid == getuid ())
+    {
+      static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+          if (g_file_test (file, G_FILE_TEST_EXISTS))
+            g_chmod (file, st.st_mode & 0700);
+        }
+    }
+
+  return TRUE;
+}
+
 static gboolean
 open_db (MotcuaReplica  *self,
          gboolean        create,
          GError        **error)
 {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  int rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
+  int rc;
+
+  if (!make_private (self->path, create, error))
+    return FALSE;
+  rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
 
   if (rc != SQLITE_OK)
     {

@@ -134,6 +134,8 @@ call (Run         *run,
         domain_code = MOTCUA_ERROR_SCHEMA_TOO_NEW;
       else if (g_strcmp0 (code, "clock-skew") == 0)
         domain_code = MOTCUA_ERROR_CLOCK_SKEW;
+      else if (g_strcmp0 (code, "unknown-cursor") == 0)
+        domain_code = MOTCUA_ERROR_NOT_FOUND;
       else if (status == 429 || status >= 500 || status == 408)
         {
           /* Busy or failing: worth retrying later, like a network error. */
@@ -729,6 +731,7 @@ pull_all (Run       *run,
       g_autoptr(JsonObject) body = json_object_new ();
       g_autoptr(JsonObject) answer = NULL;
       g_autoptr(JsonArray) expanded = NULL;
+      g_autoptr(GError) local_error = NULL;
       JsonArray *items;
       const char *next;
 
@@ -743,9 +746,28 @@ pull_all (Run       *run,
       if (run->compact)
         json_object_set_boolean_member (body, "compact", TRUE);
 
-      answer = call (run, "POST", "pull", body, error);
+      answer = call (run, "POST", "pull", body, &local_error);
+      if (answer == NULL && cursor != NULL
+          && g_error_matches (local_error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND))
+        {
+          /* A cursor the server does not know: its store was restored from an older copy.
+           * Pull the scope from the start; the digest then says whether all is well. */
+          g_message ("The server does not know the cursor of %s (%s): pulling its scope again",
+                     self->path, local_error->message);
+          g_clear_error (&local_error);
+          if (!motcua_replica_begin (self, error)
+              || !_motcua_replica_finish (self,
+                                          _motcua_replica_meta_set_text (self, "hub_cursor",
+                                                                         NULL, error),
+                                          error))
+            return FALSE;
+          continue;
+        }
       if (answer == NULL)
-        return FALSE;
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
 
       items = json_object_has_member (answer, "items")
               && JSON_NODE_HOLDS_ARRAY (json_object_get_member (answer, "items"))

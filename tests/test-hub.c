@@ -440,6 +440,117 @@ test_case_offices (Province      *p,
   g_assert_cmpstr (on_hub->handling_office, ==, "T.D");
 }
 
+static JsonNode *
+text_node (const char *text)
+{
+  return json_node_init_string (json_node_alloc (), text);
+}
+
+/* A push is held to the rules the desk's own writes obey, change by change: a citizen ID that
+ * is not 12 digits, a channel that is not one, a date that does not exist, papers that are not
+ * a list, a procedure the catalogue does not have are each refused with the reason the desk
+ * gives, and nothing of them reaches the hub or the replicas that pull from it; a good change
+ * in the same push goes through. */
+static void
+test_values_checked (Province      *p,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lò Văn Pấng");
+  g_autoptr(MotcuaHubPeer) peer = NULL;
+  g_autoptr(JsonArray) forged = json_array_new ();
+  g_autoptr(JsonArray) rejected = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  g_autoptr(MotcuaCase) on_d = NULL;
+  static const char *const reasons[] = {
+    "“abc” is not a citizen ID",
+    "channel “carrier-pigeon” must be",
+    "“2026-02-30” is not a real date",
+    "papers “abc” must be a list",
+    "papers “0,1” must be a list",
+    "papers “[1,0]” must be listed in order",
+    "papers: 40 is not one of the procedure's",
+    "priority “vip” must be",
+    "is not a real date and time",
+    "rating 9 must be from 1 to 5",
+    "is not in the catalogue",
+  };
+  const char *other = "019a0000-0000-7000-8000-0000000000bb";
+  guint64 first, acked = 0;
+  guint n = 0;
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  peer = _motcua_hub_authenticate (p->hub.replica, p->token_a, &error);
+  g_assert_no_error (error);
+  first = peer->acked_seq + 1;
+
+#define FORGE(row, column, value) \
+  json_array_add_object_element (forged, forged_change (&p->a, first + n, n, "cases", row, \
+                                                        column, value)), n++
+
+  FORGE (c->id, "citizen_id", text_node ("abc"));
+  FORGE (c->id, "channel", text_node ("carrier-pigeon"));
+  FORGE (c->id, "due_date", text_node ("2026-02-30"));
+  FORGE (c->id, "papers", text_node ("abc"));
+  FORGE (c->id, "papers", text_node ("0,1"));
+  FORGE (c->id, "papers", text_node ("[1,0]"));
+  FORGE (c->id, "papers", text_node ("[40]"));
+  FORGE (c->id, "priority", text_node ("vip"));
+  FORGE (c->id, "resolved_at", text_node ("yesterday"));
+  FORGE (c->id, "rating", json_node_init_int (json_node_alloc (), 9));
+  /* A new case of a procedure nobody published. */
+  {
+    MotcuaUuid office;
+    char office_id[37];
+
+    motcua_uuid_for_key (&office, "office", "T.D.A");
+    motcua_uuid_to_string (&office, office_id);
+    json_array_add_object_element (forged, forged_change (&p->a, first + n, n, "cases", other,
+                                                          "handling_office_id",
+                                                          text_node (office_id)));
+    n++;
+    json_array_add_object_element (forged, forged_change (&p->a, first + n, n - 1, "cases",
+                                                          other, "procedure_id",
+                                                          text_node ("019a0000-0000-7000-8000-0000000000cc")));
+    n++;
+  }
+  /* Good ones, through. */
+  FORGE (c->id, "citizen_id", text_node ("098765432101"));
+  FORGE (c->id, "papers", text_node ("[0]"));
+#undef FORGE
+
+  g_assert_true (_motcua_hub_push (p->hub.replica, peer, forged, &acked, &rejected, NULL,
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (acked, ==, first + n - 1);
+  g_assert_cmpuint (json_array_get_length (rejected), ==, G_N_ELEMENTS (reasons));
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rejected, i);
+      const char *reason = json_object_get_string_member (r, "reason");
+
+      g_assert_cmpint (json_object_get_int_member (r, "s"), ==,
+                       (gint64) first + (i < 10 ? i : 11));
+      if (strstr (reason, reasons[i]) == NULL)
+        g_error ("refusal %u: “%s” does not say “%s”", i, reason, reasons[i]);
+    }
+
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->citizen_id, ==, "098765432101");
+  g_assert_cmpint (on_hub->channel, ==, MOTCUA_CHANNEL_COUNTER);
+  g_assert_cmpstr (on_hub->due_date, ==, c->due_date);
+  g_assert_cmpuint (on_hub->papers->len, ==, 1);
+  g_assert_null (on_hub->resolved_at);
+
+  /* Nothing refused travels on. */
+  sync_replica (p, &p->d, p->token_d, NULL);
+  on_d = motcua_replica_dup_case (p->d.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_d->citizen_id, ==, "098765432101");
+  g_assert_cmpstr (on_d->due_date, ==, c->due_date);
+}
+
 /* A server that asks the replica to slow down: every other request is answered 429 with
  * "retry_after" until @busy_left runs out. */
 typedef struct
@@ -936,6 +1047,74 @@ test_hostile (Province      *p,
   sync_replica (p, &p->d, p->token_d, NULL);
 }
 
+/* A NUL character in a string of a request is refused whole, never kept cut short. */
+static void
+test_nul_refused (Province      *p,
+                  gconstpointer  data)
+{
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Giàng A Tủa");
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  char *answer = NULL;
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  body = g_strdup_printf ("{\"changes\":[{\"o\":\"%s\",\"s\":%" G_GUINT64_FORMAT ","
+                          "\"h\":%" G_GUINT64_FORMAT ",\"t\":\"cases\",\"r\":\"%s\","
+                          "\"c\":\"applicant_name\",\"v\":\"Giàng\\u0000 A Tủa\","
+                          "\"p\":0}]}",
+                          motcua_replica_get_id (p->a.replica),
+                          motcua_replica_get_last_seq (p->a.replica) + 1,
+                          (guint64) motcua_hlc_make (p->a.now_ms + 1000, 0), c->id);
+  g_assert_cmpuint (post (p, p->token_a, "/v1/push", body, &answer), ==, 400);
+  g_assert_nonnull (strstr (answer, "NUL"));
+  g_assert_nonnull (strstr (answer, "\"code\":\"bad-json\""));
+  g_free (answer);
+
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->applicant_name, ==, "Giàng A Tủa");
+}
+
+/* A store that fails answers 500 with a message that names neither its file nor its SQL: the
+ * detail is the server's, in its log. */
+static void
+test_store_error_hidden (Province      *p,
+                         gconstpointer  data)
+{
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lý Thị Kín");
+  g_autoptr(MotcuaHubPeer) peer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) forged = json_array_new ();
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  char *answer = NULL;
+
+  sync_replica (p, &p->a, p->token_a, NULL);
+  peer = _motcua_hub_authenticate (p->hub.replica, p->token_b, &error);
+  g_assert_no_error (error);
+  /* B writing A's case is refused, and a refusal is kept in a table that is now gone. */
+  json_array_add_object_element (forged, forged_change (&p->b, peer->acked_seq + 1, 0, "cases",
+                                                        c->id, "address",
+                                                        json_node_init_string (json_node_alloc (),
+                                                                               "x")));
+  json_object_set_array_member (body, "changes", g_steal_pointer (&forged));
+  root = json_node_init_object (json_node_alloc (), body);
+  text = json_to_string (root, FALSE);
+  g_assert_cmpint (sqlite3_exec (p->hub.replica->db, "DROP TABLE hub_rejected", NULL, NULL,
+                                 NULL), ==, SQLITE_OK);
+
+  g_assert_cmpuint (post (p, p->token_b, "/v1/push", text, &answer), ==, 500);
+  g_test_message ("500: %s", answer);
+  g_assert_nonnull (strstr (answer, "\"code\":\"internal\""));
+  g_assert_null (strstr (answer, "hub_rejected"));
+  g_assert_null (strstr (answer, "such table"));
+  g_assert_null (strstr (answer, p->hub.replica->path));
+  g_assert_null (strstr (answer, "/"));
+  g_free (answer);
+}
+
 /* A desk whose clock ran ahead re-stamps what it has not pushed. An operation keeps one stamp
  * (a reception's case row and its event), and a later change that overwrote it names that
  * stamp: the server sees a transfer made before the re-stamp as the next write of the field,
@@ -1407,6 +1586,9 @@ main (int   argc,
   ADD ("/hub/push-whole-rows", test_push_whole_rows);
   ADD ("/hub/handling-office-only", test_handling_office_only);
   ADD ("/hub/case-offices", test_case_offices);
+  ADD ("/hub/values-checked", test_values_checked);
+  ADD ("/hub/nul-refused", test_nul_refused);
+  ADD ("/hub/store-error-hidden", test_store_error_hidden);
   ADD ("/hub/busy", test_busy);
   ADD ("/hub/timeline-rows-never-change", test_timeline_rows_never_change);
   ADD ("/hub/restamp", test_restamp);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -71,6 +72,64 @@ test_create_open (MotcuaFixture *f,
   g_assert_null (again);
   g_assert_nonnull (error);
   g_clear_error (&error);
+}
+
+static guint
+file_mode (const char *path,
+           const char *suffix)
+{
+  g_autofree char *file = g_strconcat (path, suffix, NULL);
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (file, &st), ==, 0);
+
+  return st.st_mode & 0777;
+}
+
+/* A replica holds its server's token and citizens' data: its file, WAL and shared memory are
+ * its user's alone, whatever the umask, and one made world-readable before is made private
+ * when opened. The token never leaves in an export. */
+static void
+test_file_private (MotcuaFixture *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other = g_build_filename (f->dir, "other.db", NULL);
+  g_autofree char *exported = NULL;
+  g_autoptr(MotcuaCase) c = NULL;
+  MotcuaReplica *replica;
+  sqlite3 *db = NULL;
+  mode_t saved = umask (0);
+
+  replica = motcua_replica_create (other, "T", MOTCUA_LEVEL_PROVINCE, &error);
+  umask (saved);
+  g_assert_no_error (error);
+  g_assert_cmpuint (file_mode (other, ""), ==, 0600);
+  g_assert_cmpuint (file_mode (other, "-wal"), ==, 0600);
+  g_assert_cmpuint (file_mode (other, "-shm"), ==, 0600);
+  g_assert_finalize_object (replica);
+
+  c = receive (f, "HT.KS", "Lò Thị Ín", MOTCUA_CHANNEL_COUNTER);
+  g_assert_cmpuint (file_mode (f->path, ""), ==, 0600);
+  g_assert_cmpuint (file_mode (f->path, "-wal"), ==, 0600);
+
+  /* Made before the rule: private once opened. */
+  g_assert_cmpint (g_chmod (other, 0644), ==, 0);
+  replica = motcua_replica_open (other, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (file_mode (other, ""), ==, 0600);
+  g_assert_finalize_object (replica);
+
+  /* The token, as an enrolled desk keeps it, is not exported. */
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT OR REPLACE INTO meta (key, value) VALUES"
+                                 " ('server_token', '0123456789abcdef.sekrit-token-value')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  exported = motcua_test_export (f->replica);
+  g_assert_nonnull (strstr (exported, "Lò Thị Ín"));
+  g_assert_null (strstr (exported, "sekrit"));
+  g_assert_null (strstr (exported, "server_token"));
 }
 
 static void
@@ -751,6 +810,7 @@ main (int   argc,
 
   ADD ("/replica/create-open", test_create_open);
   ADD ("/replica/receive", test_receive);
+  ADD ("/replica/file-private", test_file_private);
   ADD ("/replica/change-capture", test_change_capture);
   ADD ("/replica/workflow/full-path", test_workflow);
   ADD ("/replica/workflow/reopen", test_reopen);

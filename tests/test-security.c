@@ -1206,9 +1206,18 @@ test_bad_input (Fixture       *f,
   expect_push (f, token, "{\"changes\":\"all\"}", 400, "invalid");
   expect_push (f, token, "{\"changes\":null}", 400, "invalid");
   g_free (expect (f, "pull", token, "{\"cursor\":5}", 400, "invalid"));
-  g_free (expect (f, "pull", token, "{\"cursor\":\"garbage\"}", 400, "invalid"));
-  g_free (expect (f, "pull", token, "{\"cursor\":\"s1.99.0\"}", 400, "invalid"));
-  g_free (expect (f, "pull", token, "{\"cursor\":\"-1\"}", 400, "invalid"));
+  /* Cursors the server never gave: malformed, or past the end of its log. */
+  {
+    static const char *const cursors[] = { "garbage", "s1.99.0", "-1", "999999", "s999999.0.0" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cursors); i++)
+      {
+        g_autofree char *body = g_strdup_printf ("{\"cursor\":\"%s\"}", cursors[i]);
+        g_autofree char *message = expect (f, "pull", token, body, 400, "unknown-cursor");
+
+        g_assert_nonnull (strstr (message, cursors[i]));
+      }
+  }
   g_free (expect (f, "pull", token, "{\"cursor\":null,\"limit\":0}", 400, "invalid"));
   g_free (expect (f, "pull", token, "{\"cursor\":null,\"limit\":\"all\"}", 400, "invalid"));
   g_free (expect (f, "pull", token, "{\"cursor\":null,\"limit\":2.5}", 400, "invalid"));
@@ -1422,6 +1431,31 @@ test_bad_input (Fixture       *f,
   }
 }
 
+/* A client that stalls before its headers are in is told 408, with the JSON error body every
+ * answer carries, not just dropped. (libsoup 3.2 answers a request line or header it cannot
+ * parse itself, with no body and no signal before it writes: see README.md.) */
+static void
+test_stalled (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autofree char *response = NULL;
+  const char *body;
+
+  server_stop (f);
+  g_clear_pointer (&f->url, g_free);
+  server_start (f, "slow-client-timeout-s=1\n");
+  connection = raw_connect (f);
+  g_assert_true (raw_write (connection, "GET /v1/sta", 11));
+  response = raw_read_all (connection);
+  g_test_message ("stalled: %.300s", response);
+  g_assert_true (g_str_has_prefix (response, "HTTP/1.1 408 "));
+  body = strstr (response, "\r\n\r\n");
+  g_assert_nonnull (body);
+  g_assert_nonnull (strstr (body, "{\"error\":{\"code\":\"request-timeout\""));
+  assert_still_serving (f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1436,6 +1470,7 @@ main (int    argc,
   ADD ("push-scope", test_push_scope);
   ADD ("authority", test_authority);
   ADD ("bad-input", test_bad_input);
+  ADD ("stalled", test_stalled);
 
 #undef ADD
 

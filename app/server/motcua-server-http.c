@@ -629,10 +629,39 @@ on_deadline (gpointer data)
     {
       GSocket *socket = soup_server_message_get_socket (msg);
 
-      /* Not even the headers are in (or, with TLS, perhaps not the handshake): there is no
-       * request to answer yet. Closing the socket lets libsoup drop the connection its usual
-       * way. */
+      /* Not even the headers are in (or, with TLS, perhaps not the handshake): libsoup has
+       * no request to answer, and no way to answer one it is still reading. Without TLS the
+       * client is told on the socket itself (libsoup only reads from it now), best effort and
+       * without blocking; then closing the socket lets libsoup drop the connection its usual
+       * way. With TLS, bytes written past the TLS stream would be garbage to the client. */
       request_end (request, SOUP_STATUS_REQUEST_TIMEOUT, FALSE);
+      if (socket != NULL && request->server->config->tls_cert == NULL)
+        {
+          g_autoptr(MotcuaHubResponse) timeout = NULL;
+          g_autoptr(GString) reply = g_string_new (NULL);
+          g_autofree char *text = NULL;
+          gsize size = 0;
+          const char *body;
+
+          text = g_strdup_printf (ngettext ("The request was not received whole within %u"
+                                            " second: the connection is too slow, or the"
+                                            " client stalled",
+                                            "The request was not received whole within %u"
+                                            " seconds: the connection is too slow, or the"
+                                            " client stalled",
+                                            request->server->config->slow_client_timeout_s),
+                                  request->server->config->slow_client_timeout_s);
+          timeout = _motcua_hub_error_response (SOUP_STATUS_REQUEST_TIMEOUT, "request-timeout",
+                                                text);
+          body = g_bytes_get_data (timeout->body, &size);
+          g_string_append_printf (reply, "HTTP/1.1 408 %s\r\nContent-Type: %s\r\n"
+                                  "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                                  "Connection: close\r\n\r\n",
+                                  reason_phrase (SOUP_STATUS_REQUEST_TIMEOUT),
+                                  timeout->content_type, size);
+          g_string_append_len (reply, body, (gssize) size);
+          g_socket_send_with_blocking (socket, reply->str, reply->len, FALSE, NULL, NULL);
+        }
       if (socket != NULL)
         g_socket_shutdown (socket, TRUE, TRUE, NULL);
       return G_SOURCE_REMOVE;
