@@ -403,12 +403,13 @@ _motcua_change_fields_next (const guint8 **p,
     }
 }
 
-/* Appends the record of one row write: @n changes, numbered from the next sequence number. */
+/* Appends the record of one row write: @n changes, numbered from the next sequence number. The
+ * row is named by its UUID, which no other row ever takes. */
 static gboolean
-log_record (MotcuaReplica  *self,
-            MotcuaTableId   table,
-            gint64          rid,
-            guint           n,
+log_record (MotcuaReplica     *self,
+            MotcuaTableId      table,
+            const MotcuaUuid  *row_id,
+            guint              n,
             GByteArray     *fields,
             MotcuaHlc       hlc,
             GError        **error)
@@ -416,7 +417,7 @@ log_record (MotcuaReplica  *self,
   sqlite3_stmt *stmt;
 
   stmt = _motcua_replica_prepare (self,
-                                  "INSERT INTO changes (origin, seq, n, hlc, tbl, row, fields)"
+                                  "INSERT INTO changes (origin, seq, n, hlc, tbl, row_id, fields)"
                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                                   error);
   if (stmt == NULL)
@@ -427,7 +428,7 @@ log_record (MotcuaReplica  *self,
   sqlite3_bind_int (stmt, 3, (int) n);
   sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) hlc);
   sqlite3_bind_int (stmt, 5, table);
-  sqlite3_bind_int64 (stmt, 6, rid);
+  sqlite3_bind_blob (stmt, 6, row_id->bytes, 16, SQLITE_STATIC);
   sqlite3_bind_blob (stmt, 7, fields->data, (int) fields->len, SQLITE_STATIC);
   self->seq += n;
 
@@ -834,7 +835,7 @@ _motcua_replica_write_row (MotcuaReplica         *self,
       for (guint c = 0; c < table->n_columns; c++)
         if ((changed_mask & (G_GUINT64_CONSTANT (1) << c)) != 0)
           put_change (fields, c + 1, prev_hlc[c], &values[c]);
-      if (!log_record (self, table->id, row.rid, (guint) __builtin_popcountll (changed_mask),
+      if (!log_record (self, table->id, id, (guint) __builtin_popcountll (changed_mask),
                        fields, hlc, error))
         goto out;
     }
@@ -1047,7 +1048,6 @@ _motcua_replica_insert_row (MotcuaReplica         *self,
 {
   MotcuaValue none = MOTCUA_VALUE_NULL;
   g_autoptr(GByteArray) fields = NULL;
-  gint64 rid;
 
   g_assert (self->tx_depth > 0);
   g_assert (table->insert_only);
@@ -1055,14 +1055,52 @@ _motcua_replica_insert_row (MotcuaReplica         *self,
   if (!check_text_lengths (table, values, G_MAXUINT64, error)
       || !insert_only_store (self, table, id, values, self->seq + 1, error))
     return FALSE;
-  rid = sqlite3_last_insert_rowid (self->db);
 
   /* The row travels as one change, column 0. Rows of insert-only tables never change, so the
    * change holds no copy of them: the row itself is the value. */
   fields = g_byte_array_sized_new (4);
   put_change (fields, 0, 0, &none);
 
-  return log_record (self, table->id, rid, 1, fields, hlc, error);
+  return log_record (self, table->id, id, 1, fields, hlc, error);
+}
+
+/* A row of a timeline or a scan is about to be purged with its case: its record in this
+ * replica's log held no copy of it (the row was its value), so it takes the row's values now,
+ * as JSON. Should the server ever need the change again (its store restored from a backup), it
+ * can still be sent. */
+gboolean
+_motcua_replica_keep_logged_row (MotcuaReplica         *self,
+                                 const MotcuaTableDesc *table,
+                                 gint64                 rid,
+                                 const MotcuaUuid      *id,
+                                 GError               **error)
+{
+  g_autoptr(JsonObject) row = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GByteArray) fields = g_byte_array_sized_new (256);
+  g_autofree char *text = NULL;
+  MotcuaValue value;
+  sqlite3_stmt *stmt;
+
+  g_assert (table->insert_only);
+
+  row = _motcua_replica_insert_only_json (self, table, rid, error);
+  if (row == NULL)
+    return FALSE;
+  node = json_node_init_object (json_node_alloc (), row);
+  text = json_to_string (node, FALSE);
+  value = MOTCUA_VALUE_TEXT (text);
+  put_change (fields, 0, 0, &value);
+
+  stmt = _motcua_replica_prepare (self, "UPDATE changes SET fields = ?1 WHERE origin = ?2"
+                                  " AND row_id = ?3 AND tbl IN (5, 6)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, fields->data, (int) fields->len, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, self->self_origin);
+  sqlite3_bind_blob (stmt, 3, id->bytes, 16, SQLITE_STATIC);
+
+  return _motcua_replica_step_done (self, stmt, error);
 }
 
 void
@@ -1476,8 +1514,10 @@ _motcua_replica_restamp (MotcuaReplica  *self,
 
   g_assert (self->tx_depth > 0);
 
-  stmt = _motcua_replica_prepare (self, "SELECT seq, hlc, tbl, row, fields FROM changes"
-                                  " WHERE origin = ?1 AND seq > ?2 ORDER BY seq", error);
+  stmt = _motcua_replica_prepare (self, "SELECT ch.seq, ch.hlc, ch.tbl,"
+                                  " coalesce (" MOTCUA_CHANGE_ROW_RID_SQL ", -1), ch.fields"
+                                  " FROM changes ch WHERE ch.origin = ?1 AND ch.seq > ?2"
+                                  " ORDER BY ch.seq", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, self->self_origin);

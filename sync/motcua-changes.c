@@ -129,15 +129,8 @@ foreach_change (MotcuaReplica     *self,
   /* Records are keyed by their first sequence number: start from the one holding
    * after_seq + 1 (a record holds at most 64 changes). */
   stmt = _motcua_replica_prepare (self,
-                                  "SELECT ch.seq, ch.n, ch.hlc, ch.tbl, ch.row, ch.fields,"
-                                  " CASE ch.tbl"
-                                  " WHEN 1 THEN (SELECT id FROM offices WHERE rid = ch.row)"
-                                  " WHEN 2 THEN (SELECT id FROM procedures WHERE rid = ch.row)"
-                                  " WHEN 3 THEN (SELECT id FROM calendar WHERE rid = ch.row)"
-                                  " WHEN 4 THEN (SELECT id FROM cases WHERE rid = ch.row)"
-                                  " WHEN 5 THEN (SELECT id FROM case_events WHERE rid = ch.row)"
-                                  " WHEN 6 THEN (SELECT id FROM attachments WHERE rid = ch.row)"
-                                  " WHEN 7 THEN (SELECT id FROM conflicts WHERE rid = ch.row) END"
+                                  "SELECT ch.seq, ch.n, ch.hlc, ch.tbl,"
+                                  MOTCUA_CHANGE_ROW_RID_SQL ", ch.fields, ch.row_id"
                                   " FROM changes ch"
                                   " WHERE ch.origin = ?1 AND ch.seq > ?2 - 64"
                                   " AND ch.seq + ch.n > ?2 + 1"
@@ -165,11 +158,12 @@ foreach_change (MotcuaReplica     *self,
         break;
       last_hlc = change.hlc;
       change.table = _motcua_table_lookup (sqlite3_column_int (stmt, 3));
-      change.rid = sqlite3_column_int64 (stmt, 4);
+      change.rid = sqlite3_column_type (stmt, 4) == SQLITE_INTEGER
+                   ? sqlite3_column_int64 (stmt, 4) : -1;
       change.row_id = sqlite3_column_bytes (stmt, 6) == 16 ? sqlite3_column_blob (stmt, 6) : NULL;
 
-      /* The row of a case that left this replica's scope was purged once all of this was
-       * acknowledged: the record stays (a refusal may name it) but has nothing to show. */
+      /* A record made before the log named rows by UUID, whose row was purged once all of it
+       * was acknowledged: it stays (a refusal may name it) but has nothing to show. */
       if (change.row_id == NULL && change.table != NULL
           && change.seq + n - 1 <= _motcua_replica_get_acked (self))
         continue;
@@ -337,8 +331,23 @@ add_wire_change (const LoggedChange  *change,
 
   if (change->column == 0)
     {
-      JsonObject *row = _motcua_replica_insert_only_json (self, change->table, change->rid, error);
+      JsonObject *row = NULL;
 
+      /* A row of a timeline or a scan is its own value; one purged with its case left its
+       * values in its record (_motcua_replica_keep_logged_row()). */
+      if (change->value.type == SQLITE_TEXT)
+        {
+          g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+          JsonNode *root;
+
+          if (json_parser_load_from_data (parser, change->value.s, (gssize) change->text_len,
+                                          NULL)
+              && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+            row = json_object_ref (json_node_get_object (root));
+        }
+      /* (rid -1, a row gone with nothing kept, is reported as the damage it is) */
+      if (row == NULL)
+        row = _motcua_replica_insert_only_json (self, change->table, change->rid, error);
       if (row == NULL)
         return FALSE;
       json_object_set_null_member (o, "c");

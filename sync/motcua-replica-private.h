@@ -164,6 +164,23 @@ MotcuaReplica *_motcua_replica_create_at_version (const char   *path,
 gboolean      _motcua_replica_refresh      (MotcuaReplica  *self,
                                             GError        **error);
 
+gboolean      _motcua_replica_keep_logged_row (MotcuaReplica         *self,
+                                              const MotcuaTableDesc *table,
+                                              gint64                 rid,
+                                              const MotcuaUuid      *id,
+                                              GError               **error);
+
+/* The rid of the row a log record (changes ch) names by its UUID, or NULL when it is gone. */
+#define MOTCUA_CHANGE_ROW_RID_SQL \
+  " CASE ch.tbl" \
+  " WHEN 1 THEN (SELECT rid FROM offices WHERE id = ch.row_id)" \
+  " WHEN 2 THEN (SELECT rid FROM procedures WHERE id = ch.row_id)" \
+  " WHEN 3 THEN (SELECT rid FROM calendar WHERE id = ch.row_id)" \
+  " WHEN 4 THEN (SELECT rid FROM cases WHERE id = ch.row_id)" \
+  " WHEN 5 THEN (SELECT rid FROM case_events WHERE id = ch.row_id)" \
+  " WHEN 6 THEN (SELECT rid FROM attachments WHERE id = ch.row_id)" \
+  " WHEN 7 THEN (SELECT rid FROM conflicts WHERE id = ch.row_id) END"
+
 /* SQLite */
 sqlite3_stmt *_motcua_replica_prepare      (MotcuaReplica  *self,
                                             const char     *sql,

@@ -239,6 +239,60 @@ _motcua_replica_scope_digest (MotcuaReplica  *self,
                           digest.lanes[0], digest.lanes[1]);
 }
 
+/* The rows of the case at @rid's timeline and scans that this replica logged keep their values
+ * in their records before they go (_motcua_replica_keep_logged_row()). */
+static gboolean
+keep_logged_rows (MotcuaReplica  *self,
+                  gint64          rid,
+                  GError        **error)
+{
+  static const MotcuaTableId tables[] = { MOTCUA_TABLE_CASE_EVENTS, MOTCUA_TABLE_ATTACHMENTS };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      const MotcuaTableDesc *table = _motcua_table_lookup (tables[t]);
+      g_autofree char *sql = g_strdup_printf ("SELECT r.rid, r.id FROM %s r"
+                                              " WHERE r.case_id = (SELECT id FROM cases"
+                                              " WHERE rid = ?1) AND EXISTS (SELECT 1"
+                                              " FROM changes ch WHERE ch.row_id = r.id"
+                                              " AND ch.tbl IN (5, 6))", table->name);
+      sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, sql, error);
+      g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64) * 3);
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, rid);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 row[3] = { sqlite3_column_int64 (stmt, 0) };
+
+          if (sqlite3_column_bytes (stmt, 1) == 16)
+            {
+              memcpy (&row[1], sqlite3_column_blob (stmt, 1), 16);
+              g_array_append_vals (rows, row, 1);
+            }
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _motcua_replica_set_db_error (self, error);
+          return FALSE;
+        }
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const gint64 *row = &g_array_index (rows, gint64, 3 * i);
+
+          if (!_motcua_replica_keep_logged_row (self, table, row[0],
+                                                (const MotcuaUuid *) (const void *) &row[1],
+                                                error))
+            return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 /* Deletes the case at @rid with its timeline, scans and conflicts. */
 static gboolean
 drop_case (MotcuaReplica  *self,
@@ -254,6 +308,8 @@ drop_case (MotcuaReplica  *self,
     "DELETE FROM cases WHERE rid = ?1",
   };
 
+  if (!keep_logged_rows (self, rid, error))
+    return FALSE;
   for (guint s = 0; s < G_N_ELEMENTS (sql); s++)
     {
       sqlite3_stmt *stmt = _motcua_replica_prepare (self, sql[s], error);
@@ -282,12 +338,13 @@ case_refused (MotcuaReplica  *self,
                                                 " JOIN changes ch ON ch.origin = ?1"
                                                 " AND ch.seq BETWEEN r.seq - 63 AND r.seq"
                                                 " AND r.seq < ch.seq + ch.n"
-                                                " WHERE (ch.tbl = ?2 AND ch.row = ?5)"
-                                                " OR (ch.tbl = ?3 AND ch.row IN"
-                                                "  (SELECT e.rid FROM case_events e JOIN cases c"
+                                                " WHERE (ch.tbl = ?2 AND ch.row_id ="
+                                                "  (SELECT id FROM cases WHERE rid = ?5))"
+                                                " OR (ch.tbl = ?3 AND ch.row_id IN"
+                                                "  (SELECT e.id FROM case_events e JOIN cases c"
                                                 "   ON c.id = e.case_id WHERE c.rid = ?5))"
-                                                " OR (ch.tbl = ?4 AND ch.row IN"
-                                                "  (SELECT a.rid FROM attachments a JOIN cases c"
+                                                " OR (ch.tbl = ?4 AND ch.row_id IN"
+                                                "  (SELECT a.id FROM attachments a JOIN cases c"
                                                 "   ON c.id = a.case_id WHERE c.rid = ?5)))",
                                                 error);
   int refused = -1;

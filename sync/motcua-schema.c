@@ -168,6 +168,24 @@ static const char *const migrations[] = {
   "UPDATE hub_replicas SET desk_no = (SELECT count(*) FROM hub_replicas AS h"
   "  WHERE (h.enrolled_at, h.token_id) <= (hub_replicas.enrolled_at, hub_replicas.token_id));"
   "CREATE UNIQUE INDEX hub_replicas_desk ON hub_replicas (desk_no);",
+
+  /* 5 → 6: the change log names a row by its UUID, not its rid. A case purged when it left the
+   * scope gave its rid back, and the next row took it: its history then showed another case,
+   * and after the server lost acknowledged changes (a store restored from a backup) they could
+   * not be sent again. Records whose row is gone already (purged after they were acknowledged)
+   * keep a null row_id; they are never sent again. */
+  "ALTER TABLE changes ADD COLUMN row_id BLOB;"
+  "UPDATE changes SET row_id = CASE tbl"
+  "  WHEN 1 THEN (SELECT id FROM offices WHERE rid = changes.row)"
+  "  WHEN 2 THEN (SELECT id FROM procedures WHERE rid = changes.row)"
+  "  WHEN 3 THEN (SELECT id FROM calendar WHERE rid = changes.row)"
+  "  WHEN 4 THEN (SELECT id FROM cases WHERE rid = changes.row)"
+  "  WHEN 5 THEN (SELECT id FROM case_events WHERE rid = changes.row)"
+  "  WHEN 6 THEN (SELECT id FROM attachments WHERE rid = changes.row)"
+  "  WHEN 7 THEN (SELECT id FROM conflicts WHERE rid = changes.row) END;"
+  "ALTER TABLE changes DROP COLUMN row;"
+  /* A purged row of a timeline or a scan leaves its values in its record (motcua-capture.c). */
+  "CREATE INDEX changes_row ON changes (row_id) WHERE tbl IN (5, 6);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);

@@ -11,6 +11,7 @@
 #define MOTCUA_COMPILATION
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -1566,6 +1567,132 @@ test_writes_during_sync (Province      *p,
 }
 
 
+static gint64
+hub_clock (gpointer user_data)
+{
+  return ((MotcuaFixture *) user_data)->now_ms;
+}
+
+/* A case received at the district and handled by commune A, then moved on to commune B: it
+ * leaves A's scope and is purged there. Returns it as A last had it. */
+static MotcuaCase *
+pass_through_a (Province   *p,
+                const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->d, name);
+
+  g_assert_true (motcua_replica_transfer_case (p->d.replica, c->id, "T.D.A", NULL, &error));
+  g_assert_no_error (error);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  sync_replica (p, &p->a, p->token_a, NULL);
+  g_assert_true (motcua_replica_edit_case (p->a.replica, c->id, "address", "Bản Nậm Manh", NULL,
+                                           &error));
+  g_assert_no_error (error);
+
+  return motcua_replica_dup_case (p->a.replica, c->id, &error);
+}
+
+static void
+move_on_to_b (Province   *p,
+              MotcuaCase *c)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (motcua_replica_transfer_case (p->a.replica, c->id, "T.D.B", "liên thông",
+                                               &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->a, p->token_a);
+  g_assert_null (motcua_replica_dup_case (p->a.replica, c->id, NULL));
+}
+
+/* The history of a case purged from a replica keeps naming that case, never the next one to
+ * take its place in the table: the log names rows by UUID. */
+static void
+test_purged_rowid_reused (Province      *p,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) gone = pass_through_a (p, "Vàng A Dình");
+  g_autoptr(MotcuaCase) next = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  const MotcuaChange *edit;
+
+  move_on_to_b (p, gone);
+  next = receive (&p->a, "Vàng Thị Dua");
+  changes = motcua_replica_list_changes (p->a.replica, 0, 0, &error);
+  g_assert_no_error (error);
+  /* A's first change is its edit of the case it no longer holds. */
+  edit = changes->pdata[0];
+  g_assert_cmpstr (edit->table, ==, "cases");
+  g_assert_cmpstr (edit->column, ==, "address");
+  g_assert_cmpstr (edit->row_id, ==, gone->id);
+  g_assert_cmpstr (edit->row_id, !=, next->id);
+}
+
+/* The provincial store restored from an older copy: it lost changes it had acknowledged,
+ * among them those of a case the commune has since moved on (and purged, with its timeline).
+ * The commune's next sync sends again all the server lacks, from its log, and everyone
+ * converges with nothing lost. */
+static void
+test_restored_server (Province      *p,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = g_build_filename (p->hub.dir, "backup.db", NULL);
+  g_autofree char *sql = g_strdup_printf ("VACUUM INTO '%s'", backup);
+  g_autoptr(MotcuaCase) moved = pass_through_a (p, "Sùng A Pó");
+  g_autoptr(MotcuaCase) later = NULL;
+  g_autoptr(MotcuaCase) on_b = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  g_assert_true (_motcua_replica_exec (p->hub.replica, sql, &error));
+  g_assert_no_error (error);
+
+  /* After the backup: A's edit and transfer of the case (which leaves A), and a new case. */
+  later = receive (&p->a, "Sùng Thị Của");
+  move_on_to_b (p, moved);
+
+  /* The province restores its store from the backup. */
+  g_clear_object (&p->hub.replica);
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char *const suffixes[] = { "", "-wal", "-shm" };
+      g_autofree char *path = g_strconcat (p->hub.path, suffixes[i], NULL);
+
+      g_unlink (path);
+    }
+  g_assert_cmpint (g_rename (backup, p->hub.path), ==, 0);
+  p->hub.replica = motcua_replica_open (p->hub.path, &error);
+  g_assert_no_error (error);
+  motcua_replica_set_clock (p->hub.replica, hub_clock, &p->hub);
+  g_assert_null (motcua_replica_dup_case (p->hub.replica, later->id, NULL));
+
+  /* The commune syncs on: what the server lacks goes again, the moved case's part whole. */
+  sync_desk (p, &p->a, p->token_a);
+  on_hub = motcua_replica_dup_case (p->hub.replica, later->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->receipt_no, ==, later->receipt_no);
+  g_clear_pointer (&on_hub, motcua_case_free);
+  on_hub = motcua_replica_dup_case (p->hub.replica, moved->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->handling_office, ==, "T.D.B");
+  g_assert_cmpstr (on_hub->address, ==, "Bản Nậm Manh");
+  events = motcua_replica_list_case_events (p->hub.replica, moved->id, &error);
+  g_assert_no_error (error);
+  /* received and transferred at the district; edited and transferred at A */
+  g_assert_cmpuint (events->len, ==, 4);
+
+  /* Commune B gets it whole; everyone verifies. */
+  sync_desk (p, &p->b, p->token_b);
+  on_b = motcua_replica_dup_case (p->b.replica, moved->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_b->address, ==, "Bản Nậm Manh");
+  sync_desk (p, &p->d, p->token_d);
+  sync_desk (p, &p->a, p->token_a);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1598,6 +1725,8 @@ main (int   argc,
   ADD ("/hub/duplicate-receipt", test_duplicate_receipt);
   ADD ("/hub/lost-token", test_lost_token);
   ADD ("/hub/writes-during-sync", test_writes_during_sync);
+  ADD ("/hub/purged-rowid-reused", test_purged_rowid_reused);
+  ADD ("/hub/restored-server", test_restored_server);
 
 #undef ADD
 

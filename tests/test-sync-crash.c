@@ -1059,9 +1059,9 @@ check_changes (Epoch *e)
       /* The changes of the cases made for the other commune, and of their timelines. */
       gint64 refused = db_int (db, "SELECT coalesce (sum (n), 0) FROM changes ch"
                                    " WHERE ch.origin = 1 AND ("
-                                   " (ch.tbl = 4 AND ch.row IN (SELECT rid FROM cases"
+                                   " (ch.tbl = 4 AND ch.row_id IN (SELECT id FROM cases"
                                    "   WHERE receipt_no LIKE 'OOS-%'))"
-                                   " OR (ch.tbl = 5 AND ch.row IN (SELECT e.rid FROM case_events e"
+                                   " OR (ch.tbl = 5 AND ch.row_id IN (SELECT e.id FROM case_events e"
                                    "   JOIN cases c ON c.id = e.case_id"
                                    "   WHERE c.receipt_no LIKE 'OOS-%')))");
       gint64 acked, logged;
@@ -1070,13 +1070,13 @@ check_changes (Epoch *e)
                        ==, last);
       g_assert_cmpint (rejected, ==, refused);
       g_assert_cmpint (db_int (db, "SELECT count(*) FROM rejected r WHERE NOT EXISTS"
-                                   " (SELECT 1 FROM changes ch JOIN cases c ON c.rid = ch.row"
+                                   " (SELECT 1 FROM changes ch JOIN cases c ON c.id = ch.row_id"
                                    "  WHERE ch.origin = 1 AND ch.tbl = 4"
                                    "  AND r.seq BETWEEN ch.seq AND ch.seq + ch.n - 1"
                                    "  AND c.receipt_no LIKE 'OOS-%')"
                                    " AND NOT EXISTS"
                                    " (SELECT 1 FROM changes ch JOIN case_events ev"
-                                   "  ON ev.rid = ch.row JOIN cases c ON c.id = ev.case_id"
+                                   "  ON ev.id = ch.row_id JOIN cases c ON c.id = ev.case_id"
                                    "  WHERE ch.origin = 1 AND ch.tbl = 5"
                                    "  AND r.seq BETWEEN ch.seq AND ch.seq + ch.n - 1"
                                    "  AND c.receipt_no LIKE 'OOS-%')"), ==, 0);
