@@ -1058,6 +1058,18 @@ motcua_replica_dup_desk_code (MotcuaReplica *self)
   return _motcua_replica_meta_dup_text (self, "desk_code");
 }
 
+gint64
+motcua_replica_get_clock_offset_ms (MotcuaReplica *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), 0);
+
+  /* A sync runs on a connection of its own: what it measured is in the file. */
+  if (self->tx_depth == 0)
+    _motcua_replica_refresh (self, NULL);
+
+  return self->clock_offset_ms;
+}
+
 gboolean
 motcua_sync_enroll (const char    *path,
                     const char    *server_url,
