@@ -472,6 +472,34 @@ due_date_for (MotcuaReplica  *self,
   return TRUE;
 }
 
+gboolean
+_motcua_replica_case_due_date (MotcuaReplica  *self,
+                               gint64          rid,
+                               const char     *day,
+                               char            out[11],
+                               GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT p.processing_days FROM cases c"
+                                                " JOIN procedures p ON p.id = c.procedure_id"
+                                                " WHERE c.rid = ?1", error);
+  gint64 days = -1;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rid);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    days = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (days < 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                   _("case %lld has no procedure in the catalogue"), (long long) rid);
+      return FALSE;
+    }
+
+  return due_date_for (self, day, (guint) days, out, error);
+}
+
 static char *
 next_receipt_no (MotcuaReplica    *self,
                  const MotcuaUuid *office_id,

@@ -472,12 +472,20 @@ gboolean      _motcua_replica_add_rejected (MotcuaReplica     *self,
                                             const char        *reason,
                                             const MotcuaUuid  *gone,
                                             GError           **error);
-/* Gives this replica's unpushed changes (past @acked) new stamps from the corrected clock
- * (motcua-capture.c). Inside a transaction. */
+/* Gives this replica's unpushed changes (past @acked) new stamps from the corrected clock,
+ * and corrects the times they read from the clock by @shift_ms (motcua-capture.c). Inside a
+ * transaction. */
 gboolean      _motcua_replica_restamp      (MotcuaReplica  *self,
                                             guint64         acked,
+                                            gint64          shift_ms,
                                             guint          *n_out,
                                             GError        **error);
+/* The due date of case @rid if its clock started on @day (motcua-cases.c). */
+gboolean      _motcua_replica_case_due_date (MotcuaReplica  *self,
+                                             gint64          rid,
+                                             const char     *day,
+                                             char            out[11],
+                                             GError        **error);
 /* Deletes the cases outside this replica's scope that hold nothing unacknowledged; @n_kept_out
  * counts those that wait for their changes to be acknowledged. */
 gboolean      _motcua_replica_purge        (MotcuaReplica  *self,

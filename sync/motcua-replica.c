@@ -650,7 +650,13 @@ _motcua_replica_refresh (MotcuaReplica  *self,
       if (g_strcmp0 (key, "seq") == 0)
         self->seq = (guint64) value;
       else if (g_strcmp0 (key, "hlc") == 0)
-        self->clock.last = MAX (self->clock.last, (MotcuaHlc) value);
+        {
+          /* Taken as it is, even behind this connection's: every commit writes its clock,
+           * so it is ahead of every stamp given, unless a re-stamp by another connection
+           * (the sync's) has brought the clock back from a time that never was. Keeping
+           * ours then stamped the desk's later writes as far ahead as before. */
+          self->clock.last = (MotcuaHlc) value;
+        }
       else
         self->clock_offset_ms = value;
     }

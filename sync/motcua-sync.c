@@ -195,6 +195,29 @@ keep_desk_code (MotcuaReplica  *self,
   return _motcua_replica_meta_set_text (self, "desk_code", code, error);
 }
 
+/* The changes past this one the server does not hold yet: only those may be re-stamped. */
+static guint64
+unheld_after (Run *run)
+{
+  return MAX (_motcua_replica_get_acked (run->replica), run->held);
+}
+
+/* Re-stamps the changes the server does not hold, correcting the times they read from the
+ * clock by @shift_ms (and any still ahead of the corrected clock). Inside a transaction. */
+static gboolean
+restamp_in_tx (Run      *run,
+               gint64    shift_ms,
+               GError  **error)
+{
+  guint n = 0;
+
+  if (!_motcua_replica_restamp (run->replica, unheld_after (run), shift_ms, &n, error))
+    return FALSE;
+  run->p.restamped += n;
+
+  return TRUE;
+}
+
 /* Status: the server's clock, and what it acknowledged of ours. */
 static gboolean
 step_status (Run     *run,
@@ -241,29 +264,30 @@ step_status (Run     *run,
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
-  if (ABS (offset - self->clock_offset_ms) > 1000)
-    {
-      self->clock_offset_ms = offset;
-      if (!_motcua_replica_meta_set_int (self, "clock_offset", offset, error))
-        return _motcua_replica_finish (self, FALSE, error);
-    }
   /* A server restored from an older backup holds less of ours: push again from there. One
    * that holds more (an answer was lost) acknowledges those again when they are pushed, with
    * the refusals the lost answer carried; until then they are not ours to re-stamp. */
   run->held = MIN ((guint64) MAX (server_acked, 0), self->seq);
   if (run->held < acked && !_motcua_replica_set_acked (self, run->held, error))
     return _motcua_replica_finish (self, FALSE, error);
+  if (ABS (offset - self->clock_offset_ms) > 1000)
+    {
+      gint64 shift = offset - self->clock_offset_ms;
+
+      self->clock_offset_ms = offset;
+      if (!_motcua_replica_meta_set_int (self, "clock_offset", offset, error))
+        return _motcua_replica_finish (self, FALSE, error);
+
+      /* What was written since the clock was last corrected read it wrong by as much: the
+       * changes nobody has seen take the correction with new stamps, in this transaction,
+       * so that the times they push and the offset they were corrected by go together. */
+      if (self->seq > unheld_after (run) && !restamp_in_tx (run, shift, error))
+        return _motcua_replica_finish (self, FALSE, error);
+    }
   if (!keep_desk_code (self, status, error))
     return _motcua_replica_finish (self, FALSE, error);
 
   return _motcua_replica_finish (self, TRUE, error);
-}
-
-/* The changes past this one the server does not hold yet: only those may be re-stamped. */
-static guint64
-unheld_after (Run *run)
-{
-  return MAX (_motcua_replica_get_acked (run->replica), run->held);
 }
 
 static gboolean
@@ -271,17 +295,11 @@ restamp (Run     *run,
          GError **error)
 {
   MotcuaReplica *self = run->replica;
-  guint n = 0;
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
-  if (!_motcua_replica_finish (self,
-                               _motcua_replica_restamp (self, unheld_after (run),
-                                                        &n, error), error))
-    return FALSE;
-  run->p.restamped += n;
 
-  return TRUE;
+  return _motcua_replica_finish (self, restamp_in_tx (run, 0, error), error);
 }
 
 /* Whether a pending change is stamped ahead of the server's clock. */
@@ -1060,6 +1078,18 @@ motcua_replica_dup_desk_code (MotcuaReplica *self)
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
   return _motcua_replica_meta_dup_text (self, "desk_code");
+}
+
+gint64
+motcua_replica_get_clock_offset_ms (MotcuaReplica *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), 0);
+
+  /* A sync runs on a connection of its own: what it measured is in the file. */
+  if (self->tx_depth == 0)
+    _motcua_replica_refresh (self, NULL);
+
+  return self->clock_offset_ms;
 }
 
 gboolean

@@ -1661,6 +1661,27 @@ test_sync_json_error (Fixture       *f,
   status_root = parse_json (status->out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (status_root), "server"),
                    ==, "http://127.0.0.1:1");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (status_root),
+                                               "clock_offset_ms"), ==, 0);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (status_root),
+                                                  "clock_off"));
+
+  /* A sync found this computer's clock 3 hours and a half ahead: said, in both forms. */
+  tamper (f, "INSERT OR REPLACE INTO meta (key, value) VALUES ('clock_offset', -12600000)");
+  g_clear_pointer (&status, run_free);
+  g_clear_pointer (&status_root, json_node_unref);
+  status = cli_run (f, "sync", "status", "--json", NULL);
+  assert_ok (status);
+  status_root = parse_json (status->out);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (status_root),
+                                               "clock_offset_ms"), ==, -12600000);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (status_root),
+                                                 "clock_off"));
+  g_clear_pointer (&status, run_free);
+  status = cli_run (f, "sync", "status", NULL);
+  assert_ok (status);
+  g_assert_nonnull (strstr (status->out, "-12600 s"));
+  g_assert_nonnull (strstr (status->out, "210 minutes ahead"));
 }
 
 /* The id of an office, from the tool. */

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <motcua/motcua.h>
 
@@ -1176,6 +1177,21 @@ find_button (GtkWidget  *root,
   return NULL;
 }
 
+/* Stores in the replica at @path the clock offset a sync would have measured. */
+static void
+store_clock_offset (const char *path,
+                    gint64      offset_ms)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT OR REPLACE INTO meta (key, value)"
+                                          " VALUES ('clock_offset', %" G_GINT64_FORMAT ")",
+                                          offset_ms);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
 static gboolean
 conflicts_shown (gpointer data)
 {
@@ -1257,8 +1273,15 @@ test_sync_conflicts (DeskFixture   *fixture,
   sync_replica (path_b);
   sync_replica (fixture->path);
 
-  /* The desk on the first replica: the header, the Sync page, the Conflicts page. */
+  /* The desk on the first replica: the header, the Sync page, the Conflicts page. Its last
+   * sync found its clock three hours ahead: the window says so on every page, until a sync
+   * finds it right. */
+  store_clock_offset (fixture->path, -3 * 3600 * 1000);
   g_assert_true (motcua_window_open_replica (fixture->window, fixture->path));
+  g_assert_nonnull (motcua_window_get_clock_warning (fixture->window));
+  g_assert_nonnull (strstr (motcua_window_get_clock_warning (fixture->window), "180"));
+  settle (200);
+  save_screenshot (window_content (fixture), "49-clock-warning");
   g_assert_nonnull (motcua_session_get_sync (motcua_window_get_session (fixture->window)));
   sync_page = motcua_window_get_page (fixture->window, "sync");
   show_page (fixture, "sync");
@@ -1270,6 +1293,7 @@ test_sync_conflicts (DeskFixture   *fixture,
   g_assert_cmpint (motcua_sync_get_state (motcua_session_get_sync (
                      motcua_window_get_session (fixture->window))), ==,
                    MOTCUA_SYNC_STATUS_UP_TO_DATE);
+  g_assert_null (motcua_window_get_clock_warning (fixture->window));
   settle (300);
   save_screenshot (window_content (fixture), "50-sync");
 

@@ -83,17 +83,24 @@ province_tear_down (Province      *p,
 }
 
 static MotcuaCase *
-receive (MotcuaFixture *f,
-         const char    *name)
+receive_on (MotcuaReplica *replica,
+            const char    *name)
 {
   MotcuaReception r = { .procedure_code = "HT.KS", .applicant_name = name,
                         .citizen_id = "012345678901" };
   g_autoptr(GError) error = NULL;
-  MotcuaCase *c = motcua_replica_receive (f->replica, &r, &error);
+  MotcuaCase *c = motcua_replica_receive (replica, &r, &error);
 
   g_assert_no_error (error);
 
   return c;
+}
+
+static MotcuaCase *
+receive (MotcuaFixture *f,
+         const char    *name)
+{
+  return receive_on (f->replica, name);
 }
 
 static void
@@ -1161,6 +1168,177 @@ test_restamp (Province      *p,
   g_assert_cmpint (motcua_hlc_get_ms (case_hlc), <=, p->hub.now_ms + 60 * 1000);
 }
 
+static void sync_desk (Province      *p,
+                       MotcuaFixture *f,
+                       const char    *token);
+
+/* Checks that every event of case @id on @f is at or before @latest. */
+static void
+assert_events_not_after (MotcuaFixture *f,
+                         const char    *id,
+                         const char    *latest)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = motcua_replica_list_case_events (f->replica, id, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, >, 0);
+  for (guint i = 0; i < events->len; i++)
+    g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[i])->at, <=, latest);
+}
+
+/* A desk whose clock runs hours ahead receives a case, past midnight by its clock, and moves
+ * it on before it syncs. Once the sync knows the offset, the times it wrote are corrected as
+ * its stamps are, the day its clock starts and its due date with them, and what is pushed is
+ * the corrected values: the case's next steps, at the desk and above it, are not refused as
+ * before it was received (issue 10: refused 1,427 times in one run). */
+static void
+test_restamp_times (Province      *p,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = NULL;
+  g_autoptr(MotcuaCase) on_a = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  g_autoptr(MotcuaCase) on_d = NULL;
+  g_autofree char *due = NULL;
+  g_autoptr(MotcuaCase) typed_case = NULL;
+  MotcuaReception backdated = { .procedure_code = "HT.KS", .applicant_name = "Vàng Thị Dua",
+                                .citizen_id = "012345678901",
+                                .received_at = "2025-03-03T20:00:00+07:00" };
+  MotcuaStepOptions typed = { .at = "2025-03-03T20:30:00+07:00" };
+
+  p->hub.now_ms = motcua_test_ms ("2025-03-03T22:00:00+07:00");
+  p->d.now_ms = p->hub.now_ms;
+  p->a.now_ms = p->hub.now_ms + 4 * 3600 * 1000;   /* 02:00 the next day, by its clock */
+  c = receive (&p->a, "Thào A Chứ");
+  g_assert_cmpstr (c->received_at, ==, "2025-03-04T02:00:00+07:00");
+  p->a.now_ms += 60 * 1000;
+  g_assert_true (motcua_replica_advance_case (p->a.replica, c->id,
+                                              MOTCUA_STATUS_IN_PROCESSING, NULL, &error));
+  g_assert_no_error (error);
+  due = motcua_replica_compute_due_date (p->a.replica, "HT.KS", "2025-03-03T22:00:00+07:00",
+                                         &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (due, !=, c->due_date);
+  typed_case = motcua_replica_receive (p->a.replica, &backdated, &error);
+  g_assert_no_error (error);
+  g_assert_true (motcua_replica_advance_case (p->a.replica, typed_case->id,
+                                              MOTCUA_STATUS_IN_PROCESSING, &typed, &error));
+  g_assert_no_error (error);
+
+  p->hub.now_ms += 2 * 60 * 1000;
+  p->a.now_ms += 60 * 1000;
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+
+  /* Corrected at the desk, and pushed corrected. */
+  on_a = motcua_replica_dup_case (p->a.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_a->received_at, ==, "2025-03-03T22:00:00+07:00");
+  g_assert_cmpstr (on_a->clock_start, ==, "2025-03-03");
+  g_assert_cmpstr (on_a->due_date, ==, due);
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->received_at, ==, on_a->received_at);
+  g_assert_cmpstr (on_hub->due_date, ==, due);
+  assert_events_not_after (&p->a, c->id, "2025-03-03T22:02:00+07:00");
+  assert_events_not_after (&p->hub, c->id, "2025-03-03T22:02:00+07:00");
+
+  /* The desk (its clock still wrong, corrected by the offset) and the district above both
+   * move it on now, and nothing they push is refused. */
+  p->a.now_ms += 60 * 1000;
+  g_assert_true (motcua_replica_advance_case (p->a.replica, c->id, MOTCUA_STATUS_APPROVED,
+                                              NULL, &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->a, p->token_a);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  on_d = motcua_replica_dup_case (p->d.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (on_d->status, ==, MOTCUA_STATUS_APPROVED);
+  g_assert_cmpstr (on_d->resolved_at, <=, "2025-03-03T22:05:00+07:00");
+  g_assert_true (motcua_replica_advance_case (p->d.replica, c->id, MOTCUA_STATUS_RETURNED,
+                                              NULL, &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->d, p->token_d);
+
+  /* A time the officer typed is not the clock's: it is kept. */
+  g_clear_pointer (&on_hub, motcua_case_free);
+  on_hub = motcua_replica_dup_case (p->hub.replica, typed_case->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->received_at, ==, "2025-03-03T20:00:00+07:00");
+  g_assert_cmpint (on_hub->status, ==, MOTCUA_STATUS_IN_PROCESSING);
+}
+
+/* A desk whose clock ran hours ahead, set right by its officer before it synced: its offset
+ * is nothing now, but the times it wrote are still ahead of every clock. The re-stamp brings
+ * them back to the moment it corrects them, and the case can move on at once. */
+static void
+test_restamp_times_clock_set_right (Province      *p,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = NULL;
+  g_autoptr(MotcuaCase) on_a = NULL;
+
+  p->a.now_ms = p->hub.now_ms + 3 * 3600 * 1000;
+  c = receive (&p->a, "Giàng A Páo");
+  p->a.now_ms = p->hub.now_ms;                      /* its officer sets the clock right */
+
+  /* Refused now, as received in the future… */
+  g_assert_false (motcua_replica_advance_case (p->a.replica, c->id,
+                                               MOTCUA_STATUS_IN_PROCESSING, NULL, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* …but not once the sync has corrected it. */
+  sync_replica (p, &p->a, p->token_a, NULL);
+  on_a = motcua_replica_dup_case (p->a.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (motcua_test_ms (on_a->received_at), <=, p->hub.now_ms);
+  g_assert_true (motcua_replica_advance_case (p->a.replica, c->id,
+                                              MOTCUA_STATUS_IN_PROCESSING, NULL, &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->a, p->token_a);
+}
+
+static gint64
+fixture_now (gpointer data)
+{
+  return ((MotcuaFixture *) data)->now_ms;
+}
+
+/* The desk writes through its own connection while the sync re-stamps through another: once
+ * the sync has corrected the clock, the desk's next writes are stamped by the corrected clock
+ * too, not after the stamps it gave before (which kept every later write ahead, to be
+ * re-stamped at every sync). */
+static void
+test_restamp_other_connection (Province      *p,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaReplica) desk = motcua_replica_open (p->a.path, &error);
+  g_autoptr(MotcuaCase) c = NULL;
+  g_autoptr(MotcuaTransport) transport = NULL;
+  MotcuaSyncProgress summary;
+
+  g_assert_no_error (error);
+  motcua_replica_set_clock (desk, fixture_now, &p->a);
+  p->a.now_ms = p->hub.now_ms + 3 * 3600 * 1000;
+  c = receive_on (desk, "Lò Văn Hặc");
+  sync_replica (p, &p->a, p->token_a, NULL);
+
+  g_assert_true (motcua_replica_advance_case (desk, c->id, MOTCUA_STATUS_IN_PROCESSING, NULL,
+                                              &error));
+  g_assert_no_error (error);
+  transport = _motcua_transport_new_local (p->hub.replica, NULL, p->token_a);
+  g_assert_true (_motcua_sync_once (p->a.replica, transport, NULL, NULL, NULL, &summary,
+                                    &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.restamped, ==, 0);
+  g_assert_cmpuint (summary.rejected, ==, 0);
+}
+
 /* Two offices transfer one case at once: a conflict on its handling office. The commune the
  * case went to keeps the other side; the case leaves its scope, and its next sync purges it,
  * as after a transfer (found by test-converge, seed 5510: the commune held it for good). */
@@ -1719,6 +1897,9 @@ main (int   argc,
   ADD ("/hub/busy", test_busy);
   ADD ("/hub/timeline-rows-never-change", test_timeline_rows_never_change);
   ADD ("/hub/restamp", test_restamp);
+  ADD ("/hub/restamp-times", test_restamp_times);
+  ADD ("/hub/restamp-times-clock-set-right", test_restamp_times_clock_set_right);
+  ADD ("/hub/restamp-other-connection", test_restamp_other_connection);
   ADD ("/hub/resolve-moves-case", test_resolve_moves_case);
   ADD ("/hub/tokens", test_tokens);
   ADD ("/hub/desk-codes", test_desk_codes);

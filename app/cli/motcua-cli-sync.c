@@ -128,6 +128,30 @@ print_summary (MotcuaCli                *cli,
              p->attachments_received);
 }
 
+/* What the officer should know of a clock @offset_ms off the server's. */
+static char *
+clock_warning (gint64 offset_ms)
+{
+  gulong minutes = (gulong) ((ABS (offset_ms) + 30 * 1000) / (60 * 1000));
+
+  if (offset_ms < 0)
+    return g_strdup_printf (ngettext ("This computer's clock is %lu minute ahead of the"
+                                      " server's: the times it writes are corrected by the"
+                                      " server's clock. Set the clock right.",
+                                      "This computer's clock is %lu minutes ahead of the"
+                                      " server's: the times it writes are corrected by the"
+                                      " server's clock. Set the clock right.", minutes),
+                            minutes);
+
+  return g_strdup_printf (ngettext ("This computer's clock is %lu minute behind the server's:"
+                                    " the times it writes are corrected by the server's clock."
+                                    " Set the clock right.",
+                                    "This computer's clock is %lu minutes behind the server's:"
+                                    " the times it writes are corrected by the server's clock."
+                                    " Set the clock right.", minutes),
+                          minutes);
+}
+
 static gboolean
 cmd_sync_status (MotcuaCli  *cli,
                  int         argc,
@@ -139,7 +163,7 @@ cmd_sync_status (MotcuaCli  *cli,
   g_autoptr(GPtrArray) rejected = NULL;
   g_autofree char *server = NULL;
   g_autofree char *desk = NULL;
-  gint64 pending, conflicts;
+  gint64 pending, conflicts, offset;
 
   cli->json_errors = TRUE;
   if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
@@ -158,6 +182,7 @@ cmd_sync_status (MotcuaCli  *cli,
   rejected = motcua_replica_list_rejected (replica, error);
   if (pending < 0 || conflicts < 0 || rejected == NULL)
     return FALSE;
+  offset = motcua_replica_get_clock_offset_ms (replica);
 
   if (cli->json)
     {
@@ -178,6 +203,10 @@ cmd_sync_status (MotcuaCli  *cli,
       json_builder_add_int_value (b, pending);
       json_builder_set_member_name (b, "conflicts");
       json_builder_add_int_value (b, conflicts);
+      json_builder_set_member_name (b, "clock_offset_ms");
+      json_builder_add_int_value (b, offset);
+      json_builder_set_member_name (b, "clock_off");
+      json_builder_add_boolean_value (b, ABS (offset) > MOTCUA_CLOCK_WARNING_MS);
       json_builder_set_member_name (b, "rejected");
       json_builder_begin_array (b);
       for (guint i = 0; i < rejected->len; i++)
@@ -212,8 +241,18 @@ cmd_sync_status (MotcuaCli  *cli,
     motcua_cli_table_take_field (fields, _("Rejected"), g_strdup_printf ("%u", rejected->len));
     motcua_cli_table_take_field (fields, _("Open conflicts"),
                                  g_strdup_printf ("%" G_GINT64_FORMAT, conflicts));
+    /* Translators: the server's clock minus this computer's, in seconds. */
+    motcua_cli_table_take_field (fields, _("Clock offset"),
+                                 g_strdup_printf (_("%+.0f s from the server's"),
+                                                  (double) offset / 1000.0));
     motcua_cli_table_print (fields, 0);
   }
+  if (ABS (offset) > MOTCUA_CLOCK_WARNING_MS)
+    {
+      g_autofree char *warning = clock_warning (offset);
+
+      g_print ("\n%s\n", warning);
+    }
   if (rejected->len > 0)
     {
       g_autoptr(MotcuaCliTable) table = motcua_cli_table_new (_("SEQ"), _("RECORD"), _("FIELD"),

@@ -42,6 +42,8 @@ struct _MotcuaWindow
   GtkLabel             *sync_label;
   GtkLabel             *pending_label;
   GtkLabel             *conflicts_badge;
+  GtkInfoBar           *clock_bar;
+  GtkLabel             *clock_label;
   MotcuaReceptionPage  *reception_page;
   MotcuaCasesPage      *cases_page;
   MotcuaCataloguePage  *catalogue_page;
@@ -122,6 +124,44 @@ update_counts_label (MotcuaWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->conflicts_badge), self->n_conflicts > 0);
 }
 
+/* The clock warning: shown while the last sync that reached the server found this computer's
+ * clock further off than MOTCUA_CLOCK_WARNING_MS. */
+static void
+update_clock_warning (MotcuaWindow *self)
+{
+  gint64 offset = 0;
+  gulong minutes;
+  g_autofree char *text = NULL;
+
+#ifdef MOTCUA_DESK_HAVE_SYNC
+  if (self->session != NULL && motcua_session_get_sync (self->session) != NULL)
+    offset = motcua_replica_get_clock_offset_ms (motcua_session_get_replica (self->session));
+#endif
+  if (ABS (offset) <= MOTCUA_CLOCK_WARNING_MS)
+    {
+      gtk_info_bar_set_revealed (self->clock_bar, FALSE);
+      return;
+    }
+
+  minutes = (gulong) ((ABS (offset) + 30 * 1000) / (60 * 1000));
+  if (offset < 0)
+    text = g_strdup_printf (ngettext ("This computer's clock is %lu minute ahead of the"
+                                      " server's. Times are corrected by the server's clock;"
+                                      " set this computer's clock right.",
+                                      "This computer's clock is %lu minutes ahead of the"
+                                      " server's. Times are corrected by the server's clock;"
+                                      " set this computer's clock right.", minutes), minutes);
+  else
+    text = g_strdup_printf (ngettext ("This computer's clock is %lu minute behind the"
+                                      " server's. Times are corrected by the server's clock;"
+                                      " set this computer's clock right.",
+                                      "This computer's clock is %lu minutes behind the"
+                                      " server's. Times are corrected by the server's clock;"
+                                      " set this computer's clock right.", minutes), minutes);
+  gtk_label_set_label (self->clock_label, text);
+  gtk_info_bar_set_revealed (self->clock_bar, TRUE);
+}
+
 static void
 update_sync_state (MotcuaWindow *self)
 {
@@ -185,6 +225,7 @@ update_sync_state (MotcuaWindow *self)
     }
   gtk_image_set_from_icon_name (self->sync_icon, icon);
   gtk_label_set_label (self->sync_label, label);
+  update_clock_warning (self);
 }
 
 #ifdef MOTCUA_DESK_HAVE_SYNC
@@ -390,6 +431,15 @@ motcua_window_show_page (MotcuaWindow *self,
   if (gtk_stack_get_child_by_name (self->content_stack, name) == NULL)
     return;
   gtk_stack_set_visible_child_name (self->content_stack, name);
+}
+
+const char *
+motcua_window_get_clock_warning (MotcuaWindow *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_WINDOW (self), NULL);
+
+  return gtk_info_bar_get_revealed (self->clock_bar)
+         ? gtk_label_get_label (self->clock_label) : NULL;
 }
 
 GtkWidget *
@@ -693,6 +743,8 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, officer_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, office_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, clock_bar);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, clock_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, pending_label);

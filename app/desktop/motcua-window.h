@@ -28,6 +28,8 @@ void           motcua_window_show_page    (MotcuaWindow      *self,
 GtkWidget     *motcua_window_get_page     (MotcuaWindow      *self,
                                            const char        *name);
 const char    *motcua_window_get_visible_page (MotcuaWindow  *self);
+/* The clock warning shown, or NULL when none is. */
+const char    *motcua_window_get_clock_warning (MotcuaWindow *self);
 
 /* A toast in the window that holds @widget. */
 void           motcua_window_toast        (GtkWidget         *widget,

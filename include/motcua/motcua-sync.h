@@ -29,6 +29,15 @@ char            *motcua_replica_dup_server_url (MotcuaReplica *self);
  * given offline past the leased ones carry it. */
 char            *motcua_replica_dup_desk_code (MotcuaReplica *self);
 
+/* How far this computer's clock may be from the server's before the officer is told to set it
+ * (the times it writes are corrected by the server's clock whatever the offset). */
+#define MOTCUA_CLOCK_WARNING_MS (2 * 60 * 1000)
+
+/* The server's clock minus this computer's, in milliseconds, as the last sync that reached the
+ * server measured it (one that failed after asking counts), or 0. Negative: this computer's
+ * clock is ahead. */
+gint64           motcua_replica_get_clock_offset_ms (MotcuaReplica *self);
+
 typedef enum
 {
   MOTCUA_SYNC_STATUS_NOT_ENROLLED,
