@@ -1004,6 +1004,42 @@ _motcua_replica_merge_field (MotcuaReplica         *self,
   return _motcua_replica_merge_fields (self, table, id, 1, &field, won, old, error);
 }
 
+/* A state transfer's row of an insert-only table that this replica holds already. Such a row
+ * never changes, with one exception: a re-stamp corrects the times a desk's wrong clock wrote
+ * in the rows it has not pushed, and a push delivered late (after the sync that sent it had
+ * given up, and after the re-stamp) makes the server keep the uncorrected row. The server's
+ * word stands on what it acknowledged: a row of ours it acknowledged takes its values, keeping
+ * its place in our log. */
+static gboolean
+repair_insert_only (MotcuaReplica         *self,
+                    const MotcuaTableDesc *table,
+                    const MotcuaUuid      *id,
+                    const MotcuaValue     *values,
+                    GError               **error)
+{
+  g_autofree char *select = g_strdup_printf ("SELECT _seq FROM %s WHERE id = ?1", table->name);
+  g_autofree char *delete = g_strdup_printf ("DELETE FROM %s WHERE id = ?1", table->name);
+  sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, select, error);
+  gint64 seq = 0;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (seq <= 0 || (guint64) seq > _motcua_replica_get_acked (self))
+    return TRUE;   /* not ours, or not acknowledged: it goes as it is */
+
+  stmt = _motcua_replica_prepare_text (self, delete, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+
+  return _motcua_replica_step_done (self, stmt, error)
+         && insert_only_store (self, table, id, values, (guint64) seq, error);
+}
+
 /* A row of an insert-only table from another replica: merge is union. */
 gboolean
 _motcua_replica_merge_insert (MotcuaReplica         *self,
@@ -1028,6 +1064,8 @@ _motcua_replica_merge_insert (MotcuaReplica         *self,
   sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
   exists = sqlite3_step (stmt) == SQLITE_ROW;
   sqlite3_reset (stmt);
+  if (exists && self->repairing)
+    return repair_insert_only (self, table, id, values, error);
   if (exists)
     return TRUE;
 
