@@ -462,6 +462,10 @@ void          _motcua_replica_drop_caches  (MotcuaReplica  *self);
 
 /* The replica's side of replication (motcua-replication.c) */
 guint64       _motcua_replica_get_acked    (MotcuaReplica  *self);
+/* The most the server ever acknowledged: more than it does now when its store was restored
+ * from an older copy. The changes up to it were pulled by others meanwhile: they go again as
+ * they were, never re-stamped. */
+guint64       _motcua_replica_get_acked_ever (MotcuaReplica *self);
 /* Inside a transaction. */
 gboolean      _motcua_replica_set_acked    (MotcuaReplica  *self,
                                             guint64         acked,

@@ -22,11 +22,25 @@ _motcua_replica_get_acked (MotcuaReplica *self)
   return (guint64) _motcua_replica_meta_get_int (self, "hub_acked", 0);
 }
 
+guint64
+_motcua_replica_get_acked_ever (MotcuaReplica *self)
+{
+  return MAX ((guint64) _motcua_replica_meta_get_int (self, "hub_acked_ever", 0),
+              _motcua_replica_get_acked (self));
+}
+
 gboolean
 _motcua_replica_set_acked (MotcuaReplica  *self,
                            guint64         acked,
                            GError        **error)
 {
+  guint64 ever = _motcua_replica_get_acked_ever (self);
+
+  /* Going back (a restored server): remember how far it went. */
+  if (acked < ever
+      && !_motcua_replica_meta_set_int (self, "hub_acked_ever", (gint64) ever, error))
+    return FALSE;
+
   return _motcua_replica_meta_set_int (self, "hub_acked", (gint64) acked, error);
 }
 

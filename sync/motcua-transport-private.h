@@ -44,6 +44,9 @@ struct _MotcuaTransport
    * so that every sync crosses batch boundaries. */
   guint                       push_batch;
   guint                       pull_batch;
+  /* Receipt numbers per lease; 0 for the engine's default. Tests make it small so that desks
+   * run past their block offline. */
+  guint                       lease_block;
 };
 
 void             _motcua_transport_free      (MotcuaTransport   *self);
