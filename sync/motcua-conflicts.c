@@ -449,6 +449,35 @@ motcua_rejected_free (MotcuaRejected *self)
   g_free (self);
 }
 
+/* The receipt number of the case a row of a timeline or a scan belongs to, or NULL. */
+static char *
+row_receipt_no (MotcuaReplica *self,
+                const char    *table_name,
+                const char    *row_id)
+{
+  const MotcuaTableDesc *table = _motcua_table_by_name (table_name);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  char *receipt_no = NULL;
+  MotcuaUuid id;
+
+  if (table == NULL || (table->id != MOTCUA_TABLE_CASE_EVENTS
+                        && table->id != MOTCUA_TABLE_ATTACHMENTS)
+      || !motcua_uuid_parse (row_id, &id))
+    return NULL;
+  sql = g_strdup_printf ("SELECT c.receipt_no FROM %s r JOIN cases c ON c.id = r.case_id"
+                         " WHERE r.id = ?1", table->name);
+  stmt = _motcua_replica_prepare_text (self, sql, NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_blob (stmt, 1, id.bytes, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    receipt_no = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return receipt_no;
+}
+
 GPtrArray *
 motcua_replica_list_rejected (MotcuaReplica  *self,
                               GError        **error)
@@ -501,6 +530,8 @@ motcua_replica_list_rejected (MotcuaReplica  *self,
           c = motcua_replica_dup_case (self, change->row_id, NULL);
         if (c != NULL)
           r->receipt_no = g_strdup (c->receipt_no);
+        else
+          r->receipt_no = row_receipt_no (self, change->table, change->row_id);
       }
       g_clear_pointer (&changes, g_ptr_array_unref);
     }

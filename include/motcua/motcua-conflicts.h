@@ -87,7 +87,8 @@ typedef struct
   char     *table;
   char     *row_id;
   char     *column;      /* NULL for a whole row */
-  char     *receipt_no;  /* the case's, when the change is about a case this replica holds */
+  char     *receipt_no;  /* the case's, when the change is about a case this replica holds
+                          * (its row, or a row of its timeline or scans) */
   char     *reason;
   char     *at;          /* when the server refused it */
   gboolean  gone;        /* the server said its case is not this replica's: it can only be
