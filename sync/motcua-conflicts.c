@@ -595,8 +595,11 @@ dup_logged_change (MotcuaReplica  *self,
                    guint64         seq,
                    GError        **error)
 {
-  g_autoptr(GPtrArray) changes = motcua_replica_list_changes (self, seq - 1, 1, error);
+  g_autoptr(GPtrArray) changes = NULL;
 
+  if (seq == 0)
+    return NULL;
+  changes = motcua_replica_list_changes (self, seq - 1, 1, error);
   if (changes == NULL || changes->len == 0
       || ((MotcuaChange *) changes->pdata[0])->seq != seq)
     return NULL;
@@ -651,7 +654,8 @@ retry_in_tx (MotcuaReplica  *self,
   if (table != NULL && change->column != NULL)
     column = _motcua_table_column (table, change->column);
   if (change == NULL || table == NULL || !motcua_uuid_parse (change->row_id, &row)
-      || (change->column == NULL) != table->insert_only || column < 0)
+      || (change->column == NULL) != table->insert_only
+      || (!table->insert_only && column < 1))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("Change %llu is no longer in the change log: there is nothing to"
