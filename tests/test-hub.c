@@ -2090,6 +2090,7 @@ test_refused_discard_gone (Province      *p,
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaCase) c = receive (&p->d, "Thào A Sính");
   g_autoptr(GPtrArray) rejected = refuse_edit_of_moved_case (p, c);
+  g_autoptr(MotcuaCase) kept = NULL;
 
   /* One left holds it. */
   g_assert_true (motcua_replica_discard_rejected (p->a.replica,
@@ -2097,7 +2098,8 @@ test_refused_discard_gone (Province      *p,
                                                   &error));
   g_assert_no_error (error);
   sync_desk (p, &p->a, p->token_a);
-  g_assert_nonnull (motcua_replica_dup_case (p->a.replica, c->id, NULL));
+  kept = motcua_replica_dup_case (p->a.replica, c->id, NULL);
+  g_assert_nonnull (kept);
   g_assert_cmpint (motcua_replica_count_rejected (p->a.replica, NULL), ==, 1);
 
   g_assert_true (motcua_replica_discard_rejected (p->a.replica,
