@@ -1103,6 +1103,91 @@ _motcua_replica_insert_row (MotcuaReplica         *self,
   return log_record (self, table->id, id, 1, fields, hlc, error);
 }
 
+/* A change the server refused, issued again once its cause is fixed: the field @column of the
+ * row @id as it holds now, as a new local change stamped @hlc that has seen the register the
+ * field holds (a write made elsewhere since then is a conflict at the server, never lost). */
+gboolean
+_motcua_replica_reissue_field (MotcuaReplica         *self,
+                               const MotcuaTableDesc *table,
+                               const MotcuaUuid      *id,
+                               guint                  column,
+                               MotcuaHlc              hlc,
+                               GError               **error)
+{
+  g_autoptr(GByteArray) fields = g_byte_array_sized_new (64);
+  RowState row;
+  gboolean ok = FALSE;
+  guint c = column - 1;
+
+  g_assert (self->tx_depth > 0);
+  g_assert (!table->insert_only && column >= 1 && column <= table->n_columns);
+
+  if (!row_read (self, table, id, FALSE, &row, error))
+    goto out;
+  if (!row.exists)
+    {
+      char text[37];
+
+      motcua_uuid_to_string (id, text);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("Row %s of %s is no longer on this replica: there is nothing to retry"),
+                   text, table->name);
+      goto out;
+    }
+
+  put_change (fields, column, row.clocks.hlc[c], &row.current[c].value);
+  row.clocks.hlc[c] = hlc;
+  row.clocks.origin[c] = (guint32) self->self_origin;
+  ok = row_store (self, &row, id, self->seq + 1, error)
+       && log_record (self, table->id, id, 1, fields, hlc, error);
+
+out:
+  row_state_clear (&row);
+
+  return ok;
+}
+
+/* Likewise a row of a timeline or a scan the server refused: it is logged again, whole, as a
+ * new change stamped @hlc, and the row names that change as its own. */
+gboolean
+_motcua_replica_reissue_insert (MotcuaReplica         *self,
+                                const MotcuaTableDesc *table,
+                                const MotcuaUuid      *id,
+                                MotcuaHlc              hlc,
+                                GError               **error)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET _seq = ?1 WHERE id = ?2", table->name);
+  MotcuaValue none = MOTCUA_VALUE_NULL;
+  g_autoptr(GByteArray) fields = NULL;
+  sqlite3_stmt *stmt;
+
+  g_assert (self->tx_depth > 0);
+  g_assert (table->insert_only);
+
+  stmt = _motcua_replica_prepare_text (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) self->seq + 1);
+  sqlite3_bind_blob (stmt, 2, id->bytes, 16, SQLITE_STATIC);
+  if (!_motcua_replica_step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      char text[37];
+
+      motcua_uuid_to_string (id, text);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("Row %s of %s is no longer on this replica: there is nothing to retry"),
+                   text, table->name);
+      return FALSE;
+    }
+
+  fields = g_byte_array_sized_new (4);
+  put_change (fields, 0, 0, &none);
+
+  return log_record (self, table->id, id, 1, fields, hlc, error);
+}
+
 /* A row of a timeline or a scan is about to be purged with its case: its record in this
  * replica's log held no copy of it (the row was its value), so it takes the row's values now,
  * as JSON. Should the server ever need the change again (its store restored from a backup), it

@@ -449,6 +449,35 @@ motcua_rejected_free (MotcuaRejected *self)
   g_free (self);
 }
 
+/* The receipt number of the case a row of a timeline or a scan belongs to, or NULL. */
+static char *
+row_receipt_no (MotcuaReplica *self,
+                const char    *table_name,
+                const char    *row_id)
+{
+  const MotcuaTableDesc *table = _motcua_table_by_name (table_name);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  char *receipt_no = NULL;
+  MotcuaUuid id;
+
+  if (table == NULL || (table->id != MOTCUA_TABLE_CASE_EVENTS
+                        && table->id != MOTCUA_TABLE_ATTACHMENTS)
+      || !motcua_uuid_parse (row_id, &id))
+    return NULL;
+  sql = g_strdup_printf ("SELECT c.receipt_no FROM %s r JOIN cases c ON c.id = r.case_id"
+                         " WHERE r.id = ?1", table->name);
+  stmt = _motcua_replica_prepare_text (self, sql, NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_blob (stmt, 1, id.bytes, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    receipt_no = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return receipt_no;
+}
+
 GPtrArray *
 motcua_replica_list_rejected (MotcuaReplica  *self,
                               GError        **error)
@@ -461,8 +490,8 @@ motcua_replica_list_rejected (MotcuaReplica  *self,
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
-  stmt = _motcua_replica_prepare (self, "SELECT seq, reason, at FROM rejected ORDER BY seq",
-                                  error);
+  stmt = _motcua_replica_prepare (self, "SELECT seq, reason, at, gone IS NOT NULL FROM rejected"
+                                  " ORDER BY seq", error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -472,6 +501,7 @@ motcua_replica_list_rejected (MotcuaReplica  *self,
       r->seq = (guint64) sqlite3_column_int64 (stmt, 0);
       r->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       r->at = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      r->gone = sqlite3_column_int (stmt, 3) != 0;
       g_ptr_array_add (out, r);
     }
   sqlite3_reset (stmt);
@@ -500,6 +530,8 @@ motcua_replica_list_rejected (MotcuaReplica  *self,
           c = motcua_replica_dup_case (self, change->row_id, NULL);
         if (c != NULL)
           r->receipt_no = g_strdup (c->receipt_no);
+        else
+          r->receipt_no = row_receipt_no (self, change->table, change->row_id);
       }
       g_clear_pointer (&changes, g_ptr_array_unref);
     }
@@ -524,4 +556,227 @@ motcua_replica_count_rejected (MotcuaReplica  *self,
   sqlite3_reset (stmt);
 
   return n;
+}
+
+/* Whether @seq is a refused change (with whether its case is gone): FALSE with
+ * MOTCUA_ERROR_NOT_FOUND if not. */
+static gboolean
+find_rejected (MotcuaReplica  *self,
+               guint64         seq,
+               gboolean       *gone,
+               GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT gone IS NOT NULL FROM rejected"
+                                                " WHERE seq = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) seq);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *gone = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    _motcua_replica_set_db_error (self, error);
+  else
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                 _("No change numbered %llu was refused by the server"),
+                 (unsigned long long) seq);
+
+  return FALSE;
+}
+
+/* The refused change @seq as the log holds it, or NULL (no error) if the log lacks it. */
+static MotcuaChange *
+dup_logged_change (MotcuaReplica  *self,
+                   guint64         seq,
+                   GError        **error)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+
+  if (seq == 0)
+    return NULL;
+  changes = motcua_replica_list_changes (self, seq - 1, 1, error);
+  if (changes == NULL || changes->len == 0
+      || ((MotcuaChange *) changes->pdata[0])->seq != seq)
+    return NULL;
+
+  return g_ptr_array_steal_index (changes, 0);
+}
+
+static gboolean
+remove_rejected (MotcuaReplica  *self,
+                 guint64         seq,
+                 GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "DELETE FROM rejected WHERE seq = ?1",
+                                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) seq);
+
+  return _motcua_replica_step_done (self, stmt, error);
+}
+
+static gboolean
+retry_in_tx (MotcuaReplica  *self,
+             guint64         seq,
+             GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(MotcuaChange) change = NULL;
+  const MotcuaTableDesc *table;
+  gboolean gone = FALSE;
+  MotcuaUuid row;
+  int column = 0;
+
+  if (!find_rejected (self, seq, &gone, error))
+    return FALSE;
+  if (gone)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("Change %llu is about a case that is not this replica's: it cannot be"
+                     " retried, only discarded"), (unsigned long long) seq);
+      return FALSE;
+    }
+
+  change = dup_logged_change (self, seq, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  table = change != NULL ? _motcua_table_by_name (change->table) : NULL;
+  if (table != NULL && change->column != NULL)
+    column = _motcua_table_column (table, change->column);
+  if (change == NULL || table == NULL || !motcua_uuid_parse (change->row_id, &row)
+      || (change->column == NULL) != table->insert_only
+      || (!table->insert_only && column < 1))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("Change %llu is no longer in the change log: there is nothing to"
+                     " retry"), (unsigned long long) seq);
+      return FALSE;
+    }
+
+  if (table->insert_only)
+    {
+      if (!_motcua_replica_reissue_insert (self, table, &row, _motcua_replica_tick (self),
+                                           error))
+        return FALSE;
+    }
+  else if (!_motcua_replica_reissue_field (self, table, &row, (guint) column,
+                                           _motcua_replica_tick (self), error))
+    return FALSE;
+
+  /* Sending a case to another office again may take it out of this replica's scope. */
+  if (table->id == MOTCUA_TABLE_CASES && strcmp (change->column, "handling_office_id") == 0
+      && !_motcua_replica_meta_set_int (self, "purge_due", 1, error))
+    return FALSE;
+
+  return remove_rejected (self, seq, error);
+}
+
+gboolean
+motcua_replica_retry_rejected (MotcuaReplica  *self,
+                               guint64         seq,
+                               GError        **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+
+  return _motcua_replica_finish (self, retry_in_tx (self, seq, error), error);
+}
+
+/* Removes the row of a timeline or a scan that the refused change @seq brought: the server
+ * never had it. Its record keeps its values, as for a purge. */
+static gboolean
+drop_refused_row (MotcuaReplica          *self,
+                  const MotcuaTableDesc  *table,
+                  const MotcuaUuid       *row,
+                  guint64                 seq,
+                  GError                **error)
+{
+  g_autofree char *select_sql = g_strdup_printf ("SELECT rid FROM %s WHERE id = ?1"
+                                                 " AND _seq = ?2", table->name);
+  g_autofree char *delete_sql = g_strdup_printf ("DELETE FROM %s WHERE rid = ?1", table->name);
+  sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, select_sql, error);
+  gint64 rid = -1;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) seq);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    rid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+  if (rid < 0)
+    return TRUE;
+
+  if (!_motcua_replica_keep_logged_row (self, table, rid, row, error))
+    return FALSE;
+  stmt = _motcua_replica_prepare_text (self, delete_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rid);
+
+  return _motcua_replica_step_done (self, stmt, error);
+}
+
+static gboolean
+discard_in_tx (MotcuaReplica  *self,
+               guint64         seq,
+               GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(MotcuaChange) change = NULL;
+  const MotcuaTableDesc *table;
+  gboolean gone = FALSE;
+  MotcuaUuid row;
+
+  if (!find_rejected (self, seq, &gone, error))
+    return FALSE;
+  change = dup_logged_change (self, seq, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  table = change != NULL ? _motcua_table_by_name (change->table) : NULL;
+  if (table != NULL && table->insert_only && motcua_uuid_parse (change->row_id, &row)
+      && !drop_refused_row (self, table, &row, seq, error))
+    return FALSE;
+
+  /* The server's state transfer wins on everything it acknowledged, and it acknowledged the
+   * refused change: pulling the scope from the start takes its values back, as when the
+   * digests differ (motcua-sync.c); a case that is not ours is purged after it. */
+  return remove_rejected (self, seq, error)
+         && _motcua_replica_meta_set_text (self, "hub_cursor", NULL, error)
+         && _motcua_replica_meta_set_int (self, "purge_due", 1, error);
+}
+
+gboolean
+motcua_replica_discard_rejected (MotcuaReplica  *self,
+                                 guint64         seq,
+                                 GError        **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+
+  return _motcua_replica_finish (self, discard_in_tx (self, seq, error), error);
 }

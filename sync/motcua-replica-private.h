@@ -251,6 +251,21 @@ GArray       *_motcua_fts_pending_new      (void);
 gboolean      _motcua_replica_flush_fts    (MotcuaReplica  *self,
                                             GError        **error);
 
+/* Re-issue a change the server refused (see motcua_replica_retry_rejected()): the field
+ * @column of a row as it holds now, or a whole row of an insert-only table, logged as a new
+ * local change stamped @hlc. MOTCUA_ERROR_INVALID when the row is no longer here. */
+gboolean      _motcua_replica_reissue_field (MotcuaReplica         *self,
+                                             const MotcuaTableDesc *table,
+                                             const MotcuaUuid      *id,
+                                             guint                  column,
+                                             MotcuaHlc              hlc,
+                                             GError               **error);
+gboolean      _motcua_replica_reissue_insert (MotcuaReplica         *self,
+                                              const MotcuaTableDesc *table,
+                                              const MotcuaUuid      *id,
+                                              MotcuaHlc              hlc,
+                                              GError               **error);
+
 /* Insert a row of an insert-only table and log it as one change. */
 gboolean      _motcua_replica_insert_row   (MotcuaReplica         *self,
                                             const MotcuaTableDesc *table,

@@ -1354,6 +1354,10 @@ test_help (Fixture       *f,
     { "conflicts", "list" },
     { "conflicts", "show" },
     { "conflicts", "resolve" },
+    { "rejected", NULL },
+    { "rejected", "list" },
+    { "rejected", "retry" },
+    { "rejected", "discard" },
     { "attach", NULL },
     { "attachments", NULL },
     { "attachment", NULL },
@@ -1722,6 +1726,159 @@ line_starting (const char *text,
   return NULL;
 }
 
+/* The seq of the last change to @table (and @column, unless NULL: a whole row) in the log. */
+static gint64
+last_change_seq (Fixture    *f,
+                 const char *table,
+                 const char *column)
+{
+  g_autoptr(Run) run = cli_run (f, "--json", "changes", NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
+  gint64 seq = -1;
+
+  assert_ok (run);
+  root = parse_json (run->out);
+  array = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *change = json_array_get_object_element (array, i);
+      const char *c = json_object_get_null_member (change, "column") ? NULL
+                      : json_object_get_string_member (change, "column");
+
+      if (g_str_equal (json_object_get_string_member (change, "table"), table)
+          && g_strcmp0 (c, column) == 0)
+        seq = json_object_get_int_member (change, "seq");
+    }
+  g_assert_cmpint (seq, >, 0);
+
+  return seq;
+}
+
+/* Changes the server refused are shown as refusals, each with its reason, in sync status and
+ * in rejected list; the officer retries one (sent again as a new change) or discards one, and
+ * cannot retry one about a case that is not the desk's any more. The refusals are written into
+ * the replica as a sync would record them. */
+static void
+test_rejected (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *receipt = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  g_autofree char *case_blob = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *field_seq = NULL;
+  g_autofree char *row_seq = NULL;
+  g_autofree char *gone_seq = NULL;
+  g_autoptr(Run) edit = NULL;
+  g_autoptr(Run) status = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(Run) retry = NULL;
+  g_autoptr(Run) discard = NULL;
+  g_autoptr(Run) bad = NULL;
+  g_autoptr(Run) gone = NULL;
+  g_autoptr(Run) none = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *pattern = NULL;
+  JsonArray *array;
+  gint64 last;
+
+  set_up_desk (f);
+  receipt = receive (f, "MAU.HT.002", "2025-03-03T09:00:00+07:00");
+  edit = cli_run (f, "cases", "edit", receipt, "phone=0987654321", NULL);
+  assert_ok (edit);
+  record = show_case (f, receipt);
+  case_blob = uuid_sql (json_object_get_string_member (record, "id"));
+  field_seq = g_strdup_printf ("%" G_GINT64_FORMAT, last_change_seq (f, "cases", "phone"));
+  row_seq = g_strdup_printf ("%" G_GINT64_FORMAT, last_change_seq (f, "case_events", NULL));
+  gone_seq = g_strdup_printf ("%" G_GINT64_FORMAT, last_change_seq (f, "cases", "applicant_name"));
+  sql = g_strdup_printf ("INSERT INTO rejected (seq, reason, at, gone) VALUES"
+                         " (%s, 'the number is on a blacklist', '2025-03-03T10:00:00+07:00', NULL),"
+                         " (%s, 'its case is not in the jurisdiction of LC.SP.TV',"
+                         "  '2025-03-03T10:00:00+07:00', NULL),"
+                         " (%s, 'case moved on', '2025-03-03T10:00:00+07:00', %s);"
+                         "INSERT OR REPLACE INTO meta (key, value)"
+                         " VALUES ('hub_acked', (SELECT max(seq + n - 1) FROM changes))",
+                         field_seq, row_seq, gone_seq, case_blob);
+  tamper (f, sql);
+
+  /* Labelled as refusals, each with its reason. */
+  status = cli_run (f, "sync", "status", NULL);
+  assert_ok (status);
+  g_test_message ("%s", status->out);
+  g_assert_nonnull (strstr (status->out, "Refused by the server"));
+  prefix = g_strdup_printf ("%s ", field_seq);
+  line = line_starting (status->out, prefix);
+  g_assert_nonnull (line);
+  pattern = g_strdup_printf (" +cases %s +phone +the number is on a blacklist *$",
+                             receipt);
+  g_assert_true (g_regex_match_simple (pattern, line, 0, 0));
+  g_clear_pointer (&line, g_free);
+  g_free (prefix);
+  prefix = g_strdup_printf ("%s ", row_seq);
+  line = line_starting (status->out, prefix);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, "case_events"));
+  g_assert_nonnull (strstr (line, "(whole row)"));
+  g_assert_nonnull (strstr (line, "its case is not in the jurisdiction"));
+
+  list = cli_run (f, "rejected", "list", NULL);
+  assert_ok (list);
+  g_assert_nonnull (strstr (list->out, "the number is on a blacklist"));
+  g_assert_nonnull (strstr (list->out, receipt));
+  json = cli_run (f, "--json", "rejected", "list", NULL);
+  assert_ok (json);
+  root = parse_json (json->out);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+  /* In the order they were made. */
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (array, 0),
+                                                 "gone"));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 1),
+                                                  "reason"), ==, "the number is on a blacklist");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 1),
+                                                  "column"), ==, "phone");
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (array, 1),
+                                                  "gone"));
+
+  /* Wrong numbers are usage errors; one about a case that is gone only goes by discarding. */
+  bad = cli_run (f, "rejected", "retry", "987654", NULL);
+  assert_error (bad, 2, "987654");
+  g_clear_pointer (&bad, run_free);
+  bad = cli_run (f, "rejected", "discard", "x", NULL);
+  assert_usage_error (bad, "SEQ");
+  g_clear_pointer (&bad, run_free);
+  bad = cli_run (f, "rejected", "retry", NULL);
+  g_assert_cmpint (bad->status, ==, 2);
+  gone = cli_run (f, "rejected", "retry", gone_seq, NULL);
+  assert_error (gone, 2, "only discarded");
+
+  /* Retried: a new change, pending, and no refusal. */
+  last = last_change_seq (f, "cases", "phone");
+  retry = cli_run (f, "rejected", "retry", field_seq, NULL);
+  assert_ok (retry);
+  g_assert_nonnull (strstr (retry->out, "next sync"));
+  g_assert_cmpint (last_change_seq (f, "cases", "phone"), >, last);
+
+  discard = cli_run (f, "rejected", "discard", row_seq, NULL);
+  assert_ok (discard);
+  g_clear_pointer (&discard, run_free);
+  discard = cli_run (f, "--json", "rejected", "discard", gone_seq, NULL);
+  assert_ok (discard);
+  g_assert_cmpstr (discard->out, ==, "");
+
+  none = cli_run (f, "rejected", "list", NULL);
+  assert_ok (none);
+  g_assert_nonnull (strstr (none->out, "refused none"));
+  g_clear_pointer (&status, run_free);
+  status = cli_run (f, "sync", "status", NULL);
+  assert_ok (status);
+  g_assert_null (strstr (status->out, "Refused by the server ("));
+}
+
 /* Conflicts name offices by their codes, never by the ids they are stored by. The conflicts
  * are written into the replica as the server's would arrive: two transfers of one case at
  * once, and two renamings of one office. */
@@ -1851,6 +2008,7 @@ main (int    argc,
   ADD ("usage/damaged-log", test_damaged_log);
   ADD ("sync/json-error", test_sync_json_error);
   ADD ("conflicts/office-codes", test_conflicts_office_codes);
+  ADD ("rejected", test_rejected);
 
 #undef ADD
 

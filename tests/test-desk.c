@@ -1206,6 +1206,12 @@ sync_settled (gpointer data)
   return status == MOTCUA_SYNC_STATUS_UP_TO_DATE || status == MOTCUA_SYNC_STATUS_ERROR;
 }
 
+static gboolean
+nothing_pending (gpointer data)
+{
+  return motcua_replica_count_pending (MOTCUA_REPLICA (data), NULL) == 0;
+}
+
 static void
 test_sync_conflicts (DeskFixture   *fixture,
                      gconstpointer  data)
@@ -1333,6 +1339,103 @@ test_sync_conflicts (DeskFixture   *fixture,
                    || g_strcmp0 (resolved->phone, conflict->a.value) == 0);
   }
   save_screenshot (window_content (fixture), "52-conflicts-resolved");
+
+  /* Refusals, as a sync records them: the sync page lists them under their own title, each
+   * with its reason, Retry and Discard. Retry sends the change again; Discard asks first. */
+  {
+    g_autoptr(MotcuaReplica) a = motcua_replica_open (fixture->path, &error);
+    g_autoptr(GPtrArray) changes = motcua_replica_list_changes (a, 0, 0, &error);
+    g_autoptr(GPtrArray) rejected = NULL;
+    g_autofree char *sql = NULL;
+    guint64 phone_seq = 0, event_seq = 0;
+    AdwMessageDialog *dialog;
+    GtkWidget *retry, *discard;
+    MotcuaReplica *desk;
+    sqlite3 *db = NULL;
+    gint64 pending;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < changes->len; i++)
+      {
+        MotcuaChange *change = g_ptr_array_index (changes, i);
+
+        if (g_strcmp0 (change->table, "cases") == 0 && g_strcmp0 (change->column, "phone") == 0)
+          phone_seq = change->seq;
+        else if (g_strcmp0 (change->table, "case_events") == 0)
+          event_seq = change->seq;
+      }
+    g_assert_cmpuint (phone_seq, >, 0);
+    g_assert_cmpuint (event_seq, >, 0);
+    sql = g_strdup_printf ("INSERT INTO rejected (seq, reason, at) VALUES"
+                           " (%" G_GUINT64_FORMAT ", 'case %s: số điện thoại bị khoá',"
+                           "  '2025-03-03T10:00:00+07:00'),"
+                           " (%" G_GUINT64_FORMAT ", 'its case is not in the jurisdiction of"
+                           " LC.NN.NM', '2025-03-03T10:00:00+07:00')",
+                           phone_seq, record->id, event_seq);
+    g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+
+    show_page (fixture, "sync");
+    motcua_session_changed (motcua_window_get_session (fixture->window));
+    settle (500);
+    retry = find_button (sync_page, _("_Retry"));
+    discard = find_button (sync_page, _("_Discard"));
+    g_assert_nonnull (retry);
+    g_assert_nonnull (discard);
+    g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (retry,
+                                                                    ADW_TYPE_PREFERENCES_GROUP)));
+    g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (
+                       gtk_widget_get_ancestor (retry, ADW_TYPE_PREFERENCES_GROUP))), ==,
+                     _("Refused by the Server"));
+    scroll_to (retry);
+    settle (200);
+    save_screenshot (window_content (fixture), "53-sync-refused");
+
+    /* The first row is the older change: retried, it is a new change, pending. */
+    desk = motcua_session_get_replica (motcua_window_get_session (fixture->window));
+    pending = motcua_replica_count_pending (desk, NULL);
+    g_signal_emit_by_name (retry, "clicked");
+    settle (300);
+    g_assert_cmpint (motcua_replica_count_pending (desk, NULL), ==, pending + 1);
+    rejected = motcua_replica_list_rejected (a, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rejected->len, ==, 1);
+    g_assert_cmpuint (((MotcuaRejected *) rejected->pdata[0])->seq, ==, MAX (phone_seq,
+                                                                             event_seq));
+    g_clear_pointer (&rejected, g_ptr_array_unref);
+
+    /* Discard: asked first; cancelled changes nothing. */
+    discard = find_button (sync_page, _("_Discard"));
+    g_assert_nonnull (discard);
+    g_signal_emit_by_name (discard, "clicked");
+    g_assert_true (wait_for (message_dialog_shown, NULL, 30000));
+    dialog = find_message_dialog ();
+    save_screenshot (GTK_WIDGET (dialog), "54-sync-discard");
+    adw_message_dialog_response (dialog, "cancel");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    settle (100);
+    g_assert_cmpint (motcua_replica_count_rejected (a, NULL), ==, 1);
+    g_signal_emit_by_name (discard, "clicked");
+    g_assert_true (wait_for (message_dialog_shown, NULL, 30000));
+    dialog = find_message_dialog ();
+    adw_message_dialog_response (dialog, "discard");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    settle (300);
+    g_assert_cmpint (motcua_replica_count_rejected (a, NULL), ==, 0);
+    g_assert_null (find_button (sync_page, _("_Retry")));
+
+    /* The next sync sends the retried change and takes the server's word back: verified. */
+    gtk_widget_activate_action (sync_page, "sync.run", NULL);
+    g_assert_true (wait_for (nothing_pending, desk, 30000));
+    g_assert_true (wait_for (sync_settled,
+                             motcua_session_get_sync (motcua_window_get_session (fixture->window)),
+                             30000));
+    g_assert_cmpint (motcua_sync_get_state (motcua_session_get_sync (
+                       motcua_window_get_session (fixture->window))), ==,
+                     MOTCUA_SYNC_STATUS_UP_TO_DATE);
+    g_assert_cmpint (motcua_replica_count_rejected (a, NULL), ==, 0);
+  }
 
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);

@@ -1797,7 +1797,7 @@ test_purged_rowid_reused (Province      *p,
   const MotcuaChange *edit;
 
   move_on_to_b (p, gone);
-  next = receive (&p->a, "Vàng Thị Dua");
+  next = receive (&p->d, "Vàng Thị Dua");
   changes = motcua_replica_list_changes (p->a.replica, 0, 0, &error);
   g_assert_no_error (error);
   /* A's first change is its edit of the case it no longer holds. */
@@ -1871,6 +1871,247 @@ test_restored_server (Province      *p,
   sync_desk (p, &p->a, p->token_a);
 }
 
+/* Syncs @f and returns how many of its changes the server refused; the sync may pull the scope
+ * again (a refused value differs from the server's), but ends verified. */
+static guint
+sync_refused (Province      *p,
+              MotcuaFixture *f,
+              const char    *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica, NULL, token);
+  MotcuaSyncProgress summary;
+
+  g_assert_true (_motcua_sync_once (f->replica, transport, NULL, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_true (summary.verified);
+
+  return summary.rejected;
+}
+
+/* The district received case @c and sent it to commune A; then it sends it on to commune B,
+ * and A edits it offline before it hears: the edit and the row it adds to the timeline are
+ * refused, as about a case that is not A's. Returns them. */
+static GPtrArray *
+refuse_edit_of_moved_case (Province   *p,
+                           MotcuaCase *c)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rejected;
+  MotcuaRejected *r;
+
+  g_assert_true (motcua_replica_transfer_case (p->d.replica, c->id, "T.D.A", NULL, &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->d, p->token_d);
+  sync_desk (p, &p->a, p->token_a);
+  g_assert_true (motcua_replica_transfer_case (p->d.replica, c->id, "T.D.B", NULL, &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->d, p->token_d);
+
+  g_assert_true (motcua_replica_edit_case (p->a.replica, c->id, "address", "Bản Phìn Hồ", NULL,
+                                           &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sync_refused (p, &p->a, p->token_a), ==, 2);
+
+  rejected = motcua_replica_list_rejected (p->a.replica, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejected->len, ==, 2);
+  r = rejected->pdata[0];
+  g_assert_cmpstr (r->table, ==, "cases");
+  g_assert_cmpstr (r->column, ==, "address");
+  g_assert_cmpstr (r->receipt_no, ==, c->receipt_no);
+  g_assert_nonnull (strstr (r->reason, "is not in the jurisdiction of T.D.A"));
+  g_assert_true (r->gone);
+  r = rejected->pdata[1];
+  g_assert_cmpstr (r->table, ==, "case_events");
+  g_assert_null (r->column);
+  g_assert_true (r->gone);
+
+  return rejected;
+}
+
+/* The district sends case @c back to commune A, which syncs: the case is A's again. */
+static void
+send_back_to_a (Province   *p,
+                MotcuaCase *c)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rejected = NULL;
+
+  g_assert_true (motcua_replica_transfer_case (p->d.replica, c->id, "T.D.A", NULL, &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->d, p->token_d);
+  g_assert_cmpuint (sync_refused (p, &p->a, p->token_a), ==, 0);
+
+  rejected = motcua_replica_list_rejected (p->a.replica, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejected->len, ==, 2);
+  for (guint i = 0; i < rejected->len; i++)
+    g_assert_false (((MotcuaRejected *) rejected->pdata[i])->gone);
+}
+
+static gboolean
+has_event (MotcuaReplica *replica,
+           const char    *case_id,
+           const char    *event_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = motcua_replica_list_case_events (replica, case_id, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    if (g_strcmp0 (((MotcuaCaseEvent *) events->pdata[i])->id, event_id) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* A refused change stays with its reason until the officer acts on it. While its case is not
+ * the replica's, it cannot be retried; once the case is back and the value fixed with an
+ * ordinary edit, a retry issues it again as a new change, which reaches the hub: the refused
+ * row of the timeline too, which nothing else would have sent. */
+static void
+test_refused_retry (Province      *p,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->d, "Vàng Thị Dua");
+  g_autoptr(GPtrArray) rejected = refuse_edit_of_moved_case (p, c);
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  MotcuaRejected *field = rejected->pdata[0];
+  MotcuaRejected *row = rejected->pdata[1];
+  guint64 last;
+
+  g_assert_false (motcua_replica_retry_rejected (p->a.replica, field->seq, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "only discarded"));
+  g_clear_error (&error);
+  g_assert_false (motcua_replica_retry_rejected (p->a.replica, 987654, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "987654"));
+  g_clear_error (&error);
+  g_assert_cmpint (motcua_replica_count_rejected (p->a.replica, NULL), ==, 2);
+
+  send_back_to_a (p, c);
+  g_assert_false (has_event (p->hub.replica, c->id, row->row_id));
+  g_assert_true (has_event (p->a.replica, c->id, row->row_id));
+
+  /* The officer enters the address again, and retries both. */
+  g_assert_true (motcua_replica_edit_case (p->a.replica, c->id, "address", "Bản Phìn Hồ", NULL,
+                                           &error));
+  g_assert_no_error (error);
+  last = motcua_replica_get_last_seq (p->a.replica);
+  g_assert_true (motcua_replica_retry_rejected (p->a.replica, field->seq, &error));
+  g_assert_no_error (error);
+  g_assert_true (motcua_replica_retry_rejected (p->a.replica, row->seq, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (motcua_replica_count_rejected (p->a.replica, NULL), ==, 0);
+  g_assert_false (motcua_replica_retry_rejected (p->a.replica, row->seq, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Two new changes, a field and a whole row, with new numbers and stamps. */
+  changes = motcua_replica_list_changes (p->a.replica, last, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes->len, ==, 2);
+  {
+    MotcuaChange *a = changes->pdata[0], *b = changes->pdata[1];
+    g_autoptr(GVariant) maybe = g_variant_get_maybe (a->value);
+    g_autoptr(GVariant) value = g_variant_get_variant (maybe);
+
+    g_assert_cmpuint (a->seq, ==, last + 1);
+    g_assert_cmpstr (a->table, ==, "cases");
+    g_assert_cmpstr (a->column, ==, "address");
+    g_assert_cmpstr (g_variant_get_string (value, NULL), ==, "Bản Phìn Hồ");
+    g_assert_cmpstr (b->table, ==, "case_events");
+    g_assert_cmpstr (b->row_id, ==, row->row_id);
+    g_assert_null (b->column);
+    g_assert_cmpuint (b->hlc, >, a->prev_hlc);
+  }
+
+  sync_desk (p, &p->a, p->token_a);
+  g_assert_cmpint (motcua_replica_count_rejected (p->a.replica, NULL), ==, 0);
+  g_assert_cmpint (motcua_replica_count_pending (p->a.replica, NULL), ==, 0);
+  g_assert_true (has_event (p->hub.replica, c->id, row->row_id));
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->address, ==, "Bản Phìn Hồ");
+}
+
+/* A refused change given up: the refusal goes, and the next sync leaves the replica as the hub
+ * has it (verified digest): the refused row of the timeline, which the hub never had, is gone
+ * from the replica too. */
+static void
+test_refused_discard (Province      *p,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->d, "Sùng Thị Mỷ");
+  g_autoptr(GPtrArray) rejected = refuse_edit_of_moved_case (p, c);
+  g_autoptr(MotcuaCase) on_a = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  MotcuaRejected *row = rejected->pdata[1];
+
+  send_back_to_a (p, c);
+
+  g_assert_false (motcua_replica_discard_rejected (p->a.replica, 987654, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "987654"));
+  g_clear_error (&error);
+
+  for (guint i = 0; i < rejected->len; i++)
+    {
+      g_assert_true (motcua_replica_discard_rejected (p->a.replica,
+                                                      ((MotcuaRejected *) rejected->pdata[i])->seq,
+                                                      &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (motcua_replica_count_rejected (p->a.replica, NULL), ==, 0);
+  g_assert_false (has_event (p->a.replica, c->id, row->row_id));
+
+  sync_desk (p, &p->a, p->token_a);
+  g_assert_cmpint (motcua_replica_count_rejected (p->a.replica, NULL), ==, 0);
+  g_assert_false (has_event (p->a.replica, c->id, row->row_id));
+  g_assert_false (has_event (p->hub.replica, c->id, row->row_id));
+  on_a = motcua_replica_dup_case (p->a.replica, c->id, &error);
+  g_assert_no_error (error);
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_a->address, ==, on_hub->address);
+  g_assert_cmpstr (on_a->address, !=, "Bản Phìn Hồ");
+}
+
+/* Discarding the refusals about a case that is not the replica's lets it go at the next sync. */
+static void
+test_refused_discard_gone (Province      *p,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) c = receive (&p->d, "Thào A Sính");
+  g_autoptr(GPtrArray) rejected = refuse_edit_of_moved_case (p, c);
+  g_autoptr(MotcuaCase) kept = NULL;
+
+  /* One left holds it. */
+  g_assert_true (motcua_replica_discard_rejected (p->a.replica,
+                                                  ((MotcuaRejected *) rejected->pdata[0])->seq,
+                                                  &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->a, p->token_a);
+  kept = motcua_replica_dup_case (p->a.replica, c->id, NULL);
+  g_assert_nonnull (kept);
+  g_assert_cmpint (motcua_replica_count_rejected (p->a.replica, NULL), ==, 1);
+
+  g_assert_true (motcua_replica_discard_rejected (p->a.replica,
+                                                  ((MotcuaRejected *) rejected->pdata[1])->seq,
+                                                  &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->a, p->token_a);
+  g_assert_cmpint (motcua_replica_count_rejected (p->a.replica, NULL), ==, 0);
+  g_assert_null (motcua_replica_dup_case (p->a.replica, c->id, NULL));
+  g_assert_cmpint (motcua_test_count (p->a.replica, "case_events"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1887,6 +2128,9 @@ main (int   argc,
   ADD ("/hub/hostile", test_hostile);
   ADD ("/hub/scope", test_scope);
   ADD ("/hub/refused", test_refused);
+  ADD ("/hub/refused-retry", test_refused_retry);
+  ADD ("/hub/refused-discard", test_refused_discard);
+  ADD ("/hub/refused-discard-gone", test_refused_discard_gone);
   ADD ("/hub/push-idempotent-and-gap", test_push_idempotent_and_gap);
   ADD ("/hub/push-whole-rows", test_push_whole_rows);
   ADD ("/hub/handling-office-only", test_handling_office_only);

@@ -102,6 +102,7 @@ gboolean       motcua_cli_run_import     (MotcuaCli          *cli,
 
 extern const MotcuaCliCommand motcua_cli_cases_commands[];
 extern const MotcuaCliCommand motcua_cli_conflicts_commands[];
+extern const MotcuaCliCommand motcua_cli_rejected_commands[];
 extern const MotcuaCliCommand motcua_cli_attachment_commands[];
 gboolean motcua_cli_cmd_attach      (MotcuaCli  *cli,
                                      int         argc,

@@ -152,6 +152,47 @@ clock_warning (gint64 offset_ms)
                           minutes);
 }
 
+/* One refused change, for scripts. */
+static void
+json_rejected (JsonBuilder          *b,
+               const MotcuaRejected *r)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "seq");
+  json_builder_add_int_value (b, (gint64) r->seq);
+  motcua_cli_json_add_string (b, "table", r->table);
+  motcua_cli_json_add_string (b, "row", r->row_id);
+  motcua_cli_json_add_string (b, "column", r->column);
+  motcua_cli_json_add_string (b, "receipt_no", r->receipt_no);
+  motcua_cli_json_add_string (b, "reason", r->reason);
+  motcua_cli_json_add_string (b, "at", r->at);
+  json_builder_set_member_name (b, "gone");
+  json_builder_add_boolean_value (b, r->gone);
+  json_builder_end_object (b);
+}
+
+/* The refused changes as a table: what each was, and why the server refused it. */
+static void
+print_rejected (GPtrArray *rejected)
+{
+  g_autoptr(MotcuaCliTable) table = motcua_cli_table_new (_("SEQ"), _("RECORD"), _("FIELD"),
+                                                          _("REASON"), NULL);
+
+  for (guint i = 0; i < rejected->len; i++)
+    {
+      MotcuaRejected *r = rejected->pdata[i];
+      g_autofree char *seq = g_strdup_printf ("%" G_GUINT64_FORMAT, r->seq);
+      g_autofree char *record = g_strdup_printf ("%s %s", r->table ? r->table : "?",
+                                                 r->receipt_no ? r->receipt_no
+                                                 : r->row_id ? r->row_id : "?");
+
+      /* A whole row of a timeline or a scan has no field. */
+      motcua_cli_table_add_row (table, seq, record, r->column ? r->column : _("(whole row)"),
+                                r->reason);
+    }
+  motcua_cli_table_print (table, 0);
+}
+
 static gboolean
 cmd_sync_status (MotcuaCli  *cli,
                  int         argc,
@@ -210,20 +251,7 @@ cmd_sync_status (MotcuaCli  *cli,
       json_builder_set_member_name (b, "rejected");
       json_builder_begin_array (b);
       for (guint i = 0; i < rejected->len; i++)
-        {
-          MotcuaRejected *r = rejected->pdata[i];
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "seq");
-          json_builder_add_int_value (b, (gint64) r->seq);
-          motcua_cli_json_add_string (b, "table", r->table);
-          motcua_cli_json_add_string (b, "row", r->row_id);
-          motcua_cli_json_add_string (b, "column", r->column);
-          motcua_cli_json_add_string (b, "receipt_no", r->receipt_no);
-          motcua_cli_json_add_string (b, "reason", r->reason);
-          motcua_cli_json_add_string (b, "at", r->at);
-          json_builder_end_object (b);
-        }
+        json_rejected (b, rejected->pdata[i]);
       json_builder_end_array (b);
       json_builder_end_object (b);
       motcua_cli_print_builder (b);
@@ -238,7 +266,8 @@ cmd_sync_status (MotcuaCli  *cli,
       motcua_cli_table_add_field (fields, _("Desk code"), desk);
     motcua_cli_table_take_field (fields, _("Pending"),
                                  g_strdup_printf ("%" G_GINT64_FORMAT, pending));
-    motcua_cli_table_take_field (fields, _("Rejected"), g_strdup_printf ("%u", rejected->len));
+    motcua_cli_table_take_field (fields, _("Refused by the server"),
+                                 g_strdup_printf ("%u", rejected->len));
     motcua_cli_table_take_field (fields, _("Open conflicts"),
                                  g_strdup_printf ("%" G_GINT64_FORMAT, conflicts));
     /* Translators: the server's clock minus this computer's, in seconds. */
@@ -255,19 +284,9 @@ cmd_sync_status (MotcuaCli  *cli,
     }
   if (rejected->len > 0)
     {
-      g_autoptr(MotcuaCliTable) table = motcua_cli_table_new (_("SEQ"), _("RECORD"), _("FIELD"),
-                                                              _("REASON"), NULL);
-
-      for (guint i = 0; i < rejected->len; i++)
-        {
-          MotcuaRejected *r = rejected->pdata[i];
-          g_autofree char *seq = g_strdup_printf ("%" G_GUINT64_FORMAT, r->seq);
-
-          motcua_cli_table_add_row (table, seq, r->receipt_no ? r->receipt_no : r->row_id,
-                                    r->column, r->reason);
-        }
-      g_print ("\n");
-      motcua_cli_table_print (table, 0);
+      g_print ("\n%s\n", _("Refused by the server (retry or discard each: see"
+                            " “motcua-cli rejected --help”):"));
+      print_rejected (rejected);
     }
 
   return TRUE;
@@ -653,3 +672,108 @@ const MotcuaCliCommand motcua_cli_conflicts_commands[] = {
   { NULL }
 };
 
+
+/* Refused changes */
+
+static gboolean
+cmd_rejected_list (MotcuaCli  *cli,
+                   int         argc,
+                   char      **argv,
+                   GError    **error)
+{
+  g_auto(GStrv) args = NULL;
+  g_autoptr(GPtrArray) rejected = NULL;
+  MotcuaReplica *replica;
+
+  cli->json_errors = TRUE;
+  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
+    return FALSE;
+  if (cli->help_shown)
+    return TRUE;
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
+    return FALSE;
+  replica = motcua_cli_get_replica (cli, error);
+  if (replica == NULL || (rejected = motcua_replica_list_rejected (replica, error)) == NULL)
+    return FALSE;
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < rejected->len; i++)
+        json_rejected (b, rejected->pdata[i]);
+      json_builder_end_array (b);
+      motcua_cli_print_builder (b);
+      return TRUE;
+    }
+
+  if (rejected->len == 0)
+    {
+      g_print (_("The server refused none of this replica's changes.\n"));
+      return TRUE;
+    }
+  print_rejected (rejected);
+
+  return TRUE;
+}
+
+/* retry and discard: SEQ, then the library does the rest. */
+static gboolean
+run_rejected_action (MotcuaCli   *cli,
+                     int          argc,
+                     char       **argv,
+                     gboolean     retry,
+                     GError     **error)
+{
+  g_auto(GStrv) args = NULL;
+  MotcuaReplica *replica;
+  guint64 seq;
+
+  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
+    return FALSE;
+  if (cli->help_shown)
+    return TRUE;
+  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error)
+      || !motcua_cli_parse_uint ("SEQ", args[0], G_MAXINT64, &seq, error))
+    return FALSE;
+  replica = motcua_cli_get_replica (cli, error);
+  if (replica == NULL
+      || !(retry ? motcua_replica_retry_rejected (replica, seq, error)
+                 : motcua_replica_discard_rejected (replica, seq, error)))
+    return FALSE;
+  if (!cli->json)
+    g_print (retry ? _("Change %llu will be sent again at the next sync.\n")
+                   : _("Change %llu is given up: the next sync takes the server's values"
+                       " back.\n"), (unsigned long long) seq);
+
+  return TRUE;
+}
+
+static gboolean
+cmd_rejected_retry (MotcuaCli  *cli,
+                    int         argc,
+                    char      **argv,
+                    GError    **error)
+{
+  return run_rejected_action (cli, argc, argv, TRUE, error);
+}
+
+static gboolean
+cmd_rejected_discard (MotcuaCli  *cli,
+                      int         argc,
+                      char      **argv,
+                      GError    **error)
+{
+  return run_rejected_action (cli, argc, argv, FALSE, error);
+}
+
+const MotcuaCliCommand motcua_cli_rejected_commands[] = {
+  { "list", NULL, N_("List the changes the server refused, with its reasons"),
+    cmd_rejected_list, NULL },
+  { "retry", N_("SEQ"), N_("Send a refused change again, as it is now, after fixing its cause"),
+    cmd_rejected_retry, NULL },
+  { "discard", N_("SEQ"), N_("Give a refused change up and take the server's values back at"
+                             " the next sync"), cmd_rejected_discard, NULL },
+  { NULL }
+};

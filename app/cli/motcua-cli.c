@@ -1664,10 +1664,12 @@ static const MotcuaCliCommand commands[] = {
   { "enroll", NULL, N_("Bind this replica to a server and its office (--server URL --token"
                        " TOKEN)"), motcua_cli_cmd_enroll, NULL },
   { "sync", N_("[status]"), N_("Sync with the server (--watch N to keep syncing); status:"
-                               " pending, rejected and conflicts"), motcua_cli_cmd_sync,
+                               " pending, refused and conflicts"), motcua_cli_cmd_sync,
     motcua_cli_sync_commands },
   { "conflicts", N_("COMMAND"), N_("Conflicts: list, show, resolve"), NULL,
     motcua_cli_conflicts_commands },
+  { "rejected", N_("COMMAND"), N_("Changes the server refused: list, retry, discard"), NULL,
+    motcua_cli_rejected_commands },
   { "attach", N_("CASE FILE"), N_("Attach a scan to a case (--type MIME)"),
     motcua_cli_cmd_attach, NULL },
   { "attachments", N_("CASE"), N_("List the scans attached to a case"),

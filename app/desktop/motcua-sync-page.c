@@ -88,6 +88,29 @@ counts_in_thread (MotcuaReplica  *reader,
   return TRUE;
 }
 
+#ifdef MOTCUA_DESK_HAVE_SYNC
+/* A button at the end of the row of a refused change, acting on its number. */
+static void
+add_row_button (GtkWidget  *row,
+                const char *label,
+                const char *tooltip,
+                const char *action,
+                guint64     seq,
+                gboolean    destructive)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  if (destructive)
+    gtk_widget_add_css_class (button, "destructive-action");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                          g_variant_new_uint64 (seq));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+}
+#endif
+
 static void
 counted_cb (GObject      *source,
             GAsyncResult *result,
@@ -118,11 +141,13 @@ counted_cb (GObject      *source,
       MotcuaRejected *rejected = g_ptr_array_index (counts->rejected, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *at = motcua_format_datetime (rejected->at);
+      const char *field = rejected->column != NULL ? rejected->column
+                          : g_strcmp0 (rejected->table, "case_events") == 0 ? _("timeline entry")
+                          : g_strcmp0 (rejected->table, "attachments") == 0 ? _("scan")
+                          : _("whole record");
       g_autofree char *title = g_strdup_printf ("%s · %s", rejected->receipt_no != NULL
                                                            ? rejected->receipt_no
-                                                           : rejected->table,
-                                                rejected->column != NULL ? rejected->column
-                                                                         : _("whole record"));
+                                                           : rejected->table, field);
       g_autofree char *subtitle = g_strdup_printf ("%s · %s", rejected->reason, at);
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -131,6 +156,12 @@ counted_cb (GObject      *source,
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+      /* A change about a case that is not this desk's any more can only be given up. */
+      if (!rejected->gone)
+        add_row_button (row, _("_Retry"), _("Send this change again, as the record is now"),
+                        "sync.retry-rejected", rejected->seq, FALSE);
+      add_row_button (row, _("_Discard"), _("Give this change up and take the server's value"),
+                      "sync.discard-rejected", rejected->seq, TRUE);
       adw_preferences_group_add (self->rejected_group, row);
       g_ptr_array_add (self->rejected_rows, row);
     }
@@ -429,6 +460,94 @@ motcua_sync_page_set_session (MotcuaSyncPage *self,
   gtk_stack_set_visible_child_name (self->stack, enrolled ? "enrolled" : "alone");
 }
 
+#ifdef MOTCUA_DESK_HAVE_SYNC
+/* Retrying and discarding write this desk's replica (a retry numbers a new change): on the
+ * main thread's connection, like every write of the desk, never in the session's worker. */
+static void
+retry_rejected_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MotcuaSyncPage *self = MOTCUA_SYNC_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->session == NULL)
+    return;
+  if (!motcua_replica_retry_rejected (motcua_session_get_replica (self->session),
+                                      g_variant_get_uint64 (parameter), &error))
+    {
+      motcua_window_toast (widget, error->message);
+      return;
+    }
+  motcua_window_toast (widget, _("The change will be sent again at the next sync"));
+  motcua_session_changed (self->session);
+}
+
+typedef struct
+{
+  MotcuaSyncPage *self;
+  guint64         seq;
+} Discarding;
+
+static void
+discarding_free (Discarding *discarding)
+{
+  g_object_unref (discarding->self);
+  g_free (discarding);
+}
+
+static void
+discard_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     Discarding       *discarding)
+{
+  MotcuaSyncPage *self = discarding->self;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "discard") != 0 || self->session == NULL)
+    return;
+  if (!motcua_replica_discard_rejected (motcua_session_get_replica (self->session),
+                                        discarding->seq, &error))
+    {
+      motcua_window_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  motcua_window_toast (GTK_WIDGET (self),
+                       _("Change discarded: the next sync takes the server's values back"));
+  motcua_session_changed (self->session);
+}
+
+static void
+discard_rejected_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  Discarding *discarding;
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   _("Discard the Refused Change?"),
+                                   _("This desk gives the change up for good and takes the"
+                                     " server's values back at the next sync. To keep it,"
+                                     " correct the record and retry instead."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  discarding = g_new0 (Discarding, 1);
+  discarding->self = g_object_ref (MOTCUA_SYNC_PAGE (widget));
+  discarding->seq = g_variant_get_uint64 (parameter);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (discard_response_cb), discarding,
+                         (GClosureNotify) (void (*) (void)) discarding_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+#endif
+
 static void
 motcua_sync_page_dispose (GObject *object)
 {
@@ -478,6 +597,10 @@ motcua_sync_page_class_init (MotcuaSyncPageClass *klass)
   gtk_widget_class_install_action (widget_class, "sync.run", NULL, run_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "sync.run",
                                        NULL);
+  gtk_widget_class_install_action (widget_class, "sync.retry-rejected", "t",
+                                   retry_rejected_action);
+  gtk_widget_class_install_action (widget_class, "sync.discard-rejected", "t",
+                                   discard_rejected_action);
 #endif
   gtk_widget_class_install_action (widget_class, "sync.enroll", NULL, enroll_action);
 }

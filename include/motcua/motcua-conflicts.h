@@ -79,16 +79,20 @@ gboolean        motcua_replica_resolve_conflict (MotcuaReplica       *self,
                                                  const char          *value,
                                                  GError             **error);
 
-/* Local changes the server refused, each with its reason. They stay on the replica. */
+/* Local changes the server refused, each with its reason. They stay on the replica, visible,
+ * until the officer retries or discards them. */
 typedef struct
 {
-  guint64  seq;
-  char    *table;
-  char    *row_id;
-  char    *column;      /* NULL for a whole row */
-  char    *receipt_no;  /* the case's, when the change is about a case this replica holds */
-  char    *reason;
-  char    *at;          /* when the server refused it */
+  guint64   seq;
+  char     *table;
+  char     *row_id;
+  char     *column;      /* NULL for a whole row */
+  char     *receipt_no;  /* the case's, when the change is about a case this replica holds
+                          * (its row, or a row of its timeline or scans) */
+  char     *reason;
+  char     *at;          /* when the server refused it */
+  gboolean  gone;        /* the server said its case is not this replica's: it can only be
+                          * discarded */
 } MotcuaRejected;
 
 void            motcua_rejected_free           (MotcuaRejected       *self);
@@ -99,5 +103,29 @@ GPtrArray      *motcua_replica_list_rejected   (MotcuaReplica        *self,
                                                 GError              **error);
 gint64          motcua_replica_count_rejected  (MotcuaReplica        *self,
                                                 GError              **error);
+
+/* Issues the refused change @seq again, once its cause is fixed (a value corrected with an
+ * ordinary edit, a case back in this replica's scope): as a new local change, with a new
+ * sequence number and stamp, of the field's value as it is now (or of the whole row, for a row
+ * of a timeline or a scan), pushed at the next sync like any change. The refusal goes; the
+ * server judges the new change afresh and may refuse it again. One transaction.
+ *
+ * MOTCUA_ERROR_NOT_FOUND if no refused change has number @seq; MOTCUA_ERROR_INVALID if there is
+ * nothing to retry: its row is no longer on this replica, or the server said its case is not
+ * this replica's (MotcuaRejected.gone), which only motcua_replica_discard_rejected() clears. */
+gboolean        motcua_replica_retry_rejected   (MotcuaReplica       *self,
+                                                 guint64              seq,
+                                                 GError             **error);
+
+/* Gives the refused change @seq up: the refusal goes, and this replica takes the server's word
+ * back. A refused row of a timeline or a scan, which the server never had, is removed; the
+ * next sync pulls this replica's scope again from the start, and the server's state replaces
+ * what it refused (the server acknowledged the change when it refused it). A case that is not
+ * this replica's leaves it then, unless another refusal still holds it. One transaction.
+ *
+ * MOTCUA_ERROR_NOT_FOUND if no refused change has number @seq. */
+gboolean        motcua_replica_discard_rejected (MotcuaReplica       *self,
+                                                 guint64              seq,
+                                                 GError             **error);
 
 G_END_DECLS
