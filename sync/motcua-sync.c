@@ -599,6 +599,9 @@ mark_case_rows (MotcuaReplica  *self,
 /* During a state transfer, the rows of a case's timeline, scans and conflicts are sent table
  * by table after the cases: a case that entered the scope in between has its rows sent but
  * not itself. It follows whole in the log after the transfer; its rows wait for it there.
+ * The log of a server restored from a backup can likewise hold a desk's timeline row, sent
+ * again, for a case the desk that made it has not sent again yet: dropped here, it comes back
+ * with the re-pull the digest then asks for, instead of failing every sync on the foreign key.
  * Only the rows this batch inserted (past @marks) can be such orphans: the check costs what
  * the batch brought, not the size of the tables. */
 static gboolean
@@ -720,16 +723,15 @@ apply_batch (Run         *run,
   MotcuaReplica *self = run->replica;
   MotcuaHlc latest = latest_stamp (items);
   gint64 seen = _motcua_replica_meta_get_int (self, "hub_seen_hlc", 0);
-  gboolean state = is_state_transfer (previous_cursor);
   gint64 marks[G_N_ELEMENTS (case_rows)] = { 0 };
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
 
   return _motcua_replica_finish (self,
-                                 (!state || mark_case_rows (self, marks, error))
+                                 mark_case_rows (self, marks, error)
                                  && apply_items (self, items, previous_cursor, error)
-                                 && (!state || drop_orphans (self, marks, error))
+                                 && drop_orphans (self, marks, error)
                                  && clear_gone (self, items, error)
                                  && _motcua_replica_meta_set_text (self, "hub_cursor", cursor,
                                                                    error)
