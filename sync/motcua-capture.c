@@ -1217,7 +1217,7 @@ _motcua_replica_keep_logged_row (MotcuaReplica         *self,
   put_change (fields, 0, 0, &value);
 
   stmt = _motcua_replica_prepare (self, "UPDATE changes SET fields = ?1 WHERE origin = ?2"
-                                  " AND row_id = ?3 AND tbl IN (5, 6)", error);
+                                  " AND row_id = ?3 AND " MOTCUA_INSERT_ONLY_RECORD_SQL, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_blob (stmt, 1, fields->data, (int) fields->len, SQLITE_STATIC);

@@ -10,6 +10,7 @@
 
 #include "motcua-hlc.h"
 #include "motcua-replica.h"
+#include "motcua-schema-private.h"
 #include "motcua-uuid.h"
 
 G_BEGIN_DECLS
@@ -169,6 +170,9 @@ gboolean      _motcua_replica_keep_logged_row (MotcuaReplica         *self,
                                               gint64                 rid,
                                               const MotcuaUuid      *id,
                                               GError               **error);
+
+/* MOTCUA_INSERT_ONLY_RECORD_SQL (motcua-schema-private.h) names these two tables by number. */
+G_STATIC_ASSERT (MOTCUA_TABLE_CASE_EVENTS == 5 && MOTCUA_TABLE_ATTACHMENTS == 6);
 
 /* The rid of the row a log record (changes ch) names by its UUID, or NULL when it is gone. */
 #define MOTCUA_CHANGE_ROW_RID_SQL \

@@ -253,6 +253,12 @@ _motcua_replica_scope_digest (MotcuaReplica  *self,
                           digest.lanes[0], digest.lanes[1]);
 }
 
+typedef struct
+{
+  gint64     rid;
+  MotcuaUuid id;
+} LoggedRow;
+
 /* The rows of the case at @rid's timeline and scans that this replica logged keep their values
  * in their records before they go (_motcua_replica_keep_logged_row()). */
 static gboolean
@@ -268,10 +274,12 @@ keep_logged_rows (MotcuaReplica  *self,
       g_autofree char *sql = g_strdup_printf ("SELECT r.rid, r.id FROM %s r"
                                               " WHERE r.case_id = (SELECT id FROM cases"
                                               " WHERE rid = ?1) AND EXISTS (SELECT 1"
-                                              " FROM changes ch WHERE ch.row_id = r.id"
-                                              " AND ch.tbl IN (5, 6))", table->name);
+                                              " FROM changes WHERE row_id = r.id AND "
+                                              MOTCUA_INSERT_ONLY_RECORD_SQL ")",
+                                              table->name);
       sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, sql, error);
-      g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint64) * 3);
+      /* Collected first: keeping a row's values reads it again and writes the log. */
+      g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (LoggedRow));
       int rc;
 
       if (stmt == NULL)
@@ -279,12 +287,12 @@ keep_logged_rows (MotcuaReplica  *self,
       sqlite3_bind_int64 (stmt, 1, rid);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          gint64 row[3] = { sqlite3_column_int64 (stmt, 0) };
+          LoggedRow row = { sqlite3_column_int64 (stmt, 0) };
 
           if (sqlite3_column_bytes (stmt, 1) == 16)
             {
-              memcpy (&row[1], sqlite3_column_blob (stmt, 1), 16);
-              g_array_append_vals (rows, row, 1);
+              memcpy (row.id.bytes, sqlite3_column_blob (stmt, 1), 16);
+              g_array_append_val (rows, row);
             }
         }
       sqlite3_reset (stmt);
@@ -295,11 +303,9 @@ keep_logged_rows (MotcuaReplica  *self,
         }
       for (guint i = 0; i < rows->len; i++)
         {
-          const gint64 *row = &g_array_index (rows, gint64, 3 * i);
+          const LoggedRow *row = &g_array_index (rows, LoggedRow, i);
 
-          if (!_motcua_replica_keep_logged_row (self, table, row[0],
-                                                (const MotcuaUuid *) (const void *) &row[1],
-                                                error))
+          if (!_motcua_replica_keep_logged_row (self, table, row->rid, &row->id, error))
             return FALSE;
         }
     }

@@ -185,7 +185,7 @@ static const char *const migrations[] = {
   "  WHEN 7 THEN (SELECT id FROM conflicts WHERE rid = changes.row) END;"
   "ALTER TABLE changes DROP COLUMN row;"
   /* A purged row of a timeline or a scan leaves its values in its record (motcua-capture.c). */
-  "CREATE INDEX changes_row ON changes (row_id) WHERE tbl IN (5, 6);",
+  "CREATE INDEX changes_row ON changes (row_id) WHERE " MOTCUA_INSERT_ONLY_RECORD_SQL ";",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);
