@@ -1105,12 +1105,14 @@ _motcua_replica_insert_row (MotcuaReplica         *self,
 
 /* A change the server refused, issued again once its cause is fixed: the field @column of the
  * row @id as it holds now, as a new local change stamped @hlc that has seen the register the
- * field holds (a write made elsewhere since then is a conflict at the server, never lost). */
+ * field holds (a write made elsewhere since then is a conflict at the server, never lost),
+ * or @seen: what the refused change had seen, when the server never judged it. */
 gboolean
 _motcua_replica_reissue_field (MotcuaReplica         *self,
                                const MotcuaTableDesc *table,
                                const MotcuaUuid      *id,
                                guint                  column,
+                               const MotcuaHlc       *seen,
                                MotcuaHlc              hlc,
                                GError               **error)
 {
@@ -1135,7 +1137,7 @@ _motcua_replica_reissue_field (MotcuaReplica         *self,
       goto out;
     }
 
-  put_change (fields, column, row.clocks.hlc[c], &row.current[c].value);
+  put_change (fields, column, seen != NULL ? *seen : row.clocks.hlc[c], &row.current[c].value);
   row.clocks.hlc[c] = hlc;
   row.clocks.origin[c] = (guint32) self->self_origin;
   ok = row_store (self, &row, id, self->seq + 1, error)

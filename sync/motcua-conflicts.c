@@ -490,8 +490,8 @@ motcua_replica_list_rejected (MotcuaReplica  *self,
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
-  stmt = _motcua_replica_prepare (self, "SELECT seq, reason, at, gone IS NOT NULL FROM rejected"
-                                  " ORDER BY seq", error);
+  stmt = _motcua_replica_prepare (self, "SELECT seq, reason, at, gone IS NOT NULL,"
+                                  " wait IS NOT NULL FROM rejected ORDER BY seq", error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -502,6 +502,7 @@ motcua_replica_list_rejected (MotcuaReplica  *self,
       r->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       r->at = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       r->gone = sqlite3_column_int (stmt, 3) != 0;
+      r->waiting = sqlite3_column_int (stmt, 4) != 0;
       g_ptr_array_add (out, r);
     }
   sqlite3_reset (stmt);
@@ -622,9 +623,12 @@ remove_rejected (MotcuaReplica  *self,
   return _motcua_replica_step_done (self, stmt, error);
 }
 
+/* Issues the refused change @seq again. One that waited for its case (@as_seen) goes as
+ * having seen what it had seen: the server never judged it. */
 static gboolean
 retry_in_tx (MotcuaReplica  *self,
              guint64         seq,
+             gboolean        as_seen,
              GError        **error)
 {
   g_autoptr(GError) local_error = NULL;
@@ -670,6 +674,7 @@ retry_in_tx (MotcuaReplica  *self,
         return FALSE;
     }
   else if (!_motcua_replica_reissue_field (self, table, &row, (guint) column,
+                                           as_seen ? &change->prev_hlc : NULL,
                                            _motcua_replica_tick (self), error))
     return FALSE;
 
@@ -691,7 +696,59 @@ motcua_replica_retry_rejected (MotcuaReplica  *self,
   if (!motcua_replica_begin (self, error))
     return FALSE;
 
-  return _motcua_replica_finish (self, retry_in_tx (self, seq, error), error);
+  return _motcua_replica_finish (self, retry_in_tx (self, seq, FALSE, error), error);
+}
+
+gboolean
+_motcua_replica_retry_waiting (MotcuaReplica     *self,
+                               const MotcuaUuid  *case_id,
+                               GError           **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT seq FROM rejected WHERE wait = ?1"
+                                                " ORDER BY seq", error);
+  g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint64 seq = (guint64) sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (seqs, seq);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < seqs->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      guint64 seq = g_array_index (seqs, guint64, i);
+
+      if (retry_in_tx (self, seq, TRUE, &local_error))
+        continue;
+      if (!g_error_matches (local_error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* Nothing left to send (its row went meanwhile): it stays a refusal, which the
+       * officer sees and discards, and waits no more. */
+      stmt = _motcua_replica_prepare (self, "UPDATE rejected SET wait = NULL WHERE seq = ?1",
+                                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) seq);
+      if (!_motcua_replica_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* Removes the row of a timeline or a scan that the refused change @seq brought: the server

@@ -97,6 +97,18 @@ gboolean       _motcua_hub_lease        (MotcuaReplica  *hub,
                                          gint64         *first_out,
                                          gint64         *last_out,
                                          GError        **error);
+/* Restores (motcua-hub-restore.c). Each restore of the store from an older copy opens a
+ * generation; the receipt numbers of an office and year, and the desk numbers, given in
+ * generation g start above g times these spans, so none the lost hours gave is given again. */
+#define MOTCUA_HUB_RECEIPT_SPAN G_GINT64_CONSTANT (1000000)
+#define MOTCUA_HUB_DESK_SPAN    G_GINT64_CONSTANT (10000)
+gint64         _motcua_hub_generation   (MotcuaReplica  *hub);
+/* Puts the server store @copy_path (an older copy of it) in the place of @store_path, which
+ * no process may have open, and opens a generation. A copy that is damaged or not a server's
+ * store is refused, and the store is left as it was. */
+gboolean       _motcua_hub_restore      (const char     *store_path,
+                                         const char     *copy_path,
+                                         GError        **error);
 /* Whether this replica serves others (it has enrolled one). */
 gboolean       _motcua_replica_is_hub   (MotcuaReplica  *self);
 

@@ -94,7 +94,7 @@ _motcua_hub_enroll (MotcuaReplica  *hub,
    * carry its code. */
   stmt = _motcua_replica_prepare (hub, "INSERT INTO hub_replicas (token_id, salt, token_hash,"
                                   " office_code, enrolled_at, desk_no) VALUES (?1, ?2, ?3, ?4,"
-                                  " ?5, (SELECT coalesce(max(desk_no), 0) + 1"
+                                  " ?5, (SELECT max(coalesce(max(desk_no), 0) + 1, ?6)"
                                   " FROM hub_replicas))", error);
   if (stmt == NULL)
     {
@@ -106,6 +106,7 @@ _motcua_hub_enroll (MotcuaReplica  *hub,
   sqlite3_bind_blob (stmt, 3, hash, sizeof hash, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, office->code, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, now, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, _motcua_hub_generation (hub) * MOTCUA_HUB_DESK_SPAN + 1);
   if (!_motcua_replica_finish (hub,
                               _motcua_replica_step_done (hub, stmt, error)
                               && _motcua_replica_meta_set_int (hub, "hub", 1, error),
@@ -429,6 +430,11 @@ case_offices (MotcuaReplica *hub,
   return *has_receiving || *has_handling;
 }
 
+/* What a push says of a case the hub does not hold yet: that it makes it (it names the
+ * office that received it), and that an office it names is in the peer's jurisdiction. */
+enum { NAMED_MADE = 1 << 0, NAMED_IN_SCOPE = 1 << 1 };
+#define NAMED_MADE_IN_SCOPE (NAMED_MADE | NAMED_IN_SCOPE)
+
 /* Whether the hub holds the case @case_id at all. Only a case it does not hold yet may be placed
  * in a replica's scope by the offices a push names for it: naming its own office as the
  * handling office of another office's case must not hand that case over. */
@@ -493,14 +499,14 @@ case_in_scope_for_write (MotcuaReplica *hub,
 static gboolean
 case_writable (MotcuaReplica *hub,
                MotcuaHubPeer *peer,
-               GHashTable    *named_in_scope,
+               GHashTable    *named_cases,
                GHashTable    *write_scope,
                const guint8  *case_id)
 {
   g_autoptr(GBytes) key = g_bytes_new (case_id, 16);
 
   return case_in_scope_for_write (hub, peer, write_scope, case_id)
-         || g_hash_table_contains (named_in_scope, key);
+         || GPOINTER_TO_INT (g_hash_table_lookup (named_cases, key)) == NAMED_MADE_IN_SCOPE;
 }
 
 static gboolean
@@ -721,15 +727,45 @@ value_refusal (MotcuaReplica    *hub,
                           error->message);
 }
 
+/* Whether a change is about a case the hub has never held, and this push does not make:
+ * another desk made it, and the hub lost it with the hours a restored copy of its store
+ * forgot (sync/PROTOCOL.md, "A restored server"). A push that makes a case names its
+ * receiving office (@named_cases holds it then, and judges its scope). */
+static gboolean
+case_unknown (MotcuaReplica *hub,
+              GHashTable    *named_cases,
+              const guint8  *case_id)
+{
+  g_autoptr(GBytes) key = g_bytes_new (case_id, 16);
+
+  return !(GPOINTER_TO_INT (g_hash_table_lookup (named_cases, key)) & NAMED_MADE)
+         && !case_known (hub, case_id);
+}
+
+/* Not refused for good: the desk sends the change again once the case is back. */
+static char *
+wait_refusal (const MotcuaUuid *case_id,
+              gboolean         *wait)
+{
+  char text[37];
+
+  motcua_uuid_to_string (case_id, text);
+  *wait = TRUE;
+
+  return g_strdup_printf (_("case %s is not on the server yet: the change goes again once the"
+                            " desk that made the case has sent it"), text);
+}
+
 /* Why the peer may not write @change, or NULL if it may. Judged on the hub's state as it was
  * when the change's logical write began (see case_in_scope_for_write()). */
 static char *
 refusal (MotcuaReplica *hub,
          MotcuaHubPeer *peer,
-         GHashTable    *named_in_scope,
+         GHashTable    *named_cases,
          GHashTable    *named_procedures,
          GHashTable    *write_scope,
-         JsonObject    *change)
+         JsonObject    *change,
+         gboolean      *wait)
 {
   const char *table_name = _motcua_json_string (change, "t", "");
   const MotcuaTableDesc *table = _motcua_table_by_name (table_name);
@@ -747,7 +783,9 @@ refusal (MotcuaReplica *hub,
     {
       char *reason;
 
-      if (!case_writable (hub, peer, named_in_scope, write_scope, row.bytes))
+      if (case_unknown (hub, named_cases, row.bytes))
+        return wait_refusal (&row, wait);
+      if (!case_writable (hub, peer, named_cases, write_scope, row.bytes))
         return g_strdup_printf (_("case %s is not in the jurisdiction of %s"),
                                 _motcua_json_string (change, "r", ""),
                                 peer->office_code);
@@ -761,10 +799,15 @@ refusal (MotcuaReplica *hub,
       JsonNode *v = json_object_get_member (change, "v");
       MotcuaUuid case_id;
 
+      if (v != NULL && JSON_NODE_HOLDS_OBJECT (v)
+          && motcua_uuid_parse (_motcua_json_string (json_node_get_object (v), "case_id", ""),
+                                &case_id)
+          && case_unknown (hub, named_cases, case_id.bytes))
+        return wait_refusal (&case_id, wait);
       if (v == NULL || !JSON_NODE_HOLDS_OBJECT (v)
           || !motcua_uuid_parse (_motcua_json_string (
                                    json_node_get_object (v), "case_id", ""), &case_id)
-          || !case_writable (hub, peer, named_in_scope, write_scope, case_id.bytes))
+          || !case_writable (hub, peer, named_cases, write_scope, case_id.bytes))
         return g_strdup_printf (_("its case is not in the jurisdiction of %s"),
                                 peer->office_code);
       return insert_only_refusal (hub, table, &row, json_node_get_object (v));
@@ -1414,19 +1457,21 @@ add_refusal (JsonArray  *rejected,
   json_array_add_object_element (rejected, g_steal_pointer (&r));
 }
 
-/* Keeps a refusal, with the case the refused change was about (if any). */
+/* Keeps a refusal, with the case the refused change was about (if any), and whether the
+ * change waits for that case (see wait_refusal()). */
 static gboolean
 record_refusal (MotcuaReplica     *hub,
                 const MotcuaUuid  *origin,
                 gint64             seq,
                 const char        *reason,
+                gboolean           wait,
                 JsonObject        *change,
                 GError           **error)
 {
   const MotcuaTableDesc *table = _motcua_table_by_name (_motcua_json_string (change, "t", ""));
   sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "INSERT OR REPLACE INTO hub_rejected"
-                                                " (origin, seq, reason, case_id)"
-                                                " VALUES (?1, ?2, ?3, ?4)", error);
+                                                " (origin, seq, reason, case_id, waits)"
+                                                " VALUES (?1, ?2, ?3, ?4, ?5)", error);
   MotcuaUuid row, case_id;
   gboolean has_case = FALSE;
 
@@ -1442,6 +1487,7 @@ record_refusal (MotcuaReplica     *hub,
     sqlite3_bind_blob (stmt, 4, case_id.bytes, 16, SQLITE_STATIC);
   else
     sqlite3_bind_null (stmt, 4);
+  sqlite3_bind_int (stmt, 5, wait);
 
   return _motcua_replica_step_done (hub, stmt, error);
 }
@@ -1449,7 +1495,9 @@ record_refusal (MotcuaReplica     *hub,
 /* The refusals of the peer's changes @first … @last, in order: those of this push and those
  * of earlier pushes whose answer the peer may never have heard, since an acknowledgement
  * can run past the batch that carries it. A refusal about a case that is not the peer's
- * names it as "gone": the peer drops its copy, which only its refused writes kept. */
+ * names it as "gone": the peer drops its copy, which only its refused writes kept. One about
+ * a case the hub did not hold names it as "wait": the peer sends the change again when the
+ * case reaches it from the hub. */
 static gboolean
 report_refusals (MotcuaReplica     *hub,
                  MotcuaHubPeer     *peer,
@@ -1458,7 +1506,7 @@ report_refusals (MotcuaReplica     *hub,
                  JsonArray         *rejected,
                  GError           **error)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT seq, reason, case_id"
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT seq, reason, case_id, waits"
                                                 " FROM hub_rejected"
                                                 " WHERE origin = ?1 AND seq BETWEEN ?2 AND ?3"
                                                 " ORDER BY seq", error);
@@ -1474,14 +1522,15 @@ report_refusals (MotcuaReplica     *hub,
       add_refusal (rejected, sqlite3_column_int64 (stmt, 0),
                    (const char *) sqlite3_column_text (stmt, 1));
       if (sqlite3_column_bytes (stmt, 2) == 16
-          && !case_in_scope (hub, peer, sqlite3_column_blob (stmt, 2)))
+          && (sqlite3_column_int (stmt, 3)
+              || !case_in_scope (hub, peer, sqlite3_column_blob (stmt, 2))))
         {
           JsonObject *r = json_array_get_object_element (rejected,
                                                          json_array_get_length (rejected) - 1);
           char id[37];
 
           motcua_uuid_to_string ((const MotcuaUuid *) sqlite3_column_blob (stmt, 2), id);
-          json_object_set_string_member (r, "gone", id);
+          json_object_set_string_member (r, sqlite3_column_int (stmt, 3) ? "wait" : "gone", id);
         }
     }
   sqlite3_reset (stmt);
@@ -1502,9 +1551,9 @@ push_in_tx (MotcuaReplica  *hub,
             guint          *n_conflicts,
             GError        **error)
 {
-  g_autoptr(GHashTable) named_in_scope = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
-                                                                 (GDestroyNotify) g_bytes_unref,
-                                                                 NULL);
+  g_autoptr(GHashTable) named_cases = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                              (GDestroyNotify) g_bytes_unref,
+                                                              NULL);
   g_autoptr(GHashTable) write_scope = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                                               (GDestroyNotify) g_bytes_unref,
                                                               NULL);
@@ -1518,7 +1567,8 @@ push_in_tx (MotcuaReplica  *hub,
   guint64 acked = peer->acked_seq;
   sqlite3_stmt *stmt;
 
-  /* The cases this push places in the peer's jurisdiction, by the offices it gives them. */
+  /* The cases this push makes, and whether the offices it gives them place them in the
+   * peer's jurisdiction. */
   for (guint i = 0; i < json_array_get_length (changes); i++)
     {
       JsonNode *node = json_array_get_element (changes, i);
@@ -1534,13 +1584,23 @@ push_in_tx (MotcuaReplica  *hub,
           && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
           && (g_strcmp0 (column_name, "receiving_office_id") == 0
               || g_strcmp0 (column_name, "handling_office_id") == 0)
-          && value != NULL && JSON_NODE_HOLDS_VALUE (value)
-          && json_node_get_value_type (value) == G_TYPE_STRING
           && motcua_uuid_parse (_motcua_json_string (o, "r", ""), &row)
-          && motcua_uuid_parse (json_node_get_string (value), &office)
-          && office_in_scope (peer, office.bytes, 16)
           && !case_known (hub, row.bytes))
-        g_hash_table_add (named_in_scope, g_bytes_new (row.bytes, 16));
+        {
+          GBytes *key = g_bytes_new (row.bytes, 16);
+          int named = GPOINTER_TO_INT (g_hash_table_lookup (named_cases, key));
+
+          /* A new row carries every column: the receiving office, even if null, says it is
+           * made here; a transfer carries the handling office alone. */
+          if (g_strcmp0 (column_name, "receiving_office_id") == 0)
+            named |= NAMED_MADE;
+          if (value != NULL && JSON_NODE_HOLDS_VALUE (value)
+              && json_node_get_value_type (value) == G_TYPE_STRING
+              && motcua_uuid_parse (json_node_get_string (value), &office)
+              && office_in_scope (peer, office.bytes, 16))
+            named |= NAMED_IN_SCOPE;
+          g_hash_table_replace (named_cases, key, GINT_TO_POINTER (named));
+        }
       /* And the procedures it gives them, which bound their papers. */
       if (o != NULL
           && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
@@ -1563,6 +1623,7 @@ push_in_tx (MotcuaReplica  *hub,
       JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       JsonNode *s_node = o ? json_object_get_member (o, "s") : NULL;
       g_autofree char *reason = NULL;
+      gboolean wait = FALSE;
       MotcuaUuid origin;
       gint64 seq;
 
@@ -1621,10 +1682,10 @@ push_in_tx (MotcuaReplica  *hub,
           write_hlc = _motcua_json_int (o, "h", -1);
           g_hash_table_remove_all (write_scope);
         }
-      reason = refusal (hub, peer, named_in_scope, named_procedures, write_scope, o);
+      reason = refusal (hub, peer, named_cases, named_procedures, write_scope, o, &wait);
       if (reason != NULL)
         {
-          if (!record_refusal (hub, &origin, seq, reason, o, error))
+          if (!record_refusal (hub, &origin, seq, reason, wait, o, error))
             return FALSE;
         }
       else
@@ -2054,6 +2115,7 @@ _motcua_hub_lease (MotcuaReplica  *hub,
                    GError        **error)
 {
   g_autofree char *now = _motcua_replica_now_iso (hub);
+  gint64 generation = _motcua_hub_generation (hub);
   sqlite3_stmt *stmt;
   gint64 first = 1;
 
@@ -2090,6 +2152,16 @@ _motcua_hub_lease (MotcuaReplica  *hub,
         }
     }
   sqlite3_reset (stmt);
+
+  /* After a restore, above whatever the numbers given before it reached. */
+  first = MAX (first, generation * MOTCUA_HUB_RECEIPT_SPAN + 1);
+  if (first + count > (generation + 1) * MOTCUA_HUB_RECEIPT_SPAN)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_AVAILABLE,
+                   _("Office %s has no receipt numbers left to lease for %d: desks give"
+                     " numbers carrying their desk code"), office_code, year);
+      return _motcua_replica_finish (hub, FALSE, error);
+    }
 
   stmt = _motcua_replica_prepare (hub, "INSERT OR REPLACE INTO hub_leases (office_code, year,"
                                   " next) VALUES (?1, ?2, ?3)", error);

@@ -257,11 +257,13 @@ gboolean      _motcua_replica_flush_fts    (MotcuaReplica  *self,
 
 /* Re-issue a change the server refused (see motcua_replica_retry_rejected()): the field
  * @column of a row as it holds now, or a whole row of an insert-only table, logged as a new
- * local change stamped @hlc. MOTCUA_ERROR_INVALID when the row is no longer here. */
+ * local change stamped @hlc. It has seen @seen (NULL: the register the field holds).
+ * MOTCUA_ERROR_INVALID when the row is no longer here. */
 gboolean      _motcua_replica_reissue_field (MotcuaReplica         *self,
                                              const MotcuaTableDesc *table,
                                              const MotcuaUuid      *id,
                                              guint                  column,
+                                             const MotcuaHlc       *seen,
                                              MotcuaHlc              hlc,
                                              GError               **error);
 gboolean      _motcua_replica_reissue_insert (MotcuaReplica         *self,
@@ -489,12 +491,19 @@ guint64       _motcua_replica_get_acked_ever (MotcuaReplica *self);
 gboolean      _motcua_replica_set_acked    (MotcuaReplica  *self,
                                             guint64         acked,
                                             GError        **error);
-/* Records a refusal; @gone: the case the server said is not this replica's (or NULL). */
+/* Records a refusal; @gone: the case the server said is not this replica's, @wait: the case
+ * the server does not hold yet, which the change waits for (each may be NULL). */
 gboolean      _motcua_replica_add_rejected (MotcuaReplica     *self,
                                             guint64            seq,
                                             const char        *reason,
                                             const MotcuaUuid  *gone,
+                                            const MotcuaUuid  *wait,
                                             GError           **error);
+/* Sends again the changes that waited for the case @case_id, now that it came from the
+ * server (motcua-conflicts.c). Inside a transaction. */
+gboolean      _motcua_replica_retry_waiting (MotcuaReplica     *self,
+                                             const MotcuaUuid  *case_id,
+                                             GError           **error);
 /* Gives this replica's unpushed changes (past @acked) new stamps from the corrected clock,
  * and corrects the times they read from the clock by @shift_ms (motcua-capture.c). Inside a
  * transaction. */

@@ -49,12 +49,13 @@ _motcua_replica_add_rejected (MotcuaReplica     *self,
                               guint64            seq,
                               const char        *reason,
                               const MotcuaUuid  *gone,
+                              const MotcuaUuid  *wait,
                               GError           **error)
 {
   g_autofree char *now = _motcua_replica_now_iso (self);
   sqlite3_stmt *stmt = _motcua_replica_prepare (self, "INSERT OR REPLACE INTO rejected"
-                                                " (seq, reason, at, gone) VALUES (?1, ?2, ?3, ?4)",
-                                                error);
+                                                " (seq, reason, at, gone, wait)"
+                                                " VALUES (?1, ?2, ?3, ?4, ?5)", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -65,6 +66,10 @@ _motcua_replica_add_rejected (MotcuaReplica     *self,
     sqlite3_bind_blob (stmt, 4, gone->bytes, 16, SQLITE_STATIC);
   else
     sqlite3_bind_null (stmt, 4);
+  if (wait != NULL)
+    sqlite3_bind_blob (stmt, 5, wait->bytes, 16, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 5);
 
   return _motcua_replica_step_done (self, stmt, error);
 }
@@ -224,9 +229,11 @@ _motcua_replica_scope_digest (MotcuaReplica  *self,
     { MOTCUA_TABLE_CALENDAR, "SELECT id FROM calendar" },
     /* A case the server refused writes of ours to, and said is not ours, differs from the
      * server's by design: the officer sees it as rejected. It is in no digest until the
-     * server sends it whole again (see motcua-sync.c). */
+     * server sends it whole again (see motcua-sync.c). Nor is a case the server does not
+     * hold yet, which changes of ours wait for. */
     { MOTCUA_TABLE_CASES, "SELECT id, receiving_office_id, handling_office_id FROM cases"
-                          " WHERE id NOT IN (SELECT gone FROM rejected WHERE gone IS NOT NULL)" },
+                          " WHERE id NOT IN (SELECT gone FROM rejected WHERE gone IS NOT NULL)"
+                          " AND id NOT IN (SELECT wait FROM rejected WHERE wait IS NOT NULL)" },
     /* Likewise a row of a timeline or a scan the server refused: it stays here, marked
      * rejected, and the server never had it. */
     { MOTCUA_TABLE_CASE_EVENTS, "SELECT id, case_id FROM case_events"

@@ -186,6 +186,15 @@ static const char *const migrations[] = {
   "ALTER TABLE changes DROP COLUMN row;"
   /* A purged row of a timeline or a scan leaves its values in its record (motcua-capture.c). */
   "CREATE INDEX changes_row ON changes (row_id) WHERE " MOTCUA_INSERT_ONLY_RECORD_SQL ";",
+
+  /* 6 → 7: changes that wait for their case. A server store restored from an older copy has
+   * lost the cases desks made in the hours it forgot, until those desks send them again; a
+   * change another desk made to such a case meanwhile is refused as waiting for it
+   * (hub_rejected.waits), and the desk keeps it (rejected.wait names the case) and sends it
+   * again when the case reaches it from the server. */
+  "ALTER TABLE hub_rejected ADD COLUMN waits INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE rejected ADD COLUMN wait BLOB;"
+  "CREATE INDEX rejected_wait ON rejected (wait) WHERE wait IS NOT NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);

@@ -432,15 +432,18 @@ step_push (Run     *run,
       for (guint i = 0; rejected != NULL && i < json_array_get_length (rejected); i++)
         {
           JsonObject *r = json_array_get_object_element (rejected, i);
-          MotcuaUuid gone;
+          MotcuaUuid gone, wait;
           gboolean is_gone = r != NULL && motcua_uuid_parse (_motcua_json_string (r, "gone", ""),
                                                              &gone);
+          gboolean waits = r != NULL && motcua_uuid_parse (_motcua_json_string (r, "wait", ""),
+                                                           &wait);
 
           if (r != NULL
               && !_motcua_replica_add_rejected (self,
                                                 (guint64) _motcua_json_int (r, "s", 0),
                                                 _motcua_json_string (r, "reason", ""),
-                                                is_gone ? &gone : NULL, error))
+                                                is_gone ? &gone : NULL, waits ? &wait : NULL,
+                                                error))
             return _motcua_replica_finish (self, FALSE, error);
         }
       if (!_motcua_replica_finish (self, _motcua_replica_set_acked (self, (guint64) new_acked,
@@ -489,6 +492,7 @@ step_lease (Run     *run,
         const MotcuaLeaseOffice *office = offices->pdata[i];
         g_autoptr(JsonObject) body = NULL;
         g_autoptr(JsonObject) answer = NULL;
+        g_autoptr(GError) local_error = NULL;
 
         if (years[y] == 0 || _motcua_replica_lease_left (self, &office->id, years[y]) >= low)
           continue;
@@ -497,9 +501,22 @@ step_lease (Run     *run,
         json_object_set_string_member (body, "office", office->code);
         json_object_set_int_member (body, "year", years[y]);
         json_object_set_int_member (body, "count", block);
-        answer = call (run, "POST", "lease", body, error);
+        answer = call (run, "POST", "lease", body, &local_error);
+        if (answer == NULL && local_error->domain == MOTCUA_ERROR
+            && local_error->code != MOTCUA_ERROR_NOT_ENROLLED)
+          {
+            /* Refused (no numbers left, an office no longer this desk's): the desk gives
+             * numbers carrying its desk code until a lease is given again. */
+            g_message (_("No receipt numbers of %s leased for %d: %s"), office->code,
+                       years[y], local_error->message);
+            g_clear_error (&local_error);
+            continue;
+          }
         if (answer == NULL)
-          return FALSE;
+          {
+            g_propagate_error (error, g_steal_pointer (&local_error));
+            return FALSE;
+          }
 
         if (!motcua_replica_begin (self, error))
           return FALSE;
@@ -713,6 +730,32 @@ clear_gone (MotcuaReplica  *self,
   return TRUE;
 }
 
+/* The cases this batch brings that changes of ours waited for (the server did not hold them):
+ * those changes go again, in the push that follows. */
+static gboolean
+retry_waiting (MotcuaReplica  *self,
+               JsonArray      *items,
+               GError        **error)
+{
+  gint64 waiting;
+
+  if (!query_int (self, "SELECT EXISTS (SELECT 1 FROM rejected WHERE wait IS NOT NULL)",
+                  &waiting, error))
+    return FALSE;
+  for (guint i = 0; waiting && i < json_array_get_length (items); i++)
+    {
+      JsonObject *o = json_array_get_object_element (items, i);
+      MotcuaUuid id;
+
+      if (o != NULL && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
+          && motcua_uuid_parse (_motcua_json_string (o, "r", ""), &id)
+          && !_motcua_replica_retry_waiting (self, &id, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 apply_batch (Run         *run,
              JsonArray   *items,
@@ -733,6 +776,7 @@ apply_batch (Run         *run,
                                  && apply_items (self, items, previous_cursor, error)
                                  && drop_orphans (self, marks, error)
                                  && clear_gone (self, items, error)
+                                 && retry_waiting (self, items, error)
                                  && _motcua_replica_meta_set_text (self, "hub_cursor", cursor,
                                                                    error)
                                  && mark_purge_due (self, items, error)

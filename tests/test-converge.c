@@ -292,6 +292,29 @@ static void        assert_same_rows (World         *w,
 
 /* One sync through the fault layer. With faults, a sync may fail, but only as a network
  * failure would make it fail; without, it must succeed and verify. */
+/* Whether a desk holds changes that wait for a case the restored hub lacked: they go again
+ * at its next sync. */
+static gboolean
+any_waiting (World *w)
+{
+  for (guint i = 0; i < N_NODES; i++)
+    {
+      sqlite3_stmt *stmt = _motcua_replica_prepare (w->nodes[i].f.replica, "SELECT EXISTS"
+                                                    " (SELECT 1 FROM rejected WHERE wait IS NOT"
+                                                    " NULL)", NULL);
+      gboolean waiting;
+
+      g_assert_nonnull (stmt);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      waiting = sqlite3_column_int (stmt, 0) != 0;
+      sqlite3_reset (stmt);
+      if (waiting)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 sync_node (World *w,
            Node  *node)
@@ -320,10 +343,11 @@ sync_node (World *w,
       guint self = 1u << (node - w->nodes);
 
       /* It pushed all it had before it compared. Until every desk has sent again what a
-       * restored hub lost, the hub may lack cases that a replica holds (another desk wrote
-       * them): they differ, and the next sync after those desks' tells. */
+       * restored hub lost, and the changes that waited for a case it lacked, the hub may lack
+       * rows that a replica holds (another desk wrote them): they differ, and the next sync
+       * after those desks' tells. */
       w->not_pushed &= ~self;
-      if (w->not_pushed != 0)
+      if (w->not_pushed != 0 || any_waiting (w))
         {
           w->n_waited++;
           w->n_failed++;
@@ -736,14 +760,9 @@ restore_backup (World *w)
   g_autoptr(GError) error = NULL;
 
   g_clear_object (&w->hub.replica);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char *const suffixes[] = { "", "-wal", "-shm" };
-      g_autofree char *path = g_strconcat (w->hub.path, suffixes[i], NULL);
-
-      g_unlink (path);
-    }
-  g_assert_cmpint (g_rename (w->backup, w->hub.path), ==, 0);
+  g_assert_true (_motcua_hub_restore (w->hub.path, w->backup, &error));
+  g_assert_no_error (error);
+  g_unlink (w->backup);
   w->hub.replica = motcua_replica_open (w->hub.path, &error);
   g_assert_no_error (error);
   motcua_replica_set_clock (w->hub.replica, fixture_clock, &w->hub);
@@ -1089,8 +1108,9 @@ query_int (sqlite3    *db,
   return v;
 }
 
-/* Every change @node made up to what the hub acknowledged is in the hub's log once, or on the
- * replica as refused. */
+/* Every change @node made up to what the hub acknowledged is in the hub's log once, or was
+ * refused: kept on the replica as refused, or, if it waited for a case the restored hub did not
+ * hold, sent again since (as a new change, itself checked here). */
 static void
 assert_nothing_lost (World *w,
                      Node  *node)
@@ -1107,13 +1127,22 @@ assert_nothing_lost (World *w,
     {
       gint64 logged = query_int (hub, "SELECT count(*) FROM hub_log WHERE origin = ?1"
                                       " AND seq = ?2", origin.bytes, (gint64) seq);
-      gint64 refused = query_int (mine, "SELECT count(*) FROM rejected WHERE seq = ?1", NULL,
-                                  (gint64) seq);
+      gint64 refused = query_int (hub, "SELECT count(*) FROM hub_rejected WHERE origin = ?1"
+                                       " AND seq = ?2", origin.bytes, (gint64) seq);
+      gint64 waited = query_int (hub, "SELECT count(*) FROM hub_rejected WHERE origin = ?1"
+                                      " AND seq = ?2 AND waits", origin.bytes, (gint64) seq);
+      gint64 kept = query_int (mine, "SELECT count(*) FROM rejected WHERE seq = ?1", NULL,
+                               (gint64) seq);
 
       if (logged + refused != 1)
         g_error ("seed %u: change %" G_GUINT64_FORMAT " of %s is in the hub's log %"
                  G_GINT64_FORMAT " times and refused %" G_GINT64_FORMAT " times",
                  w->seed, seq, node->office, logged, refused);
+      if (kept != refused - waited)
+        g_error ("seed %u: change %" G_GUINT64_FORMAT " of %s was refused %s, and the replica"
+                 " %s", w->seed, seq, node->office,
+                 waited ? "as waiting for its case" : "for good",
+                 kept ? "still keeps it as refused" : "does not keep the refusal");
     }
 
   sqlite3_close (hub);

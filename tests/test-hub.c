@@ -514,7 +514,11 @@ test_values_checked (Province      *p,
     motcua_uuid_for_key (&office, "office", "T.D.A");
     motcua_uuid_to_string (&office, office_id);
     json_array_add_object_element (forged, forged_change (&p->a, first + n, n, "cases", other,
-                                                          "handling_office_id",
+                                                          "receiving_office_id",
+                                                          text_node (office_id)));
+    n++;
+    json_array_add_object_element (forged, forged_change (&p->a, first + n, n - 1, "cases",
+                                                          other, "handling_office_id",
                                                           text_node (office_id)));
     n++;
     json_array_add_object_element (forged, forged_change (&p->a, first + n, n - 1, "cases",
@@ -538,7 +542,7 @@ test_values_checked (Province      *p,
       const char *reason = json_object_get_string_member (r, "reason");
 
       g_assert_cmpint (json_object_get_int_member (r, "s"), ==,
-                       (gint64) first + (i < 10 ? i : 11));
+                       (gint64) first + (i < 10 ? i : 12));
       if (strstr (reason, reasons[i]) == NULL)
         g_error ("refusal %u: “%s” does not say “%s”", i, reason, reasons[i]);
     }
@@ -1808,6 +1812,36 @@ test_purged_rowid_reused (Province      *p,
   g_assert_cmpstr (edit->row_id, !=, next->id);
 }
 
+/* A copy of the hub's store, taken now: its path. */
+static char *
+back_up_hub (Province *p)
+{
+  g_autoptr(GError) error = NULL;
+  char *backup = g_build_filename (p->hub.dir, "backup.db", NULL);
+  g_autofree char *sql = g_strdup_printf ("VACUUM INTO '%s'", backup);
+
+  g_unlink (backup);
+  g_assert_true (_motcua_replica_exec (p->hub.replica, sql, &error));
+  g_assert_no_error (error);
+
+  return backup;
+}
+
+/* The province restores its store from @backup, as `motcua-server restore` does. */
+static void
+restore_hub (Province   *p,
+             const char *backup)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&p->hub.replica);
+  g_assert_true (_motcua_hub_restore (p->hub.path, backup, &error));
+  g_assert_no_error (error);
+  p->hub.replica = motcua_replica_open (p->hub.path, &error);
+  g_assert_no_error (error);
+  motcua_replica_set_clock (p->hub.replica, hub_clock, &p->hub);
+}
+
 /* The provincial store restored from an older copy: it lost changes it had acknowledged,
  * among them those of a case the commune has since moved on (and purged, with its timeline).
  * The commune's next sync sends again all the server lacks, from its log, and everyone
@@ -1817,34 +1851,19 @@ test_restored_server (Province      *p,
                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *backup = g_build_filename (p->hub.dir, "backup.db", NULL);
-  g_autofree char *sql = g_strdup_printf ("VACUUM INTO '%s'", backup);
   g_autoptr(MotcuaCase) moved = pass_through_a (p, "Sùng A Pó");
+  g_autofree char *backup = back_up_hub (p);
   g_autoptr(MotcuaCase) later = NULL;
   g_autoptr(MotcuaCase) on_b = NULL;
   g_autoptr(MotcuaCase) on_hub = NULL;
   g_autoptr(GPtrArray) events = NULL;
-
-  g_assert_true (_motcua_replica_exec (p->hub.replica, sql, &error));
-  g_assert_no_error (error);
 
   /* After the backup: A's edit and transfer of the case (which leaves A), and a new case. */
   later = receive (&p->a, "Sùng Thị Của");
   move_on_to_b (p, moved);
 
   /* The province restores its store from the backup. */
-  g_clear_object (&p->hub.replica);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char *const suffixes[] = { "", "-wal", "-shm" };
-      g_autofree char *path = g_strconcat (p->hub.path, suffixes[i], NULL);
-
-      g_unlink (path);
-    }
-  g_assert_cmpint (g_rename (backup, p->hub.path), ==, 0);
-  p->hub.replica = motcua_replica_open (p->hub.path, &error);
-  g_assert_no_error (error);
-  motcua_replica_set_clock (p->hub.replica, hub_clock, &p->hub);
+  restore_hub (p, backup);
   g_assert_null (motcua_replica_dup_case (p->hub.replica, later->id, NULL));
 
   /* The commune syncs on: what the server lacks goes again, the moved case's part whole. */
@@ -1869,6 +1888,137 @@ test_restored_server (Province      *p,
   g_assert_cmpstr (on_b->address, ==, "Bản Nậm Manh");
   sync_desk (p, &p->d, p->token_d);
   sync_desk (p, &p->a, p->token_a);
+}
+
+/* Receipt numbers leased and desk codes given after a copy of the store was taken are never
+ * given again once it is restored: the restore opens a generation, and everything given after
+ * it comes from above anything the one before could reach. A damaged copy, or a desk's
+ * replica, is refused, and the store is left as it was. */
+static void
+test_restore_gives_nothing_twice (Province      *p,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *garbage = g_build_filename (p->hub.dir, "garbage.db", NULL);
+  g_autofree char *token = NULL;
+  g_autoptr(GPtrArray) replicas = NULL;
+  guint n_new_desk = 0;
+  gint64 first, last;
+
+  g_assert_true (_motcua_hub_lease (p->hub.replica, "t", "T.D.A", 2025, 10, &first, &last,
+                                    &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (first, ==, 1);
+  backup = back_up_hub (p);
+
+  /* Given out after the copy: numbers 11–20, desk Q04. */
+  g_assert_true (_motcua_hub_lease (p->hub.replica, "t", "T.D.A", 2025, 10, &first, &last,
+                                    &error));
+  g_assert_cmpint (last, ==, 20);
+  g_free (_motcua_hub_enroll (p->hub.replica, "T.D.A", &error));
+  g_assert_no_error (error);
+
+  restore_hub (p, backup);
+  g_assert_cmpint (_motcua_hub_generation (p->hub.replica), ==, 1);
+  g_assert_true (_motcua_hub_lease (p->hub.replica, "t", "T.D.A", 2025, 10, &first, &last,
+                                    &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (first, ==, 1000001);
+  /* An office and year nobody leased before starts there too. */
+  g_assert_true (_motcua_hub_lease (p->hub.replica, "t", "T.D.B", 2026, 5, &first, &last,
+                                    &error));
+  g_assert_cmpint (first, ==, 1000001);
+  token = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
+  g_assert_no_error (error);
+  replicas = _motcua_hub_list_replicas (p->hub.replica, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < replicas->len; i++)
+    n_new_desk += g_strcmp0 (((MotcuaHubReplicaInfo *) replicas->pdata[i])->desk_code,
+                             "Q10001") == 0;
+  g_assert_cmpuint (n_new_desk, ==, 1);
+
+  /* Refused, and nothing changes: a desk's replica, and a file that is not SQLite. */
+  g_clear_object (&p->hub.replica);
+  g_assert_false (_motcua_hub_restore (p->hub.path, p->a.path, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "not a copy of a server's store"));
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (garbage, "not a store", -1, NULL));
+  g_assert_false (_motcua_hub_restore (p->hub.path, garbage, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT);
+  g_clear_error (&error);
+  p->hub.replica = motcua_replica_open (p->hub.path, &error);
+  g_assert_no_error (error);
+  motcua_replica_set_clock (p->hub.replica, hub_clock, &p->hub);
+  g_assert_cmpint (_motcua_hub_generation (p->hub.replica), ==, 1);
+  g_assert_true (_motcua_hub_lease (p->hub.replica, "t", "T.D.A", 2025, 10, &first, &last,
+                                    &error));
+  g_assert_cmpint (first, ==, 1000011);
+}
+
+/* The district edits a case commune A received after the copy was taken. The restored store
+ * lacks the case, and the district syncs first: its edit waits (kept, neither applied nor lost,
+ * the case kept and out of its digest) until A has sent the case again, then goes by itself,
+ * as having seen what it had seen (no conflict with A's own values). */
+static void
+test_restore_change_waits_for_case (Province      *p,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = back_up_hub (p);
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lò Văn Pấng");
+  g_autoptr(GPtrArray) rejected = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  MotcuaSyncProgress summary;
+
+  sync_desk (p, &p->a, p->token_a);
+  sync_desk (p, &p->d, p->token_d);
+  g_assert_true (motcua_replica_edit_case (p->d.replica, c->id, "phone", "0912345678", NULL,
+                                           &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->d, p->token_d);
+
+  restore_hub (p, backup);
+  {
+    g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica, NULL,
+                                                                        p->token_d);
+
+    g_assert_true (_motcua_sync_once (p->d.replica, transport, NULL, NULL, NULL, &summary,
+                                      &error));
+    g_assert_no_error (error);
+    g_assert_true (summary.verified);
+    g_assert_cmpuint (summary.rejected, >, 0);
+  }
+  rejected = motcua_replica_list_rejected (p->d.replica, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejected->len, >, 0);
+  for (guint i = 0; i < rejected->len; i++)
+    {
+      MotcuaRejected *r = rejected->pdata[i];
+
+      g_assert_true (r->waiting);
+      g_assert_false (r->gone);
+      g_assert_nonnull (strstr (r->reason, "not on the server yet"));
+    }
+  g_clear_pointer (&on_hub, motcua_case_free);
+  g_assert_nonnull ((on_hub = motcua_replica_dup_case (p->d.replica, c->id, &error)));
+  g_clear_pointer (&on_hub, motcua_case_free);
+
+  /* A sends the case again; the district's next sync sends its edit. */
+  sync_desk (p, &p->a, p->token_a);
+  sync_desk (p, &p->d, p->token_d);
+  g_clear_pointer (&rejected, g_ptr_array_unref);
+  rejected = motcua_replica_list_rejected (p->d.replica, &error);
+  g_assert_cmpuint (rejected->len, ==, 0);
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->phone, ==, "0912345678");
+  g_assert_cmpint (motcua_test_count (p->hub.replica, "conflicts"), ==, 0);
+  sync_desk (p, &p->a, p->token_a);
+  g_clear_pointer (&on_hub, motcua_case_free);
+  on_hub = motcua_replica_dup_case (p->a.replica, c->id, &error);
+  g_assert_cmpstr (on_hub->phone, ==, "0912345678");
 }
 
 /* Syncs @f and returns how many of its changes the server refused; the sync may pull the scope
@@ -2152,6 +2302,8 @@ main (int   argc,
   ADD ("/hub/writes-during-sync", test_writes_during_sync);
   ADD ("/hub/purged-rowid-reused", test_purged_rowid_reused);
   ADD ("/hub/restored-server", test_restored_server);
+  ADD ("/hub/restore-gives-nothing-twice", test_restore_gives_nothing_twice);
+  ADD ("/hub/restore-change-waits-for-case", test_restore_change_waits_for_case);
 
 #undef ADD
 

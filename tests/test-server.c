@@ -350,6 +350,56 @@ file_contains (const char *path,
   return FALSE;
 }
 
+/* `restore` puts an older copy in the store's place and opens a generation: what is leased
+ * and enrolled from then on starts above anything given since the copy. A missing copy is a
+ * usage error, a damaged one exit 3, and neither changes the store. */
+static void
+test_restore (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *copy = g_build_filename (f->dir, "copy.db", NULL);
+  g_autofree char *garbage = write_file (f, "garbage.db", "not a store");
+  g_autofree char *sql = g_strdup_printf ("VACUUM INTO '%s'", copy);
+  g_autoptr(Run) enroll = NULL;
+  g_autoptr(Run) restore = NULL;
+  g_autoptr(Run) again = NULL;
+  g_autoptr(Run) missing = NULL;
+  g_autoptr(Run) damaged = NULL;
+  g_autoptr(Run) later = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  sqlite3 *db = NULL;
+
+  init_store (f);
+  enroll = server_run (f, "replicas", "enroll", "LC.NN.NM", NULL);
+  assert_ok (enroll);
+  g_assert_cmpint (sqlite3_open (f->store, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  restore = server_run (f, "restore", copy, NULL);
+  assert_ok (restore);
+  g_assert_nonnull (strstr (restore->out, "1000001"));
+  again = server_run (f, "--json", "restore", copy, NULL);
+  assert_ok (again);
+  root = parse_json (again->out, -1);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "generation"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root),
+                                               "receipt_numbers_from"), ==, 2000001);
+
+  missing = server_run (f, "restore", "nowhere.db", NULL);
+  assert_error (missing, 2, "nowhere.db");
+  damaged = server_run (f, "restore", garbage, NULL);
+  assert_error (damaged, 3, "garbage.db");
+
+  later = server_run (f, "replicas", "enroll", "LC.NN.NM", NULL);
+  assert_ok (later);
+  list = server_run (f, "replicas", "list", NULL);
+  assert_ok (list);
+  g_assert_nonnull (strstr (list->out, "Q01"));
+  g_assert_nonnull (strstr (list->out, "Q20001"));
+}
+
 static void
 test_replicas (Fixture       *f,
                gconstpointer  data)
@@ -1232,6 +1282,7 @@ main (int    argc,
   ADD ("serve/errors", test_serve_errors);
   ADD ("serve/rate-limit", test_serve_rate_limit);
   ADD ("serve/slow-client", test_serve_slow_client);
+  ADD ("restore", test_restore);
   ADD ("serve/idle", test_serve_idle);
   ADD ("serve/replica", test_serve_replica);
   ADD ("serve/stop", test_serve_stop);

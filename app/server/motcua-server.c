@@ -1103,6 +1103,72 @@ cmd_replicas_revoke (MotcuaServerTool  *tool,
   return TRUE;
 }
 
+/* restore */
+
+static gboolean
+cmd_restore (MotcuaServerTool  *tool,
+             int                argc,
+             char             **argv,
+             GError           **error)
+{
+  g_auto(GStrv) args = NULL;
+  const char *path;
+  MotcuaReplica *store;
+  gint64 generation;
+
+  if (!motcua_server_parse_options (tool, NULL, argc, argv, &args, error))
+    return FALSE;
+  if (tool->help_shown)
+    return TRUE;
+  if (!motcua_server_check_n_args (tool, (const char *const *) args, 1, 1, error))
+    return FALSE;
+  path = get_store_path (tool, error);
+  if (path == NULL)
+    return FALSE;
+  if (!g_file_test (args[0], G_FILE_TEST_IS_REGULAR))
+    {
+      motcua_server_set_usage_error (error, _("There is no copy of a store at %s"), args[0]);
+      return FALSE;
+    }
+  /* Never under a running server: it would go on with the store it had open. */
+  if (!motcua_server_lock_store (tool, path, error)
+      || !_motcua_hub_restore (path, args[0], error))
+    return FALSE;
+
+  store = motcua_server_get_store (tool, FALSE, error);
+  if (store == NULL)
+    return FALSE;
+  generation = _motcua_hub_generation (store);
+
+  if (tool->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      motcua_server_json_add_string (builder, "store", path);
+      motcua_server_json_add_string (builder, "copy", args[0]);
+      json_builder_set_member_name (builder, "generation");
+      json_builder_add_int_value (builder, generation);
+      json_builder_set_member_name (builder, "receipt_numbers_from");
+      json_builder_add_int_value (builder, generation * MOTCUA_HUB_RECEIPT_SPAN + 1);
+      json_builder_set_member_name (builder, "desk_numbers_from");
+      json_builder_add_int_value (builder, generation * MOTCUA_HUB_DESK_SPAN + 1);
+      json_builder_end_object (builder);
+      motcua_server_print_builder (builder);
+    }
+  else
+    motcua_server_print (_("Restored %s from %s (restore %lld). Receipt numbers leased from now"
+                           " on start at %lld for every office and year, and new desks are"
+                           " numbered from %lld, so nothing given out since the copy was taken"
+                           " is given twice. Start the server: at its next sync, every desk"
+                           " sends again what the copy lacks.\n"),
+                         path, args[0], (long long) generation,
+                         (long long) (generation * MOTCUA_HUB_RECEIPT_SPAN + 1),
+                         (long long) (generation * MOTCUA_HUB_DESK_SPAN + 1));
+
+  return TRUE;
+}
+
 /* publish */
 
 static gboolean
@@ -1304,6 +1370,8 @@ static const MotcuaServerCommand commands[] = {
     NULL, publish_commands },
   { "report", NULL, N_("The one-stop report of an office for a period, over the merged data"),
     cmd_report, NULL },
+  { "restore", N_("COPY"), N_("Put an older copy of the store in its place (the server stopped)"),
+    cmd_restore, NULL },
   { "serve", NULL, N_("Serve the replicas over HTTP(S) until SIGTERM"), cmd_serve, NULL },
   { NULL }
 };

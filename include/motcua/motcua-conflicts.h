@@ -93,6 +93,8 @@ typedef struct
   char     *at;          /* when the server refused it */
   gboolean  gone;        /* the server said its case is not this replica's: it can only be
                           * discarded */
+  gboolean  waiting;     /* the server did not hold its case (its store was restored from an
+                          * older copy): it goes again, by itself, once the case is back */
 } MotcuaRejected;
 
 void            motcua_rejected_free           (MotcuaRejected       *self);
