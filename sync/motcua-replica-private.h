@@ -499,6 +499,16 @@ gboolean      _motcua_replica_add_rejected (MotcuaReplica     *self,
                                             const MotcuaUuid  *gone,
                                             const MotcuaUuid  *wait,
                                             GError           **error);
+/* A state transfer: the cases and conflicts of a batch of it are noted as the server's, and
+ * at its end the rows it did not bring go, unless something of them is not acknowledged or
+ * was refused (motcua-replication.c). Inside a transaction. */
+gboolean      _motcua_replica_transfer_saw (MotcuaReplica     *self,
+                                            JsonArray         *items,
+                                            gboolean           first,
+                                            GError           **error);
+gboolean      _motcua_replica_transfer_end (MotcuaReplica     *self,
+                                            guint             *n_out,
+                                            GError           **error);
 /* Sends again the changes that waited for the case @case_id, now that it came from the
  * server (motcua-conflicts.c). Inside a transaction. */
 gboolean      _motcua_replica_retry_waiting (MotcuaReplica     *self,

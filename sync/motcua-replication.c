@@ -320,6 +320,12 @@ keep_logged_rows (MotcuaReplica  *self,
   return TRUE;
 }
 
+/* The last change of ours to the case c, its timeline, scans or conflicts (0: none). */
+#define PENDING_OF_CASE_SQL \
+  "max(c._seq, coalesce((SELECT max(_seq) FROM case_events WHERE case_id = c.id), 0)," \
+  " coalesce((SELECT max(_seq) FROM attachments WHERE case_id = c.id), 0)," \
+  " coalesce((SELECT max(_seq) FROM conflicts WHERE case_id = c.id), 0))"
+
 /* Deletes the case at @rid with its timeline, scans and conflicts. */
 static gboolean
 drop_case (MotcuaReplica  *self,
@@ -416,13 +422,7 @@ _motcua_replica_purge (MotcuaReplica  *self,
     return FALSE;
 
   stmt = _motcua_replica_prepare (self, "SELECT c.rid, c.receiving_office_id,"
-                                  " c.handling_office_id, max(c._seq,"
-                                  " coalesce((SELECT max(_seq) FROM case_events"
-                                  "   WHERE case_id = c.id), 0),"
-                                  " coalesce((SELECT max(_seq) FROM attachments"
-                                  "   WHERE case_id = c.id), 0),"
-                                  " coalesce((SELECT max(_seq) FROM conflicts"
-                                  "   WHERE case_id = c.id), 0))"
+                                  " c.handling_office_id, " PENDING_OF_CASE_SQL
                                   " FROM cases c", error);
   if (stmt == NULL)
     return FALSE;
@@ -466,6 +466,99 @@ _motcua_replica_purge (MotcuaReplica  *self,
   *n_kept_out = n_kept;
 
   return TRUE;
+}
+
+gboolean
+_motcua_replica_transfer_saw (MotcuaReplica  *self,
+                              JsonArray      *items,
+                              gboolean        first,
+                              GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_assert (self->tx_depth > 0);
+
+  if (first && !_motcua_replica_exec (self, "DELETE FROM transfer_seen", error))
+    return FALSE;
+  stmt = _motcua_replica_prepare (self, "INSERT OR IGNORE INTO transfer_seen (tbl, id)"
+                                  " VALUES (?1, ?2)", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *o = json_array_get_object_element (items, i);
+      const MotcuaTableDesc *table;
+      MotcuaUuid id;
+
+      if (o == NULL || !json_object_has_member (o, "k")
+          || (table = _motcua_table_by_name (_motcua_json_string (o, "t", ""))) == NULL
+          || (table->id != MOTCUA_TABLE_CASES && table->id != MOTCUA_TABLE_CONFLICTS)
+          || !motcua_uuid_parse (_motcua_json_string (o, "r", ""), &id))
+        continue;
+      sqlite3_bind_int (stmt, 1, table->id);
+      sqlite3_bind_blob (stmt, 2, id.bytes, 16, SQLITE_STATIC);
+      if (!_motcua_replica_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_motcua_replica_transfer_end (MotcuaReplica  *self,
+                              guint          *n_out,
+                              GError        **error)
+{
+  g_autoptr(GArray) doomed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint64 acked = _motcua_replica_get_acked (self);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_assert (self->tx_depth > 0);
+
+  *n_out = 0;
+  stmt = _motcua_replica_prepare (self, "SELECT c.rid, " PENDING_OF_CASE_SQL " FROM cases c"
+                                  " WHERE c.id NOT IN (SELECT id FROM transfer_seen"
+                                  "  WHERE tbl = ?1)"
+                                  " AND c.id NOT IN (SELECT wait FROM rejected"
+                                  "  WHERE wait IS NOT NULL)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, MOTCUA_TABLE_CASES);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rid = sqlite3_column_int64 (stmt, 0);
+
+      if ((guint64) sqlite3_column_int64 (stmt, 1) <= acked)
+        g_array_append_val (doomed, rid);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+  for (guint i = 0; i < doomed->len; i++)
+    {
+      gint64 rid = g_array_index (doomed, gint64, i);
+      int refused = case_refused (self, rid, error);
+
+      if (refused < 0 || (!refused && !drop_case (self, rid, error)))
+        return FALSE;
+      *n_out += !refused;
+    }
+
+  /* The hub makes conflicts; one it did not bring, and no resolution of ours waits on, it
+   * lost. */
+  stmt = _motcua_replica_prepare (self, "DELETE FROM conflicts WHERE _seq <= ?1 AND id NOT IN"
+                                  " (SELECT id FROM transfer_seen WHERE tbl = ?2)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) acked);
+  sqlite3_bind_int (stmt, 2, MOTCUA_TABLE_CONFLICTS);
+
+  return _motcua_replica_step_done (self, stmt, error)
+         && _motcua_replica_exec (self, "DELETE FROM transfer_seen", error);
 }
 
 /* Receipt numbers */

@@ -194,7 +194,12 @@ static const char *const migrations[] = {
    * again when the case reaches it from the server. */
   "ALTER TABLE hub_rejected ADD COLUMN waits INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE rejected ADD COLUMN wait BLOB;"
-  "CREATE INDEX rejected_wait ON rejected (wait) WHERE wait IS NOT NULL;",
+  "CREATE INDEX rejected_wait ON rejected (wait) WHERE wait IS NOT NULL;"
+  /* The cases and conflicts a state transfer under way has brought (local): at its end, those
+   * it did not bring are not the server's (a restored store lost them, or a case left the scope
+   * in what it lost), and go unless something of them is not acknowledged. */
+  "CREATE TABLE transfer_seen ("
+  "  tbl INTEGER NOT NULL, id BLOB NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);

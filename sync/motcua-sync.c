@@ -792,6 +792,27 @@ retry_waiting (MotcuaReplica  *self,
   return TRUE;
 }
 
+/* A state transfer brings the server's rows whole; what it did not bring is not the server's,
+ * and goes at its end (see _motcua_replica_transfer_end()). */
+static gboolean
+note_transfer (MotcuaReplica  *self,
+               const char     *previous_cursor,
+               const char     *cursor,
+               JsonArray      *items,
+               GError        **error)
+{
+  guint n = 0;
+
+  if (!is_state_transfer (previous_cursor))
+    return TRUE;
+  if (!_motcua_replica_transfer_saw (self, items, previous_cursor == NULL, error))
+    return FALSE;
+  if (is_state_transfer (cursor))
+    return TRUE;
+
+  return _motcua_replica_transfer_end (self, &n, error);
+}
+
 static gboolean
 apply_batch (Run         *run,
              JsonArray   *items,
@@ -810,6 +831,7 @@ apply_batch (Run         *run,
   return _motcua_replica_finish (self,
                                  mark_case_rows (self, marks, error)
                                  && apply_items (self, items, previous_cursor, error)
+                                 && note_transfer (self, previous_cursor, cursor, items, error)
                                  && drop_orphans (self, marks, error)
                                  && clear_gone (self, items, error)
                                  && retry_waiting (self, items, error)
