@@ -357,6 +357,32 @@ drop_case (MotcuaReplica  *self,
   return TRUE;
 }
 
+/* The refusals of this replica's changes to the case at ?5, to its timeline or to its
+ * attachments (bound by bind_refused_of_case()). */
+#define REFUSED_OF_CASE_SQL \
+  "SELECT r.seq FROM rejected r" \
+  " JOIN changes ch ON ch.origin = ?1" \
+  /* A record of the log holds at most 64 changes: the one holding r.seq starts at most 63 \
+   * before it. */ \
+  " AND ch.seq BETWEEN r.seq - 63 AND r.seq AND r.seq < ch.seq + ch.n" \
+  " WHERE (ch.tbl = ?2 AND ch.row_id = (SELECT id FROM cases WHERE rid = ?5))" \
+  " OR (ch.tbl = ?3 AND ch.row_id IN (SELECT e.id FROM case_events e JOIN cases c" \
+  "  ON c.id = e.case_id WHERE c.rid = ?5))" \
+  " OR (ch.tbl = ?4 AND ch.row_id IN (SELECT a.id FROM attachments a JOIN cases c" \
+  "  ON c.id = a.case_id WHERE c.rid = ?5))"
+
+static void
+bind_refused_of_case (MotcuaReplica *self,
+                      sqlite3_stmt  *stmt,
+                      gint64         rid)
+{
+  sqlite3_bind_int64 (stmt, 1, self->self_origin);
+  sqlite3_bind_int (stmt, 2, MOTCUA_TABLE_CASES);
+  sqlite3_bind_int (stmt, 3, MOTCUA_TABLE_CASE_EVENTS);
+  sqlite3_bind_int (stmt, 4, MOTCUA_TABLE_ATTACHMENTS);
+  sqlite3_bind_int64 (stmt, 5, rid);
+}
+
 /* Whether the server refused a change of this replica's to the case at @rid, to its timeline or
  * to its attachments: 1 or 0, -1 on error. */
 static int
@@ -366,29 +392,13 @@ case_refused (MotcuaReplica  *self,
 {
   /* A record of the log holds at most 64 changes: the one holding r.seq starts at most 63
    * before it. */
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self,
-                                                "SELECT EXISTS (SELECT 1 FROM rejected r"
-                                                " JOIN changes ch ON ch.origin = ?1"
-                                                " AND ch.seq BETWEEN r.seq - 63 AND r.seq"
-                                                " AND r.seq < ch.seq + ch.n"
-                                                " WHERE (ch.tbl = ?2 AND ch.row_id ="
-                                                "  (SELECT id FROM cases WHERE rid = ?5))"
-                                                " OR (ch.tbl = ?3 AND ch.row_id IN"
-                                                "  (SELECT e.id FROM case_events e JOIN cases c"
-                                                "   ON c.id = e.case_id WHERE c.rid = ?5))"
-                                                " OR (ch.tbl = ?4 AND ch.row_id IN"
-                                                "  (SELECT a.id FROM attachments a JOIN cases c"
-                                                "   ON c.id = a.case_id WHERE c.rid = ?5)))",
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT EXISTS (" REFUSED_OF_CASE_SQL ")",
                                                 error);
   int refused = -1;
 
   if (stmt == NULL)
     return -1;
-  sqlite3_bind_int64 (stmt, 1, self->self_origin);
-  sqlite3_bind_int (stmt, 2, MOTCUA_TABLE_CASES);
-  sqlite3_bind_int (stmt, 3, MOTCUA_TABLE_CASE_EVENTS);
-  sqlite3_bind_int (stmt, 4, MOTCUA_TABLE_ATTACHMENTS);
-  sqlite3_bind_int64 (stmt, 5, rid);
+  bind_refused_of_case (self, stmt, rid);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     refused = sqlite3_column_int (stmt, 0) != 0;
   else
@@ -504,6 +514,26 @@ _motcua_replica_transfer_saw (MotcuaReplica  *self,
   return TRUE;
 }
 
+/* The server's state, sent whole, lacks the case at @rid, which refused changes of ours keep
+ * here: it is not ours, as if the server had said so of them (see
+ * _motcua_replica_add_rejected()). */
+static gboolean
+mark_gone (MotcuaReplica  *self,
+           gint64          rid,
+           GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "UPDATE rejected SET gone ="
+                                                " (SELECT id FROM cases WHERE rid = ?5)"
+                                                " WHERE wait IS NULL AND seq IN ("
+                                                REFUSED_OF_CASE_SQL ")", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_refused_of_case (self, stmt, rid);
+
+  return _motcua_replica_step_done (self, stmt, error);
+}
+
 gboolean
 _motcua_replica_transfer_end (MotcuaReplica  *self,
                               guint          *n_out,
@@ -543,7 +573,8 @@ _motcua_replica_transfer_end (MotcuaReplica  *self,
       gint64 rid = g_array_index (doomed, gint64, i);
       int refused = case_refused (self, rid, error);
 
-      if (refused < 0 || (!refused && !drop_case (self, rid, error)))
+      if (refused < 0 || (!refused && !drop_case (self, rid, error))
+          || (refused && !mark_gone (self, rid, error)))
         return FALSE;
       *n_out += !refused;
     }

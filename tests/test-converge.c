@@ -105,10 +105,10 @@ pick (World *w,
   return (guint) g_rand_int_range (w->rand, 0, (gint32) n);
 }
 
-/* Restores of the province's store still find bugs in sync/ (see README.md, Tests): they run
- * when asked, MOTCUA_CONVERGE_RESTORE=1. Clocks hours ahead and writes during syncs run unless
- * turned off (MOTCUA_CONVERGE_HOURS_AHEAD=0, MOTCUA_CONVERGE_WRITES_DURING=0). */
-static gboolean with_restores = FALSE;     /* the province restores its store in some seeds */
+/* Restores of the province's store, clocks hours ahead and writes during syncs run unless
+ * turned off (MOTCUA_CONVERGE_RESTORE=0, MOTCUA_CONVERGE_HOURS_AHEAD=0,
+ * MOTCUA_CONVERGE_WRITES_DURING=0). */
+static gboolean with_restores = TRUE;      /* the province restores its store in most seeds */
 static gboolean with_hours_ahead = TRUE;   /* clocks run hours ahead, then are set right */
 static gboolean with_writes_during = TRUE;    /* the officer writes while the replica syncs */
 
