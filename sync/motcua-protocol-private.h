@@ -22,7 +22,8 @@ typedef struct
   guint   max_changes_per_push;  /* default 5000: more → 413 */
   guint   max_changes_per_pull;  /* default 2000: a pull's batch is at most this */
   gint64  max_blob_size;         /* default 20 MiB: a bigger scan → 413 */
-  gint64  max_skew_ms;           /* default 5 minutes: a change stamped further ahead → 400 */
+  gint64  max_skew_ms;           /* default MOTCUA_MAX_SKEW_MS: a change stamped further
+                                  * ahead → 400 */
 } MotcuaHubLimits;
 
 typedef struct

@@ -802,7 +802,7 @@ _motcua_hub_handle (MotcuaReplica          *hub,
   if (x.limits.max_blob_size == 0)
     x.limits.max_blob_size = 20 * 1024 * 1024;
   if (x.limits.max_skew_ms == 0)
-    x.limits.max_skew_ms = 5 * 60 * 1000;
+    x.limits.max_skew_ms = MOTCUA_MAX_SKEW_MS;
   if (request->query != NULL)
     x.query = g_uri_parse_params (request->query, -1, "&", G_URI_PARAMS_NONE, NULL);
 

@@ -311,15 +311,18 @@ restamp (Run      *run,
   return _motcua_replica_finish (self, restamp_in_tx (run, after, 0, error), error);
 }
 
-/* Whether a pending change is stamped ahead of the server's clock; @after_out: the change
- * before the first such. The server never took it (it refuses such changes), nor any after
- * it (it takes a contiguous run), so they may all be re-stamped, even if sent before. */
+/* Whether a change the server does not hold is stamped more than @ahead_ms ahead of its
+ * clock; @after_out: the change before the first such. Neither it nor any after it (the server
+ * takes a contiguous run) was taken, so they may all be re-stamped, even if sent before: past
+ * what the server said it holds, or, once a push was refused as ahead of its clock, stamped
+ * further ahead than the server ever takes. */
 static gboolean
 pending_in_future (Run     *run,
+                   gint64   ahead_ms,
                    guint64 *after_out)
 {
   MotcuaReplica *self = run->replica;
-  guint64 acked = _motcua_replica_get_acked (self);
+  guint64 acked = MAX (_motcua_replica_get_acked (self), run->held);
   sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT min(seq) FROM changes"
                                                 " WHERE origin = ?1 AND seq + n - 1 > ?2"
                                                 " AND hlc > ?3", NULL);
@@ -329,7 +332,7 @@ pending_in_future (Run     *run,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, self->self_origin);
   sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) acked);
-  sqlite3_bind_int64 (stmt, 3, (sqlite3_int64) motcua_hlc_make (run->server_now + 60 * 1000,
+  sqlite3_bind_int64 (stmt, 3, (sqlite3_int64) motcua_hlc_make (run->server_now + ahead_ms,
                                                                  G_MAXUINT16));
   if (sqlite3_step (stmt) == SQLITE_ROW)
     first = sqlite3_column_int64 (stmt, 0);
@@ -391,7 +394,7 @@ step_push (Run     *run,
   gboolean restamped = FALSE;
   guint64 after;
 
-  if (pending_in_future (run, &after))
+  if (pending_in_future (run, 60 * 1000, &after))
     {
       if (!restamp (run, after, error))
         return FALSE;
@@ -441,8 +444,9 @@ step_push (Run     *run,
         {
           /* Our clock was wrong when these were made: the server's time is known now. */
           g_clear_error (&local_error);
-          if (!pending_in_future (run, &after))
-            after = _motcua_replica_get_acked (self);
+          if (!pending_in_future (run, MOTCUA_MAX_SKEW_MS, &after)
+              && !pending_in_future (run, 60 * 1000, &after))
+            after = MAX (_motcua_replica_get_acked (self), run->held);
           if (!restamp (run, after, error))
             return FALSE;
           restamped = TRUE;

@@ -32,6 +32,8 @@ char            *motcua_replica_dup_desk_code (MotcuaReplica *self);
 /* How far this computer's clock may be from the server's before the officer is told to set it
  * (the times it writes are corrected by the server's clock whatever the offset). */
 #define MOTCUA_CLOCK_WARNING_MS (2 * 60 * 1000)
+/* How far ahead of the server's clock a pushed change may be stamped: further is refused. */
+#define MOTCUA_MAX_SKEW_MS (5 * 60 * 1000)
 
 /* The server's clock minus this computer's, in milliseconds, as the last sync that reached the
  * server measured it (one that failed after asking counts), or 0. Negative: this computer's
