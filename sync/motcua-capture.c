@@ -1190,6 +1190,49 @@ _motcua_replica_reissue_insert (MotcuaReplica         *self,
   return log_record (self, table->id, id, 1, fields, hlc, error);
 }
 
+/* A refused write to the field @column of a row this replica no longer holds (purged with its
+ * case), from its record: @value, having seen @seen, as a new change stamped @hlc. */
+gboolean
+_motcua_replica_reissue_logged_field (MotcuaReplica         *self,
+                                      const MotcuaTableDesc *table,
+                                      const MotcuaUuid      *id,
+                                      guint                  column,
+                                      const MotcuaValue     *value,
+                                      MotcuaHlc              seen,
+                                      MotcuaHlc              hlc,
+                                      GError               **error)
+{
+  g_autoptr(GByteArray) fields = g_byte_array_sized_new (64);
+
+  g_assert (self->tx_depth > 0);
+  g_assert (!table->insert_only && column >= 1 && column <= table->n_columns);
+
+  put_change (fields, column, seen, value);
+
+  return log_record (self, table->id, id, 1, fields, hlc, error);
+}
+
+/* Likewise a row of a timeline or a scan this replica no longer holds (purged with its case),
+ * from the values its record kept (@kept, JSON): the new record keeps them too. */
+gboolean
+_motcua_replica_reissue_kept (MotcuaReplica         *self,
+                              const MotcuaTableDesc *table,
+                              const MotcuaUuid      *id,
+                              const char            *kept,
+                              MotcuaHlc              hlc,
+                              GError               **error)
+{
+  g_autoptr(GByteArray) fields = g_byte_array_sized_new (strlen (kept) + 16);
+  MotcuaValue value = MOTCUA_VALUE_TEXT (kept);
+
+  g_assert (self->tx_depth > 0);
+  g_assert (table->insert_only);
+
+  put_change (fields, 0, 0, &value);
+
+  return log_record (self, table->id, id, 1, fields, hlc, error);
+}
+
 /* A row of a timeline or a scan is about to be purged with its case: its record in this
  * replica's log held no copy of it (the row was its value), so it takes the row's values now,
  * as JSON. Should the server ever need the change again (its store restored from a backup), it

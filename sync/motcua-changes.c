@@ -726,6 +726,51 @@ apply_insert_only (MotcuaReplica          *self,
   return _motcua_replica_merge_insert (self, table, row_id, values, won, error);
 }
 
+gboolean
+_motcua_replica_put_back_logged_row (MotcuaReplica          *self,
+                                     const MotcuaTableDesc  *table,
+                                     const MotcuaUuid       *id,
+                                     const char             *kept,
+                                     gboolean               *put,
+                                     GError                **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonObject) o = json_object_new ();
+  JsonNode *root;
+  gboolean inserted;
+  MotcuaUuid case_id;
+  sqlite3_stmt *stmt;
+
+  g_assert (self->tx_depth > 0);
+
+  if (!json_parser_load_from_data (parser, kept, -1, NULL)
+      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      char text[37];
+
+      motcua_uuid_to_string (id, text);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
+                   _("The change log's copy of row %s of %s cannot be read"), text,
+                   table->name);
+      return FALSE;
+    }
+  /* Not without its case. */
+  *put = FALSE;
+  if (!motcua_uuid_parse (_motcua_json_string (json_node_get_object (root), "case_id", ""),
+                          &case_id)
+      || (stmt = _motcua_replica_prepare (self, "SELECT 1 FROM cases WHERE id = ?1",
+                                          error)) == NULL)
+    return error == NULL || *error == NULL;
+  sqlite3_bind_blob (stmt, 1, case_id.bytes, 16, SQLITE_STATIC);
+  *put = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (!*put)
+    return TRUE;
+  json_object_set_member (o, "v", json_node_copy (root));
+
+  return apply_insert_only (self, table, id, o, 0, &inserted, error);
+}
+
 /* Consecutive fields of one row from one write (same table, row, origin and HLC, each column
  * once), or the fields of one snapshot row: merged together, so that the row is read and
  * written (and its full-text entry updated) once rather than once per field. */

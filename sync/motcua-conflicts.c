@@ -623,6 +623,41 @@ remove_rejected (MotcuaReplica  *self,
   return _motcua_replica_step_done (self, stmt, error);
 }
 
+static gboolean
+row_here (MotcuaReplica         *self,
+          const MotcuaTableDesc *table,
+          const MotcuaUuid      *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?1", table->name);
+  sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, sql, NULL);
+  gboolean here;
+
+  if (stmt == NULL)
+    return TRUE;   /* then the usual path reports the error */
+  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+  here = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  return here;
+}
+
+/* The values a logged row of a timeline or a scan kept when it was purged, or NULL. */
+static char *
+logged_row_text (const MotcuaChange *change)
+{
+  g_autoptr(GVariant) boxed = NULL;
+  g_autoptr(GVariant) inner = NULL;
+
+  if (change->value == NULL || !g_variant_is_of_type (change->value, G_VARIANT_TYPE ("mv"))
+      || (boxed = g_variant_get_maybe (change->value)) == NULL)
+    return NULL;
+  inner = g_variant_get_variant (boxed);
+  if (!g_variant_is_of_type (inner, G_VARIANT_TYPE_STRING))
+    return NULL;
+
+  return g_variant_dup_string (inner, NULL);
+}
+
 /* Issues the refused change @seq again. One that waited for its case (@as_seen) goes as
  * having seen what it had seen: the server never judged it. */
 static gboolean
@@ -669,8 +704,44 @@ retry_in_tx (MotcuaReplica  *self,
 
   if (table->insert_only)
     {
-      if (!_motcua_replica_reissue_insert (self, table, &row, _motcua_replica_tick (self),
-                                           error))
+      g_autofree char *kept = logged_row_text (change);
+      gboolean put = FALSE;
+
+      /* Purged with its case meanwhile, its record kept it: back in place if its case is back
+       * here, else sent again from the record. */
+      if (kept != NULL
+          && !_motcua_replica_put_back_logged_row (self, table, &row, kept, &put, error))
+        return FALSE;
+      if (kept != NULL && !put)
+        {
+          if (!_motcua_replica_reissue_kept (self, table, &row, kept,
+                                             _motcua_replica_tick (self), error))
+            return FALSE;
+        }
+      else if (!_motcua_replica_reissue_insert (self, table, &row, _motcua_replica_tick (self),
+                                                error))
+        return FALSE;
+    }
+  else if (as_seen && !row_here (self, table, &row))
+    {
+      /* Purged with its case meanwhile: sent again from its record. */
+      g_autoptr(GVariant) boxed = g_variant_get_maybe (change->value);
+      g_autoptr(GVariant) inner = boxed != NULL ? g_variant_get_variant (boxed) : NULL;
+      MotcuaValue value = MOTCUA_VALUE_NULL;
+      MotcuaUuid id;
+
+      /* As the public view gives it: an id as its text. */
+      if (inner != NULL && g_variant_is_of_type (inner, G_VARIANT_TYPE_INT64))
+        value = MOTCUA_VALUE_INT (g_variant_get_int64 (inner));
+      else if (inner != NULL && g_variant_is_of_type (inner, G_VARIANT_TYPE_STRING)
+               && table->columns[column - 1].kind == MOTCUA_COL_ID
+               && motcua_uuid_parse (g_variant_get_string (inner, NULL), &id))
+        value = MOTCUA_VALUE_ID (&id);
+      else if (inner != NULL && g_variant_is_of_type (inner, G_VARIANT_TYPE_STRING))
+        value = MOTCUA_VALUE_TEXT (g_variant_get_string (inner, NULL));
+      if (!_motcua_replica_reissue_logged_field (self, table, &row, (guint) column, &value,
+                                                 change->prev_hlc,
+                                                 _motcua_replica_tick (self), error))
         return FALSE;
     }
   else if (!_motcua_replica_reissue_field (self, table, &row, (guint) column,

@@ -97,6 +97,12 @@ gboolean       _motcua_hub_lease        (MotcuaReplica  *hub,
                                          gint64         *first_out,
                                          gint64         *last_out,
                                          GError        **error);
+/* The cases the peer's changes waited for (the hub lacked them: its store was restored) that
+ * the hub holds now, as UUID strings: the peer sends those changes again. */
+JsonArray     *_motcua_hub_cases_back   (MotcuaReplica  *hub,
+                                         MotcuaHubPeer  *peer,
+                                         GError        **error);
+
 /* Restores (motcua-hub-restore.c). Each restore of the store from an older copy opens a
  * generation; the receipt numbers of an office and year, and the desk numbers, given in
  * generation g start above g times these spans, so none the lost hours gave is given again. */

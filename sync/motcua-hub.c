@@ -323,6 +323,42 @@ _motcua_hub_touch (MotcuaReplica *hub,
                           NULL);
 }
 
+JsonArray *
+_motcua_hub_cases_back (MotcuaReplica  *hub,
+                        MotcuaHubPeer  *peer,
+                        GError        **error)
+{
+  g_autoptr(JsonArray) out = json_array_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!peer->bound)
+    return g_steal_pointer (&out);
+  stmt = _motcua_replica_prepare (hub, "SELECT DISTINCT r.case_id FROM hub_rejected r"
+                                  " WHERE r.origin = ?1 AND r.waits = 1"
+                                  " AND EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id)",
+                                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_blob (stmt, 1, peer->replica_id.bytes, 16, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (sqlite3_column_bytes (stmt, 0) == 16)
+      {
+        char id[37];
+
+        motcua_uuid_to_string ((const MotcuaUuid *) sqlite3_column_blob (stmt, 0), id);
+        json_array_add_string_element (out, id);
+      }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (hub, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&out);
+}
+
 void
 _motcua_hub_replica_info_free (MotcuaHubReplicaInfo *info)
 {
@@ -1543,6 +1579,55 @@ report_refusals (MotcuaReplica     *hub,
   return TRUE;
 }
 
+/* The peer sent a change about a case its refusals waited for: sent again (or overtaken by a
+ * later change of its own), they wait no more (waits 2; see _motcua_hub_cases_back()). */
+static gboolean
+waits_over (MotcuaReplica  *hub,
+            MotcuaHubPeer  *peer,
+            JsonArray      *accepted,
+            GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT EXISTS (SELECT 1 FROM hub_rejected"
+                                                " WHERE origin = ?1 AND waits = 1)", error);
+  gboolean any;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, peer->replica_id.bytes, 16, SQLITE_STATIC);
+  any = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  if (!any)
+    return TRUE;
+
+  stmt = _motcua_replica_prepare (hub, "UPDATE hub_rejected SET waits = 2 WHERE origin = ?1"
+                                  " AND waits = 1 AND case_id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (accepted); i++)
+    {
+      JsonObject *o = json_array_get_object_element (accepted, i);
+      const MotcuaTableDesc *table = _motcua_table_by_name (_motcua_json_string (o, "t", ""));
+      MotcuaUuid row, case_id;
+      gboolean has_case = FALSE;
+
+      if (table == NULL || !motcua_uuid_parse (_motcua_json_string (o, "r", ""), &row)
+          || !change_case (hub, table, &row, o, &case_id, &has_case, error))
+        {
+          if (error != NULL && *error != NULL)
+            return FALSE;
+          continue;
+        }
+      if (!has_case)
+        continue;
+      sqlite3_bind_blob (stmt, 1, peer->replica_id.bytes, 16, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, case_id.bytes, 16, SQLITE_STATIC);
+      if (!_motcua_replica_step_done (hub, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 push_in_tx (MotcuaReplica  *hub,
             MotcuaHubPeer  *peer,
@@ -1700,7 +1785,7 @@ push_in_tx (MotcuaReplica  *hub,
       && !_motcua_replica_apply_full (hub, pending, NULL, detect_conflict, &state, error))
     return FALSE;
 
-  if (!log_changes (hub, accepted, error))
+  if (!log_changes (hub, accepted, error) || !waits_over (hub, peer, accepted, error))
     return FALSE;
   if (first_seq > 0
       && !report_refusals (hub, peer, first_seq, (gint64) acked, rejected, error))

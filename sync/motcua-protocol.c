@@ -420,6 +420,8 @@ static MotcuaHubResponse *
 handle_status (Exchange *x)
 {
   g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(JsonArray) back = NULL;
+  g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaOffice) office = motcua_replica_dup_office (x->hub, x->peer->office_code, NULL);
 
   /* Every sync starts here: "last seen" costs one durable write per sync, not per request. */
@@ -442,6 +444,11 @@ handle_status (Exchange *x)
   json_object_set_string_member (o, "server", x->hub->office_code);
   /* It reads and writes compact change lists (PROTOCOL.md). */
   json_object_set_boolean_member (o, "compact", TRUE);
+  back = _motcua_hub_cases_back (x->hub, x->peer, &error);
+  if (back == NULL)
+    return error_from (error);
+  if (json_array_get_length (back) > 0)
+    json_object_set_array_member (o, "back", g_steal_pointer (&back));
 
   return json_response (200, g_steal_pointer (&o));
 }

@@ -271,6 +271,30 @@ gboolean      _motcua_replica_reissue_insert (MotcuaReplica         *self,
                                               const MotcuaUuid      *id,
                                               MotcuaHlc              hlc,
                                               GError               **error);
+gboolean      _motcua_replica_reissue_logged_field (MotcuaReplica         *self,
+                                                    const MotcuaTableDesc *table,
+                                                    const MotcuaUuid      *id,
+                                                    guint                  column,
+                                                    const MotcuaValue     *value,
+                                                    MotcuaHlc              seen,
+                                                    MotcuaHlc              hlc,
+                                                    GError               **error);
+gboolean      _motcua_replica_reissue_kept (MotcuaReplica         *self,
+                                            const MotcuaTableDesc *table,
+                                            const MotcuaUuid      *id,
+                                            const char            *kept,
+                                            MotcuaHlc              hlc,
+                                            GError               **error);
+
+/* Puts back a row of a timeline or a scan this replica wrote and purged with its case, from
+ * the values its record kept (@kept, JSON: see _motcua_replica_keep_logged_row()), if its case
+ * is here (@put says whether) and the row is not (motcua-changes.c). Inside a transaction. */
+gboolean      _motcua_replica_put_back_logged_row (MotcuaReplica         *self,
+                                                   const MotcuaTableDesc *table,
+                                                   const MotcuaUuid      *id,
+                                                   const char            *kept,
+                                                   gboolean              *put,
+                                                   GError               **error);
 
 /* Insert a row of an insert-only table and log it as one change. */
 gboolean      _motcua_replica_insert_row   (MotcuaReplica         *self,

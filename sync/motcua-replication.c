@@ -500,9 +500,10 @@ _motcua_replica_transfer_saw (MotcuaReplica  *self,
       const MotcuaTableDesc *table;
       MotcuaUuid id;
 
-      if (o == NULL || !json_object_has_member (o, "k")
+      if (o == NULL
           || (table = _motcua_table_by_name (_motcua_json_string (o, "t", ""))) == NULL
-          || (table->id != MOTCUA_TABLE_CASES && table->id != MOTCUA_TABLE_CONFLICTS)
+          || (table->id != MOTCUA_TABLE_CASES && table->id != MOTCUA_TABLE_CONFLICTS
+              && !table->insert_only)
           || !motcua_uuid_parse (_motcua_json_string (o, "r", ""), &id))
         continue;
       sqlite3_bind_int (stmt, 1, table->id);
@@ -533,6 +534,19 @@ mark_gone (MotcuaReplica  *self,
 
   return _motcua_replica_step_done (self, stmt, error);
 }
+
+/* The rows a state transfer's end removes if it did not bring them: those with nothing of ours
+ * unacknowledged or refused (?1: acknowledged up to, ?2: the table). */
+static const struct { MotcuaTableId table; const char *sql; } unsent_rows[] = {
+  { MOTCUA_TABLE_CONFLICTS, "DELETE FROM conflicts WHERE _seq <= ?1"
+                            " AND id NOT IN (SELECT id FROM transfer_seen WHERE tbl = ?2)" },
+  { MOTCUA_TABLE_CASE_EVENTS, "DELETE FROM case_events WHERE _seq <= ?1"
+                              " AND _seq NOT IN (SELECT seq FROM rejected)"
+                              " AND id NOT IN (SELECT id FROM transfer_seen WHERE tbl = ?2)" },
+  { MOTCUA_TABLE_ATTACHMENTS, "DELETE FROM attachments WHERE _seq <= ?1"
+                              " AND _seq NOT IN (SELECT seq FROM rejected)"
+                              " AND id NOT IN (SELECT id FROM transfer_seen WHERE tbl = ?2)" },
+};
 
 gboolean
 _motcua_replica_transfer_end (MotcuaReplica  *self,
@@ -580,16 +594,20 @@ _motcua_replica_transfer_end (MotcuaReplica  *self,
     }
 
   /* The hub makes conflicts; one it did not bring, and no resolution of ours waits on, it
-   * lost. */
-  stmt = _motcua_replica_prepare (self, "DELETE FROM conflicts WHERE _seq <= ?1 AND id NOT IN"
-                                  " (SELECT id FROM transfer_seen WHERE tbl = ?2)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) acked);
-  sqlite3_bind_int (stmt, 2, MOTCUA_TABLE_CONFLICTS);
+   * lost. So with a row of a timeline or a scan another desk made (it has not sent it again
+   * yet, or it was refused when it did): it comes back with its case if the hub takes it. */
+  for (guint i = 0; i < G_N_ELEMENTS (unsent_rows); i++)
+    {
+      stmt = _motcua_replica_prepare (self, unsent_rows[i].sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) acked);
+      sqlite3_bind_int (stmt, 2, unsent_rows[i].table);
+      if (!_motcua_replica_step_done (self, stmt, error))
+        return FALSE;
+    }
 
-  return _motcua_replica_step_done (self, stmt, error)
-         && _motcua_replica_exec (self, "DELETE FROM transfer_seen", error);
+  return _motcua_replica_exec (self, "DELETE FROM transfer_seen", error);
 }
 
 /* Receipt numbers */

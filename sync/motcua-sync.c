@@ -225,6 +225,32 @@ restamp_in_tx (Run      *run,
   return TRUE;
 }
 
+/* The cases changes of ours waited for that the server holds now: those changes go again in
+ * this sync's push, even if the case never reaches this replica (it is another office's now).
+ * Inside a transaction. */
+static gboolean
+retry_back (MotcuaReplica  *self,
+            JsonObject     *status,
+            GError        **error)
+{
+  JsonNode *node = json_object_get_member (status, "back");
+  JsonArray *back = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node)
+                                                                 : NULL;
+
+  for (guint i = 0; back != NULL && i < json_array_get_length (back); i++)
+    {
+      JsonNode *element = json_array_get_element (back, i);
+      MotcuaUuid id;
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING
+          && motcua_uuid_parse (json_node_get_string (element), &id)
+          && !_motcua_replica_retry_waiting (self, &id, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Status: the server's clock, and what it acknowledged of ours. */
 static gboolean
 step_status (Run     *run,
@@ -292,7 +318,7 @@ step_status (Run     *run,
           && !restamp_in_tx (run, unheld_after (run), shift, error))
         return _motcua_replica_finish (self, FALSE, error);
     }
-  if (!keep_desk_code (self, status, error))
+  if (!keep_desk_code (self, status, error) || !retry_back (self, status, error))
     return _motcua_replica_finish (self, FALSE, error);
 
   return _motcua_replica_finish (self, TRUE, error);
@@ -369,6 +395,23 @@ mark_purge_due (MotcuaReplica  *self,
                 GError        **error)
 {
   return !moves_cases (changes) || _motcua_replica_meta_set_int (self, "purge_due", 1, error);
+}
+
+static gboolean
+forget_refusals (MotcuaReplica  *self,
+                 guint64         first,
+                 guint64         last,
+                 GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "DELETE FROM rejected"
+                                                " WHERE seq BETWEEN ?1 AND ?2", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) first);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) last);
+
+  return _motcua_replica_step_done (self, stmt, error);
 }
 
 static gboolean
@@ -469,6 +512,11 @@ step_push (Run     *run,
 
       if (!motcua_replica_begin (self, error))
         return FALSE;
+      /* The answer's refusals are all there are of what it acknowledges: a refusal kept from
+       * before (by a store since restored from an older copy) that it does not repeat is
+       * over, the change taken this time. */
+      if (!forget_refusals (self, acked + 1, (guint64) new_acked, error))
+        return _motcua_replica_finish (self, FALSE, error);
       for (guint i = 0; rejected != NULL && i < json_array_get_length (rejected); i++)
         {
           JsonObject *r = json_array_get_object_element (rejected, i);

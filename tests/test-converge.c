@@ -1139,10 +1139,11 @@ assert_nothing_lost (World *w,
                  G_GINT64_FORMAT " times and refused %" G_GINT64_FORMAT " times",
                  w->seed, seq, node->office, logged, refused);
       if (kept != refused - waited)
-        g_error ("seed %u: change %" G_GUINT64_FORMAT " of %s was refused %s, and the replica"
-                 " %s", w->seed, seq, node->office,
-                 waited ? "as waiting for its case" : "for good",
-                 kept ? "still keeps it as refused" : "does not keep the refusal");
+        g_error ("seed %u: change %" G_GUINT64_FORMAT " of %s was %s, and the replica %s",
+                 w->seed, seq, node->office,
+                 !refused ? "taken" : waited ? "refused as waiting for its case"
+                                              : "refused for good",
+                 kept ? "keeps it as refused" : "does not keep the refusal");
     }
 
   sqlite3_close (hub);

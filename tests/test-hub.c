@@ -2039,6 +2039,57 @@ sync_refused (Province      *p,
   return summary.rejected;
 }
 
+/* A change that waited for a case that then comes back elsewhere (another office's by the
+ * changes its maker sent again) does not wait for ever: the server's status names the case as
+ * back, the desk sends the change again, and it is judged like any change (here refused: the
+ * case is not the desk's any more). */
+static void
+test_restore_case_back_elsewhere (Province      *p,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = back_up_hub (p);
+  g_autoptr(MotcuaCase) c = receive (&p->d, "Giàng Thị Sua");
+  g_autoptr(GPtrArray) rejected = NULL;
+  MotcuaRejected *r;
+
+  g_assert_true (motcua_replica_transfer_case (p->d.replica, c->id, "T.D.A", NULL, &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->d, p->token_d);
+  sync_desk (p, &p->a, p->token_a);
+  g_assert_true (motcua_replica_edit_case (p->a.replica, c->id, "phone", "0987654321", NULL,
+                                           &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->a, p->token_a);
+  g_assert_true (motcua_replica_transfer_case (p->d.replica, c->id, "T.D.B", NULL, &error));
+  g_assert_no_error (error);
+  sync_desk (p, &p->d, p->token_d);
+
+  restore_hub (p, backup);
+  g_assert_cmpuint (sync_refused (p, &p->a, p->token_a), >, 0);
+  rejected = motcua_replica_list_rejected (p->a.replica, &error);
+  g_assert_cmpuint (rejected->len, >, 0);
+  g_assert_true (((MotcuaRejected *) rejected->pdata[0])->waiting);
+
+  /* The district sends the case again, at commune B now; A never pulls it. */
+  sync_desk (p, &p->d, p->token_d);
+  sync_refused (p, &p->a, p->token_a);
+  g_clear_pointer (&rejected, g_ptr_array_unref);
+  rejected = motcua_replica_list_rejected (p->a.replica, &error);
+  g_assert_no_error (error);
+  /* The edit and its timeline row. */
+  g_assert_cmpuint (rejected->len, ==, 2);
+  for (guint i = 0; i < rejected->len; i++)
+    {
+      r = rejected->pdata[i];
+      g_assert_false (r->waiting);
+      g_assert_true (r->gone);
+      g_assert_nonnull (strstr (r->reason, "not in the jurisdiction of T.D.A"));
+    }
+  /* Nothing waits any more: the next sync changes nothing. */
+  g_assert_cmpuint (sync_refused (p, &p->a, p->token_a), ==, 0);
+}
+
 /* The district received case @c and sent it to commune A; then it sends it on to commune B,
  * and A edits it offline before it hears: the edit and the row it adds to the timeline are
  * refused, as about a case that is not A's. Returns them. */
@@ -2304,6 +2355,7 @@ main (int   argc,
   ADD ("/hub/restored-server", test_restored_server);
   ADD ("/hub/restore-gives-nothing-twice", test_restore_gives_nothing_twice);
   ADD ("/hub/restore-change-waits-for-case", test_restore_change_waits_for_case);
+  ADD ("/hub/restore-case-back-elsewhere", test_restore_case_back_elsewhere);
 
 #undef ADD
 
