@@ -2021,6 +2021,55 @@ test_restore_change_waits_for_case (Province      *p,
   g_assert_cmpstr (on_hub->phone, ==, "0912345678");
 }
 
+/* A desk enrolled after the copy was taken is unknown to the restored store: refused as a bad
+ * token, it is enrolled again on the same replica file, sends everything it made, and gets a
+ * new desk code in the new generation (its old one is never given again). */
+static void
+test_restore_desk_enrolled_since (Province      *p,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = back_up_hub (p);
+  g_autofree char *late = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
+  g_autofree char *again = NULL;
+  g_autofree char *old_code = NULL;
+  g_autofree char *new_code = NULL;
+  g_autoptr(MotcuaCase) c = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  MotcuaFixture desk;
+
+  g_assert_no_error (error);
+  motcua_fixture_set_up_empty (&desk, MOTCUA_LEVEL_COMMUNE, "T.D.A");
+  bind_desk (p, &desk, late);
+  c = receive (&desk, "Thào A Chứ");
+  sync_desk (p, &desk, late);
+  old_code = motcua_replica_dup_desk_code (desk.replica);
+
+  restore_hub (p, backup);
+  {
+    g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica, NULL,
+                                                                        late);
+    MotcuaSyncProgress summary;
+
+    g_assert_false (_motcua_sync_once (desk.replica, transport, NULL, NULL, NULL, &summary,
+                                       &error));
+    g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED);
+    g_clear_error (&error);
+  }
+
+  again = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
+  g_assert_no_error (error);
+  bind_desk (p, &desk, again);
+  sync_desk (p, &desk, again);
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->receipt_no, ==, c->receipt_no);
+  new_code = motcua_replica_dup_desk_code (desk.replica);
+  g_assert_cmpstr (new_code, ==, "Q10001");
+  g_assert_cmpstr (old_code, !=, new_code);
+  motcua_fixture_tear_down (&desk, NULL);
+}
+
 /* Syncs @f and returns how many of its changes the server refused; the sync may pull the scope
  * again (a refused value differs from the server's), but ends verified. */
 static guint
@@ -2356,6 +2405,7 @@ main (int   argc,
   ADD ("/hub/restore-gives-nothing-twice", test_restore_gives_nothing_twice);
   ADD ("/hub/restore-change-waits-for-case", test_restore_change_waits_for_case);
   ADD ("/hub/restore-case-back-elsewhere", test_restore_case_back_elsewhere);
+  ADD ("/hub/restore-desk-enrolled-since", test_restore_desk_enrolled_since);
 
 #undef ADD
 
