@@ -168,6 +168,8 @@ json_rejected (JsonBuilder          *b,
   motcua_cli_json_add_string (b, "at", r->at);
   json_builder_set_member_name (b, "gone");
   json_builder_add_boolean_value (b, r->gone);
+  json_builder_set_member_name (b, "waiting");
+  json_builder_add_boolean_value (b, r->waiting);
   json_builder_end_object (b);
 }
 

@@ -154,10 +154,13 @@ counted_cb (GObject      *source,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+      /* One that waits for its case to reach a restored server goes again by itself. */
       adw_action_row_add_prefix (ADW_ACTION_ROW (row),
-                                 gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+                                 gtk_image_new_from_icon_name (rejected->waiting
+                                                               ? "emblem-synchronizing-symbolic"
+                                                               : "dialog-warning-symbolic"));
       /* A change about a case that is not this desk's any more can only be given up. */
-      if (!rejected->gone)
+      if (!rejected->gone && !rejected->waiting)
         add_row_button (row, _("_Retry"), _("Send this change again, as the record is now"),
                         "sync.retry-rejected", rejected->seq, FALSE);
       add_row_button (row, _("_Discard"), _("Give this change up and take the server's value"),
