@@ -515,6 +515,11 @@ guint64       _motcua_replica_get_acked_ever (MotcuaReplica *self);
 gboolean      _motcua_replica_set_acked    (MotcuaReplica  *self,
                                             guint64         acked,
                                             GError        **error);
+/* An order-independent digest of the current values of everything in the scope of @office_code
+ * (motcua-replication.c): 32 hex digits. Both sides of a sync compute it. */
+char         *_motcua_replica_scope_digest (MotcuaReplica  *self,
+                                            const char     *office_code,
+                                            GError        **error);
 /* Records a refusal; @gone: the case the server said is not this replica's, @wait: the case
  * the server does not hold yet, which the change waits for (each may be NULL). */
 gboolean      _motcua_replica_add_rejected (MotcuaReplica     *self,

@@ -118,10 +118,5 @@ gboolean       _motcua_hub_restore      (const char     *store_path,
 /* Whether this replica serves others (it has enrolled one). */
 gboolean       _motcua_replica_is_hub   (MotcuaReplica  *self);
 
-/* An order-independent digest of the current values of everything in the scope of @office_code
- * (motcua-digest.c): 32 hex digits. */
-char          *_motcua_replica_scope_digest (MotcuaReplica  *self,
-                                             const char     *office_code,
-                                             GError        **error);
 
 G_END_DECLS

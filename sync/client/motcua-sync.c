@@ -23,7 +23,6 @@
 #include "motcua-blobs-private.h"
 #include "motcua-conflicts.h"
 #include "motcua-error.h"
-#include "motcua-hub-private.h"
 #include "motcua-replica-private.h"
 #include "motcua-sync.h"
 #include "motcua-transport-private.h"

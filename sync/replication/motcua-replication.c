@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "motcua-error.h"
-#include "motcua-hub-private.h"
 #include "motcua-replica-private.h"
 
 guint64
