@@ -60,6 +60,11 @@ gboolean       _motcua_hub_bind         (MotcuaReplica     *hub,
                                          MotcuaHubPeer     *peer,
                                          const MotcuaUuid  *replica_id,
                                          GError           **error);
+/* The same, in the transaction under way (a push's first change binds its token). */
+gboolean       _motcua_hub_bind_in_tx   (MotcuaReplica     *hub,
+                                         MotcuaHubPeer     *peer,
+                                         const MotcuaUuid  *replica_id,
+                                         GError           **error);
 /* Notes when the peer was last seen. */
 void           _motcua_hub_touch        (MotcuaReplica  *hub,
                                          MotcuaHubPeer  *peer);
