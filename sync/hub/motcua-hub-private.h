@@ -115,8 +115,9 @@ JsonArray     *_motcua_hub_cases_back   (MotcuaReplica  *hub,
 #define MOTCUA_HUB_DESK_SPAN    G_GINT64_CONSTANT (10000)
 gint64         _motcua_hub_generation   (MotcuaReplica  *hub);
 /* Puts the server store @copy_path (an older copy of it) in the place of @store_path, which
- * no process may have open, and opens a generation. A copy that is damaged or not a server's
- * store is refused, and the store is left as it was. */
+ * no process may have open, and opens a generation, above the copy's, the replaced store's
+ * and the one noted in STORE.restores. The replaced store is kept as STORE.before-restore. A
+ * copy that is damaged or not a server's store is refused, and the store is left as it was. */
 gboolean       _motcua_hub_restore      (const char     *store_path,
                                          const char     *copy_path,
                                          GError        **error);

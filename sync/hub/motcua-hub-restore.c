@@ -102,6 +102,18 @@ replaced_generation (const char *store_path)
   return generation;
 }
 
+/* The generation the last restore noted beside the store (0: none). */
+static gint64
+noted_generation (const char *note)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents (note, &text, NULL, NULL))
+    return 0;
+
+  return MAX (g_ascii_strtoll (text, NULL, 10), 0);
+}
+
 /* Opens the next generation after both the copy's and @replaced: leases and desk codes given
  * from now on start above anything either reached. Inside a transaction. */
 static gboolean
@@ -121,8 +133,8 @@ open_generation (MotcuaReplica  *hub,
          && _motcua_replica_meta_set_int (hub, "hub_restores", generation, error);
 }
 
-/* Copies the database @from_path over @to_path with SQLite's online backup: @to_path's WAL,
- * if any, is overwritten with it in one transaction, and a failure leaves it as it was. */
+/* Copies the database @from_path into @to_path with SQLite's online backup, in one
+ * transaction. */
 static gboolean
 copy_db (const char  *from_path,
          const char  *to_path,
@@ -194,18 +206,64 @@ remove_staged (const char *staged)
     }
 }
 
+/* Renames @from (and its -wal, if any) to @to; the -shm goes: it only mirrors the -wal. */
+static gboolean
+move_db (const char  *from,
+         const char  *to,
+         GError     **error)
+{
+  static const char *const suffixes[] = { "", "-wal" };
+  g_autofree char *shm = g_strconcat (from, "-shm", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *a = g_strconcat (from, suffixes[i], NULL);
+      g_autofree char *b = g_strconcat (to, suffixes[i], NULL);
+      int saved_errno;
+
+      g_unlink (b);
+      if (g_rename (a, b) == 0 || errno == ENOENT)
+        continue;
+      saved_errno = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Cannot move %s to %s: %s"), a, b, g_strerror (saved_errno));
+      return FALSE;
+    }
+  g_unlink (shm);
+
+  return TRUE;
+}
+
 gboolean
 _motcua_hub_restore (const char  *store_path,
                      const char  *copy_path,
                      GError     **error)
 {
   g_autofree char *staged = g_strconcat (store_path, ".restoring", NULL);
+  g_autofree char *before = g_strconcat (store_path, ".before-restore", NULL);
+  g_autofree char *note = g_strconcat (store_path, ".restores", NULL);
   gboolean ok;
 
+  /* The store being replaced is most often damaged: it is not written to, only moved aside
+   * (kept, in case it holds anything still to be read), and the prepared copy takes its name. */
   remove_staged (staged);
-  ok = prepare (copy_path, staged, replaced_generation (store_path), error)
-       && copy_db (staged, store_path, error);
+  ok = prepare (copy_path, staged, MAX (replaced_generation (store_path), noted_generation (note)),
+                error)
+       && (!g_file_test (store_path, G_FILE_TEST_EXISTS) || move_db (store_path, before, error))
+       && move_db (staged, store_path, error);
   remove_staged (staged);
+  if (!ok)
+    return FALSE;
 
-  return ok;
+  /* Beside the store as well: a store too damaged to read still leaves it. */
+  {
+    g_autoptr(MotcuaReplica) hub = motcua_replica_open (store_path, error);
+    g_autofree char *text = NULL;
+
+    if (hub == NULL)
+      return FALSE;
+    text = g_strdup_printf ("%" G_GINT64_FORMAT "\n", _motcua_hub_generation (hub));
+
+    return g_file_set_contents (note, text, -1, error);
+  }
 }
