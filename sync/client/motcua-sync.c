@@ -844,7 +844,25 @@ retry_waiting (MotcuaReplica  *self,
 }
 
 /* A state transfer brings the server's rows whole; what it did not bring is not the server's,
- * and goes at its end (see _motcua_replica_transfer_end()). */
+ * and goes at its end (see _motcua_replica_transfer_end()). A replica that held no case and no
+ * conflict when the transfer began has nothing to sweep: a new desk's first sync notes
+ * nothing. */
+/* Before a transfer's first batch is applied: whether it will have anything to sweep. */
+static gboolean
+begin_transfer (MotcuaReplica  *self,
+                const char     *previous_cursor,
+                GError        **error)
+{
+  gint64 held;
+
+  if (previous_cursor != NULL)
+    return TRUE;
+
+  return query_int (self, "SELECT EXISTS (SELECT 1 FROM cases)"
+                          " OR EXISTS (SELECT 1 FROM conflicts)", &held, error)
+         && _motcua_replica_meta_set_int (self, "transfer_sweep", held, error);
+}
+
 static gboolean
 note_transfer (MotcuaReplica  *self,
                const char     *previous_cursor,
@@ -854,7 +872,8 @@ note_transfer (MotcuaReplica  *self,
 {
   guint n = 0;
 
-  if (!is_state_transfer (previous_cursor))
+  if (!is_state_transfer (previous_cursor)
+      || _motcua_replica_meta_get_int (self, "transfer_sweep", 1) == 0)
     return TRUE;
   if (!_motcua_replica_transfer_saw (self, items, previous_cursor == NULL, error))
     return FALSE;
@@ -881,6 +900,7 @@ apply_batch (Run         *run,
 
   return _motcua_replica_finish (self,
                                  mark_case_rows (self, marks, error)
+                                 && begin_transfer (self, previous_cursor, error)
                                  && apply_items (self, items, previous_cursor, error)
                                  && note_transfer (self, previous_cursor, cursor, items, error)
                                  && drop_orphans (self, marks, error)

@@ -641,21 +641,32 @@ row_here (MotcuaReplica         *self,
   return here;
 }
 
-/* The values a logged row of a timeline or a scan kept when it was purged, or NULL. */
-static char *
-logged_row_text (const MotcuaChange *change)
+/* The value @change logged, as the log stores it (an id back to its 16 bytes; a row of a
+ * timeline or a scan purged with its case: the JSON its record kept). @hold keeps it valid. */
+static MotcuaValue
+logged_value (const MotcuaChange     *change,
+              const MotcuaTableDesc  *table,
+              int                     column,
+              GVariant              **hold,
+              MotcuaUuid             *id)
 {
   g_autoptr(GVariant) boxed = NULL;
-  g_autoptr(GVariant) inner = NULL;
+  const char *text;
 
   if (change->value == NULL || !g_variant_is_of_type (change->value, G_VARIANT_TYPE ("mv"))
       || (boxed = g_variant_get_maybe (change->value)) == NULL)
-    return NULL;
-  inner = g_variant_get_variant (boxed);
-  if (!g_variant_is_of_type (inner, G_VARIANT_TYPE_STRING))
-    return NULL;
+    return MOTCUA_VALUE_NULL;
+  *hold = g_variant_get_variant (boxed);
+  if (g_variant_is_of_type (*hold, G_VARIANT_TYPE_INT64))
+    return MOTCUA_VALUE_INT (g_variant_get_int64 (*hold));
+  if (!g_variant_is_of_type (*hold, G_VARIANT_TYPE_STRING))
+    return MOTCUA_VALUE_NULL;
+  text = g_variant_get_string (*hold, NULL);
+  if (column >= 1 && table->columns[column - 1].kind == MOTCUA_COL_ID
+      && motcua_uuid_parse (text, id))
+    return MOTCUA_VALUE_ID (id);
 
-  return g_variant_dup_string (inner, NULL);
+  return MOTCUA_VALUE_TEXT (text);
 }
 
 /* Issues the refused change @seq again. One that waited for its case (@as_seen) goes as
@@ -702,46 +713,36 @@ retry_in_tx (MotcuaReplica  *self,
       return FALSE;
     }
 
-  if (table->insert_only)
+  if (!row_here (self, table, &row) && (table->insert_only || as_seen))
     {
-      g_autofree char *kept = logged_row_text (change);
+      /* Purged with its case meanwhile: its record kept it. A row of a timeline or a scan goes
+       * back in place if its case is back here; otherwise the change goes from the record. */
+      g_autoptr(GVariant) hold = NULL;
+      MotcuaUuid id;
+      MotcuaValue value = logged_value (change, table, column, &hold, &id);
       gboolean put = FALSE;
 
-      /* Purged with its case meanwhile, its record kept it: back in place if its case is back
-       * here, else sent again from the record. */
-      if (kept != NULL
-          && !_motcua_replica_put_back_logged_row (self, table, &row, kept, &put, error))
+      if (table->insert_only && value.type != SQLITE_TEXT)
+        return _motcua_replica_reissue_insert (self, table, &row, _motcua_replica_tick (self),
+                                               error);   /* reports that nothing is left */
+      if (table->insert_only
+          && !_motcua_replica_put_back_logged_row (self, table, &row, value.s, &put, error))
         return FALSE;
-      if (kept != NULL && !put)
+      if (put)
         {
-          if (!_motcua_replica_reissue_kept (self, table, &row, kept,
-                                             _motcua_replica_tick (self), error))
+          if (!_motcua_replica_reissue_insert (self, table, &row, _motcua_replica_tick (self),
+                                               error))
             return FALSE;
         }
-      else if (!_motcua_replica_reissue_insert (self, table, &row, _motcua_replica_tick (self),
-                                                error))
+      else if (!_motcua_replica_log_again (self, table, &row, (guint) column, &value,
+                                           change->prev_hlc, _motcua_replica_tick (self),
+                                           error))
         return FALSE;
     }
-  else if (as_seen && !row_here (self, table, &row))
+  else if (table->insert_only)
     {
-      /* Purged with its case meanwhile: sent again from its record. */
-      g_autoptr(GVariant) boxed = g_variant_get_maybe (change->value);
-      g_autoptr(GVariant) inner = boxed != NULL ? g_variant_get_variant (boxed) : NULL;
-      MotcuaValue value = MOTCUA_VALUE_NULL;
-      MotcuaUuid id;
-
-      /* As the public view gives it: an id as its text. */
-      if (inner != NULL && g_variant_is_of_type (inner, G_VARIANT_TYPE_INT64))
-        value = MOTCUA_VALUE_INT (g_variant_get_int64 (inner));
-      else if (inner != NULL && g_variant_is_of_type (inner, G_VARIANT_TYPE_STRING)
-               && table->columns[column - 1].kind == MOTCUA_COL_ID
-               && motcua_uuid_parse (g_variant_get_string (inner, NULL), &id))
-        value = MOTCUA_VALUE_ID (&id);
-      else if (inner != NULL && g_variant_is_of_type (inner, G_VARIANT_TYPE_STRING))
-        value = MOTCUA_VALUE_TEXT (g_variant_get_string (inner, NULL));
-      if (!_motcua_replica_reissue_logged_field (self, table, &row, (guint) column, &value,
-                                                 change->prev_hlc,
-                                                 _motcua_replica_tick (self), error))
+      if (!_motcua_replica_reissue_insert (self, table, &row, _motcua_replica_tick (self),
+                                           error))
         return FALSE;
     }
   else if (!_motcua_replica_reissue_field (self, table, &row, (guint) column,

@@ -1190,45 +1190,26 @@ _motcua_replica_reissue_insert (MotcuaReplica         *self,
   return log_record (self, table->id, id, 1, fields, hlc, error);
 }
 
-/* A refused write to the field @column of a row this replica no longer holds (purged with its
- * case), from its record: @value, having seen @seen, as a new change stamped @hlc. */
+/* A refused change to a row this replica no longer holds (purged with its case), logged again
+ * from its record: @value of the field @column, having seen @seen, or for a row of a timeline
+ * or a scan (@column 0) the JSON of its values, which the new record keeps too. Stamped @hlc. */
 gboolean
-_motcua_replica_reissue_logged_field (MotcuaReplica         *self,
-                                      const MotcuaTableDesc *table,
-                                      const MotcuaUuid      *id,
-                                      guint                  column,
-                                      const MotcuaValue     *value,
-                                      MotcuaHlc              seen,
-                                      MotcuaHlc              hlc,
-                                      GError               **error)
+_motcua_replica_log_again (MotcuaReplica         *self,
+                           const MotcuaTableDesc *table,
+                           const MotcuaUuid      *id,
+                           guint                  column,
+                           const MotcuaValue     *value,
+                           MotcuaHlc              seen,
+                           MotcuaHlc              hlc,
+                           GError               **error)
 {
   g_autoptr(GByteArray) fields = g_byte_array_sized_new (64);
 
   g_assert (self->tx_depth > 0);
-  g_assert (!table->insert_only && column >= 1 && column <= table->n_columns);
+  g_assert (table->insert_only ? column == 0 && value->type == SQLITE_TEXT
+                               : column >= 1 && column <= table->n_columns);
 
-  put_change (fields, column, seen, value);
-
-  return log_record (self, table->id, id, 1, fields, hlc, error);
-}
-
-/* Likewise a row of a timeline or a scan this replica no longer holds (purged with its case),
- * from the values its record kept (@kept, JSON): the new record keeps them too. */
-gboolean
-_motcua_replica_reissue_kept (MotcuaReplica         *self,
-                              const MotcuaTableDesc *table,
-                              const MotcuaUuid      *id,
-                              const char            *kept,
-                              MotcuaHlc              hlc,
-                              GError               **error)
-{
-  g_autoptr(GByteArray) fields = g_byte_array_sized_new (strlen (kept) + 16);
-  MotcuaValue value = MOTCUA_VALUE_TEXT (kept);
-
-  g_assert (self->tx_depth > 0);
-  g_assert (table->insert_only);
-
-  put_change (fields, 0, 0, &value);
+  put_change (fields, column, table->insert_only ? 0 : seen, value);
 
   return log_record (self, table->id, id, 1, fields, hlc, error);
 }

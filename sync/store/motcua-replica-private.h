@@ -271,18 +271,14 @@ gboolean      _motcua_replica_reissue_insert (MotcuaReplica         *self,
                                               const MotcuaUuid      *id,
                                               MotcuaHlc              hlc,
                                               GError               **error);
-gboolean      _motcua_replica_reissue_logged_field (MotcuaReplica         *self,
-                                                    const MotcuaTableDesc *table,
-                                                    const MotcuaUuid      *id,
-                                                    guint                  column,
-                                                    const MotcuaValue     *value,
-                                                    MotcuaHlc              seen,
-                                                    MotcuaHlc              hlc,
-                                                    GError               **error);
-gboolean      _motcua_replica_reissue_kept (MotcuaReplica         *self,
+/* A refused change to a row purged meanwhile, logged again from its record's @value (for a
+ * row of a timeline or a scan, @column 0 and the JSON the record kept). */
+gboolean      _motcua_replica_log_again    (MotcuaReplica         *self,
                                             const MotcuaTableDesc *table,
                                             const MotcuaUuid      *id,
-                                            const char            *kept,
+                                            guint                  column,
+                                            const MotcuaValue     *value,
+                                            MotcuaHlc              seen,
                                             MotcuaHlc              hlc,
                                             GError               **error);
 
