@@ -14,7 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "motcua-replica-private.h"
+#include "motcua-changes-private.h"
 #include "motcua-test-utils.h"
 
 typedef struct

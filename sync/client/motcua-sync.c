@@ -368,17 +368,16 @@ pending_in_future (Run     *run,
 }
 
 static gboolean
-moves_cases (JsonArray *items)
+moves_cases (MotcuaWireBatch *items)
 {
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *o = json_array_get_object_element (items, i);
+  const MotcuaTableDesc *cases = _motcua_table_lookup (MOTCUA_TABLE_CASES);
+  guint handling = (guint) _motcua_table_column (cases, "handling_office_id");
 
-      if (o != NULL
-          && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
-          && (json_object_has_member (o, "k")
-              || g_strcmp0 (_motcua_json_string (o, "c", ""),
-                            "handling_office_id") == 0))
+  for (guint i = 0; i < _motcua_wire_batch_length (items); i++)
+    {
+      const MotcuaWireItem *item = _motcua_wire_batch_item (items, i);
+
+      if (item->table == cases && (!item->is_change || item->column == handling))
         return TRUE;
     }
 
@@ -389,8 +388,8 @@ moves_cases (JsonArray *items)
  * due until it has run, even if this sync is cut before it gets there. (A transfer made here
  * marks it itself: its push may be acknowledged in a batch that does not carry it.) */
 static gboolean
-mark_purge_due (MotcuaReplica  *self,
-                JsonArray      *changes,
+mark_purge_due (MotcuaReplica    *self,
+                MotcuaWireBatch  *changes,
                 GError        **error)
 {
   return !moves_cases (changes) || _motcua_replica_meta_set_int (self, "purge_due", 1, error);
@@ -622,27 +621,12 @@ step_lease (Run     *run,
 
 /* The latest HLC among pulled items, so that a re-stamp never goes behind what was seen. */
 static MotcuaHlc
-latest_stamp (JsonArray *items)
+latest_stamp (MotcuaWireBatch *items)
 {
   MotcuaHlc latest = 0;
 
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *o = json_array_get_object_element (items, i);
-      JsonArray *pairs;
-
-      if (o == NULL)
-        continue;
-      latest = MAX (latest, (MotcuaHlc) _motcua_json_int (o, "h", 0));
-      pairs = json_object_has_member (o, "k") ? json_object_get_array_member (o, "k") : NULL;
-      for (guint k = 0; pairs != NULL && k < json_array_get_length (pairs); k++)
-        {
-          JsonArray *pair = json_array_get_array_element (pairs, k);
-
-          if (pair != NULL && json_array_get_length (pair) == 2)
-            latest = MAX (latest, (MotcuaHlc) json_array_get_int_element (pair, 0));
-        }
-    }
+  for (guint i = 0; i < _motcua_wire_batch_length (items); i++)
+    latest = MAX (latest, _motcua_wire_item_latest (_motcua_wire_batch_item (items, i)));
 
   return latest;
 }
@@ -760,20 +744,20 @@ oldest_pending_stamp (MotcuaReplica  *self,
  * current rows, applied as the server's word on what it acknowledged (see
  * _motcua_replica_merge_field()); a batch of the log is merged like any change. */
 static gboolean
-apply_items (MotcuaReplica  *self,
-             JsonArray      *items,
+apply_items (MotcuaReplica    *self,
+             MotcuaWireBatch  *items,
              const char     *previous_cursor,
              GError        **error)
 {
   gboolean ok;
 
   if (!is_state_transfer (previous_cursor))
-    return _motcua_replica_apply_full (self, items, NULL, NULL, NULL, error);
+    return _motcua_replica_apply_batch (self, items, NULL, error);
 
   if (!oldest_pending_stamp (self, &self->repair_pending_from, error))
     return FALSE;
   self->repairing = TRUE;
-  ok = _motcua_replica_apply_full (self, items, NULL, NULL, NULL, error);
+  ok = _motcua_replica_apply_batch (self, items, NULL, error);
   self->repairing = FALSE;
 
   return ok;
@@ -782,8 +766,8 @@ apply_items (MotcuaReplica  *self,
 /* A case the server sends whole is in this replica's scope again: any mark that it was not
  * ours (see _motcua_replica_add_rejected()) is obsolete. */
 static gboolean
-clear_gone (MotcuaReplica  *self,
-            JsonArray      *items,
+clear_gone (MotcuaReplica    *self,
+            MotcuaWireBatch  *items,
             GError        **error)
 {
   gint64 marked;
@@ -795,21 +779,18 @@ clear_gone (MotcuaReplica  *self,
   if (!marked)
     return TRUE;
 
-  for (guint i = 0; i < json_array_get_length (items); i++)
+  for (guint i = 0; i < _motcua_wire_batch_length (items); i++)
     {
-      JsonObject *o = json_array_get_object_element (items, i);
+      const MotcuaWireItem *item = _motcua_wire_batch_item (items, i);
       sqlite3_stmt *stmt;
-      MotcuaUuid id;
 
-      if (o == NULL || !json_object_has_member (o, "k")
-          || g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") != 0
-          || !motcua_uuid_parse (_motcua_json_string (o, "r", ""), &id))
+      if (item->is_change || item->table->id != MOTCUA_TABLE_CASES)
         continue;
       stmt = _motcua_replica_prepare (self, "UPDATE rejected SET gone = NULL WHERE gone = ?1",
                                       error);
       if (stmt == NULL)
         return FALSE;
-      sqlite3_bind_blob (stmt, 1, id.bytes, 16, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 1, item->row_id.bytes, 16, SQLITE_STATIC);
       if (!_motcua_replica_step_done (self, stmt, error))
         return FALSE;
     }
@@ -820,8 +801,8 @@ clear_gone (MotcuaReplica  *self,
 /* The cases this batch brings that changes of ours waited for (the server did not hold them):
  * those changes go again, in the push that follows. */
 static gboolean
-retry_waiting (MotcuaReplica  *self,
-               JsonArray      *items,
+retry_waiting (MotcuaReplica    *self,
+               MotcuaWireBatch  *items,
                GError        **error)
 {
   gint64 waiting;
@@ -829,14 +810,12 @@ retry_waiting (MotcuaReplica  *self,
   if (!query_int (self, "SELECT EXISTS (SELECT 1 FROM rejected WHERE wait IS NOT NULL)",
                   &waiting, error))
     return FALSE;
-  for (guint i = 0; waiting && i < json_array_get_length (items); i++)
+  for (guint i = 0; waiting && i < _motcua_wire_batch_length (items); i++)
     {
-      JsonObject *o = json_array_get_object_element (items, i);
-      MotcuaUuid id;
+      const MotcuaWireItem *item = _motcua_wire_batch_item (items, i);
 
-      if (o != NULL && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
-          && motcua_uuid_parse (_motcua_json_string (o, "r", ""), &id)
-          && !_motcua_replica_retry_waiting (self, &id, error))
+      if (item->table->id == MOTCUA_TABLE_CASES
+          && !_motcua_replica_retry_waiting (self, &item->row_id, error))
         return FALSE;
     }
 
@@ -867,7 +846,7 @@ static gboolean
 note_transfer (MotcuaReplica  *self,
                const char     *previous_cursor,
                const char     *cursor,
-               JsonArray      *items,
+               MotcuaWireBatch *items,
                GError        **error)
 {
   guint n = 0;
@@ -884,8 +863,8 @@ note_transfer (MotcuaReplica  *self,
 }
 
 static gboolean
-apply_batch (Run         *run,
-             JsonArray   *items,
+apply_batch (Run              *run,
+             MotcuaWireBatch  *items,
              const char  *previous_cursor,
              const char  *cursor,
              GError     **error)
@@ -928,7 +907,7 @@ pull_all (Run       *run,
       g_autofree char *cursor = _motcua_replica_meta_dup_text (self, "hub_cursor");
       g_autoptr(JsonObject) body = json_object_new ();
       g_autoptr(JsonObject) answer = NULL;
-      g_autoptr(JsonArray) expanded = NULL;
+      g_autoptr(MotcuaWireBatch) batch = NULL;
       g_autoptr(GError) local_error = NULL;
       JsonArray *items;
       const char *next;
@@ -977,13 +956,12 @@ pull_all (Run       *run,
                        _("The server's answer to pull lacks items or cursor"));
           return FALSE;
         }
-      if (run->compact)
-        items = expanded = _motcua_changes_expand (items);
-
-      if (!apply_batch (run, items, cursor, next, error))
+      /* Decoded once, whole or compact: from here on the items are typed. */
+      batch = _motcua_wire_decode (items, FALSE, error);
+      if (batch == NULL || !apply_batch (run, batch, cursor, next, error))
         return FALSE;
 
-      run->p.changes_received += json_array_get_length (items);
+      run->p.changes_received += _motcua_wire_batch_length (batch);
       run->p.batches_received++;
       {
         JsonNode *more = json_object_get_member (answer, "more");

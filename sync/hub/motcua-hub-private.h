@@ -7,7 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "motcua-replica-private.h"
+#include "motcua-changes-private.h"
 
 G_BEGIN_DECLS
 
@@ -74,6 +74,14 @@ void           _motcua_hub_touch        (MotcuaReplica  *hub,
  * peer's scope or authority is refused alone: it is listed in @rejected ({"s", "reason"}) and
  * acknowledged, so the replica keeps it, marked rejected. Conflicts are detected and written as
  * rows. All in one transaction. */
+gboolean       _motcua_hub_push_batch   (MotcuaReplica  *hub,
+                                         MotcuaHubPeer  *peer,
+                                         MotcuaWireBatch *changes,
+                                         guint64        *acked_out,
+                                         JsonArray     **rejected_out,
+                                         guint          *n_conflicts_out,
+                                         GError        **error);
+/* The same from a JSON list, decoded once (for the tests and the fuzzers). */
 gboolean       _motcua_hub_push         (MotcuaReplica  *hub,
                                          MotcuaHubPeer  *peer,
                                          JsonArray      *changes,

@@ -21,6 +21,13 @@
 #include "motcua-hub-private.h"
 #include "motcua-text.h"
 
+/* The name of the column a change writes, or "" for a whole row. */
+static const char *
+column_name (const MotcuaWireItem *change)
+{
+  return change->column > 0 ? change->table->columns[change->column - 1].name : "";
+}
+
 /* Scope */
 
 static gboolean
@@ -173,32 +180,34 @@ office_exists (MotcuaReplica *hub,
  * whose receiving office changed would leave the replicas of the old one without their
  * learning it (found by fuzz-push). A transfer changes the handling office only. */
 static char *
-office_refusal (MotcuaReplica    *hub,
-                JsonObject       *change,
-                const MotcuaUuid *case_id)
+office_refusal (MotcuaReplica        *hub,
+                const MotcuaWireItem *change)
 {
-  const char *column = _motcua_json_string (change, "c", "");
-  JsonNode *v = json_object_get_member (change, "v");
-  const char *text = NULL;
-  MotcuaUuid office, receiving, handling;
+  const char *column = column_name (change);
+  const MotcuaValue *v = &change->values[0];
+  MotcuaUuid receiving, handling;
   gboolean has_receiving, has_handling;
-  gboolean is_null = v == NULL || JSON_NODE_HOLDS_NULL (v);
+  gboolean is_null = v->type == SQLITE_NULL;
   gboolean receiving_column = strcmp (column, "receiving_office_id") == 0;
+  char text[37];
 
   if (!receiving_column && strcmp (column, "handling_office_id") != 0)
     return NULL;
-  if (!is_null
-      && (!JSON_NODE_HOLDS_VALUE (v) || json_node_get_value_type (v) != G_TYPE_STRING
-          || !motcua_uuid_parse ((text = json_node_get_string (v)), &office)))
-    return NULL;   /* malformed: the merge refuses it with its own message */
-  if (!is_null && !office_exists (hub, office.bytes))
-    return g_strdup_printf (_("%s is not an office of this province"), text);
-  if (receiving_column && case_known (hub, case_id->bytes))
+  if (!is_null && !office_exists (hub, (const guint8 *) v->s))
     {
-      case_offices (hub, case_id->bytes, &receiving, &has_receiving, &handling, &has_handling);
-      if (is_null || !has_receiving || memcmp (receiving.bytes, office.bytes, 16) != 0)
-        return g_strdup_printf (_("the office that received case %s does not change after"
-                                  " it is received"), _motcua_json_string (change, "r", ""));
+      motcua_uuid_to_string ((const MotcuaUuid *) (const void *) v->s, text);
+      return g_strdup_printf (_("%s is not an office of this province"), text);
+    }
+  if (receiving_column && case_known (hub, change->row_id.bytes))
+    {
+      case_offices (hub, change->row_id.bytes, &receiving, &has_receiving, &handling,
+                    &has_handling);
+      if (is_null || !has_receiving || memcmp (receiving.bytes, v->s, 16) != 0)
+        {
+          motcua_uuid_to_string (&change->row_id, text);
+          return g_strdup_printf (_("the office that received case %s does not change after"
+                                    " it is received"), text);
+        }
     }
 
   return NULL;
@@ -208,25 +217,23 @@ office_refusal (MotcuaReplica    *hub,
  * refused, never renumbered. Desks cannot make one twice (leases, desk codes); a duplicate
  * means a bug or a restored store, and the officers must hear of it. */
 static char *
-receipt_refusal (MotcuaReplica    *hub,
-                 JsonObject       *change,
-                 const MotcuaUuid *case_id)
+receipt_refusal (MotcuaReplica        *hub,
+                 const MotcuaWireItem *change)
 {
-  JsonNode *v = json_object_get_member (change, "v");
+  const MotcuaValue *v = &change->values[0];
+  const MotcuaUuid *case_id = &change->row_id;
   sqlite3_stmt *stmt;
   MotcuaUuid holder;
   gboolean held = FALSE;
-  char holder_id[37];
+  char holder_id[37], case_text[37];
 
-  if (strcmp (_motcua_json_string (change, "c", ""), "receipt_no") != 0
-      || v == NULL || !JSON_NODE_HOLDS_VALUE (v)
-      || json_node_get_value_type (v) != G_TYPE_STRING)
+  if (strcmp (column_name (change), "receipt_no") != 0 || v->type != SQLITE_TEXT)
     return NULL;
   stmt = _motcua_replica_prepare (hub, "SELECT id FROM cases WHERE receipt_no = ?1"
                                   " AND id <> ?2 LIMIT 1", NULL);
   if (stmt == NULL)
     return NULL;   /* the merge meets the same error */
-  sqlite3_bind_text (stmt, 1, json_node_get_string (v), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, v->s, -1, SQLITE_TRANSIENT);
   sqlite3_bind_blob (stmt, 2, case_id->bytes, 16, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
     {
@@ -238,10 +245,10 @@ receipt_refusal (MotcuaReplica    *hub,
     return NULL;
 
   motcua_uuid_to_string (&holder, holder_id);
+  motcua_uuid_to_string (case_id, case_text);
   return g_strdup_printf (_("receipt number %s is held already by case %s: case %s cannot"
                             " take it (a printed number is never changed; tell the province)"),
-                          json_node_get_string (v), holder_id,
-                          _motcua_json_string (change, "r", ""));
+                          v->s, holder_id, case_text);
 }
 
 /* A row of a timeline or a scan never changes once written: a push of one the hub holds
@@ -249,41 +256,46 @@ receipt_refusal (MotcuaReplica    *hub,
  * but the push is logged as it came, so the replicas below would take the other values; and
  * a row naming another case would leave the scope it was in (found by fuzz-push). The same
  * values again are a harmless repeat. */
-static char *
-insert_only_refusal (MotcuaReplica         *hub,
-                     const MotcuaTableDesc *table,
-                     const MotcuaUuid      *row,
-                     JsonObject            *pushed)
+static gboolean
+same_value (const MotcuaValue *a,
+            const MotcuaValue *b)
 {
+  return a->type == b->type
+         && (a->type == SQLITE_NULL
+             || (a->type == SQLITE_INTEGER && a->i == b->i)
+             || (a->type == SQLITE_TEXT && strcmp (a->s, b->s) == 0)
+             || (a->type == SQLITE_BLOB && memcmp (a->s, b->s, 16) == 0));
+}
+
+static char *
+insert_only_refusal (MotcuaReplica        *hub,
+                     const MotcuaWireItem *pushed)
+{
+  const MotcuaTableDesc *table = pushed->table;
   g_autofree char *sql = g_strdup_printf ("SELECT rid FROM %s WHERE id = ?1", table->name);
   sqlite3_stmt *stmt = _motcua_replica_prepare_text (hub, sql, NULL);
-  g_autoptr(JsonObject) held = NULL;
+  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
+  MotcuaWireItem *held;
   gint64 rid = -1;
   char id[37];
 
   if (stmt == NULL)
     return NULL;   /* the merge meets the same error */
-  sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 1, pushed->row_id.bytes, 16, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     rid = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
-  if (rid < 0 || (held = _motcua_replica_insert_only_json (hub, table, rid, NULL)) == NULL)
+  held = _motcua_wire_batch_add (batch, table, FALSE, 0);
+  if (rid < 0 || !_motcua_replica_read_row (hub, table, rid, batch, held, NULL))
     return NULL;
 
   for (guint c = 0; c < table->n_columns; c++)
-    {
-      JsonNode *a = json_object_get_member (held, table->columns[c].name);
-      JsonNode *b = json_object_get_member (pushed, table->columns[c].name);
-      gboolean a_null = a == NULL || JSON_NODE_HOLDS_NULL (a);
-      gboolean b_null = b == NULL || JSON_NODE_HOLDS_NULL (b);
-
-      if (a_null != b_null || (!a_null && !json_node_equal (a, b)))
-        {
-          motcua_uuid_to_string (row, id);
-          return g_strdup_printf (_("row %s of %s exists already with another %s: it never"
-                                    " changes"), id, table->name, table->columns[c].name);
-        }
-    }
+    if (!same_value (&held->values[c], &pushed->values[c]))
+      {
+        motcua_uuid_to_string (&pushed->row_id, id);
+        return g_strdup_printf (_("row %s of %s exists already with another %s: it never"
+                                  " changes"), id, table->name, table->columns[c].name);
+      }
 
   return NULL;
 }
@@ -325,46 +337,22 @@ case_procedure (MotcuaReplica    *hub,
  * code: _motcua_case_check_value()): a push is not a way round them. A value of the wrong
  * type is left to the merge, which refuses it with its own message. */
 static char *
-value_refusal (MotcuaReplica    *hub,
-               GHashTable       *named_procedures,
-               JsonObject       *change,
-               const MotcuaUuid *case_id)
+value_refusal (MotcuaReplica        *hub,
+               GHashTable           *named_procedures,
+               const MotcuaWireItem *change)
 {
-  const MotcuaTableDesc *table = _motcua_table_lookup (MOTCUA_TABLE_CASES);
-  int column = _motcua_table_column (table, _motcua_json_string (change, "c", ""));
-  JsonNode *v = json_object_get_member (change, "v");
   g_autoptr(GError) error = NULL;
-  MotcuaValue value = MOTCUA_VALUE_NULL;
-  MotcuaUuid id, procedure;
-  MotcuaColumnKind kind;
+  MotcuaUuid procedure;
   gboolean has_procedure;
+  char case_text[37];
 
-  if (column < 1 || v == NULL)
-    return NULL;
-  kind = table->columns[column - 1].kind;
-  if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_STRING
-      && kind != MOTCUA_COL_INT)
-    {
-      if (kind != MOTCUA_COL_ID)
-        value = MOTCUA_VALUE_TEXT (json_node_get_string (v));
-      else if (motcua_uuid_parse (json_node_get_string (v), &id))
-        value = MOTCUA_VALUE_ID (&id);
-      else
-        return NULL;
-    }
-  else if (JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_INT64
-           && kind == MOTCUA_COL_INT)
-    value = MOTCUA_VALUE_INT (json_node_get_int (v));
-  else if (!JSON_NODE_HOLDS_NULL (v))
-    return NULL;
-
-  has_procedure = case_procedure (hub, named_procedures, case_id, &procedure);
-  if (_motcua_case_check_value (hub, (guint) column - 1, &value,
+  has_procedure = case_procedure (hub, named_procedures, &change->row_id, &procedure);
+  if (_motcua_case_check_value (hub, change->column - 1, &change->values[0],
                                 has_procedure ? &procedure : NULL, &error))
     return NULL;
 
-  return g_strdup_printf (_("case %s: %s"), _motcua_json_string (change, "r", ""),
-                          error->message);
+  motcua_uuid_to_string (&change->row_id, case_text);
+  return g_strdup_printf (_("case %s: %s"), case_text, error->message);
 }
 
 /* Whether a change is about a case the hub has never held, and this push does not make:
@@ -396,26 +384,32 @@ wait_refusal (const MotcuaUuid *case_id,
                             " desk that made the case has sent it"), text);
 }
 
+/* The case a row of a timeline or a scan belongs to, or NULL. */
+static const MotcuaUuid *
+row_case (const MotcuaWireItem *change)
+{
+  const MotcuaValue *case_id = _motcua_wire_item_get (change, "case_id");
+
+  return case_id != NULL && case_id->type == SQLITE_BLOB
+         ? (const MotcuaUuid *) (const void *) case_id->s : NULL;
+}
+
 /* Why the peer may not write @change, or NULL if it may. Judged on the hub's state as it was
  * when the change's logical write began (see case_in_scope_for_write()). */
 static char *
-refusal (MotcuaReplica *hub,
-         MotcuaHubPeer *peer,
-         GHashTable    *named_cases,
-         GHashTable    *named_procedures,
-         GHashTable    *write_scope,
-         JsonObject    *change,
-         gboolean      *wait)
+refusal (MotcuaReplica        *hub,
+         MotcuaHubPeer        *peer,
+         GHashTable           *named_cases,
+         GHashTable           *named_procedures,
+         GHashTable           *write_scope,
+         const MotcuaWireItem *change,
+         gboolean             *wait)
 {
-  const char *table_name = _motcua_json_string (change, "t", "");
-  const MotcuaTableDesc *table = _motcua_table_by_name (table_name);
-  MotcuaUuid row;
+  const MotcuaTableDesc *table = change->table;
+  const MotcuaUuid *row = &change->row_id;
+  char row_text[37];
 
-  if (table == NULL || !motcua_uuid_parse (_motcua_json_string (change, "r",
-                                                                                      ""),
-                                           &row))
-    return NULL;   /* malformed: the merge refuses it with its own message */
-
+  motcua_uuid_to_string (row, row_text);
   if (table->province_only && peer->level != MOTCUA_LEVEL_PROVINCE)
     return g_strdup_printf (_("only a province replica writes %s"), table->name);
 
@@ -423,34 +417,26 @@ refusal (MotcuaReplica *hub,
     {
       char *reason;
 
-      if (case_unknown (hub, named_cases, row.bytes))
-        return wait_refusal (&row, wait);
-      if (!case_writable (hub, peer, named_cases, write_scope, row.bytes))
-        return g_strdup_printf (_("case %s is not in the jurisdiction of %s"),
-                                _motcua_json_string (change, "r", ""),
+      if (case_unknown (hub, named_cases, row->bytes))
+        return wait_refusal (row, wait);
+      if (!case_writable (hub, peer, named_cases, write_scope, row->bytes))
+        return g_strdup_printf (_("case %s is not in the jurisdiction of %s"), row_text,
                                 peer->office_code);
-      if ((reason = office_refusal (hub, change, &row)) != NULL
-          || (reason = receipt_refusal (hub, change, &row)) != NULL)
+      if ((reason = office_refusal (hub, change)) != NULL
+          || (reason = receipt_refusal (hub, change)) != NULL)
         return reason;
-      return value_refusal (hub, named_procedures, change, &row);
+      return value_refusal (hub, named_procedures, change);
     }
   else if (table->id == MOTCUA_TABLE_CASE_EVENTS || table->id == MOTCUA_TABLE_ATTACHMENTS)
     {
-      JsonNode *v = json_object_get_member (change, "v");
-      MotcuaUuid case_id;
+      const MotcuaUuid *case_id = row_case (change);
 
-      if (v != NULL && JSON_NODE_HOLDS_OBJECT (v)
-          && motcua_uuid_parse (_motcua_json_string (json_node_get_object (v), "case_id", ""),
-                                &case_id)
-          && case_unknown (hub, named_cases, case_id.bytes))
-        return wait_refusal (&case_id, wait);
-      if (v == NULL || !JSON_NODE_HOLDS_OBJECT (v)
-          || !motcua_uuid_parse (_motcua_json_string (
-                                   json_node_get_object (v), "case_id", ""), &case_id)
-          || !case_writable (hub, peer, named_cases, write_scope, case_id.bytes))
+      if (case_id != NULL && case_unknown (hub, named_cases, case_id->bytes))
+        return wait_refusal (case_id, wait);
+      if (case_id == NULL || !case_writable (hub, peer, named_cases, write_scope, case_id->bytes))
         return g_strdup_printf (_("its case is not in the jurisdiction of %s"),
                                 peer->office_code);
-      return insert_only_refusal (hub, table, &row, json_node_get_object (v));
+      return insert_only_refusal (hub, change);
     }
   else if (table->id == MOTCUA_TABLE_CONFLICTS)
     {
@@ -461,7 +447,7 @@ refusal (MotcuaReplica *hub,
       /* A replica writes a conflict only to resolve it: one the hub made, in its scope. */
       if (stmt != NULL)
         {
-          sqlite3_bind_blob (stmt, 1, row.bytes, 16, SQLITE_STATIC);
+          sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
           if (sqlite3_step (stmt) == SQLITE_ROW)
             allowed = sqlite3_column_bytes (stmt, 0) != 16
                       ? peer->level == MOTCUA_LEVEL_PROVINCE
@@ -470,8 +456,7 @@ refusal (MotcuaReplica *hub,
           sqlite3_reset (stmt);
         }
       if (!allowed)
-        return g_strdup_printf (_("conflict %s is not one %s may resolve"),
-                                _motcua_json_string (change, "r", ""),
+        return g_strdup_printf (_("conflict %s is not one %s may resolve"), row_text,
                                 peer->office_code);
     }
 
@@ -705,13 +690,13 @@ typedef struct
  * scans (by its case_id), or a conflict on a case. */
 static gboolean
 change_case (MotcuaReplica         *hub,
-             const MotcuaTableDesc *table,
-             const MotcuaUuid      *row,
-             JsonObject            *change,
+             const MotcuaWireItem  *change,
              MotcuaUuid            *case_id,
              gboolean              *has_case,
              GError               **error)
 {
+  const MotcuaTableDesc *table = change->table;
+  const MotcuaUuid *row = &change->row_id;
   sqlite3_stmt *stmt;
 
   *has_case = FALSE;
@@ -725,11 +710,13 @@ change_case (MotcuaReplica         *hub,
     case MOTCUA_TABLE_CASE_EVENTS:
     case MOTCUA_TABLE_ATTACHMENTS:
       {
-        JsonNode *v = json_object_get_member (change, "v");
+        const MotcuaUuid *of = row_case (change);
 
-        *has_case = v != NULL && JSON_NODE_HOLDS_OBJECT (v)
-                    && motcua_uuid_parse (_motcua_json_string (json_node_get_object (v),
-                                                               "case_id", ""), case_id);
+        if (of != NULL)
+          {
+            *case_id = *of;
+            *has_case = TRUE;
+          }
       }
       break;
     case MOTCUA_TABLE_CONFLICTS:
@@ -810,9 +797,7 @@ prior_handling (MotcuaReplica        *hub,
 static gboolean
 entry_scope (MotcuaReplica         *hub,
              GHashTable            *batch_prior,
-             const MotcuaTableDesc *table,
-             const MotcuaUuid      *row,
-             JsonObject            *change,
+             const MotcuaWireItem  *change,
              EntryScope            *scope,
              GError               **error)
 {
@@ -823,7 +808,7 @@ entry_scope (MotcuaReplica         *hub,
 
   memset (scope, 0, sizeof *scope);
 
-  if (!change_case (hub, table, row, change, &scope->case_id, &scope->has_case, error))
+  if (!change_case (hub, change, &scope->case_id, &scope->has_case, error))
     return FALSE;
   if (!scope->has_case)
     return TRUE;
@@ -903,6 +888,27 @@ insert_log (MotcuaReplica     *hub,
   return _motcua_replica_step_done (hub, stmt, error);
 }
 
+/* A row's whole state as a snapshot row, in @out (left alone when there is no such row).
+ * @batch: scratch space, emptied first. */
+static gboolean
+row_json (MotcuaReplica          *hub,
+          const MotcuaTableDesc  *table,
+          const MotcuaUuid       *id,
+          MotcuaWireBatch        *batch,
+          JsonArray              *out,
+          GError                **error)
+{
+  gboolean found;
+
+  _motcua_wire_batch_clear (batch);
+  if (!_motcua_replica_row_item (hub, table, id, batch, &found, error))
+    return FALSE;
+  if (found)
+    json_array_add_element (out, _motcua_wire_encode_item (_motcua_wire_batch_item (batch, 0)));
+
+  return TRUE;
+}
+
 /* The whole state of a case (its row, timeline, attachments and conflicts) as snapshot rows. */
 static JsonArray *
 case_snapshot (MotcuaReplica     *hub,
@@ -915,13 +921,10 @@ case_snapshot (MotcuaReplica     *hub,
     { MOTCUA_TABLE_CONFLICTS, "SELECT id FROM conflicts WHERE case_id = ?1 ORDER BY rid" },
   };
   g_autoptr(JsonArray) rows = json_array_new ();
-  JsonObject *row = NULL;
+  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
 
-  if (!_motcua_replica_row_json (hub, _motcua_table_lookup (MOTCUA_TABLE_CASES), case_id, &row,
-                                 error))
+  if (!row_json (hub, _motcua_table_lookup (MOTCUA_TABLE_CASES), case_id, batch, rows, error))
     return NULL;
-  if (row != NULL)
-    json_array_add_object_element (rows, row);
 
   for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
     {
@@ -939,14 +942,11 @@ case_snapshot (MotcuaReplica     *hub,
             continue;
           memcpy (id.bytes, sqlite3_column_blob (stmt, 0), 16);
           /* The statement stays open: row_json uses other statements. */
-          if (!_motcua_replica_row_json (hub, _motcua_table_lookup (parts[p].table), &id, &row,
-                                         error))
+          if (!row_json (hub, _motcua_table_lookup (parts[p].table), &id, batch, rows, error))
             {
               sqlite3_reset (stmt);
               return NULL;
             }
-          if (row != NULL)
-            json_array_add_object_element (rows, row);
         }
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
@@ -965,9 +965,10 @@ static guint64 last_gseq (MotcuaReplica *hub);
  * new handling office is logged whole first, for the replicas it has just entered: they
  * hold the case before any change about it (its events, its moved fields) reaches them. */
 static gboolean
-log_changes (MotcuaReplica  *hub,
-             JsonArray      *accepted,
-             GError        **error)
+log_changes (MotcuaReplica         *hub,
+             MotcuaWireItem *const *accepted,
+             guint                  n,
+             GError               **error)
 {
   g_autoptr(GHashTable) entered = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                                          (GDestroyNotify) g_bytes_unref, NULL);
@@ -975,18 +976,11 @@ log_changes (MotcuaReplica  *hub,
                                                              (GDestroyNotify) g_bytes_unref,
                                                              g_free);
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  guint n = json_array_get_length (accepted);
   g_autofree EntryScope *scopes = g_new0 (EntryScope, MAX (n, 1));
 
   for (guint i = 0; i < n; i++)
     {
-      JsonObject *o = json_array_get_object_element (accepted, i);
-      const MotcuaTableDesc *table = _motcua_table_by_name (json_object_get_string_member (o,
-                                                                                        "t"));
-      MotcuaUuid row;
-
-      motcua_uuid_parse (json_object_get_string_member (o, "r"), &row);
-      if (!entry_scope (hub, batch_prior, table, &row, o, &scopes[i], error))
+      if (!entry_scope (hub, batch_prior, accepted[i], &scopes[i], error))
         return FALSE;
 
       if (scopes[i].entered)
@@ -1038,17 +1032,11 @@ log_changes (MotcuaReplica  *hub,
 
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (accepted, i);
-      JsonObject *o = json_node_get_object (node);
-      const MotcuaTableDesc *table = _motcua_table_by_name (json_object_get_string_member (o,
-                                                                                        "t"));
+      g_autoptr(JsonNode) node = _motcua_wire_encode_item (accepted[i]);
       g_autofree char *text = json_to_string (node, FALSE);
-      MotcuaUuid origin, row;
 
-      motcua_uuid_parse (json_object_get_string_member (o, "o"), &origin);
-      motcua_uuid_parse (json_object_get_string_member (o, "r"), &row);
-      if (!insert_log (hub, 0, &origin, json_object_get_int_member (o, "s"), table->id, &row,
-                       &scopes[i], text, error))
+      if (!insert_log (hub, 0, &accepted[i]->origin, (gint64) accepted[i]->seq,
+                       accepted[i]->table->id, &accepted[i]->row_id, &scopes[i], text, error))
         return FALSE;
     }
 
@@ -1062,22 +1050,27 @@ _motcua_hub_publish (MotcuaReplica  *hub,
                      GError        **error)
 {
   guint64 published = (guint64) _motcua_replica_meta_get_int (hub, "hub_published", 0);
-  g_autoptr(JsonArray) own = NULL;
+  g_autoptr(MotcuaWireBatch) own = NULL;
+  g_autofree MotcuaWireItem **items = NULL;
   guint64 last;
+  guint n;
 
   if (published >= hub->seq)
     return TRUE;
 
   if (!motcua_replica_begin (hub, error))
     return FALSE;
-  own = _motcua_replica_collect_changes (hub, published, 0, error);
-  if (own == NULL || !log_changes (hub, own, error))
+  own = _motcua_replica_collect (hub, published, 0, error);
+  if (own == NULL)
+    return _motcua_replica_finish (hub, FALSE, error);
+  n = _motcua_wire_batch_length (own);
+  items = g_new (MotcuaWireItem *, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    items[i] = _motcua_wire_batch_item (own, i);
+  if (!log_changes (hub, items, n, error))
     return _motcua_replica_finish (hub, FALSE, error);
 
-  last = json_array_get_length (own) > 0
-         ? (guint64) json_object_get_int_member (
-             json_array_get_object_element (own, json_array_get_length (own) - 1), "s")
-         : published;
+  last = n > 0 ? items[n - 1]->seq : published;
 
   return _motcua_replica_finish (hub,
                                  _motcua_replica_meta_set_int (hub, "hub_published",
@@ -1105,20 +1098,16 @@ record_refusal (MotcuaReplica     *hub,
                 gint64             seq,
                 const char        *reason,
                 gboolean           wait,
-                JsonObject        *change,
+                const MotcuaWireItem *change,
                 GError           **error)
 {
-  const MotcuaTableDesc *table = _motcua_table_by_name (_motcua_json_string (change, "t", ""));
   sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "INSERT OR REPLACE INTO hub_rejected"
                                                 " (origin, seq, reason, case_id, waits)"
                                                 " VALUES (?1, ?2, ?3, ?4, ?5)", error);
-  MotcuaUuid row, case_id;
+  MotcuaUuid case_id;
   gboolean has_case = FALSE;
 
-  if (stmt == NULL)
-    return FALSE;
-  if (table != NULL && motcua_uuid_parse (_motcua_json_string (change, "r", ""), &row)
-      && !change_case (hub, table, &row, change, &case_id, &has_case, error))
+  if (stmt == NULL || !change_case (hub, change, &case_id, &has_case, error))
     return FALSE;
   sqlite3_bind_blob (stmt, 1, origin->bytes, 16, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, seq);
@@ -1186,10 +1175,11 @@ report_refusals (MotcuaReplica     *hub,
 /* The peer sent a change about a case its refusals waited for: sent again (or overtaken by a
  * later change of its own), they wait no more (waits 2; see _motcua_hub_cases_back()). */
 static gboolean
-waits_over (MotcuaReplica  *hub,
-            MotcuaHubPeer  *peer,
-            JsonArray      *accepted,
-            GError        **error)
+waits_over (MotcuaReplica         *hub,
+            MotcuaHubPeer         *peer,
+            MotcuaWireItem *const *accepted,
+            guint                  n,
+            GError               **error)
 {
   sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT EXISTS (SELECT 1 FROM hub_rejected"
                                                 " WHERE origin = ?1 AND waits = 1)", error);
@@ -1207,20 +1197,13 @@ waits_over (MotcuaReplica  *hub,
                                   " AND waits = 1 AND case_id = ?2", error);
   if (stmt == NULL)
     return FALSE;
-  for (guint i = 0; i < json_array_get_length (accepted); i++)
+  for (guint i = 0; i < n; i++)
     {
-      JsonObject *o = json_array_get_object_element (accepted, i);
-      const MotcuaTableDesc *table = _motcua_table_by_name (_motcua_json_string (o, "t", ""));
-      MotcuaUuid row, case_id;
+      MotcuaUuid case_id;
       gboolean has_case = FALSE;
 
-      if (table == NULL || !motcua_uuid_parse (_motcua_json_string (o, "r", ""), &row)
-          || !change_case (hub, table, &row, o, &case_id, &has_case, error))
-        {
-          if (error != NULL && *error != NULL)
-            return FALSE;
-          continue;
-        }
+      if (!change_case (hub, accepted[i], &case_id, &has_case, error))
+        return FALSE;
       if (!has_case)
         continue;
       sqlite3_bind_blob (stmt, 1, peer->replica_id.bytes, 16, SQLITE_STATIC);
@@ -1232,13 +1215,68 @@ waits_over (MotcuaReplica  *hub,
   return TRUE;
 }
 
+/* The cases a push makes, and whether the offices it gives them place them in the peer's
+ * jurisdiction (@named_cases); and the procedures it gives them, which bound their papers
+ * (@named_procedures). */
+static void
+name_cases (MotcuaReplica   *hub,
+            MotcuaHubPeer   *peer,
+            MotcuaWireBatch *changes,
+            GHashTable      *named_cases,
+            GHashTable      *named_procedures)
+{
+  for (guint i = 0; i < _motcua_wire_batch_length (changes); i++)
+    {
+      const MotcuaWireItem *change = _motcua_wire_batch_item (changes, i);
+      const char *column = column_name (change);
+      const MotcuaValue *value = &change->values[0];
+
+      if (change->table->id != MOTCUA_TABLE_CASES)
+        continue;
+      if ((strcmp (column, "receiving_office_id") == 0
+           || strcmp (column, "handling_office_id") == 0)
+          && !case_known (hub, change->row_id.bytes))
+        {
+          GBytes *key = g_bytes_new (change->row_id.bytes, 16);
+          int named = GPOINTER_TO_INT (g_hash_table_lookup (named_cases, key));
+
+          /* A new row carries every column: the receiving office, even if null, says it is
+           * made here; a transfer carries the handling office alone. */
+          if (strcmp (column, "receiving_office_id") == 0)
+            named |= NAMED_MADE;
+          if (value->type == SQLITE_BLOB && office_in_scope (peer, value->s, 16))
+            named |= NAMED_IN_SCOPE;
+          g_hash_table_replace (named_cases, key, GINT_TO_POINTER (named));
+        }
+      if (strcmp (column, "procedure_id") == 0 && value->type == SQLITE_BLOB)
+        g_hash_table_insert (named_procedures, g_bytes_new (change->row_id.bytes, 16),
+                             g_bytes_new (value->s, 16));
+    }
+}
+
 static gboolean
-push_in_tx (MotcuaReplica  *hub,
-            MotcuaHubPeer  *peer,
-            JsonArray      *changes,
-            JsonArray      *rejected,
-            guint          *n_conflicts,
-            GError        **error)
+apply_pending (MotcuaReplica  *hub,
+               GPtrArray      *pending,
+               PushState      *state,
+               GError        **error)
+{
+  gboolean ok = pending->len == 0
+                || _motcua_replica_apply_items (hub, (MotcuaWireItem *const *) pending->pdata,
+                                                pending->len, NULL, detect_conflict, state,
+                                                error);
+
+  g_ptr_array_set_size (pending, 0);
+
+  return ok;
+}
+
+static gboolean
+push_in_tx (MotcuaReplica    *hub,
+            MotcuaHubPeer    *peer,
+            MotcuaWireBatch  *changes,
+            JsonArray        *rejected,
+            guint            *n_conflicts,
+            GError          **error)
 {
   g_autoptr(GHashTable) named_cases = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                                               (GDestroyNotify) g_bytes_unref,
@@ -1249,93 +1287,34 @@ push_in_tx (MotcuaReplica  *hub,
   g_autoptr(GHashTable) named_procedures = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                                                    (GDestroyNotify) g_bytes_unref,
                                                                    (GDestroyNotify) g_bytes_unref);
-  g_autoptr(JsonArray) accepted = json_array_new ();
-  g_autoptr(JsonArray) pending = json_array_new ();   /* accepted, of the write under way */
-  gint64 write_hlc = -1, first_seq = -1;
+  g_autoptr(GPtrArray) accepted = g_ptr_array_new ();
+  g_autoptr(GPtrArray) pending = g_ptr_array_new ();   /* accepted, of the write under way */
+  MotcuaHlc write_hlc = 0;
+  gint64 first_seq = -1;
   PushState state = { peer, 0 };
   guint64 acked = peer->acked_seq;
   sqlite3_stmt *stmt;
 
-  /* The cases this push makes, and whether the offices it gives them place them in the
-   * peer's jurisdiction. */
-  for (guint i = 0; i < json_array_get_length (changes); i++)
-    {
-      JsonNode *node = json_array_get_element (changes, i);
-      JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      JsonNode *column = o ? json_object_get_member (o, "c") : NULL;
-      JsonNode *value = o ? json_object_get_member (o, "v") : NULL;
-      const char *column_name = column && JSON_NODE_HOLDS_VALUE (column)
-                                && json_node_get_value_type (column) == G_TYPE_STRING
-                                ? json_node_get_string (column) : NULL;
-      MotcuaUuid row, office, procedure;
-
-      if (o != NULL
-          && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
-          && (g_strcmp0 (column_name, "receiving_office_id") == 0
-              || g_strcmp0 (column_name, "handling_office_id") == 0)
-          && motcua_uuid_parse (_motcua_json_string (o, "r", ""), &row)
-          && !case_known (hub, row.bytes))
-        {
-          GBytes *key = g_bytes_new (row.bytes, 16);
-          int named = GPOINTER_TO_INT (g_hash_table_lookup (named_cases, key));
-
-          /* A new row carries every column: the receiving office, even if null, says it is
-           * made here; a transfer carries the handling office alone. */
-          if (g_strcmp0 (column_name, "receiving_office_id") == 0)
-            named |= NAMED_MADE;
-          if (value != NULL && JSON_NODE_HOLDS_VALUE (value)
-              && json_node_get_value_type (value) == G_TYPE_STRING
-              && motcua_uuid_parse (json_node_get_string (value), &office)
-              && office_in_scope (peer, office.bytes, 16))
-            named |= NAMED_IN_SCOPE;
-          g_hash_table_replace (named_cases, key, GINT_TO_POINTER (named));
-        }
-      /* And the procedures it gives them, which bound their papers. */
-      if (o != NULL
-          && g_strcmp0 (_motcua_json_string (o, "t", ""), "cases") == 0
-          && g_strcmp0 (column_name, "procedure_id") == 0
-          && value != NULL && JSON_NODE_HOLDS_VALUE (value)
-          && json_node_get_value_type (value) == G_TYPE_STRING
-          && motcua_uuid_parse (_motcua_json_string (o, "r", ""), &row)
-          && motcua_uuid_parse (json_node_get_string (value), &procedure))
-        g_hash_table_insert (named_procedures, g_bytes_new (row.bytes, 16),
-                             g_bytes_new (procedure.bytes, 16));
-    }
+  name_cases (hub, peer, changes, named_cases, named_procedures);
 
   /* Conflicts are detected against the hub's state with its own writes logged first. */
   if (!_motcua_hub_publish (hub, error))
     return FALSE;
 
-  for (guint i = 0; i < json_array_get_length (changes); i++)
+  for (guint i = 0; i < _motcua_wire_batch_length (changes); i++)
     {
-      JsonNode *node = json_array_get_element (changes, i);
-      JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      JsonNode *s_node = o ? json_object_get_member (o, "s") : NULL;
+      MotcuaWireItem *change = _motcua_wire_batch_item (changes, i);
       g_autofree char *reason = NULL;
       gboolean wait = FALSE;
-      MotcuaUuid origin;
-      gint64 seq;
-
-      if (o == NULL
-          || !motcua_uuid_parse (_motcua_json_string (o, "o", ""), &origin)
-          || s_node == NULL || !JSON_NODE_HOLDS_VALUE (s_node)
-          || json_node_get_value_type (s_node) != G_TYPE_INT64
-          || (seq = json_node_get_int (s_node)) < 1)
-        {
-          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       _("change %u: o and s must be the replica's UUID and a sequence number"),
-                       i);
-          return FALSE;
-        }
 
       /* A replica pushes its own changes only; the first push binds the token to it. */
       if (!peer->bound)
         {
-          if (!_motcua_hub_bind_in_tx (hub, peer, &origin, error))
+          if (!_motcua_hub_bind_in_tx (hub, peer, &change->origin, error))
             return FALSE;
           acked = peer->acked_seq;
         }
-      if (memcmp (origin.bytes, peer->replica_id.bytes, 16) != 0)
+      if (memcmp (change->origin.bytes, peer->replica_id.bytes, 16) != 0)
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                        _("change %u: o is another replica's: a replica pushes its own changes"),
@@ -1344,52 +1323,47 @@ push_in_tx (MotcuaReplica  *hub,
         }
 
       if (first_seq < 0)
-        first_seq = seq;
-      if ((guint64) seq <= acked)
+        first_seq = (gint64) change->seq;
+      if (change->seq <= acked)
         continue;   /* held already: acknowledged again (with its refusal, below) */
-      if ((guint64) seq != acked + 1)
+      if (change->seq != acked + 1)
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_GAP,
-                       _("change %u has sequence number %lld but %llu was acknowledged last:"
-                         " push from %llu"), i, (long long) seq, (unsigned long long) acked,
-                       (unsigned long long) acked + 1);
+                       _("change %u has sequence number %llu but %llu was acknowledged last:"
+                         " push from %llu"), i, (unsigned long long) change->seq,
+                       (unsigned long long) acked, (unsigned long long) acked + 1);
           return FALSE;
         }
 
-      if (_motcua_json_int (o, "h", -1) != write_hlc)
+      if (change->hlc != write_hlc)
         {
           /* A new logical write: the last one is merged first (a write is merged whole, its
            * row read and written once), then scope is judged afresh. */
-          if (json_array_get_length (pending) > 0)
-            {
-              if (!_motcua_replica_apply_full (hub, pending, NULL, detect_conflict, &state,
-                                               error))
-                return FALSE;
-              g_clear_pointer (&pending, json_array_unref);
-              pending = json_array_new ();
-            }
-          write_hlc = _motcua_json_int (o, "h", -1);
+          if (!apply_pending (hub, pending, &state, error))
+            return FALSE;
+          write_hlc = change->hlc;
           g_hash_table_remove_all (write_scope);
         }
-      reason = refusal (hub, peer, named_cases, named_procedures, write_scope, o, &wait);
+      reason = refusal (hub, peer, named_cases, named_procedures, write_scope, change, &wait);
       if (reason != NULL)
         {
-          if (!record_refusal (hub, &origin, seq, reason, wait, o, error))
+          if (!record_refusal (hub, &change->origin, (gint64) change->seq, reason, wait, change,
+                               error))
             return FALSE;
         }
       else
         {
-          json_array_add_element (pending, json_node_copy (node));
-          json_array_add_element (accepted, json_node_copy (node));
+          g_ptr_array_add (pending, change);
+          g_ptr_array_add (accepted, change);
         }
-      acked = (guint64) seq;
+      acked = change->seq;
     }
 
-  if (json_array_get_length (pending) > 0
-      && !_motcua_replica_apply_full (hub, pending, NULL, detect_conflict, &state, error))
+  if (!apply_pending (hub, pending, &state, error))
     return FALSE;
 
-  if (!log_changes (hub, accepted, error) || !waits_over (hub, peer, accepted, error))
+  if (!log_changes (hub, (MotcuaWireItem *const *) accepted->pdata, accepted->len, error)
+      || !waits_over (hub, peer, (MotcuaWireItem *const *) accepted->pdata, accepted->len, error))
     return FALSE;
   if (first_seq > 0
       && !report_refusals (hub, peer, first_seq, (gint64) acked, rejected, error))
@@ -1416,9 +1390,9 @@ push_in_tx (MotcuaReplica  *hub,
 }
 
 gboolean
-_motcua_hub_push (MotcuaReplica  *hub,
-                  MotcuaHubPeer  *peer,
-                  JsonArray      *changes,
+_motcua_hub_push_batch (MotcuaReplica    *hub,
+                        MotcuaHubPeer    *peer,
+                        MotcuaWireBatch  *changes,
                   guint64        *acked_out,
                   JsonArray     **rejected_out,
                   guint          *n_conflicts_out,
@@ -1448,6 +1422,22 @@ _motcua_hub_push (MotcuaReplica  *hub,
     *n_conflicts_out = n_conflicts;
 
   return TRUE;
+}
+
+gboolean
+_motcua_hub_push (MotcuaReplica  *hub,
+                  MotcuaHubPeer  *peer,
+                  JsonArray      *changes,
+                  guint64        *acked_out,
+                  JsonArray     **rejected_out,
+                  guint          *n_conflicts_out,
+                  GError        **error)
+{
+  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_decode (changes, TRUE, error);
+
+  return batch != NULL
+         && _motcua_hub_push_batch (hub, peer, batch, acked_out, rejected_out, n_conflicts_out,
+                                    error);
 }
 
 /* Pull */
@@ -1631,6 +1621,7 @@ pull_state (MotcuaReplica  *hub,
             gboolean       *more_out,
             GError        **error)
 {
+  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
   guint scanned = 0;
 
   for (; table_index < G_N_ELEMENTS (state_tables); table_index++, after_rid = 0)
@@ -1664,7 +1655,6 @@ pull_state (MotcuaReplica  *hub,
 
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          JsonObject *row = NULL;
           MotcuaUuid id;
 
           if (json_array_get_length (out) >= limit || scanned >= limit * 20)
@@ -1681,13 +1671,11 @@ pull_state (MotcuaReplica  *hub,
               || !row_in_scope (hub, peer, table->id, stmt))
             continue;
           memcpy (id.bytes, sqlite3_column_blob (stmt, 1), 16);
-          if (!_motcua_replica_row_json (hub, table, &id, &row, error))
+          if (!row_json (hub, table, &id, batch, out, error))
             {
               sqlite3_reset (stmt);
               return FALSE;
             }
-          if (row != NULL)
-            json_array_add_object_element (out, row);
         }
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)

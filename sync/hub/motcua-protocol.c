@@ -477,7 +477,7 @@ handle_push (Exchange *x)
 {
   static const char *const members[] = { "changes", "compact", NULL };
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) expanded = NULL;
+  g_autoptr(MotcuaWireBatch) batch = NULL;
   g_autoptr(JsonArray) rejected = NULL;
   g_autoptr(JsonObject) o = NULL;
   MotcuaHubResponse *response;
@@ -494,8 +494,6 @@ handle_push (Exchange *x)
   if (changes_node == NULL || !JSON_NODE_HOLDS_ARRAY (changes_node))
     return _motcua_hub_error_response (400, "invalid", _("changes must be an array"));
   changes = json_node_get_array (changes_node);
-  if (body_says_compact (x))
-    changes = expanded = _motcua_changes_expand (changes);
   if (json_array_get_length (changes) > max)
     {
       g_autofree char *message = g_strdup_printf (_("%u changes in one push: at most %u"),
@@ -503,18 +501,16 @@ handle_push (Exchange *x)
 
       return _motcua_hub_error_response (413, "too-many-changes", message);
     }
+  /* Decoded once, whole or compact: from here on the changes are typed. */
+  batch = _motcua_wire_decode (changes, TRUE, &error);
+  if (batch == NULL)
+    return error_from (error);
 
   /* A change stamped in the future would win every merge until that future came. */
-  for (guint i = 0; i < json_array_get_length (changes); i++)
+  for (guint i = 0; i < _motcua_wire_batch_length (batch); i++)
     {
-      JsonNode *node = json_array_get_element (changes, i);
-      JsonNode *h = JSON_NODE_HOLDS_OBJECT (node)
-                    ? json_object_get_member (json_node_get_object (node), "h") : NULL;
-      gint64 ms;
+      gint64 ms = motcua_hlc_get_ms (_motcua_wire_batch_item (batch, i)->hlc);
 
-      if (h == NULL || !JSON_NODE_HOLDS_VALUE (h) || json_node_get_value_type (h) != G_TYPE_INT64)
-        continue;   /* the merge names what is wrong */
-      ms = motcua_hlc_get_ms ((MotcuaHlc) json_node_get_int (h));
       if (ms > now + x->limits.max_skew_ms)
         {
           gint64 ahead = (ms - now) / 1000;
@@ -529,7 +525,7 @@ handle_push (Exchange *x)
         }
     }
 
-  if (!_motcua_hub_push (x->hub, x->peer, changes, &acked, &rejected, &n_conflicts, &error))
+  if (!_motcua_hub_push_batch (x->hub, x->peer, batch, &acked, &rejected, &n_conflicts, &error))
     return error_from (error);
 
   o = json_object_new ();
@@ -588,7 +584,7 @@ handle_pull (Exchange *x)
     return error_from (error);
   n = json_array_get_length (items);
   if (body_says_compact (x))
-    _motcua_changes_compact (items);
+    _motcua_wire_compact (items);
 
   o = json_object_new ();
   add_common (x, o);

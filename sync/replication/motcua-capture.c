@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
-#include "motcua-replica-private.h"
+#include "motcua-changes-private.h"
 #include "motcua-text.h"
 #include "motcua-workflow.h"
 
@@ -1225,19 +1225,19 @@ _motcua_replica_keep_logged_row (MotcuaReplica         *self,
                                  const MotcuaUuid      *id,
                                  GError               **error)
 {
-  g_autoptr(JsonObject) row = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
+  MotcuaWireItem *item = _motcua_wire_batch_add (batch, table, FALSE, 0);
   g_autoptr(GByteArray) fields = g_byte_array_sized_new (256);
+  g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
   MotcuaValue value;
   sqlite3_stmt *stmt;
 
   g_assert (table->insert_only);
 
-  row = _motcua_replica_insert_only_json (self, table, rid, error);
-  if (row == NULL)
+  if (!_motcua_replica_read_row (self, table, rid, batch, item, error))
     return FALSE;
-  node = json_node_init_object (json_node_alloc (), row);
+  node = json_node_init_object (json_node_alloc (), _motcua_wire_encode_values (item));
   text = json_to_string (node, FALSE);
   value = MOTCUA_VALUE_TEXT (text);
   put_change (fields, 0, 0, &value);
@@ -1260,22 +1260,20 @@ _motcua_register_clear (MotcuaRegister *reg)
 }
 
 /* A row's whole state as it travels in a snapshot: its values and, for a table of registers,
- * the (HLC, origin) of each column ("k": the distinct pairs, "m": the pair of each column, -1
- * for a register never written). NULL in @out when the row does not exist. */
+ * the (HLC, origin) of each column. */
 gboolean
-_motcua_replica_row_json (MotcuaReplica          *self,
+_motcua_replica_row_item (MotcuaReplica          *self,
                           const MotcuaTableDesc  *table,
                           const MotcuaUuid       *id,
-                          JsonObject            **out,
+                          MotcuaWireBatch        *batch,
+                          gboolean               *found,
                           GError                **error)
 {
-  g_autoptr(JsonObject) o = NULL;
-  g_autoptr(JsonObject) values = json_object_new ();
+  MotcuaWireItem *item;
   RowState row;
-  char text[37];
   gboolean ok = FALSE;
 
-  *out = NULL;
+  *found = FALSE;
 
   if (table->insert_only)
     {
@@ -1291,17 +1289,10 @@ _motcua_replica_row_json (MotcuaReplica          *self,
       sqlite3_reset (stmt);
       if (rid < 0)
         return TRUE;
-      g_clear_pointer (&values, json_object_unref);
-      values = _motcua_replica_insert_only_json (self, table, rid, error);
-      if (values == NULL)
-        return FALSE;
-      o = json_object_new ();
-      motcua_uuid_to_string (id, text);
-      json_object_set_string_member (o, "t", table->name);
-      json_object_set_string_member (o, "r", text);
-      json_object_set_object_member (o, "v", g_steal_pointer (&values));
-      *out = g_steal_pointer (&o);
-      return TRUE;
+      item = _motcua_wire_batch_add (batch, table, FALSE, 0);
+      item->row_id = *id;
+      *found = TRUE;
+      return _motcua_replica_read_row (self, table, rid, batch, item, error);
     }
 
   if (!row_read (self, table, id, FALSE, &row, error))
@@ -1312,56 +1303,23 @@ _motcua_replica_row_json (MotcuaReplica          *self,
       goto done;
     }
 
-  {
-    g_autoptr(JsonArray) pairs = json_array_new ();
-    g_autoptr(JsonArray) map = json_array_new ();
-    MotcuaHlc pair_hlc[64];
-    guint32 pair_origin[64];
-    guint n_pairs = 0;
+  item = _motcua_wire_batch_add (batch, table, FALSE, 0);
+  item->row_id = *id;
+  *found = TRUE;
+  for (guint c = 0; c < table->n_columns; c++)
+    {
+      MotcuaWireRegister *reg = &item->registers[c];
 
-    for (guint c = 0; c < table->n_columns; c++)
-      {
-        guint k;
-
-        if (row.clocks.hlc[c] == 0 && row.clocks.origin[c] == 0)
-          {
-            /* Never written by a replica (or seeded from a file): not part of the state. */
-            json_array_add_int_element (map, -1);
-            continue;
-          }
-        for (k = 0; k < n_pairs; k++)
-          if (pair_hlc[k] == row.clocks.hlc[c] && pair_origin[k] == row.clocks.origin[c])
-            break;
-        if (k == n_pairs)
-          {
-            MotcuaUuid origin = { { 0 } };
-            g_autoptr(JsonArray) pair = json_array_new ();
-
-            if (row.clocks.origin[c] != 0
-                && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &origin, error))
-              goto done;
-            motcua_uuid_to_string (&origin, text);
-            json_array_add_int_element (pair, (gint64) row.clocks.hlc[c]);
-            json_array_add_string_element (pair, text);
-            json_array_add_array_element (pairs, g_steal_pointer (&pair));
-            pair_hlc[n_pairs] = row.clocks.hlc[c];
-            pair_origin[n_pairs] = row.clocks.origin[c];
-            n_pairs++;
-          }
-        json_array_add_int_element (map, k);
-        json_object_set_member (values, table->columns[c].name,
-                                _motcua_value_to_json (&row.current[c].value, -1));
-      }
-
-    o = json_object_new ();
-    motcua_uuid_to_string (id, text);
-    json_object_set_string_member (o, "t", table->name);
-    json_object_set_string_member (o, "r", text);
-    json_object_set_object_member (o, "v", g_steal_pointer (&values));
-    json_object_set_array_member (o, "k", g_steal_pointer (&pairs));
-    json_object_set_array_member (o, "m", g_steal_pointer (&map));
-    *out = g_steal_pointer (&o);
-  }
+      /* Never written by a replica (or seeded from a file): not part of the state. */
+      if (row.clocks.hlc[c] == 0 && row.clocks.origin[c] == 0)
+        continue;
+      reg->written = TRUE;
+      reg->hlc = row.clocks.hlc[c];
+      if (row.clocks.origin[c] != 0
+          && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &reg->origin, error))
+        goto done;
+      item->values[c] = _motcua_wire_batch_keep (batch, &row.current[c].value, -1);
+    }
   ok = TRUE;
 
 done:
@@ -1396,169 +1354,6 @@ _motcua_value_from_column (sqlite3_stmt *stmt,
     }
 
   return v;
-}
-
-/* A string as json_to_string() writes it: most need no escape and are copied as they are. */
-static void
-append_json_text (GString    *out,
-                  const char *text)
-{
-  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
-    if (*p < 0x20 || *p == '"' || *p == '\\' || *p == 0x7f)
-      {
-        g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), text);
-        g_autofree char *escaped = json_to_string (node, FALSE);
-
-        g_string_append (out, escaped);
-        return;
-      }
-
-  g_string_append_c (out, '"');
-  g_string_append (out, text);
-  g_string_append_c (out, '"');
-}
-
-/* A value as _motcua_value_to_json() and json_to_string() make it. */
-static void
-append_json_value (GString           *out,
-                   const MotcuaValue *value)
-{
-  char id[37];
-
-  switch (value->type)
-    {
-    case SQLITE_INTEGER:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, value->i);
-      break;
-    case SQLITE_TEXT:
-      append_json_text (out, value->s);
-      break;
-    case SQLITE_BLOB:
-      motcua_uuid_to_string ((const MotcuaUuid *) (const void *) value->s, id);
-      g_string_append_printf (out, "\"%s\"", id);
-      break;
-    default:
-      g_string_append (out, "null");
-      break;
-    }
-}
-
-gboolean
-_motcua_replica_row_state_text (MotcuaReplica          *self,
-                                const MotcuaTableDesc  *table,
-                                const MotcuaUuid       *id,
-                                GString                *out,
-                                GError                **error)
-{
-  RowState row;
-  char text[37];
-  gboolean ok = FALSE;
-
-  g_string_truncate (out, 0);
-  motcua_uuid_to_string (id, text);
-
-  if (table->insert_only)
-    {
-      g_autoptr(GString) sql = g_string_new ("SELECT ");
-      sqlite3_stmt *stmt;
-      gboolean first = TRUE;
-      int rc;
-
-      for (guint c = 0; c < table->n_columns; c++)
-        g_string_append_printf (sql, "%s%s", c ? ", " : "", table->columns[c].name);
-      g_string_append_printf (sql, " FROM %s WHERE id = ?1", table->name);
-      stmt = _motcua_replica_prepare_text (self, sql->str, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          g_string_append_printf (out, "{\"t\":\"%s\",\"r\":\"%s\",\"v\":{", table->name, text);
-          for (guint c = 0; c < table->n_columns; c++)
-            {
-              /* As _motcua_replica_insert_only_json(): NULL columns are left out. */
-              MotcuaValue v = _motcua_value_from_column (stmt, (int) c);
-
-              if (v.type == SQLITE_NULL)
-                continue;
-              g_string_append_printf (out, "%s\"%s\":", first ? "" : ",",
-                                      table->columns[c].name);
-              append_json_value (out, &v);
-              first = FALSE;
-            }
-          g_string_append (out, "}}");
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        {
-          _motcua_replica_set_db_error (self, error);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (!row_read (self, table, id, FALSE, &row, error))
-    goto done;
-  if (row.exists)
-    {
-      g_autoptr(GString) values = g_string_new ("{");
-      g_autoptr(GString) pairs = g_string_new ("[");
-      g_autoptr(GString) map = g_string_new ("[");
-      MotcuaHlc pair_hlc[64];
-      guint32 pair_origin[64];
-      guint n_pairs = 0;
-
-      /* As _motcua_replica_row_json(), in the same order. */
-      for (guint c = 0; c < table->n_columns; c++)
-        {
-          guint k;
-
-          if (c > 0)
-            g_string_append_c (map, ',');
-          if (row.clocks.hlc[c] == 0 && row.clocks.origin[c] == 0)
-            {
-              g_string_append (map, "-1");
-              continue;
-            }
-          for (k = 0; k < n_pairs; k++)
-            if (pair_hlc[k] == row.clocks.hlc[c] && pair_origin[k] == row.clocks.origin[c])
-              break;
-          if (k == n_pairs)
-            {
-              MotcuaUuid origin = { { 0 } };
-
-              if (row.clocks.origin[c] != 0
-                  && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &origin, error))
-                goto done;
-              motcua_uuid_to_string (&origin, text);
-              g_string_append_printf (pairs, "%s[%" G_GUINT64_FORMAT ",\"%s\"]",
-                                      n_pairs ? "," : "", row.clocks.hlc[c], text);
-              pair_hlc[n_pairs] = row.clocks.hlc[c];
-              pair_origin[n_pairs] = row.clocks.origin[c];
-              n_pairs++;
-            }
-          g_string_append_printf (map, "%u", k);
-          g_string_append_printf (values, "%s\"%s\":", values->len > 1 ? "," : "",
-                                  table->columns[c].name);
-          append_json_value (values, &row.current[c].value);
-        }
-
-      /* A row no replica ever wrote is not part of the replicated state. */
-      if (n_pairs > 0)
-        {
-          motcua_uuid_to_string (id, text);
-          g_string_append_printf (out, "{\"t\":\"%s\",\"r\":\"%s\",\"v\":%s},\"k\":%s],"
-                                  "\"m\":%s]}", table->name, text, values->str, pairs->str,
-                                  map->str);
-        }
-    }
-  ok = TRUE;
-
-done:
-  row_state_clear (&row);
-
-  return ok;
 }
 
 /* Times a local write reads from this computer's clock. A re-stamp corrects them with the

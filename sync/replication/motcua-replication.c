@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
-#include "motcua-replica-private.h"
+#include "motcua-changes-private.h"
 
 guint64
 _motcua_replica_get_acked (MotcuaReplica *self)
@@ -131,19 +131,18 @@ typedef struct
   guint64 lanes[2];
 } Digest;
 
-/* @text: the row's snapshot element as JSON text (_motcua_replica_row_state_text()). */
+/* Adds a row's hash to the digest: SHA-256 of its replicated state in the canonical bytes of
+ * _motcua_wire_item_hash(), summed over two 64-bit lanes. */
 static void
-digest_add (Digest     *digest,
-            const char *table,
-            GString    *text)
+digest_add (Digest               *digest,
+            const MotcuaWireItem *item)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 out[32];
   gsize len = sizeof out;
 
-  g_checksum_update (sum, (const guchar *) table, -1);
-  g_checksum_update (sum, (const guchar *) "", 1);
-  g_checksum_update (sum, (const guchar *) text->str, (gssize) text->len);
+  if (!_motcua_wire_item_hash (item, sum))
+    return;   /* a row no replica ever wrote (reference data loaded from a file) is local */
   g_checksum_get_digest (sum, out, &len);
 
   /* A sum of the rows' hashes: the same whatever order they are visited in. */
@@ -167,7 +166,7 @@ digest_table (MotcuaReplica          *self,
               GError                **error)
 {
   sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, sql, error);
-  g_autoptr(GString) text = g_string_sized_new (1024);
+  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
   int rc;
 
   if (stmt == NULL)
@@ -195,16 +194,20 @@ digest_table (MotcuaReplica          *self,
 
       if (!in)
         continue;
-      /* The text json_to_string() would give of the row's snapshot element, made without
-       * building the element: this runs for every row of the scope at the end of every sync.
-       * A row no replica ever wrote (reference data loaded from a file) is local: no text. */
-      if (!_motcua_replica_row_state_text (self, table, &id, text, error))
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      if (text->len > 0)
-        digest_add (digest, table->name, text);
+      {
+        /* The row's state, typed: this runs for every row of the scope at the end of every
+         * sync. The statement stays open: reading the row uses others. */
+        gboolean found;
+
+        _motcua_wire_batch_clear (batch);
+        if (!_motcua_replica_row_item (self, table, &id, batch, &found, error))
+          {
+            sqlite3_reset (stmt);
+            return FALSE;
+          }
+        if (found)
+          digest_add (digest, _motcua_wire_batch_item (batch, 0));
+      }
     }
   sqlite3_reset (stmt);
 
@@ -478,8 +481,8 @@ _motcua_replica_purge (MotcuaReplica  *self,
 }
 
 gboolean
-_motcua_replica_transfer_saw (MotcuaReplica  *self,
-                              JsonArray      *items,
+_motcua_replica_transfer_saw (MotcuaReplica    *self,
+                              MotcuaWireBatch  *items,
                               gboolean        first,
                               GError        **error)
 {
@@ -493,20 +496,16 @@ _motcua_replica_transfer_saw (MotcuaReplica  *self,
                                   " VALUES (?1, ?2)", error);
   if (stmt == NULL)
     return FALSE;
-  for (guint i = 0; i < json_array_get_length (items); i++)
+  for (guint i = 0; i < _motcua_wire_batch_length (items); i++)
     {
-      JsonObject *o = json_array_get_object_element (items, i);
-      const MotcuaTableDesc *table;
-      MotcuaUuid id;
+      const MotcuaWireItem *item = _motcua_wire_batch_item (items, i);
+      const MotcuaTableDesc *table = item->table;
 
-      if (o == NULL
-          || (table = _motcua_table_by_name (_motcua_json_string (o, "t", ""))) == NULL
-          || (table->id != MOTCUA_TABLE_CASES && table->id != MOTCUA_TABLE_CONFLICTS
-              && !table->insert_only)
-          || !motcua_uuid_parse (_motcua_json_string (o, "r", ""), &id))
+      if (table->id != MOTCUA_TABLE_CASES && table->id != MOTCUA_TABLE_CONFLICTS
+          && !table->insert_only)
         continue;
       sqlite3_bind_int (stmt, 1, table->id);
-      sqlite3_bind_blob (stmt, 2, id.bytes, 16, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, item->row_id.bytes, 16, SQLITE_STATIC);
       if (!_motcua_replica_step_done (self, stmt, error))
         return FALSE;
     }

@@ -351,87 +351,9 @@ gboolean      _motcua_replica_merge_insert (MotcuaReplica         *self,
                                             gboolean              *inserted,
                                             GError               **error);
 
-/* The text json_to_string() gives of _motcua_replica_row_json()'s element, written straight
- * from the row (the digest hashes it for every row of a scope); @out is left empty when there is
- * no such row, or none of its registers was ever written by a replica. */
-gboolean      _motcua_replica_row_state_text (MotcuaReplica          *self,
-                                              const MotcuaTableDesc  *table,
-                                              const MotcuaUuid       *id,
-                                              GString                *out,
-                                              GError                **error);
-/* A row's whole state as a snapshot element; *out NULL when there is no such row. */
-gboolean      _motcua_replica_row_json     (MotcuaReplica          *self,
-                                            const MotcuaTableDesc  *table,
-                                            const MotcuaUuid       *id,
-                                            JsonObject            **out,
-                                            GError                **error);
-
-/* Changes on the wire (motcua-changes.c). */
 /* No stamp is later than 3000-01-01: a stamp near 2^63 would overflow the clocks that observe
  * it (the next tick would be negative). */
 #define MOTCUA_HLC_LATEST (G_GINT64_CONSTANT (32503680000000) << 16)
-const char   *_motcua_json_string          (JsonObject             *o,
-                                            const char             *name,
-                                            const char             *fallback);
-gint64        _motcua_json_int             (JsonObject             *o,
-                                            const char             *name,
-                                            gint64                  fallback);
-JsonObject   *_motcua_json_root_object     (JsonParser             *parser);
-JsonNode     *_motcua_value_to_json        (const MotcuaValue      *value,
-                                            gssize                  text_len);
-JsonObject   *_motcua_replica_insert_only_json (MotcuaReplica         *self,
-                                                const MotcuaTableDesc *table,
-                                                gint64                 rid,
-                                                GError               **error);
-
-/* Called by the merge for every change or snapshot register it applies; the hub detects
- * conflicts here. @prev is the HLC the change overwrote at its origin (0 in a snapshot). */
-typedef struct
-{
-  const MotcuaTableDesc *table;
-  const MotcuaUuid      *row;
-  guint                  column;       /* 0 for a row of an insert-only table */
-  const MotcuaValue     *value;
-  MotcuaHlc              hlc;
-  const MotcuaUuid      *origin;
-  MotcuaHlc              prev;
-  const MotcuaRegister  *old;          /* NULL for an insert-only row */
-  gboolean               won;
-} MotcuaMergeEvent;
-
-typedef gboolean (*MotcuaMergeObserver) (MotcuaReplica          *self,
-                                         const MotcuaMergeEvent *event,
-                                         gpointer                user_data,
-                                         GError                **error);
-
-/* Applies changes ("o", "s", …) and snapshot rows ("k", "m") alike. Inside the caller's
- * transaction when there is one. */
-gboolean      _motcua_replica_apply_full      (MotcuaReplica        *self,
-                                               JsonArray            *items,
-                                               guint                *n_won,
-                                               MotcuaMergeObserver   observer,
-                                               gpointer              user_data,
-                                               GError              **error);
-/* This replica's changes past @after_seq for a push: about @limit (0: all), rounded up to whole
- * row writes (at most 63 more), so that no push cuts a row in two. */
-JsonArray    *_motcua_replica_collect_changes (MotcuaReplica  *self,
-                                               guint64         after_seq,
-                                               guint           limit,
-                                               GError        **error);
-/* Compact change lists (PROTOCOL.md): compact leaves out of each change (in place) what the one
- * before it implies; expand gives the list whole again, as a new array (the parsed one may be
- * immutable), its members in the usual order. Expanding a whole list changes nothing. */
-void          _motcua_changes_compact         (JsonArray      *items);
-/* The same changes as _motcua_replica_collect_changes(), as a compact list. */
-JsonArray    *_motcua_replica_collect_compact (MotcuaReplica  *self,
-                                               guint64         after_seq,
-                                               guint           limit,
-                                               GError        **error);
-JsonArray    *_motcua_changes_expand          (JsonArray      *items);
-gboolean      _motcua_replica_apply_changes   (MotcuaReplica  *self,
-                                               JsonArray      *changes,
-                                               guint          *n_won,
-                                               GError        **error);
 
 /* Replicas by local index (origins.idx); an unknown UUID gets a new index. */
 gboolean      _motcua_replica_origin_index (MotcuaReplica     *self,
@@ -527,10 +449,6 @@ gboolean      _motcua_replica_add_rejected (MotcuaReplica     *self,
 /* A state transfer: the cases and conflicts of a batch of it are noted as the server's, and
  * at its end the rows it did not bring go, unless something of them is not acknowledged or
  * was refused (motcua-replication.c). Inside a transaction. */
-gboolean      _motcua_replica_transfer_saw (MotcuaReplica     *self,
-                                            JsonArray         *items,
-                                            gboolean           first,
-                                            GError           **error);
 gboolean      _motcua_replica_transfer_end (MotcuaReplica     *self,
                                             guint             *n_out,
                                             GError           **error);

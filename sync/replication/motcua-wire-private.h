@@ -1,0 +1,127 @@
+/* motcua-wire-private.h: changes and rows as they travel, decoded once into typed items
+ *
+ * A push or a pull carries a JSON list of changes and snapshot rows (sync/PROTOCOL.md, the
+ * change format). This module is the only one that reads or writes that JSON: the protocol and
+ * the client decode a list once, here, into a MotcuaWireBatch of typed items, checked whole
+ * (every member, every value against its column); the merge, the hub and the client pass the
+ * items on, and encode them here when they must travel again or be logged.
+ *
+ * Layer: replication. Calls: store (table descriptions, values), base.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "motcua-replica-private.h"
+
+G_BEGIN_DECLS
+
+/* The (HLC, origin) register of one column of a snapshot row. */
+typedef struct
+{
+  gboolean   written;   /* FALSE: never written by a replica (seeded from a file) */
+  MotcuaHlc  hlc;
+  MotcuaUuid origin;
+} MotcuaWireRegister;
+
+typedef struct
+{
+  const MotcuaTableDesc *table;
+  MotcuaUuid             row_id;
+  /* A change ({"o", "s", "h", …}); otherwise a snapshot row ({"t", "r", "v", "k", "m"}). */
+  gboolean               is_change;
+  MotcuaUuid             origin;
+  guint64                seq;
+  MotcuaHlc              hlc;
+  MotcuaHlc              prev;         /* the HLC the change overwrote at its origin, or 0 */
+  guint                  column;       /* from 1; 0 for a whole row */
+  /* One value for a change to a field (values[0]); a whole row (an insert-only table's, or a
+   * snapshot row) has one per column. Text and the 16 bytes of ids belong to the batch. */
+  MotcuaValue           *values;
+  /* A snapshot row of a table of registers: one per column; NULL otherwise. */
+  MotcuaWireRegister    *registers;
+} MotcuaWireItem;
+
+typedef struct _MotcuaWireBatch MotcuaWireBatch;
+
+MotcuaWireBatch      *_motcua_wire_batch_new     (void);
+void                  _motcua_wire_batch_free    (MotcuaWireBatch       *batch);
+/* Empties @batch, keeping its memory for the next items. */
+void                  _motcua_wire_batch_clear   (MotcuaWireBatch       *batch);
+guint                 _motcua_wire_batch_length  (const MotcuaWireBatch *batch);
+MotcuaWireItem       *_motcua_wire_batch_item    (const MotcuaWireBatch *batch,
+                                                  guint                  index);
+/* A new item of @table at the end of @batch, zeroed, with room for its values (and registers,
+ * for a snapshot row of a table of registers). Valid until the next item is added. */
+MotcuaWireItem       *_motcua_wire_batch_add     (MotcuaWireBatch       *batch,
+                                                  const MotcuaTableDesc *table,
+                                                  gboolean               is_change,
+                                                  guint                  column);
+/* @value with its text or id bytes copied into @batch. @text_len: the text's length, or -1. */
+MotcuaValue           _motcua_wire_batch_keep    (MotcuaWireBatch       *batch,
+                                                  const MotcuaValue     *value,
+                                                  gssize                 text_len);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaWireBatch, _motcua_wire_batch_free)
+
+/* The number of values an item holds: 1 for a change to a field, else its table's columns. */
+static inline guint
+_motcua_wire_item_n_values (const MotcuaWireItem *item)
+{
+  return item->column > 0 ? 1 : item->table->n_columns;
+}
+
+/* The value of the column named @name in a whole row, or NULL. */
+const MotcuaValue    *_motcua_wire_item_get      (const MotcuaWireItem  *item,
+                                                  const char            *name);
+/* The newest HLC an item carries: its own, or the newest of its registers. */
+MotcuaHlc             _motcua_wire_item_latest   (const MotcuaWireItem  *item);
+
+/* Decodes a list of changes and snapshot rows, whole or compact, and checks every member; the
+ * first fault fails the list with MOTCUA_ERROR_INVALID, as "change N: member: what is wrong".
+ * With @changes_only, a snapshot row is a fault (a push carries changes only). */
+MotcuaWireBatch      *_motcua_wire_decode        (JsonArray             *items,
+                                                  gboolean               changes_only,
+                                                  GError               **error);
+/* The values of a whole row of @table from its JSON object ({column: value}) into @item. */
+gboolean              _motcua_wire_decode_row    (MotcuaWireBatch       *batch,
+                                                  MotcuaWireItem        *item,
+                                                  JsonObject            *row,
+                                                  guint                  index,
+                                                  GError               **error);
+
+/* An item as its whole JSON object (the members in the order of PROTOCOL.md). */
+JsonNode             *_motcua_wire_encode_item   (const MotcuaWireItem  *item);
+/* A whole row's values as a JSON object, NULL columns left out. */
+JsonObject           *_motcua_wire_encode_values (const MotcuaWireItem  *item);
+/* The batch as a JSON list, whole or compact. */
+JsonArray            *_motcua_wire_encode        (const MotcuaWireBatch *batch,
+                                                  gboolean               compact);
+/* Compact change lists (PROTOCOL.md): leaves out of each change (in place) what the change
+ * before it implies: o, h, t and r when the same, s when one more, p when 0. (A batch is
+ * encoded compact directly by _motcua_wire_encode().) */
+void                  _motcua_wire_compact       (JsonArray             *items);
+
+/* Feeds the replicated state of a snapshot row to @sum in a canonical binary form (the
+ * integrity digest): the same state gives the same bytes whatever JSON library wrote it. FALSE
+ * when the row carries no replicated state (no register written). */
+gboolean              _motcua_wire_item_hash     (const MotcuaWireItem  *item,
+                                                  GChecksum             *sum);
+
+/* JSON accessors that return the fallback for a member of any other type (json-glib's own
+ * warn on an array or an object). */
+const char           *_motcua_json_string        (JsonObject            *o,
+                                                  const char            *name,
+                                                  const char            *fallback);
+gint64                _motcua_json_int           (JsonObject            *o,
+                                                  const char            *name,
+                                                  gint64                 fallback);
+/* The object @parser holds, or NULL: blank text parses with no root at all. */
+JsonObject           *_motcua_json_root_object   (JsonParser            *parser);
+/* A column's value as JSON: ids as UUID strings. @text_len: the text's length, or -1. */
+JsonNode             *_motcua_value_to_json      (const MotcuaValue     *value,
+                                                  gssize                 text_len);
+
+G_END_DECLS
