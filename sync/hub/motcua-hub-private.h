@@ -133,4 +133,50 @@ gboolean       _motcua_hub_restore      (const char     *store_path,
 gboolean       _motcua_replica_is_hub   (MotcuaReplica  *self);
 
 
+/* Inside the hub: the scope every part judges by (motcua-hub.c). */
+gboolean       _motcua_hub_office_in_scope (MotcuaHubPeer  *peer,
+                                            const void     *office_id,
+                                            int             size);
+/* The receiving and handling offices of a case as the hub holds it now; FALSE if it has
+ * neither. */
+gboolean       _motcua_hub_case_offices (MotcuaReplica  *hub,
+                                         const guint8   *case_id,
+                                         MotcuaUuid     *receiving,
+                                         gboolean       *has_receiving,
+                                         MotcuaUuid     *handling,
+                                         gboolean       *has_handling);
+gboolean       _motcua_hub_case_known   (MotcuaReplica  *hub,
+                                         const guint8   *case_id);
+gboolean       _motcua_hub_case_in_scope (MotcuaReplica *hub,
+                                          MotcuaHubPeer *peer,
+                                          const guint8  *case_id);
+/* The case a row of a timeline or a scan belongs to, or NULL. */
+const MotcuaUuid *_motcua_hub_row_case  (const MotcuaWireItem *change);
+/* A row's whole state as a snapshot row, appended to @out (nothing when there is no such row);
+ * @batch is scratch space, emptied first. */
+gboolean       _motcua_hub_row_json     (MotcuaReplica          *hub,
+                                         const MotcuaTableDesc  *table,
+                                         const MotcuaUuid       *id,
+                                         MotcuaWireBatch        *batch,
+                                         JsonArray              *out,
+                                         GError                **error);
+/* The merge observer that detects conflicts (motcua-hub-conflicts.c); @user_data: a guint
+ * counting the new ones. */
+gboolean       _motcua_hub_detect_conflict (MotcuaReplica          *hub,
+                                            const MotcuaMergeEvent *event,
+                                            gpointer                user_data,
+                                            GError                **error);
+/* The global order (motcua-hub-log.c): which case a change is about, if any; appending
+ * accepted changes with their scope; the last position given. */
+gboolean       _motcua_hub_change_case  (MotcuaReplica          *hub,
+                                         const MotcuaWireItem   *change,
+                                         MotcuaUuid             *case_id,
+                                         gboolean               *has_case,
+                                         GError                **error);
+gboolean       _motcua_hub_log_changes  (MotcuaReplica          *hub,
+                                         MotcuaWireItem *const  *accepted,
+                                         guint                   n,
+                                         GError                **error);
+guint64        _motcua_hub_last_gseq    (MotcuaReplica          *hub);
+
 G_END_DECLS

@@ -1,0 +1,409 @@
+/* motcua-hub-log.c: the global order
+ *
+ * Every accepted change, the hub's own included, is appended to hub_log with the offices that
+ * put it in a replica's scope; a case that moves to a new handling office is logged whole first
+ * for the replicas it enters.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "motcua-error.h"
+#include "motcua-hub-private.h"
+
+typedef struct
+{
+  gboolean   has_case;
+  MotcuaUuid case_id;
+  guint      n_offices;
+  MotcuaUuid offices[3];     /* receiving, handling, and the handling office before */
+  gboolean   entered;        /* the case moved to a new handling office */
+} EntryScope;
+
+/* Which case a change is about, if any: a case row itself, a row of a case's timeline or
+ * scans (by its case_id), or a conflict on a case. */
+gboolean
+_motcua_hub_change_case (MotcuaReplica         *hub,
+             const MotcuaWireItem  *change,
+             MotcuaUuid            *case_id,
+             gboolean              *has_case,
+             GError               **error)
+{
+  const MotcuaTableDesc *table = change->table;
+  const MotcuaUuid *row = &change->row_id;
+  sqlite3_stmt *stmt;
+
+  *has_case = FALSE;
+
+  switch (table->id)
+    {
+    case MOTCUA_TABLE_CASES:
+      *case_id = *row;
+      *has_case = TRUE;
+      break;
+    case MOTCUA_TABLE_CASE_EVENTS:
+    case MOTCUA_TABLE_ATTACHMENTS:
+      {
+        const MotcuaUuid *of = _motcua_hub_row_case (change);
+
+        if (of != NULL)
+          {
+            *case_id = *of;
+            *has_case = TRUE;
+          }
+      }
+      break;
+    case MOTCUA_TABLE_CONFLICTS:
+      stmt = _motcua_replica_prepare (hub, "SELECT case_id FROM conflicts WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
+        {
+          memcpy (case_id->bytes, sqlite3_column_blob (stmt, 0), 16);
+          *has_case = TRUE;
+        }
+      sqlite3_reset (stmt);
+      break;
+    default:
+      break;   /* reference data: about no case */
+    }
+
+  return TRUE;
+}
+
+/* Which case a change is about, and the offices that put it in a replica's scope: the case's
+ * receiving and handling offices as the hub holds them, and its handling office before, so the
+ * replicas a case leaves learn that it left. */
+/* A case's handling office as last logged before the batch being logged: what is in
+ * hub_case_scope when the batch's first entry about the case is logged. */
+typedef struct
+{
+  gboolean known;      /* hub_case_scope has a row for the case */
+  gboolean has_office;
+  guint8   office[16];
+} PriorHandling;
+
+static gboolean
+prior_handling (MotcuaReplica        *hub,
+                GHashTable           *batch_prior,
+                const MotcuaUuid     *case_id,
+                const PriorHandling **out,
+                GError              **error)
+{
+  g_autoptr(GBytes) key = g_bytes_new (case_id->bytes, 16);
+  PriorHandling *prior = g_hash_table_lookup (batch_prior, key);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (prior == NULL)
+    {
+      stmt = _motcua_replica_prepare (hub, "SELECT handling_office_id FROM hub_case_scope"
+                                      " WHERE case_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
+      prior = g_new0 (PriorHandling, 1);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          prior->known = TRUE;
+          prior->has_office = sqlite3_column_bytes (stmt, 0) == 16;
+          if (prior->has_office)
+            memcpy (prior->office, sqlite3_column_blob (stmt, 0), 16);
+        }
+      sqlite3_reset (stmt);
+      g_hash_table_insert (batch_prior, g_steal_pointer (&key), prior);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          _motcua_replica_set_db_error (hub, error);
+          return FALSE;
+        }
+    }
+  *out = prior;
+
+  return TRUE;
+}
+
+/* @batch_prior: see prior_handling(). Every entry of a batch about a case that moved in it is
+ * scoped to the office it left, not only the entry that moved it: the changes of one push are
+ * logged after all of them are applied, so the move must not hide in the middle. */
+static gboolean
+entry_scope (MotcuaReplica         *hub,
+             GHashTable            *batch_prior,
+             const MotcuaWireItem  *change,
+             EntryScope            *scope,
+             GError               **error)
+{
+  const PriorHandling *prior = NULL;
+  MotcuaUuid receiving, handling;
+  gboolean has_receiving, has_handling;
+  sqlite3_stmt *stmt;
+
+  memset (scope, 0, sizeof *scope);
+
+  if (!_motcua_hub_change_case (hub, change, &scope->case_id, &scope->has_case, error))
+    return FALSE;
+  if (!scope->has_case)
+    return TRUE;
+  if (!_motcua_hub_case_offices (hub, scope->case_id.bytes, &receiving, &has_receiving, &handling,
+                     &has_handling))
+    return TRUE;   /* in no one's scope yet */
+
+  if (has_receiving)
+    scope->offices[scope->n_offices++] = receiving;
+  if (has_handling)
+    scope->offices[scope->n_offices++] = handling;
+
+  /* The handling office as last logged before this batch. */
+  if (!prior_handling (hub, batch_prior, &scope->case_id, &prior, error))
+    return FALSE;
+  if (prior->known)
+    {
+      if (prior->has_office
+          && (!has_handling || memcmp (prior->office, handling.bytes, 16) != 0))
+        {
+          memcpy (scope->offices[scope->n_offices++].bytes, prior->office, 16);
+          scope->entered = has_handling;
+        }
+      else if (!prior->has_office && has_handling)
+        scope->entered = TRUE;
+    }
+
+  if (scope->n_offices > 0 && has_handling)
+    {
+      stmt = _motcua_replica_prepare (hub, "INSERT OR REPLACE INTO hub_case_scope"
+                                      " (case_id, handling_office_id) VALUES (?1, ?2)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, scope->case_id.bytes, 16, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, handling.bytes, 16, SQLITE_STATIC);
+      if (!_motcua_replica_step_done (hub, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+insert_log (MotcuaReplica     *hub,
+            int                kind,
+            const MotcuaUuid  *origin,
+            gint64             seq,
+            MotcuaTableId      table,
+            const MotcuaUuid  *row,
+            const EntryScope  *scope,
+            const char        *text,
+            GError           **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = _motcua_replica_prepare (hub, "INSERT INTO hub_log (origin, seq, tbl, row_id, change,"
+                                  " kind, case_id, office_a, office_b, office_c)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, origin->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  sqlite3_bind_int (stmt, 3, table);
+  sqlite3_bind_blob (stmt, 4, row->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 6, kind);
+  if (scope->has_case)
+    sqlite3_bind_blob (stmt, 7, scope->case_id.bytes, 16, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 7);
+  for (guint i = 0; i < 3; i++)
+    if (i < scope->n_offices)
+      sqlite3_bind_blob (stmt, 8 + (int) i, scope->offices[i].bytes, 16, SQLITE_STATIC);
+    else
+      sqlite3_bind_null (stmt, 8 + (int) i);
+
+  return _motcua_replica_step_done (hub, stmt, error);
+}
+
+/* The whole state of a case (its row, timeline, attachments and conflicts) as snapshot rows. */
+static JsonArray *
+case_snapshot (MotcuaReplica     *hub,
+               const MotcuaUuid  *case_id,
+               GError           **error)
+{
+  static const struct { MotcuaTableId table; const char *sql; } parts[] = {
+    { MOTCUA_TABLE_CASE_EVENTS, "SELECT id FROM case_events WHERE case_id = ?1 ORDER BY rid" },
+    { MOTCUA_TABLE_ATTACHMENTS, "SELECT id FROM attachments WHERE case_id = ?1 ORDER BY rid" },
+    { MOTCUA_TABLE_CONFLICTS, "SELECT id FROM conflicts WHERE case_id = ?1 ORDER BY rid" },
+  };
+  g_autoptr(JsonArray) rows = json_array_new ();
+  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
+
+  if (!_motcua_hub_row_json (hub, _motcua_table_lookup (MOTCUA_TABLE_CASES), case_id, batch, rows, error))
+    return NULL;
+
+  for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+    {
+      sqlite3_stmt *stmt = _motcua_replica_prepare (hub, parts[p].sql, error);
+      int rc;
+
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          MotcuaUuid id;
+
+          if (sqlite3_column_bytes (stmt, 0) != 16)
+            continue;
+          memcpy (id.bytes, sqlite3_column_blob (stmt, 0), 16);
+          /* The statement stays open: _motcua_hub_row_json uses other statements. */
+          if (!_motcua_hub_row_json (hub, _motcua_table_lookup (parts[p].table), &id, batch, rows, error))
+            {
+              sqlite3_reset (stmt);
+              return NULL;
+            }
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _motcua_replica_set_db_error (hub, error);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&rows);
+}
+
+/* Appends accepted changes to the global order, each with its scope. A case that moved to a
+ * new handling office is logged whole first, for the replicas it has just entered: they
+ * hold the case before any change about it (its events, its moved fields) reaches them. */
+gboolean
+_motcua_hub_log_changes (MotcuaReplica         *hub,
+             MotcuaWireItem *const *accepted,
+             guint                  n,
+             GError               **error)
+{
+  g_autoptr(GHashTable) entered = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                         (GDestroyNotify) g_bytes_unref, NULL);
+  g_autoptr(GHashTable) batch_prior = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                             (GDestroyNotify) g_bytes_unref,
+                                                             g_free);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autofree EntryScope *scopes = g_new0 (EntryScope, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!entry_scope (hub, batch_prior, accepted[i], &scopes[i], error))
+        return FALSE;
+
+      if (scopes[i].entered)
+        {
+          g_autoptr(GBytes) key = g_bytes_new (scopes[i].case_id.bytes, 16);
+
+          /* Not g_hash_table_add() alone: on a key it holds, it frees the one held, which
+           * order points to. */
+          if (!g_hash_table_contains (entered, key))
+            {
+              g_ptr_array_add (order, key);
+              g_hash_table_add (entered, g_steal_pointer (&key));
+            }
+        }
+    }
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      MotcuaUuid case_id;
+      MotcuaUuid receiving, handling;
+      gboolean has_receiving, has_handling;
+      g_autoptr(JsonArray) rows = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *text = NULL;
+      EntryScope scope = { 0 };
+
+      memcpy (case_id.bytes, g_bytes_get_data (order->pdata[i], NULL), 16);
+      if (!_motcua_hub_case_offices (hub, case_id.bytes, &receiving, &has_receiving, &handling,
+                         &has_handling)
+          || !has_handling)
+        continue;
+      rows = case_snapshot (hub, &case_id, error);
+      if (rows == NULL)
+        return FALSE;
+      node = json_node_init_array (json_node_alloc (), rows);
+      text = json_to_string (node, FALSE);
+
+      /* For the replicas of its new handling office; the others have it. */
+      scope.has_case = TRUE;
+      scope.case_id = case_id;
+      scope.n_offices = 1;
+      scope.offices[0] = handling;
+      /* Snapshots are nobody's change: a negative sequence number keeps (origin, seq)
+       * unique. */
+      if (!insert_log (hub, 1, &hub->uuid, -(gint64) _motcua_hub_last_gseq (hub) - 1, MOTCUA_TABLE_CASES,
+                       &case_id, &scope, text, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JsonNode) node = _motcua_wire_encode_item (accepted[i]);
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      if (!insert_log (hub, 0, &accepted[i]->origin, (gint64) accepted[i]->seq,
+                       accepted[i]->table->id, &accepted[i]->row_id, &scopes[i], text, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The hub's own writes (the province publishing its catalogue, offices and calendar, its own
+ * desk's cases, the conflicts it detects) join the global order like anyone's. */
+gboolean
+_motcua_hub_publish (MotcuaReplica  *hub,
+                     GError        **error)
+{
+  guint64 published = (guint64) _motcua_replica_meta_get_int (hub, "hub_published", 0);
+  g_autoptr(MotcuaWireBatch) own = NULL;
+  g_autofree MotcuaWireItem **items = NULL;
+  guint64 last;
+  guint n;
+
+  if (published >= hub->seq)
+    return TRUE;
+
+  if (!motcua_replica_begin (hub, error))
+    return FALSE;
+  own = _motcua_replica_collect (hub, published, 0, error);
+  if (own == NULL)
+    return _motcua_replica_finish (hub, FALSE, error);
+  n = _motcua_wire_batch_length (own);
+  items = g_new (MotcuaWireItem *, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    items[i] = _motcua_wire_batch_item (own, i);
+  if (!_motcua_hub_log_changes (hub, items, n, error))
+    return _motcua_replica_finish (hub, FALSE, error);
+
+  last = n > 0 ? items[n - 1]->seq : published;
+
+  return _motcua_replica_finish (hub,
+                                 _motcua_replica_meta_set_int (hub, "hub_published",
+                                                               (gint64) last, error),
+                                 error);
+}
+
+guint64
+_motcua_hub_last_gseq (MotcuaReplica *hub)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT max(gseq) FROM hub_log", NULL);
+  guint64 last = 0;
+
+  if (stmt == NULL)
+    return 0;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    last = (guint64) sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return last;
+}

@@ -1,0 +1,727 @@
+/* motcua-hub-push.c: judging a push
+ *
+ * A replica pushes a contiguous run of its own changes. Each logical write (the changes of one
+ * HLC) is judged on the hub's state as it was when the write began: a change outside the peer's
+ * jurisdiction or authority is refused alone (kept, acknowledged, reported), one about a case
+ * the hub lacks waits for it, the rest are merged whole with conflict detection and appended to
+ * the global order, all in one transaction.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "motcua-error.h"
+#include "motcua-hub-private.h"
+
+/* The name of the column a change writes, or "" for a whole row. */
+static const char *
+column_name (const MotcuaWireItem *change)
+{
+  return change->column > 0 ? change->table->columns[change->column - 1].name : "";
+}
+
+/* What a push says of a case the hub does not hold yet: that it makes it (it names the
+ * office that received it), and that an office it names is in the peer's jurisdiction. */
+enum { NAMED_MADE = 1 << 0, NAMED_IN_SCOPE = 1 << 1 };
+#define NAMED_MADE_IN_SCOPE (NAMED_MADE | NAMED_IN_SCOPE)
+
+/* Whether a case was in the peer's scope when the logical write being judged began: the
+ * changes of one operation (one HLC: a transfer writes the case and its event) are judged
+ * together, so a transfer out of the scope does not make its own event out of scope.
+ * @write_scope caches the answer per case for the write; the caller empties it between
+ * writes. */
+static gboolean
+case_in_scope_for_write (MotcuaReplica *hub,
+                         MotcuaHubPeer *peer,
+                         GHashTable    *write_scope,
+                         const guint8  *case_id)
+{
+  g_autoptr(GBytes) key = g_bytes_new (case_id, 16);
+  gpointer cached;
+  gboolean in;
+
+  if (g_hash_table_lookup_extended (write_scope, key, NULL, &cached))
+    return GPOINTER_TO_INT (cached);
+  in = _motcua_hub_case_in_scope (hub, peer, case_id);
+  g_hash_table_insert (write_scope, g_steal_pointer (&key), GINT_TO_POINTER (in));
+
+  return in;
+}
+
+/* A case is the peer's to write if it was in scope when the write began, or if this push
+ * places it there (a new case, judged by the offices the push names for it). */
+static gboolean
+case_writable (MotcuaReplica *hub,
+               MotcuaHubPeer *peer,
+               GHashTable    *named_cases,
+               GHashTable    *write_scope,
+               const guint8  *case_id)
+{
+  g_autoptr(GBytes) key = g_bytes_new (case_id, 16);
+
+  return case_in_scope_for_write (hub, peer, write_scope, case_id)
+         || GPOINTER_TO_INT (g_hash_table_lookup (named_cases, key)) == NAMED_MADE_IN_SCOPE;
+}
+
+static gboolean
+office_exists (MotcuaReplica *hub,
+               const guint8  *office_id)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT 1 FROM offices WHERE id = ?1",
+                                                NULL);
+  gboolean exists;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, office_id, 16, SQLITE_STATIC);
+  exists = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  return exists;
+}
+
+/* The offices of a case decide who sees it, so the hub holds them to what they mean: each
+ * names one of the province's offices, and the office that received a dossier is set when it
+ * is received (the write that makes the case) and never changes after. A case moved to an
+ * office that is nobody's would vanish from every replica, the province's included; a case
+ * whose receiving office changed would leave the replicas of the old one without their
+ * learning it (found by fuzz-push). A transfer changes the handling office only. */
+static char *
+office_refusal (MotcuaReplica        *hub,
+                const MotcuaWireItem *change)
+{
+  const char *column = column_name (change);
+  const MotcuaValue *v = &change->values[0];
+  MotcuaUuid receiving, handling;
+  gboolean has_receiving, has_handling;
+  gboolean is_null = v->type == SQLITE_NULL;
+  gboolean receiving_column = strcmp (column, "receiving_office_id") == 0;
+  char text[37];
+
+  if (!receiving_column && strcmp (column, "handling_office_id") != 0)
+    return NULL;
+  if (!is_null && !office_exists (hub, (const guint8 *) v->s))
+    {
+      motcua_uuid_to_string ((const MotcuaUuid *) (const void *) v->s, text);
+      return g_strdup_printf (_("%s is not an office of this province"), text);
+    }
+  if (receiving_column && _motcua_hub_case_known (hub, change->row_id.bytes))
+    {
+      _motcua_hub_case_offices (hub, change->row_id.bytes, &receiving, &has_receiving, &handling,
+                    &has_handling);
+      if (is_null || !has_receiving || memcmp (receiving.bytes, v->s, 16) != 0)
+        {
+          motcua_uuid_to_string (&change->row_id, text);
+          return g_strdup_printf (_("the office that received case %s does not change after"
+                                    " it is received"), text);
+        }
+    }
+
+  return NULL;
+}
+
+/* Receipt numbers are printed and handed to citizens: one the hub knows on another case is
+ * refused, never renumbered. Desks cannot make one twice (leases, desk codes); a duplicate
+ * means a bug or a restored store, and the officers must hear of it. */
+static char *
+receipt_refusal (MotcuaReplica        *hub,
+                 const MotcuaWireItem *change)
+{
+  const MotcuaValue *v = &change->values[0];
+  const MotcuaUuid *case_id = &change->row_id;
+  sqlite3_stmt *stmt;
+  MotcuaUuid holder;
+  gboolean held = FALSE;
+  char holder_id[37], case_text[37];
+
+  if (strcmp (column_name (change), "receipt_no") != 0 || v->type != SQLITE_TEXT)
+    return NULL;
+  stmt = _motcua_replica_prepare (hub, "SELECT id FROM cases WHERE receipt_no = ?1"
+                                  " AND id <> ?2 LIMIT 1", NULL);
+  if (stmt == NULL)
+    return NULL;   /* the merge meets the same error */
+  sqlite3_bind_text (stmt, 1, v->s, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 2, case_id->bytes, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
+    {
+      memcpy (holder.bytes, sqlite3_column_blob (stmt, 0), 16);
+      held = TRUE;
+    }
+  sqlite3_reset (stmt);
+  if (!held)
+    return NULL;
+
+  motcua_uuid_to_string (&holder, holder_id);
+  motcua_uuid_to_string (case_id, case_text);
+  return g_strdup_printf (_("receipt number %s is held already by case %s: case %s cannot"
+                            " take it (a printed number is never changed; tell the province)"),
+                          v->s, holder_id, case_text);
+}
+
+/* A row of a timeline or a scan never changes once written: a push of one the hub holds
+ * already, with other values, is refused. The merge would keep the hub's (the first wins),
+ * but the push is logged as it came, so the replicas below would take the other values; and
+ * a row naming another case would leave the scope it was in (found by fuzz-push). The same
+ * values again are a harmless repeat. */
+static gboolean
+same_value (const MotcuaValue *a,
+            const MotcuaValue *b)
+{
+  return a->type == b->type
+         && (a->type == SQLITE_NULL
+             || (a->type == SQLITE_INTEGER && a->i == b->i)
+             || (a->type == SQLITE_TEXT && strcmp (a->s, b->s) == 0)
+             || (a->type == SQLITE_BLOB && memcmp (a->s, b->s, 16) == 0));
+}
+
+static char *
+insert_only_refusal (MotcuaReplica        *hub,
+                     const MotcuaWireItem *pushed)
+{
+  const MotcuaTableDesc *table = pushed->table;
+  g_autofree char *sql = g_strdup_printf ("SELECT rid FROM %s WHERE id = ?1", table->name);
+  sqlite3_stmt *stmt = _motcua_replica_prepare_text (hub, sql, NULL);
+  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
+  MotcuaWireItem *held;
+  gint64 rid = -1;
+  char id[37];
+
+  if (stmt == NULL)
+    return NULL;   /* the merge meets the same error */
+  sqlite3_bind_blob (stmt, 1, pushed->row_id.bytes, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    rid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  held = _motcua_wire_batch_add (batch, table, FALSE, 0);
+  if (rid < 0 || !_motcua_replica_read_row (hub, table, rid, batch, held, NULL))
+    return NULL;
+
+  for (guint c = 0; c < table->n_columns; c++)
+    if (!same_value (&held->values[c], &pushed->values[c]))
+      {
+        motcua_uuid_to_string (&pushed->row_id, id);
+        return g_strdup_printf (_("row %s of %s exists already with another %s: it never"
+                                  " changes"), id, table->name, table->columns[c].name);
+      }
+
+  return NULL;
+}
+
+/* The procedure of the case @case_id: the hub's, or the one this push names for a case the
+ * hub does not hold yet (@named_procedures). */
+static gboolean
+case_procedure (MotcuaReplica    *hub,
+                GHashTable       *named_procedures,
+                const MotcuaUuid *case_id,
+                MotcuaUuid       *out)
+{
+  g_autoptr(GBytes) key = g_bytes_new (case_id->bytes, 16);
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT procedure_id FROM cases"
+                                                " WHERE id = ?1", NULL);
+  GBytes *named;
+  gboolean found = FALSE;
+
+  if (stmt != NULL)
+    {
+      sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
+        {
+          memcpy (out->bytes, sqlite3_column_blob (stmt, 0), 16);
+          found = TRUE;
+        }
+      sqlite3_reset (stmt);
+    }
+  if (!found && (named = g_hash_table_lookup (named_procedures, key)) != NULL)
+    {
+      memcpy (out->bytes, g_bytes_get_data (named, NULL), 16);
+      found = TRUE;
+    }
+
+  return found;
+}
+
+/* A value pushed for a case's column is held to the rules a desk's own writes obey (the same
+ * code: _motcua_case_check_value()): a push is not a way round them. A value of the wrong
+ * type is left to the merge, which refuses it with its own message. */
+static char *
+value_refusal (MotcuaReplica        *hub,
+               GHashTable           *named_procedures,
+               const MotcuaWireItem *change)
+{
+  g_autoptr(GError) error = NULL;
+  MotcuaUuid procedure;
+  gboolean has_procedure;
+  char case_text[37];
+
+  has_procedure = case_procedure (hub, named_procedures, &change->row_id, &procedure);
+  if (_motcua_case_check_value (hub, change->column - 1, &change->values[0],
+                                has_procedure ? &procedure : NULL, &error))
+    return NULL;
+
+  motcua_uuid_to_string (&change->row_id, case_text);
+  return g_strdup_printf (_("case %s: %s"), case_text, error->message);
+}
+
+/* Whether a change is about a case the hub has never held, and this push does not make:
+ * another desk made it, and the hub lost it with the hours a restored copy of its store
+ * forgot (sync/PROTOCOL.md, "A restored server"). A push that makes a case names its
+ * receiving office (@named_cases holds it then, and judges its scope). */
+static gboolean
+case_unknown (MotcuaReplica *hub,
+              GHashTable    *named_cases,
+              const guint8  *case_id)
+{
+  g_autoptr(GBytes) key = g_bytes_new (case_id, 16);
+
+  return !(GPOINTER_TO_INT (g_hash_table_lookup (named_cases, key)) & NAMED_MADE)
+         && !_motcua_hub_case_known (hub, case_id);
+}
+
+/* Not refused for good: the desk sends the change again once the case is back. */
+static char *
+wait_refusal (const MotcuaUuid *case_id,
+              gboolean         *wait)
+{
+  char text[37];
+
+  motcua_uuid_to_string (case_id, text);
+  *wait = TRUE;
+
+  return g_strdup_printf (_("case %s is not on the server yet: the change goes again once the"
+                            " desk that made the case has sent it"), text);
+}
+
+/* Why the peer may not write @change, or NULL if it may. Judged on the hub's state as it was
+ * when the change's logical write began (see case_in_scope_for_write()). */
+static char *
+refusal (MotcuaReplica        *hub,
+         MotcuaHubPeer        *peer,
+         GHashTable           *named_cases,
+         GHashTable           *named_procedures,
+         GHashTable           *write_scope,
+         const MotcuaWireItem *change,
+         gboolean             *wait)
+{
+  const MotcuaTableDesc *table = change->table;
+  const MotcuaUuid *row = &change->row_id;
+  char row_text[37];
+
+  motcua_uuid_to_string (row, row_text);
+  if (table->province_only && peer->level != MOTCUA_LEVEL_PROVINCE)
+    return g_strdup_printf (_("only a province replica writes %s"), table->name);
+
+  if (table->id == MOTCUA_TABLE_CASES)
+    {
+      char *reason;
+
+      if (case_unknown (hub, named_cases, row->bytes))
+        return wait_refusal (row, wait);
+      if (!case_writable (hub, peer, named_cases, write_scope, row->bytes))
+        return g_strdup_printf (_("case %s is not in the jurisdiction of %s"), row_text,
+                                peer->office_code);
+      if ((reason = office_refusal (hub, change)) != NULL
+          || (reason = receipt_refusal (hub, change)) != NULL)
+        return reason;
+      return value_refusal (hub, named_procedures, change);
+    }
+  else if (table->id == MOTCUA_TABLE_CASE_EVENTS || table->id == MOTCUA_TABLE_ATTACHMENTS)
+    {
+      const MotcuaUuid *case_id = _motcua_hub_row_case (change);
+
+      if (case_id != NULL && case_unknown (hub, named_cases, case_id->bytes))
+        return wait_refusal (case_id, wait);
+      if (case_id == NULL || !case_writable (hub, peer, named_cases, write_scope, case_id->bytes))
+        return g_strdup_printf (_("its case is not in the jurisdiction of %s"),
+                                peer->office_code);
+      return insert_only_refusal (hub, change);
+    }
+  else if (table->id == MOTCUA_TABLE_CONFLICTS)
+    {
+      sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT case_id FROM conflicts"
+                                                    " WHERE id = ?1", NULL);
+      gboolean allowed = FALSE;
+
+      /* A replica writes a conflict only to resolve it: one the hub made, in its scope. */
+      if (stmt != NULL)
+        {
+          sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            allowed = sqlite3_column_bytes (stmt, 0) != 16
+                      ? peer->level == MOTCUA_LEVEL_PROVINCE
+                      : case_in_scope_for_write (hub, peer, write_scope,
+                                                 sqlite3_column_blob (stmt, 0));
+          sqlite3_reset (stmt);
+        }
+      if (!allowed)
+        return g_strdup_printf (_("conflict %s is not one %s may resolve"), row_text,
+                                peer->office_code);
+    }
+
+  return NULL;
+}
+
+static void
+add_refusal (JsonArray  *rejected,
+             gint64      seq,
+             const char *reason)
+{
+  g_autoptr(JsonObject) r = json_object_new ();
+
+  json_object_set_int_member (r, "s", seq);
+  json_object_set_string_member (r, "reason", reason);
+  json_array_add_object_element (rejected, g_steal_pointer (&r));
+}
+
+/* Keeps a refusal, with the case the refused change was about (if any), and whether the
+ * change waits for that case (see wait_refusal()). */
+static gboolean
+record_refusal (MotcuaReplica     *hub,
+                const MotcuaUuid  *origin,
+                gint64             seq,
+                const char        *reason,
+                gboolean           wait,
+                const MotcuaWireItem *change,
+                GError           **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "INSERT OR REPLACE INTO hub_rejected"
+                                                " (origin, seq, reason, case_id, waits)"
+                                                " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  MotcuaUuid case_id;
+  gboolean has_case = FALSE;
+
+  if (stmt == NULL || !_motcua_hub_change_case (hub, change, &case_id, &has_case, error))
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, origin->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  sqlite3_bind_text (stmt, 3, reason, -1, SQLITE_STATIC);
+  if (has_case)
+    sqlite3_bind_blob (stmt, 4, case_id.bytes, 16, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 4);
+  sqlite3_bind_int (stmt, 5, wait);
+
+  return _motcua_replica_step_done (hub, stmt, error);
+}
+
+/* The refusals of the peer's changes @first … @last, in order: those of this push and those
+ * of earlier pushes whose answer the peer may never have heard, since an acknowledgement
+ * can run past the batch that carries it. A refusal about a case that is not the peer's
+ * names it as "gone": the peer drops its copy, which only its refused writes kept. One about
+ * a case the hub did not hold names it as "wait": the peer sends the change again when the
+ * case reaches it from the hub. */
+static gboolean
+report_refusals (MotcuaReplica     *hub,
+                 MotcuaHubPeer     *peer,
+                 gint64             first,
+                 gint64             last,
+                 JsonArray         *rejected,
+                 GError           **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT seq, reason, case_id, waits"
+                                                " FROM hub_rejected"
+                                                " WHERE origin = ?1 AND seq BETWEEN ?2 AND ?3"
+                                                " ORDER BY seq", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, peer->replica_id.bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, first);
+  sqlite3_bind_int64 (stmt, 3, last);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      add_refusal (rejected, sqlite3_column_int64 (stmt, 0),
+                   (const char *) sqlite3_column_text (stmt, 1));
+      if (sqlite3_column_bytes (stmt, 2) == 16
+          && (sqlite3_column_int (stmt, 3)
+              || !_motcua_hub_case_in_scope (hub, peer, sqlite3_column_blob (stmt, 2))))
+        {
+          JsonObject *r = json_array_get_object_element (rejected,
+                                                         json_array_get_length (rejected) - 1);
+          char id[37];
+
+          motcua_uuid_to_string ((const MotcuaUuid *) sqlite3_column_blob (stmt, 2), id);
+          json_object_set_string_member (r, sqlite3_column_int (stmt, 3) ? "wait" : "gone", id);
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (hub, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The peer sent a change about a case its refusals waited for: sent again (or overtaken by a
+ * later change of its own), they wait no more (waits 2; see _motcua_hub_cases_back()). */
+static gboolean
+waits_over (MotcuaReplica         *hub,
+            MotcuaHubPeer         *peer,
+            MotcuaWireItem *const *accepted,
+            guint                  n,
+            GError               **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT EXISTS (SELECT 1 FROM hub_rejected"
+                                                " WHERE origin = ?1 AND waits = 1)", error);
+  gboolean any;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, peer->replica_id.bytes, 16, SQLITE_STATIC);
+  any = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  if (!any)
+    return TRUE;
+
+  stmt = _motcua_replica_prepare (hub, "UPDATE hub_rejected SET waits = 2 WHERE origin = ?1"
+                                  " AND waits = 1 AND case_id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      MotcuaUuid case_id;
+      gboolean has_case = FALSE;
+
+      if (!_motcua_hub_change_case (hub, accepted[i], &case_id, &has_case, error))
+        return FALSE;
+      if (!has_case)
+        continue;
+      sqlite3_bind_blob (stmt, 1, peer->replica_id.bytes, 16, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, case_id.bytes, 16, SQLITE_STATIC);
+      if (!_motcua_replica_step_done (hub, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The cases a push makes, and whether the offices it gives them place them in the peer's
+ * jurisdiction (@named_cases); and the procedures it gives them, which bound their papers
+ * (@named_procedures). */
+static void
+name_cases (MotcuaReplica   *hub,
+            MotcuaHubPeer   *peer,
+            MotcuaWireBatch *changes,
+            GHashTable      *named_cases,
+            GHashTable      *named_procedures)
+{
+  for (guint i = 0; i < _motcua_wire_batch_length (changes); i++)
+    {
+      const MotcuaWireItem *change = _motcua_wire_batch_item (changes, i);
+      const char *column = column_name (change);
+      const MotcuaValue *value = &change->values[0];
+
+      if (change->table->id != MOTCUA_TABLE_CASES)
+        continue;
+      if ((strcmp (column, "receiving_office_id") == 0
+           || strcmp (column, "handling_office_id") == 0)
+          && !_motcua_hub_case_known (hub, change->row_id.bytes))
+        {
+          GBytes *key = g_bytes_new (change->row_id.bytes, 16);
+          int named = GPOINTER_TO_INT (g_hash_table_lookup (named_cases, key));
+
+          /* A new row carries every column: the receiving office, even if null, says it is
+           * made here; a transfer carries the handling office alone. */
+          if (strcmp (column, "receiving_office_id") == 0)
+            named |= NAMED_MADE;
+          if (value->type == SQLITE_BLOB && _motcua_hub_office_in_scope (peer, value->s, 16))
+            named |= NAMED_IN_SCOPE;
+          g_hash_table_replace (named_cases, key, GINT_TO_POINTER (named));
+        }
+      if (strcmp (column, "procedure_id") == 0 && value->type == SQLITE_BLOB)
+        g_hash_table_insert (named_procedures, g_bytes_new (change->row_id.bytes, 16),
+                             g_bytes_new (value->s, 16));
+    }
+}
+
+static gboolean
+apply_pending (MotcuaReplica  *hub,
+               GPtrArray      *pending,
+               guint          *n_found,
+               GError        **error)
+{
+  gboolean ok = pending->len == 0
+                || _motcua_replica_apply_items (hub, (MotcuaWireItem *const *) pending->pdata,
+                                                pending->len, NULL, _motcua_hub_detect_conflict, n_found,
+                                                error);
+
+  g_ptr_array_set_size (pending, 0);
+
+  return ok;
+}
+
+static gboolean
+push_in_tx (MotcuaReplica    *hub,
+            MotcuaHubPeer    *peer,
+            MotcuaWireBatch  *changes,
+            JsonArray        *rejected,
+            guint            *n_conflicts,
+            GError          **error)
+{
+  g_autoptr(GHashTable) named_cases = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                              (GDestroyNotify) g_bytes_unref,
+                                                              NULL);
+  g_autoptr(GHashTable) write_scope = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                              (GDestroyNotify) g_bytes_unref,
+                                                              NULL);
+  g_autoptr(GHashTable) named_procedures = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                                   (GDestroyNotify) g_bytes_unref,
+                                                                   (GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) accepted = g_ptr_array_new ();
+  g_autoptr(GPtrArray) pending = g_ptr_array_new ();   /* accepted, of the write under way */
+  MotcuaHlc write_hlc = 0;
+  gint64 first_seq = -1;
+  guint n_found = 0;
+  guint64 acked = peer->acked_seq;
+  sqlite3_stmt *stmt;
+
+  name_cases (hub, peer, changes, named_cases, named_procedures);
+
+  /* Conflicts are detected against the hub's state with its own writes logged first. */
+  if (!_motcua_hub_publish (hub, error))
+    return FALSE;
+
+  for (guint i = 0; i < _motcua_wire_batch_length (changes); i++)
+    {
+      MotcuaWireItem *change = _motcua_wire_batch_item (changes, i);
+      g_autofree char *reason = NULL;
+      gboolean wait = FALSE;
+
+      /* A replica pushes its own changes only; the first push binds the token to it. */
+      if (!peer->bound)
+        {
+          if (!_motcua_hub_bind_in_tx (hub, peer, &change->origin, error))
+            return FALSE;
+          acked = peer->acked_seq;
+        }
+      if (memcmp (change->origin.bytes, peer->replica_id.bytes, 16) != 0)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       _("change %u: o is another replica's: a replica pushes its own changes"),
+                       i);
+          return FALSE;
+        }
+
+      if (first_seq < 0)
+        first_seq = (gint64) change->seq;
+      if (change->seq <= acked)
+        continue;   /* held already: acknowledged again (with its refusal, below) */
+      if (change->seq != acked + 1)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_GAP,
+                       _("change %u has sequence number %llu but %llu was acknowledged last:"
+                         " push from %llu"), i, (unsigned long long) change->seq,
+                       (unsigned long long) acked, (unsigned long long) acked + 1);
+          return FALSE;
+        }
+
+      if (change->hlc != write_hlc)
+        {
+          /* A new logical write: the last one is merged first (a write is merged whole, its
+           * row read and written once), then scope is judged afresh. */
+          if (!apply_pending (hub, pending, &n_found, error))
+            return FALSE;
+          write_hlc = change->hlc;
+          g_hash_table_remove_all (write_scope);
+        }
+      reason = refusal (hub, peer, named_cases, named_procedures, write_scope, change, &wait);
+      if (reason != NULL)
+        {
+          if (!record_refusal (hub, &change->origin, (gint64) change->seq, reason, wait, change,
+                               error))
+            return FALSE;
+        }
+      else
+        {
+          g_ptr_array_add (pending, change);
+          g_ptr_array_add (accepted, change);
+        }
+      acked = change->seq;
+    }
+
+  if (!apply_pending (hub, pending, &n_found, error))
+    return FALSE;
+
+  if (!_motcua_hub_log_changes (hub, (MotcuaWireItem *const *) accepted->pdata, accepted->len, error)
+      || !waits_over (hub, peer, (MotcuaWireItem *const *) accepted->pdata, accepted->len, error))
+    return FALSE;
+  if (first_seq > 0
+      && !report_refusals (hub, peer, first_seq, (gint64) acked, rejected, error))
+    return FALSE;
+  /* The conflicts it found follow the changes that made them. */
+  if (!_motcua_hub_publish (hub, error))
+    return FALSE;
+
+  stmt = _motcua_replica_prepare (hub, "UPDATE hub_replicas SET acked_seq = ?1, replica_id = ?2"
+                                  " WHERE token_id = ?3", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) acked);
+  if (peer->bound)
+    sqlite3_bind_blob (stmt, 2, peer->replica_id.bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, peer->token_id, -1, SQLITE_STATIC);
+  if (!_motcua_replica_step_done (hub, stmt, error))
+    return FALSE;
+
+  peer->acked_seq = acked;
+  *n_conflicts = n_found;
+
+  return TRUE;
+}
+
+gboolean
+_motcua_hub_push_batch (MotcuaReplica    *hub,
+                        MotcuaHubPeer    *peer,
+                        MotcuaWireBatch  *changes,
+                  guint64        *acked_out,
+                  JsonArray     **rejected_out,
+                  guint          *n_conflicts_out,
+                  GError        **error)
+{
+  g_autoptr(JsonArray) rejected = json_array_new ();
+  MotcuaHubPeer saved = *peer;
+  guint n_conflicts = 0;
+
+  if (!motcua_replica_begin (hub, error))
+    return FALSE;
+  if (!_motcua_replica_finish (hub, push_in_tx (hub, peer, changes, rejected, &n_conflicts,
+                                                error), error))
+    {
+      /* Nothing of the push was kept. */
+      peer->bound = saved.bound;
+      peer->replica_id = saved.replica_id;
+      peer->acked_seq = saved.acked_seq;
+      return FALSE;
+    }
+
+  if (acked_out != NULL)
+    *acked_out = peer->acked_seq;
+  if (rejected_out != NULL)
+    *rejected_out = g_steal_pointer (&rejected);
+  if (n_conflicts_out != NULL)
+    *n_conflicts_out = n_conflicts;
+
+  return TRUE;
+}
+
+gboolean
+_motcua_hub_push (MotcuaReplica  *hub,
+                  MotcuaHubPeer  *peer,
+                  JsonArray      *changes,
+                  guint64        *acked_out,
+                  JsonArray     **rejected_out,
+                  guint          *n_conflicts_out,
+                  GError        **error)
+{
+  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_decode (changes, TRUE, error);
+
+  return batch != NULL
+         && _motcua_hub_push_batch (hub, peer, batch, acked_out, rejected_out, n_conflicts_out,
+                                    error);
+}
