@@ -1,0 +1,104 @@
+/* motcua-rows-private.h: a replicated row as stored, and the log's records
+ *
+ * Inside the replication layer: what capture (motcua-capture.c), the rows (motcua-rows.c), the
+ * log's records (motcua-log-records.c) and re-stamps (motcua-restamp.c) share.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "motcua-changes-private.h"
+
+G_BEGIN_DECLS
+
+/* A row's registers (_clk): the distinct (HLC, origin) pairs its columns were written with, then
+ * one byte per column naming its pair. Most columns of a row were written together, so a case's
+ * 21 registers take ~40 bytes rather than 21 × 12.
+ *   [n] n × (HLC big-endian 8, origin index big-endian 4) [column → pair index or 0xff] */
+#define NO_PAIR 0xff
+
+typedef struct
+{
+  MotcuaHlc hlc[64];
+  guint32   origin[64];
+} Clocks;
+
+void             _motcua_clocks_decode  (Clocks                 *clocks,
+                                         guint                   n_columns,
+                                         const guint8           *blob,
+                                         gsize                   size);
+GBytes          *_motcua_clocks_encode  (const Clocks           *clocks,
+                                         guint                   n_columns);
+
+/* The SQL of a table's rows, made once per table. */
+typedef struct
+{
+  char *select_sql;
+  char *insert_sql;
+  char *update_sql;
+  char *fts_insert_sql;
+  char *fts_delete_sql;
+  guint n_physical;
+} TableSql;
+
+const TableSql  *_motcua_table_sql      (const MotcuaTableDesc  *table);
+
+/* A column's value, owning its bytes. */
+typedef struct
+{
+  MotcuaValue value;
+  char       *owned;
+} OwnedValue;
+
+/* A row as stored: its values (status as its "generation:name" register value), its registers,
+ * and what its full-text index held when it was read. */
+typedef struct
+{
+  const MotcuaTableDesc *table;
+  const TableSql        *sql;
+  gboolean               exists;
+  gint64                 rid;
+  OwnedValue             current[64];
+  Clocks                 clocks;
+  char                  *fts_old[8];
+  gboolean               fts_changed;
+} RowState;
+
+void             _motcua_row_state_clear (RowState              *row);
+/* Reads the row @id of @table (@known_new: it cannot exist yet, so it is not looked up). */
+gboolean         _motcua_row_read       (MotcuaReplica          *self,
+                                         const MotcuaTableDesc  *table,
+                                         const MotcuaUuid       *id,
+                                         gboolean                known_new,
+                                         RowState               *row,
+                                         GError                **error);
+void             _motcua_row_set        (RowState               *row,
+                                         guint                   c,
+                                         const MotcuaValue      *value,
+                                         MotcuaHlc               hlc,
+                                         guint32                 origin);
+/* Writes the row back (inserting it if new), its registers and its full-text entry. */
+gboolean         _motcua_row_store      (MotcuaReplica          *self,
+                                         RowState               *row,
+                                         const MotcuaUuid       *id,
+                                         guint64                 seq,
+                                         GError                **error);
+gboolean         _motcua_value_equal    (const MotcuaValue      *a,
+                                         const MotcuaValue      *b);
+
+/* The log's records (motcua-log-records.c): a change's fields appended to a record, and a
+ * record of @n changes appended to the log. */
+void             _motcua_change_put     (GByteArray             *out,
+                                         guint                   column,
+                                         MotcuaHlc               prev_hlc,
+                                         const MotcuaValue      *value);
+gboolean         _motcua_replica_log_record (MotcuaReplica      *self,
+                                             MotcuaTableId       table,
+                                             const MotcuaUuid   *row_id,
+                                             guint               n,
+                                             GByteArray         *fields,
+                                             MotcuaHlc           hlc,
+                                             GError            **error);
+
+G_END_DECLS

@@ -1,0 +1,650 @@
+/* motcua-rows.c: a replicated row as stored, with its registers
+ *
+ * A row's values, the (HLC, origin) register of each column (packed in _clk), its full-text
+ * entry, read and written in one go; the typed snapshot of a row (motcua-wire.c encodes it).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "motcua-error.h"
+#include "motcua-rows-private.h"
+#include "motcua-text.h"
+#include "motcua-workflow.h"
+
+void
+_motcua_clocks_decode (Clocks       *clocks,
+                       guint         n_columns,
+                       const guint8 *blob,
+                       gsize         size)
+{
+  guint n_pairs;
+
+  memset (clocks, 0, sizeof *clocks);
+  if (blob == NULL || size < 1)
+    return;
+
+  n_pairs = blob[0];
+  if (size != 1 + 12 * (gsize) n_pairs + n_columns)
+    return;   /* not ours: treat every register as never written */
+
+  for (guint c = 0; c < n_columns; c++)
+    {
+      guint pair = blob[1 + 12 * n_pairs + c];
+      const guint8 *p = blob + 1 + 12 * pair;
+
+      if (pair == NO_PAIR || pair >= n_pairs)
+        continue;
+      for (guint i = 0; i < 8; i++)
+        clocks->hlc[c] = (clocks->hlc[c] << 8) | p[i];
+      clocks->origin[c] = (guint32) p[8] << 24 | (guint32) p[9] << 16 | (guint32) p[10] << 8
+                          | p[11];
+    }
+}
+
+GBytes *
+_motcua_clocks_encode (const Clocks *clocks,
+                       guint         n_columns)
+{
+  guint8 buf[1 + 12 * 64 + 64];
+  guint8 pair_of[64];
+  guint n_pairs = 0;
+
+  for (guint c = 0; c < n_columns; c++)
+    {
+      guint k;
+
+      pair_of[c] = NO_PAIR;
+      if (clocks->hlc[c] == 0 && clocks->origin[c] == 0)
+        continue;
+      for (k = 0; k < n_pairs; k++)
+        {
+          guint first = 0;
+
+          while (pair_of[first] != k)
+            first++;
+          if (clocks->hlc[first] == clocks->hlc[c] && clocks->origin[first] == clocks->origin[c])
+            break;
+        }
+      if (k == n_pairs)
+        {
+          guint8 *p = buf + 1 + 12 * n_pairs++;
+
+          for (guint i = 0; i < 8; i++)
+            p[i] = (guint8) (clocks->hlc[c] >> (56 - 8 * i));
+          p[8] = (guint8) (clocks->origin[c] >> 24);
+          p[9] = (guint8) (clocks->origin[c] >> 16);
+          p[10] = (guint8) (clocks->origin[c] >> 8);
+          p[11] = (guint8) clocks->origin[c];
+        }
+      pair_of[c] = (guint8) k;
+    }
+
+  buf[0] = (guint8) n_pairs;
+  /* The pairs were written in place; move the column map right after them. */
+  memcpy (buf + 1 + 12 * n_pairs, pair_of, n_columns);
+
+  return g_bytes_new (buf, 1 + 12 * n_pairs + n_columns);
+}
+
+static TableSql table_sql[MOTCUA_TABLE_CONFLICTS + 1];
+
+const TableSql *
+_motcua_table_sql (const MotcuaTableDesc *table)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      for (guint t = 0; t < _motcua_n_tables; t++)
+        {
+          const MotcuaTableDesc *desc = _motcua_tables[t];
+          TableSql *sql = &table_sql[desc->id];
+          g_autoptr(GString) names = g_string_new (NULL);
+          g_autoptr(GString) params = g_string_new (NULL);
+          g_autoptr(GString) sets = g_string_new (NULL);
+          guint n = 0;
+
+          for (guint c = 0; c < desc->n_columns; c++)
+            {
+              const char *phys[2] = { desc->columns[c].name, NULL };
+
+              if (desc->columns[c].kind == MOTCUA_COL_STATUS)
+                phys[1] = "status_gen";
+
+              for (guint k = 0; k < 2 && phys[k] != NULL; k++)
+                {
+                  n++;
+                  g_string_append_printf (names, "%s, ", phys[k]);
+                  g_string_append_printf (params, "?%u, ", n + 1);
+                  g_string_append_printf (sets, "%s = ?%u, ", phys[k], n + 1);
+                }
+            }
+
+          sql->n_physical = n;
+          sql->select_sql = g_strdup_printf ("SELECT rid, %s_clk FROM %s WHERE id = ?1",
+                                             names->str, desc->name);
+          sql->insert_sql = g_strdup_printf ("INSERT INTO %s (id, %s_clk, _seq)"
+                                             " VALUES (?1, %s?%u, ?%u)",
+                                             desc->name, names->str, params->str, n + 2, n + 3);
+          if (desc->fts != NULL)
+            {
+              g_autoptr(GString) fts_names = g_string_new (NULL);
+              g_autoptr(GString) fts_params = g_string_new (NULL);
+
+              for (guint k = 0; desc->fts_columns[k] != G_MAXUINT; k++)
+                {
+                  g_string_append_printf (fts_names, ", %s",
+                                          desc->columns[desc->fts_columns[k]].name);
+                  g_string_append_printf (fts_params, ", ?%u", k + 2);
+                }
+              sql->fts_insert_sql = g_strdup_printf ("INSERT INTO %s (rowid%s) VALUES (?1%s)",
+                                                     desc->fts, fts_names->str, fts_params->str);
+              sql->fts_delete_sql = g_strdup_printf ("INSERT INTO %s (%s, rowid%s)"
+                                                     " VALUES ('delete', ?1%s)", desc->fts,
+                                                     desc->fts, fts_names->str, fts_params->str);
+            }
+          sql->update_sql = g_strdup_printf ("UPDATE %s SET %s_clk = ?%u, _seq = max (_seq, ?%u)"
+                                             " WHERE rid = ?1",
+                                             desc->name, sets->str, n + 2, n + 3);
+        }
+
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return &table_sql[table->id];
+}
+
+static void
+owned_value_set_column (OwnedValue   *out,
+                        sqlite3_stmt *stmt,
+                        int           index)
+{
+  int type = sqlite3_column_type (stmt, index);
+
+  out->value.type = type;
+  out->value.i = 0;
+  out->value.s = NULL;
+  out->owned = NULL;
+
+  switch (type)
+    {
+    case SQLITE_INTEGER:
+      out->value.i = sqlite3_column_int64 (stmt, index);
+      break;
+
+    case SQLITE_TEXT:
+      out->owned = g_strdup ((const char *) sqlite3_column_text (stmt, index));
+      out->value.s = out->owned;
+      break;
+
+    case SQLITE_BLOB:
+      if (sqlite3_column_bytes (stmt, index) == 16)
+        {
+          out->owned = g_memdup2 (sqlite3_column_blob (stmt, index), 16);
+          out->value.s = out->owned;
+        }
+      else
+        out->value.type = SQLITE_NULL;
+      break;
+
+    default:
+      out->value.type = SQLITE_NULL;
+      break;
+    }
+}
+
+gboolean
+_motcua_value_equal (const MotcuaValue *a,
+                     const MotcuaValue *b)
+{
+  if (a->type != b->type)
+    return FALSE;
+
+  switch (a->type)
+    {
+    case SQLITE_NULL:
+      return TRUE;
+    case SQLITE_INTEGER:
+      return a->i == b->i;
+    case SQLITE_TEXT:
+      return strcmp (a->s, b->s) == 0;
+    case SQLITE_BLOB:
+      return memcmp (a->s, b->s, 16) == 0;
+    default:
+      return FALSE;
+    }
+}
+
+void
+_motcua_bind_value (sqlite3_stmt      *stmt,
+                    int                index,
+                    const MotcuaValue *value)
+{
+  switch (value->type)
+    {
+    case SQLITE_INTEGER:
+      sqlite3_bind_int64 (stmt, index, value->i);
+      break;
+    case SQLITE_TEXT:
+      sqlite3_bind_text (stmt, index, value->s, -1, SQLITE_STATIC);
+      break;
+    case SQLITE_BLOB:
+      sqlite3_bind_blob (stmt, index, value->s, 16, SQLITE_STATIC);
+      break;
+    default:
+      sqlite3_bind_null (stmt, index);
+      break;
+    }
+}
+
+
+/* Full-text indexing waits for the commit. FTS5 flushes its pending index at every savepoint
+ * and statement journal once it has joined a transaction, which made each write of a batch
+ * write a tiny segment; indexed at the end, a batch is indexed in one go. Searches inside an
+ * uncommitted group do not see its rows, and nothing in the library searches there. */
+typedef struct
+{
+  const MotcuaTableDesc *table;
+  gint64                 rid;
+  gboolean               had_old;
+  char                  *old[8];
+  char                  *now[8];
+} FtsPending;
+
+static void
+fts_pending_clear (gpointer data)
+{
+  FtsPending *p = data;
+
+  for (guint n = 0; n < G_N_ELEMENTS (p->old); n++)
+    {
+      g_free (p->old[n]);
+      g_free (p->now[n]);
+    }
+}
+
+GArray *
+_motcua_fts_pending_new (void)
+{
+  GArray *pending = g_array_new (FALSE, TRUE, sizeof (FtsPending));
+
+  g_array_set_clear_func (pending, fts_pending_clear);
+
+  return pending;
+}
+
+static void
+queue_fts (MotcuaReplica         *self,
+           const MotcuaTableDesc *table,
+           gint64                 rid,
+           const MotcuaValue     *old,
+           const MotcuaValue     *now)
+{
+  FtsPending p = { table, rid, old != NULL, { NULL }, { NULL } };
+
+  for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
+    {
+      const MotcuaValue *v = &now[table->fts_columns[n]];
+
+      if (old != NULL && old[n].type == SQLITE_TEXT)
+        p.old[n] = g_strdup (old[n].s);
+      if (v->type == SQLITE_TEXT)
+        p.now[n] = g_strdup (v->s);
+    }
+
+  g_array_append_val (self->fts_pending, p);
+}
+
+gboolean
+_motcua_replica_flush_fts (MotcuaReplica  *self,
+                           GError        **error)
+{
+  for (guint i = 0; i < self->fts_pending->len; i++)
+    {
+      const FtsPending *p = &g_array_index (self->fts_pending, FtsPending, i);
+      const TableSql *sql = _motcua_table_sql (p->table);
+      sqlite3_stmt *stmt;
+
+      if (p->had_old)
+        {
+          stmt = _motcua_replica_prepare (self, sql->fts_delete_sql, error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, p->rid);
+          for (guint n = 0; p->table->fts_columns[n] != G_MAXUINT; n++)
+            sqlite3_bind_text (stmt, (int) n + 2, p->old[n], -1, SQLITE_STATIC);
+          if (!_motcua_replica_step_done (self, stmt, error))
+            return FALSE;
+        }
+
+      stmt = _motcua_replica_prepare (self, sql->fts_insert_sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, p->rid);
+      for (guint n = 0; p->table->fts_columns[n] != G_MAXUINT; n++)
+        sqlite3_bind_text (stmt, (int) n + 2, p->now[n], -1, SQLITE_STATIC);
+      if (!_motcua_replica_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  g_array_set_size (self->fts_pending, 0);
+
+  return TRUE;
+}
+
+void
+_motcua_row_state_clear (RowState *row)
+{
+  for (guint c = 0; c < G_N_ELEMENTS (row->current); c++)
+    g_free (row->current[c].owned);
+  for (guint n = 0; n < G_N_ELEMENTS (row->fts_old); n++)
+    g_free (row->fts_old[n]);
+}
+
+gboolean
+_motcua_row_read (MotcuaReplica         *self,
+                  const MotcuaTableDesc *table,
+                  const MotcuaUuid      *id,
+                  gboolean               known_new,
+                  RowState              *row,
+                  GError               **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_assert (table->n_columns <= G_N_ELEMENTS (row->current));
+
+  memset (row, 0, sizeof *row);
+  row->table = table;
+  row->sql = _motcua_table_sql (table);
+
+  if (known_new)
+    {
+      for (guint c = 0; c < table->n_columns; c++)
+        row->current[c].value = MOTCUA_VALUE_NULL;
+      return TRUE;
+    }
+
+  stmt = _motcua_replica_prepare (self, row->sql->select_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      int col = 1;
+
+      row->exists = TRUE;
+      row->rid = sqlite3_column_int64 (stmt, 0);
+      for (guint c = 0; c < table->n_columns; c++)
+        {
+          if (table->columns[c].kind == MOTCUA_COL_STATUS)
+            {
+              MotcuaStatusKey key = { 0 };
+
+              if (sqlite3_column_type (stmt, col) == SQLITE_TEXT
+                  && motcua_status_from_string ((const char *) sqlite3_column_text (stmt, col),
+                                                &key.status))
+                {
+                  key.generation = (guint) sqlite3_column_int (stmt, col + 1);
+                  row->current[c].owned = motcua_status_key_encode (&key);
+                  row->current[c].value = MOTCUA_VALUE_TEXT (row->current[c].owned);
+                }
+              else
+                row->current[c].value = MOTCUA_VALUE_NULL;
+              col += 2;
+            }
+          else
+            owned_value_set_column (&row->current[c], stmt, col++);
+        }
+      _motcua_clocks_decode (&row->clocks, table->n_columns, sqlite3_column_blob (stmt, col),
+                     (gsize) sqlite3_column_bytes (stmt, col));
+
+      /* What the full-text index holds of the row now, before it changes. */
+      if (table->fts != NULL)
+        for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
+          {
+            const MotcuaValue *v = &row->current[table->fts_columns[n]].value;
+
+            row->fts_old[n] = v->type == SQLITE_TEXT ? g_strdup (v->s) : NULL;
+          }
+    }
+  else
+    {
+      for (guint c = 0; c < table->n_columns; c++)
+        row->current[c].value = MOTCUA_VALUE_NULL;
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Sets column @c of the row (not yet stored), with the register it now holds. */
+void
+_motcua_row_set (RowState          *row,
+                 guint              c,
+                 const MotcuaValue *value,
+                 MotcuaHlc          hlc,
+                 guint32            origin)
+{
+  g_free (row->current[c].owned);
+  row->current[c].owned = NULL;
+  row->current[c].value = *value;
+  if (value->type == SQLITE_TEXT || value->type == SQLITE_BLOB)
+    {
+      row->current[c].owned = value->type == SQLITE_TEXT ? g_strdup (value->s)
+                                                         : g_memdup2 (value->s, 16);
+      row->current[c].value.s = row->current[c].owned;
+    }
+  row->clocks.hlc[c] = hlc;
+  row->clocks.origin[c] = origin;
+
+  if (row->table->fts != NULL)
+    for (guint n = 0; row->table->fts_columns[n] != G_MAXUINT; n++)
+      row->fts_changed |= row->table->fts_columns[n] == c;
+}
+
+/* Writes the row back (inserting it if new) and queues its full-text update. @seq is the last
+ * local change to it, or 0 for none. */
+gboolean
+_motcua_row_store (MotcuaReplica    *self,
+                   RowState         *row,
+                   const MotcuaUuid *id,
+                   guint64           seq,
+                   GError          **error)
+{
+  const MotcuaTableDesc *table = row->table;
+  g_autoptr(GBytes) clk = NULL;
+  sqlite3_stmt *stmt;
+  int param = 2;
+
+  stmt = _motcua_replica_prepare (self, row->exists ? row->sql->update_sql : row->sql->insert_sql,
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
+
+  if (row->exists)
+    sqlite3_bind_int64 (stmt, 1, row->rid);
+  else
+    sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+
+  for (guint c = 0; c < table->n_columns; c++)
+    {
+      const MotcuaValue *v = &row->current[c].value;
+
+      if (table->columns[c].kind == MOTCUA_COL_STATUS)
+        {
+          MotcuaStatusKey key;
+
+          if (v->type == SQLITE_TEXT && motcua_status_key_decode (v->s, &key))
+            {
+              sqlite3_bind_text (stmt, param++, motcua_status_to_string (key.status), -1,
+                                 SQLITE_STATIC);
+              sqlite3_bind_int (stmt, param++, (int) key.generation);
+            }
+          else
+            {
+              sqlite3_bind_null (stmt, param++);
+              sqlite3_bind_int (stmt, param++, 0);
+            }
+        }
+      else
+        _motcua_bind_value (stmt, param++, v);
+    }
+  clk = _motcua_clocks_encode (&row->clocks, table->n_columns);
+  sqlite3_bind_blob (stmt, param++, g_bytes_get_data (clk, NULL), (int) g_bytes_get_size (clk),
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, param++, (sqlite3_int64) seq);
+
+  if (!_motcua_replica_step_done (self, stmt, error))
+    return FALSE;
+
+  if (!row->exists)
+    {
+      row->rid = sqlite3_last_insert_rowid (self->db);
+      row->exists = TRUE;
+      row->fts_changed = table->fts != NULL;
+      for (guint n = 0; n < G_N_ELEMENTS (row->fts_old); n++)
+        g_clear_pointer (&row->fts_old[n], g_free);
+      if (table->fts != NULL)
+        {
+          MotcuaValue now[64];
+
+          for (guint c = 0; c < table->n_columns; c++)
+            now[c] = row->current[c].value;
+          queue_fts (self, table, row->rid, NULL, now);
+        }
+      return TRUE;
+    }
+
+  if (row->fts_changed)
+    {
+      MotcuaValue now[64];
+      MotcuaValue old[8];
+
+      for (guint c = 0; c < table->n_columns; c++)
+        now[c] = row->current[c].value;
+      for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
+        old[n] = MOTCUA_VALUE_TEXT (row->fts_old[n]);
+      queue_fts (self, table, row->rid, old, now);
+    }
+
+  return TRUE;
+}
+
+
+void
+_motcua_register_clear (MotcuaRegister *reg)
+{
+  g_clear_pointer (&reg->owned, g_free);
+}
+
+/* A row's whole state as it travels in a snapshot: its values and, for a table of registers,
+ * the (HLC, origin) of each column. */
+gboolean
+_motcua_replica_row_item (MotcuaReplica          *self,
+                          const MotcuaTableDesc  *table,
+                          const MotcuaUuid       *id,
+                          MotcuaWireBatch        *batch,
+                          gboolean               *found,
+                          GError                **error)
+{
+  MotcuaWireItem *item;
+  RowState row;
+  gboolean ok = FALSE;
+
+  *found = FALSE;
+
+  if (table->insert_only)
+    {
+      const TableSql *sql = _motcua_table_sql (table);
+      sqlite3_stmt *stmt = _motcua_replica_prepare (self, sql->select_sql, error);
+      gint64 rid = -1;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        rid = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      if (rid < 0)
+        return TRUE;
+      item = _motcua_wire_batch_add (batch, table, FALSE, 0);
+      item->row_id = *id;
+      *found = TRUE;
+      return _motcua_replica_read_row (self, table, rid, batch, item, error);
+    }
+
+  if (!_motcua_row_read (self, table, id, FALSE, &row, error))
+    goto done;
+  if (!row.exists)
+    {
+      ok = TRUE;
+      goto done;
+    }
+
+  item = _motcua_wire_batch_add (batch, table, FALSE, 0);
+  item->row_id = *id;
+  *found = TRUE;
+  for (guint c = 0; c < table->n_columns; c++)
+    {
+      MotcuaWireRegister *reg = &item->registers[c];
+
+      /* Never written by a replica (or seeded from a file): not part of the state. */
+      if (row.clocks.hlc[c] == 0 && row.clocks.origin[c] == 0)
+        continue;
+      reg->written = TRUE;
+      reg->hlc = row.clocks.hlc[c];
+      if (row.clocks.origin[c] != 0
+          && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &reg->origin, error))
+        goto done;
+      item->values[c] = _motcua_wire_batch_keep (batch, &row.current[c].value, -1);
+    }
+  ok = TRUE;
+
+done:
+  _motcua_row_state_clear (&row);
+
+  return ok;
+}
+
+MotcuaValue
+_motcua_value_from_column (sqlite3_stmt *stmt,
+                           int           column)
+{
+  MotcuaValue v = MOTCUA_VALUE_NULL;
+
+  switch (sqlite3_column_type (stmt, column))
+    {
+    case SQLITE_INTEGER:
+      v = MOTCUA_VALUE_INT (sqlite3_column_int64 (stmt, column));
+      break;
+    case SQLITE_TEXT:
+      v = MOTCUA_VALUE_TEXT ((const char *) sqlite3_column_text (stmt, column));
+      break;
+    case SQLITE_BLOB:
+      if (sqlite3_column_bytes (stmt, column) == 16)
+        {
+          v.type = SQLITE_BLOB;
+          v.s = sqlite3_column_blob (stmt, column);
+        }
+      break;
+    default:
+      break;
+    }
+
+  return v;
+}
+
