@@ -164,12 +164,4 @@ GBytes   *_motcua_attachment_fetch  (MotcuaReplica          *replica,
                                      GCancellable           *cancellable,
                                      GError                **error);
 
-/* MotcuaSync's internals the fetch API needs (motcua-sync.c). */
-const char   *_motcua_sync_get_path                (MotcuaSync *self);
-GMainContext *_motcua_sync_get_context             (MotcuaSync *self);
-void          _motcua_sync_emit_attachment_progress (MotcuaSync *self,
-                                                     const char *attachment_id,
-                                                     guint64     received,
-                                                     guint64     size);
-
 G_END_DECLS

@@ -1,0 +1,60 @@
+/* motcua-sync-private.h: one sync, shared by its steps
+ *
+ * Layer: client. A sync's steps (motcua-sync.c: status, push, leases; motcua-sync-pull.c: pull,
+ * digest, purge) share the run below; MotcuaSync (motcua-sync-session.c) runs them.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "motcua-changes-private.h"
+#include "motcua-sync.h"
+#include "motcua-transport-private.h"
+
+G_BEGIN_DECLS
+
+/* Changes per push: the server takes 5,000 (PROTOCOL.md), and a batch is rounded up to whole row
+ * writes (63 more at most). Each push is a request and a durable transaction on the server, so
+ * fewer, larger ones go faster; 4,000 compact changes are ~30 kB of gzip, ~1 s at 256 kbit/s. */
+#define PUSH_BATCH 4000
+#define PULL_BATCH 2000
+/* A transport's own batch size, if it sets one. */
+#define BATCH(set, otherwise) ((set) != 0 ? (set) : (otherwise))
+#define LEASE_BLOCK 200
+/* Pushes made again, when the officer wrote during a sync, before its comparison of digests is
+ * left to the next sync. */
+#define WRITES_DURING_SYNC_ROUNDS 2
+#define LEASE_LOW 50
+
+
+typedef struct
+{
+  MotcuaReplica      *replica;
+  MotcuaTransport    *transport;
+  MotcuaProgressFunc  progress;
+  gpointer            user_data;
+  GCancellable       *cancellable;
+  MotcuaSyncProgress  p;
+  gint64              server_now;
+  guint64             held;           /* what the server holds of ours, from its status */
+  gboolean            compact;        /* the server takes and gives compact change lists */
+  guint64             upto;           /* this push ends here: what was written when it began */
+} Run;
+
+/* One request; the answer's JSON object, or NULL with an error naming what went wrong. */
+JsonObject *_motcua_sync_call      (Run         *run,
+                                    const char  *method,
+                                    const char  *endpoint,
+                                    JsonObject  *body,
+                                    GError     **error);
+/* Tells the caller how far the sync got. */
+void        _motcua_sync_report    (Run         *run);
+/* Pushes what the server does not hold yet (motcua-sync.c). */
+gboolean    _motcua_sync_step_push (Run         *run,
+                                    GError     **error);
+/* Pulls until up to date, compares digests and purges (motcua-sync-pull.c). */
+gboolean    _motcua_sync_step_pull (Run         *run,
+                                    GError     **error);
+
+G_END_DECLS

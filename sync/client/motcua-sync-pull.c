@@ -1,0 +1,532 @@
+/* motcua-sync-pull.c: a sync's pull, its digest and its purge
+ *
+ * Pulls in bounded batches until up to date, each applied and committed with its cursor (a
+ * state transfer's batches also noted, to sweep at its end what the server did not bring);
+ * compares the scope's digest with the server's, pulling the whole scope again when they
+ * differ; purges the cases that left the scope.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "motcua-error.h"
+#include "motcua-sync-private.h"
+
+static gboolean
+moves_cases (MotcuaWireBatch *items)
+{
+  const MotcuaTableDesc *cases = _motcua_table_lookup (MOTCUA_TABLE_CASES);
+  guint handling = (guint) _motcua_table_column (cases, "handling_office_id");
+
+  for (guint i = 0; i < _motcua_wire_batch_length (items); i++)
+    {
+      const MotcuaWireItem *item = _motcua_wire_batch_item (items, i);
+
+      if (item->table == cases && (!item->is_change || item->column == handling))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Pulled changes may have moved cases out of this replica's scope: purge is due, and stays
+ * due until it has run, even if this sync is cut before it gets there. (A transfer made here
+ * marks it itself: its push may be acknowledged in a batch that does not carry it.) */
+static gboolean
+mark_purge_due (MotcuaReplica    *self,
+                MotcuaWireBatch  *changes,
+                GError        **error)
+{
+  return !moves_cases (changes) || _motcua_replica_meta_set_int (self, "purge_due", 1, error);
+}
+
+/* The latest HLC among pulled items, so that a re-stamp never goes behind what was seen. */
+static MotcuaHlc
+latest_stamp (MotcuaWireBatch *items)
+{
+  MotcuaHlc latest = 0;
+
+  for (guint i = 0; i < _motcua_wire_batch_length (items); i++)
+    latest = MAX (latest, _motcua_wire_item_latest (_motcua_wire_batch_item (items, i)));
+
+  return latest;
+}
+
+/* One number from a query with no parameters. */
+static gboolean
+query_int (MotcuaReplica  *self,
+           const char     *sql,
+           gint64         *out,
+           GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  *out = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The tables whose rows belong to a case, with the last rid each held before a batch. */
+static const struct { const char *max_sql; const char *orphans_sql; } case_rows[] = {
+  { "SELECT coalesce (max (rid), 0) FROM case_events",
+    "DELETE FROM case_events WHERE rid > ?1 AND case_id NOT IN (SELECT id FROM cases)" },
+  { "SELECT coalesce (max (rid), 0) FROM attachments",
+    "DELETE FROM attachments WHERE rid > ?1 AND case_id NOT IN (SELECT id FROM cases)" },
+  { "SELECT coalesce (max (rid), 0) FROM conflicts",
+    "DELETE FROM conflicts WHERE rid > ?1 AND case_id IS NOT NULL"
+    " AND case_id NOT IN (SELECT id FROM cases)" },
+};
+
+static gboolean
+is_state_transfer (const char *previous_cursor)
+{
+  return previous_cursor == NULL || previous_cursor[0] == 's';
+}
+
+static gboolean
+mark_case_rows (MotcuaReplica  *self,
+                gint64          marks[G_N_ELEMENTS (case_rows)],
+                GError        **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (case_rows); i++)
+    if (!query_int (self, case_rows[i].max_sql, &marks[i], error))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* During a state transfer, the rows of a case's timeline, scans and conflicts are sent table
+ * by table after the cases: a case that entered the scope in between has its rows sent but
+ * not itself. It follows whole in the log after the transfer; its rows wait for it there.
+ * The log of a server restored from a backup can likewise hold a desk's timeline row, sent
+ * again, for a case the desk that made it has not sent again yet: dropped here, it comes back
+ * with the re-pull the digest then asks for, instead of failing every sync on the foreign key.
+ * Only the rows this batch inserted (past @marks) can be such orphans: the check costs what
+ * the batch brought, not the size of the tables. */
+static gboolean
+drop_orphans (MotcuaReplica  *self,
+              const gint64    marks[G_N_ELEMENTS (case_rows)],
+              GError        **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (case_rows); i++)
+    {
+      sqlite3_stmt *stmt = _motcua_replica_prepare (self, case_rows[i].orphans_sql, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, marks[i]);
+      if (!_motcua_replica_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The HLC of this replica's oldest change the server has not acknowledged (G_MAXINT64 when
+ * there is none). */
+static gboolean
+oldest_pending_stamp (MotcuaReplica  *self,
+                      MotcuaHlc      *out,
+                      GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT min(hlc) FROM changes"
+                                                " WHERE origin = ?1 AND seq + n - 1 > ?2",
+                                                error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->self_origin);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) _motcua_replica_get_acked (self));
+  rc = sqlite3_step (stmt);
+  *out = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL
+         ? (MotcuaHlc) sqlite3_column_int64 (stmt, 0) : (MotcuaHlc) G_MAXINT64;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A batch of a state transfer (from a null cursor, or one in "s…") carries the server's
+ * current rows, applied as the server's word on what it acknowledged (see
+ * _motcua_replica_merge_field()); a batch of the log is merged like any change. */
+static gboolean
+apply_items (MotcuaReplica    *self,
+             MotcuaWireBatch  *items,
+             const char     *previous_cursor,
+             GError        **error)
+{
+  gboolean ok;
+
+  if (!is_state_transfer (previous_cursor))
+    return _motcua_replica_apply_batch (self, items, NULL, error);
+
+  if (!oldest_pending_stamp (self, &self->repair_pending_from, error))
+    return FALSE;
+  self->repairing = TRUE;
+  ok = _motcua_replica_apply_batch (self, items, NULL, error);
+  self->repairing = FALSE;
+
+  return ok;
+}
+
+/* A case the server sends whole is in this replica's scope again: any mark that it was not
+ * ours (see _motcua_replica_add_rejected()) is obsolete. */
+static gboolean
+clear_gone (MotcuaReplica    *self,
+            MotcuaWireBatch  *items,
+            GError        **error)
+{
+  gint64 marked;
+
+  /* Almost always none: then a first sync's 20,000 cases cost one query, not 20,000. */
+  if (!query_int (self, "SELECT EXISTS (SELECT 1 FROM rejected WHERE gone IS NOT NULL)",
+                  &marked, error))
+    return FALSE;
+  if (!marked)
+    return TRUE;
+
+  for (guint i = 0; i < _motcua_wire_batch_length (items); i++)
+    {
+      const MotcuaWireItem *item = _motcua_wire_batch_item (items, i);
+      sqlite3_stmt *stmt;
+
+      if (item->is_change || item->table->id != MOTCUA_TABLE_CASES)
+        continue;
+      stmt = _motcua_replica_prepare (self, "UPDATE rejected SET gone = NULL WHERE gone = ?1",
+                                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, item->row_id.bytes, 16, SQLITE_STATIC);
+      if (!_motcua_replica_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The cases this batch brings that changes of ours waited for (the server did not hold them):
+ * those changes go again, in the push that follows. */
+static gboolean
+retry_waiting (MotcuaReplica    *self,
+               MotcuaWireBatch  *items,
+               GError        **error)
+{
+  gint64 waiting;
+
+  if (!query_int (self, "SELECT EXISTS (SELECT 1 FROM rejected WHERE wait IS NOT NULL)",
+                  &waiting, error))
+    return FALSE;
+  for (guint i = 0; waiting && i < _motcua_wire_batch_length (items); i++)
+    {
+      const MotcuaWireItem *item = _motcua_wire_batch_item (items, i);
+
+      if (item->table->id == MOTCUA_TABLE_CASES
+          && !_motcua_replica_retry_waiting (self, &item->row_id, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A state transfer brings the server's rows whole; what it did not bring is not the server's,
+ * and goes at its end (see _motcua_replica_transfer_end()). A replica that held no case and no
+ * conflict when the transfer began has nothing to sweep: a new desk's first sync notes
+ * nothing. */
+/* Before a transfer's first batch is applied: whether it will have anything to sweep. */
+static gboolean
+begin_transfer (MotcuaReplica  *self,
+                const char     *previous_cursor,
+                GError        **error)
+{
+  gint64 held;
+
+  if (previous_cursor != NULL)
+    return TRUE;
+
+  return query_int (self, "SELECT EXISTS (SELECT 1 FROM cases)"
+                          " OR EXISTS (SELECT 1 FROM conflicts)", &held, error)
+         && _motcua_replica_meta_set_int (self, "transfer_sweep", held, error);
+}
+
+static gboolean
+note_transfer (MotcuaReplica  *self,
+               const char     *previous_cursor,
+               const char     *cursor,
+               MotcuaWireBatch *items,
+               GError        **error)
+{
+  guint n = 0;
+
+  if (!is_state_transfer (previous_cursor)
+      || _motcua_replica_meta_get_int (self, "transfer_sweep", 1) == 0)
+    return TRUE;
+  if (!_motcua_replica_transfer_saw (self, items, previous_cursor == NULL, error))
+    return FALSE;
+  if (is_state_transfer (cursor))
+    return TRUE;
+
+  return _motcua_replica_transfer_end (self, &n, error);
+}
+
+static gboolean
+apply_batch (Run              *run,
+             MotcuaWireBatch  *items,
+             const char  *previous_cursor,
+             const char  *cursor,
+             GError     **error)
+{
+  MotcuaReplica *self = run->replica;
+  MotcuaHlc latest = latest_stamp (items);
+  gint64 seen = _motcua_replica_meta_get_int (self, "hub_seen_hlc", 0);
+  gint64 marks[G_N_ELEMENTS (case_rows)] = { 0 };
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+
+  return _motcua_replica_finish (self,
+                                 mark_case_rows (self, marks, error)
+                                 && begin_transfer (self, previous_cursor, error)
+                                 && apply_items (self, items, previous_cursor, error)
+                                 && note_transfer (self, previous_cursor, cursor, items, error)
+                                 && drop_orphans (self, marks, error)
+                                 && clear_gone (self, items, error)
+                                 && retry_waiting (self, items, error)
+                                 && _motcua_replica_meta_set_text (self, "hub_cursor", cursor,
+                                                                   error)
+                                 && mark_purge_due (self, items, error)
+                                 && ((MotcuaHlc) seen >= latest
+                                     || _motcua_replica_meta_set_int (self, "hub_seen_hlc",
+                                                                      (gint64) latest, error)),
+                                 error);
+}
+
+/* Pulls until up to date; the server's digest of the scope in @digest_out. */
+static gboolean
+pull_all (Run       *run,
+          char     **digest_out,
+          GError   **error)
+{
+  MotcuaReplica *self = run->replica;
+
+  for (;;)
+    {
+      g_autofree char *cursor = _motcua_replica_meta_dup_text (self, "hub_cursor");
+      g_autoptr(JsonObject) body = json_object_new ();
+      g_autoptr(JsonObject) answer = NULL;
+      g_autoptr(MotcuaWireBatch) batch = NULL;
+      g_autoptr(GError) local_error = NULL;
+      JsonArray *items;
+      const char *next;
+
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+        return FALSE;
+
+      if (cursor != NULL)
+        json_object_set_string_member (body, "cursor", cursor);
+      else
+        json_object_set_null_member (body, "cursor");
+      json_object_set_int_member (body, "limit", BATCH (run->transport->pull_batch, PULL_BATCH));
+      if (run->compact)
+        json_object_set_boolean_member (body, "compact", TRUE);
+
+      answer = _motcua_sync_call (run, "POST", "pull", body, &local_error);
+      if (answer == NULL && cursor != NULL
+          && g_error_matches (local_error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND))
+        {
+          /* A cursor the server does not know: its store was restored from an older copy.
+           * Pull the scope from the start; the digest then says whether all is well. */
+          g_message ("The server does not know the cursor of %s (%s): pulling its scope again",
+                     self->path, local_error->message);
+          g_clear_error (&local_error);
+          if (!motcua_replica_begin (self, error)
+              || !_motcua_replica_finish (self,
+                                          _motcua_replica_meta_set_text (self, "hub_cursor",
+                                                                         NULL, error),
+                                          error))
+            return FALSE;
+          continue;
+        }
+      if (answer == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      items = json_object_has_member (answer, "items")
+              && JSON_NODE_HOLDS_ARRAY (json_object_get_member (answer, "items"))
+              ? json_object_get_array_member (answer, "items") : NULL;
+      next = _motcua_json_string (answer, "cursor", NULL);
+      if (items == NULL || next == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The server's answer to pull lacks items or cursor"));
+          return FALSE;
+        }
+      /* Decoded once, whole or compact: from here on the items are typed. */
+      batch = _motcua_wire_decode (items, FALSE, error);
+      if (batch == NULL || !apply_batch (run, batch, cursor, next, error))
+        return FALSE;
+
+      run->p.changes_received += _motcua_wire_batch_length (batch);
+      run->p.batches_received++;
+      {
+        JsonNode *more = json_object_get_member (answer, "more");
+
+        run->p.more = more != NULL && JSON_NODE_HOLDS_VALUE (more)
+                      && json_node_get_value_type (more) == G_TYPE_BOOLEAN
+                      && json_node_get_boolean (more);
+      }
+      _motcua_sync_report (run);
+
+      if (!run->p.more)
+        {
+          *digest_out = g_strdup (_motcua_json_string (answer, "digest",
+                                                                              ""));
+          return TRUE;
+        }
+    }
+}
+
+/* Purges what left the scope. A case that still holds changes the server has not
+ * acknowledged stays, and the purge stays due until it can go. */
+static gboolean
+purge (Run     *run,
+       GError **error)
+{
+  MotcuaReplica *self = run->replica;
+  guint purged = 0, kept = 0;
+
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (!_motcua_replica_finish (self,
+                               _motcua_replica_purge (self, &purged, &kept, error)
+                               && _motcua_replica_meta_set_int (self, "purge_due", kept > 0,
+                                                                error),
+                               error))
+    return FALSE;
+  run->p.purged += purged;
+
+  return TRUE;
+}
+
+/* This replica's digest, read in one snapshot while the desk may go on writing, and whether
+ * that snapshot holds changes the server has not acknowledged: written while this sync ran,
+ * they are in no digest of the server's, so the two cannot be compared. */
+static gboolean
+local_digest (Run       *run,
+              char     **out,
+              gboolean  *pending,
+              GError   **error)
+{
+  MotcuaReplica *self = run->replica;
+  gboolean ok;
+
+  if (!_motcua_replica_exec (self, "BEGIN", error))
+    return FALSE;
+  *pending = (guint64) _motcua_replica_meta_get_int (self, "seq", 0)
+             > _motcua_replica_get_acked (self);
+  ok = *pending || (*out = _motcua_replica_scope_digest (self, self->office_code, error)) != NULL;
+  sqlite3_exec (self->db, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+
+  return ok;
+}
+
+/* Pulls until up to date and compares digests. What the officer wrote during the sync is
+ * pushed and the comparison made again; an officer who keeps writing through every round
+ * leaves it to the next sync (verify_deferred), which is neither a failure nor a re-pull. */
+static gboolean
+pull_and_compare (Run       *run,
+                  char     **ours,
+                  char     **theirs,
+                  GError   **error)
+{
+  MotcuaReplica *self = run->replica;
+
+  for (guint round = 0;; round++)
+    {
+      gboolean pending = FALSE;
+
+      g_clear_pointer (ours, g_free);
+      g_clear_pointer (theirs, g_free);
+      if (!pull_all (run, theirs, error))
+        return FALSE;
+      if (_motcua_replica_meta_get_int (self, "purge_due", 0) != 0 && !purge (run, error))
+        return FALSE;
+      if (!local_digest (run, ours, &pending, error))
+        return FALSE;
+      if (!pending)
+        return TRUE;
+      if (round == WRITES_DURING_SYNC_ROUNDS)
+        {
+          run->p.verify_deferred = TRUE;
+          return TRUE;
+        }
+      if (!_motcua_sync_step_push (run, error))
+        return FALSE;
+    }
+}
+
+gboolean
+_motcua_sync_step_pull (Run     *run,
+                        GError **error)
+{
+  MotcuaReplica *self = run->replica;
+  g_autofree char *theirs = NULL;
+  g_autofree char *ours = NULL;
+
+  if (!pull_and_compare (run, &ours, &theirs, error))
+    return FALSE;
+  if (run->p.verify_deferred || g_strcmp0 (ours, theirs) == 0)
+    {
+      run->p.verified = !run->p.verify_deferred;
+      return TRUE;
+    }
+
+  /* Divergence never hides: pull the whole scope again, and say so. */
+  g_message ("The integrity digest of %s differs from the server's (%s, server %s):"
+             " pulling its scope again", self->path, ours, theirs);
+  run->p.repulled = TRUE;
+  if (!motcua_replica_begin (self, error))
+    return FALSE;
+  if (!_motcua_replica_finish (self,
+                               _motcua_replica_meta_set_text (self, "hub_cursor", NULL, error)
+                               && _motcua_replica_meta_set_int (self, "purge_due", 1, error),
+                               error))
+    return FALSE;
+
+  if (!pull_and_compare (run, &ours, &theirs, error))
+    return FALSE;
+  if (run->p.verify_deferred)
+    return TRUE;
+  if (g_strcmp0 (ours, theirs) != 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DIVERGED,
+                   _("This replica still differs from the server after pulling its whole scope"
+                     " again (digest %s, server %s): keep the replica file and report it"),
+                   ours, theirs);
+      return FALSE;
+    }
+  run->p.verified = TRUE;
+
+  return TRUE;
+}
+
