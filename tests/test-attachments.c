@@ -680,7 +680,7 @@ test_upload_lost_answer (Province      *p,
   response = hub_request (p, "PUT", p->token_a, path, query, first);
   g_assert_cmpuint (response->status, ==, 200);
   g_assert_cmpuint (response->bytes_in, ==, MOTCUA_BLOB_CHUNK);
-  g_clear_pointer (&response, _motcua_hub_response_free);
+  g_clear_pointer (&response, motcua_hub_response_free);
   response = hub_request (p, "PUT", p->token_a, path, query, first);
   g_assert_cmpuint (response->status, ==, 409);
   code = error_code (response);
@@ -769,7 +769,7 @@ test_corrupt_upload (Province      *p,
   g_assert_cmpstr (code, ==, "checksum-mismatch");
   g_assert_false (hub_blob (p, a->sha256).exists);
   g_assert_cmpint (motcua_test_count (p->hub.replica, "blobs"), ==, 0);
-  g_clear_pointer (&response, _motcua_hub_response_free);
+  g_clear_pointer (&response, motcua_hub_response_free);
 
   /* A size that is not the attachment's is not taken at all. */
   {
@@ -777,7 +777,7 @@ test_corrupt_upload (Province      *p,
 
     response = hub_request (p, "PUT", p->token_a, path, "&offset=0&size=999", shorter);
     g_assert_cmpuint (response->status, ==, 404);
-    g_clear_pointer (&response, _motcua_hub_response_free);
+    g_clear_pointer (&response, motcua_hub_response_free);
     g_assert_cmpint (motcua_test_count (p->hub.replica, "blobs"), ==, 0);
   }
 
@@ -846,29 +846,29 @@ test_scope (Province      *p,
   g_assert_cmpuint (response->bytes_out, ==, 0);
   g_assert_null (g_strstr_len (g_bytes_get_data (response->body, NULL),
                                (gssize) g_bytes_get_size (response->body), prefix));
-  g_clear_pointer (&response, _motcua_hub_response_free);
+  g_clear_pointer (&response, motcua_hub_response_free);
 
   status_body = g_bytes_new (status_json, strlen (status_json));
   response = hub_request (p, "POST", p->token_b, "/v1/blobs/status", NULL, status_body);
   g_assert_cmpuint (response->status, ==, 200);
   g_assert_nonnull (strstr (g_bytes_get_data (response->body, NULL), "\"known\":false"));
   g_assert_nonnull (strstr (g_bytes_get_data (response->body, NULL), "\"received\":0"));
-  g_clear_pointer (&response, _motcua_hub_response_free);
+  g_clear_pointer (&response, motcua_hub_response_free);
 
   response = hub_request (p, "PUT", p->token_b, path, "&offset=0&size=5000", scan);
   g_assert_cmpuint (response->status, ==, 404);
-  g_clear_pointer (&response, _motcua_hub_response_free);
+  g_clear_pointer (&response, motcua_hub_response_free);
 
   /* Without a token, or with a malformed name. */
   response = hub_request (p, "GET", NULL, path, "&offset=0", NULL);
   g_assert_cmpuint (response->status, ==, 401);
-  g_clear_pointer (&response, _motcua_hub_response_free);
+  g_clear_pointer (&response, motcua_hub_response_free);
   response = hub_request (p, "GET", p->token_a, "/v1/blobs/NOT-A-SHA", "&offset=0", NULL);
   g_assert_cmpuint (response->status, ==, 400);
-  g_clear_pointer (&response, _motcua_hub_response_free);
+  g_clear_pointer (&response, motcua_hub_response_free);
   response = hub_request (p, "DELETE", p->token_a, path, NULL, NULL);
   g_assert_cmpuint (response->status, ==, 405);
-  g_clear_pointer (&response, _motcua_hub_response_free);
+  g_clear_pointer (&response, motcua_hub_response_free);
 
   /* The district above it, and the commune itself, may. */
   response = hub_request (p, "GET", p->token_d, path, "&offset=4990&length=100", NULL);
@@ -877,7 +877,7 @@ test_scope (Province      *p,
   g_assert_cmpuint (g_bytes_get_size (response->body), ==, 10);
   g_assert_cmpint (memcmp (g_bytes_get_data (response->body, NULL),
                            (const guint8 *) g_bytes_get_data (scan, NULL) + 4990, 10), ==, 0);
-  g_clear_pointer (&response, _motcua_hub_response_free);
+  g_clear_pointer (&response, motcua_hub_response_free);
 }
 
 /* The server's limit: 413 with a clear message; the sync goes on, the scan waits. */

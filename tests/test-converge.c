@@ -719,7 +719,7 @@ restore_backup (World *w)
   g_autoptr(GError) error = NULL;
 
   g_clear_object (&w->hub.replica);
-  g_assert_true (_motcua_hub_restore (w->hub.path, w->backup, &error));
+  g_assert_true (motcua_hub_restore (w->hub.path, w->backup, &error));
   g_assert_no_error (error);
   g_unlink (w->backup);
   w->hub.replica = motcua_replica_open (w->hub.path, &error);

@@ -592,7 +592,7 @@ busy_exchange (MotcuaTransport  *transport,
 
   if (self->busy_left > 0 && (self->always || n % 2 == 1))
     {
-      g_autoptr(MotcuaHubResponse) busy = _motcua_hub_busy_response ("Too many requests", 1);
+      g_autoptr(MotcuaHubResponse) busy = motcua_hub_busy_response ("Too many requests", 1);
 
       self->busy_left--;
       self->n_busy++;
@@ -1835,7 +1835,7 @@ restore_hub (Province   *p,
   g_autoptr(GError) error = NULL;
 
   g_clear_object (&p->hub.replica);
-  g_assert_true (_motcua_hub_restore (p->hub.path, backup, &error));
+  g_assert_true (motcua_hub_restore (p->hub.path, backup, &error));
   g_assert_no_error (error);
   p->hub.replica = motcua_replica_open (p->hub.path, &error);
   g_assert_no_error (error);
@@ -1940,12 +1940,12 @@ test_restore_gives_nothing_twice (Province      *p,
 
   /* Refused, and nothing changes: a desk's replica, and a file that is not SQLite. */
   g_clear_object (&p->hub.replica);
-  g_assert_false (_motcua_hub_restore (p->hub.path, p->a.path, &error));
+  g_assert_false (motcua_hub_restore (p->hub.path, p->a.path, &error));
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "not a copy of a server's store"));
   g_clear_error (&error);
   g_assert_true (g_file_set_contents (garbage, "not a store", -1, NULL));
-  g_assert_false (_motcua_hub_restore (p->hub.path, garbage, &error));
+  g_assert_false (motcua_hub_restore (p->hub.path, garbage, &error));
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT);
   g_clear_error (&error);
   p->hub.replica = motcua_replica_open (p->hub.path, &error);

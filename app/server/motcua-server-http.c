@@ -13,7 +13,7 @@
  * - gzip both ways, one log line per request, and a clean stop on SIGTERM or SIGINT: no new
  *   connections, the requests in flight finish, then the store is closed.
  * Every error has the protocol's shape, {"error": {"code", "message"}}, made by the hub's own
- * _motcua_hub_error_response().
+ * motcua_hub_error_response().
  *
  * Answering before the body is read means taking the connection from libsoup
  * (soup_server_message_steal_connection()), writing the response ourselves and closing it
@@ -461,7 +461,7 @@ reply_too_large (Request *request)
   message = g_strdup_printf (_("The request body is larger than this server accepts (%llu "
                                "bytes): send fewer changes at a time"),
                              (unsigned long long) request->server->config->max_body_bytes);
-  response = _motcua_hub_error_response (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body-too-large",
+  response = motcua_hub_error_response (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body-too-large",
                                          message);
   reply_early (request, response);
 }
@@ -598,7 +598,7 @@ on_got_headers (SoupServerMessage *msg,
       message = g_strdup_printf (ngettext ("Too many requests: try again in %u second",
                                            "Too many requests: try again in %u seconds",
                                            retry_after), retry_after);
-      response = _motcua_hub_busy_response (message, retry_after);
+      response = motcua_hub_busy_response (message, retry_after);
       /* libsoup sends it once the body is in (read, and dropped); the handler is not called. */
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
       respond (server, msg, response, retry_after);
@@ -651,7 +651,7 @@ on_deadline (gpointer data)
                                             " client stalled",
                                             request->server->config->slow_client_timeout_s),
                                   request->server->config->slow_client_timeout_s);
-          timeout = _motcua_hub_error_response (SOUP_STATUS_REQUEST_TIMEOUT, "request-timeout",
+          timeout = motcua_hub_error_response (SOUP_STATUS_REQUEST_TIMEOUT, "request-timeout",
                                                 text);
           body = g_bytes_get_data (timeout->body, &size);
           g_string_append_printf (reply, "HTTP/1.1 408 %s\r\nContent-Type: %s\r\n"
@@ -673,7 +673,7 @@ on_deadline (gpointer data)
                                        "the connection is too slow, or the client stalled",
                                        request->server->config->slow_client_timeout_s),
                              request->server->config->slow_client_timeout_s);
-  response = _motcua_hub_error_response (SOUP_STATUS_REQUEST_TIMEOUT, "request-timeout", message);
+  response = motcua_hub_error_response (SOUP_STATUS_REQUEST_TIMEOUT, "request-timeout", message);
   reply_early (request, response);
 
   return G_SOURCE_REMOVE;
@@ -806,7 +806,7 @@ request_body (HttpServer         *server,
       g_autofree char *message = g_strdup_printf (_("Content-Encoding “%s” is not supported: "
                                                     "send gzip, or nothing"), encoding);
 
-      *response = _motcua_hub_error_response (SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+      *response = motcua_hub_error_response (SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
                                               "unsupported-encoding", message);
       return NULL;
     }
@@ -819,12 +819,12 @@ request_body (HttpServer         *server,
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
         {
-          *response = _motcua_hub_error_response (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+          *response = motcua_hub_error_response (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
                                                   "body-too-large", error->message);
           return NULL;
         }
       message = g_strdup_printf (_("The body is not valid gzip: %s"), error->message);
-      *response = _motcua_hub_error_response (SOUP_STATUS_BAD_REQUEST, "bad-gzip", message);
+      *response = motcua_hub_error_response (SOUP_STATUS_BAD_REQUEST, "bad-gzip", message);
       return NULL;
     }
 
@@ -852,7 +852,7 @@ handle_request (SoupServer        *soup,
       g_autofree char *message = g_strdup_printf (_("There is nothing at %s: the protocol is "
                                                     "under /v1/"), path);
 
-      response = _motcua_hub_error_response (SOUP_STATUS_NOT_FOUND, "not-found", message);
+      response = motcua_hub_error_response (SOUP_STATUS_NOT_FOUND, "not-found", message);
       respond (server, msg, response, 0);
       return;
     }

@@ -1132,7 +1132,7 @@ cmd_restore (MotcuaServerTool  *tool,
     }
   /* Never under a running server: it would go on with the store it had open. */
   if (!motcua_server_lock_store (tool, path, error)
-      || !_motcua_hub_restore (path, args[0], error))
+      || !motcua_hub_restore (path, args[0], error))
     return FALSE;
 
   store = motcua_server_get_store (tool, FALSE, error);

@@ -24,6 +24,7 @@
 #include "motcua-export.h"
 #include "motcua-conflicts.h"
 #include "motcua-sync.h"
+#include "motcua-hub.h"
 #include "motcua-attachments.h"
 
 #undef MOTCUA_INSIDE

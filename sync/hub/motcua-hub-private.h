@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "motcua-changes-private.h"
+#include "motcua-hub.h"
 
 G_BEGIN_DECLS
 
@@ -31,21 +32,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaHubPeer, _motcua_hub_peer_free)
 char          *_motcua_hub_enroll       (MotcuaReplica  *hub,
                                          const char     *office_code,
                                          GError        **error);
-/* The enrolled replicas, oldest first. */
-typedef struct
-{
-  char    *token_id;
-  char    *office_code;
-  char    *replica_id;     /* NULL until the replica binds the token (enroll or first push) */
-  guint64  acked_seq;
-  char    *desk_code;      /* short, unique in the province: "Q" and a number */
-  gboolean revoked;
-  char    *enrolled_at;
-  char    *last_seen_at;   /* NULL when never seen */
-} MotcuaHubReplicaInfo;
-
-void           _motcua_hub_replica_info_free (MotcuaHubReplicaInfo *info);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaHubReplicaInfo, _motcua_hub_replica_info_free)
+/* The enrolled replicas, oldest first (MotcuaHubReplicaInfo). */
 GPtrArray     *_motcua_hub_list_replicas (MotcuaReplica  *hub,
                                          GError        **error);
 gboolean       _motcua_hub_revoke       (MotcuaReplica  *hub,
@@ -122,13 +109,6 @@ JsonArray     *_motcua_hub_cases_back   (MotcuaReplica  *hub,
 #define MOTCUA_HUB_RECEIPT_SPAN G_GINT64_CONSTANT (1000000)
 #define MOTCUA_HUB_DESK_SPAN    G_GINT64_CONSTANT (10000)
 gint64         _motcua_hub_generation   (MotcuaReplica  *hub);
-/* Puts the server store @copy_path (an older copy of it) in the place of @store_path, which
- * no process may have open, and opens a generation, above the copy's, the replaced store's
- * and the one noted in STORE.restores. The replaced store is kept as STORE.before-restore. A
- * copy that is damaged or not a server's store is refused, and the store is left as it was. */
-gboolean       _motcua_hub_restore      (const char     *store_path,
-                                         const char     *copy_path,
-                                         GError        **error);
 /* Whether this replica serves others (it has enrolled one). */
 gboolean       _motcua_replica_is_hub   (MotcuaReplica  *self);
 

@@ -357,7 +357,7 @@ _motcua_hub_cases_back (MotcuaReplica  *hub,
 }
 
 void
-_motcua_hub_replica_info_free (MotcuaHubReplicaInfo *info)
+motcua_hub_replica_info_free (MotcuaHubReplicaInfo *info)
 {
   if (info == NULL)
     return;
@@ -376,7 +376,7 @@ _motcua_hub_list_replicas (MotcuaReplica  *hub,
                            GError        **error)
 {
   g_autoptr(GPtrArray) out =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) _motcua_hub_replica_info_free);
+    g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_hub_replica_info_free);
   sqlite3_stmt *stmt;
   int rc;
 

@@ -235,9 +235,9 @@ move_db (const char  *from,
 }
 
 gboolean
-_motcua_hub_restore (const char  *store_path,
-                     const char  *copy_path,
-                     GError     **error)
+motcua_hub_restore (const char  *store_path,
+                    const char  *copy_path,
+                    GError     **error)
 {
   g_autofree char *staged = g_strconcat (store_path, ".restoring", NULL);
   g_autofree char *before = g_strconcat (store_path, ".before-restore", NULL);

@@ -1,14 +1,15 @@
-/* motcua-hub.c: a replica serving others, and the scope it judges by
+/* motcua-hub.c: MotcuaHub, the province replica serving the others
  *
  * The provincial server is a replica with a global order: it merges every change pushed to it
  * with the same code as the desks, appends it to hub_log in the order it accepted it, and lets
  * each enrolled replica pull what lies in its scope (its office and the offices below it) from
- * that log. The hub is that core, without the network (motcua-server wraps it in HTTP), one job
- * a file: here, the scope every part judges by (which offices hold a case, whether a replica
- * sees it); judging a push (motcua-hub-push.c), detecting conflicts (motcua-hub-conflicts.c),
- * the global order (motcua-hub-log.c), serving pulls (motcua-hub-pull.c), the enrolled replicas
- * and their tokens (motcua-hub-replicas.c), receipt-number leases (motcua-hub-leases.c),
- * restores (motcua-hub-restore.c) and protocol v1 (motcua-protocol.c).
+ * that log. MotcuaHub is that core, without the network (motcua-server wraps it in HTTP), and
+ * this file its small public surface over the hub's parts, one job a file: the scope they judge
+ * by (motcua-hub-scope.c), judging a push (motcua-hub-push.c), detecting conflicts
+ * (motcua-hub-conflicts.c), the global order (motcua-hub-log.c), serving pulls
+ * (motcua-hub-pull.c), the enrolled replicas and their tokens (motcua-hub-replicas.c),
+ * receipt-number leases (motcua-hub-leases.c), restores (motcua-hub-restore.c) and protocol v1
+ * (motcua-protocol.c).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -16,125 +17,117 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "motcua-error.h"
 #include "motcua-hub-private.h"
+#include "motcua-protocol-private.h"
 
-gboolean
-_motcua_hub_office_in_scope (MotcuaHubPeer *peer,
-                 const void    *office_id,
-                 int            size)
+struct _MotcuaHub
 {
-  return _motcua_id_in_set (peer->subtree, office_id, size);
+  GObject        parent_instance;
+  MotcuaReplica *store;
+};
+
+G_DEFINE_FINAL_TYPE (MotcuaHub, motcua_hub, G_TYPE_OBJECT)
+
+static void
+motcua_hub_finalize (GObject *object)
+{
+  MotcuaHub *self = MOTCUA_HUB (object);
+
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (motcua_hub_parent_class)->finalize (object);
 }
 
-/* The receiving and handling offices of a case as the hub holds it now; FALSE if it has
- * neither. Either may be missing (a push can give a case one of them only): each that is there
- * puts the case in the scope of the replicas above it, here as in the digest and the state
- * transfer (motcua-replication.c). */
-gboolean
-_motcua_hub_case_offices (MotcuaReplica *hub,
-              const guint8  *case_id,
-              MotcuaUuid    *receiving,
-              gboolean      *has_receiving,
-              MotcuaUuid    *handling,
-              gboolean      *has_handling)
+static void
+motcua_hub_class_init (MotcuaHubClass *klass)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT receiving_office_id,"
-                                                " handling_office_id FROM cases WHERE id = ?1",
-                                                NULL);
+  G_OBJECT_CLASS (klass)->finalize = motcua_hub_finalize;
+}
 
-  *has_receiving = FALSE;
-  *has_handling = FALSE;
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+static void
+motcua_hub_init (MotcuaHub *self)
+{
+}
+
+MotcuaHub *
+motcua_hub_new (MotcuaReplica  *store,
+                GError        **error)
+{
+  MotcuaHub *self;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (store), NULL);
+
+  if (motcua_replica_get_role (store) != MOTCUA_LEVEL_PROVINCE)
     {
-      if (sqlite3_column_bytes (stmt, 0) == 16)
-        {
-          memcpy (receiving->bytes, sqlite3_column_blob (stmt, 0), 16);
-          *has_receiving = TRUE;
-        }
-      if (sqlite3_column_bytes (stmt, 1) == 16)
-        {
-          memcpy (handling->bytes, sqlite3_column_blob (stmt, 1), 16);
-          *has_handling = TRUE;
-        }
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("%s is the replica of a %s office (%s), not a provincial server's store"),
+                   motcua_replica_get_path (store),
+                   motcua_level_to_string (motcua_replica_get_role (store)),
+                   motcua_replica_get_office_code (store));
+      return NULL;
     }
-  sqlite3_reset (stmt);
+  self = g_object_new (MOTCUA_TYPE_HUB, NULL);
+  self->store = g_object_ref (store);
 
-  return *has_receiving || *has_handling;
+  return self;
 }
 
-/* Whether the hub holds the case @case_id at all. Only a case it does not hold yet may be placed
- * in a replica's scope by the offices a push names for it: naming its own office as the
- * handling office of another office's case must not hand that case over. */
+MotcuaReplica *
+motcua_hub_get_store (MotcuaHub *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_HUB (self), NULL);
+
+  return self->store;
+}
+
+MotcuaHubResponse *
+motcua_hub_handle (MotcuaHub              *self,
+                   const MotcuaHubLimits  *limits,
+                   const MotcuaHubRequest *request)
+{
+  g_return_val_if_fail (MOTCUA_IS_HUB (self), NULL);
+
+  return _motcua_hub_handle (self->store, limits, request);
+}
+
+char *
+motcua_hub_enroll (MotcuaHub   *self,
+                   const char  *office_code,
+                   GError     **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_HUB (self), NULL);
+
+  return _motcua_hub_enroll (self->store, office_code, error);
+}
+
+GPtrArray *
+motcua_hub_list_replicas (MotcuaHub  *self,
+                          GError    **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_HUB (self), NULL);
+
+  return _motcua_hub_list_replicas (self->store, error);
+}
+
 gboolean
-_motcua_hub_case_known (MotcuaReplica *hub,
-            const guint8  *case_id)
+motcua_hub_revoke (MotcuaHub   *self,
+                   const char  *token_id,
+                   GError     **error)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT 1 FROM cases WHERE id = ?1", NULL);
-  gboolean known;
+  g_return_val_if_fail (MOTCUA_IS_HUB (self), FALSE);
 
-  /* On an error, as if known: the change is then judged by the hub's state, and refused. */
-  if (stmt == NULL)
-    return TRUE;
-  sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
-  known = sqlite3_step (stmt) != SQLITE_DONE;
-  sqlite3_reset (stmt);
-
-  return known;
+  return _motcua_hub_revoke (self->store, token_id, error);
 }
 
-/* Whether the case @case_id, as the hub holds it now, is in the peer's scope. */
-gboolean
-_motcua_hub_case_in_scope (MotcuaReplica *hub,
-               MotcuaHubPeer *peer,
-               const guint8  *case_id)
+gint64
+motcua_hub_get_generation (MotcuaHub *self)
 {
-  MotcuaUuid receiving, handling;
-  gboolean has_receiving, has_handling;
+  g_return_val_if_fail (MOTCUA_IS_HUB (self), 0);
 
-  if (!_motcua_hub_case_offices (hub, case_id, &receiving, &has_receiving, &handling, &has_handling))
-    return FALSE;
-
-  return (has_receiving && _motcua_hub_office_in_scope (peer, receiving.bytes, 16))
-         || (has_handling && _motcua_hub_office_in_scope (peer, handling.bytes, 16));
+  return _motcua_hub_generation (self->store);
 }
-
-/* The case a row of a timeline or a scan belongs to, or NULL. */
-const MotcuaUuid *
-_motcua_hub_row_case (const MotcuaWireItem *change)
-{
-  const MotcuaValue *case_id = _motcua_wire_item_get (change, "case_id");
-
-  return case_id != NULL && case_id->type == SQLITE_BLOB
-         ? (const MotcuaUuid *) (const void *) case_id->s : NULL;
-}
-
-/* A row's whole state as a snapshot row, in @out (left alone when there is no such row).
- * @batch: scratch space, emptied first. */
-gboolean
-_motcua_hub_row_json (MotcuaReplica          *hub,
-          const MotcuaTableDesc  *table,
-          const MotcuaUuid       *id,
-          MotcuaWireBatch        *batch,
-          JsonArray              *out,
-          GError                **error)
-{
-  gboolean found;
-
-  _motcua_wire_batch_clear (batch);
-  if (!_motcua_replica_row_item (hub, table, id, batch, &found, error))
-    return FALSE;
-  if (found)
-    json_array_add_element (out, _motcua_wire_encode_item (_motcua_wire_batch_item (batch, 0)));
-
-  return TRUE;
-}
-
 
 gboolean
 _motcua_replica_is_hub (MotcuaReplica *self)

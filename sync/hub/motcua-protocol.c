@@ -17,7 +17,7 @@
 #include "motcua-version.h"
 
 void
-_motcua_hub_response_free (MotcuaHubResponse *response)
+motcua_hub_response_free (MotcuaHubResponse *response)
 {
   if (response == NULL)
     return;
@@ -67,16 +67,16 @@ error_response (guint       status,
 }
 
 MotcuaHubResponse *
-_motcua_hub_error_response (guint       status,
-                            const char *code,
-                            const char *message)
+motcua_hub_error_response (guint       status,
+                           const char *code,
+                           const char *message)
 {
   return error_response (status, code, message, -1);
 }
 
 MotcuaHubResponse *
-_motcua_hub_busy_response (const char *message,
-                           guint       retry_after)
+motcua_hub_busy_response (const char *message,
+                          guint       retry_after)
 {
   return error_response (429, "too-many-requests", message, retry_after);
 }
@@ -170,12 +170,12 @@ error_from (const GError *error)
     {
       fprintf (stderr, "internal error: %s\n", error->message);
       fflush (stderr);
-      return _motcua_hub_error_response (status, code_for (error),
+      return motcua_hub_error_response (status, code_for (error),
                                          _("The server could not complete the request: the"
                                            " reason is in its log"));
     }
 
-  return _motcua_hub_error_response (status, code_for (error), error->message);
+  return motcua_hub_error_response (status, code_for (error), error->message);
 }
 
 typedef struct
@@ -225,11 +225,11 @@ check_versions (Exchange *x)
 
   if (!query_int (x, "protocol", &protocol) || !query_int (x, "schema", &schema)
       || protocol < 0 || schema < 0)
-    return _motcua_hub_error_response (400, "missing-version",
+    return motcua_hub_error_response (400, "missing-version",
                                        _("Every request says its protocol and schema versions"
                                          " (?protocol=1&schema=N)"));
   if (protocol != MOTCUA_PROTOCOL_VERSION)
-    return _motcua_hub_error_response (409, "protocol-mismatch",
+    return motcua_hub_error_response (409, "protocol-mismatch",
                                        _("This server speaks protocol version 1 only: update"
                                          " Một Cửa"));
   if (schema < MOTCUA_SCHEMA_VERSION)
@@ -239,7 +239,7 @@ check_versions (Exchange *x)
                            " on this computer, then sync again"), (int) schema,
                          MOTCUA_SCHEMA_VERSION);
 
-      return _motcua_hub_error_response (409, "update-required", message);
+      return motcua_hub_error_response (409, "update-required", message);
     }
   if (schema > MOTCUA_SCHEMA_VERSION)
     {
@@ -248,7 +248,7 @@ check_versions (Exchange *x)
                            " server must be updated first"), (int) schema,
                          MOTCUA_SCHEMA_VERSION);
 
-      return _motcua_hub_error_response (409, "server-outdated", message);
+      return motcua_hub_error_response (409, "server-outdated", message);
     }
 
   return NULL;
@@ -358,20 +358,20 @@ parse_body (Exchange           *x,
   const char *shape;
 
   if (data == NULL || size == 0)
-    return _motcua_hub_error_response (400, "bad-json", _("The request needs a JSON body"));
+    return motcua_hub_error_response (400, "bad-json", _("The request needs a JSON body"));
   if (!g_utf8_validate (data, (gssize) size, NULL))
-    return _motcua_hub_error_response (400, "bad-json", _("The body is not UTF-8 text"));
+    return motcua_hub_error_response (400, "bad-json", _("The body is not UTF-8 text"));
   if ((shape = json_shape_problem (data, size)) != NULL)
-    return _motcua_hub_error_response (400, "bad-json", _(shape));
+    return motcua_hub_error_response (400, "bad-json", _(shape));
   if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The body is not valid JSON: %s"),
                                                   error->message);
 
-      return _motcua_hub_error_response (400, "bad-json", message);
+      return motcua_hub_error_response (400, "bad-json", message);
     }
   if (_motcua_json_root_object (parser) == NULL)
-    return _motcua_hub_error_response (400, "bad-json", _("The body must be a JSON object"));
+    return motcua_hub_error_response (400, "bad-json", _("The body must be a JSON object"));
 
   {
     g_autoptr(GList) names = json_object_get_members (_motcua_json_root_object (parser));
@@ -382,7 +382,7 @@ parse_body (Exchange           *x,
           g_autofree char *message = g_strdup_printf (_("“%s” is not a field of this request"),
                                                       (const char *) l->data);
 
-          return _motcua_hub_error_response (400, "unknown-field", message);
+          return motcua_hub_error_response (400, "unknown-field", message);
         }
   }
 
@@ -465,7 +465,7 @@ handle_enroll (Exchange *x)
     return response;
   if (!motcua_uuid_parse (_motcua_json_string (body_object (x),
                                                                       "replica", ""), &id))
-    return _motcua_hub_error_response (400, "invalid", _("replica must be the replica's UUID"));
+    return motcua_hub_error_response (400, "invalid", _("replica must be the replica's UUID"));
   if (!_motcua_hub_bind (x->hub, x->peer, &id, &error))
     return error_from (error);
 
@@ -492,14 +492,14 @@ handle_push (Exchange *x)
     return response;
   changes_node = json_object_get_member (body_object (x), "changes");
   if (changes_node == NULL || !JSON_NODE_HOLDS_ARRAY (changes_node))
-    return _motcua_hub_error_response (400, "invalid", _("changes must be an array"));
+    return motcua_hub_error_response (400, "invalid", _("changes must be an array"));
   changes = json_node_get_array (changes_node);
   if (json_array_get_length (changes) > max)
     {
       g_autofree char *message = g_strdup_printf (_("%u changes in one push: at most %u"),
                                                   json_array_get_length (changes), max);
 
-      return _motcua_hub_error_response (413, "too-many-changes", message);
+      return motcua_hub_error_response (413, "too-many-changes", message);
     }
   /* Decoded once, whole or compact: from here on the changes are typed. */
   batch = _motcua_wire_decode (changes, TRUE, &error);
@@ -521,7 +521,7 @@ handle_push (Exchange *x)
                              (long long) (ahead / 3600), (long long) (ahead / 60 % 60),
                              (long long) (ahead % 60));
 
-          return _motcua_hub_error_response (400, "clock-skew", message);
+          return motcua_hub_error_response (400, "clock-skew", message);
         }
     }
 
@@ -562,7 +562,7 @@ handle_pull (Exchange *x)
     {
       if (!JSON_NODE_HOLDS_VALUE (cursor_node)
           || json_node_get_value_type (cursor_node) != G_TYPE_STRING)
-        return _motcua_hub_error_response (400, "invalid",
+        return motcua_hub_error_response (400, "invalid",
                                            _("cursor must be the text the last pull gave, or"
                                              " null"));
       cursor = json_node_get_string (cursor_node);
@@ -572,14 +572,14 @@ handle_pull (Exchange *x)
       if (!JSON_NODE_HOLDS_VALUE (limit_node)
           || json_node_get_value_type (limit_node) != G_TYPE_INT64
           || json_node_get_int (limit_node) < 1)
-        return _motcua_hub_error_response (400, "invalid", _("limit must be a whole number from"
+        return motcua_hub_error_response (400, "invalid", _("limit must be a whole number from"
                                                              " 1"));
       limit = (guint) MIN ((guint64) json_node_get_int (limit_node), limit);
     }
 
   items = _motcua_hub_pull (x->hub, x->peer, cursor, limit, &cursor_out, &more, &error);
   if (items == NULL && g_error_matches (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND))
-    return _motcua_hub_error_response (400, "unknown-cursor", error->message);
+    return motcua_hub_error_response (400, "unknown-cursor", error->message);
   if (items == NULL)
     return error_from (error);
   n = json_array_get_length (items);
@@ -626,7 +626,7 @@ handle_lease (Exchange *x)
   year = _motcua_json_int (body, "year", 0);
   count = _motcua_json_int (body, "count", 0);
   if (office == NULL || year < 2000 || year > 9999 || count < 1 || count > 10000)
-    return _motcua_hub_error_response (400, "invalid",
+    return motcua_hub_error_response (400, "invalid",
                                        _("a lease needs office (a code), year and count"
                                          " (1 to 10000)"));
   if (!_motcua_replica_office_id (x->hub, "office", office, &office_id, &error))
@@ -639,7 +639,7 @@ handle_lease (Exchange *x)
         g_autofree char *message = g_strdup_printf (_("office %s is not in the jurisdiction of"
                                                       " %s"), office, x->peer->office_code);
 
-        return _motcua_hub_error_response (403, "out-of-scope", message);
+        return motcua_hub_error_response (403, "out-of-scope", message);
       }
   }
   if (!_motcua_hub_lease (x->hub, x->peer->token_id, office, (int) year, (guint) count, &first,
@@ -771,7 +771,7 @@ dispatch (Exchange *x)
       if ((response = check_versions (x)) != NULL)
         return response;
       if (request->token == NULL || *request->token == '\0')
-        return _motcua_hub_error_response (401, "no-token",
+        return motcua_hub_error_response (401, "no-token",
                                            _("This request needs the replica's token"
                                              " (Authorization: Bearer …)"));
       x->peer = _motcua_hub_authenticate (x->hub, request->token, &error);
@@ -782,10 +782,10 @@ dispatch (Exchange *x)
     }
 
   if (path_known)
-    return _motcua_hub_error_response (405, "method-not-allowed",
+    return motcua_hub_error_response (405, "method-not-allowed",
                                        _("That method is not allowed here"));
 
-  return _motcua_hub_error_response (404, "not-found", _("No such endpoint"));
+  return motcua_hub_error_response (404, "not-found", _("No such endpoint"));
 }
 
 MotcuaHubResponse *

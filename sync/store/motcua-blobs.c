@@ -512,13 +512,13 @@ not_in_scope (const char *sha256)
   g_autofree char *message =
     g_strdup_printf (_("No attachment in your jurisdiction has a scan with SHA-256 %s"), sha256);
 
-  return _motcua_hub_error_response (404, "not-found", message);
+  return motcua_hub_error_response (404, "not-found", message);
 }
 
 static MotcuaHubResponse *
 bad_sha (void)
 {
-  return _motcua_hub_error_response (400, "invalid",
+  return motcua_hub_error_response (400, "invalid",
                                      _("A scan is named by its SHA-256: 64 lowercase hex"
                                        " digits"));
 }
@@ -560,7 +560,7 @@ too_large (gint64 size,
   g_autofree char *message = g_strdup_printf (_("The scan is %s: this server accepts scans of"
                                                 " at most %s"), size_text, limit_text);
 
-  return _motcua_hub_error_response (413, "too-large", message);
+  return motcua_hub_error_response (413, "too-large", message);
 }
 
 static JsonObject *
@@ -598,7 +598,7 @@ _motcua_hub_blobs_status (MotcuaReplica          *hub,
     return response;
   blobs_node = json_object_get_member (json_node_get_object (body), "blobs");
   if (blobs_node == NULL || !JSON_NODE_HOLDS_ARRAY (blobs_node))
-    return _motcua_hub_error_response (400, "invalid", _("blobs must be an array of SHA-256s"));
+    return motcua_hub_error_response (400, "invalid", _("blobs must be an array of SHA-256s"));
   blobs = json_node_get_array (blobs_node);
   if (json_array_get_length (blobs) > MOTCUA_BLOB_MAX_STATUS)
     {
@@ -606,7 +606,7 @@ _motcua_hub_blobs_status (MotcuaReplica          *hub,
                                                   json_array_get_length (blobs),
                                                   MOTCUA_BLOB_MAX_STATUS);
 
-      return _motcua_hub_error_response (413, "too-many-blobs", message);
+      return motcua_hub_error_response (413, "too-many-blobs", message);
     }
 
   for (guint i = 0; i < json_array_get_length (blobs); i++)
@@ -655,14 +655,14 @@ _motcua_hub_blob_get (MotcuaReplica          *hub,
   if (sha == NULL)
     return bad_sha ();
   if (offset < 0 || length < 1)
-    return _motcua_hub_error_response (400, "invalid", _("offset and length must be whole"
+    return motcua_hub_error_response (400, "invalid", _("offset and length must be whole"
                                                          " numbers, length from 1"));
   if (!peer_may (hub, peer, sha, -1, NULL, &error))
     return error != NULL ? _motcua_hub_error_from (error) : not_in_scope (sha);
   if (!_motcua_blob_state (hub, sha, &state, &error))
     return _motcua_hub_error_from (error);
   if (!state.exists || state.received != state.size)
-    return _motcua_hub_error_response (404, "not-uploaded",
+    return motcua_hub_error_response (404, "not-uploaded",
                                        _("The desk that attached this scan has not uploaded it"
                                          " yet: try again after it syncs"));
   if (offset > state.size)
@@ -671,7 +671,7 @@ _motcua_hub_blob_get (MotcuaReplica          *hub,
                                                     " (%lld bytes)"), (long long) offset,
                                                   (long long) state.size);
 
-      return _motcua_hub_error_response (400, "invalid", message);
+      return motcua_hub_error_response (400, "invalid", message);
     }
 
   chunk = _motcua_blob_read (hub, sha, offset, MIN (length, MOTCUA_BLOB_MAX_CHUNK), &error);
@@ -735,7 +735,7 @@ put_chunk (MotcuaReplica *hub,
         g_strdup_printf (_("The bytes uploaded do not have SHA-256 %s: they were discarded;"
                            " upload the scan again from the start"), sha);
 
-      return _motcua_hub_error_response (400, "checksum-mismatch", message);
+      return motcua_hub_error_response (400, "checksum-mismatch", message);
     }
 
   if (!_motcua_blob_state (hub, sha, &state, &error))
@@ -762,7 +762,7 @@ _motcua_hub_blob_put (MotcuaReplica          *hub,
   if (sha == NULL)
     return bad_sha ();
   if (offset < 0 || size < 1)
-    return _motcua_hub_error_response (400, "invalid", _("An upload says offset (a whole"
+    return motcua_hub_error_response (400, "invalid", _("An upload says offset (a whole"
                                                          " number) and size (from 1)"));
   if (size > limits->max_blob_size)
     return too_large (size, limits->max_blob_size);
@@ -775,7 +775,7 @@ _motcua_hub_blob_put (MotcuaReplica          *hub,
                                                   (unsigned long) length, (long long) offset,
                                                   (long long) size);
 
-      return _motcua_hub_error_response (400, "invalid", message);
+      return motcua_hub_error_response (400, "invalid", message);
     }
   if (!peer_may (hub, peer, sha, size, NULL, &error))
     return error != NULL ? _motcua_hub_error_from (error) : not_in_scope (sha);

@@ -1,0 +1,130 @@
+/* motcua-hub-scope.c: the scope the hub judges by
+ *
+ * Which offices hold a case as the hub holds it now, whether a replica sees it, which case a
+ * row of a timeline or a scan belongs to: what judging a push, logging and serving pulls all
+ * ask.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "motcua-error.h"
+#include "motcua-hub-private.h"
+
+gboolean
+_motcua_hub_office_in_scope (MotcuaHubPeer *peer,
+                 const void    *office_id,
+                 int            size)
+{
+  return _motcua_id_in_set (peer->subtree, office_id, size);
+}
+
+/* The receiving and handling offices of a case as the hub holds it now; FALSE if it has
+ * neither. Either may be missing (a push can give a case one of them only): each that is there
+ * puts the case in the scope of the replicas above it, here as in the digest and the state
+ * transfer (motcua-replication.c). */
+gboolean
+_motcua_hub_case_offices (MotcuaReplica *hub,
+              const guint8  *case_id,
+              MotcuaUuid    *receiving,
+              gboolean      *has_receiving,
+              MotcuaUuid    *handling,
+              gboolean      *has_handling)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT receiving_office_id,"
+                                                " handling_office_id FROM cases WHERE id = ?1",
+                                                NULL);
+
+  *has_receiving = FALSE;
+  *has_handling = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      if (sqlite3_column_bytes (stmt, 0) == 16)
+        {
+          memcpy (receiving->bytes, sqlite3_column_blob (stmt, 0), 16);
+          *has_receiving = TRUE;
+        }
+      if (sqlite3_column_bytes (stmt, 1) == 16)
+        {
+          memcpy (handling->bytes, sqlite3_column_blob (stmt, 1), 16);
+          *has_handling = TRUE;
+        }
+    }
+  sqlite3_reset (stmt);
+
+  return *has_receiving || *has_handling;
+}
+
+/* Whether the hub holds the case @case_id at all. Only a case it does not hold yet may be placed
+ * in a replica's scope by the offices a push names for it: naming its own office as the
+ * handling office of another office's case must not hand that case over. */
+gboolean
+_motcua_hub_case_known (MotcuaReplica *hub,
+            const guint8  *case_id)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT 1 FROM cases WHERE id = ?1", NULL);
+  gboolean known;
+
+  /* On an error, as if known: the change is then judged by the hub's state, and refused. */
+  if (stmt == NULL)
+    return TRUE;
+  sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
+  known = sqlite3_step (stmt) != SQLITE_DONE;
+  sqlite3_reset (stmt);
+
+  return known;
+}
+
+/* Whether the case @case_id, as the hub holds it now, is in the peer's scope. */
+gboolean
+_motcua_hub_case_in_scope (MotcuaReplica *hub,
+               MotcuaHubPeer *peer,
+               const guint8  *case_id)
+{
+  MotcuaUuid receiving, handling;
+  gboolean has_receiving, has_handling;
+
+  if (!_motcua_hub_case_offices (hub, case_id, &receiving, &has_receiving, &handling, &has_handling))
+    return FALSE;
+
+  return (has_receiving && _motcua_hub_office_in_scope (peer, receiving.bytes, 16))
+         || (has_handling && _motcua_hub_office_in_scope (peer, handling.bytes, 16));
+}
+
+/* The case a row of a timeline or a scan belongs to, or NULL. */
+const MotcuaUuid *
+_motcua_hub_row_case (const MotcuaWireItem *change)
+{
+  const MotcuaValue *case_id = _motcua_wire_item_get (change, "case_id");
+
+  return case_id != NULL && case_id->type == SQLITE_BLOB
+         ? (const MotcuaUuid *) (const void *) case_id->s : NULL;
+}
+
+/* A row's whole state as a snapshot row, in @out (left alone when there is no such row).
+ * @batch: scratch space, emptied first. */
+gboolean
+_motcua_hub_row_json (MotcuaReplica          *hub,
+          const MotcuaTableDesc  *table,
+          const MotcuaUuid       *id,
+          MotcuaWireBatch        *batch,
+          JsonArray              *out,
+          GError                **error)
+{
+  gboolean found;
+
+  _motcua_wire_batch_clear (batch);
+  if (!_motcua_replica_row_item (hub, table, id, batch, &found, error))
+    return FALSE;
+  if (found)
+    json_array_add_element (out, _motcua_wire_encode_item (_motcua_wire_batch_item (batch, 0)));
+
+  return TRUE;
+}
