@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
-#include "motcua-replica-private.h"
+#include "motcua-base-private.h"
 #include "motcua-text.h"
 
 /* The base letter of @c, lower-cased, or 0 when it is not a letter or digit. */

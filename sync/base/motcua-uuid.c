@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "motcua-replica-private.h"
+#include "motcua-base-private.h"
 #include "motcua-uuid.h"
 
 /* Bytes from the kernel's random source, for ids and for enrolment tokens alike: a token must

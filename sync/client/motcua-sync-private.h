@@ -9,6 +9,7 @@
 #pragma once
 
 #include "motcua-changes-private.h"
+#include "motcua-domain-private.h"
 #include "motcua-sync.h"
 #include "motcua-transport-private.h"
 

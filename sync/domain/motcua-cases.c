@@ -11,7 +11,7 @@
 
 #include "motcua-error.h"
 #include "motcua-hub-private.h"
-#include "motcua-replica-private.h"
+#include "motcua-domain-private.h"
 #include "motcua-text.h"
 
 enum

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
-#include "motcua-replica-private.h"
+#include "motcua-domain-private.h"
 #include "motcua-text.h"
 
 /* Offices */

@@ -7,11 +7,12 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "motcua-conflicts.h"
 #include "motcua-error.h"
-#include "motcua-replica-private.h"
+#include "motcua-domain-private.h"
 #include "motcua-text.h"
 
 static void

@@ -13,7 +13,7 @@
 
 #include "motcua-error.h"
 #include "motcua-export.h"
-#include "motcua-replica-private.h"
+#include "motcua-domain-private.h"
 #include "motcua-version.h"
 
 #define FLUSH_SIZE (64 * 1024)

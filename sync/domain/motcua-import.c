@@ -18,7 +18,7 @@
 #include "motcua-csv-private.h"
 #include "motcua-error.h"
 #include "motcua-import.h"
-#include "motcua-replica-private.h"
+#include "motcua-domain-private.h"
 #include "motcua-text.h"
 
 #define MAX_IMPORT_SIZE (512 * 1024 * 1024)

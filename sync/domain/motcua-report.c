@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
-#include "motcua-replica-private.h"
+#include "motcua-domain-private.h"
 #include "motcua-report.h"
 #include "motcua-text.h"
 

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "motcua-changes-private.h"
+#include "motcua-domain-private.h"
 #include "motcua-hub.h"
 
 G_BEGIN_DECLS

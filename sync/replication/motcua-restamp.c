@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
+#include "motcua-domain-private.h"   /* crossing: due dates follow the re-stamped reception */
 #include "motcua-rows-private.h"
 #include "motcua-text.h"
 #include "motcua-workflow.h"

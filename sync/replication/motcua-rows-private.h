@@ -31,18 +31,6 @@ void             _motcua_clocks_decode  (Clocks                 *clocks,
 GBytes          *_motcua_clocks_encode  (const Clocks           *clocks,
                                          guint                   n_columns);
 
-/* The SQL of a table's rows, made once per table. */
-typedef struct
-{
-  char *select_sql;
-  char *insert_sql;
-  char *update_sql;
-  char *fts_insert_sql;
-  char *fts_delete_sql;
-  guint n_physical;
-} TableSql;
-
-const TableSql  *_motcua_table_sql      (const MotcuaTableDesc  *table);
 
 /* A column's value, owning its bytes. */
 typedef struct

@@ -91,74 +91,6 @@ _motcua_clocks_encode (const Clocks *clocks,
   return g_bytes_new (buf, 1 + 12 * n_pairs + n_columns);
 }
 
-static TableSql table_sql[MOTCUA_TABLE_CONFLICTS + 1];
-
-const TableSql *
-_motcua_table_sql (const MotcuaTableDesc *table)
-{
-  static gsize initialized;
-
-  if (g_once_init_enter (&initialized))
-    {
-      for (guint t = 0; t < _motcua_n_tables; t++)
-        {
-          const MotcuaTableDesc *desc = _motcua_tables[t];
-          TableSql *sql = &table_sql[desc->id];
-          g_autoptr(GString) names = g_string_new (NULL);
-          g_autoptr(GString) params = g_string_new (NULL);
-          g_autoptr(GString) sets = g_string_new (NULL);
-          guint n = 0;
-
-          for (guint c = 0; c < desc->n_columns; c++)
-            {
-              const char *phys[2] = { desc->columns[c].name, NULL };
-
-              if (desc->columns[c].kind == MOTCUA_COL_STATUS)
-                phys[1] = "status_gen";
-
-              for (guint k = 0; k < 2 && phys[k] != NULL; k++)
-                {
-                  n++;
-                  g_string_append_printf (names, "%s, ", phys[k]);
-                  g_string_append_printf (params, "?%u, ", n + 1);
-                  g_string_append_printf (sets, "%s = ?%u, ", phys[k], n + 1);
-                }
-            }
-
-          sql->n_physical = n;
-          sql->select_sql = g_strdup_printf ("SELECT rid, %s_clk FROM %s WHERE id = ?1",
-                                             names->str, desc->name);
-          sql->insert_sql = g_strdup_printf ("INSERT INTO %s (id, %s_clk, _seq)"
-                                             " VALUES (?1, %s?%u, ?%u)",
-                                             desc->name, names->str, params->str, n + 2, n + 3);
-          if (desc->fts != NULL)
-            {
-              g_autoptr(GString) fts_names = g_string_new (NULL);
-              g_autoptr(GString) fts_params = g_string_new (NULL);
-
-              for (guint k = 0; desc->fts_columns[k] != G_MAXUINT; k++)
-                {
-                  g_string_append_printf (fts_names, ", %s",
-                                          desc->columns[desc->fts_columns[k]].name);
-                  g_string_append_printf (fts_params, ", ?%u", k + 2);
-                }
-              sql->fts_insert_sql = g_strdup_printf ("INSERT INTO %s (rowid%s) VALUES (?1%s)",
-                                                     desc->fts, fts_names->str, fts_params->str);
-              sql->fts_delete_sql = g_strdup_printf ("INSERT INTO %s (%s, rowid%s)"
-                                                     " VALUES ('delete', ?1%s)", desc->fts,
-                                                     desc->fts, fts_names->str, fts_params->str);
-            }
-          sql->update_sql = g_strdup_printf ("UPDATE %s SET %s_clk = ?%u, _seq = max (_seq, ?%u)"
-                                             " WHERE rid = ?1",
-                                             desc->name, sets->str, n + 2, n + 3);
-        }
-
-      g_once_init_leave (&initialized, 1);
-    }
-
-  return &table_sql[table->id];
-}
-
 static void
 owned_value_set_column (OwnedValue   *out,
                         sqlite3_stmt *stmt,
@@ -218,123 +150,6 @@ _motcua_value_equal (const MotcuaValue *a,
     default:
       return FALSE;
     }
-}
-
-void
-_motcua_bind_value (sqlite3_stmt      *stmt,
-                    int                index,
-                    const MotcuaValue *value)
-{
-  switch (value->type)
-    {
-    case SQLITE_INTEGER:
-      sqlite3_bind_int64 (stmt, index, value->i);
-      break;
-    case SQLITE_TEXT:
-      sqlite3_bind_text (stmt, index, value->s, -1, SQLITE_STATIC);
-      break;
-    case SQLITE_BLOB:
-      sqlite3_bind_blob (stmt, index, value->s, 16, SQLITE_STATIC);
-      break;
-    default:
-      sqlite3_bind_null (stmt, index);
-      break;
-    }
-}
-
-
-/* Full-text indexing waits for the commit. FTS5 flushes its pending index at every savepoint
- * and statement journal once it has joined a transaction, which made each write of a batch
- * write a tiny segment; indexed at the end, a batch is indexed in one go. Searches inside an
- * uncommitted group do not see its rows, and nothing in the library searches there. */
-typedef struct
-{
-  const MotcuaTableDesc *table;
-  gint64                 rid;
-  gboolean               had_old;
-  char                  *old[8];
-  char                  *now[8];
-} FtsPending;
-
-static void
-fts_pending_clear (gpointer data)
-{
-  FtsPending *p = data;
-
-  for (guint n = 0; n < G_N_ELEMENTS (p->old); n++)
-    {
-      g_free (p->old[n]);
-      g_free (p->now[n]);
-    }
-}
-
-GArray *
-_motcua_fts_pending_new (void)
-{
-  GArray *pending = g_array_new (FALSE, TRUE, sizeof (FtsPending));
-
-  g_array_set_clear_func (pending, fts_pending_clear);
-
-  return pending;
-}
-
-static void
-queue_fts (MotcuaReplica         *self,
-           const MotcuaTableDesc *table,
-           gint64                 rid,
-           const MotcuaValue     *old,
-           const MotcuaValue     *now)
-{
-  FtsPending p = { table, rid, old != NULL, { NULL }, { NULL } };
-
-  for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
-    {
-      const MotcuaValue *v = &now[table->fts_columns[n]];
-
-      if (old != NULL && old[n].type == SQLITE_TEXT)
-        p.old[n] = g_strdup (old[n].s);
-      if (v->type == SQLITE_TEXT)
-        p.now[n] = g_strdup (v->s);
-    }
-
-  g_array_append_val (self->fts_pending, p);
-}
-
-gboolean
-_motcua_replica_flush_fts (MotcuaReplica  *self,
-                           GError        **error)
-{
-  for (guint i = 0; i < self->fts_pending->len; i++)
-    {
-      const FtsPending *p = &g_array_index (self->fts_pending, FtsPending, i);
-      const TableSql *sql = _motcua_table_sql (p->table);
-      sqlite3_stmt *stmt;
-
-      if (p->had_old)
-        {
-          stmt = _motcua_replica_prepare (self, sql->fts_delete_sql, error);
-          if (stmt == NULL)
-            return FALSE;
-          sqlite3_bind_int64 (stmt, 1, p->rid);
-          for (guint n = 0; p->table->fts_columns[n] != G_MAXUINT; n++)
-            sqlite3_bind_text (stmt, (int) n + 2, p->old[n], -1, SQLITE_STATIC);
-          if (!_motcua_replica_step_done (self, stmt, error))
-            return FALSE;
-        }
-
-      stmt = _motcua_replica_prepare (self, sql->fts_insert_sql, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, p->rid);
-      for (guint n = 0; p->table->fts_columns[n] != G_MAXUINT; n++)
-        sqlite3_bind_text (stmt, (int) n + 2, p->now[n], -1, SQLITE_STATIC);
-      if (!_motcua_replica_step_done (self, stmt, error))
-        return FALSE;
-    }
-
-  g_array_set_size (self->fts_pending, 0);
-
-  return TRUE;
 }
 
 void
@@ -524,7 +339,7 @@ _motcua_row_store (MotcuaReplica    *self,
 
           for (guint c = 0; c < table->n_columns; c++)
             now[c] = row->current[c].value;
-          queue_fts (self, table, row->rid, NULL, now);
+          _motcua_replica_queue_fts (self, table, row->rid, NULL, now);
         }
       return TRUE;
     }
@@ -538,12 +353,11 @@ _motcua_row_store (MotcuaReplica    *self,
         now[c] = row->current[c].value;
       for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
         old[n] = MOTCUA_VALUE_TEXT (row->fts_old[n]);
-      queue_fts (self, table, row->rid, old, now);
+      _motcua_replica_queue_fts (self, table, row->rid, old, now);
     }
 
   return TRUE;
 }
-
 
 void
 _motcua_register_clear (MotcuaRegister *reg)
@@ -618,33 +432,5 @@ done:
   _motcua_row_state_clear (&row);
 
   return ok;
-}
-
-MotcuaValue
-_motcua_value_from_column (sqlite3_stmt *stmt,
-                           int           column)
-{
-  MotcuaValue v = MOTCUA_VALUE_NULL;
-
-  switch (sqlite3_column_type (stmt, column))
-    {
-    case SQLITE_INTEGER:
-      v = MOTCUA_VALUE_INT (sqlite3_column_int64 (stmt, column));
-      break;
-    case SQLITE_TEXT:
-      v = MOTCUA_VALUE_TEXT ((const char *) sqlite3_column_text (stmt, column));
-      break;
-    case SQLITE_BLOB:
-      if (sqlite3_column_bytes (stmt, column) == 16)
-        {
-          v.type = SQLITE_BLOB;
-          v.s = sqlite3_column_blob (stmt, column);
-        }
-      break;
-    default:
-      break;
-    }
-
-  return v;
 }
 

@@ -15,7 +15,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "motcua-replica-private.h"
+#include "motcua-replication-private.h"
 
 G_BEGIN_DECLS
 

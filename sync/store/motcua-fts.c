@@ -166,3 +166,97 @@ _motcua_fts_query (const char *text)
 
   return g_string_free (query, FALSE);
 }
+
+/* Full-text indexing waits for the commit. FTS5 flushes its pending index at every savepoint
+ * and statement journal once it has joined a transaction, which made each write of a batch
+ * write a tiny segment; indexed at the end, a batch is indexed in one go. Searches inside an
+ * uncommitted group do not see its rows, and nothing in the library searches there. */
+typedef struct
+{
+  const MotcuaTableDesc *table;
+  gint64                 rid;
+  gboolean               had_old;
+  char                  *old[8];
+  char                  *now[8];
+} FtsPending;
+
+static void
+fts_pending_clear (gpointer data)
+{
+  FtsPending *p = data;
+
+  for (guint n = 0; n < G_N_ELEMENTS (p->old); n++)
+    {
+      g_free (p->old[n]);
+      g_free (p->now[n]);
+    }
+}
+
+GArray *
+_motcua_fts_pending_new (void)
+{
+  GArray *pending = g_array_new (FALSE, TRUE, sizeof (FtsPending));
+
+  g_array_set_clear_func (pending, fts_pending_clear);
+
+  return pending;
+}
+
+void
+_motcua_replica_queue_fts (MotcuaReplica         *self,
+                           const MotcuaTableDesc *table,
+                           gint64                 rid,
+                           const MotcuaValue     *old,
+                           const MotcuaValue     *now)
+{
+  FtsPending p = { table, rid, old != NULL, { NULL }, { NULL } };
+
+  for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
+    {
+      const MotcuaValue *v = &now[table->fts_columns[n]];
+
+      if (old != NULL && old[n].type == SQLITE_TEXT)
+        p.old[n] = g_strdup (old[n].s);
+      if (v->type == SQLITE_TEXT)
+        p.now[n] = g_strdup (v->s);
+    }
+
+  g_array_append_val (self->fts_pending, p);
+}
+
+gboolean
+_motcua_replica_flush_fts (MotcuaReplica  *self,
+                           GError        **error)
+{
+  for (guint i = 0; i < self->fts_pending->len; i++)
+    {
+      const FtsPending *p = &g_array_index (self->fts_pending, FtsPending, i);
+      const TableSql *sql = _motcua_table_sql (p->table);
+      sqlite3_stmt *stmt;
+
+      if (p->had_old)
+        {
+          stmt = _motcua_replica_prepare (self, sql->fts_delete_sql, error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, p->rid);
+          for (guint n = 0; p->table->fts_columns[n] != G_MAXUINT; n++)
+            sqlite3_bind_text (stmt, (int) n + 2, p->old[n], -1, SQLITE_STATIC);
+          if (!_motcua_replica_step_done (self, stmt, error))
+            return FALSE;
+        }
+
+      stmt = _motcua_replica_prepare (self, sql->fts_insert_sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, p->rid);
+      for (guint n = 0; p->table->fts_columns[n] != G_MAXUINT; n++)
+        sqlite3_bind_text (stmt, (int) n + 2, p->now[n], -1, SQLITE_STATIC);
+      if (!_motcua_replica_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  g_array_set_size (self->fts_pending, 0);
+
+  return TRUE;
+}

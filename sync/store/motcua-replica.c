@@ -269,6 +269,56 @@ _motcua_replica_meta_set_text (MotcuaReplica  *self,
   return meta_set (self, key, &v, error);
 }
 
+MotcuaValue
+_motcua_value_from_column (sqlite3_stmt *stmt,
+                           int           column)
+{
+  MotcuaValue v = MOTCUA_VALUE_NULL;
+
+  switch (sqlite3_column_type (stmt, column))
+    {
+    case SQLITE_INTEGER:
+      v = MOTCUA_VALUE_INT (sqlite3_column_int64 (stmt, column));
+      break;
+    case SQLITE_TEXT:
+      v = MOTCUA_VALUE_TEXT ((const char *) sqlite3_column_text (stmt, column));
+      break;
+    case SQLITE_BLOB:
+      if (sqlite3_column_bytes (stmt, column) == 16)
+        {
+          v.type = SQLITE_BLOB;
+          v.s = sqlite3_column_blob (stmt, column);
+        }
+      break;
+    default:
+      break;
+    }
+
+  return v;
+}
+
+void
+_motcua_bind_value (sqlite3_stmt      *stmt,
+                    int                index,
+                    const MotcuaValue *value)
+{
+  switch (value->type)
+    {
+    case SQLITE_INTEGER:
+      sqlite3_bind_int64 (stmt, index, value->i);
+      break;
+    case SQLITE_TEXT:
+      sqlite3_bind_text (stmt, index, value->s, -1, SQLITE_STATIC);
+      break;
+    case SQLITE_BLOB:
+      sqlite3_bind_blob (stmt, index, value->s, 16, SQLITE_STATIC);
+      break;
+    default:
+      sqlite3_bind_null (stmt, index);
+      break;
+    }
+}
+
 /* Clock */
 
 gint64

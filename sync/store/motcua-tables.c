@@ -168,3 +168,72 @@ _motcua_table_column (const MotcuaTableDesc *table,
 
   return -1;
 }
+
+/* The SQL of each table's rows, made once. */
+static TableSql table_sql[MOTCUA_TABLE_CONFLICTS + 1];
+
+const TableSql *
+_motcua_table_sql (const MotcuaTableDesc *table)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      for (guint t = 0; t < _motcua_n_tables; t++)
+        {
+          const MotcuaTableDesc *desc = _motcua_tables[t];
+          TableSql *sql = &table_sql[desc->id];
+          g_autoptr(GString) names = g_string_new (NULL);
+          g_autoptr(GString) params = g_string_new (NULL);
+          g_autoptr(GString) sets = g_string_new (NULL);
+          guint n = 0;
+
+          for (guint c = 0; c < desc->n_columns; c++)
+            {
+              const char *phys[2] = { desc->columns[c].name, NULL };
+
+              if (desc->columns[c].kind == MOTCUA_COL_STATUS)
+                phys[1] = "status_gen";
+
+              for (guint k = 0; k < 2 && phys[k] != NULL; k++)
+                {
+                  n++;
+                  g_string_append_printf (names, "%s, ", phys[k]);
+                  g_string_append_printf (params, "?%u, ", n + 1);
+                  g_string_append_printf (sets, "%s = ?%u, ", phys[k], n + 1);
+                }
+            }
+
+          sql->n_physical = n;
+          sql->select_sql = g_strdup_printf ("SELECT rid, %s_clk FROM %s WHERE id = ?1",
+                                             names->str, desc->name);
+          sql->insert_sql = g_strdup_printf ("INSERT INTO %s (id, %s_clk, _seq)"
+                                             " VALUES (?1, %s?%u, ?%u)",
+                                             desc->name, names->str, params->str, n + 2, n + 3);
+          if (desc->fts != NULL)
+            {
+              g_autoptr(GString) fts_names = g_string_new (NULL);
+              g_autoptr(GString) fts_params = g_string_new (NULL);
+
+              for (guint k = 0; desc->fts_columns[k] != G_MAXUINT; k++)
+                {
+                  g_string_append_printf (fts_names, ", %s",
+                                          desc->columns[desc->fts_columns[k]].name);
+                  g_string_append_printf (fts_params, ", ?%u", k + 2);
+                }
+              sql->fts_insert_sql = g_strdup_printf ("INSERT INTO %s (rowid%s) VALUES (?1%s)",
+                                                     desc->fts, fts_names->str, fts_params->str);
+              sql->fts_delete_sql = g_strdup_printf ("INSERT INTO %s (%s, rowid%s)"
+                                                     " VALUES ('delete', ?1%s)", desc->fts,
+                                                     desc->fts, fts_names->str, fts_params->str);
+            }
+          sql->update_sql = g_strdup_printf ("UPDATE %s SET %s_clk = ?%u, _seq = max (_seq, ?%u)"
+                                             " WHERE rid = ?1",
+                                             desc->name, sets->str, n + 2, n + 3);
+        }
+
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return &table_sql[table->id];
+}

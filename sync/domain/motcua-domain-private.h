@@ -1,0 +1,69 @@
+/* motcua-domain-private.h: the domain layer's own calls
+ *
+ * Lookups by natural key, the rules a case's values obey, its timeline and due date
+ * (motcua-cases.c, motcua-catalogue.c), and waiting changes sent again (motcua-conflicts.c).
+ * The hub calls the rules, so that a push obeys what a desk's own writes do.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "motcua-replication-private.h"
+
+G_BEGIN_DECLS
+
+/* Lookups by natural key; FALSE with MOTCUA_ERROR_NOT_FOUND naming the field. */
+gboolean      _motcua_replica_office_id    (MotcuaReplica  *self,
+                                            const char     *field,
+                                            const char     *code,
+                                            MotcuaUuid     *out,
+                                            GError        **error);
+
+gboolean      _motcua_replica_case_rid     (MotcuaReplica  *self,
+                                            const char     *key,
+                                            gint64         *rid_out,
+                                            MotcuaUuid     *id_out,
+                                            GError        **error);
+
+/* Whether @value may be stored in the column @column (its index) of a case, by the rules the
+ * replica's own writes obey (a citizen ID of 12 digits, a channel by name, real dates, papers
+ * as a list, a procedure of the catalogue…): one definition, called where a replica writes a
+ * case and where a hub is pushed a change to one (motcua-cases.c). @procedure_id: the case's
+ * procedure, to bound its papers by, or NULL. */
+gboolean      _motcua_case_check_value     (MotcuaReplica      *self,
+                                            guint               column,
+                                            const MotcuaValue  *value,
+                                            const MotcuaUuid   *procedure_id,
+                                            GError            **error);
+
+/* Appends an event to a case's timeline, by this replica's officer, now (motcua-cases.c).
+ * Inside a transaction. */
+gboolean      _motcua_replica_add_case_event (MotcuaReplica    *self,
+                                              const MotcuaUuid *case_id,
+                                              MotcuaHlc         hlc,
+                                              const char       *action,
+                                              const char       *detail,
+                                              const char       *note,
+                                              GError          **error);
+
+/* Whether @office is @root or an office below it. */
+gboolean      _motcua_replica_office_within (MotcuaReplica    *self,
+                                             const MotcuaUuid *office,
+                                             const MotcuaUuid *root,
+                                             GError          **error);
+
+/* Sends again the changes that waited for the case @case_id, now that it came from the
+ * server (motcua-conflicts.c). Inside a transaction. */
+gboolean      _motcua_replica_retry_waiting (MotcuaReplica     *self,
+                                             const MotcuaUuid  *case_id,
+                                             GError           **error);
+
+/* The due date of case @rid if its clock started on @day (motcua-cases.c). */
+gboolean      _motcua_replica_case_due_date (MotcuaReplica  *self,
+                                             gint64          rid,
+                                             const char     *day,
+                                             char            out[11],
+                                             GError        **error);
+
+G_END_DECLS
