@@ -20,8 +20,8 @@
 #include "motcua-blobs-private.h"
 #include "motcua-hub-private.h"
 #include "motcua-protocol-private.h"
-#include "motcua-transport-private.h"
 #include "motcua-version.h"
+#include "motcua-test-transport.h"
 #include "motcua-test-utils.h"
 
 typedef struct
@@ -48,21 +48,14 @@ typedef struct
 
 static gboolean
 cut_exchange (MotcuaTransport  *transport,
-              const char       *method,
-              const char       *path_and_query,
-              GBytes           *body,
-              guint            *status,
-              GBytes          **response,
-              guint64          *wire_out,
-              guint64          *wire_in,
+              MotcuaExchange   *x,
               GCancellable     *cancellable,
               GError          **error)
 {
   CutTransport *self = (CutTransport *) transport;
-  gboolean blob = g_str_has_prefix (path_and_query, "/v1/blobs/");
-  gboolean is_put = blob && strcmp (method, "PUT") == 0;
-  gboolean is_get = blob && strcmp (method, "GET") == 0;
-  gboolean ok;
+  gboolean blob = g_str_has_prefix (x->path_and_query, "/v1/blobs/");
+  gboolean is_put = blob && strcmp (x->method, "PUT") == 0;
+  gboolean is_get = blob && strcmp (x->method, "GET") == 0;
 
   if (blob && self->refuse_blobs)
     {
@@ -75,26 +68,24 @@ cut_exchange (MotcuaTransport  *transport,
       return FALSE;
     }
 
-  ok = self->inner->klass->exchange (self->inner, method, path_and_query, body, status,
-                                     response, wire_out, wire_in, cancellable, error);
-  if (!ok)
+  if (!motcua_test_pass_on (transport, x, cancellable, error))
     return FALSE;
 
   if (is_put)
     {
       self->puts++;
-      self->put_bytes += g_bytes_get_size (body);
+      self->put_bytes += g_bytes_get_size (x->body);
       if (self->puts_left >= 0 && self->puts_left-- == 0)
         {
-          g_clear_pointer (response, g_bytes_unref);
+          g_clear_pointer (&x->response, g_bytes_unref);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "cut (test)");
           return FALSE;
         }
     }
-  if (is_get && *status == 200)
+  if (is_get && x->status == 200)
     {
       self->gets++;
-      self->get_bytes += g_bytes_get_size (*response);
+      self->get_bytes += g_bytes_get_size (x->response);
       if (self->gets_left > 0)
         self->gets_left--;
     }
@@ -102,16 +93,7 @@ cut_exchange (MotcuaTransport  *transport,
   return TRUE;
 }
 
-static void
-cut_free (MotcuaTransport *transport)
-{
-  CutTransport *self = (CutTransport *) transport;
-
-  _motcua_transport_free (self->inner);
-  g_free (self);
-}
-
-static const MotcuaTransportClass cut_class = { cut_exchange, cut_free };
+static const MotcuaTransportClass cut_class = { cut_exchange, motcua_test_wrapper_free };
 
 static CutTransport *
 cut_new (Province   *p,
