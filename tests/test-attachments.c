@@ -24,13 +24,7 @@
 #include "motcua-test-transport.h"
 #include "motcua-test-utils.h"
 
-typedef struct
-{
-  MotcuaFixture hub;
-  MotcuaFixture a, b, d;       /* communes T.D.A, T.D.B and the district T.D */
-  char         *token_a, *token_b, *token_d;
-  MotcuaHubLimits limits;
-} Province;
+typedef MotcuaTestProvince Province;
 
 /* A transport around the in-process one: counts the chunks and bytes of scans, and cuts the
  * link after a number of them. A cut upload loses the answer (the hub stored the chunk, the
@@ -135,40 +129,6 @@ sync_replica (Province           *p,
   sync_through (replica, transport, summary != NULL ? summary : &local, &error);
   g_assert_no_error (error);
   _motcua_transport_free (&transport->parent);
-}
-
-static void
-province_set_up (Province      *p,
-                 gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  motcua_fixture_set_up (&p->hub, NULL);
-  motcua_fixture_set_up_empty (&p->a, MOTCUA_LEVEL_COMMUNE, "T.D.A");
-  motcua_fixture_set_up_empty (&p->b, MOTCUA_LEVEL_COMMUNE, "T.D.B");
-  motcua_fixture_set_up_empty (&p->d, MOTCUA_LEVEL_DISTRICT, "T.D");
-
-  p->token_a = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
-  p->token_b = _motcua_hub_enroll (p->hub.replica, "T.D.B", &error);
-  p->token_d = _motcua_hub_enroll (p->hub.replica, "T.D", &error);
-  g_assert_no_error (error);
-
-  sync_replica (p, &p->a, p->token_a, NULL);
-  sync_replica (p, &p->b, p->token_b, NULL);
-  sync_replica (p, &p->d, p->token_d, NULL);
-}
-
-static void
-province_tear_down (Province      *p,
-                    gconstpointer  data)
-{
-  motcua_fixture_tear_down (&p->a, NULL);
-  motcua_fixture_tear_down (&p->b, NULL);
-  motcua_fixture_tear_down (&p->d, NULL);
-  motcua_fixture_tear_down (&p->hub, NULL);
-  g_free (p->token_a);
-  g_free (p->token_b);
-  g_free (p->token_d);
 }
 
 static MotcuaCase *
@@ -1044,7 +1004,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Province, NULL, province_set_up, func, province_tear_down)
+#define ADD(path, func) \
+  g_test_add (path, Province, NULL, motcua_test_province_set_up, func, \
+              motcua_test_province_tear_down)
   ADD ("/attachments/add-read", test_add_read);
   ADD ("/attachments/refusals", test_refusals);
   ADD ("/attachments/from-file", test_from_file);

@@ -20,12 +20,10 @@
 #include "motcua-test-transport.h"
 #include "motcua-test-utils.h"
 
-typedef struct
-{
-  MotcuaFixture hub;
-  MotcuaFixture a, b, d;       /* communes T.D.A, T.D.B and the district T.D */
-  char         *token_a, *token_b, *token_d;
-} Province;
+typedef MotcuaTestProvince Province;
+
+/* Small batches, so that resuming from a cursor is exercised. */
+static const MotcuaHubLimits small_batches = { .max_changes_per_pull = 7 };
 
 static void
 sync_replica (Province      *p,
@@ -35,51 +33,14 @@ sync_replica (Province      *p,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaTransport) transport = NULL;
-  MotcuaHubLimits limits = { .max_changes_per_pull = 7 };
   MotcuaSyncProgress summary;
 
-  /* Small batches, so that resuming from a cursor is exercised. */
-  transport = _motcua_transport_new_local (p->hub.replica, &limits, token);
+  transport = _motcua_transport_new_local (p->hub.replica, &small_batches, token);
   _motcua_sync_once (replica->replica, transport, NULL, NULL, NULL, &summary, &error);
   g_assert_no_error (error);
   g_assert_true (summary.verified);
   g_assert_false (summary.repulled);
   g_assert_null (rejected_out);
-}
-
-static void
-province_set_up (Province      *p,
-                 gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  motcua_fixture_set_up (&p->hub, NULL);
-  motcua_fixture_set_up_empty (&p->a, MOTCUA_LEVEL_COMMUNE, "T.D.A");
-  motcua_fixture_set_up_empty (&p->b, MOTCUA_LEVEL_COMMUNE, "T.D.B");
-  motcua_fixture_set_up_empty (&p->d, MOTCUA_LEVEL_DISTRICT, "T.D");
-
-  p->token_a = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
-  p->token_b = _motcua_hub_enroll (p->hub.replica, "T.D.B", &error);
-  p->token_d = _motcua_hub_enroll (p->hub.replica, "T.D", &error);
-  g_assert_no_error (error);
-
-  /* The catalogue and the offices flow down to everyone. */
-  sync_replica (p, &p->a, p->token_a, NULL);
-  sync_replica (p, &p->b, p->token_b, NULL);
-  sync_replica (p, &p->d, p->token_d, NULL);
-}
-
-static void
-province_tear_down (Province      *p,
-                    gconstpointer  data)
-{
-  motcua_fixture_tear_down (&p->a, NULL);
-  motcua_fixture_tear_down (&p->b, NULL);
-  motcua_fixture_tear_down (&p->d, NULL);
-  motcua_fixture_tear_down (&p->hub, NULL);
-  g_free (p->token_a);
-  g_free (p->token_b);
-  g_free (p->token_d);
 }
 
 static MotcuaCase *
@@ -175,21 +136,9 @@ forged_change (MotcuaFixture *f,
                const char    *column,
                JsonNode      *value)
 {
-  JsonObject *o = json_object_new ();
-
-  json_object_set_string_member (o, "o", motcua_replica_get_id (f->replica));
-  json_object_set_int_member (o, "s", (gint64) seq);
-  json_object_set_int_member (o, "h", (gint64) motcua_hlc_make (f->now_ms + 1000, logical));
-  json_object_set_string_member (o, "t", table);
-  json_object_set_string_member (o, "r", row);
-  if (column != NULL)
-    json_object_set_string_member (o, "c", column);
-  else
-    json_object_set_null_member (o, "c");
-  json_object_set_member (o, "v", value != NULL ? value : json_node_new (JSON_NODE_NULL));
-  json_object_set_int_member (o, "p", 0);
-
-  return o;
+  return motcua_test_change_new (motcua_replica_get_id (f->replica), (gint64) seq,
+                                 (gint64) motcua_hlc_make (f->now_ms + 1000, logical), table, row,
+                                 column, value != NULL ? value : json_node_new (JSON_NODE_NULL));
 }
 
 /* Adds a change of case @row's office @column to office @code (NULL: null). */
@@ -2336,7 +2285,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Province, NULL, province_set_up, func, province_tear_down)
+#define ADD(path, func) \
+  g_test_add (path, Province, &small_batches, motcua_test_province_set_up, func, \
+              motcua_test_province_tear_down)
 
   ADD ("/hub/catalogue-down", test_catalogue_down);
   ADD ("/hub/conflicts", test_conflicts);
