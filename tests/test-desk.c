@@ -919,19 +919,49 @@ static char *server_cli (const char *store, ...) G_GNUC_NULL_TERMINATED;
 static char *first_line (const char *text);
 static void sync_replica (const char *path);
 
-static void
-test_attachments_fetch (DeskFixture   *fixture,
-                        gconstpointer  data)
+/* Nậm Manh's two desks against a motcua-server of Lai Châu (its offices and catalogue, with
+ * @config unless NULL) on 127.0.0.1: @fixture's replica and the one at @path_b, each enrolled
+ * with a token of its own, and the first synced. The server. */
+static GSubprocess *
+serve_two_desks (DeskFixture *fixture,
+                 const char  *path_b,
+                 const char  *config)
 {
   const char *data_dir = g_getenv ("MOTCUA_SOURCE_DATADIR");
   g_autofree char *offices_file = g_build_filename (data_dir, "offices.json", NULL);
   g_autofree char *catalogue = g_build_filename (data_dir, "catalogue.json", NULL);
   g_autofree char *store = g_build_filename (fixture->dir, "server.db", NULL);
+  g_autofree char *out = NULL, *token_a = NULL, *token_b = NULL, *url = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *server;
+
+  g_free (server_cli (store, "init", "--province", "LC", "--name", "UBND tỉnh Lai Châu", NULL));
+  g_free (server_cli (store, "offices", "import", offices_file, NULL));
+  g_free (server_cli (store, "publish", "catalogue", catalogue, NULL));
+  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
+  token_a = first_line (out);
+  g_free (out);
+  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
+  token_b = first_line (out);
+  server = server_serve (store, config, &url);
+
+  g_assert_true (motcua_sync_enroll (fixture->path, url, token_a, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (motcua_sync_enroll (path_b, url, token_b, NULL, &error));
+  g_assert_no_error (error);
+  sync_replica (fixture->path);
+
+  return server;
+}
+
+static void
+test_attachments_fetch (DeskFixture   *fixture,
+                        gconstpointer  data)
+{
   g_autofree char *config = g_build_filename (fixture->dir, "server.conf", NULL);
   g_autofree char *path_b = g_build_filename (fixture->dir, "desk-b.db", NULL);
   g_autofree char *small = g_build_filename (fixture->dir, "giay-chung-sinh.png", NULL);
   g_autofree char *large = g_build_filename (fixture->dir, "so-ho-khau.png", NULL);
-  g_autofree char *out = NULL, *token_a = NULL, *token_b = NULL, *url = NULL;
   g_autofree char *small_id = NULL, *large_id = NULL;
   g_autoptr(GSubprocess) server = NULL;
   g_autoptr(GError) error = NULL;
@@ -948,21 +978,7 @@ test_attachments_fetch (DeskFixture   *fixture,
 
   /* A server that takes scans up to 200 kB: the large one stays on the desk that added it. */
   g_assert_true (g_file_set_contents (config, "[server]\nmax-blob-bytes=200000\n", -1, NULL));
-  g_free (server_cli (store, "init", "--province", "LC", "--name", "UBND tỉnh Lai Châu", NULL));
-  g_free (server_cli (store, "offices", "import", offices_file, NULL));
-  g_free (server_cli (store, "publish", "catalogue", catalogue, NULL));
-  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
-  token_a = first_line (out);
-  g_free (out);
-  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
-  token_b = first_line (out);
-  server = server_serve (store, config, &url);
-
-  g_assert_true (motcua_sync_enroll (fixture->path, url, token_a, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (motcua_sync_enroll (path_b, url, token_b, NULL, &error));
-  g_assert_no_error (error);
-  sync_replica (fixture->path);
+  server = serve_two_desks (fixture, path_b, config);
 
   /* Desk A receives a dossier and attaches two scans, then syncs. */
   g_assert_cmpint (make_scan (small, 600, 800, FALSE), <, 200000);
@@ -1181,16 +1197,21 @@ nothing_pending (gpointer data)
   return motcua_replica_count_pending (MOTCUA_REPLICA (data), NULL) == 0;
 }
 
+/* The desk's sync ends up to date. */
+static void
+assert_synced (DeskFixture *fixture)
+{
+  MotcuaSync *sync = motcua_session_get_sync (motcua_window_get_session (fixture->window));
+
+  g_assert_true (wait_for (sync_settled, sync, 30000));
+  g_assert_cmpint (motcua_sync_get_state (sync), ==, MOTCUA_SYNC_STATUS_UP_TO_DATE);
+}
+
 static void
 test_sync_conflicts (DeskFixture   *fixture,
                      gconstpointer  data)
 {
-  const char *data_dir = g_getenv ("MOTCUA_SOURCE_DATADIR");
-  g_autofree char *offices_file = g_build_filename (data_dir, "offices.json", NULL);
-  g_autofree char *catalogue = g_build_filename (data_dir, "catalogue.json", NULL);
-  g_autofree char *store = g_build_filename (fixture->dir, "server.db", NULL);
   g_autofree char *path_b = g_build_filename (fixture->dir, "desk-b.db", NULL);
-  g_autofree char *out = NULL, *token_a = NULL, *token_b = NULL, *url = NULL;
   g_autoptr(GSubprocess) server = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaCase) record = NULL;
@@ -1204,22 +1225,8 @@ test_sync_conflicts (DeskFixture   *fixture,
       return;
     }
 
-  g_free (server_cli (store, "init", "--province", "LC", "--name", "UBND tỉnh Lai Châu", NULL));
-  g_free (server_cli (store, "offices", "import", offices_file, NULL));
-  g_free (server_cli (store, "publish", "catalogue", catalogue, NULL));
-  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
-  token_a = first_line (out);
-  g_free (out);
-  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
-  token_b = first_line (out);
-  server = server_serve (store, NULL, &url);
-
   /* Two desks of Nậm Manh commune, enrolled; a dossier received at the first reaches both. */
-  g_assert_true (motcua_sync_enroll (fixture->path, url, token_a, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (motcua_sync_enroll (path_b, url, token_b, NULL, &error));
-  g_assert_no_error (error);
-  sync_replica (fixture->path);
+  server = serve_two_desks (fixture, path_b, NULL);
   {
     g_autoptr(MotcuaReplica) a = motcua_replica_open (fixture->path, &error);
     MotcuaReception reception = {
@@ -1262,12 +1269,7 @@ test_sync_conflicts (DeskFixture   *fixture,
   show_page (fixture, "sync");
   motcua_test_settle (200);
   gtk_widget_activate_action (sync_page, "sync.run", NULL);
-  g_assert_true (wait_for (sync_settled,
-                           motcua_session_get_sync (motcua_window_get_session (fixture->window)),
-                           30000));
-  g_assert_cmpint (motcua_sync_get_state (motcua_session_get_sync (
-                     motcua_window_get_session (fixture->window))), ==,
-                   MOTCUA_SYNC_STATUS_UP_TO_DATE);
+  assert_synced (fixture);
   g_assert_null (motcua_window_get_clock_warning (fixture->window));
   motcua_test_settle (300);
   save_screenshot (window_content (fixture), "50-sync");
@@ -1397,12 +1399,7 @@ test_sync_conflicts (DeskFixture   *fixture,
     /* The next sync sends the retried change and takes the server's word back: verified. */
     gtk_widget_activate_action (sync_page, "sync.run", NULL);
     g_assert_true (wait_for (nothing_pending, desk, 30000));
-    g_assert_true (wait_for (sync_settled,
-                             motcua_session_get_sync (motcua_window_get_session (fixture->window)),
-                             30000));
-    g_assert_cmpint (motcua_sync_get_state (motcua_session_get_sync (
-                       motcua_window_get_session (fixture->window))), ==,
-                     MOTCUA_SYNC_STATUS_UP_TO_DATE);
+    assert_synced (fixture);
     g_assert_cmpint (motcua_replica_count_rejected (a, NULL), ==, 0);
   }
 
