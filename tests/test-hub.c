@@ -1327,11 +1327,13 @@ test_resolve_moves_case (Province      *p,
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
   g_assert_null (on_b);
 }
-/* Syncs @f through its own token and checks nothing it pushed was refused. */
-static void
-sync_desk (Province      *p,
-           MotcuaFixture *f,
-           const char    *token)
+
+/* Syncs @f and returns how many of its changes the server refused; the sync may pull the scope
+ * again (a refused value differs from the server's), but ends verified. */
+static guint
+sync_refused (Province      *p,
+              MotcuaFixture *f,
+              const char    *token)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica, NULL, token);
@@ -1339,8 +1341,18 @@ sync_desk (Province      *p,
 
   g_assert_true (_motcua_sync_once (f->replica, transport, NULL, NULL, NULL, &summary, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (summary.rejected, ==, 0);
   g_assert_true (summary.verified);
+
+  return summary.rejected;
+}
+
+/* Syncs @f through its own token and checks nothing it pushed was refused. */
+static void
+sync_desk (Province      *p,
+           MotcuaFixture *f,
+           const char    *token)
+{
+  g_assert_cmpuint (sync_refused (p, f, token), ==, 0);
 }
 
 static void
@@ -1985,24 +1997,6 @@ test_restore_desk_enrolled_since (Province      *p,
   g_assert_cmpstr (new_code, ==, "Q10001");
   g_assert_cmpstr (old_code, !=, new_code);
   motcua_fixture_tear_down (&desk, NULL);
-}
-
-/* Syncs @f and returns how many of its changes the server refused; the sync may pull the scope
- * again (a refused value differs from the server's), but ends verified. */
-static guint
-sync_refused (Province      *p,
-              MotcuaFixture *f,
-              const char    *token)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica, NULL, token);
-  MotcuaSyncProgress summary;
-
-  g_assert_true (_motcua_sync_once (f->replica, transport, NULL, NULL, NULL, &summary, &error));
-  g_assert_no_error (error);
-  g_assert_true (summary.verified);
-
-  return summary.rejected;
 }
 
 /* A change that waited for a case that then comes back elsewhere (another office's by the
