@@ -155,6 +155,26 @@ cli_runv (Fixture           *f,
   return motcua_test_run (launcher, (const char *const *) args->pdata);
 }
 
+/* motcua-cli [--json] --db DB @first… (@args) */
+static Run *
+cli_run_valist (Fixture    *f,
+                gboolean    json,
+                const char *first,
+                va_list     args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  if (json)
+    g_ptr_array_add (argv, (gpointer) "--json");
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, f->db);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  g_ptr_array_add (argv, NULL);
+
+  return cli_runv (f, NULL, (const char *const *) argv->pdata);
+}
+
 static Run *
 cli_run (Fixture    *f,
          const char *first,
@@ -165,18 +185,14 @@ cli_run (Fixture    *f,
          const char *first,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   va_list args;
+  Run *run;
 
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, f->db);
   va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+  run = cli_run_valist (f, FALSE, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
-  return cli_runv (f, NULL, (const char *const *) argv->pdata);
+  return run;
 }
 
 static void
@@ -281,11 +297,10 @@ receive (Fixture    *f,
   return g_strdup (json_object_get_string_member (json_node_get_object (root), "receipt_no"));
 }
 
+/* @run succeeded and printed a JSON object: that object. */
 static JsonObject *
-show_case (Fixture    *f,
-           const char *key)
+ok_object (Run *run)
 {
-  g_autoptr(Run) run = cli_run (f, "--json", "cases", "show", key, NULL);
   g_autoptr(JsonNode) root = NULL;
 
   assert_ok (run);
@@ -293,6 +308,15 @@ show_case (Fixture    *f,
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
 
   return json_object_ref (json_node_get_object (root));
+}
+
+static JsonObject *
+show_case (Fixture    *f,
+           const char *key)
+{
+  g_autoptr(Run) run = cli_run (f, "--json", "cases", "show", key, NULL);
+
+  return ok_object (run);
 }
 
 /* init */
@@ -1183,26 +1207,14 @@ run_json_object (Fixture    *f,
                  const char *first,
                  ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(Run) run = NULL;
-  g_autoptr(JsonNode) root = NULL;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) "--json");
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, f->db);
   va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+  run = cli_run_valist (f, TRUE, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
-  run = cli_runv (f, NULL, (const char *const *) argv->pdata);
-  assert_ok (run);
-  root = parse_json (run->out);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
-
-  return json_object_ref (json_node_get_object (root));
+  return ok_object (run);
 }
 
 static void
