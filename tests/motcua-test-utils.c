@@ -155,3 +155,82 @@ motcua_test_count (MotcuaReplica *replica,
 
   return n;
 }
+
+char *
+motcua_test_date_string (const GDate *date)
+{
+  if (!g_date_valid (date))
+    return g_strdup ("(invalid)");
+  return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date), g_date_get_month (date),
+                          g_date_get_day (date));
+}
+
+void
+motcua_test_assert_date (const GDate *date,
+                         int          year,
+                         int          month,
+                         int          day)
+{
+  g_autofree char *got = motcua_test_date_string (date);
+  g_autofree char *want = g_strdup_printf ("%04d-%02d-%02d", year, month, day);
+
+  g_assert_cmpstr (got, ==, want);
+}
+
+JsonObject *
+motcua_test_change_new (const char *origin,
+                        gint64      seq,
+                        gint64      hlc,
+                        const char *table,
+                        const char *row,
+                        const char *column,
+                        JsonNode   *value)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "o", origin);
+  json_object_set_int_member (o, "s", seq);
+  json_object_set_int_member (o, "h", hlc);
+  json_object_set_string_member (o, "t", table);
+  json_object_set_string_member (o, "r", row);
+  if (column != NULL)
+    json_object_set_string_member (o, "c", column);
+  else
+    json_object_set_null_member (o, "c");
+  if (value != NULL)
+    json_object_set_member (o, "v", value);
+  json_object_set_int_member (o, "p", 0);
+
+  return o;
+}
+
+static gboolean
+settled (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+motcua_test_settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, settled, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+JsonNode *
+motcua_test_parse_json (const char *text,
+                        gssize      length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, length, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (json_parser_get_root (parser));
+
+  return json_node_copy (json_parser_get_root (parser));
+}

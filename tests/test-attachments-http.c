@@ -17,9 +17,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "motcua-test-server.h"
 #include "motcua-test-utils.h"
 
 typedef struct
@@ -50,12 +50,6 @@ run_free (Run *run)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
 
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static char *
 path_in (Fixture    *f,
          const char *name)
@@ -69,7 +63,8 @@ run_argv (Fixture           *f,
           const char *const *argv)
 {
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    motcua_test_launcher_new (f->dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE, "C");
   g_autoptr(GPtrArray) full = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GBytes) err = NULL;
@@ -81,11 +76,6 @@ run_argv (Fixture           *f,
     g_ptr_array_add (full, (gpointer) argv[i]);
   g_ptr_array_add (full, NULL);
 
-  g_subprocess_launcher_set_cwd (launcher, f->dir);
-  g_subprocess_launcher_unsetenv (launcher, "MOTCUA_SERVER_CONFIG");
-  g_subprocess_launcher_unsetenv (launcher, "MOTCUA_DB");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) full->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate (process, NULL, NULL, &run->out, &err, &error);
@@ -106,26 +96,17 @@ run_argv (Fixture           *f,
   return run;
 }
 
-/* motcua-server --store STORE @first… */
+/* motcua-server --store STORE @args… */
 static Run *
-server_run (Fixture    *f,
-            const char *first,
-            ...) G_GNUC_NULL_TERMINATED;
-
-static Run *
-server_run (Fixture    *f,
-            const char *first,
-            ...)
+server_run (Fixture           *f,
+            const char *const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  va_list args;
 
   g_ptr_array_add (argv, (gpointer) "--store");
   g_ptr_array_add (argv, f->store);
-  va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
   return run_argv (f, g_getenv ("MOTCUA_SERVER"), (const char *const *) argv->pdata);
@@ -164,9 +145,7 @@ cli_run (Fixture    *f,
 static void
 assert_ok (Run *run)
 {
-  if (run->status != 0)
-    g_test_message ("stderr: %s", run->err);
-  g_assert_cmpint (run->status, ==, 0);
+  motcua_test_assert_exit_ok (run->status, run->err);
 }
 
 /* Exit status @status, nothing on standard output, a "motcua-cli: " line holding @needle. */
@@ -185,21 +164,15 @@ assert_refused (Run        *run,
 static JsonNode *
 parse_json (Run *run)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, g_bytes_get_data (run->out, NULL),
-                              (gssize) g_bytes_get_size (run->out), &error);
-  g_assert_no_error (error);
-
-  return json_node_copy (json_parser_get_root (parser));
+  return motcua_test_parse_json (g_bytes_get_data (run->out, NULL),
+                                 (gssize) g_bytes_get_size (run->out));
 }
 
 static char *
 token_for (Fixture    *f,
            const char *office)
 {
-  g_autoptr(Run) run = server_run (f, "replicas", "enroll", office, NULL);
+  g_autoptr(Run) run = server_run (f, (const char *const[]) { "replicas", "enroll", office, NULL });
 
   assert_ok (run);
 
@@ -209,12 +182,10 @@ token_for (Fixture    *f,
 static void
 server_start (Fixture *f)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-    G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GSubprocessLauncher) launcher =
+    motcua_test_launcher_new (f->dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE, "C");
   g_autoptr(GError) error = NULL;
   g_autofree char *config = path_in (f, "server.conf");
-  g_autofree char *line = NULL;
   const char *argv[] = { g_getenv ("MOTCUA_SERVER"), "--config", config, "--store", f->store,
                          "serve", NULL };
 
@@ -224,36 +195,17 @@ server_start (Fixture *f)
   g_assert_no_error (error);
 
   f->log = path_in (f, "server.log");
-  g_subprocess_launcher_set_cwd (launcher, f->dir);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, f->log);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  f->server = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://"));
-  f->url = g_strdup (line + strlen ("listening on "));
+  f->server = motcua_test_server_spawn (launcher, argv, f->log, &f->url);
+  g_assert_true (g_str_has_prefix (f->url, "http://"));
 }
 
 /* SIGTERM; the server exits 0 (under AddressSanitizer, that is also its leak check). */
 static char *
 server_stop (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  char *log = NULL;
+  char *log = motcua_test_server_stop (f->server, f->log);
 
-  g_subprocess_send_signal (f->server, SIGTERM);
-  g_subprocess_wait (f->server, NULL, &error);
-  g_assert_no_error (error);
-  g_file_get_contents (f->log, &log, NULL, &error);
-  g_assert_no_error (error);
   g_test_message ("server log:\n%s", log);
-  g_assert_true (g_subprocess_get_if_exited (f->server));
-  g_assert_cmpint (g_subprocess_get_exit_status (f->server), ==, 0);
   g_clear_object (&f->server);
 
   return log;
@@ -263,36 +215,22 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *catalogue = g_build_filename (g_getenv ("MOTCUA_SOURCE_DATADIR"),
                                                  "catalogue.json", NULL);
-  static const char *const offices[][4] = {
-    { "LC.NN", "Huyện Nậm Nhùn", "district", "LC" },
-    { "LC.NN.NM", "Xã Nậm Manh", "commune", "LC.NN" },
-    { "LC.NN.NP", "Xã Nậm Pì", "commune", "LC.NN" },
-  };
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Run) publish = NULL;
 
   f->dir = g_dir_make_tmp ("test-attachments-http-XXXXXX", &error);
   g_assert_no_error (error);
   f->store = path_in (f, "province.db");
 
-  {
-    g_autoptr(Run) init = server_run (f, "init", "--province", "LC", "--name", "Tỉnh Lai Châu",
-                                      NULL);
-    g_autoptr(Run) publish = NULL;
-
-    assert_ok (init);
-    for (guint i = 0; i < G_N_ELEMENTS (offices); i++)
-      {
-        g_autoptr(Run) add = server_run (f, "offices", "add", offices[i][0], "--name",
-                                         offices[i][1], "--level", offices[i][2], "--parent",
-                                         offices[i][3], NULL);
-
-        assert_ok (add);
-      }
-    publish = server_run (f, "publish", "catalogue", catalogue, NULL);
-    assert_ok (publish);
-  }
+  launcher = motcua_test_launcher_new (f->dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                | G_SUBPROCESS_FLAGS_STDERR_PIPE, "C");
+  motcua_test_make_lc_store (launcher, f->store,
+                             (const char *const[]) { "LC.NN.NM", "LC.NN.NP", NULL });
+  publish = server_run (f, (const char *const[]) { "publish", "catalogue", catalogue, NULL });
+  assert_ok (publish);
 }
 
 static void

@@ -20,17 +20,11 @@
 #include "motcua-blobs-private.h"
 #include "motcua-hub-private.h"
 #include "motcua-protocol-private.h"
-#include "motcua-transport-private.h"
 #include "motcua-version.h"
+#include "motcua-test-transport.h"
 #include "motcua-test-utils.h"
 
-typedef struct
-{
-  MotcuaFixture hub;
-  MotcuaFixture a, b, d;       /* communes T.D.A, T.D.B and the district T.D */
-  char         *token_a, *token_b, *token_d;
-  MotcuaHubLimits limits;
-} Province;
+typedef MotcuaTestProvince Province;
 
 /* A transport around the in-process one: counts the chunks and bytes of scans, and cuts the
  * link after a number of them. A cut upload loses the answer (the hub stored the chunk, the
@@ -48,21 +42,14 @@ typedef struct
 
 static gboolean
 cut_exchange (MotcuaTransport  *transport,
-              const char       *method,
-              const char       *path_and_query,
-              GBytes           *body,
-              guint            *status,
-              GBytes          **response,
-              guint64          *wire_out,
-              guint64          *wire_in,
+              MotcuaExchange   *x,
               GCancellable     *cancellable,
               GError          **error)
 {
   CutTransport *self = (CutTransport *) transport;
-  gboolean blob = g_str_has_prefix (path_and_query, "/v1/blobs/");
-  gboolean is_put = blob && strcmp (method, "PUT") == 0;
-  gboolean is_get = blob && strcmp (method, "GET") == 0;
-  gboolean ok;
+  gboolean blob = g_str_has_prefix (x->path_and_query, "/v1/blobs/");
+  gboolean is_put = blob && strcmp (x->method, "PUT") == 0;
+  gboolean is_get = blob && strcmp (x->method, "GET") == 0;
 
   if (blob && self->refuse_blobs)
     {
@@ -75,26 +62,24 @@ cut_exchange (MotcuaTransport  *transport,
       return FALSE;
     }
 
-  ok = self->inner->klass->exchange (self->inner, method, path_and_query, body, status,
-                                     response, wire_out, wire_in, cancellable, error);
-  if (!ok)
+  if (!motcua_test_pass_on (transport, x, cancellable, error))
     return FALSE;
 
   if (is_put)
     {
       self->puts++;
-      self->put_bytes += g_bytes_get_size (body);
+      self->put_bytes += g_bytes_get_size (x->body);
       if (self->puts_left >= 0 && self->puts_left-- == 0)
         {
-          g_clear_pointer (response, g_bytes_unref);
+          g_clear_pointer (&x->response, g_bytes_unref);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "cut (test)");
           return FALSE;
         }
     }
-  if (is_get && *status == 200)
+  if (is_get && x->status == 200)
     {
       self->gets++;
-      self->get_bytes += g_bytes_get_size (*response);
+      self->get_bytes += g_bytes_get_size (x->response);
       if (self->gets_left > 0)
         self->gets_left--;
     }
@@ -102,16 +87,7 @@ cut_exchange (MotcuaTransport  *transport,
   return TRUE;
 }
 
-static void
-cut_free (MotcuaTransport *transport)
-{
-  CutTransport *self = (CutTransport *) transport;
-
-  _motcua_transport_free (self->inner);
-  g_free (self);
-}
-
-static const MotcuaTransportClass cut_class = { cut_exchange, cut_free };
+static const MotcuaTransportClass cut_class = { cut_exchange, motcua_test_wrapper_free };
 
 static CutTransport *
 cut_new (Province   *p,
@@ -153,40 +129,6 @@ sync_replica (Province           *p,
   sync_through (replica, transport, summary != NULL ? summary : &local, &error);
   g_assert_no_error (error);
   _motcua_transport_free (&transport->parent);
-}
-
-static void
-province_set_up (Province      *p,
-                 gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  motcua_fixture_set_up (&p->hub, NULL);
-  motcua_fixture_set_up_empty (&p->a, MOTCUA_LEVEL_COMMUNE, "T.D.A");
-  motcua_fixture_set_up_empty (&p->b, MOTCUA_LEVEL_COMMUNE, "T.D.B");
-  motcua_fixture_set_up_empty (&p->d, MOTCUA_LEVEL_DISTRICT, "T.D");
-
-  p->token_a = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
-  p->token_b = _motcua_hub_enroll (p->hub.replica, "T.D.B", &error);
-  p->token_d = _motcua_hub_enroll (p->hub.replica, "T.D", &error);
-  g_assert_no_error (error);
-
-  sync_replica (p, &p->a, p->token_a, NULL);
-  sync_replica (p, &p->b, p->token_b, NULL);
-  sync_replica (p, &p->d, p->token_d, NULL);
-}
-
-static void
-province_tear_down (Province      *p,
-                    gconstpointer  data)
-{
-  motcua_fixture_tear_down (&p->a, NULL);
-  motcua_fixture_tear_down (&p->b, NULL);
-  motcua_fixture_tear_down (&p->d, NULL);
-  motcua_fixture_tear_down (&p->hub, NULL);
-  g_free (p->token_a);
-  g_free (p->token_b);
-  g_free (p->token_d);
 }
 
 static MotcuaCase *
@@ -1062,7 +1004,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Province, NULL, province_set_up, func, province_tear_down)
+#define ADD(path, func) \
+  g_test_add (path, Province, NULL, motcua_test_province_set_up, func, \
+              motcua_test_province_tear_down)
   ADD ("/attachments/add-read", test_add_read);
   ADD ("/attachments/refusals", test_refusals);
   ADD ("/attachments/from-file", test_from_file);

@@ -14,6 +14,9 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "motcua-test-server.h"
+#include "motcua-test-utils.h"
+
 /* Sample data written by the tests themselves, so that they do not move when data/ does. */
 
 static const char offices_json[] =
@@ -79,40 +82,8 @@ typedef struct
   char *db;
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
+typedef MotcuaTestRun Run;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, motcua_test_run_free)
 
 static char *
 fixture_path (Fixture    *f,
@@ -150,7 +121,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  rm_rf (f->dir);
+  motcua_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->db);
 }
@@ -162,11 +133,8 @@ cli_runv (Fixture           *f,
           const char *const *argv)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
   const char *cli = g_getenv ("MOTCUA_CLI");
-  Run *run = g_new0 (Run, 1);
 
   g_assert_nonnull (cli);
   g_ptr_array_add (args, (gpointer) cli);
@@ -174,13 +142,8 @@ cli_runv (Fixture           *f,
     g_ptr_array_add (args, (gpointer) argv[i]);
   g_ptr_array_add (args, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_cwd (launcher, f->dir);
-  g_subprocess_launcher_unsetenv (launcher, "MOTCUA_DB");
-  g_subprocess_launcher_unsetenv (launcher, "LANG");
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  launcher = motcua_test_launcher_new (f->dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                | G_SUBPROCESS_FLAGS_STDERR_PIPE, "C");
   g_subprocess_launcher_setenv (launcher, "MOTCUA_OFFICER", "cán bộ thử", TRUE);
   for (guint i = 0; env != NULL && env[i] != NULL; i++)
     {
@@ -189,19 +152,27 @@ cli_runv (Fixture           *f,
       g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
     }
 
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
+  return motcua_test_run (launcher, (const char *const *) args->pdata);
+}
 
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-  if (run->out == NULL)
-    run->out = g_strdup ("");
-  if (run->err == NULL)
-    run->err = g_strdup ("");
+/* motcua-cli [--json] --db DB @first… (@args) */
+static Run *
+cli_run_valist (Fixture    *f,
+                gboolean    json,
+                const char *first,
+                va_list     args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
 
-  return run;
+  if (json)
+    g_ptr_array_add (argv, (gpointer) "--json");
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, f->db);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  g_ptr_array_add (argv, NULL);
+
+  return cli_runv (f, NULL, (const char *const *) argv->pdata);
 }
 
 static Run *
@@ -214,18 +185,14 @@ cli_run (Fixture    *f,
          const char *first,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   va_list args;
+  Run *run;
 
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, f->db);
   va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+  run = cli_run_valist (f, FALSE, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
-  return cli_runv (f, NULL, (const char *const *) argv->pdata);
+  return run;
 }
 
 static void
@@ -284,14 +251,7 @@ tamper (Fixture    *f,
 static JsonNode *
 parse_json (const char *text)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (json_parser_get_root (parser));
-
-  return json_node_copy (json_parser_get_root (parser));
+  return motcua_test_parse_json (text, -1);
 }
 
 static char *
@@ -337,11 +297,10 @@ receive (Fixture    *f,
   return g_strdup (json_object_get_string_member (json_node_get_object (root), "receipt_no"));
 }
 
+/* @run succeeded and printed a JSON object: that object. */
 static JsonObject *
-show_case (Fixture    *f,
-           const char *key)
+ok_object (Run *run)
 {
-  g_autoptr(Run) run = cli_run (f, "--json", "cases", "show", key, NULL);
   g_autoptr(JsonNode) root = NULL;
 
   assert_ok (run);
@@ -349,6 +308,15 @@ show_case (Fixture    *f,
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
 
   return json_object_ref (json_node_get_object (root));
+}
+
+static JsonObject *
+show_case (Fixture    *f,
+           const char *key)
+{
+  g_autoptr(Run) run = cli_run (f, "--json", "cases", "show", key, NULL);
+
+  return ok_object (run);
 }
 
 /* init */
@@ -1239,26 +1207,14 @@ run_json_object (Fixture    *f,
                  const char *first,
                  ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(Run) run = NULL;
-  g_autoptr(JsonNode) root = NULL;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) "--json");
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, f->db);
   va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+  run = cli_run_valist (f, TRUE, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
-  run = cli_runv (f, NULL, (const char *const *) argv->pdata);
-  assert_ok (run);
-  root = parse_json (run->out);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
-
-  return json_object_ref (json_node_get_object (root));
+  return ok_object (run);
 }
 
 static void
@@ -1672,7 +1628,7 @@ test_sync_json_error (Fixture       *f,
 
   /* A sync found this computer's clock 3 hours and a half ahead: said, in both forms. */
   tamper (f, "INSERT OR REPLACE INTO meta (key, value) VALUES ('clock_offset', -12600000)");
-  g_clear_pointer (&status, run_free);
+  g_clear_pointer (&status, motcua_test_run_free);
   g_clear_pointer (&status_root, json_node_unref);
   status = cli_run (f, "sync", "status", "--json", NULL);
   assert_ok (status);
@@ -1681,7 +1637,7 @@ test_sync_json_error (Fixture       *f,
                                                "clock_offset_ms"), ==, -12600000);
   g_assert_true (json_object_get_boolean_member (json_node_get_object (status_root),
                                                  "clock_off"));
-  g_clear_pointer (&status, run_free);
+  g_clear_pointer (&status, motcua_test_run_free);
   status = cli_run (f, "sync", "status", NULL);
   assert_ok (status);
   g_assert_nonnull (strstr (status->out, "-12600 s"));
@@ -1847,10 +1803,10 @@ test_rejected (Fixture       *f,
   /* Wrong numbers are usage errors; one about a case that is gone only goes by discarding. */
   bad = cli_run (f, "rejected", "retry", "987654", NULL);
   assert_error (bad, 2, "987654");
-  g_clear_pointer (&bad, run_free);
+  g_clear_pointer (&bad, motcua_test_run_free);
   bad = cli_run (f, "rejected", "discard", "x", NULL);
   assert_usage_error (bad, "SEQ");
-  g_clear_pointer (&bad, run_free);
+  g_clear_pointer (&bad, motcua_test_run_free);
   bad = cli_run (f, "rejected", "retry", NULL);
   g_assert_cmpint (bad->status, ==, 2);
   gone = cli_run (f, "rejected", "retry", gone_seq, NULL);
@@ -1865,7 +1821,7 @@ test_rejected (Fixture       *f,
 
   discard = cli_run (f, "rejected", "discard", row_seq, NULL);
   assert_ok (discard);
-  g_clear_pointer (&discard, run_free);
+  g_clear_pointer (&discard, motcua_test_run_free);
   discard = cli_run (f, "--json", "rejected", "discard", gone_seq, NULL);
   assert_ok (discard);
   g_assert_cmpstr (discard->out, ==, "");
@@ -1873,7 +1829,7 @@ test_rejected (Fixture       *f,
   none = cli_run (f, "rejected", "list", NULL);
   assert_ok (none);
   g_assert_nonnull (strstr (none->out, "refused none"));
-  g_clear_pointer (&status, run_free);
+  g_clear_pointer (&status, motcua_test_run_free);
   status = cli_run (f, "sync", "status", NULL);
   assert_ok (status);
   g_assert_null (strstr (status->out, "Refused by the server ("));

@@ -37,7 +37,7 @@
 #include "motcua-hub-private.h"
 #include "motcua-protocol-private.h"
 #include "motcua-replica-private.h"
-#include "motcua-transport-private.h"
+#include "motcua-test-transport.h"
 #include "motcua-test-utils.h"
 
 #define N_NODES 8
@@ -138,13 +138,7 @@ lost (GError    **error,
 
 static gboolean
 fault_exchange (MotcuaTransport  *transport,
-                const char       *method,
-                const char       *path_and_query,
-                GBytes           *body,
-                guint            *status,
-                GBytes          **response,
-                guint64          *wire_out,
-                guint64          *wire_in,
+                MotcuaExchange   *x,
                 GCancellable     *cancellable,
                 GError          **error)
 {
@@ -166,18 +160,15 @@ fault_exchange (MotcuaTransport  *transport,
   if (self->node->late->len > 0 && chance (w, 30))
     {
       Late *late = g_ptr_array_steal_index (self->node->late, 0);
-      g_autoptr(GBytes) ignored = NULL;
-      guint ignored_status;
-      guint64 a, b;
+      MotcuaExchange ignored = { late->method, late->path, late->body };
 
-      inner->klass->exchange (inner, late->method, late->path, late->body, &ignored_status,
-                              &ignored, &a, &b, cancellable, NULL);
+      inner->klass->exchange (inner, &ignored, cancellable, NULL);
+      g_clear_pointer (&ignored.response, g_bytes_unref);
       late_free (late);
     }
 
   if (!w->faults)
-    return inner->klass->exchange (inner, method, path_and_query, body, status, response,
-                                   wire_out, wire_in, cancellable, error);
+    return inner->klass->exchange (inner, x, cancellable, error);
 
   roll = pick (w, 100);
   if (roll < 5)
@@ -190,9 +181,9 @@ fault_exchange (MotcuaTransport  *transport,
       /* A copy stays in the network and turns up later. */
       Late *late = g_new0 (Late, 1);
 
-      late->method = g_strdup (method);
-      late->path = g_strdup (path_and_query);
-      late->body = body ? g_bytes_ref (body) : NULL;
+      late->method = g_strdup (x->method);
+      late->path = g_strdup (x->path_and_query);
+      late->body = x->body ? g_bytes_ref (x->body) : NULL;
       g_ptr_array_add (self->node->late, late);
       w->n_faults++;
       if (chance (w, 50))
@@ -201,39 +192,36 @@ fault_exchange (MotcuaTransport  *transport,
   if (roll >= 10 && roll < 15)
     {
       /* Delivered twice: the server acts on both, the client hears the second. */
-      g_autoptr(GBytes) first = NULL;
-      guint first_status;
-      guint64 a, b;
+      MotcuaExchange first = { x->method, x->path_and_query, x->body };
 
       w->n_faults++;
-      inner->klass->exchange (inner, method, path_and_query, body, &first_status, &first,
-                              &a, &b, cancellable, NULL);
+      inner->klass->exchange (inner, &first, cancellable, NULL);
+      g_clear_pointer (&first.response, g_bytes_unref);
     }
 
-  if (!inner->klass->exchange (inner, method, path_and_query, body, status, response,
-                               wire_out, wire_in, cancellable, error))
+  if (!inner->klass->exchange (inner, x, cancellable, error))
     return FALSE;
 
   if (roll >= 15 && roll < 20)
     {
       /* The server acted; the answer never arrived. */
       w->n_faults++;
-      g_clear_pointer (response, g_bytes_unref);
+      g_clear_pointer (&x->response, g_bytes_unref);
       return lost (error, "answer lost");
     }
-  if (roll >= 20 && roll < 25 && g_bytes_get_size (*response) > 1)
+  if (roll >= 20 && roll < 25 && g_bytes_get_size (x->response) > 1)
     {
       /* Cut mid-body: half the time the client sees the connection close, half the time it
        * gets a prefix of the body as if it were whole. */
-      gsize size = g_bytes_get_size (*response);
-      GBytes *cut = g_bytes_new_from_bytes (*response, 0, 1 + pick (w, (guint) size - 1));
+      gsize size = g_bytes_get_size (x->response);
+      GBytes *cut = g_bytes_new_from_bytes (x->response, 0, 1 + pick (w, (guint) size - 1));
 
       w->n_faults++;
-      g_bytes_unref (*response);
-      *response = cut;
+      g_bytes_unref (x->response);
+      x->response = cut;
       if (chance (w, 50))
         {
-          g_clear_pointer (response, g_bytes_unref);
+          g_clear_pointer (&x->response, g_bytes_unref);
           return lost (error, "connection cut mid-body");
         }
     }
@@ -241,16 +229,7 @@ fault_exchange (MotcuaTransport  *transport,
   return TRUE;
 }
 
-static void
-fault_free (MotcuaTransport *transport)
-{
-  FaultTransport *self = (FaultTransport *) transport;
-
-  _motcua_transport_free (self->inner);
-  g_free (self);
-}
-
-static const MotcuaTransportClass fault_class = { fault_exchange, fault_free };
+static const MotcuaTransportClass fault_class = { fault_exchange, motcua_test_wrapper_free };
 
 static MotcuaTransport *
 fault_transport_new (World *w,

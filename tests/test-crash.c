@@ -108,42 +108,44 @@ check_replica (const char *path)
   return cases;
 }
 
+/* A replica of Nậm Manh at @db with the sample offices and catalogue, made by the tool. */
+static void
+init_replica (const char *db)
+{
+  const char *cli = g_getenv ("MOTCUA_CLI");
+  const char *datadir = g_getenv ("MOTCUA_SOURCE_DATADIR");
+  g_autofree char *offices = g_build_filename (datadir, "offices.json", NULL);
+  g_autofree char *catalogue = g_build_filename (datadir, "catalogue.json", NULL);
+  const char *init[] = { cli, "--db", db, "init", "--office", "LC.NN.NM", "--offices", offices,
+                         NULL };
+  const char *cat[] = { cli, "--db", db, "catalogue", "import", catalogue, NULL };
+
+  g_assert_nonnull (cli);
+  g_assert_cmpint (run_cli (init), ==, 0);
+  g_assert_cmpint (run_cli (cat), ==, 0);
+}
+
 static void
 test_kill_during_import (void)
 {
   const char *cli = g_getenv ("MOTCUA_CLI");
-  const char *datadir = g_getenv ("MOTCUA_SOURCE_DATADIR");
   g_autofree char *dir = g_dir_make_tmp ("motcua-test-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (dir, "replica.db", NULL);
-  g_autofree char *offices = g_build_filename (datadir, "offices.json", NULL);
-  g_autofree char *catalogue = g_build_filename (datadir, "catalogue.json", NULL);
   g_autofree char *cases = write_cases (dir);
   g_autoptr(GRand) rand = g_rand_new_with_seed (20251123);
   guint rounds = g_test_slow () ? 300 : 25;
   guint completed = 0, lost = 0;
   gint64 duration_us;
 
-  g_assert_nonnull (cli);
-  {
-    const char *init[] = { cli, "--db", db, "init", "--office", "LC.NN.NM", "--offices", offices,
-                           NULL };
-    const char *cat[] = { cli, "--db", db, "catalogue", "import", catalogue, NULL };
-
-    g_assert_cmpint (run_cli (init), ==, 0);
-    g_assert_cmpint (run_cli (cat), ==, 0);
-  }
+  init_replica (db);
 
   /* How long an import takes here, to spread the kills over it. */
   {
     g_autofree char *probe = g_build_filename (dir, "probe.db", NULL);
-    const char *init[] = { cli, "--db", probe, "init", "--office", "LC.NN.NM", "--offices",
-                           offices, NULL };
-    const char *cat[] = { cli, "--db", probe, "catalogue", "import", catalogue, NULL };
     const char *imp[] = { cli, "--db", probe, "cases", "import", cases, NULL };
     gint64 start;
 
-    g_assert_cmpint (run_cli (init), ==, 0);
-    g_assert_cmpint (run_cli (cat), ==, 0);
+    init_replica (probe);
     start = g_get_monotonic_time ();
     g_assert_cmpint (run_cli (imp), ==, 0);
     duration_us = g_get_monotonic_time () - start;
@@ -202,23 +204,13 @@ static void
 test_kill_during_receptions (void)
 {
   const char *cli = g_getenv ("MOTCUA_CLI");
-  const char *datadir = g_getenv ("MOTCUA_SOURCE_DATADIR");
   g_autofree char *dir = g_dir_make_tmp ("motcua-test-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (dir, "replica.db", NULL);
-  g_autofree char *offices = g_build_filename (datadir, "offices.json", NULL);
-  g_autofree char *catalogue = g_build_filename (datadir, "catalogue.json", NULL);
   g_autoptr(GRand) rand = g_rand_new_with_seed (24112026);
   g_autoptr(GPtrArray) printed = g_ptr_array_new_with_free_func (g_free);
   guint rounds = g_test_slow () ? 300 : 30;
 
-  {
-    const char *init[] = { cli, "--db", db, "init", "--office", "LC.NN.NM", "--offices", offices,
-                           NULL };
-    const char *cat[] = { cli, "--db", db, "catalogue", "import", catalogue, NULL };
-
-    g_assert_cmpint (run_cli (init), ==, 0);
-    g_assert_cmpint (run_cli (cat), ==, 0);
-  }
+  init_replica (db);
 
   for (guint round = 0; round < rounds; round++)
     {

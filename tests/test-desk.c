@@ -30,6 +30,7 @@
 #include "motcua-reports-page.h"
 #include "motcua-window.h"
 
+#include "motcua-test-desk.h"
 #include "motcua-test-utils.h"
 
 static const char *names[] = {
@@ -54,26 +55,6 @@ typedef struct
 } DeskFixture;
 
 /* Main loop helpers */
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *done = user_data;
-
-  *done = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop for @ms milliseconds: async loads land, frames are drawn. */
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 typedef gboolean (*Condition) (gpointer data);
 
@@ -148,7 +129,7 @@ save_screenshot (GtkWidget  *widget,
   GskRenderer *renderer;
   int width, height;
 
-  settle (300);
+  motcua_test_settle (300);
   if (dir == NULL)
     dir = ".";
   g_mkdir_with_parents (dir, 0755);
@@ -169,7 +150,7 @@ save_screenshot (GtkWidget  *widget,
       gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
       node = gtk_snapshot_to_node (snapshot);
       if (node == NULL)
-        settle (100);
+        motcua_test_settle (100);
     }
   g_assert_nonnull (node);
 
@@ -345,7 +326,7 @@ fixture_set_up (DeskFixture   *fixture,
   g_assert_true (wait_for (widget_mapped, fixture->window, 30000));
   if (n_cases > 0)
     g_assert_true (motcua_window_open_replica (fixture->window, fixture->path));
-  settle (200);
+  motcua_test_settle (200);
 }
 
 static void
@@ -389,7 +370,7 @@ test_setup_page (DeskFixture   *fixture,
                  gconstpointer  data)
 {
   g_assert_null (motcua_window_get_session (fixture->window));
-  settle (500);
+  motcua_test_settle (500);
   save_screenshot (window_content (fixture), "00-first-run");
 }
 
@@ -437,10 +418,10 @@ test_reception (DeskFixture   *fixture,
 
   /* The officer types without diacritics; Enter picks the first procedure found. */
   gtk_editable_set_text (GTK_EDITABLE (search), "dang ky khai sinh");
-  settle (400);
+  motcua_test_settle (400);
   save_screenshot (window_content (fixture), "01-reception-search");
   g_signal_emit_by_name (search, "activate");
-  settle (50);
+  motcua_test_settle (50);
   g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (papers), 0));
 
   /* Tick the first two papers. */
@@ -464,7 +445,7 @@ test_reception (DeskFixture   *fixture,
   g_assert_false (gtk_widget_has_css_class (citizen_id, "error"));
   set_text (page, "phone_row", "0912 345 678");
   set_text (page, "address_row", "Bản Nậm Manh, xã Nậm Manh");
-  settle (100);
+  motcua_test_settle (100);
   save_screenshot (window_content (fixture), "02-reception-form");
 
   gtk_widget_activate_action (page, "reception.save", NULL);
@@ -483,7 +464,7 @@ test_reception (DeskFixture   *fixture,
   g_assert_cmpint (record->channel, ==, MOTCUA_CHANNEL_COUNTER);
   g_assert_cmpuint (record->papers->len, ==, 2);
   g_assert_cmpint (record->status, ==, MOTCUA_STATUS_RECEIVED);
-  settle (300);
+  motcua_test_settle (300);
   save_screenshot (window_content (fixture), "03-reception-received");
 
   /* The receipt, as PDF. */
@@ -515,7 +496,7 @@ test_pages (DeskFixture   *fixture,
       g_assert_cmpstr (motcua_window_get_visible_page (fixture->window), ==, pages[i]);
       g_assert_true (wait_for (widget_mapped, motcua_window_get_page (fixture->window, pages[i]),
                                30000));
-      settle (600);
+      motcua_test_settle (600);
       save_screenshot (window_content (fixture), name);
     }
 }
@@ -529,18 +510,6 @@ cases_model (GtkWidget *cases_page)
 
   g_assert_nonnull (selection);
   return gtk_no_selection_get_model (GTK_NO_SELECTION (selection));
-}
-
-static gboolean
-model_settled (gpointer data)
-{
-  return !motcua_case_list_model_get_loading (MOTCUA_CASE_LIST_MODEL (data));
-}
-
-static gboolean
-item_loaded (gpointer data)
-{
-  return motcua_case_item_get_loaded (MOTCUA_CASE_ITEM (data));
 }
 
 static AdwMessageDialog *
@@ -580,12 +549,12 @@ test_cases (DeskFixture   *fixture,
 
   show_page (fixture, "cases");
   model = cases_model (page);
-  g_assert_true (wait_for (model_settled, model, 30000));
+  g_assert_true (wait_for (motcua_test_model_settled, model, 30000));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, fixture->n_cases);
 
   /* Rows come in pages: the first is loaded, the table never is whole. */
   first = g_list_model_get_item (model, 0);
-  g_assert_true (wait_for (item_loaded, first, 30000));
+  g_assert_true (wait_for (motcua_test_item_loaded, first, 30000));
   g_assert_cmpuint (motcua_case_list_model_get_n_pages_loaded (MOTCUA_CASE_LIST_MODEL (model)),
                     <, fixture->n_cases / MOTCUA_CASE_LIST_PAGE_SIZE + 1);
   save_screenshot (window_content (fixture), "20-cases-list");
@@ -593,7 +562,7 @@ test_cases (DeskFixture   *fixture,
   /* Overdue: the same count as the library's. */
   today = g_strdup (g_getenv ("MOTCUA_DESK_TODAY"));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (overdue), TRUE);
-  g_assert_true (wait_for (model_settled, model, 30000));
+  g_assert_true (wait_for (motcua_test_model_settled, model, 30000));
   filter.overdue = TRUE;
   filter.today = today;
   g_assert_cmpint (g_list_model_get_n_items (model), ==,
@@ -602,8 +571,8 @@ test_cases (DeskFixture   *fixture,
 
   /* Search as you type, without diacritics. */
   gtk_editable_set_text (GTK_EDITABLE (search), "vu a long");
-  settle (400);
-  g_assert_true (wait_for (model_settled, model, 30000));
+  motcua_test_settle (400);
+  g_assert_true (wait_for (motcua_test_model_settled, model, 30000));
   filter.overdue = FALSE;
   filter.query = "vu a long";
   g_assert_cmpint (g_list_model_get_n_items (model), ==,
@@ -614,22 +583,22 @@ test_cases (DeskFixture   *fixture,
   /* Open the newest dossier and take its first step through the dialog. */
   g_clear_object (&first);
   first = g_list_model_get_item (model, 0);
-  g_assert_true (wait_for (item_loaded, first, 30000));
+  g_assert_true (wait_for (motcua_test_item_loaded, first, 30000));
   id = g_strdup (motcua_case_item_get_case (first)->id);
   before = motcua_replica_dup_case (replica, id, NULL);
   motcua_cases_page_show_case (MOTCUA_CASES_PAGE (page), id);
-  settle (200);
+  motcua_test_settle (200);
   save_screenshot (window_content (fixture), "22-case");
 
   step = gtk_flow_box_get_child_at_index (GTK_FLOW_BOX (steps), 0);
   g_assert_nonnull (step);
   g_signal_emit_by_name (gtk_flow_box_child_get_child (step), "clicked");
-  settle (200);
+  motcua_test_settle (200);
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "apply");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  settle (100);
+  motcua_test_settle (100);
   after = motcua_replica_dup_case (replica, id, NULL);
   g_assert_true (motcua_status_can_step (before->status, after->status));
   g_assert_cmpint (after->status, !=, before->status);
@@ -646,9 +615,9 @@ test_catalogue (DeskFixture   *fixture,
 
   show_page (fixture, "catalogue");
   gtk_editable_set_text (GTK_EDITABLE (search), "ket hon");
-  settle (400);
+  motcua_test_settle (400);
   g_signal_emit_by_name (search, "activate");
-  settle (100);
+  motcua_test_settle (100);
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (name)), "kết hôn"));
   save_screenshot (window_content (fixture), "30-catalogue-detail");
 }
@@ -776,7 +745,7 @@ scroll_to (GtkWidget *widget)
     GTK_SCROLLED_WINDOW (scroller));
   double x = 0, y = 0;
 
-  settle (200);
+  motcua_test_settle (200);
   g_assert_true (gtk_widget_translate_coordinates (widget, gtk_scrolled_window_get_child (
                                                      GTK_SCROLLED_WINDOW (scroller)),
                                                    0, 0, &x, &y));
@@ -800,7 +769,7 @@ show_first_case (DeskFixture  *fixture,
   *record_out = motcua_case_copy (g_ptr_array_index (cases, 0));
   show_page (fixture, "cases");
   motcua_cases_page_show_case (MOTCUA_CASES_PAGE (cases_page), (*record_out)->id);
-  settle (200);
+  motcua_test_settle (200);
   return page_child (case_page, MOTCUA_TYPE_CASE_PAGE, "attachments_group");
 }
 
@@ -860,7 +829,7 @@ test_attachments (DeskFixture   *fixture,
   g_assert_cmpstr (gtk_window_get_title (viewer), ==, "giay-chung-sinh.png");
   save_screenshot (GTK_WIDGET (viewer), "25-scan-viewer");
   gtk_window_destroy (viewer);
-  settle (100);
+  motcua_test_settle (100);
 
   /* Too large: refused from its size alone, said plainly, nothing written. */
   {
@@ -920,7 +889,7 @@ test_attachments (DeskFixture   *fixture,
     save_screenshot (GTK_WIDGET (dialog), "25b-remove-scan");
     adw_message_dialog_response (dialog, "remove");
     gtk_window_destroy (GTK_WINDOW (dialog));
-    settle (100);
+    motcua_test_settle (100);
 
     g_assert_null (motcua_attachments_group_get_error (MOTCUA_ATTACHMENTS_GROUP (group)));
     g_assert_cmpuint (motcua_attachments_group_get_attachments (
@@ -950,19 +919,49 @@ static char *server_cli (const char *store, ...) G_GNUC_NULL_TERMINATED;
 static char *first_line (const char *text);
 static void sync_replica (const char *path);
 
-static void
-test_attachments_fetch (DeskFixture   *fixture,
-                        gconstpointer  data)
+/* Nậm Manh's two desks against a motcua-server of Lai Châu (its offices and catalogue, with
+ * @config unless NULL) on 127.0.0.1: @fixture's replica and the one at @path_b, each enrolled
+ * with a token of its own, and the first synced. The server. */
+static GSubprocess *
+serve_two_desks (DeskFixture *fixture,
+                 const char  *path_b,
+                 const char  *config)
 {
   const char *data_dir = g_getenv ("MOTCUA_SOURCE_DATADIR");
   g_autofree char *offices_file = g_build_filename (data_dir, "offices.json", NULL);
   g_autofree char *catalogue = g_build_filename (data_dir, "catalogue.json", NULL);
   g_autofree char *store = g_build_filename (fixture->dir, "server.db", NULL);
+  g_autofree char *out = NULL, *token_a = NULL, *token_b = NULL, *url = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *server;
+
+  g_free (server_cli (store, "init", "--province", "LC", "--name", "UBND tỉnh Lai Châu", NULL));
+  g_free (server_cli (store, "offices", "import", offices_file, NULL));
+  g_free (server_cli (store, "publish", "catalogue", catalogue, NULL));
+  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
+  token_a = first_line (out);
+  g_free (out);
+  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
+  token_b = first_line (out);
+  server = server_serve (store, config, &url);
+
+  g_assert_true (motcua_sync_enroll (fixture->path, url, token_a, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (motcua_sync_enroll (path_b, url, token_b, NULL, &error));
+  g_assert_no_error (error);
+  sync_replica (fixture->path);
+
+  return server;
+}
+
+static void
+test_attachments_fetch (DeskFixture   *fixture,
+                        gconstpointer  data)
+{
   g_autofree char *config = g_build_filename (fixture->dir, "server.conf", NULL);
   g_autofree char *path_b = g_build_filename (fixture->dir, "desk-b.db", NULL);
   g_autofree char *small = g_build_filename (fixture->dir, "giay-chung-sinh.png", NULL);
   g_autofree char *large = g_build_filename (fixture->dir, "so-ho-khau.png", NULL);
-  g_autofree char *out = NULL, *token_a = NULL, *token_b = NULL, *url = NULL;
   g_autofree char *small_id = NULL, *large_id = NULL;
   g_autoptr(GSubprocess) server = NULL;
   g_autoptr(GError) error = NULL;
@@ -979,21 +978,7 @@ test_attachments_fetch (DeskFixture   *fixture,
 
   /* A server that takes scans up to 200 kB: the large one stays on the desk that added it. */
   g_assert_true (g_file_set_contents (config, "[server]\nmax-blob-bytes=200000\n", -1, NULL));
-  g_free (server_cli (store, "init", "--province", "LC", "--name", "UBND tỉnh Lai Châu", NULL));
-  g_free (server_cli (store, "offices", "import", offices_file, NULL));
-  g_free (server_cli (store, "publish", "catalogue", catalogue, NULL));
-  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
-  token_a = first_line (out);
-  g_free (out);
-  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
-  token_b = first_line (out);
-  server = server_serve (store, config, &url);
-
-  g_assert_true (motcua_sync_enroll (fixture->path, url, token_a, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (motcua_sync_enroll (path_b, url, token_b, NULL, &error));
-  g_assert_no_error (error);
-  sync_replica (fixture->path);
+  server = serve_two_desks (fixture, path_b, config);
 
   /* Desk A receives a dossier and attaches two scans, then syncs. */
   g_assert_cmpint (make_scan (small, 600, 800, FALSE), <, 200000);
@@ -1029,7 +1014,7 @@ test_attachments_fetch (DeskFixture   *fixture,
   cases_page = motcua_window_get_page (fixture->window, "cases");
   show_page (fixture, "cases");
   motcua_cases_page_show_case (MOTCUA_CASES_PAGE (cases_page), record->receipt_no);
-  settle (200);
+  motcua_test_settle (200);
   group = page_child (page_child (cases_page, MOTCUA_TYPE_CASES_PAGE, "case_page"),
                       MOTCUA_TYPE_CASE_PAGE, "attachments_group");
   shown = motcua_attachments_group_get_attachments (MOTCUA_ATTACHMENTS_GROUP (group));
@@ -1212,16 +1197,21 @@ nothing_pending (gpointer data)
   return motcua_replica_count_pending (MOTCUA_REPLICA (data), NULL) == 0;
 }
 
+/* The desk's sync ends up to date. */
+static void
+assert_synced (DeskFixture *fixture)
+{
+  MotcuaSync *sync = motcua_session_get_sync (motcua_window_get_session (fixture->window));
+
+  g_assert_true (wait_for (sync_settled, sync, 30000));
+  g_assert_cmpint (motcua_sync_get_state (sync), ==, MOTCUA_SYNC_STATUS_UP_TO_DATE);
+}
+
 static void
 test_sync_conflicts (DeskFixture   *fixture,
                      gconstpointer  data)
 {
-  const char *data_dir = g_getenv ("MOTCUA_SOURCE_DATADIR");
-  g_autofree char *offices_file = g_build_filename (data_dir, "offices.json", NULL);
-  g_autofree char *catalogue = g_build_filename (data_dir, "catalogue.json", NULL);
-  g_autofree char *store = g_build_filename (fixture->dir, "server.db", NULL);
   g_autofree char *path_b = g_build_filename (fixture->dir, "desk-b.db", NULL);
-  g_autofree char *out = NULL, *token_a = NULL, *token_b = NULL, *url = NULL;
   g_autoptr(GSubprocess) server = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaCase) record = NULL;
@@ -1235,22 +1225,8 @@ test_sync_conflicts (DeskFixture   *fixture,
       return;
     }
 
-  g_free (server_cli (store, "init", "--province", "LC", "--name", "UBND tỉnh Lai Châu", NULL));
-  g_free (server_cli (store, "offices", "import", offices_file, NULL));
-  g_free (server_cli (store, "publish", "catalogue", catalogue, NULL));
-  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
-  token_a = first_line (out);
-  g_free (out);
-  out = server_cli (store, "replicas", "enroll", "LC.NN.NM", NULL);
-  token_b = first_line (out);
-  server = server_serve (store, NULL, &url);
-
   /* Two desks of Nậm Manh commune, enrolled; a dossier received at the first reaches both. */
-  g_assert_true (motcua_sync_enroll (fixture->path, url, token_a, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (motcua_sync_enroll (path_b, url, token_b, NULL, &error));
-  g_assert_no_error (error);
-  sync_replica (fixture->path);
+  server = serve_two_desks (fixture, path_b, NULL);
   {
     g_autoptr(MotcuaReplica) a = motcua_replica_open (fixture->path, &error);
     MotcuaReception reception = {
@@ -1286,27 +1262,22 @@ test_sync_conflicts (DeskFixture   *fixture,
   g_assert_true (motcua_window_open_replica (fixture->window, fixture->path));
   g_assert_nonnull (motcua_window_get_clock_warning (fixture->window));
   g_assert_nonnull (strstr (motcua_window_get_clock_warning (fixture->window), "180"));
-  settle (200);
+  motcua_test_settle (200);
   save_screenshot (window_content (fixture), "49-clock-warning");
   g_assert_nonnull (motcua_session_get_sync (motcua_window_get_session (fixture->window)));
   sync_page = motcua_window_get_page (fixture->window, "sync");
   show_page (fixture, "sync");
-  settle (200);
+  motcua_test_settle (200);
   gtk_widget_activate_action (sync_page, "sync.run", NULL);
-  g_assert_true (wait_for (sync_settled,
-                           motcua_session_get_sync (motcua_window_get_session (fixture->window)),
-                           30000));
-  g_assert_cmpint (motcua_sync_get_state (motcua_session_get_sync (
-                     motcua_window_get_session (fixture->window))), ==,
-                   MOTCUA_SYNC_STATUS_UP_TO_DATE);
+  assert_synced (fixture);
   g_assert_null (motcua_window_get_clock_warning (fixture->window));
-  settle (300);
+  motcua_test_settle (300);
   save_screenshot (window_content (fixture), "50-sync");
 
   conflicts_page = motcua_window_get_page (fixture->window, "conflicts");
   show_page (fixture, "conflicts");
   g_assert_true (wait_for (conflicts_shown, conflicts_page, 10000));
-  settle (200);
+  motcua_test_settle (200);
   save_screenshot (window_content (fixture), "51-conflicts");
 
   /* Keep the other desk's value: the field takes it and the conflict closes. */
@@ -1331,7 +1302,7 @@ test_sync_conflicts (DeskFixture   *fixture,
       keep_b = keep;
     kept_value = conflict->b.value;
     g_signal_emit_by_name (conflict->winner == 'b' ? keep : keep_b, "clicked");
-    settle (300);
+    motcua_test_settle (300);
     resolved = motcua_replica_dup_case (a, record->id, &error);
     g_assert_no_error (error);
     g_assert_cmpint (motcua_replica_count_conflicts (a, NULL), ==, 0);
@@ -1378,7 +1349,7 @@ test_sync_conflicts (DeskFixture   *fixture,
 
     show_page (fixture, "sync");
     motcua_session_changed (motcua_window_get_session (fixture->window));
-    settle (500);
+    motcua_test_settle (500);
     retry = find_button (sync_page, _("_Retry"));
     discard = find_button (sync_page, _("_Discard"));
     g_assert_nonnull (retry);
@@ -1389,14 +1360,14 @@ test_sync_conflicts (DeskFixture   *fixture,
                        gtk_widget_get_ancestor (retry, ADW_TYPE_PREFERENCES_GROUP))), ==,
                      _("Refused by the Server"));
     scroll_to (retry);
-    settle (200);
+    motcua_test_settle (200);
     save_screenshot (window_content (fixture), "53-sync-refused");
 
     /* The first row is the older change: retried, it is a new change, pending. */
     desk = motcua_session_get_replica (motcua_window_get_session (fixture->window));
     pending = motcua_replica_count_pending (desk, NULL);
     g_signal_emit_by_name (retry, "clicked");
-    settle (300);
+    motcua_test_settle (300);
     g_assert_cmpint (motcua_replica_count_pending (desk, NULL), ==, pending + 1);
     rejected = motcua_replica_list_rejected (a, &error);
     g_assert_no_error (error);
@@ -1414,26 +1385,21 @@ test_sync_conflicts (DeskFixture   *fixture,
     save_screenshot (GTK_WIDGET (dialog), "54-sync-discard");
     adw_message_dialog_response (dialog, "cancel");
     gtk_window_destroy (GTK_WINDOW (dialog));
-    settle (100);
+    motcua_test_settle (100);
     g_assert_cmpint (motcua_replica_count_rejected (a, NULL), ==, 1);
     g_signal_emit_by_name (discard, "clicked");
     g_assert_true (wait_for (message_dialog_shown, NULL, 30000));
     dialog = find_message_dialog ();
     adw_message_dialog_response (dialog, "discard");
     gtk_window_destroy (GTK_WINDOW (dialog));
-    settle (300);
+    motcua_test_settle (300);
     g_assert_cmpint (motcua_replica_count_rejected (a, NULL), ==, 0);
     g_assert_null (find_button (sync_page, _("_Retry")));
 
     /* The next sync sends the retried change and takes the server's word back: verified. */
     gtk_widget_activate_action (sync_page, "sync.run", NULL);
     g_assert_true (wait_for (nothing_pending, desk, 30000));
-    g_assert_true (wait_for (sync_settled,
-                             motcua_session_get_sync (motcua_window_get_session (fixture->window)),
-                             30000));
-    g_assert_cmpint (motcua_sync_get_state (motcua_session_get_sync (
-                       motcua_window_get_session (fixture->window))), ==,
-                     MOTCUA_SYNC_STATUS_UP_TO_DATE);
+    assert_synced (fixture);
     g_assert_cmpint (motcua_replica_count_rejected (a, NULL), ==, 0);
   }
 
@@ -1562,7 +1528,7 @@ test_big_pages (DeskFixture   *fixture,
   stall_source = g_timeout_add_full (G_PRIORITY_HIGH, 10, stall_tick_cb, &stall, NULL);
   start = g_get_monotonic_time ();
   g_assert_true (motcua_window_open_replica (fixture->window, path));
-  settle (300);
+  motcua_test_settle (300);
   g_test_message ("opened in %.0f ms", (g_get_monotonic_time () - start) / 1e3);
   stall_note (&stall, "opening");
   save_screenshot (window_content (fixture), "60-big-reception");
@@ -1574,24 +1540,24 @@ test_big_pages (DeskFixture   *fixture,
   view = page_child (cases_page, MOTCUA_TYPE_CASES_PAGE, "column_view");
   show_page (fixture, "cases");
   model = cases_model (cases_page);
-  g_assert_true (wait_for (model_settled, model, 120000));
+  g_assert_true (wait_for (motcua_test_model_settled, model, 120000));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_cases);
   item = g_list_model_get_item (model, 0);
-  g_assert_true (wait_for (item_loaded, item, 60000));
+  g_assert_true (wait_for (motcua_test_item_loaded, item, 60000));
   stall_note (&stall, "the dossiers, counted");
   save_screenshot (window_content (fixture), "61-big-cases");
   stall_skip (&stall);
 
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) / 2);
-  settle (100);
+  motcua_test_settle (100);
   g_assert_true (wait_for (top_row_loaded, view, 120000));
   stall_note (&stall, "scrolling to the middle");
   save_screenshot (window_content (fixture), "62-big-cases-middle");
   stall_skip (&stall);
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
                                         - gtk_adjustment_get_page_size (adjustment));
-  settle (100);
+  motcua_test_settle (100);
   g_assert_true (wait_for (top_row_loaded, view, 120000));
   g_assert_cmpuint (motcua_case_list_model_get_n_pages_loaded (MOTCUA_CASE_LIST_MODEL (model)),
                     <, n_cases / MOTCUA_CASE_LIST_PAGE_SIZE / 10);
@@ -1602,29 +1568,29 @@ test_big_pages (DeskFixture   *fixture,
                                                      "status_dropdown"));
 
     gtk_drop_down_set_selected (status, 1);
-    g_assert_true (wait_for (model_settled, model, 120000));
+    g_assert_true (wait_for (motcua_test_model_settled, model, 120000));
     filter.open_only = TRUE;
     filter.today = g_getenv ("MOTCUA_DESK_TODAY");
     g_assert_cmpint (g_list_model_get_n_items (model), ==,
                      motcua_replica_count_cases (replica, &filter, NULL));
     stall_skip (&stall);
     gtk_drop_down_set_selected (status, 0);
-    g_assert_true (wait_for (model_settled, model, 120000));
+    g_assert_true (wait_for (motcua_test_model_settled, model, 120000));
   }
 
   /* A dossier of the list, opened. */
   g_clear_object (&item);
   item = g_list_model_get_item (model, 0);
-  g_assert_true (wait_for (item_loaded, item, 60000));
+  g_assert_true (wait_for (motcua_test_item_loaded, item, 60000));
   id = g_strdup (motcua_case_item_get_case (item)->id);
   motcua_cases_page_show_case (MOTCUA_CASES_PAGE (cases_page), id);
-  settle (200);
+  motcua_test_settle (200);
   stall_note (&stall, "filters, a dossier opened");
   save_screenshot (window_content (fixture), "63-big-case");
   stall_skip (&stall);
 
   show_page (fixture, "catalogue");
-  settle (300);
+  motcua_test_settle (300);
   stall_note (&stall, "the catalogue");
   save_screenshot (window_content (fixture), "64-big-catalogue");
   stall_skip (&stall);
@@ -1646,12 +1612,12 @@ test_big_pages (DeskFixture   *fixture,
   stall_skip (&stall);
 
   show_page (fixture, "sync");
-  settle (300);
+  motcua_test_settle (300);
   stall_note (&stall, "the sync page");
   save_screenshot (window_content (fixture), "66-big-sync");
   stall_skip (&stall);
   show_page (fixture, "conflicts");
-  settle (300);
+  motcua_test_settle (300);
   stall_note (&stall, "the conflicts page");
   save_screenshot (window_content (fixture), "67-big-conflicts");
 

@@ -17,15 +17,13 @@
 
 #include "motcua-hub-private.h"
 #include "motcua-protocol-private.h"
-#include "motcua-transport-private.h"
+#include "motcua-test-transport.h"
 #include "motcua-test-utils.h"
 
-typedef struct
-{
-  MotcuaFixture hub;
-  MotcuaFixture a, b, d;       /* communes T.D.A, T.D.B and the district T.D */
-  char         *token_a, *token_b, *token_d;
-} Province;
+typedef MotcuaTestProvince Province;
+
+/* Small batches, so that resuming from a cursor is exercised. */
+static const MotcuaHubLimits small_batches = { .max_changes_per_pull = 7 };
 
 static void
 sync_replica (Province      *p,
@@ -35,51 +33,14 @@ sync_replica (Province      *p,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaTransport) transport = NULL;
-  MotcuaHubLimits limits = { .max_changes_per_pull = 7 };
   MotcuaSyncProgress summary;
 
-  /* Small batches, so that resuming from a cursor is exercised. */
-  transport = _motcua_transport_new_local (p->hub.replica, &limits, token);
+  transport = _motcua_transport_new_local (p->hub.replica, &small_batches, token);
   _motcua_sync_once (replica->replica, transport, NULL, NULL, NULL, &summary, &error);
   g_assert_no_error (error);
   g_assert_true (summary.verified);
   g_assert_false (summary.repulled);
   g_assert_null (rejected_out);
-}
-
-static void
-province_set_up (Province      *p,
-                 gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  motcua_fixture_set_up (&p->hub, NULL);
-  motcua_fixture_set_up_empty (&p->a, MOTCUA_LEVEL_COMMUNE, "T.D.A");
-  motcua_fixture_set_up_empty (&p->b, MOTCUA_LEVEL_COMMUNE, "T.D.B");
-  motcua_fixture_set_up_empty (&p->d, MOTCUA_LEVEL_DISTRICT, "T.D");
-
-  p->token_a = _motcua_hub_enroll (p->hub.replica, "T.D.A", &error);
-  p->token_b = _motcua_hub_enroll (p->hub.replica, "T.D.B", &error);
-  p->token_d = _motcua_hub_enroll (p->hub.replica, "T.D", &error);
-  g_assert_no_error (error);
-
-  /* The catalogue and the offices flow down to everyone. */
-  sync_replica (p, &p->a, p->token_a, NULL);
-  sync_replica (p, &p->b, p->token_b, NULL);
-  sync_replica (p, &p->d, p->token_d, NULL);
-}
-
-static void
-province_tear_down (Province      *p,
-                    gconstpointer  data)
-{
-  motcua_fixture_tear_down (&p->a, NULL);
-  motcua_fixture_tear_down (&p->b, NULL);
-  motcua_fixture_tear_down (&p->d, NULL);
-  motcua_fixture_tear_down (&p->hub, NULL);
-  g_free (p->token_a);
-  g_free (p->token_b);
-  g_free (p->token_d);
 }
 
 static MotcuaCase *
@@ -175,21 +136,9 @@ forged_change (MotcuaFixture *f,
                const char    *column,
                JsonNode      *value)
 {
-  JsonObject *o = json_object_new ();
-
-  json_object_set_string_member (o, "o", motcua_replica_get_id (f->replica));
-  json_object_set_int_member (o, "s", (gint64) seq);
-  json_object_set_int_member (o, "h", (gint64) motcua_hlc_make (f->now_ms + 1000, logical));
-  json_object_set_string_member (o, "t", table);
-  json_object_set_string_member (o, "r", row);
-  if (column != NULL)
-    json_object_set_string_member (o, "c", column);
-  else
-    json_object_set_null_member (o, "c");
-  json_object_set_member (o, "v", value != NULL ? value : json_node_new (JSON_NODE_NULL));
-  json_object_set_int_member (o, "p", 0);
-
-  return o;
+  return motcua_test_change_new (motcua_replica_get_id (f->replica), (gint64) seq,
+                                 (gint64) motcua_hlc_make (f->now_ms + 1000, logical), table, row,
+                                 column, value != NULL ? value : json_node_new (JSON_NODE_NULL));
 }
 
 /* Adds a change of case @row's office @column to office @code (NULL: null). */
@@ -577,13 +526,7 @@ typedef struct
 
 static gboolean
 busy_exchange (MotcuaTransport  *transport,
-               const char       *method,
-               const char       *path_and_query,
-               GBytes           *body,
-               guint            *status,
-               GBytes          **response,
-               guint64          *wire_out,
-               guint64          *wire_in,
+               MotcuaExchange   *x,
                GCancellable     *cancellable,
                GError          **error)
 {
@@ -596,26 +539,16 @@ busy_exchange (MotcuaTransport  *transport,
 
       self->busy_left--;
       self->n_busy++;
-      *status = busy->status;
-      *response = g_bytes_ref (busy->body);
-      *wire_out = *wire_in = 0;
+      x->status = busy->status;
+      x->response = g_bytes_ref (busy->body);
+      x->wire_out = x->wire_in = 0;
       return TRUE;
     }
 
-  return self->inner->klass->exchange (self->inner, method, path_and_query, body, status,
-                                       response, wire_out, wire_in, cancellable, error);
+  return motcua_test_pass_on (transport, x, cancellable, error);
 }
 
-static void
-busy_free (MotcuaTransport *transport)
-{
-  BusyTransport *self = (BusyTransport *) transport;
-
-  _motcua_transport_free (self->inner);
-  g_free (self);
-}
-
-static const MotcuaTransportClass busy_class = { busy_exchange, busy_free };
+static const MotcuaTransportClass busy_class = { busy_exchange, motcua_test_wrapper_free };
 
 /* A 429 is waited out, as long as the server says, and the sync goes on; a server that stays
  * busy past MOTCUA_BUSY_RETRIES fails the sync with G_IO_ERROR_BUSY, to be tried later. */
@@ -1394,11 +1327,13 @@ test_resolve_moves_case (Province      *p,
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
   g_assert_null (on_b);
 }
-/* Syncs @f through its own token and checks nothing it pushed was refused. */
-static void
-sync_desk (Province      *p,
-           MotcuaFixture *f,
-           const char    *token)
+
+/* Syncs @f and returns how many of its changes the server refused; the sync may pull the scope
+ * again (a refused value differs from the server's), but ends verified. */
+static guint
+sync_refused (Province      *p,
+              MotcuaFixture *f,
+              const char    *token)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica, NULL, token);
@@ -1406,8 +1341,18 @@ sync_desk (Province      *p,
 
   g_assert_true (_motcua_sync_once (f->replica, transport, NULL, NULL, NULL, &summary, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (summary.rejected, ==, 0);
   g_assert_true (summary.verified);
+
+  return summary.rejected;
+}
+
+/* Syncs @f through its own token and checks nothing it pushed was refused. */
+static void
+sync_desk (Province      *p,
+           MotcuaFixture *f,
+           const char    *token)
+{
+  g_assert_cmpuint (sync_refused (p, f, token), ==, 0);
 }
 
 static void
@@ -1644,13 +1589,7 @@ typedef struct
 
 static gboolean
 writing_exchange (MotcuaTransport  *transport,
-                  const char       *method,
-                  const char       *path_and_query,
-                  GBytes           *body,
-                  guint            *status,
-                  GBytes          **response,
-                  guint64          *wire_out,
-                  guint64          *wire_in,
+                  MotcuaExchange   *x,
                   GCancellable     *cancellable,
                   GError          **error)
 {
@@ -1679,20 +1618,10 @@ writing_exchange (MotcuaTransport  *transport,
       self->second_refused = TRUE;
     }
 
-  return self->inner->klass->exchange (self->inner, method, path_and_query, body, status,
-                                       response, wire_out, wire_in, cancellable, error);
+  return motcua_test_pass_on (transport, x, cancellable, error);
 }
 
-static void
-writing_free (MotcuaTransport *transport)
-{
-  WritingTransport *self = (WritingTransport *) transport;
-
-  _motcua_transport_free (self->inner);
-  g_free (self);
-}
-
-static const MotcuaTransportClass writing_class = { writing_exchange, writing_free };
+static const MotcuaTransportClass writing_class = { writing_exchange, motcua_test_wrapper_free };
 
 static gint64
 hub_cases (Province *p)
@@ -2070,24 +1999,6 @@ test_restore_desk_enrolled_since (Province      *p,
   motcua_fixture_tear_down (&desk, NULL);
 }
 
-/* Syncs @f and returns how many of its changes the server refused; the sync may pull the scope
- * again (a refused value differs from the server's), but ends verified. */
-static guint
-sync_refused (Province      *p,
-              MotcuaFixture *f,
-              const char    *token)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica, NULL, token);
-  MotcuaSyncProgress summary;
-
-  g_assert_true (_motcua_sync_once (f->replica, transport, NULL, NULL, NULL, &summary, &error));
-  g_assert_no_error (error);
-  g_assert_true (summary.verified);
-
-  return summary.rejected;
-}
-
 /* A change that waited for a case that then comes back elsewhere (another office's by the
  * changes its maker sent again) does not wait for ever: the server's status names the case as
  * back, the desk sends the change again, and it is judged like any change (here refused: the
@@ -2368,7 +2279,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Province, NULL, province_set_up, func, province_tear_down)
+#define ADD(path, func) \
+  g_test_add (path, Province, &small_batches, motcua_test_province_set_up, func, \
+              motcua_test_province_tear_down)
 
   ADD ("/hub/catalogue-down", test_catalogue_down);
   ADD ("/hub/conflicts", test_conflicts);

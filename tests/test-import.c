@@ -273,16 +273,11 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, MotcuaFixture, NULL, motcua_fixture_set_up, func, motcua_fixture_tear_down)
-
-  ADD ("/import/catalogue/json", test_catalogue_json);
-  ADD ("/import/catalogue/csv", test_catalogue_csv);
-  ADD ("/import/bad-files", test_bad_files);
-  ADD ("/import/cases", test_cases);
+  motcua_test_add ("/import/catalogue/json", test_catalogue_json);
+  motcua_test_add ("/import/catalogue/csv", test_catalogue_csv);
+  motcua_test_add ("/import/bad-files", test_bad_files);
+  motcua_test_add ("/import/cases", test_cases);
   g_test_add_func ("/import/shipped-data", test_shipped_data);
-
-#undef ADD
 
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 
 #define MOTCUA_INSIDE
 #include "motcua-lunar.h"
+#include "motcua-test-utils.h"
 
 typedef struct
 {
@@ -19,27 +20,6 @@ date_set (GDate *date,
 {
   g_date_clear (date, 1);
   g_date_set_dmy (date, day, month, year);
-}
-
-static char *
-date_to_string (const GDate *date)
-{
-  if (!g_date_valid (date))
-    return g_strdup ("(invalid)");
-  return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date), g_date_get_month (date),
-                          g_date_get_day (date));
-}
-
-static void
-assert_date (const GDate *date,
-             int          year,
-             int          month,
-             int          day)
-{
-  g_autofree char *got = date_to_string (date);
-  g_autofree char *want = g_strdup_printf ("%04d-%02d-%02d", year, month, day);
-
-  g_assert_cmpstr (got, ==, want);
 }
 
 static void
@@ -108,7 +88,7 @@ test_tet_known (void)
       GDate date;
 
       g_assert_true (motcua_lunar_tet (known[i].year, &date));
-      assert_date (&date, known[i].year, known[i].month, known[i].day);
+      motcua_test_assert_date (&date, known[i].year, known[i].month, known[i].day);
       assert_lunar (known[i].year, known[i].month, known[i].day, known[i].year, 1, 1, FALSE);
     }
 
@@ -117,9 +97,9 @@ test_tet_known (void)
     GDate date;
 
     g_assert_true (motcua_lunar_tet (1900, &date));
-    assert_date (&date, 1900, 1, 31);
+    motcua_test_assert_date (&date, 1900, 1, 31);
     g_assert_true (motcua_lunar_tet (1967, &date));
-    assert_date (&date, 1967, 2, 9);
+    motcua_test_assert_date (&date, 1967, 2, 9);
   }
 }
 
@@ -158,7 +138,7 @@ test_hung_kings_known (void)
       GDate date;
 
       g_assert_true (motcua_lunar_hung_kings_day (known[i].year, &date));
-      assert_date (&date, known[i].year, known[i].month, known[i].day);
+      motcua_test_assert_date (&date, known[i].year, known[i].month, known[i].day);
       assert_lunar (known[i].year, known[i].month, known[i].day, known[i].year, 3, 10, FALSE);
     }
 }
@@ -187,13 +167,13 @@ test_leap_months (void)
   /* 2023: month 2 from 20 February, leap month 2 from 22 March, month 3 from 20 April. */
   lunar = (MotcuaLunarDate) { 2023, 2, 1, FALSE };
   g_assert_true (motcua_lunar_to_solar (&lunar, &date));
-  assert_date (&date, 2023, 2, 20);
+  motcua_test_assert_date (&date, 2023, 2, 20);
   lunar.leap = TRUE;
   g_assert_true (motcua_lunar_to_solar (&lunar, &date));
-  assert_date (&date, 2023, 3, 22);
+  motcua_test_assert_date (&date, 2023, 3, 22);
   lunar = (MotcuaLunarDate) { 2023, 3, 1, FALSE };
   g_assert_true (motcua_lunar_to_solar (&lunar, &date));
-  assert_date (&date, 2023, 4, 20);
+  motcua_test_assert_date (&date, 2023, 4, 20);
   assert_lunar (2023, 3, 21, 2023, 2, 30, FALSE);
   assert_lunar (2023, 3, 22, 2023, 2, 1, TRUE);
   assert_lunar (2023, 4, 19, 2023, 2, 29, TRUE);
@@ -272,7 +252,7 @@ test_before_1968 (void)
 
   /* Tết 1965 on 2 February (the new moon at 0:36 Beijing time, 23:36 in Hanoi). */
   g_assert_true (motcua_lunar_tet (1965, &date));
-  assert_date (&date, 1965, 2, 2);
+  motcua_test_assert_date (&date, 1965, 2, 2);
   /* 1917 repeated month 2 (month 3 by UTC+7). */
   g_assert_cmpint (motcua_lunar_leap_month (1917), ==, 2);
   /* Month 11 of 1967 began on 2 December (1 December by UTC+7); month 12 on 31 December and
@@ -346,7 +326,7 @@ test_round_trip (void)
     }
 
   /* The range ends on the eve of Tết 2200, 14 February 2200. */
-  assert_date (&date, 2200, 2, 15);
+  motcua_test_assert_date (&date, 2200, 2, 15);
   g_assert_cmpint (previous.year, ==, 2199);
   g_assert_cmpint (previous.month, ==, 12);
   g_assert_cmpuint (n_years, ==, 300);
@@ -445,7 +425,7 @@ test_range (void)
   g_assert_false (motcua_lunar_to_solar (&bad, &date));
   bad = (MotcuaLunarDate) { 1899, 12, 1, FALSE };
   g_assert_false (motcua_lunar_to_solar (&bad, &date));
-  assert_date (&date, 2000, 1, 1);   /* untouched */
+  motcua_test_assert_date (&date, 2000, 1, 1);   /* untouched */
 }
 
 int

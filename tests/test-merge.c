@@ -117,6 +117,39 @@ tear_down_nodes (Hub   *hub,
   json_array_unref (hub->log);
 }
 
+/* Two replicas of province T through a hub: the first with the catalogue, the second that has
+ * learnt it from the first. */
+typedef struct
+{
+  Hub  hub;
+  Node nodes[2];
+} Pair;
+
+static void
+pair_set_up (Pair          *p,
+             gconstpointer  data)
+{
+  set_up_nodes (&p->hub, p->nodes, 2);
+}
+
+static void
+pair_tear_down (Pair          *p,
+                gconstpointer  data)
+{
+  tear_down_nodes (&p->hub, p->nodes, 2);
+}
+
+/* Node @first pushes, then the other; then both pull: each has seen every change. */
+static void
+exchange (Pair  *p,
+          guint  first)
+{
+  push (&p->hub, &p->nodes[first]);
+  push (&p->hub, &p->nodes[1 - first]);
+  pull (&p->hub, &p->nodes[0]);
+  pull (&p->hub, &p->nodes[1]);
+}
+
 static void
 assert_converged (Node  *nodes,
                   guint  n)
@@ -133,81 +166,68 @@ assert_converged (Node  *nodes,
 }
 
 static void
-test_catalogue_flows (void)
+test_catalogue_flows (Pair          *p,
+                      gconstpointer  data)
 {
-  Hub hub;
-  Node nodes[2] = { { { 0 } } };
   g_autoptr(GError) error = NULL;
-  g_autoptr(MotcuaProcedure) p = NULL;
+  g_autoptr(MotcuaProcedure) procedure = NULL;
 
-  set_up_nodes (&hub, nodes, 2);
-
-  p = motcua_replica_dup_procedure (nodes[1].f.replica, "DD.BD", &error);
+  procedure = motcua_replica_dup_procedure (p->nodes[1].f.replica, "DD.BD", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (p->name, ==, "Đăng ký biến động đất đai");
-  assert_converged (nodes, 2);
-
-  tear_down_nodes (&hub, nodes, 2);
+  g_assert_cmpstr (procedure->name, ==, "Đăng ký biến động đất đai");
+  assert_converged (p->nodes, 2);
 }
 
 /* Concurrent edits of different fields of one case both survive; of the same field, every
  * replica keeps the same one. */
 static void
-test_concurrent_edits (void)
+test_concurrent_edits (Pair          *p,
+                       gconstpointer  data)
 {
-  Hub hub;
-  Node nodes[2] = { { { 0 } } };
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaCase) c = NULL;
   g_autoptr(MotcuaCase) a = NULL;
   g_autoptr(MotcuaCase) b = NULL;
 
-  set_up_nodes (&hub, nodes, 2);
-  c = receive (&nodes[0], "Lò Văn Pằng", "012345678901");
-  push (&hub, &nodes[0]);
-  pull (&hub, &nodes[1]);
+  c = receive (&p->nodes[0], "Lò Văn Pằng", "012345678901");
+  push (&p->hub, &p->nodes[0]);
+  pull (&p->hub, &p->nodes[1]);
 
-  nodes[0].f.now_ms += 60000;
-  nodes[1].f.now_ms += 120000;   /* B writes later */
-  motcua_replica_edit_case (nodes[0].f.replica, c->id, "phone", "0912345678", NULL, &error);
-  motcua_replica_edit_case (nodes[1].f.replica, c->id, "address", "Bản Nậm Manh", NULL, &error);
-  motcua_replica_edit_case (nodes[0].f.replica, c->id, "applicant_name", "Lò Văn Pằng A", NULL,
+  p->nodes[0].f.now_ms += 60000;
+  p->nodes[1].f.now_ms += 120000;   /* B writes later */
+  motcua_replica_edit_case (p->nodes[0].f.replica, c->id, "phone", "0912345678", NULL, &error);
+  motcua_replica_edit_case (p->nodes[1].f.replica, c->id, "address", "Bản Nậm Manh", NULL, &error);
+  motcua_replica_edit_case (p->nodes[0].f.replica, c->id, "applicant_name", "Lò Văn Pằng A", NULL,
                             &error);
-  motcua_replica_edit_case (nodes[1].f.replica, c->id, "applicant_name", "Lò Văn Pằng B", NULL,
+  motcua_replica_edit_case (p->nodes[1].f.replica, c->id, "applicant_name", "Lò Văn Pằng B", NULL,
                             &error);
   g_assert_no_error (error);
 
-  push (&hub, &nodes[1]);
-  push (&hub, &nodes[0]);
-  pull (&hub, &nodes[0]);
-  pull (&hub, &nodes[1]);
+  exchange (p, 1);
 
-  a = motcua_replica_dup_case (nodes[0].f.replica, c->id, &error);
-  b = motcua_replica_dup_case (nodes[1].f.replica, c->id, &error);
+  a = motcua_replica_dup_case (p->nodes[0].f.replica, c->id, &error);
+  b = motcua_replica_dup_case (p->nodes[1].f.replica, c->id, &error);
   g_assert_cmpstr (a->phone, ==, "0912345678");
   g_assert_cmpstr (a->address, ==, "Bản Nậm Manh");
   g_assert_cmpstr (a->applicant_name, ==, "Lò Văn Pằng B");   /* the later write */
   g_assert_cmpstr (b->applicant_name, ==, "Lò Văn Pằng B");
-  assert_converged (nodes, 2);
+  assert_converged (p->nodes, 2);
 
   /* Both timelines hold every event. */
   {
-    g_autoptr(GPtrArray) events = motcua_replica_list_case_events (nodes[0].f.replica, c->id,
+    g_autoptr(GPtrArray) events = motcua_replica_list_case_events (p->nodes[0].f.replica, c->id,
                                                                    &error);
 
     g_assert_cmpuint (events->len, ==, 5);
   }
-
-  tear_down_nodes (&hub, nodes, 2);
 }
 
 /* Two replicas that saw the same stamps and write the same field in the same millisecond make
  * the same HLC: the origin decides, the same way on both. */
 static void
-test_hlc_tie (void)
+test_hlc_tie (Pair          *p,
+              gconstpointer  data)
 {
-  Hub hub;
-  Node nodes[2] = { { { 0 } } };
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaCase) c = NULL;
   g_autoptr(MotcuaCase) a = NULL;
@@ -217,20 +237,19 @@ test_hlc_tie (void)
   MotcuaChange *ca, *cb;
   guint greater;
 
-  set_up_nodes (&hub, nodes, 2);
-  c = receive (&nodes[0], "Giàng A Páo", "012345678904");
-  push (&hub, &nodes[0]);
-  pull (&hub, &nodes[1]);
-  pull (&hub, &nodes[0]);
-  nodes[1].f.now_ms = nodes[0].f.now_ms;
+  c = receive (&p->nodes[0], "Giàng A Páo", "012345678904");
+  push (&p->hub, &p->nodes[0]);
+  pull (&p->hub, &p->nodes[1]);
+  pull (&p->hub, &p->nodes[0]);
+  p->nodes[1].f.now_ms = p->nodes[0].f.now_ms;
 
-  motcua_replica_edit_case (nodes[0].f.replica, c->id, "address", "Bản A", NULL, &error);
-  motcua_replica_edit_case (nodes[1].f.replica, c->id, "address", "Bản B", NULL, &error);
+  motcua_replica_edit_case (p->nodes[0].f.replica, c->id, "address", "Bản A", NULL, &error);
+  motcua_replica_edit_case (p->nodes[1].f.replica, c->id, "address", "Bản B", NULL, &error);
   g_assert_no_error (error);
 
   /* The stamps really are equal. */
-  la = motcua_replica_list_changes (nodes[0].f.replica, 0, 0, &error);
-  lb = motcua_replica_list_changes (nodes[1].f.replica, 0, 0, &error);
+  la = motcua_replica_list_changes (p->nodes[0].f.replica, 0, 0, &error);
+  lb = motcua_replica_list_changes (p->nodes[1].f.replica, 0, 0, &error);
   ca = g_ptr_array_index (la, la->len - 2);
   cb = g_ptr_array_index (lb, lb->len - 2);
   g_assert_cmpstr (ca->column, ==, "address");
@@ -238,68 +257,55 @@ test_hlc_tie (void)
   g_assert_cmpuint (ca->hlc, ==, cb->hlc);
 
   /* The winner's change goes first, so "the last one applied wins" would get it wrong. */
-  greater = strcmp (motcua_replica_get_id (nodes[0].f.replica),
-                    motcua_replica_get_id (nodes[1].f.replica)) > 0 ? 0 : 1;
-  push (&hub, &nodes[greater]);
-  push (&hub, &nodes[1 - greater]);
-  pull (&hub, &nodes[0]);
-  pull (&hub, &nodes[1]);
+  greater = strcmp (motcua_replica_get_id (p->nodes[0].f.replica),
+                    motcua_replica_get_id (p->nodes[1].f.replica)) > 0 ? 0 : 1;
+  exchange (p, greater);
 
-  a = motcua_replica_dup_case (nodes[0].f.replica, c->id, &error);
-  b = motcua_replica_dup_case (nodes[1].f.replica, c->id, &error);
+  a = motcua_replica_dup_case (p->nodes[0].f.replica, c->id, &error);
+  b = motcua_replica_dup_case (p->nodes[1].f.replica, c->id, &error);
   g_assert_cmpstr (a->address, ==, b->address);
   /* The greater origin UUID wins. */
   g_assert_cmpstr (a->address, ==, greater == 0 ? "Bản A" : "Bản B");
-  assert_converged (nodes, 2);
-
-  tear_down_nodes (&hub, nodes, 2);
+  assert_converged (p->nodes, 2);
 }
 
 /* A stale concurrent status edit never reopens a resolved case, even when it is later. */
 static void
-test_status_lattice (void)
+test_status_lattice (Pair          *p,
+                     gconstpointer  data)
 {
-  Hub hub;
-  Node nodes[2] = { { { 0 } } };
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaCase) c = NULL;
   g_autoptr(MotcuaCase) a = NULL;
   g_autoptr(MotcuaCase) b = NULL;
 
-  set_up_nodes (&hub, nodes, 2);
-  c = receive (&nodes[0], "Hà Thị Mai", "012345678902");
-  motcua_replica_advance_case (nodes[0].f.replica, c->id, MOTCUA_STATUS_IN_PROCESSING, NULL,
+  c = receive (&p->nodes[0], "Hà Thị Mai", "012345678902");
+  motcua_replica_advance_case (p->nodes[0].f.replica, c->id, MOTCUA_STATUS_IN_PROCESSING, NULL,
                                &error);
-  push (&hub, &nodes[0]);
-  pull (&hub, &nodes[1]);
+  push (&p->hub, &p->nodes[0]);
+  pull (&p->hub, &p->nodes[1]);
 
   /* A approves; B, not knowing, requests a supplement an hour later. */
-  motcua_replica_advance_case (nodes[0].f.replica, c->id, MOTCUA_STATUS_APPROVED, NULL, &error);
-  nodes[1].f.now_ms += 3600 * 1000;
-  motcua_replica_advance_case (nodes[1].f.replica, c->id, MOTCUA_STATUS_SUPPLEMENT_REQUESTED,
+  motcua_replica_advance_case (p->nodes[0].f.replica, c->id, MOTCUA_STATUS_APPROVED, NULL, &error);
+  p->nodes[1].f.now_ms += 3600 * 1000;
+  motcua_replica_advance_case (p->nodes[1].f.replica, c->id, MOTCUA_STATUS_SUPPLEMENT_REQUESTED,
                                NULL, &error);
   g_assert_no_error (error);
 
-  push (&hub, &nodes[1]);
-  push (&hub, &nodes[0]);
-  pull (&hub, &nodes[0]);
-  pull (&hub, &nodes[1]);
+  exchange (p, 1);
 
-  a = motcua_replica_dup_case (nodes[0].f.replica, c->id, &error);
-  b = motcua_replica_dup_case (nodes[1].f.replica, c->id, &error);
+  a = motcua_replica_dup_case (p->nodes[0].f.replica, c->id, &error);
+  b = motcua_replica_dup_case (p->nodes[1].f.replica, c->id, &error);
   g_assert_cmpint (a->status, ==, MOTCUA_STATUS_APPROVED);
   g_assert_cmpint (b->status, ==, MOTCUA_STATUS_APPROVED);
-  assert_converged (nodes, 2);
-
-  tear_down_nodes (&hub, nodes, 2);
+  assert_converged (p->nodes, 2);
 }
 
 /* An empty text travels as an empty text, not as what follows it in the log. */
 static void
-test_empty_text (void)
+test_empty_text (Pair          *p,
+                 gconstpointer  data)
 {
-  Hub hub;
-  Node nodes[2] = { { { 0 } } };
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaCase) b = NULL;
   /* The empty result is followed, in the same change record, by returned_at. */
@@ -312,45 +318,38 @@ test_empty_text (void)
     .returned_at = (char *) "2025-03-03T10:00:00+07:00",
   };
 
-  set_up_nodes (&hub, nodes, 2);
-  motcua_replica_import_case (nodes[0].f.replica, &old, &error);
+  motcua_replica_import_case (p->nodes[0].f.replica, &old, &error);
   g_assert_no_error (error);
-  push (&hub, &nodes[0]);
-  pull (&hub, &nodes[1]);
+  push (&p->hub, &p->nodes[0]);
+  pull (&p->hub, &p->nodes[1]);
 
-  b = motcua_replica_dup_case (nodes[1].f.replica, "OLD-1", &error);
+  b = motcua_replica_dup_case (p->nodes[1].f.replica, "OLD-1", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (b->result, ==, "");
   g_assert_cmpstr (b->returned_at, ==, "2025-03-03T10:00:00+07:00");
-  assert_converged (nodes, 2);
-
-  tear_down_nodes (&hub, nodes, 2);
+  assert_converged (p->nodes, 2);
 }
 
 /* The same changes applied again, and the whole hub replayed from the start in other batch
  * sizes, change nothing. */
 static void
-test_idempotent (void)
+test_idempotent (Pair          *p,
+                 gconstpointer  data)
 {
-  Hub hub;
-  Node nodes[2] = { { { 0 } } };
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr(MotcuaCase) c = NULL;
 
-  set_up_nodes (&hub, nodes, 2);
-  c = receive (&nodes[0], "Vàng A Sình", "012345678903");
-  push (&hub, &nodes[0]);
-  pull (&hub, &nodes[1]);
-  before = motcua_test_export (nodes[1].f.replica);
+  c = receive (&p->nodes[0], "Vàng A Sình", "012345678903");
+  push (&p->hub, &p->nodes[0]);
+  pull (&p->hub, &p->nodes[1]);
+  before = motcua_test_export (p->nodes[1].f.replica);
 
-  pull_range (&hub, &nodes[1], 0, 1);
-  pull_range (&hub, &nodes[1], 0, 7);
-  pull_range (&hub, &nodes[1], 3, 1000);
-  after = motcua_test_export (nodes[1].f.replica);
+  pull_range (&p->hub, &p->nodes[1], 0, 1);
+  pull_range (&p->hub, &p->nodes[1], 0, 7);
+  pull_range (&p->hub, &p->nodes[1], 3, 1000);
+  after = motcua_test_export (p->nodes[1].f.replica);
   g_assert_cmpstr (before, ==, after);
-
-  tear_down_nodes (&hub, nodes, 2);
 }
 
 static void
@@ -496,12 +495,15 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/merge/catalogue-flows", test_catalogue_flows);
-  g_test_add_func ("/merge/concurrent-edits", test_concurrent_edits);
-  g_test_add_func ("/merge/hlc-tie", test_hlc_tie);
-  g_test_add_func ("/merge/status-lattice", test_status_lattice);
-  g_test_add_func ("/merge/idempotent", test_idempotent);
-  g_test_add_func ("/merge/empty-text", test_empty_text);
+#define ADD_PAIR(path, func) \
+  g_test_add ("/merge/" path, Pair, NULL, pair_set_up, func, pair_tear_down)
+  ADD_PAIR ("catalogue-flows", test_catalogue_flows);
+  ADD_PAIR ("concurrent-edits", test_concurrent_edits);
+  ADD_PAIR ("hlc-tie", test_hlc_tie);
+  ADD_PAIR ("status-lattice", test_status_lattice);
+  ADD_PAIR ("idempotent", test_idempotent);
+  ADD_PAIR ("empty-text", test_empty_text);
+#undef ADD_PAIR
   g_test_add_func ("/merge/bad-changes", test_bad_changes);
   g_test_add_func ("/merge/random-convergence", test_random);
 

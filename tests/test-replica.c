@@ -805,27 +805,22 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, MotcuaFixture, NULL, motcua_fixture_set_up, func, motcua_fixture_tear_down)
-
-  ADD ("/replica/create-open", test_create_open);
-  ADD ("/replica/receive", test_receive);
-  ADD ("/replica/file-private", test_file_private);
-  ADD ("/replica/change-capture", test_change_capture);
-  ADD ("/replica/workflow/full-path", test_workflow);
-  ADD ("/replica/workflow/reopen", test_reopen);
-  ADD ("/replica/transfer", test_transfer);
-  ADD ("/replica/office-cycle", test_office_cycle);
-  ADD ("/replica/bad-input/reception", test_bad_input);
-  ADD ("/replica/bad-input/edits", test_bad_edits);
-  ADD ("/replica/batch", test_batch);
-  ADD ("/replica/batch-broken", test_batch_broken);
-  ADD ("/replica/receipt-numbers", test_receipt_numbers);
-  ADD ("/replica/list-filters", test_list_filters);
-  ADD ("/replica/two-connections", test_two_connections);
+  motcua_test_add ("/replica/create-open", test_create_open);
+  motcua_test_add ("/replica/receive", test_receive);
+  motcua_test_add ("/replica/file-private", test_file_private);
+  motcua_test_add ("/replica/change-capture", test_change_capture);
+  motcua_test_add ("/replica/workflow/full-path", test_workflow);
+  motcua_test_add ("/replica/workflow/reopen", test_reopen);
+  motcua_test_add ("/replica/transfer", test_transfer);
+  motcua_test_add ("/replica/office-cycle", test_office_cycle);
+  motcua_test_add ("/replica/bad-input/reception", test_bad_input);
+  motcua_test_add ("/replica/bad-input/edits", test_bad_edits);
+  motcua_test_add ("/replica/batch", test_batch);
+  motcua_test_add ("/replica/batch-broken", test_batch_broken);
+  motcua_test_add ("/replica/receipt-numbers", test_receipt_numbers);
+  motcua_test_add ("/replica/list-filters", test_list_filters);
+  motcua_test_add ("/replica/two-connections", test_two_connections);
   g_test_add_func ("/replica/authority/commune-seeds-catalogue", test_authority);
-
-#undef ADD
 
   return g_test_run ();
 }

@@ -179,14 +179,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, MotcuaFixture, NULL, motcua_fixture_set_up, func, motcua_fixture_tear_down)
-
-  ADD ("/search/procedures", test_procedures);
-  ADD ("/search/ranking", test_ranking);
-  ADD ("/search/cases", test_cases);
-
-#undef ADD
+  motcua_test_add ("/search/procedures", test_procedures);
+  motcua_test_add ("/search/ranking", test_ranking);
+  motcua_test_add ("/search/cases", test_cases);
 
   return g_test_run ();
 }

@@ -20,10 +20,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
+#include "motcua-test-server.h"
 #include "motcua-test-utils.h"
 
 #define PROCEDURE "MAU.HT.001"
@@ -33,15 +32,8 @@
 
 enum { A, B, D, N_REPLICAS };
 
-static const struct
-{
-  const char *name;
-  const char *office;
-} replica_info[N_REPLICAS] = {
-  { "a", "LC.NN.NM" },
-  { "b", "LC.NN.NH" },
-  { "d", "LC.NN" },
-};
+static const MotcuaTestReplicaInfo *const replica_info = motcua_test_lc_replicas;
+G_STATIC_ASSERT (G_N_ELEMENTS (motcua_test_lc_replicas) == N_REPLICAS);
 
 /* B's cases: what must never reach A. */
 static const char *const b_names[] = { "Hờ Thị Bí Mật", "Sùng Seo Kín Đáo" };
@@ -62,29 +54,6 @@ typedef struct
 } Fixture;
 
 /* Processes */
-
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static GSubprocessLauncher *
-launcher_new (Fixture         *f,
-              GSubprocessFlags flags)
-{
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
-
-  g_subprocess_launcher_set_cwd (launcher, f->dir);
-  g_subprocess_launcher_unsetenv (launcher, "MOTCUA_SERVER_CONFIG");
-  g_subprocess_launcher_unsetenv (launcher, "MOTCUA_DB");
-  g_subprocess_launcher_unsetenv (launcher, "LANG");
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-
-  return launcher;
-}
 
 static GPtrArray *
 argv_new (const char *program,
@@ -110,29 +79,40 @@ run_argv (Fixture    *f,
           char      **err)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *stdout_text = NULL;
-  g_autofree char *stderr_text = NULL;
-  int status;
+  g_autoptr(MotcuaTestRun) run = NULL;
 
   g_ptr_array_add (argv, NULL);
-  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text, &stderr_text, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  status = g_subprocess_get_exit_status (process);
-  if (status != 0)
+  launcher = motcua_test_launcher_new (f->dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                | G_SUBPROCESS_FLAGS_STDERR_PIPE, "C.UTF-8");
+  run = motcua_test_run (launcher, (const char *const *) argv->pdata);
+  if (run->status != 0)
     g_test_message ("%s %s: exit %d: %s", (char *) argv->pdata[0], (char *) argv->pdata[3],
-                    status, stderr_text);
+                    run->status, run->err);
   if (out != NULL)
-    *out = g_steal_pointer (&stdout_text);
+    *out = g_steal_pointer (&run->out);
   if (err != NULL)
-    *err = g_steal_pointer (&stderr_text);
+    *err = g_steal_pointer (&run->err);
 
-  return status;
+  return run->status;
+}
+
+/* @program @flag @value @first… (@args), which must succeed; its standard output. */
+static char *
+run_ok (Fixture    *f,
+        const char *program,
+        const char *flag,
+        const char *value,
+        const char *first,
+        va_list     args)
+{
+  g_autoptr(GPtrArray) argv = argv_new (program, flag, value);
+  char *out = NULL;
+
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, g_strdup (a));
+  g_assert_cmpint (run_argv (f, argv, &out, NULL), ==, 0);
+
+  return out;
 }
 
 /* motcua-server --store STORE @first…, which must succeed; its standard output. */
@@ -146,15 +126,12 @@ admin (Fixture    *f,
        const char *first,
        ...)
 {
-  g_autoptr(GPtrArray) argv = argv_new (g_getenv ("MOTCUA_SERVER"), "--store", f->store);
-  char *out = NULL;
   va_list args;
+  char *out;
 
   va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, g_strdup (a));
+  out = run_ok (f, g_getenv ("MOTCUA_SERVER"), "--store", f->store, first, args);
   va_end (args);
-  g_assert_cmpint (run_argv (f, argv, &out, NULL), ==, 0);
 
   return out;
 }
@@ -172,30 +149,14 @@ cli (Fixture    *f,
      const char *first,
      ...)
 {
-  g_autoptr(GPtrArray) argv = argv_new (g_getenv ("MOTCUA_CLI"), "--db", f->db[r]);
-  char *out = NULL;
   va_list args;
+  char *out;
 
   va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, g_strdup (a));
+  out = run_ok (f, g_getenv ("MOTCUA_CLI"), "--db", f->db[r], first, args);
   va_end (args);
-  g_assert_cmpint (run_argv (f, argv, &out, NULL), ==, 0);
 
   return out;
-}
-
-static JsonNode *
-parse_json (const char *text,
-            gssize      length)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, length, &error);
-  g_assert_no_error (error);
-
-  return json_node_copy (json_parser_get_root (parser));
 }
 
 /* The server */
@@ -205,44 +166,26 @@ server_start (Fixture    *f,
               const char *extra)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *config = g_build_filename (f->dir, "server.conf", NULL);
   g_autofree char *text = g_strdup_printf ("[server]\nlisten=127.0.0.1\nport=0\n"
                                            "requests-per-second=0\nmax-body-bytes=%d\n%s",
                                            MAX_BODY, extra != NULL ? extra : "");
-  g_autofree char *line = NULL;
   const char *argv[] = { g_getenv ("MOTCUA_SERVER"), "--config", config, "--store", f->store,
                          "serve", NULL };
 
   g_file_set_contents (config, text, -1, &error);
   g_assert_no_error (error);
-  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, f->log);
-  f->server = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  f->url = g_strdup (line + strlen ("listening on "));
+  launcher = motcua_test_launcher_new (f->dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE, "C.UTF-8");
+  f->server = motcua_test_server_spawn (launcher, argv, f->log, &f->url);
+  g_assert_true (g_str_has_prefix (f->url, "http://"));
 }
 
 /* SIGTERM: it stops cleanly (under AddressSanitizer, with no leak), whatever it was sent. */
 static void
 server_stop (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *log = NULL;
-
-  g_subprocess_send_signal (f->server, SIGTERM);
-  g_subprocess_wait (f->server, NULL, &error);
-  g_assert_no_error (error);
-  g_file_get_contents (f->log, &log, NULL, NULL);
-  if (!g_subprocess_get_if_exited (f->server) || g_subprocess_get_exit_status (f->server) != 0)
-    g_error ("the server did not stop cleanly:\n%s", log);
-  g_assert_nonnull (strstr (log, "\nstopped\n"));
+  g_free (motcua_test_server_stop (f->server, f->log));
   g_clear_object (&f->server);
 }
 
@@ -256,7 +199,7 @@ receive (Fixture     *f,
 {
   g_autofree char *out = cli (f, r, "--json", "cases", "receive", "--procedure", PROCEDURE,
                               "--name", name, "--citizen-id", citizen_id, NULL);
-  g_autoptr(JsonNode) root = parse_json (out, -1);
+  g_autoptr(JsonNode) root = motcua_test_parse_json (out, -1);
   JsonObject *o = json_node_get_object (root);
 
   if (receipt != NULL)
@@ -270,15 +213,11 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *catalogue = g_build_filename (g_getenv ("MOTCUA_SOURCE_DATADIR"),
                                                  "catalogue.json", NULL);
   g_autofree char *calendar = g_build_filename (g_getenv ("MOTCUA_SOURCE_DATADIR"),
                                                 "calendar-2026.json", NULL);
-  static const char *const offices[][4] = {
-    { "LC.NN", "Huyện Nậm Nhùn", "district", "LC" },
-    { "LC.NN.NM", "Xã Nậm Manh", "commune", "LC.NN" },
-    { "LC.NN.NH", "Xã Nậm Hàng", "commune", "LC.NN" },
-  };
 
   f->dir = g_dir_make_tmp ("test-security-XXXXXX", &error);
   g_assert_no_error (error);
@@ -287,10 +226,10 @@ fixture_set_up (Fixture       *f,
   f->b_ids = g_ptr_array_new_with_free_func (g_free);
   f->b_receipts = g_ptr_array_new_with_free_func (g_free);
 
-  g_free (admin (f, "init", "--province", "LC", "--name", "Tỉnh Lai Châu", NULL));
-  for (guint i = 0; i < G_N_ELEMENTS (offices); i++)
-    g_free (admin (f, "offices", "add", offices[i][0], "--name", offices[i][1], "--level",
-                   offices[i][2], "--parent", offices[i][3], NULL));
+  launcher = motcua_test_launcher_new (f->dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                | G_SUBPROCESS_FLAGS_STDERR_PIPE, "C.UTF-8");
+  motcua_test_make_lc_store (launcher, f->store,
+                             (const char *const[]) { "LC.NN.NM", "LC.NN.NH", NULL });
   g_free (admin (f, "publish", "catalogue", catalogue, NULL));
   g_free (admin (f, "publish", "calendar", calendar, NULL));
   for (guint r = 0; r < N_REPLICAS; r++)
@@ -342,21 +281,8 @@ fixture_tear_down (Fixture       *f,
 
 /* HTTP */
 
-typedef struct
-{
-  guint  status;
-  char  *body;
-  gsize  length;
-} Reply;
-
-static void
-reply_free (Reply *reply)
-{
-  g_free (reply->body);
-  g_free (reply);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+typedef MotcuaTestReply Reply;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, motcua_test_reply_free)
 
 /* @endpoint's path with the versions every request carries. */
 static char *
@@ -376,31 +302,7 @@ request_full (Fixture    *f,
               const char *content_encoding,
               GBytes     *body)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (f->url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  SoupMessageHeaders *headers;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  Reply *reply = g_new0 (Reply, 1);
-  gconstpointer data;
-
-  g_assert_nonnull (msg);
-  headers = soup_message_get_request_headers (msg);
-  if (authorization != NULL)
-    soup_message_headers_replace (headers, "Authorization", authorization);
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  if (content_encoding != NULL)
-    soup_message_headers_replace (headers, "Content-Encoding", content_encoding);
-
-  bytes = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  reply->status = soup_message_get_status (msg);
-  data = g_bytes_get_data (bytes, &reply->length);
-  reply->body = g_strndup (data, reply->length);
-
-  return reply;
+  return motcua_test_request (f->url, method, path, authorization, content_encoding, body);
 }
 
 /* A request with @token's bearer (none for NULL) and @body text (none for NULL). */
@@ -428,7 +330,7 @@ assert_error (Reply      *reply,
 
   if (reply->status != status)
     g_error ("expected %u %s, got %u: %s", status, code, reply->status, reply->body);
-  root = parse_json (reply->body, (gssize) reply->length);
+  root = motcua_test_parse_json (reply->body, (gssize) reply->length);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
   error = json_object_get_object_member (json_node_get_object (root), "error");
   g_assert_nonnull (error);
@@ -447,7 +349,7 @@ assert_ok (Reply *reply)
 
   if (reply->status != 200)
     g_error ("expected 200, got %u: %s", reply->status, reply->body);
-  root = parse_json (reply->body, (gssize) reply->length);
+  root = motcua_test_parse_json (reply->body, (gssize) reply->length);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
 
   return root;
@@ -543,20 +445,7 @@ change_new (const char *origin,
             const char *row,
             const char *column)
 {
-  JsonObject *o = json_object_new ();
-
-  json_object_set_string_member (o, "o", origin);
-  json_object_set_int_member (o, "s", seq);
-  json_object_set_int_member (o, "h", hlc_now () + seq);
-  json_object_set_string_member (o, "t", table);
-  json_object_set_string_member (o, "r", row);
-  if (column != NULL)
-    json_object_set_string_member (o, "c", column);
-  else
-    json_object_set_null_member (o, "c");
-  json_object_set_int_member (o, "p", 0);
-
-  return o;
+  return motcua_test_change_new (origin, seq, hlc_now () + seq, table, row, column, NULL);
 }
 
 static void
@@ -585,13 +474,13 @@ push_body (JsonArray *changes)
   return json_to_string (node, FALSE);
 }
 
-/* Pushes @changes with @token: every one is refused with a reason holding @reason, and all are
- * acknowledged. */
-static void
-push_all_refused (Fixture    *f,
-                  const char *token,
-                  JsonArray  *changes,
-                  const char *reason)
+/* Pushes @changes with @token: all are acknowledged and every one is refused, in order. The
+ * refusals ("rejected"); the answer in @reply_out. */
+static JsonArray *
+push_refused (Fixture    *f,
+              const char *token,
+              JsonArray  *changes,
+              Reply     **reply_out)
 {
   g_autofree char *path = v1 ("push");
   g_autofree char *body = push_body (changes);
@@ -608,6 +497,28 @@ push_all_refused (Fixture    *f,
       JsonObject *r = json_array_get_object_element (rejected, i);
 
       g_assert_cmpint (json_object_get_int_member (r, "s"), ==, i + 1);
+    }
+  if (reply_out != NULL)
+    *reply_out = g_steal_pointer (&reply);
+
+  return json_array_ref (rejected);
+}
+
+/* Pushes @changes with @token: every one is refused with a reason holding @reason, and all are
+ * acknowledged. */
+static void
+push_all_refused (Fixture    *f,
+                  const char *token,
+                  JsonArray  *changes,
+                  const char *reason)
+{
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonArray) rejected = push_refused (f, token, changes, &reply);
+
+  for (guint i = 0; i < json_array_get_length (rejected); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rejected, i);
+
       if (strstr (json_object_get_string_member (r, "reason"), reason) == NULL)
         g_error ("change %u refused for “%s”, not “%s”", i + 1,
                  json_object_get_string_member (r, "reason"), reason);
@@ -903,14 +814,14 @@ test_push_scope (Fixture       *f,
     g_free (cli (f, A, "cases", "import", file, NULL));
 
     summary = cli (f, A, "--json", "sync", NULL);
-    root = parse_json (summary, -1);
+    root = motcua_test_parse_json (summary, -1);
     n = (guint) json_object_get_int_member (json_node_get_object (root), "rejected");
     g_assert_cmpuint (n, >, 1);
     g_assert_true (json_object_get_boolean_member (json_node_get_object (root), "verified"));
     g_clear_pointer (&root, json_node_unref);
 
     status = cli (f, A, "--json", "sync", "status", NULL);
-    root = parse_json (status, -1);
+    root = motcua_test_parse_json (status, -1);
     g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "pending"), ==, 0);
     rejected = json_object_get_array_member (json_node_get_object (root), "rejected");
     g_assert_cmpuint (json_array_get_length (rejected), ==, n);
@@ -1004,16 +915,8 @@ test_authority (Fixture       *f,
 
       g_test_message ("%s writing the catalogue, offices and calendar", writers[w].office);
       {
-        g_autofree char *path = v1 ("push");
-        g_autofree char *body = push_body (forged);
-        g_autoptr(Reply) reply = request (f, "POST", path, token, body);
-        g_autoptr(JsonNode) root = assert_ok (reply);
-        JsonObject *o = json_node_get_object (root);
-        JsonArray *rejected = json_object_get_array_member (o, "rejected");
+        g_autoptr(JsonArray) rejected = push_refused (f, token, forged, NULL);
 
-        g_assert_cmpint (json_object_get_int_member (o, "acked"), ==,
-                         json_array_get_length (forged));
-        g_assert_cmpuint (json_array_get_length (rejected), ==, json_array_get_length (forged));
         for (guint i = 0; i < json_array_get_length (rejected); i++)
           {
             JsonObject *r = json_array_get_object_element (rejected, i);
@@ -1022,7 +925,6 @@ test_authority (Fixture       *f,
             g_autofree char *reason = g_strdup_printf ("only a province replica writes %s",
                                                        table);
 
-            g_assert_cmpint (json_object_get_int_member (r, "s"), ==, i + 1);
             g_assert_cmpstr (json_object_get_string_member (r, "reason"), ==, reason);
           }
       }
@@ -1045,7 +947,7 @@ raw_connect (Fixture *f)
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GError) error = NULL;
   GSocketConnection *connection;
-  guint16 port = (guint16) g_ascii_strtoull (strrchr (f->url, ':') + 1, NULL, 10);
+  guint16 port = motcua_test_url_port (f->url);
 
   connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
   g_assert_no_error (error);
@@ -1426,7 +1328,7 @@ test_bad_input (Fixture       *f,
 
     g_free (receive (f, B, "Thào A Tiếp", "011100000002", NULL));
     summary = cli (f, B, "--json", "sync", NULL);
-    root = parse_json (summary, -1);
+    root = motcua_test_parse_json (summary, -1);
     g_assert_true (json_object_get_boolean_member (json_node_get_object (root), "verified"));
   }
 }

@@ -18,8 +18,8 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <sys/prctl.h>
 
+#include "motcua-test-server.h"
 #include "motcua-test-utils.h"
 
 typedef struct
@@ -28,22 +28,8 @@ typedef struct
   char *store;
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+typedef MotcuaTestRun Run;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, motcua_test_run_free)
 
 static void
 fixture_set_up (Fixture       *f,
@@ -89,29 +75,6 @@ data_file (const char *name)
   return g_build_filename (dir, name, NULL);
 }
 
-/* The server's process dies with the test's, whatever happens to the test. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static GSubprocessLauncher *
-launcher_new (Fixture        *f,
-              GSubprocessFlags flags)
-{
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
-
-  g_subprocess_launcher_set_cwd (launcher, f->dir);
-  g_subprocess_launcher_unsetenv (launcher, "MOTCUA_SERVER_CONFIG");
-  g_subprocess_launcher_unsetenv (launcher, "LANG");
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-
-  return launcher;
-}
-
 /* Runs motcua-server --store STORE @first… and waits for it. */
 static Run *
 server_run (Fixture    *f,
@@ -124,10 +87,7 @@ server_run (Fixture    *f,
             ...)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  Run *run = g_new0 (Run, 1);
   va_list args;
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("MOTCUA_SERVER"));
@@ -140,23 +100,16 @@ server_run (Fixture    *f,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
+  launcher = motcua_test_launcher_new (f->dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                | G_SUBPROCESS_FLAGS_STDERR_PIPE, "C");
 
-  return run;
+  return motcua_test_run (launcher, (const char *const *) argv->pdata);
 }
 
 static void
 assert_ok (Run *run)
 {
-  if (run->status != 0)
-    g_test_message ("stderr: %s", run->err);
-  g_assert_cmpint (run->status, ==, 0);
+  motcua_test_assert_exit_ok (run->status, run->err);
 }
 
 /* Exit status @status, nothing on standard output, one line “motcua-server: …” holding
@@ -178,27 +131,13 @@ assert_error (Run        *run,
     g_assert_nonnull (strstr (run->err, needle));
 }
 
-static JsonNode *
-parse_json (const char *text,
-            gssize      length)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, length, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (json_parser_get_root (parser));
-
-  return json_node_copy (json_parser_get_root (parser));
-}
-
 /* The body is {"error": {"code": @code (or any, for NULL), "message": "…"}}. */
 static void
 assert_json_error (const char *body,
                    gssize      length,
                    const char *code)
 {
-  g_autoptr(JsonNode) root = parse_json (body, length);
+  g_autoptr(JsonNode) root = motcua_test_parse_json (body, length);
   JsonObject *error;
 
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
@@ -213,18 +152,11 @@ assert_json_error (const char *body,
 static void
 init_store (Fixture *f)
 {
-  g_autoptr(Run) init = server_run (f, "init", "--province", "LC", "--name", "Tỉnh Lai Châu",
-                                    NULL);
-  g_autoptr(Run) district = NULL;
-  g_autoptr(Run) commune = NULL;
+  g_autoptr(GSubprocessLauncher) launcher =
+    motcua_test_launcher_new (f->dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE, "C");
 
-  assert_ok (init);
-  district = server_run (f, "offices", "add", "LC.NN", "--name", "Huyện Nậm Nhùn", "--level",
-                         "district", "--parent", "LC", NULL);
-  assert_ok (district);
-  commune = server_run (f, "offices", "add", "LC.NN.NM", "--name", "Xã Nậm Manh", "--level",
-                        "commune", "--parent", "LC.NN", NULL);
-  assert_ok (commune);
+  motcua_test_make_lc_store (launcher, f->store, (const char *const[]) { "LC.NN.NM", NULL });
 }
 
 /* Administration */
@@ -245,7 +177,7 @@ test_init (Fixture       *f,
 
   init = server_run (f, "--json", "init", "--province", "LC", "--name", "Tỉnh Lai Châu", NULL);
   assert_ok (init);
-  root = parse_json (init->out, -1);
+  root = motcua_test_parse_json (init->out, -1);
   o = json_node_get_object (root);
   g_assert_cmpstr (json_object_get_string_member (o, "province"), ==, "LC");
   g_assert_cmpstr (json_object_get_string_member (o, "name"), ==, "Tỉnh Lai Châu");
@@ -313,7 +245,7 @@ test_offices (Fixture       *f,
 
   json = server_run (f, "offices", "list", "--json", NULL);
   assert_ok (json);
-  root = parse_json (json->out, -1);
+  root = motcua_test_parse_json (json->out, -1);
   array = json_node_get_array (root);
   g_assert_cmpuint (json_array_get_length (array), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 2),
@@ -386,7 +318,7 @@ test_restore (Fixture       *f,
   g_assert_nonnull (strstr (restore->out, "1000001"));
   again = server_run (f, "--json", "restore", copy, NULL);
   assert_ok (again);
-  root = parse_json (again->out, -1);
+  root = motcua_test_parse_json (again->out, -1);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "generation"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (root),
                                                "receipt_numbers_from"), ==, 2000001);
@@ -470,7 +402,7 @@ test_replicas (Fixture       *f,
 
   json = server_run (f, "--json", "replicas", "list", NULL);
   assert_ok (json);
-  root = parse_json (json->out, -1);
+  root = motcua_test_parse_json (json->out, -1);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
   o = json_array_get_object_element (json_node_get_array (root), 0);
   g_assert_cmpstr (json_object_get_string_member (o, "token_id"), ==, token_id);
@@ -508,7 +440,7 @@ test_publish_report (Fixture       *f,
   g_assert_nonnull (strstr (published->out, "Published 80 procedures"));
   csv = server_run (f, "--json", "publish", "catalogue", catalogue_csv, NULL);
   assert_ok (csv);
-  root = parse_json (csv->out, -1);
+  root = motcua_test_parse_json (csv->out, -1);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "kind"), ==,
                    "catalogue");
   broken = server_run (f, "publish", "catalogue", bad, NULL);
@@ -525,7 +457,7 @@ test_publish_report (Fixture       *f,
                             "2026-12-31", "--format", "json", NULL);
   assert_ok (report_json);
   g_clear_pointer (&root, json_node_unref);
-  root = parse_json (report_json->out, -1);
+  root = motcua_test_parse_json (report_json->out, -1);
   bad_date = server_run (f, "report", "--from", "2026-02-30", "--to", "2026-12-31", NULL);
   assert_error (bad_date, 2, "2026-02-30");
 }
@@ -632,13 +564,9 @@ server_start (Fixture           *f,
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *contents = g_strdup_printf ("[server]\nport=0\nlisten=127.0.0.1\n%s",
                                                config_lines != NULL ? config_lines : "");
   g_autofree char *config = write_file (f, "server.conf", contents);
-  g_autofree char *line = NULL;
-  g_autoptr(GUri) uri = NULL;
   Server *server = g_new0 (Server, 1);
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("MOTCUA_SERVER"));
@@ -652,30 +580,11 @@ server_start (Fixture           *f,
   g_ptr_array_add (argv, NULL);
 
   server->log = g_build_filename (f->dir, "server.log", NULL);
-  launcher = launcher_new (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, server->log);
-  server->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
-                                                  &error);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  if (line == NULL)
-    {
-      g_autofree char *log = NULL;
-
-      g_file_get_contents (server->log, &log, NULL, NULL);
-      g_error ("the server did not start: %s", log);
-    }
-  g_assert_true (g_str_has_prefix (line, "listening on http"));
-  server->url = g_strdup (line + strlen ("listening on "));
-  uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (g_uri_get_host (uri), ==, "127.0.0.1");
-  g_assert_cmpint (g_uri_get_port (uri), >, 0);
-  server->port = (guint16) g_uri_get_port (uri);
-  server->https = g_str_equal (g_uri_get_scheme (uri), "https");
+  launcher = motcua_test_launcher_new (f->dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE, "C");
+  server->process = motcua_test_server_spawn (launcher, (const char *const *) argv->pdata,
+                                              server->log, &server->url);
+  server->port = motcua_test_url_port (server->url);
+  server->https = g_str_has_prefix (server->url, "https:");
 
   return server;
 }
@@ -694,16 +603,9 @@ server_log (Server *server)
 static char *
 server_wait (Server *server)
 {
-  g_autoptr(GError) error = NULL;
-  char *log;
+  char *log = motcua_test_server_wait (server->process, server->log);
 
-  g_subprocess_wait (server->process, NULL, &error);
-  g_assert_no_error (error);
-  log = server_log (server);
   g_test_message ("server log:\n%s", log);
-  g_assert_true (g_subprocess_get_if_exited (server->process));
-  g_assert_cmpint (g_subprocess_get_exit_status (server->process), ==, 0);
-  g_assert_nonnull (strstr (log, "\nstopped\n"));
 
   return log;
 }
@@ -728,34 +630,8 @@ server_free (Server *server)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Server, server_free)
 
-typedef struct
-{
-  guint  status;
-  char  *body;
-  gsize  length;
-  char  *content_encoding;
-  char  *retry_after;
-} Reply;
-
-static void
-reply_free (Reply *reply)
-{
-  g_free (reply->body);
-  g_free (reply->content_encoding);
-  g_free (reply->retry_after);
-  g_free (reply);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
-
-static gboolean
-accept_test_certificate (SoupMessage          *msg,
-                         GTlsCertificate      *certificate,
-                         GTlsCertificateFlags  errors,
-                         gpointer              data)
-{
-  return TRUE;
-}
+typedef MotcuaTestReply Reply;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, motcua_test_reply_free)
 
 /* @path with the protocol and schema versions every request carries. */
 static char *
@@ -765,7 +641,7 @@ versioned (const char *path)
                           MOTCUA_SCHEMA_VERSION);
 }
 
-/* One request with a SoupSession, which asks for and undoes gzip by itself. */
+/* One request, with @token's bearer unless NULL. */
 static Reply *
 request (Server     *server,
          const char *method,
@@ -774,40 +650,9 @@ request (Server     *server,
          const char *content_encoding,
          GBytes     *body)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (server->url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  Reply *reply = g_new0 (Reply, 1);
-  gconstpointer data;
+  g_autofree char *authorization = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
 
-  g_assert_nonnull (msg);
-  if (server->https)
-    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_test_certificate), NULL);
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (headers, "Authorization", value);
-    }
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  if (content_encoding != NULL)
-    soup_message_headers_replace (headers, "Content-Encoding", content_encoding);
-
-  bytes = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  reply->status = soup_message_get_status (msg);
-  data = g_bytes_get_data (bytes, &reply->length);
-  reply->body = g_strndup (data, reply->length);
-  reply->content_encoding = g_strdup (soup_message_headers_get_one (
-    soup_message_get_response_headers (msg), "Content-Encoding"));
-  reply->retry_after = g_strdup (soup_message_headers_get_one (
-    soup_message_get_response_headers (msg), "Retry-After"));
-
-  return reply;
+  return motcua_test_request (server->url, method, path, authorization, content_encoding, body);
 }
 
 static GSocketConnection *
@@ -928,7 +773,8 @@ test_serve_rate_limit (Fixture       *f,
 {
   g_autoptr(Run) enroll = NULL;
   g_autoptr(Server) server = NULL;
-  g_autoptr(GPtrArray) replies = g_ptr_array_new_with_free_func ((GDestroyNotify) reply_free);
+  g_autoptr(GPtrArray) replies =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_test_reply_free);
   g_autofree char *path = versioned ("/v1/status");
   g_autofree char *token = NULL;
   g_autofree char *log = NULL;
@@ -1120,7 +966,7 @@ test_serve_replica (Fixture       *f,
 
   status = request (server, "GET", status_path, token, NULL, NULL);
   g_assert_cmpuint (status->status, ==, 200);
-  root = parse_json (status->body, (gssize) status->length);
+  root = motcua_test_parse_json (status->body, (gssize) status->length);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "office"), ==,
                    "LC.NN.NM");
 
@@ -1129,7 +975,7 @@ test_serve_replica (Fixture       *f,
   g_assert_cmpuint (pull->status, ==, 200);
   g_assert_cmpstr (pull->content_encoding, ==, "gzip");
   g_clear_pointer (&root, json_node_unref);
-  root = parse_json (pull->body, (gssize) pull->length);
+  root = motcua_test_parse_json (pull->body, (gssize) pull->length);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
 
   /* A gzipped request body reaches the hub inflated. */

@@ -37,9 +37,9 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "motcua-test-server.h"
 #include "motcua-test-utils.h"
 
 #define EPOCH_ROUNDS 25
@@ -47,15 +47,8 @@
 
 enum { A, B, D, N_REPLICAS };
 
-static const struct
-{
-  const char *name;
-  const char *office;
-} replica_info[N_REPLICAS] = {
-  { "a", "LC.NN.NM" },
-  { "b", "LC.NN.NH" },
-  { "d", "LC.NN" },
-};
+static const MotcuaTestReplicaInfo *const replica_info = motcua_test_lc_replicas;
+G_STATIC_ASSERT (G_N_ELEMENTS (motcua_test_lc_replicas) == N_REPLICAS);
 
 /* The steps a case goes through here, in order. */
 static const char *const steps[] = { "received", "in_processing", "approved", "returned" };
@@ -130,27 +123,11 @@ typedef struct
 /* Processes */
 
 /* Each process dies with the test, whatever happens to the test. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static GSubprocessLauncher *
 launcher_new (Epoch           *e,
               GSubprocessFlags flags)
 {
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
-
-  g_subprocess_launcher_set_cwd (launcher, e->dir);
-  g_subprocess_launcher_unsetenv (launcher, "MOTCUA_SERVER_CONFIG");
-  g_subprocess_launcher_unsetenv (launcher, "MOTCUA_DB");
-  g_subprocess_launcher_unsetenv (launcher, "LANG");
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-
-  return launcher;
+  return motcua_test_launcher_new (e->dir, flags, "C.UTF-8");
 }
 
 static GPtrArray *
@@ -180,31 +157,21 @@ run_argv (Epoch      *e,
           char      **out)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *stdout_text = NULL;
-  g_autofree char *stderr_text = NULL;
-  g_autofree char *line = NULL;
-  int status;
+  g_autoptr(MotcuaTestRun) result = NULL;
 
   g_ptr_array_add (argv, NULL);
-  line = g_strjoinv (" ", (char **) argv->pdata);
   launcher = launcher_new (e, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text, &stderr_text, &error);
-  g_assert_no_error (error);
+  result = motcua_test_run (launcher, (const char *const *) argv->pdata);
+  if (result->status != 0)
+    {
+      g_autofree char *line = g_strjoinv (" ", (char **) argv->pdata);
 
-  if (!g_subprocess_get_if_exited (process))
-    g_error ("%s: killed by signal %d; stderr: %s", line, g_subprocess_get_term_sig (process),
-             stderr_text);
-  status = g_subprocess_get_exit_status (process);
-  if (status != 0)
-    g_test_message ("%s: exit %d; stderr: %s", line, status, stderr_text);
+      g_test_message ("%s: exit %d; stderr: %s", line, result->status, result->err);
+    }
   if (out != NULL)
-    *out = g_steal_pointer (&stdout_text);
+    *out = g_steal_pointer (&result->out);
 
-  return status;
+  return result->status;
 }
 
 /* motcua-cli --db @db @first…: must succeed; its standard output. */
@@ -279,39 +246,23 @@ static void
 server_start (Epoch *e)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *log = g_strdup_printf ("%s/server-%u.log", e->dir, e->server_starts++);
-  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
   const char *argv[] = { g_getenv ("MOTCUA_SERVER"), "--config", e->config, "--store", e->store,
                          "serve", NULL };
 
   g_assert_null (e->server);
   write_config (e);
   launcher = launcher_new (e, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, log);
-  e->server = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (e->server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  if (line == NULL)
-    {
-      g_autofree char *text = NULL;
-
-      g_file_get_contents (log, &text, NULL, NULL);
-      g_error ("the server did not start: %s", text);
-    }
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  e->server = motcua_test_server_spawn (launcher, argv, log, &url);
+  g_assert_true (g_str_has_prefix (url, "http://"));
   if (e->port == 0)
     {
-      e->url = g_strdup (line + strlen ("listening on "));
-      e->port = (guint16) g_ascii_strtoull (strrchr (e->url, ':') + 1, NULL, 10);
-      g_assert_cmpuint (e->port, >, 0);
+      e->url = g_steal_pointer (&url);
+      e->port = motcua_test_url_port (e->url);
     }
   else
-    g_assert_cmpstr (line + strlen ("listening on "), ==, e->url);
+    g_assert_cmpstr (url, ==, e->url);
 }
 
 static void
@@ -331,18 +282,9 @@ server_kill (Epoch *e)
 static void
 server_stop (Epoch *e)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *log = g_strdup_printf ("%s/server-%u.log", e->dir, e->server_starts - 1);
-  g_autofree char *text = NULL;
 
-  g_subprocess_send_signal (e->server, SIGTERM);
-  g_subprocess_wait (e->server, NULL, &error);
-  g_assert_no_error (error);
-  g_file_get_contents (log, &text, NULL, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_if_exited (e->server) || g_subprocess_get_exit_status (e->server) != 0)
-    g_error ("the server did not stop cleanly: %s", text);
-  g_assert_nonnull (strstr (text, "\nstopped\n"));
+  g_free (motcua_test_server_stop (e->server, log));
   g_clear_object (&e->server);
 }
 
@@ -417,11 +359,7 @@ epoch_new (guint number)
   g_autofree char *datadir = g_strdup (g_getenv ("MOTCUA_SOURCE_DATADIR"));
   g_autofree char *catalogue = g_build_filename (datadir, "catalogue.json", NULL);
   char *tokens[N_REPLICAS] = { NULL };
-  static const char *const offices[][4] = {
-    { "LC.NN", "Huyện Nậm Nhùn", "district", "LC" },
-    { "LC.NN.NM", "Xã Nậm Manh", "commune", "LC.NN" },
-    { "LC.NN.NH", "Xã Nậm Hàng", "commune", "LC.NN" },
-  };
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
 
   e->number = number;
   if (g_access ("/dev/shm", W_OK) == 0)
@@ -440,10 +378,9 @@ epoch_new (guint number)
   for (guint r = 0; r < N_REPLICAS; r++)
     e->db[r] = g_strdup_printf ("%s/%s.db", e->dir, replica_info[r].name);
 
-  g_free (admin (e, "init", "--province", "LC", "--name", "Tỉnh Lai Châu", NULL));
-  for (guint i = 0; i < G_N_ELEMENTS (offices); i++)
-    g_free (admin (e, "offices", "add", offices[i][0], "--name", offices[i][1], "--level",
-                   offices[i][2], "--parent", offices[i][3], NULL));
+  launcher = launcher_new (e, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  motcua_test_make_lc_store (launcher, e->store,
+                             (const char *const[]) { "LC.NN.NM", "LC.NN.NH", NULL });
   g_free (admin (e, "publish", "catalogue", catalogue, NULL));
   for (guint r = 0; r < N_REPLICAS; r++)
     tokens[r] = g_strchomp (admin (e, "replicas", "enroll", replica_info[r].office, NULL));
@@ -546,14 +483,11 @@ receive_case (Run   *run,
   g_autofree char *name = g_strdup_printf ("Vàng Thị Mai %u", e->next_case++);
   g_autofree char *out = cli (e, e->db[r], "--json", "cases", "receive", "--procedure", PROCEDURE,
                               "--name", name, "--citizen-id", cid, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = motcua_test_parse_json (out, -1);
   Case *c = g_new0 (Case, 1);
 
-  json_parser_load_from_data (parser, out, -1, &error);
-  g_assert_no_error (error);
-  c->receipt = g_strdup (json_object_get_string_member (
-    json_node_get_object (json_parser_get_root (parser)), "receipt_no"));
+  c->receipt = g_strdup (json_object_get_string_member (json_node_get_object (root),
+                                                        "receipt_no"));
   c->round = run->round;
   c->creator = c->receiving = c->handling = r;
   c->name = g_steal_pointer (&name);
@@ -743,13 +677,9 @@ clean_sync (Epoch *e,
             guint  r)
 {
   g_autofree char *out = cli (e, e->db[r], "--json", "sync", NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  JsonObject *o;
+  g_autoptr(JsonNode) root = motcua_test_parse_json (out, -1);
+  JsonObject *o = json_node_get_object (root);
 
-  json_parser_load_from_data (parser, out, -1, &error);
-  g_assert_no_error (error);
-  o = json_node_get_object (json_parser_get_root (parser));
   if (!json_object_get_boolean_member (o, "verified")
       || json_object_get_boolean_member (o, "repulled"))
     g_error ("%s: the sync after a kill was not verified at once: %s", e->db[r], out);
@@ -1242,13 +1172,9 @@ verify_epoch (Run   *run,
   for (guint r = 0; r < N_REPLICAS; r++)
     {
       g_autofree char *out = cli (e, e->db[r], "--json", "sync", "status", NULL);
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_autoptr(GError) error = NULL;
-      JsonObject *o;
+      g_autoptr(JsonNode) root = motcua_test_parse_json (out, -1);
+      JsonObject *o = json_node_get_object (root);
 
-      json_parser_load_from_data (parser, out, -1, &error);
-      g_assert_no_error (error);
-      o = json_node_get_object (json_parser_get_root (parser));
       g_assert_cmpint (json_object_get_int_member (o, "pending"), ==, 0);
       g_assert_cmpint (json_object_get_int_member (o, "conflicts"), ==, 0);
       exports[r] = cli (e, e->db[r], "export", "--canonical", NULL);

@@ -6,6 +6,7 @@
 #define MOTCUA_INSIDE
 #include "motcua-lunar.h"
 #include "motcua-workdays.h"
+#include "motcua-test-utils.h"
 
 #define H MOTCUA_DAY_HOLIDAY
 #define O MOTCUA_DAY_OFF
@@ -29,27 +30,6 @@ ymd (int year,
   return date;
 }
 
-static char *
-date_to_string (const GDate *date)
-{
-  if (!g_date_valid (date))
-    return g_strdup ("(invalid)");
-  return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date), g_date_get_month (date),
-                          g_date_get_day (date));
-}
-
-static void
-assert_date (const GDate *date,
-             int          year,
-             int          month,
-             int          day)
-{
-  g_autofree char *got = date_to_string (date);
-  g_autofree char *want = g_strdup_printf ("%04d-%02d-%02d", year, month, day);
-
-  g_assert_cmpstr (got, ==, want);
-}
-
 static void
 assert_holidays (int             year,
                  const Expected *expected,
@@ -62,7 +42,7 @@ assert_holidays (int             year,
       const MotcuaHoliday *h = &g_array_index (holidays, MotcuaHoliday, i);
 
       g_test_message ("%d: entry %u", year, i);
-      assert_date (&h->date, year, expected[i].month, expected[i].day);
+      motcua_test_assert_date (&h->date, year, expected[i].month, expected[i].day);
       g_assert_cmpint (h->kind, ==, expected[i].kind);
       g_assert_cmpstr (h->name, ==, expected[i].name);
     }
@@ -84,7 +64,7 @@ assert_due (MotcuaCalendar *calendar,
   GDate due;
 
   motcua_calendar_add_working_days (calendar, &start, n, &due);
-  assert_date (&due, due_year, due_month, due_day);
+  motcua_test_assert_date (&due, due_year, due_month, due_day);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -280,12 +260,12 @@ test_statutory_new_year_in_lieu (void)
   const MotcuaHoliday *h;
 
   h = &g_array_index (y2028, MotcuaHoliday, 1);
-  assert_date (&h->date, 2028, 1, 3);
+  motcua_test_assert_date (&h->date, 2028, 1, 3);
   g_assert_cmpint (h->kind, ==, MOTCUA_DAY_OFF);
   g_assert_cmpstr (h->name, ==, "Nghỉ bù Tết Dương lịch");
 
   h = &g_array_index (y2034, MotcuaHoliday, 1);
-  assert_date (&h->date, 2034, 1, 2);
+  motcua_test_assert_date (&h->date, 2034, 1, 2);
   g_assert_cmpint (h->kind, ==, MOTCUA_DAY_OFF);
 }
 
@@ -355,16 +335,16 @@ test_statutory_outside_lunar (void)
   const MotcuaHoliday *h;
 
   g_assert_cmpuint (holidays->len, ==, 5);
-  assert_date (&g_array_index (holidays, MotcuaHoliday, 0).date, 2200, 1, 1);
-  assert_date (&g_array_index (holidays, MotcuaHoliday, 3).date, 2200, 9, 1);
-  assert_date (&g_array_index (holidays, MotcuaHoliday, 4).date, 2200, 9, 2);
+  motcua_test_assert_date (&g_array_index (holidays, MotcuaHoliday, 0).date, 2200, 1, 1);
+  motcua_test_assert_date (&g_array_index (holidays, MotcuaHoliday, 3).date, 2200, 9, 1);
+  motcua_test_assert_date (&g_array_index (holidays, MotcuaHoliday, 4).date, 2200, 9, 2);
 
   /* Year 1: 2/9 a Sunday, so Monday 3/9 and Tuesday 4/9 in lieu. */
   g_assert_cmpuint (first->len, ==, 6);
   h = &g_array_index (first, MotcuaHoliday, 0);
-  assert_date (&h->date, 1, 1, 1);
+  motcua_test_assert_date (&h->date, 1, 1, 1);
   h = &g_array_index (first, MotcuaHoliday, 5);
-  assert_date (&h->date, 1, 9, 4);
+  motcua_test_assert_date (&h->date, 1, 9, 4);
   g_assert_cmpint (h->kind, ==, MOTCUA_DAY_OFF);
 }
 
@@ -548,7 +528,7 @@ test_due_end_of_dates (void)
   GDate due;
 
   motcua_calendar_add_working_days (calendar, &start, 2, &due);
-  assert_date (&due, 9999, 12, 31);
+  motcua_test_assert_date (&due, 9999, 12, 31);
   motcua_calendar_add_working_days (calendar, &start, 3, &due);
   g_assert_false (g_date_valid (&due));
 }
@@ -611,7 +591,7 @@ test_due_matches_walk (void)
       walk_working_days (calendar, &start, n, &slow);
       if (g_date_compare (&fast, &slow) != 0)
         {
-          g_autofree char *s = date_to_string (&start);
+          g_autofree char *s = motcua_test_date_string (&start);
 
           g_test_message ("start %s, %u working days", s, n);
         }

@@ -160,18 +160,18 @@ blob_request (Link        *link,
 
   for (guint attempt = 0; ; attempt++)
     {
+      MotcuaExchange x = { method, path, body };
       g_autoptr(GBytes) answer = NULL;
-      guint64 wire_out = 0, wire_in = 0;
-      guint status = 0;
+      guint status;
 
       if (g_cancellable_set_error_if_cancelled (link->cancellable, error))
         return NULL;
-      if (!link->transport->klass->exchange (link->transport, method, path, body, &status,
-                                             &answer, &wire_out, &wire_in, link->cancellable,
-                                             error))
+      if (!link->transport->klass->exchange (link->transport, &x, link->cancellable, error))
         return NULL;
-      link->wire_out += wire_out;
-      link->wire_in += wire_in;
+      answer = x.response;
+      status = x.status;
+      link->wire_out += x.wire_out;
+      link->wire_in += x.wire_in;
 
       if (status == 200)
         return g_steal_pointer (&answer);

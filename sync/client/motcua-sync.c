@@ -43,7 +43,6 @@ _motcua_sync_call (Run         *run,
   g_autoptr(GBytes) response = NULL;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
-  guint64 wire_out = 0, wire_in = 0;
   guint status = 0;
   JsonObject *o;
   gsize size;
@@ -61,13 +60,15 @@ _motcua_sync_call (Run         *run,
    * and a pull by cursor are both safe to repeat. */
   for (guint attempt = 0; ; attempt++)
     {
+      MotcuaExchange x = { method, path, request };
+
       g_clear_pointer (&response, g_bytes_unref);
-      if (!run->transport->klass->exchange (run->transport, method, path, request, &status,
-                                            &response, &wire_out, &wire_in, run->cancellable,
-                                            error))
+      if (!run->transport->klass->exchange (run->transport, &x, run->cancellable, error))
         return NULL;
-      run->p.bytes_sent += wire_out;
-      run->p.bytes_received += wire_in;
+      status = x.status;
+      response = x.response;
+      run->p.bytes_sent += x.wire_out;
+      run->p.bytes_received += x.wire_in;
       if (status != 429 || attempt >= MOTCUA_BUSY_RETRIES)
         break;
       if (!_motcua_wait_cancellable (_motcua_retry_after (response, 1u << attempt),

@@ -18,19 +18,25 @@ G_BEGIN_DECLS
 
 typedef struct _MotcuaTransport MotcuaTransport;
 
+/* One request and its answer. @path_and_query is "/v1/push?protocol=1&schema=4"; @body is JSON,
+ * or NULL. An exchange that returns TRUE sets @status and @response (the caller's to unref)
+ * and how many bytes went each way on the wire; one that returns FALSE leaves @response NULL. */
 typedef struct
 {
-  /* One request: @path_and_query is "/v1/push?protocol=1&schema=4". @body is JSON, or NULL.
-   * FALSE with a G_IO_ERROR when no answer came (the network, a cut); otherwise the status
-   * and the body, and how many bytes went each way on the wire. */
+  const char *method;
+  const char *path_and_query;
+  GBytes     *body;
+  guint       status;
+  GBytes     *response;
+  guint64     wire_out;
+  guint64     wire_in;
+} MotcuaExchange;
+
+typedef struct
+{
+  /* FALSE with a G_IO_ERROR when no answer came (the network, a cut). */
   gboolean (*exchange) (MotcuaTransport  *self,
-                        const char       *method,
-                        const char       *path_and_query,
-                        GBytes           *body,
-                        guint            *status,
-                        GBytes          **response,
-                        guint64          *wire_out,
-                        guint64          *wire_in,
+                        MotcuaExchange   *x,
                         GCancellable     *cancellable,
                         GError          **error);
   void     (*free)     (MotcuaTransport  *self);

@@ -102,23 +102,18 @@ typedef struct
 
 static gboolean
 http_exchange (MotcuaTransport  *transport,
-               const char       *method,
-               const char       *path_and_query,
-               GBytes           *body,
-               guint            *status,
-               GBytes          **response,
-               guint64          *wire_out,
-               guint64          *wire_in,
+               MotcuaExchange   *x,
                GCancellable     *cancellable,
                GError          **error)
 {
   HttpTransport *self = (HttpTransport *) transport;
-  g_autofree char *url = g_strconcat (self->base_url, path_and_query, NULL);
+  g_autofree char *url = g_strconcat (self->base_url, x->path_and_query, NULL);
   g_autofree char *auth = NULL;
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(SoupMessage) msg = soup_message_new (x->method, url);
   g_autoptr(GBytes) wire = NULL;
   const char *encoding;
 
+  x->response = NULL;
   if (msg == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not a URL"), url);
@@ -137,17 +132,17 @@ http_exchange (MotcuaTransport  *transport,
    * protocol v1 may (a push is acknowledged again, a pull or a scan is read again, a repeated
    * lease only skips a block), and a new connection costs a round trip on a slow link. */
   soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
-  *wire_out = 0;
-  if (body != NULL && carries_scan (path_and_query))
+  x->wire_out = 0;
+  if (x->body != NULL && carries_scan (x->path_and_query))
     {
-      *wire_out = g_bytes_get_size (body);
-      soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
+      x->wire_out = g_bytes_get_size (x->body);
+      soup_message_set_request_body_from_bytes (msg, "application/octet-stream", x->body);
     }
-  else if (body != NULL)
+  else if (x->body != NULL)
     {
-      g_autoptr(GBytes) packed = _motcua_gzip (body);
+      g_autoptr(GBytes) packed = _motcua_gzip (x->body);
 
-      *wire_out = g_bytes_get_size (packed);
+      x->wire_out = g_bytes_get_size (packed);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Content-Encoding",
                                     "gzip");
       soup_message_set_request_body_from_bytes (msg, "application/json", packed);
@@ -157,19 +152,19 @@ http_exchange (MotcuaTransport  *transport,
   if (wire == NULL)
     return FALSE;
 
-  *wire_in = g_bytes_get_size (wire);
-  *status = soup_message_get_status (msg);
+  x->wire_in = g_bytes_get_size (wire);
+  x->status = soup_message_get_status (msg);
   encoding = soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                            "Content-Encoding");
   if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0)
     {
       /* A body cut short fails here, as a network error: the request is retried. */
-      *response = _motcua_gunzip (wire, 512 * 1024 * 1024, error);
-      if (*response == NULL)
+      x->response = _motcua_gunzip (wire, 512 * 1024 * 1024, error);
+      if (x->response == NULL)
         return FALSE;
     }
   else
-    *response = g_steal_pointer (&wire);
+    x->response = g_steal_pointer (&wire);
 
   return TRUE;
 }
@@ -230,22 +225,17 @@ typedef struct
 
 static gboolean
 local_exchange (MotcuaTransport  *transport,
-                const char       *method,
-                const char       *path_and_query,
-                GBytes           *body,
-                guint            *status,
-                GBytes          **response,
-                guint64          *wire_out,
-                guint64          *wire_in,
+                MotcuaExchange   *x,
                 GCancellable     *cancellable,
                 GError          **error)
 {
   LocalTransport *self = (LocalTransport *) transport;
-  g_autofree char *path = g_strdup (path_and_query);
+  g_autofree char *path = g_strdup (x->path_and_query);
   char *query = strchr (path, '?');
   g_autoptr(MotcuaHubResponse) answer = NULL;
-  MotcuaHubRequest request = { method, path, NULL, transport->token, body };
+  MotcuaHubRequest request = { x->method, path, NULL, transport->token, x->body };
 
+  x->response = NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   if (query != NULL)
@@ -255,26 +245,26 @@ local_exchange (MotcuaTransport  *transport,
     }
 
   answer = _motcua_hub_handle (self->hub, &self->limits, &request);
-  *status = answer->status;
-  *response = g_bytes_ref (answer->body);
+  x->status = answer->status;
+  x->response = g_bytes_ref (answer->body);
 
   /* What HTTP with gzip would carry, bodies only; scans travel as they are. */
-  *wire_out = 0;
-  if (body != NULL && carries_scan (path_and_query))
-    *wire_out = g_bytes_get_size (body);
-  else if (body != NULL)
+  x->wire_out = 0;
+  if (x->body != NULL && carries_scan (x->path_and_query))
+    x->wire_out = g_bytes_get_size (x->body);
+  else if (x->body != NULL)
     {
-      g_autoptr(GBytes) packed = _motcua_gzip (body);
+      g_autoptr(GBytes) packed = _motcua_gzip (x->body);
 
-      *wire_out = g_bytes_get_size (packed);
+      x->wire_out = g_bytes_get_size (packed);
     }
   if (g_strcmp0 (answer->content_type, "application/json") != 0)
-    *wire_in = g_bytes_get_size (answer->body);
+    x->wire_in = g_bytes_get_size (answer->body);
   else
     {
       g_autoptr(GBytes) packed = _motcua_gzip (answer->body);
 
-      *wire_in = MIN (g_bytes_get_size (packed), g_bytes_get_size (answer->body));
+      x->wire_in = MIN (g_bytes_get_size (packed), g_bytes_get_size (answer->body));
     }
 
   return TRUE;

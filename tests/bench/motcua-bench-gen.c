@@ -26,6 +26,7 @@
 #include <glib/gstdio.h>
 
 #include "motcua-bench-data.h"
+#include "motcua-bench-util.h"
 
 #define YEAR          2025
 #define N_DEPARTMENTS 20
@@ -1084,19 +1085,6 @@ print_summary (Gen     *gen,
            percent (gen->n_open_within, n), percent (gen->n_open_overdue, n));
 }
 
-static void
-remove_db (const char *path)
-{
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-      g_unlink (file);
-    }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1143,7 +1131,7 @@ main (int   argc,
                                                            : MOTCUA_SOURCE_DATADIR);
 
   partial = g_strconcat (db, ".partial", NULL);
-  remove_db (partial);
+  motcua_bench_remove_db (partial);
 
   start = g_get_monotonic_time ();
   gen.seed = (guint64) seed;

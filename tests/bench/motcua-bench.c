@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "motcua-bench-data.h"
+#include "motcua-bench-util.h"
 #include "motcua-replica-private.h"
 
 #define FSYNC_SECONDS 3.0
@@ -73,58 +74,6 @@ die (const char   *what,
 {
   g_printerr ("motcua-bench: %s: %s\n", what, error ? error->message : "failed");
   exit (1);
-}
-
-static void
-result (const char *name,
-        double      value,
-        const char *unit)
-{
-  g_print ("RESULT %s %.*f %s\n", name, fabs (value) >= 100 ? 0 : fabs (value) >= 1 ? 2 : 3,
-           value, unit);
-}
-
-static double
-seconds_since (gint64 start)
-{
-  return (g_get_monotonic_time () - start) / 1e6;
-}
-
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* Nearest rank; sorts @values. */
-static double
-percentile (GArray *values,
-            double  p)
-{
-  guint rank;
-
-  if (values->len == 0)
-    return 0;
-  g_array_sort (values, compare_double);
-  rank = (guint) ceil (p * values->len);
-
-  return g_array_index (values, double, CLAMP (rank, 1, values->len) - 1);
-}
-
-static void
-remove_db (const char *path)
-{
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-      g_unlink (file);
-    }
 }
 
 static goffset
@@ -180,14 +129,14 @@ bench_fsync (Bench *bench)
         g_error ("cannot fdatasync %s: %s", path, g_strerror (errno));
       n++;
     }
-  elapsed = seconds_since (start);
+  elapsed = motcua_bench_seconds_since (start);
   close (fd);
   g_unlink (path);
 
   bench->fsync_rate = n / elapsed;
   g_print ("  %" G_GUINT64_FORMAT " durable writes in %.2f s: %.0f/s, %.0f µs each\n", n, elapsed,
            bench->fsync_rate, 1e6 * elapsed / n);
-  result ("fsync", bench->fsync_rate, "ops/s");
+  motcua_bench_result ("fsync", bench->fsync_rate, "ops/s");
 }
 
 /* 1b. sqlite-floor: the cheapest durable SQLite write with the replica's settings (WAL,
@@ -231,7 +180,7 @@ bench_sqlite_floor (Bench *bench)
         g_error ("sqlite-floor: %s", sqlite3_errmsg (db));
       n++;
     }
-  elapsed = seconds_since (start);
+  elapsed = motcua_bench_seconds_since (start);
   sqlite3_finalize (insert);
   sqlite3_close (db);
   g_unlink (path);
@@ -243,9 +192,9 @@ bench_sqlite_floor (Bench *bench)
   if (bench->fsync_rate > 0)
     g_print (", %.0f %% of the fsync rate", 100.0 * rate / bench->fsync_rate);
   g_print ("\n");
-  result ("sqlite-floor", rate, "tx/s");
+  motcua_bench_result ("sqlite-floor", rate, "tx/s");
   if (bench->fsync_rate > 0)
-    result ("sqlite-floor-vs-fsync", 100.0 * rate / bench->fsync_rate, "%");
+    motcua_bench_result ("sqlite-floor-vs-fsync", 100.0 * rate / bench->fsync_rate, "%");
 }
 
 /* 3b. bulk-floor: what SQLite alone costs for the rows a reception writes, with the replica's
@@ -378,7 +327,7 @@ bench_bulk_floor (Bench *bench)
     }
   if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     g_error ("bulk-floor: %s", sqlite3_errmsg (db));
-  elapsed = seconds_since (start);
+  elapsed = motcua_bench_seconds_since (start);
 
   sqlite3_finalize (ins_case);
   sqlite3_finalize (ins_event);
@@ -391,7 +340,7 @@ bench_bulk_floor (Bench *bench)
 
   g_print ("  %d receptions' rows in %.2f s: %.0f cases/s\n", FLOOR_CASES, elapsed,
            FLOOR_CASES / elapsed);
-  result ("bulk-floor", FLOOR_CASES / elapsed, "cases/s");
+  motcua_bench_result ("bulk-floor", FLOOR_CASES / elapsed, "cases/s");
 }
 
 /* 2, 3. Receiving cases on a small replica: the sample offices, catalogue and calendar. */
@@ -427,7 +376,7 @@ desk_open (Bench      *bench,
   g_autoptr(GPtrArray) offices = NULL;
   g_autoptr(GError) error = NULL;
 
-  remove_db (path);
+  motcua_bench_remove_db (path);
   desk->replica = motcua_replica_create (path, "LC", MOTCUA_LEVEL_PROVINCE, &error);
   if (desk->replica == NULL)
     die (path, error);
@@ -530,21 +479,21 @@ bench_receive_single (Bench *bench)
       ms = (g_get_monotonic_time () - t) / 1e3;
       g_array_append_val (latencies, ms);
     }
-  elapsed = seconds_since (start);
+  elapsed = motcua_bench_seconds_since (start);
   rate = n / elapsed;
 
   g_print ("  %u cases in %.2f s: %.0f cases/s; latency p50 %.2f ms, p95 %.2f ms, max %.2f ms\n",
-           n, elapsed, rate, percentile (latencies, 0.50), percentile (latencies, 0.95),
-           percentile (latencies, 1.0));
-  result ("receive-single", rate, "cases/s");
-  result ("receive-single-p95", percentile (latencies, 0.95), "ms");
+           n, elapsed, rate, motcua_bench_percentile (latencies, 0.50),
+           motcua_bench_percentile (latencies, 0.95), motcua_bench_percentile (latencies, 1.0));
+  motcua_bench_result ("receive-single", rate, "cases/s");
+  motcua_bench_result ("receive-single-p95", motcua_bench_percentile (latencies, 0.95), "ms");
   if (bench->fsync_rate > 0)
     {
       double ratio = 100.0 * rate / bench->fsync_rate;
 
       g_print ("  %.0f %% of the disk's %.0f fsync/s (target ≥ 80 %%)%s\n", ratio,
                bench->fsync_rate, ratio >= 80 ? "" : "  MISSED");
-      result ("receive-single-vs-fsync", ratio, "%");
+      motcua_bench_result ("receive-single-vs-fsync", ratio, "%");
     }
 
   desk_clear (&desk);
@@ -552,7 +501,7 @@ bench_receive_single (Bench *bench)
     {
       g_autofree char *path = g_build_filename (bench->workdir, "single.db", NULL);
 
-      remove_db (path);
+      motcua_bench_remove_db (path);
     }
 }
 
@@ -580,20 +529,20 @@ bench_receive_bulk (Bench *bench)
   commit_start = g_get_monotonic_time ();
   if (!motcua_replica_commit (desk.replica, &error))
     die ("commit", error);
-  elapsed = seconds_since (start);
+  elapsed = motcua_bench_seconds_since (start);
   rate = bench->bulk_cases / elapsed;
 
   g_print ("  %u cases in %.2f s (commit %.2f s): %.0f cases/s (target ≥ 50,000/s)%s\n",
-           bench->bulk_cases, elapsed, seconds_since (commit_start), rate,
+           bench->bulk_cases, elapsed, motcua_bench_seconds_since (commit_start), rate,
            rate >= 50000 ? "" : "  MISSED");
-  result ("receive-bulk", rate, "cases/s");
+  motcua_bench_result ("receive-bulk", rate, "cases/s");
 
   desk_clear (&desk);
   if (!bench->keep)
     {
       g_autofree char *path = g_build_filename (bench->workdir, "bulk.db", NULL);
 
-      remove_db (path);
+      motcua_bench_remove_db (path);
     }
 }
 
@@ -799,7 +748,7 @@ bench_search (Bench         *bench,
     g_error ("the replica has no cases to search for");
   queries = make_queries (bench, sample);
   g_print ("  %u queries made from %u sampled cases in %.1f s\n", queries->len, sample->len,
-           seconds_since (start));
+           motcua_bench_seconds_since (start));
 
   for (guint c = 0; c < N_QUERY_CLASSES; c++)
     times[c] = g_array_new (FALSE, FALSE, sizeof (double));
@@ -839,28 +788,30 @@ bench_search (Bench         *bench,
           continue;
         }
       g_print ("  %-13s %5u %9.2f %9.2f %9.2f %8.1f  “%s”%s\n", query_classes[c].name, t->len,
-               percentile (t, 0.5), percentile (t, 0.95), percentile (t, 1.0),
+               motcua_bench_percentile (t, 0.5), motcua_bench_percentile (t, 0.95),
+               motcua_bench_percentile (t, 1.0),
                (double) found[c] / t->len, slowest_text[c] ? slowest_text[c] : "",
-               percentile (t, 0.95) < 30 ? "" : "  MISSED");
+               motcua_bench_percentile (t, 0.95) < 30 ? "" : "  MISSED");
       name = g_strdup_printf ("search-%s-p50", query_classes[c].name);
-      result (name, percentile (t, 0.5), "ms");
+      motcua_bench_result (name, motcua_bench_percentile (t, 0.5), "ms");
       g_free (name);
       name = g_strdup_printf ("search-%s-p95", query_classes[c].name);
-      result (name, percentile (t, 0.95), "ms");
+      motcua_bench_result (name, motcua_bench_percentile (t, 0.95), "ms");
       g_free (name);
       name = g_strdup_printf ("search-%s-max", query_classes[c].name);
-      result (name, percentile (t, 1.0), "ms");
+      motcua_bench_result (name, motcua_bench_percentile (t, 1.0), "ms");
       g_array_unref (t);
     }
   g_print ("  classes:\n");
   for (guint c = 0; c < N_QUERY_CLASSES; c++)
     g_print ("    %-13s %s\n", query_classes[c].name, query_classes[c].example);
   g_print ("  all case queries: p50 %.2f ms, p95 %.2f ms, max %.2f ms (target p95 < 30 ms)%s\n",
-           percentile (all, 0.5), percentile (all, 0.95), percentile (all, 1.0),
-           percentile (all, 0.95) < 30 ? "" : "  MISSED");
-  result ("search-cases-p50", percentile (all, 0.5), "ms");
-  result ("search-cases-p95", percentile (all, 0.95), "ms");
-  result ("search-cases-max", percentile (all, 1.0), "ms");
+           motcua_bench_percentile (all, 0.5), motcua_bench_percentile (all, 0.95),
+           motcua_bench_percentile (all, 1.0),
+           motcua_bench_percentile (all, 0.95) < 30 ? "" : "  MISSED");
+  motcua_bench_result ("search-cases-p50", motcua_bench_percentile (all, 0.5), "ms");
+  motcua_bench_result ("search-cases-p95", motcua_bench_percentile (all, 0.95), "ms");
+  motcua_bench_result ("search-cases-max", motcua_bench_percentile (all, 1.0), "ms");
 }
 
 /* 5. The standard report over the year. */
@@ -887,7 +838,7 @@ time_report (MotcuaReplica *replica,
         *report_out = motcua_report_ref (report);
     }
 
-  return percentile (times, 0.5);
+  return motcua_bench_percentile (times, 0.5);
 }
 
 static void
@@ -921,7 +872,7 @@ bench_report (Bench         *bench,
                f->withdrawn, f->pending_total, f->pending_overdue,
                100 * motcua_report_figures_online_rate (f));
     }
-  result ("report-province", ms, "ms");
+  motcua_bench_result ("report-province", ms, "ms");
 
   /* The district with the most offices below it. */
   offices = motcua_replica_list_offices (replica, &error);
@@ -951,7 +902,7 @@ bench_report (Bench         *bench,
     {
       ms = time_report (replica, district, NULL);
       g_print ("  district %s: %.1f ms\n", district, ms);
-      result ("report-district", ms, "ms");
+      motcua_bench_result ("report-district", ms, "ms");
     }
 }
 
@@ -976,12 +927,12 @@ bench_export (Bench         *bench,
   if (!motcua_replica_export_canonical (replica, G_OUTPUT_STREAM (stream), NULL, &error)
       || !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error))
     die ("export", error);
-  elapsed = seconds_since (start);
+  elapsed = motcua_bench_seconds_since (start);
   mb = file_size (path) / 1e6;
 
   g_print ("  %.1f MB in %.2f s: %.1f MB/s\n", mb, elapsed, mb / elapsed);
-  result ("export-time", elapsed, "s");
-  result ("export-size", mb, "MB");
+  motcua_bench_result ("export-time", elapsed, "s");
+  motcua_bench_result ("export-size", mb, "MB");
   if (!bench->keep)
     g_unlink (path);
 }
@@ -1001,8 +952,8 @@ bench_size (Bench  *bench,
   g_print ("  database %.1f MB, WAL %.1f MB, %" G_GINT64_FORMAT " cases: %.0f bytes per case "
            "(target < 2048)%s\n", db / 1e6, wal / 1e6, n_cases, per_case,
            per_case < 2048 ? "" : "  MISSED");
-  result ("size-db", (db + wal) / 1e6, "MB");
-  result ("size-per-case", per_case, "bytes");
+  motcua_bench_result ("size-db", (db + wal) / 1e6, "MB");
+  motcua_bench_result ("size-per-case", per_case, "bytes");
 }
 
 static gboolean
@@ -1126,7 +1077,7 @@ main (int   argc,
           g_print ("\n%s: %" G_GINT64_FORMAT " cases, %s replica of %s (opened and counted in "
                    "%.2f s)\n", bench.db, n_cases,
                    motcua_level_to_string (motcua_replica_get_role (replica)),
-                   motcua_replica_get_office_code (replica), seconds_since (start));
+                   motcua_replica_get_office_code (replica), motcua_bench_seconds_since (start));
 
           if (wanted (which, "search"))
             bench_search (&bench, replica, n_cases);

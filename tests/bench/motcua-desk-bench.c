@@ -39,6 +39,9 @@
 #include <unistd.h>
 
 #include "motcua-application.h"
+#include "motcua-bench-util.h"
+#include "motcua-test-desk.h"
+#include "motcua-test-utils.h"
 #include "motcua-case-item.h"
 #include "motcua-case-list-model.h"
 #include "motcua-cases-page.h"
@@ -70,15 +73,6 @@ typedef struct
   guint          top_filled;
   guint          top_seen;
 } Bench;
-
-static void
-result (const char *name,
-        double      value,
-        const char *unit)
-{
-  g_print ("RESULT %s %.*f %s\n", name, fabs (value) >= 100 ? 0 : fabs (value) >= 1 ? 2 : 3,
-           value, unit);
-}
 
 /* Milliseconds since the kernel started this process (10 ms resolution: clock ticks). */
 static double
@@ -128,23 +122,6 @@ rss_mib (void)
   return kib / 1024.0;
 }
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 typedef gboolean (*Condition) (gpointer data);
 
 /* Runs the main loop until @condition holds; returns the milliseconds it took, -1 on timeout. */
@@ -166,18 +143,6 @@ wait_for (Condition condition,
 }
 
 static gboolean
-model_settled (gpointer data)
-{
-  return !motcua_case_list_model_get_loading (MOTCUA_CASE_LIST_MODEL (data));
-}
-
-static gboolean
-item_loaded (gpointer data)
-{
-  return motcua_case_item_get_loaded (MOTCUA_CASE_ITEM (data));
-}
-
-static gboolean
 first_frame_painted (gpointer data)
 {
   return ((Bench *) data)->first_frame != 0;
@@ -187,15 +152,6 @@ static gboolean
 report_ready (gpointer data)
 {
   return motcua_reports_page_get_report (MOTCUA_REPORTS_PAGE (data)) != NULL;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
 }
 
 static void
@@ -211,11 +167,11 @@ print_distribution (const char *name,
 
   if (n == 0)
     return;
-  g_array_sort (values, compare_doubles);
-  result (p50, v[n / 2], "ms");
-  result (p95, v[MIN (n - 1, n * 95 / 100)], "ms");
-  result (p99, v[MIN (n - 1, n * 99 / 100)], "ms");
-  result (max, v[n - 1], "ms");
+  g_array_sort (values, motcua_bench_compare_double);
+  motcua_bench_result (p50, v[n / 2], "ms");
+  motcua_bench_result (p95, v[MIN (n - 1, n * 95 / 100)], "ms");
+  motcua_bench_result (p99, v[MIN (n - 1, n * 99 / 100)], "ms");
+  motcua_bench_result (max, v[n - 1], "ms");
 }
 
 /* Frames */
@@ -339,11 +295,11 @@ scroll (Bench      *bench,
   g_print ("%s: rows %.0f to %.0f in %u frames, %.1f s; the top row was filled in %.1f %% of "
            "the frames\n", name, from, to, bench->n_frames, seconds,
            100.0 * bench->top_filled / MAX (bench->top_seen, 1));
-  result (time, seconds, "s");
-  result (filled, 100.0 * bench->top_filled / MAX (bench->top_seen, 1), "%");
+  motcua_bench_result (time, seconds, "s");
+  motcua_bench_result (filled, 100.0 * bench->top_filled / MAX (bench->top_seen, 1), "%");
   print_distribution (interval, bench->intervals);
   print_distribution (work, bench->work);
-  wait_for (model_settled, bench->model, 60000);
+  wait_for (motcua_test_model_settled, bench->model, 60000);
 }
 
 /* Jumps to @fraction of the list and waits until the row at the top of the view is filled. */
@@ -360,11 +316,11 @@ jump (Bench      *bench,
   double ms;
 
   gtk_adjustment_set_value (bench->vadjustment, MIN (fraction * upper, upper - page));
-  settle (50);
+  motcua_test_settle (50);
   item = g_list_model_get_item (bench->model, MIN (top, n - 1));
-  ms = wait_for (item_loaded, item, 60000);
+  ms = wait_for (motcua_test_item_loaded, item, 60000);
   g_print ("%-44s %10.1f ms\n", name, ms + 50);
-  result (name, ms + 50, "ms");
+  motcua_bench_result (name, ms + 50, "ms");
 }
 
 int
@@ -448,13 +404,13 @@ main (int    argc,
   ms = (bench.first_frame - bench.main_start) / 1e3;
   g_print ("%-44s %10.1f ms (from exec: %.0f ms)\n", "start to first frame, from main()", ms,
            ms + bench.exec_to_main_ms);
-  result ("desk-first-frame", ms + bench.exec_to_main_ms, "ms");
-  result ("desk-first-frame-from-main", ms, "ms");
+  motcua_bench_result ("desk-first-frame", ms + bench.exec_to_main_ms, "ms");
+  motcua_bench_result ("desk-first-frame-from-main", ms, "ms");
 
   /* At rest on the first page, once what was started has landed. */
-  settle (3000);
+  motcua_test_settle (3000);
   g_print ("%-44s %10.1f MiB\n", "memory at rest (VmRSS)", rss_mib ());
-  result ("desk-rss-rest", rss_mib (), "MiB");
+  motcua_bench_result ("desk-rss-rest", rss_mib (), "MiB");
   print_malloc ("malloc");
   if (start_only)
     goto out;
@@ -470,21 +426,21 @@ main (int    argc,
     motcua_window_show_page (bench.window, "cases");
     selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view));
     bench.model = gtk_no_selection_get_model (GTK_NO_SELECTION (selection));
-    while (g_list_model_get_n_items (bench.model) == 0 && !model_settled (bench.model))
+    while (g_list_model_get_n_items (bench.model) == 0 && !motcua_test_model_settled (bench.model))
       g_main_context_iteration (NULL, TRUE);
     if (g_list_model_get_n_items (bench.model) == 0)
       g_error ("The replica has no dossiers: nothing to measure");
     first = g_list_model_get_item (bench.model, 0);
-    wait_for (item_loaded, first, 60000);
+    wait_for (motcua_test_item_loaded, first, 60000);
     ms = (g_get_monotonic_time () - start) / 1e3;
     g_print ("%-44s %10.1f ms\n", "dossier list: first rows", ms);
-    result ("desk-list-first-rows", ms, "ms");
-    wait_for (model_settled, bench.model, 60000);
+    motcua_bench_result ("desk-list-first-rows", ms, "ms");
+    wait_for (motcua_test_model_settled, bench.model, 60000);
     ms = (g_get_monotonic_time () - start) / 1e3;
     g_print ("%-44s %10.1f ms (%u dossiers)\n", "dossier list: counted", ms,
              g_list_model_get_n_items (bench.model));
-    result ("desk-list-counted", ms, "ms");
-    settle (12000);
+    motcua_bench_result ("desk-list-counted", ms, "ms");
+    motcua_test_settle (12000);
     g_print ("%-44s %10.1f MiB\n", "memory at rest on the list (VmRSS)", rss_mib ());
     print_malloc ("malloc");
   }
@@ -494,7 +450,7 @@ main (int    argc,
   bench.vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (column_view));
   bench.intervals = g_array_new (FALSE, FALSE, sizeof (double));
   bench.work = g_array_new (FALSE, FALSE, sizeof (double));
-  settle (500);
+  motcua_test_settle (500);
   {
     double n = g_list_model_get_n_items (bench.model);
     guint steady_frames = 600;
@@ -523,23 +479,23 @@ main (int    argc,
           wait_for (report_ready, motcua_window_get_page (bench.window, "reports"), 60000);
           ms = (g_get_monotonic_time () - start) / 1e3;
           g_print ("%-44s %10.1f ms\n", "report of the whole replica shown", ms);
-          result ("desk-report", ms, "ms");
+          motcua_bench_result ("desk-report", ms, "ms");
         }
-      settle (500);
+      motcua_test_settle (500);
       g_print ("%-44s %10.1f MiB\n", pages[i], rss_mib ());
     }
   /* At rest: the desk closes its worker's connection after 10 s without a query. */
-  settle (12000);
+  motcua_test_settle (12000);
   g_print ("%-44s %10.1f MiB\n", "memory after every page (VmRSS)", rss_mib ());
   print_malloc ("malloc");
-  result ("desk-rss-after-pages", rss_mib (), "MiB");
+  motcua_bench_result ("desk-rss-after-pages", rss_mib (), "MiB");
 
 out:
   g_signal_handler_disconnect (bench.clock, bench.after_paint_id);
   g_signal_handler_disconnect (bench.clock, bench.layout_id);
   g_clear_object (&first);
   gtk_window_destroy (GTK_WINDOW (bench.window));
-  settle (100);
+  motcua_test_settle (100);
   g_clear_pointer (&bench.intervals, g_array_unref);
   g_clear_pointer (&bench.work, g_array_unref);
 

@@ -50,6 +50,7 @@
 #include <json-glib/json-glib.h>
 
 #include "motcua-bench-data.h"
+#include "motcua-bench-util.h"
 
 #define DESK_NEW         40
 #define DESK_STEPS       120
@@ -164,45 +165,6 @@ die (const char   *what,
   exit (1);
 }
 
-static void
-result (const char *name,
-        double      value,
-        const char *unit)
-{
-  g_print ("RESULT %s %.*f %s\n", name,
-           fabs (value) >= 100 ? 0 : fabs (value) >= 1 ? 2 : 3, value, unit);
-}
-
-static double
-seconds_since (gint64 start)
-{
-  return (g_get_monotonic_time () - start) / 1e6;
-}
-
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* Nearest rank; sorts @values. */
-static double
-percentile (GArray *values,
-            double  p)
-{
-  guint rank;
-
-  if (values->len == 0)
-    return 0;
-  g_array_sort (values, compare_double);
-  rank = (guint) ceil (p * values->len);
-
-  return g_array_index (values, double, CLAMP (rank, 1, values->len) - 1);
-}
-
 /* A figure of the PouchDB run (a path of members in its JSON line), or NAN. */
 static double
 pouch_figure (JsonParser *parser,
@@ -232,7 +194,7 @@ ratio (const char *name,
        double      theirs)
 {
   if (!isnan (theirs) && theirs != 0 && ours != 0)
-    result (name, ours / theirs, "x");
+    motcua_bench_result (name, ours / theirs, "x");
 }
 
 /* Processes */
@@ -479,7 +441,7 @@ measure_sync (const char *path,
   start = g_get_monotonic_time ();
   if (!motcua_sync_run (sync, NULL, &m.summary, &error))
     die (what, error);
-  m.seconds = seconds_since (start);
+  m.seconds = motcua_bench_seconds_since (start);
   m.client_cpu = cpu_seconds (0) - client_cpu;
   m.server_cpu = measured_server ? cpu_seconds (measured_server) - server_cpu : 0;
   if (link != NULL)
@@ -511,7 +473,7 @@ results_of (const char     *prefix,
   G_STMT_START { \
     g_free (name); \
     name = g_strconcat (prefix, "-", suffix, NULL); \
-    result (name, value, unit); \
+    motcua_bench_result (name, value, unit); \
   } G_STMT_END
 
   R ("seconds", m->seconds, "s");
@@ -697,7 +659,7 @@ apply_edits (MotcuaReplica *replica,
     }
   commit (replica);
 
-  return seconds_since (start);
+  return motcua_bench_seconds_since (start);
 }
 
 /* The reference data from motcua-bench-gen's province: its 1,800 procedures as a catalogue
@@ -922,32 +884,38 @@ bench_compare (Province *p)
   if (!motcua_replica_import_data (commune, p->w.cases_json, p->w.length, "cases.json",
                                    MOTCUA_IMPORT_CASES, MOTCUA_FORMAT_JSON, &n, &error))
     die ("import", error);
-  create_s = seconds_since (start);
+  create_s = motcua_bench_seconds_since (start);
   g_print ("%-18s %8.2f s  %u cases, %" G_GUINT64_FORMAT " changes\n", "create (local)",
            create_s, n, motcua_replica_get_last_seq (commune));
-  result ("compare-create-seconds", create_s, "s");
-  result ("compare-create-changes", (double) motcua_replica_get_last_seq (commune), "changes");
+  motcua_bench_result ("compare-create-seconds", create_s, "s");
+  motcua_bench_result ("compare-create-changes", (double) motcua_replica_get_last_seq (commune),
+                       "changes");
   g_clear_object (&commune);
 
   push = measure_sync (p->commune_db, &p->fast, "push");
   if (push.summary.rejected > 0)
     die ("the server refused some of the pushed changes", NULL);
   results_of ("compare-push", &push);
-  result ("compare-push-cases-per-s", n / push.seconds, "cases/s");
-  result ("compare-push-tcp-bytes-per-case", (double) (push.wire.up + push.wire.down) / n, "B");
-  result ("compare-push-body-bytes-per-case",
-          (double) (push.summary.bytes_sent + push.summary.bytes_received) / n, "B");
-  result ("push-changes-per-s", push.summary.changes_sent / push.seconds, "changes/s");
+  motcua_bench_result ("compare-push-cases-per-s", n / push.seconds, "cases/s");
+  motcua_bench_result ("compare-push-tcp-bytes-per-case",
+                       (double) (push.wire.up + push.wire.down) / n, "B");
+  motcua_bench_result ("compare-push-body-bytes-per-case",
+                       (double) (push.summary.bytes_sent + push.summary.bytes_received) / n, "B");
+  motcua_bench_result ("push-changes-per-s", push.summary.changes_sent / push.seconds, "changes/s");
   /* What an idle machine would do: the two sides work in turn, so their CPU times add up. */
-  result ("compare-push-cases-per-cpu-s", n / (push.server_cpu + push.client_cpu), "cases/s");
-  result ("push-changes-per-cpu-s",
-          push.summary.changes_sent / (push.server_cpu + push.client_cpu), "changes/s");
+  motcua_bench_result ("compare-push-cases-per-cpu-s", n / (push.server_cpu + push.client_cpu),
+                       "cases/s");
+  motcua_bench_result ("push-changes-per-cpu-s",
+                       push.summary.changes_sent / (push.server_cpu + push.client_cpu),
+                       "changes/s");
 
   pull = measure_sync (p->district_db, &p->fast, "pull (district)");
   results_of ("pull-log", &pull);
-  result ("pull-log-changes-per-s", pull.summary.changes_received / pull.seconds, "changes/s");
-  result ("pull-log-changes-per-cpu-s",
-          pull.summary.changes_received / (pull.server_cpu + pull.client_cpu), "changes/s");
+  motcua_bench_result ("pull-log-changes-per-s", pull.summary.changes_received / pull.seconds,
+                       "changes/s");
+  motcua_bench_result ("pull-log-changes-per-cpu-s",
+                       pull.summary.changes_received / (pull.server_cpu + pull.client_cpu),
+                       "changes/s");
 
   /* The server's own edits, made on its store while it is stopped (a province's writes need
    * the server stopped); then the commune's. */
@@ -967,16 +935,16 @@ bench_compare (Province *p)
   idle = measure_sync (p->commune_db, &p->fast, "idle");
   edited = p->w.client->len + p->w.server->len;
   results_of ("compare-sync", &sync);
-  result ("compare-sync-edits-per-s", edited / sync.seconds, "edits/s");
-  result ("compare-sync-tcp-bytes-per-edited-field", (sync.wire.up + sync.wire.down) / edited,
-          "B");
-  result ("compare-sync-body-bytes-per-edited-field",
-          (sync.summary.bytes_sent + sync.summary.bytes_received) / edited, "B");
-  result ("compare-sync-tcp-bytes-up-per-client-edit",
-          (double) sync.wire.up / p->w.client->len, "B");
-  result ("compare-sync-tcp-bytes-down-per-server-edit",
-          (double) sync.wire.down / p->w.server->len, "B");
-  result ("compare-conflicts", sync.summary.conflicts, "conflicts");
+  motcua_bench_result ("compare-sync-edits-per-s", edited / sync.seconds, "edits/s");
+  motcua_bench_result ("compare-sync-tcp-bytes-per-edited-field",
+                       (sync.wire.up + sync.wire.down) / edited, "B");
+  motcua_bench_result ("compare-sync-body-bytes-per-edited-field",
+                       (sync.summary.bytes_sent + sync.summary.bytes_received) / edited, "B");
+  motcua_bench_result ("compare-sync-tcp-bytes-up-per-client-edit",
+                       (double) sync.wire.up / p->w.client->len, "B");
+  motcua_bench_result ("compare-sync-tcp-bytes-down-per-server-edit",
+                       (double) sync.wire.down / p->w.server->len, "B");
+  motcua_bench_result ("compare-conflicts", sync.summary.conflicts, "conflicts");
   results_of ("compare-echo", &echo);
   results_of ("compare-idle", &idle);
 
@@ -1021,18 +989,18 @@ bench_first_sync (Province *p,
   {
     g_autofree char *name = g_strconcat (prefix, "-cases", NULL);
 
-    result (name, (double) n_cases, "cases");
+    motcua_bench_result (name, (double) n_cases, "cases");
   }
   {
     g_autoptr(GPtrArray) procedures = motcua_replica_list_procedures (replica, NULL, -1, &error);
     g_autofree char *name = g_strconcat (prefix, "-procedures", NULL);
 
-    result (name, procedures ? procedures->len : 0, "procedures");
+    motcua_bench_result (name, procedures ? procedures->len : 0, "procedures");
   }
   {
     g_autofree char *name = g_strconcat (prefix, "-rows-per-s", NULL);
 
-    result (name, m.summary.changes_received / m.seconds, "rows/s");
+    motcua_bench_result (name, m.summary.changes_received / m.seconds, "rows/s");
   }
   if (!slow)
     ratio ("first-sync-seconds-vs-pouchdb-clone", m.seconds,
@@ -1154,7 +1122,7 @@ bench_desk_day (Province *p)
 
   m = measure_sync (p->slow_db, &p->slow, "desk-day");
   results_of ("desk-day", &m);
-  result ("desk-day-tcp-kib", (m.wire.up + m.wire.down) / 1024.0, "KiB");
+  motcua_bench_result ("desk-day-tcp-kib", (m.wire.up + m.wire.down) / 1024.0, "KiB");
 }
 
 /* many */
@@ -1184,7 +1152,7 @@ desk_thread (gpointer data)
 
   start = g_get_monotonic_time ();
   motcua_sync_run (sync, NULL, &desk->summary, &desk->error);
-  desk->seconds = seconds_since (start);
+  desk->seconds = motcua_bench_seconds_since (start);
 
   return NULL;
 }
@@ -1316,7 +1284,7 @@ bench_many (Bench *bench)
   g_mutex_unlock (&lock);
   for (guint i = 0; i < bench->n_replicas; i++)
     g_thread_join (threads[i]);
-  wall = seconds_since (start);
+  wall = motcua_bench_seconds_since (start);
 
   for (guint i = 0; i < bench->n_replicas; i++)
     {
@@ -1337,20 +1305,20 @@ bench_many (Bench *bench)
   g_print ("%-18s %8.2f s  %u syncs (%u failed), %" G_GUINT64_FORMAT " changes up, %"
            G_GUINT64_FORMAT " down, %u requests (%u not 200)\n", "all at once", wall,
            bench->n_replicas, failed, pushed, pulled, ms->len, n_errors);
-  result ("many-replicas", bench->n_replicas, "replicas");
-  result ("many-failed-syncs", failed, "syncs");
-  result ("many-wall-seconds", wall, "s");
-  result ("many-changes-per-s", (pushed + pulled) / wall, "changes/s");
-  result ("many-pushed-changes-per-s", pushed / wall, "changes/s");
-  result ("many-syncs-per-s", (bench->n_replicas - failed) / wall, "syncs/s");
-  result ("many-sync-p50", percentile (sync_s, 0.50) * 1000, "ms");
-  result ("many-sync-p95", percentile (sync_s, 0.95) * 1000, "ms");
-  result ("many-sync-max", percentile (sync_s, 1.0) * 1000, "ms");
-  result ("many-requests", ms->len, "requests");
-  result ("many-requests-not-200", n_errors, "requests");
-  result ("many-request-server-p50", percentile (ms, 0.50), "ms");
-  result ("many-request-server-p95", percentile (ms, 0.95), "ms");
-  result ("many-request-server-max", percentile (ms, 1.0), "ms");
+  motcua_bench_result ("many-replicas", bench->n_replicas, "replicas");
+  motcua_bench_result ("many-failed-syncs", failed, "syncs");
+  motcua_bench_result ("many-wall-seconds", wall, "s");
+  motcua_bench_result ("many-changes-per-s", (pushed + pulled) / wall, "changes/s");
+  motcua_bench_result ("many-pushed-changes-per-s", pushed / wall, "changes/s");
+  motcua_bench_result ("many-syncs-per-s", (bench->n_replicas - failed) / wall, "syncs/s");
+  motcua_bench_result ("many-sync-p50", motcua_bench_percentile (sync_s, 0.50) * 1000, "ms");
+  motcua_bench_result ("many-sync-p95", motcua_bench_percentile (sync_s, 0.95) * 1000, "ms");
+  motcua_bench_result ("many-sync-max", motcua_bench_percentile (sync_s, 1.0) * 1000, "ms");
+  motcua_bench_result ("many-requests", ms->len, "requests");
+  motcua_bench_result ("many-requests-not-200", n_errors, "requests");
+  motcua_bench_result ("many-request-server-p50", motcua_bench_percentile (ms, 0.50), "ms");
+  motcua_bench_result ("many-request-server-p95", motcua_bench_percentile (ms, 0.95), "ms");
+  motcua_bench_result ("many-request-server-max", motcua_bench_percentile (ms, 1.0), "ms");
 
   for (guint i = 0; i < bench->n_replicas; i++)
     g_free (desks[i].path);
@@ -1486,9 +1454,8 @@ main (int   argc,
       {
         g_autoptr(MotcuaReplica) store = open_replica (p.server.store);
 
-        result ("compare-conflicts-server", (double) motcua_replica_count_conflicts (store,
-                                                                                       NULL),
-                "conflicts");
+        motcua_bench_result ("compare-conflicts-server",
+                             (double) motcua_replica_count_conflicts (store, NULL), "conflicts");
       }
       workload_clear (&p.w);
     }

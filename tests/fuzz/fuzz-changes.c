@@ -23,20 +23,8 @@
 #include "fuzz-common.h"
 #include "motcua-error.h"
 
-#define QUICK_CHECK_EVERY 500
-#define RENEW_EVERY 20000
-
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
-
-static FuzzProvince *province;
-static guint64 n_inputs;
-
-static void
-free_province (void)
-{
-  g_clear_pointer (&province, fuzz_province_free);
-}
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
@@ -44,29 +32,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) error = NULL;
+  FuzzProvince *province;
   MotcuaReplica *desk;
   JsonArray *changes;
   guint64 seq_before;
   guint n_won = G_MAXUINT;
-  gboolean ok, renewed;
+  guint64 n_inputs;
+  gboolean ok;
 
-  renewed = province == NULL || (n_inputs > 0 && n_inputs % RENEW_EVERY == 0);
-  if (renewed)
-    {
-      if (province == NULL)
-        atexit (free_province);
-      free_province ();
-      province = fuzz_province_new (FALSE);
-    }
-  fuzz_record (data, size, renewed);
-  n_inputs++;
+  province = fuzz_province_for_input (data, size, &n_inputs);
 
-  if (fuzz_json_skip ((const char *) data, size))
-    return 0;
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, (const char *) data, (gssize) size, NULL))
-    return 0;
-  changes = fuzz_changes_of (json_parser_get_root (parser));
+  changes = fuzz_parse_changes (parser, data, size);
   if (changes == NULL)
     return 0;
 
@@ -75,7 +52,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   ok = _motcua_replica_apply_changes (desk, changes, &n_won, &error);
 
-  fuzz_check_replica (desk, n_inputs % QUICK_CHECK_EVERY == 0);
+  fuzz_check_replica (desk, n_inputs % FUZZ_QUICK_CHECK_EVERY == 0);
   if (motcua_replica_get_last_seq (desk) != seq_before)
     fuzz_fail ("merging changed the desk's own log: seq %" G_GUINT64_FORMAT " → %"
                G_GUINT64_FORMAT, seq_before, motcua_replica_get_last_seq (desk));

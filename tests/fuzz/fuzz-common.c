@@ -121,6 +121,35 @@ fuzz_record (const guint8 *data,
     fuzz_fail ("cannot record the input: %s", error->message);
 }
 
+static FuzzProvince *province;
+
+static void
+free_province (void)
+{
+  g_clear_pointer (&province, fuzz_province_free);
+}
+
+FuzzProvince *
+fuzz_province_for_input (const guint8 *data,
+                         gsize         size,
+                         guint64      *n_inputs)
+{
+  static guint64 n;
+  gboolean renewed = province == NULL || (n > 0 && n % FUZZ_RENEW_EVERY == 0);
+
+  if (renewed)
+    {
+      if (province == NULL)
+        atexit (free_province);
+      free_province ();
+      province = fuzz_province_new (FALSE);
+    }
+  fuzz_record (data, size, renewed);
+  *n_inputs = ++n;
+
+  return province;
+}
+
 gboolean
 fuzz_json_skip (const char *data,
                 gsize       size)
@@ -467,4 +496,18 @@ fuzz_province_free (FuzzProvince *p)
   motcua_fixture_tear_down (&p->desk, NULL);
   motcua_fixture_tear_down (&p->hub, NULL);
   g_free (p);
+}
+
+JsonArray *
+fuzz_parse_changes (JsonParser   *parser,
+                    const guint8 *data,
+                    gsize         size)
+{
+  /* What json-glib itself cannot take (see fuzz_json_skip). */
+  if (fuzz_json_skip ((const char *) data, size))
+    return NULL;
+  if (!json_parser_load_from_data (parser, (const char *) data, (gssize) size, NULL))
+    return NULL;
+
+  return fuzz_changes_of (json_parser_get_root (parser));
 }

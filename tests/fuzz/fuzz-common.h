@@ -77,6 +77,18 @@ void          fuzz_record           (const guint8  *data,
                                      gsize          size,
                                      gboolean       renewed);
 
+/* Every this many inputs, PRAGMA quick_check; every FUZZ_RENEW_EVERY, the province is made
+ * anew, so that its growth does not slow the run. */
+#define FUZZ_QUICK_CHECK_EVERY 500
+#define FUZZ_RENEW_EVERY       20000
+
+/* The province for the input @data: made on the first input and anew every FUZZ_RENEW_EVERY
+ * (freed at exit); the input is recorded (fuzz_record()) and counted, *@n_inputs being the
+ * count with it. */
+FuzzProvince *fuzz_province_for_input (const guint8 *data,
+                                       gsize         size,
+                                       guint64      *n_inputs);
+
 /* Whether to skip @data rather than parse it: when it is not one array or object, nests deeper
  * than FUZZ_MAX_DEPTH, or holds a \u escape that is not four hex digits or a surrogate that is
  * not a high half followed at once by a low half. Three defects of json-glib 1.6, not of
@@ -92,6 +104,11 @@ gboolean      fuzz_json_skip        (const char    *data,
 
 /* The changes of a push body: {"changes": [...]} or a bare array; NULL otherwise. Borrowed. */
 JsonArray    *fuzz_changes_of       (JsonNode      *root);
+/* The changes in @data (see fuzz_changes_of()), parsed by @parser; NULL when @data is to be
+ * skipped (fuzz_json_skip()), is not JSON or holds no changes. Borrowed from @parser. */
+JsonArray    *fuzz_parse_changes    (JsonParser    *parser,
+                                     const guint8  *data,
+                                     gsize          size);
 
 G_GNUC_NORETURN G_GNUC_PRINTF (1, 2)
 void          fuzz_fail             (const char    *format,

@@ -34,20 +34,10 @@
 #include "fuzz-common.h"
 #include "motcua-error.h"
 
-#define QUICK_CHECK_EVERY 500
-#define RENEW_EVERY 20000
-
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
 
-static FuzzProvince *province;
-static guint64 n_inputs;
-
-static void
-free_province (void)
-{
-  g_clear_pointer (&province, fuzz_province_free);
-}
+static FuzzProvince *province;   /* of this input */
 
 static gint64
 query_int (MotcuaReplica *replica,
@@ -167,28 +157,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   guint64 before, acked = 0;
   gint64 logged_before, logged_after, first;
   guint n;
-  gboolean quick_check, ok, renewed;
+  guint64 n_inputs;
+  gboolean quick_check, ok;
 
-  renewed = province == NULL || (n_inputs > 0 && n_inputs % RENEW_EVERY == 0);
-  if (renewed)
-    {
-      if (province == NULL)
-        atexit (free_province);
-      free_province ();
-      province = fuzz_province_new (FALSE);
-    }
-  fuzz_record (data, size, renewed);
-  n_inputs++;
-  quick_check = n_inputs % QUICK_CHECK_EVERY == 0;
-
-  /* What json-glib itself cannot take (see fuzz_json_skip). */
-  if (fuzz_json_skip ((const char *) data, size))
-    return 0;
+  province = fuzz_province_for_input (data, size, &n_inputs);
+  quick_check = n_inputs % FUZZ_QUICK_CHECK_EVERY == 0;
 
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, (const char *) data, (gssize) size, NULL))
-    return 0;
-  changes = fuzz_changes_of (json_parser_get_root (parser));
+  changes = fuzz_parse_changes (parser, data, size);
   if (changes == NULL || stamped_ahead (changes, province->hub.now_ms))
     return 0;
 
