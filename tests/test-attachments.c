@@ -17,7 +17,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "motcua-blobs-private.h"
+#include "motcua-blob-sync-private.h"
 #include "motcua-hub-private.h"
 #include "motcua-protocol-private.h"
 #include "motcua-version.h"

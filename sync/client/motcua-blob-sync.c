@@ -16,7 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "motcua-blobs-private.h"
+#include "motcua-blob-sync-private.h"
 #include "motcua-error.h"
 #include "motcua-version.h"
 

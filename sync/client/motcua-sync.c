@@ -20,7 +20,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "motcua-blobs-private.h"
+#include "motcua-blob-sync-private.h"
 #include "motcua-conflicts.h"
 #include "motcua-error.h"
 #include "motcua-replica-private.h"

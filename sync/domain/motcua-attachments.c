@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "motcua-blobs-private.h"
+#include "motcua-domain-private.h"
 #include "motcua-error.h"
 #include "motcua-text.h"
 

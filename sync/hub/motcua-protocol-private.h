@@ -12,7 +12,9 @@
 
 #include <gio/gio.h>
 
-#include "motcua-hub.h"
+#include <json-glib/json-glib.h>
+
+#include "motcua-hub-private.h"
 
 G_BEGIN_DECLS
 
@@ -30,5 +32,32 @@ MotcuaHubResponse *_motcua_hub_handle        (MotcuaReplica          *hub,
 gboolean           _motcua_json_escape_ok     (const char             *p,
                                                gsize                   left,
                                                gsize                  *skip);
+
+/* The blob endpoints (motcua-hub-blobs.c), called by _motcua_hub_handle() once the request is
+ * authenticated. @query is the URL's parsed query, or NULL. */
+MotcuaHubResponse *_motcua_hub_blobs_status (MotcuaReplica          *hub,
+                                             const MotcuaHubLimits  *limits,
+                                             MotcuaHubPeer          *peer,
+                                             const MotcuaHubRequest *request);
+MotcuaHubResponse *_motcua_hub_blob_get     (MotcuaReplica          *hub,
+                                             const MotcuaHubLimits  *limits,
+                                             MotcuaHubPeer          *peer,
+                                             const MotcuaHubRequest *request,
+                                             GHashTable             *query);
+MotcuaHubResponse *_motcua_hub_blob_put     (MotcuaReplica          *hub,
+                                             const MotcuaHubLimits  *limits,
+                                             MotcuaHubPeer          *peer,
+                                             const MotcuaHubRequest *request,
+                                             GHashTable             *query);
+
+/* Helpers of motcua-protocol.c the blob endpoints share. */
+MotcuaHubResponse *_motcua_hub_json_answer  (MotcuaReplica          *hub,
+                                             guint                   status,
+                                             JsonObject             *body);
+MotcuaHubResponse *_motcua_hub_error_from   (const GError           *error);
+/* The body as a JSON object holding only @members, in *out; an error response otherwise. */
+MotcuaHubResponse *_motcua_hub_parse_body   (const MotcuaHubRequest *request,
+                                             const char *const      *members,
+                                             JsonNode              **out);
 
 G_END_DECLS

@@ -1,21 +1,18 @@
-/* motcua-blobs-private.h: the bytes of scans, stored, served and transferred
+/* motcua-blobs-private.h: the bytes of scans, stored
  *
  * An attachment row names its bytes by their SHA-256; the bytes live in the local table blobs
  * (one row per distinct SHA-256, on desks and on the server alike), filled in place as they
- * arrive, so a transfer cut anywhere resumes where it stopped. See sync/PROTOCOL.md, Blobs.
+ * arrive, so a transfer cut anywhere resumes where it stopped. The hub serves them
+ * (hub/motcua-hub-blobs.c) and a sync moves them (client/motcua-blob-sync.c). See
+ * sync/PROTOCOL.md, Blobs.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once
 
-#include <json-glib/json-glib.h>
-
 #include "motcua-attachments.h"
-#include "motcua-hub-private.h"
-#include "motcua-protocol-private.h"
 #include "motcua-replica-private.h"
-#include "motcua-transport-private.h"
 
 G_BEGIN_DECLS
 
@@ -105,63 +102,5 @@ gboolean  _motcua_blob_drop_orphans (MotcuaReplica   *self,
                                      const char      *sha256,
                                      guint           *n_out,
                                      GError         **error);
-
-/* The hub's endpoints (motcua-blobs.c), called by _motcua_hub_handle() once the request is
- * authenticated. @query is the URL's parsed query, or NULL. */
-MotcuaHubResponse *_motcua_hub_blobs_status (MotcuaReplica          *hub,
-                                             const MotcuaHubLimits  *limits,
-                                             MotcuaHubPeer          *peer,
-                                             const MotcuaHubRequest *request);
-MotcuaHubResponse *_motcua_hub_blob_get     (MotcuaReplica          *hub,
-                                             const MotcuaHubLimits  *limits,
-                                             MotcuaHubPeer          *peer,
-                                             const MotcuaHubRequest *request,
-                                             GHashTable             *query);
-MotcuaHubResponse *_motcua_hub_blob_put     (MotcuaReplica          *hub,
-                                             const MotcuaHubLimits  *limits,
-                                             MotcuaHubPeer          *peer,
-                                             const MotcuaHubRequest *request,
-                                             GHashTable             *query);
-
-/* Helpers of motcua-protocol.c the blob endpoints share. */
-MotcuaHubResponse *_motcua_hub_json_answer  (MotcuaReplica          *hub,
-                                             guint                   status,
-                                             JsonObject             *body);
-MotcuaHubResponse *_motcua_hub_error_from   (const GError           *error);
-/* The body as a JSON object holding only @members, in *out; an error response otherwise. */
-MotcuaHubResponse *_motcua_hub_parse_body   (const MotcuaHubRequest *request,
-                                             const char *const      *members,
-                                             JsonNode              **out);
-
-/* The replica's side (motcua-blob-sync.c) */
-
-/* Called after each chunk of a download, in the thread doing it. */
-typedef void (*MotcuaBlobProgressFunc) (const char *attachment_id,
-                                        guint64     received,
-                                        guint64     size,
-                                        gpointer    user_data);
-
-/* During a sync, once rows are pushed and pulled: uploads the whole blobs the server lacks
- * (each from where the server's copy ends) and, when the replica is so configured, downloads
- * every blob of its attachments. A blob the server will not take or give (out of scope, not
- * uploaded yet, over its limit) is skipped and left for a later sync; a network error stops
- * the sync. Counts bytes and attachments in @p and reports after each chunk. */
-gboolean  _motcua_sync_blobs        (MotcuaReplica          *replica,
-                                     MotcuaTransport        *transport,
-                                     MotcuaSyncProgress     *p,
-                                     MotcuaProgressFunc      progress,
-                                     gpointer                user_data,
-                                     GCancellable           *cancellable,
-                                     GError                **error);
-/* Fetches an attachment's bytes if they are not here yet (resuming a cut download), and
- * returns them. @bytes_in (may be NULL) gets what came over the wire. */
-GBytes   *_motcua_attachment_fetch  (MotcuaReplica          *replica,
-                                     MotcuaTransport        *transport,
-                                     const char             *attachment_id,
-                                     MotcuaBlobProgressFunc  progress,
-                                     gpointer                user_data,
-                                     guint64                *bytes_in,
-                                     GCancellable           *cancellable,
-                                     GError                **error);
 
 G_END_DECLS
