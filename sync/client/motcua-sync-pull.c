@@ -382,7 +382,7 @@ pull_all (Run       *run,
           return FALSE;
         }
       /* Decoded once, whole or compact: from here on the items are typed. */
-      batch = _motcua_wire_decode (items, FALSE, error);
+      batch = _motcua_wire_decode (items, run->compact, FALSE, error);
       if (batch == NULL || !apply_batch (run, batch, cursor, next, error))
         return FALSE;
 

@@ -502,7 +502,7 @@ handle_push (Exchange *x)
       return motcua_hub_error_response (413, "too-many-changes", message);
     }
   /* Decoded once, whole or compact: from here on the changes are typed. */
-  batch = _motcua_wire_decode (changes, TRUE, &error);
+  batch = _motcua_wire_decode (changes, body_says_compact (x), TRUE, &error);
   if (batch == NULL)
     return error_from (error);
 

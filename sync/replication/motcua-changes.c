@@ -677,7 +677,7 @@ _motcua_replica_apply_changes (MotcuaReplica  *self,
                                guint          *n_won,
                                GError        **error)
 {
-  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_decode (changes, FALSE, error);
+  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_decode (changes, FALSE, FALSE, error);
 
   return batch != NULL && _motcua_replica_apply_batch (self, batch, n_won, error);
 }

@@ -79,10 +79,12 @@ const MotcuaValue    *_motcua_wire_item_get      (const MotcuaWireItem  *item,
 /* The newest HLC an item carries: its own, or the newest of its registers. */
 MotcuaHlc             _motcua_wire_item_latest   (const MotcuaWireItem  *item);
 
-/* Decodes a list of changes and snapshot rows, whole or compact, and checks every member; the
- * first fault fails the list with MOTCUA_ERROR_INVALID, as "change N: member: what is wrong".
- * With @changes_only, a snapshot row is a fault (a push carries changes only). */
+/* Decodes a list of changes and snapshot rows, whole or (when @compact: its request said so)
+ * compact, and checks every member; the first fault fails the list with MOTCUA_ERROR_INVALID,
+ * as "change N: member: what is wrong". With @changes_only, a snapshot row is a fault (a push
+ * carries changes only). */
 MotcuaWireBatch      *_motcua_wire_decode        (JsonArray             *items,
+                                                  gboolean               compact,
                                                   gboolean               changes_only,
                                                   GError               **error);
 /* The values of a whole row of @table from its JSON object ({column: value}) into @item. */

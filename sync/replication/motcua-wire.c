@@ -434,10 +434,12 @@ decode_snapshot (MotcuaWireBatch *batch,
   return TRUE;
 }
 
-/* A change, whole or compact: what it leaves out comes from @prev, the change before it. */
+/* A change, whole or, in a compact list, leaving out what @prev (the change before it, or
+ * NULL) implies, and p when it is 0. */
 static gboolean
 decode_change (MotcuaWireBatch      *batch,
                JsonObject           *o,
+               gboolean              compact,
                const MotcuaWireItem *prev,
                guint                 index,
                GError              **error)
@@ -474,7 +476,7 @@ decode_change (MotcuaWireBatch      *batch,
   else
     head.hlc = (MotcuaHlc) _motcua_json_int (o, "h", 0);
 
-  if (json_object_has_member (o, "p")
+  if ((!compact || json_object_has_member (o, "p"))
       && (_motcua_json_int (o, "p", -1) < 0 || _motcua_json_int (o, "p", -1) > MOTCUA_HLC_LATEST))
     return bad_change (error, index, "p", _("must be the HLC of the overwritten value, or 0"));
   head.prev = (MotcuaHlc) _motcua_json_int (o, "p", 0);
@@ -514,6 +516,7 @@ decode_change (MotcuaWireBatch      *batch,
 
 MotcuaWireBatch *
 _motcua_wire_decode (JsonArray  *items,
+                     gboolean    compact,
                      gboolean    changes_only,
                      GError    **error)
 {
@@ -535,7 +538,7 @@ _motcua_wire_decode (JsonArray  *items,
 
       /* A change names its column ("c", null for a whole row); a snapshot row has none. */
       if (json_object_has_member (o, "c"))
-        ok = decode_change (batch, o, prev_is_change
+        ok = decode_change (batch, o, compact, compact && prev_is_change
                                       ? _motcua_wire_batch_item (batch, batch->items->len - 1)
                                       : NULL, i, error);
       else if (changes_only || json_object_has_member (o, "o"))
