@@ -5,10 +5,7 @@
 
 #pragma once
 
-#if !defined (MOTCUA_INSIDE) && !defined (MOTCUA_COMPILATION)
-#error "Only <motcua/motcua.h> can be included directly."
-#endif
-
+#include "motcua-inside.h"
 #include <gio/gio.h>
 
 #include "motcua-replica.h"

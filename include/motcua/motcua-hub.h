@@ -12,6 +12,7 @@
 
 #pragma once
 
+#include "motcua-inside.h"
 #include <gio/gio.h>
 
 #include "motcua-replica.h"

@@ -1,9 +1,6 @@
 #pragma once
 
-#if !defined(MOTCUA_INSIDE) && !defined(MOTCUA_COMPILATION)
-# error "Only <motcua/motcua.h> can be included directly."
-#endif
-
+#include "motcua-inside.h"
 #include <glib-object.h>
 
 #include "motcua-hlc.h"

@@ -1,9 +1,6 @@
 #pragma once
 
-#if !defined(MOTCUA_INSIDE) && !defined(MOTCUA_COMPILATION)
-# error "Only <motcua/motcua.h> can be included directly."
-#endif
-
+#include "motcua-inside.h"
 /* The replica's schema version. A replica made by an older build is migrated forward on open;
  * one whose version is greater is refused (MOTCUA_ERROR_SCHEMA_TOO_NEW). */
 #define MOTCUA_SCHEMA_VERSION 7
