@@ -1,4 +1,4 @@
-/* motcua-format.h: how the desk shows statuses, channels, dates and amounts
+/* motcua-format.h: how the desk shows statuses, channels, dates, amounts and timeline events
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -35,6 +35,10 @@ G_GNUC_WARN_UNUSED_RESULT
 char       *motcua_format_count      (gint64          n);
 G_GNUC_WARN_UNUSED_RESULT
 char       *motcua_format_days       (guint           working_days);
+
+/* An event of a case's timeline as one line: "Moved on: Received → In processing". */
+G_GNUC_WARN_UNUSED_RESULT
+char       *motcua_format_event      (const MotcuaCaseEvent *event);
 
 /* Parses "YYYY-MM-DD" (or the date part of an ISO date-time). */
 gboolean    motcua_parse_date        (const char     *iso,

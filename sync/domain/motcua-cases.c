@@ -13,6 +13,7 @@
 #include "motcua-hub-private.h"
 #include "motcua-domain-private.h"
 #include "motcua-text.h"
+#include "motcua-cases-private.h"
 
 enum
 {
@@ -46,49 +47,6 @@ static const MotcuaTableDesc *
 cases_table (void)
 {
   return _motcua_table_lookup (MOTCUA_TABLE_CASES);
-}
-
-/* The timeline: one event per mutation of a case. */
-static gboolean
-add_event (MotcuaReplica     *self,
-           const MotcuaUuid  *case_id,
-           MotcuaHlc          hlc,
-           const char        *at,
-           const char        *action,
-           const char        *detail,
-           const char        *note,
-           GError           **error)
-{
-  MotcuaValue values[7];
-  MotcuaUuid id;
-  g_autofree char *now = NULL;
-
-  if (at == NULL)
-    at = now = _motcua_replica_now_iso (self);
-
-  motcua_uuid_v7_from_hlc (&id, hlc);
-  values[0] = MOTCUA_VALUE_ID (case_id);
-  values[1] = MOTCUA_VALUE_TEXT (at);
-  values[2] = MOTCUA_VALUE_TEXT (self->id);
-  values[3] = MOTCUA_VALUE_TEXT (self->officer);
-  values[4] = MOTCUA_VALUE_TEXT (action);
-  values[5] = MOTCUA_VALUE_TEXT (detail);
-  values[6] = (note != NULL && *note != '\0') ? MOTCUA_VALUE_TEXT (note) : MOTCUA_VALUE_NULL;
-
-  return _motcua_replica_insert_row (self, _motcua_table_lookup (MOTCUA_TABLE_CASE_EVENTS), &id,
-                                     values, hlc, error);
-}
-
-gboolean
-_motcua_replica_add_case_event (MotcuaReplica     *self,
-                                const MotcuaUuid  *case_id,
-                                MotcuaHlc          hlc,
-                                const char        *action,
-                                const char        *detail,
-                                const char        *note,
-                                GError           **error)
-{
-  return add_event (self, case_id, hlc, NULL, action, detail, note, error);
 }
 
 static gboolean
@@ -575,8 +533,8 @@ receive_in_tx (MotcuaReplica          *self,
   g_autofree char *papers = NULL;
   g_autofree char *receipt_no = NULL;
   g_autofree char *status = NULL;
-  g_autofree char *detail = NULL;
   g_autofree char *name = NULL;
+  MotcuaEventFacts facts = { NULL };
   MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
   MotcuaUuid procedure_id, office_id;
   MotcuaStatusKey key = { 0, 0, MOTCUA_STATUS_RECEIVED };
@@ -666,8 +624,10 @@ receive_in_tx (MotcuaReplica          *self,
                                      BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_NEW, hlc, NULL, error))
     return FALSE;
 
-  detail = g_strdup_printf ("%s %s, due %s", receipt_no, r->procedure_code, due);
-  if (!add_event (self, case_id, hlc, received_at, "received", detail, r->note, error))
+  facts.receipt_no = receipt_no;
+  facts.due_date = due;
+  if (!_motcua_replica_add_case_event (self, case_id, hlc, received_at, "received", &facts,
+                                       r->note, error))
     return FALSE;
 
   /* What the caller gets back is what was just written: no need to read it again. */
@@ -865,54 +825,6 @@ motcua_replica_dup_case (MotcuaReplica  *self,
   return dup_case_by_rid (self, rid, error);
 }
 
-GPtrArray *
-motcua_replica_list_case_events (MotcuaReplica  *self,
-                                 const char     *key,
-                                 GError        **error)
-{
-  g_autoptr(GPtrArray) events =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_case_event_free);
-  sqlite3_stmt *stmt;
-  MotcuaUuid id;
-  int rc;
-
-  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
-
-  if (!_motcua_replica_case_rid (self, key, NULL, &id, error))
-    return NULL;
-
-  stmt = _motcua_replica_prepare (self, "SELECT id, at, replica, officer, action, detail, note"
-                                  " FROM case_events WHERE case_id = ?1 ORDER BY at, id", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_blob (stmt, 1, id.bytes, 16, SQLITE_TRANSIENT);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      MotcuaCaseEvent *e = g_new0 (MotcuaCaseEvent, 1);
-      char text[37];
-
-      motcua_uuid_to_string (sqlite3_column_blob (stmt, 0), text);
-      e->id = g_strdup (text);
-      e->at = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      e->replica = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      e->officer = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      e->action = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      e->detail = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-      e->note = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-      g_ptr_array_add (events, e);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&events);
-}
-
 /* Editing */
 
 static const char *const editable_fields[] = {
@@ -934,28 +846,52 @@ write_case (MotcuaReplica     *self,
             guint64            mask,
             MotcuaHlc          hlc,
             const char        *at,
-            const char        *action,
-            const char        *detail,
-            const char        *note,
-            GError           **error)
+            const char              *action,
+            const MotcuaEventFacts  *facts,
+            const char              *note,
+            GError                 **error)
 {
   return check_case_values (self, values, mask, NULL, error)
          && _motcua_replica_write_row (self, cases_table (), id, values, mask, MOTCUA_WRITE_LOCAL,
                                        hlc, NULL, error)
-         && add_event (self, id, hlc, at, action, detail, note, error);
+         && _motcua_replica_add_case_event (self, id, hlc, at, action, facts, note, error);
 }
 
-static gboolean
-edit_in_tx (MotcuaReplica  *self,
-            const char     *key,
-            const char     *field,
-            const char     *value,
-            const char     *note,
-            GError        **error)
+/* The value of @column of case @rid as text, or NULL. */
+static char *
+stored_text (MotcuaReplica  *self,
+             gint64          rid,
+             int             column)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT CAST (%s AS TEXT) FROM cases WHERE rid = ?1",
+                                          cases_table ()->columns[column].name);
+  sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, sql, NULL);
+  char *text = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, rid);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return text;
+}
+
+gboolean
+_motcua_case_edit_in_tx (MotcuaReplica     *self,
+                         const char        *key,
+                         const char        *field,
+                         const char        *value,
+                         const char        *note,
+                         const MotcuaUuid  *conflict,
+                         GError           **error)
 {
   g_autoptr(MotcuaCase) current = NULL;
   g_autofree char *normalized = NULL;
-  g_autofree char *detail = NULL;
+  g_autofree char *old_value = NULL;
+  g_autofree char *new_value = NULL;
+  MotcuaEventFacts facts = { NULL };
   MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
   MotcuaUuid id;
   gint64 rid;
@@ -1045,10 +981,17 @@ edit_in_tx (MotcuaReplica  *self,
       return FALSE;
     }
 
-  detail = g_strdup_printf ("%s = %s", field, empty_to_null ? empty_to_null : "(empty)");
+  old_value = stored_text (self, rid, column);
+  new_value = values[column].type == SQLITE_INTEGER
+              ? g_strdup_printf ("%" G_GINT64_FORMAT, values[column].i)
+              : g_strdup (values[column].s);
+  facts.field = field;
+  facts.old_value = old_value;
+  facts.new_value = new_value;
+  facts.ref = conflict;
 
   return write_case (self, &id, values, BIT (column), _motcua_replica_tick (self), NULL,
-                     "edited", detail, note, error);
+                     "edited", &facts, note, error);
 }
 
 gboolean
@@ -1065,7 +1008,8 @@ motcua_replica_edit_case (MotcuaReplica  *self,
     return FALSE;
 
   return _motcua_replica_finish (self,
-                                 edit_in_tx (self, key, field, value, note, error),
+                                 _motcua_case_edit_in_tx (self, key, field, value, note, NULL,
+                                                          error),
                                  error);
 }
 
@@ -1099,7 +1043,7 @@ advance_in_tx (MotcuaReplica            *self,
   g_autoptr(MotcuaCase) c = NULL;
   g_autofree char *at = NULL;
   g_autofree char *status = NULL;
-  g_autofree char *detail = NULL;
+  MotcuaEventFacts facts = { NULL };
   MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
   MotcuaStatusKey from, next;
   MotcuaUuid id;
@@ -1209,10 +1153,11 @@ advance_in_tx (MotcuaReplica            *self,
       break;
     }
 
-  detail = g_strdup_printf ("%s → %s", motcua_status_to_string (c->status),
-                            motcua_status_to_string (to));
+  facts.field = "status";
+  facts.old_value = motcua_status_to_string (c->status);
+  facts.new_value = motcua_status_to_string (to);
 
-  return write_case (self, &id, values, mask, _motcua_replica_tick (self), at, "status", detail,
+  return write_case (self, &id, values, mask, _motcua_replica_tick (self), at, "status", &facts,
                      options ? options->note : NULL, error);
 }
 
@@ -1241,7 +1186,7 @@ transfer_in_tx (MotcuaReplica  *self,
                 GError        **error)
 {
   g_autoptr(MotcuaCase) c = NULL;
-  g_autofree char *detail = NULL;
+  MotcuaEventFacts facts = { NULL };
   MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
   MotcuaUuid id, office_id;
   gint64 rid;
@@ -1269,13 +1214,14 @@ transfer_in_tx (MotcuaReplica  *self,
     }
 
   values[C_HANDLING_OFFICE_ID] = MOTCUA_VALUE_ID (&office_id);
-  detail = g_strdup_printf ("%s → %s", c->handling_office ? c->handling_office : "?",
-                            office_code);
+  facts.field = "handling_office_id";
+  facts.from_office = c->handling_office;
+  facts.to_office = office_code;
 
   /* The case may have left this replica's scope: once the server has acknowledged the
    * transfer, the next sync purges it (see motcua-sync.c). */
   return write_case (self, &id, values, BIT (C_HANDLING_OFFICE_ID), _motcua_replica_tick (self),
-                     NULL, "transferred", detail, note, error)
+                     NULL, "transferred", &facts, note, error)
          && _motcua_replica_meta_set_int (self, "purge_due", 1, error);
 }
 
@@ -1309,7 +1255,7 @@ import_case_in_tx (MotcuaReplica     *self,
   g_autofree char *phone = NULL;
   g_autofree char *papers = NULL;
   g_autofree char *status = NULL;
-  g_autofree char *detail = NULL;
+  MotcuaEventFacts facts = { NULL };
   MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
   MotcuaUuid case_id, procedure_id, receiving_id, handling_id;
   MotcuaStatusKey key;
@@ -1440,10 +1386,12 @@ import_case_in_tx (MotcuaReplica     *self,
                                      BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_NEW, hlc, NULL, error))
     return FALSE;
 
-  detail = g_strdup_printf ("%s imported as %s", r->receipt_no,
-                            motcua_status_to_string (r->status));
+  facts.receipt_no = r->receipt_no;
+  facts.field = "status";
+  facts.new_value = motcua_status_to_string (r->status);
 
-  return add_event (self, &case_id, hlc, NULL, "imported", detail, NULL, error);
+  return _motcua_replica_add_case_event (self, &case_id, hlc, NULL, "imported", &facts, NULL,
+                                         error);
 }
 
 gboolean

@@ -12,7 +12,7 @@
 
 #include "motcua-conflicts.h"
 #include "motcua-error.h"
-#include "motcua-domain-private.h"
+#include "motcua-cases-private.h"
 #include "motcua-text.h"
 
 static void
@@ -342,13 +342,9 @@ resolve_in_tx (MotcuaReplica         *self,
                                   hlc, NULL, error))
     return FALSE;
 
+  /* Checked like any edit of the field; its event names the conflict. */
   if (table->id == MOTCUA_TABLE_CASES && how == MOTCUA_RESOLVE_VALUE)
-    {
-      g_autofree char *note = g_strdup_printf (_("resolves conflict %.8s"), k->id);
-
-      /* Checked like any edit of the field. */
-      return motcua_replica_edit_case (self, k->row_id, k->column, value, note, error);
-    }
+    return _motcua_case_edit_in_tx (self, k->row_id, k->column, value, NULL, &id, error);
 
   {
     MotcuaValue field[64];
@@ -398,11 +394,35 @@ resolve_in_tx (MotcuaReplica         *self,
      * replica's scope, to be purged once the server has acknowledged it (found by
      * test-converge, seed 5510: a commune kept the district's side and held the case for
      * good). */
-    return _motcua_replica_write_row (self, table, &row, field,
-                                      G_GUINT64_CONSTANT (1) << (column - 1), MOTCUA_WRITE_LOCAL,
-                                      _motcua_replica_tick (self), NULL, error)
-           && (table->id != MOTCUA_TABLE_CASES || strcmp (k->column, "handling_office_id") != 0
-               || _motcua_replica_meta_set_int (self, "purge_due", 1, error));
+    hlc = _motcua_replica_tick (self);
+    if (!_motcua_replica_write_row (self, table, &row, field,
+                                    G_GUINT64_CONSTANT (1) << (column - 1), MOTCUA_WRITE_LOCAL,
+                                    hlc, NULL, error))
+      return FALSE;
+    if (table->id != MOTCUA_TABLE_CASES)
+      return TRUE;
+    /* The case's timeline says which side was kept, in the same write. */
+    {
+      g_autofree char *kept = NULL;
+      MotcuaEventFacts facts = { .field = k->column, .ref = &id };
+      char id_text[37];
+
+      if (field[column - 1].type == SQLITE_INTEGER)
+        kept = g_strdup_printf ("%" G_GINT64_FORMAT, field[column - 1].i);
+      else if (field[column - 1].type == SQLITE_BLOB)
+        {
+          motcua_uuid_to_string (&id_value, id_text);
+          kept = g_strdup (id_text);
+        }
+      else
+        kept = g_strdup (field[column - 1].s);
+      facts.new_value = kept;
+      if (!_motcua_replica_add_case_event (self, &row, hlc, NULL, "conflict_resolved", &facts,
+                                           NULL, error))
+        return FALSE;
+    }
+    return strcmp (k->column, "handling_office_id") != 0
+           || _motcua_replica_meta_set_int (self, "purge_due", 1, error);
   }
 }
 

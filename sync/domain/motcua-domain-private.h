@@ -1,6 +1,6 @@
 /* motcua-domain-private.h: the domain layer's own calls
  *
- * Lookups by natural key, the rules a case's values obey, its timeline and due date
+ * Lookups by natural key, the rules a case's values obey, its due date
  * (motcua-cases.c, motcua-catalogue.c), and waiting changes sent again (motcua-conflicts.c).
  * The hub calls the rules, so that a push obeys what a desk's own writes do.
  *
@@ -36,16 +36,6 @@ gboolean      _motcua_case_check_value     (MotcuaReplica      *self,
                                             const MotcuaValue  *value,
                                             const MotcuaUuid   *procedure_id,
                                             GError            **error);
-
-/* Appends an event to a case's timeline, by this replica's officer, now (motcua-cases.c).
- * Inside a transaction. */
-gboolean      _motcua_replica_add_case_event (MotcuaReplica    *self,
-                                              const MotcuaUuid *case_id,
-                                              MotcuaHlc         hlc,
-                                              const char       *action,
-                                              const char       *detail,
-                                              const char       *note,
-                                              GError          **error);
 
 /* Whether @office is @root or an office below it. */
 gboolean      _motcua_replica_office_within (MotcuaReplica    *self,
