@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "motcua-blobs-private.h"
+#include "motcua-cases-private.h"
 #include "motcua-error.h"
 #include "motcua-text.h"
 #include "motcua-timeline-private.h"
@@ -415,12 +416,8 @@ motcua_replica_list_attachments (MotcuaReplica  *self,
   sqlite3_bind_blob (stmt, 1, case_id.bytes, 16, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (list, attachment_from_row (stmt, acked));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return NULL;
-    }
+  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&list);
 }

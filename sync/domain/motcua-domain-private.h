@@ -56,4 +56,34 @@ gboolean      _motcua_replica_case_due_date (MotcuaReplica  *self,
                                              char            out[11],
                                              GError        **error);
 
+/* Receipt numbers: a leased block, and how many are left of this year's for @office_id
+ * (motcua-receipts.c). */
+gboolean      _motcua_replica_add_lease    (MotcuaReplica    *self,
+                                            const MotcuaUuid *office_id,
+                                            int               year,
+                                            gint64            first,
+                                            gint64            last,
+                                            GError          **error);
+
+typedef struct
+{
+  MotcuaUuid  id;
+  char       *code;
+} MotcuaLeaseOffice;
+
+void          _motcua_lease_office_free    (gpointer          data);
+
+GPtrArray    *_motcua_replica_lease_offices (MotcuaReplica   *self,
+                                             GError         **error);
+
+gint64        _motcua_replica_lease_left   (MotcuaReplica    *self,
+                                            const MotcuaUuid *office_id,
+                                            int               year);
+
+/* Takes the next leased number, or 0 when none is left. Inside a transaction. */
+gint64        _motcua_replica_take_leased  (MotcuaReplica    *self,
+                                            const MotcuaUuid *office_id,
+                                            int               year,
+                                            GError          **error);
+
 G_END_DECLS

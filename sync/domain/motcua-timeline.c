@@ -15,7 +15,7 @@
 
 #include <string.h>
 
-#include "motcua-timeline-private.h"
+#include "motcua-cases-private.h"
 
 enum
 {
@@ -86,7 +86,8 @@ column_uuid (sqlite3_stmt *stmt,
 {
   char text[37];
 
-  if (sqlite3_column_type (stmt, column) != SQLITE_BLOB || sqlite3_column_bytes (stmt, column) != 16)
+  if (sqlite3_column_type (stmt, column) != SQLITE_BLOB
+      || sqlite3_column_bytes (stmt, column) != 16)
     return NULL;
   motcua_uuid_to_string (sqlite3_column_blob (stmt, column), text);
   return g_strdup (text);
@@ -144,13 +145,8 @@ motcua_replica_list_case_events (MotcuaReplica  *self,
       e->ref = column_uuid (stmt, 14);
       g_ptr_array_add (events, e);
     }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return NULL;
-    }
+  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&events);
 }
