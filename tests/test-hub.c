@@ -590,6 +590,29 @@ test_busy (Province      *p,
   g_assert_cmpuint (busy->n_busy, ==, MOTCUA_BUSY_RETRIES + 1);
 }
 
+/* A copy of the event of case @case_id with the id @id, or about the row @ref, or NULL. */
+static MotcuaCaseEvent *
+dup_event (MotcuaReplica *replica,
+           const char    *case_id,
+           const char    *id,
+           const char    *ref)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = motcua_replica_list_case_events (replica, case_id, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const MotcuaCaseEvent *e = events->pdata[i];
+
+      if ((id != NULL && g_strcmp0 (e->id, id) == 0)
+          || (ref != NULL && g_strcmp0 (e->ref, ref) == 0))
+        return motcua_case_event_copy (e);
+    }
+
+  return NULL;
+}
+
 /* A row of a timeline never changes once written: the same row again with other values is
  * refused, and neither the hub nor the district takes them (the hub once logged them as
  * pushed while keeping its own, so the district took the other values; found by fuzz-push).
@@ -662,7 +685,7 @@ test_timeline_rows_never_change (Province      *p,
     g_autoptr(JsonArray) old = json_array_new ();
     JsonObject *v = json_object_new ();
     JsonNode *node = json_node_init_object (json_node_alloc (), v);
-    const MotcuaCaseEvent *parsed = NULL;
+    g_autoptr(MotcuaCaseEvent) parsed = NULL;
 
     json_object_set_string_member (v, "case_id", c->id);
     json_object_set_string_member (v, "at", "2025-03-03T09:00:00+07:00");
@@ -678,12 +701,7 @@ test_timeline_rows_never_change (Province      *p,
     g_assert_no_error (error);
     g_assert_cmpuint (json_array_get_length (rejected), ==, 0);
     sync_replica (p, &p->d, p->token_d, NULL);
-    events = motcua_replica_list_case_events (p->d.replica, c->id, &error);
-    g_assert_no_error (error);
-    for (guint i = 0; i < events->len; i++)
-      if (g_strcmp0 (((MotcuaCaseEvent *) events->pdata[i])->id,
-                     "01955a00-0000-7000-8000-0000000000e7") == 0)
-        parsed = events->pdata[i];
+    parsed = dup_event (p->d.replica, c->id, "01955a00-0000-7000-8000-0000000000e7", NULL);
     g_assert_nonnull (parsed);
     g_assert_cmpstr (parsed->field, ==, "status");
     g_assert_cmpstr (parsed->old_value, ==, "received");
@@ -842,13 +860,8 @@ test_conflicts (Province      *p,
 
   /* The district's timeline says the correction resolved that conflict. */
   {
-    g_autoptr(GPtrArray) events = motcua_replica_list_case_events (p->d.replica, c->id, &error);
-    const MotcuaCaseEvent *resolution = NULL;
+    g_autoptr(MotcuaCaseEvent) resolution = dup_event (p->d.replica, c->id, NULL, k->id);
 
-    g_assert_no_error (error);
-    for (guint i = 0; i < events->len; i++)
-      if (g_strcmp0 (((MotcuaCaseEvent *) events->pdata[i])->ref, k->id) == 0)
-        resolution = events->pdata[i];
     g_assert_nonnull (resolution);
     g_assert_cmpstr (resolution->action, ==, "edited");
     g_assert_cmpstr (resolution->field, ==, "phone");
@@ -1376,13 +1389,8 @@ test_resolve_moves_case (Province      *p,
                                                   NULL, &error));
   g_assert_no_error (error);
   {
-    g_autoptr(GPtrArray) events = motcua_replica_list_case_events (p->b.replica, c->id, &error);
-    const MotcuaCaseEvent *resolution = NULL;
+    g_autoptr(MotcuaCaseEvent) resolution = dup_event (p->b.replica, c->id, NULL, k->id);
 
-    g_assert_no_error (error);
-    for (guint i = 0; i < events->len; i++)
-      if (g_strcmp0 (((MotcuaCaseEvent *) events->pdata[i])->ref, k->id) == 0)
-        resolution = events->pdata[i];
     g_assert_nonnull (resolution);
     g_assert_cmpstr (resolution->action, ==, "conflict_resolved");
     g_assert_cmpstr (resolution->field, ==, "handling_office_id");
