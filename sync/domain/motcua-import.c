@@ -3,7 +3,7 @@
  * Each file is read whole and every entry is validated and written inside one transaction: the
  * first bad entry rolls everything back, and its error names the entry (the CSV line, or the
  * JSON array index and code) and the field. CSV rows are turned into the same JSON objects the
- * JSON format holds, so both formats share one validator.
+ * JSON format holds (motcua-import-csv.c), so both formats share one validator.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
