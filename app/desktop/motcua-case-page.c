@@ -484,12 +484,7 @@ step_clicked_cb (GtkButton      *button,
                                                   : _("Reason for refusal"));
   if (dialog->to == MOTCUA_STATUS_RETURNED)
     {
-      g_autoptr(GtkStringList) channels = gtk_string_list_new (NULL);
-
-      for (int i = 0; i < MOTCUA_N_CHANNELS; i++)
-        gtk_string_list_append (channels, motcua_format_channel ((MotcuaChannel) i));
-      dialog->via = GTK_DROP_DOWN (gtk_drop_down_new (g_object_ref (G_LIST_MODEL (channels)),
-                                                      NULL));
+      dialog->via = GTK_DROP_DOWN (gtk_drop_down_new (motcua_format_channel_model (), NULL));
       gtk_box_append (GTK_BOX (box), GTK_WIDGET (dialog->via));
     }
   dialog->note = dialog_entry (GTK_BOX (box), _("Note for the timeline (optional)"));
@@ -657,8 +652,8 @@ motcua_case_page_class_init (MotcuaCasePageClass *klass)
 static void
 motcua_case_page_init (MotcuaCasePage *self)
 {
-  g_autoptr(GtkStringList) channels = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) priorities = gtk_string_list_new (NULL);
+  g_autoptr(GListModel) channels = motcua_format_channel_model ();
+  g_autoptr(GListModel) priorities = motcua_format_priority_model ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->paper_rows = g_ptr_array_new ();
@@ -667,12 +662,8 @@ motcua_case_page_init (MotcuaCasePage *self)
   self->stars = g_ptr_array_new ();
 
   self->filling = TRUE;
-  for (int i = 0; i < MOTCUA_N_CHANNELS; i++)
-    gtk_string_list_append (channels, motcua_format_channel ((MotcuaChannel) i));
-  adw_combo_row_set_model (self->channel_row, G_LIST_MODEL (channels));
-  for (int i = 0; i < MOTCUA_N_PRIORITIES; i++)
-    gtk_string_list_append (priorities, motcua_format_priority ((MotcuaPriority) i));
-  adw_combo_row_set_model (self->priority_row, G_LIST_MODEL (priorities));
+  adw_combo_row_set_model (self->channel_row, channels);
+  adw_combo_row_set_model (self->priority_row, priorities);
   self->filling = FALSE;
 
   for (int i = 1; i <= 5; i++)

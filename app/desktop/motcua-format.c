@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gtk/gtk.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -104,6 +105,26 @@ motcua_format_priority (MotcuaPriority priority)
     default:
       return "?";
     }
+}
+
+GListModel *
+motcua_format_channel_model (void)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (int i = 0; i < MOTCUA_N_CHANNELS; i++)
+    gtk_string_list_append (list, motcua_format_channel ((MotcuaChannel) i));
+  return G_LIST_MODEL (list);
+}
+
+GListModel *
+motcua_format_priority_model (void)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (int i = 0; i < MOTCUA_N_PRIORITIES; i++)
+    gtk_string_list_append (list, motcua_format_priority ((MotcuaPriority) i));
+  return G_LIST_MODEL (list);
 }
 
 const char *

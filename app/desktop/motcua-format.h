@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include <gio/gio.h>
 #include <motcua/motcua.h>
 
 G_BEGIN_DECLS
@@ -14,6 +15,11 @@ const char *motcua_format_status     (MotcuaStatus    status);
 const char *motcua_format_step       (MotcuaStatus    status);
 const char *motcua_format_channel    (MotcuaChannel   channel);
 const char *motcua_format_priority   (MotcuaPriority  priority);
+/* Every channel's, every priority's name, in their enum's order: a drop-down's model. */
+G_GNUC_WARN_UNUSED_RESULT
+GListModel *motcua_format_channel_model  (void);
+G_GNUC_WARN_UNUSED_RESULT
+GListModel *motcua_format_priority_model (void);
 const char *motcua_format_level      (MotcuaLevel     level);
 const char *motcua_format_record_sync_state (int state);
 /* A CSS class for a status pill: "status-open", "status-done", "status-waiting", … */
