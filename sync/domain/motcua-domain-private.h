@@ -1,8 +1,9 @@
 /* motcua-domain-private.h: the domain layer's own calls
  *
- * Lookups by natural key, the rules a case's values obey, its due date
- * (motcua-cases.c, motcua-catalogue.c), and waiting changes sent again (motcua-conflicts.c).
- * The hub calls the rules, so that a push obeys what a desk's own writes do.
+ * Lookups by natural key (motcua-cases.c, motcua-catalogue.c), the rules a case's values obey
+ * (motcua-case-values.c), its due date (motcua-reception.c), waiting changes sent again
+ * (motcua-rejected.c) and the receipt numbers leased to the replica (motcua-receipts.c). The
+ * hub calls the rules, so that a push obeys what a desk's own writes do.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -29,7 +30,7 @@ gboolean      _motcua_replica_case_rid     (MotcuaReplica  *self,
 /* Whether @value may be stored in the column @column (its index) of a case, by the rules the
  * replica's own writes obey (a citizen ID of 12 digits, a channel by name, real dates, papers
  * as a list, a procedure of the catalogue…): one definition, called where a replica writes a
- * case and where a hub is pushed a change to one (motcua-cases.c). @procedure_id: the case's
+ * case and where a hub is pushed a change to one (motcua-case-values.c). @procedure_id: the case's
  * procedure, to bound its papers by, or NULL. */
 gboolean      _motcua_case_check_value     (MotcuaReplica      *self,
                                             guint               column,
@@ -44,12 +45,12 @@ gboolean      _motcua_replica_office_within (MotcuaReplica    *self,
                                              GError          **error);
 
 /* Sends again the changes that waited for the case @case_id, now that it came from the
- * server (motcua-conflicts.c). Inside a transaction. */
+ * server (motcua-rejected.c). Inside a transaction. */
 gboolean      _motcua_replica_retry_waiting (MotcuaReplica     *self,
                                              const MotcuaUuid  *case_id,
                                              GError           **error);
 
-/* The due date of case @rid if its clock started on @day (motcua-cases.c). */
+/* The due date of case @rid if its clock started on @day (motcua-reception.c). */
 gboolean      _motcua_replica_case_due_date (MotcuaReplica  *self,
                                              gint64          rid,
                                              const char     *day,
