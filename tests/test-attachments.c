@@ -292,7 +292,10 @@ test_add_read (Province      *p,
   g_assert_no_error (error);
   last = events->pdata[events->len - 1];
   g_assert_cmpstr (last->action, ==, "attached");
-  g_assert_nonnull (strstr (last->detail, "giay-chung-sinh.pdf"));
+  g_assert_cmpstr (last->field, ==, "attachment");
+  g_assert_cmpstr (last->new_value, ==, "giay-chung-sinh.pdf");
+  g_assert_cmpstr (last->ref, ==, a->id);
+  g_assert_null (last->detail);
 
   /* The same bytes again, under another name: a second attachment, stored once. */
   {
@@ -961,7 +964,9 @@ test_remove (Province      *p,
   events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
   last = events->pdata[events->len - 1];
   g_assert_cmpstr (last->action, ==, "attachment_removed");
-  g_assert_true (g_str_has_prefix (last->detail, a_wrong->id));
+  g_assert_cmpstr (last->ref, ==, a_wrong->id);
+  g_assert_cmpstr (last->old_value, ==, a_wrong->name);
+  g_assert_null (last->detail);
   g_assert_cmpstr (last->note, ==, "Nhầm hồ sơ của người khác");
 
   /* Again: refused. */

@@ -13,6 +13,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "motcua-case-page.h"
 #include "motcua-catalogue-page.h"
 #include "motcua-conflicts-page.h"
+#include "motcua-format.h"
 #include "motcua-receipt.h"
 #include "motcua-reception-page.h"
 #include "motcua-reports-page.h"
@@ -1628,6 +1630,50 @@ test_big_pages (DeskFixture   *fixture,
     g_assert_cmpint (stall.longest / 1000, <, g_ascii_strtoll (max_stall, NULL, 10));
 }
 
+/* The timeline in the desk's language: the events' fields worded by the desk's translation,
+ * never the English of whoever wrote them. In a subprocess: the language is chosen before
+ * anything is translated. */
+static void
+test_timeline_language (void)
+{
+  if (g_test_subprocess ())
+    {
+      MotcuaCaseEvent step = { .action = (char *) "status", .field = (char *) "status",
+                               .old_value = (char *) "received",
+                               .new_value = (char *) "in_processing" };
+      MotcuaCaseEvent edit = { .action = (char *) "edited", .field = (char *) "address" };
+      MotcuaCaseEvent scan = { .action = (char *) "attachment_removed",
+                               .field = (char *) "attachment",
+                               .old_value = (char *) "giay-khai-sinh.pdf" };
+      g_autofree char *step_line = NULL;
+      g_autofree char *edit_line = NULL;
+      g_autofree char *scan_line = NULL;
+
+      /* gtk_test_init() set the C locale, in which gettext ignores LANGUAGE. */
+      g_setenv ("LANGUAGE", "vi", TRUE);
+      setlocale (LC_ALL, "C.UTF-8");
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("MOTCUA_LOCALE_DIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+
+      step_line = motcua_format_event (&step);
+      edit_line = motcua_format_event (&edit);
+      scan_line = motcua_format_event (&scan);
+      g_assert_cmpstr (step_line, ==, "Đã chuyển bước: Đã tiếp nhận → Đang xử lý");
+      g_assert_cmpstr (edit_line, ==, "Đã sửa thông tin: Địa chỉ = (để trống)");
+      g_assert_cmpstr (scan_line, ==, "Đã gỡ bản quét: giay-khai-sinh.pdf");
+      return;
+    }
+
+  if (g_getenv ("MOTCUA_LOCALE_DIR") == NULL)
+    {
+      g_test_skip ("MOTCUA_LOCALE_DIR names no translations");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1650,6 +1696,7 @@ main (int    argc,
       return g_test_run ();
     }
 
+  g_test_add_func ("/desk/timeline-language", test_timeline_language);
   g_test_add ("/desk/first-run", DeskFixture, GUINT_TO_POINTER (0), fixture_set_up,
               test_setup_page, fixture_tear_down);
   g_test_add ("/desk/reception", DeskFixture, GUINT_TO_POINTER (300), fixture_set_up,

@@ -590,6 +590,29 @@ test_busy (Province      *p,
   g_assert_cmpuint (busy->n_busy, ==, MOTCUA_BUSY_RETRIES + 1);
 }
 
+/* A copy of the event of case @case_id with the id @id, or about the row @ref, or NULL. */
+static MotcuaCaseEvent *
+dup_event (MotcuaReplica *replica,
+           const char    *case_id,
+           const char    *id,
+           const char    *ref)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = motcua_replica_list_case_events (replica, case_id, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const MotcuaCaseEvent *e = events->pdata[i];
+
+      if ((id != NULL && g_strcmp0 (e->id, id) == 0)
+          || (ref != NULL && g_strcmp0 (e->ref, ref) == 0))
+        return motcua_case_event_copy (e);
+    }
+
+  return NULL;
+}
+
 /* A row of a timeline never changes once written: the same row again with other values is
  * refused, and neither the hub nor the district takes them (the hub once logged them as
  * pushed while keeping its own, so the district took the other values; found by fuzz-push).
@@ -628,7 +651,7 @@ test_timeline_rows_never_change (Province      *p,
       JsonNode *node = json_from_string (text, NULL);   /* deep: json_node_copy() shares */
 
       if (i == 0)
-        json_object_set_string_member (json_node_get_object (node), "detail", "đã sửa");
+        json_object_set_string_member (json_node_get_object (node), "receipt_no", "đã sửa");
       json_array_add_object_element (again, forged_change (&p->a, peer->acked_seq + 1 + i, i,
                                                            "case_events",
                                                            json_object_get_string_member (event,
@@ -644,14 +667,47 @@ test_timeline_rows_never_change (Province      *p,
     JsonObject *r = json_array_get_object_element (rejected, 0);
 
     g_assert_nonnull (strstr (json_object_get_string_member (r, "reason"),
-                              "exists already with another detail"));
+                              "exists already with another receipt_no"));
   }
 
   sync_replica (p, &p->d, p->token_d, NULL);
   events = motcua_replica_list_case_events (p->d.replica, c->id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (events->len, ==, 1);
-  g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[0])->detail, !=, "đã sửa");
+  g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[0])->receipt_no, ==, c->receipt_no);
+  g_clear_pointer (&events, g_ptr_array_unref);
+  g_clear_pointer (&rejected, json_array_unref);
+
+  /* An event as a build before schema 8 wrote it (the server logged it before it was
+   * updated): every replica holds it parsed into its fields, as the migration parsed those it
+   * held. */
+  {
+    g_autoptr(JsonArray) old = json_array_new ();
+    JsonObject *v = json_object_new ();
+    JsonNode *node = json_node_init_object (json_node_alloc (), v);
+    g_autoptr(MotcuaCaseEvent) parsed = NULL;
+
+    json_object_set_string_member (v, "case_id", c->id);
+    json_object_set_string_member (v, "at", "2025-03-03T09:00:00+07:00");
+    json_object_set_string_member (v, "officer", "cán bộ cũ");
+    json_object_set_string_member (v, "action", "status");
+    json_object_set_string_member (v, "detail", "received → in_processing");
+    json_object_unref (v);
+    json_array_add_object_element (old, forged_change (&p->a, acked + 1, 7, "case_events",
+                                                       "01955a00-0000-7000-8000-0000000000e7",
+                                                       NULL, node));
+    g_assert_true (_motcua_hub_push (p->hub.replica, peer, old, &acked, &rejected, NULL,
+                                     &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (rejected), ==, 0);
+    sync_replica (p, &p->d, p->token_d, NULL);
+    parsed = dup_event (p->d.replica, c->id, "01955a00-0000-7000-8000-0000000000e7", NULL);
+    g_assert_nonnull (parsed);
+    g_assert_cmpstr (parsed->field, ==, "status");
+    g_assert_cmpstr (parsed->old_value, ==, "received");
+    g_assert_cmpstr (parsed->new_value, ==, "in_processing");
+    g_assert_null (parsed->detail);
+  }
 }
 
 static void
@@ -801,6 +857,17 @@ test_conflicts (Province      *p,
   g_assert_cmpint (open_conflicts (p->d.replica), ==, 0);
   on_d = motcua_replica_dup_case (p->d.replica, c->id, &error);
   g_assert_cmpstr (on_d->phone, ==, "0911111111");
+
+  /* The district's timeline says the correction resolved that conflict. */
+  {
+    g_autoptr(MotcuaCaseEvent) resolution = dup_event (p->d.replica, c->id, NULL, k->id);
+
+    g_assert_nonnull (resolution);
+    g_assert_cmpstr (resolution->action, ==, "edited");
+    g_assert_cmpstr (resolution->field, ==, "phone");
+    g_assert_cmpstr (resolution->new_value, ==, "0911111111");
+    g_assert_null (resolution->note);
+  }
 }
 
 /* A stale concurrent status edit never reopens a resolved case. */
@@ -1321,6 +1388,14 @@ test_resolve_moves_case (Province      *p,
                                                   ? MOTCUA_RESOLVE_KEEP_A : MOTCUA_RESOLVE_KEEP_B,
                                                   NULL, &error));
   g_assert_no_error (error);
+  {
+    g_autoptr(MotcuaCaseEvent) resolution = dup_event (p->b.replica, c->id, NULL, k->id);
+
+    g_assert_nonnull (resolution);
+    g_assert_cmpstr (resolution->action, ==, "conflict_resolved");
+    g_assert_cmpstr (resolution->field, ==, "handling_office_id");
+    g_assert_cmpstr (resolution->new_value, ==, district_id);
+  }
   sync_replica (p, &p->b, p->token_b, NULL);
   g_clear_pointer (&on_b, motcua_case_free);
   on_b = motcua_replica_dup_case (p->b.replica, c->id, &error);

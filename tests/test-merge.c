@@ -327,6 +327,19 @@ test_empty_text (Pair          *p,
   g_assert_no_error (error);
   g_assert_cmpstr (b->result, ==, "");
   g_assert_cmpstr (b->returned_at, ==, "2025-03-03T10:00:00+07:00");
+  {
+    g_autoptr(GPtrArray) events = motcua_replica_list_case_events (p->nodes[1].f.replica, "OLD-1",
+                                                                   &error);
+    const MotcuaCaseEvent *imported;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (events->len, ==, 1);
+    imported = events->pdata[0];
+    g_assert_cmpstr (imported->action, ==, "imported");
+    g_assert_cmpstr (imported->receipt_no, ==, "OLD-1");
+    g_assert_cmpstr (imported->field, ==, "status");
+    g_assert_cmpstr (imported->new_value, ==, "returned");
+  }
   assert_converged (p->nodes, 2);
 }
 

@@ -85,6 +85,98 @@ test_forward (void)
   motcua_test_rm_rf (dir);
 }
 
+/* A replica of schema version 7 held its timeline as text (detail); opened in this build,
+ * every event is parsed once into its fields, as each writer of version 7 formatted it, and
+ * what could not be parsed keeps its text. */
+static void
+test_timeline_from_7 (void)
+{
+  static const struct
+  {
+    const char *action;
+    const char *detail;
+    const char *field, *old_value, *new_value, *from_office, *to_office, *receipt_no, *due_date;
+    const char *ref;
+    const char *left;   /* what stays of detail */
+  } rows[] = {
+    { "received", "T.D.A-2026-000001 HT.KS, due 2026-03-17", NULL, NULL, NULL, NULL, NULL,
+      "T.D.A-2026-000001", "2026-03-17", NULL, NULL },
+    { "status", "received → in_processing", "status", "received", "in_processing", NULL, NULL,
+      NULL, NULL, NULL, NULL },
+    { "edited", "phone = 0912345678", "phone", NULL, "0912345678", NULL, NULL, NULL, NULL,
+      NULL, NULL },
+    { "edited", "address = (empty)", "address", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+      NULL },
+    { "transferred", "T.D.A → T.D", "handling_office_id", NULL, NULL, "T.D.A", "T.D", NULL,
+      NULL, NULL, NULL },
+    { "transferred", "? → T.D", "handling_office_id", NULL, NULL, NULL, "T.D", NULL, NULL,
+      NULL, NULL },
+    { "imported", "T.D.A-2025-000007 imported as approved", "status", NULL, "approved", NULL,
+      NULL, "T.D.A-2025-000007", NULL, NULL, NULL },
+    { "attached", "giay khai sinh (1.2 MB).pdf (1.2 MB)", "attachment", NULL,
+      "giay khai sinh (1.2 MB).pdf", NULL, NULL, NULL, NULL, NULL, NULL },
+    { "attachment_removed", "01955a00-0000-7000-8000-0000000000a1 scan.pdf", "attachment",
+      "scan.pdf", NULL, NULL, NULL, NULL, NULL, "01955a00-0000-7000-8000-0000000000a1", NULL },
+    { "status", "garbled", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "garbled" },
+    { "stamped", "something new", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+      "something new" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("motcua-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "v7.db", NULL);
+  g_autoptr(GPtrArray) events = NULL;
+  MotcuaReplica *old, *opened;
+  sqlite3 *db = NULL;
+
+  old = _motcua_replica_create_at_version (path, "T.D.A", MOTCUA_LEVEL_COMMUNE, 7, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (old);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "INSERT INTO cases (id, receipt_no, status, deleted) VALUES"
+                                 " (x'01955a00000070008000000000000c01', 'T.D.A-2026-000001',"
+                                 " 'in_processing', 0)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *sql =
+        g_strdup_printf ("INSERT INTO case_events (id, case_id, at, replica, officer, action,"
+                         " detail) VALUES (randomblob (16),"
+                         " x'01955a00000070008000000000000c01', '2026-03-01T08:%02u:00+07:00',"
+                         " 'r', 'o', '%s', '%s')", i, rows[i].action, rows[i].detail);
+
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  sqlite3_close (db);
+  g_assert_cmpint (schema_version_of (path), ==, 7);
+
+  opened = motcua_replica_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (schema_version_of (path), ==, MOTCUA_SCHEMA_VERSION);
+  events = motcua_replica_list_case_events (opened, "T.D.A-2026-000001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, G_N_ELEMENTS (rows));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      const MotcuaCaseEvent *e = g_ptr_array_index (events, i);
+
+      g_assert_cmpstr (e->action, ==, rows[i].action);
+      g_assert_cmpstr (e->field, ==, rows[i].field);
+      g_assert_cmpstr (e->old_value, ==, rows[i].old_value);
+      g_assert_cmpstr (e->new_value, ==, rows[i].new_value);
+      g_assert_cmpstr (e->from_office, ==, rows[i].from_office);
+      g_assert_cmpstr (e->to_office, ==, rows[i].to_office);
+      g_assert_cmpstr (e->receipt_no, ==, rows[i].receipt_no);
+      g_assert_cmpstr (e->due_date, ==, rows[i].due_date);
+      g_assert_cmpstr (e->ref, ==, rows[i].ref);
+      g_assert_cmpstr (e->detail, ==, rows[i].left);
+    }
+  g_assert_finalize_object (opened);
+
+  motcua_test_rm_rf (dir);
+}
+
 static void
 test_too_new (void)
 {
@@ -135,6 +227,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/migrations/forward-from-1", test_forward);
+  g_test_add_func ("/migrations/timeline-from-7", test_timeline_from_7);
   g_test_add_func ("/migrations/too-new", test_too_new);
   g_test_add_func ("/migrations/not-a-replica", test_not_a_replica);
 

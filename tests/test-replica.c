@@ -179,6 +179,9 @@ test_receive (MotcuaFixture *f,
   g_assert_cmpuint (events->len, ==, 1);
   g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[0])->action, ==, "received");
   g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[0])->officer, ==, "Lò Thị Test");
+  g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[0])->receipt_no, ==, ks->receipt_no);
+  g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[0])->due_date, ==, ks->due_date);
+  g_assert_null (((MotcuaCaseEvent *) events->pdata[0])->detail);
   g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[0])->replica, ==,
                    motcua_replica_get_id (f->replica));
 
@@ -258,6 +261,67 @@ test_change_capture (MotcuaFixture *f,
     g_assert_cmpuint (ch->hlc, >, name_hlc);
   }
   g_assert_cmpstr (((MotcuaChange *) edits->pdata[1])->table, ==, "case_events");
+}
+
+/* Every writer of the timeline says what it did in the event's fields, not in text; the
+ * library's line for the command line words them. */
+static void
+test_timeline_fields (MotcuaFixture *f,
+                      gconstpointer  data)
+{
+  g_autoptr(MotcuaCase) c = receive (f, "DD.BD", "Lò Văn Pằng", MOTCUA_CHANNEL_COUNTER);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  const MotcuaCaseEvent *e;
+  g_autofree char *line = NULL;
+
+  motcua_replica_edit_case (f->replica, c->id, "phone", "0912 345 678", "số mới", &error);
+  g_assert_no_error (error);
+  motcua_replica_edit_case (f->replica, c->id, "phone", "", NULL, &error);
+  g_assert_no_error (error);
+  motcua_replica_advance_case (f->replica, c->id, MOTCUA_STATUS_IN_PROCESSING, NULL, &error);
+  g_assert_no_error (error);
+
+  events = motcua_replica_list_case_events (f->replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 4);
+  for (guint i = 0; i < events->len; i++)
+    g_assert_null (((MotcuaCaseEvent *) events->pdata[i])->detail);
+
+  e = events->pdata[0];
+  g_assert_cmpstr (e->action, ==, "received");
+  g_assert_cmpstr (e->receipt_no, ==, c->receipt_no);
+  g_assert_cmpstr (e->due_date, ==, c->due_date);
+  line = motcua_case_event_describe (e);
+  g_assert_true (g_str_has_prefix (line, "Received as "));
+  g_assert_nonnull (strstr (line, c->due_date));
+  g_clear_pointer (&line, g_free);
+
+  e = events->pdata[1];
+  g_assert_cmpstr (e->action, ==, "edited");
+  g_assert_cmpstr (e->field, ==, "phone");
+  g_assert_cmpstr (e->old_value, ==, c->phone);
+  g_assert_cmpstr (e->new_value, ==, "0912345678");   /* as stored */
+  g_assert_cmpstr (e->note, ==, "số mới");
+  line = motcua_case_event_describe (e);
+  g_assert_cmpstr (line, ==, "phone set to “0912345678”");
+  g_clear_pointer (&line, g_free);
+
+  e = events->pdata[2];
+  g_assert_cmpstr (e->field, ==, "phone");
+  g_assert_cmpstr (e->old_value, ==, "0912345678");
+  g_assert_null (e->new_value);
+  line = motcua_case_event_describe (e);
+  g_assert_cmpstr (line, ==, "phone cleared");
+  g_clear_pointer (&line, g_free);
+
+  e = events->pdata[3];
+  g_assert_cmpstr (e->action, ==, "status");
+  g_assert_cmpstr (e->field, ==, "status");
+  g_assert_cmpstr (e->old_value, ==, "received");
+  g_assert_cmpstr (e->new_value, ==, "in_processing");
+  line = motcua_case_event_describe (e);
+  g_assert_cmpstr (line, ==, "Status received → in_processing");
 }
 
 static void
@@ -376,7 +440,9 @@ test_transfer (MotcuaFixture *f,
   events = motcua_replica_list_case_events (f->replica, c->id, &error);
   g_assert_cmpuint (events->len, ==, 2);
   g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[1])->action, ==, "transferred");
-  g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[1])->detail, ==, "T.D.A → T.D");
+  g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[1])->from_office, ==, "T.D.A");
+  g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[1])->to_office, ==, "T.D");
+  g_assert_null (((MotcuaCaseEvent *) events->pdata[1])->detail);
   g_assert_cmpstr (((MotcuaCaseEvent *) events->pdata[1])->note, ==, "chuyển huyện");
 
   motcua_replica_transfer_case (f->replica, c->receipt_no, "T.X", NULL, &error);
@@ -809,6 +875,7 @@ main (int   argc,
   motcua_test_add ("/replica/receive", test_receive);
   motcua_test_add ("/replica/file-private", test_file_private);
   motcua_test_add ("/replica/change-capture", test_change_capture);
+  motcua_test_add ("/replica/timeline-fields", test_timeline_fields);
   motcua_test_add ("/replica/workflow/full-path", test_workflow);
   motcua_test_add ("/replica/workflow/reopen", test_reopen);
   motcua_test_add ("/replica/transfer", test_transfer);

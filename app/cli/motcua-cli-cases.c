@@ -284,9 +284,9 @@ print_case_text (MotcuaCli   *cli,
   for (guint i = 0; i < events->len; i++)
     {
       const MotcuaCaseEvent *event = g_ptr_array_index (events, i);
+      g_autofree char *what = motcua_case_event_describe (event);
 
-      motcua_cli_print ("  %s  %s%s%s\n", event->at, event->action,
-                        event->detail ? "  " : "", event->detail ? event->detail : "");
+      motcua_cli_print ("  %s  %s\n", event->at, what);
       motcua_cli_print (_("      by %s at desk %s\n"), event->officer ? event->officer : "?",
                         event->replica ? event->replica : "?");
       if (event->note != NULL && *event->note != '\0')

@@ -544,6 +544,14 @@ motcua_cli_json_add_case_event (JsonBuilder           *builder,
   motcua_cli_json_add_string (builder, "at", event->at);
   motcua_cli_json_add_string (builder, "action", event->action);
   motcua_cli_json_add_string (builder, "detail", event->detail);
+  motcua_cli_json_add_string (builder, "field", event->field);
+  motcua_cli_json_add_string (builder, "old_value", event->old_value);
+  motcua_cli_json_add_string (builder, "new_value", event->new_value);
+  motcua_cli_json_add_string (builder, "from_office", event->from_office);
+  motcua_cli_json_add_string (builder, "to_office", event->to_office);
+  motcua_cli_json_add_string (builder, "receipt_no", event->receipt_no);
+  motcua_cli_json_add_string (builder, "due_date", event->due_date);
+  motcua_cli_json_add_string (builder, "ref", event->ref);
   motcua_cli_json_add_string (builder, "note", event->note);
   motcua_cli_json_add_string (builder, "officer", event->officer);
   motcua_cli_json_add_string (builder, "replica", event->replica);

@@ -256,6 +256,22 @@ adding_free (Adding *adding)
   g_free (adding);
 }
 
+/* A scan was attached (@attachment), or not (@error, naming the file @name). */
+static void
+attached (MotcuaAttachmentsGroup *self,
+          const char             *name,
+          MotcuaAttachment       *attachment,
+          const GError           *error)
+{
+  if (attachment == NULL)
+    {
+      show_error (self, g_strdup_printf (_("Could not attach “%s”: %s"), name, error->message));
+      return;
+    }
+  motcua_attachments_group_reload (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
 static void
 add_loaded_cb (GObject      *source,
                GAsyncResult *result,
@@ -288,14 +304,7 @@ add_loaded_cb (GObject      *source,
   bytes = g_bytes_new_take (contents, length);
   attachment = motcua_replica_add_attachment (replica (self), adding->case_id, adding->name,
                                               NULL, bytes, &error);
-  if (attachment == NULL)
-    show_error (self, g_strdup_printf (_("Could not attach “%s”: %s"), adding->name,
-                                       error->message));
-  else
-    {
-      motcua_attachments_group_reload (self);
-      g_signal_emit (self, signals[CHANGED], 0);
-    }
+  attached (self, adding->name, attachment, error);
   adding_free (adding);
 }
 
@@ -335,14 +344,7 @@ add_info_cb (GObject      *source,
       set_busy (self, FALSE);
       attachment = motcua_replica_add_attachment_from_file (replica (self), adding->case_id,
                                                             adding->file, NULL, NULL, &error);
-      if (attachment == NULL)
-        show_error (self, g_strdup_printf (_("Could not attach “%s”: %s"), adding->name,
-                                           error->message));
-      else
-        {
-          motcua_attachments_group_reload (self);
-          g_signal_emit (self, signals[CHANGED], 0);
-        }
+      attached (self, adding->name, attachment, error);
       adding_free (adding);
       return;
     }
@@ -613,8 +615,8 @@ view (MotcuaAttachmentsGroup *self,
       Viewing                *viewing)
 {
   set_busy (self, TRUE);
-  motcua_session_run_async (self->session, view_in_thread, viewing, viewing_free,
-                            viewing->cancellable, viewed_cb, g_object_ref (self));
+  motcua_session_run_async (self->session, MOTCUA_SESSION_QUICK, view_in_thread, viewing,
+                            viewing_free, viewing->cancellable, viewed_cb, g_object_ref (self));
 }
 
 /* Downloading a scan */

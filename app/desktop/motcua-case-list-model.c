@@ -393,8 +393,8 @@ load_next_page (MotcuaCaseListModel *self)
   job->page = first;
   job->n_pages = MAX (last, page + 1) - first;
   self->loading_page = TRUE;
-  motcua_session_run_async (self->session, page_in_thread, job, job_free, self->cancellable,
-                            page_loaded_cb, g_object_ref (self));
+  motcua_session_run_async (self->session, MOTCUA_SESSION_QUICK, page_in_thread, job, job_free,
+                            self->cancellable, page_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -574,10 +574,10 @@ motcua_case_list_model_reload (MotcuaCaseListModel *self)
   job = job_new (self);
   job->page = 0;
   job->n_pages = 1;
-  motcua_session_run_async (self->session, page_in_thread, job, job_free, self->cancellable,
-                            page_loaded_cb, g_object_ref (self));
-  motcua_session_run_slow_async (self->session, count_in_thread, job_new (self), job_free,
-                                 self->cancellable, counted_cb, g_object_ref (self));
+  motcua_session_run_async (self->session, MOTCUA_SESSION_QUICK, page_in_thread, job, job_free,
+                            self->cancellable, page_loaded_cb, g_object_ref (self));
+  motcua_session_run_async (self->session, MOTCUA_SESSION_SLOW, count_in_thread, job_new (self),
+                            job_free, self->cancellable, counted_cb, g_object_ref (self));
   set_loading (self);
 }
 

@@ -90,48 +90,6 @@ clear_rows (AdwPreferencesGroup *group,
   g_ptr_array_set_size (rows, 0);
 }
 
-static const char *
-action_label (const char *action)
-{
-  if (g_strcmp0 (action, "received") == 0)
-    return _("Received");
-  if (g_strcmp0 (action, "advanced") == 0 || g_strcmp0 (action, "status") == 0)
-    return _("Moved on");
-  if (g_strcmp0 (action, "edited") == 0)
-    return _("Corrected");
-  if (g_strcmp0 (action, "transferred") == 0)
-    return _("Transferred");
-  if (g_strcmp0 (action, "imported") == 0)
-    return _("Imported");
-  if (g_strcmp0 (action, "attached") == 0)
-    return _("Scan attached");
-  if (g_strcmp0 (action, "attachment_removed") == 0)
-    return _("Scan removed");
-  return action;
-}
-
-/* The name of a case's field as the desk shows it, for a correction in the timeline. */
-static const char *
-field_label (const char *field)
-{
-  static const struct { const char *field; const char *label; } labels[] = {
-    { "applicant_name", N_("Applicant") },
-    { "citizen_id", N_("Citizen ID") },
-    { "phone", N_("Phone") },
-    { "address", N_("Address") },
-    { "channel", N_("Channel") },
-    { "priority", N_("Priority") },
-    { "papers", N_("Papers Received") },
-    { "result", N_("Result") },
-    { "rating", N_("Satisfaction") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_strcmp0 (field, labels[i].field) == 0)
-      return _(labels[i].label);
-  return field;
-}
-
 static void step_clicked_cb (GtkButton      *button,
                              MotcuaCasePage *self);
 
@@ -255,52 +213,7 @@ fill (MotcuaCasePage *self)
       g_autofree char *at = motcua_format_datetime (event->at);
       g_autofree char *title = NULL;
       g_autofree char *subtitle = NULL;
-      const char *detail = event->detail;
-      g_autofree char *steps = NULL;
-
-      /* A removal names the scan by its id, then by its file name: the officer reads the
-       * name. */
-      if (g_strcmp0 (event->action, "attachment_removed") == 0 && detail != NULL
-          && strlen (detail) > 37)
-        detail += 37;
-      /* A step is stored as "received → in_processing": the officer reads the statuses'
-       * names, in the desk's language. */
-      if (g_strcmp0 (event->action, "status") == 0 && detail != NULL)
-        {
-          g_auto(GStrv) ends = g_strsplit (detail, " → ", 2);
-          MotcuaStatus from, to;
-
-          if (g_strv_length (ends) == 2 && motcua_status_from_string (ends[0], &from)
-              && motcua_status_from_string (ends[1], &to))
-            detail = steps = g_strdup_printf ("%s → %s", motcua_format_status (from),
-                                              motcua_format_status (to));
-        }
-      /* A reception is stored as "T.D.A-2026-000001 HT.KS, due 2026-03-17". */
-      if (g_strcmp0 (event->action, "received") == 0 && detail != NULL)
-        {
-          const char *due_at = g_strrstr (detail, ", due ");
-
-          if (due_at != NULL)
-            {
-              g_autofree char *head = g_strndup (detail, (gsize) (due_at - detail));
-              g_autofree char *date = motcua_format_date (due_at + strlen (", due "));
-
-              detail = steps = g_strdup_printf (_("%s, due %s"), head, date);
-            }
-        }
-      /* A correction is stored as "phone = 0912…": the field by its label. */
-      if (g_strcmp0 (event->action, "edited") == 0 && detail != NULL)
-        {
-          g_auto(GStrv) sides = g_strsplit (detail, " = ", 2);
-
-          if (g_strv_length (sides) == 2)
-            detail = steps = g_strdup_printf ("%s = %s", field_label (sides[0]),
-                                              g_str_equal (sides[1], "(empty)")
-                                              ? _("(empty)") : sides[1]);
-        }
-      title = detail != NULL && *detail != '\0'
-              ? g_strdup_printf ("%s: %s", action_label (event->action), detail)
-              : g_strdup (action_label (event->action));
+      title = motcua_format_event (event);
       subtitle = g_strdup_printf ("%s · %s%s%s", at,
                                   event->officer != NULL ? event->officer : "—",
                                   event->note != NULL && *event->note != '\0' ? " · " : "",
@@ -571,12 +484,7 @@ step_clicked_cb (GtkButton      *button,
                                                   : _("Reason for refusal"));
   if (dialog->to == MOTCUA_STATUS_RETURNED)
     {
-      g_autoptr(GtkStringList) channels = gtk_string_list_new (NULL);
-
-      for (int i = 0; i < MOTCUA_N_CHANNELS; i++)
-        gtk_string_list_append (channels, motcua_format_channel ((MotcuaChannel) i));
-      dialog->via = GTK_DROP_DOWN (gtk_drop_down_new (g_object_ref (G_LIST_MODEL (channels)),
-                                                      NULL));
+      dialog->via = GTK_DROP_DOWN (gtk_drop_down_new (motcua_format_channel_model (), NULL));
       gtk_box_append (GTK_BOX (box), GTK_WIDGET (dialog->via));
     }
   dialog->note = dialog_entry (GTK_BOX (box), _("Note for the timeline (optional)"));
@@ -744,8 +652,8 @@ motcua_case_page_class_init (MotcuaCasePageClass *klass)
 static void
 motcua_case_page_init (MotcuaCasePage *self)
 {
-  g_autoptr(GtkStringList) channels = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) priorities = gtk_string_list_new (NULL);
+  g_autoptr(GListModel) channels = motcua_format_channel_model ();
+  g_autoptr(GListModel) priorities = motcua_format_priority_model ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->paper_rows = g_ptr_array_new ();
@@ -754,12 +662,8 @@ motcua_case_page_init (MotcuaCasePage *self)
   self->stars = g_ptr_array_new ();
 
   self->filling = TRUE;
-  for (int i = 0; i < MOTCUA_N_CHANNELS; i++)
-    gtk_string_list_append (channels, motcua_format_channel ((MotcuaChannel) i));
-  adw_combo_row_set_model (self->channel_row, G_LIST_MODEL (channels));
-  for (int i = 0; i < MOTCUA_N_PRIORITIES; i++)
-    gtk_string_list_append (priorities, motcua_format_priority ((MotcuaPriority) i));
-  adw_combo_row_set_model (self->priority_row, G_LIST_MODEL (priorities));
+  adw_combo_row_set_model (self->channel_row, channels);
+  adw_combo_row_set_model (self->priority_row, priorities);
   self->filling = FALSE;
 
   for (int i = 1; i <= 5; i++)

@@ -376,14 +376,11 @@ motcua_cases_page_set_session (MotcuaCasesPage *self,
 
   g_return_if_fail (MOTCUA_IS_CASES_PAGE (self));
 
-  if (self->session == session)
+  if (!motcua_session_follow (&self->session, session, self, G_CALLBACK (session_changed_cb)))
     return;
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, session_changed_cb, self);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_func (self->model, model_changed_cb, self);
   g_clear_object (&self->model);
-  g_set_object (&self->session, session);
   gtk_column_view_set_model (self->column_view, NULL);
 
   self->loaded = FALSE;
@@ -392,8 +389,6 @@ motcua_cases_page_set_session (MotcuaCasesPage *self,
   if (session == NULL)
     return;
 
-  g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self,
-                           G_CONNECT_SWAPPED);
   self->model = motcua_case_list_model_new (session);
   g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (model_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -411,15 +406,13 @@ motcua_cases_page_dispose (GObject *object)
 {
   MotcuaCasesPage *self = MOTCUA_CASES_PAGE (object);
 
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, session_changed_cb, self);
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   /* AdwBin unparents its child itself. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), MOTCUA_TYPE_CASES_PAGE);
   g_clear_object (&self->model);
-  g_clear_object (&self->session);
+  motcua_session_follow (&self->session, NULL, self, G_CALLBACK (session_changed_cb));
   g_clear_pointer (&self->office_codes, g_ptr_array_unref);
   g_clear_pointer (&self->procedure_codes, g_ptr_array_unref);
 

@@ -298,8 +298,8 @@ reload_cb (MotcuaConflictsPage *self)
     return;
   job = g_new0 (Job, 1);
   job->include_resolved = gtk_switch_get_active (self->resolved_switch);
-  motcua_session_run_async (self->session, list_in_thread, job, job_free, self->cancellable,
-                            listed_cb, self);
+  motcua_session_run_async (self->session, MOTCUA_SESSION_QUICK, list_in_thread, job, job_free,
+                            self->cancellable, listed_cb, self);
 #else
   gtk_label_set_label (self->count_label, "");
   gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -335,14 +335,8 @@ motcua_conflicts_page_set_session (MotcuaConflictsPage *self,
 {
   g_return_if_fail (MOTCUA_IS_CONFLICTS_PAGE (self));
 
-  if (self->session == session)
+  if (!motcua_session_follow (&self->session, session, self, G_CALLBACK (session_changed_cb)))
     return;
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, session_changed_cb, self);
-  g_set_object (&self->session, session);
-  if (session != NULL)
-    g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self,
-                             G_CONNECT_SWAPPED);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     reload_cb (self);
 }
@@ -353,12 +347,10 @@ motcua_conflicts_page_dispose (GObject *object)
   MotcuaConflictsPage *self = MOTCUA_CONFLICTS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, session_changed_cb, self);
   /* AdwBin unparents its child itself. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), MOTCUA_TYPE_CONFLICTS_PAGE);
-  g_clear_object (&self->session);
+  motcua_session_follow (&self->session, NULL, self, G_CALLBACK (session_changed_cb));
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (motcua_conflicts_page_parent_class)->dispose (object);

@@ -1,4 +1,4 @@
-/* motcua-format.c: how the desk shows statuses, channels, dates and amounts
+/* motcua-format.c: how the desk shows statuses, channels, dates, amounts and timeline events
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gtk/gtk.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -104,6 +105,26 @@ motcua_format_priority (MotcuaPriority priority)
     default:
       return "?";
     }
+}
+
+GListModel *
+motcua_format_channel_model (void)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (int i = 0; i < MOTCUA_N_CHANNELS; i++)
+    gtk_string_list_append (list, motcua_format_channel ((MotcuaChannel) i));
+  return G_LIST_MODEL (list);
+}
+
+GListModel *
+motcua_format_priority_model (void)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (int i = 0; i < MOTCUA_N_PRIORITIES; i++)
+    gtk_string_list_append (list, motcua_format_priority ((MotcuaPriority) i));
+  return G_LIST_MODEL (list);
 }
 
 const char *
@@ -239,4 +260,111 @@ motcua_format_days (guint working_days)
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u working day", "%u working days",
                                        working_days),
                           working_days);
+}
+
+/* The timeline */
+
+static const char *
+action_label (const char *action)
+{
+  if (g_strcmp0 (action, "received") == 0)
+    return _("Received");
+  if (g_strcmp0 (action, "advanced") == 0 || g_strcmp0 (action, "status") == 0)
+    return _("Moved on");
+  if (g_strcmp0 (action, "edited") == 0)
+    return _("Corrected");
+  if (g_strcmp0 (action, "transferred") == 0)
+    return _("Transferred");
+  if (g_strcmp0 (action, "imported") == 0)
+    return _("Imported");
+  if (g_strcmp0 (action, "attached") == 0)
+    return _("Scan attached");
+  if (g_strcmp0 (action, "attachment_removed") == 0)
+    return _("Scan removed");
+  if (g_strcmp0 (action, "conflict_resolved") == 0)
+    return _("Conflict resolved");
+  return action;
+}
+
+/* The name of a case's field as the desk shows it, in the timeline. */
+static const char *
+field_label (const char *field)
+{
+  static const struct { const char *field; const char *label; } labels[] = {
+    { "applicant_name", N_("Applicant") },
+    { "citizen_id", N_("Citizen ID") },
+    { "phone", N_("Phone") },
+    { "address", N_("Address") },
+    { "channel", N_("Channel") },
+    { "priority", N_("Priority") },
+    { "papers", N_("Papers Received") },
+    { "result", N_("Result") },
+    { "rating", N_("Satisfaction") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (field, labels[i].field) == 0)
+      return _(labels[i].label);
+  return field;
+}
+
+static char *
+status_name (const char *name)
+{
+  MotcuaStatus status;
+
+  if (name != NULL && motcua_status_from_string (name, &status))
+    return g_strdup (motcua_format_status (status));
+  return g_strdup (name != NULL ? name : "—");
+}
+
+/* What @event says, past its kind, in the desk's words; NULL when nothing. */
+static char *
+event_detail (const MotcuaCaseEvent *event)
+{
+  const char *action = event->action != NULL ? event->action : "";
+
+  if (strcmp (action, "received") == 0 && event->receipt_no != NULL)
+    {
+      g_autofree char *due = motcua_format_date (event->due_date);
+
+      return g_strdup_printf (_("%s, due %s"), event->receipt_no, due);
+    }
+  if (strcmp (action, "imported") == 0 && event->receipt_no != NULL)
+    {
+      g_autofree char *status = status_name (event->new_value);
+
+      return g_strdup_printf ("%s · %s", event->receipt_no, status);
+    }
+  if (strcmp (action, "status") == 0 && event->new_value != NULL)
+    {
+      g_autofree char *from = status_name (event->old_value);
+      g_autofree char *to = status_name (event->new_value);
+
+      return g_strdup_printf ("%s → %s", from, to);
+    }
+  if (strcmp (action, "transferred") == 0)
+    return g_strdup_printf ("%s → %s", event->from_office != NULL ? event->from_office : "—",
+                            event->to_office != NULL ? event->to_office : "—");
+  if ((strcmp (action, "edited") == 0 || strcmp (action, "conflict_resolved") == 0)
+      && event->field != NULL)
+    return g_strdup_printf ("%s = %s", field_label (event->field),
+                            event->new_value != NULL ? event->new_value : _("(empty)"));
+  if (strcmp (action, "attached") == 0 && event->new_value != NULL)
+    return g_strdup (event->new_value);
+  if (strcmp (action, "attachment_removed") == 0 && event->old_value != NULL)
+    return g_strdup (event->old_value);
+
+  return event->detail != NULL && *event->detail != '\0' ? g_strdup (event->detail) : NULL;
+}
+
+char *
+motcua_format_event (const MotcuaCaseEvent *event)
+{
+  /* A correction that resolves a conflict reads as the conflict's resolution. */
+  const char *label = event->ref != NULL && g_strcmp0 (event->action, "edited") == 0
+                      ? action_label ("conflict_resolved") : action_label (event->action);
+  g_autofree char *detail = event_detail (event);
+
+  return detail != NULL ? g_strdup_printf ("%s: %s", label, detail) : g_strdup (label);
 }

@@ -1,10 +1,11 @@
-/* motcua-format.h: how the desk shows statuses, channels, dates and amounts
+/* motcua-format.h: how the desk shows statuses, channels, dates, amounts and timeline events
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once
 
+#include <gio/gio.h>
 #include <motcua/motcua.h>
 
 G_BEGIN_DECLS
@@ -14,6 +15,11 @@ const char *motcua_format_status     (MotcuaStatus    status);
 const char *motcua_format_step       (MotcuaStatus    status);
 const char *motcua_format_channel    (MotcuaChannel   channel);
 const char *motcua_format_priority   (MotcuaPriority  priority);
+/* Every channel's, every priority's name, in their enum's order: a drop-down's model. */
+G_GNUC_WARN_UNUSED_RESULT
+GListModel *motcua_format_channel_model  (void);
+G_GNUC_WARN_UNUSED_RESULT
+GListModel *motcua_format_priority_model (void);
 const char *motcua_format_level      (MotcuaLevel     level);
 const char *motcua_format_record_sync_state (int state);
 /* A CSS class for a status pill: "status-open", "status-done", "status-waiting", … */
@@ -35,6 +41,10 @@ G_GNUC_WARN_UNUSED_RESULT
 char       *motcua_format_count      (gint64          n);
 G_GNUC_WARN_UNUSED_RESULT
 char       *motcua_format_days       (guint           working_days);
+
+/* An event of a case's timeline as one line: "Moved on: Received → In processing". */
+G_GNUC_WARN_UNUSED_RESULT
+char       *motcua_format_event      (const MotcuaCaseEvent *event);
 
 /* Parses "YYYY-MM-DD" (or the date part of an ISO date-time). */
 gboolean    motcua_parse_date        (const char     *iso,

@@ -15,6 +15,7 @@
 #include <pango/pangocairo.h>
 
 #include "motcua-format.h"
+#include "motcua-pdf.h"
 #include "motcua-qr.h"
 #include "motcua-receipt.h"
 
@@ -306,7 +307,6 @@ motcua_receipt_save_pdf (const MotcuaReceipt  *self,
 {
   cairo_surface_t *surface;
   cairo_t *cr;
-  cairo_status_t status;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -316,21 +316,8 @@ motcua_receipt_save_pdf (const MotcuaReceipt  *self,
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Một Cửa");
   cr = cairo_create (surface);
   motcua_receipt_draw (self, cr, PAGE_WIDTH, PAGE_HEIGHT);
-  cairo_show_page (cr);
-  status = cairo_status (cr);
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
 
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s: %s"), path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return motcua_pdf_finish (cr, surface, path, error);
 }
 
 static void

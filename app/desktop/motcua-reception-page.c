@@ -740,20 +740,16 @@ static void
 motcua_reception_page_init (MotcuaReceptionPage *self)
 {
   GtkEventController *keys;
-  g_autoptr(GtkStringList) channels = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) priorities = gtk_string_list_new (NULL);
+  g_autoptr(GListModel) channels = motcua_format_channel_model ();
+  g_autoptr(GListModel) priorities = motcua_format_priority_model ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->results = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_procedure_free);
   self->paper_checks = g_ptr_array_new ();
 
-  for (int i = 0; i < MOTCUA_N_CHANNELS; i++)
-    gtk_string_list_append (channels, motcua_format_channel ((MotcuaChannel) i));
-  adw_combo_row_set_model (self->channel_row, G_LIST_MODEL (channels));
-  for (int i = 0; i < MOTCUA_N_PRIORITIES; i++)
-    gtk_string_list_append (priorities, motcua_format_priority ((MotcuaPriority) i));
-  adw_combo_row_set_model (self->priority_row, G_LIST_MODEL (priorities));
+  adw_combo_row_set_model (self->channel_row, channels);
+  adw_combo_row_set_model (self->priority_row, priorities);
 
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (procedure_key_pressed_cb), self);

@@ -13,6 +13,7 @@
 #include <pango/pangocairo.h>
 
 #include "motcua-format.h"
+#include "motcua-pdf.h"
 #include "motcua-report-chart.h"
 #include "motcua-reports-page.h"
 #include "motcua-window.h"
@@ -421,8 +422,8 @@ refresh (MotcuaReportsPage *self)
   job->from = g_strdup (self->from);
   job->to = g_strdup (self->to);
   gtk_widget_set_visible (self->spinner, TRUE);
-  motcua_session_run_slow_async (self->session, report_in_thread, job, job_free,
-                                 self->cancellable, reported_cb, self);
+  motcua_session_run_async (self->session, MOTCUA_SESSION_SLOW, report_in_thread, job, job_free,
+                            self->cancellable, reported_cb, self);
 }
 
 static void
@@ -520,7 +521,6 @@ save_pdf (MotcuaReportsPage  *self,
   g_autofree char *to = motcua_format_date (self->to);
   const MotcuaReportRow *top = motcua_report_get_row (self->report, 0);
   g_autofree char *title = NULL;
-  cairo_status_t status;
   double chart_height = MIN (motcua_report_chart_height (self->report), 220);
   double y = margin;
 
@@ -540,20 +540,8 @@ save_pdf (MotcuaReportsPage  *self,
   y += chart_height + 12;
 
   draw_pdf_table (self->report, cr, margin, y, width - 2 * margin);
-  cairo_show_page (cr);
-  status = cairo_status (cr);
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s: %s"), path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+
+  return motcua_pdf_finish (cr, surface, path, error);
 }
 
 static void
@@ -649,11 +637,8 @@ motcua_reports_page_set_session (MotcuaReportsPage *self,
 
   g_return_if_fail (MOTCUA_IS_REPORTS_PAGE (self));
 
-  if (self->session == session)
+  if (!motcua_session_follow (&self->session, session, self, G_CALLBACK (session_changed_cb)))
     return;
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, session_changed_cb, self);
-  g_set_object (&self->session, session);
   g_clear_pointer (&self->report, motcua_report_unref);
   g_clear_pointer (&self->office_codes, g_ptr_array_unref);
   self->office_codes = g_ptr_array_new_with_free_func (g_free);
@@ -671,8 +656,6 @@ motcua_reports_page_set_session (MotcuaReportsPage *self,
           gtk_string_list_append (names, office->name);
           g_ptr_array_add (self->office_codes, g_strdup (office->code));
         }
-      g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self,
-                               G_CONNECT_SWAPPED);
     }
   gtk_drop_down_set_model (self->office_dropdown, G_LIST_MODEL (names));
   show_report (self);
@@ -687,13 +670,11 @@ motcua_reports_page_dispose (GObject *object)
   MotcuaReportsPage *self = MOTCUA_REPORTS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, session_changed_cb, self);
   /* AdwBin unparents its child itself. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), MOTCUA_TYPE_REPORTS_PAGE);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->session);
+  motcua_session_follow (&self->session, NULL, self, G_CALLBACK (session_changed_cb));
   g_clear_pointer (&self->report, motcua_report_unref);
   g_clear_pointer (&self->office_codes, g_ptr_array_unref);
   g_clear_pointer (&self->from, g_free);

@@ -303,19 +303,24 @@ reader_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-run_on (MotcuaSession       *self,
-        Worker              *worker,
-        MotcuaSessionFunc    func,
-        gpointer             data,
-        GDestroyNotify       data_free,
-        GCancellable        *cancellable,
-        GAsyncReadyCallback  callback,
-        gpointer             user_data)
+void
+motcua_session_run_async (MotcuaSession       *self,
+                          MotcuaSessionLane    lane,
+                          MotcuaSessionFunc    func,
+                          gpointer             data,
+                          GDestroyNotify       data_free,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
+  Worker *worker;
   g_autoptr(GTask) task = NULL;
   Job *job;
 
+  g_return_if_fail (MOTCUA_IS_SESSION (self));
+  g_return_if_fail (func != NULL);
+
+  worker = lane == MOTCUA_SESSION_SLOW ? &self->slow : &self->quick;
   job = g_new0 (Job, 1);
   job->func = func;
   job->data = data;
@@ -329,36 +334,6 @@ run_on (MotcuaSession       *self,
   /* The worker's connection is closed once the desk has rested a while. */
   g_clear_handle_id (&worker->idle_source, g_source_remove);
   worker->idle_source = g_timeout_add_seconds (READER_IDLE_SECONDS, reader_idle_cb, worker);
-}
-
-void
-motcua_session_run_async (MotcuaSession       *self,
-                          MotcuaSessionFunc    func,
-                          gpointer             data,
-                          GDestroyNotify       data_free,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_return_if_fail (MOTCUA_IS_SESSION (self));
-  g_return_if_fail (func != NULL);
-
-  run_on (self, &self->quick, func, data, data_free, cancellable, callback, user_data);
-}
-
-void
-motcua_session_run_slow_async (MotcuaSession       *self,
-                               MotcuaSessionFunc    func,
-                               gpointer             data,
-                               GDestroyNotify       data_free,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  g_return_if_fail (MOTCUA_IS_SESSION (self));
-  g_return_if_fail (func != NULL);
-
-  run_on (self, &self->slow, func, data, data_free, cancellable, callback, user_data);
 }
 
 gboolean
@@ -386,3 +361,130 @@ motcua_session_changed (MotcuaSession *self)
 
   g_signal_emit (self, signals[CHANGED], 0);
 }
+
+gboolean
+motcua_session_follow (MotcuaSession **slot,
+                       MotcuaSession  *session,
+                       gpointer        page,
+                       GCallback       changed_cb)
+{
+  g_return_val_if_fail (slot != NULL, FALSE);
+  g_return_val_if_fail (session == NULL || MOTCUA_IS_SESSION (session), FALSE);
+
+  if (*slot == session)
+    return FALSE;
+  if (*slot != NULL)
+    g_signal_handlers_disconnect_by_func (*slot, (gpointer) changed_cb, page);
+  g_set_object (slot, session);
+  if (session != NULL)
+    g_signal_connect_object (session, "changed", changed_cb, page, G_CONNECT_SWAPPED);
+
+  return TRUE;
+}
+
+/* Counting */
+
+void
+motcua_session_counts_free (gpointer pointer)
+{
+  MotcuaSessionCounts *counts = pointer;
+
+  g_clear_pointer (&counts->rejected, g_ptr_array_unref);
+  g_free (counts);
+}
+
+gboolean
+motcua_session_count_in_thread (MotcuaReplica  *reader,
+                                gpointer        data,
+                                GCancellable   *cancellable,
+                                GError        **error)
+{
+  MotcuaSessionCounts *counts = data;
+
+  (void) counts;
+#ifdef MOTCUA_DESK_HAVE_SYNC
+  counts->conflicts = motcua_replica_count_conflicts (reader, error);
+  if (counts->conflicts < 0)
+    return FALSE;
+  if (counts->with_rejected)
+    {
+      counts->rejected = motcua_replica_list_rejected (reader, error);
+      if (counts->rejected == NULL)
+        return FALSE;
+    }
+#endif
+  return TRUE;
+}
+
+#ifdef MOTCUA_DESK_HAVE_SYNC
+/* Enrolling */
+
+typedef struct
+{
+  char *path;
+  char *server;
+  char *token;
+} Enrollment;
+
+static void
+enrollment_free (gpointer pointer)
+{
+  Enrollment *enrollment = pointer;
+
+  g_free (enrollment->path);
+  g_free (enrollment->server);
+  g_free (enrollment->token);
+  g_free (enrollment);
+}
+
+static void
+enroll_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Enrollment *enrollment = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (enrollment->path);
+
+  g_mkdir_with_parents (dir, 0700);
+  if (!motcua_sync_enroll (enrollment->path, enrollment->server, enrollment->token,
+                           cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_strdup (enrollment->path), g_free);
+}
+
+void
+motcua_session_enroll_async (gpointer             source_object,
+                             const char          *path,
+                             const char          *server,
+                             const char          *token,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Enrollment *enrollment;
+
+  g_return_if_fail (path != NULL);
+
+  enrollment = g_new0 (Enrollment, 1);
+  enrollment->path = g_strdup (path);
+  enrollment->server = g_strstrip (g_strdup (server != NULL ? server : ""));
+  enrollment->token = g_strstrip (g_strdup (token != NULL ? token : ""));
+  task = g_task_new (source_object, cancellable, callback, user_data);
+  g_task_set_source_tag (task, motcua_session_enroll_async);
+  g_task_set_task_data (task, enrollment, enrollment_free);
+  g_task_run_in_thread (task, enroll_in_thread);
+}
+
+char *
+motcua_session_enroll_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+#endif

@@ -38,21 +38,22 @@ void           motcua_session_set_officer  (MotcuaSession        *self,
 G_GNUC_WARN_UNUSED_RESULT
 char          *motcua_session_dup_today    (MotcuaSession        *self);
 
+/* The two lanes of worker jobs: quick jobs (a page of rows, one dossier's scan, the
+ * conflicts), and slow ones, that may read the whole table (counting every match, the
+ * report). */
+typedef enum
+{
+  MOTCUA_SESSION_QUICK,
+  MOTCUA_SESSION_SLOW,
+} MotcuaSessionLane;
+
 /* Runs @func in a worker thread on its own connection to the replica, so the main thread never
- * waits on a query whose cost grows with the number of cases: quick jobs (a page of rows, one
- * dossier's scan, the conflicts) with _run_async(), jobs that may read the whole table (counting
- * every match, the report) with _run_slow_async(), each lane one job at a time in the order they
- * were started, so that a slow job never holds up a quick one. Jobs only read: this desk's
- * changes are numbered by the main thread's connection, and a second writer would number them
- * again. Both end with motcua_session_run_finish(). */
+ * waits on a query whose cost grows with the number of cases. Each @lane runs one job at a
+ * time in the order they were started, so that a slow job never holds up a quick one. Jobs
+ * only read: this desk's changes are numbered by the main thread's connection, and a second
+ * writer would number them again. Ends with motcua_session_run_finish(). */
 void           motcua_session_run_async    (MotcuaSession        *self,
-                                            MotcuaSessionFunc     func,
-                                            gpointer              data,
-                                            GDestroyNotify        data_free,
-                                            GCancellable         *cancellable,
-                                            GAsyncReadyCallback   callback,
-                                            gpointer              user_data);
-void           motcua_session_run_slow_async (MotcuaSession      *self,
+                                            MotcuaSessionLane     lane,
                                             MotcuaSessionFunc     func,
                                             gpointer              data,
                                             GDestroyNotify        data_free,
@@ -68,7 +69,47 @@ gboolean       motcua_session_run_finish   (MotcuaSession        *self,
 #ifdef MOTCUA_DESK_HAVE_SYNC
 /* The sync engine, when the replica is enrolled with a server; else NULL. */
 MotcuaSync    *motcua_session_get_sync     (MotcuaSession        *self);
+
+/* Enrolls the replica at @path (made, and its folder, when missing) with @server's @token, in
+ * a thread of its own (the network is slow). motcua_session_enroll_finish() gives the
+ * replica's path back. */
+void           motcua_session_enroll_async (gpointer              source_object,
+                                            const char           *path,
+                                            const char           *server,
+                                            const char           *token,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+G_GNUC_WARN_UNUSED_RESULT
+char          *motcua_session_enroll_finish (GAsyncResult        *result,
+                                            GError              **error);
 #endif
+
+/* What the header bar and the sync page count, in a worker (a MotcuaSessionFunc over a
+ * MotcuaSessionCounts): the open conflicts, and the refused changes when @with_rejected. The
+ * pending changes are counted on the main thread's connection (motcua_replica_count_pending()),
+ * the one that makes them: another connection knows the last sequence number as of when it
+ * was opened. */
+typedef struct
+{
+  gboolean   with_rejected;
+  gint64     pending;
+  gint64     conflicts;
+  GPtrArray *rejected;
+} MotcuaSessionCounts;
+
+void           motcua_session_counts_free  (gpointer              counts);
+gboolean       motcua_session_count_in_thread (MotcuaReplica     *reader,
+                                            gpointer              counts,
+                                            GCancellable         *cancellable,
+                                            GError              **error);
+
+/* Makes *@slot hold @session (or NULL) and @changed_cb (called with @page) follow its "changed"
+ * signal instead of the one *@slot held. FALSE, doing nothing, when *@slot is @session. */
+gboolean       motcua_session_follow       (MotcuaSession       **slot,
+                                            MotcuaSession        *session,
+                                            gpointer              page,
+                                            GCallback             changed_cb);
 
 /* Says that the replica changed (a case received or moved, a sync pulled): lists reload. */
 void           motcua_session_changed      (MotcuaSession        *self);

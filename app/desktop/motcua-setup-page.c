@@ -11,6 +11,7 @@
 #include <motcua/motcua.h>
 
 #include "motcua-format.h"
+#include "motcua-session.h"
 #include "motcua-setup-page.h"
 
 struct _MotcuaSetupPage
@@ -365,41 +366,6 @@ create_clicked_cb (MotcuaSetupPage *self)
 /* Enrolling */
 
 #ifdef MOTCUA_DESK_HAVE_SYNC
-typedef struct
-{
-  char *path;
-  char *server;
-  char *token;
-} EnrollData;
-
-static void
-enroll_data_free (gpointer pointer)
-{
-  EnrollData *data = pointer;
-
-  g_free (data->path);
-  g_free (data->server);
-  g_free (data->token);
-  g_free (data);
-}
-
-static void
-enroll_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  EnrollData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_path_get_dirname (data->path);
-
-  g_mkdir_with_parents (dir, 0700);
-  if (!motcua_sync_enroll (data->path, data->server, data->token, cancellable, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 static void
 enrolled_cb (GObject      *source,
              GAsyncResult *result,
@@ -407,11 +373,11 @@ enrolled_cb (GObject      *source,
 {
   MotcuaSetupPage *self = MOTCUA_SETUP_PAGE (source);
   g_autoptr(GError) error = NULL;
-  EnrollData *data = g_task_get_task_data (G_TASK (result));
+  g_autofree char *path = motcua_session_enroll_finish (result, &error);
 
   self->busy = FALSE;
   update_sensitivity (self);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (path == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Could not enroll: %s"), error->message);
 
@@ -420,7 +386,7 @@ enrolled_cb (GObject      *source,
       return;
     }
   motcua_setup_page_set_error (self, NULL);
-  g_signal_emit (self, signals[REPLICA_READY], 0, data->path);
+  g_signal_emit (self, signals[REPLICA_READY], 0, path);
 }
 #endif
 
@@ -428,25 +394,20 @@ static void
 enroll_clicked_cb (MotcuaSetupPage *self)
 {
 #ifdef MOTCUA_DESK_HAVE_SYNC
-  g_autoptr(GTask) task = NULL;
-  EnrollData *data;
   g_autofree char *stamp = NULL;
+  g_autofree char *path = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   if (self->busy)
     return;
   stamp = g_date_time_format (now, "replica-%Y%m%d-%H%M%S");
-  data = g_new0 (EnrollData, 1);
-  data->path = default_replica_path (stamp);
-  data->server = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_row)));
-  data->token = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row)));
+  path = default_replica_path (stamp);
 
   self->busy = TRUE;
   update_sensitivity (self);
-  task = g_task_new (self, self->cancellable, enrolled_cb, NULL);
-  g_task_set_source_tag (task, enroll_clicked_cb);
-  g_task_set_task_data (task, data, enroll_data_free);
-  g_task_run_in_thread (task, enroll_in_thread);
+  motcua_session_enroll_async (self, path, gtk_editable_get_text (GTK_EDITABLE (self->server_row)),
+                               gtk_editable_get_text (GTK_EDITABLE (self->token_row)),
+                               self->cancellable, enrolled_cb, NULL);
 #endif
 }
 

@@ -48,46 +48,6 @@ set_count (AdwActionRow *row,
   adw_action_row_set_subtitle (row, text);
 }
 
-/* Counts and refused changes, from the worker */
-
-typedef struct
-{
-  gint64     pending;
-  gint64     conflicts;
-  GPtrArray *rejected;
-} Counts;
-
-static void
-counts_free (gpointer pointer)
-{
-  Counts *counts = pointer;
-
-  g_clear_pointer (&counts->rejected, g_ptr_array_unref);
-  g_free (counts);
-}
-
-static gboolean
-counts_in_thread (MotcuaReplica  *reader,
-                  gpointer        data,
-                  GCancellable   *cancellable,
-                  GError        **error)
-{
-  Counts *counts = data;
-
-  /* The pending changes are counted on the main thread's connection, the one that makes them:
-   * another connection knows the last sequence number as of when it was opened. */
-  (void) counts;
-#ifdef MOTCUA_DESK_HAVE_SYNC
-  counts->conflicts = motcua_replica_count_conflicts (reader, error);
-  if (counts->conflicts < 0)
-    return FALSE;
-  counts->rejected = motcua_replica_list_rejected (reader, error);
-  if (counts->rejected == NULL)
-    return FALSE;
-#endif
-  return TRUE;
-}
-
 #ifdef MOTCUA_DESK_HAVE_SYNC
 /* A button at the end of the row of a refused change, acting on its number. */
 static void
@@ -118,7 +78,7 @@ counted_cb (GObject      *source,
 {
   MotcuaSyncPage *self = user_data;
   g_autoptr(GError) error = NULL;
-  Counts *counts = NULL;
+  MotcuaSessionCounts *counts = NULL;
 
   if (!motcua_session_run_finish (MOTCUA_SESSION (source), result, (gpointer *) &counts, &error))
     {
@@ -177,8 +137,12 @@ refresh_counts (MotcuaSyncPage *self)
 {
   if (self->session == NULL)
     return;
-  motcua_session_run_async (self->session, counts_in_thread, g_new0 (Counts, 1), counts_free,
-                            self->cancellable, counted_cb, self);
+  MotcuaSessionCounts *counts = g_new0 (MotcuaSessionCounts, 1);
+
+  counts->with_rejected = TRUE;
+  motcua_session_run_async (self->session, MOTCUA_SESSION_QUICK, motcua_session_count_in_thread,
+                            counts, motcua_session_counts_free, self->cancellable, counted_cb,
+                            self);
 }
 
 #ifdef MOTCUA_DESK_HAVE_SYNC
@@ -323,52 +287,18 @@ run_action (GtkWidget  *widget,
   motcua_sync_run_async (sync, self->cancellable, run_cb, self);
 }
 
-typedef struct
-{
-  char *path;
-  char *server;
-  char *token;
-} Enrollment;
-
-static void
-enrollment_free (gpointer pointer)
-{
-  Enrollment *enrollment = pointer;
-
-  g_free (enrollment->path);
-  g_free (enrollment->server);
-  g_free (enrollment->token);
-  g_free (enrollment);
-}
-
-static void
-enroll_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  Enrollment *enrollment = task_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!motcua_sync_enroll (enrollment->path, enrollment->server, enrollment->token,
-                           cancellable, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 static void
 enrolled_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
   MotcuaSyncPage *self = MOTCUA_SYNC_PAGE (source);
-  Enrollment *enrollment = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  g_autofree char *path = motcua_session_enroll_finish (result, &error);
   GtkWidget *window;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.enroll", TRUE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (path == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Could not enroll: %s"), error->message);
 
@@ -377,7 +307,7 @@ enrolled_cb (GObject      *source,
     }
   /* Open the replica again: the session now has its sync engine. */
   window = gtk_widget_get_ancestor (GTK_WIDGET (self), MOTCUA_TYPE_WINDOW);
-  if (window != NULL && motcua_window_open_replica (MOTCUA_WINDOW (window), enrollment->path))
+  if (window != NULL && motcua_window_open_replica (MOTCUA_WINDOW (window), path))
     motcua_window_show_page (MOTCUA_WINDOW (window), "sync");
 }
 #endif
@@ -389,22 +319,14 @@ enroll_action (GtkWidget  *widget,
 {
 #ifdef MOTCUA_DESK_HAVE_SYNC
   MotcuaSyncPage *self = MOTCUA_SYNC_PAGE (widget);
-  g_autoptr(GTask) task = NULL;
-  Enrollment *enrollment;
 
   if (self->session == NULL)
     return;
-  enrollment = g_new0 (Enrollment, 1);
-  enrollment->path = g_strdup (motcua_session_get_path (self->session));
-  enrollment->server = g_strstrip (g_strdup (gtk_editable_get_text (
-                                               GTK_EDITABLE (self->server_entry))));
-  enrollment->token = g_strstrip (g_strdup (gtk_editable_get_text (
-                                              GTK_EDITABLE (self->token_entry))));
   gtk_widget_action_set_enabled (widget, "sync.enroll", FALSE);
-  task = g_task_new (self, self->cancellable, enrolled_cb, NULL);
-  g_task_set_source_tag (task, enroll_action);
-  g_task_set_task_data (task, enrollment, enrollment_free);
-  g_task_run_in_thread (task, enroll_in_thread);
+  motcua_session_enroll_async (self, motcua_session_get_path (self->session),
+                               gtk_editable_get_text (GTK_EDITABLE (self->server_entry)),
+                               gtk_editable_get_text (GTK_EDITABLE (self->token_entry)),
+                               self->cancellable, enrolled_cb, NULL);
 #endif
 }
 
@@ -430,14 +352,8 @@ motcua_sync_page_set_session (MotcuaSyncPage *self,
 
   g_return_if_fail (MOTCUA_IS_SYNC_PAGE (self));
 
-  if (self->session == session)
+  if (!motcua_session_follow (&self->session, session, self, G_CALLBACK (session_changed_cb)))
     return;
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, session_changed_cb, self);
-  g_set_object (&self->session, session);
-  if (session != NULL)
-    g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self,
-                             G_CONNECT_SWAPPED);
 
 #ifdef MOTCUA_DESK_HAVE_SYNC
   if (session != NULL && motcua_session_get_sync (session) != NULL)
@@ -557,12 +473,10 @@ motcua_sync_page_dispose (GObject *object)
   MotcuaSyncPage *self = MOTCUA_SYNC_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, session_changed_cb, self);
   /* AdwBin unparents its child itself. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), MOTCUA_TYPE_SYNC_PAGE);
-  g_clear_object (&self->session);
+  motcua_session_follow (&self->session, NULL, self, G_CALLBACK (session_changed_cb));
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->rejected_rows, g_ptr_array_unref);
 

@@ -266,31 +266,6 @@ auto_sync_changed_cb (GSettings    *settings,
 }
 #endif
 
-typedef struct
-{
-  gint64 pending;
-  gint64 conflicts;
-} Counts;
-
-static gboolean
-count_in_thread (MotcuaReplica  *reader,
-                 gpointer        data,
-                 GCancellable   *cancellable,
-                 GError        **error)
-{
-  Counts *counts = data;
-
-  /* The pending changes are counted on the main thread's connection, the one that makes them:
-   * another connection knows the last sequence number as of when it was opened. */
-  (void) counts;
-#ifdef MOTCUA_DESK_HAVE_SYNC
-  counts->conflicts = motcua_replica_count_conflicts (reader, error);
-  if (counts->conflicts < 0)
-    return FALSE;
-#endif
-  return TRUE;
-}
-
 static void
 counted_cb (GObject      *source,
             GAsyncResult *result,
@@ -298,7 +273,7 @@ counted_cb (GObject      *source,
 {
   g_autoptr(MotcuaWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  Counts *counts = NULL;
+  MotcuaSessionCounts *counts = NULL;
 
   if (!motcua_session_run_finish (MOTCUA_SESSION (source), result, (gpointer *) &counts, &error))
     {
@@ -320,7 +295,8 @@ refresh_counts (MotcuaWindow *self)
 {
   if (self->session == NULL)
     return;
-  motcua_session_run_async (self->session, count_in_thread, g_new0 (Counts, 1), g_free,
+  motcua_session_run_async (self->session, MOTCUA_SESSION_QUICK, motcua_session_count_in_thread,
+                            g_new0 (MotcuaSessionCounts, 1), motcua_session_counts_free,
                             self->cancellable, counted_cb, g_object_ref (self));
 }
 
@@ -471,12 +447,8 @@ static void
 set_session (MotcuaWindow  *self,
              MotcuaSession *session)
 {
-  if (self->session == session)
+  if (!motcua_session_follow (&self->session, session, self, G_CALLBACK (session_changed_cb)))
     return;
-
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, session_changed_cb, self);
-  g_set_object (&self->session, session);
 
   motcua_reception_page_set_session (self->reception_page, session);
   motcua_cases_page_set_session (self->cases_page, session);
@@ -489,8 +461,6 @@ set_session (MotcuaWindow  *self,
     {
       g_autofree char *title = NULL;
 
-      g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self,
-                               G_CONNECT_SWAPPED);
       gtk_label_set_label (self->office_label, motcua_session_get_office_name (session));
       adw_window_title_set_subtitle (self->content_title,
                                      motcua_session_get_office_name (session));
@@ -679,10 +649,8 @@ motcua_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->sync_on_open, g_source_remove);
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, session_changed_cb, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), MOTCUA_TYPE_WINDOW);
-  g_clear_object (&self->session);
+  motcua_session_follow (&self->session, NULL, self, G_CALLBACK (session_changed_cb));
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (motcua_window_parent_class)->dispose (object);

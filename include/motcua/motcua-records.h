@@ -93,9 +93,23 @@ typedef struct
   char *at;            /* ISO 8601 */
   char *replica;       /* the replica (desk) that wrote it */
   char *officer;
-  char *action;        /* received, advanced, edited, transferred, … */
-  char *detail;
-  char *note;
+  char *action;        /* the kind: received, status, edited, transferred, imported,
+                          attached, attachment_removed, conflict_resolved */
+  char *detail;        /* only what an event of an older build said that its fields do not:
+                          NULL for every event written since schema version 8 */
+  char *note;          /* the officer's words */
+  /* What happened, as the case stores values (status names, dates, office codes), never as
+   * text for a reader (motcua_case_event_describe() makes one); NULL for what it does not
+   * say. */
+  char *field;         /* the case's column it changed: status, phone, handling_office_id… */
+  char *old_value;
+  char *new_value;     /* NULL with a field: cleared */
+  char *from_office;   /* office codes, of a transfer */
+  char *to_office;
+  char *receipt_no;    /* of a reception or an import */
+  char *due_date;      /* of a reception, YYYY-MM-DD */
+  char *ref;           /* the id of the row it is about: the scan attached or removed, the
+                          conflict resolved */
 } MotcuaCaseEvent;
 
 typedef struct
@@ -123,6 +137,7 @@ MotcuaCase      *motcua_case_copy           (const MotcuaCase      *self);
 void             motcua_case_free           (MotcuaCase            *self);
 MotcuaCaseEvent *motcua_case_event_copy     (const MotcuaCaseEvent *self);
 void             motcua_case_event_free     (MotcuaCaseEvent       *self);
+char            *motcua_case_event_describe (const MotcuaCaseEvent *self) G_GNUC_WARN_UNUSED_RESULT;
 void             motcua_calendar_entry_free (MotcuaCalendarEntry   *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaOffice, motcua_office_free)

@@ -14,9 +14,11 @@
 #include <string.h>
 
 #include "motcua-blobs-private.h"
+#include "motcua-cases-private.h"
 #include "motcua-domain-private.h"
 #include "motcua-error.h"
 #include "motcua-text.h"
+#include "motcua-timeline-private.h"
 
 #define MAX_NAME_BYTES 255
 
@@ -173,8 +175,7 @@ add_in_tx (MotcuaReplica    *self,
 {
   MotcuaHlc hlc = _motcua_replica_tick (self);
   g_autofree char *added_at = _motcua_replica_now_iso (self);
-  g_autofree char *size_text = g_format_size (g_bytes_get_size (data));
-  g_autofree char *detail = g_strdup_printf ("%s (%s)", name, size_text);
+  MotcuaEventFacts facts = { .field = "attachment", .new_value = name, .ref = id };
   MotcuaValue values[8];
 
   values[0] = MOTCUA_VALUE_ID (case_id);
@@ -189,8 +190,8 @@ add_in_tx (MotcuaReplica    *self,
   return _motcua_blob_store (self, sha256, data, error)
          && _motcua_replica_insert_row (self, _motcua_table_lookup (MOTCUA_TABLE_ATTACHMENTS),
                                         id, values, hlc, error)
-         && _motcua_replica_add_case_event (self, case_id, hlc, "attached", detail, NULL,
-                                           error);
+         && _motcua_replica_add_case_event (self, case_id, hlc, NULL, "attached", &facts,
+                                           NULL, error);
 }
 
 MotcuaAttachment *
@@ -298,8 +299,8 @@ motcua_replica_remove_attachment (MotcuaReplica  *self,
                                   GError        **error)
 {
   g_autoptr(MotcuaAttachment) a = NULL;
-  g_autofree char *detail = NULL;
-  MotcuaUuid case_id;
+  MotcuaEventFacts facts = { .field = "attachment" };
+  MotcuaUuid case_id, id_value;
   guint dropped = 0;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
@@ -313,23 +314,25 @@ motcua_replica_remove_attachment (MotcuaReplica  *self,
                    _("The scan “%s” was removed from its case already"), a->name);
       return FALSE;
     }
-  if (a->case_id == NULL || !motcua_uuid_parse (a->case_id, &case_id))
+  if (a->case_id == NULL || !motcua_uuid_parse (a->case_id, &case_id)
+      || !motcua_uuid_parse (a->id, &id_value))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
                    _("The attachment %s names no case"), a->id);
       return FALSE;
     }
 
-  /* The id first: the removal is found by it (MOTCUA_ATTACHMENT_REMOVED_SQL). */
-  detail = g_strdup_printf ("%s %s", a->id, a->name);
+  /* The removal is found by the id (MOTCUA_ATTACHMENT_REMOVED_SQL). */
+  facts.old_value = a->name;
+  facts.ref = &id_value;
   if (!motcua_replica_begin (self, error))
     return FALSE;
 
   return _motcua_replica_finish (self,
                                  _motcua_replica_add_case_event (self, &case_id,
                                                                  _motcua_replica_tick (self),
-                                                                 "attachment_removed", detail,
-                                                                 reason, error)
+                                                                 NULL, "attachment_removed",
+                                                                 &facts, reason, error)
                                  && _motcua_blob_drop_orphans (self, a->sha256, &dropped,
                                                                error),
                                  error);
@@ -414,12 +417,8 @@ motcua_replica_list_attachments (MotcuaReplica  *self,
   sqlite3_bind_blob (stmt, 1, case_id.bytes, 16, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (list, attachment_from_row (stmt, acked));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return NULL;
-    }
+  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&list);
 }

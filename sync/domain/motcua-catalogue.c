@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "motcua-cases-private.h"
 #include "motcua-error.h"
 #include "motcua-domain-private.h"
 #include "motcua-text.h"
@@ -252,13 +253,8 @@ list_offices_sql (MotcuaReplica  *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (offices, office_from_row (stmt));
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return NULL;
-    }
+  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&offices);
 }
@@ -534,13 +530,8 @@ collect_procedures (MotcuaReplica  *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (out, procedure_from_row (stmt));
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return NULL;
-    }
+  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&out);
 }
@@ -674,13 +665,8 @@ motcua_replica_list_calendar (MotcuaReplica  *self,
       entry->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       g_ptr_array_add (out, entry);
     }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return NULL;
-    }
+  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&out);
 }

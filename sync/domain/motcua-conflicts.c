@@ -1,5 +1,5 @@
-/* motcua-conflicts.c: conflicts as this replica holds them, their resolution, and the changes
- * the server refused
+/* motcua-conflicts.c: conflicts as this replica holds them, and their resolution (the changes
+ * the server refused are in motcua-rejected.c)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -12,7 +12,7 @@
 
 #include "motcua-conflicts.h"
 #include "motcua-error.h"
-#include "motcua-domain-private.h"
+#include "motcua-cases-private.h"
 #include "motcua-text.h"
 
 static void
@@ -175,12 +175,8 @@ motcua_replica_list_conflicts (MotcuaReplica  *self,
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (out, conflict_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return NULL;
-    }
+  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&out);
 }
@@ -190,21 +186,12 @@ motcua_replica_count_conflicts (MotcuaReplica  *self,
                                 GError        **error)
 {
   sqlite3_stmt *stmt;
-  gint64 n = -1;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), -1);
 
   stmt = _motcua_replica_prepare (self, "SELECT count(*) FROM conflicts WHERE resolved IS NOT 1"
                                   " AND deleted IS NOT 1", error);
-  if (stmt == NULL)
-    return -1;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  else
-    _motcua_replica_set_db_error (self, error);
-  sqlite3_reset (stmt);
-
-  return n;
+  return _motcua_replica_step_count (self, stmt, error);
 }
 
 MotcuaConflict *
@@ -342,13 +329,9 @@ resolve_in_tx (MotcuaReplica         *self,
                                   hlc, NULL, error))
     return FALSE;
 
+  /* Checked like any edit of the field; its event names the conflict. */
   if (table->id == MOTCUA_TABLE_CASES && how == MOTCUA_RESOLVE_VALUE)
-    {
-      g_autofree char *note = g_strdup_printf (_("resolves conflict %.8s"), k->id);
-
-      /* Checked like any edit of the field. */
-      return motcua_replica_edit_case (self, k->row_id, k->column, value, note, error);
-    }
+    return _motcua_case_edit_in_tx (self, k->row_id, k->column, value, NULL, &id, error);
 
   {
     MotcuaValue field[64];
@@ -398,11 +381,35 @@ resolve_in_tx (MotcuaReplica         *self,
      * replica's scope, to be purged once the server has acknowledged it (found by
      * test-converge, seed 5510: a commune kept the district's side and held the case for
      * good). */
-    return _motcua_replica_write_row (self, table, &row, field,
-                                      G_GUINT64_CONSTANT (1) << (column - 1), MOTCUA_WRITE_LOCAL,
-                                      _motcua_replica_tick (self), NULL, error)
-           && (table->id != MOTCUA_TABLE_CASES || strcmp (k->column, "handling_office_id") != 0
-               || _motcua_replica_meta_set_int (self, "purge_due", 1, error));
+    hlc = _motcua_replica_tick (self);
+    if (!_motcua_replica_write_row (self, table, &row, field,
+                                    G_GUINT64_CONSTANT (1) << (column - 1), MOTCUA_WRITE_LOCAL,
+                                    hlc, NULL, error))
+      return FALSE;
+    if (table->id != MOTCUA_TABLE_CASES)
+      return TRUE;
+    /* The case's timeline says which side was kept, in the same write. */
+    {
+      g_autofree char *kept = NULL;
+      MotcuaEventFacts facts = { .field = k->column, .ref = &id };
+      char id_text[37];
+
+      if (field[column - 1].type == SQLITE_INTEGER)
+        kept = g_strdup_printf ("%" G_GINT64_FORMAT, field[column - 1].i);
+      else if (field[column - 1].type == SQLITE_BLOB)
+        {
+          motcua_uuid_to_string (&id_value, id_text);
+          kept = g_strdup (id_text);
+        }
+      else
+        kept = g_strdup (field[column - 1].s);
+      facts.new_value = kept;
+      if (!_motcua_replica_add_case_event (self, &row, hlc, NULL, "conflict_resolved", &facts,
+                                           NULL, error))
+        return FALSE;
+    }
+    return strcmp (k->column, "handling_office_id") != 0
+           || _motcua_replica_meta_set_int (self, "purge_due", 1, error);
   }
 }
 
@@ -431,482 +438,4 @@ motcua_replica_resolve_conflict (MotcuaReplica     *self,
     return FALSE;
 
   return _motcua_replica_finish (self, resolve_in_tx (self, k, how, value, error), error);
-}
-
-/* Rejected changes */
-
-void
-motcua_rejected_free (MotcuaRejected *self)
-{
-  if (self == NULL)
-    return;
-
-  g_free (self->table);
-  g_free (self->row_id);
-  g_free (self->column);
-  g_free (self->receipt_no);
-  g_free (self->reason);
-  g_free (self->at);
-  g_free (self);
-}
-
-/* The receipt number of the case a row of a timeline or a scan belongs to, or NULL. */
-static char *
-row_receipt_no (MotcuaReplica *self,
-                const char    *table_name,
-                const char    *row_id)
-{
-  const MotcuaTableDesc *table = _motcua_table_by_name (table_name);
-  g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
-  char *receipt_no = NULL;
-  MotcuaUuid id;
-
-  if (table == NULL || (table->id != MOTCUA_TABLE_CASE_EVENTS
-                        && table->id != MOTCUA_TABLE_ATTACHMENTS)
-      || !motcua_uuid_parse (row_id, &id))
-    return NULL;
-  sql = g_strdup_printf ("SELECT c.receipt_no FROM %s r JOIN cases c ON c.id = r.case_id"
-                         " WHERE r.id = ?1", table->name);
-  stmt = _motcua_replica_prepare_text (self, sql, NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_blob (stmt, 1, id.bytes, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    receipt_no = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-
-  return receipt_no;
-}
-
-GPtrArray *
-motcua_replica_list_rejected (MotcuaReplica  *self,
-                              GError        **error)
-{
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)
-                                                             motcua_rejected_free);
-  g_autoptr(GPtrArray) changes = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
-
-  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
-
-  stmt = _motcua_replica_prepare (self, "SELECT seq, reason, at, gone IS NOT NULL,"
-                                  " wait IS NOT NULL FROM rejected ORDER BY seq", error);
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      MotcuaRejected *r = g_new0 (MotcuaRejected, 1);
-
-      r->seq = (guint64) sqlite3_column_int64 (stmt, 0);
-      r->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      r->at = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      r->gone = sqlite3_column_int (stmt, 3) != 0;
-      r->waiting = sqlite3_column_int (stmt, 4) != 0;
-      g_ptr_array_add (out, r);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return NULL;
-    }
-
-  /* What each one was. */
-  for (guint i = 0; i < out->len; i++)
-    {
-      MotcuaRejected *r = out->pdata[i];
-      g_autoptr(MotcuaCase) c = NULL;
-
-      changes = motcua_replica_list_changes (self, r->seq - 1, 1, NULL);
-      if (changes == NULL || changes->len == 0)
-        continue;
-      {
-        MotcuaChange *change = changes->pdata[0];
-
-        r->table = g_strdup (change->table);
-        r->row_id = g_strdup (change->row_id);
-        r->column = g_strdup (change->column);
-        if (g_strcmp0 (change->table, "cases") == 0)
-          c = motcua_replica_dup_case (self, change->row_id, NULL);
-        if (c != NULL)
-          r->receipt_no = g_strdup (c->receipt_no);
-        else
-          r->receipt_no = row_receipt_no (self, change->table, change->row_id);
-      }
-      g_clear_pointer (&changes, g_ptr_array_unref);
-    }
-
-  return g_steal_pointer (&out);
-}
-
-gint64
-motcua_replica_count_rejected (MotcuaReplica  *self,
-                               GError        **error)
-{
-  sqlite3_stmt *stmt;
-  gint64 n = -1;
-
-  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), -1);
-
-  stmt = _motcua_replica_prepare (self, "SELECT count(*) FROM rejected", error);
-  if (stmt == NULL)
-    return -1;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-
-  return n;
-}
-
-/* Whether @seq is a refused change (with whether its case is gone): FALSE with
- * MOTCUA_ERROR_NOT_FOUND if not. */
-static gboolean
-find_rejected (MotcuaReplica  *self,
-               guint64         seq,
-               gboolean       *gone,
-               GError        **error)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT gone IS NOT NULL FROM rejected"
-                                                " WHERE seq = ?1", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) seq);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *gone = sqlite3_column_int (stmt, 0) != 0;
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_ROW)
-    return TRUE;
-  if (rc != SQLITE_DONE)
-    _motcua_replica_set_db_error (self, error);
-  else
-    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                 _("No change numbered %llu was refused by the server"),
-                 (unsigned long long) seq);
-
-  return FALSE;
-}
-
-/* The refused change @seq as the log holds it, or NULL (no error) if the log lacks it. */
-static MotcuaChange *
-dup_logged_change (MotcuaReplica  *self,
-                   guint64         seq,
-                   GError        **error)
-{
-  g_autoptr(GPtrArray) changes = NULL;
-
-  if (seq == 0)
-    return NULL;
-  changes = motcua_replica_list_changes (self, seq - 1, 1, error);
-  if (changes == NULL || changes->len == 0
-      || ((MotcuaChange *) changes->pdata[0])->seq != seq)
-    return NULL;
-
-  return g_ptr_array_steal_index (changes, 0);
-}
-
-static gboolean
-remove_rejected (MotcuaReplica  *self,
-                 guint64         seq,
-                 GError        **error)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "DELETE FROM rejected WHERE seq = ?1",
-                                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) seq);
-
-  return _motcua_replica_step_done (self, stmt, error);
-}
-
-static gboolean
-row_here (MotcuaReplica         *self,
-          const MotcuaTableDesc *table,
-          const MotcuaUuid      *id)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?1", table->name);
-  sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, sql, NULL);
-  gboolean here;
-
-  if (stmt == NULL)
-    return TRUE;   /* then the usual path reports the error */
-  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-  here = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-
-  return here;
-}
-
-/* The value @change logged, as the log stores it (an id back to its 16 bytes; a row of a
- * timeline or a scan purged with its case: the JSON its record kept). @hold keeps it valid. */
-static MotcuaValue
-logged_value (const MotcuaChange     *change,
-              const MotcuaTableDesc  *table,
-              int                     column,
-              GVariant              **hold,
-              MotcuaUuid             *id)
-{
-  g_autoptr(GVariant) boxed = NULL;
-  const char *text;
-
-  if (change->value == NULL || !g_variant_is_of_type (change->value, G_VARIANT_TYPE ("mv"))
-      || (boxed = g_variant_get_maybe (change->value)) == NULL)
-    return MOTCUA_VALUE_NULL;
-  *hold = g_variant_get_variant (boxed);
-  if (g_variant_is_of_type (*hold, G_VARIANT_TYPE_INT64))
-    return MOTCUA_VALUE_INT (g_variant_get_int64 (*hold));
-  if (!g_variant_is_of_type (*hold, G_VARIANT_TYPE_STRING))
-    return MOTCUA_VALUE_NULL;
-  text = g_variant_get_string (*hold, NULL);
-  if (column >= 1 && table->columns[column - 1].kind == MOTCUA_COL_ID
-      && motcua_uuid_parse (text, id))
-    return MOTCUA_VALUE_ID (id);
-
-  return MOTCUA_VALUE_TEXT (text);
-}
-
-/* Issues the refused change @seq again. One that waited for its case (@as_seen) goes as
- * having seen what it had seen: the server never judged it. */
-static gboolean
-retry_in_tx (MotcuaReplica  *self,
-             guint64         seq,
-             gboolean        as_seen,
-             GError        **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(MotcuaChange) change = NULL;
-  const MotcuaTableDesc *table;
-  gboolean gone = FALSE;
-  MotcuaUuid row;
-  int column = 0;
-
-  if (!find_rejected (self, seq, &gone, error))
-    return FALSE;
-  if (gone)
-    {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   _("Change %llu is about a case that is not this replica's: it cannot be"
-                     " retried, only discarded"), (unsigned long long) seq);
-      return FALSE;
-    }
-
-  change = dup_logged_change (self, seq, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  table = change != NULL ? _motcua_table_by_name (change->table) : NULL;
-  if (table != NULL && change->column != NULL)
-    column = _motcua_table_column (table, change->column);
-  if (change == NULL || table == NULL || !motcua_uuid_parse (change->row_id, &row)
-      || (change->column == NULL) != table->insert_only
-      || (!table->insert_only && column < 1))
-    {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   _("Change %llu is no longer in the change log: there is nothing to"
-                     " retry"), (unsigned long long) seq);
-      return FALSE;
-    }
-
-  if (!row_here (self, table, &row) && (table->insert_only || as_seen))
-    {
-      /* Purged with its case meanwhile: its record kept it. A row of a timeline or a scan goes
-       * back in place if its case is back here; otherwise the change goes from the record. */
-      g_autoptr(GVariant) hold = NULL;
-      MotcuaUuid id;
-      MotcuaValue value = logged_value (change, table, column, &hold, &id);
-      gboolean put = FALSE;
-
-      if (table->insert_only && value.type != SQLITE_TEXT)
-        return _motcua_replica_reissue_insert (self, table, &row, _motcua_replica_tick (self),
-                                               error);   /* reports that nothing is left */
-      if (table->insert_only
-          && !_motcua_replica_put_back_logged_row (self, table, &row, value.s, &put, error))
-        return FALSE;
-      if (put)
-        {
-          if (!_motcua_replica_reissue_insert (self, table, &row, _motcua_replica_tick (self),
-                                               error))
-            return FALSE;
-        }
-      else if (!_motcua_replica_log_again (self, table, &row, (guint) column, &value,
-                                           change->prev_hlc, _motcua_replica_tick (self),
-                                           error))
-        return FALSE;
-    }
-  else if (table->insert_only)
-    {
-      if (!_motcua_replica_reissue_insert (self, table, &row, _motcua_replica_tick (self),
-                                           error))
-        return FALSE;
-    }
-  else if (!_motcua_replica_reissue_field (self, table, &row, (guint) column,
-                                           as_seen ? &change->prev_hlc : NULL,
-                                           _motcua_replica_tick (self), error))
-    return FALSE;
-
-  /* Sending a case to another office again may take it out of this replica's scope. */
-  if (table->id == MOTCUA_TABLE_CASES && strcmp (change->column, "handling_office_id") == 0
-      && !_motcua_replica_meta_set_int (self, "purge_due", 1, error))
-    return FALSE;
-
-  return remove_rejected (self, seq, error);
-}
-
-gboolean
-motcua_replica_retry_rejected (MotcuaReplica  *self,
-                               guint64         seq,
-                               GError        **error)
-{
-  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
-
-  if (!motcua_replica_begin (self, error))
-    return FALSE;
-
-  return _motcua_replica_finish (self, retry_in_tx (self, seq, FALSE, error), error);
-}
-
-gboolean
-_motcua_replica_retry_waiting (MotcuaReplica     *self,
-                               const MotcuaUuid  *case_id,
-                               GError           **error)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT seq FROM rejected WHERE wait = ?1"
-                                                " ORDER BY seq", error);
-  g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      guint64 seq = (guint64) sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (seqs, seq);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
-
-  for (guint i = 0; i < seqs->len; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      guint64 seq = g_array_index (seqs, guint64, i);
-
-      if (retry_in_tx (self, seq, TRUE, &local_error))
-        continue;
-      if (!g_error_matches (local_error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      /* Nothing left to send (its row went meanwhile): it stays a refusal, which the
-       * officer sees and discards, and waits no more. */
-      stmt = _motcua_replica_prepare (self, "UPDATE rejected SET wait = NULL WHERE seq = ?1",
-                                      error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) seq);
-      if (!_motcua_replica_step_done (self, stmt, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Removes the row of a timeline or a scan that the refused change @seq brought: the server
- * never had it. Its record keeps its values, as for a purge. */
-static gboolean
-drop_refused_row (MotcuaReplica          *self,
-                  const MotcuaTableDesc  *table,
-                  const MotcuaUuid       *row,
-                  guint64                 seq,
-                  GError                **error)
-{
-  g_autofree char *select_sql = g_strdup_printf ("SELECT rid FROM %s WHERE id = ?1"
-                                                 " AND _seq = ?2", table->name);
-  g_autofree char *delete_sql = g_strdup_printf ("DELETE FROM %s WHERE rid = ?1", table->name);
-  sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, select_sql, error);
-  gint64 rid = -1;
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) seq);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    rid = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
-  if (rid < 0)
-    return TRUE;
-
-  if (!_motcua_replica_keep_logged_row (self, table, rid, row, error))
-    return FALSE;
-  stmt = _motcua_replica_prepare_text (self, delete_sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rid);
-
-  return _motcua_replica_step_done (self, stmt, error);
-}
-
-static gboolean
-discard_in_tx (MotcuaReplica  *self,
-               guint64         seq,
-               GError        **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(MotcuaChange) change = NULL;
-  const MotcuaTableDesc *table;
-  gboolean gone = FALSE;
-  MotcuaUuid row;
-
-  if (!find_rejected (self, seq, &gone, error))
-    return FALSE;
-  change = dup_logged_change (self, seq, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  table = change != NULL ? _motcua_table_by_name (change->table) : NULL;
-  if (table != NULL && table->insert_only && motcua_uuid_parse (change->row_id, &row)
-      && !drop_refused_row (self, table, &row, seq, error))
-    return FALSE;
-
-  /* The server's state transfer wins on everything it acknowledged, and it acknowledged the
-   * refused change: pulling the scope from the start takes its values back, as when the
-   * digests differ (motcua-sync.c); a case that is not ours is purged after it. */
-  return remove_rejected (self, seq, error)
-         && _motcua_replica_meta_set_text (self, "hub_cursor", NULL, error)
-         && _motcua_replica_meta_set_int (self, "purge_due", 1, error);
-}
-
-gboolean
-motcua_replica_discard_rejected (MotcuaReplica  *self,
-                                 guint64         seq,
-                                 GError        **error)
-{
-  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
-
-  if (!motcua_replica_begin (self, error))
-    return FALSE;
-
-  return _motcua_replica_finish (self, discard_in_tx (self, seq, error), error);
 }

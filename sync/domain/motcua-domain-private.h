@@ -1,8 +1,9 @@
 /* motcua-domain-private.h: the domain layer's own calls
  *
- * Lookups by natural key, the rules a case's values obey, its timeline and due date
- * (motcua-cases.c, motcua-catalogue.c), and waiting changes sent again (motcua-conflicts.c).
- * The hub calls the rules, so that a push obeys what a desk's own writes do.
+ * Lookups by natural key (motcua-cases.c, motcua-catalogue.c), the rules a case's values obey
+ * (motcua-case-values.c), its due date (motcua-reception.c), waiting changes sent again
+ * (motcua-rejected.c) and the receipt numbers leased to the replica (motcua-receipts.c). The
+ * hub calls the rules, so that a push obeys what a desk's own writes do.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -29,23 +30,13 @@ gboolean      _motcua_replica_case_rid     (MotcuaReplica  *self,
 /* Whether @value may be stored in the column @column (its index) of a case, by the rules the
  * replica's own writes obey (a citizen ID of 12 digits, a channel by name, real dates, papers
  * as a list, a procedure of the catalogue…): one definition, called where a replica writes a
- * case and where a hub is pushed a change to one (motcua-cases.c). @procedure_id: the case's
+ * case and where a hub is pushed a change to one (motcua-case-values.c). @procedure_id: the case's
  * procedure, to bound its papers by, or NULL. */
 gboolean      _motcua_case_check_value     (MotcuaReplica      *self,
                                             guint               column,
                                             const MotcuaValue  *value,
                                             const MotcuaUuid   *procedure_id,
                                             GError            **error);
-
-/* Appends an event to a case's timeline, by this replica's officer, now (motcua-cases.c).
- * Inside a transaction. */
-gboolean      _motcua_replica_add_case_event (MotcuaReplica    *self,
-                                              const MotcuaUuid *case_id,
-                                              MotcuaHlc         hlc,
-                                              const char       *action,
-                                              const char       *detail,
-                                              const char       *note,
-                                              GError          **error);
 
 /* Whether @office is @root or an office below it. */
 gboolean      _motcua_replica_office_within (MotcuaReplica    *self,
@@ -54,16 +45,46 @@ gboolean      _motcua_replica_office_within (MotcuaReplica    *self,
                                              GError          **error);
 
 /* Sends again the changes that waited for the case @case_id, now that it came from the
- * server (motcua-conflicts.c). Inside a transaction. */
+ * server (motcua-rejected.c). Inside a transaction. */
 gboolean      _motcua_replica_retry_waiting (MotcuaReplica     *self,
                                              const MotcuaUuid  *case_id,
                                              GError           **error);
 
-/* The due date of case @rid if its clock started on @day (motcua-cases.c). */
+/* The due date of case @rid if its clock started on @day (motcua-reception.c). */
 gboolean      _motcua_replica_case_due_date (MotcuaReplica  *self,
                                              gint64          rid,
                                              const char     *day,
                                              char            out[11],
                                              GError        **error);
+
+/* Receipt numbers: a leased block, and how many are left of this year's for @office_id
+ * (motcua-receipts.c). */
+gboolean      _motcua_replica_add_lease    (MotcuaReplica    *self,
+                                            const MotcuaUuid *office_id,
+                                            int               year,
+                                            gint64            first,
+                                            gint64            last,
+                                            GError          **error);
+
+typedef struct
+{
+  MotcuaUuid  id;
+  char       *code;
+} MotcuaLeaseOffice;
+
+void          _motcua_lease_office_free    (gpointer          data);
+
+GPtrArray    *_motcua_replica_lease_offices (MotcuaReplica   *self,
+                                             GError         **error);
+
+gint64        _motcua_replica_lease_left   (MotcuaReplica    *self,
+                                            const MotcuaUuid *office_id,
+                                            int               year);
+
+/* Takes the next leased number, or 0 when none is left. Inside a transaction. */
+gint64        _motcua_replica_take_leased  (MotcuaReplica    *self,
+                                            const MotcuaUuid *office_id,
+                                            int               year,
+                                            GError          **error);
 
 G_END_DECLS

@@ -3,7 +3,7 @@
  * Each file is read whole and every entry is validated and written inside one transaction: the
  * first bad entry rolls everything back, and its error names the entry (the CSV line, or the
  * JSON array index and code) and the field. CSV rows are turned into the same JSON objects the
- * JSON format holds, so both formats share one validator.
+ * JSON format holds (motcua-import-csv.c), so both formats share one validator.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -17,29 +17,12 @@
 
 #include "motcua-csv-private.h"
 #include "motcua-error.h"
-#include "motcua-import.h"
+#include "motcua-import-private.h"
 #include "motcua-domain-private.h"
 #include "motcua-text.h"
 
 #define MAX_IMPORT_SIZE (512 * 1024 * 1024)
 #define BULK_OPTIMIZE_ROWS 10000
-
-typedef struct
-{
-  const char *name;
-  JsonNodeType type;        /* JSON_NODE_VALUE for scalars */
-  GType value_type;         /* G_TYPE_STRING or G_TYPE_INT64 or G_TYPE_BOOLEAN; 0 for any */
-  gboolean required;
-  gboolean list;            /* in CSV: " | "-separated */
-} FieldSpec;
-
-typedef struct
-{
-  const char      *format;         /* the "format" a JSON file declares */
-  const char      *array;          /* the member holding the entries */
-  const FieldSpec *fields;
-  guint            n_fields;
-} KindSpec;
 
 static const FieldSpec procedure_fields[] = {
   { "code", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
@@ -112,13 +95,13 @@ static const KindSpec kinds[] = {
   [MOTCUA_IMPORT_CASES] = { "motcua-cases", "cases", case_fields, G_N_ELEMENTS (case_fields) },
 };
 
-static gboolean G_GNUC_PRINTF (3, 4)
-import_error (GError     **error,
-              const char  *where,
-              const char  *format,
-              ...)
-{
-  g_autofree char *message = NULL;
+gboolean
+_motcua_import_error (GError     **error,
+                      const char  *where,
+                      const char  *format,
+                      ...)
+        {
+          g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
@@ -175,7 +158,7 @@ check_object (JsonObject       *object,
       for (guint i = 0; i < n_fields && !known; i++)
         known = strcmp (fields[i].name, l->data) == 0;
       if (!known)
-        return import_error (error, where, _("unknown field “%s”"), (const char *) l->data);
+        return _motcua_import_error (error, where, _("unknown field “%s”"), (const char *) l->data);
     }
 
   for (guint i = 0; i < n_fields; i++)
@@ -186,7 +169,7 @@ check_object (JsonObject       *object,
       if (node == NULL || JSON_NODE_HOLDS_NULL (node))
         {
           if (spec->required)
-            return import_error (error, where, _("field %s is required"), spec->name);
+            return _motcua_import_error (error, where, _("field %s is required"), spec->name);
           continue;
         }
 
@@ -195,22 +178,24 @@ check_object (JsonObject       *object,
           JsonArray *array;
 
           if (!JSON_NODE_HOLDS_ARRAY (node))
-            return import_error (error, where, _("field %s must be %s"), spec->name,
-                                 type_name (spec));
+            return _motcua_import_error (error, where, _("field %s must be %s"), spec->name,
+                                         type_name (spec));
           array = json_node_get_array (node);
           for (guint k = 0; k < json_array_get_length (array); k++)
             if (!value_has_type (json_array_get_element (array, k), spec->value_type))
-              return import_error (error, where, _("field %s: item %u must be %s"), spec->name, k,
-                                   spec->value_type == G_TYPE_INT64 ? _("a whole number")
-                                                                    : _("a string"));
+              return _motcua_import_error (error, where, _("field %s: item %u must be %s"),
+                                           spec->name, k,
+                                           spec->value_type == G_TYPE_INT64 ? _("a whole number")
+                                                                            : _("a string"));
         }
       else if (spec->type == JSON_NODE_OBJECT)
         {
           if (!JSON_NODE_HOLDS_OBJECT (node))
-            return import_error (error, where, _("field %s must be an object"), spec->name);
+            return _motcua_import_error (error, where, _("field %s must be an object"), spec->name);
         }
       else if (!value_has_type (node, spec->value_type))
-        return import_error (error, where, _("field %s must be %s"), spec->name, type_name (spec));
+        return _motcua_import_error (error, where, _("field %s must be %s"), spec->name,
+                                     type_name (spec));
     }
 
   return TRUE;
@@ -464,187 +449,6 @@ static const ImportFunc importers[] = {
   [MOTCUA_IMPORT_CASES] = import_case,
 };
 
-/* CSV → the JSON objects of the same kind */
-
-static const char *const case_csv_applicant[] = { "applicant_name", "citizen_id", "phone",
-                                                  "address", NULL };
-
-static const FieldSpec *
-find_spec (const KindSpec *kind,
-           const char     *name)
-{
-  for (guint i = 0; i < kind->n_fields; i++)
-    if (strcmp (kind->fields[i].name, name) == 0)
-      return &kind->fields[i];
-
-  return NULL;
-}
-
-static gboolean
-csv_cell_to_node (const FieldSpec  *spec,
-                  const char       *cell,
-                  JsonNode        **out,
-                  const char       *where,
-                  GError          **error)
-{
-  g_autofree char *trimmed = g_strstrip (g_strdup (cell));
-
-  if (*trimmed == '\0')
-    {
-      *out = json_node_new (JSON_NODE_NULL);
-      return TRUE;
-    }
-
-  if (spec->type == JSON_NODE_ARRAY)
-    {
-      g_auto(GStrv) items = g_strsplit (trimmed, "|", -1);
-      JsonArray *array = json_array_new ();
-
-      for (guint i = 0; items[i] != NULL; i++)
-        {
-          char *item = g_strstrip (items[i]);
-
-          if (spec->value_type == G_TYPE_INT64)
-            {
-              gint64 v;
-
-              if (!g_ascii_string_to_signed (item, 10, 0, G_MAXINT32, &v, NULL))
-                {
-                  json_array_unref (array);
-                  return import_error (error, where, _("field %s: “%s” is not a whole number"),
-                                       spec->name, item);
-                }
-              json_array_add_int_element (array, v);
-            }
-          else if (*item != '\0')
-            json_array_add_string_element (array, item);
-        }
-      *out = json_node_init_array (json_node_alloc (), array);
-      json_array_unref (array);
-      return TRUE;
-    }
-
-  if (spec->value_type == G_TYPE_INT64)
-    {
-      gint64 v;
-
-      if (!g_ascii_string_to_signed (trimmed, 10, G_MININT64, G_MAXINT64, &v, NULL))
-        return import_error (error, where, _("field %s: “%s” is not a whole number"), spec->name,
-                             trimmed);
-      *out = json_node_init_int (json_node_alloc (), v);
-      return TRUE;
-    }
-
-  if (spec->value_type == G_TYPE_BOOLEAN)
-    {
-      if (g_ascii_strcasecmp (trimmed, "true") == 0 || strcmp (trimmed, "1") == 0)
-        *out = json_node_init_boolean (json_node_alloc (), TRUE);
-      else if (g_ascii_strcasecmp (trimmed, "false") == 0 || strcmp (trimmed, "0") == 0)
-        *out = json_node_init_boolean (json_node_alloc (), FALSE);
-      else
-        return import_error (error, where, _("field %s: “%s” must be true or false"), spec->name,
-                             trimmed);
-      return TRUE;
-    }
-
-  *out = json_node_init_string (json_node_alloc (), trimmed);
-  return TRUE;
-}
-
-static JsonArray *
-csv_to_entries (const KindSpec    *kind,
-                MotcuaImportKind   kind_id,
-                GPtrArray         *records,
-                const char        *source,
-                GPtrArray         *wheres,
-                GError           **error)
-{
-  g_autoptr(JsonArray) entries = json_array_new ();
-  MotcuaCsvRecord *header;
-  guint n_columns;
-
-  if (records->len == 0)
-    {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT, _("%s is empty: the first line must"
-                   " name the columns"), source);
-      return NULL;
-    }
-
-  header = g_ptr_array_index (records, 0);
-  n_columns = g_strv_length (header->fields);
-  for (guint c = 0; c < n_columns; c++)
-    {
-      const char *name = g_strstrip (header->fields[c]);
-
-      if ((kind_id == MOTCUA_IMPORT_CASES && g_strv_contains (case_csv_applicant, name))
-          || (find_spec (kind, name) != NULL && strcmp (name, "applicant") != 0))
-        {
-          for (guint k = 0; k < c; k++)
-            if (strcmp (header->fields[k], name) == 0)
-              {
-                g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                             _("%s: line 1: column %s appears twice"), source, name);
-                return NULL;
-              }
-          continue;
-        }
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                   _("%s: line 1: unknown column “%s”"), source, name);
-      return NULL;
-    }
-
-  for (guint r = 1; r < records->len; r++)
-    {
-      MotcuaCsvRecord *record = g_ptr_array_index (records, r);
-      g_autofree char *where = g_strdup_printf ("%s: line %u", source, record->line);
-      g_autoptr(JsonObject) object = json_object_new ();
-      g_autoptr(JsonObject) applicant = json_object_new ();
-
-      if (g_strv_length (record->fields) != n_columns)
-        {
-          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
-                       _("%s: has %u fields, the header has %u"), where,
-                       g_strv_length (record->fields), n_columns);
-          return NULL;
-        }
-
-      for (guint c = 0; c < n_columns; c++)
-        {
-          const char *name = header->fields[c];
-          JsonNode *node = NULL;
-
-          if (kind_id == MOTCUA_IMPORT_CASES && g_strv_contains (case_csv_applicant, name))
-            {
-              static const FieldSpec text = { NULL, JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE };
-              const char *member = strcmp (name, "applicant_name") == 0 ? "name" : name;
-
-              if (!csv_cell_to_node (&text, record->fields[c], &node, where, error))
-                return NULL;
-              if (!JSON_NODE_HOLDS_NULL (node))
-                json_object_set_member (applicant, member, node);
-              else
-                json_node_unref (node);
-              continue;
-            }
-
-          if (!csv_cell_to_node (find_spec (kind, name), record->fields[c], &node, where, error))
-            return NULL;
-          if (!JSON_NODE_HOLDS_NULL (node))
-            json_object_set_member (object, name, node);
-          else
-            json_node_unref (node);
-        }
-
-      if (kind_id == MOTCUA_IMPORT_CASES)
-        json_object_set_object_member (object, "applicant", g_steal_pointer (&applicant));
-
-      json_array_add_object_element (entries, g_steal_pointer (&object));
-      g_ptr_array_add (wheres, g_steal_pointer (&where));
-    }
-
-  return g_steal_pointer (&entries);
-}
-
 static JsonArray *
 json_to_entries (const KindSpec    *kind,
                  const char        *data,
@@ -763,8 +567,8 @@ order_offices (JsonArray  *entries,
           if (p == 0)
             break;
           if (steps > n)
-            return import_error (error, g_ptr_array_index (wheres, i),
-                                 "the chain of parents loops back on itself");
+            return _motcua_import_error (error, g_ptr_array_index (wheres, i),
+                                         "the chain of parents loops back on itself");
           depth[i]++;
           at = p - 1;
         }
@@ -831,7 +635,7 @@ motcua_replica_import_data (MotcuaReplica       *self,
 
       if (records == NULL)
         return FALSE;
-      entries = csv_to_entries (kind, kind_id, records, source, wheres, error);
+      entries = _motcua_import_csv_to_entries (kind, kind_id, records, source, wheres, error);
     }
   else
     entries = json_to_entries (kind, data, length, source, wheres, error);
@@ -852,7 +656,7 @@ motcua_replica_import_data (MotcuaReplica       *self,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          import_error (error, where, _("must be an object"));
+          _motcua_import_error (error, where, _("must be an object"));
           motcua_replica_rollback (self);
           return FALSE;
         }
@@ -868,7 +672,7 @@ motcua_replica_import_data (MotcuaReplica       *self,
           if (local_error->domain == MOTCUA_ERROR && local_error->code == MOTCUA_ERROR_DATABASE)
             g_propagate_error (error, g_steal_pointer (&local_error));
           else
-            import_error (error, where, _("%s"), local_error->message);
+            _motcua_import_error (error, where, _("%s"), local_error->message);
           motcua_replica_rollback (self);
           return FALSE;
         }

@@ -161,6 +161,14 @@ motcua_case_event_copy (const MotcuaCaseEvent *self)
   copy->action = g_strdup (self->action);
   copy->detail = g_strdup (self->detail);
   copy->note = g_strdup (self->note);
+  copy->field = g_strdup (self->field);
+  copy->old_value = g_strdup (self->old_value);
+  copy->new_value = g_strdup (self->new_value);
+  copy->from_office = g_strdup (self->from_office);
+  copy->to_office = g_strdup (self->to_office);
+  copy->receipt_no = g_strdup (self->receipt_no);
+  copy->due_date = g_strdup (self->due_date);
+  copy->ref = g_strdup (self->ref);
 
   return copy;
 }
@@ -178,6 +186,14 @@ motcua_case_event_free (MotcuaCaseEvent *self)
   g_free (self->action);
   g_free (self->detail);
   g_free (self->note);
+  g_free (self->field);
+  g_free (self->old_value);
+  g_free (self->new_value);
+  g_free (self->from_office);
+  g_free (self->to_office);
+  g_free (self->receipt_no);
+  g_free (self->due_date);
+  g_free (self->ref);
   g_free (self);
 }
 

@@ -17,6 +17,7 @@
 
 #include "motcua-error.h"
 #include "motcua-rows-private.h"
+#include "motcua-schema-private.h"
 #include "motcua-text.h"
 #include "motcua-workflow.h"
 
@@ -339,6 +340,11 @@ _motcua_replica_merge_insert (MotcuaReplica         *self,
     return TRUE;
 
   if (!insert_only_store (self, table, id, values, 0, error))
+    return FALSE;
+  /* An event of an older build says what it did only in its detail (motcua-schema.c). */
+  if (table->id == MOTCUA_TABLE_CASE_EVENTS
+      && values[_motcua_table_column (table, "detail") - 1].type != SQLITE_NULL
+      && !_motcua_schema_upgrade_event (self->db, id->bytes, error))
     return FALSE;
 
   *inserted = TRUE;

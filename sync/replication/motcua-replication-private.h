@@ -2,7 +2,8 @@
  *
  * Capture and merge (motcua-capture.c), the log's records (motcua-log-records.c), the replica's
  * side of replication: what the server acknowledged and refused, digests, state transfers,
- * purges and receipt-number leases (motcua-replication.c), and re-stamps (motcua-restamp.c).
+ * purges (motcua-replication.c), and re-stamps (motcua-restamp.c). The receipt numbers leased
+ * to the replica are the domain's (domain/motcua-receipts.c).
  * The domain, the hub and the client call these; the store does not.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -204,34 +205,5 @@ GHashTable   *_motcua_replica_subtree_set  (MotcuaReplica  *self,
 gboolean      _motcua_id_in_set            (GHashTable     *set,
                                             const void     *id,
                                             int             size);
-
-/* Receipt numbers: a leased block, and how many are left of this year's for @office_id. */
-gboolean      _motcua_replica_add_lease    (MotcuaReplica    *self,
-                                            const MotcuaUuid *office_id,
-                                            int               year,
-                                            gint64            first,
-                                            gint64            last,
-                                            GError          **error);
-
-typedef struct
-{
-  MotcuaUuid  id;
-  char       *code;
-} MotcuaLeaseOffice;
-
-void          _motcua_lease_office_free    (gpointer          data);
-
-GPtrArray    *_motcua_replica_lease_offices (MotcuaReplica   *self,
-                                             GError         **error);
-
-gint64        _motcua_replica_lease_left   (MotcuaReplica    *self,
-                                            const MotcuaUuid *office_id,
-                                            int               year);
-
-/* Takes the next leased number, or 0 when none is left. Inside a transaction. */
-gint64        _motcua_replica_take_leased  (MotcuaReplica    *self,
-                                            const MotcuaUuid *office_id,
-                                            int               year,
-                                            GError          **error);
 
 G_END_DECLS

@@ -1,8 +1,8 @@
 /* motcua-replication.c: a replica's side of replication
  *
  * What a replica keeps about its server: how far its own changes are acknowledged, the changes
- * the server refused and why, leased receipt numbers, the integrity digest of its scope, and
- * the purge of cases that left its scope.
+ * the server refused and why, the integrity digest of its scope, and the purge of cases that
+ * left its scope. (The receipt numbers it was leased are kept by domain/motcua-receipts.c.)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -606,123 +606,4 @@ _motcua_replica_transfer_end (MotcuaReplica  *self,
     }
 
   return _motcua_replica_exec (self, "DELETE FROM transfer_seen", error);
-}
-
-/* Receipt numbers */
-
-gboolean
-_motcua_replica_add_lease (MotcuaReplica    *self,
-                           const MotcuaUuid *office_id,
-                           int               year,
-                           gint64            first,
-                           gint64            last,
-                           GError          **error)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "INSERT OR IGNORE INTO receipt_leases"
-                                                " (office_id, year, first, last, next)"
-                                                " VALUES (?1, ?2, ?3, ?4, ?3)", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, office_id->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 2, year);
-  sqlite3_bind_int64 (stmt, 3, first);
-  sqlite3_bind_int64 (stmt, 4, last);
-
-  return _motcua_replica_step_done (self, stmt, error);
-}
-
-/* The offices this replica keeps leased receipt numbers for: its own, and each office below it
- * it has received a dossier for (it holds a lease or a counter for it), as (id, code) pairs:
- * a GPtrArray of MotcuaLeaseOffice. */
-GPtrArray *
-_motcua_replica_lease_offices (MotcuaReplica  *self,
-                               GError        **error)
-{
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (_motcua_lease_office_free);
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT o.id, o.code FROM offices o"
-                                                " WHERE o.id = ?1 OR o.id IN (SELECT office_id"
-                                                " FROM receipt_leases UNION SELECT office_id"
-                                                " FROM receipt_counters) ORDER BY o.id <> ?1,"
-                                                " o.code", error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_blob (stmt, 1, self->office_id.bytes, 16, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      MotcuaLeaseOffice *office;
-
-      if (sqlite3_column_bytes (stmt, 0) != 16)
-        continue;
-      office = g_new0 (MotcuaLeaseOffice, 1);
-      memcpy (office->id.bytes, sqlite3_column_blob (stmt, 0), 16);
-      office->code = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      g_ptr_array_add (out, office);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&out);
-}
-
-void
-_motcua_lease_office_free (gpointer data)
-{
-  MotcuaLeaseOffice *office = data;
-
-  g_free (office->code);
-  g_free (office);
-}
-
-gint64
-_motcua_replica_lease_left (MotcuaReplica    *self,
-                            const MotcuaUuid *office_id,
-                            int               year)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT coalesce(sum(last - next + 1), 0)"
-                                                " FROM receipt_leases WHERE office_id = ?1"
-                                                " AND year = ?2 AND next <= last", NULL);
-  gint64 left = 0;
-
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_blob (stmt, 1, office_id->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 2, year);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    left = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-
-  return left;
-}
-
-gint64
-_motcua_replica_take_leased (MotcuaReplica    *self,
-                             const MotcuaUuid *office_id,
-                             int               year,
-                             GError          **error)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "UPDATE receipt_leases SET next = next + 1"
-                                                " WHERE (office_id, year, first) = (SELECT"
-                                                " office_id, year, first FROM receipt_leases"
-                                                " WHERE office_id = ?1 AND year = ?2"
-                                                " AND next <= last ORDER BY first LIMIT 1)"
-                                                " RETURNING next - 1", error);
-  gint64 number = 0;
-
-  if (stmt == NULL)
-    return -1;
-  sqlite3_bind_blob (stmt, 1, office_id->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 2, year);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    number = sqlite3_column_int64 (stmt, 0);
-  if (!_motcua_replica_step_done (self, stmt, error))
-    return -1;
-
-  return number;
 }

@@ -202,7 +202,7 @@ restamp_fields (GHashTable            *renamed,
 }
 
 /* The clock's times in row @rid of @table, an insert-only table (its change holds no copy of
- * it: the row travels as it is), corrected by @fix; a "received" event's text follows the
+ * it: the row travels as it is), corrected by @fix; a "received" event's due date follows the
  * due date the operation moved. */
 static gboolean
 restamp_insert_only (MotcuaReplica         *self,
@@ -218,14 +218,14 @@ restamp_insert_only (MotcuaReplica         *self,
       g_autofree char *select = NULL;
       g_autofree char *update = NULL;
       g_autofree char *now = NULL;
-      g_autofree char *detail = NULL;
+      const char *due = NULL;
       sqlite3_stmt *stmt;
 
       if (!is_clock_column (table->id, name))
         continue;
 
       select = g_strdup_printf ("SELECT %s, %s FROM %s WHERE rid = ?1", name,
-                                events ? "detail" : "NULL", table->name);
+                                events ? "due_date" : "NULL", table->name);
       stmt = _motcua_replica_prepare_text (self, select, error);
       if (stmt == NULL)
         return FALSE;
@@ -233,40 +233,24 @@ restamp_insert_only (MotcuaReplica         *self,
       if (sqlite3_step (stmt) == SQLITE_ROW)
         {
           now = fix_time (fix, (const char *) sqlite3_column_text (stmt, 0));
-          detail = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          if (fix->old_due[0] != '\0'
+              && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), fix->old_due) == 0)
+            due = fix->new_due;
         }
       sqlite3_reset (stmt);
-
-      if (detail != NULL && fix->old_due[0] != '\0')
-        {
-          g_autofree char *suffix = g_strconcat (", due ", fix->old_due, NULL);
-
-          if (g_str_has_suffix (detail, suffix))
-            {
-              detail[strlen (detail) - strlen (fix->old_due)] = '\0';
-              g_free (g_steal_pointer (&suffix));
-              suffix = g_strconcat (detail, fix->new_due, NULL);
-              g_free (detail);
-              detail = g_steal_pointer (&suffix);
-            }
-          else
-            g_clear_pointer (&detail, g_free);
-        }
-      else
-        g_clear_pointer (&detail, g_free);
-      if (now == NULL && detail == NULL)
+      if (now == NULL && due == NULL)
         continue;
 
       update = g_strdup_printf ("UPDATE %s SET %s = coalesce (?1, %s)%s WHERE rid = ?2",
                                 table->name, name, name,
-                                events ? ", detail = coalesce (?3, detail)" : "");
+                                events ? ", due_date = coalesce (?3, due_date)" : "");
       stmt = _motcua_replica_prepare_text (self, update, error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, rid);
       if (events)
-        sqlite3_bind_text (stmt, 3, detail, -1, SQLITE_STATIC);
+        sqlite3_bind_text (stmt, 3, due, -1, SQLITE_STATIC);
       if (!_motcua_replica_step_done (self, stmt, error))
         return FALSE;
     }

@@ -34,13 +34,12 @@ gboolean  _motcua_attachment_check_size (guint64     size,
                                          GError    **error);
 
 /* SQL: whether the attachment aliased "a" was removed. Removing one appends an
- * "attachment_removed" event to its case's timeline whose detail starts with the attachment's
- * id: insert-only like the timeline, it reaches every replica that holds the case, and a
+ * "attachment_removed" event to its case's timeline whose ref is the attachment's id:
+ * insert-only like the timeline, it reaches every replica that holds the case, and a
  * removal cannot be undone by a concurrent write (motcua-attachments.c). */
 #define MOTCUA_ATTACHMENT_REMOVED_SQL \
-  "EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = a.case_id" \
-  " AND e.action = 'attachment_removed'" \
-  " AND replace (substr (e.detail, 1, 36), '-', '') = lower (hex (a.id)))"
+  "EXISTS (SELECT 1 FROM case_events e WHERE e.ref = a.id" \
+  " AND e.action = 'attachment_removed' AND e.case_id = a.case_id)"
 
 /* FALSE with MOTCUA_ERROR_NOT_FOUND when @a was removed from its case (motcua-attachments.c). */
 gboolean  _motcua_attachment_check_not_removed (const MotcuaAttachment *a,

@@ -119,7 +119,7 @@ typedef enum
   MOTCUA_WRITE_NEW,     /* as LOCAL, for a row just named with a fresh UUIDv7: it cannot exist */
 } MotcuaWriteMode;
 
-/* What a reception needs to know of a procedure (motcua-cases.c). */
+/* What a reception needs to know of a procedure (domain/motcua-reception.c). */
 typedef struct
 {
   MotcuaUuid id;

@@ -22,5 +22,12 @@ int      _motcua_schema_get_version (sqlite3  *db);
 gboolean _motcua_schema_migrate     (sqlite3  *db,
                                      int       to_version,
                                      GError  **error);
+/* An event of the timeline written before schema version 8 (it says what it did only in its
+ * detail) that arrived now, made to hold what the migration to version 8 made of those
+ * already held: its fields parsed from its detail. A row that holds fields is left as it
+ * is. Needs the functions _motcua_schema_migrate() registers on @db. */
+gboolean _motcua_schema_upgrade_event (sqlite3       *db,
+                                       const guint8  *id,
+                                       GError       **error);
 
 G_END_DECLS

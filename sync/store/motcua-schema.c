@@ -7,9 +7,23 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <string.h>
+
 #include "motcua-error.h"
 #include "motcua-schema-private.h"
+#include "motcua-uuid.h"
 #include "motcua-version.h"
+
+/* Events written before schema version 8 said what they did in detail, as text. */
+#define LEGACY_EVENT_PART(part) part " = motcua_legacy_event (action, detail, '" part "')"
+#define LEGACY_EVENT_UPDATE_SQL \
+  "UPDATE case_events SET " LEGACY_EVENT_PART ("field") "," LEGACY_EVENT_PART ("old_value") "," \
+  LEGACY_EVENT_PART ("new_value") "," LEGACY_EVENT_PART ("from_office") "," \
+  LEGACY_EVENT_PART ("to_office") "," LEGACY_EVENT_PART ("receipt_no") "," \
+  LEGACY_EVENT_PART ("due_date") "," LEGACY_EVENT_PART ("ref") "," LEGACY_EVENT_PART ("detail") \
+  " WHERE detail IS NOT NULL AND field IS NULL AND old_value IS NULL AND new_value IS NULL" \
+  " AND from_office IS NULL AND to_office IS NULL AND receipt_no IS NULL AND due_date IS NULL" \
+  " AND ref IS NULL"
 
 /* Migration n takes a replica from schema version n to n + 1. Never edit a released one: add a
  * new one and raise MOTCUA_SCHEMA_VERSION. */
@@ -200,6 +214,24 @@ static const char *const migrations[] = {
    * in what it lost), and go unless something of them is not acknowledged. */
   "CREATE TABLE transfer_seen ("
   "  tbl INTEGER NOT NULL, id BLOB NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID;",
+
+  /* 7 → 8: the timeline says what happened in fields, not in English-ish text that readers
+   * parsed back: the field a step or a correction changed, its old and new values, the offices
+   * a transfer moved the case between, a reception's receipt number and due date, and the row
+   * an event is about (a scan; a conflict it resolved). Every event held is parsed once, here;
+   * detail stays only when it says something the fields cannot (an action this build does not
+   * know). The same parse applies to an old event that arrives later (_motcua_schema_upgrade_
+   * event), so every replica holds the same row. */
+  "ALTER TABLE case_events ADD COLUMN field TEXT;"
+  "ALTER TABLE case_events ADD COLUMN old_value TEXT;"
+  "ALTER TABLE case_events ADD COLUMN new_value TEXT;"
+  "ALTER TABLE case_events ADD COLUMN from_office TEXT;"
+  "ALTER TABLE case_events ADD COLUMN to_office TEXT;"
+  "ALTER TABLE case_events ADD COLUMN receipt_no TEXT;"
+  "ALTER TABLE case_events ADD COLUMN due_date TEXT;"
+  "ALTER TABLE case_events ADD COLUMN ref BLOB;"
+  LEGACY_EVENT_UPDATE_SQL ";"
+  "CREATE INDEX case_events_ref ON case_events (ref) WHERE ref IS NOT NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);
@@ -211,6 +243,216 @@ set_db_error (sqlite3     *db,
 {
   g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE, _("%s: %s"), what, sqlite3_errmsg (db));
   return FALSE;
+}
+
+/* The fields an event written before schema version 8 said in its detail, as its writers
+ * formatted it: "received" "T.D.A-2026-000001 HT.KS, due 2026-03-17"; "imported"
+ * "T.D.A-2025-000007 imported as approved"; "status" "received → in_processing"; "transferred"
+ * "T.D.A → T.D" ("?" for no office); "edited" "phone = 0912…" ("(empty)" when cleared);
+ * "attached" "name (1.2 MB)"; "attachment_removed" "<attachment id> name". Anything else is
+ * not parsed (parsed stays FALSE) and keeps its detail. */
+typedef struct
+{
+  gboolean   parsed;
+  char      *field;
+  char      *old_value;
+  char      *new_value;
+  char      *from_office;
+  char      *to_office;
+  char      *receipt_no;
+  char      *due_date;
+  gboolean   has_ref;
+  MotcuaUuid ref;
+} LegacyEvent;
+
+static void
+legacy_event_clear (LegacyEvent *e)
+{
+  g_free (e->field);
+  g_free (e->old_value);
+  g_free (e->new_value);
+  g_free (e->from_office);
+  g_free (e->to_office);
+  g_free (e->receipt_no);
+  g_free (e->due_date);
+}
+
+/* The two sides of @text around the first @separator, or FALSE. */
+static gboolean
+split_once (const char  *text,
+            const char  *separator,
+            char       **left,
+            char       **right)
+{
+  const char *at = strstr (text, separator);
+
+  if (at == NULL)
+    return FALSE;
+  *left = g_strndup (text, (gsize) (at - text));
+  *right = g_strdup (at + strlen (separator));
+  return TRUE;
+}
+
+static void
+legacy_event_parse (const char  *action,
+                    const char  *detail,
+                    LegacyEvent *e)
+{
+  g_autofree char *left = NULL;
+  g_autofree char *right = NULL;
+
+  memset (e, 0, sizeof *e);
+  if (action == NULL || detail == NULL)
+    return;
+
+  if (strcmp (action, "received") == 0)
+    {
+      const char *due = g_strrstr (detail, ", due ");
+      const char *space = strchr (detail, ' ');
+
+      if (due == NULL)
+        return;
+      e->receipt_no = g_strndup (detail, (gsize) ((space != NULL && space < due ? space : due)
+                                                  - detail));
+      e->due_date = g_strdup (due + strlen (", due "));
+    }
+  else if (strcmp (action, "imported") == 0)
+    {
+      if (!split_once (detail, " imported as ", &left, &right))
+        return;
+      e->receipt_no = g_steal_pointer (&left);
+      e->field = g_strdup ("status");
+      e->new_value = g_steal_pointer (&right);
+    }
+  else if (strcmp (action, "status") == 0 || strcmp (action, "transferred") == 0)
+    {
+      gboolean status = strcmp (action, "status") == 0;
+
+      if (!split_once (detail, " → ", &left, &right))
+        return;
+      if (status)
+        {
+          e->field = g_strdup ("status");
+          e->old_value = g_steal_pointer (&left);
+          e->new_value = g_steal_pointer (&right);
+        }
+      else
+        {
+          e->field = g_strdup ("handling_office_id");
+          e->from_office = strcmp (left, "?") != 0 ? g_steal_pointer (&left) : NULL;
+          e->to_office = strcmp (right, "?") != 0 ? g_steal_pointer (&right) : NULL;
+        }
+    }
+  else if (strcmp (action, "edited") == 0)
+    {
+      if (!split_once (detail, " = ", &left, &right))
+        return;
+      e->field = g_steal_pointer (&left);
+      e->new_value = strcmp (right, "(empty)") != 0 ? g_steal_pointer (&right) : NULL;
+    }
+  else if (strcmp (action, "attached") == 0)
+    {
+      const char *size = g_strrstr (detail, " (");
+
+      e->field = g_strdup ("attachment");
+      e->new_value = size != NULL && g_str_has_suffix (detail, ")")
+                     ? g_strndup (detail, (gsize) (size - detail)) : g_strdup (detail);
+    }
+  else if (strcmp (action, "attachment_removed") == 0)
+    {
+      g_autofree char *id = g_strndup (detail, 36);
+
+      if (strlen (detail) < 36 || !motcua_uuid_parse (id, &e->ref))
+        return;
+      e->has_ref = TRUE;
+      e->field = g_strdup ("attachment");
+      e->old_value = g_strdup (detail[36] == ' ' ? detail + 37 : detail + 36);
+    }
+  else
+    return;
+
+  e->parsed = TRUE;
+}
+
+/* SQL motcua_legacy_event (action, detail, part): the column @part of an event written before
+ * schema version 8 (LegacyEvent), "detail" giving what stays of its detail. */
+static void
+legacy_event_sql (sqlite3_context  *context,
+                  int               argc,
+                  sqlite3_value   **argv)
+{
+  const char *action = (const char *) sqlite3_value_text (argv[0]);
+  const char *detail = (const char *) sqlite3_value_text (argv[1]);
+  const char *part = (const char *) sqlite3_value_text (argv[2]);
+  LegacyEvent e;
+  const char *text = NULL;
+
+  g_assert (argc == 3);
+
+  legacy_event_parse (action, detail, &e);
+  if (part == NULL)
+    ;
+  else if (strcmp (part, "detail") == 0)
+    text = e.parsed ? NULL : detail;
+  else if (strcmp (part, "ref") == 0)
+    {
+      if (e.has_ref)
+        sqlite3_result_blob (context, e.ref.bytes, 16, SQLITE_TRANSIENT);
+      else
+        sqlite3_result_null (context);
+      legacy_event_clear (&e);
+      return;
+    }
+  else if (strcmp (part, "field") == 0)
+    text = e.field;
+  else if (strcmp (part, "old_value") == 0)
+    text = e.old_value;
+  else if (strcmp (part, "new_value") == 0)
+    text = e.new_value;
+  else if (strcmp (part, "from_office") == 0)
+    text = e.from_office;
+  else if (strcmp (part, "to_office") == 0)
+    text = e.to_office;
+  else if (strcmp (part, "receipt_no") == 0)
+    text = e.receipt_no;
+  else if (strcmp (part, "due_date") == 0)
+    text = e.due_date;
+
+  if (text != NULL)
+    sqlite3_result_text (context, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_result_null (context);
+  legacy_event_clear (&e);
+}
+
+static gboolean
+register_functions (sqlite3 *db)
+{
+  return sqlite3_create_function (db, "motcua_legacy_event", 3,
+                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+                                  legacy_event_sql, NULL, NULL) == SQLITE_OK;
+}
+
+gboolean
+_motcua_schema_upgrade_event (sqlite3           *db,
+                              const guint8      *id,
+                              GError           **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  ok = sqlite3_prepare_v2 (db, LEGACY_EVENT_UPDATE_SQL " AND id = ?1", -1, &stmt, NULL)
+       == SQLITE_OK;
+  if (ok)
+    {
+      sqlite3_bind_blob (stmt, 1, id, 16, SQLITE_STATIC);
+      ok = sqlite3_step (stmt) == SQLITE_DONE;
+    }
+  sqlite3_finalize (stmt);
+  if (!ok)
+    return set_db_error (db, "Reading an event of an older build", error);
+
+  return TRUE;
 }
 
 int
@@ -238,6 +480,8 @@ _motcua_schema_migrate (sqlite3  *db,
 
   if (version < 0)
     return set_db_error (db, "Could not read the schema version", error);
+  if (!register_functions (db))
+    return set_db_error (db, "Could not register the schema's functions", error);
 
   if (version > MOTCUA_SCHEMA_VERSION)
     {

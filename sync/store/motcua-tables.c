@@ -72,8 +72,16 @@ static const MotcuaColumnDesc event_columns[] = {
   { "replica", MOTCUA_COL_TEXT },
   { "officer", MOTCUA_COL_TEXT },
   { "action", MOTCUA_COL_TEXT },
-  { "detail", MOTCUA_COL_TEXT },
+  { "detail", MOTCUA_COL_TEXT },        /* before schema 8 only: what the fields now say */
   { "note", MOTCUA_COL_TEXT },
+  { "field", MOTCUA_COL_TEXT },
+  { "old_value", MOTCUA_COL_TEXT },
+  { "new_value", MOTCUA_COL_TEXT },
+  { "from_office", MOTCUA_COL_TEXT },
+  { "to_office", MOTCUA_COL_TEXT },
+  { "receipt_no", MOTCUA_COL_TEXT },
+  { "due_date", MOTCUA_COL_TEXT },
+  { "ref", MOTCUA_COL_ID },
 };
 
 static const MotcuaColumnDesc attachment_columns[] = {

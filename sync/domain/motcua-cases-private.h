@@ -1,0 +1,146 @@
+/* motcua-cases-private.h: what the files of cases share: the cases' columns, reading a case,
+ * writing one with its timeline event, the rules its values obey, the due date and the next
+ * receipt number
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "motcua-timeline-private.h"
+
+G_BEGIN_DECLS
+
+/* The columns of cases, as the table description lists them (motcua-tables.c). */
+enum
+{
+  C_RECEIPT_NO,
+  C_PROCEDURE_ID,
+  C_RECEIVING_OFFICE_ID,
+  C_HANDLING_OFFICE_ID,
+  C_APPLICANT_NAME,
+  C_CITIZEN_ID,
+  C_PHONE,
+  C_ADDRESS,
+  C_CHANNEL,
+  C_PRIORITY,
+  C_RECEIVED_AT,
+  C_CLOCK_START,
+  C_DUE_DATE,
+  C_STATUS,
+  C_PAPERS,
+  C_RESOLVED_AT,
+  C_RESULT,
+  C_RETURNED_AT,
+  C_RETURNED_VIA,
+  C_RATING,
+  C_DELETED,
+  N_CASE_COLUMNS
+};
+
+#define BIT(c) (G_GUINT64_CONSTANT (1) << (c))
+
+static inline const MotcuaTableDesc *
+_motcua_cases_table (void)
+{
+  return _motcua_table_lookup (MOTCUA_TABLE_CASES);
+}
+
+/* Statements (motcua-cases.c). _motcua_replica_rows_done() ends a loop over @stmt's rows that
+ * stopped with @rc: it resets @stmt and says whether every row was read (else sets @error).
+ * _motcua_replica_step_count() steps @stmt (NULL: its error is set already) and returns the
+ * number it selects, or -1. */
+gboolean    _motcua_replica_rows_done   (MotcuaReplica           *self,
+                                         sqlite3_stmt            *stmt,
+                                         int                      rc,
+                                         GError                 **error);
+gint64      _motcua_replica_step_count  (MotcuaReplica           *self,
+                                         sqlite3_stmt            *stmt,
+                                         GError                 **error);
+
+/* Reading (motcua-cases.c): CASE_COLUMNS FROM CASE_FROM selects what _motcua_case_from_row()
+ * reads, from column @col on; @acked says which rows are still pending. */
+#define CASE_COLUMNS                                                                         \
+  "c.rid, c.id, c.receipt_no, p.code, p.name, ro.code, ho.code, c.applicant_name,"          \
+  " c.citizen_id, c.phone, c.address, c.channel, c.priority, c.received_at, c.clock_start,"  \
+  " c.due_date, c.status, c.status_gen, c.papers, c.resolved_at, c.result, c.returned_at,"   \
+  " c.returned_via, c.rating, c._seq"
+#define CASE_FROM                                                                            \
+  " FROM cases c LEFT JOIN procedures p ON p.id = c.procedure_id"                            \
+  " LEFT JOIN offices ro ON ro.id = c.receiving_office_id"                                   \
+  " LEFT JOIN offices ho ON ho.id = c.handling_office_id"
+
+MotcuaCase *_motcua_case_from_row       (sqlite3_stmt            *stmt,
+                                         int                      col,
+                                         guint64                  acked);
+MotcuaCase *_motcua_case_dup_by_rid     (MotcuaReplica           *self,
+                                         gint64                   rid,
+                                         GError                 **error);
+/* The case @key (a receipt number or an id), its rid in @rid and its id in @id. */
+MotcuaCase *_motcua_case_dup_by_key     (MotcuaReplica           *self,
+                                         const char              *key,
+                                         gint64                  *rid,
+                                         MotcuaUuid              *id,
+                                         GError                 **error);
+/* Writes @mask of @values of case @id, checked (_motcua_case_check_values()), with an event
+ * @action saying @facts (motcua-cases.c). Inside a transaction. */
+gboolean    _motcua_case_write          (MotcuaReplica           *self,
+                                         const MotcuaUuid        *id,
+                                         MotcuaValue             *values,
+                                         guint64                  mask,
+                                         MotcuaHlc                hlc,
+                                         const char              *at,
+                                         const char              *action,
+                                         const MotcuaEventFacts  *facts,
+                                         const char              *note,
+                                         GError                 **error);
+
+/* The rules of values (motcua-case-values.c). Papers are stored as a JSON list of distinct
+ * document numbers below @n_documents. */
+char       *_motcua_papers_to_string    (const guint             *papers,
+                                         guint                    n_papers,
+                                         guint                    n_documents,
+                                         GError                 **error);
+gboolean    _motcua_papers_parse        (const char              *text,
+                                         GArray                  *out,
+                                         GError                 **error);
+gboolean    _motcua_check_channel       (int                      channel,
+                                         GError                 **error);
+gboolean    _motcua_check_priority_name (const char              *value,
+                                         MotcuaPriority          *out,
+                                         GError                 **error);
+/* The rules of _motcua_case_check_value() over the columns @mask of a row about to be
+ * written. */
+gboolean    _motcua_case_check_values   (MotcuaReplica           *self,
+                                         const MotcuaValue       *values,
+                                         guint64                  mask,
+                                         const MotcuaUuid        *procedure_id,
+                                         GError                 **error);
+
+/* The day @days working days after @start_day in the replica's calendar (motcua-reception.c). */
+gboolean    _motcua_due_date_for        (MotcuaReplica           *self,
+                                         const char              *start_day,
+                                         guint                    days,
+                                         char                     out[11],
+                                         GError                 **error);
+
+/* The next receipt number of @office_id (code @office_code) for @year (motcua-receipts.c).
+ * Inside a transaction. */
+char       *_motcua_receipt_next        (MotcuaReplica           *self,
+                                         const MotcuaUuid        *office_id,
+                                         const char              *office_code,
+                                         int                      year,
+                                         GError                 **error);
+
+/* Corrects @field of the case @key to @value, with an "edited" event carrying @note and, when
+ * the correction resolves a conflict, its id @conflict (motcua-corrections.c). Inside a
+ * transaction. */
+gboolean    _motcua_case_edit_in_tx     (MotcuaReplica           *self,
+                                         const char              *key,
+                                         const char              *field,
+                                         const char              *value,
+                                         const char              *note,
+                                         const MotcuaUuid        *conflict,
+                                         GError                 **error);
+
+G_END_DECLS

@@ -1,0 +1,455 @@
+/* motcua-reception.c: receiving a case: at the counter (a receipt number and a legal due date
+ * in working days) and from an older system (historical import)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include <string.h>
+
+#include "motcua-cases-private.h"
+#include "motcua-error.h"
+#include "motcua-text.h"
+
+static gboolean
+procedure_lookup (MotcuaReplica  *self,
+                  const char     *code,
+                  MotcuaUuid     *id_out,
+                  guint          *days_out,
+                  guint          *n_documents_out,
+                  const char    **name_out,
+                  GError        **error)
+{
+  MotcuaProcedureInfo *info;
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (!motcua_check_required (_("procedure"), code, error))
+    return FALSE;
+
+  /* A desk receives the same few procedures all day: remember what a reception needs of them.
+   * The cache is dropped whenever procedures change or a transaction rolls back. */
+  info = g_hash_table_lookup (self->procedures, code);
+  if (info == NULL)
+    {
+      stmt = _motcua_replica_prepare (self,
+                                      "SELECT id, processing_days, json_array_length (documents),"
+                                      " name FROM procedures WHERE code = ?1 AND deleted IS NOT 1",
+                                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+      found = sqlite3_step (stmt) == SQLITE_ROW;
+      if (found)
+        {
+          info = g_new0 (MotcuaProcedureInfo, 1);
+          memcpy (info->id.bytes, sqlite3_column_blob (stmt, 0), 16);
+          info->processing_days = (guint) sqlite3_column_int (stmt, 1);
+          info->n_documents = (guint) sqlite3_column_int (stmt, 2);
+          info->name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          g_hash_table_insert (self->procedures, g_strdup (code), info);
+        }
+      sqlite3_reset (stmt);
+
+      if (!found)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                       _("procedure “%s” is not in the catalogue"), code);
+          return FALSE;
+        }
+    }
+
+  *id_out = info->id;
+  *days_out = info->processing_days;
+  *n_documents_out = info->n_documents;
+  if (name_out != NULL)
+    *name_out = info->name;
+
+  return TRUE;
+}
+
+gboolean
+_motcua_due_date_for (MotcuaReplica  *self,
+                      const char     *start_day,
+                      guint           days,
+                      char            out[11],
+                      GError        **error)
+{
+  g_autoptr(MotcuaCalendar) calendar = motcua_replica_dup_calendar (self, error);
+  GDate start, due;
+
+  if (calendar == NULL)
+    return FALSE;
+  if (!motcua_check_date (_("date"), start_day, &start, error))
+    return FALSE;
+
+  motcua_calendar_add_working_days (calendar, &start, days, &due);
+  if (!g_date_valid (&due))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("%s + %u working days has no due date in the calendar"), start_day, days);
+      return FALSE;
+    }
+  g_date_strftime (out, 11, "%Y-%m-%d", &due);
+
+  return TRUE;
+}
+
+gboolean
+_motcua_replica_case_due_date (MotcuaReplica  *self,
+                               gint64          rid,
+                               const char     *day,
+                               char            out[11],
+                               GError        **error)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT p.processing_days FROM cases c"
+                                                " JOIN procedures p ON p.id = c.procedure_id"
+                                                " WHERE c.rid = ?1", error);
+  gint64 days = -1;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rid);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    days = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (days < 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                   _("case %lld has no procedure in the catalogue"), (long long) rid);
+      return FALSE;
+    }
+
+  return _motcua_due_date_for (self, day, (guint) days, out, error);
+}
+
+static gboolean
+receive_in_tx (MotcuaReplica          *self,
+               const MotcuaReception  *r,
+               MotcuaCase             *out,
+               GError                **error)
+{
+  MotcuaUuid case_id_storage;
+  MotcuaUuid *case_id = &case_id_storage;
+  const char *procedure_name = NULL;
+  const char *office_code = r->receiving_office ? r->receiving_office : self->office_code;
+  g_autofree char *phone = NULL;
+  g_autofree char *received_at = NULL;
+  g_autofree char *papers = NULL;
+  g_autofree char *receipt_no = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *name = NULL;
+  MotcuaEventFacts facts = { NULL };
+  MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
+  MotcuaUuid procedure_id, office_id;
+  MotcuaStatusKey key = { 0, 0, MOTCUA_STATUS_RECEIVED };
+  guint days, n_documents;
+  char day[11], due[11];
+  MotcuaHlc hlc;
+
+  if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents,
+                         &procedure_name, error)
+      || !_motcua_replica_office_id (self, _("receiving office"), office_code, &office_id, error))
+    return FALSE;
+  if (!_motcua_replica_office_within (self, &office_id, &self->office_id, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                     _("receiving office “%s” is outside this replica's office %s"),
+                     office_code, self->office_code);
+      return FALSE;
+    }
+
+  if (!motcua_check_required (_("applicant name"), r->applicant_name, error)
+      || !motcua_check_citizen_id (_("citizen ID"), r->citizen_id, error))
+    return FALSE;
+  if (r->phone != NULL && *r->phone != '\0'
+      && (phone = motcua_normalize_phone (_("phone"), r->phone, error)) == NULL)
+    return FALSE;
+  if (r->address != NULL && !g_utf8_validate (r->address, -1, NULL))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("address is not valid UTF-8"));
+      return FALSE;
+    }
+  if (!_motcua_check_channel (r->channel, error))
+    return FALSE;
+  if ((guint) r->priority >= MOTCUA_N_PRIORITIES)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("priority %d is not a priority group"), r->priority);
+      return FALSE;
+    }
+
+  received_at = r->received_at ? motcua_normalize_datetime ("received_at", r->received_at, error)
+                               : _motcua_replica_now_iso (self);
+  if (received_at == NULL)
+    return FALSE;
+  papers = _motcua_papers_to_string (r->papers, r->n_papers, n_documents, error);
+  if (papers == NULL)
+    return FALSE;
+
+  memcpy (day, received_at, 10);
+  day[10] = '\0';
+  if (!_motcua_due_date_for (self, day, days, due, error))
+    return FALSE;
+
+  receipt_no = _motcua_receipt_next (self, &office_id, office_code, atoi (day), error);
+  if (receipt_no == NULL)
+    return FALSE;
+
+  hlc = _motcua_replica_tick (self);
+  motcua_uuid_v7_from_hlc (case_id, hlc);
+  status = motcua_status_key_encode (&key);
+
+  for (guint c = 0; c < N_CASE_COLUMNS; c++)
+    values[c] = MOTCUA_VALUE_NULL;
+  values[C_RECEIPT_NO] = MOTCUA_VALUE_TEXT (receipt_no);
+  values[C_PROCEDURE_ID] = MOTCUA_VALUE_ID (&procedure_id);
+  values[C_RECEIVING_OFFICE_ID] = MOTCUA_VALUE_ID (&office_id);
+  values[C_HANDLING_OFFICE_ID] = MOTCUA_VALUE_ID (&office_id);
+  name = g_strstrip (g_strdup (r->applicant_name));
+  values[C_APPLICANT_NAME] = MOTCUA_VALUE_TEXT (name);
+  values[C_CITIZEN_ID] = MOTCUA_VALUE_TEXT (r->citizen_id);
+  values[C_PHONE] = MOTCUA_VALUE_TEXT (phone);
+  values[C_ADDRESS] = (r->address && *r->address) ? MOTCUA_VALUE_TEXT (r->address)
+                                                  : MOTCUA_VALUE_NULL;
+  values[C_CHANNEL] = MOTCUA_VALUE_TEXT (motcua_channel_to_string (r->channel));
+  values[C_PRIORITY] = r->priority != MOTCUA_PRIORITY_NONE
+                       ? MOTCUA_VALUE_TEXT (motcua_priority_to_string (r->priority))
+                       : MOTCUA_VALUE_NULL;
+  values[C_RECEIVED_AT] = MOTCUA_VALUE_TEXT (received_at);
+  values[C_CLOCK_START] = MOTCUA_VALUE_TEXT (day);
+  values[C_DUE_DATE] = MOTCUA_VALUE_TEXT (due);
+  values[C_STATUS] = MOTCUA_VALUE_TEXT (status);
+  values[C_PAPERS] = MOTCUA_VALUE_TEXT (papers);
+  values[C_DELETED] = MOTCUA_VALUE_INT (0);
+
+  if (!_motcua_case_check_values (self, values, BIT (N_CASE_COLUMNS) - 1, &procedure_id, error)
+      || !_motcua_replica_write_row (self, _motcua_cases_table (), case_id, values,
+                                     BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_NEW, hlc, NULL, error))
+    return FALSE;
+
+  facts.receipt_no = receipt_no;
+  facts.due_date = due;
+  if (!_motcua_replica_add_case_event (self, case_id, hlc, received_at, "received", &facts,
+                                       r->note, error))
+    return FALSE;
+
+  /* What the caller gets back is what was just written: no need to read it again. */
+  {
+    char id[37];
+
+    motcua_uuid_to_string (case_id, id);
+    out->id = g_strdup (id);
+  }
+  out->receipt_no = g_steal_pointer (&receipt_no);
+  out->procedure_code = g_strdup (r->procedure_code);
+  out->procedure_name = g_strdup (procedure_name);
+  out->receiving_office = g_strdup (office_code);
+  out->handling_office = g_strdup (office_code);
+  out->applicant_name = g_steal_pointer (&name);
+  out->citizen_id = g_strdup (r->citizen_id);
+  out->phone = g_steal_pointer (&phone);
+  out->address = (r->address && *r->address) ? g_strdup (r->address) : NULL;
+  out->channel = r->channel;
+  out->priority = r->priority;
+  out->received_at = g_steal_pointer (&received_at);
+  out->clock_start = g_strdup (day);
+  out->due_date = g_strdup (due);
+  out->status = MOTCUA_STATUS_RECEIVED;
+  out->papers = g_array_new (FALSE, FALSE, sizeof (guint));
+  _motcua_papers_parse (papers, out->papers, NULL);
+  out->sync_state = MOTCUA_SYNC_STATE_PENDING;
+
+  return TRUE;
+}
+
+MotcuaCase *
+motcua_replica_receive (MotcuaReplica          *self,
+                        const MotcuaReception  *reception,
+                        GError                **error)
+{
+  g_autoptr(MotcuaCase) received = g_new0 (MotcuaCase, 1);
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+  g_return_val_if_fail (reception != NULL, NULL);
+
+  if (!motcua_replica_begin (self, error))
+    return NULL;
+  if (!receive_in_tx (self, reception, received, error))
+    {
+      motcua_replica_rollback (self);
+      return NULL;
+    }
+  if (!motcua_replica_commit (self, error))
+    return NULL;
+
+  return g_steal_pointer (&received);
+}
+
+/* Historical import */
+
+static gboolean
+import_case_in_tx (MotcuaReplica     *self,
+                   const MotcuaCase  *r,
+                   GError           **error)
+{
+  g_autofree char *received_at = NULL;
+  g_autofree char *resolved_at = NULL;
+  g_autofree char *returned_at = NULL;
+  g_autofree char *phone = NULL;
+  g_autofree char *papers = NULL;
+  g_autofree char *status = NULL;
+  MotcuaEventFacts facts = { NULL };
+  MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
+  MotcuaUuid case_id, procedure_id, receiving_id, handling_id;
+  MotcuaStatusKey key;
+  guint days, n_documents;
+  char day[11], due[11];
+  MotcuaHlc hlc;
+
+  if (!motcua_check_required ("receipt_no", r->receipt_no, error))
+    return FALSE;
+  if (_motcua_replica_case_rid (self, r->receipt_no, NULL, NULL, NULL))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_EXISTS,
+                   _("receipt_no “%s” is already a case of this replica"), r->receipt_no);
+      return FALSE;
+    }
+  if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, NULL, error)
+      || !_motcua_replica_office_id (self, "receiving_office", r->receiving_office, &receiving_id,
+                                     error)
+      || !_motcua_replica_office_id (self, "handling_office",
+                                     r->handling_office ? r->handling_office : r->receiving_office,
+                                     &handling_id, error)
+      || !motcua_check_required (_("applicant name"), r->applicant_name, error)
+      || !motcua_check_citizen_id ("citizen_id", r->citizen_id, error)
+      || !_motcua_check_channel ((int) r->channel, error))
+    return FALSE;
+  if (r->phone != NULL && *r->phone != '\0'
+      && (phone = motcua_normalize_phone (_("phone"), r->phone, error)) == NULL)
+    return FALSE;
+  if ((received_at = motcua_normalize_datetime ("received_at", r->received_at, error)) == NULL)
+    return FALSE;
+  if ((guint) r->status >= MOTCUA_N_STATUSES || (guint) r->priority >= MOTCUA_N_PRIORITIES)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("status or priority out of range"));
+      return FALSE;
+    }
+  if (r->resolved_at != NULL
+      && (resolved_at = motcua_normalize_datetime ("resolved_at", r->resolved_at, error)) == NULL)
+    return FALSE;
+  if (r->returned_at != NULL
+      && (returned_at = motcua_normalize_datetime ("returned_at", r->returned_at, error)) == NULL)
+    return FALSE;
+  if (!motcua_status_is_open (r->status) && resolved_at == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("resolved_at is required for a case that is %s"),
+                   motcua_status_to_string (r->status));
+      return FALSE;
+    }
+  if (motcua_status_is_open (r->status) && resolved_at != NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("resolved_at must be empty for a case that is %s"),
+                   motcua_status_to_string (r->status));
+      return FALSE;
+    }
+  if ((resolved_at != NULL && strcmp (resolved_at, received_at) < 0)
+      || (returned_at != NULL && strcmp (returned_at, received_at) < 0))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("resolved_at or returned_at is before received_at %s"), received_at);
+      return FALSE;
+    }
+  if (r->status == MOTCUA_STATUS_RETURNED && returned_at == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("returned_at is required for a returned case"));
+      return FALSE;
+    }
+  if (r->rating < 0 || r->rating > 5)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("rating %d must be from 1 to 5 (0: none)"), r->rating);
+      return FALSE;
+    }
+  papers = _motcua_papers_to_string (r->papers ? (const guint *) (void *) r->papers->data : NULL,
+                                     r->papers ? r->papers->len : 0, n_documents, error);
+  if (papers == NULL)
+    return FALSE;
+
+  memcpy (day, received_at, 10);
+  day[10] = '\0';
+  if (r->due_date != NULL)
+    {
+      if (!motcua_check_date ("due_date", r->due_date, NULL, error))
+        return FALSE;
+      g_strlcpy (due, r->due_date, sizeof due);
+    }
+  else if (!_motcua_due_date_for (self, day, days, due, error))
+    return FALSE;
+
+  key.status = r->status;
+  key.rank = motcua_status_rank (r->status);
+  /* A case that went through a supplement is in a later generation of its workflow. */
+  key.generation = MAX (r->status_generation, r->status == MOTCUA_STATUS_RESUBMITTED ? 1u : 0u);
+  status = motcua_status_key_encode (&key);
+
+  hlc = _motcua_replica_tick (self);
+  motcua_uuid_v7_from_hlc (&case_id, hlc);
+
+  values[C_RECEIPT_NO] = MOTCUA_VALUE_TEXT (r->receipt_no);
+  values[C_PROCEDURE_ID] = MOTCUA_VALUE_ID (&procedure_id);
+  values[C_RECEIVING_OFFICE_ID] = MOTCUA_VALUE_ID (&receiving_id);
+  values[C_HANDLING_OFFICE_ID] = MOTCUA_VALUE_ID (&handling_id);
+  values[C_APPLICANT_NAME] = MOTCUA_VALUE_TEXT (r->applicant_name);
+  values[C_CITIZEN_ID] = MOTCUA_VALUE_TEXT (r->citizen_id);
+  values[C_PHONE] = MOTCUA_VALUE_TEXT (phone);
+  values[C_ADDRESS] = MOTCUA_VALUE_TEXT (r->address);
+  values[C_CHANNEL] = MOTCUA_VALUE_TEXT (motcua_channel_to_string (r->channel));
+  values[C_PRIORITY] = r->priority != MOTCUA_PRIORITY_NONE
+                       ? MOTCUA_VALUE_TEXT (motcua_priority_to_string (r->priority))
+                       : MOTCUA_VALUE_NULL;
+  values[C_RECEIVED_AT] = MOTCUA_VALUE_TEXT (received_at);
+  values[C_CLOCK_START] = MOTCUA_VALUE_TEXT (r->clock_start ? r->clock_start : day);
+  values[C_DUE_DATE] = MOTCUA_VALUE_TEXT (due);
+  values[C_STATUS] = MOTCUA_VALUE_TEXT (status);
+  values[C_PAPERS] = MOTCUA_VALUE_TEXT (papers);
+  values[C_RESOLVED_AT] = MOTCUA_VALUE_TEXT (resolved_at);
+  values[C_RESULT] = MOTCUA_VALUE_TEXT (r->result);
+  values[C_RETURNED_AT] = MOTCUA_VALUE_TEXT (returned_at);
+  values[C_RETURNED_VIA] = returned_at
+                           ? MOTCUA_VALUE_TEXT (motcua_channel_to_string (r->returned_via))
+                                       : MOTCUA_VALUE_NULL;
+  values[C_RATING] = r->rating > 0 ? MOTCUA_VALUE_INT (r->rating) : MOTCUA_VALUE_NULL;
+  values[C_DELETED] = MOTCUA_VALUE_INT (0);
+
+  if (!_motcua_case_check_values (self, values, BIT (N_CASE_COLUMNS) - 1, &procedure_id, error)
+      || !_motcua_replica_write_row (self, _motcua_cases_table (), &case_id, values,
+                                     BIT (N_CASE_COLUMNS) - 1, MOTCUA_WRITE_NEW, hlc, NULL, error))
+    return FALSE;
+
+  facts.receipt_no = r->receipt_no;
+  facts.field = "status";
+  facts.new_value = motcua_status_to_string (r->status);
+
+  return _motcua_replica_add_case_event (self, &case_id, hlc, NULL, "imported", &facts, NULL,
+                                         error);
+}
+
+gboolean
+motcua_replica_import_case (MotcuaReplica     *self,
+                            const MotcuaCase  *record,
+                            GError           **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  return motcua_replica_begin (self, error)
+         && _motcua_replica_finish (self, import_case_in_tx (self, record, error), error);
+}
