@@ -587,7 +587,10 @@ local_work (Run   *run,
               g_free (cli (e, e->db[r], "cases", "transfer", c->receipt,
                            replica_info[other_commune (r)].office, NULL));
               c->handling = other_commune (r);
-              c->round = run->round;
+              /* Settled for its new commune only after a round more: the clean syncs run A
+               * before B, so when B's transfer reaches the server in B's clean sync, A pulls it
+               * at its sync of the next round, after that round's edits. */
+              c->round = run->round + 1;
             }
         }
     }
