@@ -412,14 +412,22 @@ typedef struct
   MotcuaHlc              prevs[64];
 } FieldRun;
 
-static gboolean
-run_flush (MotcuaReplica        *self,
-           FieldRun             *run,
-           guint                *n_won,
-           MotcuaMergeObserver   observer,
-           gpointer              user_data,
-           GError              **error)
+/* One application of items: the run being gathered, what won, who observes. */
+typedef struct
 {
+  MotcuaReplica       *self;
+  FieldRun             run;
+  guint                n_won;
+  MotcuaMergeObserver  observer;
+  gpointer             user_data;
+} Apply;
+
+static gboolean
+run_flush (Apply   *apply,
+           GError **error)
+{
+  MotcuaReplica *self = apply->self;
+  FieldRun *run = &apply->run;
   MotcuaRegister olds[G_N_ELEMENTS (run->fields)];
   gboolean won[G_N_ELEMENTS (run->fields)];
   gboolean ok;
@@ -429,7 +437,7 @@ run_flush (MotcuaReplica        *self,
 
   memset (olds, 0, sizeof olds[0] * run->n);
   ok = _motcua_replica_merge_fields (self, run->table, &run->row_id, run->n, run->fields, won,
-                                     observer ? olds : NULL, error);
+                                     apply->observer ? olds : NULL, error);
 
   /* The clock and the observer see the fields in order, as when they were merged one by one. */
   for (guint i = 0; i < run->n; i++)
@@ -437,20 +445,20 @@ run_flush (MotcuaReplica        *self,
       if (ok)
         motcua_hlc_clock_observe (&self->clock, run->fields[i].hlc,
                                   _motcua_replica_now_ms (self));
-      if (ok && observer != NULL)
+      if (ok && apply->observer != NULL)
         {
           MotcuaMergeEvent event = { run->table, &run->row_id, run->fields[i].column,
                                      run->fields[i].value, run->fields[i].hlc,
                                      run->fields[i].origin_uuid, run->prevs[i], &olds[i],
                                      won[i] };
 
-          ok = observer (self, &event, user_data, error);
+          ok = apply->observer (self, &event, apply->user_data, error);
         }
       _motcua_register_clear (&olds[i]);
 
       if (ok && won[i])
         {
-          (*n_won)++;
+          apply->n_won++;
           if (run->table->id == MOTCUA_TABLE_CALENDAR || run->table->id == MOTCUA_TABLE_PROCEDURES)
             _motcua_replica_drop_caches (self);
         }
@@ -462,48 +470,42 @@ run_flush (MotcuaReplica        *self,
   return ok;
 }
 
-/* Adds a field to the run, merging what the run held first if the field is not of its row
- * write (@whole_row: of its snapshot row, whose fields each have their own register). @value
- * stays valid until the run is flushed: it belongs to the item being applied. */
+/* Adds the field @column of @item (a change, or a snapshot row with its register @reg) to the
+ * run, merging what the run held first if the field is not of its row write (a snapshot row's
+ * fields each have their own register, and go in one run). */
 static gboolean
-run_add (MotcuaReplica          *self,
-         FieldRun               *run,
-         const MotcuaTableDesc  *table,
-         const MotcuaUuid       *row_id,
-         guint                   column,
-         const MotcuaValue      *value,
-         MotcuaHlc               hlc,
-         const MotcuaUuid       *origin_uuid,
-         MotcuaHlc               prev,
-         gboolean                whole_row,
-         guint                  *n_won,
-         MotcuaMergeObserver     observer,
-         gpointer                user_data,
-         GError                **error)
+run_add (Apply                     *apply,
+         const MotcuaWireItem      *item,
+         guint                      column,
+         const MotcuaWireRegister  *reg,
+         GError                   **error)
 {
+  FieldRun *run = &apply->run;
+  const MotcuaUuid *origin = reg != NULL ? &reg->origin : &item->origin;
+  MotcuaHlc hlc = reg != NULL ? reg->hlc : item->hlc;
   guint64 bit = G_GUINT64_CONSTANT (1) << (column - 1);
   MotcuaFieldWrite *field;
   guint i;
 
   if (run->n > 0
-      && (run->table != table || (run->columns & bit) != 0
-          || memcmp (run->row_id.bytes, row_id->bytes, 16) != 0
-          || (!whole_row && (memcmp (run->origins[0].bytes, origin_uuid->bytes, 16) != 0
-                             || run->fields[0].hlc != hlc)))
-      && !run_flush (self, run, n_won, observer, user_data, error))
+      && (run->table != item->table || (run->columns & bit) != 0
+          || memcmp (run->row_id.bytes, item->row_id.bytes, 16) != 0
+          || (reg == NULL && (memcmp (run->origins[0].bytes, origin->bytes, 16) != 0
+                              || run->fields[0].hlc != hlc)))
+      && !run_flush (apply, error))
     return FALSE;
 
   i = run->n;
   field = &run->fields[i];
-  if (!_motcua_replica_origin_index (self, origin_uuid, &field->origin, error))
+  if (!_motcua_replica_origin_index (apply->self, origin, &field->origin, error))
     return FALSE;
 
-  run->table = table;
-  run->row_id = *row_id;
-  run->origins[i] = *origin_uuid;
-  run->prevs[i] = prev;
+  run->table = item->table;
+  run->row_id = item->row_id;
+  run->origins[i] = *origin;
+  run->prevs[i] = reg != NULL ? 0 : item->prev;
   field->column = column;
-  field->value = value;
+  field->value = reg != NULL ? &item->values[column - 1] : &item->values[0];
   field->hlc = hlc;
   field->origin_uuid = &run->origins[i];
   run->columns |= bit;
@@ -515,37 +517,33 @@ run_add (MotcuaReplica          *self,
 /* Repairing from a state transfer: the field goes back to never written (no value, HLC 0),
  * unless it holds a change of ours the server has not acknowledged. */
 static gboolean
-clear_field (MotcuaReplica          *self,
-             const MotcuaTableDesc  *table,
-             const MotcuaUuid       *row_id,
-             guint                   column,
-             guint                  *n_won,
-             GError                **error)
+clear_field (Apply                 *apply,
+             const MotcuaWireItem  *item,
+             guint                  column,
+             GError               **error)
 {
   static const MotcuaUuid nil = { { 0 } };
   MotcuaValue none = MOTCUA_VALUE_NULL;
   gboolean won = FALSE;
 
-  if (table->columns[column - 1].kind == MOTCUA_COL_STATUS)
+  if (item->table->columns[column - 1].kind == MOTCUA_COL_STATUS)
     return TRUE;   /* always written: a row has a status from its first write */
-  if (!_motcua_replica_merge_field (self, table, row_id, column, &none, 0, 0, &nil, &won, NULL,
-                                    error))
+  if (!_motcua_replica_merge_field (apply->self, item->table, &item->row_id, column, &none, 0, 0,
+                                    &nil, &won, NULL, error))
     return FALSE;
   if (won)
-    (*n_won)++;
+    apply->n_won++;
 
   return TRUE;
 }
 
 /* A whole row of an insert-only table: merge is union. */
 static gboolean
-apply_insert_only (MotcuaReplica         *self,
+apply_insert_only (Apply                 *apply,
                    const MotcuaWireItem  *item,
-                   guint                 *n_won,
-                   MotcuaMergeObserver    observer,
-                   gpointer               user_data,
                    GError               **error)
 {
+  MotcuaReplica *self = apply->self;
   gboolean won = FALSE;
   gint64 origin;
 
@@ -559,65 +557,42 @@ apply_insert_only (MotcuaReplica         *self,
                                      error))
     return FALSE;
   if (won)
-    (*n_won)++;
-  if (observer != NULL && item->is_change)
+    apply->n_won++;
+  if (apply->observer != NULL && item->is_change)
     {
       MotcuaMergeEvent event = { item->table, &item->row_id, 0, NULL, item->hlc, &item->origin,
                                  item->prev, NULL, won };
 
-      return observer (self, &event, user_data, error);
+      return apply->observer (self, &event, apply->user_data, error);
     }
 
   return TRUE;
 }
 
-/* A snapshot row of a table of registers: each field with its own register, in one run. */
 static gboolean
-apply_row (MotcuaReplica        *self,
-           FieldRun             *run,
-           const MotcuaWireItem *item,
-           guint                *n_won,
-           MotcuaMergeObserver   observer,
-           gpointer              user_data,
-           GError              **error)
+apply_one (Apply                 *apply,
+           const MotcuaWireItem  *item,
+           GError               **error)
 {
+  if (item->column > 0)
+    return run_add (apply, item, item->column, NULL, error);
+  if (!run_flush (apply, error))
+    return FALSE;
+  if (item->table->insert_only)
+    return apply_insert_only (apply, item, error);
+
+  /* A snapshot row of a table of registers. A field never written on the server: a value of
+   * ours there that the server acknowledged (it refused it) gives way too. */
   for (guint c = 0; c < item->table->n_columns; c++)
     {
       const MotcuaWireRegister *reg = &item->registers[c];
 
-      /* Never written on the server: a value of ours there that the server acknowledged (it
-       * refused it) gives way too. */
-      if (!reg->written && self->repairing
-          && !clear_field (self, item->table, &item->row_id, c + 1, n_won, error))
-        return FALSE;
-      if (reg->written
-          && !run_add (self, run, item->table, &item->row_id, c + 1, &item->values[c], reg->hlc,
-                       &reg->origin, 0, TRUE, n_won, observer, user_data, error))
+      if (!(reg->written ? run_add (apply, item, c + 1, reg, error)
+                         : !apply->self->repairing || clear_field (apply, item, c + 1, error)))
         return FALSE;
     }
 
-  return run_flush (self, run, n_won, observer, user_data, error);
-}
-
-static gboolean
-apply_one (MotcuaReplica        *self,
-           FieldRun             *run,
-           const MotcuaWireItem *item,
-           guint                *n_won,
-           MotcuaMergeObserver   observer,
-           gpointer              user_data,
-           GError              **error)
-{
-  if (item->column > 0)
-    return run_add (self, run, item->table, &item->row_id, item->column, &item->values[0],
-                    item->hlc, &item->origin, item->prev, FALSE, n_won, observer, user_data,
-                    error);
-  if (!run_flush (self, run, n_won, observer, user_data, error))
-    return FALSE;
-  if (item->table->insert_only)
-    return apply_insert_only (self, item, n_won, observer, user_data, error);
-
-  return apply_row (self, run, item, n_won, observer, user_data, error);
+  return run_flush (apply, error);
 }
 
 gboolean
@@ -629,16 +604,17 @@ _motcua_replica_apply_items (MotcuaReplica         *self,
                              gpointer               user_data,
                              GError               **error)
 {
-  g_autofree FieldRun *run = g_new0 (FieldRun, 1);
-  guint won = 0;
+  g_autofree Apply *apply = g_new0 (Apply, 1);
+
+  apply->self = self;
+  apply->observer = observer;
+  apply->user_data = user_data;
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
 
   for (guint i = 0; i <= n_items; i++)
-    if (!(i < n_items
-          ? apply_one (self, run, items[i], &won, observer, user_data, error)
-          : run_flush (self, run, &won, observer, user_data, error)))
+    if (!(i < n_items ? apply_one (apply, items[i], error) : run_flush (apply, error)))
       {
         motcua_replica_rollback (self);
         /* Merged changes never roll back alone: a failed batch is retried whole. */
@@ -649,7 +625,7 @@ _motcua_replica_apply_items (MotcuaReplica         *self,
     return FALSE;
 
   if (n_won != NULL)
-    *n_won = won;
+    *n_won = apply->n_won;
 
   return TRUE;
 }
