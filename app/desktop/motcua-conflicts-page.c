@@ -31,30 +31,6 @@ G_DEFINE_FINAL_TYPE (MotcuaConflictsPage, motcua_conflicts_page, ADW_TYPE_BIN)
 
 #ifdef MOTCUA_DESK_HAVE_SYNC
 
-static const char *
-field_label (const char *column)
-{
-  if (g_strcmp0 (column, "applicant_name") == 0)
-    return _("Applicant's name");
-  if (g_strcmp0 (column, "citizen_id") == 0)
-    return _("Citizen ID");
-  if (g_strcmp0 (column, "phone") == 0)
-    return _("Phone");
-  if (g_strcmp0 (column, "address") == 0)
-    return _("Address");
-  if (g_strcmp0 (column, "result") == 0)
-    return _("Result");
-  if (g_strcmp0 (column, "rating") == 0)
-    return _("Satisfaction");
-  if (g_strcmp0 (column, "papers") == 0)
-    return _("Papers received");
-  if (g_strcmp0 (column, "channel") == 0)
-    return _("Submitted");
-  if (g_strcmp0 (column, "priority") == 0)
-    return _("Priority");
-  return column;
-}
-
 static void resolve (MotcuaConflictsPage *self,
                      const char          *id,
                      MotcuaResolution     how,
@@ -152,7 +128,7 @@ conflict_card (MotcuaConflictsPage  *self,
 
   title = g_strdup_printf ("%s · %s", conflict->receipt_no != NULL ? conflict->receipt_no
                                                                    : conflict->table,
-                           field_label (conflict->column));
+                           motcua_case_field_label (conflict->column));
   label = gtk_label_new (title);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);

@@ -286,28 +286,6 @@ action_label (const char *action)
   return action;
 }
 
-/* The name of a case's field as the desk shows it, in the timeline. */
-static const char *
-field_label (const char *field)
-{
-  static const struct { const char *field; const char *label; } labels[] = {
-    { "applicant_name", N_("Applicant") },
-    { "citizen_id", N_("Citizen ID") },
-    { "phone", N_("Phone") },
-    { "address", N_("Address") },
-    { "channel", N_("Channel") },
-    { "priority", N_("Priority") },
-    { "papers", N_("Papers Received") },
-    { "result", N_("Result") },
-    { "rating", N_("Satisfaction") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_strcmp0 (field, labels[i].field) == 0)
-      return _(labels[i].label);
-  return field;
-}
-
 static char *
 status_name (const char *name)
 {
@@ -348,7 +326,7 @@ event_detail (const MotcuaCaseEvent *event)
                             event->to_office != NULL ? event->to_office : "—");
   if ((strcmp (action, "edited") == 0 || strcmp (action, "conflict_resolved") == 0)
       && event->field != NULL)
-    return g_strdup_printf ("%s = %s", field_label (event->field),
+    return g_strdup_printf ("%s = %s", motcua_case_field_label (event->field),
                             event->new_value != NULL ? event->new_value : _("(empty)"));
   if (strcmp (action, "attached") == 0 && event->new_value != NULL)
     return g_strdup (event->new_value);

@@ -163,6 +163,8 @@ gboolean         motcua_replica_edit_case         (MotcuaReplica         *self,
                                                    GError               **error);
 G_GNUC_WARN_UNUSED_RESULT
 GStrv            motcua_case_editable_fields      (void);
+/* How the desk and the CLI name a case's field (translated), or @field itself. */
+const char      *motcua_case_field_label          (const char            *field);
 
 typedef struct
 {

@@ -16,15 +16,38 @@
 
 /* Editing */
 
-static const char *const editable_fields[] = {
-  "applicant_name", "citizen_id", "phone", "address", "channel", "priority", "papers", "result",
-  "rating", NULL
-};
+/* What an officer may correct, and how the desk and the CLI name a field: one table, the
+ * cases' column descriptions (motcua-tables.c). */
+static gboolean
+is_editable (const char *field)
+{
+  int column = field != NULL ? _motcua_table_column (_motcua_cases_table (), field) : -1;
+
+  return column > 0 && _motcua_cases_table ()->columns[column - 1].editable;
+}
 
 GStrv
 motcua_case_editable_fields (void)
 {
-  return g_strdupv ((GStrv) editable_fields);
+  const MotcuaTableDesc *table = _motcua_cases_table ();
+  g_autoptr(GStrvBuilder) fields = g_strv_builder_new ();
+
+  for (guint c = 0; c < table->n_columns; c++)
+    if (table->columns[c].editable)
+      g_strv_builder_add (fields, table->columns[c].name);
+
+  return g_strv_builder_end (fields);
+}
+
+const char *
+motcua_case_field_label (const char *field)
+{
+  int column = field != NULL ? _motcua_table_column (_motcua_cases_table (), field) : -1;
+
+  if (column < 1 || _motcua_cases_table ()->columns[column - 1].label == NULL)
+    return field;
+
+  return _(_motcua_cases_table ()->columns[column - 1].label);
 }
 
 
@@ -73,9 +96,10 @@ _motcua_case_edit_in_tx (MotcuaReplica     *self,
   if (current == NULL)
     return FALSE;
 
-  if (field == NULL || !g_strv_contains (editable_fields, field))
+  if (!is_editable (field))
     {
-      g_autofree char *list = g_strjoinv (", ", (GStrv) editable_fields);
+      g_auto(GStrv) editable = motcua_case_editable_fields ();
+      g_autofree char *list = g_strjoinv (", ", editable);
 
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("field “%s” cannot be edited; editable fields: %s"), field ? field : "", list);

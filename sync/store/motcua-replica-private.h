@@ -41,10 +41,14 @@ typedef enum
   MOTCUA_COL_STATUS,   /* the status register: physical columns status and status_gen */
 } MotcuaColumnKind;
 
+/* A replicated column: what the change log, the wire, the digest and the export know of it,
+ * and, for a case's fields, what an officer may correct and how the desk and the CLI name it. */
 typedef struct
 {
   const char      *name;
   MotcuaColumnKind kind;
+  const char      *label;      /* N_() for gettext; NULL: not shown by name */
+  gboolean         editable;   /* an officer corrects it (motcua_replica_edit_case()) */
 } MotcuaColumnDesc;
 
 typedef struct
