@@ -220,6 +220,74 @@ test_not_a_replica (void)
   motcua_test_rm_rf (dir);
 }
 
+/* The column descriptions (motcua-tables.c) are the one definition of the replicated columns
+ * that capture, the wire, the digest, the export and the desk read; the schema, written as a
+ * history of migrations, must end where they say: every described column is there, with the
+ * storage its kind needs, both in a new replica and in one brought up from version 1. */
+static void
+assert_schema_matches_tables (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  for (guint t = 0; t < _motcua_n_tables; t++)
+    {
+      const MotcuaTableDesc *table = _motcua_tables[t];
+      g_autofree char *sql = g_strdup_printf ("SELECT name, type FROM pragma_table_info ('%s')",
+                                              table->name);
+      g_autoptr(GHashTable) types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           g_free);
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_hash_table_insert (types, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                             g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+      sqlite3_finalize (stmt);
+
+      g_assert_cmpuint (g_hash_table_size (types), >, 0);
+      for (guint c = 0; c < table->n_columns; c++)
+        {
+          const MotcuaColumnDesc *column = &table->columns[c];
+          const char *type = g_hash_table_lookup (types, column->name);
+          const char *wanted = column->kind == MOTCUA_COL_INT ? "INTEGER"
+                               : column->kind == MOTCUA_COL_ID ? "BLOB" : "TEXT";
+
+          if (type == NULL)
+            g_error ("%s.%s is described but not in the schema", table->name, column->name);
+          g_assert_cmpstr (type, ==, wanted);
+          if (column->kind == MOTCUA_COL_STATUS)
+            g_assert_true (g_hash_table_contains (types, "status_gen"));
+        }
+    }
+  sqlite3_close (db);
+}
+
+static void
+test_tables_match_schema (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("motcua-test-XXXXXX", NULL);
+  g_autofree char *fresh = g_build_filename (dir, "new.db", NULL);
+  g_autofree char *old = g_build_filename (dir, "old.db", NULL);
+  MotcuaReplica *replica;
+
+  replica = motcua_replica_create (fresh, "T", MOTCUA_LEVEL_PROVINCE, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (replica);
+  assert_schema_matches_tables (fresh);
+
+  replica = _motcua_replica_create_at_version (old, "T", MOTCUA_LEVEL_PROVINCE, 1, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (replica);
+  replica = motcua_replica_open (old, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (replica);
+  assert_schema_matches_tables (old);
+
+  motcua_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,6 +297,7 @@ main (int   argc,
   g_test_add_func ("/migrations/forward-from-1", test_forward);
   g_test_add_func ("/migrations/timeline-from-7", test_timeline_from_7);
   g_test_add_func ("/migrations/too-new", test_too_new);
+  g_test_add_func ("/migrations/tables-match-schema", test_tables_match_schema);
   g_test_add_func ("/migrations/not-a-replica", test_not_a_replica);
 
   return g_test_run ();
