@@ -941,8 +941,8 @@ listen_on (const MotcuaServerConfig  *config,
 
   if (inet == NULL)
     {
-      motcua_server_set_usage_error (error, _("listen “%s” must be an IP address"),
-                                     config->listen);
+      motcua_set_usage_error (error, _("listen “%s” must be an IP address"),
+                              config->listen);
       return NULL;
     }
   address = g_inet_socket_address_new (inet, (guint16) config->port);
@@ -1002,8 +1002,8 @@ load_certificate (const MotcuaServerConfig  *config,
   certificate = g_tls_certificate_new_from_files (config->tls_cert, config->tls_key,
                                                   &local_error);
   if (certificate == NULL)
-    motcua_server_set_usage_error (error, _("Cannot use the certificate %s with the key %s: %s"),
-                                   config->tls_cert, config->tls_key, local_error->message);
+    motcua_set_usage_error (error, _("Cannot use the certificate %s with the key %s: %s"),
+                            config->tls_cert, config->tls_key, local_error->message);
 
   return certificate;
 }
@@ -1057,7 +1057,7 @@ motcua_server_serve (MotcuaReplica             *store,
     }
 
   /* The one line on standard output: scripts and tests read the port from it. */
-  motcua_server_print ("listening on %s\n", url);
+  motcua_print ("listening on %s\n", url);
   fflush (stdout);
 
   sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, &server);
