@@ -117,7 +117,7 @@ parse_papers (const char  *text,
         {
           motcua_set_usage_error (error, _("--papers “%s” must be paper numbers separated by "
                                            "commas, e.g. 0,1,3 (see “catalogue show”)"),
-                                      text);
+                                           text);
           return NULL;
         }
       value = (guint) index;

@@ -39,13 +39,6 @@ gboolean       motcua_cli_finish         (MotcuaTool         *tool,
                                           gboolean            ok,
                                           GError            **error);
 
-/* Imports @path as @kind and reports how many rows it held. */
-gboolean       motcua_cli_import         (MotcuaTool         *tool,
-                                          const char         *path,
-                                          MotcuaImportKind    kind,
-                                          const char         *format,
-                                          GError            **error);
-
 /* An import command: parses FILE [--format json|csv] and imports it as @kind. */
 gboolean       motcua_cli_run_import     (MotcuaTool         *tool,
                                           int                 argc,

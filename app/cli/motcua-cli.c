@@ -12,27 +12,8 @@
 
 #include "motcua-cli-output.h"
 #include "motcua-cli-private.h"
-
-static gboolean
-parse_import_format (const char         *option,
-                     const char         *text,
-                     MotcuaImportFormat *out,
-                     GError            **error)
-{
-  if (text == NULL)
-    *out = MOTCUA_FORMAT_AUTO;
-  else if (g_str_equal (text, "json"))
-    *out = MOTCUA_FORMAT_JSON;
-  else if (g_str_equal (text, "csv"))
-    *out = MOTCUA_FORMAT_CSV;
-  else
-    {
-      motcua_set_usage_error (error, _("%s “%s” must be json or csv"), option, text);
-      return FALSE;
-    }
-
-  return TRUE;
-}
+#include "motcua-offices.h"
+#include "motcua-shared-commands.h"
 
 /* The replica */
 
@@ -79,24 +60,6 @@ motcua_cli_finish (MotcuaTool  *tool,
   return motcua_replica_commit (cli->replica, error);
 }
 
-static const char *
-import_kind_name (MotcuaImportKind kind)
-{
-  switch (kind)
-    {
-    case MOTCUA_IMPORT_CATALOGUE:
-      return "catalogue";
-    case MOTCUA_IMPORT_OFFICES:
-      return "offices";
-    case MOTCUA_IMPORT_CALENDAR:
-      return "calendar";
-    case MOTCUA_IMPORT_CASES:
-      return "cases";
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 static void
 print_import (MotcuaTool       *tool,
               const char       *path,
@@ -105,14 +68,7 @@ print_import (MotcuaTool       *tool,
 {
   if (tool->json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      motcua_json_add_string (builder, "file", path);
-      motcua_json_add_string (builder, "kind", import_kind_name (kind));
-      motcua_json_add_int (builder, "imported", n_rows);
-      json_builder_end_object (builder);
-      motcua_print_builder (builder);
+      motcua_print_import_json (path, kind, n_rows);
       return;
     }
 
@@ -139,30 +95,6 @@ print_import (MotcuaTool       *tool,
     }
 }
 
-gboolean
-motcua_cli_import (MotcuaTool        *tool,
-                   const char        *path,
-                   MotcuaImportKind   kind,
-                   const char        *format_text,
-                   GError           **error)
-{
-  MotcuaImportFormat format;
-  MotcuaReplica *replica;
-  guint n_rows = 0;
-
-  if (!parse_import_format ("--format", format_text, &format, error))
-    return FALSE;
-  replica = motcua_cli_get_replica (tool, error);
-  if (replica == NULL)
-    return FALSE;
-  if (!motcua_replica_import_file (replica, path, kind, format, &n_rows, error))
-    return FALSE;
-
-  print_import (tool, path, kind, n_rows);
-
-  return TRUE;
-}
-
 /* The import commands: FILE [--format json|csv]. */
 gboolean
 motcua_cli_run_import (MotcuaTool        *tool,
@@ -171,18 +103,21 @@ motcua_cli_run_import (MotcuaTool        *tool,
                        MotcuaImportKind   kind,
                        GError           **error)
 {
-  g_autofree char *format = NULL;
-  const GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
-      N_("json or csv (default: from the file name)"), N_("FORMAT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
+  g_autofree char *path = NULL;
+  MotcuaImportFormat format;
+  MotcuaReplica *replica;
+  guint n_rows = 0;
 
-  if (!motcua_tool_parse_args (tool, entries, 1, 1, argc, argv, &args, error))
+  if (!motcua_tool_parse_import (tool, argc, argv, &path, &format, error))
     return tool->help_shown;
 
-  return motcua_cli_import (tool, args[0], kind, format, error);
+  replica = motcua_cli_get_replica (tool, error);
+  if (replica == NULL
+      || !motcua_replica_import_file (replica, path, kind, format, &n_rows, error))
+    return FALSE;
+  print_import (tool, path, kind, n_rows);
+
+  return TRUE;
 }
 
 /* status */
@@ -363,7 +298,7 @@ cmd_init (MotcuaTool  *tool,
     {
       motcua_set_usage_error (error,
                               _("--role “%s” must be province, department, district or "
-                                "commune"), role_text);
+                              "commune"), role_text);
       return FALSE;
     }
   if (role_text == NULL && offices == NULL)
@@ -389,7 +324,7 @@ cmd_init (MotcuaTool  *tool,
         {
           motcua_set_usage_error (error, _("--role %s does not match office %s, which is "
                                            "a %s in %s"),
-                                      role_text, office, motcua_level_to_string (level), offices);
+                                           role_text, office, motcua_level_to_string (level), offices);
           return FALSE;
         }
       role = level;
@@ -426,37 +361,6 @@ cmd_init (MotcuaTool  *tool,
 
 /* offices */
 
-typedef struct
-{
-  GPtrArray  *order;      /* MotcuaOffice *, borrowed, tree order */
-  GArray     *depths;     /* guint */
-  GHashTable *children;   /* parent code → GPtrArray of MotcuaOffice *, borrowed */
-} OfficeTree;
-
-static int
-compare_offices (gconstpointer a,
-                 gconstpointer b)
-{
-  const MotcuaOffice *oa = *(MotcuaOffice *const *) a;
-  const MotcuaOffice *ob = *(MotcuaOffice *const *) b;
-
-  return g_strcmp0 (oa->code, ob->code);
-}
-
-static void
-office_tree_walk (OfficeTree   *tree,
-                  MotcuaOffice *office,
-                  guint         depth)
-{
-  GPtrArray *children = g_hash_table_lookup (tree->children, office->code);
-
-  g_ptr_array_add (tree->order, office);
-  g_array_append_val (tree->depths, depth);
-
-  for (guint i = 0; children != NULL && i < children->len; i++)
-    office_tree_walk (tree, g_ptr_array_index (children, i), depth + 1);
-}
-
 static gboolean
 cmd_offices_list (MotcuaTool  *tool,
                   int          argc,
@@ -464,102 +368,14 @@ cmd_offices_list (MotcuaTool  *tool,
                   GError     **error)
 {
   g_auto(GStrv) args = NULL;
-  g_autoptr(GPtrArray) offices = NULL;
-  g_autoptr(GHashTable) by_code = NULL;
-  g_autoptr(GPtrArray) roots = g_ptr_array_new ();
-  OfficeTree tree;
   MotcuaReplica *replica;
 
   if (!motcua_tool_parse_args (tool, NULL, 0, 0, argc, argv, &args, error))
     return tool->help_shown;
 
   replica = motcua_cli_get_replica (tool, error);
-  if (replica == NULL)
-    return FALSE;
-  offices = motcua_replica_list_offices (replica, error);
-  if (offices == NULL)
-    return FALSE;
-  g_ptr_array_sort (offices, compare_offices);
 
-  tree.order = g_ptr_array_new ();
-  tree.depths = g_array_new (FALSE, FALSE, sizeof (guint));
-  tree.children = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                         (GDestroyNotify) g_ptr_array_unref);
-  by_code = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (guint i = 0; i < offices->len; i++)
-    {
-      MotcuaOffice *office = g_ptr_array_index (offices, i);
-
-      g_hash_table_insert (by_code, office->code, office);
-    }
-  for (guint i = 0; i < offices->len; i++)
-    {
-      MotcuaOffice *office = g_ptr_array_index (offices, i);
-      GPtrArray *siblings;
-
-      /* An office whose parent is not here yet (partial data) is shown as a root. */
-      if (office->parent_code == NULL
-          || !g_hash_table_contains (by_code, office->parent_code)
-          || g_str_equal (office->parent_code, office->code))
-        {
-          g_ptr_array_add (roots, office);
-          continue;
-        }
-      siblings = g_hash_table_lookup (tree.children, office->parent_code);
-      if (siblings == NULL)
-        {
-          siblings = g_ptr_array_new ();
-          g_hash_table_insert (tree.children, office->parent_code, siblings);
-        }
-      g_ptr_array_add (siblings, office);
-    }
-  for (guint i = 0; i < roots->len; i++)
-    office_tree_walk (&tree, g_ptr_array_index (roots, i), 0);
-
-  if (tool->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < tree.order->len; i++)
-        {
-          MotcuaOffice *office = g_ptr_array_index (tree.order, i);
-
-          json_builder_begin_object (builder);
-          motcua_json_add_string (builder, "code", office->code);
-          motcua_json_add_string (builder, "name", office->name);
-          motcua_json_add_string (builder, "level", motcua_level_to_string (office->level));
-          motcua_json_add_string (builder, "parent", office->parent_code);
-          motcua_json_add_int (builder, "depth", g_array_index (tree.depths, guint, i));
-          motcua_json_add_string (builder, "id", office->id);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      motcua_print_builder (builder);
-    }
-  else
-    {
-      g_autoptr(MotcuaTable) table = motcua_table_new (_("CODE"), _("NAME"), _("LEVEL"),
-                                                       NULL);
-
-      for (guint i = 0; i < tree.order->len; i++)
-        {
-          MotcuaOffice *office = g_ptr_array_index (tree.order, i);
-          guint depth = g_array_index (tree.depths, guint, i);
-          g_autofree char *code = g_strdup_printf ("%*s%s", (int) (2 * depth), "", office->code);
-
-          motcua_table_add_row (table, code, office->name,
-                                motcua_level_to_string (office->level));
-        }
-      motcua_table_print (table, 0);
-    }
-
-  g_ptr_array_unref (tree.order);
-  g_array_unref (tree.depths);
-  g_hash_table_unref (tree.children);
-
-  return TRUE;
+  return replica != NULL && motcua_print_offices (replica, tool->json, error);
 }
 
 static gboolean
@@ -589,7 +405,7 @@ cmd_offices_show (MotcuaTool  *tool,
   offices = motcua_replica_list_offices (replica, error);
   if (offices == NULL)
     return FALSE;
-  g_ptr_array_sort (offices, compare_offices);
+  g_ptr_array_sort (offices, motcua_compare_offices);
   for (guint i = 0; i < offices->len; i++)
     {
       MotcuaOffice *other = g_ptr_array_index (offices, i);
@@ -1102,79 +918,24 @@ cmd_calendar_due (MotcuaTool  *tool,
 
 /* report */
 
+static MotcuaReplica *
+get_replica (MotcuaTool  *tool,
+             gboolean     write,
+             GError     **error)
+{
+  return motcua_cli_get_replica (tool, error);
+}
+
 static gboolean
 cmd_report (MotcuaTool  *tool,
             int          argc,
             char       **argv,
             GError     **error)
 {
-  g_autofree char *office = NULL;
-  g_autofree char *from = NULL;
-  g_autofree char *to = NULL;
-  g_autofree char *format = NULL;
-  const GOptionEntry entries[] = {
-    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office,
-      N_("The office to report on, with the offices below it (default: the replica's office)"),
-      N_("CODE") },
-    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from,
-      N_("The first day of the period"), N_("YYYY-MM-DD") },
-    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to,
-      N_("The last day of the period"), N_("YYYY-MM-DD") },
-    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
-      N_("text, csv or json (default: text; json with --json)"), N_("FORMAT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  g_autoptr(MotcuaReport) report = NULL;
-  g_autofree char *output = NULL;
-  MotcuaReplica *replica;
-
-  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
-    return tool->help_shown;
-
-  if (from == NULL || to == NULL)
-    {
-      motcua_set_usage_error (error, _("report needs --from and --to"));
-      return FALSE;
-    }
-  if (format == NULL)
-    format = g_strdup (tool->json ? "json" : "text");
-  if (!g_str_equal (format, "text") && !g_str_equal (format, "csv")
-      && !g_str_equal (format, "json"))
-    {
-      motcua_set_usage_error (error, _("--format “%s” must be text, csv or json"), format);
-      return FALSE;
-    }
-  if (tool->json && !g_str_equal (format, "json"))
-    {
-      motcua_set_usage_error (error, _("--json and --format %s disagree"), format);
-      return FALSE;
-    }
-  if (!motcua_check_date ("--from", from, NULL, error)
-      || !motcua_check_date ("--to", to, NULL, error))
-    return FALSE;
-
-  replica = motcua_cli_get_replica (tool, error);
-  if (replica == NULL)
-    return FALSE;
-  if (office == NULL)
-    office = g_strdup (motcua_replica_get_office_code (replica));
-  report = motcua_replica_report (replica, office, from, to, error);
-  if (report == NULL)
-    return FALSE;
-
-  if (g_str_equal (format, "csv"))
-    output = motcua_report_to_csv (report);
-  else if (g_str_equal (format, "json"))
-    output = motcua_report_to_json (report);
-  else
-    output = motcua_report_to_text (report);
-
-  motcua_print_text (output != NULL ? output : "");
-  if (output != NULL && *output != '\0' && !g_str_has_suffix (output, "\n"))
-    motcua_print_text ("\n");
-
-  return TRUE;
+  return motcua_tool_run_report (tool, argc, argv,
+                                 N_("The office to report on, with the offices below it "
+                                    "(default: the replica's office)"),
+                                 get_replica, error);
 }
 
 /* export */

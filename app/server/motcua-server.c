@@ -23,6 +23,8 @@
 #include <motcua/motcua.h>
 #include "motcua-hub-private.h"
 
+#include "motcua-offices.h"
+#include "motcua-shared-commands.h"
 #include "motcua-server-private.h"
 
 #define DEFAULT_STORE "motcua-server.db"
@@ -146,7 +148,7 @@ motcua_server_get_store (MotcuaTool  *tool,
     {
       motcua_set_usage_error (error, _("There is no store at %s: create it with "
                                        "“motcua-server init”, or name it with --store"),
-                                     path);
+                                       path);
       return NULL;
     }
   if (write && !motcua_server_lock_store (tool, path, error))
@@ -161,8 +163,8 @@ motcua_server_get_store (MotcuaTool  *tool,
     {
       motcua_set_usage_error (error, _("%s is the replica of a %s office (%s), not a "
                                        "provincial server's store"),
-                                     path, motcua_level_to_string (motcua_replica_get_role (store)),
-                                     motcua_replica_get_office_code (store));
+                                       path, motcua_level_to_string (motcua_replica_get_role (store)),
+                                       motcua_replica_get_office_code (store));
       return NULL;
     }
   server->store = g_steal_pointer (&store);
@@ -265,22 +267,6 @@ cmd_init (MotcuaTool  *tool,
 
 /* offices */
 
-static void
-json_add_office (JsonBuilder        *builder,
-                 const MotcuaOffice *office,
-                 int                 depth)
-{
-  json_builder_begin_object (builder);
-  motcua_json_add_string (builder, "code", office->code);
-  motcua_json_add_string (builder, "name", office->name);
-  motcua_json_add_string (builder, "level", motcua_level_to_string (office->level));
-  motcua_json_add_string (builder, "parent", office->parent_code);
-  if (depth >= 0)
-    motcua_json_add_int (builder, "depth", depth);
-  motcua_json_add_string (builder, "id", office->id);
-  json_builder_end_object (builder);
-}
-
 static gboolean
 cmd_offices_add (MotcuaTool  *tool,
                  int          argc,
@@ -351,7 +337,7 @@ cmd_offices_add (MotcuaTool  *tool,
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-      json_add_office (builder, added, -1);
+      motcua_json_add_office (builder, added, -1);
       motcua_print_builder (builder);
     }
   else
@@ -361,36 +347,6 @@ cmd_offices_add (MotcuaTool  *tool,
   return TRUE;
 }
 
-typedef struct
-{
-  GPtrArray  *order;      /* MotcuaOffice *, borrowed, in tree order */
-  GArray     *depths;     /* guint */
-  GHashTable *children;   /* parent code → GPtrArray of MotcuaOffice *, borrowed */
-} OfficeTree;
-
-static void
-office_tree_walk (OfficeTree   *tree,
-                  MotcuaOffice *office,
-                  guint         depth)
-{
-  GPtrArray *children = g_hash_table_lookup (tree->children, office->code);
-
-  g_ptr_array_add (tree->order, office);
-  g_array_append_val (tree->depths, depth);
-  for (guint i = 0; children != NULL && i < children->len; i++)
-    office_tree_walk (tree, g_ptr_array_index (children, i), depth + 1);
-}
-
-static int
-compare_offices (gconstpointer a,
-                 gconstpointer b)
-{
-  const MotcuaOffice *oa = *(MotcuaOffice *const *) a;
-  const MotcuaOffice *ob = *(MotcuaOffice *const *) b;
-
-  return g_strcmp0 (oa->code, ob->code);
-}
-
 static gboolean
 cmd_offices_list (MotcuaTool  *tool,
                   int          argc,
@@ -398,91 +354,14 @@ cmd_offices_list (MotcuaTool  *tool,
                   GError     **error)
 {
   g_auto(GStrv) args = NULL;
-  g_autoptr(GPtrArray) offices = NULL;
-  g_autoptr(GHashTable) by_code = NULL;
-  g_autoptr(GPtrArray) roots = g_ptr_array_new ();
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  g_autoptr(GArray) depths = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GHashTable) children = NULL;
-  OfficeTree tree;
   MotcuaReplica *store;
 
   if (!motcua_tool_parse_args (tool, NULL, 0, 0, argc, argv, &args, error))
     return tool->help_shown;
 
   store = motcua_server_get_store (tool, FALSE, error);
-  if (store == NULL)
-    return FALSE;
-  offices = motcua_replica_list_offices (store, error);
-  if (offices == NULL)
-    return FALSE;
-  g_ptr_array_sort (offices, compare_offices);
 
-  by_code = g_hash_table_new (g_str_hash, g_str_equal);
-  children = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                    (GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < offices->len; i++)
-    {
-      MotcuaOffice *office = g_ptr_array_index (offices, i);
-
-      g_hash_table_insert (by_code, office->code, office);
-    }
-  for (guint i = 0; i < offices->len; i++)
-    {
-      MotcuaOffice *office = g_ptr_array_index (offices, i);
-      GPtrArray *siblings;
-
-      if (office->parent_code == NULL || !g_hash_table_contains (by_code, office->parent_code))
-        {
-          g_ptr_array_add (roots, office);
-          continue;
-        }
-      siblings = g_hash_table_lookup (children, office->parent_code);
-      if (siblings == NULL)
-        {
-          siblings = g_ptr_array_new ();
-          g_hash_table_insert (children, office->parent_code, siblings);
-        }
-      g_ptr_array_add (siblings, office);
-    }
-  tree.order = order;
-  tree.depths = depths;
-  tree.children = children;
-  for (guint i = 0; i < roots->len; i++)
-    office_tree_walk (&tree, g_ptr_array_index (roots, i), 0);
-
-  if (tool->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < order->len; i++)
-        json_add_office (builder, g_ptr_array_index (order, i),
-                         (int) g_array_index (depths, guint, i));
-      json_builder_end_array (builder);
-      motcua_print_builder (builder);
-    }
-  else
-    {
-      g_autoptr(MotcuaTable) table = motcua_table_new_columns (3);
-
-      motcua_table_take_cell (table, g_strdup (_("CODE")));
-      motcua_table_take_cell (table, g_strdup (_("NAME")));
-      motcua_table_take_cell (table, g_strdup (_("LEVEL")));
-      for (guint i = 0; i < order->len; i++)
-        {
-          MotcuaOffice *office = g_ptr_array_index (order, i);
-          guint depth = g_array_index (depths, guint, i);
-
-          motcua_table_take_cell (table, g_strdup_printf ("%*s%s", (int) (2 * depth), "",
-                                                          office->code));
-          motcua_table_take_cell (table, g_strdup (office->name));
-          motcua_table_take_cell (table, g_strdup (motcua_level_to_string (office->level)));
-        }
-      motcua_table_print (table, 0);
-    }
-
-  return TRUE;
+  return store != NULL && motcua_print_offices (store, tool->json, error);
 }
 
 /* Imports FILE [--format json|csv] as @kind: offices add to the tree; the catalogue and the
@@ -495,44 +374,22 @@ run_import (MotcuaTool        *tool,
             MotcuaImportKind   kind,
             GError           **error)
 {
-  g_autofree char *format_text = NULL;
-  const GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format_text,
-      N_("json or csv (default: from the file name)"), N_("FORMAT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  MotcuaImportFormat format = MOTCUA_FORMAT_AUTO;
+  g_autofree char *path = NULL;
+  MotcuaImportFormat format;
   MotcuaReplica *store;
   guint n_rows = 0;
 
-  if (!motcua_tool_parse_args (tool, entries, 1, 1, argc, argv, &args, error))
+  if (!motcua_tool_parse_import (tool, argc, argv, &path, &format, error))
     return tool->help_shown;
-  if (format_text != NULL)
-    {
-      if (!check_choice ("--format", format_text, "json|csv", error))
-        return FALSE;
-      format = g_str_equal (format_text, "json") ? MOTCUA_FORMAT_JSON : MOTCUA_FORMAT_CSV;
-    }
 
   store = motcua_server_get_store (tool, TRUE, error);
   if (store == NULL
-      || !motcua_replica_import_file (store, args[0], kind, format, &n_rows, error))
+      || !motcua_replica_import_file (store, path, kind, format, &n_rows, error))
     return FALSE;
 
   if (tool->json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      motcua_json_add_string (builder, "file", args[0]);
-      motcua_json_add_string (builder, "kind",
-                              kind == MOTCUA_IMPORT_OFFICES ? "offices"
-                              : kind == MOTCUA_IMPORT_CATALOGUE ? "catalogue"
-                              : "calendar");
-      motcua_json_add_int (builder, "imported", n_rows);
-      json_builder_end_object (builder);
-      motcua_print_builder (builder);
+      motcua_print_import_json (path, kind, n_rows);
       return TRUE;
     }
 
@@ -540,19 +397,19 @@ run_import (MotcuaTool        *tool,
     {
     case MOTCUA_IMPORT_OFFICES:
       motcua_print (ngettext ("Imported %u office from %s.\n",
-                              "Imported %u offices from %s.\n", n_rows), n_rows, args[0]);
+                              "Imported %u offices from %s.\n", n_rows), n_rows, path);
       break;
     case MOTCUA_IMPORT_CATALOGUE:
       motcua_print (ngettext ("Published %u procedure from %s; replicas get it at their "
                               "next sync.\n",
                               "Published %u procedures from %s; replicas get them at "
-                              "their next sync.\n", n_rows), n_rows, args[0]);
+                              "their next sync.\n", n_rows), n_rows, path);
       break;
     case MOTCUA_IMPORT_CALENDAR:
       motcua_print (ngettext ("Published %u calendar day from %s; replicas get it at "
                               "their next sync.\n",
                               "Published %u calendar days from %s; replicas get them at "
-                              "their next sync.\n", n_rows), n_rows, args[0]);
+                              "their next sync.\n", n_rows), n_rows, path);
       break;
     case MOTCUA_IMPORT_CASES:
     default:
@@ -794,9 +651,9 @@ cmd_restore (MotcuaTool  *tool,
                     " numbered from %lld, so nothing given out since the copy was taken"
                     " is given twice. Start the server: at its next sync, every desk"
                     " sends again what the copy lacks.\n"),
-                         path, args[0], (long long) generation,
-                         (long long) (generation * MOTCUA_HUB_RECEIPT_SPAN + 1),
-                         (long long) (generation * MOTCUA_HUB_DESK_SPAN + 1));
+                    path, args[0], (long long) generation,
+                    (long long) (generation * MOTCUA_HUB_RECEIPT_SPAN + 1),
+                    (long long) (generation * MOTCUA_HUB_DESK_SPAN + 1));
 
   return TRUE;
 }
@@ -829,67 +686,10 @@ cmd_report (MotcuaTool  *tool,
             char       **argv,
             GError     **error)
 {
-  g_autofree char *office = NULL;
-  g_autofree char *from = NULL;
-  g_autofree char *to = NULL;
-  g_autofree char *format = NULL;
-  const GOptionEntry entries[] = {
-    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office,
-      N_("The office to report on, with the offices below it (default: the province)"),
-      N_("CODE") },
-    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, N_("The first day of the period"),
-      N_("YYYY-MM-DD") },
-    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, N_("The last day of the period"),
-      N_("YYYY-MM-DD") },
-    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
-      N_("text, csv or json (default: text; json with --json)"), N_("FORMAT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  g_autoptr(MotcuaReport) report = NULL;
-  g_autofree char *output = NULL;
-  MotcuaReplica *store;
-
-  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
-    return tool->help_shown;
-  if (from == NULL || to == NULL)
-    {
-      motcua_set_usage_error (error, _("report needs --from and --to"));
-      return FALSE;
-    }
-  if (format == NULL)
-    format = g_strdup (tool->json ? "json" : "text");
-  if (!check_choice ("--format", format, "text|csv|json", error))
-    return FALSE;
-  if (tool->json && !g_str_equal (format, "json"))
-    {
-      motcua_set_usage_error (error, _("--json and --format %s disagree"), format);
-      return FALSE;
-    }
-  if (!motcua_check_date ("--from", from, NULL, error)
-      || !motcua_check_date ("--to", to, NULL, error))
-    return FALSE;
-
-  store = motcua_server_get_store (tool, FALSE, error);
-  if (store == NULL)
-    return FALSE;
-  report = motcua_replica_report (store,
-                                  office != NULL ? office : motcua_replica_get_office_code (store),
-                                  from, to, error);
-  if (report == NULL)
-    return FALSE;
-
-  if (g_str_equal (format, "csv"))
-    output = motcua_report_to_csv (report);
-  else if (g_str_equal (format, "json"))
-    output = motcua_report_to_json (report);
-  else
-    output = motcua_report_to_text (report);
-
-  if (output != NULL && *output != '\0')
-    motcua_print ("%s%s", output, g_str_has_suffix (output, "\n") ? "" : "\n");
-
-  return TRUE;
+  return motcua_tool_run_report (tool, argc, argv,
+                                 N_("The office to report on, with the offices below it "
+                                    "(default: the province)"),
+                                 motcua_server_get_store, error);
 }
 
 /* serve */

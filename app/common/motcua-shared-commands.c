@@ -1,0 +1,143 @@
+/* motcua-shared-commands.c: the commands motcua-cli and motcua-server both have
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "motcua-output.h"
+#include "motcua-shared-commands.h"
+
+gboolean
+motcua_tool_run_report (MotcuaTool            *tool,
+                        int                    argc,
+                        char                 **argv,
+                        const char            *office_help,
+                        MotcuaGetReplicaFunc   get_replica,
+                        GError               **error)
+{
+  g_autofree char *office = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *format = NULL;
+  const GOptionEntry entries[] = {
+    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office, office_help, N_("CODE") },
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from,
+      N_("The first day of the period"), N_("YYYY-MM-DD") },
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to,
+      N_("The last day of the period"), N_("YYYY-MM-DD") },
+    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
+      N_("text, csv or json (default: text; json with --json)"), N_("FORMAT") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(GStrv) args = NULL;
+  g_autoptr(MotcuaReport) report = NULL;
+  g_autofree char *output = NULL;
+  MotcuaReplica *replica;
+
+  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
+    return tool->help_shown;
+
+  if (from == NULL || to == NULL)
+    return motcua_set_usage_error (error, _("report needs --from and --to"));
+  if (format == NULL)
+    format = g_strdup (tool->json ? "json" : "text");
+  if (!g_str_equal (format, "text") && !g_str_equal (format, "csv")
+      && !g_str_equal (format, "json"))
+    return motcua_set_usage_error (error, _("--format “%s” must be text, csv or json"), format);
+  if (tool->json && !g_str_equal (format, "json"))
+    return motcua_set_usage_error (error, _("--json and --format %s disagree"), format);
+  if (!motcua_check_date ("--from", from, NULL, error)
+      || !motcua_check_date ("--to", to, NULL, error))
+    return FALSE;
+
+  replica = get_replica (tool, FALSE, error);
+  if (replica == NULL)
+    return FALSE;
+  report = motcua_replica_report (replica,
+                                  office != NULL ? office
+                                                 : motcua_replica_get_office_code (replica),
+                                  from, to, error);
+  if (report == NULL)
+    return FALSE;
+
+  if (g_str_equal (format, "csv"))
+    output = motcua_report_to_csv (report);
+  else if (g_str_equal (format, "json"))
+    output = motcua_report_to_json (report);
+  else
+    output = motcua_report_to_text (report);
+
+  if (output != NULL && *output != '\0')
+    motcua_print ("%s%s", output, g_str_has_suffix (output, "\n") ? "" : "\n");
+
+  return TRUE;
+}
+
+gboolean
+motcua_tool_parse_import (MotcuaTool          *tool,
+                          int                  argc,
+                          char               **argv,
+                          char               **path,
+                          MotcuaImportFormat  *format,
+                          GError             **error)
+{
+  g_autofree char *format_text = NULL;
+  const GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format_text,
+      N_("json or csv (default: from the file name)"), N_("FORMAT") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(GStrv) args = NULL;
+
+  if (!motcua_tool_parse_args (tool, entries, 1, 1, argc, argv, &args, error))
+    return FALSE;
+
+  if (format_text == NULL)
+    *format = MOTCUA_FORMAT_AUTO;
+  else if (g_str_equal (format_text, "json"))
+    *format = MOTCUA_FORMAT_JSON;
+  else if (g_str_equal (format_text, "csv"))
+    *format = MOTCUA_FORMAT_CSV;
+  else
+    return motcua_set_usage_error (error, _("%s “%s” must be json or csv"), "--format",
+                                   format_text);
+  *path = g_strdup (args[0]);
+
+  return TRUE;
+}
+
+static const char *
+import_kind_name (MotcuaImportKind kind)
+{
+  switch (kind)
+    {
+    case MOTCUA_IMPORT_CATALOGUE:
+      return "catalogue";
+    case MOTCUA_IMPORT_OFFICES:
+      return "offices";
+    case MOTCUA_IMPORT_CALENDAR:
+      return "calendar";
+    case MOTCUA_IMPORT_CASES:
+      return "cases";
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+motcua_print_import_json (const char       *path,
+                          MotcuaImportKind  kind,
+                          guint             n_rows)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  motcua_json_add_string (builder, "file", path);
+  motcua_json_add_string (builder, "kind", import_kind_name (kind));
+  motcua_json_add_int (builder, "imported", n_rows);
+  json_builder_end_object (builder);
+  motcua_print_builder (builder);
+}
