@@ -74,11 +74,9 @@ motcua_cli_cmd_attach (MotcuaTool  *tool,
   g_autofree char *size = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_tool_parse_args (tool, entries, 2, 2, argc, argv, &args, error))
-    return tool->help_shown;
-  replica = motcua_cli_get_replica (tool, error);
+  replica = motcua_cli_parse_and_open (tool, entries, 2, 2, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
 
   file = g_file_new_for_commandline_arg (args[1]);
   a = motcua_replica_add_attachment_from_file (replica, args[0], file, type, NULL, error);
@@ -110,11 +108,9 @@ motcua_cli_cmd_attachments (MotcuaTool  *tool,
   g_autoptr(MotcuaTable) table = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_tool_parse_args (tool, NULL, 1, 1, argc, argv, &args, error))
-    return tool->help_shown;
-  replica = motcua_cli_get_replica (tool, error);
+  replica = motcua_cli_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
 
   list = motcua_replica_list_attachments (replica, args[0], error);
   if (list == NULL)
@@ -167,11 +163,9 @@ cmd_show (MotcuaTool  *tool,
   g_autoptr(MotcuaTable) table = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_tool_parse_args (tool, NULL, 1, 1, argc, argv, &args, error))
-    return tool->help_shown;
-  replica = motcua_cli_get_replica (tool, error);
+  replica = motcua_cli_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
 
   a = motcua_replica_dup_attachment (replica, args[0], error);
   if (a == NULL)

@@ -43,22 +43,40 @@ priority_name (int priority)
   return motcua_priority_to_string ((MotcuaPriority) priority);
 }
 
+/* @text as one of the @n values @to_string names, exactly; else a usage error that names
+ * @option, @text and the values. */
+static gboolean
+parse_value (const char   *option,
+             const char   *text,
+             const char *(*to_string) (int),
+             int           n,
+             int          *out,
+             GError      **error)
+{
+  g_autofree char *all = NULL;
+
+  for (int i = 0; text != NULL && i < n; i++)
+    if (g_str_equal (text, to_string (i)))
+      {
+        *out = i;
+        return TRUE;
+      }
+
+  all = list_values (to_string, n);
+  if (to_string == status_name)
+    return motcua_set_usage_error (error, _("%s “%s” is not a status; the statuses are: %s"),
+                                   option, text, all);
+
+  return motcua_set_usage_error (error, _("%s “%s” must be one of: %s"), option, text, all);
+}
+
 static gboolean
 parse_status (const char    *option,
               const char    *text,
               MotcuaStatus  *out,
               GError       **error)
 {
-  g_autofree char *all = NULL;
-
-  if (motcua_status_from_string (text, out))
-    return TRUE;
-
-  all = list_values (status_name, MOTCUA_N_STATUSES);
-  motcua_set_usage_error (error, _("%s “%s” is not a status; the statuses are: %s"),
-                          option, text, all);
-
-  return FALSE;
+  return parse_value (option, text, status_name, MOTCUA_N_STATUSES, (int *) out, error);
 }
 
 static gboolean
@@ -67,15 +85,7 @@ parse_channel (const char     *option,
                MotcuaChannel  *out,
                GError        **error)
 {
-  g_autofree char *all = NULL;
-
-  if (motcua_channel_from_string (text, out))
-    return TRUE;
-
-  all = list_values (channel_name, MOTCUA_N_CHANNELS);
-  motcua_set_usage_error (error, _("%s “%s” must be one of: %s"), option, text, all);
-
-  return FALSE;
+  return parse_value (option, text, channel_name, MOTCUA_N_CHANNELS, (int *) out, error);
 }
 
 static gboolean
@@ -84,15 +94,7 @@ parse_priority (const char      *option,
                 MotcuaPriority  *out,
                 GError         **error)
 {
-  g_autofree char *all = NULL;
-
-  if (motcua_priority_from_string (text, out))
-    return TRUE;
-
-  all = list_values (priority_name, MOTCUA_N_PRIORITIES);
-  motcua_set_usage_error (error, _("%s “%s” must be one of: %s"), option, text, all);
-
-  return FALSE;
+  return parse_value (option, text, priority_name, MOTCUA_N_PRIORITIES, (int *) out, error);
 }
 
 /* "0,1,3" → the indices; "" → none. The library checks them against the procedure. */
@@ -823,12 +825,9 @@ cmd_transfer (MotcuaTool  *tool,
   g_autoptr(MotcuaCase) before = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_tool_parse_args (tool, entries, 2, 2, argc, argv, &args, error))
-    return tool->help_shown;
-
-  replica = motcua_cli_get_replica (tool, error);
+  replica = motcua_cli_parse_and_open (tool, entries, 2, 2, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
   before = motcua_replica_dup_case (replica, args[0], error);
   if (before == NULL)
     return FALSE;

@@ -206,11 +206,9 @@ cmd_sync_status (MotcuaTool  *tool,
   gint64 pending, conflicts, offset;
 
   tool->json_errors = TRUE;
-  if (!motcua_tool_parse_args (tool, NULL, 0, 0, argc, argv, &args, error))
-    return tool->help_shown;
-  replica = motcua_cli_get_replica (tool, error);
+  replica = motcua_cli_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
   server = motcua_replica_dup_server_url (replica);
   desk = motcua_replica_dup_desk_code (replica);
   pending = motcua_replica_count_pending (replica, error);
@@ -534,10 +532,10 @@ cmd_conflicts_list (MotcuaTool  *tool,
   g_autoptr(GHashTable) codes = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
+  replica = motcua_cli_parse_and_open (tool, entries, 0, 0, argc, argv, &args, error);
+  if (replica == NULL)
     return tool->help_shown;
-  replica = motcua_cli_get_replica (tool, error);
-  if (replica == NULL || (list = motcua_replica_list_conflicts (replica, all, error)) == NULL
+  if ((list = motcua_replica_list_conflicts (replica, all, error)) == NULL
       || (codes = office_codes_new (replica, error)) == NULL)
     return FALSE;
 
@@ -585,10 +583,10 @@ cmd_conflicts_show (MotcuaTool  *tool,
   g_autoptr(GHashTable) codes = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_tool_parse_args (tool, NULL, 1, 1, argc, argv, &args, error))
+  replica = motcua_cli_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
+  if (replica == NULL)
     return tool->help_shown;
-  replica = motcua_cli_get_replica (tool, error);
-  if (replica == NULL || (k = motcua_replica_dup_conflict (replica, args[0], error)) == NULL
+  if ((k = motcua_replica_dup_conflict (replica, args[0], error)) == NULL
       || (codes = office_codes_new (replica, error)) == NULL)
     return FALSE;
 
@@ -666,10 +664,10 @@ cmd_rejected_list (MotcuaTool  *tool,
   MotcuaReplica *replica;
 
   tool->json_errors = TRUE;
-  if (!motcua_tool_parse_args (tool, NULL, 0, 0, argc, argv, &args, error))
+  replica = motcua_cli_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
+  if (replica == NULL)
     return tool->help_shown;
-  replica = motcua_cli_get_replica (tool, error);
-  if (replica == NULL || (rejected = motcua_replica_list_rejected (replica, error)) == NULL)
+  if ((rejected = motcua_replica_list_rejected (replica, error)) == NULL)
     return FALSE;
 
   if (tool->json)

@@ -35,6 +35,22 @@ motcua_cli_get_replica (MotcuaTool  *tool,
   return cli->replica;
 }
 
+MotcuaReplica *
+motcua_cli_parse_and_open (MotcuaTool          *tool,
+                           const GOptionEntry  *entries,
+                           int                  min,
+                           int                  max,
+                           int                  argc,
+                           char               **argv,
+                           GStrv               *positional,
+                           GError             **error)
+{
+  if (!motcua_tool_parse_args (tool, entries, min, max, argc, argv, positional, error))
+    return NULL;
+
+  return motcua_cli_get_replica (tool, error);
+}
+
 gboolean
 motcua_cli_begin (MotcuaTool  *tool,
                   GError     **error)
@@ -60,41 +76,6 @@ motcua_cli_finish (MotcuaTool  *tool,
   return motcua_replica_commit (cli->replica, error);
 }
 
-static void
-print_import (MotcuaTool       *tool,
-              const char       *path,
-              MotcuaImportKind  kind,
-              guint             n_rows)
-{
-  if (tool->json)
-    {
-      motcua_print_import_json (path, kind, n_rows);
-      return;
-    }
-
-  switch (kind)
-    {
-    case MOTCUA_IMPORT_CATALOGUE:
-      motcua_print (ngettext ("Imported %u procedure from %s.\n",
-                              "Imported %u procedures from %s.\n", n_rows), n_rows, path);
-      break;
-    case MOTCUA_IMPORT_OFFICES:
-      motcua_print (ngettext ("Imported %u office from %s.\n",
-                              "Imported %u offices from %s.\n", n_rows), n_rows, path);
-      break;
-    case MOTCUA_IMPORT_CALENDAR:
-      motcua_print (ngettext ("Imported %u calendar day from %s.\n",
-                              "Imported %u calendar days from %s.\n", n_rows), n_rows, path);
-      break;
-    case MOTCUA_IMPORT_CASES:
-      motcua_print (ngettext ("Imported %u case from %s.\n",
-                              "Imported %u cases from %s.\n", n_rows), n_rows, path);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 /* The import commands: FILE [--format json|csv]. */
 gboolean
 motcua_cli_run_import (MotcuaTool        *tool,
@@ -103,21 +84,7 @@ motcua_cli_run_import (MotcuaTool        *tool,
                        MotcuaImportKind   kind,
                        GError           **error)
 {
-  g_autofree char *path = NULL;
-  MotcuaImportFormat format;
-  MotcuaReplica *replica;
-  guint n_rows = 0;
-
-  if (!motcua_tool_parse_import (tool, argc, argv, &path, &format, error))
-    return tool->help_shown;
-
-  replica = motcua_cli_get_replica (tool, error);
-  if (replica == NULL
-      || !motcua_replica_import_file (replica, path, kind, format, &n_rows, error))
-    return FALSE;
-  print_import (tool, path, kind, n_rows);
-
-  return TRUE;
+  return motcua_tool_run_import (tool, argc, argv, kind, motcua_print_imported, error);
 }
 
 /* status */
@@ -190,28 +157,14 @@ cmd_status (MotcuaTool  *tool,
   g_auto(GStrv) args = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_tool_parse_args (tool, NULL, 0, 0, argc, argv, &args, error))
-    return tool->help_shown;
-
-  replica = motcua_cli_get_replica (tool, error);
+  replica = motcua_cli_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
 
   return print_status (tool, replica, -1, error);
 }
 
 /* init */
-
-static void
-remove_replica_files (const char *path)
-{
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-}
 
 /* Loads @offices_path into a scratch replica to learn the level of @code before the real replica
  * is made with that role: the role decides how the offices are written. */
@@ -249,7 +202,7 @@ probe_office_level (const char   *offices_path,
     }
 
   g_clear_object (&probe);
-  remove_replica_files (path);
+  motcua_remove_replica_files (path);
   g_rmdir (dir);
 
   if (office == NULL)
@@ -340,7 +293,7 @@ cmd_init (MotcuaTool  *tool,
                                       &n_offices, &local_error))
     {
       g_clear_object (&replica);
-      remove_replica_files (cli->db_path);
+      motcua_remove_replica_files (cli->db_path);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -354,29 +307,12 @@ cmd_init (MotcuaTool  *tool,
   motcua_print (_("Created replica %s for office %s (%s).\n"), cli->db_path, office,
                 motcua_level_to_string (role));
   if (offices != NULL)
-    print_import (tool, offices, MOTCUA_IMPORT_OFFICES, n_offices);
+    motcua_print_imported (offices, MOTCUA_IMPORT_OFFICES, n_offices);
 
   return TRUE;
 }
 
 /* offices */
-
-static gboolean
-cmd_offices_list (MotcuaTool  *tool,
-                  int          argc,
-                  char       **argv,
-                  GError     **error)
-{
-  g_auto(GStrv) args = NULL;
-  MotcuaReplica *replica;
-
-  if (!motcua_tool_parse_args (tool, NULL, 0, 0, argc, argv, &args, error))
-    return tool->help_shown;
-
-  replica = motcua_cli_get_replica (tool, error);
-
-  return replica != NULL && motcua_print_offices (replica, tool->json, error);
-}
 
 static gboolean
 cmd_offices_show (MotcuaTool  *tool,
@@ -391,12 +327,9 @@ cmd_offices_show (MotcuaTool  *tool,
   g_autoptr(GPtrArray) children = g_ptr_array_new ();
   MotcuaReplica *replica;
 
-  if (!motcua_tool_parse_args (tool, NULL, 1, 1, argc, argv, &args, error))
-    return tool->help_shown;
-
-  replica = motcua_cli_get_replica (tool, error);
+  replica = motcua_cli_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
   office = motcua_replica_dup_office (replica, args[0], error);
   if (office == NULL)
     return FALSE;
@@ -594,12 +527,9 @@ cmd_catalogue_show (MotcuaTool  *tool,
   MotcuaReplica *replica;
   guint n_documents;
 
-  if (!motcua_tool_parse_args (tool, NULL, 1, 1, argc, argv, &args, error))
-    return tool->help_shown;
-
-  replica = motcua_cli_get_replica (tool, error);
+  replica = motcua_cli_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
   p = motcua_replica_dup_procedure (replica, args[0], error);
   if (p == NULL)
     return FALSE;
@@ -918,6 +848,7 @@ cmd_calendar_due (MotcuaTool  *tool,
 
 /* report */
 
+/* The replica for the commands both programs have (motcua-shared-commands.c). */
 static MotcuaReplica *
 get_replica (MotcuaTool  *tool,
              gboolean     write,
@@ -935,7 +866,7 @@ cmd_report (MotcuaTool  *tool,
   return motcua_tool_run_report (tool, argc, argv,
                                  N_("The office to report on, with the offices below it "
                                     "(default: the replica's office)"),
-                                 get_replica, error);
+                                 error);
 }
 
 /* export */
@@ -1082,7 +1013,7 @@ cmd_changes (MotcuaTool  *tool,
 /* Dispatch */
 
 static const MotcuaCommand offices_commands[] = {
-  { "list", NULL, N_("List the offices as a tree"), cmd_offices_list, NULL },
+  { "list", NULL, N_("List the offices as a tree"), motcua_cmd_offices_list, NULL },
   { "show", N_("CODE"), N_("Show one office"), cmd_offices_show, NULL },
   { NULL }
 };
@@ -1152,7 +1083,8 @@ static const MotcuaGlobalOption globals[] = {
 };
 
 static const MotcuaToolInfo info = {
-  "motcua-cli", N_("Một Cửa: a local replica of the one-stop desk"), commands, globals
+  "motcua-cli", N_("Một Cửa: a local replica of the one-stop desk"), commands, globals,
+  get_replica
 };
 
 int

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -110,14 +111,15 @@ motcua_set_usage_error (GError     **error,
                         const char  *format,
                         ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
+  if (error == NULL)
+    return FALSE;
+  g_return_val_if_fail (*error == NULL, FALSE);
 
-  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, message);
+  va_start (args, format);
+  *error = g_error_new_valist (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, format, args);
+  va_end (args);
 
   return FALSE;
 }
@@ -461,6 +463,10 @@ motcua_tool_main (MotcuaTool  *tool,
 
   g_return_val_if_fail (tool != NULL && tool->info != NULL, MOTCUA_EXIT_FAILURE);
 
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   motcua_output_set_program (tool->info->name);
 
   if (!run (tool, argc, argv, &error))

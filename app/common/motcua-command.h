@@ -11,6 +11,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <motcua/motcua.h>
 
 #include "motcua-exit.h"
 
@@ -49,12 +50,19 @@ typedef struct
   gboolean    strip;            /* spaces around the value do not count */
 } MotcuaGlobalOption;
 
+/* The program's replica (the desk's, or the server's store), opened once; @write: the command
+ * is about to write to it. Borrowed. */
+typedef MotcuaReplica *(*MotcuaGetReplicaFunc) (MotcuaTool  *tool,
+                                                gboolean     write,
+                                                GError     **error);
+
 typedef struct
 {
   const char               *name;        /* "motcua-cli" */
   const char               *summary;     /* N_() */
   const MotcuaCommand      *commands;    /* NULL-terminated */
   const MotcuaGlobalOption *globals;     /* NULL-terminated; --help and --version are added */
+  MotcuaGetReplicaFunc      get_replica; /* for the commands both programs have */
 } MotcuaToolInfo;
 
 /* The part of a program's state the framework uses: a program's own struct starts with it. */
@@ -69,8 +77,8 @@ struct _MotcuaTool
   gboolean              help_shown;   /* --help was asked for and printed */
 };
 
-/* Runs the program on @argv as typed, prints a failure as one line on standard error, and
- * returns the exit status. @tool is the program's state, its global options already set to
+/* Runs the program on @argv as typed, in the user's locale, prints a failure as one line on
+ * standard error, and returns the exit status. @tool is the program's state, its global options already set to
  * their defaults; the program frees its own fields afterwards. */
 int      motcua_tool_main            (MotcuaTool          *tool,
                                       int                  argc,

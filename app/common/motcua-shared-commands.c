@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
+#include "motcua-offices.h"
 #include "motcua-output.h"
 #include "motcua-shared-commands.h"
 
@@ -15,7 +17,6 @@ motcua_tool_run_report (MotcuaTool            *tool,
                         int                    argc,
                         char                 **argv,
                         const char            *office_help,
-                        MotcuaGetReplicaFunc   get_replica,
                         GError               **error)
 {
   g_autofree char *office = NULL;
@@ -53,7 +54,7 @@ motcua_tool_run_report (MotcuaTool            *tool,
       || !motcua_check_date ("--to", to, NULL, error))
     return FALSE;
 
-  replica = get_replica (tool, FALSE, error);
+  replica = tool->info->get_replica (tool, FALSE, error);
   if (replica == NULL)
     return FALSE;
   report = motcua_replica_report (replica,
@@ -77,14 +78,34 @@ motcua_tool_run_report (MotcuaTool            *tool,
 }
 
 gboolean
-motcua_tool_parse_import (MotcuaTool          *tool,
-                          int                  argc,
-                          char               **argv,
-                          char               **path,
-                          MotcuaImportFormat  *format,
-                          GError             **error)
+motcua_cmd_offices_list (MotcuaTool  *tool,
+                         int          argc,
+                         char       **argv,
+                         GError     **error)
+{
+  g_auto(GStrv) args = NULL;
+  MotcuaReplica *replica;
+
+  if (!motcua_tool_parse_args (tool, NULL, 0, 0, argc, argv, &args, error))
+    return tool->help_shown;
+
+  replica = tool->info->get_replica (tool, FALSE, error);
+
+  return replica != NULL && motcua_print_offices (replica, tool->json, error);
+}
+
+gboolean
+motcua_tool_run_import (MotcuaTool            *tool,
+                        int                    argc,
+                        char                 **argv,
+                        MotcuaImportKind       kind,
+                        MotcuaPrintImportFunc  print_import,
+                        GError               **error)
 {
   g_autofree char *format_text = NULL;
+  MotcuaImportFormat format;
+  MotcuaReplica *replica;
+  guint n_rows = 0;
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_FILENAME, &format_text,
       N_("json or csv (default: from the file name)"), N_("FORMAT") },
@@ -93,20 +114,41 @@ motcua_tool_parse_import (MotcuaTool          *tool,
   g_auto(GStrv) args = NULL;
 
   if (!motcua_tool_parse_args (tool, entries, 1, 1, argc, argv, &args, error))
-    return FALSE;
+    return tool->help_shown;
 
   if (format_text == NULL)
-    *format = MOTCUA_FORMAT_AUTO;
+    format = MOTCUA_FORMAT_AUTO;
   else if (g_str_equal (format_text, "json"))
-    *format = MOTCUA_FORMAT_JSON;
+    format = MOTCUA_FORMAT_JSON;
   else if (g_str_equal (format_text, "csv"))
-    *format = MOTCUA_FORMAT_CSV;
+    format = MOTCUA_FORMAT_CSV;
   else
     return motcua_set_usage_error (error, _("%s “%s” must be json or csv"), "--format",
                                    format_text);
-  *path = g_strdup (args[0]);
+
+  replica = tool->info->get_replica (tool, TRUE, error);
+  if (replica == NULL
+      || !motcua_replica_import_file (replica, args[0], kind, format, &n_rows, error))
+    return FALSE;
+  if (tool->json)
+    motcua_print_import_json (args[0], kind, n_rows);
+  else
+    print_import (args[0], kind, n_rows);
 
   return TRUE;
+}
+
+void
+motcua_remove_replica_files (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
 }
 
 static const char *
@@ -122,6 +164,34 @@ import_kind_name (MotcuaImportKind kind)
       return "calendar";
     case MOTCUA_IMPORT_CASES:
       return "cases";
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+motcua_print_imported (const char       *path,
+                       MotcuaImportKind  kind,
+                       guint             n_rows)
+{
+  switch (kind)
+    {
+    case MOTCUA_IMPORT_CATALOGUE:
+      motcua_print (ngettext ("Imported %u procedure from %s.\n",
+                              "Imported %u procedures from %s.\n", n_rows), n_rows, path);
+      break;
+    case MOTCUA_IMPORT_OFFICES:
+      motcua_print (ngettext ("Imported %u office from %s.\n",
+                              "Imported %u offices from %s.\n", n_rows), n_rows, path);
+      break;
+    case MOTCUA_IMPORT_CALENDAR:
+      motcua_print (ngettext ("Imported %u calendar day from %s.\n",
+                              "Imported %u calendar days from %s.\n", n_rows), n_rows, path);
+      break;
+    case MOTCUA_IMPORT_CASES:
+      motcua_print (ngettext ("Imported %u case from %s.\n",
+                              "Imported %u cases from %s.\n", n_rows), n_rows, path);
+      break;
     default:
       g_assert_not_reached ();
     }

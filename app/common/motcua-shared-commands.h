@@ -14,30 +14,43 @@
 
 G_BEGIN_DECLS
 
-/* The program's replica, opened once; @write: the command is about to write to it. Borrowed. */
-typedef MotcuaReplica *(*MotcuaGetReplicaFunc) (MotcuaTool  *tool,
-                                                gboolean     write,
-                                                GError     **error);
-
 /* report [--office CODE] --from DATE --to DATE [--format text|csv|json]; @office_help says
  * which office is the default: the replica's own. */
 gboolean motcua_tool_run_report     (MotcuaTool            *tool,
                                      int                    argc,
                                      char                 **argv,
                                      const char            *office_help,
-                                     MotcuaGetReplicaFunc   get_replica,
                                      GError               **error);
 
-/* The arguments of an import command, FILE [--format json|csv]; returns FALSE as
- * motcua_tool_parse_args() does. */
-gboolean motcua_tool_parse_import   (MotcuaTool            *tool,
+/* offices list: the office tree. */
+gboolean motcua_cmd_offices_list    (MotcuaTool            *tool,
                                      int                    argc,
                                      char                 **argv,
-                                     char                 **path,
-                                     MotcuaImportFormat    *format,
                                      GError               **error);
 
-/* What an import did, as JSON: {"file": …, "kind": …, "imported": N}. */
+/* Removes the database file at @path and its -wal and -shm: what a failed init leaves. */
+void     motcua_remove_replica_files (const char           *path);
+
+/* Says in words what an import did: @n_rows of @kind from @path. */
+typedef void (*MotcuaPrintImportFunc) (const char       *path,
+                                       MotcuaImportKind  kind,
+                                       guint             n_rows);
+
+/* An import command, FILE [--format json|csv]: imports FILE into the replica as @kind, then
+ * prints what it did with @print_import, or with --json as {"file": …, "kind": …,
+ * "imported": N}. */
+gboolean motcua_tool_run_import     (MotcuaTool            *tool,
+                                     int                    argc,
+                                     char                 **argv,
+                                     MotcuaImportKind       kind,
+                                     MotcuaPrintImportFunc  print_import,
+                                     GError               **error);
+
+/* What an import did, in words: "Imported 18 offices from FILE." */
+void     motcua_print_imported      (const char            *path,
+                                     MotcuaImportKind       kind,
+                                     guint                  n_rows);
+/* What an import did, as JSON. */
 void     motcua_print_import_json   (const char            *path,
                                      MotcuaImportKind       kind,
                                      guint                  n_rows);

@@ -107,16 +107,10 @@ cmd_conflicts_list (MotcuaTool  *tool,
     motcua_print ("%s\n", all ? _("No conflicts.") : _("No open conflicts."));
   else
     {
-      g_autoptr(MotcuaTable) table = motcua_table_new_columns (8);
+      g_autoptr(MotcuaTable) table = motcua_table_new (_("ID"), _("RECORD"), _("FIELD"), _("A"),
+                                                       _("B"), _("KEPT"), _("DETECTED"),
+                                                       _("STATE"), NULL);
 
-      motcua_table_take_cell (table, g_strdup (_("ID")));
-      motcua_table_take_cell (table, g_strdup (_("RECORD")));
-      motcua_table_take_cell (table, g_strdup (_("FIELD")));
-      motcua_table_take_cell (table, g_strdup (_("A")));
-      motcua_table_take_cell (table, g_strdup (_("B")));
-      motcua_table_take_cell (table, g_strdup (_("KEPT")));
-      motcua_table_take_cell (table, g_strdup (_("DETECTED")));
-      motcua_table_take_cell (table, g_strdup (_("STATE")));
       for (guint i = 0; i < conflicts->len; i++)
         {
           const MotcuaConflict *c = g_ptr_array_index (conflicts, i);

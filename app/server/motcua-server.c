@@ -174,17 +174,6 @@ motcua_server_get_store (MotcuaTool  *tool,
 
 /* init */
 
-static void
-remove_store_files (const char *path)
-{
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-}
-
 static gboolean
 cmd_init (MotcuaTool  *tool,
           int          argc,
@@ -241,7 +230,7 @@ cmd_init (MotcuaTool  *tool,
   if (!motcua_replica_put_office (store, &office, &local_error))
     {
       g_clear_object (&store);
-      remove_store_files (path);
+      motcua_remove_replica_files (path);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -347,58 +336,16 @@ cmd_offices_add (MotcuaTool  *tool,
   return TRUE;
 }
 
-static gboolean
-cmd_offices_list (MotcuaTool  *tool,
-                  int          argc,
-                  char       **argv,
-                  GError     **error)
-{
-  g_auto(GStrv) args = NULL;
-  MotcuaReplica *store;
-
-  if (!motcua_tool_parse_args (tool, NULL, 0, 0, argc, argv, &args, error))
-    return tool->help_shown;
-
-  store = motcua_server_get_store (tool, FALSE, error);
-
-  return store != NULL && motcua_print_offices (store, tool->json, error);
-}
-
-/* Imports FILE [--format json|csv] as @kind: offices add to the tree; the catalogue and the
- * calendar are published. Either way the rows are the province's writes, and replicas get them
+/* What an import says: offices add to the tree; the catalogue and the calendar are
+ * published. Either way the rows are the province's writes, and replicas get them
  * at their next pull. */
-static gboolean
-run_import (MotcuaTool        *tool,
-            int                argc,
-            char             **argv,
-            MotcuaImportKind   kind,
-            GError           **error)
+static void
+print_import (const char       *path,
+              MotcuaImportKind  kind,
+              guint             n_rows)
 {
-  g_autofree char *path = NULL;
-  MotcuaImportFormat format;
-  MotcuaReplica *store;
-  guint n_rows = 0;
-
-  if (!motcua_tool_parse_import (tool, argc, argv, &path, &format, error))
-    return tool->help_shown;
-
-  store = motcua_server_get_store (tool, TRUE, error);
-  if (store == NULL
-      || !motcua_replica_import_file (store, path, kind, format, &n_rows, error))
-    return FALSE;
-
-  if (tool->json)
-    {
-      motcua_print_import_json (path, kind, n_rows);
-      return TRUE;
-    }
-
   switch (kind)
     {
-    case MOTCUA_IMPORT_OFFICES:
-      motcua_print (ngettext ("Imported %u office from %s.\n",
-                              "Imported %u offices from %s.\n", n_rows), n_rows, path);
-      break;
     case MOTCUA_IMPORT_CATALOGUE:
       motcua_print (ngettext ("Published %u procedure from %s; replicas get it at their "
                               "next sync.\n",
@@ -411,12 +358,12 @@ run_import (MotcuaTool        *tool,
                               "Published %u calendar days from %s; replicas get them at "
                               "their next sync.\n", n_rows), n_rows, path);
       break;
+    case MOTCUA_IMPORT_OFFICES:
     case MOTCUA_IMPORT_CASES:
     default:
-      g_assert_not_reached ();
+      motcua_print_imported (path, kind, n_rows);
+      break;
     }
-
-  return TRUE;
 }
 
 static gboolean
@@ -425,7 +372,7 @@ cmd_offices_import (MotcuaTool  *tool,
                     char       **argv,
                     GError     **error)
 {
-  return run_import (tool, argc, argv, MOTCUA_IMPORT_OFFICES, error);
+  return motcua_tool_run_import (tool, argc, argv, MOTCUA_IMPORT_OFFICES, print_import, error);
 }
 
 /* replicas */
@@ -524,30 +471,20 @@ cmd_replicas_list (MotcuaTool  *tool,
     motcua_print ("%s\n", _("No replicas are enrolled."));
   else
     {
-      g_autoptr(MotcuaTable) table = motcua_table_new_columns (8);
+      g_autoptr(MotcuaTable) table = motcua_table_new (_("TOKEN ID"), _("OFFICE"), _("DESK"),
+                                                       _("REPLICA"), _("ACKED"), _("REVOKED"),
+                                                       _("ENROLLED"), _("LAST SEEN"), NULL);
 
-      motcua_table_take_cell (table, g_strdup (_("TOKEN ID")));
-      motcua_table_take_cell (table, g_strdup (_("OFFICE")));
-      motcua_table_take_cell (table, g_strdup (_("DESK")));
-      motcua_table_take_cell (table, g_strdup (_("REPLICA")));
-      motcua_table_take_cell (table, g_strdup (_("ACKED")));
-      motcua_table_take_cell (table, g_strdup (_("REVOKED")));
-      motcua_table_take_cell (table, g_strdup (_("ENROLLED")));
-      motcua_table_take_cell (table, g_strdup (_("LAST SEEN")));
       for (guint i = 0; i < replicas->len; i++)
         {
           const MotcuaHubReplicaInfo *info = g_ptr_array_index (replicas, i);
+          g_autofree char *acked = g_strdup_printf ("%" G_GUINT64_FORMAT, info->acked_seq);
 
-          motcua_table_take_cell (table, g_strdup (info->token_id));
-          motcua_table_take_cell (table, g_strdup (info->office_code));
-          motcua_table_take_cell (table, g_strdup (info->desk_code));
-          motcua_table_take_cell (table, g_strdup (info->replica_id != NULL ? info->replica_id
-                                                                     : _("not yet bound")));
-          motcua_table_take_cell (table, g_strdup_printf ("%" G_GUINT64_FORMAT, info->acked_seq));
-          motcua_table_take_cell (table, g_strdup (info->revoked ? _("yes") : _("no")));
-          motcua_table_take_cell (table, g_strdup (info->enrolled_at));
-          motcua_table_take_cell (table, g_strdup (info->last_seen_at != NULL ? info->last_seen_at
-                                                                       : _("never")));
+          motcua_table_add_row (table, info->token_id, info->office_code, info->desk_code,
+                                info->replica_id != NULL ? info->replica_id
+                                                         : _("not yet bound"),
+                                acked, info->revoked ? _("yes") : _("no"), info->enrolled_at,
+                                info->last_seen_at != NULL ? info->last_seen_at : _("never"));
         }
       motcua_table_print (table, 0);
     }
@@ -666,7 +603,8 @@ cmd_publish_catalogue (MotcuaTool  *tool,
                        char       **argv,
                        GError     **error)
 {
-  return run_import (tool, argc, argv, MOTCUA_IMPORT_CATALOGUE, error);
+  return motcua_tool_run_import (tool, argc, argv, MOTCUA_IMPORT_CATALOGUE, print_import,
+                                 error);
 }
 
 static gboolean
@@ -675,7 +613,8 @@ cmd_publish_calendar (MotcuaTool  *tool,
                       char       **argv,
                       GError     **error)
 {
-  return run_import (tool, argc, argv, MOTCUA_IMPORT_CALENDAR, error);
+  return motcua_tool_run_import (tool, argc, argv, MOTCUA_IMPORT_CALENDAR, print_import,
+                                 error);
 }
 
 /* report */
@@ -689,7 +628,7 @@ cmd_report (MotcuaTool  *tool,
   return motcua_tool_run_report (tool, argc, argv,
                                  N_("The office to report on, with the offices below it "
                                     "(default: the province)"),
-                                 motcua_server_get_store, error);
+                                 error);
 }
 
 /* serve */
@@ -761,7 +700,7 @@ cmd_serve (MotcuaTool  *tool,
 static const MotcuaCommand offices_commands[] = {
   { "add", N_("CODE"), N_("Add an office below the province: a department, district or commune"),
     cmd_offices_add, NULL },
-  { "list", NULL, N_("List the offices as a tree"), cmd_offices_list, NULL },
+  { "list", NULL, N_("List the offices as a tree"), motcua_cmd_offices_list, NULL },
   { "import", N_("FILE"), N_("Import offices (JSON or CSV, as data/offices.json)"),
     cmd_offices_import, NULL },
   { NULL }
@@ -814,7 +753,7 @@ static const MotcuaGlobalOption globals[] = {
 static const MotcuaToolInfo info = {
   "motcua-server",
   N_("Một Cửa: the provincial server, a province replica that the offices' replicas sync with"),
-  commands, globals
+  commands, globals, motcua_server_get_store
 };
 
 int
