@@ -57,6 +57,8 @@ gboolean       motcua_cli_run_import     (MotcuaTool         *tool,
                                           MotcuaImportKind    kind,
                                           GError            **error);
 
+extern const MotcuaCommand motcua_cli_calendar_commands[];
+extern const MotcuaCommand motcua_cli_catalogue_commands[];
 extern const MotcuaCommand motcua_cli_cases_commands[];
 extern const MotcuaCommand motcua_cli_conflicts_commands[];
 extern const MotcuaCommand motcua_cli_rejected_commands[];
