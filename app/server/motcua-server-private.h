@@ -64,7 +64,8 @@ struct _MotcuaServerTool
 
   MotcuaServerConfig *config;       /* loaded on demand */
   MotcuaReplica      *store;        /* opened on demand */
-  int                 lock_fd;      /* the store's lock, or -1 */
+  int                 lock_fd;        /* STORE.lock, or -1 */
+  int                 serve_lock_fd;  /* STORE.serve.lock, held by `serve`, or -1 */
 };
 
 #define MOTCUA_SERVER_TOOL(tool) ((MotcuaServerTool *) (tool))
@@ -72,16 +73,30 @@ struct _MotcuaServerTool
 /* The settings: defaults, the config file, no flags yet. Borrowed. */
 MotcuaServerConfig *motcua_server_get_config      (MotcuaTool          *tool,
                                                    GError             **error);
-/* The store, opened once; it must be a province replica. With @write, the command is about to
- * write changes of its own, which only one process may do at a time: the store's lock is taken,
- * and refused while the server (or another writer) holds it. Borrowed. */
+/* The store's path: --store, else the config's, else motcua-server.db. */
+const char         *motcua_server_get_store_path  (MotcuaTool          *tool,
+                                                   GError             **error);
+/* The store, opened once, with its lock shared (motcua-server-store.c): it works beside a
+ * running server. It must be a province replica. Borrowed. */
 MotcuaReplica      *motcua_server_get_store       (MotcuaTool          *tool,
                                                    gboolean             write,
                                                    GError             **error);
-/* Takes the store's lock for @path, for the life of the tool. */
+
+/* How a command uses the store, and so which locks it takes. */
+typedef enum
+{
+  MOTCUA_STORE_SHARED,  /* beside a server and other commands: every command but these two */
+  MOTCUA_STORE_SERVE,   /* shared, and the only server of the store */
+  MOTCUA_STORE_ALONE,   /* nothing else may have the store open: init, restore */
+} MotcuaStoreUse;
+
+/* Takes the locks of the store at @path for @use, for the life of the tool; refused
+ * (G_IO_ERROR_BUSY) when another motcua-server's use excludes it. */
 gboolean            motcua_server_lock_store      (MotcuaTool          *tool,
                                                    const char          *path,
+                                                   MotcuaStoreUse       use,
                                                    GError             **error);
+void                motcua_server_unlock_store    (MotcuaTool          *tool);
 
 extern const MotcuaCommand motcua_server_conflicts_commands[];
 

@@ -9,14 +9,9 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 /* The hub's private API: enrolment and the list of replicas. The umbrella comes first, so the
  * public headers the private ones name are already in. */
@@ -27,7 +22,6 @@
 #include "motcua-shared-commands.h"
 #include "motcua-server-private.h"
 
-#define DEFAULT_STORE "motcua-server.db"
 
 /* Options that take a word from a short list. */
 static gboolean
@@ -47,129 +41,6 @@ check_choice (const char  *option,
                           value != NULL ? value : "", listed);
 
   return FALSE;
-}
-
-/* The store */
-
-MotcuaServerConfig *
-motcua_server_get_config (MotcuaTool  *tool,
-                          GError     **error)
-{
-  MotcuaServerTool *server = MOTCUA_SERVER_TOOL (tool);
-
-  if (server->config == NULL)
-    {
-      g_autoptr(MotcuaServerConfig) config = motcua_server_config_new ();
-
-      if (server->config_path != NULL
-          && !motcua_server_config_load (config, server->config_path, error))
-        return NULL;
-      server->config = g_steal_pointer (&config);
-    }
-
-  return server->config;
-}
-
-static const char *
-get_store_path (MotcuaTool  *tool,
-                GError     **error)
-{
-  MotcuaServerTool *server = MOTCUA_SERVER_TOOL (tool);
-  MotcuaServerConfig *config;
-
-  if (server->store_path != NULL)
-    return server->store_path;
-
-  config = motcua_server_get_config (tool, error);
-  if (config == NULL)
-    return NULL;
-  server->store_path = g_strdup (config->store != NULL ? config->store : DEFAULT_STORE);
-
-  return server->store_path;
-}
-
-/* The replica keeps its change sequence and clock in memory between writes, so only one process
- * may write changes of its own to a store at a time: `serve` holds this lock while it runs, and
- * the commands that write (offices, publish, conflicts resolve) take it for their run. Reading
- * (lists, reports) and enrolling or revoking replicas need no lock. */
-gboolean
-motcua_server_lock_store (MotcuaTool  *tool,
-                          const char  *path,
-                          GError     **error)
-{
-  MotcuaServerTool *server = MOTCUA_SERVER_TOOL (tool);
-  g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
-  int fd;
-
-  if (server->lock_fd >= 0)
-    return TRUE;
-
-  fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Cannot open the lock file %s: %s"), lock_path, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (flock (fd, LOCK_EX | LOCK_NB) < 0)
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      if (saved_errno == EWOULDBLOCK)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                     _("%s is in use by another motcua-server (serving it, or writing to it): "
-                       "stop the server, run this command, then start the server again"), path);
-      else
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                     _("Cannot lock %s: %s"), lock_path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  server->lock_fd = fd;
-
-  return TRUE;
-}
-
-MotcuaReplica *
-motcua_server_get_store (MotcuaTool  *tool,
-                         gboolean     write,
-                         GError     **error)
-{
-  MotcuaServerTool *server = MOTCUA_SERVER_TOOL (tool);
-  const char *path = get_store_path (tool, error);
-  g_autoptr(MotcuaReplica) store = NULL;
-
-  if (path == NULL)
-    return NULL;
-  if (server->store == NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      motcua_set_usage_error (error, _("There is no store at %s: create it with "
-                                       "“motcua-server init”, or name it with --store"),
-                                       path);
-      return NULL;
-    }
-  if (write && !motcua_server_lock_store (tool, path, error))
-    return NULL;
-  if (server->store != NULL)
-    return server->store;
-
-  store = motcua_replica_open (path, error);
-  if (store == NULL)
-    return NULL;
-  if (motcua_replica_get_role (store) != MOTCUA_LEVEL_PROVINCE)
-    {
-      motcua_set_usage_error (error, _("%s is the replica of a %s office (%s), not a "
-                                       "provincial server's store"),
-                                       path, motcua_level_to_string (motcua_replica_get_role (store)),
-                                       motcua_replica_get_office_code (store));
-      return NULL;
-    }
-  server->store = g_steal_pointer (&store);
-
-  return server->store;
 }
 
 /* init */
@@ -207,7 +78,7 @@ cmd_init (MotcuaTool  *tool,
       return FALSE;
     }
 
-  path = get_store_path (tool, error);
+  path = motcua_server_get_store_path (tool, error);
   if (path == NULL)
     return FALSE;
   if (g_file_test (path, G_FILE_TEST_EXISTS))
@@ -216,7 +87,7 @@ cmd_init (MotcuaTool  *tool,
                    _("%s exists already: a store is created once"), path);
       return FALSE;
     }
-  if (!motcua_server_lock_store (tool, path, error))
+  if (!motcua_server_lock_store (tool, path, MOTCUA_STORE_ALONE, error))
     return FALSE;
 
   store = motcua_replica_create (path, province, MOTCUA_LEVEL_PROVINCE, error);
@@ -548,7 +419,7 @@ cmd_restore (MotcuaTool  *tool,
 
   if (!motcua_tool_parse_args (tool, NULL, 1, 1, argc, argv, &args, error))
     return tool->help_shown;
-  path = get_store_path (tool, error);
+  path = motcua_server_get_store_path (tool, error);
   if (path == NULL)
     return FALSE;
   if (!g_file_test (args[0], G_FILE_TEST_IS_REGULAR))
@@ -556,8 +427,9 @@ cmd_restore (MotcuaTool  *tool,
       motcua_set_usage_error (error, _("There is no copy of a store at %s"), args[0]);
       return FALSE;
     }
-  /* Never under a running server: it would go on with the store it had open. */
-  if (!motcua_server_lock_store (tool, path, error)
+  /* Never under a running server, nor beside any other command: they would go on with the
+   * store they had open. */
+  if (!motcua_server_lock_store (tool, path, MOTCUA_STORE_ALONE, error)
       || !motcua_hub_restore (path, args[0], error))
     return FALSE;
 
@@ -668,6 +540,7 @@ cmd_serve (MotcuaTool  *tool,
   g_auto(GStrv) args = NULL;
   MotcuaServerConfig *config;
   MotcuaReplica *store;
+  const char *path;
 
   if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
     return tool->help_shown;
@@ -688,6 +561,9 @@ cmd_serve (MotcuaTool  *tool,
       return FALSE;
     }
 
+  path = motcua_server_get_store_path (tool, error);
+  if (path == NULL || !motcua_server_lock_store (tool, path, MOTCUA_STORE_SERVE, error))
+    return FALSE;
   store = motcua_server_get_store (tool, TRUE, error);
   if (store == NULL)
     return FALSE;
@@ -765,13 +641,12 @@ motcua_server_run (int    argc,
   int status;
 
   server.config_path = env != NULL && *env != '\0' ? g_strdup (env) : NULL;
-  server.lock_fd = -1;
+  server.lock_fd = server.serve_lock_fd = -1;
 
   status = motcua_tool_main (&server.tool, argc, argv);
 
   g_clear_object (&server.store);
-  if (server.lock_fd >= 0)
-    close (server.lock_fd);
+  motcua_server_unlock_store (&server.tool);
   motcua_server_config_free (server.config);
   g_free (server.config_path);
   g_free (server.store_path);
