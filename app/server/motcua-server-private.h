@@ -66,6 +66,7 @@ struct _MotcuaServerTool
   MotcuaReplica      *store;        /* opened on demand */
   int                 lock_fd;        /* STORE.lock, or -1 */
   int                 serve_lock_fd;  /* STORE.serve.lock, held by `serve`, or -1 */
+  gboolean            writes;         /* the command opened the store to write to it */
 };
 
 #define MOTCUA_SERVER_TOOL(tool) ((MotcuaServerTool *) (tool))
@@ -97,6 +98,10 @@ gboolean            motcua_server_lock_store      (MotcuaTool          *tool,
                                                    MotcuaStoreUse       use,
                                                    GError             **error);
 void                motcua_server_unlock_store    (MotcuaTool          *tool);
+/* After a command that wrote the province's own changes (offices, publish, conflicts
+ * resolve): adds them to the global order that replicas pull at once, as the server would at
+ * its next request. Under SQLite's write lock, so beside a server too. */
+void                motcua_server_publish_writes  (MotcuaTool          *tool);
 
 extern const MotcuaCommand motcua_server_conflicts_commands[];
 

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include <motcua/motcua.h>
-#include "motcua-replica-private.h"
+#include "motcua-hub-private.h"
 
 #include "motcua-server-private.h"
 
@@ -190,6 +190,20 @@ motcua_server_get_store (MotcuaTool  *tool,
     }
   _motcua_replica_set_busy_timeout (store, BUSY_TIMEOUT_MS);
   server->store = g_steal_pointer (&store);
+  server->writes = server->writes || write;
 
   return server->store;
+}
+
+void
+motcua_server_publish_writes (MotcuaTool *tool)
+{
+  MotcuaServerTool *server = MOTCUA_SERVER_TOOL (tool);
+  g_autoptr(GError) error = NULL;
+
+  if (!server->writes || server->store == NULL || server->serve_lock_fd >= 0)
+    return;
+  if (!_motcua_hub_publish (server->store, &error))
+    motcua_print_notice (_("The changes are saved; the server adds them to what replicas pull "
+                           "at its next request (%s)."), error->message);
 }

@@ -644,6 +644,8 @@ motcua_server_run (int    argc,
   server.lock_fd = server.serve_lock_fd = -1;
 
   status = motcua_tool_main (&server.tool, argc, argv);
+  if (status == MOTCUA_EXIT_OK)
+    motcua_server_publish_writes (&server.tool);
 
   g_clear_object (&server.store);
   motcua_server_unlock_store (&server.tool);
