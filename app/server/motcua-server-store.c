@@ -5,8 +5,8 @@
  * conflicts). Each writes in a transaction that holds SQLite's write lock and first re-reads
  * what another process may have changed (motcua_replica_begin()), so that they never give one
  * sequence number twice. Two advisory locks (flock) beside the store say the rest:
- * - STORE.lock: every command that opens the store holds it shared, `restore` alone holds it
- *   exclusive, so that nothing has the store open while it is replaced;
+ * - STORE.lock: every command that opens the store holds it shared; `restore` (and `init`, which
+ *   makes the store) holds it exclusive, so that nothing has the store open while it is replaced;
  * - STORE.serve.lock: `serve` holds it exclusive, so that only one server serves a store.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
