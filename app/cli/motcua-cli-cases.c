@@ -119,7 +119,7 @@ parse_papers (const char  *text,
         {
           motcua_set_usage_error (error, _("--papers “%s” must be paper numbers separated by "
                                            "commas, e.g. 0,1,3 (see “catalogue show”)"),
-                                           text);
+                                  text);
           return NULL;
         }
       value = (guint) index;
@@ -504,12 +504,12 @@ list_cases (MotcuaTool             *tool,
                                        "Showing the first %u of %lld cases; use --limit N "
                                        "or --all to see more.",
                                        (unsigned long) MIN (total, G_MAXINT)),
-                                 cases->len, (long long) total);
+                             cases->len, (long long) total);
       else if (total > (gint64) (filter->offset + cases->len))
         motcua_print_notice (_("Showing cases %u to %u of %lld; use --limit N, --offset N "
                                "or --all to see the others."),
-                                 filter->offset + 1, filter->offset + cases->len,
-                                 (long long) total);
+                             filter->offset + 1, filter->offset + cases->len,
+                             (long long) total);
     }
 
   return TRUE;

@@ -252,7 +252,7 @@ cmd_init (MotcuaTool  *tool,
     {
       motcua_set_usage_error (error,
                               _("--role “%s” must be province, department, district or "
-                              "commune"), role_text);
+                                "commune"), role_text);
       return FALSE;
     }
   if (role_text == NULL && offices == NULL)
@@ -278,7 +278,7 @@ cmd_init (MotcuaTool  *tool,
         {
           motcua_set_usage_error (error, _("--role %s does not match office %s, which is "
                                            "a %s in %s"),
-                                           role_text, office, motcua_level_to_string (level), offices);
+                                  role_text, office, motcua_level_to_string (level), offices);
           return FALSE;
         }
       role = level;

@@ -78,8 +78,8 @@ struct _MotcuaTool
 };
 
 /* Runs the program on @argv as typed, in the user's locale, prints a failure as one line on
- * standard error, and returns the exit status. @tool is the program's state, its global options already set to
- * their defaults; the program frees its own fields afterwards. */
+ * standard error, and returns the exit status. @tool is the program's state, its global
+ * options already set to their defaults; the program frees its own fields afterwards. */
 int      motcua_tool_main            (MotcuaTool          *tool,
                                       int                  argc,
                                       char               **argv);

@@ -164,8 +164,8 @@ motcua_server_config_set (MotcuaServerConfig  *config,
           {
             motcua_set_usage_error (error, _("%s “%s” must be a number from %llu to %llu "
                                              "(0: no limit)"),
-                                             source, value, (unsigned long long) desc->min,
-                                             (unsigned long long) desc->max);
+                                    source, value, (unsigned long long) desc->min,
+                                    (unsigned long long) desc->max);
             return FALSE;
           }
         *(double *) field = rate;

@@ -266,8 +266,8 @@ cmd_conflicts_resolve (MotcuaTool  *tool,
   else
     motcua_print (_("Resolved conflict %s: %s is now “%s”; every replica gets it at its "
                     "next sync.\n"),
-                    resolved->id, resolved->column,
-                    resolved->resolution != NULL ? resolved->resolution : "");
+                  resolved->id, resolved->column,
+                  resolved->resolution != NULL ? resolved->resolution : "");
 
   return TRUE;
 }

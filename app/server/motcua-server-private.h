@@ -105,6 +105,25 @@ void                motcua_server_publish_writes  (MotcuaTool          *tool);
 
 extern const MotcuaCommand motcua_server_conflicts_commands[];
 
+/* Rate limits (motcua-server-limits.c): a token bucket per key. */
+typedef struct _MotcuaRateLimits MotcuaRateLimits;
+
+MotcuaRateLimits   *motcua_rate_limits_new        (double                     requests_per_second,
+                                                   guint                      burst);
+void                motcua_rate_limits_free       (MotcuaRateLimits          *self);
+/* Takes one request from @key's bucket; FALSE, with the seconds to wait in @retry_after, when
+ * it is empty. Always TRUE without a limit. */
+gboolean            motcua_rate_limits_take       (MotcuaRateLimits          *self,
+                                                   const char                *key,
+                                                   guint                     *retry_after);
+
+/* Writes @reply (taken) on @stream (taken), the connection of a request libsoup no longer owns,
+ * then closes it gently (motcua-server-linger.c); calls @done with @done_data at the end. */
+void                motcua_server_linger          (GIOStream                 *stream,
+                                                   GBytes                    *reply,
+                                                   GDestroyNotify             done,
+                                                   gpointer                   done_data);
+
 /* Serving (motcua-server-http.c) */
 
 /* Serves @store over HTTP(S) until SIGTERM or SIGINT, then lets the requests in flight finish.

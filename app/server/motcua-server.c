@@ -460,9 +460,9 @@ cmd_restore (MotcuaTool  *tool,
                     " numbered from %lld, so nothing given out since the copy was taken"
                     " is given twice. Start the server: at its next sync, every desk"
                     " sends again what the copy lacks.\n"),
-                    path, args[0], (long long) generation,
-                    (long long) (generation * MOTCUA_HUB_RECEIPT_SPAN + 1),
-                    (long long) (generation * MOTCUA_HUB_DESK_SPAN + 1));
+                  path, args[0], (long long) generation,
+                  (long long) (generation * MOTCUA_HUB_RECEIPT_SPAN + 1),
+                  (long long) (generation * MOTCUA_HUB_DESK_SPAN + 1));
 
   return TRUE;
 }
