@@ -74,7 +74,7 @@ motcua_cli_cmd_attach (MotcuaTool  *tool,
   g_autofree char *size = NULL;
   MotcuaReplica *replica;
 
-  replica = motcua_cli_parse_and_open (tool, entries, 2, 2, argc, argv, &args, error);
+  replica = motcua_tool_parse_and_open (tool, entries, 2, 2, argc, argv, &args, error);
   if (replica == NULL)
     return tool->help_shown;
 
@@ -108,7 +108,7 @@ motcua_cli_cmd_attachments (MotcuaTool  *tool,
   g_autoptr(MotcuaTable) table = NULL;
   MotcuaReplica *replica;
 
-  replica = motcua_cli_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
+  replica = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (replica == NULL)
     return tool->help_shown;
 
@@ -163,7 +163,7 @@ cmd_show (MotcuaTool  *tool,
   g_autoptr(MotcuaTable) table = NULL;
   MotcuaReplica *replica;
 
-  replica = motcua_cli_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
+  replica = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (replica == NULL)
     return tool->help_shown;
 

@@ -825,7 +825,7 @@ cmd_transfer (MotcuaTool  *tool,
   g_autoptr(MotcuaCase) before = NULL;
   MotcuaReplica *replica;
 
-  replica = motcua_cli_parse_and_open (tool, entries, 2, 2, argc, argv, &args, error);
+  replica = motcua_tool_parse_and_open (tool, entries, 2, 2, argc, argv, &args, error);
   if (replica == NULL)
     return tool->help_shown;
   before = motcua_replica_dup_case (replica, args[0], error);

@@ -144,7 +144,7 @@ cmd_catalogue_show (MotcuaTool  *tool,
   MotcuaReplica *replica;
   guint n_documents;
 
-  replica = motcua_cli_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
+  replica = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (replica == NULL)
     return tool->help_shown;
   p = motcua_replica_dup_procedure (replica, args[0], error);

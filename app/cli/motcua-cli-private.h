@@ -32,17 +32,6 @@ struct _MotcuaCli
 MotcuaReplica *motcua_cli_get_replica    (MotcuaTool         *tool,
                                           GError            **error);
 
-/* Parses the command's arguments as motcua_tool_parse_args() does, then opens the replica.
- * Returns NULL when the command must stop: the command then returns @tool->help_shown. */
-MotcuaReplica *motcua_cli_parse_and_open (MotcuaTool         *tool,
-                                          const GOptionEntry *entries,
-                                          int                 min,
-                                          int                 max,
-                                          int                 argc,
-                                          char              **argv,
-                                          GStrv              *positional,
-                                          GError            **error);
-
 /* Groups several library calls into one transaction: either all of them or none is written. */
 gboolean       motcua_cli_begin          (MotcuaTool         *tool,
                                           GError            **error);

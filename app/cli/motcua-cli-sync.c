@@ -10,6 +10,7 @@
 
 #include "motcua-cli-output.h"
 #include "motcua-cli-private.h"
+#include "motcua-shared-commands.h"
 
 gboolean
 motcua_cli_cmd_enroll (MotcuaTool  *tool,
@@ -206,7 +207,7 @@ cmd_sync_status (MotcuaTool  *tool,
   gint64 pending, conflicts, offset;
 
   tool->json_errors = TRUE;
-  replica = motcua_cli_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
+  replica = motcua_tool_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
   if (replica == NULL)
     return tool->help_shown;
   server = motcua_replica_dup_server_url (replica);
@@ -522,21 +523,16 @@ cmd_conflicts_list (MotcuaTool  *tool,
                     char       **argv,
                     GError     **error)
 {
-  gboolean all = FALSE;
-  const GOptionEntry entries[] = {
-    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Include resolved conflicts"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GHashTable) codes = NULL;
-  MotcuaReplica *replica;
+  MotcuaReplica *replica = NULL;
+  gboolean all;
 
-  replica = motcua_cli_parse_and_open (tool, entries, 0, 0, argc, argv, &args, error);
-  if (replica == NULL)
-    return tool->help_shown;
-  if ((list = motcua_replica_list_conflicts (replica, all, error)) == NULL
-      || (codes = office_codes_new (replica, error)) == NULL)
+  list = motcua_tool_list_conflicts (tool, argc, argv, N_("Include resolved conflicts"),
+                                     &replica, &all, error);
+  if (list == NULL)
+    return replica == NULL && tool->help_shown;
+  if ((codes = office_codes_new (replica, error)) == NULL)
     return FALSE;
 
   if (tool->json)
@@ -583,7 +579,7 @@ cmd_conflicts_show (MotcuaTool  *tool,
   g_autoptr(GHashTable) codes = NULL;
   MotcuaReplica *replica;
 
-  replica = motcua_cli_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
+  replica = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (replica == NULL)
     return tool->help_shown;
   if ((k = motcua_replica_dup_conflict (replica, args[0], error)) == NULL
@@ -664,7 +660,7 @@ cmd_rejected_list (MotcuaTool  *tool,
   MotcuaReplica *replica;
 
   tool->json_errors = TRUE;
-  replica = motcua_cli_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
+  replica = motcua_tool_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
   if (replica == NULL)
     return tool->help_shown;
   if ((rejected = motcua_replica_list_rejected (replica, error)) == NULL)

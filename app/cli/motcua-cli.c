@@ -36,22 +36,6 @@ motcua_cli_get_replica (MotcuaTool  *tool,
   return cli->replica;
 }
 
-MotcuaReplica *
-motcua_cli_parse_and_open (MotcuaTool          *tool,
-                           const GOptionEntry  *entries,
-                           int                  min,
-                           int                  max,
-                           int                  argc,
-                           char               **argv,
-                           GStrv               *positional,
-                           GError             **error)
-{
-  if (!motcua_tool_parse_args (tool, entries, min, max, argc, argv, positional, error))
-    return NULL;
-
-  return motcua_cli_get_replica (tool, error);
-}
-
 gboolean
 motcua_cli_begin (MotcuaTool  *tool,
                   GError     **error)
@@ -158,7 +142,7 @@ cmd_status (MotcuaTool  *tool,
   g_auto(GStrv) args = NULL;
   MotcuaReplica *replica;
 
-  replica = motcua_cli_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
+  replica = motcua_tool_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
   if (replica == NULL)
     return tool->help_shown;
 
@@ -328,7 +312,7 @@ cmd_offices_show (MotcuaTool  *tool,
   g_autoptr(GPtrArray) children = g_ptr_array_new ();
   MotcuaReplica *replica;
 
-  replica = motcua_cli_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
+  replica = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (replica == NULL)
     return tool->help_shown;
   office = motcua_replica_dup_office (replica, args[0], error);
@@ -392,8 +376,6 @@ cmd_offices_show (MotcuaTool  *tool,
   return TRUE;
 }
 
-/* report */
-
 /* The replica for the commands both programs have (motcua-shared-commands.c). */
 static MotcuaReplica *
 get_replica (MotcuaTool  *tool,
@@ -401,18 +383,6 @@ get_replica (MotcuaTool  *tool,
              GError     **error)
 {
   return motcua_cli_get_replica (tool, error);
-}
-
-static gboolean
-cmd_report (MotcuaTool  *tool,
-            int          argc,
-            char       **argv,
-            GError     **error)
-{
-  return motcua_tool_run_report (tool, argc, argv,
-                                 N_("The office to report on, with the offices below it "
-                                    "(default: the replica's office)"),
-                                 error);
 }
 
 /* export */
@@ -576,7 +546,7 @@ static const MotcuaCommand commands[] = {
   { "cases", N_("COMMAND"),
     N_("Dossiers: receive, list, show, edit, advance, transfer, search, import"), NULL,
     motcua_cli_cases_commands },
-  { "report", NULL, N_("The one-stop report of an office for a period"), cmd_report, NULL },
+  { "report", NULL, N_("The one-stop report of an office for a period"), motcua_cmd_report, NULL },
   { "export", NULL, N_("Export the replicated state"), cmd_export, NULL },
   { "changes", NULL, N_("List the local change log"), cmd_changes, NULL },
   { "enroll", NULL, N_("Bind this replica to a server and its office (--server URL --token"
@@ -609,7 +579,8 @@ static const MotcuaGlobalOption globals[] = {
 
 static const MotcuaToolInfo info = {
   "motcua-cli", N_("Một Cửa: a local replica of the one-stop desk"), commands, globals,
-  get_replica
+  get_replica,
+  N_("The office to report on, with the offices below it (default: the replica's office)")
 };
 
 int

@@ -288,6 +288,22 @@ motcua_tool_parse_args (MotcuaTool          *tool,
          && motcua_tool_check_n_args (tool, (const char *const *) *positional, min, max, error);
 }
 
+MotcuaReplica *
+motcua_tool_parse_and_open (MotcuaTool          *tool,
+                            const GOptionEntry  *entries,
+                            int                  min,
+                            int                  max,
+                            int                  argc,
+                            char               **argv,
+                            GStrv               *positional,
+                            GError             **error)
+{
+  if (!motcua_tool_parse_args (tool, entries, min, max, argc, argv, positional, error))
+    return NULL;
+
+  return tool->info->get_replica (tool, FALSE, error);
+}
+
 /* Dispatch */
 
 static const MotcuaCommand *

@@ -62,7 +62,9 @@ typedef struct
   const char               *summary;     /* N_() */
   const MotcuaCommand      *commands;    /* NULL-terminated */
   const MotcuaGlobalOption *globals;     /* NULL-terminated; --help and --version are added */
-  MotcuaGetReplicaFunc      get_replica; /* for the commands both programs have */
+  /* For the commands both programs have (motcua-shared-commands.c). */
+  MotcuaGetReplicaFunc      get_replica;
+  const char               *report_office_help;  /* N_(): report --office, and its default */
 } MotcuaToolInfo;
 
 /* The part of a program's state the framework uses: a program's own struct starts with it. */
@@ -105,6 +107,16 @@ gboolean motcua_tool_parse_args      (MotcuaTool          *tool,
                                       char               **argv,
                                       GStrv               *positional,
                                       GError             **error);
+/* The same, then opens the program's replica to read it (MotcuaToolInfo.get_replica). Returns
+ * NULL when the command must stop: the command then returns @tool->help_shown. */
+MotcuaReplica *motcua_tool_parse_and_open (MotcuaTool          *tool,
+                                           const GOptionEntry  *entries,
+                                           int                  min,
+                                           int                  max,
+                                           int                  argc,
+                                           char               **argv,
+                                           GStrv               *positional,
+                                           GError             **error);
 /* Checks that there are @min to @max positional arguments (@max -1: no limit). */
 gboolean motcua_tool_check_n_args    (MotcuaTool          *tool,
                                       const char *const   *positional,

@@ -13,18 +13,18 @@
 #include "motcua-shared-commands.h"
 
 gboolean
-motcua_tool_run_report (MotcuaTool            *tool,
-                        int                    argc,
-                        char                 **argv,
-                        const char            *office_help,
-                        GError               **error)
+motcua_cmd_report (MotcuaTool  *tool,
+                   int          argc,
+                   char       **argv,
+                   GError     **error)
 {
   g_autofree char *office = NULL;
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_autofree char *format = NULL;
   const GOptionEntry entries[] = {
-    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office, office_help, N_("CODE") },
+    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office, tool->info->report_office_help,
+      N_("CODE") },
     { "from", 0, 0, G_OPTION_ARG_FILENAME, &from,
       N_("The first day of the period"), N_("YYYY-MM-DD") },
     { "to", 0, 0, G_OPTION_ARG_FILENAME, &to,
@@ -136,6 +136,29 @@ motcua_tool_run_import (MotcuaTool            *tool,
     print_import (args[0], kind, n_rows);
 
   return TRUE;
+}
+
+GPtrArray *
+motcua_tool_list_conflicts (MotcuaTool      *tool,
+                            int              argc,
+                            char           **argv,
+                            const char      *all_help,
+                            MotcuaReplica  **replica,
+                            gboolean        *all,
+                            GError         **error)
+{
+  const GOptionEntry entries[] = {
+    { "all", 0, 0, G_OPTION_ARG_NONE, all, all_help, NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(GStrv) args = NULL;
+
+  *all = FALSE;
+  *replica = motcua_tool_parse_and_open (tool, entries, 0, 0, argc, argv, &args, error);
+  if (*replica == NULL)
+    return NULL;
+
+  return motcua_replica_list_conflicts (*replica, *all, error);
 }
 
 void

@@ -14,12 +14,11 @@
 
 G_BEGIN_DECLS
 
-/* report [--office CODE] --from DATE --to DATE [--format text|csv|json]; @office_help says
- * which office is the default: the replica's own. */
-gboolean motcua_tool_run_report     (MotcuaTool            *tool,
+/* report [--office CODE] --from DATE --to DATE [--format text|csv|json]: the one-stop report
+ * of an office (by default the replica's own) and the offices below it. */
+gboolean motcua_cmd_report          (MotcuaTool            *tool,
                                      int                    argc,
                                      char                 **argv,
-                                     const char            *office_help,
                                      GError               **error);
 
 /* offices list: the office tree. */
@@ -27,6 +26,17 @@ gboolean motcua_cmd_offices_list    (MotcuaTool            *tool,
                                      int                    argc,
                                      char                 **argv,
                                      GError               **error);
+
+/* conflicts list [--all]: parses the command line and returns the replica's open conflicts
+ * (all of them with --all, which @all_help describes), for the program to print; @replica is set
+ * to the replica they are of. Returns NULL as motcua_tool_parse_and_open() does. */
+GPtrArray *motcua_tool_list_conflicts (MotcuaTool            *tool,
+                                       int                    argc,
+                                       char                 **argv,
+                                       const char            *all_help,
+                                       MotcuaReplica        **replica,
+                                       gboolean              *all,
+                                       GError               **error);
 
 /* Removes the database file at @path and its -wal and -shm: what a failed init leaves. */
 void     motcua_remove_replica_files (const char           *path);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "motcua-server-private.h"
+#include "motcua-shared-commands.h"
 
 static void
 json_add_side (JsonBuilder              *builder,
@@ -74,24 +75,14 @@ cmd_conflicts_list (MotcuaTool  *tool,
                     char       **argv,
                     GError     **error)
 {
-  gboolean all = FALSE;
-  const GOptionEntry entries[] = {
-    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Also the resolved ones"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) conflicts = NULL;
-  MotcuaReplica *store;
+  MotcuaReplica *store = NULL;
+  gboolean all;
 
-  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
-    return tool->help_shown;
-
-  store = motcua_server_get_store (tool, FALSE, error);
-  if (store == NULL)
-    return FALSE;
-  conflicts = motcua_replica_list_conflicts (store, all, error);
+  conflicts = motcua_tool_list_conflicts (tool, argc, argv, N_("Also the resolved ones"), &store,
+                                          &all, error);
   if (conflicts == NULL)
-    return FALSE;
+    return store == NULL && tool->help_shown;
 
   if (tool->json)
     {
@@ -161,12 +152,9 @@ cmd_conflicts_show (MotcuaTool  *tool,
   g_autoptr(MotcuaTable) table = NULL;
   MotcuaReplica *store;
 
-  if (!motcua_tool_parse_args (tool, NULL, 1, 1, argc, argv, &args, error))
-    return tool->help_shown;
-
-  store = motcua_server_get_store (tool, FALSE, error);
+  store = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (store == NULL)
-    return FALSE;
+    return tool->help_shown;
   c = motcua_replica_dup_conflict (store, args[0], error);
   if (c == NULL)
     return FALSE;

@@ -165,6 +165,7 @@ motcua_server_get_store (MotcuaTool  *tool,
 
   if (path == NULL)
     return NULL;
+  server->writes = server->writes || write;
   if (server->store != NULL)
     return server->store;
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
@@ -190,7 +191,6 @@ motcua_server_get_store (MotcuaTool  *tool,
     }
   _motcua_replica_set_busy_timeout (store, BUSY_TIMEOUT_MS);
   server->store = g_steal_pointer (&store);
-  server->writes = server->writes || write;
 
   return server->store;
 }

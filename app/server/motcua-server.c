@@ -259,12 +259,9 @@ cmd_replicas_enroll (MotcuaTool  *tool,
   g_autofree char *token_id = NULL;
   MotcuaReplica *store;
 
-  if (!motcua_tool_parse_args (tool, NULL, 1, 1, argc, argv, &args, error))
-    return tool->help_shown;
-
-  store = motcua_server_get_store (tool, FALSE, error);
+  store = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (store == NULL)
-    return FALSE;
+    return tool->help_shown;
   token = _motcua_hub_enroll (store, args[0], error);
   if (token == NULL)
     return FALSE;
@@ -304,12 +301,9 @@ cmd_replicas_list (MotcuaTool  *tool,
   g_autoptr(GPtrArray) replicas = NULL;
   MotcuaReplica *store;
 
-  if (!motcua_tool_parse_args (tool, NULL, 0, 0, argc, argv, &args, error))
-    return tool->help_shown;
-
-  store = motcua_server_get_store (tool, FALSE, error);
+  store = motcua_tool_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
   if (store == NULL)
-    return FALSE;
+    return tool->help_shown;
   replicas = _motcua_hub_list_replicas (store, error);
   if (replicas == NULL)
     return FALSE;
@@ -489,20 +483,6 @@ cmd_publish_calendar (MotcuaTool  *tool,
                                  error);
 }
 
-/* report */
-
-static gboolean
-cmd_report (MotcuaTool  *tool,
-            int          argc,
-            char       **argv,
-            GError     **error)
-{
-  return motcua_tool_run_report (tool, argc, argv,
-                                 N_("The office to report on, with the offices below it "
-                                    "(default: the province)"),
-                                 error);
-}
-
 /* serve */
 
 static gboolean
@@ -608,7 +588,7 @@ static const MotcuaCommand commands[] = {
   { "publish", N_("COMMAND"), N_("Publish province data to every replica: catalogue, calendar"),
     NULL, publish_commands },
   { "report", NULL, N_("The one-stop report of an office for a period, over the merged data"),
-    cmd_report, NULL },
+    motcua_cmd_report, NULL },
   { "restore", N_("COPY"), N_("Put an older copy of the store in its place (the server stopped)"),
     cmd_restore, NULL },
   { "serve", NULL, N_("Serve the replicas over HTTP(S) until SIGTERM"), cmd_serve, NULL },
@@ -629,7 +609,8 @@ static const MotcuaGlobalOption globals[] = {
 static const MotcuaToolInfo info = {
   "motcua-server",
   N_("Một Cửa: the provincial server, a province replica that the offices' replicas sync with"),
-  commands, globals, motcua_server_get_store
+  commands, globals, motcua_server_get_store,
+  N_("The office to report on, with the offices below it (default: the province)")
 };
 
 int
