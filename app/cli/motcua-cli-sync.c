@@ -574,16 +574,14 @@ cmd_conflicts_show (MotcuaTool  *tool,
                     char       **argv,
                     GError     **error)
 {
-  g_auto(GStrv) args = NULL;
   g_autoptr(MotcuaConflict) k = NULL;
   g_autoptr(GHashTable) codes = NULL;
-  MotcuaReplica *replica;
+  MotcuaReplica *replica = NULL;
 
-  replica = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
-  if (replica == NULL)
-    return tool->help_shown;
-  if ((k = motcua_replica_dup_conflict (replica, args[0], error)) == NULL
-      || (codes = office_codes_new (replica, error)) == NULL)
+  k = motcua_tool_dup_conflict (tool, argc, argv, &replica, error);
+  if (k == NULL)
+    return replica == NULL && tool->help_shown;
+  if ((codes = office_codes_new (replica, error)) == NULL)
     return FALSE;
 
   if (tool->json)
@@ -605,32 +603,10 @@ cmd_conflicts_resolve (MotcuaTool  *tool,
                        char       **argv,
                        GError     **error)
 {
-  g_autofree char *keep = NULL;
-  g_autofree char *value = NULL;
-  const GOptionEntry entries[] = {
-    { "keep", 0, 0, G_OPTION_ARG_STRING, &keep, N_("Keep value a or value b"), N_("a|b") },
-    { "value", 0, 0, G_OPTION_ARG_STRING, &value, N_("Set a new value instead"), N_("TEXT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  MotcuaReplica *replica;
-  MotcuaResolution how;
+  g_autoptr(MotcuaConflict) resolved = motcua_tool_resolve_conflict (tool, argc, argv, error);
 
-  if (!motcua_tool_parse_args (tool, entries, 1, 1, argc, argv, &args, error))
+  if (resolved == NULL)
     return tool->help_shown;
-  if ((keep == NULL) == (value == NULL)
-      || (keep != NULL && g_strcmp0 (keep, "a") != 0 && g_strcmp0 (keep, "b") != 0))
-    {
-      motcua_set_usage_error (error, _("resolve needs either --keep a, --keep b or"
-                                       " --value TEXT"));
-      return FALSE;
-    }
-  how = value != NULL ? MOTCUA_RESOLVE_VALUE
-        : g_strcmp0 (keep, "a") == 0 ? MOTCUA_RESOLVE_KEEP_A : MOTCUA_RESOLVE_KEEP_B;
-
-  replica = motcua_cli_get_replica (tool, error);
-  if (replica == NULL || !motcua_replica_resolve_conflict (replica, args[0], how, value, error))
-    return FALSE;
   if (!tool->json)
     g_print (_("Resolved. The resolution reaches the other replicas at the next sync.\n"));
 

@@ -161,6 +161,66 @@ motcua_tool_list_conflicts (MotcuaTool      *tool,
   return motcua_replica_list_conflicts (*replica, *all, error);
 }
 
+MotcuaConflict *
+motcua_tool_dup_conflict (MotcuaTool      *tool,
+                          int              argc,
+                          char           **argv,
+                          MotcuaReplica  **replica,
+                          GError         **error)
+{
+  g_auto(GStrv) args = NULL;
+
+  *replica = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
+  if (*replica == NULL)
+    return NULL;
+
+  return motcua_replica_dup_conflict (*replica, args[0], error);
+}
+
+MotcuaConflict *
+motcua_tool_resolve_conflict (MotcuaTool  *tool,
+                              int          argc,
+                              char       **argv,
+                              GError     **error)
+{
+  g_autofree char *keep = NULL;
+  g_autofree char *value = NULL;
+  const GOptionEntry entries[] = {
+    { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep,
+      N_("Keep a or b, as “conflicts show” names them"), N_("a|b") },
+    { "value", 0, 0, G_OPTION_ARG_FILENAME, &value,
+      N_("Write a new value instead, checked like an edit of the field"), N_("TEXT") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(GStrv) args = NULL;
+  MotcuaResolution how = MOTCUA_RESOLVE_VALUE;
+  MotcuaReplica *replica;
+
+  if (!motcua_tool_parse_args (tool, entries, 1, 1, argc, argv, &args, error))
+    return NULL;
+  if ((keep == NULL) == (value == NULL))
+    {
+      motcua_set_usage_error (error, _("conflicts resolve needs either --keep a|b or "
+                                       "--value TEXT"));
+      return NULL;
+    }
+  if (keep != NULL)
+    {
+      if (g_strcmp0 (keep, "a") != 0 && g_strcmp0 (keep, "b") != 0)
+        {
+          motcua_set_usage_error (error, _("--keep “%s” must be a or b"), keep);
+          return NULL;
+        }
+      how = keep[0] == 'a' ? MOTCUA_RESOLVE_KEEP_A : MOTCUA_RESOLVE_KEEP_B;
+    }
+
+  replica = tool->info->get_replica (tool, TRUE, error);
+  if (replica == NULL || !motcua_replica_resolve_conflict (replica, args[0], how, value, error))
+    return NULL;
+
+  return motcua_replica_dup_conflict (replica, args[0], error);
+}
+
 void
 motcua_remove_replica_files (const char *path)
 {

@@ -38,6 +38,22 @@ GPtrArray *motcua_tool_list_conflicts (MotcuaTool            *tool,
                                        gboolean              *all,
                                        GError               **error);
 
+/* conflicts show ID: parses the command line and returns that conflict of the replica (set in
+ * @replica), for the program to print. Returns NULL as motcua_tool_parse_and_open() does. */
+MotcuaConflict *motcua_tool_dup_conflict (MotcuaTool          *tool,
+                                          int                  argc,
+                                          char               **argv,
+                                          MotcuaReplica      **replica,
+                                          GError             **error);
+
+/* conflicts resolve ID --keep a|b | --value TEXT: resolves that conflict of the replica, and
+ * returns it resolved, for the program to say so. Returns NULL as motcua_tool_parse_args()
+ * returns FALSE. */
+MotcuaConflict *motcua_tool_resolve_conflict (MotcuaTool      *tool,
+                                              int              argc,
+                                              char           **argv,
+                                              GError         **error);
+
 /* Removes the database file at @path and its -wal and -shm: what a failed init leaves. */
 void     motcua_remove_replica_files (const char           *path);
 

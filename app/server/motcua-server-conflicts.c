@@ -147,17 +147,13 @@ cmd_conflicts_show (MotcuaTool  *tool,
                     char       **argv,
                     GError     **error)
 {
-  g_auto(GStrv) args = NULL;
   g_autoptr(MotcuaConflict) c = NULL;
   g_autoptr(MotcuaTable) table = NULL;
-  MotcuaReplica *store;
+  MotcuaReplica *store = NULL;
 
-  store = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
-  if (store == NULL)
-    return tool->help_shown;
-  c = motcua_replica_dup_conflict (store, args[0], error);
+  c = motcua_tool_dup_conflict (tool, argc, argv, &store, error);
   if (c == NULL)
-    return FALSE;
+    return store == NULL && tool->help_shown;
 
   if (tool->json)
     {
@@ -206,43 +202,10 @@ cmd_conflicts_resolve (MotcuaTool  *tool,
                        char       **argv,
                        GError     **error)
 {
-  g_autofree char *keep = NULL;
-  g_autofree char *value = NULL;
-  const GOptionEntry entries[] = {
-    { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, N_("Keep side a or side b"), N_("a|b") },
-    { "value", 0, 0, G_OPTION_ARG_FILENAME, &value,
-      N_("Write a new value instead, checked like an edit of the field"), N_("TEXT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  g_autoptr(MotcuaConflict) resolved = NULL;
-  MotcuaResolution how = MOTCUA_RESOLVE_VALUE;
-  MotcuaReplica *store;
+  g_autoptr(MotcuaConflict) resolved = motcua_tool_resolve_conflict (tool, argc, argv, error);
 
-  if (!motcua_tool_parse_args (tool, entries, 1, 1, argc, argv, &args, error))
-    return tool->help_shown;
-  if ((keep == NULL) == (value == NULL))
-    {
-      motcua_set_usage_error (error, _("conflicts resolve needs either --keep a|b or "
-                                       "--value TEXT"));
-      return FALSE;
-    }
-  if (keep != NULL)
-    {
-      if (g_strcmp0 (keep, "a") != 0 && g_strcmp0 (keep, "b") != 0)
-        {
-          motcua_set_usage_error (error, _("--keep “%s” must be a or b"), keep);
-          return FALSE;
-        }
-      how = keep[0] == 'a' ? MOTCUA_RESOLVE_KEEP_A : MOTCUA_RESOLVE_KEEP_B;
-    }
-
-  store = motcua_server_get_store (tool, TRUE, error);
-  if (store == NULL || !motcua_replica_resolve_conflict (store, args[0], how, value, error))
-    return FALSE;
-  resolved = motcua_replica_dup_conflict (store, args[0], error);
   if (resolved == NULL)
-    return FALSE;
+    return tool->help_shown;
 
   if (tool->json)
     {
