@@ -15,18 +15,19 @@
 
 /* Options */
 
+#define MAX_GLOBAL_OPTIONS 8
+
 /* What one parse of the global options gave, before it is merged into the tool: each parse
  * fills its own copy, so that GOption's bookkeeping of the strings it allocates stays simple.
  * One slot a global option: a char * or a gboolean. */
 typedef struct
 {
   const MotcuaGlobalOption *options;
-  GPtrArray                *entries;  /* GOptionEntry * */
   union
   {
     char     *text;
     gboolean  flag;
-  } values[8];
+  } values[MAX_GLOBAL_OPTIONS];
   gboolean                  help;
   gboolean                  version;
 } GlobalArgs;
@@ -37,7 +38,6 @@ global_args_clear (GlobalArgs *args)
   for (guint i = 0; args->options != NULL && args->options[i].long_name != NULL; i++)
     if (args->options[i].arg_description != NULL)
       g_clear_pointer (&args->values[i].text, g_free);
-  g_clear_pointer (&args->entries, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GlobalArgs, global_args_clear)
