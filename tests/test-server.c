@@ -984,16 +984,19 @@ test_serve_replica (Fixture       *f,
   g_test_message ("push: %u %s", push->status, push->body);
   g_assert_cmpuint (push->status, ==, 200);
 
-  /* Enrolling and revoking need no stop; writing the province's own changes does. */
+  /* Every administration command works beside the running server; a second server and a
+   * restore are refused. */
   enroll_live = server_run (f, "replicas", "enroll", "LC.NN", NULL);
   assert_ok (enroll_live);
   {
-    g_autoptr(Run) busy = server_run (f, "offices", "add", "LC.NN.X", "--name", "X", "--level",
+    g_autoptr(Run) live = server_run (f, "offices", "add", "LC.NN.X", "--name", "X", "--level",
                                       "commune", "--parent", "LC.NN", NULL);
     g_autoptr(Run) twice = server_run (f, "serve", "--port", "0", NULL);
+    g_autoptr(Run) restore = server_run (f, "restore", f->store, NULL);
 
-    assert_error (busy, 1, "in use");
+    assert_ok (live);
     assert_error (twice, 1, "in use");
+    assert_error (restore, 1, "in use");
   }
 
   log = server_stop (server);

@@ -16,20 +16,20 @@ json_add_attachment (JsonBuilder            *b,
                      const MotcuaAttachment *a)
 {
   json_builder_begin_object (b);
-  motcua_cli_json_add_string (b, "id", a->id);
-  motcua_cli_json_add_string (b, "case_id", a->case_id);
-  motcua_cli_json_add_string (b, "name", a->name);
-  motcua_cli_json_add_string (b, "mime_type", a->mime_type);
-  motcua_cli_json_add_int (b, "size", (gint64) a->size);
-  motcua_cli_json_add_string (b, "sha256", a->sha256);
-  motcua_cli_json_add_string (b, "added_at", a->added_at);
-  motcua_cli_json_add_string (b, "replica", a->replica);
-  motcua_cli_json_add_string (b, "officer", a->officer);
-  motcua_cli_json_add_boolean (b, "present", a->present);
-  motcua_cli_json_add_int (b, "received", (gint64) a->received);
-  motcua_cli_json_add_boolean (b, "uploaded", a->uploaded);
-  motcua_cli_json_add_string (b, "sync_state", motcua_cli_sync_state_to_string (a->sync_state));
-  motcua_cli_json_add_boolean (b, "removed", a->removed);
+  motcua_json_add_string (b, "id", a->id);
+  motcua_json_add_string (b, "case_id", a->case_id);
+  motcua_json_add_string (b, "name", a->name);
+  motcua_json_add_string (b, "mime_type", a->mime_type);
+  motcua_json_add_int (b, "size", (gint64) a->size);
+  motcua_json_add_string (b, "sha256", a->sha256);
+  motcua_json_add_string (b, "added_at", a->added_at);
+  motcua_json_add_string (b, "replica", a->replica);
+  motcua_json_add_string (b, "officer", a->officer);
+  motcua_json_add_boolean (b, "present", a->present);
+  motcua_json_add_int (b, "received", (gint64) a->received);
+  motcua_json_add_boolean (b, "uploaded", a->uploaded);
+  motcua_json_add_string (b, "sync_state", motcua_cli_sync_state_to_string (a->sync_state));
+  motcua_json_add_boolean (b, "removed", a->removed);
   json_builder_end_object (b);
 }
 
@@ -39,7 +39,7 @@ print_attachment_json (const MotcuaAttachment *a)
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_add_attachment (b, a);
-  motcua_cli_print_builder (b);
+  motcua_print_builder (b);
 }
 
 /* Whether the bytes are here: "yes", "no" or how much of them. */
@@ -57,10 +57,10 @@ presence (const MotcuaAttachment *a)
 /* attach */
 
 gboolean
-motcua_cli_cmd_attach (MotcuaCli  *cli,
-                       int         argc,
-                       char      **argv,
-                       GError    **error)
+motcua_cli_cmd_attach (MotcuaTool  *tool,
+                       int          argc,
+                       char       **argv,
+                       GError     **error)
 {
   g_autofree char *type = NULL;
   const GOptionEntry entries[] = {
@@ -74,29 +74,23 @@ motcua_cli_cmd_attach (MotcuaCli  *cli,
   g_autofree char *size = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 2, 2, error))
-    return FALSE;
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_tool_parse_and_open (tool, entries, 2, 2, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
 
   file = g_file_new_for_commandline_arg (args[1]);
   a = motcua_replica_add_attachment_from_file (replica, args[0], file, type, NULL, error);
   if (a == NULL)
     return FALSE;
 
-  if (cli->json)
+  if (tool->json)
     {
       print_attachment_json (a);
       return TRUE;
     }
   size = g_format_size (a->size);
-  motcua_cli_print (_("Attached %s (%s, %s) to case %s: attachment %s\n"), a->name, size,
-                    a->mime_type, args[0], a->id);
+  motcua_print (_("Attached %s (%s, %s) to case %s: attachment %s\n"), a->name, size,
+                a->mime_type, args[0], a->id);
 
   return TRUE;
 }
@@ -104,31 +98,25 @@ motcua_cli_cmd_attach (MotcuaCli  *cli,
 /* attachments */
 
 gboolean
-motcua_cli_cmd_attachments (MotcuaCli  *cli,
-                            int         argc,
-                            char      **argv,
-                            GError    **error)
+motcua_cli_cmd_attachments (MotcuaTool  *tool,
+                            int          argc,
+                            char       **argv,
+                            GError     **error)
 {
   g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(MotcuaCliTable) table = NULL;
+  g_autoptr(MotcuaTable) table = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
 
   list = motcua_replica_list_attachments (replica, args[0], error);
   if (list == NULL)
     return FALSE;
 
-  if (cli->json)
+  if (tool->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
@@ -136,28 +124,28 @@ motcua_cli_cmd_attachments (MotcuaCli  *cli,
       for (guint i = 0; i < list->len; i++)
         json_add_attachment (b, list->pdata[i]);
       json_builder_end_array (b);
-      motcua_cli_print_builder (b);
+      motcua_print_builder (b);
       return TRUE;
     }
 
   if (list->len == 0)
     {
-      motcua_cli_print (_("Case %s has no attachments.\n"), args[0]);
+      motcua_print (_("Case %s has no attachments.\n"), args[0]);
       return TRUE;
     }
 
-  table = motcua_cli_table_new (_("ID"), _("NAME"), _("TYPE"), _("SIZE"), _("HERE"),
-                                _("ADDED"), _("BY"), _("SYNC"), NULL);
+  table = motcua_table_new (_("ID"), _("NAME"), _("TYPE"), _("SIZE"), _("HERE"),
+                            _("ADDED"), _("BY"), _("SYNC"), NULL);
   for (guint i = 0; i < list->len; i++)
     {
       MotcuaAttachment *a = list->pdata[i];
       g_autofree char *size = g_format_size (a->size);
       g_autofree char *here = presence (a);
 
-      motcua_cli_table_add_row (table, a->id, a->name, a->mime_type, size, here, a->added_at,
-                                a->officer, motcua_cli_sync_state_to_string (a->sync_state));
+      motcua_table_add_row (table, a->id, a->name, a->mime_type, size, here, a->added_at,
+                            a->officer, motcua_cli_sync_state_to_string (a->sync_state));
     }
-  motcua_cli_table_print (table, 0);
+  motcua_table_print (table, 0);
 
   return TRUE;
 }
@@ -165,52 +153,46 @@ motcua_cli_cmd_attachments (MotcuaCli  *cli,
 /* attachment show */
 
 static gboolean
-cmd_show (MotcuaCli  *cli,
-          int         argc,
-          char      **argv,
-          GError    **error)
+cmd_show (MotcuaTool  *tool,
+          int          argc,
+          char       **argv,
+          GError     **error)
 {
   g_auto(GStrv) args = NULL;
   g_autoptr(MotcuaAttachment) a = NULL;
-  g_autoptr(MotcuaCliTable) table = NULL;
+  g_autoptr(MotcuaTable) table = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
 
   a = motcua_replica_dup_attachment (replica, args[0], error);
   if (a == NULL)
     return FALSE;
-  if (cli->json)
+  if (tool->json)
     {
       print_attachment_json (a);
       return TRUE;
     }
 
-  table = motcua_cli_table_new_fields ();
-  motcua_cli_table_add_field (table, _("Attachment"), a->id);
-  motcua_cli_table_add_field (table, _("Case"), a->case_id);
-  motcua_cli_table_add_field (table, _("Name"), a->name);
-  motcua_cli_table_add_field (table, _("Type"), a->mime_type);
-  motcua_cli_table_take_field (table, _("Size"),
-                               g_format_size_full (a->size, G_FORMAT_SIZE_LONG_FORMAT));
-  motcua_cli_table_add_field (table, _("SHA-256"), a->sha256);
-  motcua_cli_table_add_field (table, _("Added"), a->added_at);
-  motcua_cli_table_add_field (table, _("By"), a->officer);
-  motcua_cli_table_take_field (table, _("On this replica"), presence (a));
-  motcua_cli_table_add_field (table, _("Uploaded"), a->uploaded ? _("yes") : _("not yet"));
-  motcua_cli_table_add_field (table, _("Sync"), motcua_cli_sync_state_to_string (a->sync_state));
+  table = motcua_table_new_fields ();
+  motcua_table_add_field (table, _("Attachment"), a->id);
+  motcua_table_add_field (table, _("Case"), a->case_id);
+  motcua_table_add_field (table, _("Name"), a->name);
+  motcua_table_add_field (table, _("Type"), a->mime_type);
+  motcua_table_take_field (table, _("Size"),
+                           g_format_size_full (a->size, G_FORMAT_SIZE_LONG_FORMAT));
+  motcua_table_add_field (table, _("SHA-256"), a->sha256);
+  motcua_table_add_field (table, _("Added"), a->added_at);
+  motcua_table_add_field (table, _("By"), a->officer);
+  motcua_table_take_field (table, _("On this replica"), presence (a));
+  motcua_table_add_field (table, _("Uploaded"), a->uploaded ? _("yes") : _("not yet"));
+  motcua_table_add_field (table, _("Sync"), motcua_cli_sync_state_to_string (a->sync_state));
   if (a->removed)
-    motcua_cli_table_add_field (table, _("Removed"),
-                                _("yes: see the case's timeline for who removed it and why"));
-  motcua_cli_table_print (table, 0);
+    motcua_table_add_field (table, _("Removed"),
+                            _("yes: see the case's timeline for who removed it and why"));
+  motcua_table_print (table, 0);
 
   return TRUE;
 }
@@ -224,21 +206,23 @@ print_fetch_progress (MotcuaSync *sync,
                       guint64     size,
                       gpointer    user_data)
 {
-  MotcuaCli *cli = user_data;
+  MotcuaTool *tool = user_data;
+
   g_autofree char *done = g_format_size (received);
   g_autofree char *total = g_format_size (size);
 
-  if (!cli->json)
+  if (!tool->json)
     g_printerr (_("received %s of %s\n"), done, total);
 }
 
 /* The attachment's bytes, from the replica or, when they are not here yet, from the server. */
 static GBytes *
-read_or_fetch (MotcuaCli   *cli,
+read_or_fetch (MotcuaTool  *tool,
                const char  *id,
                GError     **error)
 {
-  MotcuaReplica *replica = motcua_cli_get_replica (cli, error);
+  MotcuaCli *cli = MOTCUA_CLI (tool);
+  MotcuaReplica *replica = motcua_cli_get_replica (tool, error);
   g_autoptr(MotcuaSync) sync = NULL;
   g_autoptr(GError) local_error = NULL;
   GBytes *data;
@@ -277,10 +261,10 @@ write_stdout (GBytes  *data,
 }
 
 static gboolean
-cmd_get (MotcuaCli  *cli,
-         int         argc,
-         char      **argv,
-         GError    **error)
+cmd_get (MotcuaTool  *tool,
+         int          argc,
+         char       **argv,
+         GError     **error)
 {
   g_autofree char *output = NULL;
   const GOptionEntry entries[] = {
@@ -291,14 +275,10 @@ cmd_get (MotcuaCli  *cli,
   g_auto(GStrv) args = NULL;
   g_autoptr(GBytes) data = NULL;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 1, 1, argc, argv, &args, error))
+    return tool->help_shown;
 
-  data = read_or_fetch (cli, args[0], error);
+  data = read_or_fetch (tool, args[0], error);
   if (data == NULL)
     return FALSE;
 
@@ -313,10 +293,10 @@ cmd_get (MotcuaCli  *cli,
 /* attachment remove */
 
 static gboolean
-cmd_remove (MotcuaCli  *cli,
-            int         argc,
-            char      **argv,
-            GError    **error)
+cmd_remove (MotcuaTool  *tool,
+            int          argc,
+            char       **argv,
+            GError     **error)
 {
   g_autofree char *reason = NULL;
   const GOptionEntry entries[] = {
@@ -328,19 +308,15 @@ cmd_remove (MotcuaCli  *cli,
   g_autoptr(MotcuaAttachment) a = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 1, 1, argc, argv, &args, error))
+    return tool->help_shown;
   if (reason == NULL)
     {
-      motcua_cli_set_usage_error (error, _("attachment remove needs --reason TEXT: why it is"
-                                           " removed"));
+      motcua_set_usage_error (error, _("attachment remove needs --reason TEXT: why it is"
+                                       " removed"));
       return FALSE;
     }
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_cli_get_replica (tool, error);
   if (replica == NULL)
     return FALSE;
 
@@ -348,11 +324,11 @@ cmd_remove (MotcuaCli  *cli,
       || (a = motcua_replica_dup_attachment (replica, args[0], error)) == NULL)
     return FALSE;
 
-  if (cli->json)
+  if (tool->json)
     print_attachment_json (a);
   else
-    motcua_cli_print (_("Removed the scan “%s” from its case; every replica learns it at its"
-                        " next sync.\n"), a->name);
+    motcua_print (_("Removed the scan “%s” from its case; every replica learns it at its"
+                    " next sync.\n"), a->name);
 
   return TRUE;
 }
@@ -360,28 +336,24 @@ cmd_remove (MotcuaCli  *cli,
 /* attachment fetch-all */
 
 static gboolean
-cmd_fetch_all (MotcuaCli  *cli,
-               int         argc,
-               char      **argv,
-               GError    **error)
+cmd_fetch_all (MotcuaTool  *tool,
+               int          argc,
+               char       **argv,
+               GError     **error)
 {
   g_auto(GStrv) args = NULL;
   MotcuaReplica *replica;
   gboolean on;
 
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 1, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, NULL, 0, 1, argc, argv, &args, error))
+    return tool->help_shown;
   if (args[0] != NULL && g_strcmp0 (args[0], "on") != 0 && g_strcmp0 (args[0], "off") != 0)
     {
-      motcua_cli_set_usage_error (error, _("fetch-all takes “on” or “off”, not “%s”"),
-                                  args[0]);
+      motcua_set_usage_error (error, _("fetch-all takes “on” or “off”, not “%s”"),
+                              args[0]);
       return FALSE;
     }
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_cli_get_replica (tool, error);
   if (replica == NULL)
     return FALSE;
 
@@ -390,25 +362,25 @@ cmd_fetch_all (MotcuaCli  *cli,
     return FALSE;
   on = motcua_replica_get_fetch_all_attachments (replica);
 
-  if (cli->json)
+  if (tool->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      motcua_cli_json_add_boolean (b, "fetch_all", on);
+      motcua_json_add_boolean (b, "fetch_all", on);
       json_builder_end_object (b);
-      motcua_cli_print_builder (b);
+      motcua_print_builder (b);
     }
   else if (on)
-    motcua_cli_print (_("Each sync downloads every scan of the cases of this office.\n"));
+    motcua_print (_("Each sync downloads every scan of the cases of this office.\n"));
   else
-    motcua_cli_print (_("Scans are downloaded when they are opened "
-                        "(“motcua-cli attachment get ID”).\n"));
+    motcua_print (_("Scans are downloaded when they are opened "
+                    "(“motcua-cli attachment get ID”).\n"));
 
   return TRUE;
 }
 
-const MotcuaCliCommand motcua_cli_attachment_commands[] = {
+const MotcuaCommand motcua_cli_attachment_commands[] = {
   { "get", N_("ID"), N_("Write a scan to a file (-o FILE) or standard output, fetching it from "
                         "the server when it is not here"), cmd_get, NULL },
   { "show", N_("ID"), N_("Show an attachment: name, type, size, SHA-256, whether it is here"),

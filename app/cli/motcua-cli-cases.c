@@ -43,22 +43,40 @@ priority_name (int priority)
   return motcua_priority_to_string ((MotcuaPriority) priority);
 }
 
+/* @text as one of the @n values @to_string names, exactly; else a usage error that names
+ * @option, @text and the values. */
+static gboolean
+parse_value (const char   *option,
+             const char   *text,
+             const char *(*to_string) (int),
+             int           n,
+             int          *out,
+             GError      **error)
+{
+  g_autofree char *all = NULL;
+
+  for (int i = 0; text != NULL && i < n; i++)
+    if (g_str_equal (text, to_string (i)))
+      {
+        *out = i;
+        return TRUE;
+      }
+
+  all = list_values (to_string, n);
+  if (to_string == status_name)
+    return motcua_set_usage_error (error, _("%s “%s” is not a status; the statuses are: %s"),
+                                   option, text, all);
+
+  return motcua_set_usage_error (error, _("%s “%s” must be one of: %s"), option, text, all);
+}
+
 static gboolean
 parse_status (const char    *option,
               const char    *text,
               MotcuaStatus  *out,
               GError       **error)
 {
-  g_autofree char *all = NULL;
-
-  if (motcua_status_from_string (text, out))
-    return TRUE;
-
-  all = list_values (status_name, MOTCUA_N_STATUSES);
-  motcua_cli_set_usage_error (error, _("%s “%s” is not a status; the statuses are: %s"),
-                              option, text, all);
-
-  return FALSE;
+  return parse_value (option, text, status_name, MOTCUA_N_STATUSES, (int *) out, error);
 }
 
 static gboolean
@@ -67,15 +85,7 @@ parse_channel (const char     *option,
                MotcuaChannel  *out,
                GError        **error)
 {
-  g_autofree char *all = NULL;
-
-  if (motcua_channel_from_string (text, out))
-    return TRUE;
-
-  all = list_values (channel_name, MOTCUA_N_CHANNELS);
-  motcua_cli_set_usage_error (error, _("%s “%s” must be one of: %s"), option, text, all);
-
-  return FALSE;
+  return parse_value (option, text, channel_name, MOTCUA_N_CHANNELS, (int *) out, error);
 }
 
 static gboolean
@@ -84,15 +94,7 @@ parse_priority (const char      *option,
                 MotcuaPriority  *out,
                 GError         **error)
 {
-  g_autofree char *all = NULL;
-
-  if (motcua_priority_from_string (text, out))
-    return TRUE;
-
-  all = list_values (priority_name, MOTCUA_N_PRIORITIES);
-  motcua_cli_set_usage_error (error, _("%s “%s” must be one of: %s"), option, text, all);
-
-  return FALSE;
+  return parse_value (option, text, priority_name, MOTCUA_N_PRIORITIES, (int *) out, error);
 }
 
 /* "0,1,3" → the indices; "" → none. The library checks them against the procedure. */
@@ -115,9 +117,9 @@ parse_papers (const char  *text,
 
       if (!g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 0, 63, &index, NULL))
         {
-          motcua_cli_set_usage_error (error, _("--papers “%s” must be paper numbers separated by "
-                                               "commas, e.g. 0,1,3 (see “catalogue show”)"),
-                                      text);
+          motcua_set_usage_error (error, _("--papers “%s” must be paper numbers separated by "
+                                           "commas, e.g. 0,1,3 (see “catalogue show”)"),
+                                  text);
           return NULL;
         }
       value = (guint) index;
@@ -130,10 +132,10 @@ parse_papers (const char  *text,
 /* Printing */
 
 static void
-print_case_list (MotcuaCli *cli,
+print_case_list (MotcuaTool *tool,
                  GPtrArray *cases)
 {
-  if (cli->json)
+  if (tool->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -141,34 +143,35 @@ print_case_list (MotcuaCli *cli,
       for (guint i = 0; i < cases->len; i++)
         motcua_cli_json_add_case (builder, g_ptr_array_index (cases, i));
       json_builder_end_array (builder);
-      motcua_cli_print_builder (builder);
+      motcua_print_builder (builder);
     }
   else if (cases->len == 0)
-    motcua_cli_print_text (_("No cases.\n"));
+    motcua_print_text (_("No cases.\n"));
   else
     {
-      g_autoptr(MotcuaCliTable) table = NULL;
+      g_autoptr(MotcuaTable) table = NULL;
 
-      table = motcua_cli_table_new (_("RECEIPT"), _("STATUS"), _("RECEIVED"), _("DUE"),
-                                    _("PROCEDURE"), _("APPLICANT"), NULL);
+      table = motcua_table_new (_("RECEIPT"), _("STATUS"), _("RECEIVED"), _("DUE"),
+                                _("PROCEDURE"), _("APPLICANT"), NULL);
       for (guint i = 0; i < cases->len; i++)
         {
           const MotcuaCase *c = g_ptr_array_index (cases, i);
           g_autofree char *received = g_strndup (c->received_at, 10);
 
-          motcua_cli_table_add_row (table, c->receipt_no, motcua_status_to_string (c->status),
-                                    received, c->due_date, c->procedure_code, c->applicant_name);
+          motcua_table_add_row (table, c->receipt_no, motcua_status_to_string (c->status),
+                                received, c->due_date, c->procedure_code, c->applicant_name);
         }
-      motcua_cli_table_print (table, 0);
+      motcua_table_print (table, 0);
     }
 }
 
 static gboolean
-print_case_json (MotcuaCli         *cli,
+print_case_json (MotcuaTool        *tool,
                  const char        *key,
                  gboolean           with_events,
                  GError           **error)
 {
+  MotcuaCli *cli = MOTCUA_CLI (tool);
   MotcuaReplica *replica = cli->replica;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(MotcuaCase) c = NULL;
@@ -198,21 +201,22 @@ print_case_json (MotcuaCli         *cli,
       json_builder_end_array (builder);
     }
   json_builder_end_object (builder);
-  motcua_cli_print_builder (builder);
+  motcua_print_builder (builder);
 
   return TRUE;
 }
 
 static gboolean
-print_case_text (MotcuaCli   *cli,
+print_case_text (MotcuaTool  *tool,
                  const char  *key,
                  GError     **error)
 {
+  MotcuaCli *cli = MOTCUA_CLI (tool);
   MotcuaReplica *replica = cli->replica;
   g_autoptr(MotcuaCase) c = NULL;
   g_autoptr(MotcuaProcedure) procedure = NULL;
   g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(MotcuaCliTable) table = motcua_cli_table_new_fields ();
+  g_autoptr(MotcuaTable) table = motcua_table_new_fields ();
   guint n_documents = 0;
 
   c = motcua_replica_dup_case (replica, key, error);
@@ -223,78 +227,78 @@ print_case_text (MotcuaCli   *cli,
   if (events == NULL)
     return FALSE;
 
-  motcua_cli_table_add_field (table, _("Receipt number"), c->receipt_no);
-  motcua_cli_table_add_field (table, _("Case id"), c->id);
-  motcua_cli_table_take_field (table, _("Procedure"),
-                               g_strdup_printf ("%s  %s", c->procedure_code,
-                                                c->procedure_name ? c->procedure_name : ""));
+  motcua_table_add_field (table, _("Receipt number"), c->receipt_no);
+  motcua_table_add_field (table, _("Case id"), c->id);
+  motcua_table_take_field (table, _("Procedure"),
+                           g_strdup_printf ("%s  %s", c->procedure_code,
+                                            c->procedure_name ? c->procedure_name : ""));
   if (c->status_generation > 0)
-    motcua_cli_table_take_field (table, _("Status"),
-                                 g_strdup_printf (_("%s (round %u)"),
-                                                  motcua_status_to_string (c->status),
-                                                  c->status_generation + 1));
+    motcua_table_take_field (table, _("Status"),
+                             g_strdup_printf (_("%s (round %u)"),
+                                              motcua_status_to_string (c->status),
+                                              c->status_generation + 1));
   else
-    motcua_cli_table_add_field (table, _("Status"), motcua_status_to_string (c->status));
-  motcua_cli_table_add_field (table, _("Received at"), c->received_at);
-  motcua_cli_table_add_field (table, _("Counted from"), c->clock_start);
-  motcua_cli_table_add_field (table, _("Due date"), c->due_date);
-  motcua_cli_table_add_field (table, _("Receiving office"), c->receiving_office);
-  motcua_cli_table_add_field (table, _("Handling office"), c->handling_office);
-  motcua_cli_table_add_field (table, _("Applicant"), c->applicant_name);
-  motcua_cli_table_add_field (table, _("Citizen ID"), c->citizen_id);
-  motcua_cli_table_add_field (table, _("Phone"), c->phone);
-  motcua_cli_table_add_field (table, _("Address"), c->address);
-  motcua_cli_table_add_field (table, _("Channel"), motcua_channel_to_string (c->channel));
-  motcua_cli_table_add_field (table, _("Priority"), motcua_priority_to_string (c->priority));
-  motcua_cli_table_add_field (table, _("Resolved at"), c->resolved_at);
-  motcua_cli_table_add_field (table, _("Result"), c->result);
+    motcua_table_add_field (table, _("Status"), motcua_status_to_string (c->status));
+  motcua_table_add_field (table, _("Received at"), c->received_at);
+  motcua_table_add_field (table, _("Counted from"), c->clock_start);
+  motcua_table_add_field (table, _("Due date"), c->due_date);
+  motcua_table_add_field (table, _("Receiving office"), c->receiving_office);
+  motcua_table_add_field (table, _("Handling office"), c->handling_office);
+  motcua_table_add_field (table, _("Applicant"), c->applicant_name);
+  motcua_table_add_field (table, _("Citizen ID"), c->citizen_id);
+  motcua_table_add_field (table, _("Phone"), c->phone);
+  motcua_table_add_field (table, _("Address"), c->address);
+  motcua_table_add_field (table, _("Channel"), motcua_channel_to_string (c->channel));
+  motcua_table_add_field (table, _("Priority"), motcua_priority_to_string (c->priority));
+  motcua_table_add_field (table, _("Resolved at"), c->resolved_at);
+  motcua_table_add_field (table, _("Result"), c->result);
   if (c->returned_at != NULL)
-    motcua_cli_table_take_field (table, _("Returned at"),
-                                 g_strdup_printf (_("%s (%s)"), c->returned_at,
-                                                  motcua_channel_to_string (c->returned_via)));
+    motcua_table_take_field (table, _("Returned at"),
+                             g_strdup_printf (_("%s (%s)"), c->returned_at,
+                                              motcua_channel_to_string (c->returned_via)));
   else
-    motcua_cli_table_add_field (table, _("Returned at"), NULL);
+    motcua_table_add_field (table, _("Returned at"), NULL);
   if (c->rating > 0)
-    motcua_cli_table_take_field (table, _("Rating"), g_strdup_printf ("%d/5", c->rating));
+    motcua_table_take_field (table, _("Rating"), g_strdup_printf ("%d/5", c->rating));
   else
-    motcua_cli_table_add_field (table, _("Rating"), NULL);
-  motcua_cli_table_add_field (table, _("Sync state"),
-                              motcua_cli_sync_state_to_string (c->sync_state));
-  motcua_cli_table_print (table, 0);
+    motcua_table_add_field (table, _("Rating"), NULL);
+  motcua_table_add_field (table, _("Sync state"),
+                          motcua_cli_sync_state_to_string (c->sync_state));
+  motcua_table_print (table, 0);
 
   if (procedure != NULL && procedure->documents != NULL)
     n_documents = g_strv_length (procedure->documents);
-  motcua_cli_print ("\n%s\n", _("Papers received:"));
+  motcua_print ("\n%s\n", _("Papers received:"));
   if (procedure != NULL)
     {
       for (guint i = 0; i < n_documents; i++)
-        motcua_cli_print ("  [%s] %*u  %s\n", motcua_cli_case_has_paper (c, i) ? "x" : " ",
-                          n_documents > 10 ? 2 : 1, i, procedure->documents[i]);
+        motcua_print ("  [%s] %*u  %s\n", motcua_cli_case_has_paper (c, i) ? "x" : " ",
+                      n_documents > 10 ? 2 : 1, i, procedure->documents[i]);
       if (n_documents == 0)
-        motcua_cli_print ("  %s\n", _("none required"));
+        motcua_print ("  %s\n", _("none required"));
     }
   else
     {
       g_autofree char *papers = motcua_cli_papers_to_string (c->papers);
 
-      motcua_cli_print ("  %s\n", *papers ? papers : _("none"));
+      motcua_print ("  %s\n", *papers ? papers : _("none"));
     }
 
-  motcua_cli_print ("\n%s\n", _("Timeline:"));
+  motcua_print ("\n%s\n", _("Timeline:"));
   for (guint i = 0; i < events->len; i++)
     {
       const MotcuaCaseEvent *event = g_ptr_array_index (events, i);
       g_autofree char *what = motcua_case_event_describe (event);
 
-      motcua_cli_print ("  %s  %s\n", event->at, what);
-      motcua_cli_print (_("      by %s at desk %s\n"), event->officer ? event->officer : "?",
-                        event->replica ? event->replica : "?");
+      motcua_print ("  %s  %s\n", event->at, what);
+      motcua_print (_("      by %s at desk %s\n"), event->officer ? event->officer : "?",
+                    event->replica ? event->replica : "?");
       if (event->note != NULL && *event->note != '\0')
         {
           g_autofree char *note = g_strdup (event->note);
 
           g_strdelimit (note, "\r\n", ' ');
-          motcua_cli_print (_("      note: %s\n"), note);
+          motcua_print (_("      note: %s\n"), note);
         }
     }
 
@@ -302,23 +306,23 @@ print_case_text (MotcuaCli   *cli,
 }
 
 static gboolean
-print_case (MotcuaCli   *cli,
+print_case (MotcuaTool  *tool,
             const char  *key,
             GError     **error)
 {
-  if (cli->json)
-    return print_case_json (cli, key, TRUE, error);
+  if (tool->json)
+    return print_case_json (tool, key, TRUE, error);
 
-  return print_case_text (cli, key, error);
+  return print_case_text (tool, key, error);
 }
 
 /* receive */
 
 static gboolean
-cmd_receive (MotcuaCli  *cli,
-             int         argc,
-             char      **argv,
-             GError    **error)
+cmd_receive (MotcuaTool  *tool,
+             int          argc,
+             char       **argv,
+             GError     **error)
 {
   g_autofree char *procedure = NULL;
   g_autofree char *name = NULL;
@@ -360,22 +364,18 @@ cmd_receive (MotcuaCli  *cli,
   g_auto(GStrv) args = NULL;
   g_autoptr(GArray) papers = NULL;
   g_autoptr(MotcuaCase) c = NULL;
-  g_autoptr(MotcuaCliTable) table = NULL;
+  g_autoptr(MotcuaTable) table = NULL;
   MotcuaReception reception = { NULL };
   MotcuaReplica *replica;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
+    return tool->help_shown;
 
   if (procedure == NULL || name == NULL || citizen_id == NULL)
     {
-      motcua_cli_set_usage_error (error, _("cases receive needs %s"),
-                                  procedure == NULL ? "--procedure CODE"
-                                  : name == NULL ? "--name NAME" : "--citizen-id NUMBER");
+      motcua_set_usage_error (error, _("cases receive needs %s"),
+                              procedure == NULL ? "--procedure CODE"
+                              : name == NULL ? "--name NAME" : "--citizen-id NUMBER");
       return FALSE;
     }
 
@@ -405,21 +405,21 @@ cmd_receive (MotcuaCli  *cli,
       reception.n_papers = papers->len;
     }
 
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_cli_get_replica (tool, error);
   if (replica == NULL)
     return FALSE;
   c = motcua_replica_receive (replica, &reception, error);
   if (c == NULL)
     return FALSE;
 
-  if (cli->json)
-    return print_case_json (cli, c->id, FALSE, error);
+  if (tool->json)
+    return print_case_json (tool, c->id, FALSE, error);
 
-  table = motcua_cli_table_new_fields ();
-  motcua_cli_table_add_field (table, _("Receipt number"), c->receipt_no);
-  motcua_cli_table_add_field (table, _("Case id"), c->id);
-  motcua_cli_table_add_field (table, _("Due date"), c->due_date);
-  motcua_cli_table_print (table, 0);
+  table = motcua_table_new_fields ();
+  motcua_table_add_field (table, _("Receipt number"), c->receipt_no);
+  motcua_table_add_field (table, _("Case id"), c->id);
+  motcua_table_add_field (table, _("Due date"), c->due_date);
+  motcua_table_print (table, 0);
 
   return TRUE;
 }
@@ -437,13 +437,13 @@ parse_limit (const char  *text,
 
   if (text != NULL && all)
     {
-      motcua_cli_set_usage_error (error, _("--limit and --all disagree: give one of them"));
+      motcua_set_usage_error (error, _("--limit and --all disagree: give one of them"));
       return FALSE;
     }
   if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT, &n, NULL))
     {
-      motcua_cli_set_usage_error (error, _("--limit “%s” must be a whole number of cases from 1"
-                                           " (or use --all)"), text);
+      motcua_set_usage_error (error, _("--limit “%s” must be a whole number of cases from 1"
+                                       " (or use --all)"), text);
       return FALSE;
     }
   /* The library takes at most G_MAXINT rows in one list. */
@@ -453,12 +453,12 @@ parse_limit (const char  *text,
 }
 
 static gboolean
-list_cases (MotcuaCli              *cli,
+list_cases (MotcuaTool             *tool,
             const MotcuaCaseFilter *filter,
             gboolean                count_only,
             GError                **error)
 {
-  MotcuaReplica *replica = motcua_cli_get_replica (cli, error);
+  MotcuaReplica *replica = motcua_cli_get_replica (tool, error);
   g_autoptr(GPtrArray) cases = NULL;
 
   if (replica == NULL)
@@ -470,17 +470,17 @@ list_cases (MotcuaCli              *cli,
 
       if (n < 0)
         return FALSE;
-      if (cli->json)
+      if (tool->json)
         {
           g_autoptr(JsonBuilder) builder = json_builder_new ();
 
           json_builder_begin_object (builder);
-          motcua_cli_json_add_int (builder, "count", n);
+          motcua_json_add_int (builder, "count", n);
           json_builder_end_object (builder);
-          motcua_cli_print_builder (builder);
+          motcua_print_builder (builder);
         }
       else
-        motcua_cli_print ("%" G_GINT64_FORMAT "\n", n);
+        motcua_print ("%" G_GINT64_FORMAT "\n", n);
 
       return TRUE;
     }
@@ -488,7 +488,7 @@ list_cases (MotcuaCli              *cli,
   cases = motcua_replica_list_cases (replica, filter, error);
   if (cases == NULL)
     return FALSE;
-  print_case_list (cli, cases);
+  print_case_list (tool, cases);
 
   /* Say so when the page hides cases: an officer reading the list, or a script counting it,
    * would think it complete. On standard error, so that JSON stays JSON. */
@@ -499,27 +499,27 @@ list_cases (MotcuaCli              *cli,
       if (total < 0)
         return FALSE;
       if (total > (gint64) (filter->offset + cases->len) && filter->offset == 0)
-        motcua_cli_print_notice (ngettext ("Showing the first %u of %lld case; use --limit N "
-                                           "or --all to see more.",
-                                           "Showing the first %u of %lld cases; use --limit N "
-                                           "or --all to see more.",
-                                           (unsigned long) MIN (total, G_MAXINT)),
-                                 cases->len, (long long) total);
+        motcua_print_notice (ngettext ("Showing the first %u of %lld case; use --limit N "
+                                       "or --all to see more.",
+                                       "Showing the first %u of %lld cases; use --limit N "
+                                       "or --all to see more.",
+                                       (unsigned long) MIN (total, G_MAXINT)),
+                             cases->len, (long long) total);
       else if (total > (gint64) (filter->offset + cases->len))
-        motcua_cli_print_notice (_("Showing cases %u to %u of %lld; use --limit N, --offset N "
-                                   "or --all to see the others."),
-                                 filter->offset + 1, filter->offset + cases->len,
-                                 (long long) total);
+        motcua_print_notice (_("Showing cases %u to %u of %lld; use --limit N, --offset N "
+                               "or --all to see the others."),
+                             filter->offset + 1, filter->offset + cases->len,
+                             (long long) total);
     }
 
   return TRUE;
 }
 
 static gboolean
-cmd_list (MotcuaCli  *cli,
-          int         argc,
-          char      **argv,
-          GError    **error)
+cmd_list (MotcuaTool  *tool,
+          int          argc,
+          char       **argv,
+          GError     **error)
 {
   g_autofree char *status_text = NULL;
   gboolean open_only = FALSE;
@@ -571,12 +571,8 @@ cmd_list (MotcuaCli  *cli,
   guint64 offset = 0;
   guint limit = 0;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
+    return tool->help_shown;
 
   if (status_text != NULL)
     {
@@ -597,8 +593,8 @@ cmd_list (MotcuaCli  *cli,
   if (today != NULL && !motcua_check_date ("--today", today, NULL, error))
     return FALSE;
   if (!parse_limit (limit_text, all, &limit, error)
-      || (offset_text != NULL && !motcua_cli_parse_uint ("--offset", offset_text, G_MAXINT,
-                                                          &offset, error)))
+      || (offset_text != NULL && !motcua_parse_uint ("--offset", offset_text, G_MAXINT,
+                                                      &offset, error)))
     return FALSE;
 
   filter.open_only = open_only;
@@ -611,14 +607,14 @@ cmd_list (MotcuaCli  *cli,
   filter.limit = limit;
   filter.offset = (guint) offset;
 
-  return list_cases (cli, &filter, count, error);
+  return list_cases (tool, &filter, count, error);
 }
 
 static gboolean
-cmd_search (MotcuaCli  *cli,
-            int         argc,
-            char      **argv,
-            GError    **error)
+cmd_search (MotcuaTool  *tool,
+            int          argc,
+            char       **argv,
+            GError     **error)
 {
   g_autofree char *limit_text = NULL;
   gboolean all = FALSE;
@@ -634,12 +630,8 @@ cmd_search (MotcuaCli  *cli,
   MotcuaCaseFilter filter = MOTCUA_CASE_FILTER_INIT;
   guint limit = 0;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, -1, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 1, -1, argc, argv, &args, error))
+    return tool->help_shown;
   if (!parse_limit (limit_text, all, &limit, error))
     return FALSE;
 
@@ -647,38 +639,34 @@ cmd_search (MotcuaCli  *cli,
   filter.query = query;
   filter.limit = limit;
 
-  return list_cases (cli, &filter, FALSE, error);
+  return list_cases (tool, &filter, FALSE, error);
 }
 
 /* show */
 
 static gboolean
-cmd_show (MotcuaCli  *cli,
-          int         argc,
-          char      **argv,
-          GError    **error)
+cmd_show (MotcuaTool  *tool,
+          int          argc,
+          char       **argv,
+          GError     **error)
 {
   g_auto(GStrv) args = NULL;
 
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
-  if (motcua_cli_get_replica (cli, error) == NULL)
+  if (!motcua_tool_parse_args (tool, NULL, 1, 1, argc, argv, &args, error))
+    return tool->help_shown;
+  if (motcua_cli_get_replica (tool, error) == NULL)
     return FALSE;
 
-  return print_case (cli, args[0], error);
+  return print_case (tool, args[0], error);
 }
 
 /* edit */
 
 static gboolean
-cmd_edit (MotcuaCli  *cli,
-          int         argc,
-          char      **argv,
-          GError    **error)
+cmd_edit (MotcuaTool  *tool,
+          int          argc,
+          char       **argv,
+          GError     **error)
 {
   g_autofree char *note = NULL;
   const GOptionEntry entries[] = {
@@ -694,12 +682,8 @@ cmd_edit (MotcuaCli  *cli,
   MotcuaReplica *replica;
   gboolean ok = TRUE;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 2, -1, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 2, -1, argc, argv, &args, error))
+    return tool->help_shown;
 
   for (guint i = 1; args[i] != NULL; i++)
     {
@@ -710,20 +694,20 @@ cmd_edit (MotcuaCli  *cli,
           g_auto(GStrv) editable = motcua_case_editable_fields ();
           g_autofree char *list = g_strjoinv (", ", editable);
 
-          motcua_cli_set_usage_error (error, _("“%s” must be FIELD=VALUE; the fields are: %s"),
-                                      args[i], list);
+          motcua_set_usage_error (error, _("“%s” must be FIELD=VALUE; the fields are: %s"),
+                                  args[i], list);
           return FALSE;
         }
       g_ptr_array_add (fields, g_strndup (args[i], equals - args[i]));
       g_ptr_array_add (values, g_strdup (equals + 1));
     }
 
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_cli_get_replica (tool, error);
   if (replica == NULL)
     return FALSE;
 
   /* All the fields or none. */
-  if (!motcua_cli_begin (cli, error))
+  if (!motcua_cli_begin (tool, error))
     return FALSE;
   for (guint i = 0; i < fields->len && ok; i++)
     {
@@ -732,16 +716,16 @@ cmd_edit (MotcuaCli  *cli,
       g_string_append_printf (edited, "%s%s", i > 0 ? ", " : "",
                               (const char *) g_ptr_array_index (fields, i));
     }
-  if (!motcua_cli_finish (cli, ok, error))
+  if (!motcua_cli_finish (tool, ok, error))
     return FALSE;
 
-  if (cli->json)
-    return print_case_json (cli, args[0], FALSE, error);
+  if (tool->json)
+    return print_case_json (tool, args[0], FALSE, error);
 
   c = motcua_replica_dup_case (replica, args[0], error);
   if (c == NULL)
     return FALSE;
-  motcua_cli_print (_("%s: edited %s.\n"), c->receipt_no, edited->str);
+  motcua_print (_("%s: edited %s.\n"), c->receipt_no, edited->str);
 
   return TRUE;
 }
@@ -749,10 +733,10 @@ cmd_edit (MotcuaCli  *cli,
 /* advance */
 
 static gboolean
-cmd_advance (MotcuaCli  *cli,
-             int         argc,
-             char      **argv,
-             GError    **error)
+cmd_advance (MotcuaTool  *tool,
+             int          argc,
+             char       **argv,
+             GError     **error)
 {
   g_autofree char *at = NULL;
   g_autofree char *note = NULL;
@@ -776,12 +760,8 @@ cmd_advance (MotcuaCli  *cli,
   MotcuaReplica *replica;
   MotcuaStatus to;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 2, 2, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 2, 2, argc, argv, &args, error))
+    return tool->help_shown;
   if (!parse_status (_("status"), args[1], &to, error))
     return FALSE;
 
@@ -792,8 +772,8 @@ cmd_advance (MotcuaCli  *cli,
     {
       if (to != MOTCUA_STATUS_APPROVED && to != MOTCUA_STATUS_REFUSED)
         {
-          motcua_cli_set_usage_error (error, _("--result goes with approved or refused, not %s"),
-                                      args[1]);
+          motcua_set_usage_error (error, _("--result goes with approved or refused, not %s"),
+                                  args[1]);
           return FALSE;
         }
       options.result = result;
@@ -802,14 +782,14 @@ cmd_advance (MotcuaCli  *cli,
     {
       if (to != MOTCUA_STATUS_RETURNED)
         {
-          motcua_cli_set_usage_error (error, _("--via goes with returned, not %s"), args[1]);
+          motcua_set_usage_error (error, _("--via goes with returned, not %s"), args[1]);
           return FALSE;
         }
       if (!parse_channel ("--via", via_text, &options.returned_via, error))
         return FALSE;
     }
 
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_cli_get_replica (tool, error);
   if (replica == NULL)
     return FALSE;
   before = motcua_replica_dup_case (replica, args[0], error);
@@ -818,11 +798,11 @@ cmd_advance (MotcuaCli  *cli,
   if (!motcua_replica_advance_case (replica, before->id, to, &options, error))
     return FALSE;
 
-  if (cli->json)
-    return print_case_json (cli, before->id, FALSE, error);
+  if (tool->json)
+    return print_case_json (tool, before->id, FALSE, error);
 
-  motcua_cli_print ("%s: %s → %s\n", before->receipt_no, motcua_status_to_string (before->status),
-                    motcua_status_to_string (to));
+  motcua_print ("%s: %s → %s\n", before->receipt_no, motcua_status_to_string (before->status),
+                motcua_status_to_string (to));
 
   return TRUE;
 }
@@ -830,10 +810,10 @@ cmd_advance (MotcuaCli  *cli,
 /* transfer */
 
 static gboolean
-cmd_transfer (MotcuaCli  *cli,
-              int         argc,
-              char      **argv,
-              GError    **error)
+cmd_transfer (MotcuaTool  *tool,
+              int          argc,
+              char       **argv,
+              GError     **error)
 {
   g_autofree char *note = NULL;
   const GOptionEntry entries[] = {
@@ -845,27 +825,20 @@ cmd_transfer (MotcuaCli  *cli,
   g_autoptr(MotcuaCase) before = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 2, 2, error))
-    return FALSE;
-
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_tool_parse_and_open (tool, entries, 2, 2, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
   before = motcua_replica_dup_case (replica, args[0], error);
   if (before == NULL)
     return FALSE;
   if (!motcua_replica_transfer_case (replica, before->id, args[1], note, error))
     return FALSE;
 
-  if (cli->json)
-    return print_case_json (cli, before->id, FALSE, error);
+  if (tool->json)
+    return print_case_json (tool, before->id, FALSE, error);
 
-  motcua_cli_print (_("%s: handled by %s, was %s\n"), before->receipt_no, args[1],
-                    before->handling_office ? before->handling_office : "?");
+  motcua_print (_("%s: handled by %s, was %s\n"), before->receipt_no, args[1],
+                before->handling_office ? before->handling_office : "?");
 
   return TRUE;
 }
@@ -873,15 +846,15 @@ cmd_transfer (MotcuaCli  *cli,
 /* import */
 
 static gboolean
-cmd_import (MotcuaCli  *cli,
-            int         argc,
-            char      **argv,
-            GError    **error)
+cmd_import (MotcuaTool  *tool,
+            int          argc,
+            char       **argv,
+            GError     **error)
 {
-  return motcua_cli_run_import (cli, argc, argv, MOTCUA_IMPORT_CASES, error);
+  return motcua_cli_run_import (tool, argc, argv, MOTCUA_IMPORT_CASES, error);
 }
 
-const MotcuaCliCommand motcua_cli_cases_commands[] = {
+const MotcuaCommand motcua_cli_cases_commands[] = {
   { "receive", NULL, N_("Receive a dossier: prints its receipt number and due date"),
     cmd_receive, NULL },
   { "list", NULL, N_("List cases"), cmd_list, NULL },

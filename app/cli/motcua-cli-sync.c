@@ -10,13 +10,15 @@
 
 #include "motcua-cli-output.h"
 #include "motcua-cli-private.h"
+#include "motcua-shared-commands.h"
 
 gboolean
-motcua_cli_cmd_enroll (MotcuaCli  *cli,
-            int         argc,
-            char      **argv,
-            GError    **error)
+motcua_cli_cmd_enroll (MotcuaTool  *tool,
+                       int          argc,
+                       char       **argv,
+                       GError     **error)
 {
+  MotcuaCli *cli = MOTCUA_CLI (tool);
   g_autofree char *server = NULL;
   g_autofree char *token = NULL;
   const GOptionEntry entries[] = {
@@ -28,15 +30,11 @@ motcua_cli_cmd_enroll (MotcuaCli  *cli,
   g_auto(GStrv) args = NULL;
   g_autoptr(MotcuaReplica) replica = NULL;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
+    return tool->help_shown;
   if (server == NULL || token == NULL)
     {
-      motcua_cli_set_usage_error (error, _("enroll needs --server URL and --token TOKEN"));
+      motcua_set_usage_error (error, _("enroll needs --server URL and --token TOKEN"));
       return FALSE;
     }
 
@@ -56,9 +54,9 @@ print_progress (MotcuaSync               *sync,
                 const MotcuaSyncProgress *p,
                 gpointer                  user_data)
 {
-  MotcuaCli *cli = user_data;
+  MotcuaTool *tool = user_data;
 
-  if (cli->json)
+  if (tool->json)
     return;
   g_printerr (_("sent %llu changes (%llu bytes, %u batches), received %llu (%llu bytes,"
                 " %u batches)%s\n"),
@@ -69,10 +67,10 @@ print_progress (MotcuaSync               *sync,
 }
 
 static void
-print_summary (MotcuaCli                *cli,
+print_summary (MotcuaTool               *tool,
                const MotcuaSyncProgress *p)
 {
-  if (cli->json)
+  if (tool->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
@@ -100,7 +98,7 @@ print_summary (MotcuaCli                *cli,
       json_builder_set_member_name (b, "verify_deferred");
       json_builder_add_boolean_value (b, p->verify_deferred);
       json_builder_end_object (b);
-      motcua_cli_print_builder (b);
+      motcua_print_builder (b);
       return;
     }
 
@@ -160,12 +158,12 @@ json_rejected (JsonBuilder          *b,
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "seq");
   json_builder_add_int_value (b, (gint64) r->seq);
-  motcua_cli_json_add_string (b, "table", r->table);
-  motcua_cli_json_add_string (b, "row", r->row_id);
-  motcua_cli_json_add_string (b, "column", r->column);
-  motcua_cli_json_add_string (b, "receipt_no", r->receipt_no);
-  motcua_cli_json_add_string (b, "reason", r->reason);
-  motcua_cli_json_add_string (b, "at", r->at);
+  motcua_json_add_string (b, "table", r->table);
+  motcua_json_add_string (b, "row", r->row_id);
+  motcua_json_add_string (b, "column", r->column);
+  motcua_json_add_string (b, "receipt_no", r->receipt_no);
+  motcua_json_add_string (b, "reason", r->reason);
+  motcua_json_add_string (b, "at", r->at);
   json_builder_set_member_name (b, "gone");
   json_builder_add_boolean_value (b, r->gone);
   json_builder_set_member_name (b, "waiting");
@@ -177,8 +175,8 @@ json_rejected (JsonBuilder          *b,
 static void
 print_rejected (GPtrArray *rejected)
 {
-  g_autoptr(MotcuaCliTable) table = motcua_cli_table_new (_("SEQ"), _("RECORD"), _("FIELD"),
-                                                          _("REASON"), NULL);
+  g_autoptr(MotcuaTable) table = motcua_table_new (_("SEQ"), _("RECORD"), _("FIELD"),
+                                                   _("REASON"), NULL);
 
   for (guint i = 0; i < rejected->len; i++)
     {
@@ -189,17 +187,17 @@ print_rejected (GPtrArray *rejected)
                                                  : r->row_id ? r->row_id : "?");
 
       /* A whole row of a timeline or a scan has no field. */
-      motcua_cli_table_add_row (table, seq, record, r->column ? r->column : _("(whole row)"),
-                                r->reason);
+      motcua_table_add_row (table, seq, record, r->column ? r->column : _("(whole row)"),
+                            r->reason);
     }
-  motcua_cli_table_print (table, 0);
+  motcua_table_print (table, 0);
 }
 
 static gboolean
-cmd_sync_status (MotcuaCli  *cli,
-                 int         argc,
-                 char      **argv,
-                 GError    **error)
+cmd_sync_status (MotcuaTool  *tool,
+                 int          argc,
+                 char       **argv,
+                 GError     **error)
 {
   MotcuaReplica *replica;
   g_auto(GStrv) args = NULL;
@@ -208,16 +206,10 @@ cmd_sync_status (MotcuaCli  *cli,
   g_autofree char *desk = NULL;
   gint64 pending, conflicts, offset;
 
-  cli->json_errors = TRUE;
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
-  replica = motcua_cli_get_replica (cli, error);
+  tool->json_errors = TRUE;
+  replica = motcua_tool_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
   server = motcua_replica_dup_server_url (replica);
   desk = motcua_replica_dup_desk_code (replica);
   pending = motcua_replica_count_pending (replica, error);
@@ -227,7 +219,7 @@ cmd_sync_status (MotcuaCli  *cli,
     return FALSE;
   offset = motcua_replica_get_clock_offset_ms (replica);
 
-  if (cli->json)
+  if (tool->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
@@ -256,27 +248,27 @@ cmd_sync_status (MotcuaCli  *cli,
         json_rejected (b, rejected->pdata[i]);
       json_builder_end_array (b);
       json_builder_end_object (b);
-      motcua_cli_print_builder (b);
+      motcua_print_builder (b);
       return TRUE;
     }
 
   {
-    g_autoptr(MotcuaCliTable) fields = motcua_cli_table_new_fields ();
+    g_autoptr(MotcuaTable) fields = motcua_table_new_fields ();
 
-    motcua_cli_table_add_field (fields, _("Server"), server ? server : _("not enrolled"));
+    motcua_table_add_field (fields, _("Server"), server ? server : _("not enrolled"));
     if (desk != NULL)
-      motcua_cli_table_add_field (fields, _("Desk code"), desk);
-    motcua_cli_table_take_field (fields, _("Pending"),
-                                 g_strdup_printf ("%" G_GINT64_FORMAT, pending));
-    motcua_cli_table_take_field (fields, _("Refused by the server"),
-                                 g_strdup_printf ("%u", rejected->len));
-    motcua_cli_table_take_field (fields, _("Open conflicts"),
-                                 g_strdup_printf ("%" G_GINT64_FORMAT, conflicts));
+      motcua_table_add_field (fields, _("Desk code"), desk);
+    motcua_table_take_field (fields, _("Pending"),
+                             g_strdup_printf ("%" G_GINT64_FORMAT, pending));
+    motcua_table_take_field (fields, _("Refused by the server"),
+                             g_strdup_printf ("%u", rejected->len));
+    motcua_table_take_field (fields, _("Open conflicts"),
+                             g_strdup_printf ("%" G_GINT64_FORMAT, conflicts));
     /* Translators: the server's clock minus this computer's, in seconds. */
-    motcua_cli_table_take_field (fields, _("Clock offset"),
-                                 g_strdup_printf (_("%+.0f s from the server's"),
-                                                  (double) offset / 1000.0));
-    motcua_cli_table_print (fields, 0);
+    motcua_table_take_field (fields, _("Clock offset"),
+                             g_strdup_printf (_("%+.0f s from the server's"),
+                                              (double) offset / 1000.0));
+    motcua_table_print (fields, 0);
   }
   if (ABS (offset) > MOTCUA_CLOCK_WARNING_MS)
     {
@@ -296,7 +288,7 @@ cmd_sync_status (MotcuaCli  *cli,
 
 typedef struct
 {
-  MotcuaCli  *cli;
+  MotcuaTool *tool;
   GMainLoop  *loop;
   GError    **error;
   gboolean    ok;
@@ -312,13 +304,13 @@ watch_done (GObject      *source,
   MotcuaSyncProgress p;
 
   if (motcua_sync_run_finish (MOTCUA_SYNC (source), result, &p, &error))
-    print_summary (watch->cli, &p);
+    print_summary (watch->tool, &p);
   else
     {
       g_printerr (_("Sync failed: %s\n"), error->message);
       /* One JSON value per round, failed or not: a script reads them one after another. */
-      if (watch->cli->json)
-        motcua_cli_print_json_error (error);
+      if (watch->tool->json)
+        motcua_print_json_error (error);
     }
 }
 
@@ -339,11 +331,12 @@ watch_stop (gpointer user_data)
 }
 
 gboolean
-motcua_cli_cmd_sync (MotcuaCli  *cli,
-          int         argc,
-          char      **argv,
-          GError    **error)
+motcua_cli_cmd_sync (MotcuaTool  *tool,
+                     int          argc,
+                     char       **argv,
+                     GError     **error)
 {
+  MotcuaCli *cli = MOTCUA_CLI (tool);
   g_autofree char *watch_text = NULL;
   const GOptionEntry entries[] = {
     { "watch", 0, 0, G_OPTION_ARG_STRING, &watch_text,
@@ -356,19 +349,15 @@ motcua_cli_cmd_sync (MotcuaCli  *cli,
   guint64 interval = 0;
 
   /* A script that asked for JSON reads JSON on failure too. */
-  cli->json_errors = TRUE;
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
+  tool->json_errors = TRUE;
+  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
+    return tool->help_shown;
   if (watch_text != NULL
-      && (!motcua_cli_parse_uint ("--watch", watch_text, 86400, &interval, error)
+      && (!motcua_parse_uint ("--watch", watch_text, 86400, &interval, error)
           || interval == 0))
     {
       if (error != NULL && *error == NULL)
-        motcua_cli_set_usage_error (error, _("--watch: give a number of seconds from 1"));
+        motcua_set_usage_error (error, _("--watch: give a number of seconds from 1"));
       return FALSE;
     }
   if (!g_file_test (cli->db_path, G_FILE_TEST_EXISTS))
@@ -385,13 +374,13 @@ motcua_cli_cmd_sync (MotcuaCli  *cli,
     {
       if (!motcua_sync_run (sync, NULL, &p, error))
         return FALSE;
-      print_summary (cli, &p);
+      print_summary (tool, &p);
       return TRUE;
     }
 
   {
     g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-    Watch watch = { cli, loop, error, TRUE };
+    Watch watch = { tool, loop, error, TRUE };
 
     g_signal_connect (sync, "notify::state", G_CALLBACK (watch_state), NULL);
     g_unix_signal_add (SIGINT, watch_stop, &watch);
@@ -405,7 +394,7 @@ motcua_cli_cmd_sync (MotcuaCli  *cli,
   return TRUE;
 }
 
-const MotcuaCliCommand motcua_cli_sync_commands[] = {
+const MotcuaCommand motcua_cli_sync_commands[] = {
   { "status", NULL, N_("Show what waits to be synced, what the server refused, and the open "
                        "conflicts"), cmd_sync_status, NULL },
   { NULL }
@@ -462,17 +451,17 @@ display_record (GHashTable           *codes,
 }
 
 static void
-print_conflict (MotcuaCli            *cli,
+print_conflict (MotcuaTool           *tool,
                 const MotcuaConflict *k,
                 GHashTable           *codes)
 {
-  g_autoptr(MotcuaCliTable) fields = motcua_cli_table_new_fields ();
+  g_autoptr(MotcuaTable) fields = motcua_table_new_fields ();
   const MotcuaConflictSide *sides[2] = { &k->a, &k->b };
 
-  motcua_cli_table_add_field (fields, _("Conflict"), k->id);
-  motcua_cli_table_take_field (fields, _("Field"), g_strdup_printf ("%s.%s", k->table,
-                                                                    k->column));
-  motcua_cli_table_add_field (fields, _("Record"), display_record (codes, k));
+  motcua_table_add_field (fields, _("Conflict"), k->id);
+  motcua_table_take_field (fields, _("Field"), g_strdup_printf ("%s.%s", k->table,
+                                                                k->column));
+  motcua_table_add_field (fields, _("Record"), display_record (codes, k));
   for (guint s = 0; s < 2; s++)
     {
       g_autofree char *label = g_strdup_printf (s == 0 ? _("Value a%s") : _("Value b%s"),
@@ -480,17 +469,17 @@ print_conflict (MotcuaCli            *cli,
                                                 ? _(" (kept for now)") : "");
       const char *value = display_value (codes, sides[s]->value);
 
-      motcua_cli_table_take_field (fields, label,
-                                   g_strdup_printf (_("%s — %s, desk %.8s, %s"),
-                                                    value ? value : "—",
-                                                    sides[s]->office ? sides[s]->office : "?",
-                                                    sides[s]->replica ? sides[s]->replica : "?",
-                                                    sides[s]->at));
+      motcua_table_take_field (fields, label,
+                               g_strdup_printf (_("%s — %s, desk %.8s, %s"),
+                                                value ? value : "—",
+                                                sides[s]->office ? sides[s]->office : "?",
+                                                sides[s]->replica ? sides[s]->replica : "?",
+                                                sides[s]->at));
     }
-  motcua_cli_table_add_field (fields, _("Detected"), k->detected_at);
-  motcua_cli_table_add_field (fields, _("Resolved"),
-                              k->resolved ? display_value (codes, k->resolution) : _("no"));
-  motcua_cli_table_print (fields, 0);
+  motcua_table_add_field (fields, _("Detected"), k->detected_at);
+  motcua_table_add_field (fields, _("Resolved"),
+                          k->resolved ? display_value (codes, k->resolution) : _("no"));
+  motcua_table_print (fields, 0);
 }
 
 /* The values stay as stored, for scripts (and for resolve --value); "value_office" adds the
@@ -503,59 +492,50 @@ json_conflict (JsonBuilder          *b,
   const MotcuaConflictSide *sides[2] = { &k->a, &k->b };
 
   json_builder_begin_object (b);
-  motcua_cli_json_add_string (b, "id", k->id);
-  motcua_cli_json_add_string (b, "table", k->table);
-  motcua_cli_json_add_string (b, "row", k->row_id);
-  motcua_cli_json_add_string (b, "column", k->column);
-  motcua_cli_json_add_string (b, "receipt_no", k->receipt_no);
+  motcua_json_add_string (b, "id", k->id);
+  motcua_json_add_string (b, "table", k->table);
+  motcua_json_add_string (b, "row", k->row_id);
+  motcua_json_add_string (b, "column", k->column);
+  motcua_json_add_string (b, "receipt_no", k->receipt_no);
   for (guint s = 0; s < 2; s++)
     {
       json_builder_set_member_name (b, s == 0 ? "a" : "b");
       json_builder_begin_object (b);
-      motcua_cli_json_add_string (b, "value", sides[s]->value);
+      motcua_json_add_string (b, "value", sides[s]->value);
       if (office_code (codes, sides[s]->value) != NULL)
-        motcua_cli_json_add_string (b, "value_office", office_code (codes, sides[s]->value));
-      motcua_cli_json_add_string (b, "at", sides[s]->at);
-      motcua_cli_json_add_string (b, "replica", sides[s]->replica);
-      motcua_cli_json_add_string (b, "office", sides[s]->office);
+        motcua_json_add_string (b, "value_office", office_code (codes, sides[s]->value));
+      motcua_json_add_string (b, "at", sides[s]->at);
+      motcua_json_add_string (b, "replica", sides[s]->replica);
+      motcua_json_add_string (b, "office", sides[s]->office);
       json_builder_end_object (b);
     }
   json_builder_set_member_name (b, "winner");
   json_builder_add_string_value (b, k->winner == 'a' ? "a" : "b");
   json_builder_set_member_name (b, "resolved");
   json_builder_add_boolean_value (b, k->resolved);
-  motcua_cli_json_add_string (b, "resolution", k->resolution);
+  motcua_json_add_string (b, "resolution", k->resolution);
   json_builder_end_object (b);
 }
 
 static gboolean
-cmd_conflicts_list (MotcuaCli  *cli,
-                    int         argc,
-                    char      **argv,
-                    GError    **error)
+cmd_conflicts_list (MotcuaTool  *tool,
+                    int          argc,
+                    char       **argv,
+                    GError     **error)
 {
-  gboolean all = FALSE;
-  const GOptionEntry entries[] = {
-    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Include resolved conflicts"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GHashTable) codes = NULL;
-  MotcuaReplica *replica;
+  MotcuaReplica *replica = NULL;
+  gboolean all;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
-  replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL || (list = motcua_replica_list_conflicts (replica, all, error)) == NULL
-      || (codes = office_codes_new (replica, error)) == NULL)
+  list = motcua_tool_list_conflicts (tool, argc, argv, N_("Include resolved conflicts"),
+                                     &replica, &all, error);
+  if (list == NULL)
+    return replica == NULL && tool->help_shown;
+  if ((codes = office_codes_new (replica, error)) == NULL)
     return FALSE;
 
-  if (cli->json)
+  if (tool->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
@@ -563,109 +543,77 @@ cmd_conflicts_list (MotcuaCli  *cli,
       for (guint i = 0; i < list->len; i++)
         json_conflict (b, list->pdata[i], codes);
       json_builder_end_array (b);
-      motcua_cli_print_builder (b);
+      motcua_print_builder (b);
       return TRUE;
     }
 
   {
-    g_autoptr(MotcuaCliTable) table = motcua_cli_table_new (_("ID"), _("RECORD"), _("FIELD"),
-                                                            _("VALUE A"), _("VALUE B"),
-                                                            _("RESOLVED"), NULL);
+    g_autoptr(MotcuaTable) table = motcua_table_new (_("ID"), _("RECORD"), _("FIELD"),
+                                                     _("VALUE A"), _("VALUE B"),
+                                                     _("RESOLVED"), NULL);
 
     for (guint i = 0; i < list->len; i++)
       {
         MotcuaConflict *k = list->pdata[i];
         g_autofree char *id = g_strndup (k->id, 8);
 
-        motcua_cli_table_add_row (table, id, display_record (codes, k), k->column,
-                                  display_value (codes, k->a.value),
-                                  display_value (codes, k->b.value),
-                                  k->resolved ? display_value (codes, k->resolution) : _("no"));
+        motcua_table_add_row (table, id, display_record (codes, k), k->column,
+                              display_value (codes, k->a.value),
+                              display_value (codes, k->b.value),
+                              k->resolved ? display_value (codes, k->resolution) : _("no"));
       }
-    motcua_cli_table_print (table, 0);
+    motcua_table_print (table, 0);
   }
 
   return TRUE;
 }
 
 static gboolean
-cmd_conflicts_show (MotcuaCli  *cli,
-                    int         argc,
-                    char      **argv,
-                    GError    **error)
+cmd_conflicts_show (MotcuaTool  *tool,
+                    int          argc,
+                    char       **argv,
+                    GError     **error)
 {
-  g_auto(GStrv) args = NULL;
   g_autoptr(MotcuaConflict) k = NULL;
   g_autoptr(GHashTable) codes = NULL;
-  MotcuaReplica *replica;
+  MotcuaReplica *replica = NULL;
 
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
-  replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL || (k = motcua_replica_dup_conflict (replica, args[0], error)) == NULL
-      || (codes = office_codes_new (replica, error)) == NULL)
+  k = motcua_tool_dup_conflict (tool, argc, argv, &replica, error);
+  if (k == NULL)
+    return replica == NULL && tool->help_shown;
+  if ((codes = office_codes_new (replica, error)) == NULL)
     return FALSE;
 
-  if (cli->json)
+  if (tool->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_conflict (b, k, codes);
-      motcua_cli_print_builder (b);
+      motcua_print_builder (b);
     }
   else
-    print_conflict (cli, k, codes);
+    print_conflict (tool, k, codes);
 
   return TRUE;
 }
 
 static gboolean
-cmd_conflicts_resolve (MotcuaCli  *cli,
-                       int         argc,
-                       char      **argv,
-                       GError    **error)
+cmd_conflicts_resolve (MotcuaTool  *tool,
+                       int          argc,
+                       char       **argv,
+                       GError     **error)
 {
-  g_autofree char *keep = NULL;
-  g_autofree char *value = NULL;
-  const GOptionEntry entries[] = {
-    { "keep", 0, 0, G_OPTION_ARG_STRING, &keep, N_("Keep value a or value b"), N_("a|b") },
-    { "value", 0, 0, G_OPTION_ARG_STRING, &value, N_("Set a new value instead"), N_("TEXT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  MotcuaReplica *replica;
-  MotcuaResolution how;
+  g_autoptr(MotcuaConflict) resolved = motcua_tool_resolve_conflict (tool, argc, argv, error);
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
-  if ((keep == NULL) == (value == NULL)
-      || (keep != NULL && g_strcmp0 (keep, "a") != 0 && g_strcmp0 (keep, "b") != 0))
-    {
-      motcua_cli_set_usage_error (error, _("resolve needs either --keep a, --keep b or"
-                                           " --value TEXT"));
-      return FALSE;
-    }
-  how = value != NULL ? MOTCUA_RESOLVE_VALUE
-        : g_strcmp0 (keep, "a") == 0 ? MOTCUA_RESOLVE_KEEP_A : MOTCUA_RESOLVE_KEEP_B;
-
-  replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL || !motcua_replica_resolve_conflict (replica, args[0], how, value, error))
-    return FALSE;
-  if (!cli->json)
+  if (resolved == NULL)
+    return tool->help_shown;
+  if (!tool->json)
     g_print (_("Resolved. The resolution reaches the other replicas at the next sync.\n"));
 
   return TRUE;
 }
 
-const MotcuaCliCommand motcua_cli_conflicts_commands[] = {
+const MotcuaCommand motcua_cli_conflicts_commands[] = {
   { "list", NULL, N_("List the open conflicts"), cmd_conflicts_list, NULL },
   { "show", N_("ID"), N_("Show both values of a conflict, with who wrote them and when"),
     cmd_conflicts_show, NULL },
@@ -678,27 +626,23 @@ const MotcuaCliCommand motcua_cli_conflicts_commands[] = {
 /* Refused changes */
 
 static gboolean
-cmd_rejected_list (MotcuaCli  *cli,
-                   int         argc,
-                   char      **argv,
-                   GError    **error)
+cmd_rejected_list (MotcuaTool  *tool,
+                   int          argc,
+                   char       **argv,
+                   GError     **error)
 {
   g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) rejected = NULL;
   MotcuaReplica *replica;
 
-  cli->json_errors = TRUE;
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
-  replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL || (rejected = motcua_replica_list_rejected (replica, error)) == NULL)
+  tool->json_errors = TRUE;
+  replica = motcua_tool_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
+  if (replica == NULL)
+    return tool->help_shown;
+  if ((rejected = motcua_replica_list_rejected (replica, error)) == NULL)
     return FALSE;
 
-  if (cli->json)
+  if (tool->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
@@ -706,7 +650,7 @@ cmd_rejected_list (MotcuaCli  *cli,
       for (guint i = 0; i < rejected->len; i++)
         json_rejected (b, rejected->pdata[i]);
       json_builder_end_array (b);
-      motcua_cli_print_builder (b);
+      motcua_print_builder (b);
       return TRUE;
     }
 
@@ -722,7 +666,7 @@ cmd_rejected_list (MotcuaCli  *cli,
 
 /* retry and discard: SEQ, then the library does the rest. */
 static gboolean
-run_rejected_action (MotcuaCli   *cli,
+run_rejected_action (MotcuaTool  *tool,
                      int          argc,
                      char       **argv,
                      gboolean     retry,
@@ -732,19 +676,17 @@ run_rejected_action (MotcuaCli   *cli,
   MotcuaReplica *replica;
   guint64 seq;
 
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
+  if (!motcua_tool_parse_options (tool, NULL, argc, argv, &args, error))
+    return tool->help_shown;
+  if (!motcua_tool_check_n_args (tool, (const char *const *) args, 1, 1, error)
+      || !motcua_parse_uint ("SEQ", args[0], G_MAXINT64, &seq, error))
     return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error)
-      || !motcua_cli_parse_uint ("SEQ", args[0], G_MAXINT64, &seq, error))
-    return FALSE;
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_cli_get_replica (tool, error);
   if (replica == NULL
       || !(retry ? motcua_replica_retry_rejected (replica, seq, error)
                  : motcua_replica_discard_rejected (replica, seq, error)))
     return FALSE;
-  if (!cli->json)
+  if (!tool->json)
     g_print (retry ? _("Change %llu will be sent again at the next sync.\n")
                    : _("Change %llu is given up: the next sync takes the server's values"
                        " back.\n"), (unsigned long long) seq);
@@ -753,24 +695,24 @@ run_rejected_action (MotcuaCli   *cli,
 }
 
 static gboolean
-cmd_rejected_retry (MotcuaCli  *cli,
-                    int         argc,
-                    char      **argv,
-                    GError    **error)
+cmd_rejected_retry (MotcuaTool  *tool,
+                    int          argc,
+                    char       **argv,
+                    GError     **error)
 {
-  return run_rejected_action (cli, argc, argv, TRUE, error);
+  return run_rejected_action (tool, argc, argv, TRUE, error);
 }
 
 static gboolean
-cmd_rejected_discard (MotcuaCli  *cli,
-                      int         argc,
-                      char      **argv,
-                      GError    **error)
+cmd_rejected_discard (MotcuaTool  *tool,
+                      int          argc,
+                      char       **argv,
+                      GError     **error)
 {
-  return run_rejected_action (cli, argc, argv, FALSE, error);
+  return run_rejected_action (tool, argc, argv, FALSE, error);
 }
 
-const MotcuaCliCommand motcua_cli_rejected_commands[] = {
+const MotcuaCommand motcua_cli_rejected_commands[] = {
   { "list", NULL, N_("List the changes the server refused, with its reasons"),
     cmd_rejected_list, NULL },
   { "retry", N_("SEQ"), N_("Send a refused change again, as it is now, after fixing its cause"),

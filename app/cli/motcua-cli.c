@@ -1,4 +1,5 @@
-/* motcua-cli.c: global options, dispatch and the commands other than cases
+/* motcua-cli.c: the tool, its table of commands, and status, init, offices, report, export and
+ * changes
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -12,288 +13,17 @@
 
 #include "motcua-cli-output.h"
 #include "motcua-cli-private.h"
-
-/* Options */
-
-/* The global options, accepted before the command and after it. Each parse fills its own copy,
- * which is then merged into the MotcuaCli, so that GOption's bookkeeping of the strings it
- * allocates stays simple. */
-typedef struct
-{
-  char     *db;
-  char     *officer;
-  gboolean  json;
-} GlobalArgs;
-
-static void
-global_args_clear (GlobalArgs *args)
-{
-  g_clear_pointer (&args->db, g_free);
-  g_clear_pointer (&args->officer, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GlobalArgs, global_args_clear)
-
-static gboolean
-global_args_merge (MotcuaCli   *cli,
-                   GlobalArgs  *args,
-                   GError     **error)
-{
-  if (args->db != NULL)
-    {
-      if (*args->db == '\0')
-        {
-          motcua_cli_set_usage_error (error, _("--db needs a file name"));
-          return FALSE;
-        }
-      g_free (cli->db_path);
-      cli->db_path = g_steal_pointer (&args->db);
-    }
-  if (args->officer != NULL)
-    {
-      if (*g_strstrip (args->officer) == '\0')
-        {
-          motcua_cli_set_usage_error (error, _("--officer needs a name"));
-          return FALSE;
-        }
-      g_free (cli->officer);
-      cli->officer = g_steal_pointer (&args->officer);
-    }
-  cli->json = cli->json || args->json;
-
-  return TRUE;
-}
-
-/* Text arguments are G_OPTION_ARG_FILENAME: G_OPTION_ARG_STRING converts from the locale's
- * character set and refuses every Vietnamese name under LANG=C. Arguments are UTF-8, which
- * motcua_cli_run() checks before anything else. */
-static void
-add_global_entries (GOptionContext *context,
-                    GlobalArgs     *args,
-                    gboolean       *help,
-                    gboolean       *version)
-{
-  const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &args->db,
-      N_("The replica file (default: $MOTCUA_DB, else motcua.db)"), N_("PATH") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &args->json,
-      N_("Print JSON instead of text"), NULL },
-    { "officer", 0, 0, G_OPTION_ARG_FILENAME, &args->officer,
-      N_("Who is at the desk (default: $MOTCUA_OFFICER, else the user name)"), N_("NAME") },
-    { "help", 'h', 0, G_OPTION_ARG_NONE, help, N_("Show this help"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
-  const GOptionEntry version_entries[] = {
-    { "version", 0, 0, G_OPTION_ARG_NONE, version, N_("Show the version"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
-
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (version != NULL)
-    g_option_context_add_main_entries (context, version_entries, GETTEXT_PACKAGE);
-}
-
-void
-motcua_cli_set_usage_error (GError     **error,
-                            const char  *format,
-                            ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, message);
-}
-
-static void
-print_help (GOptionContext *context)
-{
-  g_autofree char *help = g_option_context_get_help (context, FALSE, NULL);
-
-  motcua_cli_print_text (help);
-}
-
-/* The list of a group's commands, for --help. */
-static char *
-describe_commands (const MotcuaCliCommand *commands,
-                   const char             *path)
-{
-  g_autoptr(GString) out = g_string_new (_("Commands:"));
-  guint width = 0;
-
-  g_string_append_c (out, '\n');
-  for (guint i = 0; commands[i].name != NULL; i++)
-    width = MAX (width, strlen (commands[i].name));
-  for (guint i = 0; commands[i].name != NULL; i++)
-    g_string_append_printf (out, "  %-*s  %s\n", (int) width, commands[i].name,
-                            _(commands[i].summary));
-  g_string_append_c (out, '\n');
-  if (path != NULL)
-    g_string_append_printf (out, _("Run “motcua-cli %s COMMAND --help” for the options of a "
-                                   "command."), path);
-  else
-    g_string_append_printf (out, "%s\n\n%s",
-                            _("Run “motcua-cli COMMAND --help” for the options of a command.\n"
-                              "The global options may also follow the command."),
-                            motcua_exit_describe ());
-
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-static gboolean
-parse_options (MotcuaCli           *cli,
-               const GOptionEntry  *entries,
-               gboolean             stop_at_command,
-               int                  argc,
-               char               **argv,
-               GStrv               *positional,
-               GError             **error)
-{
-  const MotcuaCliCommand *command = cli->command;
-  g_auto(GlobalArgs) globals = { NULL };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autofree char *parameters = NULL;
-  g_auto(GStrv) args = NULL;
-  gboolean help = FALSE;
-
-  parameters = g_strdup_printf ("%s%s%s", cli->command_path,
-                                command->parameters ? " " : "",
-                                command->parameters ? _(command->parameters) : "");
-  context = g_option_context_new (parameters);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, command->summary);
-  g_option_context_set_help_enabled (context, FALSE);
-  g_option_context_set_strict_posix (context, stop_at_command);
-  /* The command's own options first; then the global ones, as the main group. */
-  if (entries != NULL)
-    {
-      GOptionGroup *group = g_option_group_new ("command", _("Options:"), _("Show options"),
-                                                NULL, NULL);
-
-      g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
-      g_option_group_add_entries (group, entries);
-      g_option_context_add_group (context, group);
-    }
-  add_global_entries (context, &globals, &help, NULL);
-
-  if (command->subcommands != NULL)
-    {
-      g_autofree char *description = describe_commands (command->subcommands,
-                                                        cli->command_path);
-
-      g_option_context_set_description (context, description);
-    }
-
-  args = g_new0 (char *, argc + 1);
-  for (int i = 0; i < argc; i++)
-    args[i] = g_strdup (argv[i]);
-
-  if (!g_option_context_parse_strv (context, &args, error))
-    return FALSE;
-  if (!global_args_merge (cli, &globals, error))
-    return FALSE;
-
-  if (help)
-    {
-      print_help (context);
-      cli->help_shown = TRUE;
-      *positional = g_new0 (char *, 1);
-      return TRUE;
-    }
-
-  /* Drop the command's name. */
-  *positional = g_strdupv (args[0] != NULL ? args + 1 : args);
-
-  return TRUE;
-}
-
-gboolean
-motcua_cli_parse_options (MotcuaCli           *cli,
-                          const GOptionEntry  *entries,
-                          int                  argc,
-                          char               **argv,
-                          GStrv               *positional,
-                          GError             **error)
-{
-  return parse_options (cli, entries, FALSE, argc, argv, positional, error);
-}
-
-gboolean
-motcua_cli_check_n_args (MotcuaCli         *cli,
-                         const char *const *positional,
-                         int                min,
-                         int                max,
-                         GError           **error)
-{
-  int n = positional != NULL ? (int) g_strv_length ((GStrv) positional) : 0;
-  const char *parameters = cli->command->parameters ? _(cli->command->parameters) : "";
-
-  if (n < min)
-    {
-      motcua_cli_set_usage_error (error, _("missing argument: usage is “motcua-cli %s%s%s”"),
-                                  cli->command_path, *parameters ? " " : "", parameters);
-      return FALSE;
-    }
-  if (max >= 0 && n > max)
-    {
-      motcua_cli_set_usage_error (error,
-                                  _("unexpected argument “%s”: usage is “motcua-cli %s%s%s”"),
-                                  positional[max], cli->command_path,
-                                  *parameters ? " " : "", parameters);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-gboolean
-motcua_cli_parse_uint (const char  *option,
-                       const char  *text,
-                       guint64      max,
-                       guint64     *out,
-                       GError     **error)
-{
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, max, out, NULL))
-    {
-      motcua_cli_set_usage_error (error,
-                                  _("%s “%s” must be a whole number from 0 to %llu"),
-                                  option, text ? text : "", (unsigned long long) max);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-parse_import_format (const char         *option,
-                     const char         *text,
-                     MotcuaImportFormat *out,
-                     GError            **error)
-{
-  if (text == NULL)
-    *out = MOTCUA_FORMAT_AUTO;
-  else if (g_str_equal (text, "json"))
-    *out = MOTCUA_FORMAT_JSON;
-  else if (g_str_equal (text, "csv"))
-    *out = MOTCUA_FORMAT_CSV;
-  else
-    {
-      motcua_cli_set_usage_error (error, _("%s “%s” must be json or csv"), option, text);
-      return FALSE;
-    }
-
-  return TRUE;
-}
+#include "motcua-offices.h"
+#include "motcua-shared-commands.h"
 
 /* The replica */
 
 MotcuaReplica *
-motcua_cli_get_replica (MotcuaCli  *cli,
-                        GError    **error)
+motcua_cli_get_replica (MotcuaTool  *tool,
+                        GError     **error)
 {
+  MotcuaCli *cli = MOTCUA_CLI (tool);
+
   if (cli->replica == NULL)
     {
       cli->replica = motcua_replica_open (cli->db_path, error);
@@ -307,19 +37,21 @@ motcua_cli_get_replica (MotcuaCli  *cli,
 }
 
 gboolean
-motcua_cli_begin (MotcuaCli  *cli,
-                  GError    **error)
+motcua_cli_begin (MotcuaTool  *tool,
+                  GError     **error)
 {
-  MotcuaReplica *replica = motcua_cli_get_replica (cli, error);
+  MotcuaReplica *replica = motcua_cli_get_replica (tool, error);
 
   return replica != NULL && motcua_replica_begin (replica, error);
 }
 
 gboolean
-motcua_cli_finish (MotcuaCli  *cli,
-                   gboolean    ok,
-                   GError    **error)
+motcua_cli_finish (MotcuaTool  *tool,
+                   gboolean     ok,
+                   GError     **error)
 {
+  MotcuaCli *cli = MOTCUA_CLI (tool);
+
   if (!ok)
     {
       motcua_replica_rollback (cli->replica);
@@ -329,121 +61,22 @@ motcua_cli_finish (MotcuaCli  *cli,
   return motcua_replica_commit (cli->replica, error);
 }
 
-static const char *
-import_kind_name (MotcuaImportKind kind)
-{
-  switch (kind)
-    {
-    case MOTCUA_IMPORT_CATALOGUE:
-      return "catalogue";
-    case MOTCUA_IMPORT_OFFICES:
-      return "offices";
-    case MOTCUA_IMPORT_CALENDAR:
-      return "calendar";
-    case MOTCUA_IMPORT_CASES:
-      return "cases";
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-print_import (MotcuaCli        *cli,
-              const char       *path,
-              MotcuaImportKind  kind,
-              guint             n_rows)
-{
-  if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      motcua_cli_json_add_string (builder, "file", path);
-      motcua_cli_json_add_string (builder, "kind", import_kind_name (kind));
-      motcua_cli_json_add_int (builder, "imported", n_rows);
-      json_builder_end_object (builder);
-      motcua_cli_print_builder (builder);
-      return;
-    }
-
-  switch (kind)
-    {
-    case MOTCUA_IMPORT_CATALOGUE:
-      motcua_cli_print (ngettext ("Imported %u procedure from %s.\n",
-                                  "Imported %u procedures from %s.\n", n_rows), n_rows, path);
-      break;
-    case MOTCUA_IMPORT_OFFICES:
-      motcua_cli_print (ngettext ("Imported %u office from %s.\n",
-                                  "Imported %u offices from %s.\n", n_rows), n_rows, path);
-      break;
-    case MOTCUA_IMPORT_CALENDAR:
-      motcua_cli_print (ngettext ("Imported %u calendar day from %s.\n",
-                                  "Imported %u calendar days from %s.\n", n_rows), n_rows, path);
-      break;
-    case MOTCUA_IMPORT_CASES:
-      motcua_cli_print (ngettext ("Imported %u case from %s.\n",
-                                  "Imported %u cases from %s.\n", n_rows), n_rows, path);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-gboolean
-motcua_cli_import (MotcuaCli         *cli,
-                   const char        *path,
-                   MotcuaImportKind   kind,
-                   const char        *format_text,
-                   GError           **error)
-{
-  MotcuaImportFormat format;
-  MotcuaReplica *replica;
-  guint n_rows = 0;
-
-  if (!parse_import_format ("--format", format_text, &format, error))
-    return FALSE;
-  replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL)
-    return FALSE;
-  if (!motcua_replica_import_file (replica, path, kind, format, &n_rows, error))
-    return FALSE;
-
-  print_import (cli, path, kind, n_rows);
-
-  return TRUE;
-}
-
 /* The import commands: FILE [--format json|csv]. */
 gboolean
-motcua_cli_run_import (MotcuaCli         *cli,
+motcua_cli_run_import (MotcuaTool        *tool,
                        int                argc,
                        char             **argv,
                        MotcuaImportKind   kind,
                        GError           **error)
 {
-  g_autofree char *format = NULL;
-  const GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
-      N_("json or csv (default: from the file name)"), N_("FORMAT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
-
-  return motcua_cli_import (cli, args[0], kind, format, error);
+  return motcua_tool_run_import (tool, argc, argv, kind, motcua_print_imported, error);
 }
 
 /* status */
 
 /* @n_offices: offices just imported by init, or -1. */
 static gboolean
-print_status (MotcuaCli      *cli,
+print_status (MotcuaTool     *tool,
               MotcuaReplica  *replica,
               int             n_offices,
               GError        **error)
@@ -456,85 +89,67 @@ print_status (MotcuaCli      *cli,
       || (n_cases = motcua_replica_count_cases (replica, &all, error)) < 0)
     return FALSE;
 
-  if (cli->json)
+  if (tool->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      motcua_cli_json_add_string (builder, "path", motcua_replica_get_path (replica));
-      motcua_cli_json_add_string (builder, "replica_id", motcua_replica_get_id (replica));
-      motcua_cli_json_add_string (builder, "office", motcua_replica_get_office_code (replica));
-      motcua_cli_json_add_string (builder, "role", motcua_level_to_string (role));
-      motcua_cli_json_add_int (builder, "schema_version", MOTCUA_SCHEMA_VERSION);
-      motcua_cli_json_add_int (builder, "last_seq",
-                               (gint64) motcua_replica_get_last_seq (replica));
-      motcua_cli_json_add_int (builder, "pending_changes", pending);
-      motcua_cli_json_add_int (builder, "cases", n_cases);
-      motcua_cli_json_add_string (builder, "officer", motcua_replica_get_officer (replica));
+      motcua_json_add_string (builder, "path", motcua_replica_get_path (replica));
+      motcua_json_add_string (builder, "replica_id", motcua_replica_get_id (replica));
+      motcua_json_add_string (builder, "office", motcua_replica_get_office_code (replica));
+      motcua_json_add_string (builder, "role", motcua_level_to_string (role));
+      motcua_json_add_int (builder, "schema_version", MOTCUA_SCHEMA_VERSION);
+      motcua_json_add_int (builder, "last_seq",
+                           (gint64) motcua_replica_get_last_seq (replica));
+      motcua_json_add_int (builder, "pending_changes", pending);
+      motcua_json_add_int (builder, "cases", n_cases);
+      motcua_json_add_string (builder, "officer", motcua_replica_get_officer (replica));
       if (n_offices >= 0)
-        motcua_cli_json_add_int (builder, "offices_imported", n_offices);
+        motcua_json_add_int (builder, "offices_imported", n_offices);
       json_builder_end_object (builder);
-      motcua_cli_print_builder (builder);
+      motcua_print_builder (builder);
     }
   else
     {
-      g_autoptr(MotcuaCliTable) table = motcua_cli_table_new_fields ();
+      g_autoptr(MotcuaTable) table = motcua_table_new_fields ();
 
-      motcua_cli_table_add_field (table, _("Replica"), motcua_replica_get_path (replica));
-      motcua_cli_table_add_field (table, _("Replica id"), motcua_replica_get_id (replica));
-      motcua_cli_table_add_field (table, _("Office"), motcua_replica_get_office_code (replica));
-      motcua_cli_table_add_field (table, _("Role"), motcua_level_to_string (role));
-      motcua_cli_table_take_field (table, _("Schema version"),
-                                   g_strdup_printf ("%d", MOTCUA_SCHEMA_VERSION));
-      motcua_cli_table_take_field (table, _("Last sequence"),
-                                   g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                                    motcua_replica_get_last_seq (replica)));
-      motcua_cli_table_take_field (table, _("Pending changes"),
-                                   g_strdup_printf ("%" G_GINT64_FORMAT, pending));
-      motcua_cli_table_take_field (table, _("Cases"),
-                                   g_strdup_printf ("%" G_GINT64_FORMAT, n_cases));
-      motcua_cli_table_add_field (table, _("Officer"), motcua_replica_get_officer (replica));
-      motcua_cli_table_print (table, 0);
+      motcua_table_add_field (table, _("Replica"), motcua_replica_get_path (replica));
+      motcua_table_add_field (table, _("Replica id"), motcua_replica_get_id (replica));
+      motcua_table_add_field (table, _("Office"), motcua_replica_get_office_code (replica));
+      motcua_table_add_field (table, _("Role"), motcua_level_to_string (role));
+      motcua_table_take_field (table, _("Schema version"),
+                               g_strdup_printf ("%d", MOTCUA_SCHEMA_VERSION));
+      motcua_table_take_field (table, _("Last sequence"),
+                               g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                motcua_replica_get_last_seq (replica)));
+      motcua_table_take_field (table, _("Pending changes"),
+                               g_strdup_printf ("%" G_GINT64_FORMAT, pending));
+      motcua_table_take_field (table, _("Cases"),
+                               g_strdup_printf ("%" G_GINT64_FORMAT, n_cases));
+      motcua_table_add_field (table, _("Officer"), motcua_replica_get_officer (replica));
+      motcua_table_print (table, 0);
     }
 
   return TRUE;
 }
 
 static gboolean
-cmd_status (MotcuaCli  *cli,
-            int         argc,
-            char      **argv,
-            GError    **error)
+cmd_status (MotcuaTool  *tool,
+            int          argc,
+            char       **argv,
+            GError     **error)
 {
   g_auto(GStrv) args = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
-
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_tool_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
 
-  return print_status (cli, replica, -1, error);
+  return print_status (tool, replica, -1, error);
 }
 
 /* init */
-
-static void
-remove_replica_files (const char *path)
-{
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-}
 
 /* Loads @offices_path into a scratch replica to learn the level of @code before the real replica
  * is made with that role: the role decides how the offices are written. */
@@ -572,7 +187,7 @@ probe_office_level (const char   *offices_path,
     }
 
   g_clear_object (&probe);
-  remove_replica_files (path);
+  motcua_remove_replica_files (path);
   g_rmdir (dir);
 
   if (office == NULL)
@@ -584,11 +199,12 @@ probe_office_level (const char   *offices_path,
 }
 
 static gboolean
-cmd_init (MotcuaCli  *cli,
-          int         argc,
-          char      **argv,
-          GError    **error)
+cmd_init (MotcuaTool  *tool,
+          int          argc,
+          char       **argv,
+          GError     **error)
 {
+  MotcuaCli *cli = MOTCUA_CLI (tool);
   g_autofree char *office = NULL;
   g_autofree char *role_text = NULL;
   g_autofree char *offices = NULL;
@@ -608,29 +224,25 @@ cmd_init (MotcuaCli  *cli,
   MotcuaLevel role = MOTCUA_LEVEL_COMMUNE;
   guint n_offices = 0;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
+    return tool->help_shown;
 
   if (office == NULL || *office == '\0')
     {
-      motcua_cli_set_usage_error (error, _("init needs --office CODE"));
+      motcua_set_usage_error (error, _("init needs --office CODE"));
       return FALSE;
     }
   if (role_text != NULL && !motcua_level_from_string (role_text, &role))
     {
-      motcua_cli_set_usage_error (error,
-                                  _("--role “%s” must be province, department, district or "
-                                    "commune"), role_text);
+      motcua_set_usage_error (error,
+                              _("--role “%s” must be province, department, district or "
+                                "commune"), role_text);
       return FALSE;
     }
   if (role_text == NULL && offices == NULL)
     {
-      motcua_cli_set_usage_error (error, _("init needs --role, or --offices to take the role "
-                                           "from the office's level"));
+      motcua_set_usage_error (error, _("init needs --role, or --offices to take the role "
+                                       "from the office's level"));
       return FALSE;
     }
   if (g_file_test (cli->db_path, G_FILE_TEST_EXISTS))
@@ -648,9 +260,9 @@ cmd_init (MotcuaCli  *cli,
         return FALSE;
       if (role_text != NULL && level != role)
         {
-          motcua_cli_set_usage_error (error, _("--role %s does not match office %s, which is "
-                                               "a %s in %s"),
-                                      role_text, office, motcua_level_to_string (level), offices);
+          motcua_set_usage_error (error, _("--role %s does not match office %s, which is "
+                                           "a %s in %s"),
+                                  role_text, office, motcua_level_to_string (level), offices);
           return FALSE;
         }
       role = level;
@@ -666,7 +278,7 @@ cmd_init (MotcuaCli  *cli,
                                       &n_offices, &local_error))
     {
       g_clear_object (&replica);
-      remove_replica_files (cli->db_path);
+      motcua_remove_replica_files (cli->db_path);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -674,164 +286,24 @@ cmd_init (MotcuaCli  *cli,
   if (cli->officer != NULL)
     motcua_replica_set_officer (replica, cli->officer);
 
-  if (cli->json)
-    return print_status (cli, replica, offices != NULL ? (int) n_offices : -1, error);
+  if (tool->json)
+    return print_status (tool, replica, offices != NULL ? (int) n_offices : -1, error);
 
-  motcua_cli_print (_("Created replica %s for office %s (%s).\n"), cli->db_path, office,
-                    motcua_level_to_string (role));
+  motcua_print (_("Created replica %s for office %s (%s).\n"), cli->db_path, office,
+                motcua_level_to_string (role));
   if (offices != NULL)
-    print_import (cli, offices, MOTCUA_IMPORT_OFFICES, n_offices);
+    motcua_print_imported (offices, MOTCUA_IMPORT_OFFICES, n_offices);
 
   return TRUE;
 }
 
 /* offices */
 
-typedef struct
-{
-  GPtrArray  *order;      /* MotcuaOffice *, borrowed, tree order */
-  GArray     *depths;     /* guint */
-  GHashTable *children;   /* parent code → GPtrArray of MotcuaOffice *, borrowed */
-} OfficeTree;
-
-static int
-compare_offices (gconstpointer a,
-                 gconstpointer b)
-{
-  const MotcuaOffice *oa = *(MotcuaOffice *const *) a;
-  const MotcuaOffice *ob = *(MotcuaOffice *const *) b;
-
-  return g_strcmp0 (oa->code, ob->code);
-}
-
-static void
-office_tree_walk (OfficeTree   *tree,
-                  MotcuaOffice *office,
-                  guint         depth)
-{
-  GPtrArray *children = g_hash_table_lookup (tree->children, office->code);
-
-  g_ptr_array_add (tree->order, office);
-  g_array_append_val (tree->depths, depth);
-
-  for (guint i = 0; children != NULL && i < children->len; i++)
-    office_tree_walk (tree, g_ptr_array_index (children, i), depth + 1);
-}
-
 static gboolean
-cmd_offices_list (MotcuaCli  *cli,
-                  int         argc,
-                  char      **argv,
-                  GError    **error)
-{
-  g_auto(GStrv) args = NULL;
-  g_autoptr(GPtrArray) offices = NULL;
-  g_autoptr(GHashTable) by_code = NULL;
-  g_autoptr(GPtrArray) roots = g_ptr_array_new ();
-  OfficeTree tree;
-  MotcuaReplica *replica;
-
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
-
-  replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL)
-    return FALSE;
-  offices = motcua_replica_list_offices (replica, error);
-  if (offices == NULL)
-    return FALSE;
-  g_ptr_array_sort (offices, compare_offices);
-
-  tree.order = g_ptr_array_new ();
-  tree.depths = g_array_new (FALSE, FALSE, sizeof (guint));
-  tree.children = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                         (GDestroyNotify) g_ptr_array_unref);
-  by_code = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (guint i = 0; i < offices->len; i++)
-    {
-      MotcuaOffice *office = g_ptr_array_index (offices, i);
-
-      g_hash_table_insert (by_code, office->code, office);
-    }
-  for (guint i = 0; i < offices->len; i++)
-    {
-      MotcuaOffice *office = g_ptr_array_index (offices, i);
-      GPtrArray *siblings;
-
-      /* An office whose parent is not here yet (partial data) is shown as a root. */
-      if (office->parent_code == NULL
-          || !g_hash_table_contains (by_code, office->parent_code)
-          || g_str_equal (office->parent_code, office->code))
-        {
-          g_ptr_array_add (roots, office);
-          continue;
-        }
-      siblings = g_hash_table_lookup (tree.children, office->parent_code);
-      if (siblings == NULL)
-        {
-          siblings = g_ptr_array_new ();
-          g_hash_table_insert (tree.children, office->parent_code, siblings);
-        }
-      g_ptr_array_add (siblings, office);
-    }
-  for (guint i = 0; i < roots->len; i++)
-    office_tree_walk (&tree, g_ptr_array_index (roots, i), 0);
-
-  if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < tree.order->len; i++)
-        {
-          MotcuaOffice *office = g_ptr_array_index (tree.order, i);
-
-          json_builder_begin_object (builder);
-          motcua_cli_json_add_string (builder, "code", office->code);
-          motcua_cli_json_add_string (builder, "name", office->name);
-          motcua_cli_json_add_string (builder, "level", motcua_level_to_string (office->level));
-          motcua_cli_json_add_string (builder, "parent", office->parent_code);
-          motcua_cli_json_add_int (builder, "depth", g_array_index (tree.depths, guint, i));
-          motcua_cli_json_add_string (builder, "id", office->id);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      motcua_cli_print_builder (builder);
-    }
-  else
-    {
-      g_autoptr(MotcuaCliTable) table = motcua_cli_table_new (_("CODE"), _("NAME"), _("LEVEL"),
-                                                              NULL);
-
-      for (guint i = 0; i < tree.order->len; i++)
-        {
-          MotcuaOffice *office = g_ptr_array_index (tree.order, i);
-          guint depth = g_array_index (tree.depths, guint, i);
-          g_autofree char *code = g_strdup_printf ("%*s%s", (int) (2 * depth), "", office->code);
-
-          motcua_cli_table_add_row (table, code, office->name,
-                                    motcua_level_to_string (office->level));
-        }
-      motcua_cli_table_print (table, 0);
-    }
-
-  g_ptr_array_unref (tree.order);
-  g_array_unref (tree.depths);
-  g_hash_table_unref (tree.children);
-
-  return TRUE;
-}
-
-static gboolean
-cmd_offices_show (MotcuaCli  *cli,
-                  int         argc,
-                  char      **argv,
-                  GError    **error)
+cmd_offices_show (MotcuaTool  *tool,
+                  int          argc,
+                  char       **argv,
+                  GError     **error)
 {
   g_auto(GStrv) args = NULL;
   g_autoptr(MotcuaOffice) office = NULL;
@@ -840,16 +312,9 @@ cmd_offices_show (MotcuaCli  *cli,
   g_autoptr(GPtrArray) children = g_ptr_array_new ();
   MotcuaReplica *replica;
 
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
-
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (replica == NULL)
-    return FALSE;
+    return tool->help_shown;
   office = motcua_replica_dup_office (replica, args[0], error);
   if (office == NULL)
     return FALSE;
@@ -858,7 +323,7 @@ cmd_offices_show (MotcuaCli  *cli,
   offices = motcua_replica_list_offices (replica, error);
   if (offices == NULL)
     return FALSE;
-  g_ptr_array_sort (offices, compare_offices);
+  g_ptr_array_sort (offices, motcua_compare_offices);
   for (guint i = 0; i < offices->len; i++)
     {
       MotcuaOffice *other = g_ptr_array_index (offices, i);
@@ -867,16 +332,16 @@ cmd_offices_show (MotcuaCli  *cli,
         g_ptr_array_add (children, other);
     }
 
-  if (cli->json)
+  if (tool->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      motcua_cli_json_add_string (builder, "code", office->code);
-      motcua_cli_json_add_string (builder, "name", office->name);
-      motcua_cli_json_add_string (builder, "level", motcua_level_to_string (office->level));
-      motcua_cli_json_add_string (builder, "parent", office->parent_code);
-      motcua_cli_json_add_string (builder, "id", office->id);
+      motcua_json_add_string (builder, "code", office->code);
+      motcua_json_add_string (builder, "name", office->name);
+      motcua_json_add_string (builder, "level", motcua_level_to_string (office->level));
+      motcua_json_add_string (builder, "parent", office->parent_code);
+      motcua_json_add_string (builder, "id", office->id);
       json_builder_set_member_name (builder, "children");
       json_builder_begin_array (builder);
       for (guint i = 0; i < children->len; i++)
@@ -884,597 +349,49 @@ cmd_offices_show (MotcuaCli  *cli,
                                        ((MotcuaOffice *) g_ptr_array_index (children, i))->code);
       json_builder_end_array (builder);
       json_builder_end_object (builder);
-      motcua_cli_print_builder (builder);
+      motcua_print_builder (builder);
     }
   else
     {
-      g_autoptr(MotcuaCliTable) table = motcua_cli_table_new_fields ();
+      g_autoptr(MotcuaTable) table = motcua_table_new_fields ();
       g_autoptr(GString) below = g_string_new (NULL);
 
       for (guint i = 0; i < children->len; i++)
         g_string_append_printf (below, "%s%s", i > 0 ? ", " : "",
                                 ((MotcuaOffice *) g_ptr_array_index (children, i))->code);
 
-      motcua_cli_table_add_field (table, _("Code"), office->code);
-      motcua_cli_table_add_field (table, _("Name"), office->name);
-      motcua_cli_table_add_field (table, _("Level"), motcua_level_to_string (office->level));
+      motcua_table_add_field (table, _("Code"), office->code);
+      motcua_table_add_field (table, _("Name"), office->name);
+      motcua_table_add_field (table, _("Level"), motcua_level_to_string (office->level));
       if (parent != NULL)
-        motcua_cli_table_take_field (table, _("Parent"),
-                                     g_strdup_printf ("%s  %s", parent->code, parent->name));
+        motcua_table_take_field (table, _("Parent"),
+                                 g_strdup_printf ("%s  %s", parent->code, parent->name));
       else
-        motcua_cli_table_add_field (table, _("Parent"), office->parent_code);
-      motcua_cli_table_add_field (table, _("Offices below"), below->len ? below->str : NULL);
-      motcua_cli_table_add_field (table, _("Id"), office->id);
-      motcua_cli_table_print (table, 0);
+        motcua_table_add_field (table, _("Parent"), office->parent_code);
+      motcua_table_add_field (table, _("Offices below"), below->len ? below->str : NULL);
+      motcua_table_add_field (table, _("Id"), office->id);
+      motcua_table_print (table, 0);
     }
 
   return TRUE;
 }
 
-/* catalogue */
-
-static gboolean
-cmd_catalogue_import (MotcuaCli  *cli,
-                      int         argc,
-                      char      **argv,
-                      GError    **error)
+/* The replica for the commands both programs have (motcua-shared-commands.c). */
+static MotcuaReplica *
+get_replica (MotcuaTool  *tool,
+             gboolean     write,
+             GError     **error)
 {
-  return motcua_cli_run_import (cli, argc, argv, MOTCUA_IMPORT_CATALOGUE, error);
-}
-
-static void
-print_procedures (MotcuaCli *cli,
-                  GPtrArray *procedures)
-{
-  if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < procedures->len; i++)
-        motcua_cli_json_add_procedure (builder, g_ptr_array_index (procedures, i));
-      json_builder_end_array (builder);
-      motcua_cli_print_builder (builder);
-    }
-  else
-    {
-      g_autoptr(MotcuaCliTable) table = NULL;
-
-      table = motcua_cli_table_new (_("CODE"), _("NAME"), _("SECTOR"), _("DAYS"), _("FEE"), NULL);
-      for (guint i = 0; i < procedures->len; i++)
-        {
-          MotcuaProcedure *p = g_ptr_array_index (procedures, i);
-          g_autofree char *days = g_strdup_printf ("%u", p->processing_days);
-          g_autofree char *fee = g_strdup_printf ("%" G_GINT64_FORMAT, p->fee);
-
-          motcua_cli_table_add_row (table, p->code, p->name, p->sector, days, fee);
-        }
-      if (procedures->len > 0)
-        motcua_cli_table_print (table, 0);
-      else
-        motcua_cli_print_text (_("No procedures.\n"));
-    }
-}
-
-static gboolean
-cmd_catalogue_list (MotcuaCli  *cli,
-                    int         argc,
-                    char      **argv,
-                    GError    **error)
-{
-  g_autofree char *sector = NULL;
-  g_autofree char *level_text = NULL;
-  const GOptionEntry entries[] = {
-    { "sector", 0, 0, G_OPTION_ARG_FILENAME, &sector,
-      N_("Only the procedures of sector S (lĩnh vực)"), N_("S") },
-    { "level", 0, 0, G_OPTION_ARG_FILENAME, &level_text,
-      N_("Only the procedures done at level L: province, department, district or commune"),
-      N_("L") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  g_autoptr(GPtrArray) procedures = NULL;
-  MotcuaReplica *replica;
-  MotcuaLevel level;
-
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
-  if (level_text != NULL && !motcua_level_from_string (level_text, &level))
-    {
-      motcua_cli_set_usage_error (error, _("--level “%s” must be province, department, district "
-                                           "or commune"), level_text);
-      return FALSE;
-    }
-
-  replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL)
-    return FALSE;
-  procedures = motcua_replica_list_procedures (replica, sector,
-                                               level_text != NULL ? (int) level : -1, error);
-  if (procedures == NULL)
-    return FALSE;
-
-  print_procedures (cli, procedures);
-
-  return TRUE;
-}
-
-static gboolean
-cmd_catalogue_search (MotcuaCli  *cli,
-                      int         argc,
-                      char      **argv,
-                      GError    **error)
-{
-  g_autofree char *limit_text = NULL;
-  const GOptionEntry entries[] = {
-    { "limit", 0, 0, G_OPTION_ARG_FILENAME, &limit_text,
-      N_("At most N procedures (default: 50)"), N_("N") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  g_autoptr(GPtrArray) procedures = NULL;
-  g_autofree char *query = NULL;
-  MotcuaReplica *replica;
-  guint64 limit = 0;
-
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, -1, error))
-    return FALSE;
-  if (limit_text != NULL && !motcua_cli_parse_uint ("--limit", limit_text, 100000, &limit, error))
-    return FALSE;
-
-  replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL)
-    return FALSE;
-  query = g_strjoinv (" ", args);
-  procedures = motcua_replica_search_procedures (replica, query, (guint) limit, error);
-  if (procedures == NULL)
-    return FALSE;
-
-  print_procedures (cli, procedures);
-
-  return TRUE;
-}
-
-static gboolean
-cmd_catalogue_show (MotcuaCli  *cli,
-                    int         argc,
-                    char      **argv,
-                    GError    **error)
-{
-  g_auto(GStrv) args = NULL;
-  g_autoptr(MotcuaProcedure) p = NULL;
-  g_autoptr(MotcuaCliTable) table = NULL;
-  MotcuaReplica *replica;
-  guint n_documents;
-
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
-
-  replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL)
-    return FALSE;
-  p = motcua_replica_dup_procedure (replica, args[0], error);
-  if (p == NULL)
-    return FALSE;
-
-  if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      motcua_cli_json_add_procedure (builder, p);
-      motcua_cli_print_builder (builder);
-      return TRUE;
-    }
-
-  table = motcua_cli_table_new_fields ();
-  motcua_cli_table_add_field (table, _("Code"), p->code);
-  motcua_cli_table_add_field (table, _("Official code"), p->code_official ? _("yes") : _("no"));
-  motcua_cli_table_add_field (table, _("Name"), p->name);
-  motcua_cli_table_add_field (table, _("Sector"), p->sector);
-  motcua_cli_table_take_field (table, _("Levels"), motcua_cli_levels_to_string (p->levels));
-  if (p->processing_days == 0)
-    motcua_cli_table_add_field (table, _("Processing time"), _("the same day"));
-  else
-    motcua_cli_table_take_field (table, _("Processing time"),
-                                 g_strdup_printf (ngettext ("%u working day", "%u working days",
-                                                            p->processing_days),
-                                                  p->processing_days));
-  motcua_cli_table_take_field (table, _("Fee"),
-                               g_strdup_printf (_("%lld VND"), (long long) p->fee));
-  motcua_cli_table_add_field (table, _("Fee note"), p->fee_note);
-  motcua_cli_table_add_field (table, _("Online service"),
-                              p->online_full ? _("full") : _("partial"));
-  motcua_cli_table_add_field (table, _("In force from"), p->in_force_from);
-  motcua_cli_table_add_field (table, _("In force to"), p->in_force_to);
-  motcua_cli_table_add_field (table, _("Sample data"), p->sample ? _("yes") : _("no"));
-  motcua_cli_table_add_field (table, _("Id"), p->id);
-  motcua_cli_table_print (table, 0);
-
-  n_documents = p->documents != NULL ? g_strv_length (p->documents) : 0;
-  motcua_cli_print ("\n%s\n", _("Required papers:"));
-  if (n_documents == 0)
-    motcua_cli_print ("  %s\n", _("none"));
-  for (guint i = 0; i < n_documents; i++)
-    motcua_cli_print ("  %*u  %s\n", n_documents > 10 ? 2 : 1, i, p->documents[i]);
-
-  motcua_cli_print ("\n%s\n", _("Legal basis:"));
-  if (p->legal_basis == NULL || p->legal_basis[0] == NULL)
-    motcua_cli_print ("  %s\n", _("none"));
-  for (guint i = 0; p->legal_basis != NULL && p->legal_basis[i] != NULL; i++)
-    motcua_cli_print ("  - %s\n", p->legal_basis[i]);
-
-  return TRUE;
-}
-
-/* calendar */
-
-static gboolean
-cmd_calendar_import (MotcuaCli  *cli,
-                     int         argc,
-                     char      **argv,
-                     GError    **error)
-{
-  return motcua_cli_run_import (cli, argc, argv, MOTCUA_IMPORT_CALENDAR, error);
-}
-
-typedef struct
-{
-  GDate       date;
-  const char *kind;     /* holiday, off, working */
-  const char *name;
-  gboolean    published;
-} CalendarDay;
-
-static const char *
-weekday_name (GDateWeekday weekday)
-{
-  static const char *const names[] = {
-    NULL, "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
-  };
-
-  g_assert (weekday >= G_DATE_MONDAY && weekday <= G_DATE_SUNDAY);
-
-  return names[weekday];
-}
-
-static const char *
-weekday_label (GDateWeekday weekday)
-{
-  switch (weekday)
-    {
-    case G_DATE_MONDAY:
-      return _("Monday");
-    case G_DATE_TUESDAY:
-      return _("Tuesday");
-    case G_DATE_WEDNESDAY:
-      return _("Wednesday");
-    case G_DATE_THURSDAY:
-      return _("Thursday");
-    case G_DATE_FRIDAY:
-      return _("Friday");
-    case G_DATE_SATURDAY:
-      return _("Saturday");
-    case G_DATE_SUNDAY:
-      return _("Sunday");
-    case G_DATE_BAD_WEEKDAY:
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static const char *
-day_kind_label (const char *kind)
-{
-  if (g_str_equal (kind, "holiday"))
-    return _("holiday");
-  if (g_str_equal (kind, "off"))
-    return _("day off");
-  if (g_str_equal (kind, "working"))
-    return _("working day");
-
-  return kind;
-}
-
-static gboolean
-cmd_calendar_holidays (MotcuaCli  *cli,
-                       int         argc,
-                       char      **argv,
-                       GError    **error)
-{
-  g_auto(GStrv) args = NULL;
-  g_autoptr(GPtrArray) published = NULL;
-  g_autoptr(MotcuaCalendar) calendar = NULL;
-  GDate day_date;
-  g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (CalendarDay));
-  MotcuaReplica *replica;
-  guint64 year;
-
-  if (!motcua_cli_parse_options (cli, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-    return FALSE;
-  if (!motcua_cli_parse_uint (_("year"), args[0], 9999, &year, error))
-    return FALSE;
-  if (year < 1)
-    {
-      motcua_cli_set_usage_error (error, _("year “%s” must be from 1 to 9999"), args[0]);
-      return FALSE;
-    }
-
-  replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL)
-    return FALSE;
-  published = motcua_replica_list_calendar (replica, (int) year, error);
-  if (published == NULL)
-    return FALSE;
-  calendar = motcua_replica_dup_calendar (replica, error);
-  if (calendar == NULL)
-    return FALSE;
-
-  /* What changes the week, as the replica counts working days: days off on weekdays, working
-   * days on weekends. A year the province published is its schedule alone; any other year is
-   * the statutory default. */
-  g_date_clear (&day_date, 1);
-  g_date_set_dmy (&day_date, 1, 1, (GDateYear) year);
-  while (g_date_get_year (&day_date) == year)
-    {
-      const char *name = NULL;
-      MotcuaDayKind kind = motcua_calendar_get_day (calendar, &day_date, &name);
-      gboolean weekend = g_date_get_weekday (&day_date) >= G_DATE_SATURDAY;
-      CalendarDay day = { day_date, NULL, name, published->len > 0 };
-
-      if (kind == MOTCUA_DAY_HOLIDAY)
-        day.kind = "holiday";
-      else if (kind == MOTCUA_DAY_OFF || (kind == MOTCUA_DAY_WEEKEND && !weekend))
-        day.kind = "off";
-      else if (kind == MOTCUA_DAY_WORKING && weekend)
-        day.kind = "working";
-
-      if (day.kind != NULL && weekend == g_str_equal (day.kind, "working"))
-        g_array_append_val (shown, day);
-      if (g_date_get_year (&day_date) == 9999 && g_date_get_month (&day_date) == 12
-          && g_date_get_day (&day_date) == 31)
-        break;
-      g_date_add_days (&day_date, 1);
-    }
-
-  if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < shown->len; i++)
-        {
-          const CalendarDay *day = &g_array_index (shown, CalendarDay, i);
-          char date[16];
-
-          g_date_strftime (date, sizeof date, "%Y-%m-%d", &day->date);
-          json_builder_begin_object (builder);
-          motcua_cli_json_add_string (builder, "date", date);
-          motcua_cli_json_add_string (builder, "weekday",
-                                      weekday_name (g_date_get_weekday (&day->date)));
-          motcua_cli_json_add_string (builder, "kind", day->kind);
-          motcua_cli_json_add_string (builder, "name", day->name);
-          motcua_cli_json_add_string (builder, "source",
-                                      day->published ? "published" : "statutory");
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      motcua_cli_print_builder (builder);
-    }
-  else
-    {
-      g_autoptr(MotcuaCliTable) table = NULL;
-
-      table = motcua_cli_table_new (_("DATE"), _("WEEKDAY"), _("KIND"), _("NAME"), NULL);
-      for (guint i = 0; i < shown->len; i++)
-        {
-          const CalendarDay *day = &g_array_index (shown, CalendarDay, i);
-          char date[16];
-
-          g_date_strftime (date, sizeof date, "%Y-%m-%d", &day->date);
-          motcua_cli_table_add_row (table, date, weekday_label (g_date_get_weekday (&day->date)),
-                                    day_kind_label (day->kind), day->name);
-        }
-      motcua_cli_table_print (table, 0);
-    }
-
-  return TRUE;
-}
-
-static gboolean
-cmd_calendar_due (MotcuaCli  *cli,
-                  int         argc,
-                  char      **argv,
-                  GError    **error)
-{
-  g_autofree char *procedure_code = NULL;
-  const GOptionEntry entries[] = {
-    { "procedure", 0, 0, G_OPTION_ARG_FILENAME, &procedure_code,
-      N_("Count the processing time of procedure CODE from RECEIVED_AT (ISO 8601)"),
-      N_("CODE") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  g_autofree char *received = NULL;
-  g_autofree char *due = NULL;
-  MotcuaReplica *replica;
-  guint64 days = 0;
-
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-
-  if (procedure_code != NULL)
-    {
-      g_autoptr(MotcuaProcedure) procedure = NULL;
-
-      if (!motcua_cli_check_n_args (cli, (const char *const *) args, 1, 1, error))
-        return FALSE;
-      replica = motcua_cli_get_replica (cli, error);
-      if (replica == NULL)
-        return FALSE;
-      procedure = motcua_replica_dup_procedure (replica, procedure_code, error);
-      if (procedure == NULL)
-        return FALSE;
-      received = motcua_normalize_datetime (_("received at"), args[0], error);
-      if (received == NULL)
-        return FALSE;
-      due = motcua_replica_compute_due_date (replica, procedure_code, received, error);
-      if (due == NULL)
-        return FALSE;
-      days = procedure->processing_days;
-    }
-  else
-    {
-      g_autoptr(MotcuaCalendar) calendar = NULL;
-      GDate start, end;
-
-      if (!motcua_cli_check_n_args (cli, (const char *const *) args, 2, 2, error))
-        return FALSE;
-      if (!motcua_check_date (_("received date"), args[0], &start, error)
-          || !motcua_cli_parse_uint (_("days"), args[1], 1000000, &days, error))
-        return FALSE;
-      replica = motcua_cli_get_replica (cli, error);
-      if (replica == NULL)
-        return FALSE;
-      calendar = motcua_replica_dup_calendar (replica, error);
-      if (calendar == NULL)
-        return FALSE;
-
-      motcua_calendar_add_working_days (calendar, &start, (guint) days, &end);
-      if (!g_date_valid (&end))
-        {
-          motcua_cli_set_usage_error (error, _("%s working days after %s fall after the year "
-                                               "9999"), args[1], args[0]);
-          return FALSE;
-        }
-      received = g_strdup (args[0]);
-      due = g_malloc (16);
-      g_date_strftime (due, 16, "%Y-%m-%d", &end);
-    }
-
-  if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      motcua_cli_json_add_string (builder, "received", received);
-      motcua_cli_json_add_string (builder, "procedure", procedure_code);
-      motcua_cli_json_add_int (builder, "working_days", (gint64) days);
-      motcua_cli_json_add_string (builder, "due_date", due);
-      json_builder_end_object (builder);
-      motcua_cli_print_builder (builder);
-    }
-  else
-    motcua_cli_print ("%s\n", due);
-
-  return TRUE;
-}
-
-/* report */
-
-static gboolean
-cmd_report (MotcuaCli  *cli,
-            int         argc,
-            char      **argv,
-            GError    **error)
-{
-  g_autofree char *office = NULL;
-  g_autofree char *from = NULL;
-  g_autofree char *to = NULL;
-  g_autofree char *format = NULL;
-  const GOptionEntry entries[] = {
-    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office,
-      N_("The office to report on, with the offices below it (default: the replica's office)"),
-      N_("CODE") },
-    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from,
-      N_("The first day of the period"), N_("YYYY-MM-DD") },
-    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to,
-      N_("The last day of the period"), N_("YYYY-MM-DD") },
-    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
-      N_("text, csv or json (default: text; json with --json)"), N_("FORMAT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  g_autoptr(MotcuaReport) report = NULL;
-  g_autofree char *output = NULL;
-  MotcuaReplica *replica;
-
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
-
-  if (from == NULL || to == NULL)
-    {
-      motcua_cli_set_usage_error (error, _("report needs --from and --to"));
-      return FALSE;
-    }
-  if (format == NULL)
-    format = g_strdup (cli->json ? "json" : "text");
-  if (!g_str_equal (format, "text") && !g_str_equal (format, "csv")
-      && !g_str_equal (format, "json"))
-    {
-      motcua_cli_set_usage_error (error, _("--format “%s” must be text, csv or json"), format);
-      return FALSE;
-    }
-  if (cli->json && !g_str_equal (format, "json"))
-    {
-      motcua_cli_set_usage_error (error, _("--json and --format %s disagree"), format);
-      return FALSE;
-    }
-  if (!motcua_check_date ("--from", from, NULL, error)
-      || !motcua_check_date ("--to", to, NULL, error))
-    return FALSE;
-
-  replica = motcua_cli_get_replica (cli, error);
-  if (replica == NULL)
-    return FALSE;
-  if (office == NULL)
-    office = g_strdup (motcua_replica_get_office_code (replica));
-  report = motcua_replica_report (replica, office, from, to, error);
-  if (report == NULL)
-    return FALSE;
-
-  if (g_str_equal (format, "csv"))
-    output = motcua_report_to_csv (report);
-  else if (g_str_equal (format, "json"))
-    output = motcua_report_to_json (report);
-  else
-    output = motcua_report_to_text (report);
-
-  motcua_cli_print_text (output != NULL ? output : "");
-  if (output != NULL && *output != '\0' && !g_str_has_suffix (output, "\n"))
-    motcua_cli_print_text ("\n");
-
-  return TRUE;
+  return motcua_cli_get_replica (tool, error);
 }
 
 /* export */
 
 static gboolean
-cmd_export (MotcuaCli  *cli,
-            int         argc,
-            char      **argv,
-            GError    **error)
+cmd_export (MotcuaTool  *tool,
+            int          argc,
+            char       **argv,
+            GError     **error)
 {
   gboolean canonical = FALSE;
   g_autofree char *output = NULL;
@@ -1494,19 +411,15 @@ cmd_export (MotcuaCli  *cli,
   g_autoptr(GError) local_error = NULL;
   MotcuaReplica *replica;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
+    return tool->help_shown;
   if (!canonical)
     {
-      motcua_cli_set_usage_error (error, _("export needs --canonical (the only export there is)"));
+      motcua_set_usage_error (error, _("export needs --canonical (the only export there is)"));
       return FALSE;
     }
 
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_cli_get_replica (tool, error);
   if (replica == NULL)
     return FALSE;
 
@@ -1544,10 +457,10 @@ cmd_export (MotcuaCli  *cli,
 /* changes */
 
 static gboolean
-cmd_changes (MotcuaCli  *cli,
-             int         argc,
-             char      **argv,
-             GError    **error)
+cmd_changes (MotcuaTool  *tool,
+             int          argc,
+             char       **argv,
+             GError     **error)
 {
   g_autofree char *after_text = NULL;
   g_autofree char *limit_text = NULL;
@@ -1563,26 +476,22 @@ cmd_changes (MotcuaCli  *cli,
   MotcuaReplica *replica;
   guint64 after = 0, limit = 0;
 
-  if (!motcua_cli_parse_options (cli, entries, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (!motcua_cli_check_n_args (cli, (const char *const *) args, 0, 0, error))
-    return FALSE;
-  if ((after_text != NULL && !motcua_cli_parse_uint ("--after", after_text, G_MAXINT64, &after,
-                                                      error))
-      || (limit_text != NULL && !motcua_cli_parse_uint ("--limit", limit_text, G_MAXINT, &limit,
-                                                         error)))
+  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
+    return tool->help_shown;
+  if ((after_text != NULL && !motcua_parse_uint ("--after", after_text, G_MAXINT64, &after,
+                                                  error))
+      || (limit_text != NULL && !motcua_parse_uint ("--limit", limit_text, G_MAXINT, &limit,
+                                                     error)))
     return FALSE;
 
-  replica = motcua_cli_get_replica (cli, error);
+  replica = motcua_cli_get_replica (tool, error);
   if (replica == NULL)
     return FALSE;
   changes = motcua_replica_list_changes (replica, after, (guint) limit, error);
   if (changes == NULL)
     return FALSE;
 
-  if (cli->json)
+  if (tool->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -1590,14 +499,14 @@ cmd_changes (MotcuaCli  *cli,
       for (guint i = 0; i < changes->len; i++)
         motcua_cli_json_add_change (builder, g_ptr_array_index (changes, i));
       json_builder_end_array (builder);
-      motcua_cli_print_builder (builder);
+      motcua_print_builder (builder);
     }
   else
     {
-      g_autoptr(MotcuaCliTable) table = NULL;
+      g_autoptr(MotcuaTable) table = NULL;
 
-      table = motcua_cli_table_new (_("SEQ"), _("HLC"), _("TABLE"), _("ROW"), _("COLUMN"),
-                                    _("VALUE"), NULL);
+      table = motcua_table_new (_("SEQ"), _("HLC"), _("TABLE"), _("ROW"), _("COLUMN"),
+                                _("VALUE"), NULL);
       for (guint i = 0; i < changes->len; i++)
         {
           const MotcuaChange *change = g_ptr_array_index (changes, i);
@@ -1605,13 +514,13 @@ cmd_changes (MotcuaCli  *cli,
           g_autofree char *hlc = motcua_hlc_to_string (change->hlc);
           g_autofree char *value = motcua_cli_change_value_to_string (change->value);
 
-          motcua_cli_table_add_row (table, seq, hlc, change->table, change->row_id,
-                                    change->column, value != NULL ? value : "null");
+          motcua_table_add_row (table, seq, hlc, change->table, change->row_id,
+                                change->column, value != NULL ? value : "null");
         }
       if (changes->len > 0)
-        motcua_cli_table_print (table, 0);
+        motcua_table_print (table, 0);
       else
-        motcua_cli_print_text (_("No changes.\n"));
+        motcua_print_text (_("No changes.\n"));
     }
 
   return TRUE;
@@ -1619,46 +528,25 @@ cmd_changes (MotcuaCli  *cli,
 
 /* Dispatch */
 
-static const MotcuaCliCommand offices_commands[] = {
-  { "list", NULL, N_("List the offices as a tree"), cmd_offices_list, NULL },
+static const MotcuaCommand offices_commands[] = {
+  { "list", NULL, N_("List the offices as a tree"), motcua_cmd_offices_list, NULL },
   { "show", N_("CODE"), N_("Show one office"), cmd_offices_show, NULL },
   { NULL }
 };
 
-static const MotcuaCliCommand catalogue_commands[] = {
-  { "import", N_("FILE"), N_("Import a procedure catalogue (JSON or CSV)"),
-    cmd_catalogue_import, NULL },
-  { "list", NULL, N_("List the procedures"), cmd_catalogue_list, NULL },
-  { "search", N_("QUERY…"), N_("Find procedures by name, code or sector, with or without "
-                               "diacritics"), cmd_catalogue_search, NULL },
-  { "show", N_("CODE"), N_("Show a procedure: papers, fee, time, legal basis"),
-    cmd_catalogue_show, NULL },
-  { NULL }
-};
-
-static const MotcuaCliCommand calendar_commands[] = {
-  { "import", N_("FILE"), N_("Import a published holiday calendar (JSON or CSV)"),
-    cmd_calendar_import, NULL },
-  { "holidays", N_("YEAR"), N_("List the weekdays off and the make-up working days of YEAR"),
-    cmd_calendar_holidays, NULL },
-  { "due", N_("RECEIVED_DATE DAYS | --procedure CODE RECEIVED_AT"),
-    N_("Compute a due date in working days"), cmd_calendar_due, NULL },
-  { NULL }
-};
-
-static const MotcuaCliCommand commands[] = {
+static const MotcuaCommand commands[] = {
   { "init", NULL, N_("Create the replica"), cmd_init, NULL },
   { "status", NULL, N_("Show the replica: identity, office, role, changes, cases"),
     cmd_status, NULL },
   { "offices", N_("COMMAND"), N_("The offices: list, show"), NULL, offices_commands },
   { "catalogue", N_("COMMAND"), N_("The procedure catalogue: import, list, search, show"), NULL,
-    catalogue_commands },
+    motcua_cli_catalogue_commands },
   { "calendar", N_("COMMAND"), N_("Working days: import, holidays, due"), NULL,
-    calendar_commands },
+    motcua_cli_calendar_commands },
   { "cases", N_("COMMAND"),
     N_("Dossiers: receive, list, show, edit, advance, transfer, search, import"), NULL,
     motcua_cli_cases_commands },
-  { "report", NULL, N_("The one-stop report of an office for a period"), cmd_report, NULL },
+  { "report", NULL, N_("The one-stop report of an office for a period"), motcua_cmd_report, NULL },
   { "export", NULL, N_("Export the replicated state"), cmd_export, NULL },
   { "changes", NULL, N_("List the local change log"), cmd_changes, NULL },
   { "enroll", NULL, N_("Bind this replica to a server and its office (--server URL --token"
@@ -1679,205 +567,40 @@ static const MotcuaCliCommand commands[] = {
   { NULL }
 };
 
-static const MotcuaCliCommand *
-find_command (const MotcuaCliCommand *table,
-              const char             *name)
-{
-  for (guint i = 0; table[i].name != NULL; i++)
-    if (g_str_equal (table[i].name, name))
-      return &table[i];
+static const MotcuaGlobalOption globals[] = {
+  { "db", N_("The replica file (default: $MOTCUA_DB, else motcua.db)"), N_("PATH"),
+    G_STRUCT_OFFSET (MotcuaCli, db_path), N_("--db needs a file name"), FALSE },
+  { "json", N_("Print JSON instead of text"), NULL, G_STRUCT_OFFSET (MotcuaCli, tool.json),
+    NULL, FALSE },
+  { "officer", N_("Who is at the desk (default: $MOTCUA_OFFICER, else the user name)"),
+    N_("NAME"), G_STRUCT_OFFSET (MotcuaCli, officer), N_("--officer needs a name"), TRUE },
+  { NULL }
+};
 
-  return NULL;
-}
-
-/* For a command that runs alone and also has subcommands ("sync" and "sync status"): the
- * index in @argv of the subcommand's name, or -1 for none. It is the first argument that is
- * neither an option nor the value of a global option given apart ("--db PATH"), so that each
- * subcommand parses its own options and --help prints its own help. */
-static int
-find_subcommand_arg (const MotcuaCliCommand *command,
-                     int                     argc,
-                     char                  **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--"))
-        return -1;
-      if (g_str_equal (argv[i], "--db") || g_str_equal (argv[i], "--officer"))
-        {
-          i++;
-          continue;
-        }
-      if (argv[i][0] == '-')
-        continue;
-
-      return find_command (command->subcommands, argv[i]) != NULL ? i : -1;
-    }
-
-  return -1;
-}
-
-static gboolean
-run_command (MotcuaCli              *cli,
-             const MotcuaCliCommand *command,
-             int                     argc,
-             char                  **argv,
-             GError                **error)
-{
-  const MotcuaCliCommand *sub;
-  g_auto(GStrv) args = NULL;
-  g_autofree char *path = NULL;
-
-  path = cli->command_path != NULL ? g_strdup_printf ("%s %s", cli->command_path, command->name)
-                                   : g_strdup (command->name);
-  g_free (cli->command_path);
-  cli->command_path = g_steal_pointer (&path);
-  cli->command = command;
-
-  if (command->func != NULL && command->subcommands != NULL)
-    {
-      int index = find_subcommand_arg (command, argc, argv);
-
-      if (index > 0)
-        {
-          /* The subcommand's name first, then every other argument in its order. */
-          g_autofree char **sub_argv = g_new0 (char *, argc);
-          int n = 0;
-
-          sub_argv[n++] = argv[index];
-          for (int i = 1; i < argc; i++)
-            if (i != index)
-              sub_argv[n++] = argv[i];
-
-          return run_command (cli, find_command (command->subcommands, argv[index]), n,
-                              sub_argv, error);
-        }
-    }
-  if (command->func != NULL)
-    return command->func (cli, argc, argv, error);
-
-  /* A group: its options (--help, global ones) and then the subcommand. */
-  if (!parse_options (cli, NULL, TRUE, argc, argv, &args, error))
-    return FALSE;
-  if (cli->help_shown)
-    return TRUE;
-  if (args[0] == NULL)
-    {
-      motcua_cli_set_usage_error (error, _("“%s” needs a command; see “motcua-cli %s --help”"),
-                                  cli->command_path, cli->command_path);
-      return FALSE;
-    }
-  sub = find_command (command->subcommands, args[0]);
-  if (sub == NULL)
-    {
-      motcua_cli_set_usage_error (error,
-                                  _("unknown command “%s %s”; see “motcua-cli %s --help”"),
-                                  cli->command_path, args[0], cli->command_path);
-      return FALSE;
-    }
-
-  return run_command (cli, sub, (int) g_strv_length (args), args, error);
-}
-
-static gboolean
-run (MotcuaCli  *cli,
-     int         argc,
-     char      **argv,
-     GError    **error)
-{
-  static const MotcuaCliCommand tool = {
-    "motcua-cli", N_("COMMAND [ARGS…]"), N_("Một Cửa: a local replica of the one-stop desk"),
-    NULL, commands
-  };
-  g_auto(GlobalArgs) globals = { NULL };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autofree char *description = NULL;
-  g_auto(GStrv) args = NULL;
-  const MotcuaCliCommand *command;
-  gboolean help = FALSE;
-  gboolean version = FALSE;
-
-  for (int i = 0; i < argc; i++)
-    if (!g_utf8_validate (argv[i], -1, NULL))
-      {
-        motcua_cli_set_usage_error (error, _("argument %d is not valid UTF-8"), i);
-        return FALSE;
-      }
-
-  context = g_option_context_new (tool.parameters);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, tool.summary);
-  g_option_context_set_help_enabled (context, FALSE);
-  g_option_context_set_strict_posix (context, TRUE);
-  add_global_entries (context, &globals, &help, &version);
-  description = describe_commands (commands, NULL);
-  g_option_context_set_description (context, description);
-
-  args = g_strdupv (argv);
-  if (!g_option_context_parse_strv (context, &args, error))
-    return FALSE;
-  if (!global_args_merge (cli, &globals, error))
-    return FALSE;
-
-  if (help)
-    {
-      print_help (context);
-      return TRUE;
-    }
-  if (version)
-    {
-      motcua_cli_print ("motcua-cli %s\n", PACKAGE_VERSION);
-      return TRUE;
-    }
-  if (args[0] == NULL || args[1] == NULL)
-    {
-      motcua_cli_set_usage_error (error, _("no command given; see “motcua-cli --help”"));
-      return FALSE;
-    }
-
-  command = find_command (commands, args[1]);
-  if (command == NULL)
-    {
-      motcua_cli_set_usage_error (error, _("unknown command “%s”; see “motcua-cli --help”"),
-                                  args[1]);
-      return FALSE;
-    }
-
-  return run_command (cli, command, (int) g_strv_length (args) - 1, args + 1, error);
-}
+static const MotcuaToolInfo info = {
+  "motcua-cli", N_("Một Cửa: a local replica of the one-stop desk"), commands, globals,
+  get_replica,
+  N_("The office to report on, with the offices below it (default: the replica's office)")
+};
 
 int
 motcua_cli_run (int    argc,
                 char **argv)
 {
-  MotcuaCli cli = { NULL };
-  g_autoptr(GError) error = NULL;
+  MotcuaCli cli = { { &info } };
   const char *env;
-  int status = MOTCUA_EXIT_OK;
+  int status;
 
   env = g_getenv ("MOTCUA_DB");
   cli.db_path = g_strdup (env != NULL && *env != '\0' ? env : "motcua.db");
   env = g_getenv ("MOTCUA_OFFICER");
   cli.officer = env != NULL && *env != '\0' ? g_strdup (env) : NULL;
 
-  if (!run (&cli, argc, argv, &error))
-    {
-      motcua_cli_print_error (error->message);
-      if (cli.json && cli.json_errors)
-        motcua_cli_print_json_error (error);
-      status = motcua_exit_for_error (error);
-    }
-
-  if (fflush (stdout) != 0 && status == MOTCUA_EXIT_OK)
-    {
-      motcua_cli_print_error (_("Cannot write to standard output"));
-      status = MOTCUA_EXIT_FAILURE;
-    }
+  status = motcua_tool_main (&cli.tool, argc, argv);
 
   g_clear_object (&cli.replica);
   g_free (cli.db_path);
   g_free (cli.officer);
-  g_free (cli.command_path);
 
   return status;
 }

@@ -44,7 +44,7 @@ motcua_exit_for_error (const GError *error)
 
   /* Only the errors that say the other end could not be reached: a local file that cannot be
    * read is G_IO_ERROR too, and is a failure. So is G_IO_ERROR_BUSY, which says both "the
-   * server answered 429 or 5xx" and "the store is in use by a running server". */
+   * server answered 429 or 5xx" and "the store is in use by another motcua-server". */
   if (error->domain == G_RESOLVER_ERROR)
     return MOTCUA_EXIT_UNAVAILABLE;
   if (error->domain == G_IO_ERROR)

@@ -17,8 +17,9 @@ G_BEGIN_DECLS
 /**
  * MotcuaExit:
  * @MOTCUA_EXIT_OK: the command did what was asked (or the server stopped when told to)
- * @MOTCUA_EXIT_FAILURE: any failure not below: the system (database, disk, I/O), or a sync the
- *   server could not complete; the message says what went wrong
+ * @MOTCUA_EXIT_FAILURE: any failure not below: the system (database, disk, I/O), a sync the
+ *   server could not complete, or a store another motcua-server holds (a second server, a
+ *   restore beside a server or a command); the message says what went wrong
  * @MOTCUA_EXIT_USAGE: the command line, the config file or the input was wrong, input over a
  *   size limit included; nothing was changed
  * @MOTCUA_EXIT_DAMAGED: the replica or the store is damaged (its change log cannot be read, its

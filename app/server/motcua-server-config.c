@@ -116,7 +116,7 @@ motcua_server_config_set (MotcuaServerConfig  *config,
     case KEY_PATH:
       if (*value == '\0')
         {
-          motcua_server_set_usage_error (error, _("%s needs a file name"), source);
+          motcua_set_usage_error (error, _("%s needs a file name"), source);
           return FALSE;
         }
       g_free (*(char **) field);
@@ -129,8 +129,8 @@ motcua_server_config_set (MotcuaServerConfig  *config,
 
         if (address == NULL)
           {
-            motcua_server_set_usage_error (error, _("%s “%s” must be an IP address, such as "
-                                                    "127.0.0.1, 0.0.0.0 or ::"), source, value);
+            motcua_set_usage_error (error, _("%s “%s” must be an IP address, such as "
+                                             "127.0.0.1, 0.0.0.0 or ::"), source, value);
             return FALSE;
           }
         g_free (*(char **) field);
@@ -142,10 +142,10 @@ motcua_server_config_set (MotcuaServerConfig  *config,
     case KEY_UINT64:
       if (!g_ascii_string_to_unsigned (value, 10, desc->min, desc->max, &number, NULL))
         {
-          motcua_server_set_usage_error (error,
-                                         _("%s “%s” must be a whole number from %llu to %llu"),
-                                         source, value, (unsigned long long) desc->min,
-                                         (unsigned long long) desc->max);
+          motcua_set_usage_error (error,
+                                  _("%s “%s” must be a whole number from %llu to %llu"),
+                                  source, value, (unsigned long long) desc->min,
+                                  (unsigned long long) desc->max);
           return FALSE;
         }
       if (desc->kind == KEY_UINT)
@@ -162,10 +162,10 @@ motcua_server_config_set (MotcuaServerConfig  *config,
         if (*value == '\0' || end == NULL || *end != '\0' || !(rate >= (double) desc->min)
             || !(rate <= (double) desc->max))
           {
-            motcua_server_set_usage_error (error, _("%s “%s” must be a number from %llu to %llu "
-                                                    "(0: no limit)"),
-                                           source, value, (unsigned long long) desc->min,
-                                           (unsigned long long) desc->max);
+            motcua_set_usage_error (error, _("%s “%s” must be a number from %llu to %llu "
+                                             "(0: no limit)"),
+                                    source, value, (unsigned long long) desc->min,
+                                    (unsigned long long) desc->max);
             return FALSE;
           }
         *(double *) field = rate;
@@ -190,8 +190,8 @@ motcua_server_config_load (MotcuaServerConfig  *config,
 
   if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
     {
-      motcua_server_set_usage_error (error, _("cannot read the config file %s: %s"), path,
-                                     local_error->message);
+      motcua_set_usage_error (error, _("cannot read the config file %s: %s"), path,
+                              local_error->message);
       return FALSE;
     }
 
@@ -199,8 +199,8 @@ motcua_server_config_load (MotcuaServerConfig  *config,
   for (guint i = 0; groups[i] != NULL; i++)
     if (!g_str_equal (groups[i], GROUP))
       {
-        motcua_server_set_usage_error (error, _("%s: unknown group [%s]; the settings go in "
-                                                "[server]"), path, groups[i]);
+        motcua_set_usage_error (error, _("%s: unknown group [%s]; the settings go in "
+                                         "[server]"), path, groups[i]);
         return FALSE;
       }
 
@@ -214,14 +214,14 @@ motcua_server_config_load (MotcuaServerConfig  *config,
 
       if (desc == NULL)
         {
-          motcua_server_set_usage_error (error, _("%s: unknown key “%s” in [server]"), path,
-                                         names[i]);
+          motcua_set_usage_error (error, _("%s: unknown key “%s” in [server]"), path,
+                                  names[i]);
           return FALSE;
         }
       value = g_key_file_get_string (file, GROUP, names[i], &local_error);
       if (value == NULL)
         {
-          motcua_server_set_usage_error (error, "%s: %s", source, local_error->message);
+          motcua_set_usage_error (error, "%s: %s", source, local_error->message);
           return FALSE;
         }
       g_strstrip (value);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "motcua-server-private.h"
+#include "motcua-shared-commands.h"
 
 static void
 json_add_side (JsonBuilder              *builder,
@@ -23,11 +24,11 @@ json_add_side (JsonBuilder              *builder,
 
   json_builder_set_member_name (builder, member);
   json_builder_begin_object (builder);
-  motcua_server_json_add_string (builder, "value", side->value);
-  motcua_server_json_add_string (builder, "hlc", hlc);
-  motcua_server_json_add_string (builder, "at", side->at);
-  motcua_server_json_add_string (builder, "replica", side->replica);
-  motcua_server_json_add_string (builder, "office", side->office);
+  motcua_json_add_string (builder, "value", side->value);
+  motcua_json_add_string (builder, "hlc", hlc);
+  motcua_json_add_string (builder, "at", side->at);
+  motcua_json_add_string (builder, "replica", side->replica);
+  motcua_json_add_string (builder, "office", side->office);
   json_builder_end_object (builder);
 }
 
@@ -38,21 +39,21 @@ json_add_conflict (JsonBuilder          *builder,
   char winner[2] = { conflict->winner, '\0' };
 
   json_builder_begin_object (builder);
-  motcua_server_json_add_string (builder, "id", conflict->id);
-  motcua_server_json_add_string (builder, "table", conflict->table);
-  motcua_server_json_add_string (builder, "row_id", conflict->row_id);
-  motcua_server_json_add_string (builder, "column", conflict->column);
-  motcua_server_json_add_string (builder, "case_id", conflict->case_id);
-  motcua_server_json_add_string (builder, "receipt_no", conflict->receipt_no);
+  motcua_json_add_string (builder, "id", conflict->id);
+  motcua_json_add_string (builder, "table", conflict->table);
+  motcua_json_add_string (builder, "row_id", conflict->row_id);
+  motcua_json_add_string (builder, "column", conflict->column);
+  motcua_json_add_string (builder, "case_id", conflict->case_id);
+  motcua_json_add_string (builder, "receipt_no", conflict->receipt_no);
   json_add_side (builder, "a", &conflict->a);
   json_add_side (builder, "b", &conflict->b);
-  motcua_server_json_add_string (builder, "winner", winner);
-  motcua_server_json_add_string (builder, "detected_at", conflict->detected_at);
+  motcua_json_add_string (builder, "winner", winner);
+  motcua_json_add_string (builder, "detected_at", conflict->detected_at);
   json_builder_set_member_name (builder, "resolved");
   json_builder_add_boolean_value (builder, conflict->resolved);
-  motcua_server_json_add_string (builder, "resolution", conflict->resolution);
-  motcua_server_json_add_string (builder, "resolved_by", conflict->resolved_by);
-  motcua_server_json_add_string (builder, "resolved_at", conflict->resolved_at);
+  motcua_json_add_string (builder, "resolution", conflict->resolution);
+  motcua_json_add_string (builder, "resolved_by", conflict->resolved_by);
+  motcua_json_add_string (builder, "resolved_at", conflict->resolved_at);
   json_builder_end_object (builder);
 }
 
@@ -69,33 +70,19 @@ describe_side (const MotcuaConflictSide *side)
 }
 
 static gboolean
-cmd_conflicts_list (MotcuaServerTool  *tool,
-                    int                argc,
-                    char             **argv,
-                    GError           **error)
+cmd_conflicts_list (MotcuaTool  *tool,
+                    int          argc,
+                    char       **argv,
+                    GError     **error)
 {
-  gboolean all = FALSE;
-  const GOptionEntry entries[] = {
-    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Also the resolved ones"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) conflicts = NULL;
-  MotcuaReplica *store;
+  MotcuaReplica *store = NULL;
+  gboolean all;
 
-  if (!motcua_server_parse_options (tool, entries, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 0, 0, error))
-    return FALSE;
-
-  store = motcua_server_get_store (tool, FALSE, error);
-  if (store == NULL)
-    return FALSE;
-  conflicts = motcua_replica_list_conflicts (store, all, error);
+  conflicts = motcua_tool_list_conflicts (tool, argc, argv, N_("Also the resolved ones"), &store,
+                                          &all, error);
   if (conflicts == NULL)
-    return FALSE;
+    return store == NULL && tool->help_shown;
 
   if (tool->json)
     {
@@ -105,191 +92,138 @@ cmd_conflicts_list (MotcuaServerTool  *tool,
       for (guint i = 0; i < conflicts->len; i++)
         json_add_conflict (builder, g_ptr_array_index (conflicts, i));
       json_builder_end_array (builder);
-      motcua_server_print_builder (builder);
+      motcua_print_builder (builder);
     }
   else if (conflicts->len == 0)
-    motcua_server_print ("%s\n", all ? _("No conflicts.") : _("No open conflicts."));
+    motcua_print ("%s\n", all ? _("No conflicts.") : _("No open conflicts."));
   else
     {
-      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(MotcuaTable) table = motcua_table_new (_("ID"), _("RECORD"), _("FIELD"), _("A"),
+                                                       _("B"), _("KEPT"), _("DETECTED"),
+                                                       _("STATE"), NULL);
 
-      g_ptr_array_add (cells, g_strdup (_("ID")));
-      g_ptr_array_add (cells, g_strdup (_("RECORD")));
-      g_ptr_array_add (cells, g_strdup (_("FIELD")));
-      g_ptr_array_add (cells, g_strdup (_("A")));
-      g_ptr_array_add (cells, g_strdup (_("B")));
-      g_ptr_array_add (cells, g_strdup (_("KEPT")));
-      g_ptr_array_add (cells, g_strdup (_("DETECTED")));
-      g_ptr_array_add (cells, g_strdup (_("STATE")));
       for (guint i = 0; i < conflicts->len; i++)
         {
           const MotcuaConflict *c = g_ptr_array_index (conflicts, i);
 
           /* Ids are UUIDs; their first 8 characters name them for show and resolve. */
-          g_ptr_array_add (cells, g_strndup (c->id, 8));
-          g_ptr_array_add (cells, g_strdup_printf ("%s %s", c->table,
+          motcua_table_take_cell (table, g_strndup (c->id, 8));
+          motcua_table_take_cell (table,
+                                  g_strdup_printf ("%s %s", c->table,
                                                    c->receipt_no != NULL ? c->receipt_no
                                                                          : c->row_id));
-          g_ptr_array_add (cells, g_strdup (c->column));
-          g_ptr_array_add (cells, describe_side (&c->a));
-          g_ptr_array_add (cells, describe_side (&c->b));
-          g_ptr_array_add (cells, g_strdup_printf ("%c", c->winner));
-          g_ptr_array_add (cells, g_strdup (c->detected_at));
-          g_ptr_array_add (cells, g_strdup (c->resolved ? _("resolved") : _("open")));
+          motcua_table_take_cell (table, g_strdup (c->column));
+          motcua_table_take_cell (table, describe_side (&c->a));
+          motcua_table_take_cell (table, describe_side (&c->b));
+          motcua_table_take_cell (table, g_strdup_printf ("%c", c->winner));
+          motcua_table_take_cell (table, g_strdup (c->detected_at));
+          motcua_table_take_cell (table, g_strdup (c->resolved ? _("resolved") : _("open")));
         }
-      motcua_server_print_table (cells, 8);
+      motcua_table_print (table, 0);
     }
 
   return TRUE;
 }
 
 static void
-add_side_fields (GPtrArray                *cells,
+add_side_fields (MotcuaTable              *table,
                  const char               *label,
                  const MotcuaConflictSide *side)
 {
-  g_ptr_array_add (cells, g_strdup (label));
-  g_ptr_array_add (cells, g_strdup (side->value != NULL ? side->value : _("(no value)")));
-  g_ptr_array_add (cells, g_strdup (""));
-  g_ptr_array_add (cells, g_strdup_printf (_("at %s, by replica %s%s%s%s"),
-                                           side->at != NULL ? side->at : "?",
-                                           side->replica != NULL ? side->replica : "?",
-                                           side->office != NULL ? " (" : "",
-                                           side->office != NULL ? side->office : "",
-                                           side->office != NULL ? ")" : ""));
+  motcua_table_take_cell (table, g_strdup (label));
+  motcua_table_take_cell (table, g_strdup (side->value != NULL ? side->value : _("(no value)")));
+  motcua_table_take_cell (table, g_strdup (""));
+  motcua_table_take_cell (table, g_strdup_printf (_("at %s, by replica %s%s%s%s"),
+                                                  side->at != NULL ? side->at : "?",
+                                                  side->replica != NULL ? side->replica : "?",
+                                                  side->office != NULL ? " (" : "",
+                                                  side->office != NULL ? side->office : "",
+                                                  side->office != NULL ? ")" : ""));
 }
 
 static gboolean
-cmd_conflicts_show (MotcuaServerTool  *tool,
-                    int                argc,
-                    char             **argv,
-                    GError           **error)
+cmd_conflicts_show (MotcuaTool  *tool,
+                    int          argc,
+                    char       **argv,
+                    GError     **error)
 {
-  g_auto(GStrv) args = NULL;
   g_autoptr(MotcuaConflict) c = NULL;
-  g_autoptr(GPtrArray) cells = NULL;
-  MotcuaReplica *store;
+  g_autoptr(MotcuaTable) table = NULL;
+  MotcuaReplica *store = NULL;
 
-  if (!motcua_server_parse_options (tool, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 1, 1, error))
-    return FALSE;
-
-  store = motcua_server_get_store (tool, FALSE, error);
-  if (store == NULL)
-    return FALSE;
-  c = motcua_replica_dup_conflict (store, args[0], error);
+  c = motcua_tool_dup_conflict (tool, argc, argv, &store, error);
   if (c == NULL)
-    return FALSE;
+    return store == NULL && tool->help_shown;
 
   if (tool->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_add_conflict (builder, c);
-      motcua_server_print_builder (builder);
+      motcua_print_builder (builder);
       return TRUE;
     }
 
   /* Label and value, two columns without headings: the first row is a real one. */
-  cells = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (cells, g_strdup (_("Conflict")));
-  g_ptr_array_add (cells, g_strdup (c->id));
-  g_ptr_array_add (cells, g_strdup (_("Record")));
-  g_ptr_array_add (cells, g_strdup_printf ("%s %s", c->table, c->row_id));
+  table = motcua_table_new_columns (2);
+  motcua_table_take_cell (table, g_strdup (_("Conflict")));
+  motcua_table_take_cell (table, g_strdup (c->id));
+  motcua_table_take_cell (table, g_strdup (_("Record")));
+  motcua_table_take_cell (table, g_strdup_printf ("%s %s", c->table, c->row_id));
   if (c->receipt_no != NULL)
     {
-      g_ptr_array_add (cells, g_strdup (_("Receipt")));
-      g_ptr_array_add (cells, g_strdup (c->receipt_no));
+      motcua_table_take_cell (table, g_strdup (_("Receipt")));
+      motcua_table_take_cell (table, g_strdup (c->receipt_no));
     }
-  g_ptr_array_add (cells, g_strdup (_("Field")));
-  g_ptr_array_add (cells, g_strdup (c->column));
-  add_side_fields (cells, _("A (the server's)"), &c->a);
-  add_side_fields (cells, _("B (not seen by A)"), &c->b);
-  g_ptr_array_add (cells, g_strdup (_("Kept by the merge")));
-  g_ptr_array_add (cells, g_strdup_printf ("%c", c->winner));
-  g_ptr_array_add (cells, g_strdup (_("Detected")));
-  g_ptr_array_add (cells, g_strdup (c->detected_at));
-  g_ptr_array_add (cells, g_strdup (_("State")));
+  motcua_table_take_cell (table, g_strdup (_("Field")));
+  motcua_table_take_cell (table, g_strdup (c->column));
+  add_side_fields (table, _("A (the server's)"), &c->a);
+  add_side_fields (table, _("B (not seen by A)"), &c->b);
+  motcua_table_take_cell (table, g_strdup (_("Kept by the merge")));
+  motcua_table_take_cell (table, g_strdup_printf ("%c", c->winner));
+  motcua_table_take_cell (table, g_strdup (_("Detected")));
+  motcua_table_take_cell (table, g_strdup (c->detected_at));
+  motcua_table_take_cell (table, g_strdup (_("State")));
   if (c->resolved)
-    g_ptr_array_add (cells, g_strdup_printf (_("resolved to “%s” by %s at %s"),
-                                             c->resolution != NULL ? c->resolution : "",
-                                             c->resolved_by != NULL ? c->resolved_by : "?",
-                                             c->resolved_at != NULL ? c->resolved_at : "?"));
+    motcua_table_take_cell (table, g_strdup_printf (_("resolved to “%s” by %s at %s"),
+                                                    c->resolution != NULL ? c->resolution : "",
+                                                    c->resolved_by != NULL ? c->resolved_by : "?",
+                                                    c->resolved_at != NULL ? c->resolved_at : "?"));
   else
-    g_ptr_array_add (cells, g_strdup (_("open")));
-  motcua_server_print_table (cells, 2);
+    motcua_table_take_cell (table, g_strdup (_("open")));
+  motcua_table_print (table, 0);
 
   return TRUE;
 }
 
 static gboolean
-cmd_conflicts_resolve (MotcuaServerTool  *tool,
-                       int                argc,
-                       char             **argv,
-                       GError           **error)
+cmd_conflicts_resolve (MotcuaTool  *tool,
+                       int          argc,
+                       char       **argv,
+                       GError     **error)
 {
-  g_autofree char *keep = NULL;
-  g_autofree char *value = NULL;
-  const GOptionEntry entries[] = {
-    { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep, N_("Keep side a or side b"), N_("a|b") },
-    { "value", 0, 0, G_OPTION_ARG_FILENAME, &value,
-      N_("Write a new value instead, checked like an edit of the field"), N_("TEXT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  g_autoptr(MotcuaConflict) resolved = NULL;
-  MotcuaResolution how = MOTCUA_RESOLVE_VALUE;
-  MotcuaReplica *store;
+  g_autoptr(MotcuaConflict) resolved = motcua_tool_resolve_conflict (tool, argc, argv, error);
 
-  if (!motcua_server_parse_options (tool, entries, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 1, 1, error))
-    return FALSE;
-  if ((keep == NULL) == (value == NULL))
-    {
-      motcua_server_set_usage_error (error, _("conflicts resolve needs either --keep a|b or "
-                                              "--value TEXT"));
-      return FALSE;
-    }
-  if (keep != NULL)
-    {
-      if (g_strcmp0 (keep, "a") != 0 && g_strcmp0 (keep, "b") != 0)
-        {
-          motcua_server_set_usage_error (error, _("--keep “%s” must be a or b"), keep);
-          return FALSE;
-        }
-      how = keep[0] == 'a' ? MOTCUA_RESOLVE_KEEP_A : MOTCUA_RESOLVE_KEEP_B;
-    }
-
-  store = motcua_server_get_store (tool, TRUE, error);
-  if (store == NULL || !motcua_replica_resolve_conflict (store, args[0], how, value, error))
-    return FALSE;
-  resolved = motcua_replica_dup_conflict (store, args[0], error);
   if (resolved == NULL)
-    return FALSE;
+    return tool->help_shown;
 
   if (tool->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_add_conflict (builder, resolved);
-      motcua_server_print_builder (builder);
+      motcua_print_builder (builder);
     }
   else
-    motcua_server_print (_("Resolved conflict %s: %s is now “%s”; every replica gets it at its "
-                           "next sync.\n"),
-                         resolved->id, resolved->column,
-                         resolved->resolution != NULL ? resolved->resolution : "");
+    motcua_print (_("Resolved conflict %s: %s is now “%s”; every replica gets it at its "
+                    "next sync.\n"),
+                  resolved->id, resolved->column,
+                  resolved->resolution != NULL ? resolved->resolution : "");
 
   return TRUE;
 }
 
-const MotcuaServerCommand motcua_server_conflicts_commands[] = {
+const MotcuaCommand motcua_server_conflicts_commands[] = {
   { "list", NULL, N_("List the open conflicts (--all: also the resolved ones)"),
     cmd_conflicts_list, NULL },
   { "show", N_("ID"), N_("Show both sides of a conflict"), cmd_conflicts_show, NULL },

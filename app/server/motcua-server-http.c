@@ -7,7 +7,7 @@
  *   are in, before any of the body is read; a chunked body is cut at the limit; a gzip body may
  *   not inflate past it either;
  * - a token bucket per replica (its token id, once the hub has accepted that token; the
- *   client's address before): 429 with Retry-After;
+ *   client's address before): 429 with Retry-After (the buckets: motcua-server-limits.c);
  * - slow clients: a request whose headers and body are not in after slow-client-timeout-s gets
  *   408 and its connection is closed;
  * - gzip both ways, one log line per request, and a clean stop on SIGTERM or SIGINT: no new
@@ -18,7 +18,8 @@
  * Answering before the body is read means taking the connection from libsoup
  * (soup_server_message_steal_connection()), writing the response ourselves and closing it
  * gently: the rest of what the client sends is read and dropped for a moment first, so that
- * closing does not reset the connection before the client has read the answer.
+ * closing does not reset the connection before the client has read the answer
+ * (motcua-server-linger.c).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -35,6 +36,7 @@
 /* The umbrella first: the private header names public ones. */
 #include <motcua/motcua.h>
 #include "motcua-protocol-private.h"
+#include "motcua-transport-private.h"
 
 #include "motcua-server-private.h"
 
@@ -42,8 +44,6 @@
 #define SOCKET_SEEN_KEY   "motcua-server-seen"
 #define SOCKET_IDLE_KEY   "motcua-server-idle"
 #define GZIP_MIN_BYTES    1024     /* smaller responses are sent as they are */
-#define MAX_BUCKETS       4096     /* beyond this, full buckets are forgotten */
-#define LINGER_SECONDS    2        /* how long an early answer reads what the client still sends */
 
 /* RFC 6585; libsoup 3.2 has no name for it. */
 #define STATUS_TOO_MANY_REQUESTS 429
@@ -56,18 +56,12 @@ typedef struct
   SoupServer               *soup;
   GSocket                  *socket;      /* the listening socket */
   GMainLoop                *loop;
-  GHashTable               *buckets;     /* rate key → Bucket */
+  MotcuaRateLimits         *buckets;     /* per rate key */
   GHashTable               *known;       /* ids of the tokens the hub has accepted */
   guint                     in_flight;   /* requests between their headers and their end */
   gboolean                  stopping;
   guint                     grace_id;
 } HttpServer;
-
-typedef struct
-{
-  double tokens;
-  gint64 updated_us;   /* monotonic */
-} Bucket;
 
 /* What the server knows of one request; owned by its SoupServerMessage. */
 typedef struct
@@ -87,17 +81,6 @@ typedef struct
   guint64            bytes_in;      /* of a scan: blob-put, blob-get */
   guint64            bytes_out;
 } Request;
-
-/* An answer written on a connection taken from libsoup, then the connection closed gently. */
-typedef struct
-{
-  HttpServer   *server;
-  GIOStream    *stream;
-  GBytes       *reply;
-  GCancellable *cancellable;
-  guint         timeout_id;
-  guint8        buffer[16384];
-} Linger;
 
 /* The log: one line per event on standard error, which the journal timestamps. Its lines are
  * read by scripts and monitoring, so they are not translated; the error messages sent to
@@ -130,6 +113,12 @@ server_release (HttpServer *server)
   server->in_flight--;
   if (server->stopping && server->in_flight == 0)
     g_main_loop_quit (server->loop);
+}
+
+static void
+server_release_data (gpointer data)
+{
+  server_release (data);
 }
 
 static void
@@ -190,60 +179,6 @@ request_end (Request  *request,
 
 /* Responses */
 
-/* Runs @input through @converter whole, refusing an output past @max_output. */
-static GBytes *
-convert_bytes (GConverter  *converter,
-               GBytes      *input,
-               guint64      max_output,
-               GError     **error)
-{
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  gsize in_left = 0;
-  const guint8 *in = input != NULL ? g_bytes_get_data (input, &in_left) : NULL;
-  guint8 buffer[16384];
-
-  if (in == NULL)
-    in = (const guint8 *) "";
-
-  for (;;)
-    {
-      gsize bytes_read = 0, bytes_written = 0;
-      GConverterResult result = g_converter_convert (converter, in, in_left, buffer,
-                                                     sizeof buffer, G_CONVERTER_INPUT_AT_END,
-                                                     &bytes_read, &bytes_written, error);
-
-      if (result == G_CONVERTER_ERROR)
-        return NULL;
-      in += bytes_read;
-      in_left -= bytes_read;
-      g_byte_array_append (out, buffer, (guint) bytes_written);
-      if (out->len > max_output)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                       _("The body is larger than %llu bytes once gzip is undone"),
-                       (unsigned long long) max_output);
-          return NULL;
-        }
-      if (result == G_CONVERTER_FINISHED)
-        break;
-      if (bytes_read == 0 && bytes_written == 0)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                               _("The gzip data ends too soon"));
-          return NULL;
-        }
-    }
-
-  if (in_left > 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("There is more data after the end of the gzip data"));
-      return NULL;
-    }
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
-}
-
 static gboolean
 accepts_gzip (SoupServerMessage *msg)
 {
@@ -291,9 +226,7 @@ respond (HttpServer        *server,
       soup_message_headers_append (headers, "Vary", "Accept-Encoding");
       if (accepts_gzip (msg))
         {
-          g_autoptr(GZlibCompressor) gzip = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP,
-                                                                   -1);
-          GBytes *compressed = convert_bytes (G_CONVERTER (gzip), body, G_MAXUINT64, NULL);
+          GBytes *compressed = _motcua_gzip (body);
 
           if (compressed != NULL)
             {
@@ -323,90 +256,6 @@ respond (HttpServer        *server,
     }
 }
 
-/* Early answers, on a connection taken from libsoup */
-
-static void
-linger_free (Linger *linger)
-{
-  g_clear_handle_id (&linger->timeout_id, g_source_remove);
-  g_clear_object (&linger->stream);
-  g_clear_object (&linger->cancellable);
-  g_clear_pointer (&linger->reply, g_bytes_unref);
-  server_release (linger->server);
-  g_free (linger);
-}
-
-static void
-linger_closed (GObject      *source,
-               GAsyncResult *result,
-               gpointer      data)
-{
-  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
-  linger_free (data);
-}
-
-static void
-linger_close (Linger *linger)
-{
-  g_clear_handle_id (&linger->timeout_id, g_source_remove);
-  g_io_stream_close_async (linger->stream, G_PRIORITY_DEFAULT, NULL, linger_closed, linger);
-}
-
-static gboolean
-linger_timeout (gpointer data)
-{
-  Linger *linger = data;
-
-  linger->timeout_id = 0;
-  g_cancellable_cancel (linger->cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-linger_drained (GObject      *source,
-                GAsyncResult *result,
-                gpointer      data)
-{
-  Linger *linger = data;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
-
-  if (n <= 0)
-    {
-      linger_close (linger);
-      return;
-    }
-
-  g_input_stream_read_async (G_INPUT_STREAM (source), linger->buffer, sizeof linger->buffer,
-                             G_PRIORITY_DEFAULT, linger->cancellable, linger_drained, linger);
-}
-
-static void
-linger_written (GObject      *source,
-                GAsyncResult *result,
-                gpointer      data)
-{
-  Linger *linger = data;
-  GSocket *socket;
-
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
-    {
-      linger_close (linger);
-      return;
-    }
-
-  /* The answer is out: say so (end of stream), then read and drop what the client still sends
-   * until it stops, for LINGER_SECONDS at most: closing with unread data would reset the
-   * connection, and the client could lose the answer. Reading costs little, and the time is
-   * bounded. libsoup keeps the socket on the stolen stream. */
-  socket = g_object_get_data (G_OBJECT (linger->stream), "GSocket");
-  if (socket != NULL)
-    g_socket_shutdown (socket, FALSE, TRUE, NULL);
-  g_input_stream_read_async (g_io_stream_get_input_stream (linger->stream), linger->buffer,
-                             sizeof linger->buffer, G_PRIORITY_DEFAULT, linger->cancellable,
-                             linger_drained, linger);
-}
-
 /* Answers @request with @response now, whatever of its body is still to come, and closes the
  * connection. */
 static void
@@ -419,7 +268,6 @@ reply_early (Request           *request,
   g_autoptr(GString) reply = g_string_new (NULL);
   gsize body_size = 0;
   const char *body = response->body != NULL ? g_bytes_get_data (response->body, &body_size) : NULL;
-  Linger *linger;
 
   /* The answer is in flight until its connection is closed; counted before the request stops
    * being, so that a stop waiting for the last request also waits for it. */
@@ -439,17 +287,9 @@ reply_early (Request           *request,
   if (body != NULL)
     g_string_append_len (reply, body, (gssize) body_size);
 
-  linger = g_new0 (Linger, 1);
-  linger->server = server;
-  linger->stream = g_steal_pointer (&stream);
-  linger->reply = g_string_free_to_bytes (g_steal_pointer (&reply));
-  linger->cancellable = g_cancellable_new ();
-  linger->timeout_id = g_timeout_add (LINGER_SECONDS * 1000, linger_timeout, linger);
-
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (linger->stream),
-                                   g_bytes_get_data (linger->reply, NULL),
-                                   g_bytes_get_size (linger->reply), G_PRIORITY_DEFAULT,
-                                   linger->cancellable, linger_written, linger);
+  motcua_server_linger (g_steal_pointer (&stream),
+                        g_string_free_to_bytes (g_steal_pointer (&reply)),
+                        server_release_data, server);
 }
 
 static void
@@ -506,63 +346,6 @@ rate_key (HttpServer        *server,
   return g_strconcat ("address ", host != NULL ? host : "-", NULL);
 }
 
-static double
-bucket_level (HttpServer   *server,
-              const Bucket *bucket,
-              gint64        now_us)
-{
-  double refill = (double) (now_us - bucket->updated_us) / G_USEC_PER_SEC
-                  * server->config->requests_per_second;
-
-  return MIN ((double) server->config->burst, bucket->tokens + refill);
-}
-
-/* Takes one token from @key's bucket; FALSE (with the seconds to wait) when it is empty. */
-static gboolean
-bucket_take (HttpServer *server,
-             const char *key,
-             guint      *retry_after)
-{
-  double rate = server->config->requests_per_second;
-  gint64 now = g_get_monotonic_time ();
-  Bucket *bucket;
-
-  if (rate <= 0)
-    return TRUE;
-
-  bucket = g_hash_table_lookup (server->buckets, key);
-  if (bucket == NULL)
-    {
-      if (g_hash_table_size (server->buckets) >= MAX_BUCKETS)
-        {
-          GHashTableIter iter;
-          gpointer value;
-
-          /* A full bucket is the same as none. */
-          g_hash_table_iter_init (&iter, server->buckets);
-          while (g_hash_table_iter_next (&iter, NULL, &value))
-            if (bucket_level (server, value, now) >= server->config->burst)
-              g_hash_table_iter_remove (&iter);
-        }
-      bucket = g_new (Bucket, 1);
-      bucket->tokens = server->config->burst;
-      bucket->updated_us = now;
-      g_hash_table_insert (server->buckets, g_strdup (key), bucket);
-    }
-
-  bucket->tokens = bucket_level (server, bucket, now);
-  bucket->updated_us = now;
-  if (bucket->tokens >= 1)
-    {
-      bucket->tokens -= 1;
-      return TRUE;
-    }
-
-  *retry_after = (guint) MIN ((1 - bucket->tokens) / rate, 86400.0) + 1;
-
-  return FALSE;
-}
-
 /* The life of a request */
 
 static void
@@ -590,7 +373,7 @@ on_got_headers (SoupServerMessage *msg,
     }
 
   key = rate_key (server, msg);
-  if (!bucket_take (server, key, &retry_after))
+  if (!motcua_rate_limits_take (server->buckets, key, &retry_after))
     {
       g_autoptr(MotcuaHubResponse) response = NULL;
       g_autofree char *message = NULL;
@@ -794,7 +577,6 @@ request_body (HttpServer         *server,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *encoding = soup_message_headers_get_one (headers, "Content-Encoding");
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autoptr(GZlibDecompressor) gunzip = NULL;
   g_autoptr(GError) error = NULL;
   GBytes *inflated;
 
@@ -811,8 +593,7 @@ request_body (HttpServer         *server,
       return NULL;
     }
 
-  gunzip = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-  inflated = convert_bytes (G_CONVERTER (gunzip), body, server->config->max_body_bytes, &error);
+  inflated = _motcua_gunzip (body, server->config->max_body_bytes, &error);
   if (inflated == NULL)
     {
       g_autofree char *message = NULL;
@@ -941,8 +722,8 @@ listen_on (const MotcuaServerConfig  *config,
 
   if (inet == NULL)
     {
-      motcua_server_set_usage_error (error, _("listen “%s” must be an IP address"),
-                                     config->listen);
+      motcua_set_usage_error (error, _("listen “%s” must be an IP address"),
+                              config->listen);
       return NULL;
     }
   address = g_inet_socket_address_new (inet, (guint16) config->port);
@@ -1002,8 +783,8 @@ load_certificate (const MotcuaServerConfig  *config,
   certificate = g_tls_certificate_new_from_files (config->tls_cert, config->tls_key,
                                                   &local_error);
   if (certificate == NULL)
-    motcua_server_set_usage_error (error, _("Cannot use the certificate %s with the key %s: %s"),
-                                   config->tls_cert, config->tls_key, local_error->message);
+    motcua_set_usage_error (error, _("Cannot use the certificate %s with the key %s: %s"),
+                            config->tls_cert, config->tls_key, local_error->message);
 
   return certificate;
 }
@@ -1033,7 +814,7 @@ motcua_server_serve (MotcuaReplica             *store,
   server.socket = listen_on (config, error);
   if (server.socket == NULL)
     return FALSE;
-  server.buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  server.buckets = motcua_rate_limits_new (config->requests_per_second, config->burst);
   server.known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   server.loop = g_main_loop_new (NULL, FALSE);
   server.soup = soup_server_new ("server-header", "motcua-server/" PACKAGE_VERSION,
@@ -1051,13 +832,13 @@ motcua_server_serve (MotcuaReplica             *store,
       g_clear_object (&server.soup);
       g_clear_object (&server.socket);
       g_clear_pointer (&server.loop, g_main_loop_unref);
-      g_clear_pointer (&server.buckets, g_hash_table_unref);
+      g_clear_pointer (&server.buckets, motcua_rate_limits_free);
       g_clear_pointer (&server.known, g_hash_table_unref);
       return FALSE;
     }
 
   /* The one line on standard output: scripts and tests read the port from it. */
-  motcua_server_print ("listening on %s\n", url);
+  motcua_print ("listening on %s\n", url);
   fflush (stdout);
 
   sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, &server);
@@ -1074,7 +855,7 @@ motcua_server_serve (MotcuaReplica             *store,
   g_clear_object (&server.soup);
   g_clear_object (&server.socket);
   g_clear_pointer (&server.loop, g_main_loop_unref);
-  g_clear_pointer (&server.buckets, g_hash_table_unref);
+  g_clear_pointer (&server.buckets, motcua_rate_limits_free);
   g_clear_pointer (&server.known, g_hash_table_unref);
   log_line ("stopped");
 

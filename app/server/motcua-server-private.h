@@ -8,7 +8,8 @@
 #include <json-glib/json-glib.h>
 #include <motcua/motcua.h>
 
-#include "motcua-exit.h"
+#include "motcua-command.h"
+#include "motcua-output.h"
 #include "motcua-server.h"
 
 G_BEGIN_DECLS
@@ -52,90 +53,76 @@ gboolean            motcua_server_config_set  (MotcuaServerConfig  *config,
 
 /* The tool (motcua-server.c) */
 
-typedef struct _MotcuaServerTool    MotcuaServerTool;
-typedef struct _MotcuaServerCommand MotcuaServerCommand;
+typedef struct _MotcuaServerTool MotcuaServerTool;
 
-/* Runs a command on its arguments (@argv[0] is the command's name). A usage error is reported
- * in the G_OPTION_ERROR domain; --help is not an error. */
-typedef gboolean (*MotcuaServerCommandFunc) (MotcuaServerTool  *tool,
-                                             int                argc,
-                                             char             **argv,
-                                             GError           **error);
-
-struct _MotcuaServerCommand
-{
-  const char                *name;
-  const char                *parameters;   /* N_(): "OFFICE", shown in the usage line */
-  const char                *summary;      /* N_(): one line for lists and --help */
-  MotcuaServerCommandFunc    func;         /* NULL for a group of subcommands */
-  const MotcuaServerCommand *subcommands;  /* NULL-terminated, for a group */
-};
-
+/* The tool's state: the framework's part, then the global options, the config and the store. */
 struct _MotcuaServerTool
 {
-  char                      *config_path;  /* --config, $MOTCUA_SERVER_CONFIG or NULL */
-  char                      *store_path;   /* --store, or NULL: from the config */
-  gboolean                   json;         /* --json */
+  MotcuaTool          tool;
+  char               *config_path;  /* --config, $MOTCUA_SERVER_CONFIG or NULL */
+  char               *store_path;   /* --store, or NULL: from the config */
 
-  const MotcuaServerCommand *command;      /* the command being run */
-  char                      *command_path; /* "replicas enroll" */
-  gboolean                   help_shown;   /* --help was asked for and printed */
-
-  MotcuaServerConfig        *config;       /* loaded on demand */
-  MotcuaReplica             *store;        /* opened on demand */
-  int                        lock_fd;      /* the store's lock, or -1 */
+  MotcuaServerConfig *config;       /* loaded on demand */
+  MotcuaReplica      *store;        /* opened on demand */
+  int                 lock_fd;        /* STORE.lock, or -1 */
+  int                 serve_lock_fd;  /* STORE.serve.lock, held by `serve`, or -1 */
+  gboolean            writes;         /* the command opened the store to write to it */
 };
 
-/* Parses the options of the current command (@entries, NULL-terminated, plus the global
- * options, which may also follow the command) and returns its positional arguments. When --help
- * was given it prints the help, sets @tool->help_shown and returns TRUE: the command then
- * returns TRUE at once. */
-gboolean            motcua_server_parse_options   (MotcuaServerTool    *tool,
-                                                   const GOptionEntry  *entries,
-                                                   int                  argc,
-                                                   char               **argv,
-                                                   GStrv               *positional,
-                                                   GError             **error);
-/* Checks that there are @min to @max positional arguments. */
-gboolean            motcua_server_check_n_args    (MotcuaServerTool    *tool,
-                                                   const char *const   *positional,
-                                                   int                  min,
-                                                   int                  max,
-                                                   GError             **error);
-/* A G_OPTION_ERROR_BAD_VALUE error: bad usage, exit status 2. */
-void                motcua_server_set_usage_error (GError             **error,
-                                                   const char          *format,
-                                                   ...) G_GNUC_PRINTF (2, 3);
+#define MOTCUA_SERVER_TOOL(tool) ((MotcuaServerTool *) (tool))
 
 /* The settings: defaults, the config file, no flags yet. Borrowed. */
-MotcuaServerConfig *motcua_server_get_config      (MotcuaServerTool    *tool,
+MotcuaServerConfig *motcua_server_get_config      (MotcuaTool          *tool,
                                                    GError             **error);
-/* The store, opened once; it must be a province replica. With @write, the command is about to
- * write changes of its own, which only one process may do at a time: the store's lock is taken,
- * and refused while the server (or another writer) holds it. Borrowed. */
-MotcuaReplica      *motcua_server_get_store       (MotcuaServerTool    *tool,
+/* The store's path: --store, else the config's, else motcua-server.db. */
+const char         *motcua_server_get_store_path  (MotcuaTool          *tool,
+                                                   GError             **error);
+/* The store, opened once, with its lock shared (motcua-server-store.c): it works beside a
+ * running server. It must be a province replica. Borrowed. */
+MotcuaReplica      *motcua_server_get_store       (MotcuaTool          *tool,
                                                    gboolean             write,
                                                    GError             **error);
-/* Takes the store's lock for @path, for the life of the tool. */
-gboolean            motcua_server_lock_store      (MotcuaServerTool    *tool,
+
+/* How a command uses the store, and so which locks it takes. */
+typedef enum
+{
+  MOTCUA_STORE_SHARED,  /* beside a server and other commands: every command but these two */
+  MOTCUA_STORE_SERVE,   /* shared, and the only server of the store */
+  MOTCUA_STORE_ALONE,   /* nothing else may have the store open: init, restore */
+} MotcuaStoreUse;
+
+/* Takes the locks of the store at @path for @use, for the life of the tool; refused
+ * (G_IO_ERROR_BUSY) when another motcua-server's use excludes it. */
+gboolean            motcua_server_lock_store      (MotcuaTool          *tool,
                                                    const char          *path,
+                                                   MotcuaStoreUse       use,
                                                    GError             **error);
+void                motcua_server_unlock_store    (MotcuaTool          *tool);
+/* After a command that wrote the province's own changes (offices, publish, conflicts
+ * resolve): adds them to the global order that replicas pull at once, as the server would at
+ * its next request. Under SQLite's write lock, so beside a server too. */
+void                motcua_server_publish_writes  (MotcuaTool          *tool);
 
-/* Output: UTF-8 whatever the locale says. */
-void                motcua_server_print           (const char          *format,
-                                                   ...) G_GNUC_PRINTF (1, 2);
-void                motcua_server_print_builder   (JsonBuilder         *builder);
-void                motcua_server_json_add_string (JsonBuilder         *builder,
-                                                   const char          *member,
-                                                   const char          *value);
-void                motcua_server_json_add_int    (JsonBuilder         *builder,
-                                                   const char          *member,
-                                                   gint64               value);
-/* A table: @cells holds the headings, then each row, @n_columns cells a row (NULL: “—”). */
-void                motcua_server_print_table     (GPtrArray           *cells,
-                                                   guint                n_columns);
+extern const MotcuaCommand motcua_server_conflicts_commands[];
 
-extern const MotcuaServerCommand motcua_server_conflicts_commands[];
+/* Rate limits (motcua-server-limits.c): a token bucket per key. */
+typedef struct _MotcuaRateLimits MotcuaRateLimits;
+
+MotcuaRateLimits   *motcua_rate_limits_new        (double                     requests_per_second,
+                                                   guint                      burst);
+void                motcua_rate_limits_free       (MotcuaRateLimits          *self);
+/* Takes one request from @key's bucket; FALSE, with the seconds to wait in @retry_after, when
+ * it is empty. Always TRUE without a limit. */
+gboolean            motcua_rate_limits_take       (MotcuaRateLimits          *self,
+                                                   const char                *key,
+                                                   guint                     *retry_after);
+
+/* Writes @reply (taken) on @stream (taken), the connection of a request libsoup no longer owns,
+ * then closes it gently (motcua-server-linger.c); calls @done with @done_data at the end. */
+void                motcua_server_linger          (GIOStream                 *stream,
+                                                   GBytes                    *reply,
+                                                   GDestroyNotify             done,
+                                                   gpointer                   done_data);
 
 /* Serving (motcua-server-http.c) */
 

@@ -9,365 +9,19 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 /* The hub's private API: enrolment and the list of replicas. The umbrella comes first, so the
  * public headers the private ones name are already in. */
 #include <motcua/motcua.h>
 #include "motcua-hub-private.h"
 
+#include "motcua-offices.h"
+#include "motcua-shared-commands.h"
 #include "motcua-server-private.h"
 
-#define DEFAULT_STORE "motcua-server.db"
-#define NO_VALUE      "—"
-
-/* Output */
-
-/* g_print() converts to the locale's character set, which turns Vietnamese into question marks
- * under LANG=C (cron, systemd without a locale): write the UTF-8 as it is. */
-void
-motcua_server_print (const char *format,
-                     ...)
-{
-  g_autofree char *text = NULL;
-  va_list args;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  fputs (text, stdout);
-}
-
-/* "motcua-server: @message" on one line of standard error. */
-static void
-print_error (const char *message)
-{
-  g_autofree char *line = g_strdup (message != NULL ? message : _("Unknown error"));
-
-  g_strdelimit (line, "\r\n", ' ');
-  fflush (stdout);
-  fprintf (stderr, "motcua-server: %s\n", g_strstrip (line));
-  fflush (stderr);
-}
-
-void
-motcua_server_print_builder (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  motcua_server_print ("%s\n", text);
-}
-
-void
-motcua_server_json_add_string (JsonBuilder *builder,
-                               const char  *member,
-                               const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-void
-motcua_server_json_add_int (JsonBuilder *builder,
-                            const char  *member,
-                            gint64       value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_int_value (builder, value);
-}
-
-/* How many columns @text takes on a terminal. */
-static guint
-text_width (const char *text)
-{
-  guint width = 0;
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (!g_unichar_iszerowidth (c))
-        width += g_unichar_iswide (c) ? 2 : 1;
-    }
-
-  return width;
-}
-
-void
-motcua_server_print_table (GPtrArray *cells,
-                           guint      n_columns)
-{
-  g_autofree guint *widths = g_new0 (guint, n_columns);
-
-  g_assert (n_columns > 0 && cells->len % n_columns == 0);
-
-  for (guint i = 0; i < cells->len; i++)
-    {
-      const char *cell = g_ptr_array_index (cells, i);
-
-      widths[i % n_columns] = MAX (widths[i % n_columns],
-                                   text_width (cell != NULL ? cell : NO_VALUE));
-    }
-
-  for (guint i = 0; i < cells->len; i++)
-    {
-      const char *cell = g_ptr_array_index (cells, i);
-      guint column = i % n_columns;
-
-      if (cell == NULL)
-        cell = NO_VALUE;
-      if (column + 1 < n_columns)
-        motcua_server_print ("%s%*s  ", cell, (int) (widths[column] - text_width (cell)), "");
-      else
-        motcua_server_print ("%s\n", cell);
-    }
-}
-
-/* Options */
-
-/* The global options, accepted before the command and after it. Each parse fills its own copy,
- * then merged into the tool. Text arguments are G_OPTION_ARG_FILENAME: G_OPTION_ARG_STRING
- * converts from the locale's character set and refuses Vietnamese under LANG=C; the arguments
- * are checked to be UTF-8 before anything else. */
-typedef struct
-{
-  char     *config;
-  char     *store;
-  gboolean  json;
-} GlobalArgs;
-
-static void
-global_args_clear (GlobalArgs *args)
-{
-  g_clear_pointer (&args->config, g_free);
-  g_clear_pointer (&args->store, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GlobalArgs, global_args_clear)
-
-static gboolean
-global_args_merge (MotcuaServerTool  *tool,
-                   GlobalArgs        *args,
-                   GError           **error)
-{
-  if (args->config != NULL)
-    {
-      if (*args->config == '\0')
-        {
-          motcua_server_set_usage_error (error, _("--config needs a file name"));
-          return FALSE;
-        }
-      g_free (tool->config_path);
-      tool->config_path = g_steal_pointer (&args->config);
-    }
-  if (args->store != NULL)
-    {
-      if (*args->store == '\0')
-        {
-          motcua_server_set_usage_error (error, _("--store needs a file name"));
-          return FALSE;
-        }
-      g_free (tool->store_path);
-      tool->store_path = g_steal_pointer (&args->store);
-    }
-  tool->json = tool->json || args->json;
-
-  return TRUE;
-}
-
-static void
-add_global_entries (GOptionContext *context,
-                    GlobalArgs     *args,
-                    gboolean       *help,
-                    gboolean       *version)
-{
-  const GOptionEntry entries[] = {
-    { "config", 0, 0, G_OPTION_ARG_FILENAME, &args->config,
-      N_("The config file (default: $MOTCUA_SERVER_CONFIG, else none)"), N_("FILE") },
-    { "store", 0, 0, G_OPTION_ARG_FILENAME, &args->store,
-      N_("The server's store (default: “store” in the config file, else motcua-server.db)"),
-      N_("PATH") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &args->json, N_("Print JSON instead of text"), NULL },
-    { "help", 'h', 0, G_OPTION_ARG_NONE, help, N_("Show this help"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
-  const GOptionEntry version_entries[] = {
-    { "version", 0, 0, G_OPTION_ARG_NONE, version, N_("Show the version"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
-
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (version != NULL)
-    g_option_context_add_main_entries (context, version_entries, GETTEXT_PACKAGE);
-}
-
-void
-motcua_server_set_usage_error (GError     **error,
-                               const char  *format,
-                               ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, message);
-}
-
-static char *
-describe_commands (const MotcuaServerCommand *commands,
-                   const char                *path)
-{
-  g_autoptr(GString) out = g_string_new (_("Commands:"));
-  guint width = 0;
-
-  g_string_append_c (out, '\n');
-  for (guint i = 0; commands[i].name != NULL; i++)
-    width = MAX (width, strlen (commands[i].name));
-  for (guint i = 0; commands[i].name != NULL; i++)
-    g_string_append_printf (out, "  %-*s  %s\n", (int) width, commands[i].name,
-                            _(commands[i].summary));
-  g_string_append_c (out, '\n');
-  if (path != NULL)
-    g_string_append_printf (out, _("Run “motcua-server %s COMMAND --help” for the options of a "
-                                   "command."), path);
-  else
-    g_string_append_printf (out, "%s\n\n%s",
-                            _("Run “motcua-server COMMAND --help” for the options of a "
-                              "command.\nThe global options may also follow the command."),
-                            motcua_exit_describe ());
-
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-static void
-print_help (GOptionContext *context)
-{
-  g_autofree char *help = g_option_context_get_help (context, FALSE, NULL);
-
-  fputs (help, stdout);
-}
-
-static gboolean
-parse_options (MotcuaServerTool    *tool,
-               const GOptionEntry  *entries,
-               gboolean             stop_at_command,
-               int                  argc,
-               char               **argv,
-               GStrv               *positional,
-               GError             **error)
-{
-  const MotcuaServerCommand *command = tool->command;
-  g_auto(GlobalArgs) globals = { NULL };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autofree char *parameters = NULL;
-  g_auto(GStrv) args = NULL;
-  gboolean help = FALSE;
-
-  parameters = g_strdup_printf ("%s%s%s", tool->command_path, command->parameters ? " " : "",
-                                command->parameters ? _(command->parameters) : "");
-  context = g_option_context_new (parameters);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, command->summary);
-  g_option_context_set_help_enabled (context, FALSE);
-  g_option_context_set_strict_posix (context, stop_at_command);
-  if (entries != NULL)
-    {
-      GOptionGroup *group = g_option_group_new ("command", _("Options:"), _("Show options"),
-                                                NULL, NULL);
-
-      g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
-      g_option_group_add_entries (group, entries);
-      g_option_context_add_group (context, group);
-    }
-  add_global_entries (context, &globals, &help, NULL);
-  if (command->subcommands != NULL)
-    {
-      g_autofree char *description = describe_commands (command->subcommands,
-                                                        tool->command_path);
-
-      g_option_context_set_description (context, description);
-    }
-
-  args = g_new0 (char *, argc + 1);
-  for (int i = 0; i < argc; i++)
-    args[i] = g_strdup (argv[i]);
-
-  if (!g_option_context_parse_strv (context, &args, error)
-      || !global_args_merge (tool, &globals, error))
-    return FALSE;
-
-  if (help)
-    {
-      print_help (context);
-      tool->help_shown = TRUE;
-      *positional = g_new0 (char *, 1);
-      return TRUE;
-    }
-
-  /* Drop the command's name. */
-  *positional = g_strdupv (args[0] != NULL ? args + 1 : args);
-
-  return TRUE;
-}
-
-gboolean
-motcua_server_parse_options (MotcuaServerTool    *tool,
-                             const GOptionEntry  *entries,
-                             int                  argc,
-                             char               **argv,
-                             GStrv               *positional,
-                             GError             **error)
-{
-  return parse_options (tool, entries, FALSE, argc, argv, positional, error);
-}
-
-gboolean
-motcua_server_check_n_args (MotcuaServerTool  *tool,
-                            const char *const *positional,
-                            int                min,
-                            int                max,
-                            GError           **error)
-{
-  int n = (int) g_strv_length ((GStrv) positional);
-  const char *parameters = tool->command->parameters ? _(tool->command->parameters) : "";
-
-  if (n < min)
-    {
-      motcua_server_set_usage_error (error,
-                                     _("missing argument: usage is “motcua-server %s%s%s”"),
-                                     tool->command_path, *parameters ? " " : "", parameters);
-      return FALSE;
-    }
-  if (max >= 0 && n > max)
-    {
-      motcua_server_set_usage_error (error, _("unexpected argument “%s”: usage is "
-                                              "“motcua-server %s%s%s”"),
-                                     positional[max], tool->command_path,
-                                     *parameters ? " " : "", parameters);
-      return FALSE;
-    }
-
-  return TRUE;
-}
 
 /* Options that take a word from a short list. */
 static gboolean
@@ -383,148 +37,19 @@ check_choice (const char  *option,
     return TRUE;
 
   listed = g_strjoinv (", ", words);
-  motcua_server_set_usage_error (error, _("%s “%s” must be one of %s"), option,
-                                 value != NULL ? value : "", listed);
+  motcua_set_usage_error (error, _("%s “%s” must be one of %s"), option,
+                          value != NULL ? value : "", listed);
 
   return FALSE;
 }
 
-/* The store */
-
-MotcuaServerConfig *
-motcua_server_get_config (MotcuaServerTool  *tool,
-                          GError           **error)
-{
-  if (tool->config == NULL)
-    {
-      g_autoptr(MotcuaServerConfig) config = motcua_server_config_new ();
-
-      if (tool->config_path != NULL
-          && !motcua_server_config_load (config, tool->config_path, error))
-        return NULL;
-      tool->config = g_steal_pointer (&config);
-    }
-
-  return tool->config;
-}
-
-static const char *
-get_store_path (MotcuaServerTool  *tool,
-                GError           **error)
-{
-  MotcuaServerConfig *config;
-
-  if (tool->store_path != NULL)
-    return tool->store_path;
-
-  config = motcua_server_get_config (tool, error);
-  if (config == NULL)
-    return NULL;
-  tool->store_path = g_strdup (config->store != NULL ? config->store : DEFAULT_STORE);
-
-  return tool->store_path;
-}
-
-/* The replica keeps its change sequence and clock in memory between writes, so only one process
- * may write changes of its own to a store at a time: `serve` holds this lock while it runs, and
- * the commands that write (offices, publish, conflicts resolve) take it for their run. Reading
- * (lists, reports) and enrolling or revoking replicas need no lock. */
-gboolean
-motcua_server_lock_store (MotcuaServerTool  *tool,
-                          const char        *path,
-                          GError           **error)
-{
-  g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
-  int fd;
-
-  if (tool->lock_fd >= 0)
-    return TRUE;
-
-  fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Cannot open the lock file %s: %s"), lock_path, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (flock (fd, LOCK_EX | LOCK_NB) < 0)
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      if (saved_errno == EWOULDBLOCK)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                     _("%s is in use by another motcua-server (serving it, or writing to it): "
-                       "stop the server, run this command, then start the server again"), path);
-      else
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                     _("Cannot lock %s: %s"), lock_path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  tool->lock_fd = fd;
-
-  return TRUE;
-}
-
-MotcuaReplica *
-motcua_server_get_store (MotcuaServerTool  *tool,
-                         gboolean           write,
-                         GError           **error)
-{
-  const char *path = get_store_path (tool, error);
-  g_autoptr(MotcuaReplica) store = NULL;
-
-  if (path == NULL)
-    return NULL;
-  if (tool->store == NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      motcua_server_set_usage_error (error, _("There is no store at %s: create it with "
-                                              "“motcua-server init”, or name it with --store"),
-                                     path);
-      return NULL;
-    }
-  if (write && !motcua_server_lock_store (tool, path, error))
-    return NULL;
-  if (tool->store != NULL)
-    return tool->store;
-
-  store = motcua_replica_open (path, error);
-  if (store == NULL)
-    return NULL;
-  if (motcua_replica_get_role (store) != MOTCUA_LEVEL_PROVINCE)
-    {
-      motcua_server_set_usage_error (error, _("%s is the replica of a %s office (%s), not a "
-                                              "provincial server's store"),
-                                     path, motcua_level_to_string (motcua_replica_get_role (store)),
-                                     motcua_replica_get_office_code (store));
-      return NULL;
-    }
-  tool->store = g_steal_pointer (&store);
-
-  return tool->store;
-}
-
 /* init */
 
-static void
-remove_store_files (const char *path)
-{
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-}
-
 static gboolean
-cmd_init (MotcuaServerTool  *tool,
-          int                argc,
-          char             **argv,
-          GError           **error)
+cmd_init (MotcuaTool  *tool,
+          int          argc,
+          char       **argv,
+          GError     **error)
 {
   g_autofree char *province = NULL;
   g_autofree char *name = NULL;
@@ -540,24 +65,20 @@ cmd_init (MotcuaServerTool  *tool,
   MotcuaOffice office = { 0 };
   const char *path;
 
-  if (!motcua_server_parse_options (tool, entries, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 0, 0, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
+    return tool->help_shown;
   if (province == NULL || *g_strstrip (province) == '\0')
     {
-      motcua_server_set_usage_error (error, _("init needs --province CODE"));
+      motcua_set_usage_error (error, _("init needs --province CODE"));
       return FALSE;
     }
   if (name == NULL || *g_strstrip (name) == '\0')
     {
-      motcua_server_set_usage_error (error, _("init needs --name NAME, the province's name"));
+      motcua_set_usage_error (error, _("init needs --name NAME, the province's name"));
       return FALSE;
     }
 
-  path = get_store_path (tool, error);
+  path = motcua_server_get_store_path (tool, error);
   if (path == NULL)
     return FALSE;
   if (g_file_test (path, G_FILE_TEST_EXISTS))
@@ -566,7 +87,7 @@ cmd_init (MotcuaServerTool  *tool,
                    _("%s exists already: a store is created once"), path);
       return FALSE;
     }
-  if (!motcua_server_lock_store (tool, path, error))
+  if (!motcua_server_lock_store (tool, path, MOTCUA_STORE_ALONE, error))
     return FALSE;
 
   store = motcua_replica_create (path, province, MOTCUA_LEVEL_PROVINCE, error);
@@ -580,7 +101,7 @@ cmd_init (MotcuaServerTool  *tool,
   if (!motcua_replica_put_office (store, &office, &local_error))
     {
       g_clear_object (&store);
-      remove_store_files (path);
+      motcua_remove_replica_files (path);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -590,43 +111,27 @@ cmd_init (MotcuaServerTool  *tool,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      motcua_server_json_add_string (builder, "store", path);
-      motcua_server_json_add_string (builder, "replica_id", motcua_replica_get_id (store));
-      motcua_server_json_add_string (builder, "province", province);
-      motcua_server_json_add_string (builder, "name", name);
+      motcua_json_add_string (builder, "store", path);
+      motcua_json_add_string (builder, "replica_id", motcua_replica_get_id (store));
+      motcua_json_add_string (builder, "province", province);
+      motcua_json_add_string (builder, "name", name);
       json_builder_end_object (builder);
-      motcua_server_print_builder (builder);
+      motcua_print_builder (builder);
     }
   else
-    motcua_server_print (_("Created the store %s for province %s (%s).\n"), path, province,
-                         name);
+    motcua_print (_("Created the store %s for province %s (%s).\n"), path, province,
+                  name);
 
   return TRUE;
 }
 
 /* offices */
 
-static void
-json_add_office (JsonBuilder        *builder,
-                 const MotcuaOffice *office,
-                 int                 depth)
-{
-  json_builder_begin_object (builder);
-  motcua_server_json_add_string (builder, "code", office->code);
-  motcua_server_json_add_string (builder, "name", office->name);
-  motcua_server_json_add_string (builder, "level", motcua_level_to_string (office->level));
-  motcua_server_json_add_string (builder, "parent", office->parent_code);
-  if (depth >= 0)
-    motcua_server_json_add_int (builder, "depth", depth);
-  motcua_server_json_add_string (builder, "id", office->id);
-  json_builder_end_object (builder);
-}
-
 static gboolean
-cmd_offices_add (MotcuaServerTool  *tool,
-                 int                argc,
-                 char             **argv,
-                 GError           **error)
+cmd_offices_add (MotcuaTool  *tool,
+                 int          argc,
+                 char       **argv,
+                 GError     **error)
 {
   g_autofree char *name = NULL;
   g_autofree char *level_text = NULL;
@@ -646,23 +151,19 @@ cmd_offices_add (MotcuaServerTool  *tool,
   MotcuaOffice office = { 0 };
   MotcuaReplica *store;
 
-  if (!motcua_server_parse_options (tool, entries, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 1, 1, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 1, 1, argc, argv, &args, error))
+    return tool->help_shown;
   if (name == NULL || *g_strstrip (name) == '\0')
     {
-      motcua_server_set_usage_error (error, _("offices add needs --name NAME"));
+      motcua_set_usage_error (error, _("offices add needs --name NAME"));
       return FALSE;
     }
   if (!check_choice ("--level", level_text, "district|commune|department", error))
     return FALSE;
   if (parent == NULL || *parent == '\0')
     {
-      motcua_server_set_usage_error (error, _("offices add needs --parent CODE, the office it "
-                                              "belongs to"));
+      motcua_set_usage_error (error, _("offices add needs --parent CODE, the office it "
+                                       "belongs to"));
       return FALSE;
     }
 
@@ -696,256 +197,71 @@ cmd_offices_add (MotcuaServerTool  *tool,
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-      json_add_office (builder, added, -1);
-      motcua_server_print_builder (builder);
+      motcua_json_add_office (builder, added, -1);
+      motcua_print_builder (builder);
     }
   else
-    motcua_server_print (_("Added office %s (%s), a %s under %s.\n"), added->code, added->name,
-                         motcua_level_to_string (added->level), added->parent_code);
+    motcua_print (_("Added office %s (%s), a %s under %s.\n"), added->code, added->name,
+                  motcua_level_to_string (added->level), added->parent_code);
 
   return TRUE;
 }
 
-typedef struct
-{
-  GPtrArray  *order;      /* MotcuaOffice *, borrowed, in tree order */
-  GArray     *depths;     /* guint */
-  GHashTable *children;   /* parent code → GPtrArray of MotcuaOffice *, borrowed */
-} OfficeTree;
-
-static void
-office_tree_walk (OfficeTree   *tree,
-                  MotcuaOffice *office,
-                  guint         depth)
-{
-  GPtrArray *children = g_hash_table_lookup (tree->children, office->code);
-
-  g_ptr_array_add (tree->order, office);
-  g_array_append_val (tree->depths, depth);
-  for (guint i = 0; children != NULL && i < children->len; i++)
-    office_tree_walk (tree, g_ptr_array_index (children, i), depth + 1);
-}
-
-static int
-compare_offices (gconstpointer a,
-                 gconstpointer b)
-{
-  const MotcuaOffice *oa = *(MotcuaOffice *const *) a;
-  const MotcuaOffice *ob = *(MotcuaOffice *const *) b;
-
-  return g_strcmp0 (oa->code, ob->code);
-}
-
-static gboolean
-cmd_offices_list (MotcuaServerTool  *tool,
-                  int                argc,
-                  char             **argv,
-                  GError           **error)
-{
-  g_auto(GStrv) args = NULL;
-  g_autoptr(GPtrArray) offices = NULL;
-  g_autoptr(GHashTable) by_code = NULL;
-  g_autoptr(GPtrArray) roots = g_ptr_array_new ();
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  g_autoptr(GArray) depths = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GHashTable) children = NULL;
-  OfficeTree tree;
-  MotcuaReplica *store;
-
-  if (!motcua_server_parse_options (tool, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 0, 0, error))
-    return FALSE;
-
-  store = motcua_server_get_store (tool, FALSE, error);
-  if (store == NULL)
-    return FALSE;
-  offices = motcua_replica_list_offices (store, error);
-  if (offices == NULL)
-    return FALSE;
-  g_ptr_array_sort (offices, compare_offices);
-
-  by_code = g_hash_table_new (g_str_hash, g_str_equal);
-  children = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                    (GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < offices->len; i++)
-    {
-      MotcuaOffice *office = g_ptr_array_index (offices, i);
-
-      g_hash_table_insert (by_code, office->code, office);
-    }
-  for (guint i = 0; i < offices->len; i++)
-    {
-      MotcuaOffice *office = g_ptr_array_index (offices, i);
-      GPtrArray *siblings;
-
-      if (office->parent_code == NULL || !g_hash_table_contains (by_code, office->parent_code))
-        {
-          g_ptr_array_add (roots, office);
-          continue;
-        }
-      siblings = g_hash_table_lookup (children, office->parent_code);
-      if (siblings == NULL)
-        {
-          siblings = g_ptr_array_new ();
-          g_hash_table_insert (children, office->parent_code, siblings);
-        }
-      g_ptr_array_add (siblings, office);
-    }
-  tree.order = order;
-  tree.depths = depths;
-  tree.children = children;
-  for (guint i = 0; i < roots->len; i++)
-    office_tree_walk (&tree, g_ptr_array_index (roots, i), 0);
-
-  if (tool->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < order->len; i++)
-        json_add_office (builder, g_ptr_array_index (order, i),
-                         (int) g_array_index (depths, guint, i));
-      json_builder_end_array (builder);
-      motcua_server_print_builder (builder);
-    }
-  else
-    {
-      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-
-      g_ptr_array_add (cells, g_strdup (_("CODE")));
-      g_ptr_array_add (cells, g_strdup (_("NAME")));
-      g_ptr_array_add (cells, g_strdup (_("LEVEL")));
-      for (guint i = 0; i < order->len; i++)
-        {
-          MotcuaOffice *office = g_ptr_array_index (order, i);
-          guint depth = g_array_index (depths, guint, i);
-
-          g_ptr_array_add (cells, g_strdup_printf ("%*s%s", (int) (2 * depth), "", office->code));
-          g_ptr_array_add (cells, g_strdup (office->name));
-          g_ptr_array_add (cells, g_strdup (motcua_level_to_string (office->level)));
-        }
-      motcua_server_print_table (cells, 3);
-    }
-
-  return TRUE;
-}
-
-/* Imports FILE [--format json|csv] as @kind: offices add to the tree; the catalogue and the
- * calendar are published. Either way the rows are the province's writes, and replicas get them
+/* What an import says: offices add to the tree; the catalogue and the calendar are
+ * published. Either way the rows are the province's writes, and replicas get them
  * at their next pull. */
-static gboolean
-run_import (MotcuaServerTool  *tool,
-            int                argc,
-            char             **argv,
-            MotcuaImportKind   kind,
-            GError           **error)
+static void
+print_import (const char       *path,
+              MotcuaImportKind  kind,
+              guint             n_rows)
 {
-  g_autofree char *format_text = NULL;
-  const GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format_text,
-      N_("json or csv (default: from the file name)"), N_("FORMAT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  MotcuaImportFormat format = MOTCUA_FORMAT_AUTO;
-  MotcuaReplica *store;
-  guint n_rows = 0;
-
-  if (!motcua_server_parse_options (tool, entries, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 1, 1, error))
-    return FALSE;
-  if (format_text != NULL)
-    {
-      if (!check_choice ("--format", format_text, "json|csv", error))
-        return FALSE;
-      format = g_str_equal (format_text, "json") ? MOTCUA_FORMAT_JSON : MOTCUA_FORMAT_CSV;
-    }
-
-  store = motcua_server_get_store (tool, TRUE, error);
-  if (store == NULL
-      || !motcua_replica_import_file (store, args[0], kind, format, &n_rows, error))
-    return FALSE;
-
-  if (tool->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      motcua_server_json_add_string (builder, "file", args[0]);
-      motcua_server_json_add_string (builder, "kind",
-                                     kind == MOTCUA_IMPORT_OFFICES ? "offices"
-                                     : kind == MOTCUA_IMPORT_CATALOGUE ? "catalogue"
-                                     : "calendar");
-      motcua_server_json_add_int (builder, "imported", n_rows);
-      json_builder_end_object (builder);
-      motcua_server_print_builder (builder);
-      return TRUE;
-    }
-
   switch (kind)
     {
-    case MOTCUA_IMPORT_OFFICES:
-      motcua_server_print (ngettext ("Imported %u office from %s.\n",
-                                     "Imported %u offices from %s.\n", n_rows), n_rows, args[0]);
-      break;
     case MOTCUA_IMPORT_CATALOGUE:
-      motcua_server_print (ngettext ("Published %u procedure from %s; replicas get it at their "
-                                     "next sync.\n",
-                                     "Published %u procedures from %s; replicas get them at "
-                                     "their next sync.\n", n_rows), n_rows, args[0]);
+      motcua_print (ngettext ("Published %u procedure from %s; replicas get it at their "
+                              "next sync.\n",
+                              "Published %u procedures from %s; replicas get them at "
+                              "their next sync.\n", n_rows), n_rows, path);
       break;
     case MOTCUA_IMPORT_CALENDAR:
-      motcua_server_print (ngettext ("Published %u calendar day from %s; replicas get it at "
-                                     "their next sync.\n",
-                                     "Published %u calendar days from %s; replicas get them at "
-                                     "their next sync.\n", n_rows), n_rows, args[0]);
+      motcua_print (ngettext ("Published %u calendar day from %s; replicas get it at "
+                              "their next sync.\n",
+                              "Published %u calendar days from %s; replicas get them at "
+                              "their next sync.\n", n_rows), n_rows, path);
       break;
+    case MOTCUA_IMPORT_OFFICES:
     case MOTCUA_IMPORT_CASES:
     default:
-      g_assert_not_reached ();
+      motcua_print_imported (path, kind, n_rows);
+      break;
     }
-
-  return TRUE;
 }
 
 static gboolean
-cmd_offices_import (MotcuaServerTool  *tool,
-                    int                argc,
-                    char             **argv,
-                    GError           **error)
+cmd_offices_import (MotcuaTool  *tool,
+                    int          argc,
+                    char       **argv,
+                    GError     **error)
 {
-  return run_import (tool, argc, argv, MOTCUA_IMPORT_OFFICES, error);
+  return motcua_tool_run_import (tool, argc, argv, MOTCUA_IMPORT_OFFICES, print_import, error);
 }
 
 /* replicas */
 
 static gboolean
-cmd_replicas_enroll (MotcuaServerTool  *tool,
-                     int                argc,
-                     char             **argv,
-                     GError           **error)
+cmd_replicas_enroll (MotcuaTool  *tool,
+                     int          argc,
+                     char       **argv,
+                     GError     **error)
 {
   g_auto(GStrv) args = NULL;
   g_autofree char *token = NULL;
   g_autofree char *token_id = NULL;
   MotcuaReplica *store;
 
-  if (!motcua_server_parse_options (tool, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 1, 1, error))
-    return FALSE;
-
-  store = motcua_server_get_store (tool, FALSE, error);
+  store = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (store == NULL)
-    return FALSE;
+    return tool->help_shown;
   token = _motcua_hub_enroll (store, args[0], error);
   if (token == NULL)
     return FALSE;
@@ -956,16 +272,16 @@ cmd_replicas_enroll (MotcuaServerTool  *tool,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      motcua_server_json_add_string (builder, "office", args[0]);
-      motcua_server_json_add_string (builder, "token_id", token_id);
-      motcua_server_json_add_string (builder, "token", token);
+      motcua_json_add_string (builder, "office", args[0]);
+      motcua_json_add_string (builder, "token_id", token_id);
+      motcua_json_add_string (builder, "token", token);
       json_builder_end_object (builder);
-      motcua_server_print_builder (builder);
+      motcua_print_builder (builder);
       return TRUE;
     }
 
   /* The token alone on standard output, for scripts; the advice beside it, for people. */
-  motcua_server_print ("%s\n", token);
+  motcua_print ("%s\n", token);
   fflush (stdout);
   fprintf (stderr, _("Enrolled office %s (token id %s). Give the token above to that office's "
                      "replica now: it is shown only this once, and the server keeps only its "
@@ -976,25 +292,18 @@ cmd_replicas_enroll (MotcuaServerTool  *tool,
 }
 
 static gboolean
-cmd_replicas_list (MotcuaServerTool  *tool,
-                   int                argc,
-                   char             **argv,
-                   GError           **error)
+cmd_replicas_list (MotcuaTool  *tool,
+                   int          argc,
+                   char       **argv,
+                   GError     **error)
 {
   g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) replicas = NULL;
   MotcuaReplica *store;
 
-  if (!motcua_server_parse_options (tool, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 0, 0, error))
-    return FALSE;
-
-  store = motcua_server_get_store (tool, FALSE, error);
+  store = motcua_tool_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
   if (store == NULL)
-    return FALSE;
+    return tool->help_shown;
   replicas = _motcua_hub_list_replicas (store, error);
   if (replicas == NULL)
     return FALSE;
@@ -1009,76 +318,62 @@ cmd_replicas_list (MotcuaServerTool  *tool,
           const MotcuaHubReplicaInfo *info = g_ptr_array_index (replicas, i);
 
           json_builder_begin_object (builder);
-          motcua_server_json_add_string (builder, "token_id", info->token_id);
-          motcua_server_json_add_string (builder, "office", info->office_code);
-          motcua_server_json_add_string (builder, "desk", info->desk_code);
-          motcua_server_json_add_string (builder, "replica_id", info->replica_id);
-          motcua_server_json_add_int (builder, "acked_seq", (gint64) info->acked_seq);
+          motcua_json_add_string (builder, "token_id", info->token_id);
+          motcua_json_add_string (builder, "office", info->office_code);
+          motcua_json_add_string (builder, "desk", info->desk_code);
+          motcua_json_add_string (builder, "replica_id", info->replica_id);
+          motcua_json_add_int (builder, "acked_seq", (gint64) info->acked_seq);
           json_builder_set_member_name (builder, "revoked");
           json_builder_add_boolean_value (builder, info->revoked);
-          motcua_server_json_add_string (builder, "enrolled_at", info->enrolled_at);
-          motcua_server_json_add_string (builder, "last_seen_at", info->last_seen_at);
+          motcua_json_add_string (builder, "enrolled_at", info->enrolled_at);
+          motcua_json_add_string (builder, "last_seen_at", info->last_seen_at);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      motcua_server_print_builder (builder);
+      motcua_print_builder (builder);
     }
   else if (replicas->len == 0)
-    motcua_server_print ("%s\n", _("No replicas are enrolled."));
+    motcua_print ("%s\n", _("No replicas are enrolled."));
   else
     {
-      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(MotcuaTable) table = motcua_table_new (_("TOKEN ID"), _("OFFICE"), _("DESK"),
+                                                       _("REPLICA"), _("ACKED"), _("REVOKED"),
+                                                       _("ENROLLED"), _("LAST SEEN"), NULL);
 
-      g_ptr_array_add (cells, g_strdup (_("TOKEN ID")));
-      g_ptr_array_add (cells, g_strdup (_("OFFICE")));
-      g_ptr_array_add (cells, g_strdup (_("DESK")));
-      g_ptr_array_add (cells, g_strdup (_("REPLICA")));
-      g_ptr_array_add (cells, g_strdup (_("ACKED")));
-      g_ptr_array_add (cells, g_strdup (_("REVOKED")));
-      g_ptr_array_add (cells, g_strdup (_("ENROLLED")));
-      g_ptr_array_add (cells, g_strdup (_("LAST SEEN")));
       for (guint i = 0; i < replicas->len; i++)
         {
           const MotcuaHubReplicaInfo *info = g_ptr_array_index (replicas, i);
+          g_autofree char *acked = g_strdup_printf ("%" G_GUINT64_FORMAT, info->acked_seq);
 
-          g_ptr_array_add (cells, g_strdup (info->token_id));
-          g_ptr_array_add (cells, g_strdup (info->office_code));
-          g_ptr_array_add (cells, g_strdup (info->desk_code));
-          g_ptr_array_add (cells, g_strdup (info->replica_id != NULL ? info->replica_id
-                                                                     : _("not yet bound")));
-          g_ptr_array_add (cells, g_strdup_printf ("%" G_GUINT64_FORMAT, info->acked_seq));
-          g_ptr_array_add (cells, g_strdup (info->revoked ? _("yes") : _("no")));
-          g_ptr_array_add (cells, g_strdup (info->enrolled_at));
-          g_ptr_array_add (cells, g_strdup (info->last_seen_at != NULL ? info->last_seen_at
-                                                                       : _("never")));
+          motcua_table_add_row (table, info->token_id, info->office_code, info->desk_code,
+                                info->replica_id != NULL ? info->replica_id
+                                                         : _("not yet bound"),
+                                acked, info->revoked ? _("yes") : _("no"), info->enrolled_at,
+                                info->last_seen_at != NULL ? info->last_seen_at : _("never"));
         }
-      motcua_server_print_table (cells, 8);
+      motcua_table_print (table, 0);
     }
 
   return TRUE;
 }
 
 static gboolean
-cmd_replicas_revoke (MotcuaServerTool  *tool,
-                     int                argc,
-                     char             **argv,
-                     GError           **error)
+cmd_replicas_revoke (MotcuaTool  *tool,
+                     int          argc,
+                     char       **argv,
+                     GError     **error)
 {
   g_auto(GStrv) args = NULL;
   MotcuaReplica *store;
 
-  if (!motcua_server_parse_options (tool, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 1, 1, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, NULL, 1, 1, argc, argv, &args, error))
+    return tool->help_shown;
   if (strchr (args[0], '.') != NULL)
     {
       /* Whole tokens do not belong in shell histories, nor in this command. */
-      motcua_server_set_usage_error (error, _("give the token id (the part of the token before "
-                                              "the dot, as “replicas list” shows it), not the "
-                                              "token"));
+      motcua_set_usage_error (error, _("give the token id (the part of the token before "
+                                       "the dot, as “replicas list” shows it), not the "
+                                       "token"));
       return FALSE;
     }
 
@@ -1091,14 +386,14 @@ cmd_replicas_revoke (MotcuaServerTool  *tool,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      motcua_server_json_add_string (builder, "token_id", args[0]);
+      motcua_json_add_string (builder, "token_id", args[0]);
       json_builder_set_member_name (builder, "revoked");
       json_builder_add_boolean_value (builder, TRUE);
       json_builder_end_object (builder);
-      motcua_server_print_builder (builder);
+      motcua_print_builder (builder);
     }
   else
-    motcua_server_print (_("Revoked token %s: its replica can no longer sync.\n"), args[0]);
+    motcua_print (_("Revoked token %s: its replica can no longer sync.\n"), args[0]);
 
   return TRUE;
 }
@@ -1106,32 +401,29 @@ cmd_replicas_revoke (MotcuaServerTool  *tool,
 /* restore */
 
 static gboolean
-cmd_restore (MotcuaServerTool  *tool,
-             int                argc,
-             char             **argv,
-             GError           **error)
+cmd_restore (MotcuaTool  *tool,
+             int          argc,
+             char       **argv,
+             GError     **error)
 {
   g_auto(GStrv) args = NULL;
   const char *path;
   MotcuaReplica *store;
   gint64 generation;
 
-  if (!motcua_server_parse_options (tool, NULL, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 1, 1, error))
-    return FALSE;
-  path = get_store_path (tool, error);
+  if (!motcua_tool_parse_args (tool, NULL, 1, 1, argc, argv, &args, error))
+    return tool->help_shown;
+  path = motcua_server_get_store_path (tool, error);
   if (path == NULL)
     return FALSE;
   if (!g_file_test (args[0], G_FILE_TEST_IS_REGULAR))
     {
-      motcua_server_set_usage_error (error, _("There is no copy of a store at %s"), args[0]);
+      motcua_set_usage_error (error, _("There is no copy of a store at %s"), args[0]);
       return FALSE;
     }
-  /* Never under a running server: it would go on with the store it had open. */
-  if (!motcua_server_lock_store (tool, path, error)
+  /* Never under a running server, nor beside any other command: they would go on with the
+   * store they had open. */
+  if (!motcua_server_lock_store (tool, path, MOTCUA_STORE_ALONE, error)
       || !motcua_hub_restore (path, args[0], error))
     return FALSE;
 
@@ -1145,8 +437,8 @@ cmd_restore (MotcuaServerTool  *tool,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      motcua_server_json_add_string (builder, "store", path);
-      motcua_server_json_add_string (builder, "copy", args[0]);
+      motcua_json_add_string (builder, "store", path);
+      motcua_json_add_string (builder, "copy", args[0]);
       json_builder_set_member_name (builder, "generation");
       json_builder_add_int_value (builder, generation);
       json_builder_set_member_name (builder, "receipt_numbers_from");
@@ -1154,17 +446,17 @@ cmd_restore (MotcuaServerTool  *tool,
       json_builder_set_member_name (builder, "desk_numbers_from");
       json_builder_add_int_value (builder, generation * MOTCUA_HUB_DESK_SPAN + 1);
       json_builder_end_object (builder);
-      motcua_server_print_builder (builder);
+      motcua_print_builder (builder);
     }
   else
-    motcua_server_print (_("Restored %s from %s (restore %lld). Receipt numbers leased from now"
-                           " on start at %lld for every office and year, and new desks are"
-                           " numbered from %lld, so nothing given out since the copy was taken"
-                           " is given twice. Start the server: at its next sync, every desk"
-                           " sends again what the copy lacks.\n"),
-                         path, args[0], (long long) generation,
-                         (long long) (generation * MOTCUA_HUB_RECEIPT_SPAN + 1),
-                         (long long) (generation * MOTCUA_HUB_DESK_SPAN + 1));
+    motcua_print (_("Restored %s from %s (restore %lld). Receipt numbers leased from now"
+                    " on start at %lld for every office and year, and new desks are"
+                    " numbered from %lld, so nothing given out since the copy was taken"
+                    " is given twice. Start the server: at its next sync, every desk"
+                    " sends again what the copy lacks.\n"),
+                  path, args[0], (long long) generation,
+                  (long long) (generation * MOTCUA_HUB_RECEIPT_SPAN + 1),
+                  (long long) (generation * MOTCUA_HUB_DESK_SPAN + 1));
 
   return TRUE;
 }
@@ -1172,105 +464,32 @@ cmd_restore (MotcuaServerTool  *tool,
 /* publish */
 
 static gboolean
-cmd_publish_catalogue (MotcuaServerTool  *tool,
-                       int                argc,
-                       char             **argv,
-                       GError           **error)
+cmd_publish_catalogue (MotcuaTool  *tool,
+                       int          argc,
+                       char       **argv,
+                       GError     **error)
 {
-  return run_import (tool, argc, argv, MOTCUA_IMPORT_CATALOGUE, error);
+  return motcua_tool_run_import (tool, argc, argv, MOTCUA_IMPORT_CATALOGUE, print_import,
+                                 error);
 }
 
 static gboolean
-cmd_publish_calendar (MotcuaServerTool  *tool,
-                      int                argc,
-                      char             **argv,
-                      GError           **error)
+cmd_publish_calendar (MotcuaTool  *tool,
+                      int          argc,
+                      char       **argv,
+                      GError     **error)
 {
-  return run_import (tool, argc, argv, MOTCUA_IMPORT_CALENDAR, error);
-}
-
-/* report */
-
-static gboolean
-cmd_report (MotcuaServerTool  *tool,
-            int                argc,
-            char             **argv,
-            GError           **error)
-{
-  g_autofree char *office = NULL;
-  g_autofree char *from = NULL;
-  g_autofree char *to = NULL;
-  g_autofree char *format = NULL;
-  const GOptionEntry entries[] = {
-    { "office", 0, 0, G_OPTION_ARG_FILENAME, &office,
-      N_("The office to report on, with the offices below it (default: the province)"),
-      N_("CODE") },
-    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, N_("The first day of the period"),
-      N_("YYYY-MM-DD") },
-    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, N_("The last day of the period"),
-      N_("YYYY-MM-DD") },
-    { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
-      N_("text, csv or json (default: text; json with --json)"), N_("FORMAT") },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  g_autoptr(MotcuaReport) report = NULL;
-  g_autofree char *output = NULL;
-  MotcuaReplica *store;
-
-  if (!motcua_server_parse_options (tool, entries, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 0, 0, error))
-    return FALSE;
-  if (from == NULL || to == NULL)
-    {
-      motcua_server_set_usage_error (error, _("report needs --from and --to"));
-      return FALSE;
-    }
-  if (format == NULL)
-    format = g_strdup (tool->json ? "json" : "text");
-  if (!check_choice ("--format", format, "text|csv|json", error))
-    return FALSE;
-  if (tool->json && !g_str_equal (format, "json"))
-    {
-      motcua_server_set_usage_error (error, _("--json and --format %s disagree"), format);
-      return FALSE;
-    }
-  if (!motcua_check_date ("--from", from, NULL, error)
-      || !motcua_check_date ("--to", to, NULL, error))
-    return FALSE;
-
-  store = motcua_server_get_store (tool, FALSE, error);
-  if (store == NULL)
-    return FALSE;
-  report = motcua_replica_report (store,
-                                  office != NULL ? office : motcua_replica_get_office_code (store),
-                                  from, to, error);
-  if (report == NULL)
-    return FALSE;
-
-  if (g_str_equal (format, "csv"))
-    output = motcua_report_to_csv (report);
-  else if (g_str_equal (format, "json"))
-    output = motcua_report_to_json (report);
-  else
-    output = motcua_report_to_text (report);
-
-  if (output != NULL && *output != '\0')
-    motcua_server_print ("%s%s", output, g_str_has_suffix (output, "\n") ? "" : "\n");
-
-  return TRUE;
+  return motcua_tool_run_import (tool, argc, argv, MOTCUA_IMPORT_CALENDAR, print_import,
+                                 error);
 }
 
 /* serve */
 
 static gboolean
-cmd_serve (MotcuaServerTool  *tool,
-           int                argc,
-           char             **argv,
-           GError           **error)
+cmd_serve (MotcuaTool  *tool,
+           int          argc,
+           char       **argv,
+           GError     **error)
 {
   g_autofree char *listen = NULL;
   g_autofree char *port = NULL;
@@ -1301,13 +520,10 @@ cmd_serve (MotcuaServerTool  *tool,
   g_auto(GStrv) args = NULL;
   MotcuaServerConfig *config;
   MotcuaReplica *store;
+  const char *path;
 
-  if (!motcua_server_parse_options (tool, entries, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (!motcua_server_check_n_args (tool, (const char *const *) args, 0, 0, error))
-    return FALSE;
+  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
+    return tool->help_shown;
 
   config = motcua_server_get_config (tool, error);
   if (config == NULL)
@@ -1319,12 +535,15 @@ cmd_serve (MotcuaServerTool  *tool,
       return FALSE;
   if ((config->tls_cert == NULL) != (config->tls_key == NULL))
     {
-      motcua_server_set_usage_error (error, _("HTTPS needs both a certificate and its key "
-                                              "(--tls-cert and --tls-key, or tls-cert and "
-                                              "tls-key in the config file)"));
+      motcua_set_usage_error (error, _("HTTPS needs both a certificate and its key "
+                                       "(--tls-cert and --tls-key, or tls-cert and "
+                                       "tls-key in the config file)"));
       return FALSE;
     }
 
+  path = motcua_server_get_store_path (tool, error);
+  if (path == NULL || !motcua_server_lock_store (tool, path, MOTCUA_STORE_SERVE, error))
+    return FALSE;
   store = motcua_server_get_store (tool, TRUE, error);
   if (store == NULL)
     return FALSE;
@@ -1334,16 +553,16 @@ cmd_serve (MotcuaServerTool  *tool,
 
 /* Dispatch */
 
-static const MotcuaServerCommand offices_commands[] = {
+static const MotcuaCommand offices_commands[] = {
   { "add", N_("CODE"), N_("Add an office below the province: a department, district or commune"),
     cmd_offices_add, NULL },
-  { "list", NULL, N_("List the offices as a tree"), cmd_offices_list, NULL },
+  { "list", NULL, N_("List the offices as a tree"), motcua_cmd_offices_list, NULL },
   { "import", N_("FILE"), N_("Import offices (JSON or CSV, as data/offices.json)"),
     cmd_offices_import, NULL },
   { NULL }
 };
 
-static const MotcuaServerCommand replicas_commands[] = {
+static const MotcuaCommand replicas_commands[] = {
   { "enroll", N_("OFFICE"), N_("Enroll a replica of an office: prints its token, once"),
     cmd_replicas_enroll, NULL },
   { "list", NULL, N_("List the enrolled replicas"), cmd_replicas_list, NULL },
@@ -1351,7 +570,7 @@ static const MotcuaServerCommand replicas_commands[] = {
   { NULL }
 };
 
-static const MotcuaServerCommand publish_commands[] = {
+static const MotcuaCommand publish_commands[] = {
   { "catalogue", N_("FILE"), N_("Publish a procedure catalogue (JSON or CSV)"),
     cmd_publish_catalogue, NULL },
   { "calendar", N_("FILE"), N_("Publish a year's calendar of holidays and make-up days"),
@@ -1359,7 +578,7 @@ static const MotcuaServerCommand publish_commands[] = {
   { NULL }
 };
 
-static const MotcuaServerCommand commands[] = {
+static const MotcuaCommand commands[] = {
   { "init", NULL, N_("Create the store of a province"), cmd_init, NULL },
   { "offices", N_("COMMAND"), N_("The offices: add, list, import"), NULL, offices_commands },
   { "replicas", N_("COMMAND"), N_("The enrolled replicas: enroll, list, revoke"), NULL,
@@ -1369,162 +588,51 @@ static const MotcuaServerCommand commands[] = {
   { "publish", N_("COMMAND"), N_("Publish province data to every replica: catalogue, calendar"),
     NULL, publish_commands },
   { "report", NULL, N_("The one-stop report of an office for a period, over the merged data"),
-    cmd_report, NULL },
+    motcua_cmd_report, NULL },
   { "restore", N_("COPY"), N_("Put an older copy of the store in its place (the server stopped)"),
     cmd_restore, NULL },
   { "serve", NULL, N_("Serve the replicas over HTTP(S) until SIGTERM"), cmd_serve, NULL },
   { NULL }
 };
 
-static const MotcuaServerCommand *
-find_command (const MotcuaServerCommand *table,
-              const char                *name)
-{
-  for (guint i = 0; table[i].name != NULL; i++)
-    if (g_str_equal (table[i].name, name))
-      return &table[i];
+static const MotcuaGlobalOption globals[] = {
+  { "config", N_("The config file (default: $MOTCUA_SERVER_CONFIG, else none)"), N_("FILE"),
+    G_STRUCT_OFFSET (MotcuaServerTool, config_path), N_("--config needs a file name"), FALSE },
+  { "store", N_("The server's store (default: “store” in the config file, else "
+                "motcua-server.db)"), N_("PATH"),
+    G_STRUCT_OFFSET (MotcuaServerTool, store_path), N_("--store needs a file name"), FALSE },
+  { "json", N_("Print JSON instead of text"), NULL,
+    G_STRUCT_OFFSET (MotcuaServerTool, tool.json), NULL, FALSE },
+  { NULL }
+};
 
-  return NULL;
-}
-
-static gboolean
-run_command (MotcuaServerTool          *tool,
-             const MotcuaServerCommand *command,
-             int                        argc,
-             char                     **argv,
-             GError                   **error)
-{
-  const MotcuaServerCommand *sub;
-  g_auto(GStrv) args = NULL;
-  char *path;
-
-  path = tool->command_path != NULL ? g_strdup_printf ("%s %s", tool->command_path, command->name)
-                                    : g_strdup (command->name);
-  g_free (tool->command_path);
-  tool->command_path = path;
-  tool->command = command;
-
-  if (command->func != NULL)
-    return command->func (tool, argc, argv, error);
-
-  /* A group: its options (--help, the global ones), then the subcommand. */
-  if (!parse_options (tool, NULL, TRUE, argc, argv, &args, error))
-    return FALSE;
-  if (tool->help_shown)
-    return TRUE;
-  if (args[0] == NULL)
-    {
-      motcua_server_set_usage_error (error, _("“%s” needs a command; see "
-                                              "“motcua-server %s --help”"),
-                                     tool->command_path, tool->command_path);
-      return FALSE;
-    }
-  sub = find_command (command->subcommands, args[0]);
-  if (sub == NULL)
-    {
-      motcua_server_set_usage_error (error, _("unknown command “%s %s”; see "
-                                              "“motcua-server %s --help”"),
-                                     tool->command_path, args[0], tool->command_path);
-      return FALSE;
-    }
-
-  return run_command (tool, sub, (int) g_strv_length (args), args, error);
-}
-
-static gboolean
-run (MotcuaServerTool  *tool,
-     int                argc,
-     char             **argv,
-     GError           **error)
-{
-  g_auto(GlobalArgs) globals = { NULL };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autofree char *description = NULL;
-  g_auto(GStrv) args = NULL;
-  const MotcuaServerCommand *command;
-  gboolean help = FALSE;
-  gboolean version = FALSE;
-
-  for (int i = 0; i < argc; i++)
-    if (!g_utf8_validate (argv[i], -1, NULL))
-      {
-        motcua_server_set_usage_error (error, _("argument %d is not valid UTF-8"), i);
-        return FALSE;
-      }
-
-  /* The context translates its parameter string and summary itself. */
-  context = g_option_context_new (N_("COMMAND [ARGS…]"));
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, N_("Một Cửa: the provincial server, a province replica "
-                                            "that the offices' replicas sync with"));
-  g_option_context_set_help_enabled (context, FALSE);
-  g_option_context_set_strict_posix (context, TRUE);
-  add_global_entries (context, &globals, &help, &version);
-  description = describe_commands (commands, NULL);
-  g_option_context_set_description (context, description);
-
-  args = g_strdupv (argv);
-  if (!g_option_context_parse_strv (context, &args, error)
-      || !global_args_merge (tool, &globals, error))
-    return FALSE;
-
-  if (help)
-    {
-      print_help (context);
-      return TRUE;
-    }
-  if (version)
-    {
-      motcua_server_print ("motcua-server %s\n", PACKAGE_VERSION);
-      return TRUE;
-    }
-  if (args[0] == NULL || args[1] == NULL)
-    {
-      motcua_server_set_usage_error (error, _("no command given; see “motcua-server --help”"));
-      return FALSE;
-    }
-  command = find_command (commands, args[1]);
-  if (command == NULL)
-    {
-      motcua_server_set_usage_error (error, _("unknown command “%s”; see "
-                                              "“motcua-server --help”"), args[1]);
-      return FALSE;
-    }
-
-  return run_command (tool, command, (int) g_strv_length (args) - 1, args + 1, error);
-}
+static const MotcuaToolInfo info = {
+  "motcua-server",
+  N_("Một Cửa: the provincial server, a province replica that the offices' replicas sync with"),
+  commands, globals, motcua_server_get_store,
+  N_("The office to report on, with the offices below it (default: the province)")
+};
 
 int
 motcua_server_run (int    argc,
                    char **argv)
 {
-  MotcuaServerTool tool = { NULL };
-  g_autoptr(GError) error = NULL;
+  MotcuaServerTool server = { { &info } };
   const char *env = g_getenv ("MOTCUA_SERVER_CONFIG");
-  int status = MOTCUA_EXIT_OK;
+  int status;
 
-  tool.config_path = env != NULL && *env != '\0' ? g_strdup (env) : NULL;
-  tool.lock_fd = -1;
+  server.config_path = env != NULL && *env != '\0' ? g_strdup (env) : NULL;
+  server.lock_fd = server.serve_lock_fd = -1;
 
-  if (!run (&tool, argc, argv, &error))
-    {
-      print_error (error->message);
-      status = motcua_exit_for_error (error);
-    }
+  status = motcua_tool_main (&server.tool, argc, argv);
+  if (status == MOTCUA_EXIT_OK)
+    motcua_server_publish_writes (&server.tool);
 
-  if (fflush (stdout) != 0 && status == MOTCUA_EXIT_OK)
-    {
-      print_error (_("Cannot write to standard output"));
-      status = MOTCUA_EXIT_FAILURE;
-    }
-
-  g_clear_object (&tool.store);
-  if (tool.lock_fd >= 0)
-    close (tool.lock_fd);
-  motcua_server_config_free (tool.config);
-  g_free (tool.config_path);
-  g_free (tool.store_path);
-  g_free (tool.command_path);
+  g_clear_object (&server.store);
+  motcua_server_unlock_store (&server.tool);
+  motcua_server_config_free (server.config);
+  g_free (server.config_path);
+  g_free (server.store_path);
 
   return status;
 }

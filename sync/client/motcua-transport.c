@@ -25,6 +25,8 @@ _motcua_transport_free (MotcuaTransport *self)
 
 /* gzip */
 
+/* Runs @data through @converter whole, refusing an output past @max_size, input that ends too
+ * soon and input left over after the end. */
 static GBytes *
 convert (GConverter  *converter,
          GBytes      *data,
@@ -32,21 +34,24 @@ convert (GConverter  *converter,
          GError     **error)
 {
   g_autoptr(GByteArray) out = g_byte_array_new ();
-  gsize size;
-  const guint8 *in = g_bytes_get_data (data, &size);
-  gsize in_pos = 0;
+  gsize in_left = 0;
+  const guint8 *in = data != NULL ? g_bytes_get_data (data, &in_left) : NULL;
   guint8 buf[16384];
+
+  if (in == NULL)
+    in = (const guint8 *) "";
 
   for (;;)
     {
       gsize read = 0, written = 0;
       GConverterResult result;
 
-      result = g_converter_convert (converter, in + in_pos, size - in_pos, buf, sizeof buf,
+      result = g_converter_convert (converter, in, in_left, buf, sizeof buf,
                                     G_CONVERTER_INPUT_AT_END, &read, &written, error);
       if (result == G_CONVERTER_ERROR)
         return NULL;
-      in_pos += read;
+      in += read;
+      in_left -= read;
       g_byte_array_append (out, buf, (guint) written);
       if (out->len > max_size)
         {
@@ -57,6 +62,19 @@ convert (GConverter  *converter,
         }
       if (result == G_CONVERTER_FINISHED)
         break;
+      if (read == 0 && written == 0)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The gzip data ends too soon"));
+          return NULL;
+        }
+    }
+
+  if (in_left > 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("There is more data after the end of the gzip data"));
+      return NULL;
     }
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));

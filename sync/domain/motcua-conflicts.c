@@ -424,18 +424,18 @@ motcua_replica_resolve_conflict (MotcuaReplica     *self,
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
 
-  k = motcua_replica_dup_conflict (self, id, error);
-  if (k == NULL)
+  /* The conflict is read under the write lock: another process on the same file (the server
+   * merging a desk's resolution, an administrator beside it) may have resolved it since. */
+  if (!motcua_replica_begin (self, error))
     return FALSE;
-  if (k->resolved)
+  k = motcua_replica_dup_conflict (self, id, error);
+  if (k != NULL && k->resolved)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("conflict %.8s is resolved already"), k->id);
-      return FALSE;
+      g_clear_pointer (&k, motcua_conflict_free);
     }
 
-  if (!motcua_replica_begin (self, error))
-    return FALSE;
-
-  return _motcua_replica_finish (self, resolve_in_tx (self, k, how, value, error), error);
+  return _motcua_replica_finish (self, k != NULL && resolve_in_tx (self, k, how, value, error),
+                                 error);
 }

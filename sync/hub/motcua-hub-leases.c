@@ -26,12 +26,14 @@ _motcua_hub_lease (MotcuaReplica  *hub,
                    GError        **error)
 {
   g_autofree char *now = _motcua_replica_now_iso (hub);
-  gint64 generation = _motcua_hub_generation (hub);
   sqlite3_stmt *stmt;
+  gint64 generation;
   gint64 first = 1;
 
   if (!motcua_replica_begin (hub, error))
     return FALSE;
+  /* Read under the write lock, as everything the lease is counted from. */
+  generation = _motcua_hub_generation (hub);
 
   stmt = _motcua_replica_prepare (hub, "SELECT next FROM hub_leases WHERE office_code = ?1"
                                   " AND year = ?2", error);

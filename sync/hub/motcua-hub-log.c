@@ -364,17 +364,25 @@ gboolean
 _motcua_hub_publish (MotcuaReplica  *hub,
                      GError        **error)
 {
-  guint64 published = (guint64) _motcua_replica_meta_get_int (hub, "hub_published", 0);
   g_autoptr(MotcuaWireBatch) own = NULL;
   g_autofree MotcuaWireItem **items = NULL;
-  guint64 last;
+  guint64 published, last;
   guint n;
 
-  if (published >= hub->seq)
+  /* Nothing to publish, as the file says: no write lock taken. The file's sequence number
+   * counts too, since another process (an administration command beside the server) may have
+   * written since this one last looked; inside a transaction, this one's own count is ahead. */
+  if ((guint64) _motcua_replica_meta_get_int (hub, "hub_published", 0)
+      >= MAX (hub->seq, (guint64) _motcua_replica_meta_get_int (hub, "seq", 0)))
     return TRUE;
 
   if (!motcua_replica_begin (hub, error))
     return FALSE;
+  /* Again under the write lock, which has brought hub->seq up to date: another process may
+   * have published meanwhile, and logging its changes twice would break (origin, seq). */
+  published = (guint64) _motcua_replica_meta_get_int (hub, "hub_published", 0);
+  if (published >= hub->seq)
+    return _motcua_replica_finish (hub, TRUE, error);
   own = _motcua_replica_collect (hub, published, 0, error);
   if (own == NULL)
     return _motcua_replica_finish (hub, FALSE, error);

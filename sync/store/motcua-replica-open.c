@@ -107,6 +107,15 @@ open_db (MotcuaReplica  *self,
   return _motcua_fts_register (self->db, error);
 }
 
+void
+_motcua_replica_set_busy_timeout (MotcuaReplica *self,
+                                  guint          ms)
+{
+  g_return_if_fail (MOTCUA_IS_REPLICA (self));
+
+  sqlite3_busy_timeout (self->db, (int) MIN (ms, (guint) G_MAXINT));
+}
+
 gboolean
 _motcua_replica_refresh (MotcuaReplica  *self,
                          GError        **error)
