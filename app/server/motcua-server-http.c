@@ -35,8 +35,6 @@
 
 /* The umbrella first: the private header names public ones. */
 #include <motcua/motcua.h>
-#include "motcua-protocol-private.h"
-#include "motcua-transport-private.h"
 
 #include "motcua-server-private.h"
 
@@ -51,7 +49,7 @@
 typedef struct
 {
   const MotcuaServerConfig *config;
-  MotcuaReplica            *hub;
+  MotcuaHub                *hub;
   MotcuaHubLimits           limits;
   SoupServer               *soup;
   GSocket                  *socket;      /* the listening socket */
@@ -226,7 +224,7 @@ respond (HttpServer        *server,
       soup_message_headers_append (headers, "Vary", "Accept-Encoding");
       if (accepts_gzip (msg))
         {
-          GBytes *compressed = _motcua_gzip (body);
+          GBytes *compressed = motcua_gzip (body);
 
           if (compressed != NULL)
             {
@@ -593,7 +591,7 @@ request_body (HttpServer         *server,
       return NULL;
     }
 
-  inflated = _motcua_gunzip (body, server->config->max_body_bytes, &error);
+  inflated = motcua_gunzip (body, server->config->max_body_bytes, &error);
   if (inflated == NULL)
     {
       g_autofree char *message = NULL;
@@ -650,7 +648,7 @@ handle_request (SoupServer        *soup,
   hub_request.query = g_uri_get_query (soup_server_message_get_uri (msg));
   hub_request.token = bearer_token (msg);
   hub_request.body = body != NULL && g_bytes_get_size (body) > 0 ? body : NULL;
-  response = _motcua_hub_handle (server->hub, &server->limits, &hub_request);
+  response = motcua_hub_handle (server->hub, &server->limits, &hub_request);
 
   if (response->token_id != NULL && !g_hash_table_contains (server->known, response->token_id))
     g_hash_table_add (server->known, g_strdup (response->token_id));
@@ -790,7 +788,7 @@ load_certificate (const MotcuaServerConfig  *config,
 }
 
 gboolean
-motcua_server_serve (MotcuaReplica             *store,
+motcua_server_serve (MotcuaHub                 *hub,
                      const MotcuaServerConfig  *config,
                      GError                   **error)
 {
@@ -807,7 +805,7 @@ motcua_server_serve (MotcuaReplica             *store,
     }
 
   server.config = config;
-  server.hub = store;
+  server.hub = hub;
   server.limits.max_changes_per_push = config->max_changes_per_push;
   server.limits.max_changes_per_pull = config->max_changes_per_pull;
   server.limits.max_blob_size = (gint64) config->max_blob_bytes;

@@ -64,12 +64,20 @@ struct _MotcuaServerTool
 
   MotcuaServerConfig *config;       /* loaded on demand */
   MotcuaReplica      *store;        /* opened on demand */
+  MotcuaHub          *hub;          /* the store's hub, made with it */
   int                 lock_fd;        /* STORE.lock, or -1 */
   int                 serve_lock_fd;  /* STORE.serve.lock, held by `serve`, or -1 */
   gboolean            writes;         /* the command opened the store to write to it */
 };
 
 #define MOTCUA_SERVER_TOOL(tool) ((MotcuaServerTool *) (tool))
+
+/* The hub of the store motcua_server_get_store() opened. */
+static inline MotcuaHub *
+motcua_server_hub (MotcuaTool *tool)
+{
+  return MOTCUA_SERVER_TOOL (tool)->hub;
+}
 
 /* The settings: defaults, the config file, no flags yet. Borrowed. */
 MotcuaServerConfig *motcua_server_get_config      (MotcuaTool          *tool,
@@ -129,7 +137,7 @@ void                motcua_server_linger          (GIOStream                 *st
 /* Serves @store over HTTP(S) until SIGTERM or SIGINT, then lets the requests in flight finish.
  * Prints "listening on URL" on standard output once it listens; logs one line per request on
  * standard error. */
-gboolean            motcua_server_serve           (MotcuaReplica             *store,
+gboolean            motcua_server_serve           (MotcuaHub                 *hub,
                                                    const MotcuaServerConfig  *config,
                                                    GError                   **error);
 

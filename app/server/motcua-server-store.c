@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include <motcua/motcua.h>
-#include "motcua-hub-private.h"
 
 #include "motcua-server-private.h"
 
@@ -179,17 +178,9 @@ motcua_server_get_store (MotcuaTool  *tool,
     return NULL;
 
   store = motcua_replica_open (path, error);
-  if (store == NULL)
+  if (store == NULL || (server->hub = motcua_hub_new (store, error)) == NULL)
     return NULL;
-  if (motcua_replica_get_role (store) != MOTCUA_LEVEL_PROVINCE)
-    {
-      motcua_set_usage_error (error, _("%s is the replica of a %s office (%s), not a "
-                                       "provincial server's store"),
-                              path, motcua_level_to_string (motcua_replica_get_role (store)),
-                              motcua_replica_get_office_code (store));
-      return NULL;
-    }
-  _motcua_replica_set_busy_timeout (store, BUSY_TIMEOUT_MS);
+  motcua_replica_set_busy_timeout (store, BUSY_TIMEOUT_MS);
   server->store = g_steal_pointer (&store);
 
   return server->store;
@@ -203,7 +194,7 @@ motcua_server_publish_writes (MotcuaTool *tool)
 
   if (!server->writes || server->store == NULL || server->serve_lock_fd >= 0)
     return;
-  if (!_motcua_hub_publish (server->store, &error))
+  if (!motcua_hub_publish (server->hub, &error))
     motcua_print_notice (_("The changes are saved; the server adds them to what replicas pull "
                            "at its next request (%s)."), error->message);
 }

@@ -16,7 +16,6 @@
 /* The hub's private API: enrolment and the list of replicas. The umbrella comes first, so the
  * public headers the private ones name are already in. */
 #include <motcua/motcua.h>
-#include "motcua-hub-private.h"
 
 #include "motcua-offices.h"
 #include "motcua-shared-commands.h"
@@ -262,7 +261,7 @@ cmd_replicas_enroll (MotcuaTool  *tool,
   store = motcua_tool_parse_and_open (tool, NULL, 1, 1, argc, argv, &args, error);
   if (store == NULL)
     return tool->help_shown;
-  token = _motcua_hub_enroll (store, args[0], error);
+  token = motcua_hub_enroll (motcua_server_hub (tool), args[0], error);
   if (token == NULL)
     return FALSE;
   token_id = g_strndup (token, strcspn (token, "."));
@@ -304,7 +303,7 @@ cmd_replicas_list (MotcuaTool  *tool,
   store = motcua_tool_parse_and_open (tool, NULL, 0, 0, argc, argv, &args, error);
   if (store == NULL)
     return tool->help_shown;
-  replicas = _motcua_hub_list_replicas (store, error);
+  replicas = motcua_hub_list_replicas (motcua_server_hub (tool), error);
   if (replicas == NULL)
     return FALSE;
 
@@ -378,7 +377,7 @@ cmd_replicas_revoke (MotcuaTool  *tool,
     }
 
   store = motcua_server_get_store (tool, FALSE, error);
-  if (store == NULL || !_motcua_hub_revoke (store, args[0], error))
+  if (store == NULL || !motcua_hub_revoke (motcua_server_hub (tool), args[0], error))
     return FALSE;
 
   if (tool->json)
@@ -430,7 +429,7 @@ cmd_restore (MotcuaTool  *tool,
   store = motcua_server_get_store (tool, FALSE, error);
   if (store == NULL)
     return FALSE;
-  generation = _motcua_hub_generation (store);
+  generation = motcua_hub_get_generation (motcua_server_hub (tool));
 
   if (tool->json)
     {
@@ -548,7 +547,7 @@ cmd_serve (MotcuaTool  *tool,
   if (store == NULL)
     return FALSE;
 
-  return motcua_server_serve (store, config, error);
+  return motcua_server_serve (motcua_server_hub (tool), config, error);
 }
 
 /* Dispatch */
@@ -628,6 +627,7 @@ motcua_server_run (int    argc,
   if (status == MOTCUA_EXIT_OK)
     motcua_server_publish_writes (&server.tool);
 
+  g_clear_object (&server.hub);
   g_clear_object (&server.store);
   motcua_server_unlock_store (&server.tool);
   motcua_server_config_free (server.config);

@@ -27,6 +27,11 @@ G_DECLARE_FINAL_TYPE (MotcuaHub, motcua_hub, MOTCUA, HUB, GObject)
 MotcuaHub         *motcua_hub_new              (MotcuaReplica          *store,
                                                 GError                **error);
 MotcuaReplica     *motcua_hub_get_store        (MotcuaHub              *self);
+/* Appends the province's own new writes (catalogue, calendar, offices, resolutions) to the
+ * global order the replicas pull; the hub does so itself before every push and pull, and an
+ * administration command beside a running server calls it so desks see its writes at once. */
+gboolean           motcua_hub_publish          (MotcuaHub              *self,
+                                                GError                **error);
 
 /* What the hub enforces itself (the server's config sets them). 0 means the default. */
 typedef struct
@@ -80,6 +85,13 @@ MotcuaHubResponse *motcua_hub_error_response   (guint                   status,
 MotcuaHubResponse *motcua_hub_busy_response    (const char             *message,
                                                 guint                   retry_after);
 
+/* Protocol v1's bodies may be gzipped: gzip, and its inverse with a cap on the size it
+ * produces (FALSE beyond it, and for data that ends too soon or runs on after its end). */
+GBytes            *motcua_gzip                 (GBytes                 *data);
+GBytes            *motcua_gunzip               (GBytes                 *data,
+                                                gsize                   max_size,
+                                                GError                **error);
+
 /* Enrollment */
 
 /* An enrolled replica, as motcua_hub_list_replicas() lists it. */
@@ -111,6 +123,11 @@ gboolean           motcua_hub_revoke           (MotcuaHub              *self,
 
 /* Restores */
 
+/* Restores (motcua-hub-restore.c). Each restore of the store from an older copy opens a
+ * generation; the receipt numbers of an office and year, and the desk numbers, given in
+ * generation g start above g times these spans, so none the lost hours gave is given again. */
+#define MOTCUA_HUB_RECEIPT_SPAN G_GINT64_CONSTANT (1000000)
+#define MOTCUA_HUB_DESK_SPAN    G_GINT64_CONSTANT (10000)
 /* The store's generation: 0 until it is first restored from an older copy; each restore opens
  * a higher one, and the receipt numbers and desk codes given in it start above those of every
  * generation before. */

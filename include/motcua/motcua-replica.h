@@ -33,6 +33,10 @@ MotcuaReplica   *motcua_replica_create            (const char            *path,
 G_GNUC_WARN_UNUSED_RESULT
 MotcuaReplica   *motcua_replica_open              (const char            *path,
                                                    GError               **error);
+/* How long a write waits for another process's write to the same file (a sync beside the
+ * desk, an administration command beside the server) before it fails as busy; 5 s at first. */
+void             motcua_replica_set_busy_timeout  (MotcuaReplica         *self,
+                                                   guint                  ms);
 
 const char      *motcua_replica_get_path          (MotcuaReplica         *self);
 const char      *motcua_replica_get_id            (MotcuaReplica         *self);

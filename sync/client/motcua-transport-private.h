@@ -82,11 +82,6 @@ MotcuaTransport *_motcua_transport_new_local (MotcuaReplica     *hub,
                                               const MotcuaHubLimits *limits,
                                               const char        *token);
 
-/* gzip, and its inverse with a cap on the size it produces (FALSE beyond it). */
-GBytes          *_motcua_gzip                (GBytes            *data);
-GBytes          *_motcua_gunzip              (GBytes            *data,
-                                              gsize              max_size,
-                                              GError           **error);
 
 /* One sync of @replica through @transport (see motcua_sync_run()). @progress is called after
  * each batch, in this thread. */

@@ -81,7 +81,7 @@ convert (GConverter  *converter,
 }
 
 GBytes *
-_motcua_gzip (GBytes *data)
+motcua_gzip (GBytes *data)
 {
   g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP,
                                                                  6);
@@ -90,7 +90,7 @@ _motcua_gzip (GBytes *data)
 }
 
 GBytes *
-_motcua_gunzip (GBytes  *data,
+motcua_gunzip (GBytes  *data,
                 gsize    max_size,
                 GError **error)
 {
@@ -158,7 +158,7 @@ http_exchange (MotcuaTransport  *transport,
     }
   else if (x->body != NULL)
     {
-      g_autoptr(GBytes) packed = _motcua_gzip (x->body);
+      g_autoptr(GBytes) packed = motcua_gzip (x->body);
 
       x->wire_out = g_bytes_get_size (packed);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Content-Encoding",
@@ -177,7 +177,7 @@ http_exchange (MotcuaTransport  *transport,
   if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0)
     {
       /* A body cut short fails here, as a network error: the request is retried. */
-      x->response = _motcua_gunzip (wire, 512 * 1024 * 1024, error);
+      x->response = motcua_gunzip (wire, 512 * 1024 * 1024, error);
       if (x->response == NULL)
         return FALSE;
     }
@@ -272,7 +272,7 @@ local_exchange (MotcuaTransport  *transport,
     x->wire_out = g_bytes_get_size (x->body);
   else if (x->body != NULL)
     {
-      g_autoptr(GBytes) packed = _motcua_gzip (x->body);
+      g_autoptr(GBytes) packed = motcua_gzip (x->body);
 
       x->wire_out = g_bytes_get_size (packed);
     }
@@ -280,7 +280,7 @@ local_exchange (MotcuaTransport  *transport,
     x->wire_in = g_bytes_get_size (answer->body);
   else
     {
-      g_autoptr(GBytes) packed = _motcua_gzip (answer->body);
+      g_autoptr(GBytes) packed = motcua_gzip (answer->body);
 
       x->wire_in = MIN (g_bytes_get_size (packed), g_bytes_get_size (answer->body));
     }

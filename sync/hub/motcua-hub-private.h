@@ -104,11 +104,7 @@ JsonArray     *_motcua_hub_cases_back   (MotcuaReplica  *hub,
                                          MotcuaHubPeer  *peer,
                                          GError        **error);
 
-/* Restores (motcua-hub-restore.c). Each restore of the store from an older copy opens a
- * generation; the receipt numbers of an office and year, and the desk numbers, given in
- * generation g start above g times these spans, so none the lost hours gave is given again. */
-#define MOTCUA_HUB_RECEIPT_SPAN G_GINT64_CONSTANT (1000000)
-#define MOTCUA_HUB_DESK_SPAN    G_GINT64_CONSTANT (10000)
+/* motcua_hub_get_generation() on the store itself (motcua-hub-restore.c). */
 gint64         _motcua_hub_generation   (MotcuaReplica  *hub);
 /* Whether this replica serves others (it has enrolled one). */
 gboolean       _motcua_replica_is_hub   (MotcuaReplica  *self);

@@ -82,6 +82,15 @@ motcua_hub_get_store (MotcuaHub *self)
   return self->store;
 }
 
+gboolean
+motcua_hub_publish (MotcuaHub  *self,
+                    GError    **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_HUB (self), FALSE);
+
+  return _motcua_hub_publish (self->store, error);
+}
+
 MotcuaHubResponse *
 motcua_hub_handle (MotcuaHub              *self,
                    const MotcuaHubLimits  *limits,

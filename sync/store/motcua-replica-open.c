@@ -108,8 +108,8 @@ open_db (MotcuaReplica  *self,
 }
 
 void
-_motcua_replica_set_busy_timeout (MotcuaReplica *self,
-                                  guint          ms)
+motcua_replica_set_busy_timeout (MotcuaReplica *self,
+                                 guint          ms)
 {
   g_return_if_fail (MOTCUA_IS_REPLICA (self));
 

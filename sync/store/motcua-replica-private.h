@@ -187,9 +187,6 @@ MotcuaReplica *_motcua_replica_create_at_version (const char   *path,
 gboolean      _motcua_replica_refresh      (MotcuaReplica  *self,
                                             GError        **error);
 
-/* How long a statement waits for another connection's write lock before it fails as busy. */
-void          _motcua_replica_set_busy_timeout (MotcuaReplica *self,
-                                                guint          ms);
 
 /* MOTCUA_INSERT_ONLY_RECORD_SQL (motcua-schema-private.h) names these two tables by number. */
 G_STATIC_ASSERT (MOTCUA_TABLE_CASE_EVENTS == 5 && MOTCUA_TABLE_ATTACHMENTS == 6);
