@@ -1,0 +1,340 @@
+/* test-desk-pages.c: the desk's first run, reception, pages, cases, catalogue and reports
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <motcua/motcua.h>
+
+#include "motcua-application.h"
+#include "motcua-attachments-group.h"
+#include "motcua-case-list-model.h"
+#include "motcua-cases-page.h"
+#include "motcua-case-page.h"
+#include "motcua-catalogue-page.h"
+#include "motcua-conflicts-page.h"
+#include "motcua-format.h"
+#include "motcua-receipt.h"
+#include "motcua-reception-page.h"
+#include "motcua-reports-page.h"
+#include "motcua-window.h"
+
+#include "motcua-test-desk.h"
+#include "motcua-test-utils.h"
+#include "test-desk.h"
+
+/* Tests */
+
+static void
+test_setup_page (DeskFixture   *fixture,
+                 gconstpointer  data)
+{
+  g_assert_null (motcua_window_get_session (fixture->window));
+  motcua_test_settle (500);
+  save_screenshot (window_content (fixture), "00-first-run");
+}
+
+GtkWidget *
+page_child (GtkWidget  *page,
+            GType       type,
+            const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (page, type, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+static void
+set_text (GtkWidget  *page,
+          const char *name,
+          const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, name)),
+                         text);
+}
+
+static void
+test_reception (DeskFixture   *fixture,
+                gconstpointer  data)
+{
+  GtkWidget *page = motcua_window_get_page (fixture->window, "reception");
+  GtkWidget *search = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "procedure_entry");
+  GtkWidget *citizen_id = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "citizen_id_row");
+  GtkWidget *papers = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "papers_list");
+  GtkWidget *receipt_label = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "receipt_label");
+  g_autoptr(MotcuaReplica) replica = NULL;
+  g_autoptr(MotcuaCase) record = NULL;
+  g_autoptr(MotcuaReceipt) receipt = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdf = NULL;
+  const char *dir = g_getenv ("MOTCUA_DESK_SCREENSHOT_DIR");
+  const char *receipt_no;
+  gint64 before = count_cases (fixture);
+
+  g_assert_cmpstr (motcua_window_get_visible_page (fixture->window), ==, "reception");
+  g_assert_true (gtk_widget_has_focus (search) || gtk_widget_is_focus (search)
+                 || gtk_widget_get_focus_child (search) != NULL);
+
+  /* The officer types without diacritics; Enter picks the first procedure found. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "dang ky khai sinh");
+  motcua_test_settle (400);
+  save_screenshot (window_content (fixture), "01-reception-search");
+  g_signal_emit_by_name (search, "activate");
+  motcua_test_settle (50);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (papers), 0));
+
+  /* Tick the first two papers. */
+  for (int i = 0; i < 2; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (papers), i);
+
+      g_assert_nonnull (row);
+      g_signal_emit_by_name (row, "activate");
+    }
+
+  /* Checked as typed: a letter in the citizen ID is an error at once. */
+  set_text (page, "citizen_id_row", "01208900123x");
+  g_assert_true (gtk_widget_has_css_class (citizen_id, "error"));
+  /* A saved attempt with a bad ID writes nothing. */
+  set_text (page, "name_row", "Vừ A Lồng");
+  gtk_widget_activate_action (page, "reception.save", NULL);
+  g_assert_cmpint (count_cases (fixture), ==, before);
+
+  set_text (page, "citizen_id_row", "012089001234");
+  g_assert_false (gtk_widget_has_css_class (citizen_id, "error"));
+  set_text (page, "phone_row", "0912 345 678");
+  set_text (page, "address_row", "Bản Nậm Manh, xã Nậm Manh");
+  motcua_test_settle (100);
+  save_screenshot (window_content (fixture), "02-reception-form");
+
+  gtk_widget_activate_action (page, "reception.save", NULL);
+  g_assert_cmpint (count_cases (fixture), ==, before + 1);
+
+  receipt_no = gtk_label_get_label (GTK_LABEL (receipt_label));
+  g_assert_true (g_str_has_prefix (receipt_no, "LC.NN-"));
+  replica = motcua_replica_open (fixture->path, &error);
+  g_assert_no_error (error);
+  record = motcua_replica_dup_case (replica, receipt_no, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (record->applicant_name, ==, "Vừ A Lồng");
+  g_assert_cmpstr (record->citizen_id, ==, "012089001234");
+  g_assert_cmpstr (record->phone, ==, "0912345678");
+  g_assert_cmpstr (record->procedure_code, ==, "MAU.HT.001");
+  g_assert_cmpint (record->channel, ==, MOTCUA_CHANNEL_COUNTER);
+  g_assert_cmpuint (record->papers->len, ==, 2);
+  g_assert_cmpint (record->status, ==, MOTCUA_STATUS_RECEIVED);
+  motcua_test_settle (300);
+  save_screenshot (window_content (fixture), "03-reception-received");
+
+  /* The receipt, as PDF. */
+  receipt = motcua_receipt_new_for_case (replica, record, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (receipt->officer, ==, "Lò Thị Hoa");
+  g_assert_cmpuint (g_strv_length (receipt->papers), ==, 2);
+  pdf = g_build_filename (dir != NULL ? dir : ".", "receipt.pdf", NULL);
+  g_assert_true (motcua_receipt_save_pdf (receipt, pdf, &error));
+  g_assert_no_error (error);
+
+  /* Next applicant: the form is empty again. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-reception", NULL);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (citizen_id)), ==, "");
+}
+
+static void
+test_pages (DeskFixture   *fixture,
+            gconstpointer  data)
+{
+  static const char *pages[] = { "cases", "catalogue", "reports", "sync", "conflicts" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%02u-%s", 10 + i, pages[i]);
+      g_autoptr(GVariant) target = g_variant_ref_sink (g_variant_new_string (pages[i]));
+
+      gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), "win.show-page", target);
+      g_assert_cmpstr (motcua_window_get_visible_page (fixture->window), ==, pages[i]);
+      g_assert_true (wait_for (widget_mapped, motcua_window_get_page (fixture->window, pages[i]),
+                               30000));
+      motcua_test_settle (600);
+      save_screenshot (window_content (fixture), name);
+    }
+}
+
+GListModel *
+cases_model (GtkWidget *cases_page)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (page_child (cases_page, MOTCUA_TYPE_CASES_PAGE,
+                                                     "column_view"));
+  GtkSelectionModel *selection = gtk_column_view_get_model (view);
+
+  g_assert_nonnull (selection);
+  return gtk_no_selection_get_model (GTK_NO_SELECTION (selection));
+}
+
+AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
+test_cases (DeskFixture   *fixture,
+            gconstpointer  data)
+{
+  GtkWidget *page = motcua_window_get_page (fixture->window, "cases");
+  GtkWidget *search = page_child (page, MOTCUA_TYPE_CASES_PAGE, "search_entry");
+  GtkWidget *overdue = page_child (page, MOTCUA_TYPE_CASES_PAGE, "overdue_toggle");
+  GtkWidget *case_page = page_child (page, MOTCUA_TYPE_CASES_PAGE, "case_page");
+  GtkWidget *steps = page_child (case_page, MOTCUA_TYPE_CASE_PAGE, "steps_box");
+  g_autoptr(MotcuaReplica) replica = motcua_replica_open (fixture->path, NULL);
+  MotcuaCaseFilter filter = MOTCUA_CASE_FILTER_INIT;
+  g_autoptr(MotcuaCaseItem) first = NULL;
+  g_autofree char *today = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(MotcuaCase) before = NULL;
+  g_autoptr(MotcuaCase) after = NULL;
+  GListModel *model;
+  GtkFlowBoxChild *step;
+  AdwMessageDialog *dialog;
+
+  show_page (fixture, "cases");
+  model = cases_model (page);
+  g_assert_true (wait_for (motcua_test_model_settled, model, 30000));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, fixture->n_cases);
+
+  /* Rows come in pages: the first is loaded, the table never is whole. */
+  first = g_list_model_get_item (model, 0);
+  g_assert_true (wait_for (motcua_test_item_loaded, first, 30000));
+  g_assert_cmpuint (motcua_case_list_model_get_n_pages_loaded (MOTCUA_CASE_LIST_MODEL (model)),
+                    <, fixture->n_cases / MOTCUA_CASE_LIST_PAGE_SIZE + 1);
+  save_screenshot (window_content (fixture), "20-cases-list");
+
+  /* Overdue: the same count as the library's. */
+  today = g_strdup (g_getenv ("MOTCUA_DESK_TODAY"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (overdue), TRUE);
+  g_assert_true (wait_for (motcua_test_model_settled, model, 30000));
+  filter.overdue = TRUE;
+  filter.today = today;
+  g_assert_cmpint (g_list_model_get_n_items (model), ==,
+                   motcua_replica_count_cases (replica, &filter, NULL));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (overdue), FALSE);
+
+  /* Search as you type, without diacritics. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "vu a long");
+  motcua_test_settle (400);
+  g_assert_true (wait_for (motcua_test_model_settled, model, 30000));
+  filter.overdue = FALSE;
+  filter.query = "vu a long";
+  g_assert_cmpint (g_list_model_get_n_items (model), ==,
+                   motcua_replica_count_cases (replica, &filter, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+  save_screenshot (window_content (fixture), "21-cases-search");
+
+  /* Open the newest dossier and take its first step through the dialog. */
+  g_clear_object (&first);
+  first = g_list_model_get_item (model, 0);
+  g_assert_true (wait_for (motcua_test_item_loaded, first, 30000));
+  id = g_strdup (motcua_case_item_get_case (first)->id);
+  before = motcua_replica_dup_case (replica, id, NULL);
+  motcua_cases_page_show_case (MOTCUA_CASES_PAGE (page), id);
+  motcua_test_settle (200);
+  save_screenshot (window_content (fixture), "22-case");
+
+  step = gtk_flow_box_get_child_at_index (GTK_FLOW_BOX (steps), 0);
+  g_assert_nonnull (step);
+  g_signal_emit_by_name (gtk_flow_box_child_get_child (step), "clicked");
+  motcua_test_settle (200);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "apply");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  motcua_test_settle (100);
+  after = motcua_replica_dup_case (replica, id, NULL);
+  g_assert_true (motcua_status_can_step (before->status, after->status));
+  g_assert_cmpint (after->status, !=, before->status);
+  save_screenshot (window_content (fixture), "23-case-advanced");
+}
+
+static void
+test_catalogue (DeskFixture   *fixture,
+                gconstpointer  data)
+{
+  GtkWidget *page = motcua_window_get_page (fixture->window, "catalogue");
+  GtkWidget *search = page_child (page, MOTCUA_TYPE_CATALOGUE_PAGE, "search_entry");
+  GtkWidget *name = page_child (page, MOTCUA_TYPE_CATALOGUE_PAGE, "name_label");
+
+  show_page (fixture, "catalogue");
+  gtk_editable_set_text (GTK_EDITABLE (search), "ket hon");
+  motcua_test_settle (400);
+  g_signal_emit_by_name (search, "activate");
+  motcua_test_settle (100);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (name)), "kết hôn"));
+  save_screenshot (window_content (fixture), "30-catalogue-detail");
+}
+
+gboolean
+report_ready (gpointer data)
+{
+  return motcua_reports_page_get_report (MOTCUA_REPORTS_PAGE (data)) != NULL;
+}
+
+static void
+test_reports (DeskFixture   *fixture,
+              gconstpointer  data)
+{
+  GtkWidget *page = motcua_window_get_page (fixture->window, "reports");
+  const char *dir = g_getenv ("MOTCUA_DESK_SCREENSHOT_DIR");
+  g_autofree char *pdf = g_build_filename (dir != NULL ? dir : ".", "report.pdf", NULL);
+  g_autoptr(MotcuaReplica) replica = motcua_replica_open (fixture->path, NULL);
+  g_autoptr(MotcuaReport) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaReport *shown;
+
+  show_page (fixture, "reports");
+  g_assert_true (wait_for (report_ready, page, 30000));
+  shown = motcua_reports_page_get_report (MOTCUA_REPORTS_PAGE (page));
+  expected = motcua_replica_report (replica, "LC.NN", motcua_report_get_from (shown),
+                                    motcua_report_get_to (shown), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (motcua_report_get_n_rows (shown), ==, motcua_report_get_n_rows (expected));
+  g_assert_cmpint (motcua_report_get_row (shown, 0)->total.received_total, ==,
+                   motcua_report_get_row (expected, 0)->total.received_total);
+  g_assert_true (motcua_reports_page_save_pdf (MOTCUA_REPORTS_PAGE (page), pdf, &error));
+  g_assert_no_error (error);
+  save_screenshot (window_content (fixture), "40-reports");
+}
+
+void
+test_desk_pages_add_tests (void)
+{
+  g_test_add ("/desk/first-run", DeskFixture, GUINT_TO_POINTER (0), fixture_set_up,
+              test_setup_page, fixture_tear_down);
+  g_test_add ("/desk/reception", DeskFixture, GUINT_TO_POINTER (300), fixture_set_up,
+              test_reception, fixture_tear_down);
+  g_test_add ("/desk/pages", DeskFixture, GUINT_TO_POINTER (300), fixture_set_up,
+              test_pages, fixture_tear_down);
+  g_test_add ("/desk/cases", DeskFixture, GUINT_TO_POINTER (300), fixture_set_up,
+              test_cases, fixture_tear_down);
+  g_test_add ("/desk/catalogue", DeskFixture, GUINT_TO_POINTER (20), fixture_set_up,
+              test_catalogue, fixture_tear_down);
+  g_test_add ("/desk/reports", DeskFixture, GUINT_TO_POINTER (300), fixture_set_up,
+              test_reports, fixture_tear_down);
+}
