@@ -11,32 +11,15 @@
 
 G_BEGIN_DECLS
 
-/* The columns of cases, as the table description lists them (motcua-tables.c). */
+/* The columns of cases, by index (MOTCUA_CASE_COLUMNS, motcua-replica-private.h): C_RECEIPT_NO,
+ * C_PROCEDURE_ID, … C_DELETED. */
+#define CASE_COLUMN_INDEX(id, name, kind, label, editable) C_##id,
 enum
 {
-  C_RECEIPT_NO,
-  C_PROCEDURE_ID,
-  C_RECEIVING_OFFICE_ID,
-  C_HANDLING_OFFICE_ID,
-  C_APPLICANT_NAME,
-  C_CITIZEN_ID,
-  C_PHONE,
-  C_ADDRESS,
-  C_CHANNEL,
-  C_PRIORITY,
-  C_RECEIVED_AT,
-  C_CLOCK_START,
-  C_DUE_DATE,
-  C_STATUS,
-  C_PAPERS,
-  C_RESOLVED_AT,
-  C_RESULT,
-  C_RETURNED_AT,
-  C_RETURNED_VIA,
-  C_RATING,
-  C_DELETED,
+  MOTCUA_CASE_COLUMNS (CASE_COLUMN_INDEX)
   N_CASE_COLUMNS
 };
+#undef CASE_COLUMN_INDEX
 
 #define BIT(c) (G_GUINT64_CONSTANT (1) << (c))
 

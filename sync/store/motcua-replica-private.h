@@ -63,6 +63,32 @@ typedef struct
   const guint            *fts_columns;     /* indices into columns, G_MAXUINT-terminated */
 } MotcuaTableDesc;
 
+/* A case's columns, in their change-log order: the one list the column descriptions
+ * (motcua-tables.c) and the domain's column indices (C_RECEIPT_NO…, motcua-cases-private.h)
+ * are made from. X (ID, name, kind, label, editable): C_ID, and MotcuaColumnDesc's fields. */
+#define MOTCUA_CASE_COLUMNS(X) \
+  X (RECEIPT_NO,         "receipt_no",         MOTCUA_COL_TEXT,   NULL,                    FALSE) \
+  X (PROCEDURE_ID,       "procedure_id",       MOTCUA_COL_ID,     NULL,                    FALSE) \
+  X (RECEIVING_OFFICE_ID, "receiving_office_id", MOTCUA_COL_ID,    NULL,                    FALSE) \
+  X (HANDLING_OFFICE_ID, "handling_office_id", MOTCUA_COL_ID,     NULL,                    FALSE) \
+  X (APPLICANT_NAME,     "applicant_name",     MOTCUA_COL_TEXT,   N_("Applicant's name"),  TRUE)  \
+  X (CITIZEN_ID,         "citizen_id",         MOTCUA_COL_TEXT,   N_("Citizen ID"),        TRUE)  \
+  X (PHONE,              "phone",              MOTCUA_COL_TEXT,   N_("Phone"),             TRUE)  \
+  X (ADDRESS,            "address",            MOTCUA_COL_TEXT,   N_("Address"),           TRUE)  \
+  X (CHANNEL,            "channel",            MOTCUA_COL_TEXT,   N_("Channel"),           TRUE)  \
+  X (PRIORITY,           "priority",           MOTCUA_COL_TEXT,   N_("Priority"),          TRUE)  \
+  X (RECEIVED_AT,        "received_at",        MOTCUA_COL_TEXT,   NULL,                    FALSE) \
+  X (CLOCK_START,        "clock_start",        MOTCUA_COL_TEXT,   NULL,                    FALSE) \
+  X (DUE_DATE,           "due_date",           MOTCUA_COL_TEXT,   NULL,                    FALSE) \
+  X (STATUS,             "status",             MOTCUA_COL_STATUS, NULL,                    FALSE) \
+  X (PAPERS,             "papers",             MOTCUA_COL_TEXT,   N_("Papers received"),   TRUE)  \
+  X (RESOLVED_AT,        "resolved_at",        MOTCUA_COL_TEXT,   NULL,                    FALSE) \
+  X (RESULT,             "result",             MOTCUA_COL_TEXT,   N_("Result"),            TRUE)  \
+  X (RETURNED_AT,        "returned_at",        MOTCUA_COL_TEXT,   NULL,                    FALSE) \
+  X (RETURNED_VIA,       "returned_via",       MOTCUA_COL_TEXT,   NULL,                    FALSE) \
+  X (RATING,             "rating",             MOTCUA_COL_INT,    N_("Satisfaction"),      TRUE)  \
+  X (DELETED,            "deleted",            MOTCUA_COL_INT,    NULL,                    FALSE)
+
 const MotcuaTableDesc *_motcua_table_lookup      (MotcuaTableId id);
 const MotcuaTableDesc *_motcua_table_by_name     (const char   *name);
 int                    _motcua_table_column      (const MotcuaTableDesc *table,

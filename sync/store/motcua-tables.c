@@ -44,29 +44,11 @@ static const MotcuaColumnDesc calendar_columns[] = {
   { "deleted", MOTCUA_COL_INT },
 };
 
+#define CASE_COLUMN(id, name, kind, label, editable) { name, kind, label, editable },
 static const MotcuaColumnDesc case_columns[] = {
-  { "receipt_no", MOTCUA_COL_TEXT },
-  { "procedure_id", MOTCUA_COL_ID },
-  { "receiving_office_id", MOTCUA_COL_ID },
-  { "handling_office_id", MOTCUA_COL_ID },
-  { "applicant_name", MOTCUA_COL_TEXT, N_("Applicant's name"), TRUE },
-  { "citizen_id", MOTCUA_COL_TEXT, N_("Citizen ID"), TRUE },
-  { "phone", MOTCUA_COL_TEXT, N_("Phone"), TRUE },
-  { "address", MOTCUA_COL_TEXT, N_("Address"), TRUE },
-  { "channel", MOTCUA_COL_TEXT, N_("Channel"), TRUE },
-  { "priority", MOTCUA_COL_TEXT, N_("Priority"), TRUE },
-  { "received_at", MOTCUA_COL_TEXT },
-  { "clock_start", MOTCUA_COL_TEXT },
-  { "due_date", MOTCUA_COL_TEXT },
-  { "status", MOTCUA_COL_STATUS },
-  { "papers", MOTCUA_COL_TEXT, N_("Papers received"), TRUE },
-  { "resolved_at", MOTCUA_COL_TEXT },
-  { "result", MOTCUA_COL_TEXT, N_("Result"), TRUE },
-  { "returned_at", MOTCUA_COL_TEXT },
-  { "returned_via", MOTCUA_COL_TEXT },
-  { "rating", MOTCUA_COL_INT, N_("Satisfaction"), TRUE },
-  { "deleted", MOTCUA_COL_INT },
+  MOTCUA_CASE_COLUMNS (CASE_COLUMN)
 };
+#undef CASE_COLUMN
 
 static const MotcuaColumnDesc event_columns[] = {
   { "case_id", MOTCUA_COL_ID },
