@@ -306,6 +306,7 @@ _motcua_replica_keep_logged_row (MotcuaReplica         *self,
   g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
   MotcuaWireItem *item = _motcua_wire_batch_add (batch, table, FALSE, 0);
   g_autoptr(GByteArray) fields = g_byte_array_sized_new (256);
+  g_autoptr(JsonObject) row = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
   MotcuaValue value;
@@ -315,7 +316,8 @@ _motcua_replica_keep_logged_row (MotcuaReplica         *self,
 
   if (!_motcua_replica_read_row (self, table, rid, batch, item, error))
     return FALSE;
-  node = json_node_init_object (json_node_alloc (), _motcua_wire_encode_values (item));
+  row = _motcua_wire_encode_values (item);
+  node = json_node_init_object (json_node_alloc (), row);
   text = json_to_string (node, FALSE);
   value = MOTCUA_VALUE_TEXT (text);
   _motcua_change_put (fields, 0, 0, &value);

@@ -665,7 +665,8 @@ encode_item (const MotcuaWireItem *item,
   if (item->is_change && (prev == NULL || item->prev != 0))
     json_object_set_int_member (o, "p", (gint64) item->prev);
 
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&o));
+  /* The node takes a reference of its own. */
+  return json_node_init_object (json_node_alloc (), o);
 }
 
 JsonNode *
