@@ -297,6 +297,24 @@ progress_in_thread (const MotcuaSyncProgress *progress,
                               progress_idle_free);
 }
 
+/* The HTTP transport to the server @replica is enrolled with. */
+static MotcuaTransport *
+transport_for (MotcuaReplica  *replica,
+               GError        **error)
+{
+  g_autofree char *url = _motcua_replica_meta_dup_text (replica, "server_url");
+  g_autofree char *token = _motcua_replica_meta_dup_text (replica, "server_token");
+
+  if (url == NULL || token == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED,
+                   _("This replica is not enrolled with a server: enroll it first"));
+      return NULL;
+    }
+
+  return _motcua_transport_new_http (url, token, error);
+}
+
 /* One run on its own connection to the replica and its own HTTP session. */
 static gboolean
 run_on_path (const char          *path,
@@ -308,22 +326,9 @@ run_on_path (const char          *path,
 {
   g_autoptr(MotcuaReplica) replica = NULL;
   g_autoptr(MotcuaTransport) transport = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *token = NULL;
 
   replica = motcua_replica_open (path, error);
-  if (replica == NULL)
-    return FALSE;
-  url = _motcua_replica_meta_dup_text (replica, "server_url");
-  token = _motcua_replica_meta_dup_text (replica, "server_token");
-  if (url == NULL || token == NULL)
-    {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED,
-                   _("This replica is not enrolled with a server: enroll it first"));
-      return FALSE;
-    }
-  transport = _motcua_transport_new_http (url, token, error);
-  if (transport == NULL)
+  if (replica == NULL || (transport = transport_for (replica, error)) == NULL)
     return FALSE;
 
   return _motcua_sync_once (replica, transport, progress, user_data, cancellable, summary,
@@ -592,23 +597,6 @@ motcua_sync_status_to_string (MotcuaSyncStatus state)
 }
 
 /* Fetching a scan */
-
-static MotcuaTransport *
-transport_for (MotcuaReplica  *replica,
-               GError        **error)
-{
-  g_autofree char *url = _motcua_replica_meta_dup_text (replica, "server_url");
-  g_autofree char *token = _motcua_replica_meta_dup_text (replica, "server_token");
-
-  if (url == NULL || token == NULL)
-    {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_ENROLLED,
-                   _("This replica is not enrolled with a server: enroll it first"));
-      return NULL;
-    }
-
-  return _motcua_transport_new_http (url, token, error);
-}
 
 /* On its own connection to the replica; the bytes from the replica when they are here. */
 static GBytes *

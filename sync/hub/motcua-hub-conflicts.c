@@ -152,16 +152,7 @@ _motcua_hub_detect_conflict (MotcuaReplica           *hub,
     return TRUE;   /* it had seen the value it replaced */
   else
     {
-      gboolean equal = event->value->type == event->old->value.type
-                       && (event->value->type == SQLITE_NULL
-                           || (event->value->type == SQLITE_INTEGER
-                               && event->value->i == event->old->value.i)
-                           || (event->value->type == SQLITE_TEXT
-                               && strcmp (event->value->s, event->old->value.s) == 0)
-                           || (event->value->type == SQLITE_BLOB
-                               && memcmp (event->value->s, event->old->value.s, 16) == 0));
-
-      if (equal)
+      if (_motcua_value_equal (event->value, &event->old->value))
         return TRUE;   /* two writes that agree */
       side = 0;
       conflict_id (event, &id);

@@ -167,17 +167,6 @@ receipt_refusal (MotcuaReplica        *hub,
  * but the push is logged as it came, so the replicas below would take the other values; and
  * a row naming another case would leave the scope it was in (found by fuzz-push). The same
  * values again are a harmless repeat. */
-static gboolean
-same_value (const MotcuaValue *a,
-            const MotcuaValue *b)
-{
-  return a->type == b->type
-         && (a->type == SQLITE_NULL
-             || (a->type == SQLITE_INTEGER && a->i == b->i)
-             || (a->type == SQLITE_TEXT && strcmp (a->s, b->s) == 0)
-             || (a->type == SQLITE_BLOB && memcmp (a->s, b->s, 16) == 0));
-}
-
 static char *
 insert_only_refusal (MotcuaReplica        *hub,
                      const MotcuaWireItem *pushed)
@@ -185,7 +174,7 @@ insert_only_refusal (MotcuaReplica        *hub,
   const MotcuaTableDesc *table = pushed->table;
   g_autofree char *sql = g_strdup_printf ("SELECT rid FROM %s WHERE id = ?1", table->name);
   sqlite3_stmt *stmt = _motcua_replica_prepare_text (hub, sql, NULL);
-  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
+  g_autoptr(MotcuaWireBatch) batch = NULL;
   MotcuaWireItem *held;
   gint64 rid = -1;
   char id[37];
@@ -196,12 +185,15 @@ insert_only_refusal (MotcuaReplica        *hub,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     rid = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
+  if (rid < 0)
+    return NULL;   /* a new row, as nearly every pushed one is */
+  batch = _motcua_wire_batch_new ();
   held = _motcua_wire_batch_add (batch, table, FALSE, 0);
-  if (rid < 0 || !_motcua_replica_read_row (hub, table, rid, batch, held, NULL))
+  if (!_motcua_replica_read_row (hub, table, rid, batch, held, NULL))
     return NULL;
 
   for (guint c = 0; c < table->n_columns; c++)
-    if (!same_value (&held->values[c], &pushed->values[c]))
+    if (!_motcua_value_equal (&held->values[c], &pushed->values[c]))
       {
         motcua_uuid_to_string (&pushed->row_id, id);
         return g_strdup_printf (_("row %s of %s exists already with another %s: it never"

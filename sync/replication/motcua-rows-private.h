@@ -72,8 +72,6 @@ gboolean         _motcua_row_store      (MotcuaReplica          *self,
                                          const MotcuaUuid       *id,
                                          guint64                 seq,
                                          GError                **error);
-gboolean         _motcua_value_equal    (const MotcuaValue      *a,
-                                         const MotcuaValue      *b);
 
 /* The log's records (motcua-log-records.c): a change's fields appended to a record, and a
  * record of @n changes appended to the log. */

@@ -130,28 +130,6 @@ owned_value_set_column (OwnedValue   *out,
     }
 }
 
-gboolean
-_motcua_value_equal (const MotcuaValue *a,
-                     const MotcuaValue *b)
-{
-  if (a->type != b->type)
-    return FALSE;
-
-  switch (a->type)
-    {
-    case SQLITE_NULL:
-      return TRUE;
-    case SQLITE_INTEGER:
-      return a->i == b->i;
-    case SQLITE_TEXT:
-      return strcmp (a->s, b->s) == 0;
-    case SQLITE_BLOB:
-      return memcmp (a->s, b->s, 16) == 0;
-    default:
-      return FALSE;
-    }
-}
-
 void
 _motcua_row_state_clear (RowState *row)
 {

@@ -118,6 +118,9 @@ typedef struct
  * (any other blob reads as NULL). Valid until the statement moves. */
 MotcuaValue   _motcua_value_from_column     (sqlite3_stmt   *stmt,
                                              int             column);
+/* Whether two values are the same: same type, and the same number, text or 16-byte id. */
+gboolean      _motcua_value_equal           (const MotcuaValue *a,
+                                             const MotcuaValue *b);
 
 static inline MotcuaValue
 _motcua_value_text (const char *text)
