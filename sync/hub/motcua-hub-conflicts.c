@@ -27,22 +27,10 @@ static char *
 office_of_replica (MotcuaReplica    *hub,
                    const MotcuaUuid *replica)
 {
-  sqlite3_stmt *stmt;
-  char *code = NULL;
-
   if (memcmp (replica->bytes, hub->uuid.bytes, 16) == 0)
     return g_strdup (hub->office_code);
 
-  stmt = _motcua_replica_prepare (hub, "SELECT office_code FROM hub_replicas"
-                                  " WHERE replica_id = ?1", NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_blob (stmt, 1, replica->bytes, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-
-  return code;
+  return _motcua_store_replicas_office_of (hub, replica);
 }
 
 enum
