@@ -10,6 +10,8 @@
 #include "motcua-changes-private.h"
 #include "motcua-domain-private.h"
 #include "motcua-hub.h"
+#include "motcua-store-hub-conflicts-private.h"
+#include "motcua-store-hub-scope-private.h"
 #include "motcua-store-leases-private.h"
 #include "motcua-store-replicas-private.h"
 #include "motcua-store-restore-private.h"
