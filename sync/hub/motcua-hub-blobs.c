@@ -17,6 +17,7 @@
 #include "motcua-error.h"
 #include "motcua-protocol-private.h"
 
+/* What peer_may() asks of each attachment naming the bytes, and its answer so far. */
 typedef struct
 {
   MotcuaHubPeer *peer;
