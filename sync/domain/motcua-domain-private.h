@@ -11,6 +11,9 @@
 #pragma once
 
 #include "motcua-replication-private.h"
+#include "motcua-store-leases-private.h"
+#include "motcua-store-receipts-private.h"
+#include "motcua-store-replicas-private.h"
 
 G_BEGIN_DECLS
 
@@ -66,25 +69,12 @@ gboolean      _motcua_replica_add_lease    (MotcuaReplica    *self,
                                             gint64            last,
                                             GError          **error);
 
-typedef struct
-{
-  MotcuaUuid  id;
-  char       *code;
-} MotcuaLeaseOffice;
-
-void          _motcua_lease_office_free    (gpointer          data);
-
+/* The offices it keeps leased numbers for: a GPtrArray of MotcuaLeaseOffice. */
 GPtrArray    *_motcua_replica_lease_offices (MotcuaReplica   *self,
                                              GError         **error);
 
 gint64        _motcua_replica_lease_left   (MotcuaReplica    *self,
                                             const MotcuaUuid *office_id,
                                             int               year);
-
-/* Takes the next leased number, or 0 when none is left. Inside a transaction. */
-gint64        _motcua_replica_take_leased  (MotcuaReplica    *self,
-                                            const MotcuaUuid *office_id,
-                                            int               year,
-                                            GError          **error);
 
 G_END_DECLS

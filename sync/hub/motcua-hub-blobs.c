@@ -17,6 +17,33 @@
 #include "motcua-error.h"
 #include "motcua-protocol-private.h"
 
+/* What peer_may() asks of each attachment naming the bytes, and its answer so far. */
+typedef struct
+{
+  MotcuaHubPeer *peer;
+  char           replica_id[37];
+  gint64         size;
+  gint64         size_out;
+  gboolean       allowed;
+} PeerMay;
+
+static gboolean
+peer_may_scan (const MotcuaStoreScanRow *row,
+               gpointer                  user_data)
+{
+  PeerMay *may = user_data;
+
+  if (may->size >= 0 && row->size != may->size)
+    return TRUE;
+  may->allowed = (may->peer->bound && g_strcmp0 (row->replica, may->replica_id) == 0)
+                 || _motcua_id_in_set (may->peer->subtree, row->receiving, row->receiving_size)
+                 || _motcua_id_in_set (may->peer->subtree, row->handling, row->handling_size);
+  if (may->allowed)
+    may->size_out = row->size;
+
+  return !may->allowed;
+}
+
 /* Whether @peer may move the bytes @sha256: an attachment names them (with @size bytes, unless
  * @size is -1) whose case is in the peer's scope as the hub holds it now, or which the peer's
  * own replica added (it uploads what it attached even after the case left its scope). The
@@ -30,39 +57,16 @@ peer_may (MotcuaReplica  *hub,
           gint64         *size_out,
           GError        **error)
 {
-  sqlite3_stmt *stmt;
-  char replica_id[37] = "";
-  gboolean allowed = FALSE;
-  int rc;
+  PeerMay may = { peer, "", size, 0, FALSE };
 
   if (peer->bound)
-    motcua_uuid_to_string (&peer->replica_id, replica_id);
-
-  stmt = _motcua_replica_prepare (hub, "SELECT a.size, a.replica, c.receiving_office_id,"
-                                  " c.handling_office_id FROM attachments a"
-                                  " LEFT JOIN cases c ON c.id = a.case_id WHERE a.sha256 = ?1",
-                                  error);
-  if (stmt == NULL)
+    motcua_uuid_to_string (&peer->replica_id, may.replica_id);
+  if (!_motcua_store_hub_scope_scans (hub, sha256, peer_may_scan, &may, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
-  while (!allowed && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 this_size = sqlite3_column_int64 (stmt, 0);
+  if (may.allowed && size_out != NULL)
+    *size_out = may.size_out;
 
-      if (size >= 0 && this_size != size)
-        continue;
-      allowed = (peer->bound
-                 && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), replica_id) == 0)
-                || _motcua_id_in_set (peer->subtree, sqlite3_column_blob (stmt, 2),
-                                      sqlite3_column_bytes (stmt, 2))
-                || _motcua_id_in_set (peer->subtree, sqlite3_column_blob (stmt, 3),
-                                      sqlite3_column_bytes (stmt, 3));
-      if (allowed && size_out != NULL)
-        *size_out = this_size;
-    }
-  sqlite3_reset (stmt);
-
-  return allowed;
+  return may.allowed;
 }
 
 static MotcuaHubResponse *

@@ -27,22 +27,10 @@ static char *
 office_of_replica (MotcuaReplica    *hub,
                    const MotcuaUuid *replica)
 {
-  sqlite3_stmt *stmt;
-  char *code = NULL;
-
   if (memcmp (replica->bytes, hub->uuid.bytes, 16) == 0)
     return g_strdup (hub->office_code);
 
-  stmt = _motcua_replica_prepare (hub, "SELECT office_code FROM hub_replicas"
-                                  " WHERE replica_id = ?1", NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_blob (stmt, 1, replica->bytes, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-
-  return code;
+  return _motcua_store_replicas_office_of (hub, replica);
 }
 
 enum
@@ -53,37 +41,6 @@ enum
   K_DETECTED_AT, K_RESOLVED, K_RESOLUTION, K_RESOLVED_BY, K_RESOLVED_AT, K_DELETED,
   K_N
 };
-
-/* The open conflict on a field, if any: its id and the HLCs of its two sides. */
-static gboolean
-open_conflict (MotcuaReplica    *hub,
-               const MotcuaUuid *row,
-               const char       *column,
-               MotcuaUuid       *id,
-               MotcuaHlc        *a_hlc,
-               MotcuaHlc        *b_hlc)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT id, a_hlc, b_hlc FROM conflicts"
-                                                " WHERE row_id = ?1 AND col = ?2"
-                                                " AND resolved IS NOT 1 AND deleted IS NOT 1"
-                                                " ORDER BY rid DESC LIMIT 1", NULL);
-  gboolean found = FALSE;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, column, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
-    {
-      memcpy (id->bytes, sqlite3_column_blob (stmt, 0), 16);
-      *a_hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 1);
-      *b_hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 2);
-      found = TRUE;
-    }
-  sqlite3_reset (stmt);
-
-  return found;
-}
 
 /* The id of the conflict between two writes, the same at any tier that detects it. */
 static void
@@ -114,9 +71,9 @@ conflict_id (const MotcuaMergeEvent *event,
 
 gboolean
 _motcua_hub_detect_conflict (MotcuaReplica           *hub,
-                 const MotcuaMergeEvent  *event,
-                 gpointer                 user_data,
-                 GError                 **error)
+                             const MotcuaMergeEvent  *event,
+                             gpointer                 user_data,
+                             GError                 **error)
 {
   guint *n_conflicts = user_data;
   const MotcuaTableDesc *conflicts = _motcua_table_lookup (MOTCUA_TABLE_CONFLICTS);
@@ -145,7 +102,7 @@ _motcua_hub_detect_conflict (MotcuaReplica           *hub,
     values[k] = MOTCUA_VALUE_NULL;
 
   /* A later write of a side of an open conflict continues that conflict. */
-  if (open_conflict (hub, event->row, column, &id, &a_hlc, &b_hlc)
+  if (_motcua_store_hub_conflicts_open (hub, event->row, column, &id, &a_hlc, &b_hlc)
       && event->prev != 0 && (event->prev == a_hlc || event->prev == b_hlc))
     side = event->prev == a_hlc ? 'a' : 'b';
   else if (event->prev == event->old->hlc)

@@ -10,6 +10,11 @@
 #include "motcua-changes-private.h"
 #include "motcua-domain-private.h"
 #include "motcua-hub.h"
+#include "motcua-store-hub-conflicts-private.h"
+#include "motcua-store-hub-scope-private.h"
+#include "motcua-store-leases-private.h"
+#include "motcua-store-replicas-private.h"
+#include "motcua-store-restore-private.h"
 
 G_BEGIN_DECLS
 
@@ -106,8 +111,6 @@ JsonArray     *_motcua_hub_cases_back   (MotcuaReplica  *hub,
 
 /* motcua_hub_get_generation() on the store itself (motcua-hub-restore.c). */
 gint64         _motcua_hub_generation   (MotcuaReplica  *hub);
-/* Whether this replica serves others (it has enrolled one). */
-gboolean       _motcua_replica_is_hub   (MotcuaReplica  *self);
 
 
 /* Inside the hub: the scope every part judges by (motcua-hub.c). */

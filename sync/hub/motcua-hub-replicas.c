@@ -2,7 +2,7 @@
  *
  * Enrollment gives a token (kept only as a salted hash) and a desk code; the first push or
  * enrollment request binds the token to one replica; a token is revoked, never deleted. Every
- * request is authenticated here.
+ * request is authenticated here. Their rows are the store's (store/motcua-store-replicas.c).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -70,8 +70,8 @@ _motcua_hub_enroll (MotcuaReplica  *hub,
   g_autofree char *secret = NULL;
   g_autofree char *now = NULL;
   g_autoptr(MotcuaOffice) office = NULL;
-  guint8 id_bytes[8], secret_bytes[16], salt[16], hash[32];
-  sqlite3_stmt *stmt;
+  MotcuaStoreReplicaRow row = { 0 };
+  guint8 id_bytes[8], secret_bytes[16];
 
   office = motcua_replica_dup_office (hub, office_code, error);
   if (office == NULL)
@@ -79,35 +79,25 @@ _motcua_hub_enroll (MotcuaReplica  *hub,
 
   _motcua_random_bytes (id_bytes, sizeof id_bytes);
   _motcua_random_bytes (secret_bytes, sizeof secret_bytes);
-  _motcua_random_bytes (salt, sizeof salt);
+  _motcua_random_bytes (row.salt, sizeof row.salt);
   token_id = hex (id_bytes, sizeof id_bytes);
   secret = hex (secret_bytes, sizeof secret_bytes);
-  token_hash (salt, secret, hash);
+  token_hash (row.salt, secret, row.token_hash);
   now = _motcua_replica_now_iso (hub);
+  row.token_id = token_id;
+  row.office_code = office->code;
+  row.enrolled_at = now;
 
   if (!motcua_replica_begin (hub, error))
     return NULL;
   /* Desk numbers are never given twice, revoked tokens' included: numbers a desk printed
    * carry its code. */
-  stmt = _motcua_replica_prepare (hub, "INSERT INTO hub_replicas (token_id, salt, token_hash,"
-                                  " office_code, enrolled_at, desk_no) VALUES (?1, ?2, ?3, ?4,"
-                                  " ?5, (SELECT max(coalesce(max(desk_no), 0) + 1, ?6)"
-                                  " FROM hub_replicas))", error);
-  if (stmt == NULL)
-    {
-      motcua_replica_rollback (hub);
-      return NULL;
-    }
-  sqlite3_bind_text (stmt, 1, token_id, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 2, salt, sizeof salt, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 3, hash, sizeof hash, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, office->code, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, now, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, _motcua_hub_generation (hub) * MOTCUA_HUB_DESK_SPAN + 1);
   if (!_motcua_replica_finish (hub,
-                              _motcua_replica_step_done (hub, stmt, error)
-                              && _motcua_replica_meta_set_int (hub, "hub", 1, error),
-                              error))
+                               _motcua_store_replicas_insert (hub, &row,
+                                                              _motcua_hub_generation (hub)
+                                                              * MOTCUA_HUB_DESK_SPAN + 1,
+                                                              error),
+                               error))
     return NULL;
 
   return g_strconcat (token_id, ".", secret, NULL);
@@ -118,19 +108,12 @@ _motcua_hub_revoke (MotcuaReplica  *hub,
                     const char     *token_id,
                     GError        **error)
 {
-  sqlite3_stmt *stmt;
   gboolean found;
 
   if (!motcua_replica_begin (hub, error))
     return FALSE;
-  stmt = _motcua_replica_prepare (hub, "UPDATE hub_replicas SET revoked = 1 WHERE token_id = ?1",
-                                  error);
-  if (stmt == NULL)
+  if (!_motcua_store_replicas_revoke (hub, token_id, &found, error))
     return _motcua_replica_finish (hub, FALSE, error);
-  sqlite3_bind_text (stmt, 1, token_id, -1, SQLITE_STATIC);
-  if (!_motcua_replica_step_done (hub, stmt, error))
-    return _motcua_replica_finish (hub, FALSE, error);
-  found = sqlite3_changes (hub->db) == 1;
   if (!found)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
                  _("no replica is enrolled with token %s"), token_id);
@@ -144,10 +127,11 @@ _motcua_hub_authenticate (MotcuaReplica  *hub,
                           GError        **error)
 {
   g_autoptr(MotcuaHubPeer) peer = NULL;
+  g_autoptr(MotcuaStoreReplicaRow) row = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *token_id = NULL;
   g_autoptr(MotcuaOffice) office = NULL;
   const char *dot = token ? strchr (token, '.') : NULL;
-  sqlite3_stmt *stmt;
   guint8 hash[32];
   gboolean ok = FALSE;
 
@@ -159,35 +143,32 @@ _motcua_hub_authenticate (MotcuaReplica  *hub,
     }
   token_id = g_strndup (token, (gsize) (dot - token));
 
-  stmt = _motcua_replica_prepare (hub, "SELECT salt, token_hash, office_code, replica_id,"
-                                  " acked_seq, revoked, desk_no FROM hub_replicas"
-                                  " WHERE token_id = ?1", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, token_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16
-      && sqlite3_column_bytes (stmt, 1) == 32 && sqlite3_column_int (stmt, 5) == 0)
+  row = _motcua_store_replicas_lookup (hub, token_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (row != NULL && row->has_hash && !row->revoked)
     {
       guint8 diff = 0;
 
-      token_hash (sqlite3_column_blob (stmt, 0), dot + 1, hash);
+      token_hash (row->salt, dot + 1, hash);
       /* Compared in constant time. */
       for (guint i = 0; i < 32; i++)
-        diff |= hash[i] ^ ((const guint8 *) sqlite3_column_blob (stmt, 1))[i];
+        diff |= hash[i] ^ row->token_hash[i];
       if (diff == 0)
         {
           peer = g_new0 (MotcuaHubPeer, 1);
           peer->token_id = g_strdup (token_id);
-          peer->office_code = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-          peer->bound = sqlite3_column_bytes (stmt, 3) == 16;
-          if (peer->bound)
-            memcpy (peer->replica_id.bytes, sqlite3_column_blob (stmt, 3), 16);
-          peer->acked_seq = (guint64) sqlite3_column_int64 (stmt, 4);
-          peer->desk_code = desk_code (sqlite3_column_int64 (stmt, 6));
+          peer->office_code = g_steal_pointer (&row->office_code);
+          peer->bound = row->bound;
+          peer->replica_id = row->replica_id;
+          peer->acked_seq = (guint64) row->acked_seq;
+          peer->desk_code = desk_code (row->desk_no);
           ok = TRUE;
         }
     }
-  sqlite3_reset (stmt);
 
   if (!ok)
     {
@@ -218,29 +199,11 @@ _motcua_hub_bind_in_tx (MotcuaReplica     *hub,
                         GError           **error)
 {
   g_autofree char *holder = NULL;
-  gboolean holder_revoked = FALSE;
-  gint64 acked = 0;
-  sqlite3_stmt *stmt;
-  int rc;
+  gboolean holder_revoked;
+  gint64 acked;
 
-  stmt = _motcua_replica_prepare (hub, "SELECT token_id, revoked, acked_seq FROM hub_replicas"
-                                  " WHERE replica_id = ?1", error);
-  if (stmt == NULL)
+  if (!_motcua_store_replicas_holder (hub, replica_id, &holder, &holder_revoked, &acked, error))
     return FALSE;
-  sqlite3_bind_blob (stmt, 1, replica_id->bytes, 16, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      holder = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      holder_revoked = sqlite3_column_int (stmt, 1) != 0;
-      acked = sqlite3_column_int64 (stmt, 2);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (hub, error);
-      return FALSE;
-    }
 
   if (holder != NULL && !holder_revoked)
     {
@@ -250,25 +213,9 @@ _motcua_hub_bind_in_tx (MotcuaReplica     *hub,
                    holder, holder);
       return FALSE;
     }
-  if (holder != NULL)
-    {
-      stmt = _motcua_replica_prepare (hub, "UPDATE hub_replicas SET replica_id = NULL"
-                                      " WHERE token_id = ?1", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, holder, -1, SQLITE_STATIC);
-      if (!_motcua_replica_step_done (hub, stmt, error))
-        return FALSE;
-    }
-
-  stmt = _motcua_replica_prepare (hub, "UPDATE hub_replicas SET replica_id = ?1,"
-                                  " acked_seq = max(acked_seq, ?2) WHERE token_id = ?3", error);
-  if (stmt == NULL)
+  if (holder != NULL && !_motcua_store_replicas_unbind (hub, holder, error))
     return FALSE;
-  sqlite3_bind_blob (stmt, 1, replica_id->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, acked);
-  sqlite3_bind_text (stmt, 3, peer->token_id, -1, SQLITE_STATIC);
-  if (!_motcua_replica_step_done (hub, stmt, error))
+  if (!_motcua_store_replicas_bind (hub, peer->token_id, replica_id, acked, error))
     return FALSE;
 
   peer->replica_id = *replica_id;
@@ -305,18 +252,10 @@ _motcua_hub_touch (MotcuaReplica *hub,
                    MotcuaHubPeer *peer)
 {
   g_autofree char *now = _motcua_replica_now_iso (hub);
-  sqlite3_stmt *stmt;
 
   if (!motcua_replica_begin (hub, NULL))
     return;
-  stmt = _motcua_replica_prepare (hub, "UPDATE hub_replicas SET last_seen_at = ?1"
-                                  " WHERE token_id = ?2", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, peer->token_id, -1, SQLITE_STATIC);
-    }
-  _motcua_replica_finish (hub, stmt != NULL && _motcua_replica_step_done (hub, stmt, NULL),
+  _motcua_replica_finish (hub, _motcua_store_replicas_touch (hub, peer->token_id, now, NULL),
                           NULL);
 }
 
@@ -326,31 +265,19 @@ _motcua_hub_cases_back (MotcuaReplica  *hub,
                         GError        **error)
 {
   g_autoptr(JsonArray) out = json_array_new ();
-  sqlite3_stmt *stmt;
-  int rc;
+  g_autoptr(GArray) cases = NULL;
 
   if (!peer->bound)
     return g_steal_pointer (&out);
-  stmt = _motcua_replica_prepare (hub, "SELECT DISTINCT r.case_id FROM hub_rejected r"
-                                  " WHERE r.origin = ?1 AND r.waits = 1"
-                                  " AND EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id)",
-                                  error);
-  if (stmt == NULL)
+  cases = _motcua_store_replicas_cases_back (hub, &peer->replica_id, error);
+  if (cases == NULL)
     return NULL;
-  sqlite3_bind_blob (stmt, 1, peer->replica_id.bytes, 16, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    if (sqlite3_column_bytes (stmt, 0) == 16)
-      {
-        char id[37];
-
-        motcua_uuid_to_string ((const MotcuaUuid *) sqlite3_column_blob (stmt, 0), id);
-        json_array_add_string_element (out, id);
-      }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  for (guint i = 0; i < cases->len; i++)
     {
-      _motcua_replica_set_db_error (hub, error);
-      return NULL;
+      char id[37];
+
+      motcua_uuid_to_string (&g_array_index (cases, MotcuaUuid, i), id);
+      json_array_add_string_element (out, id);
     }
 
   return g_steal_pointer (&out);
@@ -377,38 +304,28 @@ _motcua_hub_list_replicas (MotcuaReplica  *hub,
 {
   g_autoptr(GPtrArray) out =
     g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_hub_replica_info_free);
-  sqlite3_stmt *stmt;
-  int rc;
+  g_autoptr(GPtrArray) rows = _motcua_store_replicas_list (hub, error);
 
-  stmt = _motcua_replica_prepare (hub, "SELECT token_id, office_code, replica_id, acked_seq,"
-                                  " revoked, enrolled_at, last_seen_at, desk_no FROM hub_replicas"
-                                  " ORDER BY enrolled_at, token_id", error);
-  if (stmt == NULL)
+  if (rows == NULL)
     return NULL;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->len; i++)
     {
+      MotcuaStoreReplicaRow *row = g_ptr_array_index (rows, i);
       MotcuaHubReplicaInfo *info = g_new0 (MotcuaHubReplicaInfo, 1);
 
-      info->token_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      info->office_code = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      if (sqlite3_column_bytes (stmt, 2) == 16)
+      info->token_id = g_steal_pointer (&row->token_id);
+      info->office_code = g_steal_pointer (&row->office_code);
+      if (row->bound)
         {
           info->replica_id = g_malloc (37);
-          motcua_uuid_to_string (sqlite3_column_blob (stmt, 2), info->replica_id);
+          motcua_uuid_to_string (&row->replica_id, info->replica_id);
         }
-      info->acked_seq = (guint64) sqlite3_column_int64 (stmt, 3);
-      info->revoked = sqlite3_column_int (stmt, 4) != 0;
-      info->enrolled_at = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-      info->last_seen_at = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-      info->desk_code = desk_code (sqlite3_column_int64 (stmt, 7));
+      info->acked_seq = (guint64) row->acked_seq;
+      info->revoked = row->revoked;
+      info->enrolled_at = g_steal_pointer (&row->enrolled_at);
+      info->last_seen_at = g_steal_pointer (&row->last_seen_at);
+      info->desk_code = desk_code (row->desk_no);
       g_ptr_array_add (out, info);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (hub, error);
-      return NULL;
     }
 
   return g_steal_pointer (&out);

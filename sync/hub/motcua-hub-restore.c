@@ -14,70 +14,41 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "motcua-error.h"
 #include "motcua-hub-private.h"
-#include "motcua-replica-private.h"
 
 gint64
 _motcua_hub_generation (MotcuaReplica *hub)
 {
-  return _motcua_replica_meta_get_int (hub, "hub_restores", 0);
+  return _motcua_store_restore_generation (hub);
 }
 
-/* Opens @path as SQLite, read-only when @readonly; sets @error naming the file otherwise. */
-static sqlite3 *
-open_db (const char  *path,
-         gboolean     readonly,
-         GError     **error)
-{
-  sqlite3 *db = NULL;
-  int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-
-  if (sqlite3_open_v2 (path, &db, flags, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE, _("Cannot open %s: %s"), path,
-                   db != NULL ? sqlite3_errmsg (db) : g_strerror (ENOMEM));
-      sqlite3_close (db);
-      return NULL;
-    }
-  sqlite3_busy_timeout (db, 5000);
-
-  return db;
-}
-
-/* Whether @db is a whole, readable server store: a damaged copy or a desk's replica is never
+/* Whether @path is a whole, readable server store: a damaged copy or a desk's replica is never
  * put in the store's place. */
 static gboolean
-check_copy (sqlite3     *db,
-            const char  *path,
+check_copy (const char  *path,
             GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
+  MotcuaStoreCopyKind kind;
 
-  if (sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL) != SQLITE_OK
-      || sqlite3_step (stmt) != SQLITE_ROW
-      || g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+  if (!_motcua_store_restore_inspect (path, &kind, error))
+    return FALSE;
+  switch (kind)
     {
-      sqlite3_finalize (stmt);
+    case MOTCUA_STORE_COPY_DAMAGED:
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
                    _("%s is damaged or is not a Một Cửa store: nothing was restored"), path);
       return FALSE;
+    case MOTCUA_STORE_COPY_NOT_HUB:
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("%s is not a copy of a server's store (a desk's replica, or a store that"
+                     " never enrolled a desk): nothing was restored"), path);
+      return FALSE;
+    case MOTCUA_STORE_COPY_HUB:
+    default:
+      return TRUE;
     }
-  sqlite3_finalize (stmt);
-
-  ok = sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'hub'", -1, &stmt, NULL)
-       == SQLITE_OK
-       && sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) == 1;
-  sqlite3_finalize (stmt);
-  if (!ok)
-    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                 _("%s is not a copy of a server's store (a desk's replica, or a store that"
-                   " never enrolled a desk): nothing was restored"), path);
-
-  return ok;
 }
 
 /* The generation of the store being replaced, if it can still be read (a store lost with
@@ -85,21 +56,10 @@ check_copy (sqlite3     *db,
 static gint64
 replaced_generation (const char *store_path)
 {
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db = NULL;
-  gint64 generation = 0;
-
-  if (!g_file_test (store_path, G_FILE_TEST_IS_REGULAR)
-      || (db = open_db (store_path, TRUE, NULL)) == NULL)
+  if (!g_file_test (store_path, G_FILE_TEST_IS_REGULAR))
     return 0;
-  if (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'hub_restores'", -1, &stmt,
-                          NULL) == SQLITE_OK
-      && sqlite3_step (stmt) == SQLITE_ROW)
-    generation = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
 
-  return generation;
+  return _motcua_store_restore_file_generation (store_path);
 }
 
 /* The generation the last restore noted beside the store (0: none). */
@@ -122,47 +82,9 @@ open_generation (MotcuaReplica  *hub,
                  GError        **error)
 {
   gint64 generation = MAX (_motcua_hub_generation (hub), replaced) + 1;
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "UPDATE hub_leases SET next ="
-                                                " max(next, ?1)", error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, generation * MOTCUA_HUB_RECEIPT_SPAN + 1);
-
-  return _motcua_replica_step_done (hub, stmt, error)
-         && _motcua_replica_meta_set_int (hub, "hub_restores", generation, error);
-}
-
-/* Copies the database @from_path into @to_path with SQLite's online backup, in one
- * transaction. */
-static gboolean
-copy_db (const char  *from_path,
-         const char  *to_path,
-         GError     **error)
-{
-  sqlite3 *from, *to;
-  sqlite3_backup *backup;
-  int rc;
-
-  from = open_db (from_path, TRUE, error);
-  if (from == NULL)
-    return FALSE;
-  to = open_db (to_path, FALSE, error);
-  if (to == NULL)
-    {
-      sqlite3_close (from);
-      return FALSE;
-    }
-  backup = sqlite3_backup_init (to, "main", from, "main");
-  rc = backup != NULL ? sqlite3_backup_step (backup, -1) : sqlite3_errcode (to);
-  sqlite3_backup_finish (backup);
-  if (rc != SQLITE_DONE)
-    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE,
-                 _("Cannot write %s: %s; it was left as it was"), to_path, sqlite3_errstr (rc));
-  sqlite3_close (from);
-  sqlite3_close (to);
-
-  return rc == SQLITE_DONE;
+  return _motcua_store_leases_raise (hub, generation * MOTCUA_HUB_RECEIPT_SPAN + 1, error)
+         && _motcua_store_restore_set_generation (hub, generation, error);
 }
 
 /* The copy, brought up to date and given its new generation, beside the store: the store
@@ -175,14 +97,9 @@ prepare (const char  *copy_path,
          GError     **error)
 {
   g_autoptr(MotcuaReplica) hub = NULL;
-  sqlite3 *copy = open_db (copy_path, TRUE, error);
-  gboolean ok;
 
-  if (copy == NULL)
-    return FALSE;
-  ok = check_copy (copy, copy_path, error);
-  sqlite3_close (copy);
-  if (!ok || !copy_db (copy_path, staged_path, error))
+  if (!check_copy (copy_path, error)
+      || !_motcua_store_restore_copy (copy_path, staged_path, error))
     return FALSE;
 
   /* Opening it brings an older copy's schema up to date, as at any start. */

@@ -10,15 +10,14 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "motcua-error.h"
 #include "motcua-hub-private.h"
 
 gboolean
 _motcua_hub_office_in_scope (MotcuaHubPeer *peer,
-                 const void    *office_id,
-                 int            size)
+                             const void    *office_id,
+                             int            size)
 {
   return _motcua_id_in_set (peer->subtree, office_id, size);
 }
@@ -29,37 +28,14 @@ _motcua_hub_office_in_scope (MotcuaHubPeer *peer,
  * transfer (motcua-replication.c). */
 gboolean
 _motcua_hub_case_offices (MotcuaReplica *hub,
-              const guint8  *case_id,
-              MotcuaUuid    *receiving,
-              gboolean      *has_receiving,
-              MotcuaUuid    *handling,
-              gboolean      *has_handling)
+                          const guint8  *case_id,
+                          MotcuaUuid    *receiving,
+                          gboolean      *has_receiving,
+                          MotcuaUuid    *handling,
+                          gboolean      *has_handling)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT receiving_office_id,"
-                                                " handling_office_id FROM cases WHERE id = ?1",
-                                                NULL);
-
-  *has_receiving = FALSE;
-  *has_handling = FALSE;
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      if (sqlite3_column_bytes (stmt, 0) == 16)
-        {
-          memcpy (receiving->bytes, sqlite3_column_blob (stmt, 0), 16);
-          *has_receiving = TRUE;
-        }
-      if (sqlite3_column_bytes (stmt, 1) == 16)
-        {
-          memcpy (handling->bytes, sqlite3_column_blob (stmt, 1), 16);
-          *has_handling = TRUE;
-        }
-    }
-  sqlite3_reset (stmt);
-
-  return *has_receiving || *has_handling;
+  return _motcua_store_hub_scope_case_offices (hub, case_id, receiving, has_receiving, handling,
+                                               has_handling);
 }
 
 /* Whether the hub holds the case @case_id at all. Only a case it does not hold yet may be placed
@@ -67,17 +43,13 @@ _motcua_hub_case_offices (MotcuaReplica *hub,
  * handling office of another office's case must not hand that case over. */
 gboolean
 _motcua_hub_case_known (MotcuaReplica *hub,
-            const guint8  *case_id)
+                        const guint8  *case_id)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT 1 FROM cases WHERE id = ?1", NULL);
   gboolean known;
 
   /* On an error, as if known: the change is then judged by the hub's state, and refused. */
-  if (stmt == NULL)
+  if (!_motcua_store_hub_scope_case_known (hub, case_id, &known, NULL))
     return TRUE;
-  sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
-  known = sqlite3_step (stmt) != SQLITE_DONE;
-  sqlite3_reset (stmt);
 
   return known;
 }
@@ -85,8 +57,8 @@ _motcua_hub_case_known (MotcuaReplica *hub,
 /* Whether the case @case_id, as the hub holds it now, is in the peer's scope. */
 gboolean
 _motcua_hub_case_in_scope (MotcuaReplica *hub,
-               MotcuaHubPeer *peer,
-               const guint8  *case_id)
+                           MotcuaHubPeer *peer,
+                           const guint8  *case_id)
 {
   MotcuaUuid receiving, handling;
   gboolean has_receiving, has_handling;
@@ -112,11 +84,11 @@ _motcua_hub_row_case (const MotcuaWireItem *change)
  * @batch: scratch space, emptied first. */
 gboolean
 _motcua_hub_row_json (MotcuaReplica          *hub,
-          const MotcuaTableDesc  *table,
-          const MotcuaUuid       *id,
-          MotcuaWireBatch        *batch,
-          JsonArray              *out,
-          GError                **error)
+                      const MotcuaTableDesc  *table,
+                      const MotcuaUuid       *id,
+                      MotcuaWireBatch        *batch,
+                      JsonArray              *out,
+                      GError                **error)
 {
   gboolean found;
 

@@ -137,9 +137,3 @@ motcua_hub_get_generation (MotcuaHub *self)
 
   return _motcua_hub_generation (self->store);
 }
-
-gboolean
-_motcua_replica_is_hub (MotcuaReplica *self)
-{
-  return _motcua_replica_meta_get_int (self, "hub", 0) != 0;
-}
