@@ -10,7 +10,9 @@
 
 #pragma once
 
+#include "motcua-attachments.h"
 #include "motcua-replication-private.h"
+#include "motcua-store-attachments-private.h"
 
 G_BEGIN_DECLS
 
@@ -56,6 +58,16 @@ gboolean      _motcua_replica_case_due_date (MotcuaReplica  *self,
                                              const char     *day,
                                              char            out[11],
                                              GError        **error);
+
+/* Whether a scan of @size bytes may be attached here: not empty, not past
+ * MOTCUA_ATTACHMENT_MAX_SIZE (MOTCUA_ERROR_TOO_LARGE naming both) (motcua-attachments.c). The
+ * client checks a scan it is about to fetch with it. */
+gboolean      _motcua_attachment_check_size (guint64     size,
+                                             GError    **error);
+
+/* FALSE with MOTCUA_ERROR_NOT_FOUND when @a was removed from its case (motcua-attachments.c). */
+gboolean      _motcua_attachment_check_not_removed (const MotcuaAttachment *a,
+                                                    GError                **error);
 
 /* Receipt numbers: a leased block, and how many are left of this year's for @office_id
  * (motcua-receipts.c). */
