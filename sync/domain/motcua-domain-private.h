@@ -13,6 +13,7 @@
 #include "motcua-attachments.h"
 #include "motcua-replication-private.h"
 #include "motcua-store-attachments-private.h"
+#include "motcua-store-catalogue-private.h"
 
 G_BEGIN_DECLS
 
