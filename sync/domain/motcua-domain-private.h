@@ -14,6 +14,7 @@
 #include "motcua-replication-private.h"
 #include "motcua-store-attachments-private.h"
 #include "motcua-store-catalogue-private.h"
+#include "motcua-store-conflicts-private.h"
 
 G_BEGIN_DECLS
 
