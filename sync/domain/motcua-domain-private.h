@@ -15,6 +15,7 @@
 #include "motcua-store-attachments-private.h"
 #include "motcua-store-catalogue-private.h"
 #include "motcua-store-conflicts-private.h"
+#include "motcua-store-rejected-private.h"
 
 G_BEGIN_DECLS
 
