@@ -3,7 +3,8 @@
  * Lookups by natural key (motcua-cases.c, motcua-catalogue.c), the rules a case's values obey
  * (motcua-case-values.c), its due date (motcua-reception.c), waiting changes sent again
  * (motcua-rejected.c) and the receipt numbers leased to the replica (motcua-receipts.c). The
- * hub calls the rules, so that a push obeys what a desk's own writes do.
+ * hub calls the rules, so that a push obeys what a desk's own writes do. It includes the store's
+ * headers of the rows the domain reads (motcua-store-*-private.h).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -36,7 +36,7 @@ typedef struct
   const char       *added_at;
   const char       *replica;
   const char       *officer;
-  guint64           seq;           /* the change that wrote it here, 0 if it came from afar */
+  guint64           seq;           /* the last local change to it (_seq), 0 if none */
   gboolean          has_blob;      /* a blob row, whole or in transfer */
   gint64            blob_size;
   gint64            blob_received;
