@@ -340,55 +340,55 @@ motcua_replica_remove_attachment (MotcuaReplica  *self,
 
 /* Reading */
 
-#define ATTACHMENT_SELECT \
-  "SELECT a.id, a.case_id, a.sha256, a.name, a.mime_type, a.size, a.added_at, a.replica," \
-  " a.officer, a._seq, b.size, b.received, b.uploaded," \
-  " (SELECT value FROM meta WHERE key = 'blob:' || a.sha256)," \
-  " EXISTS (SELECT 1 FROM rejected r WHERE a._seq > 0 AND r.seq = a._seq)," \
-  " " MOTCUA_ATTACHMENT_REMOVED_SQL \
-  " FROM attachments a LEFT JOIN blobs b ON b.sha256 = a.sha256"
-
-static MotcuaAttachment *
-attachment_from_row (sqlite3_stmt *stmt,
-                     guint64       acked)
+typedef struct
 {
+  GPtrArray *out;
+  guint64    acked;
+} Collect;
+
+/* @row as a MotcuaAttachment, added to the list: whether its bytes are here, and its sync
+ * state. */
+static gboolean
+collect_attachment (const MotcuaStoreAttachmentRow  *row,
+                    gpointer                         user_data,
+                    GError                         **error)
+{
+  Collect *collect = user_data;
   MotcuaAttachment *a = g_new0 (MotcuaAttachment, 1);
-  gboolean has_blob = sqlite3_column_type (stmt, 10) != SQLITE_NULL;
-  guint64 seq = (guint64) sqlite3_column_int64 (stmt, 9);
   char text[37];
 
-#define TEXT(i) g_strdup ((const char *) sqlite3_column_text (stmt, i))
-  motcua_uuid_to_string ((const MotcuaUuid *) sqlite3_column_blob (stmt, 0), text);
+  motcua_uuid_to_string (row->id, text);
   a->id = g_strdup (text);
-  if (sqlite3_column_bytes (stmt, 1) == 16)
+  if (row->case_id != NULL)
     {
-      motcua_uuid_to_string ((const MotcuaUuid *) sqlite3_column_blob (stmt, 1), text);
+      motcua_uuid_to_string (row->case_id, text);
       a->case_id = g_strdup (text);
     }
-  a->sha256 = TEXT (2);
-  a->name = TEXT (3);
-  a->mime_type = TEXT (4);
-  a->size = (guint64) MAX (sqlite3_column_int64 (stmt, 5), 0);
-  a->added_at = TEXT (6);
-  a->replica = TEXT (7);
-  a->officer = TEXT (8);
-#undef TEXT
+  a->sha256 = g_strdup (row->sha256);
+  a->name = g_strdup (row->name);
+  a->mime_type = g_strdup (row->mime_type);
+  a->size = (guint64) MAX (row->size, 0);
+  a->added_at = g_strdup (row->added_at);
+  a->replica = g_strdup (row->replica);
+  a->officer = g_strdup (row->officer);
 
-  a->present = has_blob && (guint64) sqlite3_column_int64 (stmt, 10) == a->size
-               && sqlite3_column_int64 (stmt, 11) == sqlite3_column_int64 (stmt, 10);
+  a->present = row->has_blob && (guint64) row->blob_size == a->size
+               && row->blob_received == row->blob_size;
   if (a->present)
     a->received = a->size;
-  else if (has_blob && sqlite3_column_type (stmt, 13) == SQLITE_INTEGER)
-    a->received = (guint64) CLAMP (sqlite3_column_int64 (stmt, 13), 0, (gint64) a->size);
-  a->uploaded = has_blob && sqlite3_column_int (stmt, 12) != 0;
+  else if (row->has_blob && row->has_progress)
+    a->received = (guint64) CLAMP (row->progress, 0, (gint64) a->size);
+  a->uploaded = row->has_blob && row->blob_uploaded;
 
-  a->removed = sqlite3_column_int (stmt, 15) != 0;
-  if (sqlite3_column_int (stmt, 14) != 0)
+  a->removed = row->removed;
+  if (row->rejected)
     a->sync_state = MOTCUA_SYNC_STATE_REJECTED;
   else
-    a->sync_state = seq > acked ? MOTCUA_SYNC_STATE_PENDING : MOTCUA_SYNC_STATE_SYNCED;
+    a->sync_state = row->seq > collect->acked ? MOTCUA_SYNC_STATE_PENDING
+                                              : MOTCUA_SYNC_STATE_SYNCED;
+  g_ptr_array_add (collect->out, a);
 
-  return a;
+  return TRUE;
 }
 
 GPtrArray *
@@ -398,26 +398,17 @@ motcua_replica_list_attachments (MotcuaReplica  *self,
 {
   g_autoptr(GPtrArray) list =
     g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_attachment_free);
-  guint64 acked;
-  sqlite3_stmt *stmt;
+  Collect collect = { list, 0 };
   MotcuaUuid case_id;
-  int rc;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
   if (!_motcua_replica_case_rid (self, case_key, NULL, &case_id, error))
     return NULL;
 
-  stmt = _motcua_replica_prepare (self, ATTACHMENT_SELECT " WHERE a.case_id = ?1"
-                                  " AND NOT " MOTCUA_ATTACHMENT_REMOVED_SQL
-                                  " ORDER BY a.added_at, a.id", error);
-  if (stmt == NULL)
-    return NULL;
-  acked = _motcua_replica_get_acked (self);
-  sqlite3_bind_blob (stmt, 1, case_id.bytes, 16, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, attachment_from_row (stmt, acked));
-  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+  collect.acked = _motcua_replica_get_acked (self);
+  if (!_motcua_store_attachments_each_of_case (self, &case_id, collect_attachment, &collect,
+                                               error))
     return NULL;
 
   return g_steal_pointer (&list);
@@ -446,13 +437,11 @@ motcua_replica_dup_attachment (MotcuaReplica  *self,
                                const char     *id,
                                GError        **error)
 {
+  g_autoptr(GPtrArray) found =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_attachment_free);
+  Collect collect = { found, 0 };
   g_autofree char *prefix = NULL;
-  MotcuaAttachment *found = NULL;
-  gboolean ambiguous = FALSE;
-  sqlite3_stmt *stmt;
   MotcuaUuid uuid;
-  guint64 acked;
-  int rc;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
@@ -463,49 +452,25 @@ motcua_replica_dup_attachment (MotcuaReplica  *self,
       return NULL;
     }
 
-  if (prefix == NULL)
-    {
-      stmt = _motcua_replica_prepare (self, ATTACHMENT_SELECT " WHERE a.id = ?1", error);
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_blob (stmt, 1, uuid.bytes, 16, SQLITE_TRANSIENT);
-    }
-  else
-    {
-      stmt = _motcua_replica_prepare (self, ATTACHMENT_SELECT
-                                      " WHERE substr (hex (a.id), 1, length (?1)) = ?1"
-                                      " LIMIT 2", error);
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_TRANSIENT);
-    }
+  collect.acked = _motcua_replica_get_acked (self);
+  if (!_motcua_store_attachments_each_by_id (self, prefix == NULL ? &uuid : NULL, prefix,
+                                             collect_attachment, &collect, error))
+    return NULL;
 
-  acked = _motcua_replica_get_acked (self);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  if (found->len > 1)
     {
-      if (found != NULL)
-        ambiguous = TRUE;
-      else
-        found = attachment_from_row (stmt, acked);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      g_clear_pointer (&found, motcua_attachment_free);
-      _motcua_replica_set_db_error (self, error);
-    }
-  else if (ambiguous)
-    {
-      g_clear_pointer (&found, motcua_attachment_free);
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("attachment: “%s” names more than one; give more of its id"), id);
+      return NULL;
     }
-  else if (found == NULL)
-    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                 _("attachment “%s” is not in this replica"), id);
+  if (found->len == 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                   _("attachment “%s” is not in this replica"), id);
+      return NULL;
+    }
 
-  return found;
+  return g_ptr_array_steal_index (found, 0);
 }
 
 GBytes *

@@ -44,20 +44,10 @@ _motcua_replica_office_id (MotcuaReplica  *self,
                            MotcuaUuid     *out,
                            GError        **error)
 {
-  sqlite3_stmt *stmt;
   gboolean found;
 
-  stmt = _motcua_replica_prepare (self,
-                                  "SELECT id FROM offices WHERE code = ?1 AND deleted IS NOT 1",
-                                  error);
-  if (stmt == NULL)
+  if (!_motcua_store_offices_find_id (self, code, out, &found, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16;
-  if (found)
-    memcpy (out->bytes, sqlite3_column_blob (stmt, 0), 16);
-  sqlite3_reset (stmt);
-
   if (!found)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
                  _("%s “%s” is not an office of this replica"), field, code);
@@ -72,26 +62,10 @@ _motcua_replica_office_within (MotcuaReplica    *self,
                                const MotcuaUuid *root,
                                GError          **error)
 {
-  sqlite3_stmt *stmt;
-  gboolean within;
-
   if (memcmp (office->bytes, root->bytes, 16) == 0)
     return TRUE;
 
-  stmt = _motcua_replica_prepare (self,
-                                  "WITH RECURSIVE up (id, depth) AS ("
-                                  "  SELECT parent_id, 1 FROM offices WHERE id = ?1"
-                                  "  UNION ALL SELECT o.parent_id, depth + 1 FROM offices o"
-                                  "  JOIN up ON o.id = up.id WHERE depth < 16)"
-                                  " SELECT 1 FROM up WHERE id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, office->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 2, root->bytes, 16, SQLITE_STATIC);
-  within = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-
-  return within;
+  return _motcua_store_offices_is_below (self, office, root, error);
 }
 
 gboolean
@@ -138,21 +112,15 @@ motcua_replica_put_office (MotcuaReplica       *self,
   /* The parent must be known before anything is written. */
   if (office->parent_code != NULL)
     {
-      sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT 1 FROM offices WHERE id = ?1",
-                                                    error);
+      gboolean exists = FALSE;
 
-      ok = stmt != NULL;
-      if (ok)
+      ok = _motcua_store_offices_exists (self, &parent, &exists, error);
+      if (ok && !exists)
         {
-          sqlite3_bind_blob (stmt, 1, parent.bytes, 16, SQLITE_STATIC);
-          if (sqlite3_step (stmt) != SQLITE_ROW)
-            {
-              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                           _("office %s: parent “%s” is not an office of this replica"),
-                           office->code, office->parent_code);
-              ok = FALSE;
-            }
-          sqlite3_reset (stmt);
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                       _("office %s: parent “%s” is not an office of this replica"),
+                       office->code, office->parent_code);
+          ok = FALSE;
         }
       /* Nor may an office go under itself or an office below it. */
       if (ok)
@@ -190,23 +158,29 @@ motcua_replica_put_office (MotcuaReplica       *self,
   return motcua_replica_commit (self, error);
 }
 
-#define OFFICE_COLUMNS "o.id, o.code, o.name, o.level, p.code"
-#define OFFICE_FROM " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id "
-
-static MotcuaOffice *
-office_from_row (sqlite3_stmt *stmt)
+static gboolean
+add_office (const MotcuaStoreOfficeRow  *row,
+            gpointer                     user_data,
+            GError                     **error)
 {
   MotcuaOffice *office = g_new0 (MotcuaOffice, 1);
   char id[37];
 
-  motcua_uuid_to_string (sqlite3_column_blob (stmt, 0), id);
+  motcua_uuid_to_string (row->id, id);
   office->id = g_strdup (id);
-  office->code = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  office->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  motcua_level_from_string ((const char *) sqlite3_column_text (stmt, 3), &office->level);
-  office->parent_code = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  office->code = g_strdup (row->code);
+  office->name = g_strdup (row->name);
+  motcua_level_from_string (row->level, &office->level);
+  office->parent_code = g_strdup (row->parent_code);
+  g_ptr_array_add (user_data, office);
 
-  return office;
+  return TRUE;
+}
+
+static GPtrArray *
+new_office_list (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_office_free);
 }
 
 MotcuaOffice *
@@ -214,70 +188,34 @@ motcua_replica_dup_office (MotcuaReplica  *self,
                            const char     *code,
                            GError        **error)
 {
-  sqlite3_stmt *stmt;
-  MotcuaOffice *office = NULL;
+  g_autoptr(GPtrArray) found = new_office_list ();
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
-  stmt = _motcua_replica_prepare (self, "SELECT " OFFICE_COLUMNS OFFICE_FROM
-                                  "WHERE o.code = ?1 AND o.deleted IS NOT 1", error);
-  if (stmt == NULL)
+  if (!_motcua_store_offices_get (self, code, add_office, found, error))
     return NULL;
-  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
-    office = office_from_row (stmt);
-  sqlite3_reset (stmt);
+  if (found->len == 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                   _("office “%s” is not an office of this replica"), code ? code : "");
+      return NULL;
+    }
 
-  if (office == NULL)
-    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                 _("office “%s” is not an office of this replica"), code ? code : "");
-
-  return office;
+  return g_ptr_array_steal_index (found, 0);
 }
-
-static GPtrArray *
-list_offices_sql (MotcuaReplica  *self,
-                  const char     *sql,
-                  const char     *code,
-                  GError        **error)
-{
-  g_autoptr(GPtrArray) offices =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_office_free);
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  if (code != NULL)
-    sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (offices, office_from_row (stmt));
-  if (!_motcua_replica_rows_done (self, stmt, rc, error))
-    return NULL;
-
-  return g_steal_pointer (&offices);
-}
-
-/* Tree order: a recursive walk from the roots, ordering siblings by code. */
-#define OFFICE_TREE(root_condition)                                                          \
-  "WITH RECURSIVE tree (id, path) AS ("                                                      \
-  "  SELECT id, code FROM offices WHERE " root_condition " AND deleted IS NOT 1"                  \
-  "  UNION ALL"                                                                              \
-  "  SELECT o.id, tree.path || char(31) || o.code FROM offices o JOIN tree"                  \
-  "  ON o.parent_id = tree.id WHERE o.deleted IS NOT 1)"                                          \
-  "SELECT " OFFICE_COLUMNS OFFICE_FROM "JOIN tree ON tree.id = o.id ORDER BY tree.path"
 
 GPtrArray *
 motcua_replica_list_offices (MotcuaReplica  *self,
                              GError        **error)
 {
+  g_autoptr(GPtrArray) offices = new_office_list ();
+
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
-  return list_offices_sql (self,
-                           OFFICE_TREE ("(parent_id IS NULL OR parent_id NOT IN"
-                                        " (SELECT id FROM offices))"),
-                           NULL, error);
+  if (!_motcua_store_offices_each (self, NULL, add_office, offices, error))
+    return NULL;
+
+  return g_steal_pointer (&offices);
 }
 
 GPtrArray *
@@ -285,15 +223,16 @@ motcua_replica_list_subtree (MotcuaReplica  *self,
                              const char     *code,
                              GError        **error)
 {
+  g_autoptr(GPtrArray) offices = new_office_list ();
   g_autoptr(MotcuaOffice) root = NULL;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
   root = motcua_replica_dup_office (self, code, error);
-  if (root == NULL)
+  if (root == NULL || !_motcua_store_offices_each (self, code, add_office, offices, error))
     return NULL;
 
-  return list_offices_sql (self, OFFICE_TREE ("code = ?1"), code, error);
+  return g_steal_pointer (&offices);
 }
 
 /* Procedures */
@@ -462,35 +401,39 @@ motcua_replica_put_procedure (MotcuaReplica          *self,
   return motcua_replica_commit (self, error);
 }
 
-#define PROCEDURE_COLUMNS                                                                    \
-  "p.id, p.code, p.code_official, p.name, p.sector, p.levels, p.processing_days, p.fee,"     \
-  " p.fee_note, p.online, p.documents, p.legal_basis, p.in_force_from, p.in_force_to,"       \
-  " p.sample"
-
-static MotcuaProcedure *
-procedure_from_row (sqlite3_stmt *stmt)
+static gboolean
+add_procedure (const MotcuaStoreProcedureRow  *row,
+               gpointer                        user_data,
+               GError                        **error)
 {
   MotcuaProcedure *p = g_new0 (MotcuaProcedure, 1);
   char id[37];
 
-  motcua_uuid_to_string (sqlite3_column_blob (stmt, 0), id);
+  motcua_uuid_to_string (row->id, id);
   p->id = g_strdup (id);
-  p->code = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  p->code_official = sqlite3_column_int (stmt, 2) != 0;
-  p->name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-  p->sector = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-  p->levels = levels_from_string ((const char *) sqlite3_column_text (stmt, 5));
-  p->processing_days = (guint) sqlite3_column_int (stmt, 6);
-  p->fee = sqlite3_column_int64 (stmt, 7);
-  p->fee_note = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
-  p->online_full = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 9), "full") == 0;
-  p->documents = strv_from_json ((const char *) sqlite3_column_text (stmt, 10));
-  p->legal_basis = strv_from_json ((const char *) sqlite3_column_text (stmt, 11));
-  p->in_force_from = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
-  p->in_force_to = g_strdup ((const char *) sqlite3_column_text (stmt, 13));
-  p->sample = sqlite3_column_int (stmt, 14) != 0;
+  p->code = g_strdup (row->code);
+  p->code_official = row->code_official;
+  p->name = g_strdup (row->name);
+  p->sector = g_strdup (row->sector);
+  p->levels = levels_from_string (row->levels);
+  p->processing_days = (guint) row->processing_days;
+  p->fee = row->fee;
+  p->fee_note = g_strdup (row->fee_note);
+  p->online_full = g_strcmp0 (row->online, "full") == 0;
+  p->documents = strv_from_json (row->documents);
+  p->legal_basis = strv_from_json (row->legal_basis);
+  p->in_force_from = g_strdup (row->in_force_from);
+  p->in_force_to = g_strdup (row->in_force_to);
+  p->sample = row->sample;
+  g_ptr_array_add (user_data, p);
 
-  return p;
+  return TRUE;
+}
+
+static GPtrArray *
+new_procedure_list (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_procedure_free);
 }
 
 MotcuaProcedure *
@@ -498,42 +441,20 @@ motcua_replica_dup_procedure (MotcuaReplica  *self,
                               const char     *code,
                               GError        **error)
 {
-  MotcuaProcedure *procedure = NULL;
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) found = new_procedure_list ();
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
-  stmt = _motcua_replica_prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures p"
-                                  " WHERE p.code = ?1 AND p.deleted IS NOT 1", error);
-  if (stmt == NULL)
+  if (!_motcua_store_procedures_get (self, code, add_procedure, found, error))
     return NULL;
-  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    procedure = procedure_from_row (stmt);
-  sqlite3_reset (stmt);
+  if (found->len == 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                   _("procedure “%s” is not in the catalogue"), code ? code : "");
+      return NULL;
+    }
 
-  if (procedure == NULL)
-    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                 _("procedure “%s” is not in the catalogue"), code ? code : "");
-
-  return procedure;
-}
-
-static GPtrArray *
-collect_procedures (MotcuaReplica  *self,
-                    sqlite3_stmt   *stmt,
-                    GError        **error)
-{
-  g_autoptr(GPtrArray) out =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_procedure_free);
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (out, procedure_from_row (stmt));
-  if (!_motcua_replica_rows_done (self, stmt, rc, error))
-    return NULL;
-
-  return g_steal_pointer (&out);
+  return g_ptr_array_steal_index (found, 0);
 }
 
 GPtrArray *
@@ -542,23 +463,17 @@ motcua_replica_list_procedures (MotcuaReplica  *self,
                                 int             level,
                                 GError        **error)
 {
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) out = new_procedure_list ();
+  const char *level_name = NULL;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
-  stmt = _motcua_replica_prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures p"
-                                  " WHERE p.deleted IS NOT 1 AND (?1 IS NULL OR p.sector = ?1)"
-                                  " AND (?2 IS NULL"
-                                  "      OR ',' || p.levels || ',' LIKE '%,' || ?2 || ',%')"
-                                  " ORDER BY p.sector, p.name, p.code", error);
-  if (stmt == NULL)
-    return NULL;
-  if (sector != NULL)
-    sqlite3_bind_text (stmt, 1, sector, -1, SQLITE_STATIC);
   if (level >= 0 && level < MOTCUA_N_LEVELS)
-    sqlite3_bind_text (stmt, 2, motcua_level_to_string ((MotcuaLevel) level), -1, SQLITE_STATIC);
+    level_name = motcua_level_to_string ((MotcuaLevel) level);
+  if (!_motcua_store_procedures_each (self, sector, level_name, add_procedure, out, error))
+    return NULL;
 
-  return collect_procedures (self, stmt, error);
+  return g_steal_pointer (&out);
 }
 
 GPtrArray *
@@ -568,25 +483,19 @@ motcua_replica_search_procedures (MotcuaReplica  *self,
                                   GError        **error)
 {
   g_autofree char *match = _motcua_fts_query (query);
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) out = NULL;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
   if (match == NULL)
     return motcua_replica_list_procedures (self, NULL, -1, error);
 
-  /* Names weigh more than codes and sectors. */
-  stmt = _motcua_replica_prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures_fts f"
-                                  " JOIN procedures p ON p.rid = f.rowid"
-                                  " WHERE procedures_fts MATCH ?1 AND p.deleted IS NOT 1"
-                                  " ORDER BY bm25 (procedures_fts, 2.0, 10.0, 1.0), p.code"
-                                  " LIMIT ?2", error);
-  if (stmt == NULL)
+  out = new_procedure_list ();
+  if (!_motcua_store_procedures_search (self, match, limit > 0 ? limit : 50, add_procedure,
+                                        out, error))
     return NULL;
-  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 2, limit > 0 ? (int) limit : 50);
 
-  return collect_procedures (self, stmt, error);
+  return g_steal_pointer (&out);
 }
 
 /* Calendar */
@@ -634,6 +543,21 @@ motcua_replica_put_calendar_day (MotcuaReplica  *self,
   return motcua_replica_commit (self, error);
 }
 
+static gboolean
+add_calendar_entry (const MotcuaStoreCalendarRow  *row,
+                    gpointer                       user_data,
+                    GError                       **error)
+{
+  MotcuaCalendarEntry *entry = g_new0 (MotcuaCalendarEntry, 1);
+
+  entry->date = g_strdup (row->date);
+  entry->kind = g_strdup (row->kind);
+  entry->name = g_strdup (row->name);
+  g_ptr_array_add (user_data, entry);
+
+  return TRUE;
+}
+
 GPtrArray *
 motcua_replica_list_calendar (MotcuaReplica  *self,
                               int             year,
@@ -642,30 +566,11 @@ motcua_replica_list_calendar (MotcuaReplica  *self,
   g_autoptr(GPtrArray) out =
     g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_calendar_entry_free);
   g_autofree char *prefix = g_strdup_printf ("%04d-", year);
-  sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
-  stmt = _motcua_replica_prepare (self, "SELECT date, kind, name FROM calendar"
-                                  " WHERE deleted IS NOT 1"
-                                  " AND (?1 IS NULL OR substr (date, 1, 5) = ?1)"
-                                  " ORDER BY date", error);
-  if (stmt == NULL)
-    return NULL;
-  if (year > 0)
-    sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_STATIC);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      MotcuaCalendarEntry *entry = g_new0 (MotcuaCalendarEntry, 1);
-
-      entry->date = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      entry->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      entry->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      g_ptr_array_add (out, entry);
-    }
-  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+  if (!_motcua_store_calendar_each (self, year > 0 ? prefix : NULL, add_calendar_entry, out,
+                                    error))
     return NULL;
 
   return g_steal_pointer (&out);

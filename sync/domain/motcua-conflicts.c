@@ -98,60 +98,55 @@ display_value (const char *json)
 }
 
 static char *
-uuid_text (sqlite3_stmt *stmt,
-           int           column)
+uuid_text (const MotcuaUuid *id)
 {
   char *text;
 
-  if (sqlite3_column_bytes (stmt, column) != 16)
+  if (id == NULL)
     return NULL;
   text = g_malloc (37);
-  motcua_uuid_to_string (sqlite3_column_blob (stmt, column), text);
+  motcua_uuid_to_string (id, text);
 
   return text;
 }
 
-#define CONFLICT_COLUMNS \
-  "k.id, k.tbl, k.row_id, k.col, k.case_id, c.receipt_no," \
-  " k.a_value, k.a_hlc, k.a_replica, k.a_office, k.b_value, k.b_hlc, k.b_replica, k.b_office," \
-  " k.detected_at, k.resolved, k.resolution, k.resolved_by, k.resolved_at" \
-  " FROM conflicts k LEFT JOIN cases c ON c.id = k.case_id"
-
 static void
-side_from_row (MotcuaConflictSide *side,
-               sqlite3_stmt       *stmt,
-               int                 first)
+side_from_row (MotcuaConflictSide            *side,
+               const MotcuaStoreConflictSide *row)
 {
-  side->value = display_value ((const char *) sqlite3_column_text (stmt, first));
-  side->hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, first + 1);
+  side->value = display_value (row->value);
+  side->hlc = row->hlc;
   side->at = motcua_datetime_from_unix_ms (motcua_hlc_get_ms (side->hlc));
-  side->replica = uuid_text (stmt, first + 2);
-  side->office = g_strdup ((const char *) sqlite3_column_text (stmt, first + 3));
+  side->replica = uuid_text (row->replica);
+  side->office = g_strdup (row->office);
 }
 
-static MotcuaConflict *
-conflict_from_row (sqlite3_stmt *stmt)
+static gboolean
+add_conflict (const MotcuaStoreConflictRow  *row,
+              gpointer                       user_data,
+              GError                       **error)
 {
   MotcuaConflict *k = g_new0 (MotcuaConflict, 1);
 
-  k->id = uuid_text (stmt, 0);
-  k->table = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  k->row_id = uuid_text (stmt, 2);
-  k->column = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-  k->case_id = uuid_text (stmt, 4);
-  k->receipt_no = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-  side_from_row (&k->a, stmt, 6);
-  side_from_row (&k->b, stmt, 10);
+  k->id = uuid_text (row->id);
+  k->table = g_strdup (row->table);
+  k->row_id = uuid_text (row->row_id);
+  k->column = g_strdup (row->column);
+  k->case_id = uuid_text (row->case_id);
+  k->receipt_no = g_strdup (row->receipt_no);
+  side_from_row (&k->a, &row->a);
+  side_from_row (&k->b, &row->b);
   /* The merge's winner: the greater (HLC, replica). */
   k->winner = k->a.hlc != k->b.hlc ? (k->a.hlc > k->b.hlc ? 'a' : 'b')
               : (g_strcmp0 (k->a.replica, k->b.replica) > 0 ? 'a' : 'b');
-  k->detected_at = g_strdup ((const char *) sqlite3_column_text (stmt, 14));
-  k->resolved = sqlite3_column_int (stmt, 15) == 1;
-  k->resolution = display_value ((const char *) sqlite3_column_text (stmt, 16));
-  k->resolved_by = g_strdup ((const char *) sqlite3_column_text (stmt, 17));
-  k->resolved_at = g_strdup ((const char *) sqlite3_column_text (stmt, 18));
+  k->detected_at = g_strdup (row->detected_at);
+  k->resolved = row->resolved;
+  k->resolution = display_value (row->resolution);
+  k->resolved_by = g_strdup (row->resolved_by);
+  k->resolved_at = g_strdup (row->resolved_at);
+  g_ptr_array_add (user_data, k);
 
-  return k;
+  return TRUE;
 }
 
 GPtrArray *
@@ -161,21 +156,10 @@ motcua_replica_list_conflicts (MotcuaReplica  *self,
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)
                                                              motcua_conflict_free);
-  sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
-  stmt = _motcua_replica_prepare (self, include_resolved
-                                  ? "SELECT " CONFLICT_COLUMNS " WHERE k.deleted IS NOT 1"
-                                    " ORDER BY k.rid DESC"
-                                  : "SELECT " CONFLICT_COLUMNS " WHERE k.resolved IS NOT 1"
-                                    " AND k.deleted IS NOT 1 ORDER BY k.rid DESC", error);
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (out, conflict_from_row (stmt));
-  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+  if (!_motcua_store_conflicts_each (self, include_resolved, add_conflict, out, error))
     return NULL;
 
   return g_steal_pointer (&out);
@@ -185,13 +169,9 @@ gint64
 motcua_replica_count_conflicts (MotcuaReplica  *self,
                                 GError        **error)
 {
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), -1);
 
-  stmt = _motcua_replica_prepare (self, "SELECT count(*) FROM conflicts WHERE resolved IS NOT 1"
-                                  " AND deleted IS NOT 1", error);
-  return _motcua_replica_step_count (self, stmt, error);
+  return _motcua_store_conflicts_count_open (self, error);
 }
 
 MotcuaConflict *
@@ -238,28 +218,6 @@ motcua_replica_dup_conflict (MotcuaReplica  *self,
   return motcua_conflict_copy (found);
 }
 
-/* The stored JSON text of side @side's value. */
-static char *
-side_json (MotcuaReplica     *self,
-           const MotcuaUuid  *id,
-           char               side)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, side == 'a'
-                                                ? "SELECT a_value FROM conflicts WHERE id = ?1"
-                                                : "SELECT b_value FROM conflicts WHERE id = ?1",
-                                                NULL);
-  char *text = NULL;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-
-  return text;
-}
-
 static gboolean
 resolve_in_tx (MotcuaReplica         *self,
                const MotcuaConflict  *k,
@@ -297,7 +255,9 @@ resolve_in_tx (MotcuaReplica         *self,
     }
   else
     {
-      chosen_json = side_json (self, &id, how == MOTCUA_RESOLVE_KEEP_A ? 'a' : 'b');
+      chosen_json = _motcua_store_conflicts_dup_side_value (self, &id,
+                                                            how == MOTCUA_RESOLVE_KEEP_A
+                                                            ? 'a' : 'b');
       chosen = chosen_json ? json_from_string (chosen_json, NULL) : NULL;
       if (chosen == NULL)
         chosen = json_node_init_null (json_node_alloc ());

@@ -3,16 +3,22 @@
  * Lookups by natural key (motcua-cases.c, motcua-catalogue.c), the rules a case's values obey
  * (motcua-case-values.c), its due date (motcua-reception.c), waiting changes sent again
  * (motcua-rejected.c) and the receipt numbers leased to the replica (motcua-receipts.c). The
- * hub calls the rules, so that a push obeys what a desk's own writes do.
+ * hub calls the rules, so that a push obeys what a desk's own writes do. It includes the store's
+ * headers of the rows the domain reads (motcua-store-*-private.h).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #pragma once
 
+#include "motcua-attachments.h"
 #include "motcua-replication-private.h"
+#include "motcua-store-attachments-private.h"
+#include "motcua-store-catalogue-private.h"
+#include "motcua-store-conflicts-private.h"
 #include "motcua-store-leases-private.h"
 #include "motcua-store-receipts-private.h"
+#include "motcua-store-rejected-private.h"
 #include "motcua-store-replicas-private.h"
 
 G_BEGIN_DECLS
@@ -59,6 +65,16 @@ gboolean      _motcua_replica_case_due_date (MotcuaReplica  *self,
                                              const char     *day,
                                              char            out[11],
                                              GError        **error);
+
+/* Whether a scan of @size bytes may be attached here: not empty, not past
+ * MOTCUA_ATTACHMENT_MAX_SIZE (MOTCUA_ERROR_TOO_LARGE naming both) (motcua-attachments.c). The
+ * client checks a scan it is about to fetch with it. */
+gboolean      _motcua_attachment_check_size (guint64     size,
+                                             GError    **error);
+
+/* FALSE with MOTCUA_ERROR_NOT_FOUND when @a was removed from its case (motcua-attachments.c). */
+gboolean      _motcua_attachment_check_not_removed (const MotcuaAttachment *a,
+                                                    GError                **error);
 
 /* Receipt numbers: a leased block, and how many are left of this year's for @office_id
  * (motcua-receipts.c). */

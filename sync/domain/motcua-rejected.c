@@ -37,26 +37,31 @@ row_receipt_no (MotcuaReplica *self,
                 const char    *row_id)
 {
   const MotcuaTableDesc *table = _motcua_table_by_name (table_name);
-  g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
-  char *receipt_no = NULL;
   MotcuaUuid id;
 
   if (table == NULL || (table->id != MOTCUA_TABLE_CASE_EVENTS
                         && table->id != MOTCUA_TABLE_ATTACHMENTS)
       || !motcua_uuid_parse (row_id, &id))
     return NULL;
-  sql = g_strdup_printf ("SELECT c.receipt_no FROM %s r JOIN cases c ON c.id = r.case_id"
-                         " WHERE r.id = ?1", table->name);
-  stmt = _motcua_replica_prepare_text (self, sql, NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_blob (stmt, 1, id.bytes, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    receipt_no = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
 
-  return receipt_no;
+  return _motcua_store_rejected_row_receipt_no (self, table, &id);
+}
+
+static gboolean
+add_rejected (const MotcuaStoreRejectedRow  *row,
+              gpointer                       user_data,
+              GError                       **error)
+{
+  MotcuaRejected *r = g_new0 (MotcuaRejected, 1);
+
+  r->seq = row->seq;
+  r->reason = g_strdup (row->reason);
+  r->at = g_strdup (row->at);
+  r->gone = row->gone;
+  r->waiting = row->waiting;
+  g_ptr_array_add (user_data, r);
+
+  return TRUE;
 }
 
 GPtrArray *
@@ -66,27 +71,10 @@ motcua_replica_list_rejected (MotcuaReplica  *self,
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)
                                                              motcua_rejected_free);
   g_autoptr(GPtrArray) changes = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
-  stmt = _motcua_replica_prepare (self, "SELECT seq, reason, at, gone IS NOT NULL,"
-                                  " wait IS NOT NULL FROM rejected ORDER BY seq", error);
-  if (stmt == NULL)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      MotcuaRejected *r = g_new0 (MotcuaRejected, 1);
-
-      r->seq = (guint64) sqlite3_column_int64 (stmt, 0);
-      r->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      r->at = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      r->gone = sqlite3_column_int (stmt, 3) != 0;
-      r->waiting = sqlite3_column_int (stmt, 4) != 0;
-      g_ptr_array_add (out, r);
-    }
-  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+  if (!_motcua_store_rejected_each (self, add_rejected, out, error))
     return NULL;
 
   /* What each one was. */
@@ -121,13 +109,9 @@ gint64
 motcua_replica_count_rejected (MotcuaReplica  *self,
                                GError        **error)
 {
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), -1);
 
-  stmt = _motcua_replica_prepare (self, "SELECT count(*) FROM rejected", error);
-
-  return _motcua_replica_step_count (self, stmt, error);
+  return _motcua_store_rejected_count (self, error);
 }
 
 /* Whether @seq is a refused change (with whether its case is gone): FALSE with
@@ -138,27 +122,16 @@ find_rejected (MotcuaReplica  *self,
                gboolean       *gone,
                GError        **error)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT gone IS NOT NULL FROM rejected"
-                                                " WHERE seq = ?1", error);
-  int rc;
+  gboolean found;
 
-  if (stmt == NULL)
+  if (!_motcua_store_rejected_find (self, seq, &found, gone, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) seq);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *gone = sqlite3_column_int (stmt, 0) != 0;
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_ROW)
-    return TRUE;
-  if (rc != SQLITE_DONE)
-    _motcua_replica_set_db_error (self, error);
-  else
+  if (!found)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
                  _("No change numbered %llu was refused by the server"),
                  (unsigned long long) seq);
 
-  return FALSE;
+  return found;
 }
 
 /* The refused change @seq as the log holds it in @out, or NULL if the log lacks it; FALSE
@@ -185,39 +158,6 @@ dup_logged_change (MotcuaReplica  *self,
     *out = g_ptr_array_steal_index (changes, 0);
 
   return TRUE;
-}
-
-static gboolean
-remove_rejected (MotcuaReplica  *self,
-                 guint64         seq,
-                 GError        **error)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "DELETE FROM rejected WHERE seq = ?1",
-                                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) seq);
-
-  return _motcua_replica_step_done (self, stmt, error);
-}
-
-static gboolean
-row_here (MotcuaReplica         *self,
-          const MotcuaTableDesc *table,
-          const MotcuaUuid      *id)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?1", table->name);
-  sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, sql, NULL);
-  gboolean here;
-
-  if (stmt == NULL)
-    return TRUE;   /* then the usual path reports the error */
-  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-  here = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-
-  return here;
 }
 
 /* The value @change logged, as the log stores it (an id back to its 16 bytes; a row of a
@@ -287,7 +227,7 @@ retry_in_tx (MotcuaReplica  *self,
       return FALSE;
     }
 
-  if (!row_here (self, table, &row) && (table->insert_only || as_seen))
+  if (!_motcua_store_rejected_row_exists (self, table, &row) && (table->insert_only || as_seen))
     {
       /* Purged with its case meanwhile: its record kept it. A row of a timeline or a scan goes
        * back in place if its case is back here; otherwise the change goes from the record. */
@@ -329,7 +269,7 @@ retry_in_tx (MotcuaReplica  *self,
       && !_motcua_replica_meta_set_int (self, "purge_due", 1, error))
     return FALSE;
 
-  return remove_rejected (self, seq, error);
+  return _motcua_store_rejected_remove (self, seq, error);
 }
 
 gboolean
@@ -350,26 +290,10 @@ _motcua_replica_retry_waiting (MotcuaReplica     *self,
                                const MotcuaUuid  *case_id,
                                GError           **error)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT seq FROM rejected WHERE wait = ?1"
-                                                " ORDER BY seq", error);
-  g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
-  int rc;
+  g_autoptr(GArray) seqs = _motcua_store_rejected_waiting (self, case_id, error);
 
-  if (stmt == NULL)
+  if (seqs == NULL)
     return FALSE;
-  sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      guint64 seq = (guint64) sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (seqs, seq);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
 
   for (guint i = 0; i < seqs->len; i++)
     {
@@ -385,12 +309,7 @@ _motcua_replica_retry_waiting (MotcuaReplica     *self,
         }
       /* Nothing left to send (its row went meanwhile): it stays a refusal, which the
        * officer sees and discards, and waits no more. */
-      stmt = _motcua_replica_prepare (self, "UPDATE rejected SET wait = NULL WHERE seq = ?1",
-                                      error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) seq);
-      if (!_motcua_replica_step_done (self, stmt, error))
+      if (!_motcua_store_rejected_stop_waiting (self, seq, error))
         return FALSE;
     }
 
@@ -406,37 +325,15 @@ drop_refused_row (MotcuaReplica          *self,
                   guint64                 seq,
                   GError                **error)
 {
-  g_autofree char *select_sql = g_strdup_printf ("SELECT rid FROM %s WHERE id = ?1"
-                                                 " AND _seq = ?2", table->name);
-  g_autofree char *delete_sql = g_strdup_printf ("DELETE FROM %s WHERE rid = ?1", table->name);
-  sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, select_sql, error);
-  gint64 rid = -1;
-  int rc;
+  gint64 rid;
 
-  if (stmt == NULL)
+  if (!_motcua_store_rejected_row_rid (self, table, row, seq, &rid, error))
     return FALSE;
-  sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) seq);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    rid = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
   if (rid < 0)
     return TRUE;
 
-  if (!_motcua_replica_keep_logged_row (self, table, rid, row, error))
-    return FALSE;
-  stmt = _motcua_replica_prepare_text (self, delete_sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rid);
-
-  return _motcua_replica_step_done (self, stmt, error);
+  return _motcua_replica_keep_logged_row (self, table, rid, row, error)
+         && _motcua_store_rejected_delete_row (self, table, rid, error);
 }
 
 static gboolean
@@ -461,7 +358,7 @@ discard_in_tx (MotcuaReplica  *self,
   /* The server's state transfer wins on everything it acknowledged, and it acknowledged the
    * refused change: pulling the scope from the start takes its values back, as when the
    * digests differ (motcua-sync.c); a case that is not ours is purged after it. */
-  return remove_rejected (self, seq, error)
+  return _motcua_store_rejected_remove (self, seq, error)
          && _motcua_replica_meta_set_text (self, "hub_cursor", NULL, error)
          && _motcua_replica_meta_set_int (self, "purge_due", 1, error);
 }

@@ -11,7 +11,6 @@
 
 #pragma once
 
-#include "motcua-attachments.h"
 #include "motcua-replica-private.h"
 
 G_BEGIN_DECLS
@@ -27,23 +26,6 @@ G_BEGIN_DECLS
  * so far are "received". Only whole, verified blobs have blobs.received = size: while a blob
  * is in transfer its progress is kept in meta ("blob:" SHA-256), because changing the row
  * itself rewrites its whole record, blob included, at every chunk. */
-
-/* Whether a scan of @size bytes may be attached here: not empty, not past
- * MOTCUA_ATTACHMENT_MAX_SIZE (MOTCUA_ERROR_TOO_LARGE naming both) (motcua-attachments.c). */
-gboolean  _motcua_attachment_check_size (guint64     size,
-                                         GError    **error);
-
-/* SQL: whether the attachment aliased "a" was removed. Removing one appends an
- * "attachment_removed" event to its case's timeline whose ref is the attachment's id:
- * insert-only like the timeline, it reaches every replica that holds the case, and a
- * removal cannot be undone by a concurrent write (motcua-attachments.c). */
-#define MOTCUA_ATTACHMENT_REMOVED_SQL \
-  "EXISTS (SELECT 1 FROM case_events e WHERE e.ref = a.id" \
-  " AND e.action = 'attachment_removed' AND e.case_id = a.case_id)"
-
-/* FALSE with MOTCUA_ERROR_NOT_FOUND when @a was removed from its case (motcua-attachments.c). */
-gboolean  _motcua_attachment_check_not_removed (const MotcuaAttachment *a,
-                                                GError                **error);
 
 /* Whether @text is a SHA-256 as the protocol writes it: 64 lowercase hex digits. */
 gboolean  _motcua_sha256_valid      (const char     *text);

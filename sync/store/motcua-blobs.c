@@ -17,6 +17,7 @@
 
 #include "motcua-blobs-private.h"
 #include "motcua-error.h"
+#include "motcua-store-attachments-private.h"
 #include "motcua-version.h"
 
 gboolean
