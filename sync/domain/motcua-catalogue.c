@@ -608,6 +608,7 @@ motcua_replica_dup_calendar (MotcuaReplica  *self,
         }
 
       self->calendar = g_steal_pointer (&calendar);
+      self->calendar_free = (GDestroyNotify) motcua_calendar_unref;
     }
 
   return motcua_calendar_ref (self->calendar);

@@ -193,7 +193,10 @@ struct _MotcuaReplica
   GHashTable      *origins;        /* origins.idx → MotcuaUuid, cached */
   GHashTable      *procedures;     /* code → MotcuaProcedureInfo, cached */
 
-  MotcuaCalendar  *calendar;       /* cache, dropped when the calendar table changes */
+  /* The domain's working-day calendar (motcua_replica_dup_calendar()), cached here with what
+   * frees it, and dropped with the caches above, as the calendar table may have changed. */
+  gpointer         calendar;
+  GDestroyNotify   calendar_free;
 
   MotcuaClockFunc  clock_func;
   gpointer         clock_data;

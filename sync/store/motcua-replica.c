@@ -16,7 +16,6 @@
 #include "motcua-schema-private.h"
 #include "motcua-text.h"
 #include "motcua-version.h"
-#include "motcua-workdays.h"
 
 G_DEFINE_FINAL_TYPE (MotcuaReplica, motcua_replica, G_TYPE_OBJECT)
 
@@ -57,7 +56,7 @@ motcua_replica_finalize (GObject *object)
   g_clear_pointer (&self->statements_by_text, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
-  g_clear_pointer (&self->calendar, motcua_calendar_unref);
+  _motcua_replica_drop_caches (self);
   g_clear_pointer (&self->tx_saved, g_array_unref);
   g_clear_pointer (&self->fts_pending, g_array_unref);
   g_clear_pointer (&self->origins, g_hash_table_unref);
@@ -387,9 +386,12 @@ motcua_replica_set_clock (MotcuaReplica   *self,
 void
 _motcua_replica_drop_caches (MotcuaReplica *self)
 {
-  g_clear_pointer (&self->calendar, motcua_calendar_unref);
-  g_hash_table_remove_all (self->origins);
-  g_hash_table_remove_all (self->procedures);
+  if (self->calendar != NULL)
+    self->calendar_free (g_steal_pointer (&self->calendar));
+  if (self->origins != NULL)
+    g_hash_table_remove_all (self->origins);
+  if (self->procedures != NULL)
+    g_hash_table_remove_all (self->procedures);
 }
 
 gboolean
