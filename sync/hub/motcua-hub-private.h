@@ -10,6 +10,8 @@
 #include "motcua-changes-private.h"
 #include "motcua-domain-private.h"
 #include "motcua-hub.h"
+#include "motcua-store-hub-log-private.h"
+#include "motcua-store-hub-state-private.h"
 
 G_BEGIN_DECLS
 
@@ -154,6 +156,5 @@ gboolean       _motcua_hub_log_changes  (MotcuaReplica          *hub,
                                          MotcuaWireItem *const  *accepted,
                                          guint                   n,
                                          GError                **error);
-guint64        _motcua_hub_last_gseq    (MotcuaReplica          *hub);
 
 G_END_DECLS
