@@ -11,6 +11,7 @@
 #include "motcua-domain-private.h"
 #include "motcua-hub.h"
 #include "motcua-store-hub-log-private.h"
+#include "motcua-store-hub-push-private.h"
 #include "motcua-store-hub-state-private.h"
 
 G_BEGIN_DECLS
