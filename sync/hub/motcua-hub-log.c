@@ -35,7 +35,6 @@ _motcua_hub_change_case (MotcuaReplica         *hub,
 {
   const MotcuaTableDesc *table = change->table;
   const MotcuaUuid *row = &change->row_id;
-  sqlite3_stmt *stmt;
 
   *has_case = FALSE;
 
@@ -58,16 +57,12 @@ _motcua_hub_change_case (MotcuaReplica         *hub,
       }
       break;
     case MOTCUA_TABLE_CONFLICTS:
-      stmt = _motcua_replica_prepare (hub, "SELECT case_id FROM conflicts WHERE id = ?1", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
-        {
-          memcpy (case_id->bytes, sqlite3_column_blob (stmt, 0), 16);
-          *has_case = TRUE;
-        }
-      sqlite3_reset (stmt);
+      {
+        gboolean exists;
+
+        if (!_motcua_store_hub_log_conflict_case (hub, row, &exists, has_case, case_id, error))
+          return FALSE;
+      }
       break;
     default:
       break;   /* reference data: about no case */
@@ -83,9 +78,9 @@ _motcua_hub_change_case (MotcuaReplica         *hub,
  * hub_case_scope when the batch's first entry about the case is logged. */
 typedef struct
 {
-  gboolean known;      /* hub_case_scope has a row for the case */
-  gboolean has_office;
-  guint8   office[16];
+  gboolean   known;      /* hub_case_scope has a row for the case */
+  gboolean   has_office;
+  MotcuaUuid office;
 } PriorHandling;
 
 static gboolean
@@ -97,32 +92,16 @@ prior_handling (MotcuaReplica        *hub,
 {
   g_autoptr(GBytes) key = g_bytes_new (case_id->bytes, 16);
   PriorHandling *prior = g_hash_table_lookup (batch_prior, key);
-  sqlite3_stmt *stmt;
-  int rc;
 
   if (prior == NULL)
     {
-      stmt = _motcua_replica_prepare (hub, "SELECT handling_office_id FROM hub_case_scope"
-                                      " WHERE case_id = ?1", error);
-      if (stmt == NULL)
+      g_autofree PriorHandling *read = g_new0 (PriorHandling, 1);
+
+      if (!_motcua_store_hub_log_get_handling (hub, case_id, &read->known, &read->has_office,
+                                               &read->office, error))
         return FALSE;
-      sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
-      prior = g_new0 (PriorHandling, 1);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          prior->known = TRUE;
-          prior->has_office = sqlite3_column_bytes (stmt, 0) == 16;
-          if (prior->has_office)
-            memcpy (prior->office, sqlite3_column_blob (stmt, 0), 16);
-        }
-      sqlite3_reset (stmt);
-      g_hash_table_insert (batch_prior, g_steal_pointer (&key), prior);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        {
-          _motcua_replica_set_db_error (hub, error);
-          return FALSE;
-        }
+      prior = read;
+      g_hash_table_insert (batch_prior, g_steal_pointer (&key), g_steal_pointer (&read));
     }
   *out = prior;
 
@@ -142,7 +121,6 @@ entry_scope (MotcuaReplica         *hub,
   const PriorHandling *prior = NULL;
   MotcuaUuid receiving, handling;
   gboolean has_receiving, has_handling;
-  sqlite3_stmt *stmt;
 
   memset (scope, 0, sizeof *scope);
 
@@ -165,26 +143,18 @@ entry_scope (MotcuaReplica         *hub,
   if (prior->known)
     {
       if (prior->has_office
-          && (!has_handling || memcmp (prior->office, handling.bytes, 16) != 0))
+          && (!has_handling || memcmp (prior->office.bytes, handling.bytes, 16) != 0))
         {
-          memcpy (scope->offices[scope->n_offices++].bytes, prior->office, 16);
+          scope->offices[scope->n_offices++] = prior->office;
           scope->entered = has_handling;
         }
       else if (!prior->has_office && has_handling)
         scope->entered = TRUE;
     }
 
-  if (scope->n_offices > 0 && has_handling)
-    {
-      stmt = _motcua_replica_prepare (hub, "INSERT OR REPLACE INTO hub_case_scope"
-                                      " (case_id, handling_office_id) VALUES (?1, ?2)", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_blob (stmt, 1, scope->case_id.bytes, 16, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 2, handling.bytes, 16, SQLITE_STATIC);
-      if (!_motcua_replica_step_done (hub, stmt, error))
-        return FALSE;
-    }
+  if (scope->n_offices > 0 && has_handling
+      && !_motcua_store_hub_log_set_handling (hub, &scope->case_id, &handling, error))
+    return FALSE;
 
   return TRUE;
 }
@@ -200,30 +170,41 @@ insert_log (MotcuaReplica     *hub,
             const char        *text,
             GError           **error)
 {
-  sqlite3_stmt *stmt;
+  MotcuaStoreHubLogEntry entry = {
+    .kind = kind,
+    .origin = origin,
+    .seq = seq,
+    .table = table,
+    .row_id = row,
+    .change = text,
+    .case_id = scope->has_case ? &scope->case_id : NULL,
+    .offices = scope->offices,
+    .n_offices = scope->n_offices,
+  };
 
-  stmt = _motcua_replica_prepare (hub, "INSERT INTO hub_log (origin, seq, tbl, row_id, change,"
-                                  " kind, case_id, office_a, office_b, office_c)"
-                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, origin->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, seq);
-  sqlite3_bind_int (stmt, 3, table);
-  sqlite3_bind_blob (stmt, 4, row->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 6, kind);
-  if (scope->has_case)
-    sqlite3_bind_blob (stmt, 7, scope->case_id.bytes, 16, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 7);
-  for (guint i = 0; i < 3; i++)
-    if (i < scope->n_offices)
-      sqlite3_bind_blob (stmt, 8 + (int) i, scope->offices[i].bytes, 16, SQLITE_STATIC);
-    else
-      sqlite3_bind_null (stmt, 8 + (int) i);
+  return _motcua_store_hub_log_append (hub, &entry, error);
+}
 
-  return _motcua_replica_step_done (hub, stmt, error);
+typedef struct
+{
+  MotcuaReplica         *hub;
+  const MotcuaTableDesc *table;
+  MotcuaWireBatch       *batch;
+  JsonArray             *rows;
+} CaseSnapshot;
+
+static gboolean
+case_snapshot_row (const MotcuaStoreHubStateRow  *row,
+                   gpointer                       user_data,
+                   GError                       **error)
+{
+  CaseSnapshot *snapshot = user_data;
+
+  if (row->id == NULL)
+    return TRUE;
+
+  return _motcua_hub_row_json (snapshot->hub, snapshot->table, (const MotcuaUuid *) row->id,
+                               snapshot->batch, snapshot->rows, error);
 }
 
 /* The whole state of a case (its row, timeline, attachments and conflicts) as snapshot rows. */
@@ -232,45 +213,23 @@ case_snapshot (MotcuaReplica     *hub,
                const MotcuaUuid  *case_id,
                GError           **error)
 {
-  static const struct { MotcuaTableId table; const char *sql; } parts[] = {
-    { MOTCUA_TABLE_CASE_EVENTS, "SELECT id FROM case_events WHERE case_id = ?1 ORDER BY rid" },
-    { MOTCUA_TABLE_ATTACHMENTS, "SELECT id FROM attachments WHERE case_id = ?1 ORDER BY rid" },
-    { MOTCUA_TABLE_CONFLICTS, "SELECT id FROM conflicts WHERE case_id = ?1 ORDER BY rid" },
+  static const MotcuaTableId parts[] = {
+    MOTCUA_TABLE_CASE_EVENTS, MOTCUA_TABLE_ATTACHMENTS, MOTCUA_TABLE_CONFLICTS,
   };
   g_autoptr(JsonArray) rows = json_array_new ();
   g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
+  CaseSnapshot snapshot = { hub, NULL, batch, rows };
 
   if (!_motcua_hub_row_json (hub, _motcua_table_lookup (MOTCUA_TABLE_CASES), case_id, batch, rows, error))
     return NULL;
 
   for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
     {
-      sqlite3_stmt *stmt = _motcua_replica_prepare (hub, parts[p].sql, error);
-      int rc;
-
-      if (stmt == NULL)
+      snapshot.table = _motcua_table_lookup (parts[p]);
+      /* The walk's statement stays open: _motcua_hub_row_json uses other statements. */
+      if (!_motcua_store_hub_state_case_rows (hub, parts[p], case_id, case_snapshot_row,
+                                              &snapshot, error))
         return NULL;
-      sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          MotcuaUuid id;
-
-          if (sqlite3_column_bytes (stmt, 0) != 16)
-            continue;
-          memcpy (id.bytes, sqlite3_column_blob (stmt, 0), 16);
-          /* The statement stays open: _motcua_hub_row_json uses other statements. */
-          if (!_motcua_hub_row_json (hub, _motcua_table_lookup (parts[p].table), &id, batch, rows, error))
-            {
-              sqlite3_reset (stmt);
-              return NULL;
-            }
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          _motcua_replica_set_db_error (hub, error);
-          return NULL;
-        }
     }
 
   return g_steal_pointer (&rows);
@@ -340,8 +299,8 @@ _motcua_hub_log_changes (MotcuaReplica         *hub,
       scope.offices[0] = handling;
       /* Snapshots are nobody's change: a negative sequence number keeps (origin, seq)
        * unique. */
-      if (!insert_log (hub, 1, &hub->uuid, -(gint64) _motcua_hub_last_gseq (hub) - 1, MOTCUA_TABLE_CASES,
-                       &case_id, &scope, text, error))
+      if (!insert_log (hub, 1, &hub->uuid, -(gint64) _motcua_store_hub_log_last_gseq (hub) - 1,
+                       MOTCUA_TABLE_CASES, &case_id, &scope, text, error))
         return FALSE;
     }
 
@@ -399,19 +358,4 @@ _motcua_hub_publish (MotcuaReplica  *hub,
                                  _motcua_replica_meta_set_int (hub, "hub_published",
                                                                (gint64) last, error),
                                  error);
-}
-
-guint64
-_motcua_hub_last_gseq (MotcuaReplica *hub)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT max(gseq) FROM hub_log", NULL);
-  guint64 last = 0;
-
-  if (stmt == NULL)
-    return 0;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    last = (guint64) sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-
-  return last;
 }

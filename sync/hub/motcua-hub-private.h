@@ -11,7 +11,10 @@
 #include "motcua-domain-private.h"
 #include "motcua-hub.h"
 #include "motcua-store-hub-conflicts-private.h"
+#include "motcua-store-hub-log-private.h"
+#include "motcua-store-hub-push-private.h"
 #include "motcua-store-hub-scope-private.h"
+#include "motcua-store-hub-state-private.h"
 #include "motcua-store-leases-private.h"
 #include "motcua-store-replicas-private.h"
 #include "motcua-store-restore-private.h"
@@ -157,6 +160,5 @@ gboolean       _motcua_hub_log_changes  (MotcuaReplica          *hub,
                                          MotcuaWireItem *const  *accepted,
                                          guint                   n,
                                          GError                **error);
-guint64        _motcua_hub_last_gseq    (MotcuaReplica          *hub);
 
 G_END_DECLS

@@ -16,16 +16,14 @@
 #include "motcua-hub-private.h"
 
 static gboolean
-entry_in_scope (MotcuaHubPeer *peer,
-                sqlite3_stmt  *stmt,
-                int            first_office_column)
+entry_in_scope (MotcuaHubPeer              *peer,
+                const MotcuaStoreHubLogRow *row)
 {
-  if (sqlite3_column_type (stmt, first_office_column - 1) == SQLITE_NULL)
+  if (!row->has_case)
     return TRUE;   /* about no case: reference data */
 
   for (int i = 0; i < 3; i++)
-    if (_motcua_hub_office_in_scope (peer, sqlite3_column_blob (stmt, first_office_column + i),
-                         sqlite3_column_bytes (stmt, first_office_column + i)))
+    if (_motcua_hub_office_in_scope (peer, row->offices[i], row->office_sizes[i]))
       return TRUE;
 
   return FALSE;
@@ -44,31 +42,82 @@ typedef struct
   gint64   seq;
 } LogWrite;
 
-/* Whether the entry at @stmt (columns: 1 origin, 8 seq, 9 row) continues the write @previous
- * was part of. */
+/* Whether the entry @row continues the write @previous was part of. */
 static gboolean
-write_continues (const LogWrite *previous,
-                 sqlite3_stmt   *stmt)
+write_continues (const LogWrite             *previous,
+                 const MotcuaStoreHubLogRow *row)
 {
   return previous->valid
-         && sqlite3_column_bytes (stmt, 1) == 16 && sqlite3_column_bytes (stmt, 9) == 16
-         && memcmp (sqlite3_column_blob (stmt, 1), previous->origin, 16) == 0
-         && memcmp (sqlite3_column_blob (stmt, 9), previous->row, 16) == 0
-         && sqlite3_column_int64 (stmt, 8) == previous->seq + 1;
+         && row->origin != NULL && row->row_id != NULL
+         && memcmp (row->origin, previous->origin, 16) == 0
+         && memcmp (row->row_id, previous->row, 16) == 0
+         && row->seq == previous->seq + 1;
 }
 
 static void
-write_remember (LogWrite     *previous,
-                sqlite3_stmt *stmt,
-                int           kind)
+write_remember (LogWrite                   *previous,
+                const MotcuaStoreHubLogRow *row)
 {
-  previous->valid = kind == 0 && sqlite3_column_bytes (stmt, 1) == 16
-                    && sqlite3_column_bytes (stmt, 9) == 16;
+  previous->valid = row->kind == 0 && row->origin != NULL && row->row_id != NULL;
   if (!previous->valid)
     return;
-  memcpy (previous->origin, sqlite3_column_blob (stmt, 1), 16);
-  memcpy (previous->row, sqlite3_column_blob (stmt, 9), 16);
-  previous->seq = sqlite3_column_int64 (stmt, 8);
+  memcpy (previous->origin, row->origin, 16);
+  memcpy (previous->row, row->row_id, 16);
+  previous->seq = row->seq;
+}
+
+typedef struct
+{
+  MotcuaHubPeer *peer;
+  guint          limit;
+  JsonArray     *out;
+  LogWrite       previous;
+  guint64        last;
+  guint          scanned;
+  gboolean       more;
+} LogPull;
+
+static gboolean
+pull_log_entry (const MotcuaStoreHubLogRow  *row,
+                gpointer                     user_data,
+                GError                     **error)
+{
+  LogPull *pull = user_data;
+  MotcuaHubPeer *peer = pull->peer;
+  gboolean own = peer->bound && row->origin != NULL
+                 && memcmp (row->origin, peer->replica_id.bytes, 16) == 0;
+  gboolean same_write = row->kind == 0 && write_continues (&pull->previous, row);
+  g_autoptr(JsonNode) node = NULL;
+
+  /* A batch never ends inside one row write: a replica between two batches (a sync cut
+   * there) holds every write whole, never a case with half its fields. */
+  if ((json_array_get_length (pull->out) >= pull->limit || pull->scanned >= pull->limit * 20)
+      && !(same_write && json_array_get_length (pull->out) < pull->limit + MAX_WRITE_SPILL))
+    {
+      pull->more = TRUE;
+      return FALSE;
+    }
+  pull->scanned++;
+  pull->last = row->gseq;
+  write_remember (&pull->previous, row);
+
+  if ((own && row->kind == 0) || !entry_in_scope (peer, row))
+    return TRUE;
+
+  node = json_from_string (row->change, NULL);
+  if (node == NULL)
+    return TRUE;
+  if (row->kind == 1 && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *rows = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (rows); i++)
+        json_array_add_element (pull->out, json_node_copy (json_array_get_element (rows, i)));
+    }
+  else
+    json_array_add_element (pull->out, g_steal_pointer (&node));
+
+  return TRUE;
 }
 
 /* The log past @cursor. Bounded in what it returns and in what it reads, so a replica far
@@ -83,70 +132,13 @@ pull_log (MotcuaReplica  *hub,
           gboolean       *more_out,
           GError        **error)
 {
-  sqlite3_stmt *stmt;
-  LogWrite previous = { FALSE };
-  guint64 last = cursor;
-  guint scanned = 0;
-  gboolean more = FALSE;
-  int rc;
+  LogPull pull = { peer, limit, out, { FALSE }, cursor, 0, FALSE };
 
-  stmt = _motcua_replica_prepare (hub, "SELECT gseq, origin, kind, change, case_id, office_a,"
-                                  " office_b, office_c, seq, row_id FROM hub_log WHERE gseq > ?1"
-                                  " ORDER BY gseq", error);
-  if (stmt == NULL)
+  if (!_motcua_store_hub_log_read (hub, cursor, pull_log_entry, &pull, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) cursor);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gboolean own = peer->bound && sqlite3_column_bytes (stmt, 1) == 16
-                     && memcmp (sqlite3_column_blob (stmt, 1), peer->replica_id.bytes, 16) == 0;
-      int kind = sqlite3_column_int (stmt, 2);
-
-      gboolean same_write = kind == 0 && write_continues (&previous, stmt);
-
-      /* A batch never ends inside one row write: a replica between two batches (a sync cut
-       * there) holds every write whole, never a case with half its fields. */
-      if ((json_array_get_length (out) >= limit || scanned >= limit * 20)
-          && !(same_write && json_array_get_length (out) < limit + MAX_WRITE_SPILL))
-        {
-          more = TRUE;
-          break;
-        }
-      scanned++;
-      last = (guint64) sqlite3_column_int64 (stmt, 0);
-      write_remember (&previous, stmt, kind);
-
-      if ((own && kind == 0) || !entry_in_scope (peer, stmt, 5))
-        continue;
-
-      {
-        g_autoptr(JsonNode) node = json_from_string ((const char *) sqlite3_column_text (stmt, 3),
-                                                     NULL);
-
-        if (node == NULL)
-          continue;
-        if (kind == 1 && JSON_NODE_HOLDS_ARRAY (node))
-          {
-            JsonArray *rows = json_node_get_array (node);
-
-            for (guint i = 0; i < json_array_get_length (rows); i++)
-              json_array_add_element (out, json_node_copy (json_array_get_element (rows, i)));
-          }
-        else
-          json_array_add_element (out, g_steal_pointer (&node));
-      }
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (hub, error);
-      return FALSE;
-    }
-
-  *cursor_out = last;
-  *more_out = more;
+  *cursor_out = pull.last;
+  *more_out = pull.more;
 
   return TRUE;
 }
@@ -160,26 +152,59 @@ static const MotcuaTableId state_tables[] = {
 };
 
 static gboolean
-row_in_scope (MotcuaReplica  *hub,
-              MotcuaHubPeer  *peer,
-              MotcuaTableId   table,
-              sqlite3_stmt   *stmt)
+row_in_scope (MotcuaReplica                *hub,
+              MotcuaHubPeer                *peer,
+              MotcuaTableId                 table,
+              const MotcuaStoreHubStateRow *row)
 {
   switch (table)
     {
     case MOTCUA_TABLE_CASES:
-      return _motcua_hub_office_in_scope (peer, sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2))
-             || _motcua_hub_office_in_scope (peer, sqlite3_column_blob (stmt, 3),
-                                 sqlite3_column_bytes (stmt, 3));
+      return _motcua_hub_office_in_scope (peer, row->receiving, row->receiving_size)
+             || _motcua_hub_office_in_scope (peer, row->handling, row->handling_size);
     case MOTCUA_TABLE_CASE_EVENTS:
     case MOTCUA_TABLE_ATTACHMENTS:
     case MOTCUA_TABLE_CONFLICTS:
-      if (sqlite3_column_bytes (stmt, 2) != 16)
+      if (row->case_id == NULL)
         return table == MOTCUA_TABLE_CONFLICTS;
-      return _motcua_hub_case_in_scope (hub, peer, sqlite3_column_blob (stmt, 2));
+      return _motcua_hub_case_in_scope (hub, peer, row->case_id);
     default:
       return TRUE;
     }
+}
+
+typedef struct
+{
+  MotcuaReplica         *hub;
+  MotcuaHubPeer         *peer;
+  const MotcuaTableDesc *table;
+  guint                  limit;
+  JsonArray             *out;
+  MotcuaWireBatch       *batch;
+  gint64                 after_rid;
+  guint                  scanned;
+  gboolean               more;
+} StatePull;
+
+static gboolean
+pull_state_row (const MotcuaStoreHubStateRow  *row,
+                gpointer                       user_data,
+                GError                       **error)
+{
+  StatePull *pull = user_data;
+
+  if (json_array_get_length (pull->out) >= pull->limit || pull->scanned >= pull->limit * 20)
+    {
+      pull->more = TRUE;
+      return FALSE;
+    }
+  pull->scanned++;
+  pull->after_rid = row->rid;
+  if (row->id == NULL || !row_in_scope (pull->hub, pull->peer, pull->table->id, row))
+    return TRUE;
+
+  return _motcua_hub_row_json (pull->hub, pull->table, (const MotcuaUuid *) row->id,
+                               pull->batch, pull->out, error);
 }
 
 static gboolean
@@ -195,66 +220,20 @@ pull_state (MotcuaReplica  *hub,
             GError        **error)
 {
   g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
-  guint scanned = 0;
+  StatePull pull = { hub, peer, NULL, limit, out, batch, after_rid, 0, FALSE };
 
-  for (; table_index < G_N_ELEMENTS (state_tables); table_index++, after_rid = 0)
+  for (; table_index < G_N_ELEMENTS (state_tables); table_index++, pull.after_rid = 0)
     {
-      const MotcuaTableDesc *table = _motcua_table_lookup (state_tables[table_index]);
-      g_autofree char *sql = NULL;
-      sqlite3_stmt *stmt;
-      int rc;
-
-      switch (table->id)
-        {
-        case MOTCUA_TABLE_CASES:
-          sql = g_strdup ("SELECT rid, id, receiving_office_id, handling_office_id FROM cases"
-                          " WHERE rid > ?1 ORDER BY rid");
-          break;
-        case MOTCUA_TABLE_CASE_EVENTS:
-        case MOTCUA_TABLE_ATTACHMENTS:
-        case MOTCUA_TABLE_CONFLICTS:
-          sql = g_strdup_printf ("SELECT rid, id, case_id FROM %s WHERE rid > ?1 ORDER BY rid",
-                                 table->name);
-          break;
-        default:
-          sql = g_strdup_printf ("SELECT rid, id FROM %s WHERE rid > ?1 ORDER BY rid",
-                                 table->name);
-          break;
-        }
-      stmt = _motcua_replica_prepare_text (hub, sql, error);
-      if (stmt == NULL)
+      pull.table = _motcua_table_lookup (state_tables[table_index]);
+      if (!_motcua_store_hub_state_read (hub, pull.table->id, pull.after_rid, pull_state_row,
+                                         &pull, error))
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, after_rid);
-
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      if (pull.more)
         {
-          MotcuaUuid id;
-
-          if (json_array_get_length (out) >= limit || scanned >= limit * 20)
-            {
-              sqlite3_reset (stmt);
-              *cursor_out = g_strdup_printf ("s%" G_GUINT64_FORMAT ".%u.%" G_GINT64_FORMAT, base,
-                                             table_index, after_rid);
-              *more_out = TRUE;
-              return TRUE;
-            }
-          scanned++;
-          after_rid = sqlite3_column_int64 (stmt, 0);
-          if (sqlite3_column_bytes (stmt, 1) != 16
-              || !row_in_scope (hub, peer, table->id, stmt))
-            continue;
-          memcpy (id.bytes, sqlite3_column_blob (stmt, 1), 16);
-          if (!_motcua_hub_row_json (hub, table, &id, batch, out, error))
-            {
-              sqlite3_reset (stmt);
-              return FALSE;
-            }
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          _motcua_replica_set_db_error (hub, error);
-          return FALSE;
+          *cursor_out = g_strdup_printf ("s%" G_GUINT64_FORMAT ".%u.%" G_GINT64_FORMAT, base,
+                                         table_index, pull.after_rid);
+          *more_out = TRUE;
+          return TRUE;
         }
     }
 
@@ -287,8 +266,8 @@ _motcua_hub_pull (MotcuaReplica  *hub,
   if (cursor == NULL || *cursor == '\0')
     {
       /* From nothing: the current state, then the log from here. */
-      if (!pull_state (hub, peer, _motcua_hub_last_gseq (hub), 0, 0, limit, out, cursor_out, more_out,
-                       error))
+      if (!pull_state (hub, peer, _motcua_store_hub_log_last_gseq (hub), 0, 0, limit, out,
+                       cursor_out, more_out, error))
         return NULL;
       return g_steal_pointer (&out);
     }
@@ -303,7 +282,8 @@ _motcua_hub_pull (MotcuaReplica  *hub,
     {
       errno = 0;
       base = g_ascii_strtoull (cursor + 1, &end, 10);
-      if (end == NULL || *end != '.' || errno != 0 || base > G_MAXINT64 || base > _motcua_hub_last_gseq (hub))
+      if (end == NULL || *end != '.' || errno != 0 || base > G_MAXINT64
+          || base > _motcua_store_hub_log_last_gseq (hub))
         goto bad;
       table_index = (guint) g_ascii_strtoull (end + 1, &end, 10);
       if (end == NULL || *end != '.' || table_index >= G_N_ELEMENTS (state_tables))
@@ -320,7 +300,7 @@ _motcua_hub_pull (MotcuaReplica  *hub,
   errno = 0;
   position = g_ascii_strtoull (cursor, &end, 10);
   if (end == NULL || end == cursor || *end != '\0' || errno != 0 || position > G_MAXINT64
-      || position > _motcua_hub_last_gseq (hub))
+      || position > _motcua_store_hub_log_last_gseq (hub))
     goto bad;
 
   if (!pull_log (hub, peer, position, limit, out, &position, more_out, error))

@@ -67,23 +67,6 @@ case_writable (MotcuaReplica *hub,
          || GPOINTER_TO_INT (g_hash_table_lookup (named_cases, key)) == NAMED_MADE_IN_SCOPE;
 }
 
-static gboolean
-office_exists (MotcuaReplica *hub,
-               const guint8  *office_id)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT 1 FROM offices WHERE id = ?1",
-                                                NULL);
-  gboolean exists;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, office_id, 16, SQLITE_STATIC);
-  exists = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-
-  return exists;
-}
-
 /* The offices of a case decide who sees it, so the hub holds them to what they mean: each
  * names one of the province's offices, and the office that received a dossier is set when it
  * is received (the write that makes the case) and never changes after. A case moved to an
@@ -104,7 +87,7 @@ office_refusal (MotcuaReplica        *hub,
 
   if (!receiving_column && strcmp (column, "handling_office_id") != 0)
     return NULL;
-  if (!is_null && !office_exists (hub, (const guint8 *) v->s))
+  if (!is_null && !_motcua_store_hub_push_office_exists (hub, (const guint8 *) v->s))
     {
       motcua_uuid_to_string ((const MotcuaUuid *) (const void *) v->s, text);
       return g_strdup_printf (_("%s is not an office of this province"), text);
@@ -133,26 +116,13 @@ receipt_refusal (MotcuaReplica        *hub,
 {
   const MotcuaValue *v = &change->values[0];
   const MotcuaUuid *case_id = &change->row_id;
-  sqlite3_stmt *stmt;
   MotcuaUuid holder;
-  gboolean held = FALSE;
   char holder_id[37], case_text[37];
 
   if (strcmp (column_name (change), "receipt_no") != 0 || v->type != SQLITE_TEXT)
     return NULL;
-  stmt = _motcua_replica_prepare (hub, "SELECT id FROM cases WHERE receipt_no = ?1"
-                                  " AND id <> ?2 LIMIT 1", NULL);
-  if (stmt == NULL)
-    return NULL;   /* the merge meets the same error */
-  sqlite3_bind_text (stmt, 1, v->s, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_blob (stmt, 2, case_id->bytes, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
-    {
-      memcpy (holder.bytes, sqlite3_column_blob (stmt, 0), 16);
-      held = TRUE;
-    }
-  sqlite3_reset (stmt);
-  if (!held)
+  /* Held by no other case, or not read (the merge meets the same error). */
+  if (!_motcua_store_hub_push_receipt_holder (hub, v->s, case_id, &holder))
     return NULL;
 
   motcua_uuid_to_string (&holder, holder_id);
@@ -172,21 +142,16 @@ insert_only_refusal (MotcuaReplica        *hub,
                      const MotcuaWireItem *pushed)
 {
   const MotcuaTableDesc *table = pushed->table;
-  g_autofree char *sql = g_strdup_printf ("SELECT rid FROM %s WHERE id = ?1", table->name);
-  sqlite3_stmt *stmt = _motcua_replica_prepare_text (hub, sql, NULL);
   g_autoptr(MotcuaWireBatch) batch = NULL;
   MotcuaWireItem *held;
-  gint64 rid = -1;
+  gint64 rid;
   char id[37];
 
-  if (stmt == NULL)
-    return NULL;   /* the merge meets the same error */
-  sqlite3_bind_blob (stmt, 1, pushed->row_id.bytes, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    rid = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  /* -1 for a new row, as nearly every pushed one is; or one not read, and the merge meets the
+   * same error. */
+  rid = _motcua_store_hub_push_row_rid (hub, table->id, &pushed->row_id);
   if (rid < 0)
-    return NULL;   /* a new row, as nearly every pushed one is */
+    return NULL;
   batch = _motcua_wire_batch_new ();
   held = _motcua_wire_batch_add (batch, table, FALSE, 0);
   if (!_motcua_replica_read_row (hub, table, rid, batch, held, NULL))
@@ -212,21 +177,9 @@ case_procedure (MotcuaReplica    *hub,
                 MotcuaUuid       *out)
 {
   g_autoptr(GBytes) key = g_bytes_new (case_id->bytes, 16);
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT procedure_id FROM cases"
-                                                " WHERE id = ?1", NULL);
   GBytes *named;
-  gboolean found = FALSE;
+  gboolean found = _motcua_store_hub_push_case_procedure (hub, case_id, out);
 
-  if (stmt != NULL)
-    {
-      sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 16)
-        {
-          memcpy (out->bytes, sqlite3_column_blob (stmt, 0), 16);
-          found = TRUE;
-        }
-      sqlite3_reset (stmt);
-    }
   if (!found && (named = g_hash_table_lookup (named_procedures, key)) != NULL)
     {
       memcpy (out->bytes, g_bytes_get_data (named, NULL), 16);
@@ -333,21 +286,16 @@ refusal (MotcuaReplica        *hub,
     }
   else if (table->id == MOTCUA_TABLE_CONFLICTS)
     {
-      sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT case_id FROM conflicts"
-                                                    " WHERE id = ?1", NULL);
+      MotcuaUuid case_id;
+      gboolean exists, has_case;
       gboolean allowed = FALSE;
 
       /* A replica writes a conflict only to resolve it: one the hub made, in its scope. */
-      if (stmt != NULL)
-        {
-          sqlite3_bind_blob (stmt, 1, row->bytes, 16, SQLITE_STATIC);
-          if (sqlite3_step (stmt) == SQLITE_ROW)
-            allowed = sqlite3_column_bytes (stmt, 0) != 16
-                      ? peer->level == MOTCUA_LEVEL_PROVINCE
-                      : case_in_scope_for_write (hub, peer, write_scope,
-                                                 sqlite3_column_blob (stmt, 0));
-          sqlite3_reset (stmt);
-        }
+      if (_motcua_store_hub_log_conflict_case (hub, row, &exists, &has_case, &case_id, NULL)
+          && exists)
+        allowed = !has_case
+                  ? peer->level == MOTCUA_LEVEL_PROVINCE
+                  : case_in_scope_for_write (hub, peer, write_scope, case_id.bytes);
       if (!allowed)
         return g_strdup_printf (_("conflict %s is not one %s may resolve"), row_text,
                                 peer->office_code);
@@ -379,24 +327,47 @@ record_refusal (MotcuaReplica     *hub,
                 const MotcuaWireItem *change,
                 GError           **error)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "INSERT OR REPLACE INTO hub_rejected"
-                                                " (origin, seq, reason, case_id, waits)"
-                                                " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  MotcuaStoreHubRefusal refusal = { seq, reason, NULL, wait };
   MotcuaUuid case_id;
   gboolean has_case = FALSE;
 
-  if (stmt == NULL || !_motcua_hub_change_case (hub, change, &case_id, &has_case, error))
+  if (!_motcua_hub_change_case (hub, change, &case_id, &has_case, error))
     return FALSE;
-  sqlite3_bind_blob (stmt, 1, origin->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, seq);
-  sqlite3_bind_text (stmt, 3, reason, -1, SQLITE_STATIC);
   if (has_case)
-    sqlite3_bind_blob (stmt, 4, case_id.bytes, 16, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 4);
-  sqlite3_bind_int (stmt, 5, wait);
+    refusal.case_id = &case_id;
 
-  return _motcua_replica_step_done (hub, stmt, error);
+  return _motcua_store_hub_push_refusal_keep (hub, origin, &refusal, error);
+}
+
+typedef struct
+{
+  MotcuaReplica *hub;
+  MotcuaHubPeer *peer;
+  JsonArray     *rejected;
+} RefusalReport;
+
+static gboolean
+report_refusal (const MotcuaStoreHubRefusal  *refusal,
+                gpointer                      user_data,
+                GError                      **error)
+{
+  RefusalReport *report = user_data;
+
+  add_refusal (report->rejected, refusal->seq, refusal->reason);
+  if (refusal->case_id != NULL
+      && (refusal->waits
+          || !_motcua_hub_case_in_scope (report->hub, report->peer, refusal->case_id->bytes)))
+    {
+      JsonObject *r = json_array_get_object_element (report->rejected,
+                                                     json_array_get_length (report->rejected)
+                                                     - 1);
+      char id[37];
+
+      motcua_uuid_to_string (refusal->case_id, id);
+      json_object_set_string_member (r, refusal->waits ? "wait" : "gone", id);
+    }
+
+  return TRUE;
 }
 
 /* The refusals of the peer's changes @first … @last, in order: those of this push and those
@@ -413,41 +384,10 @@ report_refusals (MotcuaReplica     *hub,
                  JsonArray         *rejected,
                  GError           **error)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT seq, reason, case_id, waits"
-                                                " FROM hub_rejected"
-                                                " WHERE origin = ?1 AND seq BETWEEN ?2 AND ?3"
-                                                " ORDER BY seq", error);
-  int rc;
+  RefusalReport report = { hub, peer, rejected };
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, peer->replica_id.bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, first);
-  sqlite3_bind_int64 (stmt, 3, last);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      add_refusal (rejected, sqlite3_column_int64 (stmt, 0),
-                   (const char *) sqlite3_column_text (stmt, 1));
-      if (sqlite3_column_bytes (stmt, 2) == 16
-          && (sqlite3_column_int (stmt, 3)
-              || !_motcua_hub_case_in_scope (hub, peer, sqlite3_column_blob (stmt, 2))))
-        {
-          JsonObject *r = json_array_get_object_element (rejected,
-                                                         json_array_get_length (rejected) - 1);
-          char id[37];
-
-          motcua_uuid_to_string ((const MotcuaUuid *) sqlite3_column_blob (stmt, 2), id);
-          json_object_set_string_member (r, sqlite3_column_int (stmt, 3) ? "wait" : "gone", id);
-        }
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (hub, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _motcua_store_hub_push_refusals_read (hub, &peer->replica_id, first, last,
+                                               report_refusal, &report, error);
 }
 
 /* The peer sent a change about a case its refusals waited for: sent again (or overtaken by a
@@ -459,22 +399,15 @@ waits_over (MotcuaReplica         *hub,
             guint                  n,
             GError               **error)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (hub, "SELECT EXISTS (SELECT 1 FROM hub_rejected"
-                                                " WHERE origin = ?1 AND waits = 1)", error);
+  g_autoptr(GArray) case_ids = NULL;
   gboolean any;
 
-  if (stmt == NULL)
+  if (!_motcua_store_hub_push_any_waiting (hub, &peer->replica_id, &any, error))
     return FALSE;
-  sqlite3_bind_blob (stmt, 1, peer->replica_id.bytes, 16, SQLITE_STATIC);
-  any = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
-  sqlite3_reset (stmt);
   if (!any)
     return TRUE;
 
-  stmt = _motcua_replica_prepare (hub, "UPDATE hub_rejected SET waits = 2 WHERE origin = ?1"
-                                  " AND waits = 1 AND case_id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
+  case_ids = g_array_sized_new (FALSE, FALSE, sizeof (MotcuaUuid), n);
   for (guint i = 0; i < n; i++)
     {
       MotcuaUuid case_id;
@@ -482,15 +415,13 @@ waits_over (MotcuaReplica         *hub,
 
       if (!_motcua_hub_change_case (hub, accepted[i], &case_id, &has_case, error))
         return FALSE;
-      if (!has_case)
-        continue;
-      sqlite3_bind_blob (stmt, 1, peer->replica_id.bytes, 16, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 2, case_id.bytes, 16, SQLITE_STATIC);
-      if (!_motcua_replica_step_done (hub, stmt, error))
-        return FALSE;
+      if (has_case)
+        g_array_append_val (case_ids, case_id);
     }
 
-  return TRUE;
+  return _motcua_store_hub_push_waits_over (hub, &peer->replica_id,
+                                            (const MotcuaUuid *) (const void *) case_ids->data,
+                                            case_ids->len, error);
 }
 
 /* The cases a push makes, and whether the offices it gives them place them in the peer's
@@ -571,7 +502,6 @@ push_in_tx (MotcuaReplica    *hub,
   gint64 first_seq = -1;
   guint n_found = 0;
   guint64 acked = peer->acked_seq;
-  sqlite3_stmt *stmt;
 
   name_cases (hub, peer, changes, named_cases, named_procedures);
 
@@ -650,15 +580,8 @@ push_in_tx (MotcuaReplica    *hub,
   if (!_motcua_hub_publish (hub, error))
     return FALSE;
 
-  stmt = _motcua_replica_prepare (hub, "UPDATE hub_replicas SET acked_seq = ?1, replica_id = ?2"
-                                  " WHERE token_id = ?3", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) acked);
-  if (peer->bound)
-    sqlite3_bind_blob (stmt, 2, peer->replica_id.bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, peer->token_id, -1, SQLITE_STATIC);
-  if (!_motcua_replica_step_done (hub, stmt, error))
+  if (!_motcua_store_hub_push_acknowledge (hub, peer->token_id, acked,
+                                           peer->bound ? &peer->replica_id : NULL, error))
     return FALSE;
 
   peer->acked_seq = acked;
