@@ -11,6 +11,8 @@
 #pragma once
 
 #include "motcua-replication-private.h"
+#include "motcua-store-export-private.h"
+#include "motcua-store-report-private.h"
 
 G_BEGIN_DECLS
 
