@@ -177,9 +177,9 @@ note_transfer (MotcuaReplica  *self,
   return _motcua_replica_transfer_end (self, &n, error);
 }
 
-/* Orphans. During a state transfer, the rows of a case's timeline, scans and conflicts are sent table
- * by table after the cases: a case that entered the scope in between has its rows sent but
- * not itself. It follows whole in the log after the transfer; its rows wait for it there.
+/* Orphans. During a state transfer, the rows of a case's timeline, scans and conflicts are
+ * sent table by table after the cases: a case that entered the scope in between has its rows
+ * sent but not itself. It follows whole in the log after the transfer; its rows wait for it there.
  * The log of a server restored from a backup can likewise hold a desk's timeline row, sent
  * again, for a case the desk that made it has not sent again yet: dropped here, it comes back
  * with the re-pull the digest then asks for, instead of failing every sync on the foreign key.

@@ -168,6 +168,7 @@ motcua_replica_list_cases (MotcuaReplica           *self,
   if (!filter_query (self, filter ? filter : &defaults, &query, owned, error))
     return NULL;
   list.cases = cases;
+  /* Read once, before the rows: it uses a cached statement of its own. */
   list.acked = _motcua_replica_get_acked (self);
   if (!_motcua_store_cases_list (self, &query, list_one, &list, error))
     return NULL;
