@@ -114,6 +114,8 @@ day_cmp (const char *timestamp,
   return strncmp (timestamp, day, 10);
 }
 
+/* Counts @c into @figures; the report's query calls it for every case, inside SQL
+ * (motcua-store-report.c). */
 static void
 tally_case (MotcuaReportFigures          *figures,
             const MotcuaStoreReportCase  *c)

@@ -1,5 +1,5 @@
-/* motcua-store-cases-private.h: a case's row read and written, lists and counts by filter,
- * and what a reception reads of a case's procedure
+/* motcua-store-cases-private.h: a case's row read, lists and counts by filter, one of its
+ * columns, and what a reception reads of a case's procedure
  *
  * The domain's files of cases (domain/motcua-cases.c, motcua-case-list.c, motcua-reception.c,
  * motcua-case-values.c, motcua-corrections.c) decide what to read and what it means; these

@@ -1,5 +1,5 @@
-/* motcua-store-cases.c: a case's row read and written, lists and counts by filter, and what a
- * reception reads of a case's procedure
+/* motcua-store-cases.c: a case's row read, lists and counts by filter, one of its columns,
+ * and what a reception reads of a case's procedure
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
