@@ -8,6 +8,7 @@
 #pragma once
 
 #include "motcua-blobs-private.h"
+#include "motcua-store-sync-private.h"
 #include "motcua-transport-private.h"
 
 G_BEGIN_DECLS

@@ -504,6 +504,36 @@ pending_clear (Pending *pending)
   g_free (pending->sha256);
 }
 
+static gboolean
+add_pending (const MotcuaStoreBlobRow  *row,
+             gpointer                   user_data,
+             GError                   **error)
+{
+  Pending pending = { g_strdup (row->sha256), row->size };
+
+  g_array_append_val (user_data, pending);
+
+  return TRUE;
+}
+
+typedef struct
+{
+  GArray *out;
+  gint64 *after;
+} UploadPending;
+
+static gboolean
+add_upload (const MotcuaStoreBlobRow  *row,
+            gpointer                   user_data,
+            GError                   **error)
+{
+  UploadPending *upload = user_data;
+
+  *upload->after = row->rowid;
+
+  return add_pending (row, upload->out, error);
+}
+
 /* Up to MOTCUA_BLOB_MAX_STATUS whole blobs not known to be on the server, past rowid @after. */
 static GArray *
 blobs_to_upload (MotcuaReplica  *replica,
@@ -511,31 +541,12 @@ blobs_to_upload (MotcuaReplica  *replica,
                  GError        **error)
 {
   g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (Pending));
-  sqlite3_stmt *stmt;
-  int rc;
+  UploadPending upload = { out, after };
 
   g_array_set_clear_func (out, (GDestroyNotify) pending_clear);
-  stmt = _motcua_replica_prepare (replica, "SELECT rowid, sha256, size FROM blobs"
-                                  " WHERE uploaded = 0 AND received = size AND rowid > ?1"
-                                  " ORDER BY rowid LIMIT ?2", error);
-  if (stmt == NULL)
+  if (!_motcua_store_sync_blobs_to_upload (replica, *after, MOTCUA_BLOB_MAX_STATUS, add_upload,
+                                           &upload, error))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, *after);
-  sqlite3_bind_int (stmt, 2, MOTCUA_BLOB_MAX_STATUS);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Pending pending = { g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
-                          sqlite3_column_int64 (stmt, 2) };
-
-      *after = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (out, pending);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (replica, error);
-      return NULL;
-    }
 
   return g_steal_pointer (&out);
 }
@@ -647,39 +658,24 @@ upload_all (MotcuaReplica  *replica,
     }
 }
 
+static gboolean
+add_valid_pending (const MotcuaStoreBlobRow  *row,
+                   gpointer                   user_data,
+                   GError                   **error)
+{
+  return !_motcua_sha256_valid (row->sha256) || add_pending (row, user_data, error);
+}
+
 /* Every blob of this replica's attachments that is not whole here (one per SHA-256). */
 static GArray *
 blobs_to_fetch (MotcuaReplica  *replica,
                 GError        **error)
 {
   g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (Pending));
-  sqlite3_stmt *stmt;
-  int rc;
 
   g_array_set_clear_func (out, (GDestroyNotify) pending_clear);
-  stmt = _motcua_replica_prepare (replica, "SELECT a.sha256, max (a.size) FROM attachments a"
-                                  " LEFT JOIN blobs b ON b.sha256 = a.sha256"
-                                  " WHERE (b.sha256 IS NULL OR b.received != b.size)"
-                                  " AND NOT " MOTCUA_ATTACHMENT_REMOVED_SQL
-                                  " GROUP BY a.sha256 ORDER BY min (a.rid)", error);
-  if (stmt == NULL)
+  if (!_motcua_store_sync_blobs_to_fetch (replica, add_valid_pending, out, error))
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Pending pending = { g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
-                          sqlite3_column_int64 (stmt, 1) };
-
-      if (_motcua_sha256_valid (pending.sha256))
-        g_array_append_val (out, pending);
-      else
-        pending_clear (&pending);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (replica, error);
-      return NULL;
-    }
 
   return g_steal_pointer (&out);
 }

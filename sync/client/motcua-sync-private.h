@@ -10,6 +10,7 @@
 
 #include "motcua-changes-private.h"
 #include "motcua-domain-private.h"
+#include "motcua-store-sync-private.h"
 #include "motcua-sync.h"
 #include "motcua-transport-private.h"
 

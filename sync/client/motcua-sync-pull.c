@@ -56,113 +56,10 @@ latest_stamp (MotcuaWireBatch *items)
   return latest;
 }
 
-/* One number from a query with no parameters. */
-static gboolean
-query_int (MotcuaReplica  *self,
-           const char     *sql,
-           gint64         *out,
-           GError        **error)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  *out = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* The tables whose rows belong to a case, with the last rid each held before a batch. */
-static const struct { const char *max_sql; const char *orphans_sql; } case_rows[] = {
-  { "SELECT coalesce (max (rid), 0) FROM case_events",
-    "DELETE FROM case_events WHERE rid > ?1 AND case_id NOT IN (SELECT id FROM cases)" },
-  { "SELECT coalesce (max (rid), 0) FROM attachments",
-    "DELETE FROM attachments WHERE rid > ?1 AND case_id NOT IN (SELECT id FROM cases)" },
-  { "SELECT coalesce (max (rid), 0) FROM conflicts",
-    "DELETE FROM conflicts WHERE rid > ?1 AND case_id IS NOT NULL"
-    " AND case_id NOT IN (SELECT id FROM cases)" },
-};
-
 static gboolean
 is_state_transfer (const char *previous_cursor)
 {
   return previous_cursor == NULL || previous_cursor[0] == 's';
-}
-
-static gboolean
-mark_case_rows (MotcuaReplica  *self,
-                gint64          marks[G_N_ELEMENTS (case_rows)],
-                GError        **error)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (case_rows); i++)
-    if (!query_int (self, case_rows[i].max_sql, &marks[i], error))
-      return FALSE;
-
-  return TRUE;
-}
-
-/* During a state transfer, the rows of a case's timeline, scans and conflicts are sent table
- * by table after the cases: a case that entered the scope in between has its rows sent but
- * not itself. It follows whole in the log after the transfer; its rows wait for it there.
- * The log of a server restored from a backup can likewise hold a desk's timeline row, sent
- * again, for a case the desk that made it has not sent again yet: dropped here, it comes back
- * with the re-pull the digest then asks for, instead of failing every sync on the foreign key.
- * Only the rows this batch inserted (past @marks) can be such orphans: the check costs what
- * the batch brought, not the size of the tables. */
-static gboolean
-drop_orphans (MotcuaReplica  *self,
-              const gint64    marks[G_N_ELEMENTS (case_rows)],
-              GError        **error)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (case_rows); i++)
-    {
-      sqlite3_stmt *stmt = _motcua_replica_prepare (self, case_rows[i].orphans_sql, error);
-
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, marks[i]);
-      if (!_motcua_replica_step_done (self, stmt, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* The HLC of this replica's oldest change the server has not acknowledged (G_MAXINT64 when
- * there is none). */
-static gboolean
-oldest_pending_stamp (MotcuaReplica  *self,
-                      MotcuaHlc      *out,
-                      GError        **error)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT min(hlc) FROM changes"
-                                                " WHERE origin = ?1 AND seq + n - 1 > ?2",
-                                                error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->self_origin);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) _motcua_replica_get_acked (self));
-  rc = sqlite3_step (stmt);
-  *out = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL
-         ? (MotcuaHlc) sqlite3_column_int64 (stmt, 0) : (MotcuaHlc) G_MAXINT64;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
-
-  return TRUE;
 }
 
 /* A batch of a state transfer (from a null cursor, or one in "s…") carries the server's
@@ -179,7 +76,9 @@ apply_items (MotcuaReplica    *self,
   if (!is_state_transfer (previous_cursor))
     return _motcua_replica_apply_batch (self, items, NULL, error);
 
-  if (!oldest_pending_stamp (self, &self->repair_pending_from, error))
+  /* Fields of changes not acknowledged yet are ours, from the oldest one's HLC on. */
+  if (!_motcua_store_sync_oldest_pending (self, _motcua_replica_get_acked (self),
+                                          &self->repair_pending_from, error))
     return FALSE;
   self->repairing = TRUE;
   ok = _motcua_replica_apply_batch (self, items, NULL, error);
@@ -195,11 +94,10 @@ clear_gone (MotcuaReplica    *self,
             MotcuaWireBatch  *items,
             GError        **error)
 {
-  gint64 marked;
+  gboolean marked;
 
   /* Almost always none: then a first sync's 20,000 cases cost one query, not 20,000. */
-  if (!query_int (self, "SELECT EXISTS (SELECT 1 FROM rejected WHERE gone IS NOT NULL)",
-                  &marked, error))
+  if (!_motcua_store_sync_any_gone (self, &marked, error))
     return FALSE;
   if (!marked)
     return TRUE;
@@ -207,16 +105,10 @@ clear_gone (MotcuaReplica    *self,
   for (guint i = 0; i < _motcua_wire_batch_length (items); i++)
     {
       const MotcuaWireItem *item = _motcua_wire_batch_item (items, i);
-      sqlite3_stmt *stmt;
 
       if (item->is_change || item->table->id != MOTCUA_TABLE_CASES)
         continue;
-      stmt = _motcua_replica_prepare (self, "UPDATE rejected SET gone = NULL WHERE gone = ?1",
-                                      error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_blob (stmt, 1, item->row_id.bytes, 16, SQLITE_STATIC);
-      if (!_motcua_replica_step_done (self, stmt, error))
+      if (!_motcua_store_sync_clear_gone (self, &item->row_id, error))
         return FALSE;
     }
 
@@ -230,10 +122,9 @@ retry_waiting (MotcuaReplica    *self,
                MotcuaWireBatch  *items,
                GError        **error)
 {
-  gint64 waiting;
+  gboolean waiting;
 
-  if (!query_int (self, "SELECT EXISTS (SELECT 1 FROM rejected WHERE wait IS NOT NULL)",
-                  &waiting, error))
+  if (!_motcua_store_sync_any_waiting (self, &waiting, error))
     return FALSE;
   for (guint i = 0; waiting && i < _motcua_wire_batch_length (items); i++)
     {
@@ -257,13 +148,12 @@ begin_transfer (MotcuaReplica  *self,
                 const char     *previous_cursor,
                 GError        **error)
 {
-  gint64 held;
+  gboolean held;
 
   if (previous_cursor != NULL)
     return TRUE;
 
-  return query_int (self, "SELECT EXISTS (SELECT 1 FROM cases)"
-                          " OR EXISTS (SELECT 1 FROM conflicts)", &held, error)
+  return _motcua_store_sync_holds_cases (self, &held, error)
          && _motcua_replica_meta_set_int (self, "transfer_sweep", held, error);
 }
 
@@ -287,6 +177,14 @@ note_transfer (MotcuaReplica  *self,
   return _motcua_replica_transfer_end (self, &n, error);
 }
 
+/* Orphans. During a state transfer, the rows of a case's timeline, scans and conflicts are
+ * sent table by table after the cases: a case that entered the scope in between has its rows
+ * sent but not itself. It follows whole in the log after the transfer; its rows wait for it there.
+ * The log of a server restored from a backup can likewise hold a desk's timeline row, sent
+ * again, for a case the desk that made it has not sent again yet: dropped here, it comes back
+ * with the re-pull the digest then asks for, instead of failing every sync on the foreign key.
+ * Only the rows this batch inserted (past its marks) can be such orphans: the check costs what
+ * the batch brought, not the size of the tables. */
 static gboolean
 apply_batch (Run              *run,
              MotcuaWireBatch  *items,
@@ -297,17 +195,17 @@ apply_batch (Run              *run,
   MotcuaReplica *self = run->replica;
   MotcuaHlc latest = latest_stamp (items);
   gint64 seen = _motcua_replica_meta_get_int (self, "hub_seen_hlc", 0);
-  gint64 marks[G_N_ELEMENTS (case_rows)] = { 0 };
+  MotcuaStoreCaseRowMarks marks = { 0 };
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
 
   return _motcua_replica_finish (self,
-                                 mark_case_rows (self, marks, error)
+                                 _motcua_store_sync_mark_case_rows (self, &marks, error)
                                  && begin_transfer (self, previous_cursor, error)
                                  && apply_items (self, items, previous_cursor, error)
                                  && note_transfer (self, previous_cursor, cursor, items, error)
-                                 && drop_orphans (self, marks, error)
+                                 && _motcua_store_sync_drop_orphans (self, &marks, error)
                                  && clear_gone (self, items, error)
                                  && retry_waiting (self, items, error)
                                  && _motcua_replica_meta_set_text (self, "hub_cursor", cursor,
@@ -440,12 +338,12 @@ local_digest (Run       *run,
   MotcuaReplica *self = run->replica;
   gboolean ok;
 
-  if (!_motcua_replica_exec (self, "BEGIN", error))
+  if (!_motcua_store_sync_snapshot_begin (self, error))
     return FALSE;
   *pending = (guint64) _motcua_replica_meta_get_int (self, "seq", 0)
              > _motcua_replica_get_acked (self);
   ok = *pending || (*out = _motcua_replica_scope_digest (self, self->office_code, error)) != NULL;
-  sqlite3_exec (self->db, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+  _motcua_store_sync_snapshot_end (self, ok);
 
   return ok;
 }

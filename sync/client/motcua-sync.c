@@ -323,40 +323,13 @@ pending_in_future (Run     *run,
 {
   MotcuaReplica *self = run->replica;
   guint64 acked = MAX (_motcua_replica_get_acked (self), run->held);
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT min(seq) FROM changes"
-                                                " WHERE origin = ?1 AND seq + n - 1 > ?2"
-                                                " AND hlc > ?3", NULL);
-  gint64 first = 0;
+  gint64 first = _motcua_store_sync_first_after (self, acked,
+                                                 motcua_hlc_make (run->server_now + ahead_ms,
+                                                                  G_MAXUINT16));
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->self_origin);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) acked);
-  sqlite3_bind_int64 (stmt, 3, (sqlite3_int64) motcua_hlc_make (run->server_now + ahead_ms,
-                                                                 G_MAXUINT16));
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    first = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
   *after_out = MAX ((guint64) MAX (first - 1, 0), acked);
 
   return first > 0;
-}
-
-static gboolean
-forget_refusals (MotcuaReplica  *self,
-                 guint64         first,
-                 guint64         last,
-                 GError        **error)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "DELETE FROM rejected"
-                                                " WHERE seq BETWEEN ?1 AND ?2", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) first);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) last);
-
-  return _motcua_replica_step_done (self, stmt, error);
 }
 
 static gboolean
@@ -460,7 +433,7 @@ _motcua_sync_step_push (Run     *run,
       /* The answer's refusals are all there are of what it acknowledges: a refusal kept from
        * before (by a store since restored from an older copy) that it does not repeat is
        * over, the change taken this time. */
-      if (!forget_refusals (self, acked + 1, (guint64) new_acked, error))
+      if (!_motcua_store_sync_forget_refusals (self, acked + 1, (guint64) new_acked, error))
         return _motcua_replica_finish (self, FALSE, error);
       for (guint i = 0; rejected != NULL && i < json_array_get_length (rejected); i++)
         {

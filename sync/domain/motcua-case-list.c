@@ -58,107 +58,23 @@ filter_is_query_only (const MotcuaCaseFilter *f)
          && f->procedure_code == NULL && f->channel < 0 && f->office == NULL;
 }
 
-/* Builds the query of a filter; parameters are named so the same text serves list and count. */
-static char *
-filter_sql (const MotcuaCaseFilter *f,
-            gboolean                count,
-            gboolean               *uses_fts)
+/* The store's query of a filter, checked, in @query, with the texts it borrows in @owned. */
+static gboolean
+filter_query (MotcuaReplica           *self,
+              const MotcuaCaseFilter  *f,
+              MotcuaStoreCaseQuery    *query,
+              GPtrArray               *owned,
+              GError                 **error)
 {
-  g_autoptr(GString) sql = g_string_new (NULL);
-  g_autofree char *receipt = receipt_prefix (f->query);
-  g_autofree char *match = (f->query && receipt == NULL) ? _motcua_fts_query (f->query) : NULL;
-  gboolean windowed = match != NULL && !count && filter_is_query_only (f);
-
-  *uses_fts = match != NULL;
-
-  if (f->office != NULL)
-    g_string_append (sql, "WITH RECURSIVE sub (id) AS ("
-                     " SELECT id FROM offices WHERE code = :office"
-                     " UNION SELECT o.id FROM offices o JOIN sub ON o.parent_id = sub.id) ");
-
-  g_string_append (sql, count ? "SELECT count(*)" : "SELECT " CASE_COLUMNS);
-  if (windowed)
-    g_string_append_printf (sql, " FROM (SELECT rowid, rank FROM cases_fts WHERE cases_fts"
-                            " MATCH :match ORDER BY rowid DESC LIMIT %d) f"
-                            " JOIN cases c ON c.rid = f.rowid", SEARCH_WINDOW);
-  else if (*uses_fts)
-    g_string_append (sql, " FROM cases_fts f JOIN cases c ON c.rid = f.rowid");
-  else
-    g_string_append (sql, " FROM cases c");
-  if (!count)
-    g_string_append (sql, " LEFT JOIN procedures p ON p.id = c.procedure_id"
-                     " LEFT JOIN offices ro ON ro.id = c.receiving_office_id"
-                     " LEFT JOIN offices ho ON ho.id = c.handling_office_id");
-  g_string_append (sql, " WHERE c.deleted IS NOT 1");
-
-  if (*uses_fts && !windowed)
-    g_string_append (sql, " AND cases_fts MATCH :match");
-  if (receipt != NULL)
-    g_string_append (sql, " AND c.receipt_no >= :receipt_lo AND c.receipt_no < :receipt_hi");
-  if (f->status >= 0)
-    g_string_append (sql, " AND c.status = :status");
-  if (f->open_only || f->overdue || f->due_this_week)
-    g_string_append (sql, " AND c.resolved_at IS NULL");
-  if (f->overdue)
-    g_string_append (sql, " AND c.due_date < :today");
-  if (f->due_this_week)
-    g_string_append (sql, " AND c.due_date >= :today AND c.due_date <= :week_end");
-  if (f->procedure_code != NULL)
-    g_string_append (sql, " AND c.procedure_id ="
-                     " (SELECT id FROM procedures WHERE code = :procedure)");
-  if (f->channel >= 0)
-    g_string_append (sql, " AND c.channel = :channel");
-  if (f->office != NULL)
-    g_string_append (sql, " AND (c.receiving_office_id IN sub OR c.handling_office_id IN sub)");
-
-  if (!count)
-    {
-      if (*uses_fts)
-        g_string_append (sql, " ORDER BY f.rank, c.rid DESC");
-      else if (receipt != NULL)
-        g_string_append (sql, " ORDER BY c.receipt_no");
-      else
-        g_string_append (sql, " ORDER BY c.received_at DESC, c.rid DESC");
-      g_string_append (sql, " LIMIT :limit OFFSET :offset");
-    }
-
-  return g_string_free (g_steal_pointer (&sql), FALSE);
-}
-
-static void
-bind_named_text (sqlite3_stmt *stmt,
-                 const char   *name,
-                 const char   *value)
-{
-  int index = sqlite3_bind_parameter_index (stmt, name);
-
-  if (index > 0)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-}
-
-static sqlite3_stmt *
-prepare_filter (MotcuaReplica           *self,
-                const MotcuaCaseFilter  *f,
-                gboolean                 count,
-                GError                 **error)
-{
-  g_autofree char *sql = NULL;
-  g_autofree char *today = NULL;
-  g_autofree char *sunday = NULL;
-  g_autofree char *match = NULL;
-  g_autofree char *receipt = NULL;
-  g_autofree char *receipt_hi = NULL;
-  sqlite3_stmt *stmt;
-  gboolean uses_fts;
-  int index;
+  char *today, *receipt;
 
   if (f->today != NULL && !motcua_check_date (_("today"), f->today, NULL, error))
-    return NULL;
+    return FALSE;
   if (f->status >= MOTCUA_N_STATUSES || f->channel >= MOTCUA_N_CHANNELS)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("filter: status or channel out of range"));
-      return NULL;
+      return FALSE;
     }
 
   /* A typo in a filter must not look like "no cases". */
@@ -167,7 +83,7 @@ prepare_filter (MotcuaReplica           *self,
       MotcuaUuid office;
 
       if (!_motcua_replica_office_id (self, _("office"), f->office, &office, error))
-        return NULL;
+        return FALSE;
     }
   if (f->procedure_code != NULL)
     {
@@ -175,42 +91,65 @@ prepare_filter (MotcuaReplica           *self,
                                                                            error);
 
       if (procedure == NULL)
-        return NULL;
+        return FALSE;
     }
 
-  sql = filter_sql (f, count, &uses_fts);
-  stmt = _motcua_replica_prepare_text (self, sql, error);
-  if (stmt == NULL)
-    return NULL;
-
-  today = f->today ? g_strdup (f->today) : _motcua_replica_today (self);
-  sunday = week_end (today);
-  match = f->query ? _motcua_fts_query (f->query) : NULL;
+  query->office = f->office;
   receipt = receipt_prefix (f->query);
   if (receipt != NULL)
     {
+      char *receipt_hi = g_strdup (receipt);
+
       /* The range of receipt numbers starting with the prefix: its last byte raised by one. */
-      receipt_hi = g_strdup (receipt);
       receipt_hi[strlen (receipt_hi) - 1]++;
-      bind_named_text (stmt, ":receipt_lo", receipt);
-      bind_named_text (stmt, ":receipt_hi", receipt_hi);
+      g_ptr_array_add (owned, receipt);
+      g_ptr_array_add (owned, receipt_hi);
+      query->receipt_lo = receipt;
+      query->receipt_hi = receipt_hi;
     }
-
-  bind_named_text (stmt, ":office", f->office);
-  bind_named_text (stmt, ":match", match);
+  else if (f->query != NULL && (query->match = _motcua_fts_query (f->query)) != NULL)
+    {
+      g_ptr_array_add (owned, (char *) query->match);
+      query->match_window = filter_is_query_only (f) ? SEARCH_WINDOW : 0;
+    }
   if (f->status >= 0)
-    bind_named_text (stmt, ":status", motcua_status_to_string ((MotcuaStatus) f->status));
-  bind_named_text (stmt, ":today", today);
-  bind_named_text (stmt, ":week_end", sunday);
-  bind_named_text (stmt, ":procedure", f->procedure_code);
+    query->status = motcua_status_to_string ((MotcuaStatus) f->status);
+  query->open_only = f->open_only || f->overdue || f->due_this_week;
+  today = f->today ? g_strdup (f->today) : _motcua_replica_today (self);
+  g_ptr_array_add (owned, today);
+  if (f->overdue)
+    query->due_before = today;
+  if (f->due_this_week)
+    {
+      query->due_from = today;
+      query->due_to = week_end (today);
+      g_ptr_array_add (owned, (char *) query->due_to);
+    }
+  query->procedure_code = f->procedure_code;
   if (f->channel >= 0)
-    bind_named_text (stmt, ":channel", motcua_channel_to_string ((MotcuaChannel) f->channel));
-  if ((index = sqlite3_bind_parameter_index (stmt, ":limit")) > 0)
-    sqlite3_bind_int (stmt, index, f->limit ? (int) MIN (f->limit, G_MAXINT) : 100);
-  if ((index = sqlite3_bind_parameter_index (stmt, ":offset")) > 0)
-    sqlite3_bind_int64 (stmt, index, f->offset);
+    query->channel = motcua_channel_to_string ((MotcuaChannel) f->channel);
+  query->limit = f->limit ? (int) MIN (f->limit, G_MAXINT) : 100;
+  query->offset = f->offset;
 
-  return stmt;
+  return TRUE;
+}
+
+typedef struct
+{
+  GPtrArray *cases;
+  guint64    acked;
+} ListCases;
+
+static gboolean
+list_one (const MotcuaStoreCaseRow  *row,
+          gpointer                   user_data,
+          GError                   **error)
+{
+  ListCases *list = user_data;
+
+  g_ptr_array_add (list->cases, _motcua_case_from_row (row, list->acked));
+
+  return TRUE;
 }
 
 GPtrArray *
@@ -219,22 +158,19 @@ motcua_replica_list_cases (MotcuaReplica           *self,
                            GError                 **error)
 {
   g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_case_free);
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
   MotcuaCaseFilter defaults = MOTCUA_CASE_FILTER_INIT;
-  sqlite3_stmt *stmt;
-  guint64 acked;
-  int rc;
+  MotcuaStoreCaseQuery query = { NULL };
+  ListCases list;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
-  /* Read before the list's statement steps: it uses a cached statement of its own. */
-  acked = _motcua_replica_get_acked (self);
-  stmt = prepare_filter (self, filter ? filter : &defaults, FALSE, error);
-  if (stmt == NULL)
+  if (!filter_query (self, filter ? filter : &defaults, &query, owned, error))
     return NULL;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (cases, _motcua_case_from_row (stmt, 0, acked));
-  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+  list.cases = cases;
+  /* Read once, before the rows: it uses a cached statement of its own. */
+  list.acked = _motcua_replica_get_acked (self);
+  if (!_motcua_store_cases_list (self, &query, list_one, &list, error))
     return NULL;
 
   return g_steal_pointer (&cases);
@@ -245,13 +181,16 @@ motcua_replica_count_cases (MotcuaReplica           *self,
                             const MotcuaCaseFilter  *filter,
                             GError                 **error)
 {
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
   MotcuaCaseFilter defaults = MOTCUA_CASE_FILTER_INIT;
-  sqlite3_stmt *stmt;
+  MotcuaStoreCaseQuery query = { NULL };
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), -1);
 
-  stmt = prepare_filter (self, filter ? filter : &defaults, TRUE, error);
-  return _motcua_replica_step_count (self, stmt, error);
+  if (!filter_query (self, filter ? filter : &defaults, &query, owned, error))
+    return -1;
+
+  return _motcua_store_cases_count (self, &query, error);
 }
 
 gint64

@@ -167,27 +167,6 @@ check_papers (const char  *value,
   return TRUE;
 }
 
-/* How many papers the procedure @procedure_id requires, or -1 when it is not in the
- * catalogue (or on an error, then in @error). */
-static int
-procedure_documents (MotcuaReplica     *self,
-                     const MotcuaUuid  *procedure_id,
-                     GError           **error)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT json_array_length (documents)"
-                                                " FROM procedures WHERE id = ?1", error);
-  int n = -1;
-
-  if (stmt == NULL)
-    return -1;
-  sqlite3_bind_blob (stmt, 1, procedure_id->bytes, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
-
-  return n;
-}
-
 static gboolean
 check_datetime (const char  *field,
                 const char  *value,
@@ -213,7 +192,9 @@ _motcua_case_check_value (MotcuaReplica      *self,
     {
     case C_PROCEDURE_ID:
       if (value->type != SQLITE_BLOB
-          || procedure_documents (self, (const MotcuaUuid *) (const void *) value->s, error) < 0)
+          || _motcua_store_cases_procedure_documents (self,
+                                                      (const MotcuaUuid *) (const void *) value->s,
+                                                      error) < 0)
         {
           char id[37] = "";
 
@@ -269,7 +250,8 @@ _motcua_case_check_value (MotcuaReplica      *self,
         int n_documents = -1;
 
         if (procedure_id != NULL
-            && (n_documents = procedure_documents (self, procedure_id, error)) < 0
+            && (n_documents = _motcua_store_cases_procedure_documents (self, procedure_id,
+                                                                       error)) < 0
             && error != NULL && *error != NULL)
           return FALSE;
         return check_papers (text, n_documents, error);

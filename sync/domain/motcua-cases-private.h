@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "motcua-store-cases-private.h"
 #include "motcua-timeline-private.h"
 
 G_BEGIN_DECLS
@@ -29,32 +30,9 @@ _motcua_cases_table (void)
   return _motcua_table_lookup (MOTCUA_TABLE_CASES);
 }
 
-/* Statements (motcua-cases.c). _motcua_replica_rows_done() ends a loop over @stmt's rows that
- * stopped with @rc: it resets @stmt and says whether every row was read (else sets @error).
- * _motcua_replica_step_count() steps @stmt (NULL: its error is set already) and returns the
- * number it selects, or -1. */
-gboolean    _motcua_replica_rows_done   (MotcuaReplica           *self,
-                                         sqlite3_stmt            *stmt,
-                                         int                      rc,
-                                         GError                 **error);
-gint64      _motcua_replica_step_count  (MotcuaReplica           *self,
-                                         sqlite3_stmt            *stmt,
-                                         GError                 **error);
-
-/* Reading (motcua-cases.c): CASE_COLUMNS FROM CASE_FROM selects what _motcua_case_from_row()
- * reads, from column @col on; @acked says which rows are still pending. */
-#define CASE_COLUMNS                                                                         \
-  "c.rid, c.id, c.receipt_no, p.code, p.name, ro.code, ho.code, c.applicant_name,"          \
-  " c.citizen_id, c.phone, c.address, c.channel, c.priority, c.received_at, c.clock_start,"  \
-  " c.due_date, c.status, c.status_gen, c.papers, c.resolved_at, c.result, c.returned_at,"   \
-  " c.returned_via, c.rating, c._seq"
-#define CASE_FROM                                                                            \
-  " FROM cases c LEFT JOIN procedures p ON p.id = c.procedure_id"                            \
-  " LEFT JOIN offices ro ON ro.id = c.receiving_office_id"                                   \
-  " LEFT JOIN offices ho ON ho.id = c.handling_office_id"
-
-MotcuaCase *_motcua_case_from_row       (sqlite3_stmt            *stmt,
-                                         int                      col,
+/* Reading (motcua-cases.c): the case of a row of the store; @acked says which rows are still
+ * pending. */
+MotcuaCase *_motcua_case_from_row       (const MotcuaStoreCaseRow *row,
                                          guint64                  acked);
 MotcuaCase *_motcua_case_dup_by_rid     (MotcuaReplica           *self,
                                          gint64                   rid,

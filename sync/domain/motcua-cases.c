@@ -10,90 +10,46 @@
 
 #include <glib/gi18n-lib.h>
 
-#include <string.h>
-
 #include "motcua-cases-private.h"
 #include "motcua-error.h"
 #include "motcua-text.h"
 
 /* Reading */
 
-/* Statements */
-
-gboolean
-_motcua_replica_rows_done (MotcuaReplica  *self,
-                           sqlite3_stmt   *stmt,
-                           int             rc,
-                           GError        **error)
-{
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  _motcua_replica_set_db_error (self, error);
-  return FALSE;
-}
-
-gint64
-_motcua_replica_step_count (MotcuaReplica  *self,
-                            sqlite3_stmt   *stmt,
-                            GError        **error)
-{
-  gint64 n = -1;
-
-  if (stmt == NULL)
-    return -1;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  else
-    _motcua_replica_set_db_error (self, error);
-  sqlite3_reset (stmt);
-
-  return n;
-}
-
-/* Reading */
-
 MotcuaCase *
-_motcua_case_from_row (sqlite3_stmt *stmt,
-                       int           col,
-                       guint64       acked)
+_motcua_case_from_row (const MotcuaStoreCaseRow *row,
+                       guint64                   acked)
 {
   MotcuaCase *c = g_new0 (MotcuaCase, 1);
   char id[37];
-  const char *text;
 
-#define TEXT(i) g_strdup ((const char *) sqlite3_column_text (stmt, col + (i)))
-  motcua_uuid_to_string (sqlite3_column_blob (stmt, col + 1), id);
+  motcua_uuid_to_string (&row->id, id);
   c->id = g_strdup (id);
-  c->receipt_no = TEXT (2);
-  c->procedure_code = TEXT (3);
-  c->procedure_name = TEXT (4);
-  c->receiving_office = TEXT (5);
-  c->handling_office = TEXT (6);
-  c->applicant_name = TEXT (7);
-  c->citizen_id = TEXT (8);
-  c->phone = TEXT (9);
-  c->address = TEXT (10);
-  motcua_channel_from_string ((const char *) sqlite3_column_text (stmt, col + 11), &c->channel);
-  motcua_priority_from_string ((const char *) sqlite3_column_text (stmt, col + 12), &c->priority);
-  c->received_at = TEXT (13);
-  c->clock_start = TEXT (14);
-  c->due_date = TEXT (15);
-  motcua_status_from_string ((const char *) sqlite3_column_text (stmt, col + 16), &c->status);
-  c->status_generation = (guint) sqlite3_column_int (stmt, col + 17);
+  c->receipt_no = g_strdup (row->receipt_no);
+  c->procedure_code = g_strdup (row->procedure_code);
+  c->procedure_name = g_strdup (row->procedure_name);
+  c->receiving_office = g_strdup (row->receiving_office);
+  c->handling_office = g_strdup (row->handling_office);
+  c->applicant_name = g_strdup (row->applicant_name);
+  c->citizen_id = g_strdup (row->citizen_id);
+  c->phone = g_strdup (row->phone);
+  c->address = g_strdup (row->address);
+  motcua_channel_from_string (row->channel, &c->channel);
+  motcua_priority_from_string (row->priority, &c->priority);
+  c->received_at = g_strdup (row->received_at);
+  c->clock_start = g_strdup (row->clock_start);
+  c->due_date = g_strdup (row->due_date);
+  motcua_status_from_string (row->status, &c->status);
+  c->status_generation = row->status_generation;
   c->papers = g_array_new (FALSE, FALSE, sizeof (guint));
-  text = (const char *) sqlite3_column_text (stmt, col + 18);
-  _motcua_papers_parse (text, c->papers, NULL);
-  c->resolved_at = TEXT (19);
-  c->result = TEXT (20);
-  c->returned_at = TEXT (21);
-  motcua_channel_from_string ((const char *) sqlite3_column_text (stmt, col + 22),
-                              &c->returned_via);
-  c->rating = sqlite3_column_int (stmt, col + 23);
+  _motcua_papers_parse (row->papers, c->papers, NULL);
+  c->resolved_at = g_strdup (row->resolved_at);
+  c->result = g_strdup (row->result);
+  c->returned_at = g_strdup (row->returned_at);
+  motcua_channel_from_string (row->returned_via, &c->returned_via);
+  c->rating = row->rating;
   /* Pending while its last local change is not acknowledged by the hub. */
-  c->sync_state = (guint64) sqlite3_column_int64 (stmt, col + 24) > acked
-                  ? MOTCUA_SYNC_STATE_PENDING : MOTCUA_SYNC_STATE_SYNCED;
-#undef TEXT
+  c->sync_state = row->seq > acked ? MOTCUA_SYNC_STATE_PENDING : MOTCUA_SYNC_STATE_SYNCED;
 
   return c;
 }
@@ -106,37 +62,16 @@ _motcua_replica_case_rid (MotcuaReplica  *self,
                           GError        **error)
 {
   MotcuaUuid uuid;
-  sqlite3_stmt *stmt;
+  gboolean is_id;
   gboolean found;
 
   if (!motcua_check_required (_("case"), key, error))
     return FALSE;
 
-  if (motcua_uuid_parse (key, &uuid))
-    {
-      stmt = _motcua_replica_prepare (self, "SELECT rid, id FROM cases WHERE id = ?1", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_blob (stmt, 1, uuid.bytes, 16, SQLITE_TRANSIENT);
-    }
-  else
-    {
-      stmt = _motcua_replica_prepare (self, "SELECT rid, id FROM cases WHERE receipt_no = ?1",
-                                      error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-    }
-
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  if (found)
-    {
-      if (rid_out != NULL)
-        *rid_out = sqlite3_column_int64 (stmt, 0);
-      if (id_out != NULL)
-        memcpy (id_out->bytes, sqlite3_column_blob (stmt, 1), 16);
-    }
-  sqlite3_reset (stmt);
+  is_id = motcua_uuid_parse (key, &uuid);
+  if (!_motcua_store_cases_lookup (self, is_id ? &uuid : NULL, is_id ? NULL : key, &found,
+                                   rid_out, id_out, error))
+    return FALSE;
 
   if (!found)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
@@ -145,28 +80,43 @@ _motcua_replica_case_rid (MotcuaReplica  *self,
   return found;
 }
 
+typedef struct
+{
+  MotcuaCase *c;
+  guint64     acked;
+} ReadOne;
+
+static gboolean
+read_one (const MotcuaStoreCaseRow  *row,
+          gpointer                   user_data,
+          GError                   **error)
+{
+  ReadOne *read = user_data;
+
+  g_clear_pointer (&read->c, motcua_case_free);
+  read->c = _motcua_case_from_row (row, read->acked);
+
+  return TRUE;
+}
+
 MotcuaCase *
 _motcua_case_dup_by_rid (MotcuaReplica  *self,
                          gint64          rid,
                          GError        **error)
 {
-  sqlite3_stmt *stmt;
-  MotcuaCase *c = NULL;
+  ReadOne read = { NULL, _motcua_replica_get_acked (self) };
 
-  stmt = _motcua_replica_prepare (self, "SELECT " CASE_COLUMNS CASE_FROM " WHERE c.rid = ?1",
-                                  error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, rid);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    c = _motcua_case_from_row (stmt, 0, _motcua_replica_get_acked (self));
-  sqlite3_reset (stmt);
+  if (!_motcua_store_cases_read (self, rid, read_one, &read, error))
+    {
+      g_clear_pointer (&read.c, motcua_case_free);
+      return NULL;
+    }
 
-  if (c == NULL)
+  if (read.c == NULL)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, _("case %lld vanished"),
                  (long long) rid);
 
-  return c;
+  return read.c;
 }
 
 MotcuaCase *

@@ -51,27 +51,6 @@ motcua_case_field_label (const char *field)
 }
 
 
-/* The value of @column of case @rid as text, or NULL. */
-static char *
-stored_text (MotcuaReplica  *self,
-             gint64          rid,
-             int             column)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT CAST (%s AS TEXT) FROM cases WHERE rid = ?1",
-                                          _motcua_cases_table ()->columns[column].name);
-  sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, sql, NULL);
-  char *text = NULL;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, rid);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-
-  return text;
-}
-
 gboolean
 _motcua_case_edit_in_tx (MotcuaReplica     *self,
                          const char        *key,
@@ -174,7 +153,8 @@ _motcua_case_edit_in_tx (MotcuaReplica     *self,
       return FALSE;
     }
 
-  old_value = stored_text (self, rid, column);
+  old_value = _motcua_store_cases_dup_text (self, rid,
+                                            _motcua_cases_table ()->columns[column].name);
   new_value = values[column].type == SQLITE_INTEGER
               ? g_strdup_printf ("%" G_GINT64_FORMAT, values[column].i)
               : g_strdup (values[column].s);

@@ -16,10 +16,12 @@
 #include "motcua-store-attachments-private.h"
 #include "motcua-store-catalogue-private.h"
 #include "motcua-store-conflicts-private.h"
+#include "motcua-store-export-private.h"
 #include "motcua-store-leases-private.h"
 #include "motcua-store-receipts-private.h"
 #include "motcua-store-rejected-private.h"
 #include "motcua-store-replicas-private.h"
+#include "motcua-store-report-private.h"
 
 G_BEGIN_DECLS
 

@@ -56,6 +56,61 @@ flush (GOutputStream  *stream,
   return TRUE;
 }
 
+typedef struct
+{
+  GArray        *columns;      /* ExportColumn */
+  GOutputStream *stream;
+  GString       *out;
+  GCancellable  *cancellable;
+  gboolean       first;
+} ExportTable;
+
+static gboolean
+export_row (const MotcuaValue  *values,
+            gpointer            user_data,
+            GError            **error)
+{
+  ExportTable *export = user_data;
+  GString *out = export->out;
+
+  g_string_append (out, export->first ? "\n{" : ",\n{");
+  export->first = FALSE;
+
+  for (guint c = 0; c < export->columns->len; c++)
+    {
+      const ExportColumn *col = &g_array_index (export->columns, ExportColumn, c);
+
+      if (c > 0)
+        g_string_append_c (out, ',');
+      _motcua_json_append_string (out, col->name);
+      g_string_append_c (out, ':');
+
+      switch (values[c].type)
+        {
+        case SQLITE_NULL:
+          g_string_append (out, "null");
+          break;
+        case SQLITE_INTEGER:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, values[c].i);
+          break;
+        case SQLITE_BLOB:
+          {
+            char text[37];
+
+            motcua_uuid_to_string ((const MotcuaUuid *) (const void *) values[c].s, text);
+            _motcua_json_append_string (out, text);
+          }
+          break;
+        default:
+          _motcua_json_append_string (out, values[c].s);
+          break;
+        }
+    }
+  g_string_append_c (out, '}');
+
+  return out->len < FLUSH_SIZE || flush (export->stream, out, export->cancellable, error);
+}
+
 static gboolean
 export_table (MotcuaReplica          *self,
               const MotcuaTableDesc  *table,
@@ -65,10 +120,8 @@ export_table (MotcuaReplica          *self,
               GError                **error)
 {
   g_autoptr(GArray) columns = g_array_new (FALSE, FALSE, sizeof (ExportColumn));
-  g_autoptr(GString) sql = g_string_new ("SELECT ");
-  sqlite3_stmt *stmt = NULL;
-  gboolean first = TRUE;
-  int rc;
+  g_autofree const char **names = NULL;
+  ExportTable export = { columns, stream, out, cancellable, TRUE };
 
   g_array_append_val (columns, ((ExportColumn) { "id", "id", MOTCUA_COL_ID }));
   for (guint c = 0; c < table->n_columns; c++)
@@ -82,77 +135,15 @@ export_table (MotcuaReplica          *self,
     }
   g_array_sort (columns, compare_export_columns);
 
+  names = g_new (const char *, columns->len);
   for (guint c = 0; c < columns->len; c++)
-    g_string_append_printf (sql, "%s%s", c ? ", " : "",
-                            g_array_index (columns, ExportColumn, c).column);
-  g_string_append_printf (sql, " FROM %s ORDER BY id", table->name);
-
-  /* Not cached: an export runs once. */
-  if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
+    names[c] = g_array_index (columns, ExportColumn, c).column;
 
   g_string_append_printf (out, "\"%s\":[", table->name);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_string_append (out, first ? "\n{" : ",\n{");
-      first = FALSE;
-
-      for (guint c = 0; c < columns->len; c++)
-        {
-          const ExportColumn *col = &g_array_index (columns, ExportColumn, c);
-
-          if (c > 0)
-            g_string_append_c (out, ',');
-          _motcua_json_append_string (out, col->name);
-          g_string_append_c (out, ':');
-
-          switch (sqlite3_column_type (stmt, (int) c))
-            {
-            case SQLITE_NULL:
-              g_string_append (out, "null");
-              break;
-            case SQLITE_INTEGER:
-              g_string_append_printf (out, "%" G_GINT64_FORMAT,
-                                      (gint64) sqlite3_column_int64 (stmt, (int) c));
-              break;
-            case SQLITE_BLOB:
-              if (sqlite3_column_bytes (stmt, (int) c) == 16)
-                {
-                  char text[37];
-
-                  motcua_uuid_to_string (sqlite3_column_blob (stmt, (int) c), text);
-                  _motcua_json_append_string (out, text);
-                }
-              else
-                g_string_append (out, "null");
-              break;
-            default:
-              _motcua_json_append_string (out, (const char *) sqlite3_column_text (stmt, (int) c));
-              break;
-            }
-        }
-      g_string_append_c (out, '}');
-
-      if (out->len >= FLUSH_SIZE && !flush (stream, out, cancellable, error))
-        {
-          sqlite3_finalize (stmt);
-          return FALSE;
-        }
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
-  sqlite3_finalize (stmt);
-
-  g_string_append (out, first ? "]" : "\n]");
+  if (!_motcua_store_export_rows (self, table->name, names, columns->len, export_row, &export,
+                                  error))
+    return FALSE;
+  g_string_append (out, export.first ? "]" : "\n]");
 
   return TRUE;
 }
@@ -175,8 +166,7 @@ motcua_replica_export_canonical (MotcuaReplica  *self,
   qsort (tables, _motcua_n_tables, sizeof tables[0], compare_tables);
 
   /* One read transaction: the export is a consistent snapshot even while others write. */
-  if (!_motcua_replica_exec (self, self->tx_depth > 0 ? "SAVEPOINT motcua_export" : "BEGIN",
-                             error))
+  if (!_motcua_store_export_begin (self, error))
     return FALSE;
 
   g_string_append_printf (out, "{\"format\":\"motcua-export\",\"schema\":%d,\"tables\":{\n",
@@ -189,8 +179,7 @@ motcua_replica_export_canonical (MotcuaReplica  *self,
       ok = export_table (self, tables[t], stream, out, cancellable, error);
     }
 
-  sqlite3_exec (self->db, self->tx_depth > 0 ? "RELEASE motcua_export" : "COMMIT", NULL, NULL,
-                NULL);
+  _motcua_store_export_end (self);
 
   if (!ok)
     return FALSE;

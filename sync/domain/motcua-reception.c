@@ -24,8 +24,6 @@ procedure_lookup (MotcuaReplica  *self,
                   GError        **error)
 {
   MotcuaProcedureInfo *info;
-  sqlite3_stmt *stmt;
-  gboolean found;
 
   if (!motcua_check_required (_("procedure"), code, error))
     return FALSE;
@@ -35,31 +33,19 @@ procedure_lookup (MotcuaReplica  *self,
   info = g_hash_table_lookup (self->procedures, code);
   if (info == NULL)
     {
-      stmt = _motcua_replica_prepare (self,
-                                      "SELECT id, processing_days, json_array_length (documents),"
-                                      " name FROM procedures WHERE code = ?1 AND deleted IS NOT 1",
-                                      error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-      found = sqlite3_step (stmt) == SQLITE_ROW;
-      if (found)
-        {
-          info = g_new0 (MotcuaProcedureInfo, 1);
-          memcpy (info->id.bytes, sqlite3_column_blob (stmt, 0), 16);
-          info->processing_days = (guint) sqlite3_column_int (stmt, 1);
-          info->n_documents = (guint) sqlite3_column_int (stmt, 2);
-          info->name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-          g_hash_table_insert (self->procedures, g_strdup (code), info);
-        }
-      sqlite3_reset (stmt);
+      g_autofree MotcuaProcedureInfo *read = g_new0 (MotcuaProcedureInfo, 1);
+      gboolean found;
 
+      if (!_motcua_store_cases_procedure (self, code, read, &found, error))
+        return FALSE;
       if (!found)
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
                        _("procedure “%s” is not in the catalogue"), code);
           return FALSE;
         }
+      info = g_steal_pointer (&read);
+      g_hash_table_insert (self->procedures, g_strdup (code), info);
     }
 
   *id_out = info->id;
@@ -105,17 +91,10 @@ _motcua_replica_case_due_date (MotcuaReplica  *self,
                                char            out[11],
                                GError        **error)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT p.processing_days FROM cases c"
-                                                " JOIN procedures p ON p.id = c.procedure_id"
-                                                " WHERE c.rid = ?1", error);
-  gint64 days = -1;
+  gint64 days;
 
-  if (stmt == NULL)
+  if (!_motcua_store_cases_processing_days (self, rid, &days, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rid);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    days = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
   if (days < 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "motcua-domain-private.h"
+#include "motcua-store-timeline-private.h"
 
 G_BEGIN_DECLS
 

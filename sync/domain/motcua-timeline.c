@@ -81,23 +81,41 @@ _motcua_replica_add_case_event (MotcuaReplica          *self,
 }
 
 static char *
-column_uuid (sqlite3_stmt *stmt,
-             int           column)
+uuid_text (const MotcuaUuid *id)
 {
   char text[37];
 
-  if (sqlite3_column_type (stmt, column) != SQLITE_BLOB
-      || sqlite3_column_bytes (stmt, column) != 16)
+  if (id == NULL)
     return NULL;
-  motcua_uuid_to_string (sqlite3_column_blob (stmt, column), text);
+  motcua_uuid_to_string (id, text);
   return g_strdup (text);
 }
 
-static char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
+static gboolean
+add_event (const MotcuaStoreEventRow  *row,
+           gpointer                    user_data,
+           GError                    **error)
 {
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+  MotcuaCaseEvent *e = g_new0 (MotcuaCaseEvent, 1);
+
+  e->id = uuid_text (row->id);
+  e->at = g_strdup (row->at);
+  e->replica = g_strdup (row->replica);
+  e->officer = g_strdup (row->officer);
+  e->action = g_strdup (row->action);
+  e->detail = g_strdup (row->detail);
+  e->note = g_strdup (row->note);
+  e->field = g_strdup (row->field);
+  e->old_value = g_strdup (row->old_value);
+  e->new_value = g_strdup (row->new_value);
+  e->from_office = g_strdup (row->from_office);
+  e->to_office = g_strdup (row->to_office);
+  e->receipt_no = g_strdup (row->receipt_no);
+  e->due_date = g_strdup (row->due_date);
+  e->ref = uuid_text (row->ref);
+  g_ptr_array_add (user_data, e);
+
+  return TRUE;
 }
 
 GPtrArray *
@@ -107,45 +125,12 @@ motcua_replica_list_case_events (MotcuaReplica  *self,
 {
   g_autoptr(GPtrArray) events =
     g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_case_event_free);
-  sqlite3_stmt *stmt;
   MotcuaUuid id;
-  int rc;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
-  if (!_motcua_replica_case_rid (self, key, NULL, &id, error))
-    return NULL;
-
-  stmt = _motcua_replica_prepare (self, "SELECT id, at, replica, officer, action, detail, note,"
-                                  " field, old_value, new_value, from_office, to_office,"
-                                  " receipt_no, due_date, ref"
-                                  " FROM case_events WHERE case_id = ?1 ORDER BY at, id", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_blob (stmt, 1, id.bytes, 16, SQLITE_TRANSIENT);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      MotcuaCaseEvent *e = g_new0 (MotcuaCaseEvent, 1);
-
-      e->id = column_uuid (stmt, 0);
-      e->at = column_text (stmt, 1);
-      e->replica = column_text (stmt, 2);
-      e->officer = column_text (stmt, 3);
-      e->action = column_text (stmt, 4);
-      e->detail = column_text (stmt, 5);
-      e->note = column_text (stmt, 6);
-      e->field = column_text (stmt, 7);
-      e->old_value = column_text (stmt, 8);
-      e->new_value = column_text (stmt, 9);
-      e->from_office = column_text (stmt, 10);
-      e->to_office = column_text (stmt, 11);
-      e->receipt_no = column_text (stmt, 12);
-      e->due_date = column_text (stmt, 13);
-      e->ref = column_uuid (stmt, 14);
-      g_ptr_array_add (events, e);
-    }
-  if (!_motcua_replica_rows_done (self, stmt, rc, error))
+  if (!_motcua_replica_case_rid (self, key, NULL, &id, error)
+      || !_motcua_store_timeline_list (self, &id, add_event, events, error))
     return NULL;
 
   return g_steal_pointer (&events);

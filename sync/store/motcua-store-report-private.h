@@ -1,0 +1,64 @@
+/* motcua-store-report-private.h: the one-stop report's aggregation, one query over the cases
+ * of an office's subtree (domain/motcua-report.c)
+ *
+ * The figures are counted inside SQL, by an aggregate that hands each case to the domain's
+ * tally: the store knows the query and the index it runs on, the domain what a case counts as.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "motcua-replica-private.h"
+#include "motcua-report.h"
+
+G_BEGIN_DECLS
+
+/* A case as the report's tally sees it, with the period it is counted in: texts borrowed. */
+typedef struct
+{
+  const char *from;          /* the period, days */
+  const char *to;
+  const char *as_of;         /* the day a case still open is judged on */
+  const char *received_at;
+  const char *resolved_at;
+  const char *due_date;
+  const char *status;
+  const char *channel;
+  gboolean    scanned;       /* a new case with a scan attached */
+} MotcuaStoreReportCase;
+
+/* Adds @c to @figures. */
+typedef void     (*MotcuaStoreReportTally) (MotcuaReportFigures          *figures,
+                                            const MotcuaStoreReportCase  *c);
+/* The figures of the cases received by the office @office_id. */
+typedef gboolean (*MotcuaStoreReportEach)  (const MotcuaUuid             *office_id,
+                                            const MotcuaReportFigures    *figures,
+                                            gpointer                      user_data,
+                                            GError                      **error);
+
+/* Reads happen in one transaction, so the subtree and the counts agree even if another
+ * connection writes meanwhile: @started says whether begin started one (else the caller's
+ * holds), for end to commit it. */
+gboolean _motcua_store_report_begin_read (MotcuaReplica  *store,
+                                          gboolean       *started,
+                                          GError        **error);
+void     _motcua_store_report_end_read   (MotcuaReplica  *store,
+                                          gboolean        started);
+
+/* Counts the cases received by the offices of @office_code's subtree by the end of the period
+ * @from–@to (@to_next: the day after it) and not closed before it starts, with @tally, judging
+ * the open ones as of @as_of; calls @each once per office with cases. @tally must be the same
+ * function at every call on one replica (it is registered once per connection). */
+gboolean _motcua_store_report_count      (MotcuaReplica           *store,
+                                          const char              *office_code,
+                                          const char              *from,
+                                          const char              *to,
+                                          const char              *to_next,
+                                          const char              *as_of,
+                                          MotcuaStoreReportTally   tally,
+                                          MotcuaStoreReportEach    each,
+                                          gpointer                 user_data,
+                                          GError                 **error);
+
+G_END_DECLS
