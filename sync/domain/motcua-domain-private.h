@@ -25,6 +25,18 @@
 
 G_BEGIN_DECLS
 
+/* Grants @count numbers of @office_code's series for @year from the province's lease counter:
+ * to a desk's lease (@token_id), or to the province's own desk ("hub"). FALSE with
+ * MOTCUA_ERROR_NOT_AVAILABLE when the generation's numbers are spent (motcua-receipts.c). */
+gboolean      _motcua_receipt_grant        (MotcuaReplica     *self,
+                                            const char        *token_id,
+                                            const char        *office_code,
+                                            const MotcuaUuid  *office_id,
+                                            int                year,
+                                            guint              count,
+                                            gint64            *first_out,
+                                            GError           **error);
+
 /* Lookups by natural key; FALSE with MOTCUA_ERROR_NOT_FOUND naming the field. */
 gboolean      _motcua_replica_office_id    (MotcuaReplica  *self,
                                             const char     *field,

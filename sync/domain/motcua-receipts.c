@@ -60,6 +60,32 @@ _motcua_replica_lease_left (MotcuaReplica    *self,
   return _motcua_store_receipts_lease_left (self, office_id, year);
 }
 
+/* The province's lease counter */
+
+gboolean
+_motcua_receipt_grant (MotcuaReplica     *self,
+                       const char        *token_id,
+                       const char        *office_code,
+                       const MotcuaUuid  *office_id,
+                       int                year,
+                       guint              count,
+                       gint64            *first_out,
+                       GError           **error)
+{
+  if (!_motcua_store_leases_grant (self, token_id, office_code, office_id, year, count,
+                                   first_out, error))
+    return FALSE;
+  if (*first_out == 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_AVAILABLE,
+                   _("Office %s has no receipt numbers left to lease for %d: desks give"
+                     " numbers carrying their desk code"), office_code, year);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* The next number */
 
 char *
@@ -76,16 +102,8 @@ _motcua_receipt_next (MotcuaReplica    *self,
    * leased it; the server's own desk takes them from the lease counter itself. */
   if (_motcua_store_replicas_is_hub (self))
     {
-      if (!_motcua_store_leases_grant (self, "hub", office_code, office_id, year, 1, &number,
-                                       error))
+      if (!_motcua_receipt_grant (self, "hub", office_code, office_id, year, 1, &number, error))
         return NULL;
-      if (number == 0)
-        {
-          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_AVAILABLE,
-                       _("Office %s has no receipt numbers left to lease for %d: desks give"
-                         " numbers carrying their desk code"), office_code, year);
-          return NULL;
-        }
       return format_number (office_code, year, NULL, number);
     }
   if (server != NULL)

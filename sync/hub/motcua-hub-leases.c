@@ -31,16 +31,9 @@ _motcua_hub_lease (MotcuaReplica  *hub,
 
   /* The hub's own desk may have given numbers of an office it knows before it leased any. */
   has_office = _motcua_replica_office_id (hub, "office", office_code, &office, NULL);
-  if (!_motcua_store_leases_grant (hub, token_id, office_code, has_office ? &office : NULL, year,
-                                   count, &first, error))
+  if (!_motcua_receipt_grant (hub, token_id, office_code, has_office ? &office : NULL, year,
+                              count, &first, error))
     return FALSE;
-  if (first == 0)
-    {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_AVAILABLE,
-                   _("Office %s has no receipt numbers left to lease for %d: desks give"
-                     " numbers carrying their desk code"), office_code, year);
-      return FALSE;
-    }
 
   *first_out = first;
   *last_out = first + count - 1;
