@@ -174,6 +174,20 @@ foreach_change (MotcuaReplica     *self,
 
 /* The public view: MotcuaChange, values as "mv" GVariants. */
 
+void
+motcua_change_free (MotcuaChange *change)
+{
+  if (change == NULL)
+    return;
+
+  g_free (change->origin);
+  g_free (change->table);
+  g_free (change->row_id);
+  g_free (change->column);
+  g_clear_pointer (&change->value, g_variant_unref);
+  g_free (change);
+}
+
 static GVariant *
 change_value_variant (const MotcuaValue *value,
                       gsize              text_len)

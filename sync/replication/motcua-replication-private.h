@@ -180,14 +180,23 @@ gboolean      _motcua_replica_transfer_end (MotcuaReplica     *self,
                                             guint             *n_out,
                                             GError           **error);
 
+/* The due date of case @rid if its clock started on @day: the domain's rule, which a re-stamp
+ * follows when it moves that day. */
+typedef gboolean (*MotcuaDueDateFunc) (MotcuaReplica  *self,
+                                       gint64          rid,
+                                       const char     *day,
+                                       char            out[11],
+                                       GError        **error);
+
 /* Gives this replica's unpushed changes (past @acked) new stamps from the corrected clock,
- * and corrects the times they read from the clock by @shift_ms (motcua-capture.c). Inside a
- * transaction. */
-gboolean      _motcua_replica_restamp      (MotcuaReplica  *self,
-                                            guint64         acked,
-                                            gint64          shift_ms,
-                                            guint          *n_out,
-                                            GError        **error);
+ * and corrects the times they read from the clock by @shift_ms, and a due date that follows
+ * them as @due_date computes it (motcua-restamp.c). Inside a transaction. */
+gboolean      _motcua_replica_restamp      (MotcuaReplica      *self,
+                                            guint64             acked,
+                                            gint64              shift_ms,
+                                            MotcuaDueDateFunc   due_date,
+                                            guint              *n_out,
+                                            GError            **error);
 
 /* Deletes the cases outside this replica's scope that hold nothing unacknowledged; @n_kept_out
  * counts those that wait for their changes to be acknowledged. */

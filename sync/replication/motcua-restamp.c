@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "motcua-error.h"
-#include "motcua-domain-private.h"   /* crossing: due dates follow the re-stamped reception */
 #include "motcua-rows-private.h"
 #include "motcua-text.h"
 #include "motcua-workflow.h"
@@ -40,12 +39,13 @@ static const struct
 /* How the times of one re-stamped operation are corrected. */
 typedef struct
 {
-  MotcuaReplica *self;
-  gint64         written_ms;   /* its stamp before: what the clock read when it was made */
-  gint64         shift_ms;     /* how far the clock was corrected since */
-  gint64         limit_ms;     /* its new stamp: none of its times comes after */
-  char           old_due[11];  /* a due date it moved, for the text of its event */
-  char           new_due[11];
+  MotcuaReplica     *self;
+  MotcuaDueDateFunc  due_date;     /* a case's due date from the day its clock starts */
+  gint64             written_ms;   /* its stamp before: what the clock read when it was made */
+  gint64             shift_ms;     /* how far the clock was corrected since */
+  gint64             limit_ms;     /* its new stamp: none of its times comes after */
+  char               old_due[11];  /* a due date it moved, for the text of its event */
+  char               new_due[11];
 } TimesFix;
 
 static gboolean
@@ -178,8 +178,7 @@ restamp_fields (GHashTable            *renamed,
 
               /* Recomputed from the corrected day, as the write would have; a calendar that
                * has no due date for it keeps the one it had. */
-              if (_motcua_replica_case_due_date (fix->self, rid, fixed[day_column - 1], due,
-                                                 &local_error)
+              if (fix->due_date (fix->self, rid, fixed[day_column - 1], due, &local_error)
                   && strcmp (due, text) != 0)
                 {
                   g_strlcpy (fix->old_due, text, sizeof fix->old_due);
@@ -327,11 +326,12 @@ restamp_registers (MotcuaReplica         *self,
  * were written, and never past their new stamp (a clock set right by hand leaves no offset,
  * only times ahead). A time the officer typed is kept (see CLOCK_READING_SLACK_MS). */
 gboolean
-_motcua_replica_restamp (MotcuaReplica  *self,
-                         guint64         acked,
-                         gint64          shift_ms,
-                         guint          *n_out,
-                         GError        **error)
+_motcua_replica_restamp (MotcuaReplica      *self,
+                         guint64             acked,
+                         gint64              shift_ms,
+                         MotcuaDueDateFunc   due_date,
+                         guint              *n_out,
+                         GError            **error)
 {
   g_autoptr(GHashTable) renamed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                          g_free);
@@ -379,7 +379,8 @@ _motcua_replica_restamp (MotcuaReplica  *self,
       {
         MotcuaHlc old_hlc = (MotcuaHlc) g_array_index (records, gint64, 4 * first + 1);
         MotcuaHlc new_hlc, latest_prev = 0;
-        TimesFix fix = { self, (gint64) motcua_hlc_get_ms (old_hlc), shift_ms, 0, "", "" };
+        TimesFix fix = { self, due_date, (gint64) motcua_hlc_get_ms (old_hlc), shift_ms, 0, "",
+                         "" };
         guint after = first;
 
         /* One operation, one stamp: the records of one write (a transfer's case row and its
