@@ -16,6 +16,26 @@
 #include "motcua-changes-private.h"
 #include "motcua-workflow.h"
 
+/* A row's values, kept in the batch of the item @user_data names. */
+typedef struct
+{
+  MotcuaWireBatch *batch;
+  MotcuaWireItem  *item;
+} ReadRow;
+
+static gboolean
+read_row_keep (const MotcuaStoreRow  *row,
+               gpointer               user_data,
+               GError               **error)
+{
+  ReadRow *read = user_data;
+
+  for (guint c = 0; c < read->item->table->n_columns; c++)
+    read->item->values[c] = _motcua_wire_batch_keep (read->batch, &row->values[c], -1);
+
+  return TRUE;
+}
+
 gboolean
 _motcua_replica_read_row (MotcuaReplica          *self,
                           const MotcuaTableDesc  *table,
@@ -24,32 +44,17 @@ _motcua_replica_read_row (MotcuaReplica          *self,
                           MotcuaWireItem         *item,
                           GError                **error)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT ");
-  sqlite3_stmt *stmt = NULL;
+  ReadRow read = { batch, item };
+  gboolean found;
 
-  for (guint c = 0; c < table->n_columns; c++)
-    g_string_append_printf (sql, "%s%s", c ? ", " : "", table->columns[c].name);
-  g_string_append_printf (sql, " FROM %s WHERE rid = ?1", table->name);
-
-  stmt = _motcua_replica_prepare_text (self, sql->str, error);
-  if (stmt == NULL)
+  if (!_motcua_store_rows_read_values (self, table, rid, read_row_keep, &read, &found, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rid);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (!found)
     {
-      sqlite3_reset (stmt);
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
                    _("%s is damaged: a logged row of %s is missing"), self->path, table->name);
       return FALSE;
     }
-
-  for (guint c = 0; c < table->n_columns; c++)
-    {
-      MotcuaValue v = _motcua_value_from_column (stmt, (int) c);
-
-      item->values[c] = _motcua_wire_batch_keep (batch, &v, -1);
-    }
-  sqlite3_reset (stmt);
 
   return TRUE;
 }
