@@ -77,6 +77,78 @@ typedef gboolean (*LoggedChangeFunc) (const LoggedChange  *change,
                                       gpointer             user_data,
                                       GError             **error);
 
+/* A walk of the log's changes: where it is, and what it hands them to. */
+typedef struct
+{
+  MotcuaReplica     *self;
+  guint64            after_seq;
+  guint              limit;
+  gboolean           whole_records;
+  LoggedChangeFunc   func;
+  gpointer           user_data;
+  MotcuaHlc          last_hlc;
+  guint              emitted;
+} ChangeWalk;
+
+static gboolean
+walk_record (const MotcuaStoreLogRecord  *record,
+             gpointer                     user_data,
+             gboolean                    *stop,
+             GError                     **error)
+{
+  ChangeWalk *walk = user_data;
+  LoggedChange change = { 0 };
+  const guint8 *p = record->fields;
+  const guint8 *end = p + record->fields_size;
+  guint n = record->n;
+
+  change.seq = record->seq;
+  change.hlc = record->hlc;
+
+  /* Past the limit, whole records go on only to the end of one logical write: the records of
+   * one operation share its HLC (a transfer writes the case and its event), and the server
+   * judges them together. */
+  if (walk->emitted >= walk->limit && change.hlc != walk->last_hlc)
+    {
+      *stop = TRUE;
+      return TRUE;
+    }
+  walk->last_hlc = change.hlc;
+  change.table = _motcua_table_lookup (record->table);
+  change.rid = record->rid;
+  change.row_id = record->row_id;
+
+  /* A record made before the log named rows by UUID, whose row was purged once all of it
+   * was acknowledged: it stays (a refusal may name it) but has nothing to show. */
+  if (change.row_id == NULL && change.table != NULL
+      && change.seq + n - 1 <= _motcua_replica_get_acked (walk->self))
+    return TRUE;
+
+  for (guint i = 0; i < n && (walk->emitted < walk->limit || walk->whole_records);
+       i++, change.seq++)
+    {
+      if (p == NULL || change.table == NULL || change.row_id == NULL
+          || !_motcua_change_fields_next (&p, end, &change.column, &change.prev_hlc,
+                                          &change.value, &change.text_len)
+          || change.column > change.table->n_columns)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
+                       _("The change log of %s is damaged at sequence number %llu"),
+                       walk->self->path, (unsigned long long) change.seq);
+          return FALSE;
+        }
+      if (change.seq <= walk->after_seq)
+        continue;
+
+      if (!walk->func (&change, walk->user_data, error))
+        return FALSE;
+      walk->emitted++;
+    }
+  *stop = walk->emitted >= walk->limit && !walk->whole_records;
+
+  return TRUE;
+}
+
 /* Walks this replica's own changes past @after_seq, at most @limit (0: all), oldest first,
  * unpacking the records they are stored in (one per row write). With @whole_records, the
  * limit is only checked between logical writes (the records sharing one HLC): a push must
@@ -92,89 +164,10 @@ foreach_change (MotcuaReplica     *self,
                 gpointer           user_data,
                 GError           **error)
 {
-  sqlite3_stmt *stmt;
-  MotcuaHlc last_hlc = 0;
-  guint emitted = 0;
-  int rc = SQLITE_ROW;
+  ChangeWalk walk = { self, after_seq, limit != 0 ? limit : G_MAXUINT, whole_records, func,
+                      user_data, 0, 0 };
 
-  if (limit == 0)
-    limit = G_MAXUINT;
-
-  /* Records are keyed by their first sequence number: start from the one holding
-   * after_seq + 1 (a record holds at most 64 changes). */
-  stmt = _motcua_replica_prepare (self,
-                                  "SELECT ch.seq, ch.n, ch.hlc, ch.tbl,"
-                                  MOTCUA_CHANGE_ROW_RID_SQL ", ch.fields, ch.row_id"
-                                  " FROM changes ch"
-                                  " WHERE ch.origin = ?1 AND ch.seq > ?2 - 64"
-                                  " AND ch.seq + ch.n > ?2 + 1"
-                                  " ORDER BY ch.seq",
-                                  error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->self_origin);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) after_seq);
-
-  while ((emitted < limit || whole_records) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      LoggedChange change = { 0 };
-      const guint8 *p = sqlite3_column_blob (stmt, 5);
-      const guint8 *end = p + sqlite3_column_bytes (stmt, 5);
-      guint n = (guint) sqlite3_column_int (stmt, 1);
-
-      change.seq = (guint64) sqlite3_column_int64 (stmt, 0);
-      change.hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 2);
-
-      /* Past the limit, whole records go on only to the end of one logical write: the
-       * records of one operation share its HLC (a transfer writes the case and its event),
-       * and the server judges them together. */
-      if (emitted >= limit && change.hlc != last_hlc)
-        break;
-      last_hlc = change.hlc;
-      change.table = _motcua_table_lookup (sqlite3_column_int (stmt, 3));
-      change.rid = sqlite3_column_type (stmt, 4) == SQLITE_INTEGER
-                   ? sqlite3_column_int64 (stmt, 4) : -1;
-      change.row_id = sqlite3_column_bytes (stmt, 6) == 16 ? sqlite3_column_blob (stmt, 6) : NULL;
-
-      /* A record made before the log named rows by UUID, whose row was purged once all of it
-       * was acknowledged: it stays (a refusal may name it) but has nothing to show. */
-      if (change.row_id == NULL && change.table != NULL
-          && change.seq + n - 1 <= _motcua_replica_get_acked (self))
-        continue;
-
-      for (guint i = 0; i < n && (emitted < limit || whole_records); i++, change.seq++)
-        {
-          if (p == NULL || change.table == NULL || change.row_id == NULL
-              || !_motcua_change_fields_next (&p, end, &change.column, &change.prev_hlc,
-                                              &change.value, &change.text_len)
-              || change.column > change.table->n_columns)
-            {
-              sqlite3_reset (stmt);
-              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
-                           _("The change log of %s is damaged at sequence number %llu"),
-                           self->path, (unsigned long long) change.seq);
-              return FALSE;
-            }
-          if (change.seq <= after_seq)
-            continue;
-
-          if (!func (&change, user_data, error))
-            {
-              sqlite3_reset (stmt);
-              return FALSE;
-            }
-          emitted++;
-        }
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _motcua_store_log_foreach (self, after_seq, walk_record, &walk, error);
 }
 
 /* The public view: MotcuaChange, values as "mv" GVariants. */

@@ -4,8 +4,8 @@
  * side of replication: what the server acknowledged and refused, digests, state transfers,
  * purges (motcua-replication.c), and re-stamps (motcua-restamp.c). The receipt numbers leased
  * to the replica are the domain's (domain/motcua-receipts.c).
- * The domain, the hub and the client call these; the store does not. The SQL of the rows they
- * need is the store's (motcua-store-rows-private.h).
+ * The domain, the hub and the client call these; the store does not. The SQL they need is the
+ * store's: the log's (motcua-store-log-private.h) and the rows' (motcua-store-rows-private.h).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -13,6 +13,7 @@
 #pragma once
 
 #include "motcua-replica-private.h"
+#include "motcua-store-log-private.h"
 #include "motcua-store-rows-private.h"
 
 G_BEGIN_DECLS

@@ -52,25 +52,8 @@ _motcua_replica_add_rejected (MotcuaReplica     *self,
                               GError           **error)
 {
   g_autofree char *now = _motcua_replica_now_iso (self);
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "INSERT OR REPLACE INTO rejected"
-                                                " (seq, reason, at, gone, wait)"
-                                                " VALUES (?1, ?2, ?3, ?4, ?5)", error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) seq);
-  sqlite3_bind_text (stmt, 2, reason, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
-  if (gone != NULL)
-    sqlite3_bind_blob (stmt, 4, gone->bytes, 16, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 4);
-  if (wait != NULL)
-    sqlite3_bind_blob (stmt, 5, wait->bytes, 16, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 5);
-
-  return _motcua_replica_step_done (self, stmt, error);
+  return _motcua_store_log_add_rejected (self, seq, reason, now, gone, wait, error);
 }
 
 GHashTable *
