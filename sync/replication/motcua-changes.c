@@ -387,7 +387,6 @@ _motcua_replica_put_back_logged_row (MotcuaReplica          *self,
   MotcuaWireItem *item = _motcua_wire_batch_add (batch, table, FALSE, 0);
   const MotcuaValue *case_id;
   gboolean inserted;
-  sqlite3_stmt *stmt;
 
   g_assert (self->tx_depth > 0);
 
@@ -397,13 +396,11 @@ _motcua_replica_put_back_logged_row (MotcuaReplica          *self,
   /* Not without its case. */
   *put = FALSE;
   case_id = _motcua_wire_item_get (item, "case_id");
-  if (case_id == NULL || case_id->type != SQLITE_BLOB
-      || (stmt = _motcua_replica_prepare (self, "SELECT 1 FROM cases WHERE id = ?1",
-                                          error)) == NULL)
-    return error == NULL || *error == NULL;
-  sqlite3_bind_blob (stmt, 1, case_id->s, 16, SQLITE_STATIC);
-  *put = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
+  if (case_id == NULL || case_id->type != SQLITE_BLOB)
+    return TRUE;
+  if (!_motcua_store_scope_case_exists (self, (const MotcuaUuid *) (const void *) case_id->s, put,
+                                        error))
+    return FALSE;
   if (!*put)
     return TRUE;
 

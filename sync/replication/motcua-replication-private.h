@@ -5,7 +5,8 @@
  * purges (motcua-replication.c), and re-stamps (motcua-restamp.c). The receipt numbers leased
  * to the replica are the domain's (domain/motcua-receipts.c).
  * The domain, the hub and the client call these; the store does not. The SQL they need is the
- * store's: the log's (motcua-store-log-private.h) and the rows' (motcua-store-rows-private.h).
+ * store's: the log's (motcua-store-log-private.h), the rows' (motcua-store-rows-private.h) and
+ * the scope's (motcua-store-scope-private.h).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -15,6 +16,7 @@
 #include "motcua-replica-private.h"
 #include "motcua-store-log-private.h"
 #include "motcua-store-rows-private.h"
+#include "motcua-store-scope-private.h"
 
 G_BEGIN_DECLS
 
