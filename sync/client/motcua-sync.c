@@ -192,7 +192,8 @@ restamp_in_tx (Run      *run,
 {
   guint n = 0;
 
-  if (!_motcua_replica_restamp (run->replica, after, shift_ms, &n, error))
+  if (!_motcua_replica_restamp (run->replica, after, shift_ms,
+                                _motcua_replica_case_due_date, &n, error))
     return FALSE;
   run->p.restamped += n;
 

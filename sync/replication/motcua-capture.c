@@ -17,7 +17,6 @@
 
 #include "motcua-error.h"
 #include "motcua-rows-private.h"
-#include "motcua-schema-private.h"
 #include "motcua-text.h"
 #include "motcua-workflow.h"
 
@@ -119,28 +118,6 @@ out:
   _motcua_row_state_clear (&row);
 
   return ok;
-}
-
-/* Stores a row of an insert-only table; @seq is its local change, or 0 for a merged row. */
-static gboolean
-insert_only_store (MotcuaReplica         *self,
-                   const MotcuaTableDesc *table,
-                   const MotcuaUuid      *id,
-                   const MotcuaValue     *values,
-                   guint64                seq,
-                   GError               **error)
-{
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, _motcua_table_sql (table)->insert_sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-  for (guint c = 0; c < table->n_columns; c++)
-    _motcua_bind_value (stmt, (int) c + 2, &values[c]);
-  sqlite3_bind_null (stmt, (int) table->n_columns + 2);
-  sqlite3_bind_int64 (stmt, (int) table->n_columns + 3, (sqlite3_int64) seq);
-
-  return _motcua_replica_step_done (self, stmt, error);
 }
 
 /* The merge of remote changes: every replica that has seen the same set of changes holds the
@@ -287,27 +264,15 @@ repair_insert_only (MotcuaReplica         *self,
                     const MotcuaValue     *values,
                     GError               **error)
 {
-  g_autofree char *select = g_strdup_printf ("SELECT _seq FROM %s WHERE id = ?1", table->name);
-  g_autofree char *delete = g_strdup_printf ("DELETE FROM %s WHERE id = ?1", table->name);
-  sqlite3_stmt *stmt = _motcua_replica_prepare_text (self, select, error);
-  gint64 seq = 0;
+  gint64 seq;
 
-  if (stmt == NULL)
+  if (!_motcua_store_rows_get_seq (self, table, id, &seq, error))
     return FALSE;
-  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    seq = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
   if (seq <= 0 || (guint64) seq > _motcua_replica_get_acked (self))
     return TRUE;   /* not ours, or not acknowledged: it goes as it is */
 
-  stmt = _motcua_replica_prepare_text (self, delete, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-
-  return _motcua_replica_step_done (self, stmt, error)
-         && insert_only_store (self, table, id, values, (guint64) seq, error);
+  return _motcua_store_rows_delete (self, table, id, error)
+         && _motcua_store_rows_insert_only (self, table, id, values, (guint64) seq, error);
 }
 
 /* A row of an insert-only table from another replica: merge is union. */
@@ -319,8 +284,7 @@ _motcua_replica_merge_insert (MotcuaReplica         *self,
                               gboolean              *inserted,
                               GError               **error)
 {
-  const TableSql *sql = _motcua_table_sql (table);
-  sqlite3_stmt *stmt;
+  gint64 rid;
   gboolean exists;
 
   g_assert (self->tx_depth > 0);
@@ -328,23 +292,20 @@ _motcua_replica_merge_insert (MotcuaReplica         *self,
 
   *inserted = FALSE;
 
-  stmt = _motcua_replica_prepare (self, sql->select_sql, error);
-  if (stmt == NULL)
+  if (!_motcua_store_rows_find (self, table, id, &rid, error))
     return FALSE;
-  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-  exists = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
+  exists = rid >= 0;
   if (exists && self->repairing)
     return repair_insert_only (self, table, id, values, error);
   if (exists)
     return TRUE;
 
-  if (!insert_only_store (self, table, id, values, 0, error))
+  if (!_motcua_store_rows_insert_only (self, table, id, values, 0, error))
     return FALSE;
   /* An event of an older build says what it did only in its detail (motcua-schema.c). */
   if (table->id == MOTCUA_TABLE_CASE_EVENTS
       && values[_motcua_table_column (table, "detail") - 1].type != SQLITE_NULL
-      && !_motcua_schema_upgrade_event (self->db, id->bytes, error))
+      && !_motcua_store_rows_upgrade_event (self, id, error))
     return FALSE;
 
   *inserted = TRUE;
@@ -367,7 +328,7 @@ _motcua_replica_insert_row (MotcuaReplica         *self,
   g_assert (table->insert_only);
 
   if (!check_text_lengths (table, values, G_MAXUINT64, error)
-      || !insert_only_store (self, table, id, values, self->seq + 1, error))
+      || !_motcua_store_rows_insert_only (self, table, id, values, self->seq + 1, error))
     return FALSE;
 
   /* The row travels as one change, column 0. Rows of insert-only tables never change, so the

@@ -16,6 +16,26 @@
 #include "motcua-changes-private.h"
 #include "motcua-workflow.h"
 
+/* A row's values, kept in the batch of the item @user_data names. */
+typedef struct
+{
+  MotcuaWireBatch *batch;
+  MotcuaWireItem  *item;
+} ReadRow;
+
+static gboolean
+read_row_keep (const MotcuaStoreRow  *row,
+               gpointer               user_data,
+               GError               **error)
+{
+  ReadRow *read = user_data;
+
+  for (guint c = 0; c < read->item->table->n_columns; c++)
+    read->item->values[c] = _motcua_wire_batch_keep (read->batch, &row->values[c], -1);
+
+  return TRUE;
+}
+
 gboolean
 _motcua_replica_read_row (MotcuaReplica          *self,
                           const MotcuaTableDesc  *table,
@@ -24,32 +44,17 @@ _motcua_replica_read_row (MotcuaReplica          *self,
                           MotcuaWireItem         *item,
                           GError                **error)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT ");
-  sqlite3_stmt *stmt = NULL;
+  ReadRow read = { batch, item };
+  gboolean found;
 
-  for (guint c = 0; c < table->n_columns; c++)
-    g_string_append_printf (sql, "%s%s", c ? ", " : "", table->columns[c].name);
-  g_string_append_printf (sql, " FROM %s WHERE rid = ?1", table->name);
-
-  stmt = _motcua_replica_prepare_text (self, sql->str, error);
-  if (stmt == NULL)
+  if (!_motcua_store_rows_read_values (self, table, rid, read_row_keep, &read, &found, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rid);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (!found)
     {
-      sqlite3_reset (stmt);
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
                    _("%s is damaged: a logged row of %s is missing"), self->path, table->name);
       return FALSE;
     }
-
-  for (guint c = 0; c < table->n_columns; c++)
-    {
-      MotcuaValue v = _motcua_value_from_column (stmt, (int) c);
-
-      item->values[c] = _motcua_wire_batch_keep (batch, &v, -1);
-    }
-  sqlite3_reset (stmt);
 
   return TRUE;
 }
@@ -72,6 +77,78 @@ typedef gboolean (*LoggedChangeFunc) (const LoggedChange  *change,
                                       gpointer             user_data,
                                       GError             **error);
 
+/* A walk of the log's changes: where it is, and what it hands them to. */
+typedef struct
+{
+  MotcuaReplica     *self;
+  guint64            after_seq;
+  guint              limit;
+  gboolean           whole_records;
+  LoggedChangeFunc   func;
+  gpointer           user_data;
+  MotcuaHlc          last_hlc;
+  guint              emitted;
+} ChangeWalk;
+
+static gboolean
+walk_record (const MotcuaStoreLogRecord  *record,
+             gpointer                     user_data,
+             gboolean                    *stop,
+             GError                     **error)
+{
+  ChangeWalk *walk = user_data;
+  LoggedChange change = { 0 };
+  const guint8 *p = record->fields;
+  const guint8 *end = p + record->fields_size;
+  guint n = record->n;
+
+  change.seq = record->seq;
+  change.hlc = record->hlc;
+
+  /* Past the limit, whole records go on only to the end of one logical write: the records of
+   * one operation share its HLC (a transfer writes the case and its event), and the server
+   * judges them together. */
+  if (walk->emitted >= walk->limit && change.hlc != walk->last_hlc)
+    {
+      *stop = TRUE;
+      return TRUE;
+    }
+  walk->last_hlc = change.hlc;
+  change.table = _motcua_table_lookup (record->table);
+  change.rid = record->rid;
+  change.row_id = record->row_id;
+
+  /* A record made before the log named rows by UUID, whose row was purged once all of it
+   * was acknowledged: it stays (a refusal may name it) but has nothing to show. */
+  if (change.row_id == NULL && change.table != NULL
+      && change.seq + n - 1 <= _motcua_replica_get_acked (walk->self))
+    return TRUE;
+
+  for (guint i = 0; i < n && (walk->emitted < walk->limit || walk->whole_records);
+       i++, change.seq++)
+    {
+      if (p == NULL || change.table == NULL || change.row_id == NULL
+          || !_motcua_change_fields_next (&p, end, &change.column, &change.prev_hlc,
+                                          &change.value, &change.text_len)
+          || change.column > change.table->n_columns)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
+                       _("The change log of %s is damaged at sequence number %llu"),
+                       walk->self->path, (unsigned long long) change.seq);
+          return FALSE;
+        }
+      if (change.seq <= walk->after_seq)
+        continue;
+
+      if (!walk->func (&change, walk->user_data, error))
+        return FALSE;
+      walk->emitted++;
+    }
+  *stop = walk->emitted >= walk->limit && !walk->whole_records;
+
+  return TRUE;
+}
+
 /* Walks this replica's own changes past @after_seq, at most @limit (0: all), oldest first,
  * unpacking the records they are stored in (one per row write). With @whole_records, the
  * limit is only checked between logical writes (the records sharing one HLC): a push must
@@ -87,92 +164,27 @@ foreach_change (MotcuaReplica     *self,
                 gpointer           user_data,
                 GError           **error)
 {
-  sqlite3_stmt *stmt;
-  MotcuaHlc last_hlc = 0;
-  guint emitted = 0;
-  int rc = SQLITE_ROW;
+  ChangeWalk walk = { self, after_seq, limit != 0 ? limit : G_MAXUINT, whole_records, func,
+                      user_data, 0, 0 };
 
-  if (limit == 0)
-    limit = G_MAXUINT;
-
-  /* Records are keyed by their first sequence number: start from the one holding
-   * after_seq + 1 (a record holds at most 64 changes). */
-  stmt = _motcua_replica_prepare (self,
-                                  "SELECT ch.seq, ch.n, ch.hlc, ch.tbl,"
-                                  MOTCUA_CHANGE_ROW_RID_SQL ", ch.fields, ch.row_id"
-                                  " FROM changes ch"
-                                  " WHERE ch.origin = ?1 AND ch.seq > ?2 - 64"
-                                  " AND ch.seq + ch.n > ?2 + 1"
-                                  " ORDER BY ch.seq",
-                                  error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->self_origin);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) after_seq);
-
-  while ((emitted < limit || whole_records) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      LoggedChange change = { 0 };
-      const guint8 *p = sqlite3_column_blob (stmt, 5);
-      const guint8 *end = p + sqlite3_column_bytes (stmt, 5);
-      guint n = (guint) sqlite3_column_int (stmt, 1);
-
-      change.seq = (guint64) sqlite3_column_int64 (stmt, 0);
-      change.hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 2);
-
-      /* Past the limit, whole records go on only to the end of one logical write: the
-       * records of one operation share its HLC (a transfer writes the case and its event),
-       * and the server judges them together. */
-      if (emitted >= limit && change.hlc != last_hlc)
-        break;
-      last_hlc = change.hlc;
-      change.table = _motcua_table_lookup (sqlite3_column_int (stmt, 3));
-      change.rid = sqlite3_column_type (stmt, 4) == SQLITE_INTEGER
-                   ? sqlite3_column_int64 (stmt, 4) : -1;
-      change.row_id = sqlite3_column_bytes (stmt, 6) == 16 ? sqlite3_column_blob (stmt, 6) : NULL;
-
-      /* A record made before the log named rows by UUID, whose row was purged once all of it
-       * was acknowledged: it stays (a refusal may name it) but has nothing to show. */
-      if (change.row_id == NULL && change.table != NULL
-          && change.seq + n - 1 <= _motcua_replica_get_acked (self))
-        continue;
-
-      for (guint i = 0; i < n && (emitted < limit || whole_records); i++, change.seq++)
-        {
-          if (p == NULL || change.table == NULL || change.row_id == NULL
-              || !_motcua_change_fields_next (&p, end, &change.column, &change.prev_hlc,
-                                              &change.value, &change.text_len)
-              || change.column > change.table->n_columns)
-            {
-              sqlite3_reset (stmt);
-              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_CORRUPT,
-                           _("The change log of %s is damaged at sequence number %llu"),
-                           self->path, (unsigned long long) change.seq);
-              return FALSE;
-            }
-          if (change.seq <= after_seq)
-            continue;
-
-          if (!func (&change, user_data, error))
-            {
-              sqlite3_reset (stmt);
-              return FALSE;
-            }
-          emitted++;
-        }
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _motcua_store_log_foreach (self, after_seq, walk_record, &walk, error);
 }
 
 /* The public view: MotcuaChange, values as "mv" GVariants. */
+
+void
+motcua_change_free (MotcuaChange *change)
+{
+  if (change == NULL)
+    return;
+
+  g_free (change->origin);
+  g_free (change->table);
+  g_free (change->row_id);
+  g_free (change->column);
+  g_clear_pointer (&change->value, g_variant_unref);
+  g_free (change);
+}
 
 static GVariant *
 change_value_variant (const MotcuaValue *value,
@@ -375,7 +387,6 @@ _motcua_replica_put_back_logged_row (MotcuaReplica          *self,
   MotcuaWireItem *item = _motcua_wire_batch_add (batch, table, FALSE, 0);
   const MotcuaValue *case_id;
   gboolean inserted;
-  sqlite3_stmt *stmt;
 
   g_assert (self->tx_depth > 0);
 
@@ -385,13 +396,11 @@ _motcua_replica_put_back_logged_row (MotcuaReplica          *self,
   /* Not without its case. */
   *put = FALSE;
   case_id = _motcua_wire_item_get (item, "case_id");
-  if (case_id == NULL || case_id->type != SQLITE_BLOB
-      || (stmt = _motcua_replica_prepare (self, "SELECT 1 FROM cases WHERE id = ?1",
-                                          error)) == NULL)
-    return error == NULL || *error == NULL;
-  sqlite3_bind_blob (stmt, 1, case_id->s, 16, SQLITE_STATIC);
-  *put = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
+  if (case_id == NULL || case_id->type != SQLITE_BLOB)
+    return TRUE;
+  if (!_motcua_store_scope_case_exists (self, (const MotcuaUuid *) (const void *) case_id->s, put,
+                                        error))
+    return FALSE;
   if (!*put)
     return TRUE;
 

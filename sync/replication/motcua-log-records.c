@@ -159,25 +159,12 @@ _motcua_replica_log_record (MotcuaReplica     *self,
                             MotcuaHlc       hlc,
                             GError        **error)
 {
-  sqlite3_stmt *stmt;
+  guint64 seq = self->seq + 1;
 
-  stmt = _motcua_replica_prepare (self,
-                                  "INSERT INTO changes (origin, seq, n, hlc, tbl, row_id, fields)"
-                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                                  error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, self->self_origin);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) self->seq + 1);
-  sqlite3_bind_int (stmt, 3, (int) n);
-  sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) hlc);
-  sqlite3_bind_int (stmt, 5, table);
-  sqlite3_bind_blob (stmt, 6, row_id->bytes, 16, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 7, fields->data, (int) fields->len, SQLITE_STATIC);
   self->seq += n;
 
-  return _motcua_replica_step_done (self, stmt, error);
+  return _motcua_store_log_append (self, seq, n, hlc, table, row_id, fields->data, fields->len,
+                                   error);
 }
 
 
@@ -236,22 +223,16 @@ _motcua_replica_reissue_insert (MotcuaReplica         *self,
                                 MotcuaHlc              hlc,
                                 GError               **error)
 {
-  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET _seq = ?1 WHERE id = ?2", table->name);
   MotcuaValue none = MOTCUA_VALUE_NULL;
   g_autoptr(GByteArray) fields = NULL;
-  sqlite3_stmt *stmt;
+  gboolean found;
 
   g_assert (self->tx_depth > 0);
   g_assert (table->insert_only);
 
-  stmt = _motcua_replica_prepare_text (self, sql, error);
-  if (stmt == NULL)
+  if (!_motcua_store_rows_set_seq (self, table, id, self->seq + 1, &found, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) self->seq + 1);
-  sqlite3_bind_blob (stmt, 2, id->bytes, 16, SQLITE_STATIC);
-  if (!_motcua_replica_step_done (self, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (self->db) == 0)
+  if (!found)
     {
       char text[37];
 
@@ -310,7 +291,6 @@ _motcua_replica_keep_logged_row (MotcuaReplica         *self,
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
   MotcuaValue value;
-  sqlite3_stmt *stmt;
 
   g_assert (table->insert_only);
 
@@ -322,14 +302,5 @@ _motcua_replica_keep_logged_row (MotcuaReplica         *self,
   value = MOTCUA_VALUE_TEXT (text);
   _motcua_change_put (fields, 0, 0, &value);
 
-  stmt = _motcua_replica_prepare (self, "UPDATE changes SET fields = ?1 WHERE origin = ?2"
-                                  " AND row_id = ?3 AND " MOTCUA_INSERT_ONLY_RECORD_SQL, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, fields->data, (int) fields->len, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, self->self_origin);
-  sqlite3_bind_blob (stmt, 3, id->bytes, 16, SQLITE_STATIC);
-
-  return _motcua_replica_step_done (self, stmt, error);
+  return _motcua_store_log_keep_row (self, id, fields->data, fields->len, error);
 }
-

@@ -4,7 +4,9 @@
  * side of replication: what the server acknowledged and refused, digests, state transfers,
  * purges (motcua-replication.c), and re-stamps (motcua-restamp.c). The receipt numbers leased
  * to the replica are the domain's (domain/motcua-receipts.c).
- * The domain, the hub and the client call these; the store does not.
+ * The domain, the hub and the client call these; the store does not. The SQL they need is the
+ * store's: the log's (motcua-store-log-private.h), the rows' (motcua-store-rows-private.h) and
+ * the scope's (motcua-store-scope-private.h).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -12,6 +14,9 @@
 #pragma once
 
 #include "motcua-replica-private.h"
+#include "motcua-store-log-private.h"
+#include "motcua-store-rows-private.h"
+#include "motcua-store-scope-private.h"
 
 G_BEGIN_DECLS
 
@@ -180,14 +185,23 @@ gboolean      _motcua_replica_transfer_end (MotcuaReplica     *self,
                                             guint             *n_out,
                                             GError           **error);
 
+/* The due date of case @rid if its clock started on @day: the domain's rule, which a re-stamp
+ * follows when it moves that day. */
+typedef gboolean (*MotcuaDueDateFunc) (MotcuaReplica  *self,
+                                       gint64          rid,
+                                       const char     *day,
+                                       char            out[11],
+                                       GError        **error);
+
 /* Gives this replica's unpushed changes (past @acked) new stamps from the corrected clock,
- * and corrects the times they read from the clock by @shift_ms (motcua-capture.c). Inside a
- * transaction. */
-gboolean      _motcua_replica_restamp      (MotcuaReplica  *self,
-                                            guint64         acked,
-                                            gint64          shift_ms,
-                                            guint          *n_out,
-                                            GError        **error);
+ * and corrects the times they read from the clock by @shift_ms, and a due date that follows
+ * them as @due_date computes it (motcua-restamp.c). Inside a transaction. */
+gboolean      _motcua_replica_restamp      (MotcuaReplica      *self,
+                                            guint64             acked,
+                                            gint64              shift_ms,
+                                            MotcuaDueDateFunc   due_date,
+                                            guint              *n_out,
+                                            GError            **error);
 
 /* Deletes the cases outside this replica's scope that hold nothing unacknowledged; @n_kept_out
  * counts those that wait for their changes to be acknowledged. */

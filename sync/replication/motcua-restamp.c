@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "motcua-error.h"
-#include "motcua-domain-private.h"   /* crossing: due dates follow the re-stamped reception */
 #include "motcua-rows-private.h"
 #include "motcua-text.h"
 #include "motcua-workflow.h"
@@ -40,12 +39,13 @@ static const struct
 /* How the times of one re-stamped operation are corrected. */
 typedef struct
 {
-  MotcuaReplica *self;
-  gint64         written_ms;   /* its stamp before: what the clock read when it was made */
-  gint64         shift_ms;     /* how far the clock was corrected since */
-  gint64         limit_ms;     /* its new stamp: none of its times comes after */
-  char           old_due[11];  /* a due date it moved, for the text of its event */
-  char           new_due[11];
+  MotcuaReplica     *self;
+  MotcuaDueDateFunc  due_date;     /* a case's due date from the day its clock starts */
+  gint64             written_ms;   /* its stamp before: what the clock read when it was made */
+  gint64             shift_ms;     /* how far the clock was corrected since */
+  gint64             limit_ms;     /* its new stamp: none of its times comes after */
+  char               old_due[11];  /* a due date it moved, for the text of its event */
+  char               new_due[11];
 } TimesFix;
 
 static gboolean
@@ -178,8 +178,7 @@ restamp_fields (GHashTable            *renamed,
 
               /* Recomputed from the corrected day, as the write would have; a calendar that
                * has no due date for it keeps the one it had. */
-              if (_motcua_replica_case_due_date (fix->self, rid, fixed[day_column - 1], due,
-                                                 &local_error)
+              if (fix->due_date (fix->self, rid, fixed[day_column - 1], due, &local_error)
                   && strcmp (due, text) != 0)
                 {
                   g_strlcpy (fix->old_due, text, sizeof fix->old_due);
@@ -215,43 +214,26 @@ restamp_insert_only (MotcuaReplica         *self,
     {
       const char *name = table->columns[c].name;
       gboolean events = table->id == MOTCUA_TABLE_CASE_EVENTS;
-      g_autofree char *select = NULL;
-      g_autofree char *update = NULL;
-      g_autofree char *now = NULL;
-      const char *due = NULL;
-      sqlite3_stmt *stmt;
+      const char *columns[] = { name, events ? "due_date" : NULL, NULL };
+      guint n = events ? 2 : 1;
+      char *old[2] = { NULL, NULL };
+      const char *now[2] = { NULL, NULL };
+      gboolean ok;
 
       if (!is_clock_column (table->id, name))
         continue;
 
-      select = g_strdup_printf ("SELECT %s, %s FROM %s WHERE rid = ?1", name,
-                                events ? "due_date" : "NULL", table->name);
-      stmt = _motcua_replica_prepare_text (self, select, error);
-      if (stmt == NULL)
+      if (!_motcua_store_rows_get_texts (self, table, rid, columns, n, old, error))
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, rid);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          now = fix_time (fix, (const char *) sqlite3_column_text (stmt, 0));
-          if (fix->old_due[0] != '\0'
-              && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), fix->old_due) == 0)
-            due = fix->new_due;
-        }
-      sqlite3_reset (stmt);
-      if (now == NULL && due == NULL)
-        continue;
-
-      update = g_strdup_printf ("UPDATE %s SET %s = coalesce (?1, %s)%s WHERE rid = ?2",
-                                table->name, name, name,
-                                events ? ", due_date = coalesce (?3, due_date)" : "");
-      stmt = _motcua_replica_prepare_text (self, update, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, rid);
-      if (events)
-        sqlite3_bind_text (stmt, 3, due, -1, SQLITE_STATIC);
-      if (!_motcua_replica_step_done (self, stmt, error))
+      now[0] = fix_time (fix, old[0]);
+      if (fix->old_due[0] != '\0' && g_strcmp0 (old[1], fix->old_due) == 0)
+        now[1] = fix->new_due;
+      ok = (now[0] == NULL && now[1] == NULL)
+           || _motcua_store_rows_set_texts (self, table, rid, NULL, columns, now, n, error);
+      g_free (old[0]);
+      g_free (old[1]);
+      g_free ((char *) now[0]);
+      if (!ok)
         return FALSE;
     }
 
@@ -269,29 +251,20 @@ restamp_registers (MotcuaReplica         *self,
                    char                 **fixed,
                    GError               **error)
 {
-  g_autofree char *select = g_strdup_printf ("SELECT _clk FROM %s WHERE rid = ?1", table->name);
-  g_autoptr(GString) update = g_string_new (NULL);
-  g_autoptr(GPtrArray) values = g_ptr_array_new ();
-  sqlite3_stmt *stmt;
-  Clocks clocks;
+  g_autoptr(GBytes) old_clk = NULL;
   g_autoptr(GBytes) clk = NULL;
-  gboolean found = FALSE;
+  const char *columns[64];
+  const char *values[64];
+  guint n = 0;
+  Clocks clocks;
 
-  stmt = _motcua_replica_prepare_text (self, select, error);
-  if (stmt == NULL)
+  if (!_motcua_store_rows_get_clk (self, table, rid, &old_clk, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rid);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      _motcua_clocks_decode (&clocks, table->n_columns, sqlite3_column_blob (stmt, 0),
-                     (gsize) sqlite3_column_bytes (stmt, 0));
-      found = TRUE;
-    }
-  sqlite3_reset (stmt);
-  if (!found)
+  if (old_clk == NULL)
     return TRUE;
+  _motcua_clocks_decode (&clocks, table->n_columns, g_bytes_get_data (old_clk, NULL),
+                         g_bytes_get_size (old_clk));
 
-  g_string_printf (update, "UPDATE %s SET _clk = ?1", table->name);
   for (guint c = 0; c < table->n_columns; c++)
     if (clocks.hlc[c] == old_hlc && clocks.origin[c] == (guint32) self->self_origin)
       {
@@ -299,23 +272,36 @@ restamp_registers (MotcuaReplica         *self,
         /* The value the row holds is this write's: it takes the corrected one. */
         if (fixed[c] != NULL)
           {
-            g_ptr_array_add (values, fixed[c]);
-            g_string_append_printf (update, ", %s = ?%u", table->columns[c].name,
-                                    values->len + 2);
+            columns[n] = table->columns[c].name;
+            values[n++] = fixed[c];
           }
       }
-  g_string_append (update, " WHERE rid = ?2");
   clk = _motcua_clocks_encode (&clocks, table->n_columns);
-  stmt = _motcua_replica_prepare_text (self, update->str, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, g_bytes_get_data (clk, NULL), (int) g_bytes_get_size (clk),
-                     SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, rid);
-  for (guint i = 0; i < values->len; i++)
-    sqlite3_bind_text (stmt, (int) i + 3, values->pdata[i], -1, SQLITE_STATIC);
 
-  return _motcua_replica_step_done (self, stmt, error);
+  return _motcua_store_rows_set_texts (self, table, rid, clk, columns, values, n, error);
+}
+
+/* The log's records a re-stamp walks, collected first: the re-stamp writes to the tables being
+ * read. Per record, its (seq, hlc, table, rid) and its fields. */
+typedef struct
+{
+  GArray    *records;
+  GPtrArray *blobs;
+} Collected;
+
+static gboolean
+collect_record (const MotcuaStoreLogRecord  *record,
+                gpointer                     user_data,
+                gboolean                    *stop,
+                GError                     **error)
+{
+  Collected *collected = user_data;
+  gint64 r[4] = { (gint64) record->seq, (gint64) record->hlc, record->table, record->rid };
+
+  g_array_append_vals (collected->records, r, 1);
+  g_ptr_array_add (collected->blobs, g_bytes_new (record->fields, record->fields_size));
+
+  return TRUE;
 }
 
 /* Re-stamping: a replica whose clock ran ahead gives its changes that nobody has seen (those
@@ -327,50 +313,27 @@ restamp_registers (MotcuaReplica         *self,
  * were written, and never past their new stamp (a clock set right by hand leaves no offset,
  * only times ahead). A time the officer typed is kept (see CLOCK_READING_SLACK_MS). */
 gboolean
-_motcua_replica_restamp (MotcuaReplica  *self,
-                         guint64         acked,
-                         gint64          shift_ms,
-                         guint          *n_out,
-                         GError        **error)
+_motcua_replica_restamp (MotcuaReplica      *self,
+                         guint64             acked,
+                         gint64              shift_ms,
+                         MotcuaDueDateFunc   due_date,
+                         guint              *n_out,
+                         GError            **error)
 {
   g_autoptr(GHashTable) renamed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                          g_free);
-  sqlite3_stmt *stmt;
   MotcuaHlc last = 0;
   guint n = 0;
-  int rc;
 
   g_assert (self->tx_depth > 0);
 
-  stmt = _motcua_replica_prepare (self, "SELECT ch.seq, ch.hlc, ch.tbl,"
-                                  " coalesce (" MOTCUA_CHANGE_ROW_RID_SQL ", -1), ch.fields"
-                                  " FROM changes ch WHERE ch.origin = ?1 AND ch.seq > ?2"
-                                  " ORDER BY ch.seq", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->self_origin);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) acked);
-
-  /* Collected first: the loop below writes to the tables being read. */
   {
     g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (gint64) * 4);
     g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+    Collected collected = { records, blobs };
 
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        gint64 r[4] = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
-                        sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3) };
-
-        g_array_append_vals (records, r, 1);
-        g_ptr_array_add (blobs, g_bytes_new (sqlite3_column_blob (stmt, 4),
-                                             (gsize) sqlite3_column_bytes (stmt, 4)));
-      }
-    sqlite3_reset (stmt);
-    if (rc != SQLITE_DONE)
-      {
-        _motcua_replica_set_db_error (self, error);
-        return FALSE;
-      }
+    if (!_motcua_store_log_foreach_after (self, acked, collect_record, &collected, error))
+      return FALSE;
 
     /* The clock restarts from the corrected time and what it has seen of others. */
     self->clock.last = (MotcuaHlc) _motcua_replica_meta_get_int (self, "hub_seen_hlc", 0);
@@ -379,7 +342,8 @@ _motcua_replica_restamp (MotcuaReplica  *self,
       {
         MotcuaHlc old_hlc = (MotcuaHlc) g_array_index (records, gint64, 4 * first + 1);
         MotcuaHlc new_hlc, latest_prev = 0;
-        TimesFix fix = { self, (gint64) motcua_hlc_get_ms (old_hlc), shift_ms, 0, "", "" };
+        TimesFix fix = { self, due_date, (gint64) motcua_hlc_get_ms (old_hlc), shift_ms, 0, "",
+                         "" };
         guint after = first;
 
         /* One operation, one stamp: the records of one write (a transfer's case row and its
@@ -422,15 +386,8 @@ _motcua_replica_restamp (MotcuaReplica  *self,
             if (!ok)
               return FALSE;
 
-            stmt = _motcua_replica_prepare (self, "UPDATE changes SET hlc = ?1, fields = ?2"
-                                            " WHERE origin = ?3 AND seq = ?4", error);
-            if (stmt == NULL)
-              return FALSE;
-            sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) new_hlc);
-            sqlite3_bind_blob (stmt, 2, fields->data, (int) fields->len, SQLITE_STATIC);
-            sqlite3_bind_int64 (stmt, 3, self->self_origin);
-            sqlite3_bind_int64 (stmt, 4, r[0]);
-            if (!_motcua_replica_step_done (self, stmt, error))
+            if (!_motcua_store_log_restamp (self, (guint64) r[0], new_hlc, fields->data,
+                                            fields->len, error))
               return FALSE;
             n++;
           }

@@ -92,42 +92,16 @@ _motcua_clocks_encode (const Clocks *clocks,
 }
 
 static void
-owned_value_set_column (OwnedValue   *out,
-                        sqlite3_stmt *stmt,
-                        int           index)
+owned_value_set (OwnedValue        *out,
+                 const MotcuaValue *value)
 {
-  int type = sqlite3_column_type (stmt, index);
-
-  out->value.type = type;
-  out->value.i = 0;
-  out->value.s = NULL;
+  out->value = *value;
   out->owned = NULL;
-
-  switch (type)
-    {
-    case SQLITE_INTEGER:
-      out->value.i = sqlite3_column_int64 (stmt, index);
-      break;
-
-    case SQLITE_TEXT:
-      out->owned = g_strdup ((const char *) sqlite3_column_text (stmt, index));
-      out->value.s = out->owned;
-      break;
-
-    case SQLITE_BLOB:
-      if (sqlite3_column_bytes (stmt, index) == 16)
-        {
-          out->owned = g_memdup2 (sqlite3_column_blob (stmt, index), 16);
-          out->value.s = out->owned;
-        }
-      else
-        out->value.type = SQLITE_NULL;
-      break;
-
-    default:
-      out->value.type = SQLITE_NULL;
-      break;
-    }
+  if (value->type == SQLITE_TEXT)
+    out->owned = g_strdup (value->s);
+  else if (value->type == SQLITE_BLOB)
+    out->owned = g_memdup2 (value->s, 16);
+  out->value.s = out->owned;
 }
 
 void
@@ -139,6 +113,50 @@ _motcua_row_state_clear (RowState *row)
     g_free (row->fts_old[n]);
 }
 
+/* The row as the store read it, into the RowState @user_data. */
+static gboolean
+row_state_take (const MotcuaStoreRow  *stored,
+                gpointer               user_data,
+                GError               **error)
+{
+  RowState *row = user_data;
+  const MotcuaTableDesc *table = row->table;
+  guint p = 0;
+
+  row->exists = TRUE;
+  row->rid = stored->rid;
+  for (guint c = 0; c < table->n_columns; c++)
+    {
+      if (table->columns[c].kind == MOTCUA_COL_STATUS)
+        {
+          const MotcuaValue *status = &stored->values[p];
+          MotcuaStatusKey key = { 0 };
+
+          if (status->type == SQLITE_TEXT && motcua_status_from_string (status->s, &key.status))
+            {
+              key.generation = (guint) stored->values[p + 1].i;
+              row->current[c].owned = motcua_status_key_encode (&key);
+              row->current[c].value = MOTCUA_VALUE_TEXT (row->current[c].owned);
+            }
+          p += 2;
+        }
+      else
+        owned_value_set (&row->current[c], &stored->values[p++]);
+    }
+  _motcua_clocks_decode (&row->clocks, table->n_columns, stored->clk, stored->clk_size);
+
+  /* What the full-text index holds of the row now, before it changes. */
+  if (table->fts != NULL)
+    for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
+      {
+        const MotcuaValue *v = &row->current[table->fts_columns[n]].value;
+
+        row->fts_old[n] = v->type == SQLITE_TEXT ? g_strdup (v->s) : NULL;
+      }
+
+  return TRUE;
+}
+
 gboolean
 _motcua_row_read (MotcuaReplica         *self,
                   const MotcuaTableDesc *table,
@@ -147,81 +165,15 @@ _motcua_row_read (MotcuaReplica         *self,
                   RowState              *row,
                   GError               **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_assert (table->n_columns <= G_N_ELEMENTS (row->current));
 
   memset (row, 0, sizeof *row);
   row->table = table;
   row->sql = _motcua_table_sql (table);
+  for (guint c = 0; c < table->n_columns; c++)
+    row->current[c].value = MOTCUA_VALUE_NULL;
 
-  if (known_new)
-    {
-      for (guint c = 0; c < table->n_columns; c++)
-        row->current[c].value = MOTCUA_VALUE_NULL;
-      return TRUE;
-    }
-
-  stmt = _motcua_replica_prepare (self, row->sql->select_sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      int col = 1;
-
-      row->exists = TRUE;
-      row->rid = sqlite3_column_int64 (stmt, 0);
-      for (guint c = 0; c < table->n_columns; c++)
-        {
-          if (table->columns[c].kind == MOTCUA_COL_STATUS)
-            {
-              MotcuaStatusKey key = { 0 };
-
-              if (sqlite3_column_type (stmt, col) == SQLITE_TEXT
-                  && motcua_status_from_string ((const char *) sqlite3_column_text (stmt, col),
-                                                &key.status))
-                {
-                  key.generation = (guint) sqlite3_column_int (stmt, col + 1);
-                  row->current[c].owned = motcua_status_key_encode (&key);
-                  row->current[c].value = MOTCUA_VALUE_TEXT (row->current[c].owned);
-                }
-              else
-                row->current[c].value = MOTCUA_VALUE_NULL;
-              col += 2;
-            }
-          else
-            owned_value_set_column (&row->current[c], stmt, col++);
-        }
-      _motcua_clocks_decode (&row->clocks, table->n_columns, sqlite3_column_blob (stmt, col),
-                     (gsize) sqlite3_column_bytes (stmt, col));
-
-      /* What the full-text index holds of the row now, before it changes. */
-      if (table->fts != NULL)
-        for (guint n = 0; table->fts_columns[n] != G_MAXUINT; n++)
-          {
-            const MotcuaValue *v = &row->current[table->fts_columns[n]].value;
-
-            row->fts_old[n] = v->type == SQLITE_TEXT ? g_strdup (v->s) : NULL;
-          }
-    }
-  else
-    {
-      for (guint c = 0; c < table->n_columns; c++)
-        row->current[c].value = MOTCUA_VALUE_NULL;
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return known_new || _motcua_store_rows_read (self, table, id, row_state_take, row, error);
 }
 
 /* Sets column @c of the row (not yet stored), with the register it now holds. */
@@ -259,19 +211,13 @@ _motcua_row_store (MotcuaReplica    *self,
                    GError          **error)
 {
   const MotcuaTableDesc *table = row->table;
-  g_autoptr(GBytes) clk = NULL;
-  sqlite3_stmt *stmt;
-  int param = 2;
+  g_autoptr(GBytes) clk = _motcua_clocks_encode (&row->clocks, table->n_columns);
+  MotcuaValue values[128];
+  MotcuaStoreRow stored = { row->exists ? row->rid : -1, values, g_bytes_get_data (clk, NULL),
+                            g_bytes_get_size (clk) };
+  guint p = 0;
 
-  stmt = _motcua_replica_prepare (self, row->exists ? row->sql->update_sql : row->sql->insert_sql,
-                                  error);
-  if (stmt == NULL)
-    return FALSE;
-
-  if (row->exists)
-    sqlite3_bind_int64 (stmt, 1, row->rid);
-  else
-    sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
+  g_assert (row->sql->n_physical <= G_N_ELEMENTS (values));
 
   for (guint c = 0; c < table->n_columns; c++)
     {
@@ -283,30 +229,24 @@ _motcua_row_store (MotcuaReplica    *self,
 
           if (v->type == SQLITE_TEXT && motcua_status_key_decode (v->s, &key))
             {
-              sqlite3_bind_text (stmt, param++, motcua_status_to_string (key.status), -1,
-                                 SQLITE_STATIC);
-              sqlite3_bind_int (stmt, param++, (int) key.generation);
+              values[p++] = MOTCUA_VALUE_TEXT (motcua_status_to_string (key.status));
+              values[p++] = MOTCUA_VALUE_INT ((gint64) key.generation);
             }
           else
             {
-              sqlite3_bind_null (stmt, param++);
-              sqlite3_bind_int (stmt, param++, 0);
+              values[p++] = MOTCUA_VALUE_NULL;
+              values[p++] = MOTCUA_VALUE_INT (0);
             }
         }
       else
-        _motcua_bind_value (stmt, param++, v);
+        values[p++] = *v;
     }
-  clk = _motcua_clocks_encode (&row->clocks, table->n_columns);
-  sqlite3_bind_blob (stmt, param++, g_bytes_get_data (clk, NULL), (int) g_bytes_get_size (clk),
-                     SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, param++, (sqlite3_int64) seq);
 
-  if (!_motcua_replica_step_done (self, stmt, error))
+  if (!_motcua_store_rows_write (self, table, id, &stored, seq, &row->rid, error))
     return FALSE;
 
   if (!row->exists)
     {
-      row->rid = sqlite3_last_insert_rowid (self->db);
       row->exists = TRUE;
       row->fts_changed = table->fts != NULL;
       for (guint n = 0; n < G_N_ELEMENTS (row->fts_old); n++)
@@ -361,16 +301,10 @@ _motcua_replica_row_item (MotcuaReplica          *self,
 
   if (table->insert_only)
     {
-      const TableSql *sql = _motcua_table_sql (table);
-      sqlite3_stmt *stmt = _motcua_replica_prepare (self, sql->select_sql, error);
-      gint64 rid = -1;
+      gint64 rid;
 
-      if (stmt == NULL)
+      if (!_motcua_store_rows_find (self, table, id, &rid, error))
         return FALSE;
-      sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        rid = sqlite3_column_int64 (stmt, 0);
-      sqlite3_reset (stmt);
       if (rid < 0)
         return TRUE;
       item = _motcua_wire_batch_add (batch, table, FALSE, 0);

@@ -209,20 +209,6 @@ motcua_calendar_entry_free (MotcuaCalendarEntry *self)
   g_free (self);
 }
 
-void
-motcua_change_free (MotcuaChange *change)
-{
-  if (change == NULL)
-    return;
-
-  g_free (change->origin);
-  g_free (change->table);
-  g_free (change->row_id);
-  g_free (change->column);
-  g_clear_pointer (&change->value, g_variant_unref);
-  g_free (change);
-}
-
 G_DEFINE_BOXED_TYPE (MotcuaOffice, motcua_office, motcua_office_copy, motcua_office_free)
 G_DEFINE_BOXED_TYPE (MotcuaProcedure, motcua_procedure, motcua_procedure_copy,
                      motcua_procedure_free)
