@@ -251,6 +251,19 @@ gboolean      _motcua_replica_step_done    (MotcuaReplica  *self,
                                             sqlite3_stmt   *stmt,
                                             GError        **error);
 
+/* Ends a walk over @stmt's rows that stopped with @rc: resets @stmt, and says whether every
+ * row was read. SQLITE_ROW means the walk's callback stopped it with its error set; any other
+ * code but SQLITE_DONE sets the database's error. */
+gboolean      _motcua_replica_rows_done    (MotcuaReplica  *self,
+                                            sqlite3_stmt   *stmt,
+                                            int             rc,
+                                            GError        **error);
+
+/* Steps @stmt (NULL: its error is set already) and returns the number it selects, or -1. */
+gint64        _motcua_replica_step_count   (MotcuaReplica  *self,
+                                            sqlite3_stmt   *stmt,
+                                            GError        **error);
+
 void          _motcua_replica_set_db_error (MotcuaReplica  *self,
                                             GError        **error);
 

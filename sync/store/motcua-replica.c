@@ -208,6 +208,39 @@ meta_set (MotcuaReplica     *self,
   return _motcua_replica_step_done (self, stmt, error);
 }
 
+gboolean
+_motcua_replica_rows_done (MotcuaReplica  *self,
+                           sqlite3_stmt   *stmt,
+                           int             rc,
+                           GError        **error)
+{
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)   /* SQLITE_ROW: the caller stopped the walk, its error set */
+    _motcua_replica_set_db_error (self, error);
+
+  return FALSE;
+}
+
+gint64
+_motcua_replica_step_count (MotcuaReplica  *self,
+                            sqlite3_stmt   *stmt,
+                            GError        **error)
+{
+  gint64 n = -1;
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  else
+    _motcua_replica_set_db_error (self, error);
+  sqlite3_reset (stmt);
+
+  return n;
+}
+
 gint64
 _motcua_replica_meta_get_int (MotcuaReplica *self,
                               const char    *key,

@@ -49,17 +49,10 @@ each_row (MotcuaReplica              *self,
       };
 
       if (!each (&row, user_data, error))
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
+        break;
     }
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  _motcua_replica_set_db_error (self, error);
 
-  return FALSE;
+  return _motcua_replica_rows_done (self, stmt, rc, error);
 }
 
 gboolean

@@ -15,18 +15,6 @@
 
 G_BEGIN_DECLS
 
-/* Statements. _motcua_replica_rows_done() ends a loop over @stmt's rows that stopped with @rc:
- * it resets @stmt and says whether every row was read (else sets @error).
- * _motcua_replica_step_count() steps @stmt (NULL: its error is set already) and returns the
- * number it selects, or -1. */
-gboolean    _motcua_replica_rows_done   (MotcuaReplica           *self,
-                                         sqlite3_stmt            *stmt,
-                                         int                      rc,
-                                         GError                 **error);
-gint64      _motcua_replica_step_count  (MotcuaReplica           *self,
-                                         sqlite3_stmt            *stmt,
-                                         GError                 **error);
-
 /* A case's row as stored, with the codes and name of its procedure and offices; texts are
  * borrowed, valid during the callback that gets it. */
 typedef struct

@@ -10,39 +10,6 @@
 
 #include "motcua-store-cases-private.h"
 
-/* Statements */
-
-gboolean
-_motcua_replica_rows_done (MotcuaReplica  *self,
-                           sqlite3_stmt   *stmt,
-                           int             rc,
-                           GError        **error)
-{
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  _motcua_replica_set_db_error (self, error);
-  return FALSE;
-}
-
-gint64
-_motcua_replica_step_count (MotcuaReplica  *self,
-                            sqlite3_stmt   *stmt,
-                            GError        **error)
-{
-  gint64 n = -1;
-
-  if (stmt == NULL)
-    return -1;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  else
-    _motcua_replica_set_db_error (self, error);
-  sqlite3_reset (stmt);
-
-  return n;
-}
-
 /* Reading: CASE_COLUMNS FROM CASE_FROM selects what case_row_read() reads. */
 #define CASE_COLUMNS                                                                         \
   "c.rid, c.id, c.receipt_no, p.code, p.name, ro.code, ho.code, c.applicant_name,"          \

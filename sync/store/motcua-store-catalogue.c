@@ -10,21 +10,6 @@
 #include "motcua-store-catalogue-private.h"
 
 /* Ends a walk over a statement's rows that stopped with @rc: TRUE when it read them all. */
-static gboolean
-rows_done (MotcuaReplica  *self,
-           sqlite3_stmt   *stmt,
-           int             rc,
-           GError        **error)
-{
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  if (rc != SQLITE_ROW)   /* SQLITE_ROW: the callback stopped, its error set */
-    _motcua_replica_set_db_error (self, error);
-
-  return FALSE;
-}
-
 /* Offices */
 
 gboolean
@@ -169,7 +154,7 @@ _motcua_store_offices_each (MotcuaReplica          *self,
     if (!office_row (stmt, each, user_data, error))
       break;
 
-  return rows_done (self, stmt, rc, error);
+  return _motcua_replica_rows_done (self, stmt, rc, error);
 }
 
 /* Procedures */
@@ -219,7 +204,7 @@ each_procedure (MotcuaReplica             *self,
     if (!procedure_row (stmt, each, user_data, error))
       break;
 
-  return rows_done (self, stmt, rc, error);
+  return _motcua_replica_rows_done (self, stmt, rc, error);
 }
 
 gboolean
@@ -326,5 +311,5 @@ _motcua_store_calendar_each (MotcuaReplica            *self,
         break;
     }
 
-  return rows_done (self, stmt, rc, error);
+  return _motcua_replica_rows_done (self, stmt, rc, error);
 }

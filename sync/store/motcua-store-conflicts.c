@@ -70,37 +70,21 @@ _motcua_store_conflicts_each (MotcuaReplica            *self,
       side_from_row (&row.a, stmt, 6);
       side_from_row (&row.b, stmt, 10);
       if (!each (&row, user_data, error))
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
+        break;
     }
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  _motcua_replica_set_db_error (self, error);
 
-  return FALSE;
+  return _motcua_replica_rows_done (self, stmt, rc, error);
 }
 
 gint64
 _motcua_store_conflicts_count_open (MotcuaReplica  *self,
                                     GError        **error)
 {
-  sqlite3_stmt *stmt;
-  gint64 n = -1;
-
-  stmt = _motcua_replica_prepare (self, "SELECT count(*) FROM conflicts WHERE resolved IS NOT 1"
-                                  " AND deleted IS NOT 1", error);
-  if (stmt == NULL)
-    return -1;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  else
-    _motcua_replica_set_db_error (self, error);
-  sqlite3_reset (stmt);
-
-  return n;
+  return _motcua_replica_step_count (self,
+                                     _motcua_replica_prepare (self, "SELECT count(*) FROM conflicts"
+                                                              " WHERE resolved IS NOT 1"
+                                                              " AND deleted IS NOT 1", error),
+                                     error);
 }
 
 char *
