@@ -73,10 +73,7 @@ each_case_row (MotcuaReplica        *store,
 
       case_row_read (stmt, &row);
       if (!each (&row, user_data, error))
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
+        break;
     }
 
   return _motcua_replica_rows_done (store, stmt, rc, error);
