@@ -259,6 +259,15 @@ gboolean      _motcua_replica_rows_done    (MotcuaReplica  *self,
                                             int             rc,
                                             GError        **error);
 
+/* Ends a statement that read at most one row, or a walk its callback may stop early without
+ * an error, which stopped with @rc: resets @stmt; FALSE with @walk_error (taken: the callback
+ * failed) or with the database's error. */
+gboolean      _motcua_replica_walk_done    (MotcuaReplica  *self,
+                                            sqlite3_stmt   *stmt,
+                                            int             rc,
+                                            GError         *walk_error,
+                                            GError        **error);
+
 /* Steps @stmt (NULL: its error is set already) and returns the number it selects, or -1. */
 gint64        _motcua_replica_step_count   (MotcuaReplica  *self,
                                             sqlite3_stmt   *stmt,

@@ -223,6 +223,28 @@ _motcua_replica_rows_done (MotcuaReplica  *self,
   return FALSE;
 }
 
+gboolean
+_motcua_replica_walk_done (MotcuaReplica  *self,
+                           sqlite3_stmt   *stmt,
+                           int             rc,
+                           GError         *walk_error,
+                           GError        **error)
+{
+  sqlite3_reset (stmt);
+  if (walk_error != NULL)
+    {
+      g_propagate_error (error, walk_error);
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _motcua_replica_set_db_error (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 gint64
 _motcua_replica_step_count (MotcuaReplica  *self,
                             sqlite3_stmt   *stmt,

@@ -89,20 +89,7 @@ _motcua_store_hub_log_read (MotcuaReplica          *hub,
       if (!each (&row, user_data, &local_error))
         break;
     }
-  sqlite3_reset (stmt);
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (hub, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _motcua_replica_walk_done (hub, stmt, rc, local_error, error);
 }
 
 guint64
@@ -147,14 +134,7 @@ _motcua_store_hub_log_get_handling (MotcuaReplica     *hub,
       if (*has_office)
         memcpy (office->bytes, sqlite3_column_blob (stmt, 0), 16);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (hub, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _motcua_replica_walk_done (hub, stmt, rc, NULL, error);
 }
 
 gboolean
@@ -201,12 +181,5 @@ _motcua_store_hub_log_conflict_case (MotcuaReplica     *hub,
       if (*has_case)
         memcpy (case_id->bytes, sqlite3_column_blob (stmt, 0), 16);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (hub, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _motcua_replica_walk_done (hub, stmt, rc, NULL, error);
 }

@@ -164,20 +164,7 @@ _motcua_store_hub_push_refusals_read (MotcuaReplica              *hub,
       if (!each (&refusal, user_data, &local_error))
         break;
     }
-  sqlite3_reset (stmt);
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (hub, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _motcua_replica_walk_done (hub, stmt, rc, local_error, error);
 }
 
 gboolean

@@ -69,20 +69,7 @@ walk (MotcuaReplica            *hub,
       if (!each (&row, user_data, &local_error))
         break;
     }
-  sqlite3_reset (stmt);
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (hub, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _motcua_replica_walk_done (hub, stmt, rc, local_error, error);
 }
 
 gboolean

@@ -71,15 +71,7 @@ walk (MotcuaReplica       *self,
           return FALSE;
         }
     }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _motcua_replica_walk_done (self, stmt, rc, NULL, error);
 }
 
 gboolean

@@ -149,14 +149,7 @@ _motcua_store_replicas_holder (MotcuaReplica     *store,
       *revoked_out = sqlite3_column_int (stmt, 1) != 0;
       *acked_out = sqlite3_column_int64 (stmt, 2);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (store, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _motcua_replica_walk_done (store, stmt, rc, NULL, error);
 }
 
 gboolean

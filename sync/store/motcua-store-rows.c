@@ -18,23 +18,6 @@ bind_id (sqlite3_stmt     *stmt,
   sqlite3_bind_blob (stmt, index, id->bytes, 16, SQLITE_STATIC);
 }
 
-/* Ends a statement that read at most one row: @rc is the last step's. */
-static gboolean
-one_row_done (MotcuaReplica  *self,
-              sqlite3_stmt   *stmt,
-              int             rc,
-              GError        **error)
-{
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 gboolean
 _motcua_store_rows_read (MotcuaReplica          *self,
                          const MotcuaTableDesc  *table,
@@ -70,7 +53,7 @@ _motcua_store_rows_read (MotcuaReplica          *self,
         }
     }
 
-  return one_row_done (self, stmt, rc, error);
+  return _motcua_replica_walk_done (self, stmt, rc, NULL, error);
 }
 
 gboolean
@@ -127,7 +110,7 @@ _motcua_store_rows_find (MotcuaReplica          *self,
   if (rc == SQLITE_ROW)
     *rid_out = sqlite3_column_int64 (stmt, 0);
 
-  return one_row_done (self, stmt, rc, error);
+  return _motcua_replica_walk_done (self, stmt, rc, NULL, error);
 }
 
 gboolean
@@ -169,7 +152,7 @@ _motcua_store_rows_read_values (MotcuaReplica          *self,
         }
     }
 
-  return one_row_done (self, stmt, rc, error);
+  return _motcua_replica_walk_done (self, stmt, rc, NULL, error);
 }
 
 gboolean
@@ -212,7 +195,7 @@ _motcua_store_rows_get_seq (MotcuaReplica          *self,
   if (rc == SQLITE_ROW)
     *seq_out = sqlite3_column_int64 (stmt, 0);
 
-  return one_row_done (self, stmt, rc, error);
+  return _motcua_replica_walk_done (self, stmt, rc, NULL, error);
 }
 
 gboolean
@@ -289,7 +272,7 @@ _motcua_store_rows_get_texts (MotcuaReplica          *self,
     for (guint i = 0; i < n; i++)
       out[i] = g_strdup ((const char *) sqlite3_column_text (stmt, (int) i));
 
-  return one_row_done (self, stmt, rc, error);
+  return _motcua_replica_walk_done (self, stmt, rc, NULL, error);
 }
 
 gboolean
@@ -348,5 +331,5 @@ _motcua_store_rows_get_clk (MotcuaReplica          *self,
   if (rc == SQLITE_ROW)
     *clk_out = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
 
-  return one_row_done (self, stmt, rc, error);
+  return _motcua_replica_walk_done (self, stmt, rc, NULL, error);
 }

@@ -335,14 +335,7 @@ _motcua_store_scope_case_exists (MotcuaReplica     *self,
   sqlite3_bind_blob (stmt, 1, id->bytes, 16, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   *exists = rc == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _motcua_replica_walk_done (self, stmt, rc, NULL, error);
 }
 
 gboolean
