@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "motcua-test-utils.h"
+#include "test-replica.h"
 
 static MotcuaCase *
 receive (MotcuaFixture *f,
@@ -487,108 +488,6 @@ test_office_cycle (MotcuaFixture *f,
   }
 }
 
-typedef struct
-{
-  const char *field;
-  const char *expect;   /* the start of the message */
-  MotcuaReception r;
-  guint error_code;
-} BadReception;
-
-static void
-test_bad_input (MotcuaFixture *f,
-                gconstpointer  data)
-{
-  guint bad_paper[] = { 2 };
-  guint twice[] = { 0, 0 };
-  BadReception bad[] = {
-    { "citizen", "citizen ID “12345” is not a citizen ID",
-      { .procedure_code = "HT.KS", .applicant_name = "A", .citizen_id = "12345" },
-      MOTCUA_ERROR_INVALID },
-    { "phone", "phone “12345” is not a Vietnamese phone number",
-      { .procedure_code = "HT.KS", .applicant_name = "A", .citizen_id = "012345678901",
-        .phone = "12345" }, MOTCUA_ERROR_INVALID },
-    { "name", "applicant name is required",
-      { .procedure_code = "HT.KS", .applicant_name = "  ", .citizen_id = "012345678901" },
-      MOTCUA_ERROR_INVALID },
-    { "procedure", "procedure “XX.YY” is not in the catalogue",
-      { .procedure_code = "XX.YY", .applicant_name = "A", .citizen_id = "012345678901" },
-      MOTCUA_ERROR_NOT_FOUND },
-    { "date", "received_at “2025-02-30T09:00:00”",
-      { .procedure_code = "HT.KS", .applicant_name = "A", .citizen_id = "012345678901",
-        .received_at = "2025-02-30T09:00:00" }, MOTCUA_ERROR_INVALID },
-    { "paper", "papers: 2 is not one of the procedure's 2 required papers",
-      { .procedure_code = "HT.KS", .applicant_name = "A", .citizen_id = "012345678901",
-        .papers = bad_paper, .n_papers = 1 }, MOTCUA_ERROR_INVALID },
-    { "twice", "papers: 0 is ticked twice",
-      { .procedure_code = "HT.KS", .applicant_name = "A", .citizen_id = "012345678901",
-        .papers = twice, .n_papers = 2 }, MOTCUA_ERROR_INVALID },
-    { "channel", "channel 9 must be",
-      { .procedure_code = "HT.KS", .applicant_name = "A", .citizen_id = "012345678901",
-        .channel = 9 }, MOTCUA_ERROR_INVALID },
-    { "office", "receiving office “Q” is not an office",
-      { .procedure_code = "HT.KS", .receiving_office = "Q", .applicant_name = "A",
-        .citizen_id = "012345678901" }, MOTCUA_ERROR_NOT_FOUND },
-  };
-  g_autofree char *before = motcua_test_export (f->replica);
-  guint64 seq = motcua_replica_get_last_seq (f->replica);
-
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(MotcuaCase) c = motcua_replica_receive (f->replica, &bad[i].r, &error);
-
-      g_test_message ("bad input: %s", bad[i].field);
-      g_assert_null (c);
-      g_assert_error (error, MOTCUA_ERROR, (int) bad[i].error_code);
-      g_assert_true (g_str_has_prefix (error->message, bad[i].expect));
-    }
-
-  /* Nothing was written, not even a receipt number. */
-  {
-    g_autofree char *after = motcua_test_export (f->replica);
-
-    g_assert_cmpstr (before, ==, after);
-    g_assert_cmpuint (motcua_replica_get_last_seq (f->replica), ==, seq);
-    g_assert_cmpint (motcua_test_count (f->replica, "receipt_counters"), ==, 0);
-  }
-}
-
-static void
-test_bad_edits (MotcuaFixture *f,
-                gconstpointer  data)
-{
-  g_autoptr(MotcuaCase) c = receive (f, "HT.KS", "Nguyễn Văn An", MOTCUA_CHANNEL_COUNTER);
-  static const struct { const char *field, *value, *expect; } bad[] = {
-    { "status", "approved", "field “status” cannot be edited" },
-    { "due_date", "2030-01-01", "field “due_date” cannot be edited" },
-    { "citizen_id", "123", "citizen ID “123” is not a citizen ID" },
-    { "phone", "abc", "phone “abc” is not a Vietnamese phone number" },
-    { "channel", "fax", "channel “fax” must be" },
-    { "priority", "vip", "priority “vip” must be" },
-    { "papers", "0,7", "papers: 7 is not one of" },
-    { "papers", "zero", "papers “zero” must be paper numbers" },
-    { "rating", "6", "rating “6” must be" },
-    { "rating", "4", "rating: case T-2025-000001 is received" },
-    { "applicant_name", "", "applicant name is required" },
-  };
-  g_autofree char *before = motcua_test_export (f->replica);
-  g_autofree char *after = NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      g_assert_false (motcua_replica_edit_case (f->replica, c->id, bad[i].field, bad[i].value,
-                                                NULL, &error));
-      g_assert_nonnull (error);
-      g_assert_true (g_str_has_prefix (error->message, bad[i].expect));
-    }
-
-  after = motcua_test_export (f->replica);
-  g_assert_cmpstr (before, ==, after);
-}
-
 static void
 test_batch (MotcuaFixture *f,
             gconstpointer  data)
@@ -880,14 +779,13 @@ main (int   argc,
   motcua_test_add ("/replica/workflow/reopen", test_reopen);
   motcua_test_add ("/replica/transfer", test_transfer);
   motcua_test_add ("/replica/office-cycle", test_office_cycle);
-  motcua_test_add ("/replica/bad-input/reception", test_bad_input);
-  motcua_test_add ("/replica/bad-input/edits", test_bad_edits);
   motcua_test_add ("/replica/batch", test_batch);
   motcua_test_add ("/replica/batch-broken", test_batch_broken);
   motcua_test_add ("/replica/receipt-numbers", test_receipt_numbers);
   motcua_test_add ("/replica/list-filters", test_list_filters);
   motcua_test_add ("/replica/two-connections", test_two_connections);
   g_test_add_func ("/replica/authority/commune-seeds-catalogue", test_authority);
+  test_replica_input_add_tests ();
 
   return g_test_run ();
 }

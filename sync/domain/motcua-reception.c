@@ -15,13 +15,13 @@
 #include "motcua-text.h"
 
 static gboolean
-procedure_lookup (MotcuaReplica  *self,
-                  const char     *code,
-                  MotcuaUuid     *id_out,
-                  guint          *days_out,
-                  guint          *n_documents_out,
-                  const char    **name_out,
-                  GError        **error)
+procedure_lookup (MotcuaReplica               *self,
+                  const char                  *code,
+                  MotcuaUuid                  *id_out,
+                  guint                       *days_out,
+                  guint                       *n_documents_out,
+                  const MotcuaProcedureInfo  **info_out,
+                  GError                     **error)
 {
   MotcuaProcedureInfo *info;
 
@@ -51,8 +51,34 @@ procedure_lookup (MotcuaReplica  *self,
   *id_out = info->id;
   *days_out = info->processing_days;
   *n_documents_out = info->n_documents;
-  if (name_out != NULL)
-    *name_out = info->name;
+  if (info_out != NULL)
+    *info_out = info;
+
+  return TRUE;
+}
+
+/* Whether a dossier may be received under @info's procedure on @day (YYYY-MM-DD): the procedure
+ * is in force from its first day to its last, both included. */
+static gboolean
+procedure_in_force (const char                 *code,
+                    const MotcuaProcedureInfo  *info,
+                    const char                 *day,
+                    GError                    **error)
+{
+  if (info->in_force_from[0] != '\0' && strcmp (day, info->in_force_from) < 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("procedure “%s” comes into force on %s: a dossier cannot be received under"
+                     " it on %s"), code, info->in_force_from, day);
+      return FALSE;
+    }
+  if (info->in_force_to[0] != '\0' && strcmp (day, info->in_force_to) > 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("procedure “%s” was in force until %s: a dossier cannot be received under"
+                     " it on %s"), code, info->in_force_to, day);
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -113,7 +139,7 @@ receive_in_tx (MotcuaReplica          *self,
 {
   MotcuaUuid case_id_storage;
   MotcuaUuid *case_id = &case_id_storage;
-  const char *procedure_name = NULL;
+  const MotcuaProcedureInfo *procedure = NULL;
   const char *office_code = r->receiving_office ? r->receiving_office : self->office_code;
   g_autofree char *phone = NULL;
   g_autofree char *received_at = NULL;
@@ -129,8 +155,8 @@ receive_in_tx (MotcuaReplica          *self,
   char day[11], due[11];
   MotcuaHlc hlc;
 
-  if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents,
-                         &procedure_name, error)
+  if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, &procedure,
+                         error)
       || !_motcua_replica_office_id (self, _("receiving office"), office_code, &office_id, error))
     return FALSE;
   if (!_motcua_replica_office_within (self, &office_id, &self->office_id, error))
@@ -172,7 +198,8 @@ receive_in_tx (MotcuaReplica          *self,
 
   memcpy (day, received_at, 10);
   day[10] = '\0';
-  if (!_motcua_due_date_for (self, day, days, due, error))
+  if (!procedure_in_force (r->procedure_code, procedure, day, error)
+      || !_motcua_due_date_for (self, day, days, due, error))
     return FALSE;
 
   receipt_no = _motcua_receipt_next (self, &office_id, office_code, atoi (day), error);
@@ -226,7 +253,7 @@ receive_in_tx (MotcuaReplica          *self,
   }
   out->receipt_no = g_steal_pointer (&receipt_no);
   out->procedure_code = g_strdup (r->procedure_code);
-  out->procedure_name = g_strdup (procedure_name);
+  out->procedure_name = g_strdup (procedure->name);
   out->receiving_office = g_strdup (office_code);
   out->handling_office = g_strdup (office_code);
   out->applicant_name = g_steal_pointer (&name);

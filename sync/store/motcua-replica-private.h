@@ -159,6 +159,8 @@ typedef struct
   guint      processing_days;
   guint      n_documents;
   char      *name;
+  char       in_force_from[11];   /* YYYY-MM-DD, or "" when it has no date */
+  char       in_force_to[11];
 } MotcuaProcedureInfo;
 
 struct _MotcuaReplica

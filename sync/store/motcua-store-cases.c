@@ -299,8 +299,8 @@ _motcua_store_cases_procedure (MotcuaReplica        *store,
 
   stmt = _motcua_replica_prepare (store,
                                   "SELECT id, processing_days, json_array_length (documents),"
-                                  " name FROM procedures WHERE code = ?1 AND deleted IS NOT 1",
-                                  error);
+                                  " name, in_force_from, in_force_to FROM procedures"
+                                  " WHERE code = ?1 AND deleted IS NOT 1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
@@ -312,6 +312,10 @@ _motcua_store_cases_procedure (MotcuaReplica        *store,
       out->processing_days = (guint) sqlite3_column_int (stmt, 1);
       out->n_documents = (guint) sqlite3_column_int (stmt, 2);
       out->name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      g_strlcpy (out->in_force_from, (const char *) sqlite3_column_text (stmt, 4) ?: "",
+                 sizeof out->in_force_from);
+      g_strlcpy (out->in_force_to, (const char *) sqlite3_column_text (stmt, 5) ?: "",
+                 sizeof out->in_force_to);
       rc = SQLITE_DONE;
     }
 
