@@ -247,7 +247,12 @@ test_report (Fixture       *f,
   g_autoptr(Run) bad_date = NULL;
   g_autoptr(Run) bad_format = NULL;
   g_autoptr(Run) advance = NULL;
+  g_autoptr(Run) period = NULL;
+  g_autoptr(Run) bad_period = NULL;
+  g_autoptr(Run) both = NULL;
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) period_root = NULL;
+  JsonObject *o;
 
   set_up_desk (f);
   a = receive (f, "MAU.HT.002", "2025-03-03T09:00:00+07:00");
@@ -287,6 +292,18 @@ test_report (Fixture       *f,
   bad_format = cli_run (f, "report", "--from", "2025-03-01", "--to", "2025-03-31",
                         "--format", "pdf", NULL);
   assert_usage_error (bad_format, "pdf");
+
+  /* March's reporting period closes on the 14th and began on 15 February. */
+  period = cli_run (f, "--json", "report", "--period", "2025-03", NULL);
+  assert_ok (period);
+  period_root = parse_json (period->out);
+  o = json_node_get_object (period_root);
+  g_assert_cmpstr (json_object_get_string_member (o, "from"), ==, "2025-02-15");
+  g_assert_cmpstr (json_object_get_string_member (o, "to"), ==, "2025-03-14");
+  bad_period = cli_run (f, "report", "--period", "2025-13", NULL);
+  assert_usage_error (bad_period, "2025-13");
+  both = cli_run (f, "report", "--period", "2025-Q1", "--from", "2025-03-01", NULL);
+  assert_usage_error (both, "not both");
 }
 
 static void

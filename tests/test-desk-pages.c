@@ -311,6 +311,9 @@ test_reports (DeskFixture   *fixture,
   show_page (fixture, "reports");
   g_assert_true (wait_for (report_ready, page, 30000));
   shown = motcua_reports_page_get_report (MOTCUA_REPORTS_PAGE (page));
+  /* "This month" is the reporting month, from the 15th of the month before to the 14th. */
+  g_assert_true (g_str_has_suffix (motcua_report_get_from (shown), "-15"));
+  g_assert_true (g_str_has_suffix (motcua_report_get_to (shown), "-14"));
   expected = motcua_replica_report (replica, "LC.NN", motcua_report_get_from (shown),
                                     motcua_report_get_to (shown), &error);
   g_assert_no_error (error);

@@ -642,6 +642,78 @@ test_format_text (MotcuaFixture *fixture,
   }
 }
 
+/* The reporting periods close on the 14th (Decree 09/2019/NĐ-CP, article 12). */
+static void
+test_reporting_periods (void)
+{
+  static const struct
+  {
+    const char       *name;
+    MotcuaPeriodKind  kind;
+    const char       *from, *to;
+  } periods[] = {
+    { "2026-11", MOTCUA_PERIOD_MONTH, "2026-10-15", "2026-11-14" },
+    { "2026-01", MOTCUA_PERIOD_MONTH, "2025-12-15", "2026-01-14" },
+    { "2026-12", MOTCUA_PERIOD_MONTH, "2026-11-15", "2026-12-14" },
+    { "2026-Q1", MOTCUA_PERIOD_QUARTER, "2025-12-15", "2026-03-14" },
+    { "2026-Q4", MOTCUA_PERIOD_QUARTER, "2026-09-15", "2026-12-14" },
+    { "2026-H1", MOTCUA_PERIOD_HALF, "2025-12-15", "2026-06-14" },
+    { "2026-H2", MOTCUA_PERIOD_HALF, "2026-06-15", "2026-12-14" },
+    { "2026", MOTCUA_PERIOD_YEAR, "2025-12-15", "2026-12-14" },
+  };
+  static const struct
+  {
+    const char       *day;
+    MotcuaPeriodKind  kind;
+    int               year, number;
+  } days[] = {
+    { "2026-12-07", MOTCUA_PERIOD_MONTH, 2026, 12 },
+    { "2026-12-14", MOTCUA_PERIOD_MONTH, 2026, 12 },
+    { "2026-12-15", MOTCUA_PERIOD_MONTH, 2027, 1 },
+    { "2026-03-14", MOTCUA_PERIOD_QUARTER, 2026, 1 },
+    { "2026-03-15", MOTCUA_PERIOD_QUARTER, 2026, 2 },
+    { "2026-06-15", MOTCUA_PERIOD_HALF, 2026, 2 },
+    { "2026-12-20", MOTCUA_PERIOD_YEAR, 2027, 1 },
+  };
+  const char *bad[] = { "2026-13", "2026-00", "2026-Q5", "2026-H3", "26-11", "2026-11-01", "" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
+    {
+      MotcuaPeriodKind kind;
+      int year, number;
+      char from[11], to[11];
+
+      g_assert_true (motcua_report_period_parse (periods[i].name, &kind, &year, &number, NULL));
+      g_assert_cmpint (kind, ==, periods[i].kind);
+      g_assert_true (motcua_report_period (kind, year, number, from, to));
+      g_assert_cmpstr (from, ==, periods[i].from);
+      g_assert_cmpstr (to, ==, periods[i].to);
+
+      /* Its first and last days fall in it, the days around it do not. */
+      g_assert_true (motcua_report_period_of (kind, periods[i].from, &year, &number));
+      g_assert_true (motcua_report_period (kind, year, number, from, to));
+      g_assert_cmpstr (to, ==, periods[i].to);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+    {
+      int year, number;
+
+      g_assert_true (motcua_report_period_of (days[i].kind, days[i].day, &year, &number));
+      g_assert_cmpint (year, ==, days[i].year);
+      g_assert_cmpint (number, ==, days[i].number);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      MotcuaPeriodKind kind;
+      int year, number;
+
+      g_assert_false (motcua_report_period_parse (bad[i], &kind, &year, &number, &error));
+      g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, bad[i]));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -663,6 +735,7 @@ main (int   argc,
   ADD ("/report/format/csv", test_format_csv);
   ADD ("/report/format/json", test_format_json);
   ADD ("/report/format/text", test_format_text);
+  g_test_add_func ("/report/periods", test_reporting_periods);
 
 #undef ADD
 

@@ -21,6 +21,7 @@ motcua_cmd_report (MotcuaTool  *tool,
   g_autofree char *office = NULL;
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
+  g_autofree char *period = NULL;
   g_autofree char *format = NULL;
   const GOptionEntry entries[] = {
     { "office", 0, 0, G_OPTION_ARG_FILENAME, &office, tool->info->report_office_help,
@@ -29,6 +30,9 @@ motcua_cmd_report (MotcuaTool  *tool,
       N_("The first day of the period"), N_("YYYY-MM-DD") },
     { "to", 0, 0, G_OPTION_ARG_FILENAME, &to,
       N_("The last day of the period"), N_("YYYY-MM-DD") },
+    { "period", 0, 0, G_OPTION_ARG_FILENAME, &period,
+      N_("A reporting period, closed on the 14th: a month, a quarter, a half-year or a year"),
+      N_("2026-11|2026-Q4|2026-H2|2026") },
     { "format", 0, 0, G_OPTION_ARG_FILENAME, &format,
       N_("text, csv or json (default: text; json with --json)"), N_("FORMAT") },
     G_OPTION_ENTRY_NULL
@@ -41,8 +45,21 @@ motcua_cmd_report (MotcuaTool  *tool,
   if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
     return tool->help_shown;
 
+  if (period != NULL && (from != NULL || to != NULL))
+    return motcua_set_usage_error (error, _("report takes --period or --from and --to, not both"));
+  if (period != NULL)
+    {
+      MotcuaPeriodKind kind;
+      int year, number;
+
+      if (!motcua_report_period_parse (period, &kind, &year, &number, error))
+        return FALSE;
+      from = g_malloc (11);
+      to = g_malloc (11);
+      motcua_report_period (kind, year, number, from, to);
+    }
   if (from == NULL || to == NULL)
-    return motcua_set_usage_error (error, _("report needs --from and --to"));
+    return motcua_set_usage_error (error, _("report needs --period, or --from and --to"));
   if (format == NULL)
     format = g_strdup (tool->json ? "json" : "text");
   if (!g_str_equal (format, "text") && !g_str_equal (format, "csv")

@@ -347,51 +347,44 @@ reported_cb (GObject      *source,
   show_report (self);
 }
 
-/* The period chosen, as [from, to] dates. */
+/* The period chosen, as [from, to] dates: the reporting periods the rules close on the 14th
+ * (motcua_report_period()), the one today falls in or the one before. */
 static void
 compute_period (MotcuaReportsPage *self)
 {
-  g_autofree char *today_iso = self->session != NULL ? motcua_session_dup_today (self->session)
-                                                     : NULL;
-  GDate today, from, to;
-  guint period = gtk_drop_down_get_selected (self->period_dropdown);
-  char buffer[16];
+  static const struct
+  {
+    MotcuaPeriodKind kind;
+    int              back;   /* periods before today's */
+  } choices[] = {
+    { MOTCUA_PERIOD_MONTH, 0 },     /* This month */
+    { MOTCUA_PERIOD_MONTH, 1 },     /* Last month */
+    { MOTCUA_PERIOD_QUARTER, 0 },   /* This quarter */
+    { MOTCUA_PERIOD_YEAR, 0 },      /* This year */
+    { MOTCUA_PERIOD_YEAR, 1 },      /* Last year */
+  };
+  g_autofree char *today = self->session != NULL ? motcua_session_dup_today (self->session)
+                                                 : NULL;
+  guint choice = MIN (gtk_drop_down_get_selected (self->period_dropdown),
+                      G_N_ELEMENTS (choices) - 1);
+  MotcuaPeriodKind kind = choices[choice].kind;
+  int year, number;
+  char from[11], to[11];
 
-  if (today_iso == NULL || !motcua_parse_date (today_iso, &today))
+  if (today == NULL || !motcua_report_period_of (kind, today, &year, &number))
     return;
-  from = today;
-  to = today;
-  switch (period)
+  if (choices[choice].back > 0 && --number == 0)
     {
-    case 1: /* last month */
-      g_date_set_day (&from, 1);
-      g_date_subtract_months (&from, 1);
-      to = from;
-      g_date_add_months (&to, 1);
-      g_date_subtract_days (&to, 1);
-      break;
-    case 2: /* this quarter */
-      g_date_set_day (&from, 1);
-      g_date_set_month (&from, (GDateMonth) (((g_date_get_month (&today) - 1) / 3) * 3 + 1));
-      break;
-    case 3: /* this year */
-      g_date_set_dmy (&from, 1, G_DATE_JANUARY, g_date_get_year (&today));
-      break;
-    case 4: /* last year */
-      g_date_set_dmy (&from, 1, G_DATE_JANUARY, g_date_get_year (&today) - 1);
-      g_date_set_dmy (&to, 31, G_DATE_DECEMBER, g_date_get_year (&today) - 1);
-      break;
-    case 0:
-    default: /* this month */
-      g_date_set_day (&from, 1);
-      break;
+      year--;
+      number = kind == MOTCUA_PERIOD_MONTH ? 12 : kind == MOTCUA_PERIOD_QUARTER ? 4 : 1;
     }
-  g_date_strftime (buffer, sizeof buffer, "%Y-%m-%d", &from);
+  if (!motcua_report_period (kind, year, number, from, to))
+    return;
+
   g_free (self->from);
-  self->from = g_strdup (buffer);
-  g_date_strftime (buffer, sizeof buffer, "%Y-%m-%d", &to);
+  self->from = g_strdup (from);
   g_free (self->to);
-  self->to = g_strdup (buffer);
+  self->to = g_strdup (to);
 }
 
 static void

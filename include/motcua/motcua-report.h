@@ -52,6 +52,37 @@ typedef struct
   MotcuaReportFigures total;    /* its own plus every office below it */
 } MotcuaReportRow;
 
+/* Reporting periods as the rules close them (Decree 09/2019/NĐ-CP, article 12): a month runs
+ * from the 15th of the month before to the 14th, a quarter from the 15th of the month before it
+ * to the 14th of its last month, a half-year from 15 December (15 June) to 14 June (14 December),
+ * a year from 15 December of the year before to 14 December. */
+typedef enum
+{
+  MOTCUA_PERIOD_MONTH,
+  MOTCUA_PERIOD_QUARTER,
+  MOTCUA_PERIOD_HALF,
+  MOTCUA_PERIOD_YEAR,
+} MotcuaPeriodKind;
+
+/* The first and last day (YYYY-MM-DD) of period @number of @year: a month 1–12, a quarter 1–4,
+ * a half 1–2, or 1 for the year; FALSE if there is no such period. */
+gboolean motcua_report_period       (MotcuaPeriodKind   kind,
+                                     int                year,
+                                     int                number,
+                                     char               from[11],
+                                     char               to[11]);
+/* The period of @kind that @day (YYYY-MM-DD) falls in, as its year and number. */
+gboolean motcua_report_period_of    (MotcuaPeriodKind   kind,
+                                     const char        *day,
+                                     int               *year_out,
+                                     int               *number_out);
+/* A period by name: "2026-11" (month), "2026-Q4", "2026-H2", "2026" (year). */
+gboolean motcua_report_period_parse (const char        *text,
+                                     MotcuaPeriodKind  *kind_out,
+                                     int               *year_out,
+                                     int               *number_out,
+                                     GError           **error);
+
 typedef struct _MotcuaReport MotcuaReport;
 
 #define MOTCUA_TYPE_REPORT (motcua_report_get_type ())
