@@ -55,7 +55,7 @@ static const CaseTemplate templates[] = {
   /* k9:  direct, within                              carried, overdue */
   { "k9", COUNTER, "2025-03-28T09:00:00+07:00", "2025-04-02", MOTCUA_STATUS_RECEIVED,
     NULL, NULL },
-  /* k10: online, overdue                             carried, overdue */
+  /* k10: online, supplement                          carried, supplement */
   { "k10", ONLINE, "2025-03-20T09:00:00+07:00", "2025-03-25",
     MOTCUA_STATUS_SUPPLEMENT_REQUESTED, NULL, NULL },
   /* k11: direct, within (due on the last day)        carried, late */
@@ -99,18 +99,19 @@ static const struct
 };
 
 /* Figures in the order of MotcuaReportFigures: carried, new online, new direct, new postal,
- * received; early, on time, late, resolved; withdrawn; within, overdue, pending; digitised. */
-typedef gint64 Figures[14];
+ * received; early, on time, late, resolved; withdrawn; within, overdue, waiting for a
+ * supplement, pending; digitised. */
+typedef gint64 Figures[15];
 
-static const Figures march_a = { 4, 4, 7, 2, 15,  2, 2, 2, 6,  3,  3, 3, 6,  0 };
-static const Figures march_b = { 1, 2, 3, 1, 6,   1, 1, 1, 3,  1,  1, 1, 2,  0 };
-static const Figures march_d = { 3, 2, 3, 1, 8,   1, 1, 1, 3,  2,  1, 2, 3,  0 };
-static const Figures march_district = { 8, 8, 13, 4, 29,  4, 4, 4, 12,  6,  5, 6, 11,  0 };
+static const Figures march_a = { 4, 4, 7, 2, 15,  2, 2, 2, 6,  3,  3, 2, 1, 6,  0 };
+static const Figures march_b = { 1, 2, 3, 1, 6,   1, 1, 1, 3,  1,  1, 0, 1, 2,  0 };
+static const Figures march_d = { 3, 2, 3, 1, 8,   1, 1, 1, 3,  2,  1, 2, 0, 3,  0 };
+static const Figures march_district = { 8, 8, 13, 4, 29,  4, 4, 4, 12,  6,  5, 4, 2, 11,  0 };
 
-static const Figures april_a = { 6, 1, 2, 1, 9,   1, 1, 1, 3,  0,  1, 5, 6,  0 };
-static const Figures april_b = { 2, 1, 1, 0, 4,   1, 0, 0, 1,  0,  1, 2, 3,  0 };
-static const Figures april_d = { 3, 0, 1, 1, 4,   0, 1, 1, 2,  0,  0, 2, 2,  0 };
-static const Figures april_district = { 11, 2, 4, 2, 17,  2, 2, 2, 6,  0,  2, 9, 11,  0 };
+static const Figures april_a = { 6, 1, 2, 1, 9,   1, 1, 1, 3,  0,  1, 4, 1, 6,  0 };
+static const Figures april_b = { 2, 1, 1, 0, 4,   1, 0, 0, 1,  0,  1, 1, 1, 3,  0 };
+static const Figures april_d = { 3, 0, 1, 1, 4,   0, 1, 1, 2,  0,  0, 2, 0, 2,  0 };
+static const Figures april_district = { 11, 2, 4, 2, 17,  2, 2, 2, 6,  0,  2, 7, 2, 11,  0 };
 
 static const Figures zero = { 0 };
 
@@ -222,7 +223,7 @@ figures_to_string (const gint64 *values)
   static const char *const names[] = {
     "carried_over", "new_online", "new_direct", "new_postal", "received_total",
     "resolved_early", "resolved_on_time", "resolved_late", "resolved_total", "withdrawn",
-    "pending_within", "pending_overdue", "pending_total", "digitised",
+    "pending_within", "pending_overdue", "pending_supplement", "pending_total", "digitised",
   };
   GString *out = g_string_new (NULL);
 
@@ -240,7 +241,8 @@ figures_to_array (const MotcuaReportFigures *figures,
     figures->carried_over, figures->new_online, figures->new_direct, figures->new_postal,
     figures->received_total, figures->resolved_early, figures->resolved_on_time,
     figures->resolved_late, figures->resolved_total, figures->withdrawn, figures->pending_within,
-    figures->pending_overdue, figures->pending_total, figures->digitised,
+    figures->pending_overdue, figures->pending_supplement, figures->pending_total,
+    figures->digitised,
   };
 
   G_STATIC_ASSERT (sizeof values == sizeof (Figures));
@@ -272,7 +274,8 @@ assert_consistent (const MotcuaReportFigures *figures)
   g_assert_cmpint (figures->resolved_total, ==,
                    figures->resolved_early + figures->resolved_on_time + figures->resolved_late);
   g_assert_cmpint (figures->pending_total, ==,
-                   figures->pending_within + figures->pending_overdue);
+                   figures->pending_within + figures->pending_overdue
+                   + figures->pending_supplement);
   g_assert_cmpint (figures->new_postal, <=, figures->new_direct);
   g_assert_cmpint (figures->digitised, <=, figures->new_online + figures->new_direct);
 }
@@ -394,8 +397,9 @@ test_period_one_day (MotcuaFixture *fixture,
                      gconstpointer  data)
 {
   g_autoptr(MotcuaReport) report = make_report (fixture, "T.D.A", "2025-03-31", "2025-03-31");
-  /* Open on the 31st: k3 k9 k10 k11 k14 k17 carried (k14 resolved that day, late), k15 new. */
-  static const Figures want = { 6, 0, 1, 0, 7,  0, 0, 1, 1,  0,  3, 3, 6,  0 };
+  /* Open on the 31st: k3 k9 k10 k11 k14 k17 carried (k14 resolved that day, late, k10 waiting
+   * for a supplement), k15 new. */
+  static const Figures want = { 6, 0, 1, 0, 7,  0, 0, 1, 1,  0,  3, 2, 1, 6,  0 };
 
   assert_row (report, 0, "T.D.A", MOTCUA_LEVEL_COMMUNE, 0, want, want);
 }
@@ -500,16 +504,17 @@ test_format_csv (MotcuaFixture *fixture,
   g_assert_cmpstr (lines[0], ==,
                    "office_code,office_name,level,depth,carried_over,new_online,new_direct,"
                    "new_postal,received_total,resolved_early,resolved_on_time,resolved_late,"
-                   "resolved_total,withdrawn,pending_within,pending_overdue,pending_total,"
+                   "resolved_total,withdrawn,pending_within,pending_overdue,pending_supplement,pending_total,"
                    "digitised,online_rate,digitisation_rate");
   g_assert_cmpstr (lines[1], ==,
-                   "T,UBND tỉnh Thử,province,0,8,8,13,4,29,4,4,4,12,6,5,6,11,0,0.3810,0.0000");
+                   "T,UBND tỉnh Thử,province,0,8,8,13,4,29,4,4,4,12,6,5,4,2,11,0,0.3810,0.0000");
   g_assert_cmpstr (lines[2], ==,
-                   "T.D,UBND huyện Thử,district,1,8,8,13,4,29,4,4,4,12,6,5,6,11,0,0.3810,0.0000");
+                   "T.D,UBND huyện Thử,district,1,8,8,13,4,29,4,4,4,12,6,5,4,2,11,0,0.3810,"
+                   "0.0000");
   g_assert_cmpstr (lines[3], ==,
-                   "T.D.A,UBND xã A,commune,2,4,4,7,2,15,2,2,2,6,3,3,3,6,0,0.3636,0.0000");
+                   "T.D.A,UBND xã A,commune,2,4,4,7,2,15,2,2,2,6,3,3,2,1,6,0,0.3636,0.0000");
   g_assert_cmpstr (lines[4], ==,
-                   "T.D.B,\"UBND xã B, \"\"mới\"\"\",commune,2,1,2,3,1,6,1,1,1,3,1,1,1,2,0,"
+                   "T.D.B,\"UBND xã B, \"\"mới\"\"\",commune,2,1,2,3,1,6,1,1,1,3,1,1,0,1,2,0,"
                    "0.4000,0.0000");
   g_assert_cmpstr (lines[5], ==, "");
 }
@@ -523,7 +528,7 @@ assert_json_figures (JsonObject                *object,
   static const char *const keys[] = {
     "carried_over", "new_online", "new_direct", "new_postal", "received_total",
     "resolved_early", "resolved_on_time", "resolved_late", "resolved_total", "withdrawn",
-    "pending_within", "pending_overdue", "pending_total", "digitised",
+    "pending_within", "pending_overdue", "pending_supplement", "pending_total", "digitised",
   };
 
   g_assert_nonnull (object);
@@ -588,7 +593,8 @@ test_format_json (MotcuaFixture *fixture,
 
     g_assert_cmpstr (json_object_get_string_member (district, "code"), ==, "T.D");
     g_assert_cmpint (json_object_get_int_member (total, "carried_over"), ==, 11);
-    g_assert_cmpint (json_object_get_int_member (total, "pending_overdue"), ==, 9);
+    g_assert_cmpint (json_object_get_int_member (total, "pending_overdue"), ==, 7);
+    g_assert_cmpint (json_object_get_int_member (total, "pending_supplement"), ==, 2);
     g_assert_cmpfloat_with_epsilon (json_object_get_double_member (total, "online_rate"),
                                     2.0 / 6.0, 1e-12);
   }
@@ -612,6 +618,7 @@ test_format_text (MotcuaFixture *fixture,
   g_assert_true (g_str_has_suffix (lines[1], "Digitised %"));
   g_assert_nonnull (strstr (lines[1], "New online"));
   g_assert_nonnull (strstr (lines[1], "Overdue"));
+  g_assert_nonnull (strstr (lines[1], "Supplement"));
   g_assert_true (lines[2][0] == '-');
 
   /* Indented by depth; Vietnamese names pad by characters, not bytes, so every line of the
@@ -633,13 +640,86 @@ test_format_text (MotcuaFixture *fixture,
     for (guint i = 0; cells[i] != NULL; i++)
       if (*cells[i] != '\0')
         g_ptr_array_add (values, cells[i]);
-    g_assert_cmpuint (values->len, ==, 14);
+    g_assert_cmpuint (values->len, ==, 15);
     g_assert_cmpstr (g_ptr_array_index (values, 0), ==, "8");
     g_assert_cmpstr (g_ptr_array_index (values, 3), ==, "29");
-    g_assert_cmpstr (g_ptr_array_index (values, 11), ==, "11");
-    g_assert_cmpstr (g_ptr_array_index (values, 12), ==, "38.1");
-    g_assert_cmpstr (g_ptr_array_index (values, 13), ==, "0.0");
+    g_assert_cmpstr (g_ptr_array_index (values, 10), ==, "4");
+    g_assert_cmpstr (g_ptr_array_index (values, 11), ==, "2");
+    g_assert_cmpstr (g_ptr_array_index (values, 12), ==, "11");
+    g_assert_cmpstr (g_ptr_array_index (values, 13), ==, "38.1");
+    g_assert_cmpstr (g_ptr_array_index (values, 14), ==, "0.0");
   }
+}
+
+/* A case waiting for the applicant's supplement at the end of a period has its clock stopped:
+ * neither within nor overdue. What counts is its last step by then, not its status today. */
+static void
+test_period_supplement (MotcuaFixture *f,
+                        gconstpointer  data)
+{
+  /* s1: supplement asked on 20 May, resubmitted on 3 June; s2: asked on 2 June. Both are
+   * received at the province's own office (T), which holds no other case, on 5 May under
+   * HT.KS (due the same day), so both are past due from 6 May on. */
+  static const struct
+  {
+    const char   *applicant;
+    const char   *steps[3];
+  } cases[] = {
+    { "Lò Văn Sinh", { "2025-05-06T09:00:00+07:00", "2025-05-20T09:00:00+07:00",
+                       "2025-06-03T09:00:00+07:00" } },
+    { "Lò Thị Hai", { "2025-05-06T09:00:00+07:00", "2025-06-02T09:00:00+07:00", NULL } },
+  };
+  static const MotcuaStatus path[] = {
+    MOTCUA_STATUS_IN_PROCESSING, MOTCUA_STATUS_SUPPLEMENT_REQUESTED, MOTCUA_STATUS_RESUBMITTED,
+  };
+  /*                               carried, new (online, direct, postal), received;
+   *                               resolved (early, on time, late, total); withdrawn;
+   *                               within, overdue, supplement, pending; digitised */
+  static const Figures may = { 0, 0, 2, 0, 2,  0, 0, 0, 0,  0,  0, 1, 1, 2,  0 };
+  static const Figures june = { 2, 0, 0, 0, 2,  0, 0, 0, 0,  0,  0, 1, 1, 2,  0 };
+  g_autoptr(MotcuaReport) in_may = NULL;
+  g_autoptr(MotcuaReport) in_june = NULL;
+  g_autoptr(MotcuaReport) on_may_19 = NULL;
+  const MotcuaReportRow *row;
+
+  f->now_ms = motcua_test_ms ("2025-07-01T09:00:00+07:00");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      MotcuaReception r = {
+        .procedure_code = "HT.KS", .receiving_office = "T", .applicant_name = cases[i].applicant,
+        .citizen_id = "012345678901", .received_at = "2025-05-05T09:00:00+07:00",
+      };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MotcuaCase) c = motcua_replica_receive (f->replica, &r, &error);
+
+      g_assert_no_error (error);
+      for (guint s = 0; s < G_N_ELEMENTS (path) && cases[i].steps[s] != NULL; s++)
+        {
+          MotcuaStepOptions options = { .at = cases[i].steps[s] };
+
+          g_assert_true (motcua_replica_advance_case (f->replica, c->receipt_no, path[s],
+                                                      &options, &error));
+          g_assert_no_error (error);
+        }
+    }
+
+  in_may = make_report (f, "T", "2025-05-01", "2025-05-31");
+  row = motcua_report_find (in_may, "T");
+  assert_consistent (&row->own);
+  assert_figures (&row->own, may);
+
+  /* Before the request neither waits. (Overdue is judged against a case's due date today, so
+   * s1, resubmitted since with a new due date, does not count as overdue on the 19th.) */
+  on_may_19 = make_report (f, "T", "2025-05-19", "2025-05-19");
+  row = motcua_report_find (on_may_19, "T");
+  g_assert_cmpint (row->own.pending_supplement, ==, 0);
+  g_assert_cmpint (row->own.pending_total, ==, 2);
+
+  /* In June s1's clock runs again from its resubmission, and s2 waits. */
+  in_june = make_report (f, "T", "2025-06-01", "2025-06-30");
+  row = motcua_report_find (in_june, "T");
+  assert_consistent (&row->own);
+  assert_figures (&row->own, june);
 }
 
 /* The reporting periods close on the 14th (Decree 09/2019/NĐ-CP, article 12). */
@@ -730,6 +810,7 @@ main (int   argc,
   ADD ("/report/period/one-day", test_period_one_day);
   ADD ("/report/period/empty", test_period_empty);
   ADD ("/report/period/running", test_period_running);
+  ADD ("/report/period/supplement", test_period_supplement);
   ADD ("/report/input/errors", test_input_errors);
   ADD ("/report/boxed", test_boxed);
   ADD ("/report/format/csv", test_format_csv);

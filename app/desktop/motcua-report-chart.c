@@ -36,21 +36,24 @@ typedef struct
   double      r, g, b;
 } Segment;
 
+#define N_SEGMENTS 7
+
 static void
-segments (Segment out[6])
+segments (Segment out[N_SEGMENTS])
 {
-  /* GNOME palette: green 4, green 2, yellow 4, red 3, blue 3, orange 4 */
+  /* GNOME palette: green 4, green 2, red 3, light 5, blue 3, orange 4, yellow 3 */
   out[0] = (Segment) { _("Resolved early"), 0x26 / 255., 0xa2 / 255., 0x69 / 255. };
   out[1] = (Segment) { _("On time"), 0x8f / 255., 0xf0 / 255., 0xa4 / 255. };
   out[2] = (Segment) { _("Late"), 0xe0 / 255., 0x1b / 255., 0x24 / 255. };
   out[3] = (Segment) { _("Withdrawn"), 0x9a / 255., 0x99 / 255., 0x96 / 255. };
   out[4] = (Segment) { _("In progress"), 0x35 / 255., 0x84 / 255., 0xe4 / 255. };
   out[5] = (Segment) { _("Overdue"), 0xff / 255., 0x78 / 255., 0x00 / 255. };
+  out[6] = (Segment) { _("Awaiting papers"), 0xf6 / 255., 0xd3 / 255., 0x2d / 255. };
 }
 
 static void
 values (const MotcuaReportFigures *f,
-        gint64                     out[6])
+        gint64                     out[N_SEGMENTS])
 {
   out[0] = f->resolved_early;
   out[1] = f->resolved_on_time;
@@ -58,6 +61,7 @@ values (const MotcuaReportFigures *f,
   out[3] = f->withdrawn;
   out[4] = f->pending_within;
   out[5] = f->pending_overdue;
+  out[6] = f->pending_supplement;
 }
 
 static void
@@ -101,7 +105,7 @@ motcua_report_chart_draw (MotcuaReport *report,
                           double        height,
                           gboolean      dark)
 {
-  Segment segs[6];
+  Segment segs[N_SEGMENTS];
   gint64 max = 1;
   double fg = dark ? 1.0 : 0.0;
   double label_width = MIN (LABEL_WIDTH, width * 0.35);
@@ -137,7 +141,7 @@ motcua_report_chart_draw (MotcuaReport *report,
       const MotcuaReportRow *row = motcua_report_get_row (report, r);
       double y = LEGEND + r * ROW_HEIGHT + ROW_HEIGHT / 2;
       double indent = row->depth * 14.0;
-      gint64 v[6];
+      gint64 v[N_SEGMENTS];
       double bx = bar_x;
       g_autofree char *total = motcua_format_count (row->total.received_total);
 

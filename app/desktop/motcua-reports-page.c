@@ -90,6 +90,7 @@ typedef enum
   COL_WITHDRAWN,
   COL_WITHIN,
   COL_OVERDUE,
+  COL_SUPPLEMENT,
   COL_ONLINE_RATE,
   N_COLS
 } Column;
@@ -110,6 +111,7 @@ column_title (Column column)
     case COL_WITHDRAWN: return _("Withdrawn");
     case COL_WITHIN: return _("In progress");
     case COL_OVERDUE: return _("Overdue");
+    case COL_SUPPLEMENT: return _("Awaiting papers");
     case COL_ONLINE_RATE: return _("Online");
     case N_COLS:
     default:
@@ -137,6 +139,7 @@ cell_text (const MotcuaReportRow *row,
     case COL_WITHDRAWN: value = f->withdrawn; break;
     case COL_WITHIN: value = f->pending_within; break;
     case COL_OVERDUE: value = f->pending_overdue; break;
+    case COL_SUPPLEMENT: value = f->pending_supplement; break;
     case COL_ONLINE_RATE:
       return g_strdup_printf ("%.1f %%", 100 * motcua_report_figures_online_rate (f));
     case N_COLS:
@@ -233,6 +236,7 @@ fill_cards (MotcuaReportsPage *self)
   const MotcuaReportRow *row;
   const MotcuaReportFigures *f;
   g_autofree char *received = NULL, *resolved = NULL, *pending = NULL, *overdue = NULL;
+  g_autofree char *supplement = NULL;
   g_autofree char *online = NULL, *received_detail = NULL, *resolved_detail = NULL;
   g_autofree char *pending_detail = NULL, *online_detail = NULL, *new_count = NULL;
   g_autofree char *carried = NULL;
@@ -255,7 +259,10 @@ fill_cards (MotcuaReportsPage *self)
   resolved_detail = g_strdup_printf (_("%.1f %% early or on time"), on_time_rate);
   pending = motcua_format_count (f->pending_total);
   overdue = motcua_format_count (f->pending_overdue);
-  pending_detail = g_strdup_printf (_("%s overdue"), overdue);
+  supplement = motcua_format_count (f->pending_supplement);
+  /* Translators: "136 overdue, 5 awaiting papers": the applicant was asked for a supplement. */
+  pending_detail = g_strdup_printf (_("%s overdue, %s awaiting papers"), overdue,
+                                    supplement);
   online = g_strdup_printf ("%.1f %%", 100 * motcua_report_figures_online_rate (f));
   online_detail = g_strdup_printf (_("digitised %.1f %%"),
                                    100 * motcua_report_figures_digitisation_rate (f));

@@ -16,8 +16,9 @@ G_BEGIN_DECLS
  *   the period, split online and direct (counter, postal service, home visit);
  * - resolved in the period: early, on time, late against the due date;
  * - withdrawn or cancelled in the period;
- * - in progress at the end of the period: within the deadline or overdue (judged as of today
- *   while the period is still running);
+ * - in progress at the end of the period: within the deadline, overdue (judged as of today
+ *   while the period is still running), or waiting for the applicant's supplement, whose clock
+ *   is stopped: neither within nor overdue;
  * - online rate: new online / new; digitisation rate: new with a scanned dossier / new.
  * received_total = resolved_total + withdrawn + pending_total.
  */
@@ -35,6 +36,7 @@ typedef struct
   gint64 withdrawn;
   gint64 pending_within;
   gint64 pending_overdue;
+  gint64 pending_supplement;   /* waiting for the applicant's supplement */
   gint64 pending_total;
   gint64 digitised;
 } MotcuaReportFigures;

@@ -48,6 +48,7 @@ static const FigureField figure_fields[] = {
   FIGURE_FIELD (withdrawn, N_("Withdrawn")),
   FIGURE_FIELD (pending_within, N_("Within")),
   FIGURE_FIELD (pending_overdue, N_("Overdue")),
+  FIGURE_FIELD (pending_supplement, N_("Supplement")),
   FIGURE_FIELD (pending_total, N_("Pending")),
   FIGURE_FIELD (digitised, NULL),
 };
@@ -149,8 +150,11 @@ tally_case (MotcuaReportFigures          *figures,
   if (resolved_at == NULL || day_cmp (resolved_at, to) > 0)
     {
       /* Still in progress at the end of the period, judged on its last day or today if the
-       * period has not ended yet. A case due on that day is not late yet. */
-      if (due_date != NULL && day_cmp (due_date, as_of) < 0)
+       * period has not ended yet. A case due on that day is not late yet; one waiting for the
+       * applicant's supplement then has its clock stopped, and is neither. */
+      if (c->waiting_supplement)
+        figures->pending_supplement++;
+      else if (due_date != NULL && day_cmp (due_date, as_of) < 0)
         figures->pending_overdue++;
       else
         figures->pending_within++;
@@ -176,7 +180,8 @@ figures_complete (MotcuaReportFigures *figures)
   figures->received_total = figures->carried_over + figures->new_online + figures->new_direct;
   figures->resolved_total = figures->resolved_early + figures->resolved_on_time
                             + figures->resolved_late;
-  figures->pending_total = figures->pending_within + figures->pending_overdue;
+  figures->pending_total = figures->pending_within + figures->pending_overdue
+                           + figures->pending_supplement;
 }
 
 static guint

@@ -26,6 +26,8 @@ typedef struct
   const char *status;
   const char *channel;
   gboolean    scanned;       /* a new case with a scan attached */
+  gboolean    waiting_supplement;   /* its last status by the end of the period asks the
+                                     * applicant for a supplement */
 } MotcuaStoreReportCase;
 
 /* Adds @c to @figures. */
