@@ -131,10 +131,12 @@ _motcua_value_text (const char *text)
 }
 #define MOTCUA_VALUE_ID(u)         ((MotcuaValue) { SQLITE_BLOB, 0, (const char *) (u)->bytes })
 
-/* The SQL of a table's rows, made once per table. */
+/* The SQL of a table's rows, made once per table. values_sql reads a row's columns as the
+ * change log names them (the status register as its text only) by rid. */
 typedef struct
 {
   char *select_sql;
+  char *values_sql;
   char *insert_sql;
   char *update_sql;
   char *fts_insert_sql;

@@ -122,7 +122,6 @@ _motcua_store_rows_read_values (MotcuaReplica          *self,
                                 gboolean               *found,
                                 GError                **error)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT ");
   MotcuaValue values[64];
   MotcuaStoreRow row = { rid, values, NULL, 0 };
   sqlite3_stmt *stmt;
@@ -131,11 +130,7 @@ _motcua_store_rows_read_values (MotcuaReplica          *self,
   g_assert (table->n_columns <= G_N_ELEMENTS (values));
 
   *found = FALSE;
-  for (guint c = 0; c < table->n_columns; c++)
-    g_string_append_printf (sql, "%s%s", c ? ", " : "", table->columns[c].name);
-  g_string_append_printf (sql, " FROM %s WHERE rid = ?1", table->name);
-
-  stmt = _motcua_replica_prepare_text (self, sql->str, error);
+  stmt = _motcua_replica_prepare (self, _motcua_table_sql (table)->values_sql, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rid);

@@ -178,6 +178,7 @@ _motcua_table_sql (const MotcuaTableDesc *table)
           g_autoptr(GString) names = g_string_new (NULL);
           g_autoptr(GString) params = g_string_new (NULL);
           g_autoptr(GString) sets = g_string_new (NULL);
+          g_autoptr(GString) logical = g_string_new (NULL);
           guint n = 0;
 
           for (guint c = 0; c < desc->n_columns; c++)
@@ -186,6 +187,7 @@ _motcua_table_sql (const MotcuaTableDesc *table)
 
               if (desc->columns[c].kind == MOTCUA_COL_STATUS)
                 phys[1] = "status_gen";
+              g_string_append_printf (logical, "%s%s", c > 0 ? ", " : "", phys[0]);
 
               for (guint k = 0; k < 2 && phys[k] != NULL; k++)
                 {
@@ -199,6 +201,8 @@ _motcua_table_sql (const MotcuaTableDesc *table)
           sql->n_physical = n;
           sql->select_sql = g_strdup_printf ("SELECT rid, %s_clk FROM %s WHERE id = ?1",
                                              names->str, desc->name);
+          sql->values_sql = g_strdup_printf ("SELECT %s FROM %s WHERE rid = ?1", logical->str,
+                                             desc->name);
           sql->insert_sql = g_strdup_printf ("INSERT INTO %s (id, %s_clk, _seq)"
                                              " VALUES (?1, %s?%u, ?%u)",
                                              desc->name, names->str, params->str, n + 2, n + 3);
