@@ -196,8 +196,7 @@ motcua_replica_dup_office (MotcuaReplica  *self,
     return NULL;
   if (found->len == 0)
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                   _("office “%s” is not an office of this replica"), code ? code : "");
+      _motcua_store_offices_unknown (code, error);
       return NULL;
     }
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "motcua-replica-private.h"
+#include "motcua-store-catalogue-private.h"
 #include "motcua-store-log-private.h"
 #include "motcua-store-rows-private.h"
 #include "motcua-store-scope-private.h"

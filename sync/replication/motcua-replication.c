@@ -56,30 +56,34 @@ _motcua_replica_add_rejected (MotcuaReplica     *self,
   return _motcua_store_log_add_rejected (self, seq, reason, now, gone, wait, error);
 }
 
+static gboolean
+add_office_id (const MotcuaStoreOfficeRow  *row,
+               gpointer                     user_data,
+               GError                     **error)
+{
+  g_hash_table_add (user_data, g_bytes_new (row->id->bytes, 16));
+
+  return TRUE;
+}
+
 GHashTable *
 _motcua_replica_subtree_set (MotcuaReplica  *self,
                              const char     *office_code,
                              GError        **error)
 {
-  g_autoptr(GPtrArray) ids = _motcua_store_scope_subtree_ids (self, office_code, error);
-  GHashTable *set;
+  g_autoptr(GHashTable) set = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                     (GDestroyNotify) g_bytes_unref, NULL);
 
-  if (ids == NULL)
+  if (!_motcua_store_offices_each (self, office_code, add_office_id, set, error))
     return NULL;
-  /* Not even the office itself: refused as the catalogue refuses an unknown office. */
-  if (ids->len == 0)
+  /* Not even the office itself. */
+  if (g_hash_table_size (set) == 0)
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                   _("office “%s” is not an office of this replica"),
-                   office_code ? office_code : "");
+      _motcua_store_offices_unknown (office_code, error);
       return NULL;
     }
 
-  set = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
-  for (guint i = 0; i < ids->len; i++)
-    g_hash_table_add (set, g_bytes_ref (ids->pdata[i]));
-
-  return set;
+  return g_steal_pointer (&set);
 }
 
 gboolean

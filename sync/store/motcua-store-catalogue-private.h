@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 
 /* Offices */
 
+/* Sets @error to MOTCUA_ERROR_NOT_FOUND: @code is not one of this replica's offices. */
+void      _motcua_store_offices_unknown   (const char        *code,
+                                           GError           **error);
+
 /* The office @code's id: *found says whether it is one of this replica's (not deleted). */
 gboolean  _motcua_store_offices_find_id   (MotcuaReplica     *self,
                                            const char        *code,

@@ -5,7 +5,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
+
+#include "motcua-error.h"
 
 #include "motcua-store-catalogue-private.h"
 
@@ -128,6 +131,14 @@ _motcua_store_offices_get (MotcuaReplica          *self,
   "  SELECT o.id, tree.path || char(31) || o.code FROM offices o JOIN tree"                  \
   "  ON o.parent_id = tree.id WHERE o.deleted IS NOT 1)"                                          \
   "SELECT " OFFICE_COLUMNS OFFICE_FROM "JOIN tree ON tree.id = o.id ORDER BY tree.path"
+
+void
+_motcua_store_offices_unknown (const char  *code,
+                               GError     **error)
+{
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+               _("office “%s” is not an office of this replica"), code != NULL ? code : "");
+}
 
 gboolean
 _motcua_store_offices_each (MotcuaReplica          *self,

@@ -30,12 +30,6 @@ typedef gboolean (*MotcuaStoreScopeFunc) (const MotcuaStoreScopeRow  *row,
                                           gpointer                    user_data,
                                           GError                    **error);
 
-/* The ids (16-byte GBytes) of the office @code and the offices below it, none deleted; empty
- * when there is no such office. */
-GPtrArray    *_motcua_store_scope_subtree_ids   (MotcuaReplica         *self,
-                                                 const char            *code,
-                                                 GError               **error);
-
 /* The rows of @table an integrity digest visits (id, refs): all but those a refusal keeps
  * apart (see _motcua_replica_scope_digest()). */
 gboolean      _motcua_store_scope_foreach_digest_row (MotcuaReplica         *self,

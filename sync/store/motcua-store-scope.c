@@ -47,43 +47,6 @@ walk (MotcuaReplica         *self,
   return TRUE;
 }
 
-GPtrArray *
-_motcua_store_scope_subtree_ids (MotcuaReplica  *self,
-                                 const char     *code,
-                                 GError        **error)
-{
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  sqlite3_stmt *stmt;
-  int rc;
-
-  /* As the catalogue walks the tree of offices (domain/motcua-catalogue.c). */
-  stmt = _motcua_replica_prepare (self,
-                                  "WITH RECURSIVE tree (id) AS ("
-                                  "  SELECT id FROM offices WHERE code = ?1 AND deleted IS NOT 1"
-                                  "  UNION ALL"
-                                  "  SELECT o.id FROM offices o JOIN tree"
-                                  "  ON o.parent_id = tree.id WHERE o.deleted IS NOT 1)"
-                                  "SELECT id FROM tree", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const guint8 *id = column_id (stmt, 0);
-
-      if (id != NULL)
-        g_ptr_array_add (ids, g_bytes_new (id, 16));
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _motcua_replica_set_db_error (self, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&ids);
-}
-
 static void
 read_id_refs (sqlite3_stmt        *stmt,
               MotcuaStoreScopeRow *row)
