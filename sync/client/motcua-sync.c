@@ -483,7 +483,7 @@ step_lease (Run     *run,
   MotcuaReplica *self = run->replica;
   g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (_motcua_replica_now_ms (self)
                                                               / 1000);
-  g_autoptr(GPtrArray) offices = _motcua_replica_lease_offices (self, error);
+  g_autoptr(GPtrArray) offices = _motcua_store_receipts_offices (self, error);
   int year = g_date_time_get_year (now);
   int years[2] = { year, g_date_time_get_month (now) == 12 ? year + 1 : 0 };
   guint block = BATCH (run->transport->lease_block, LEASE_BLOCK);
@@ -500,8 +500,10 @@ step_lease (Run     *run,
         g_autoptr(JsonObject) body = NULL;
         g_autoptr(JsonObject) answer = NULL;
         g_autoptr(GError) local_error = NULL;
+        gboolean added;
 
-        if (years[y] == 0 || _motcua_replica_lease_left (self, &office->id, years[y]) >= low)
+        if (years[y] == 0
+            || _motcua_store_receipts_lease_left (self, &office->id, years[y]) >= low)
           continue;
 
         body = json_object_new ();
@@ -527,13 +529,10 @@ step_lease (Run     *run,
 
         if (!motcua_replica_begin (self, error))
           return FALSE;
-        if (!_motcua_replica_finish (self,
-                                     _motcua_replica_add_lease (self, &office->id, years[y],
-                                                                _motcua_json_int (answer,
-                                                                                  "first", 0),
-                                                                _motcua_json_int (answer,
-                                                                                  "last", -1),
-                                                                error), error))
+        added = _motcua_store_receipts_add_lease (self, &office->id, years[y],
+                                                  _motcua_json_int (answer, "first", 0),
+                                                  _motcua_json_int (answer, "last", -1), error);
+        if (!_motcua_replica_finish (self, added, error))
           return FALSE;
       }
 

@@ -90,21 +90,4 @@ gboolean      _motcua_attachment_check_size (guint64     size,
 gboolean      _motcua_attachment_check_not_removed (const MotcuaAttachment *a,
                                                     GError                **error);
 
-/* Receipt numbers: a leased block, and how many are left of this year's for @office_id
- * (motcua-receipts.c). */
-gboolean      _motcua_replica_add_lease    (MotcuaReplica    *self,
-                                            const MotcuaUuid *office_id,
-                                            int               year,
-                                            gint64            first,
-                                            gint64            last,
-                                            GError          **error);
-
-/* The offices it keeps leased numbers for: a GPtrArray of MotcuaLeaseOffice. */
-GPtrArray    *_motcua_replica_lease_offices (MotcuaReplica   *self,
-                                             GError         **error);
-
-gint64        _motcua_replica_lease_left   (MotcuaReplica    *self,
-                                            const MotcuaUuid *office_id,
-                                            int               year);
-
 G_END_DECLS

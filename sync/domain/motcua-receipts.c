@@ -29,37 +29,6 @@ format_number (const char *office_code,
   return g_strdup_printf ("%s-%04d-%06" G_GINT64_FORMAT, office_code, year, number);
 }
 
-/* The blocks of numbers the server leased this replica (store/motcua-store-receipts.c) */
-
-gboolean
-_motcua_replica_add_lease (MotcuaReplica    *self,
-                           const MotcuaUuid *office_id,
-                           int               year,
-                           gint64            first,
-                           gint64            last,
-                           GError          **error)
-{
-  return _motcua_store_receipts_add_lease (self, office_id, year, first, last, error);
-}
-
-/* The offices this replica keeps leased receipt numbers for: its own, and each office below it
- * it has received a dossier for (it holds a lease or a counter for it), as (id, code) pairs:
- * a GPtrArray of MotcuaLeaseOffice. */
-GPtrArray *
-_motcua_replica_lease_offices (MotcuaReplica  *self,
-                               GError        **error)
-{
-  return _motcua_store_receipts_offices (self, error);
-}
-
-gint64
-_motcua_replica_lease_left (MotcuaReplica    *self,
-                            const MotcuaUuid *office_id,
-                            int               year)
-{
-  return _motcua_store_receipts_lease_left (self, office_id, year);
-}
-
 /* The province's lease counter */
 
 gboolean
