@@ -128,8 +128,8 @@ entry_scope (MotcuaReplica         *hub,
     return FALSE;
   if (!scope->has_case)
     return TRUE;
-  if (!_motcua_hub_case_offices (hub, scope->case_id.bytes, &receiving, &has_receiving, &handling,
-                     &has_handling))
+  if (!_motcua_store_hub_scope_case_offices (hub, scope->case_id.bytes, &receiving,
+                                             &has_receiving, &handling, &has_handling))
     return TRUE;   /* in no one's scope yet */
 
   if (has_receiving)
@@ -220,7 +220,8 @@ case_snapshot (MotcuaReplica     *hub,
   g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
   CaseSnapshot snapshot = { hub, NULL, batch, rows };
 
-  if (!_motcua_hub_row_json (hub, _motcua_table_lookup (MOTCUA_TABLE_CASES), case_id, batch, rows, error))
+  if (!_motcua_hub_row_json (hub, _motcua_table_lookup (MOTCUA_TABLE_CASES), case_id, batch, rows,
+                             error))
     return NULL;
 
   for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
@@ -282,8 +283,8 @@ _motcua_hub_log_changes (MotcuaReplica         *hub,
       EntryScope scope = { 0 };
 
       memcpy (case_id.bytes, g_bytes_get_data (order->pdata[i], NULL), 16);
-      if (!_motcua_hub_case_offices (hub, case_id.bytes, &receiving, &has_receiving, &handling,
-                         &has_handling)
+      if (!_motcua_store_hub_scope_case_offices (hub, case_id.bytes, &receiving, &has_receiving,
+                                                 &handling, &has_handling)
           || !has_handling)
         continue;
       rows = case_snapshot (hub, &case_id, error);

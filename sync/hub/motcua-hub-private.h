@@ -120,14 +120,6 @@ gint64         _motcua_hub_generation   (MotcuaReplica  *hub);
 gboolean       _motcua_hub_office_in_scope (MotcuaHubPeer  *peer,
                                             const void     *office_id,
                                             int             size);
-/* The receiving and handling offices of a case as the hub holds it now; FALSE if it has
- * neither. */
-gboolean       _motcua_hub_case_offices (MotcuaReplica  *hub,
-                                         const guint8   *case_id,
-                                         MotcuaUuid     *receiving,
-                                         gboolean       *has_receiving,
-                                         MotcuaUuid     *handling,
-                                         gboolean       *has_handling);
 gboolean       _motcua_hub_case_known   (MotcuaReplica  *hub,
                                          const guint8   *case_id);
 gboolean       _motcua_hub_case_in_scope (MotcuaReplica *hub,

@@ -94,8 +94,8 @@ office_refusal (MotcuaReplica        *hub,
     }
   if (receiving_column && _motcua_hub_case_known (hub, change->row_id.bytes))
     {
-      _motcua_hub_case_offices (hub, change->row_id.bytes, &receiving, &has_receiving, &handling,
-                    &has_handling);
+      _motcua_store_hub_scope_case_offices (hub, change->row_id.bytes, &receiving,
+                                            &has_receiving, &handling, &has_handling);
       if (is_null || !has_receiving || memcmp (receiving.bytes, v->s, 16) != 0)
         {
           motcua_uuid_to_string (&change->row_id, text);
@@ -471,8 +471,8 @@ apply_pending (MotcuaReplica  *hub,
 {
   gboolean ok = pending->len == 0
                 || _motcua_replica_apply_items (hub, (MotcuaWireItem *const *) pending->pdata,
-                                                pending->len, NULL, _motcua_hub_detect_conflict, n_found,
-                                                error);
+                                                pending->len, NULL, _motcua_hub_detect_conflict,
+                                                n_found, error);
 
   g_ptr_array_set_size (pending, 0);
 
@@ -570,7 +570,8 @@ push_in_tx (MotcuaReplica    *hub,
   if (!apply_pending (hub, pending, &n_found, error))
     return FALSE;
 
-  if (!_motcua_hub_log_changes (hub, (MotcuaWireItem *const *) accepted->pdata, accepted->len, error)
+  if (!_motcua_hub_log_changes (hub, (MotcuaWireItem *const *) accepted->pdata, accepted->len,
+                                error)
       || !waits_over (hub, peer, (MotcuaWireItem *const *) accepted->pdata, accepted->len, error))
     return FALSE;
   if (first_seq > 0

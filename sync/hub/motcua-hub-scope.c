@@ -22,22 +22,6 @@ _motcua_hub_office_in_scope (MotcuaHubPeer *peer,
   return _motcua_id_in_set (peer->subtree, office_id, size);
 }
 
-/* The receiving and handling offices of a case as the hub holds it now; FALSE if it has
- * neither. Either may be missing (a push can give a case one of them only): each that is there
- * puts the case in the scope of the replicas above it, here as in the digest and the state
- * transfer (motcua-replication.c). */
-gboolean
-_motcua_hub_case_offices (MotcuaReplica *hub,
-                          const guint8  *case_id,
-                          MotcuaUuid    *receiving,
-                          gboolean      *has_receiving,
-                          MotcuaUuid    *handling,
-                          gboolean      *has_handling)
-{
-  return _motcua_store_hub_scope_case_offices (hub, case_id, receiving, has_receiving, handling,
-                                               has_handling);
-}
-
 /* Whether the hub holds the case @case_id at all. Only a case it does not hold yet may be placed
  * in a replica's scope by the offices a push names for it: naming its own office as the
  * handling office of another office's case must not hand that case over. */
@@ -54,7 +38,10 @@ _motcua_hub_case_known (MotcuaReplica *hub,
   return known;
 }
 
-/* Whether the case @case_id, as the hub holds it now, is in the peer's scope. */
+/* Whether the case @case_id, as the hub holds it now, is in the peer's scope. Either office
+ * may be missing (a push can give a case one of them only): each that is there puts the case
+ * in the scope of the replicas above it, here as in the digest and the state transfer
+ * (motcua-replication.c). */
 gboolean
 _motcua_hub_case_in_scope (MotcuaReplica *hub,
                            MotcuaHubPeer *peer,
@@ -63,7 +50,8 @@ _motcua_hub_case_in_scope (MotcuaReplica *hub,
   MotcuaUuid receiving, handling;
   gboolean has_receiving, has_handling;
 
-  if (!_motcua_hub_case_offices (hub, case_id, &receiving, &has_receiving, &handling, &has_handling))
+  if (!_motcua_store_hub_scope_case_offices (hub, case_id, &receiving, &has_receiving, &handling,
+                                             &has_handling))
     return FALSE;
 
   return (has_receiving && _motcua_hub_office_in_scope (peer, receiving.bytes, 16))
