@@ -150,7 +150,7 @@ test_bad_files (MotcuaFixture *f,
     { "o.json", "{\"format\":\"motcua-offices\",\"version\":1,\"offices\":["
       "{\"code\":\"Y\",\"name\":\"y\",\"level\":\"district\",\"parent\":\"W\"},"
       "{\"code\":\"W\",\"name\":\"w\",\"level\":\"district\",\"parent\":\"Y\"}]}",
-      MOTCUA_IMPORT_OFFICES, "the chain of parents loops" },
+      MOTCUA_IMPORT_OFFICES, "the chain of parents and successors loops" },
     { "k.json", "{\"format\":\"motcua-calendar\",\"version\":1,\"days\":["
       "{\"date\":\"2025-09-01\",\"kind\":\"holiday\"},{\"date\":\"2025-09-03\",\"kind\":\"party\"}]}",
       MOTCUA_IMPORT_CALENDAR, "days[1] (2025-09-03): calendar 2025-09-03: kind “party”" },

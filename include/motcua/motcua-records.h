@@ -31,13 +31,28 @@ typedef enum
   MOTCUA_SYNC_STATE_CONFLICT,
 } MotcuaSyncState;
 
+/* A parent an office had before a reorganisation moved it, until @until (its last day there). */
 typedef struct
 {
-  char        *id;
-  char        *code;
-  char        *name;
-  MotcuaLevel  level;
-  char        *parent_code;   /* NULL for the root */
+  char *code;
+  char  until[11];
+} MotcuaOfficeParent;
+
+/* An office, with the days it was in force: offices are created, merged and ended by the
+ * reorganisations the province publishes, and the tree on any day is derived from them. */
+typedef struct
+{
+  char               *id;
+  char               *code;
+  char               *name;
+  MotcuaLevel         level;
+  char               *parent_code;      /* NULL for the root */
+  char               *in_force_from;    /* YYYY-MM-DD, or NULL: since before the records */
+  char               *in_force_to;      /* its last day, or NULL: in force */
+  char               *successor_code;   /* who took its work over when it ended, or NULL */
+  char               *centre;           /* its one-stop reception, as receipts print it, or NULL */
+  MotcuaOfficeParent *former_parents;   /* oldest first */
+  guint               n_former_parents;
 } MotcuaOffice;
 
 typedef struct
@@ -131,6 +146,12 @@ GType            motcua_case_event_get_type (void) G_GNUC_CONST;
 
 MotcuaOffice    *motcua_office_copy         (const MotcuaOffice    *self);
 void             motcua_office_free         (MotcuaOffice          *self);
+/* Whether @self was in force on @day (YYYY-MM-DD). */
+gboolean         motcua_office_in_force     (const MotcuaOffice    *self,
+                                             const char            *day);
+/* Its parent's code on @day: a former parent until the day it moved, then its parent. */
+const char      *motcua_office_parent_on    (const MotcuaOffice    *self,
+                                             const char            *day);
 MotcuaProcedure *motcua_procedure_copy      (const MotcuaProcedure *self);
 void             motcua_procedure_free      (MotcuaProcedure       *self);
 MotcuaCase      *motcua_case_copy           (const MotcuaCase      *self);

@@ -80,6 +80,18 @@ G_GNUC_WARN_UNUSED_RESULT
 GPtrArray       *motcua_replica_list_subtree      (MotcuaReplica         *self,
                                                    const char            *code,
                                                    GError               **error);
+/* The offices of @code's jurisdiction today, by code: the offices below it in force today (or
+ * ended without a successor), and the ended offices whose work passed to one of them. Its
+ * replica holds the cases they received or handle. */
+GPtrArray       *motcua_replica_list_jurisdiction (MotcuaReplica         *self,
+                                                   const char            *code,
+                                                   GError               **error);
+/* The tree in force on @day (YYYY-MM-DD) from @code, in tree order (parents first, siblings by
+ * code), each office under the parent it had that day; an error if @code was not in force. */
+GPtrArray       *motcua_replica_list_tree_on      (MotcuaReplica         *self,
+                                                   const char            *code,
+                                                   const char            *day,
+                                                   GError               **error);
 
 gboolean         motcua_replica_put_procedure     (MotcuaReplica         *self,
                                                    const MotcuaProcedure *procedure,
@@ -197,7 +209,7 @@ typedef struct
   gboolean    due_this_week;   /* open and due between @today and the week's Sunday */
   const char *procedure_code;
   int         channel;         /* MotcuaChannel or -1 */
-  const char *office;          /* receiving or handling office in this office's subtree */
+  const char *office;          /* receiving or handling office in this office's jurisdiction */
   const char *query;           /* full-text, diacritic-insensitive, prefix as typed */
   const char *today;           /* YYYY-MM-DD; NULL: the replica clock's day (UTC+7) */
   guint       offset;

@@ -21,6 +21,7 @@
 #include "motcua-replica.h"
 #include "motcua-import.h"
 #include "motcua-report.h"
+#include "motcua-reorganisation.h"
 #include "motcua-export.h"
 #include "motcua-conflicts.h"
 #include "motcua-sync.h"

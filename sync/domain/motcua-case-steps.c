@@ -173,12 +173,12 @@ motcua_replica_advance_case (MotcuaReplica            *self,
          && _motcua_replica_finish (self, advance_in_tx (self, key, to, options, error), error);
 }
 
-static gboolean
-transfer_in_tx (MotcuaReplica  *self,
-                const char     *key,
-                const char     *office_code,
-                const char     *note,
-                GError        **error)
+gboolean
+_motcua_case_transfer_in_tx (MotcuaReplica  *self,
+                             const char     *key,
+                             const char     *office_code,
+                             const char     *note,
+                             GError        **error)
 {
   g_autoptr(MotcuaCase) c = NULL;
   MotcuaEventFacts facts = { NULL };
@@ -228,6 +228,7 @@ motcua_replica_transfer_case (MotcuaReplica  *self,
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
 
   return motcua_replica_begin (self, error)
-         && _motcua_replica_finish (self, transfer_in_tx (self, key, office_code, note, error),
+         && _motcua_replica_finish (self, _motcua_case_transfer_in_tx (self, key, office_code,
+                                                                          note, error),
                                     error);
 }

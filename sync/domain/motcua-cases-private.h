@@ -104,4 +104,12 @@ gboolean    _motcua_case_edit_in_tx     (MotcuaReplica           *self,
                                          const MotcuaUuid        *conflict,
                                          GError                 **error);
 
+/* Moves the open case @key to @office_code's handling, with a "transferred" event carrying
+ * @note (motcua-case-steps.c). Inside a transaction. */
+gboolean    _motcua_case_transfer_in_tx (MotcuaReplica           *self,
+                                         const char              *key,
+                                         const char              *office_code,
+                                         const char              *note,
+                                         GError                 **error);
+
 G_END_DECLS

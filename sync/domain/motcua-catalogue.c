@@ -1,4 +1,4 @@
-/* motcua-catalogue.c: offices, procedures and the calendar (province-authored data)
+/* motcua-catalogue.c: procedures and the calendar (province-authored data)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -15,10 +15,10 @@
 #include "motcua-domain-private.h"
 #include "motcua-text.h"
 
-/* Offices */
+/* Codes */
 
-static gboolean
-check_code (const char  *field,
+gboolean
+_motcua_check_code (const char  *field,
             const char  *code,
             GError     **error)
 {
@@ -35,203 +35,6 @@ check_code (const char  *field,
     }
 
   return TRUE;
-}
-
-gboolean
-_motcua_replica_office_id (MotcuaReplica  *self,
-                           const char     *field,
-                           const char     *code,
-                           MotcuaUuid     *out,
-                           GError        **error)
-{
-  gboolean found;
-
-  if (!_motcua_store_offices_find_id (self, code, out, &found, error))
-    return FALSE;
-  if (!found)
-    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                 _("%s “%s” is not an office of this replica"), field, code);
-
-  return found;
-}
-
-/* Whether @office is @root or below it. */
-gboolean
-_motcua_replica_office_within (MotcuaReplica    *self,
-                               const MotcuaUuid *office,
-                               const MotcuaUuid *root,
-                               GError          **error)
-{
-  if (memcmp (office->bytes, root->bytes, 16) == 0)
-    return TRUE;
-
-  return _motcua_store_offices_is_below (self, office, root, error);
-}
-
-gboolean
-motcua_replica_put_office (MotcuaReplica       *self,
-                           const MotcuaOffice  *office,
-                           GError             **error)
-{
-  MotcuaValue values[5];
-  MotcuaUuid id, parent;
-  gboolean ok = TRUE;
-
-  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
-  g_return_val_if_fail (office != NULL, FALSE);
-
-  if (!check_code ("office code", office->code, error)
-      || !motcua_check_required (_("office name"), office->name, error))
-    return FALSE;
-  if ((guint) office->level >= MOTCUA_N_LEVELS)
-    {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   _("office %s: level %d is not a level"), office->code, office->level);
-      return FALSE;
-    }
-  if (office->parent_code != NULL && g_strcmp0 (office->parent_code, office->code) == 0)
-    {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   _("office %s cannot be its own parent"), office->code);
-      return FALSE;
-    }
-
-  motcua_uuid_for_key (&id, "office", office->code);
-  if (office->parent_code != NULL)
-    motcua_uuid_for_key (&parent, "office", office->parent_code);
-
-  values[0] = MOTCUA_VALUE_TEXT (office->code);
-  values[1] = MOTCUA_VALUE_TEXT (office->name);
-  values[2] = MOTCUA_VALUE_TEXT (motcua_level_to_string (office->level));
-  values[3] = office->parent_code ? MOTCUA_VALUE_ID (&parent) : MOTCUA_VALUE_NULL;
-  values[4] = MOTCUA_VALUE_INT (0);
-
-  if (!motcua_replica_begin (self, error))
-    return FALSE;
-
-  /* The parent must be known before anything is written. */
-  if (office->parent_code != NULL)
-    {
-      gboolean exists = FALSE;
-
-      ok = _motcua_store_offices_exists (self, &parent, &exists, error);
-      if (ok && !exists)
-        {
-          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
-                       _("office %s: parent “%s” is not an office of this replica"),
-                       office->code, office->parent_code);
-          ok = FALSE;
-        }
-      /* Nor may an office go under itself or an office below it. */
-      if (ok)
-        {
-          g_autoptr(GError) local_error = NULL;
-
-          if (_motcua_replica_office_within (self, &parent, &id, &local_error))
-            {
-              g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                           _("office %s cannot be placed under %s, which is %s or below it"),
-                           office->code, office->parent_code, office->code);
-              ok = FALSE;
-            }
-          else if (local_error != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              ok = FALSE;
-            }
-        }
-      if (!ok)
-        {
-          motcua_replica_rollback (self);
-          return FALSE;
-        }
-    }
-
-  if (!_motcua_replica_write_row (self, _motcua_table_lookup (MOTCUA_TABLE_OFFICES), &id, values,
-                                  0x1f, _motcua_replica_authority (self),
-                                  _motcua_replica_tick (self), NULL, error))
-    {
-      motcua_replica_rollback (self);
-      return FALSE;
-    }
-
-  return motcua_replica_commit (self, error);
-}
-
-static gboolean
-add_office (const MotcuaStoreOfficeRow  *row,
-            gpointer                     user_data,
-            GError                     **error)
-{
-  MotcuaOffice *office = g_new0 (MotcuaOffice, 1);
-  char id[37];
-
-  motcua_uuid_to_string (row->id, id);
-  office->id = g_strdup (id);
-  office->code = g_strdup (row->code);
-  office->name = g_strdup (row->name);
-  motcua_level_from_string (row->level, &office->level);
-  office->parent_code = g_strdup (row->parent_code);
-  g_ptr_array_add (user_data, office);
-
-  return TRUE;
-}
-
-static GPtrArray *
-new_office_list (void)
-{
-  return g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_office_free);
-}
-
-MotcuaOffice *
-motcua_replica_dup_office (MotcuaReplica  *self,
-                           const char     *code,
-                           GError        **error)
-{
-  g_autoptr(GPtrArray) found = new_office_list ();
-
-  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
-
-  if (!_motcua_store_offices_get (self, code, add_office, found, error))
-    return NULL;
-  if (found->len == 0)
-    {
-      _motcua_store_offices_unknown (code, error);
-      return NULL;
-    }
-
-  return g_ptr_array_steal_index (found, 0);
-}
-
-GPtrArray *
-motcua_replica_list_offices (MotcuaReplica  *self,
-                             GError        **error)
-{
-  g_autoptr(GPtrArray) offices = new_office_list ();
-
-  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
-
-  if (!_motcua_store_offices_each (self, NULL, add_office, offices, error))
-    return NULL;
-
-  return g_steal_pointer (&offices);
-}
-
-GPtrArray *
-motcua_replica_list_subtree (MotcuaReplica  *self,
-                             const char     *code,
-                             GError        **error)
-{
-  g_autoptr(GPtrArray) offices = new_office_list ();
-  g_autoptr(MotcuaOffice) root = NULL;
-
-  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
-
-  root = motcua_replica_dup_office (self, code, error);
-  if (root == NULL || !_motcua_store_offices_each (self, code, add_office, offices, error))
-    return NULL;
-
-  return g_steal_pointer (&offices);
 }
 
 /* Procedures */
@@ -325,7 +128,7 @@ motcua_replica_put_procedure (MotcuaReplica          *self,
   g_return_val_if_fail (procedure != NULL, FALSE);
 
   code = procedure->code;
-  if (!check_code ("procedure code", code, error)
+  if (!_motcua_check_code ("procedure code", code, error)
       || !motcua_check_required (_("procedure name"), procedure->name, error)
       || !motcua_check_required (_("sector"), procedure->sector, error))
     return FALSE;

@@ -38,6 +38,32 @@ gboolean      _motcua_receipt_grant        (MotcuaReplica     *self,
                                             GError           **error);
 
 /* Lookups by natural key; FALSE with MOTCUA_ERROR_NOT_FOUND naming the field. */
+/* An office or procedure code: 1–40 capital letters, digits, dots, dashes or underscores. */
+gboolean      _motcua_check_code          (const char     *field,
+                                           const char     *code,
+                                           GError        **error);
+
+/* Whether the office @code was in force on @day, so that it could receive a dossier then: an
+ * error naming its dates (and its successor) when not. */
+gboolean      _motcua_office_check_open   (MotcuaReplica  *self,
+                                           const char     *code,
+                                           const char     *day,
+                                           GError        **error);
+
+/* The tree of @offices (all of a replica's) on @day from @root_code, in tree order. */
+GPtrArray    *_motcua_offices_tree_on     (GPtrArray      *offices,
+                                           const char     *root_code,
+                                           const char     *day,
+                                           GError        **error);
+/* The office of @offices named @code, or NULL. */
+const MotcuaOffice *_motcua_offices_find  (GPtrArray      *offices,
+                                           const char     *code);
+/* The office in charge of @office's cases on @day: itself until it ends, then its successor's
+ * (followed through later ends); NULL when an office on the way ended without one. */
+const MotcuaOffice *_motcua_offices_in_charge_on (GPtrArray          *offices,
+                                                  const MotcuaOffice *office,
+                                                  const char         *day);
+
 gboolean      _motcua_replica_office_id    (MotcuaReplica  *self,
                                             const char     *field,
                                             const char     *code,

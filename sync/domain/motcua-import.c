@@ -42,12 +42,20 @@ static const FieldSpec procedure_fields[] = {
   { "note", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
 };
 
-static const FieldSpec office_fields[] = {
+const FieldSpec _motcua_import_office_fields[] = {
   { "code", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
   { "name", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
   { "level", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
   { "parent", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "in_force_from", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "in_force_to", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "successor", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "centre", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "sample", JSON_NODE_VALUE, G_TYPE_BOOLEAN, FALSE, FALSE },
+  { "note", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
 };
+const guint _motcua_import_n_office_fields = G_N_ELEMENTS (_motcua_import_office_fields);
+
 
 static const FieldSpec calendar_fields[] = {
   { "date", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
@@ -88,8 +96,8 @@ static const FieldSpec applicant_fields[] = {
 static const KindSpec kinds[] = {
   [MOTCUA_IMPORT_CATALOGUE] = { "motcua-catalogue", "procedures", procedure_fields,
                                 G_N_ELEMENTS (procedure_fields) },
-  [MOTCUA_IMPORT_OFFICES] = { "motcua-offices", "offices", office_fields,
-                              G_N_ELEMENTS (office_fields) },
+  [MOTCUA_IMPORT_OFFICES] = { "motcua-offices", "offices", _motcua_import_office_fields,
+                              G_N_ELEMENTS (_motcua_import_office_fields) },
   [MOTCUA_IMPORT_CALENDAR] = { "motcua-calendar", "days", calendar_fields,
                                G_N_ELEMENTS (calendar_fields) },
   [MOTCUA_IMPORT_CASES] = { "motcua-cases", "cases", case_fields, G_N_ELEMENTS (case_fields) },
@@ -142,8 +150,8 @@ value_has_type (JsonNode *node,
 }
 
 /* Checks an entry's members against @fields: no unknown member, required ones present, types. */
-static gboolean
-check_object (JsonObject       *object,
+gboolean
+_motcua_import_check_object (JsonObject       *object,
               const FieldSpec  *fields,
               guint             n_fields,
               const char       *where,
@@ -181,7 +189,7 @@ check_object (JsonObject       *object,
             return _motcua_import_error (error, where, _("field %s must be %s"), spec->name,
                                          type_name (spec));
           array = json_node_get_array (node);
-          for (guint k = 0; k < json_array_get_length (array); k++)
+          for (guint k = 0; spec->value_type != 0 && k < json_array_get_length (array); k++)
             if (!value_has_type (json_array_get_element (array, k), spec->value_type))
               return _motcua_import_error (error, where, _("field %s: item %u must be %s"),
                                            spec->name, k,
@@ -201,8 +209,8 @@ check_object (JsonObject       *object,
   return TRUE;
 }
 
-static const char *
-get_string (JsonObject *object,
+const char *
+_motcua_import_get_string (JsonObject *object,
             const char *name)
 {
   JsonNode *node = json_object_get_member (object, name);
@@ -269,7 +277,7 @@ import_procedure (MotcuaReplica  *self,
   g_auto(GStrv) documents = get_strv (o, "documents");
   g_auto(GStrv) legal_basis = get_strv (o, "legal_basis");
   MotcuaProcedure p = { 0 };
-  const char *online = get_string (o, "online");
+  const char *online = _motcua_import_get_string (o, "online");
   gint64 days = get_int (o, "processing_days", -1);
 
   for (guint i = 0; levels[i] != NULL; i++)
@@ -299,18 +307,18 @@ import_procedure (MotcuaReplica  *self,
       return FALSE;
     }
 
-  p.code = (char *) get_string (o, "code");
+  p.code = (char *) _motcua_import_get_string (o, "code");
   p.code_official = get_bool (o, "code_official", FALSE);
-  p.name = (char *) get_string (o, "name");
-  p.sector = (char *) get_string (o, "sector");
+  p.name = (char *) _motcua_import_get_string (o, "name");
+  p.sector = (char *) _motcua_import_get_string (o, "sector");
   p.processing_days = (guint) days;
   p.fee = get_int (o, "fee", -1);
-  p.fee_note = (char *) get_string (o, "fee_note");
+  p.fee_note = (char *) _motcua_import_get_string (o, "fee_note");
   p.online_full = g_str_equal (online, "full");
   p.documents = documents;
   p.legal_basis = legal_basis;
-  p.in_force_from = (char *) get_string (o, "in_force_from");
-  p.in_force_to = (char *) get_string (o, "in_force_to");
+  p.in_force_from = (char *) _motcua_import_get_string (o, "in_force_from");
+  p.in_force_to = (char *) _motcua_import_get_string (o, "in_force_to");
   p.sample = get_bool (o, "sample", FALSE);
 
   if (p.legal_basis[0] == NULL)
@@ -323,13 +331,14 @@ import_procedure (MotcuaReplica  *self,
   return motcua_replica_put_procedure (self, &p, error);
 }
 
-static gboolean
-import_office (MotcuaReplica  *self,
-               JsonObject     *o,
-               GError        **error)
+gboolean
+_motcua_import_put_office (MotcuaReplica  *self,
+                           JsonObject     *o,
+                           const char     *in_force_from,
+                           GError        **error)
 {
   MotcuaOffice office = { 0 };
-  const char *level = get_string (o, "level");
+  const char *level = _motcua_import_get_string (o, "level");
 
   if (!motcua_level_from_string (level, &office.level))
     {
@@ -339,13 +348,26 @@ import_office (MotcuaReplica  *self,
       return FALSE;
     }
 
-  office.code = (char *) get_string (o, "code");
-  office.name = (char *) get_string (o, "name");
-  office.parent_code = (char *) get_string (o, "parent");
+  office.code = (char *) _motcua_import_get_string (o, "code");
+  office.name = (char *) _motcua_import_get_string (o, "name");
+  office.parent_code = (char *) _motcua_import_get_string (o, "parent");
   if (office.parent_code != NULL && *office.parent_code == '\0')
     office.parent_code = NULL;
+  office.in_force_from = (char *) (in_force_from ? in_force_from
+                                                 : _motcua_import_get_string (o, "in_force_from"));
+  office.in_force_to = (char *) _motcua_import_get_string (o, "in_force_to");
+  office.successor_code = (char *) _motcua_import_get_string (o, "successor");
+  office.centre = (char *) _motcua_import_get_string (o, "centre");
 
   return motcua_replica_put_office (self, &office, error);
+}
+
+static gboolean
+import_office (MotcuaReplica  *self,
+               JsonObject     *o,
+               GError        **error)
+{
+  return _motcua_import_put_office (self, o, NULL, error);
 }
 
 static gboolean
@@ -353,8 +375,9 @@ import_calendar_day (MotcuaReplica  *self,
                      JsonObject     *o,
                      GError        **error)
 {
-  return motcua_replica_put_calendar_day (self, get_string (o, "date"), get_string (o, "kind"),
-                                          get_string (o, "name"), error);
+  return motcua_replica_put_calendar_day (self, _motcua_import_get_string (o, "date"),
+                                          _motcua_import_get_string (o, "kind"),
+                                          _motcua_import_get_string (o, "name"), error);
 }
 
 static gboolean
@@ -366,12 +389,13 @@ import_case (MotcuaReplica  *self,
   JsonObject *applicant = json_object_get_object_member (o, "applicant");
   JsonNode *papers_node = json_object_get_member (o, "papers");
   MotcuaCase c = { 0 };
-  const char *status = get_string (o, "status");
-  const char *channel = get_string (o, "channel");
-  const char *priority = get_string (o, "priority");
-  const char *via = get_string (o, "returned_via");
+  const char *status = _motcua_import_get_string (o, "status");
+  const char *channel = _motcua_import_get_string (o, "channel");
+  const char *priority = _motcua_import_get_string (o, "priority");
+  const char *via = _motcua_import_get_string (o, "returned_via");
 
-  if (!check_object (applicant, applicant_fields, G_N_ELEMENTS (applicant_fields), "applicant",
+  if (!_motcua_import_check_object (applicant, applicant_fields, G_N_ELEMENTS (applicant_fields),
+                                    "applicant",
                      error))
     return FALSE;
 
@@ -421,20 +445,20 @@ import_case (MotcuaReplica  *self,
         }
     }
 
-  c.receipt_no = (char *) get_string (o, "receipt_no");
-  c.procedure_code = (char *) get_string (o, "procedure");
-  c.receiving_office = (char *) get_string (o, "receiving_office");
-  c.handling_office = (char *) get_string (o, "handling_office");
-  c.applicant_name = (char *) get_string (applicant, "name");
-  c.citizen_id = (char *) get_string (applicant, "citizen_id");
-  c.phone = (char *) get_string (applicant, "phone");
-  c.address = (char *) get_string (applicant, "address");
-  c.received_at = (char *) get_string (o, "received_at");
-  c.due_date = (char *) get_string (o, "due_date");
+  c.receipt_no = (char *) _motcua_import_get_string (o, "receipt_no");
+  c.procedure_code = (char *) _motcua_import_get_string (o, "procedure");
+  c.receiving_office = (char *) _motcua_import_get_string (o, "receiving_office");
+  c.handling_office = (char *) _motcua_import_get_string (o, "handling_office");
+  c.applicant_name = (char *) _motcua_import_get_string (applicant, "name");
+  c.citizen_id = (char *) _motcua_import_get_string (applicant, "citizen_id");
+  c.phone = (char *) _motcua_import_get_string (applicant, "phone");
+  c.address = (char *) _motcua_import_get_string (applicant, "address");
+  c.received_at = (char *) _motcua_import_get_string (o, "received_at");
+  c.due_date = (char *) _motcua_import_get_string (o, "due_date");
   c.papers = papers;
-  c.resolved_at = (char *) get_string (o, "resolved_at");
-  c.result = (char *) get_string (o, "result");
-  c.returned_at = (char *) get_string (o, "returned_at");
+  c.resolved_at = (char *) _motcua_import_get_string (o, "resolved_at");
+  c.result = (char *) _motcua_import_get_string (o, "result");
+  c.returned_at = (char *) _motcua_import_get_string (o, "returned_at");
   c.rating = (int) CLAMP (get_int (o, "rating", 0), -1, 6);
 
   return motcua_replica_import_case (self, &c, error);
@@ -481,7 +505,7 @@ json_to_entries (const KindSpec    *kind,
       return NULL;
     }
   root = json_node_get_object (root_node);
-  format = get_string (root, "format");
+  format = _motcua_import_get_string (root, "format");
   if (g_strcmp0 (format, kind->format) != 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IMPORT,
@@ -515,11 +539,11 @@ json_to_entries (const KindSpec    *kind,
         {
           JsonObject *o = json_node_get_object (node);
 
-          key = get_string (o, "code");
+          key = _motcua_import_get_string (o, "code");
           if (key == NULL)
-            key = get_string (o, "receipt_no");
+            key = _motcua_import_get_string (o, "receipt_no");
           if (key == NULL)
-            key = get_string (o, "date");
+            key = _motcua_import_get_string (o, "date");
         }
       g_ptr_array_add (wheres, key ? g_strdup_printf ("%s: %s[%u] (%s)", source, kind->array, i,
                                                       key)
@@ -529,7 +553,8 @@ json_to_entries (const KindSpec    *kind,
   return json_array_ref (array);
 }
 
-/* Offices refer to their parents: write parents first, whatever order the file lists them in. */
+/* Offices refer to their parents and successors: write those first, whatever order the file
+ * lists them in. */
 static gboolean
 order_offices (JsonArray  *entries,
                GPtrArray  *wheres,
@@ -549,31 +574,45 @@ order_offices (JsonArray  *entries,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return TRUE;  /* reported, with its place, by the main loop */
-      code = get_string (json_node_get_object (node), "code");
+      code = _motcua_import_get_string (json_node_get_object (node), "code");
       if (code != NULL)
         g_hash_table_insert (index, (gpointer) code, GUINT_TO_POINTER (i + 1));
     }
 
-  for (guint i = 0; i < n; i++)
+  /* An office's depth: one more than the deepest of its parent and successor in the file, so
+   * both are written before it. Found by relaxing n times; a change in round n is a loop. */
+  for (guint round = 0; round <= n; round++)
     {
-      guint at = i;
+      gboolean changed = FALSE;
 
-      for (guint steps = 0;; steps++)
+      for (guint i = 0; i < n; i++)
         {
-          JsonObject *o = json_array_get_object_element (entries, at);
-          const char *parent = get_string (o, "parent");
-          guint p = parent ? GPOINTER_TO_UINT (g_hash_table_lookup (index, parent)) : 0;
+          JsonObject *o = json_array_get_object_element (entries, i);
+          const char *links[] = { _motcua_import_get_string (o, "parent"),
+                                  _motcua_import_get_string (o, "successor") };
 
-          if (p == 0)
-            break;
-          if (steps > n)
-            return _motcua_import_error (error, g_ptr_array_index (wheres, i),
-                                         "the chain of parents loops back on itself");
-          depth[i]++;
-          at = p - 1;
+          for (guint l = 0; l < G_N_ELEMENTS (links); l++)
+            {
+              guint p = links[l] ? GPOINTER_TO_UINT (g_hash_table_lookup (index, links[l])) : 0;
+
+              if (p != 0 && p - 1 != i && depth[i] < depth[p - 1] + 1)
+                {
+                  depth[i] = depth[p - 1] + 1;
+                  changed = TRUE;
+                }
+            }
         }
-      order[i] = i;
+      if (!changed)
+        break;
+      if (round == n)
+        for (guint i = 0; i < n; i++)
+          if (depth[i] >= n)
+            return _motcua_import_error (error, g_ptr_array_index (wheres, i),
+                                         "the chain of parents and successors loops back on"
+                                         " itself");
     }
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
 
   for (guint i = 1; i < n; i++)   /* a stable insertion sort by depth */
     for (guint k = i; k > 0 && depth[order[k - 1]] > depth[order[k]]; k--)
@@ -661,7 +700,8 @@ motcua_replica_import_data (MotcuaReplica       *self,
           return FALSE;
         }
 
-      if (!check_object (json_node_get_object (node), kind->fields, kind->n_fields, where, error))
+      if (!_motcua_import_check_object (json_node_get_object (node), kind->fields, kind->n_fields,
+                                        where, error))
         {
           motcua_replica_rollback (self);
           return FALSE;

@@ -199,6 +199,7 @@ receive_in_tx (MotcuaReplica          *self,
   memcpy (day, received_at, 10);
   day[10] = '\0';
   if (!procedure_in_force (r->procedure_code, procedure, day, error)
+      || !_motcua_office_check_open (self, office_code, day, error)
       || !_motcua_due_date_for (self, day, days, due, error))
     return FALSE;
 
@@ -340,6 +341,10 @@ import_case_in_tx (MotcuaReplica     *self,
     return FALSE;
   if ((received_at = motcua_normalize_datetime ("received_at", r->received_at, error)) == NULL)
     return FALSE;
+  memcpy (day, received_at, 10);
+  day[10] = '\0';
+  if (!_motcua_office_check_open (self, r->receiving_office, day, error))
+    return FALSE;
   if ((guint) r->status >= MOTCUA_N_STATUSES || (guint) r->priority >= MOTCUA_N_PRIORITIES)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("status or priority out of range"));
@@ -389,8 +394,6 @@ import_case_in_tx (MotcuaReplica     *self,
   if (papers == NULL)
     return FALSE;
 
-  memcpy (day, received_at, 10);
-  day[10] = '\0';
   if (r->due_date != NULL)
     {
       if (!motcua_check_date ("due_date", r->due_date, NULL, error))

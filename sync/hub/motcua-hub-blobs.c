@@ -36,8 +36,8 @@ peer_may_scan (const MotcuaStoreScanRow *row,
   if (may->size >= 0 && row->size != may->size)
     return TRUE;
   may->allowed = (may->peer->bound && g_strcmp0 (row->replica, may->replica_id) == 0)
-                 || _motcua_id_in_set (may->peer->subtree, row->receiving, row->receiving_size)
-                 || _motcua_id_in_set (may->peer->subtree, row->handling, row->handling_size);
+                 || _motcua_id_in_set (may->peer->jurisdiction, row->receiving, row->receiving_size)
+                 || _motcua_id_in_set (may->peer->jurisdiction, row->handling, row->handling_size);
   if (may->allowed)
     may->size_out = row->size;
 

@@ -31,7 +31,7 @@ typedef struct
   MotcuaUuid   replica_id;
   guint64      acked_seq;
   char        *desk_code;      /* short, unique in the province: "Q" and a number */
-  GHashTable  *subtree;        /* office ids (16-byte keys) of its office and below */
+  GHashTable  *jurisdiction;   /* office ids (16-byte keys) of its office's jurisdiction today */
 } MotcuaHubPeer;
 
 void           _motcua_hub_peer_free    (MotcuaHubPeer  *peer);

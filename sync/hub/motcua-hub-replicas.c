@@ -24,7 +24,7 @@ _motcua_hub_peer_free (MotcuaHubPeer *peer)
   g_free (peer->token_id);
   g_free (peer->office_code);
   g_free (peer->desk_code);
-  g_clear_pointer (&peer->subtree, g_hash_table_unref);
+  g_clear_pointer (&peer->jurisdiction, g_hash_table_unref);
   g_free (peer);
 }
 
@@ -181,8 +181,8 @@ _motcua_hub_authenticate (MotcuaReplica  *hub,
   if (office == NULL)
     return NULL;
   peer->level = office->level;
-  peer->subtree = _motcua_replica_subtree_set (hub, peer->office_code, error);
-  if (peer->subtree == NULL)
+  peer->jurisdiction = _motcua_replica_jurisdiction_set (hub, peer->office_code, error);
+  if (peer->jurisdiction == NULL)
     return NULL;
 
   return g_steal_pointer (&peer);

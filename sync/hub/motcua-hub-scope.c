@@ -19,7 +19,7 @@ _motcua_hub_office_in_scope (MotcuaHubPeer *peer,
                              const void    *office_id,
                              int            size)
 {
-  return _motcua_id_in_set (peer->subtree, office_id, size);
+  return _motcua_id_in_set (peer->jurisdiction, office_id, size);
 }
 
 /* Whether the hub holds the case @case_id at all. Only a case it does not hold yet may be placed

@@ -634,7 +634,7 @@ handle_lease (Exchange *x)
   {
     g_autoptr(GBytes) key = g_bytes_new (office_id.bytes, 16);
 
-    if (!g_hash_table_contains (x->peer->subtree, key))
+    if (!g_hash_table_contains (x->peer->jurisdiction, key))
       {
         g_autofree char *message = g_strdup_printf (_("office %s is not in the jurisdiction of"
                                                       " %s"), office, x->peer->office_code);

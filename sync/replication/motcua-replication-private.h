@@ -211,8 +211,9 @@ gboolean      _motcua_replica_purge        (MotcuaReplica  *self,
                                             guint          *n_kept_out,
                                             GError        **error);
 
-/* Office ids (16-byte GBytes) of @office_code and the offices below it. */
-GHashTable   *_motcua_replica_subtree_set  (MotcuaReplica  *self,
+/* Office ids (16-byte GBytes) of @office_code's jurisdiction today: the offices below it in
+ * the tree in force, and the ended offices whose work passed to one of them (their cases). */
+GHashTable   *_motcua_replica_jurisdiction_set  (MotcuaReplica  *self,
                                             const char     *office_code,
                                             GError        **error);
 

@@ -67,14 +67,15 @@ add_office_id (const MotcuaStoreOfficeRow  *row,
 }
 
 GHashTable *
-_motcua_replica_subtree_set (MotcuaReplica  *self,
+_motcua_replica_jurisdiction_set (MotcuaReplica  *self,
                              const char     *office_code,
                              GError        **error)
 {
   g_autoptr(GHashTable) set = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                                      (GDestroyNotify) g_bytes_unref, NULL);
+  g_autofree char *today = _motcua_replica_today (self);
 
-  if (!_motcua_store_offices_each (self, office_code, add_office_id, set, error))
+  if (!_motcua_store_offices_jurisdiction (self, office_code, today, add_office_id, set, error))
     return NULL;
   /* Not even the office itself. */
   if (g_hash_table_size (set) == 0)
@@ -201,7 +202,7 @@ _motcua_replica_scope_digest (MotcuaReplica  *self,
     MOTCUA_TABLE_OFFICES, MOTCUA_TABLE_PROCEDURES, MOTCUA_TABLE_CALENDAR, MOTCUA_TABLE_CASES,
     MOTCUA_TABLE_CASE_EVENTS, MOTCUA_TABLE_ATTACHMENTS, MOTCUA_TABLE_CONFLICTS,
   };
-  g_autoptr(GHashTable) offices = _motcua_replica_subtree_set (self, office_code, error);
+  g_autoptr(GHashTable) offices = _motcua_replica_jurisdiction_set (self, office_code, error);
   g_autoptr(GHashTable) cases = NULL;
   g_autoptr(MotcuaWireBatch) batch = NULL;
   Digest digest = { { 0, 0 } };
@@ -331,7 +332,7 @@ _motcua_replica_purge (MotcuaReplica  *self,
   g_assert (self->tx_depth > 0);
 
   *n_out = 0;
-  offices = _motcua_replica_subtree_set (self, self->office_code, error);
+  offices = _motcua_replica_jurisdiction_set (self, self->office_code, error);
   if (offices == NULL)
     return FALSE;
   walk.offices = offices;

@@ -44,6 +44,18 @@ motcua_office_copy (const MotcuaOffice *self)
   copy->name = g_strdup (self->name);
   copy->level = self->level;
   copy->parent_code = g_strdup (self->parent_code);
+  copy->in_force_from = g_strdup (self->in_force_from);
+  copy->in_force_to = g_strdup (self->in_force_to);
+  copy->successor_code = g_strdup (self->successor_code);
+  copy->centre = g_strdup (self->centre);
+  copy->n_former_parents = self->n_former_parents;
+  copy->former_parents = g_new0 (MotcuaOfficeParent, MAX (self->n_former_parents, 1));
+  for (guint i = 0; i < self->n_former_parents; i++)
+    {
+      copy->former_parents[i].code = g_strdup (self->former_parents[i].code);
+      memcpy (copy->former_parents[i].until, self->former_parents[i].until,
+              sizeof copy->former_parents[i].until);
+    }
 
   return copy;
 }
@@ -58,7 +70,33 @@ motcua_office_free (MotcuaOffice *self)
   g_free (self->code);
   g_free (self->name);
   g_free (self->parent_code);
+  g_free (self->in_force_from);
+  g_free (self->in_force_to);
+  g_free (self->successor_code);
+  g_free (self->centre);
+  for (guint i = 0; i < self->n_former_parents; i++)
+    g_free (self->former_parents[i].code);
+  g_free (self->former_parents);
   g_free (self);
+}
+
+gboolean
+motcua_office_in_force (const MotcuaOffice *self,
+                        const char         *day)
+{
+  return (self->in_force_from == NULL || strcmp (self->in_force_from, day) <= 0)
+         && (self->in_force_to == NULL || strcmp (day, self->in_force_to) <= 0);
+}
+
+const char *
+motcua_office_parent_on (const MotcuaOffice *self,
+                         const char         *day)
+{
+  for (guint i = 0; i < self->n_former_parents; i++)
+    if (strcmp (day, self->former_parents[i].until) <= 0)
+      return self->former_parents[i].code;
+
+  return self->parent_code;
 }
 
 MotcuaProcedure *

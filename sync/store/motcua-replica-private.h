@@ -315,6 +315,21 @@ MotcuaHlc     _motcua_replica_tick         (MotcuaReplica  *self);
 
 char         *_motcua_replica_now_iso      (MotcuaReplica  *self);
 
+/* An office's jurisdiction on a day, as a WITH clause naming the table jurisdiction (id), from
+ * the SQL parameters @code and @day: the office, the offices below it that are in force that
+ * day or ended without a successor (whose cases stay with their parent), and every office whose
+ * work passed to one of these when it ended (its cases followed). */
+#define MOTCUA_STORE_JURISDICTION(code, day)                                                  \
+  "WITH RECURSIVE jurisdiction (id) AS ("                                                    \
+  "  SELECT id FROM offices WHERE code = " code " AND deleted IS NOT 1"                       \
+  "  UNION"                                                                                  \
+  "  SELECT o.id FROM offices o JOIN jurisdiction j ON o.parent_id = j.id"                   \
+  "  WHERE o.deleted IS NOT 1"                                                               \
+  "  AND (o.in_force_to IS NULL OR o.in_force_to >= " day " OR o.successor_id IS NULL)"       \
+  "  UNION"                                                                                  \
+  "  SELECT o.id FROM offices o JOIN jurisdiction j ON o.successor_id = j.id"                \
+  "  WHERE o.deleted IS NOT 1) "
+
 char         *_motcua_replica_today        (MotcuaReplica  *self);
 
 GArray       *_motcua_fts_pending_new      (void);

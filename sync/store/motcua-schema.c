@@ -232,6 +232,20 @@ static const char *const migrations[] = {
   "ALTER TABLE case_events ADD COLUMN ref BLOB;"
   LEGACY_EVENT_UPDATE_SQL ";"
   "CREATE INDEX case_events_ref ON case_events (ref) WHERE ref IS NOT NULL;",
+
+  /* 8 → 9: offices with dates. Since 1 July 2025 offices are merged and ended by published
+   * reorganisations, so an office carries the first and last day it was in force, the office
+   * that took its work over when it ended, the parents it had before (former_parents: "CODE/
+   * last day" entries, oldest first, joined by ';'), and the name of its one-stop reception as
+   * receipts print it. Procedures say the unit of their time limit: working days (NULL),
+   * calendar days or hours. */
+  "ALTER TABLE offices ADD COLUMN in_force_from TEXT;"
+  "ALTER TABLE offices ADD COLUMN in_force_to TEXT;"
+  "ALTER TABLE offices ADD COLUMN successor_id BLOB;"
+  "ALTER TABLE offices ADD COLUMN former_parents TEXT;"
+  "ALTER TABLE offices ADD COLUMN centre TEXT;"
+  "CREATE INDEX offices_successor ON offices (successor_id) WHERE successor_id IS NOT NULL;"
+  "ALTER TABLE procedures ADD COLUMN time_unit TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);

@@ -54,7 +54,7 @@ typedef gboolean (*MotcuaStoreCaseEach) (const MotcuaStoreCaseRow  *row,
  * deleted cases never do. */
 typedef struct
 {
-  const char *office;          /* code: cases received or handled in its subtree */
+  const char *office;          /* code: cases received or handled in its jurisdiction */
   const char *match;           /* an FTS5 query (_motcua_fts_query()), ranked */
   guint       match_window;    /* a list ranks only this many newest matches (0: all) */
   const char *receipt_lo;      /* receipt numbers from receipt_lo, below receipt_hi */
@@ -120,5 +120,18 @@ gboolean    _motcua_store_cases_processing_days (MotcuaReplica  *store,
 int         _motcua_store_cases_procedure_documents (MotcuaReplica     *store,
                                                      const MotcuaUuid  *id,
                                                      GError           **error);
+
+/* The cases of office @office, as a reorganisation that ends it sees them: @each is given the
+ * receipt number of every open case it handles (not resolved), oldest first; @n_closed counts
+ * the resolved cases received there, which stay. */
+typedef gboolean (*MotcuaStoreReceiptFunc) (const char  *receipt_no,
+                                            gpointer     user_data,
+                                            GError     **error);
+gboolean    _motcua_store_cases_at_office (MotcuaReplica           *store,
+                                           const MotcuaUuid        *office,
+                                           MotcuaStoreReceiptFunc   each,
+                                           gpointer                 user_data,
+                                           gint64                  *n_closed,
+                                           GError                 **error);
 
 G_END_DECLS

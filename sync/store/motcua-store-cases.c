@@ -150,9 +150,7 @@ query_sql (const MotcuaStoreCaseQuery *q,
   gboolean windowed = q->match != NULL && !count && q->match_window > 0;
 
   if (q->office != NULL)
-    g_string_append (sql, "WITH RECURSIVE sub (id) AS ("
-                     " SELECT id FROM offices WHERE code = :office"
-                     " UNION SELECT o.id FROM offices o JOIN sub ON o.parent_id = sub.id) ");
+    g_string_append (sql, MOTCUA_STORE_JURISDICTION (":office", ":today"));
 
   g_string_append (sql, count ? "SELECT count(*)" : "SELECT " CASE_COLUMNS);
   if (windowed)
@@ -185,7 +183,8 @@ query_sql (const MotcuaStoreCaseQuery *q,
   if (q->channel != NULL)
     g_string_append (sql, " AND c.channel = :channel");
   if (q->office != NULL)
-    g_string_append (sql, " AND (c.receiving_office_id IN sub OR c.handling_office_id IN sub)");
+    g_string_append (sql, " AND (c.receiving_office_id IN jurisdiction"
+                     " OR c.handling_office_id IN jurisdiction)");
 
   if (!count)
     {
@@ -225,7 +224,13 @@ prepare_query (MotcuaReplica               *store,
   if (stmt == NULL)
     return NULL;
 
-  bind_named_text (stmt, ":office", q->office);
+  if (q->office != NULL)
+    {
+      g_autofree char *today = _motcua_replica_today (store);
+
+      bind_named_text (stmt, ":office", q->office);
+      bind_named_text (stmt, ":today", today);
+    }
   bind_named_text (stmt, ":match", q->match);
   bind_named_text (stmt, ":receipt_lo", q->receipt_lo);
   bind_named_text (stmt, ":receipt_hi", q->receipt_hi);
@@ -364,4 +369,38 @@ _motcua_store_cases_procedure_documents (MotcuaReplica     *store,
   sqlite3_reset (stmt);
 
   return n;
+}
+
+gboolean
+_motcua_store_cases_at_office (MotcuaReplica           *store,
+                               const MotcuaUuid        *office,
+                               MotcuaStoreReceiptFunc   each,
+                               gpointer                 user_data,
+                               gint64                  *n_closed,
+                               GError                 **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _motcua_replica_prepare (store, "SELECT count(*) FROM cases WHERE receiving_office_id"
+                                  " = ?1 AND resolved_at IS NOT NULL AND deleted IS NOT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, office->bytes, 16, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  *n_closed = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  if (!_motcua_replica_walk_done (store, stmt, rc == SQLITE_ROW ? SQLITE_DONE : rc, NULL, error))
+    return FALSE;
+
+  stmt = _motcua_replica_prepare (store, "SELECT receipt_no FROM cases WHERE handling_office_id"
+                                  " = ?1 AND resolved_at IS NULL AND deleted IS NOT 1"
+                                  " ORDER BY received_at, rid", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, office->bytes, 16, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (!each ((const char *) sqlite3_column_text (stmt, 0), user_data, error))
+      break;
+
+  return _motcua_replica_rows_done (store, stmt, rc, error);
 }

@@ -48,6 +48,11 @@ typedef struct
   const char       *name;
   const char       *level;         /* as motcua_level_to_string() writes it */
   const char       *parent_code;   /* NULL for a root, or a parent this replica lacks */
+  const char       *in_force_from;
+  const char       *in_force_to;
+  const char       *successor_code;
+  const char       *former_parents;   /* "CODE/last day" entries joined by ';' */
+  const char       *centre;
 } MotcuaStoreOfficeRow;
 
 typedef gboolean (*MotcuaStoreOfficeFunc) (const MotcuaStoreOfficeRow  *row,
@@ -70,6 +75,14 @@ gboolean  _motcua_store_offices_each      (MotcuaReplica          *self,
                                            MotcuaStoreOfficeFunc   each,
                                            gpointer                user_data,
                                            GError                **error);
+
+/* The offices of @code's jurisdiction on @day (MOTCUA_STORE_JURISDICTION), by code. */
+gboolean  _motcua_store_offices_jurisdiction (MotcuaReplica          *self,
+                                              const char             *code,
+                                              const char             *day,
+                                              MotcuaStoreOfficeFunc   each,
+                                              gpointer                user_data,
+                                              GError                **error);
 
 /* Procedures */
 

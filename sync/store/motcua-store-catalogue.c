@@ -81,8 +81,12 @@ _motcua_store_offices_is_below (MotcuaReplica     *self,
   return below;
 }
 
-#define OFFICE_COLUMNS "o.id, o.code, o.name, o.level, p.code"
-#define OFFICE_FROM " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id "
+#define OFFICE_COLUMNS                                                                       \
+  "o.id, o.code, o.name, o.level, p.code, o.in_force_from, o.in_force_to, s.code,"           \
+  " o.former_parents, o.centre"
+#define OFFICE_FROM                                                                          \
+  " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id"                                \
+  " LEFT JOIN offices s ON s.id = o.successor_id "
 
 static gboolean
 office_row (sqlite3_stmt           *stmt,
@@ -96,6 +100,11 @@ office_row (sqlite3_stmt           *stmt,
     .name = (const char *) sqlite3_column_text (stmt, 2),
     .level = (const char *) sqlite3_column_text (stmt, 3),
     .parent_code = (const char *) sqlite3_column_text (stmt, 4),
+    .in_force_from = (const char *) sqlite3_column_text (stmt, 5),
+    .in_force_to = (const char *) sqlite3_column_text (stmt, 6),
+    .successor_code = (const char *) sqlite3_column_text (stmt, 7),
+    .former_parents = (const char *) sqlite3_column_text (stmt, 8),
+    .centre = (const char *) sqlite3_column_text (stmt, 9),
   };
 
   return each (&row, user_data, error);
@@ -160,6 +169,32 @@ _motcua_store_offices_each (MotcuaReplica          *self,
     return FALSE;
   if (root_code != NULL)
     sqlite3_bind_text (stmt, 1, root_code, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (!office_row (stmt, each, user_data, error))
+      break;
+
+  return _motcua_replica_rows_done (self, stmt, rc, error);
+}
+
+gboolean
+_motcua_store_offices_jurisdiction (MotcuaReplica          *self,
+                                    const char             *code,
+                                    const char             *day,
+                                    MotcuaStoreOfficeFunc   each,
+                                    gpointer                user_data,
+                                    GError                **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _motcua_replica_prepare (self, MOTCUA_STORE_JURISDICTION ("?1", "?2")
+                                  " SELECT " OFFICE_COLUMNS OFFICE_FROM
+                                  "JOIN jurisdiction j ON j.id = o.id ORDER BY o.code", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, day, -1, SQLITE_STATIC);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     if (!office_row (stmt, each, user_data, error))

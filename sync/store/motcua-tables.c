@@ -17,6 +17,11 @@ static const MotcuaColumnDesc office_columns[] = {
   { "level", MOTCUA_COL_TEXT },
   { "parent_id", MOTCUA_COL_ID },
   { "deleted", MOTCUA_COL_INT },
+  { "in_force_from", MOTCUA_COL_TEXT },
+  { "in_force_to", MOTCUA_COL_TEXT },
+  { "successor_id", MOTCUA_COL_ID },
+  { "former_parents", MOTCUA_COL_TEXT },
+  { "centre", MOTCUA_COL_TEXT },
 };
 
 static const MotcuaColumnDesc procedure_columns[] = {
@@ -35,6 +40,7 @@ static const MotcuaColumnDesc procedure_columns[] = {
   { "in_force_to", MOTCUA_COL_TEXT },
   { "sample", MOTCUA_COL_INT },
   { "deleted", MOTCUA_COL_INT },
+  { "time_unit", MOTCUA_COL_TEXT },
 };
 
 static const MotcuaColumnDesc calendar_columns[] = {
