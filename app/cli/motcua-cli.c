@@ -546,6 +546,8 @@ static const MotcuaCommand commands[] = {
   { "cases", N_("COMMAND"),
     N_("Dossiers: receive, list, show, edit, advance, transfer, search, import"), NULL,
     motcua_cli_cases_commands },
+  { "reorganisation", N_("COMMAND"), N_("A published reorganisation of the offices: preview, apply"),
+    NULL, motcua_reorganisation_commands },
   { "report", NULL, N_("The one-stop report of an office for a period"), motcua_cmd_report, NULL },
   { "export", NULL, N_("Export the replicated state"), cmd_export, NULL },
   { "changes", NULL, N_("List the local change log"), cmd_changes, NULL },

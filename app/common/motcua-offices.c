@@ -37,6 +37,10 @@ motcua_json_add_office (JsonBuilder        *builder,
   motcua_json_add_string (builder, "name", office->name);
   motcua_json_add_string (builder, "level", motcua_level_to_string (office->level));
   motcua_json_add_string (builder, "parent", office->parent_code);
+  motcua_json_add_string (builder, "in_force_from", office->in_force_from);
+  motcua_json_add_string (builder, "in_force_to", office->in_force_to);
+  motcua_json_add_string (builder, "successor", office->successor_code);
+  motcua_json_add_string (builder, "centre", office->centre);
   if (depth >= 0)
     motcua_json_add_int (builder, "depth", depth);
   motcua_json_add_string (builder, "id", office->id);
@@ -57,10 +61,12 @@ office_tree_walk (OfficeTree   *tree,
     office_tree_walk (tree, g_ptr_array_index (children, i), depth + 1);
 }
 
-/* @offices sorted by code, in tree order. */
+/* @offices sorted by code, in tree order, each under its parent on @day (NULL: its parent
+ * now). */
 static void
 office_tree_build (OfficeTree *tree,
-                   GPtrArray  *offices)
+                   GPtrArray  *offices,
+                   const char *day)
 {
   g_autoptr(GHashTable) by_code = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) roots = g_ptr_array_new ();
@@ -74,20 +80,20 @@ office_tree_build (OfficeTree *tree,
   for (guint i = 0; i < offices->len; i++)
     {
       MotcuaOffice *office = g_ptr_array_index (offices, i);
+      const char *parent = day ? motcua_office_parent_on (office, day) : office->parent_code;
       GPtrArray *siblings;
 
-      if (office->parent_code == NULL
-          || !g_hash_table_contains (by_code, office->parent_code)
-          || g_str_equal (office->parent_code, office->code))
+      if (parent == NULL || !g_hash_table_contains (by_code, parent)
+          || g_str_equal (parent, office->code))
         {
           g_ptr_array_add (roots, office);
           continue;
         }
-      siblings = g_hash_table_lookup (tree->children, office->parent_code);
+      siblings = g_hash_table_lookup (tree->children, parent);
       if (siblings == NULL)
         {
           siblings = g_ptr_array_new ();
-          g_hash_table_insert (tree->children, office->parent_code, siblings);
+          g_hash_table_insert (tree->children, (gpointer) parent, siblings);
         }
       g_ptr_array_add (siblings, office);
     }
@@ -95,12 +101,31 @@ office_tree_build (OfficeTree *tree,
     office_tree_walk (tree, g_ptr_array_index (roots, i), 0);
 }
 
+/* When an office was in force, in words: "—" when always. */
+static char *
+in_force_text (const MotcuaOffice *office)
+{
+  if (office->in_force_from == NULL && office->in_force_to == NULL)
+    return NULL;
+  if (office->in_force_to == NULL)
+    return g_strdup_printf (_("from %s"), office->in_force_from);
+  if (office->successor_code != NULL)
+    return g_strdup_printf (_("%s – %s, then %s"),
+                            office->in_force_from ? office->in_force_from : "…",
+                            office->in_force_to, office->successor_code);
+
+  return g_strdup_printf (_("%s – %s"), office->in_force_from ? office->in_force_from : "…",
+                          office->in_force_to);
+}
+
 gboolean
 motcua_print_offices (MotcuaReplica  *replica,
+                      const char     *day,
                       gboolean        json,
                       GError        **error)
 {
   g_autoptr(GPtrArray) offices = NULL;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
   g_autoptr(GArray) depths = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GHashTable) children = NULL;
@@ -110,11 +135,14 @@ motcua_print_offices (MotcuaReplica  *replica,
   if (offices == NULL)
     return FALSE;
   g_ptr_array_sort (offices, motcua_compare_offices);
+  for (guint i = 0; i < offices->len; i++)
+    if (day == NULL || motcua_office_in_force (g_ptr_array_index (offices, i), day))
+      g_ptr_array_add (shown, g_ptr_array_index (offices, i));
 
   children = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                     (GDestroyNotify) g_ptr_array_unref);
   tree = (OfficeTree) { order, depths, children };
-  office_tree_build (&tree, offices);
+  office_tree_build (&tree, shown, day);
 
   if (json)
     {
@@ -129,16 +157,18 @@ motcua_print_offices (MotcuaReplica  *replica,
     }
   else
     {
-      g_autoptr(MotcuaTable) table = motcua_table_new (_("CODE"), _("NAME"), _("LEVEL"), NULL);
+      g_autoptr(MotcuaTable) table = motcua_table_new (_("CODE"), _("NAME"), _("LEVEL"),
+                                                       _("IN FORCE"), NULL);
 
       for (guint i = 0; i < order->len; i++)
         {
           MotcuaOffice *office = g_ptr_array_index (order, i);
           guint depth = g_array_index (depths, guint, i);
           g_autofree char *code = g_strdup_printf ("%*s%s", (int) (2 * depth), "", office->code);
+          g_autofree char *in_force = in_force_text (office);
 
           motcua_table_add_row (table, code, office->name,
-                                motcua_level_to_string (office->level));
+                                motcua_level_to_string (office->level), in_force);
         }
       motcua_table_print (table, 0);
     }

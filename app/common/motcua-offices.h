@@ -19,9 +19,11 @@ void     motcua_json_add_office  (JsonBuilder        *builder,
                                   const MotcuaOffice *office,
                                   int                 depth);
 
-/* Every office of @replica as a tree: each below its parent, indented in text, with its depth in
+/* The offices of @replica in force on @day as that day's tree (NULL: every office, ended ones
+ * too, each under its parent now): each below its parent, indented in text, with its depth in
  * JSON. An office whose parent is not there (partial data) is shown as a root. */
 gboolean motcua_print_offices    (MotcuaReplica      *replica,
+                                  const char         *day,
                                   gboolean            json,
                                   GError            **error);
 

@@ -101,14 +101,29 @@ motcua_cmd_offices_list (MotcuaTool  *tool,
                          GError     **error)
 {
   g_auto(GStrv) args = NULL;
+  g_autofree char *on = NULL;
+  g_autofree char *today = NULL;
+  gboolean all = FALSE;
   MotcuaReplica *replica;
+  const GOptionEntry entries[] = {
+    { "on", 0, 0, G_OPTION_ARG_FILENAME, &on,
+      N_("The tree on that day (default: today)"), N_("DATE") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+      N_("Every office, ended ones too, with the days each was in force"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
 
-  if (!motcua_tool_parse_args (tool, NULL, 0, 0, argc, argv, &args, error))
+  if (!motcua_tool_parse_args (tool, entries, 0, 0, argc, argv, &args, error))
     return tool->help_shown;
+  if (on != NULL && !motcua_check_date ("--on", on, NULL, error))
+    return FALSE;
 
   replica = tool->info->get_replica (tool, FALSE, error);
+  if (replica == NULL)
+    return FALSE;
+  today = motcua_replica_dup_today (replica);
 
-  return replica != NULL && motcua_print_offices (replica, tool->json, error);
+  return motcua_print_offices (replica, all ? NULL : on ? on : today, tool->json, error);
 }
 
 gboolean

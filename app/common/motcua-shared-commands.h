@@ -21,6 +21,9 @@ gboolean motcua_cmd_report          (MotcuaTool            *tool,
                                      char                 **argv,
                                      GError               **error);
 
+/* reorganisation preview|apply FILE (motcua-reorganisation-commands.c). */
+extern const MotcuaCommand motcua_reorganisation_commands[];
+
 /* offices list: the office tree. */
 gboolean motcua_cmd_offices_list    (MotcuaTool            *tool,
                                      int                    argc,

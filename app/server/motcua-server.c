@@ -586,6 +586,8 @@ static const MotcuaCommand commands[] = {
     motcua_server_conflicts_commands },
   { "publish", N_("COMMAND"), N_("Publish province data to every replica: catalogue, calendar"),
     NULL, publish_commands },
+  { "reorganisation", N_("COMMAND"), N_("A published reorganisation of the offices: preview, apply"),
+    NULL, motcua_reorganisation_commands },
   { "report", NULL, N_("The one-stop report of an office for a period, over the merged data"),
     motcua_cmd_report, NULL },
   { "restore", N_("COPY"), N_("Put an older copy of the store in its place (the server stopped)"),

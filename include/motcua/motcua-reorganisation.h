@@ -64,6 +64,13 @@ gboolean              motcua_replica_apply_reorganisation (MotcuaReplica        
                                                            guint                  *n_moved,
                                                            GError                **error);
 
+/* Moves every open case that an ended office of this replica's jurisdiction still handles to
+ * the office in charge today, with a timeline entry: what a desk re-homed by a reorganisation
+ * does with the cases it received offline before it heard of it. */
+gboolean              motcua_replica_move_cases_of_ended_offices (MotcuaReplica  *self,
+                                                                  guint          *n_moved,
+                                                                  GError        **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaReorganisation, motcua_reorganisation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaReorgStep, motcua_reorg_step_free)
 

@@ -41,6 +41,9 @@ void             motcua_replica_set_busy_timeout  (MotcuaReplica         *self,
 const char      *motcua_replica_get_path          (MotcuaReplica         *self);
 const char      *motcua_replica_get_id            (MotcuaReplica         *self);
 const char      *motcua_replica_get_office_code   (MotcuaReplica         *self);
+/* Today by the replica's clock, in Vietnam (UTC+7): YYYY-MM-DD. */
+char            *motcua_replica_dup_today         (MotcuaReplica         *self)
+                                                   G_GNUC_WARN_UNUSED_RESULT;
 MotcuaLevel      motcua_replica_get_role          (MotcuaReplica         *self);
 const char      *motcua_replica_get_officer       (MotcuaReplica         *self);
 void             motcua_replica_set_officer       (MotcuaReplica         *self,

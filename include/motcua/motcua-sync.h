@@ -63,6 +63,9 @@ typedef struct
   gboolean repulled;           /* it did not at first: the scope was pulled again */
   gboolean verify_deferred;    /* the officer kept writing during it: the next sync checks */
   guint    purged;             /* cases purged: they left this replica's scope */
+  gboolean rehomed;            /* a reorganisation ended its office: it now belongs to the
+                                * successor (motcua_replica_get_office_code()) and pulled its
+                                * scope anew */
   gint64   clock_offset_ms;    /* the server's clock minus this computer's */
   guint    restamped;          /* pending changes given corrected stamps */
   guint    attachments_sent;   /* scans whose bytes the server now has whole */

@@ -25,6 +25,7 @@
 #include "motcua-error.h"
 #include "motcua-replica-private.h"
 #include "motcua-sync.h"
+#include "motcua-reorganisation.h"
 #include "motcua-sync-private.h"
 #include "motcua-version.h"
 
@@ -227,6 +228,30 @@ retry_back (MotcuaReplica  *self,
 }
 
 /* Status: the server's clock, and what it acknowledged of ours. */
+/* Whether the server's @status says office @code ended and its work passed to the office the
+ * token serves now. */
+static gboolean
+moved_from (JsonObject *status,
+            const char *code)
+{
+  JsonNode *node = json_object_get_member (status, "moved_from");
+  JsonArray *moved;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  moved = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (moved); i++)
+    {
+      JsonNode *item = json_array_get_element (moved, i);
+
+      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING
+          && g_strcmp0 (json_node_get_string (item), code) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static gboolean
 step_status (Run     *run,
              GError **error)
@@ -247,6 +272,25 @@ step_status (Run     *run,
     return FALSE;
   after = local_ms (self);
 
+  if (g_strcmp0 (_motcua_json_string (status, "office", ""), self->office_code) != 0
+      && moved_from (status, self->office_code))
+    {
+      /* A reorganisation ended this replica's office: it serves the successor now, keeps its
+       * pending changes, and pulls the successor's scope whole. */
+      g_message (_("Office %s ended: this replica now belongs to %s, and pulls its scope"),
+                 self->office_code, _motcua_json_string (status, "office", ""));
+      if (!motcua_replica_begin (self, error)
+          || !_motcua_replica_finish (self,
+                                      _motcua_replica_set_office_code (
+                                        self, _motcua_json_string (status, "office", ""), error)
+                                      && _motcua_replica_meta_set_text (self, "hub_cursor", NULL,
+                                                                        error)
+                                      && _motcua_replica_meta_set_int (self, "purge_due", 1,
+                                                                       error),
+                                      error))
+        return FALSE;
+      run->p.rehomed = TRUE;
+    }
   if (g_strcmp0 (_motcua_json_string (status, "office", ""),
                  self->office_code) != 0)
     {
@@ -346,6 +390,23 @@ note_sent (MotcuaReplica  *self,
   return _motcua_replica_finish (self, _motcua_replica_meta_set_int (self, "hub_sent_ever",
                                                                      (gint64) last, error),
                                  error);
+}
+
+/* A replica re-homed by a reorganisation has pulled its new scope, offices included: the open
+ * cases it received offline for its ended office go to the office in charge, and are pushed at
+ * once. */
+static gboolean
+step_rehomed (Run     *run,
+              GError **error)
+{
+  guint moved = 0;
+
+  if (!run->p.rehomed)
+    return TRUE;
+  if (!motcua_replica_move_cases_of_ended_offices (run->replica, &moved, error))
+    return FALSE;
+
+  return moved == 0 || _motcua_sync_step_push (run, error);
 }
 
 gboolean
@@ -594,6 +655,7 @@ _motcua_sync_once (MotcuaReplica      *replica,
        && _motcua_sync_step_push (&run, error)
        && step_lease (&run, error)
        && _motcua_sync_step_pull (&run, error)
+       && step_rehomed (&run, error)
        && _motcua_sync_blobs (replica, transport, &run.p, progress, user_data, cancellable,
                               error);
 

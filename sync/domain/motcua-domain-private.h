@@ -50,6 +50,24 @@ gboolean      _motcua_office_check_open   (MotcuaReplica  *self,
                                            const char     *day,
                                            GError        **error);
 
+/* The office in charge today of what @code was given: @code until it ends, then its successor
+ * (followed through later ends). @chain (may be NULL) gets the codes of the ended offices
+ * passed on the way, first to last. */
+MotcuaOffice *_motcua_office_in_charge_today (MotcuaReplica  *self,
+                                              const char     *code,
+                                              GPtrArray      *chain,
+                                              GError        **error);
+
+/* Moves the open cases handled by each office of @ended (codes) to the office in charge on
+ * @day, with @note (NULL: one saying which office ended) on their timeline; adds to
+ * @n_moved. Inside a transaction (motcua-reorganisation.c). */
+gboolean      _motcua_offices_move_open_cases (MotcuaReplica  *self,
+                                               GPtrArray      *ended,
+                                               const char     *day,
+                                               const char     *note,
+                                               guint          *n_moved,
+                                               GError        **error);
+
 /* The tree of @offices (all of a replica's) on @day from @root_code, in tree order. */
 GPtrArray    *_motcua_offices_tree_on     (GPtrArray      *offices,
                                            const char     *root_code,

@@ -81,6 +81,34 @@ _motcua_office_check_open (MotcuaReplica  *self,
   return TRUE;
 }
 
+MotcuaOffice *
+_motcua_office_in_charge_today (MotcuaReplica  *self,
+                                const char     *code,
+                                GPtrArray      *chain,
+                                GError        **error)
+{
+  g_autofree char *today = _motcua_replica_today (self);
+  g_autoptr(MotcuaOffice) office = motcua_replica_dup_office (self, code, error);
+
+  /* A chain longer than any reorganisation history is a cycle in the data: stop there. */
+  for (guint steps = 0; office != NULL && steps < 64; steps++)
+    {
+      if (office->in_force_to == NULL || strcmp (today, office->in_force_to) <= 0
+          || office->successor_code == NULL)
+        break;
+      if (chain != NULL)
+        g_ptr_array_add (chain, g_strdup (office->code));
+      {
+        MotcuaOffice *next = motcua_replica_dup_office (self, office->successor_code, error);
+
+        motcua_office_free (office);
+        office = next;
+      }
+    }
+
+  return g_steal_pointer (&office);
+}
+
 /* "CODE/last day;…", as the row stores former parents. */
 static char *
 former_parents_to_text (const MotcuaOffice *office)

@@ -608,41 +608,40 @@ add_receipt (const char  *receipt_no,
   return TRUE;
 }
 
-/* Every open case an ended office handles goes to the office in charge on the effective day. */
-static gboolean
-move_cases (MotcuaReplica         *self,
-            MotcuaReorganisation  *reorg,
-            GPtrArray             *steps,
-            guint                 *n_moved,
-            GError               **error)
+/* Every open case an ended office handles goes to the office in charge on @day. */
+gboolean
+_motcua_offices_move_open_cases (MotcuaReplica  *self,
+                                 GPtrArray      *ended,
+                                 const char     *day,
+                                 const char     *note,
+                                 guint          *n_moved,
+                                 GError        **error)
 {
   g_autoptr(GPtrArray) offices = motcua_replica_list_offices (self, error);
 
   if (offices == NULL)
     return FALSE;
 
-  for (guint i = 0; i < steps->len; i++)
+  for (guint i = 0; i < ended->len; i++)
     {
-      const MotcuaReorgStep *step = g_ptr_array_index (steps, i);
       g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func (g_free);
-      const MotcuaOffice *ended, *to;
+      const MotcuaOffice *office = _motcua_offices_find (offices, g_ptr_array_index (ended, i));
+      const MotcuaOffice *to = office ? _motcua_offices_in_charge_on (offices, office, day) : NULL;
+      g_autofree char *why = NULL;
       MotcuaUuid id;
       gint64 closed;
 
-      if (step->action != MOTCUA_REORG_END)
+      /* Ended without a successor: its parent holds its cases. */
+      if (to == NULL || to == office || !motcua_uuid_parse (office->id, &id))
         continue;
-      ended = _motcua_offices_find (offices, step->code);
-      to = _motcua_offices_in_charge_on (offices, ended, reorg->effective);
-      if (to == NULL || !motcua_uuid_parse (ended->id, &id)
-          || !_motcua_store_cases_at_office (self, &id, add_receipt, receipts, &closed, error))
-        {
-          if (to == NULL)
-            continue;   /* ended without a successor: its parent holds its cases */
-          return FALSE;
-        }
+      if (!_motcua_store_cases_at_office (self, &id, add_receipt, receipts, &closed, error))
+        return FALSE;
+      why = note ? g_strdup (note)
+                 : g_strdup_printf (_("Office %s ended on %s: its work passed to %s"),
+                                    office->code, office->in_force_to, to->code);
       for (guint k = 0; k < receipts->len; k++)
-        if (!_motcua_case_transfer_in_tx (self, g_ptr_array_index (receipts, k), to->code,
-                                          reorg->title, error))
+        if (!_motcua_case_transfer_in_tx (self, g_ptr_array_index (receipts, k), to->code, why,
+                                          error))
           return FALSE;
       *n_moved += receipts->len;
     }
@@ -669,7 +668,20 @@ apply_in_tx (MotcuaReplica         *self,
         return FALSE;
     }
 
-  return move_cases (self, reorg, steps, n_moved, error);
+  {
+    g_autoptr(GPtrArray) ended = g_ptr_array_new ();
+
+    for (guint i = 0; i < steps->len; i++)
+      {
+        const MotcuaReorgStep *step = g_ptr_array_index (steps, i);
+
+        if (step->action == MOTCUA_REORG_END)
+          g_ptr_array_add (ended, step->code);
+      }
+
+    return _motcua_offices_move_open_cases (self, ended, reorg->effective, reorg->title, n_moved,
+                                            error);
+  }
 }
 
 gboolean
@@ -703,6 +715,43 @@ motcua_replica_apply_reorganisation (MotcuaReplica         *self,
 
   if (!motcua_replica_begin (self, error)
       || !_motcua_replica_finish (self, apply_in_tx (self, reorg, &moved, error), error))
+    return FALSE;
+  if (n_moved != NULL)
+    *n_moved = moved;
+
+  return TRUE;
+}
+
+gboolean
+motcua_replica_move_cases_of_ended_offices (MotcuaReplica  *self,
+                                            guint          *n_moved,
+                                            GError        **error)
+{
+  g_autoptr(GPtrArray) offices = NULL;
+  g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *today = NULL;
+  guint moved = 0;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+
+  offices = motcua_replica_list_jurisdiction (self, motcua_replica_get_office_code (self), error);
+  if (offices == NULL)
+    return FALSE;
+  today = _motcua_replica_today (self);
+  for (guint i = 0; i < offices->len; i++)
+    {
+      const MotcuaOffice *office = g_ptr_array_index (offices, i);
+
+      if (office->in_force_to != NULL && strcmp (today, office->in_force_to) > 0
+          && office->successor_code != NULL)
+        g_ptr_array_add (ended, g_strdup (office->code));
+    }
+
+  if (!motcua_replica_begin (self, error)
+      || !_motcua_replica_finish (self,
+                                  _motcua_offices_move_open_cases (self, ended, today, NULL,
+                                                                   &moved, error),
+                                  error))
     return FALSE;
   if (n_moved != NULL)
     *n_moved = moved;

@@ -25,7 +25,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   char        *token_id;
-  char        *office_code;
+  char        *office_code;    /* the office in charge today of what it was enrolled for */
+  GPtrArray   *moved_from;     /* the ended offices between the two, first to last, or NULL */
   MotcuaLevel  level;
   gboolean     bound;          /* replica_id is known: it has pushed once */
   MotcuaUuid   replica_id;

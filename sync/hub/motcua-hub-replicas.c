@@ -25,6 +25,7 @@ _motcua_hub_peer_free (MotcuaHubPeer *peer)
   g_free (peer->office_code);
   g_free (peer->desk_code);
   g_clear_pointer (&peer->jurisdiction, g_hash_table_unref);
+  g_clear_pointer (&peer->moved_from, g_ptr_array_unref);
   g_free (peer);
 }
 
@@ -76,6 +77,20 @@ _motcua_hub_enroll (MotcuaReplica  *hub,
   office = motcua_replica_dup_office (hub, office_code, error);
   if (office == NULL)
     return NULL;
+  if (office->in_force_to != NULL)
+    {
+      g_autofree char *today = _motcua_replica_today (hub);
+
+      if (strcmp (today, office->in_force_to) > 0)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       _("Office %s ended on %s: enroll the office that took its work over%s%s"),
+                       office->code, office->in_force_to,
+                       office->successor_code ? ", " : "",
+                       office->successor_code ? office->successor_code : "");
+          return NULL;
+        }
+    }
 
   _motcua_random_bytes (id_bytes, sizeof id_bytes);
   _motcua_random_bytes (secret_bytes, sizeof secret_bytes);
@@ -177,9 +192,16 @@ _motcua_hub_authenticate (MotcuaReplica  *hub,
       return NULL;
     }
 
-  office = motcua_replica_dup_office (hub, peer->office_code, error);
+  /* A desk of an office a reorganisation ended now serves its successor, without enrolling
+   * again: its token stays valid, and its scope is the successor's. */
+  peer->moved_from = g_ptr_array_new_with_free_func (g_free);
+  office = _motcua_office_in_charge_today (hub, peer->office_code, peer->moved_from, error);
   if (office == NULL)
     return NULL;
+  g_free (peer->office_code);
+  peer->office_code = g_strdup (office->code);
+  if (peer->moved_from->len == 0)
+    g_clear_pointer (&peer->moved_from, g_ptr_array_unref);
   peer->level = office->level;
   peer->jurisdiction = _motcua_replica_jurisdiction_set (hub, peer->office_code, error);
   if (peer->jurisdiction == NULL)

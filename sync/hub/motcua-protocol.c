@@ -430,6 +430,14 @@ handle_status (Exchange *x)
   json_object_set_string_member (o, "office", x->peer->office_code);
   json_object_set_string_member (o, "level", motcua_level_to_string (x->peer->level));
   json_object_set_string_member (o, "office_name", office ? office->name : "");
+  if (x->peer->moved_from != NULL)
+    {
+      JsonArray *moved = json_array_new ();
+
+      for (guint i = 0; i < x->peer->moved_from->len; i++)
+        json_array_add_string_element (moved, g_ptr_array_index (x->peer->moved_from, i));
+      json_object_set_array_member (o, "moved_from", moved);
+    }
   if (x->peer->bound)
     {
       char id[37];

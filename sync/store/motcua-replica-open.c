@@ -138,7 +138,8 @@ _motcua_replica_refresh (MotcuaReplica  *self,
     return TRUE;
 
   stmt = _motcua_replica_prepare (self, "SELECT key, value FROM meta"
-                                  " WHERE key IN ('seq', 'hlc', 'clock_offset')", error);
+                                  " WHERE key IN ('seq', 'hlc', 'clock_offset', 'office_code')",
+                                  error);
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -156,6 +157,16 @@ _motcua_replica_refresh (MotcuaReplica  *self,
            * ours then stamped the desk's later writes as far ahead as before. */
           self->clock.last = (MotcuaHlc) value;
         }
+      else if (g_strcmp0 (key, "office_code") == 0)
+        {
+          /* A reorganisation re-homed the replica (the sync's connection did). */
+          if (g_strcmp0 (self->office_code, (const char *) sqlite3_column_text (stmt, 1)) != 0)
+            {
+              g_free (self->office_code);
+              self->office_code = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+              motcua_uuid_for_key (&self->office_id, "office", self->office_code);
+            }
+        }
       else
         self->clock_offset_ms = value;
     }
@@ -167,6 +178,20 @@ _motcua_replica_refresh (MotcuaReplica  *self,
     }
   _motcua_replica_drop_caches (self);
   self->data_version = version;
+
+  return TRUE;
+}
+
+gboolean
+_motcua_replica_set_office_code (MotcuaReplica  *self,
+                                 const char     *code,
+                                 GError        **error)
+{
+  if (!_motcua_replica_meta_set_text (self, "office_code", code, error))
+    return FALSE;
+  g_free (self->office_code);
+  self->office_code = g_strdup (code);
+  motcua_uuid_for_key (&self->office_id, "office", self->office_code);
 
   return TRUE;
 }

@@ -330,6 +330,11 @@ char         *_motcua_replica_now_iso      (MotcuaReplica  *self);
   "  SELECT o.id FROM offices o JOIN jurisdiction j ON o.successor_id = j.id"                \
   "  WHERE o.deleted IS NOT 1) "
 
+/* Moves the replica to office @code (a reorganisation ended its own): its meta and identity,
+ * inside the caller's transaction. */
+gboolean      _motcua_replica_set_office_code (MotcuaReplica  *self,
+                                               const char     *code,
+                                               GError        **error);
 char         *_motcua_replica_today        (MotcuaReplica  *self);
 
 GArray       *_motcua_fts_pending_new      (void);

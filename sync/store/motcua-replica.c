@@ -657,3 +657,11 @@ motcua_replica_optimize (MotcuaReplica  *self,
                                                        "PRAGMA optimize;", error),
                                  error);
 }
+
+char *
+motcua_replica_dup_today (MotcuaReplica *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
+
+  return _motcua_replica_today (self);
+}
