@@ -402,6 +402,45 @@ test_init_unknown_office (Fixture       *f,
   assert_no_replica_left (f);
 }
 
+/* The reform of 1 July 2025, previewed (writing nothing) then applied: the tree today has no
+ * district left. */
+static void
+check_sample_reform (Fixture    *f,
+                     const char *datadir)
+{
+  g_autofree char *path = g_build_filename (datadir, "reorganisation-2025-07-01.json", NULL);
+  g_autoptr(Run) preview = cli_run (f, "--json", "reorganisation", "preview", path, NULL);
+  g_autoptr(Run) apply = NULL;
+  g_autoptr(Run) again = NULL;
+  g_autoptr(Run) today = NULL;
+  g_autoptr(JsonNode) plan = NULL;
+  g_autoptr(JsonNode) tree = NULL;
+  JsonArray *steps, *offices;
+
+  assert_ok (preview);
+  plan = parse_json (preview->out);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (plan), "applied"));
+  steps = json_object_get_array_member (json_node_get_object (plan), "steps");
+  g_assert_cmpuint (json_array_get_length (steps), >, 100);
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (steps, 0),
+                                                  "done"));
+
+  apply = cli_run (f, "reorganisation", "apply", path, NULL);
+  assert_ok (apply);
+  g_assert_nonnull (strstr (apply->out, "Applied"));
+  again = cli_run (f, "reorganisation", "preview", path, NULL);
+  assert_ok (again);
+  g_assert_nonnull (strstr (again->out, "already holds the whole reorganisation"));
+
+  today = cli_run (f, "--json", "offices", "list", NULL);
+  assert_ok (today);
+  tree = parse_json (today->out);
+  offices = json_node_get_array (tree);
+  for (guint i = 0; i < json_array_get_length (offices); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (offices, i),
+                                                    "level"), !=, "district");
+}
+
 /* The shipped sample data, when it is there. */
 static void
 test_init_sample_data (Fixture       *f,
@@ -441,6 +480,8 @@ test_init_sample_data (Fixture       *f,
   init_root = parse_json (init->out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (init_root), "role"), ==,
                    "province");
+
+  check_sample_reform (f, datadir);
 
   catalogue = g_build_filename (datadir, "catalogue.json", NULL);
   if (g_file_test (catalogue, G_FILE_TEST_EXISTS))

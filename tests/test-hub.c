@@ -87,6 +87,7 @@ main (int   argc,
   test_hub_push_add_tests ();
   test_hub_desks_add_tests ();
   test_hub_restore_add_tests ();
+  test_hub_reorganisation_add_tests ();
 
   return g_test_run ();
 }

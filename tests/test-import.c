@@ -234,13 +234,53 @@ test_cases (MotcuaFixture *f,
   g_assert_nonnull (strstr (error->message, "line 2: receipt_no “OLD-1” is already a case"));
 }
 
+/* Lai Châu since 1 July 2025: 38 commune-level units under the province; the sample's cases
+ * still open at an office the reform ended are its successor's to handle. */
+static void
+check_shipped_tree (MotcuaReplica *replica)
+{
+  g_autoptr(GPtrArray) tree = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaCaseFilter filter = MOTCUA_CASE_FILTER_INIT;
+  guint communes = 0;
+
+  tree = motcua_replica_list_tree_on (replica, "LC", "2026-12-01", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < tree->len; i++)
+    {
+      const MotcuaOffice *office = g_ptr_array_index (tree, i);
+
+      g_assert_cmpint (office->level, !=, MOTCUA_LEVEL_DISTRICT);
+      communes += office->level == MOTCUA_LEVEL_COMMUNE;
+    }
+  g_assert_cmpuint (communes, ==, 38);
+
+  filter.open_only = TRUE;
+  filter.limit = 1000;
+  cases = motcua_replica_list_cases (replica, &filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, >, 0);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      const MotcuaCase *c = g_ptr_array_index (cases, i);
+      g_autoptr(MotcuaOffice) handling = motcua_replica_dup_office (replica, c->handling_office,
+                                                                    &error);
+
+      g_assert_no_error (error);
+      if (handling->in_force_to != NULL)
+        g_error ("%s is open at %s, which ended on %s", c->receipt_no, handling->code,
+                 handling->in_force_to);
+    }
+}
+
 /* The files shipped in data/ import cleanly. */
 static void
 test_shipped_data (void)
 {
   const char *datadir = g_getenv ("MOTCUA_SOURCE_DATADIR");
   static const struct { const char *file; MotcuaImportKind kind; guint min; } files[] = {
-    { "offices.json", MOTCUA_IMPORT_OFFICES, 5 },
+    { "offices.json", MOTCUA_IMPORT_OFFICES, 100 },
     { "catalogue.json", MOTCUA_IMPORT_CATALOGUE, 60 },
     { "catalogue.csv", MOTCUA_IMPORT_CATALOGUE, 5 },
     { "calendar-2025.json", MOTCUA_IMPORT_CALENDAR, 5 },
@@ -251,6 +291,7 @@ test_shipped_data (void)
 
   g_assert_nonnull (datadir);
   motcua_fixture_set_up_empty (&f, MOTCUA_LEVEL_PROVINCE, "LC");
+  f.now_ms = motcua_test_ms ("2026-12-01T09:00:00+07:00");
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
@@ -262,7 +303,21 @@ test_shipped_data (void)
       motcua_replica_import_file (f.replica, path, files[i].kind, MOTCUA_FORMAT_AUTO, &n, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (n, >=, files[i].min);
+
+      /* The reform of 1 July 2025 joins the old tree to today's, before the cases. */
+      if (files[i].kind == MOTCUA_IMPORT_OFFICES)
+        {
+          g_autofree char *reform = g_build_filename (datadir, "reorganisation-2025-07-01.json",
+                                                      NULL);
+          g_autoptr(MotcuaReorganisation) reorg = motcua_reorganisation_load_file (reform,
+                                                                                   &error);
+
+          g_assert_no_error (error);
+          motcua_replica_apply_reorganisation (f.replica, reorg, NULL, &error);
+          g_assert_no_error (error);
+        }
     }
+  check_shipped_tree (f.replica);
 
   motcua_fixture_tear_down (&f, NULL);
 }

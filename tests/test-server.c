@@ -200,6 +200,10 @@ test_offices (Fixture       *f,
   g_autoptr(Run) json = NULL;
   g_autoptr(Run) import = NULL;
   g_autoptr(Run) after = NULL;
+  g_autoptr(Run) reform = NULL;
+  g_autoptr(Run) today = NULL;
+  g_autoptr(Run) before = NULL;
+  g_autofree char *reorganisation = data_file ("reorganisation-2025-07-01.json");
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *offices = data_file ("offices.json");
   JsonArray *array;
@@ -239,10 +243,22 @@ test_offices (Fixture       *f,
   /* The sample offices of Lai Châu, the same province. */
   import = server_run (f, "offices", "import", offices, NULL);
   assert_ok (import);
-  g_assert_nonnull (strstr (import->out, "Imported 18 offices"));
+  g_assert_nonnull (strstr (import->out, "Imported 118 offices"));
   after = server_run (f, "offices", "list", NULL);
   assert_ok (after);
   g_assert_nonnull (strstr (after->out, "\n  LC.MT  "));
+
+  /* The reform of 1 July 2025: today's tree has its communes, the day before its districts. */
+  reform = server_run (f, "reorganisation", "apply", reorganisation, NULL);
+  assert_ok (reform);
+  today = server_run (f, "offices", "list", NULL);
+  assert_ok (today);
+  g_assert_null (strstr (today->out, "\n  LC.MT  "));
+  g_assert_nonnull (strstr (today->out, "\n  LC.MUONGTE  "));
+  before = server_run (f, "offices", "list", "--on", "2025-06-30", NULL);
+  assert_ok (before);
+  g_assert_nonnull (strstr (before->out, "\n  LC.MT  "));
+  g_assert_null (strstr (before->out, "\n  LC.MUONGTE"));
 }
 
 /* Whether @needle is anywhere in the file at @path. */

@@ -68,6 +68,12 @@ gboolean      _motcua_offices_move_open_cases (MotcuaReplica  *self,
                                                guint          *n_moved,
                                                GError        **error);
 
+/* The same for every office of this replica's jurisdiction that ended before today with a
+ * successor (motcua_replica_move_cases_of_ended_offices()). Inside a transaction. */
+gboolean      _motcua_offices_move_cases_of_ended_in_tx (MotcuaReplica  *self,
+                                                         guint          *n_moved,
+                                                         GError        **error);
+
 /* The tree of @offices (all of a replica's) on @day from @root_code, in tree order. */
 GPtrArray    *_motcua_offices_tree_on     (GPtrArray      *offices,
                                            const char     *root_code,

@@ -718,6 +718,19 @@ motcua_replica_import_data (MotcuaReplica       *self,
         }
     }
 
+  /* An open case whose office ended before today goes to the office in charge now, as a
+   * reorganisation would have moved it had the case been here then. */
+  if (kind_id == MOTCUA_IMPORT_CASES)
+    {
+      guint moved = 0;
+
+      if (!_motcua_offices_move_cases_of_ended_in_tx (self, &moved, error))
+        {
+          motcua_replica_rollback (self);
+          return FALSE;
+        }
+    }
+
   if (!motcua_replica_commit (self, error))
     return FALSE;
 

@@ -723,16 +723,13 @@ motcua_replica_apply_reorganisation (MotcuaReplica         *self,
 }
 
 gboolean
-motcua_replica_move_cases_of_ended_offices (MotcuaReplica  *self,
-                                            guint          *n_moved,
-                                            GError        **error)
+_motcua_offices_move_cases_of_ended_in_tx (MotcuaReplica  *self,
+                                           guint          *n_moved,
+                                           GError        **error)
 {
   g_autoptr(GPtrArray) offices = NULL;
   g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *today = NULL;
-  guint moved = 0;
-
-  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
 
   offices = motcua_replica_list_jurisdiction (self, motcua_replica_get_office_code (self), error);
   if (offices == NULL)
@@ -747,10 +744,21 @@ motcua_replica_move_cases_of_ended_offices (MotcuaReplica  *self,
         g_ptr_array_add (ended, g_strdup (office->code));
     }
 
+  return _motcua_offices_move_open_cases (self, ended, today, NULL, n_moved, error);
+}
+
+gboolean
+motcua_replica_move_cases_of_ended_offices (MotcuaReplica  *self,
+                                            guint          *n_moved,
+                                            GError        **error)
+{
+  guint moved = 0;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+
   if (!motcua_replica_begin (self, error)
       || !_motcua_replica_finish (self,
-                                  _motcua_offices_move_open_cases (self, ended, today, NULL,
-                                                                   &moved, error),
+                                  _motcua_offices_move_cases_of_ended_in_tx (self, &moved, error),
                                   error))
     return FALSE;
   if (n_moved != NULL)

@@ -83,11 +83,14 @@ _motcua_hub_enroll (MotcuaReplica  *hub,
 
       if (strcmp (today, office->in_force_to) > 0)
         {
-          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       _("Office %s ended on %s: enroll the office that took its work over%s%s"),
-                       office->code, office->in_force_to,
-                       office->successor_code ? ", " : "",
-                       office->successor_code ? office->successor_code : "");
+          if (office->successor_code != NULL)
+            g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                         _("Office %s ended on %s: enroll the office that took its work over,"
+                           " %s"), office->code, office->in_force_to, office->successor_code);
+          else
+            g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                         _("Office %s ended on %s: it can no longer be enrolled"), office->code,
+                         office->in_force_to);
           return NULL;
         }
     }

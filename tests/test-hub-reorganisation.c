@@ -1,0 +1,135 @@
+/* test-hub-reorganisation.c: a reorganisation applied at the province while desks are offline
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#define MOTCUA_COMPILATION
+#include "config.h"
+
+#include <string.h>
+
+#include "motcua-sync-private.h"
+#include "motcua-test-transport.h"
+#include "test-hub.h"
+
+/* The fixture's district and communes end on 30 June 2025; a new commune T.M takes over. */
+static const char reform[] =
+  "{\"format\": \"motcua-reorganisation\", \"version\": 1, \"effective\": \"2025-07-01\","
+  " \"title\": \"Sắp xếp đơn vị hành chính\", \"legal_basis\": \"Nghị quyết mẫu\","
+  " \"created\": [{\"code\": \"T.M\", \"name\": \"UBND xã Mới\", \"level\": \"commune\","
+  "   \"parent\": \"T\"}],"
+  " \"ended\": [{\"code\": \"T.D.A\", \"successor\": \"T.M\"},"
+  "   {\"code\": \"T.D.B\", \"successor\": \"T.M\"}, {\"code\": \"T.D\", \"successor\": \"T.M\"}]}";
+
+static void
+set_clocks (Province   *p,
+            const char *when)
+{
+  p->hub.now_ms = p->a.now_ms = p->b.now_ms = p->d.now_ms = motcua_test_ms (when);
+}
+
+static MotcuaSyncProgress
+sync_once (Province      *p,
+           MotcuaFixture *f,
+           const char    *token)
+{
+  g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica,
+                                                                      &small_batches, token);
+  g_autoptr(GError) error = NULL;
+  MotcuaSyncProgress summary;
+
+  _motcua_sync_once (f->replica, transport, NULL, NULL, NULL, &summary, &error);
+  g_assert_no_error (error);
+
+  return summary;
+}
+
+static const MotcuaCaseEvent *
+last_event (GPtrArray *events)
+{
+  g_assert_cmpuint (events->len, >, 0);
+
+  return g_ptr_array_index (events, events->len - 1);
+}
+
+/* Desk A receives a case in June and stays offline; desk B's June case reaches the province.
+ * The province applies the reform on 1 July. When A syncs on 2 July it belongs to T.M without
+ * enrolling again, keeps and pushes its June case, hands it to T.M, and holds B's too; its next
+ * receipt is T.M's. */
+static void
+test_offline_desk_rehomed (Province      *p,
+                           gconstpointer  data)
+{
+  g_autoptr(MotcuaReorganisation) reorg = NULL;
+  g_autoptr(MotcuaCase) x = NULL;
+  g_autoptr(MotcuaCase) y = NULL;
+  g_autoptr(MotcuaCase) z = NULL;
+  g_autoptr(MotcuaCase) x_hub = NULL;
+  g_autoptr(MotcuaCase) y_hub = NULL;
+  g_autoptr(MotcuaCase) y_on_a = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaSyncProgress summary;
+  guint moved = 0;
+
+  set_clocks (p, "2025-06-27T09:00:00+07:00");
+  x = receive (&p->a, "Lò Văn Ngoại Tuyến");
+  y = receive (&p->b, "Lò Thị Trực Tuyến");
+  summary = sync_once (p, &p->b, p->token_b);
+  g_assert_true (summary.verified);
+
+  set_clocks (p, "2025-07-01T07:30:00+07:00");
+  reorg = motcua_reorganisation_load_data (reform, strlen (reform), "reform.json", &error);
+  g_assert_no_error (error);
+  motcua_replica_apply_reorganisation (p->hub.replica, reorg, &moved, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (moved, ==, 1);
+  y_hub = motcua_replica_dup_case (p->hub.replica, y->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (y_hub->handling_office, ==, "T.M");
+
+  set_clocks (p, "2025-07-02T08:00:00+07:00");
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_true (summary.rehomed);
+  g_assert_cmpstr (motcua_replica_get_office_code (p->a.replica), ==, "T.M");
+
+  /* Its June case reached the province and is T.M's to handle, with the reason on its
+   * timeline; B's case came with T.M's scope. */
+  x_hub = motcua_replica_dup_case (p->hub.replica, x->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (x_hub->receiving_office, ==, "T.D.A");
+  g_assert_cmpstr (x_hub->handling_office, ==, "T.M");
+  events = motcua_replica_list_case_events (p->hub.replica, x->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (last_event (events)->action, ==, "transferred");
+  g_assert_cmpstr (last_event (events)->to_office, ==, "T.M");
+  y_on_a = motcua_replica_dup_case (p->a.replica, y->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (y_on_a->handling_office, ==, "T.M");
+
+  /* Its next sync verifies with nothing left to send. */
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_false (summary.rehomed);
+  g_assert_true (summary.verified);
+  g_assert_cmpuint (summary.changes_sent, ==, 0);
+
+  /* Receipts continue in T.M's own series. */
+  z = receive (&p->a, "Lò Văn Mới");
+  g_assert_true (g_str_has_prefix (z->receipt_no, "T.M-2025-"));
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_true (summary.verified);
+
+  /* The district's desk follows too; enrolling an ended office is refused. */
+  summary = sync_once (p, &p->d, p->token_d);
+  g_assert_true (summary.rehomed);
+  g_assert_cmpstr (motcua_replica_get_office_code (p->d.replica), ==, "T.M");
+  g_assert_null (_motcua_hub_enroll (p->hub.replica, "T.D.A", &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "T.M"));
+}
+
+void
+test_hub_reorganisation_add_tests (void)
+{
+  HUB_ADD ("/hub/reorganisation/offline-desk", test_offline_desk_rehomed);
+}
