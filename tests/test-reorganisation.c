@@ -3,7 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#define MOTCUA_COMPILATION
 #include "config.h"
+
+#include "motcua-replica-private.h"
 
 #include "test-offices.h"
 
@@ -280,7 +283,7 @@ test_bad (MotcuaFixture *f,
   g_assert_cmpint (motcua_test_count (f->replica, "changes"), ==, changes);
 }
 
-/* Only the province applies one: a desk receives it by syncing. */
+/* Only the province applies one: an enrolled desk receives it by syncing. */
 static void
 test_desk_refused (void)
 {
@@ -291,6 +294,8 @@ test_desk_refused (void)
 
   motcua_fixture_set_up_empty (&f, MOTCUA_LEVEL_COMMUNE, "X");
   f.now_ms = motcua_test_ms ("2025-07-02T09:00:00+07:00");
+  _motcua_replica_meta_set_text (f.replica, "server_url", "http://127.0.0.1:1/", &error);
+  g_assert_no_error (error);
   g_assert_false (motcua_replica_apply_reorganisation (f.replica, reorg, NULL, &error));
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "Only the province"));

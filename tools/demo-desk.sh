@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The demo as an officer meets Một Cửa: a provincial server for Lai Châu on this machine, with its
-# offices, catalogue and calendars and the last weeks' dossiers of Nậm Manh commune; the commune's
-# reception desk enrolled to it with motcua-cli; and the desk (motcua) opened on that replica.
+# offices (the district tree that ended on 30 June 2025 and the reform that replaced it),
+# catalogue and calendars, and the last weeks' dossiers of Nậm Hàng commune; the reception desk
+# of the commune's public administration service centre enrolled to it with motcua-cli; and the
+# desk (motcua) opened on that replica.
 # Closing the desk's window ends the demo: the server stops and everything made here is removed.
 #
 #   tools/demo-desk.sh BUILD_DIR        (tools/run demo runs it with _build)
@@ -19,7 +21,7 @@ desk=$build/app/desktop/motcua
 
 work=$(mktemp -d -t motcua-demo-XXXXXX)
 store=$work/lai-chau-server.db
-replica=$work/nam-manh.db
+replica=$work/nam-hang.db
 server_pid=
 
 cleanup() {
@@ -71,15 +73,16 @@ days_ago() {
 step "A provincial server for Lai Châu: its offices, procedure catalogue and calendars"
 quiet ms init --province LC --name "UBND tỉnh Lai Châu"
 quiet ms offices import "$data/offices.json"
+quiet ms reorganisation apply "$data/reorganisation-2025-07-01.json"
 quiet ms publish catalogue "$data/catalogue.json"
 for f in "$data"/calendar-*.json; do
   quiet ms publish calendar "$f"
 done
 # The token alone is on standard output (the notice that it is shown once is on standard error).
-field_token=$(ms replicas enroll LC.NN.NM 2>/dev/null)
-desk_token=$(ms replicas enroll LC.NN.NM 2>/dev/null)
-echo "The province's offices, the sample catalogue and the published calendars;" \
-  "two desks of Nậm Manh commune enrolled"
+field_token=$(ms replicas enroll LC.NAMHANG 2>/dev/null)
+desk_token=$(ms replicas enroll LC.NAMHANG 2>/dev/null)
+echo "The province's offices after the reform of 1 July 2025, the sample catalogue and the" \
+  "published calendars; two desks of Nậm Hàng commune enrolled"
 
 step "Serving it on 127.0.0.1"
 # Started directly (not through a function, which would run in a subshell), so that $! is the
@@ -96,7 +99,7 @@ done
 [ -n "$url" ] || fail "the server did not say where it listens"
 echo "motcua-server listening on $url"
 
-step "The last weeks at Nậm Manh, received on the commune's field laptop and synced"
+step "The last weeks at Nậm Hàng, received on the commune's field laptop and synced"
 quiet field enroll --server "$url" --token "$field_token"
 quiet field sync
 names=("Vừ A Lồng" "Lò Văn Pằng" "Vàng Thị Mai" "Sùng A Páo" "Tòng Thị Lả" "Lường Văn Hặc"
@@ -114,7 +117,7 @@ for ago in 18 16 15 13 12 11 10 9 8 7 6 5 4 3 3 2 2 1 1 0 0; do
   receipt=$(field cases receive --procedure "$procedure" --name "$name" \
               --citizen-id "$(printf '0120%08d' $((89001234 + i * 7919)))" \
               --phone "$(printf '09%08d' $((12345678 + i * 1031)))" \
-              --address "Bản Nậm Manh, xã Nậm Manh, huyện Nậm Nhùn" \
+              --address "Bản Nậm Manh, xã Nậm Hàng, tỉnh Lai Châu" \
               --channel "$channel" --papers 0,1 --at "$at" | sed -n 's/^Receipt number: *//p')
   [ -n "$receipt" ] || fail "could not receive a dossier"
   # Older dossiers have moved on: some are processed, approved and handed back.
@@ -139,8 +142,8 @@ done
 quiet field sync
 echo "$n dossiers received, some processed, returned or waiting for a supplement; pushed to the server"
 
-step "The reception desk of Nậm Manh commune: enrolled with motcua-cli, first sync"
-echo "\$ motcua-cli --db nam-manh.db enroll --server $url --token …"
+step "The reception desk of Nậm Hàng commune: enrolled with motcua-cli, first sync"
+echo "\$ motcua-cli --db nam-hang.db enroll --server $url --token …"
 reception enroll --server "$url" --token "$desk_token"
 reception sync
 reception status

@@ -151,10 +151,32 @@ cmd_status (MotcuaTool  *tool,
 
 /* init */
 
+/* Imports the offices of @offices_path into @replica, then applies the reorganisation at
+ * @reorganisation_path (may be NULL) to them. */
+static gboolean
+load_offices (MotcuaReplica  *replica,
+              const char     *offices_path,
+              const char     *reorganisation_path,
+              guint          *n_offices,
+              GError        **error)
+{
+  g_autoptr(MotcuaReorganisation) reorg = NULL;
+
+  if (!motcua_replica_import_file (replica, offices_path, MOTCUA_IMPORT_OFFICES,
+                                   MOTCUA_FORMAT_AUTO, n_offices, error))
+    return FALSE;
+  if (reorganisation_path == NULL)
+    return TRUE;
+  reorg = motcua_reorganisation_load_file (reorganisation_path, error);
+
+  return reorg != NULL && motcua_replica_apply_reorganisation (replica, reorg, NULL, error);
+}
+
 /* Loads @offices_path into a scratch replica to learn the level of @code before the real replica
  * is made with that role: the role decides how the offices are written. */
 static gboolean
 probe_office_level (const char   *offices_path,
+                    const char   *reorganisation_path,
                     const char   *code,
                     MotcuaLevel  *level_out,
                     GError      **error)
@@ -171,9 +193,7 @@ probe_office_level (const char   *offices_path,
   path = g_build_filename (dir, "probe.db", NULL);
 
   probe = motcua_replica_create (path, code, MOTCUA_LEVEL_COMMUNE, error);
-  if (probe != NULL
-      && motcua_replica_import_file (probe, offices_path, MOTCUA_IMPORT_OFFICES,
-                                     MOTCUA_FORMAT_AUTO, NULL, error))
+  if (probe != NULL && load_offices (probe, offices_path, reorganisation_path, NULL, error))
     {
       office = motcua_replica_dup_office (probe, code, &local_error);
       if (office == NULL)
@@ -208,6 +228,7 @@ cmd_init (MotcuaTool  *tool,
   g_autofree char *office = NULL;
   g_autofree char *role_text = NULL;
   g_autofree char *offices = NULL;
+  g_autofree char *reorganisation = NULL;
   const GOptionEntry entries[] = {
     { "office", 0, 0, G_OPTION_ARG_FILENAME, &office,
       N_("The office this replica belongs to"), N_("CODE") },
@@ -216,6 +237,8 @@ cmd_init (MotcuaTool  *tool,
     { "offices", 0, 0, G_OPTION_ARG_FILENAME, &offices,
       N_("Import the offices from FILE (JSON or CSV); the role is then the office's level"),
       N_("FILE") },
+    { "reorganisation", 0, 0, G_OPTION_ARG_FILENAME, &reorganisation,
+      N_("Then apply the published reorganisation in FILE to those offices"), N_("FILE") },
     G_OPTION_ENTRY_NULL
   };
   g_auto(GStrv) args = NULL;
@@ -239,6 +262,11 @@ cmd_init (MotcuaTool  *tool,
                                 "commune"), role_text);
       return FALSE;
     }
+  if (reorganisation != NULL && offices == NULL)
+    {
+      motcua_set_usage_error (error, _("--reorganisation applies to the offices of --offices"));
+      return FALSE;
+    }
   if (role_text == NULL && offices == NULL)
     {
       motcua_set_usage_error (error, _("init needs --role, or --offices to take the role "
@@ -256,7 +284,7 @@ cmd_init (MotcuaTool  *tool,
     {
       MotcuaLevel level;
 
-      if (!probe_office_level (offices, office, &level, error))
+      if (!probe_office_level (offices, reorganisation, office, &level, error))
         return FALSE;
       if (role_text != NULL && level != role)
         {
@@ -274,8 +302,7 @@ cmd_init (MotcuaTool  *tool,
 
   /* From here on a failure leaves no replica behind. */
   if (offices != NULL
-      && !motcua_replica_import_file (replica, offices, MOTCUA_IMPORT_OFFICES, MOTCUA_FORMAT_AUTO,
-                                      &n_offices, &local_error))
+      && !load_offices (replica, offices, reorganisation, &n_offices, &local_error))
     {
       g_clear_object (&replica);
       motcua_remove_replica_files (cli->db_path);

@@ -56,8 +56,9 @@ const char           *motcua_reorganisation_get_legal_basis (MotcuaReorganisatio
 GPtrArray            *motcua_replica_plan_reorganisation  (MotcuaReplica          *self,
                                                            MotcuaReorganisation   *reorg,
                                                            GError                **error);
-/* Applies @reorg in one transaction, on or after its effective day, on a province replica: the
- * steps not done yet, then the moves of open cases. Applying it again changes nothing.
+/* Applies @reorg in one transaction, on or after its effective day, on a province replica (or
+ * one enrolled with no server, which takes it as seed data): the steps not done yet, then the
+ * moves of open cases. Applying it again changes nothing.
  * @n_moved (may be NULL) gets the number of cases moved. */
 gboolean              motcua_replica_apply_reorganisation (MotcuaReplica          *self,
                                                            MotcuaReorganisation   *reorg,

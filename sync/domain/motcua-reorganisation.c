@@ -691,12 +691,16 @@ motcua_replica_apply_reorganisation (MotcuaReplica         *self,
                                      GError               **error)
 {
   g_autofree char *today = NULL;
+  g_autofree char *server = NULL;
   guint moved = 0;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
   g_return_val_if_fail (reorg != NULL, FALSE);
 
-  if (motcua_replica_get_role (self) != MOTCUA_LEVEL_PROVINCE)
+  /* A desk gets the province's reorganisation by syncing; one with no server (a demo, a
+   * trial) takes it as it took its offices file. */
+  server = _motcua_replica_meta_dup_text (self, "server_url");
+  if (motcua_replica_get_role (self) != MOTCUA_LEVEL_PROVINCE && server != NULL)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("Only the province applies a reorganisation (this replica is office %s):"
