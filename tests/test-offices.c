@@ -230,6 +230,96 @@ test_bad_dates (MotcuaFixture *f,
   g_assert_cmpint (motcua_test_count (f->replica, "offices"), ==, before);
 }
 
+static MotcuaCase *
+receive_on_day (MotcuaFixture *f,
+                const char    *office,
+                const char    *when)
+{
+  g_autoptr(GError) error = NULL;
+  MotcuaCase *c;
+
+  f->now_ms = motcua_test_ms (when);
+  c = receive_at (f, office, when, &error);
+  g_assert_no_error (error);
+
+  return c;
+}
+
+static const MotcuaReportRow *
+row_at (MotcuaReport *report,
+        guint         index,
+        const char   *code,
+        guint         depth)
+{
+  const MotcuaReportRow *row = motcua_report_get_row (report, index);
+
+  g_assert_cmpstr (row->office_code, ==, code);
+  g_assert_cmpuint (row->depth, ==, depth);
+
+  return row;
+}
+
+/* A month the reform cuts in two (15 June – 14 July 2025), worked out by hand. A case received
+ * at T.D.A on 20 June is new there, and at the month's end overdue at T.M, which took T.D.A's
+ * work over; one received at T.D.K on 25 June is new under the district and overdue under the
+ * province, where T.D.K moved; one received at T.M on 2 July is new and overdue there. The
+ * province's total counts each case once. */
+static void
+test_report_across_reform (MotcuaFixture *f,
+                           gconstpointer  data)
+{
+  g_autoptr(MotcuaCase) a = NULL;
+  g_autoptr(MotcuaCase) k = NULL;
+  g_autoptr(MotcuaCase) m = NULL;
+  g_autoptr(MotcuaReport) month = NULL;
+  g_autoptr(MotcuaReport) district = NULL;
+  g_autoptr(MotcuaReport) after = NULL;
+  g_autoptr(GError) error = NULL;
+  const MotcuaReportRow *row;
+
+  test_offices_reform (f);
+  a = receive_on_day (f, "T.D.A", "2025-06-20T09:00:00+07:00");
+  k = receive_on_day (f, "T.D.K", "2025-06-25T09:00:00+07:00");
+  m = receive_on_day (f, "T.M", "2025-07-02T09:00:00+07:00");
+  f->now_ms = motcua_test_ms ("2025-08-01T09:00:00+07:00");
+
+  month = motcua_replica_report (f->replica, "T", "2025-06-15", "2025-07-14", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (motcua_report_get_n_rows (month), ==, 7);
+  row = row_at (month, 0, "T", 0);
+  g_assert_cmpint (row->total.received_total, ==, 3);
+  g_assert_cmpint (row->total.new_direct, ==, 3);
+  g_assert_cmpint (row->total.pending_overdue, ==, 3);
+  g_assert_cmpint (row->total.pending_total, ==, 3);
+  row = row_at (month, 1, "T.D", 1);
+  g_assert_cmpint (row->total.received_total, ==, 2);
+  g_assert_cmpint (row->total.pending_total, ==, 0);
+  row = row_at (month, 2, "T.D.A", 2);
+  g_assert_cmpint (row->own.new_direct, ==, 1);
+  g_assert_cmpint (row->own.pending_total, ==, 0);
+  row_at (month, 3, "T.D.B", 2);
+  row = row_at (month, 4, "T.D.K", 2);
+  g_assert_cmpint (row->own.new_direct, ==, 1);
+  g_assert_cmpint (row->own.pending_total, ==, 0);
+  row = row_at (month, 5, "T.D.K", 1);
+  g_assert_cmpint (row->own.new_direct, ==, 0);
+  g_assert_cmpint (row->own.pending_overdue, ==, 1);
+  row = row_at (month, 6, "T.M", 1);
+  g_assert_cmpint (row->own.new_direct, ==, 1);
+  g_assert_cmpint (row->own.pending_overdue, ==, 2);
+
+  /* The district, over the part of the month it was in force. */
+  district = motcua_replica_report (f->replica, "T.D", "2025-06-15", "2025-07-14", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (motcua_report_get_n_rows (district), ==, 4);
+  g_assert_cmpint (row_at (district, 0, "T.D", 0)->total.received_total, ==, 2);
+
+  /* A period after it ended has nothing to say about it. */
+  after = motcua_replica_report (f->replica, "T.D", "2025-07-15", "2025-08-14", &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_assert_null (after);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -240,6 +330,7 @@ main (int   argc,
   motcua_test_add ("/offices/jurisdiction", test_jurisdiction);
   motcua_test_add ("/offices/reception-dates", test_reception_dates);
   motcua_test_add ("/offices/bad-dates", test_bad_dates);
+  motcua_test_add ("/offices/report-across-reform", test_report_across_reform);
   test_reorganisation_add_tests ();
 
   return g_test_run ();

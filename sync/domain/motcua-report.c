@@ -184,65 +184,6 @@ figures_complete (MotcuaReportFigures *figures)
                            + figures->pending_supplement;
 }
 
-static guint
-uuid_hash (gconstpointer key)
-{
-  const MotcuaUuid *uuid = key;
-  guint hash = 5381;
-
-  for (guint i = 0; i < sizeof uuid->bytes; i++)
-    hash = hash * 33 + uuid->bytes[i];
-
-  return hash;
-}
-
-static gboolean
-uuid_equal (gconstpointer a,
-            gconstpointer b)
-{
-  return memcmp (a, b, sizeof (MotcuaUuid)) == 0;
-}
-
-typedef struct
-{
-  MotcuaReport *report;
-  GHashTable   *index_by_id;
-} CountCases;
-
-/* Its office's own figures, if the office is a row of the report. */
-static gboolean
-set_own_figures (const MotcuaUuid           *office_id,
-                 const MotcuaReportFigures  *figures,
-                 gpointer                    user_data,
-                 GError                    **error)
-{
-  CountCases *count = user_data;
-  gpointer index = g_hash_table_lookup (count->index_by_id, office_id);
-
-  if (index != NULL)
-    g_array_index (count->report->rows, MotcuaReportRow, GPOINTER_TO_UINT (index) - 1).own =
-      *figures;
-
-  return TRUE;
-}
-
-static gboolean
-count_cases (MotcuaReplica  *self,
-             MotcuaReport   *report,
-             GHashTable     *index_by_id,
-             const char     *office_code,
-             const char     *to_next,
-             GError        **error)
-{
-  g_autofree char *today = _motcua_replica_today (self);
-  CountCases count = { report, index_by_id };
-
-  /* A period that has not ended yet is judged as of today. */
-  return _motcua_store_report_count (self, office_code, report->from, report->to, to_next,
-                                     strcmp (today, report->to) < 0 ? today : report->to,
-                                     tally_case, set_own_figures, &count, error);
-}
-
 static void
 report_row_clear (MotcuaReportRow *row)
 {
@@ -266,43 +207,215 @@ report_new (const char *from,
   return report;
 }
 
-/* The subtree's rows, in the order of @offices (tree order), with their depths; @parents gets
- * each row's parent row (the root's is itself). */
-static void
-add_rows (MotcuaReport *report,
-          GPtrArray    *offices,
-          guint        *parents,
-          GHashTable   *index_by_id,
-          MotcuaUuid   *ids)
+/* The report over the tree in force in the period. A period a reorganisation cuts in parts is
+ * counted part by part, each over the tree in force then: a case counts under the office in
+ * charge of it in that part (its receiving office, or the successor of an office that had
+ * ended). Carried over is the first part's, in progress the last part's, what happened within
+ * (new, resolved, withdrawn) the sum of the parts. A row is an office at its place in a part's
+ * tree (its path from the office asked for), so an office that moved shows under each parent. */
+typedef struct
 {
-  g_autoptr(GHashTable) index_by_code = g_hash_table_new (g_str_hash, g_str_equal);
+  char                *path;     /* codes from the office asked for, joined by \x1f */
+  const MotcuaOffice  *office;
+  guint                depth;
+  MotcuaReportFigures  own;
+} PathRow;
 
+static void
+path_row_free (PathRow *row)
+{
+  g_free (row->path);
+  g_free (row);
+}
+
+typedef struct
+{
+  GPtrArray  *offices;        /* every office of the replica */
+  GHashTable *rows;           /* path → PathRow */
+  GHashTable *path_of;        /* receiving office code → its row's path, in this part */
+  GHashTable *id_to_code;     /* office id string → code */
+  gboolean    first, last;
+} Part;
+
+static void
+add_part_figures (MotcuaReportFigures       *own,
+                  const MotcuaReportFigures *part,
+                  gboolean                   first,
+                  gboolean                   last)
+{
+  if (first)
+    own->carried_over += part->carried_over;
+  own->new_online += part->new_online;
+  own->new_direct += part->new_direct;
+  own->new_postal += part->new_postal;
+  own->resolved_early += part->resolved_early;
+  own->resolved_on_time += part->resolved_on_time;
+  own->resolved_late += part->resolved_late;
+  own->withdrawn += part->withdrawn;
+  own->digitised += part->digitised;
+  if (last)
+    {
+      own->pending_within += part->pending_within;
+      own->pending_overdue += part->pending_overdue;
+      own->pending_supplement += part->pending_supplement;
+    }
+}
+
+static gboolean
+add_office_figures (const MotcuaUuid           *office_id,
+                    const MotcuaReportFigures  *figures,
+                    gpointer                    user_data,
+                    GError                    **error)
+{
+  Part *part = user_data;
+  char id[37];
+  const char *code, *path;
+  PathRow *row;
+
+  motcua_uuid_to_string (office_id, id);
+  code = g_hash_table_lookup (part->id_to_code, id);
+  path = code ? g_hash_table_lookup (part->path_of, code) : NULL;
+  row = path ? g_hash_table_lookup (part->rows, path) : NULL;
+  if (row != NULL)
+    add_part_figures (&row->own, figures, part->first, part->last);
+
+  return TRUE;
+}
+
+/* One part [@from, @to] of the period, over the tree in force on @from. */
+static gboolean
+count_part (MotcuaReplica  *self,
+            Part           *part,
+            const char     *root_code,
+            const char     *from,
+            const char     *to,
+            GError        **error)
+{
+  g_autoptr(GPtrArray) tree = NULL;
+  g_autoptr(GHashTable) paths = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(JsonArray) codes = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *codes_json = NULL;
+  g_autofree char *today = _motcua_replica_today (self);
+  char to_next[11];
+  GDate next;
+
+  tree = _motcua_offices_tree_on (part->offices, root_code, from, error);
+  if (tree == NULL)
+    return FALSE;
+
+  /* Tree order puts every parent before its children. */
+  for (guint i = 0; i < tree->len; i++)
+    {
+      const MotcuaOffice *office = g_ptr_array_index (tree, i);
+      const char *parent_path = i == 0 ? NULL
+                                       : g_hash_table_lookup (paths,
+                                                              motcua_office_parent_on (office,
+                                                                                       from));
+      char *path = parent_path ? g_strdup_printf ("%s\x1f%s", parent_path, office->code)
+                               : g_strdup (office->code);
+      PathRow *row = g_hash_table_lookup (part->rows, path);
+
+      g_hash_table_insert (paths, office->code, path);
+      if (row == NULL)
+        {
+          row = g_new0 (PathRow, 1);
+          row->path = g_strdup (path);
+          row->office = _motcua_offices_find (part->offices, office->code);
+          row->depth = parent_path ? ((PathRow *) g_hash_table_lookup (part->rows,
+                                                                        parent_path))->depth + 1
+                                   : 0;
+          g_hash_table_insert (part->rows, row->path, row);
+        }
+    }
+
+  /* The receiving offices counted: each office whose cases the tree's offices are in charge
+   * of in this part (themselves, and the ended offices they succeeded). */
+  g_hash_table_remove_all (part->path_of);
+  for (guint i = 0; i < part->offices->len; i++)
+    {
+      const MotcuaOffice *office = g_ptr_array_index (part->offices, i);
+      const MotcuaOffice *in_charge = _motcua_offices_in_charge_on (part->offices, office, from);
+      const char *path = in_charge ? g_hash_table_lookup (paths, in_charge->code) : NULL;
+
+      if (path == NULL)
+        continue;
+      g_hash_table_insert (part->path_of, office->code,
+                           ((PathRow *) g_hash_table_lookup (part->rows, path))->path);
+      json_array_add_string_element (codes, office->code);
+    }
+  json_node_set_array (node, codes);
+  codes_json = json_to_string (node, FALSE);
+
+  g_date_set_parse (&next, to);
+  g_date_add_days (&next, 1);
+  g_date_strftime (to_next, sizeof to_next, "%Y-%m-%d", &next);
+
+  /* A period that has not ended yet is judged as of today. */
+  return _motcua_store_report_count (self, codes_json, from, to, to_next,
+                                     strcmp (today, to) < 0 ? today : to, tally_case,
+                                     add_office_figures, part, error);
+}
+
+static int
+compare_days (gconstpointer a,
+              gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The days within (@from, @to] on which the tree changed: a part of the period starts on each. */
+static GPtrArray *
+part_starts (GPtrArray  *offices,
+             const char *from,
+             const char *to)
+{
+  g_autoptr(GPtrArray) days = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (days, g_strdup (from));
   for (guint i = 0; i < offices->len; i++)
     {
       const MotcuaOffice *office = g_ptr_array_index (offices, i);
-      MotcuaReportRow row = { 0 };
+      const char *ends[2 + 16] = { office->in_force_to, NULL };
+      guint n_ends = 1;
 
-      row.office_code = g_strdup (office->code);
-      row.office_name = g_strdup (office->name);
-      row.level = office->level;
-
-      parents[i] = 0;
-      if (i > 0)
+      if (office->in_force_from != NULL && strcmp (office->in_force_from, from) > 0
+          && strcmp (office->in_force_from, to) <= 0)
+        g_ptr_array_add (days, g_strdup (office->in_force_from));
+      for (guint k = 0; k < office->n_former_parents && n_ends < G_N_ELEMENTS (ends); k++)
+        ends[n_ends++] = office->former_parents[k].until;
+      for (guint k = 0; k < n_ends; k++)
         {
-          gpointer parent = g_hash_table_lookup (index_by_code, office->parent_code);
+          GDate day;
+          char after[11];
 
-          /* Tree order puts every parent before its children. */
-          g_assert (parent != NULL);
-          parents[i] = GPOINTER_TO_UINT (parent) - 1;
-          row.depth = g_array_index (report->rows, MotcuaReportRow, parents[i]).depth + 1;
+          if (ends[k] == NULL)
+            continue;
+          g_date_set_parse (&day, ends[k]);
+          if (!g_date_valid (&day))
+            continue;
+          g_date_add_days (&day, 1);
+          g_date_strftime (after, sizeof after, "%Y-%m-%d", &day);
+          if (strcmp (after, from) > 0 && strcmp (after, to) <= 0)
+            g_ptr_array_add (days, g_strdup (after));
         }
-
-      g_hash_table_insert (index_by_code, office->code, GUINT_TO_POINTER (i + 1));
-      if (motcua_uuid_parse (office->id, &ids[i]))
-        g_hash_table_insert (index_by_id, &ids[i], GUINT_TO_POINTER (i + 1));
-
-      g_array_append_val (report->rows, row);
     }
+  g_ptr_array_sort (days, compare_days);
+  for (guint i = days->len; i-- > 1;)
+    if (strcmp (g_ptr_array_index (days, i), g_ptr_array_index (days, i - 1)) == 0)
+      g_ptr_array_remove_index (days, i);
+
+  return g_steal_pointer (&days);
+}
+
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  const PathRow *x = *(PathRow *const *) a;
+  const PathRow *y = *(PathRow *const *) b;
+
+  return strcmp (x->path, y->path);
 }
 
 static MotcuaReport *
@@ -310,43 +423,120 @@ build_report (MotcuaReplica  *self,
               const char     *office_code,
               const char     *from,
               const char     *to,
-              const char     *to_next,
               GError        **error)
 {
   g_autoptr(MotcuaReport) report = NULL;
-  g_autoptr(GPtrArray) offices = NULL;
-  g_autoptr(GHashTable) index_by_id = NULL;
-  g_autofree guint *parents = NULL;
-  g_autofree MotcuaUuid *ids = NULL;
-  guint n;
+  g_autoptr(GPtrArray) offices = motcua_replica_list_offices (self, error);
+  g_autoptr(GPtrArray) starts = NULL;
+  g_autoptr(GHashTable) rows = NULL;
+  g_autoptr(GHashTable) path_of = NULL;
+  g_autoptr(GHashTable) id_to_code = NULL;
+  g_autoptr(GPtrArray) ordered = NULL;
+  g_autoptr(GHashTable) index_of = NULL;
+  g_autoptr(GError) last_error = NULL;
+  guint counted = 0;
 
-  offices = motcua_replica_list_subtree (self, office_code, error);
   if (offices == NULL)
     return NULL;
-
-  n = offices->len;
-  report = report_new (from, to, n);
-  parents = g_new0 (guint, MAX (n, 1));
-  ids = g_new0 (MotcuaUuid, MAX (n, 1));
-  index_by_id = g_hash_table_new (uuid_hash, uuid_equal);
-  add_rows (report, offices, parents, index_by_id, ids);
-
-  if (!count_cases (self, report, index_by_id, office_code, to_next, error))
-    return NULL;
-
-  for (guint i = 0; i < n; i++)
+  if (_motcua_offices_find (offices, office_code) == NULL)
     {
-      MotcuaReportRow *row = &g_array_index (report->rows, MotcuaReportRow, i);
+      _motcua_store_offices_unknown (office_code, error);
+      return NULL;
+    }
 
-      figures_complete (&row->own);
-      row->total = row->own;
+  rows = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) path_row_free);
+  path_of = g_hash_table_new (g_str_hash, g_str_equal);
+  id_to_code = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < offices->len; i++)
+    {
+      const MotcuaOffice *office = g_ptr_array_index (offices, i);
+
+      g_hash_table_insert (id_to_code, office->id, office->code);
+    }
+
+  starts = part_starts (offices, from, to);
+  for (guint k = 0; k < starts->len; k++)
+    {
+      g_autofree char *part_to = NULL;
+      Part part = { offices, rows, path_of, id_to_code, k == 0, k + 1 == starts->len };
+      g_autoptr(GError) local_error = NULL;
+
+      if (k + 1 < starts->len)
+        {
+          GDate day;
+
+          g_date_set_parse (&day, g_ptr_array_index (starts, k + 1));
+          g_date_subtract_days (&day, 1);
+          part_to = g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&day),
+                                     g_date_get_month (&day), g_date_get_day (&day));
+        }
+      else
+        part_to = g_strdup (to);
+
+      /* The office asked for may be in force in only some parts of the period. */
+      if (!count_part (self, &part, office_code, g_ptr_array_index (starts, k), part_to,
+                       &local_error))
+        {
+          if (!g_error_matches (local_error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          g_clear_error (&last_error);
+          last_error = g_steal_pointer (&local_error);
+          continue;
+        }
+      counted++;
+    }
+  if (counted == 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&last_error));
+      return NULL;
+    }
+
+  ordered = g_ptr_array_new ();
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, rows);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      g_ptr_array_add (ordered, value);
+  }
+  g_ptr_array_sort (ordered, compare_paths);
+  report = report_new (from, to, ordered->len);
+  index_of = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < ordered->len; i++)
+    {
+      PathRow *path_row = g_ptr_array_index (ordered, i);
+      MotcuaReportRow row = { 0 };
+
+      row.office_code = g_strdup (path_row->office->code);
+      row.office_name = g_strdup (path_row->office->name);
+      row.level = path_row->office->level;
+      row.depth = path_row->depth;
+      row.own = path_row->own;
+      figures_complete (&row.own);
+      row.total = row.own;
+      g_array_append_val (report->rows, row);
+      g_hash_table_insert (index_of, path_row->path, GUINT_TO_POINTER (i + 1));
     }
 
   /* Children come after their parent, so walking backwards adds each subtree's total to its
    * parent only once it is complete. */
-  for (guint i = n; i-- > 1;)
-    figures_add (&g_array_index (report->rows, MotcuaReportRow, parents[i]).total,
-                 &g_array_index (report->rows, MotcuaReportRow, i).total);
+  for (guint i = ordered->len; i-- > 1;)
+    {
+      PathRow *path_row = g_ptr_array_index (ordered, i);
+      const char *cut = strrchr (path_row->path, '\x1f');
+      g_autofree char *parent_path = cut ? g_strndup (path_row->path, cut - path_row->path)
+                                         : NULL;
+      gpointer parent = parent_path ? g_hash_table_lookup (index_of, parent_path) : NULL;
+
+      if (parent != NULL)
+        figures_add (&g_array_index (report->rows, MotcuaReportRow,
+                                     GPOINTER_TO_UINT (parent) - 1).total,
+                     &g_array_index (report->rows, MotcuaReportRow, i).total);
+    }
 
   return g_steal_pointer (&report);
 }
@@ -385,7 +575,7 @@ motcua_replica_report (MotcuaReplica  *self,
    * connection writes meanwhile. */
   if (!_motcua_store_report_begin_read (self, &started, error))
     return NULL;
-  report = build_report (self, office_code, from, to, to_next, error);
+  report = build_report (self, office_code, from, to, error);
   _motcua_store_report_end_read (self, started);
 
   return report;

@@ -48,12 +48,12 @@ gboolean _motcua_store_report_begin_read (MotcuaReplica  *store,
 void     _motcua_store_report_end_read   (MotcuaReplica  *store,
                                           gboolean        started);
 
-/* Counts the cases received by the offices of @office_code's subtree by the end of the period
+/* Counts the cases received by the offices @office_codes (a JSON list) by the end of the period
  * @from–@to (@to_next: the day after it) and not closed before it starts, with @tally, judging
  * the open ones as of @as_of; calls @each once per office with cases. @tally must be the same
  * function at every call on one replica (it is registered once per connection). */
 gboolean _motcua_store_report_count      (MotcuaReplica           *store,
-                                          const char              *office_code,
+                                          const char              *office_codes,
                                           const char              *from,
                                           const char              *to,
                                           const char              *to_next,

@@ -92,10 +92,10 @@ ensure_tally_function (MotcuaReplica           *store,
   return TRUE;
 }
 
-/* The report in one query. ?1 from, ?2 to, ?3 the day after to, ?4 the office asked for, ?5 the
- * day open cases are judged on.
+/* The report in one query. ?1 from, ?2 to, ?3 the day after to, ?4 the codes of the receiving
+ * offices counted (a JSON list), ?5 the day open cases are judged on.
  *
- * One range of the covering index cases_report per office of the subtree, grouped by office: no
+ * One range of the covering index cases_report per office counted, grouped by office: no
  * table lookups. The WHERE is what the index answers cheaply (received by the end of the period,
  * not closed before it starts); motcua_report_tally does the rest.
  *
@@ -110,10 +110,8 @@ ensure_tally_function (MotcuaReplica           *store,
  * the end of the period, and now waiting, or withdrawn or cancelled (which a waiting case may
  * be), or in a later generation of the workflow (a resubmission opens one). */
 static const char report_sql[] =
-  "WITH RECURSIVE subtree (id) AS ("
-  "  SELECT id FROM offices WHERE code = ?4 AND deleted IS NOT 1"
-  "  UNION"
-  "  SELECT o.id FROM offices o JOIN subtree ON o.parent_id = subtree.id WHERE o.deleted IS NOT 1)"
+  "WITH counted (id) AS ("
+  "  SELECT id FROM offices WHERE code IN (SELECT value FROM json_each (?4)))"
   " SELECT receiving_office_id,"
   " motcua_report_tally (?1, ?2, ?5, received_at, resolved_at, due_date, status, channel,"
   "  CASE WHEN received_at >= ?1 THEN rid IN (SELECT c.rid FROM attachments a"
@@ -124,13 +122,13 @@ static const char report_sql[] =
   "    WHERE e.case_id = cases.id AND e.field = 'status' AND e.at < ?3"
   "    ORDER BY e.at DESC, e.rid DESC LIMIT 1), status = 'supplement_requested') END)"
   " FROM cases"
-  " WHERE receiving_office_id IN subtree AND received_at < ?3"
+  " WHERE receiving_office_id IN counted AND received_at < ?3"
   " AND (resolved_at IS NULL OR resolved_at >= ?1)"
   " GROUP BY receiving_office_id";
 
 gboolean
 _motcua_store_report_count (MotcuaReplica           *store,
-                            const char              *office_code,
+                            const char              *office_codes,
                             const char              *from,
                             const char              *to,
                             const char              *to_next,
@@ -152,7 +150,7 @@ _motcua_store_report_count (MotcuaReplica           *store,
   sqlite3_bind_text (stmt, 1, from, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, to, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, to_next, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, office_code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, office_codes, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, as_of, -1, SQLITE_STATIC);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
