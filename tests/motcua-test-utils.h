@@ -18,9 +18,9 @@ typedef struct
   gint64         now_ms;   /* the replica's clock; tests move it */
 } MotcuaFixture;
 
-/* A province replica "T" with a district T.D, communes T.D.A and T.D.B, and two procedures:
- * HT.KS "Đăng ký khai sinh" (0 days, 2 papers) and DD.BD "Đăng ký biến động đất đai" (10 days,
- * 3 papers). The clock starts at 2025-03-03 09:00 +07:00 (a Monday). */
+/* A province replica "T" with a district T.D, communes T.D.A and T.D.B, and two procedures
+ * received and decided at every level: HT.KS "Đăng ký khai sinh" (0 days, 2 papers) and DD.BD
+ * "Đăng ký biến động đất đai" (10 days, 3 papers). The clock starts at 2025-03-03 09:00 +07:00 (a Monday). */
 void        motcua_fixture_set_up      (MotcuaFixture *fixture,
                                         gconstpointer  data);
 void        motcua_fixture_tear_down   (MotcuaFixture *fixture,

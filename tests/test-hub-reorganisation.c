@@ -1,4 +1,5 @@
-/* test-hub-reorganisation.c: a reorganisation applied at the province while desks are offline
+/* test-hub-reorganisation.c: the offices of 2026 at the hub: a reorganisation applied while
+ * desks are offline, and dossiers received at one office and decided by another
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -128,8 +129,129 @@ test_offline_desk_rehomed (Province      *p,
   g_assert_nonnull (strstr (error->message, "T.M"));
 }
 
+
+/* A department of the province, and a procedure it decides that commune desks may receive. */
+static void
+put_department_procedure (Province *p)
+{
+  MotcuaOffice department = {
+    .code = (char *) "T.S", .name = (char *) "Sở Thử", .level = MOTCUA_LEVEL_DEPARTMENT,
+    .parent_code = (char *) "T",
+  };
+  const char *docs[] = { "Đơn đề nghị", NULL };
+  const char *basis[] = { "Nghị định mẫu", NULL };
+  MotcuaProcedure procedure = {
+    .code = (char *) "SO.CAP", .name = (char *) "Cấp giấy phép mẫu", .sector = (char *) "Mẫu",
+    .levels = 1u << MOTCUA_LEVEL_DEPARTMENT,
+    .receiving_levels = 1u << MOTCUA_LEVEL_DEPARTMENT | 1u << MOTCUA_LEVEL_COMMUNE,
+    .processing_days = 5, .documents = (GStrv) docs, .legal_basis = (GStrv) basis,
+    .sample = TRUE,
+  };
+  g_autoptr(GError) error = NULL;
+
+  motcua_replica_put_office (p->hub.replica, &department, &error);
+  g_assert_no_error (error);
+  motcua_replica_put_procedure (p->hub.replica, &procedure, &error);
+  g_assert_no_error (error);
+}
+
+static MotcuaCase *
+receive_for (MotcuaFixture  *f,
+             const char     *office,
+             const char     *deciding,
+             GError        **error)
+{
+  MotcuaReception r = {
+    .procedure_code = "SO.CAP", .receiving_office = office, .deciding_office = deciding,
+    .applicant_name = "Lò Văn Liên Thông", .citizen_id = "012345678901",
+  };
+
+  return motcua_replica_receive (f->replica, &r, error);
+}
+
+/* A commune desk receives a dossier the department decides: its own receipt, forwarded at once
+ * with the step on the timeline, the department's desk and the province hold it; the commune
+ * desk hands the result back or takes a withdrawal, and decides nothing. A level that may not
+ * receive it, or an office that may not decide it, is refused naming the levels. */
+static void
+test_received_anywhere (Province      *p,
+                        gconstpointer  data)
+{
+  g_autoptr(MotcuaCase) c = NULL;
+  g_autoptr(MotcuaCase) refused = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaStepOptions withdrawn = { .note = "Công dân rút hồ sơ" };
+  MotcuaSyncProgress summary;
+  gint64 cases;
+
+  put_department_procedure (p);
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_true (summary.verified);
+  summary = sync_once (p, &p->d, p->token_d);
+  g_assert_true (summary.verified);
+  cases = motcua_test_count (p->a.replica, "cases");
+
+  /* Who may receive, who may decide. */
+  refused = receive_for (&p->a, NULL, NULL, &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "decided at the levels department"));
+  g_clear_error (&error);
+  refused = receive_for (&p->a, NULL, "T.D.B", &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "office T.D.B is a commune"));
+  g_clear_error (&error);
+  refused = receive_for (&p->d, NULL, "T.S", &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "received at the levels department,commune"));
+  g_clear_error (&error);
+  g_assert_cmpint (motcua_test_count (p->a.replica, "cases"), ==, cases);
+
+  c = receive_for (&p->a, NULL, "T.S", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (c->receipt_no, "T.D.A-"));
+  g_assert_cmpstr (c->receiving_office, ==, "T.D.A");
+  g_assert_cmpstr (c->handling_office, ==, "T.S");
+  events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (last_event (events)->action, ==, "forwarded");
+  g_assert_cmpstr (last_event (events)->to_office, ==, "T.S");
+
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_true (summary.verified);
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->handling_office, ==, "T.S");
+
+  /* The receiving desk decides nothing, corrects only the applicant's contact. */
+  g_assert_false (motcua_replica_advance_case (p->a.replica, c->id,
+                                               MOTCUA_STATUS_IN_PROCESSING, NULL, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "decided by T.S"));
+  g_clear_error (&error);
+  g_assert_false (motcua_replica_edit_case (p->a.replica, c->id, "applicant_name", "Lò Văn Khác",
+                                            NULL, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (motcua_replica_edit_case (p->a.replica, c->id, "phone", "0912345678", NULL,
+                                           &error));
+  g_assert_no_error (error);
+  g_assert_true (motcua_replica_advance_case (p->a.replica, c->id, MOTCUA_STATUS_WITHDRAWN,
+                                              &withdrawn, &error));
+  g_assert_no_error (error);
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_true (summary.verified);
+  g_clear_pointer (&on_hub, motcua_case_free);
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (on_hub->status, ==, MOTCUA_STATUS_WITHDRAWN);
+  g_assert_cmpstr (on_hub->phone, ==, "0912345678");
+}
+
 void
 test_hub_reorganisation_add_tests (void)
 {
   HUB_ADD ("/hub/reorganisation/offline-desk", test_offline_desk_rehomed);
+  HUB_ADD ("/hub/received-anywhere", test_received_anywhere);
 }

@@ -333,6 +333,7 @@ cmd_receive (MotcuaTool  *tool,
   g_autofree char *priority_text = NULL;
   g_autofree char *papers_text = NULL;
   g_autofree char *office = NULL;
+  g_autofree char *deciding = NULL;
   g_autofree char *at = NULL;
   g_autofree char *note = NULL;
   const GOptionEntry entries[] = {
@@ -355,6 +356,9 @@ cmd_receive (MotcuaTool  *tool,
       N_("The papers received, by number in the procedure's list, e.g. 0,1,2"), N_("LIST") },
     { "office", 0, 0, G_OPTION_ARG_FILENAME, &office,
       N_("The receiving office (default: the replica's office)"), N_("CODE") },
+    { "deciding-office", 0, 0, G_OPTION_ARG_FILENAME, &deciding,
+      N_("The office that decides it, when another office of the province does: the dossier"
+         " is forwarded to it at once"), N_("CODE") },
     { "at", 0, 0, G_OPTION_ARG_FILENAME, &at,
       N_("When it was received (ISO 8601; default: now)"), N_("ISO8601") },
     { "note", 0, 0, G_OPTION_ARG_FILENAME, &note,
@@ -381,6 +385,7 @@ cmd_receive (MotcuaTool  *tool,
 
   reception.procedure_code = procedure;
   reception.receiving_office = office;
+  reception.deciding_office = deciding;
   reception.applicant_name = name;
   reception.citizen_id = citizen_id;
   reception.phone = phone;
@@ -419,6 +424,8 @@ cmd_receive (MotcuaTool  *tool,
   motcua_table_add_field (table, _("Receipt number"), c->receipt_no);
   motcua_table_add_field (table, _("Case id"), c->id);
   motcua_table_add_field (table, _("Due date"), c->due_date);
+  if (g_strcmp0 (c->handling_office, c->receiving_office) != 0)
+    motcua_table_add_field (table, _("Forwarded to"), c->handling_office);
   motcua_table_print (table, 0);
 
   return TRUE;

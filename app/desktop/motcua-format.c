@@ -275,6 +275,8 @@ action_label (const char *action)
     return _("Corrected");
   if (g_strcmp0 (action, "transferred") == 0)
     return _("Transferred");
+  if (g_strcmp0 (action, "forwarded") == 0)
+    return _("Forwarded for decision");
   if (g_strcmp0 (action, "imported") == 0)
     return _("Imported");
   if (g_strcmp0 (action, "attached") == 0)
@@ -321,7 +323,7 @@ event_detail (const MotcuaCaseEvent *event)
 
       return g_strdup_printf ("%s → %s", from, to);
     }
-  if (strcmp (action, "transferred") == 0)
+  if (strcmp (action, "transferred") == 0 || strcmp (action, "forwarded") == 0)
     return g_strdup_printf ("%s → %s", event->from_office != NULL ? event->from_office : "—",
                             event->to_office != NULL ? event->to_office : "—");
   if ((strcmp (action, "edited") == 0 || strcmp (action, "conflict_resolved") == 0)

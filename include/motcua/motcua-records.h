@@ -62,7 +62,8 @@ typedef struct
   gboolean code_official;
   char    *name;
   char    *sector;
-  guint    levels;            /* bit (1 << MotcuaLevel) per level */
+  guint    levels;            /* bit (1 << MotcuaLevel) per level that decides it */
+  guint    receiving_levels;  /* the levels that may receive it; 0: those that decide it */
   guint    processing_days;   /* working days; 0 = the same day */
   gint64   fee;               /* VND */
   char    *fee_note;

@@ -140,6 +140,9 @@ typedef struct
 {
   const char    *procedure_code;
   const char    *receiving_office;   /* NULL: this replica's office */
+  /* The office that decides it, when another office of the province does (the dossier is
+   * forwarded to it at once); NULL: the receiving office, when its level decides it. */
+  const char    *deciding_office;
   const char    *applicant_name;
   const char    *citizen_id;         /* 12 digits */
   const char    *phone;              /* Vietnamese number, may be NULL */

@@ -61,6 +61,16 @@ advance_in_tx (MotcuaReplica            *self,
       return FALSE;
     }
 
+  if (to != MOTCUA_STATUS_RETURNED && to != MOTCUA_STATUS_WITHDRAWN
+      && _motcua_case_received_only (self, c))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("case %s is decided by %s: the desk that received it hands its result back"
+                     " or takes a withdrawal, and does not move it to %s"), c->receipt_no,
+                   c->handling_office, motcua_status_to_string (to));
+      return FALSE;
+    }
+
   from.status = c->status;
   from.generation = c->status_generation;
   from.rank = motcua_status_rank (c->status);

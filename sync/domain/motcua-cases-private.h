@@ -104,6 +104,12 @@ gboolean    _motcua_case_edit_in_tx     (MotcuaReplica           *self,
                                          const MotcuaUuid        *conflict,
                                          GError                 **error);
 
+/* Whether this replica only received case @c, which an office outside its jurisdiction decides:
+ * such a desk hands the result back, takes a withdrawal and keeps the applicant's contact and
+ * rating, and writes nothing else of it (the server refuses the rest too). */
+gboolean    _motcua_case_received_only  (MotcuaReplica           *self,
+                                         const MotcuaCase        *c);
+
 /* Moves the open case @key to @office_code's handling, with a "transferred" event carrying
  * @note (motcua-case-steps.c). Inside a transaction. */
 gboolean    _motcua_case_transfer_in_tx (MotcuaReplica           *self,

@@ -164,3 +164,23 @@ _motcua_case_write (MotcuaReplica     *self,
                                        MOTCUA_WRITE_LOCAL, hlc, NULL, error)
          && _motcua_replica_add_case_event (self, id, hlc, at, action, facts, note, error);
 }
+
+gboolean
+_motcua_case_received_only (MotcuaReplica     *self,
+                            const MotcuaCase  *c)
+{
+  g_autoptr(GHashTable) jurisdiction = NULL;
+  MotcuaUuid receiving, handling;
+
+  if (c->handling_office == NULL || c->receiving_office == NULL
+      || g_strcmp0 (c->handling_office, c->receiving_office) == 0)
+    return FALSE;
+  jurisdiction = _motcua_replica_jurisdiction_set (self, self->office_code, NULL);
+  if (jurisdiction == NULL)
+    return FALSE;
+  motcua_uuid_for_key (&receiving, "office", c->receiving_office);
+  motcua_uuid_for_key (&handling, "office", c->handling_office);
+
+  return !_motcua_id_in_set (jurisdiction, handling.bytes, 16)
+         && _motcua_id_in_set (jurisdiction, receiving.bytes, 16);
+}

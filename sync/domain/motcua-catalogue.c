@@ -79,48 +79,16 @@ strv_from_json (const char *text)
   return g_strv_builder_end (builder);
 }
 
-static char *
-levels_to_string (guint levels)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint l = 0; l < MOTCUA_N_LEVELS; l++)
-    if (levels & (1u << l))
-      {
-        if (out->len > 0)
-          g_string_append_c (out, ',');
-        g_string_append (out, motcua_level_to_string ((MotcuaLevel) l));
-      }
-
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-static guint
-levels_from_string (const char *text)
-{
-  g_auto(GStrv) parts = g_strsplit (text ? text : "", ",", -1);
-  guint levels = 0;
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      MotcuaLevel level;
-
-      if (motcua_level_from_string (parts[i], &level))
-        levels |= 1u << level;
-    }
-
-  return levels;
-}
-
 gboolean
 motcua_replica_put_procedure (MotcuaReplica          *self,
                               const MotcuaProcedure  *procedure,
                               GError                **error)
 {
   g_autofree char *levels = NULL;
+  g_autofree char *receiving_levels = NULL;
   g_autofree char *documents = NULL;
   g_autofree char *legal_basis = NULL;
-  MotcuaValue values[15];
+  MotcuaValue values[17];
   MotcuaUuid id;
   const char *code;
 
@@ -138,6 +106,13 @@ motcua_replica_put_procedure (MotcuaReplica          *self,
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("procedure %s: levels must name at least one of province, department,"
                    " district, commune"), code);
+      return FALSE;
+    }
+  if (procedure->receiving_levels >= (1u << MOTCUA_N_LEVELS))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("procedure %s: receiving_levels may name only province, department,"
+                     " district, commune"), code);
       return FALSE;
     }
   if (procedure->processing_days > 365)
@@ -169,7 +144,7 @@ motcua_replica_put_procedure (MotcuaReplica          *self,
     return FALSE;
 
   motcua_uuid_for_key (&id, "procedure", code);
-  levels = levels_to_string (procedure->levels);
+  levels = _motcua_levels_to_string (procedure->levels);
   documents = strv_to_json ((const char *const *) procedure->documents);
   legal_basis = strv_to_json ((const char *const *) procedure->legal_basis);
 
@@ -188,11 +163,15 @@ motcua_replica_put_procedure (MotcuaReplica          *self,
   values[12] = MOTCUA_VALUE_TEXT (procedure->in_force_to);
   values[13] = MOTCUA_VALUE_INT (procedure->sample ? 1 : 0);
   values[14] = MOTCUA_VALUE_INT (0);
+  values[15] = MOTCUA_VALUE_NULL;
+  receiving_levels = procedure->receiving_levels != 0
+                     ? _motcua_levels_to_string (procedure->receiving_levels) : NULL;
+  values[16] = MOTCUA_VALUE_TEXT (receiving_levels);
 
   if (!motcua_replica_begin (self, error))
     return FALSE;
   if (!_motcua_replica_write_row (self, _motcua_table_lookup (MOTCUA_TABLE_PROCEDURES), &id,
-                                  values, 0x7fff, _motcua_replica_authority (self),
+                                  values, 0x17fff, _motcua_replica_authority (self),
                                   _motcua_replica_tick (self), NULL, error))
     {
       motcua_replica_rollback (self);
@@ -217,7 +196,7 @@ add_procedure (const MotcuaStoreProcedureRow  *row,
   p->code_official = row->code_official;
   p->name = g_strdup (row->name);
   p->sector = g_strdup (row->sector);
-  p->levels = levels_from_string (row->levels);
+  p->levels = _motcua_levels_from_string (row->levels);
   p->processing_days = (guint) row->processing_days;
   p->fee = row->fee;
   p->fee_note = g_strdup (row->fee_note);
@@ -227,6 +206,7 @@ add_procedure (const MotcuaStoreProcedureRow  *row,
   p->in_force_from = g_strdup (row->in_force_from);
   p->in_force_to = g_strdup (row->in_force_to);
   p->sample = row->sample;
+  p->receiving_levels = _motcua_levels_from_string (row->receiving_levels);
   g_ptr_array_add (user_data, p);
 
   return TRUE;

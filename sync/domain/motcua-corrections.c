@@ -75,6 +75,16 @@ _motcua_case_edit_in_tx (MotcuaReplica     *self,
   if (current == NULL)
     return FALSE;
 
+  if (_motcua_case_received_only (self, current)
+      && g_strcmp0 (field, "phone") != 0 && g_strcmp0 (field, "address") != 0
+      && g_strcmp0 (field, "rating") != 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("case %s is decided by %s: the desk that received it corrects only the"
+                     " applicant's phone and address and the rating, not %s"),
+                   current->receipt_no, current->handling_office, field);
+      return FALSE;
+    }
   if (!is_editable (field))
     {
       g_auto(GStrv) editable = motcua_case_editable_fields ();

@@ -30,6 +30,7 @@ static const FieldSpec procedure_fields[] = {
   { "name", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
   { "sector", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
   { "levels", JSON_NODE_ARRAY, G_TYPE_STRING, TRUE, TRUE },
+  { "receiving_levels", JSON_NODE_ARRAY, G_TYPE_STRING, FALSE, TRUE },
   { "processing_days", JSON_NODE_VALUE, G_TYPE_INT64, TRUE, FALSE },
   { "fee", JSON_NODE_VALUE, G_TYPE_INT64, TRUE, FALSE },
   { "fee_note", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
@@ -268,18 +269,16 @@ get_strv (JsonObject *object,
 
 /* Writing one entry. Errors from the library are prefixed with @where. */
 
+/* The list of levels @field of @o as a bit set. */
 static gboolean
-import_procedure (MotcuaReplica  *self,
-                  JsonObject     *o,
-                  GError        **error)
+get_levels (JsonObject  *o,
+            const char  *field,
+            guint       *out,
+            GError     **error)
 {
-  g_auto(GStrv) levels = get_strv (o, "levels");
-  g_auto(GStrv) documents = get_strv (o, "documents");
-  g_auto(GStrv) legal_basis = get_strv (o, "legal_basis");
-  MotcuaProcedure p = { 0 };
-  const char *online = _motcua_import_get_string (o, "online");
-  gint64 days = get_int (o, "processing_days", -1);
+  g_auto(GStrv) levels = get_strv (o, field);
 
+  *out = 0;
   for (guint i = 0; levels[i] != NULL; i++)
     {
       MotcuaLevel level;
@@ -287,12 +286,30 @@ import_procedure (MotcuaReplica  *self,
       if (!motcua_level_from_string (levels[i], &level))
         {
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                       _("levels: “%s” must be province, department, district or commune"),
+                       _("%s: “%s” must be province, department, district or commune"), field,
                        levels[i]);
           return FALSE;
         }
-      p.levels |= 1u << level;
+      *out |= 1u << level;
     }
+
+  return TRUE;
+}
+
+static gboolean
+import_procedure (MotcuaReplica  *self,
+                  JsonObject     *o,
+                  GError        **error)
+{
+  g_auto(GStrv) documents = get_strv (o, "documents");
+  g_auto(GStrv) legal_basis = get_strv (o, "legal_basis");
+  MotcuaProcedure p = { 0 };
+  const char *online = _motcua_import_get_string (o, "online");
+  gint64 days = get_int (o, "processing_days", -1);
+
+  if (!get_levels (o, "levels", &p.levels, error)
+      || !get_levels (o, "receiving_levels", &p.receiving_levels, error))
+    return FALSE;
   if (g_strcmp0 (online, "full") != 0 && g_strcmp0 (online, "partial") != 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,

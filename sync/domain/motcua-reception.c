@@ -83,6 +83,74 @@ procedure_in_force (const char                 *code,
   return TRUE;
 }
 
+static char *
+levels_text (guint levels)
+{
+  return _motcua_levels_to_string (levels);
+}
+
+/* Where a dossier received at @receiving under procedure @code goes: the receiving office must
+ * be of a level that may receive it, and the office deciding it of a level that decides it and
+ * in force on @day. @deciding NULL: the receiving office decides it, if its level does. */
+static MotcuaOffice *
+route_dossier (MotcuaReplica              *self,
+               const char                 *code,
+               const MotcuaProcedureInfo  *info,
+               const char                 *receiving,
+               const char                 *deciding,
+               const char                 *day,
+               GError                    **error)
+{
+  g_autoptr(MotcuaOffice) at = motcua_replica_dup_office (self, receiving, error);
+  g_autoptr(MotcuaOffice) by = NULL;
+  g_autofree char *levels = NULL;
+
+  if (at == NULL)
+    return NULL;
+  if ((info->receiving_levels & (1u << at->level)) == 0)
+    {
+      levels = levels_text (info->receiving_levels);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("procedure “%s” is received at the levels %s: office %s is a %s"), code,
+                   levels, at->code, motcua_level_to_string (at->level));
+      return NULL;
+    }
+  if (deciding == NULL || strcmp (deciding, receiving) == 0)
+    {
+      if ((info->levels & (1u << at->level)) == 0)
+        {
+          levels = levels_text (info->levels);
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       _("procedure “%s” is decided at the levels %s, not by office %s (a %s):"
+                         " name the office that decides it"), code, levels, at->code,
+                       motcua_level_to_string (at->level));
+          return NULL;
+        }
+      return g_steal_pointer (&at);
+    }
+
+  by = motcua_replica_dup_office (self, deciding, error);
+  if (by == NULL)
+    return NULL;
+  if ((info->levels & (1u << by->level)) == 0)
+    {
+      levels = levels_text (info->levels);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("procedure “%s” is decided at the levels %s: office %s is a %s"), code,
+                   levels, by->code, motcua_level_to_string (by->level));
+      return NULL;
+    }
+  if (!motcua_office_in_force (by, day))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("office %s was not in force on %s: it cannot decide a dossier received"
+                     " then"), by->code, day);
+      return NULL;
+    }
+
+  return g_steal_pointer (&by);
+}
+
 gboolean
 _motcua_due_date_for (MotcuaReplica  *self,
                       const char     *start_day,
@@ -149,8 +217,9 @@ receive_in_tx (MotcuaReplica          *self,
   g_autofree char *name = NULL;
   MotcuaEventFacts facts = { NULL };
   MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
-  MotcuaUuid procedure_id, office_id;
+  MotcuaUuid procedure_id, office_id, deciding_id;
   MotcuaStatusKey key = { 0, 0, MOTCUA_STATUS_RECEIVED };
+  g_autoptr(MotcuaOffice) deciding = NULL;
   guint days, n_documents;
   char day[11], due[11];
   MotcuaHlc hlc;
@@ -199,7 +268,11 @@ receive_in_tx (MotcuaReplica          *self,
   memcpy (day, received_at, 10);
   day[10] = '\0';
   if (!procedure_in_force (r->procedure_code, procedure, day, error)
-      || !_motcua_office_check_open (self, office_code, day, error)
+      || !_motcua_office_check_open (self, office_code, day, error))
+    return FALSE;
+  deciding = route_dossier (self, r->procedure_code, procedure, office_code, r->deciding_office,
+                            day, error);
+  if (deciding == NULL || !motcua_uuid_parse (deciding->id, &deciding_id)
       || !_motcua_due_date_for (self, day, days, due, error))
     return FALSE;
 
@@ -216,7 +289,7 @@ receive_in_tx (MotcuaReplica          *self,
   values[C_RECEIPT_NO] = MOTCUA_VALUE_TEXT (receipt_no);
   values[C_PROCEDURE_ID] = MOTCUA_VALUE_ID (&procedure_id);
   values[C_RECEIVING_OFFICE_ID] = MOTCUA_VALUE_ID (&office_id);
-  values[C_HANDLING_OFFICE_ID] = MOTCUA_VALUE_ID (&office_id);
+  values[C_HANDLING_OFFICE_ID] = MOTCUA_VALUE_ID (&deciding_id);
   name = g_strstrip (g_strdup (r->applicant_name));
   values[C_APPLICANT_NAME] = MOTCUA_VALUE_TEXT (name);
   values[C_CITIZEN_ID] = MOTCUA_VALUE_TEXT (r->citizen_id);
@@ -244,6 +317,18 @@ receive_in_tx (MotcuaReplica          *self,
   if (!_motcua_replica_add_case_event (self, case_id, hlc, received_at, "received", &facts,
                                        r->note, error))
     return FALSE;
+  /* Received here, decided there: forwarded at once, and the timeline says so. */
+  if (strcmp (deciding->code, office_code) != 0)
+    {
+      MotcuaEventFacts forwarded = { NULL };
+
+      forwarded.field = "handling_office_id";
+      forwarded.from_office = office_code;
+      forwarded.to_office = deciding->code;
+      if (!_motcua_replica_add_case_event (self, case_id, hlc, received_at, "forwarded",
+                                           &forwarded, NULL, error))
+        return FALSE;
+    }
 
   /* What the caller gets back is what was just written: no need to read it again. */
   {
@@ -256,7 +341,7 @@ receive_in_tx (MotcuaReplica          *self,
   out->procedure_code = g_strdup (r->procedure_code);
   out->procedure_name = g_strdup (procedure->name);
   out->receiving_office = g_strdup (office_code);
-  out->handling_office = g_strdup (office_code);
+  out->handling_office = g_strdup (deciding->code);
   out->applicant_name = g_steal_pointer (&name);
   out->citizen_id = g_strdup (r->citizen_id);
   out->phone = g_steal_pointer (&phone);

@@ -172,6 +172,9 @@ motcua_case_event_describe (const MotcuaCaseEvent *self)
   if (strcmp (action, "transferred") == 0)
     return g_strdup_printf (_("Transferred from %s to %s"), or_none (self->from_office),
                             or_none (self->to_office));
+  if (strcmp (action, "forwarded") == 0)
+    return g_strdup_printf (_("Received at %s, forwarded to %s, which decides it"),
+                            or_none (self->from_office), or_none (self->to_office));
   if (strcmp (action, "edited") == 0 && self->field != NULL)
     {
       g_autofree char *change = self->new_value != NULL

@@ -8,16 +8,16 @@
 #include <string.h>
 
 #include "motcua-records.h"
-#include "motcua-replica.h"
+#include "motcua-replica-private.h"
 
-static const char *levels[MOTCUA_N_LEVELS] = { "province", "department", "district", "commune" };
+static const char *level_names[MOTCUA_N_LEVELS] = { "province", "department", "district", "commune" };
 
 const char *
 motcua_level_to_string (MotcuaLevel level)
 {
   g_return_val_if_fail ((guint) level < MOTCUA_N_LEVELS, NULL);
 
-  return levels[level];
+  return level_names[level];
 }
 
 gboolean
@@ -25,13 +25,46 @@ motcua_level_from_string (const char  *text,
                           MotcuaLevel *out)
 {
   for (guint i = 0; text != NULL && i < MOTCUA_N_LEVELS; i++)
-    if (strcmp (text, levels[i]) == 0)
+    if (strcmp (text, level_names[i]) == 0)
       {
         *out = (MotcuaLevel) i;
         return TRUE;
       }
 
   return FALSE;
+}
+
+char *
+_motcua_levels_to_string (guint levels)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint l = 0; l < MOTCUA_N_LEVELS; l++)
+    if (levels & (1u << l))
+      {
+        if (out->len > 0)
+          g_string_append_c (out, ',');
+        g_string_append (out, motcua_level_to_string ((MotcuaLevel) l));
+      }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+guint
+_motcua_levels_from_string (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text ? text : "", ",", -1);
+  guint levels = 0;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      MotcuaLevel level;
+
+      if (motcua_level_from_string (parts[i], &level))
+        levels |= 1u << level;
+    }
+
+  return levels;
 }
 
 MotcuaOffice *

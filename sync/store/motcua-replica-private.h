@@ -154,10 +154,17 @@ typedef enum
   MOTCUA_WRITE_NEW,     /* as LOCAL, for a row just named with a fresh UUIDv7: it cannot exist */
 } MotcuaWriteMode;
 
+/* Levels as a bit set (1 << MotcuaLevel) and as stored: names joined by commas
+ * (motcua-records.c). Unknown names are skipped. */
+char  *_motcua_levels_to_string   (guint        levels);
+guint  _motcua_levels_from_string (const char  *text);
+
 /* What a reception needs to know of a procedure (domain/motcua-reception.c). */
 typedef struct
 {
   MotcuaUuid id;
+  guint      levels;              /* the levels that decide it */
+  guint      receiving_levels;    /* the levels that may receive it */
   guint      processing_days;
   guint      n_documents;
   char      *name;

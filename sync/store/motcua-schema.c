@@ -245,7 +245,11 @@ static const char *const migrations[] = {
   "ALTER TABLE offices ADD COLUMN former_parents TEXT;"
   "ALTER TABLE offices ADD COLUMN centre TEXT;"
   "CREATE INDEX offices_successor ON offices (successor_id) WHERE successor_id IS NOT NULL;"
-  "ALTER TABLE procedures ADD COLUMN time_unit TEXT;",
+  "ALTER TABLE procedures ADD COLUMN time_unit TEXT;"
+  /* The levels a procedure's dossiers may be received at, when they are not only those that
+   * decide it (Decree 118/2025/NĐ-CP: received anywhere in the province, decided where the
+   * law says). NULL: where it is decided. */
+  "ALTER TABLE procedures ADD COLUMN receiving_levels TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);

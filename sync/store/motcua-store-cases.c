@@ -304,7 +304,8 @@ _motcua_store_cases_procedure (MotcuaReplica        *store,
 
   stmt = _motcua_replica_prepare (store,
                                   "SELECT id, processing_days, json_array_length (documents),"
-                                  " name, in_force_from, in_force_to FROM procedures"
+                                  " name, in_force_from, in_force_to, levels,"
+                                  " coalesce (receiving_levels, levels) FROM procedures"
                                   " WHERE code = ?1 AND deleted IS NOT 1", error);
   if (stmt == NULL)
     return FALSE;
@@ -321,6 +322,9 @@ _motcua_store_cases_procedure (MotcuaReplica        *store,
                  sizeof out->in_force_from);
       g_strlcpy (out->in_force_to, (const char *) sqlite3_column_text (stmt, 5) ?: "",
                  sizeof out->in_force_to);
+      out->levels = _motcua_levels_from_string ((const char *) sqlite3_column_text (stmt, 6));
+      out->receiving_levels = _motcua_levels_from_string ((const char *)
+                                                          sqlite3_column_text (stmt, 7));
       rc = SQLITE_DONE;
     }
 

@@ -104,6 +104,7 @@ typedef struct
   const char       *in_force_from;
   const char       *in_force_to;
   gboolean          sample;
+  const char       *receiving_levels;   /* as levels, or NULL: where it is decided */
 } MotcuaStoreProcedureRow;
 
 typedef gboolean (*MotcuaStoreProcedureFunc) (const MotcuaStoreProcedureRow  *row,

@@ -41,6 +41,7 @@ static const MotcuaColumnDesc procedure_columns[] = {
   { "sample", MOTCUA_COL_INT },
   { "deleted", MOTCUA_COL_INT },
   { "time_unit", MOTCUA_COL_TEXT },
+  { "receiving_levels", MOTCUA_COL_TEXT },
 };
 
 static const MotcuaColumnDesc calendar_columns[] = {
