@@ -159,6 +159,7 @@ typedef struct
 {
   MotcuaUuid id;
   guint      processing_days;
+  MotcuaTimeUnit time_unit;
   guint      n_documents;
   char      *name;
   char       in_force_from[11];   /* YYYY-MM-DD, or "" when it has no date */

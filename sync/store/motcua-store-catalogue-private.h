@@ -104,6 +104,7 @@ typedef struct
   const char       *in_force_from;
   const char       *in_force_to;
   gboolean          sample;
+  const char       *time_unit;       /* "days", "hours", or NULL: working days */
 } MotcuaStoreProcedureRow;
 
 typedef gboolean (*MotcuaStoreProcedureFunc) (const MotcuaStoreProcedureRow  *row,
