@@ -16,10 +16,11 @@
 
 /* An online dossier that arrives after this time of a working day (or on a day off) counts as
  * received on the next working day. The sector rules found say "outside working hours"
- * (Circular 87/2021/TT-BTC art. 10, Decision 2988/QĐ-TCHQ art. 7(5)) and Decree 61/2018 art.
- * 19 (replaced by Decree 118/2025) hands dossiers received after 15:00 to the next working
- * day; the article of Decree 45/2020 or 118/2025 that fixes the hour for counting was not
- * confirmed, so it is this one constant (README, "Working days"). Seconds after 00:00. */
+ * (Circular 87/2021/TT-BTC art. 10, Decision 2988/QĐ-TCHQ art. 7(5)); 15:00 is the hour after
+ * which, as recalled but not confirmed, Decree 61/2018 art. 19 (replaced by Decree 118/2025)
+ * had dossiers handed on the next working day. The article of Decree 45/2020 or 118/2025 that
+ * fixes the hour for counting was not found, so it is this one constant (README, "Working
+ * days"). Seconds after 00:00. */
 #define ONLINE_CUTOFF_SECONDS (15 * 3600)
 
 static GTimeZone *
