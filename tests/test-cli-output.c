@@ -428,6 +428,70 @@ test_damaged_log (Fixture       *f,
   assert_error (not_a_replica, 3, "not a Một Cửa replica");
 }
 
+/* Time limits in their unit: catalogue show and list, JSON, and calendar due --procedure with
+ * the online cut-off. Friday 6 March 2026 at 16:30, online, counts from Monday 9. */
+static void
+test_time_units (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char units_json[] =
+    "{\"format\":\"motcua-catalogue\",\"version\":1,\"procedures\":["
+    "{\"code\":\"MAU.TP.001\",\"name\":\"Cấp bản sao trích lục\",\"sector\":\"Tư pháp\","
+    "\"levels\":[\"commune\"],\"processing_days\":8,\"time_unit\":\"hours\",\"fee\":0,"
+    "\"online\":\"full\",\"documents\":[\"Tờ khai\"],\"legal_basis\":[\"l\"]},"
+    "{\"code\":\"MAU.TP.002\",\"name\":\"Xác nhận\",\"sector\":\"Tư pháp\","
+    "\"levels\":[\"commune\"],\"processing_days\":3,\"time_unit\":\"days\",\"fee\":0,"
+    "\"online\":\"full\",\"documents\":[\"Tờ khai\"],\"legal_basis\":[\"l\"]}]}";
+  g_autofree char *units = NULL;
+  g_autoptr(Run) import = NULL;
+  g_autoptr(Run) show = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) counter = NULL;
+  g_autoptr(Run) online = NULL;
+  g_autoptr(Run) online_alone = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+  g_autoptr(JsonObject) due = NULL;
+
+  set_up_desk (f);
+  units = write_file (f, "units.json", units_json);
+  import = cli_run (f, "catalogue", "import", units, NULL);
+  assert_ok (import);
+
+  show = cli_run (f, "catalogue", "show", "MAU.TP.001", NULL);
+  assert_ok (show);
+  g_assert_nonnull (strstr (show->out, "8 hours"));
+  list = cli_run (f, "catalogue", "list", "--sector", "Tư pháp", NULL);
+  assert_ok (list);
+  g_assert_nonnull (strstr (list->out, "TIME LIMIT"));
+  g_assert_nonnull (strstr (list->out, "8 hours"));
+  g_assert_nonnull (strstr (list->out, "3 days"));
+
+  shown = run_json_object (f, "catalogue", "show", "MAU.TP.002", NULL);
+  g_assert_cmpint (json_object_get_int_member (shown, "processing_days"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (shown, "time_unit"), ==, "days");
+  g_clear_pointer (&shown, json_object_unref);
+  shown = run_json_object (f, "catalogue", "show", "MAU.HT.002", NULL);
+  g_assert_cmpstr (json_object_get_string_member (shown, "time_unit"), ==, "working_days");
+
+  /* Friday 6 March 2026 16:30 + 3 calendar days is Monday 9 at the counter; online it counts
+   * from Monday 9, so Thursday 12. */
+  counter = cli_run (f, "calendar", "due", "--procedure", "MAU.TP.002",
+                     "2026-03-06T16:30:00+07:00", NULL);
+  assert_ok (counter);
+  g_assert_cmpstr (counter->out, ==, "2026-03-09\n");
+  online = cli_run (f, "calendar", "due", "--procedure", "MAU.TP.002", "--online",
+                    "2026-03-06T16:30:00+07:00", NULL);
+  assert_ok (online);
+  g_assert_cmpstr (online->out, ==, "2026-03-12\n");
+  due = run_json_object (f, "calendar", "due", "--procedure", "MAU.TP.001",
+                         "2026-03-06T16:30:00+07:00", NULL);
+  g_assert_cmpstr (json_object_get_string_member (due, "due_date"), ==, "2026-03-09");
+  g_assert_cmpstr (json_object_get_string_member (due, "time_unit"), ==, "hours");
+
+  online_alone = cli_run (f, "calendar", "due", "--online", "2026-03-06", "3", NULL);
+  assert_usage_error (online_alone, "--online");
+}
+
 void
 test_cli_output_add_tests (void)
 {
@@ -437,5 +501,6 @@ test_cli_output_add_tests (void)
   CLI_ADD ("report", test_report);
   CLI_ADD ("export/deterministic", test_export);
   CLI_ADD ("changes-status", test_changes);
+  CLI_ADD ("catalogue/time-units", test_time_units);
   CLI_ADD ("usage/damaged-log", test_damaged_log);
 }

@@ -37,11 +37,13 @@ print_procedures (MotcuaTool *tool,
     {
       g_autoptr(MotcuaTable) table = NULL;
 
-      table = motcua_table_new (_("CODE"), _("NAME"), _("SECTOR"), _("DAYS"), _("FEE"), NULL);
+      table = motcua_table_new (_("CODE"), _("NAME"), _("SECTOR"), _("TIME LIMIT"), _("FEE"),
+                                NULL);
       for (guint i = 0; i < procedures->len; i++)
         {
           MotcuaProcedure *p = g_ptr_array_index (procedures, i);
-          g_autofree char *days = g_strdup_printf ("%u", p->processing_days);
+          g_autofree char *days = motcua_cli_time_limit_to_string (p->processing_days,
+                                                                   p->time_unit);
           g_autofree char *fee = g_strdup_printf ("%" G_GINT64_FORMAT, p->fee);
 
           motcua_table_add_row (table, p->code, p->name, p->sector, days, fee);
@@ -166,13 +168,8 @@ cmd_catalogue_show (MotcuaTool  *tool,
   motcua_table_add_field (table, _("Name"), p->name);
   motcua_table_add_field (table, _("Sector"), p->sector);
   motcua_table_take_field (table, _("Levels"), motcua_cli_levels_to_string (p->levels));
-  if (p->processing_days == 0)
-    motcua_table_add_field (table, _("Processing time"), _("the same day"));
-  else
-    motcua_table_take_field (table, _("Processing time"),
-                             g_strdup_printf (ngettext ("%u working day", "%u working days",
-                                                        p->processing_days),
-                                              p->processing_days));
+  motcua_table_take_field (table, _("Processing time"),
+                           motcua_cli_time_limit_to_string (p->processing_days, p->time_unit));
   motcua_table_take_field (table, _("Fee"),
                            g_strdup_printf (_("%lld VND"), (long long) p->fee));
   motcua_table_add_field (table, _("Fee note"), p->fee_note);

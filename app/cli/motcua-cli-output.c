@@ -44,6 +44,24 @@ motcua_cli_levels_to_string (guint levels)
 }
 
 char *
+motcua_cli_time_limit_to_string (guint          amount,
+                                 MotcuaTimeUnit unit)
+{
+  switch (unit)
+    {
+    case MOTCUA_TIME_DAYS:
+      return g_strdup_printf (ngettext ("%u day", "%u days", amount), amount);
+    case MOTCUA_TIME_HOURS:
+      return g_strdup_printf (ngettext ("%u hour", "%u hours", amount), amount);
+    case MOTCUA_TIME_WORKING_DAYS:
+    default:
+      if (amount == 0)
+        return g_strdup (_("the same day"));
+      return g_strdup_printf (ngettext ("%u working day", "%u working days", amount), amount);
+    }
+}
+
+char *
 motcua_cli_papers_to_string (const GArray *papers)
 {
   g_autoptr(GString) out = g_string_new (NULL);
@@ -71,6 +89,7 @@ motcua_cli_json_add_procedure (JsonBuilder           *builder,
       json_builder_add_string_value (builder, motcua_level_to_string ((MotcuaLevel) level));
   json_builder_end_array (builder);
   motcua_json_add_int (builder, "processing_days", procedure->processing_days);
+  motcua_json_add_string (builder, "time_unit", motcua_time_unit_to_string (procedure->time_unit));
   motcua_json_add_int (builder, "fee", procedure->fee);
   motcua_json_add_string (builder, "fee_note", procedure->fee_note);
   motcua_json_add_string (builder, "online", procedure->online_full ? "full" : "partial");

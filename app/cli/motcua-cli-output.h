@@ -30,6 +30,9 @@ void        motcua_cli_json_add_change    (JsonBuilder           *builder,
 /* Words for values. */
 const char *motcua_cli_sync_state_to_string (MotcuaSyncState  state);
 char       *motcua_cli_levels_to_string     (guint            levels);
+/* "the same day", "3 working days", "15 days", "8 hours". */
+char       *motcua_cli_time_limit_to_string (guint            amount,
+                                             MotcuaTimeUnit   unit);
 char       *motcua_cli_papers_to_string     (const GArray    *papers);
 gboolean    motcua_cli_case_has_paper       (const MotcuaCase *record,
                                              guint             index);

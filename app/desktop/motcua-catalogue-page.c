@@ -97,7 +97,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 
   if (procedure == NULL)
     return;
-  days = motcua_format_days (procedure->processing_days);
+  days = motcua_format_days (procedure->processing_days, procedure->time_unit);
   detail = g_strdup_printf ("%s · %s · %s", procedure->code, procedure->sector, days);
   gtk_label_set_label (GTK_LABEL (title), procedure->name);
   gtk_label_set_label (GTK_LABEL (subtitle), detail);
@@ -165,7 +165,7 @@ static char *
 qr_text (const MotcuaProcedure *procedure)
 {
   GString *text = g_string_new (NULL);
-  g_autofree char *days = motcua_format_days (procedure->processing_days);
+  g_autofree char *days = motcua_format_days (procedure->processing_days, procedure->time_unit);
   g_autofree char *fee = motcua_format_fee (procedure->fee);
 
   g_string_append_printf (text, "%s (%s)\n%s: %s\n%s: %s\n%s:\n", procedure->name,
@@ -204,7 +204,7 @@ static void
 show_procedure (MotcuaCataloguePage   *self,
                 const MotcuaProcedure *procedure)
 {
-  g_autofree char *days = motcua_format_days (procedure->processing_days);
+  g_autofree char *days = motcua_format_days (procedure->processing_days, procedure->time_unit);
   g_autofree char *fee = motcua_format_fee (procedure->fee);
   g_autofree char *code = NULL;
   g_autofree char *from = NULL;

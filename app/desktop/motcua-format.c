@@ -253,13 +253,24 @@ motcua_format_fee (gint64 fee)
 }
 
 char *
-motcua_format_days (guint working_days)
+motcua_format_days (guint          amount,
+                    MotcuaTimeUnit unit)
 {
-  if (working_days == 0)
-    return g_strdup (_("The same day"));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u working day", "%u working days",
-                                       working_days),
-                          working_days);
+  switch (unit)
+    {
+    case MOTCUA_TIME_DAYS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u day", "%u days", amount), amount);
+    case MOTCUA_TIME_HOURS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hour", "%u hours", amount),
+                              amount);
+    case MOTCUA_TIME_WORKING_DAYS:
+    default:
+      if (amount == 0)
+        return g_strdup (_("The same day"));
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u working day", "%u working days",
+                                           amount),
+                              amount);
+    }
 }
 
 /* The timeline */

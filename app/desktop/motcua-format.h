@@ -40,7 +40,9 @@ char       *motcua_format_fee        (gint64          fee);
 G_GNUC_WARN_UNUSED_RESULT
 char       *motcua_format_count      (gint64          n);
 G_GNUC_WARN_UNUSED_RESULT
-char       *motcua_format_days       (guint           working_days);
+/* A procedure's time limit: "The same day", "3 working days", "15 days", "8 hours". */
+char       *motcua_format_days       (guint           amount,
+                                      MotcuaTimeUnit  unit);
 
 /* An event of a case's timeline as one line: "Moved on: Received → In processing". */
 G_GNUC_WARN_UNUSED_RESULT

@@ -84,6 +84,7 @@ motcua_receipt_new_for_case (MotcuaReplica     *replica,
   self->received_at = g_strdup (record->received_at);
   self->due_date = g_strdup (record->due_date);
   self->processing_days = procedure->processing_days;
+  self->time_unit = procedure->time_unit;
   if (events != NULL && events->len > 0)
     self->officer = g_strdup (((MotcuaCaseEvent *) g_ptr_array_index (events, 0))->officer);
   if (self->officer == NULL)
@@ -224,7 +225,7 @@ motcua_receipt_draw (const MotcuaReceipt *self,
 
   received = motcua_format_datetime (self->received_at);
   due = motcua_format_long_date (self->due_date);
-  days = motcua_format_days (self->processing_days);
+  days = motcua_format_days (self->processing_days, self->time_unit);
 
   pen_field (&pen, _("Received from"), self->applicant_name, TRUE);
   pen_field (&pen, _("Citizen ID"), self->citizen_id, FALSE);

@@ -25,7 +25,8 @@ typedef struct
   GStrv   papers;          /* the papers received, by name */
   char   *received_at;     /* ISO 8601 */
   char   *due_date;        /* YYYY-MM-DD */
-  guint   processing_days;
+  guint   processing_days; /* the procedure's time limit, in time_unit */
+  MotcuaTimeUnit time_unit;
   char   *officer;
 } MotcuaReceipt;
 

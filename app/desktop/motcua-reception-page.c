@@ -185,15 +185,17 @@ update_due_date (MotcuaReceptionPage *self)
     }
 
   received_at = now_iso ();
-  due = motcua_replica_compute_due_date (motcua_session_get_replica (self->session),
-                                         self->procedure->code, received_at, &error);
+  due = motcua_replica_compute_due_date_for_channel (
+    motcua_session_get_replica (self->session), self->procedure->code, received_at,
+    (MotcuaChannel) adw_combo_row_get_selected (self->channel_row), &error);
   if (due == NULL)
     {
       adw_action_row_set_subtitle (self->due_row, error->message);
       return;
     }
   long_date = motcua_format_long_date (due);
-  days = motcua_format_days (self->procedure->processing_days);
+  days = motcua_format_days (self->procedure->processing_days,
+                             self->procedure->time_unit);
   subtitle = g_strdup_printf ("<b>%s</b> · %s", long_date, days);
   adw_action_row_set_subtitle (self->due_row, subtitle);
 }
@@ -216,7 +218,7 @@ static char *
 procedure_summary (const MotcuaProcedure *procedure,
                    gboolean               markup)
 {
-  g_autofree char *days = motcua_format_days (procedure->processing_days);
+  g_autofree char *days = motcua_format_days (procedure->processing_days, procedure->time_unit);
   g_autofree char *fee = motcua_format_fee (procedure->fee);
 
   if (markup)
@@ -750,6 +752,9 @@ motcua_reception_page_init (MotcuaReceptionPage *self)
 
   adw_combo_row_set_model (self->channel_row, channels);
   adw_combo_row_set_model (self->priority_row, priorities);
+  /* An online dossier after the cut-off counts from the next working day. */
+  g_signal_connect_swapped (self->channel_row, "notify::selected",
+                            G_CALLBACK (update_due_date), self);
 
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (procedure_key_pressed_cb), self);

@@ -23,6 +23,23 @@ const char *motcua_level_to_string   (MotcuaLevel  level);
 gboolean    motcua_level_from_string (const char  *text,
                                       MotcuaLevel *out);
 
+/* The unit a procedure's time limit is counted in. */
+typedef enum
+{
+  MOTCUA_TIME_WORKING_DAYS,   /* ngày làm việc: the calendar's working days */
+  MOTCUA_TIME_DAYS,           /* ngày: calendar days, ending on a working day */
+  MOTCUA_TIME_HOURS,          /* giờ: hours from the moment the clock starts */
+  MOTCUA_N_TIME_UNITS
+} MotcuaTimeUnit;
+
+/* "working_days", "days", "hours" */
+const char *motcua_time_unit_to_string   (MotcuaTimeUnit  unit);
+gboolean    motcua_time_unit_from_string (const char     *text,
+                                          MotcuaTimeUnit *out);
+/* The largest time limit a procedure may have in @unit: 365 working days, 730 days, 720
+ * hours. */
+guint       motcua_time_unit_max         (MotcuaTimeUnit  unit);
+
 typedef enum
 {
   MOTCUA_SYNC_STATE_PENDING,
@@ -64,7 +81,8 @@ typedef struct
   char    *sector;
   guint    levels;            /* bit (1 << MotcuaLevel) per level that decides it */
   guint    receiving_levels;  /* the levels that may receive it; 0: those that decide it */
-  guint    processing_days;   /* working days; 0 = the same day */
+  guint    processing_days;   /* the time limit, the amount in time_unit; 0 = the same day */
+  MotcuaTimeUnit time_unit;
   gint64   fee;               /* VND */
   char    *fee_note;
   gboolean online_full;       /* full (toàn trình) or partial online service */

@@ -129,12 +129,21 @@ GPtrArray       *motcua_replica_list_calendar     (MotcuaReplica         *self,
 G_GNUC_WARN_UNUSED_RESULT
 MotcuaCalendar  *motcua_replica_dup_calendar      (MotcuaReplica         *self,
                                                    GError               **error);
-/* received_at (ISO 8601) + the procedure's working days. */
+/* The due date (YYYY-MM-DD) of a dossier of @procedure_code received at @received_at (ISO
+ * 8601, NULL: now) at the counter, by the procedure's time limit in its unit; _for_channel()
+ * through @channel, where an online dossier after the cut-off or on a day off counts from the
+ * next working day. */
 G_GNUC_WARN_UNUSED_RESULT
 char            *motcua_replica_compute_due_date  (MotcuaReplica         *self,
                                                    const char            *procedure_code,
                                                    const char            *received_at,
                                                    GError               **error);
+G_GNUC_WARN_UNUSED_RESULT
+char            *motcua_replica_compute_due_date_for_channel (MotcuaReplica  *self,
+                                                              const char     *procedure_code,
+                                                              const char     *received_at,
+                                                              MotcuaChannel   channel,
+                                                              GError        **error);
 
 typedef struct
 {

@@ -130,9 +130,11 @@ advance_in_tx (MotcuaReplica            *self,
                                                                              c->procedure_code,
                                                                              error);
 
-        /* The clock restarts: the deadline counts from the resubmission. */
+        /* The clock restarts: the deadline counts from the resubmission (an hours limit
+         * from its moment). */
         if (procedure == NULL
-            || !_motcua_due_date_for (self, day, procedure->processing_days, due, error))
+            || !_motcua_due_date_for (self, at, procedure->time_unit, procedure->processing_days,
+                                      due, error))
           return FALSE;
         values[C_CLOCK_START] = MOTCUA_VALUE_TEXT (day);
         values[C_DUE_DATE] = MOTCUA_VALUE_TEXT (due);

@@ -78,11 +78,23 @@ gboolean    _motcua_case_check_values   (MotcuaReplica           *self,
                                          const MotcuaUuid        *procedure_id,
                                          GError                 **error);
 
-/* The day @days working days after @start_day in the replica's calendar (motcua-reception.c). */
+/* The due date (YYYY-MM-DD) of a time limit of @amount @unit whose clock starts at @start: a
+ * day YYYY-MM-DD (from its beginning) or an ISO 8601 moment; working and calendar days count
+ * from its day, hours from the moment (motcua-deadlines.c). */
 gboolean    _motcua_due_date_for        (MotcuaReplica           *self,
-                                         const char              *start_day,
-                                         guint                    days,
+                                         const char              *start,
+                                         MotcuaTimeUnit           unit,
+                                         guint                    amount,
                                          char                     out[11],
+                                         GError                 **error);
+/* The day the clock of a case received at @received_at (ISO 8601) through @channel starts:
+ * the day of receipt, but for an online dossier received after the cut-off time or on a day
+ * off the next working day (@moved_out: TRUE then). */
+gboolean    _motcua_clock_start_for     (MotcuaReplica           *self,
+                                         MotcuaChannel            channel,
+                                         const char              *received_at,
+                                         char                     day_out[11],
+                                         gboolean                *moved_out,
                                          GError                 **error);
 
 /* The next receipt number of @office_id (code @office_code) for @year (motcua-receipts.c).

@@ -115,11 +115,19 @@ motcua_replica_put_procedure (MotcuaReplica          *self,
                      " district, commune"), code);
       return FALSE;
     }
-  if (procedure->processing_days > 365)
+  if ((guint) procedure->time_unit >= MOTCUA_N_TIME_UNITS)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   _("procedure %s: processing_days %u is more than a year of working days"),
-                   code, procedure->processing_days);
+                   _("procedure %s: time_unit %d is not working_days, days or hours"),
+                   code, (int) procedure->time_unit);
+      return FALSE;
+    }
+  if (procedure->processing_days > motcua_time_unit_max (procedure->time_unit))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("procedure %s: processing_days %u is more than %u %s"),
+                   code, procedure->processing_days, motcua_time_unit_max (procedure->time_unit),
+                   motcua_time_unit_to_string (procedure->time_unit));
       return FALSE;
     }
   if (procedure->fee < 0)
@@ -163,7 +171,10 @@ motcua_replica_put_procedure (MotcuaReplica          *self,
   values[12] = MOTCUA_VALUE_TEXT (procedure->in_force_to);
   values[13] = MOTCUA_VALUE_INT (procedure->sample ? 1 : 0);
   values[14] = MOTCUA_VALUE_INT (0);
-  values[15] = MOTCUA_VALUE_NULL;
+  /* NULL for working days, so that rows written before the unit existed read the same. */
+  values[15] = procedure->time_unit != MOTCUA_TIME_WORKING_DAYS
+               ? MOTCUA_VALUE_TEXT (motcua_time_unit_to_string (procedure->time_unit))
+               : MOTCUA_VALUE_NULL;
   receiving_levels = procedure->receiving_levels != 0
                      ? _motcua_levels_to_string (procedure->receiving_levels) : NULL;
   values[16] = MOTCUA_VALUE_TEXT (receiving_levels);
@@ -171,7 +182,7 @@ motcua_replica_put_procedure (MotcuaReplica          *self,
   if (!motcua_replica_begin (self, error))
     return FALSE;
   if (!_motcua_replica_write_row (self, _motcua_table_lookup (MOTCUA_TABLE_PROCEDURES), &id,
-                                  values, 0x17fff, _motcua_replica_authority (self),
+                                  values, 0x1ffff, _motcua_replica_authority (self),
                                   _motcua_replica_tick (self), NULL, error))
     {
       motcua_replica_rollback (self);
@@ -198,6 +209,9 @@ add_procedure (const MotcuaStoreProcedureRow  *row,
   p->sector = g_strdup (row->sector);
   p->levels = _motcua_levels_from_string (row->levels);
   p->processing_days = (guint) row->processing_days;
+  /* A unit this build does not know (from a newer one) reads as working days. */
+  p->time_unit = MOTCUA_TIME_WORKING_DAYS;
+  motcua_time_unit_from_string (row->time_unit, &p->time_unit);
   p->fee = row->fee;
   p->fee_note = g_strdup (row->fee_note);
   p->online_full = g_strcmp0 (row->online, "full") == 0;
@@ -402,12 +416,21 @@ motcua_replica_compute_due_date (MotcuaReplica  *self,
                                  const char     *received_at,
                                  GError        **error)
 {
+  return motcua_replica_compute_due_date_for_channel (self, procedure_code, received_at,
+                                                      MOTCUA_CHANNEL_COUNTER, error);
+}
+
+char *
+motcua_replica_compute_due_date_for_channel (MotcuaReplica  *self,
+                                             const char     *procedure_code,
+                                             const char     *received_at,
+                                             MotcuaChannel   channel,
+                                             GError        **error)
+{
   g_autoptr(MotcuaProcedure) procedure = NULL;
-  g_autoptr(MotcuaCalendar) calendar = NULL;
   g_autofree char *at = NULL;
-  g_autofree char *day = NULL;
-  GDate start, due;
-  char buf[16];
+  char day[11], due[11];
+  gboolean moved;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), NULL);
 
@@ -418,21 +441,10 @@ motcua_replica_compute_due_date (MotcuaReplica  *self,
                    : _motcua_replica_now_iso (self);
   if (at == NULL)
     return NULL;
-  calendar = motcua_replica_dup_calendar (self, error);
-  if (calendar == NULL)
+  if (!_motcua_clock_start_for (self, channel, at, day, &moved, error)
+      || !_motcua_due_date_for (self, moved ? day : at, procedure->time_unit,
+                                procedure->processing_days, due, error))
     return NULL;
 
-  day = g_strndup (at, 10);
-  motcua_check_date ("received_at", day, &start, NULL);
-  motcua_calendar_add_working_days (calendar, &start, procedure->processing_days, &due);
-  if (!g_date_valid (&due))
-    {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   _("%s + %u working days has no due date in the calendar"), day,
-                   procedure->processing_days);
-      return NULL;
-    }
-  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &due);
-
-  return g_strdup (buf);
+  return g_strdup (due);
 }

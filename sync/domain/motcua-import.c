@@ -32,6 +32,7 @@ static const FieldSpec procedure_fields[] = {
   { "levels", JSON_NODE_ARRAY, G_TYPE_STRING, TRUE, TRUE },
   { "receiving_levels", JSON_NODE_ARRAY, G_TYPE_STRING, FALSE, TRUE },
   { "processing_days", JSON_NODE_VALUE, G_TYPE_INT64, TRUE, FALSE },
+  { "time_unit", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
   { "fee", JSON_NODE_VALUE, G_TYPE_INT64, TRUE, FALSE },
   { "fee_note", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
   { "online", JSON_NODE_VALUE, G_TYPE_STRING, TRUE, FALSE },
@@ -305,6 +306,7 @@ import_procedure (MotcuaReplica  *self,
   g_auto(GStrv) legal_basis = get_strv (o, "legal_basis");
   MotcuaProcedure p = { 0 };
   const char *online = _motcua_import_get_string (o, "online");
+  const char *time_unit = _motcua_import_get_string (o, "time_unit");
   gint64 days = get_int (o, "processing_days", -1);
 
   if (!get_levels (o, "levels", &p.levels, error)
@@ -316,11 +318,18 @@ import_procedure (MotcuaReplica  *self,
                    _("online “%s” must be full or partial"), online ? online : "");
       return FALSE;
     }
-  if (days < 0 || days > 365)
+  if (time_unit != NULL && !motcua_time_unit_from_string (time_unit, &p.time_unit))
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   _("processing_days %lld must be from 0 to 365 working days"),
-                   (long long) days);
+                   _("time_unit “%s” must be working_days, days or hours"), time_unit);
+      return FALSE;
+    }
+  if (days < 0 || days > motcua_time_unit_max (p.time_unit))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("processing_days %lld must be from 0 to %u %s"),
+                   (long long) days, motcua_time_unit_max (p.time_unit),
+                   motcua_time_unit_to_string (p.time_unit));
       return FALSE;
     }
 

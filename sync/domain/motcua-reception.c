@@ -1,5 +1,5 @@
 /* motcua-reception.c: receiving a case: at the counter (a receipt number and a legal due date
- * in working days) and from an older system (historical import)
+ * by the procedure's time limit) and from an older system (historical import)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -152,42 +152,17 @@ route_dossier (MotcuaReplica              *self,
 }
 
 gboolean
-_motcua_due_date_for (MotcuaReplica  *self,
-                      const char     *start_day,
-                      guint           days,
-                      char            out[11],
-                      GError        **error)
-{
-  g_autoptr(MotcuaCalendar) calendar = motcua_replica_dup_calendar (self, error);
-  GDate start, due;
-
-  if (calendar == NULL)
-    return FALSE;
-  if (!motcua_check_date (_("date"), start_day, &start, error))
-    return FALSE;
-
-  motcua_calendar_add_working_days (calendar, &start, days, &due);
-  if (!g_date_valid (&due))
-    {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   _("%s + %u working days has no due date in the calendar"), start_day, days);
-      return FALSE;
-    }
-  g_date_strftime (out, 11, "%Y-%m-%d", &due);
-
-  return TRUE;
-}
-
-gboolean
 _motcua_replica_case_due_date (MotcuaReplica  *self,
                                gint64          rid,
                                const char     *day,
                                char            out[11],
                                GError        **error)
 {
+  g_autofree char *received_at = NULL;
+  MotcuaTimeUnit unit;
   gint64 days;
 
-  if (!_motcua_store_cases_processing_days (self, rid, &days, error))
+  if (!_motcua_store_cases_processing_days (self, rid, &days, &unit, &received_at, error))
     return FALSE;
   if (days < 0)
     {
@@ -196,7 +171,13 @@ _motcua_replica_case_due_date (MotcuaReplica  *self,
       return FALSE;
     }
 
-  return _motcua_due_date_for (self, day, (guint) days, out, error);
+  /* An hours limit runs from the moment of receipt when the clock started on its day, else
+   * from the beginning of the clock's day (an online dossier moved to the next working day; a
+   * resubmission, whose moment the row does not keep). */
+  return _motcua_due_date_for (self,
+                               received_at != NULL && strncmp (received_at, day, 10) == 0
+                               ? received_at : day,
+                               unit, (guint) days, out, error);
 }
 
 static gboolean
@@ -221,7 +202,8 @@ receive_in_tx (MotcuaReplica          *self,
   MotcuaStatusKey key = { 0, 0, MOTCUA_STATUS_RECEIVED };
   g_autoptr(MotcuaOffice) deciding = NULL;
   guint days, n_documents;
-  char day[11], due[11];
+  char day[11], clock_day[11], due[11];
+  gboolean moved;
   MotcuaHlc hlc;
 
   if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, &procedure,
@@ -267,13 +249,17 @@ receive_in_tx (MotcuaReplica          *self,
 
   memcpy (day, received_at, 10);
   day[10] = '\0';
+  /* received_at stays the true moment; the clock of an online dossier that came after the
+   * cut-off or on a day off starts on the next working day. */
   if (!procedure_in_force (r->procedure_code, procedure, day, error)
       || !_motcua_office_check_open (self, office_code, day, error))
     return FALSE;
   deciding = route_dossier (self, r->procedure_code, procedure, office_code, r->deciding_office,
                             day, error);
   if (deciding == NULL || !motcua_uuid_parse (deciding->id, &deciding_id)
-      || !_motcua_due_date_for (self, day, days, due, error))
+      || !_motcua_clock_start_for (self, r->channel, received_at, clock_day, &moved, error)
+      || !_motcua_due_date_for (self, moved ? clock_day : received_at, procedure->time_unit,
+                                days, due, error))
     return FALSE;
 
   receipt_no = _motcua_receipt_next (self, &office_id, office_code, atoi (day), error);
@@ -301,7 +287,7 @@ receive_in_tx (MotcuaReplica          *self,
                        ? MOTCUA_VALUE_TEXT (motcua_priority_to_string (r->priority))
                        : MOTCUA_VALUE_NULL;
   values[C_RECEIVED_AT] = MOTCUA_VALUE_TEXT (received_at);
-  values[C_CLOCK_START] = MOTCUA_VALUE_TEXT (day);
+  values[C_CLOCK_START] = MOTCUA_VALUE_TEXT (clock_day);
   values[C_DUE_DATE] = MOTCUA_VALUE_TEXT (due);
   values[C_STATUS] = MOTCUA_VALUE_TEXT (status);
   values[C_PAPERS] = MOTCUA_VALUE_TEXT (papers);
@@ -349,7 +335,7 @@ receive_in_tx (MotcuaReplica          *self,
   out->channel = r->channel;
   out->priority = r->priority;
   out->received_at = g_steal_pointer (&received_at);
-  out->clock_start = g_strdup (day);
+  out->clock_start = g_strdup (clock_day);
   out->due_date = g_strdup (due);
   out->status = MOTCUA_STATUS_RECEIVED;
   out->papers = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -399,6 +385,7 @@ import_case_in_tx (MotcuaReplica     *self,
   MotcuaValue values[N_CASE_COLUMNS] = { { 0 } };
   MotcuaUuid case_id, procedure_id, receiving_id, handling_id;
   MotcuaStatusKey key;
+  const MotcuaProcedureInfo *procedure = NULL;
   guint days, n_documents;
   char day[11], due[11];
   MotcuaHlc hlc;
@@ -411,7 +398,8 @@ import_case_in_tx (MotcuaReplica     *self,
                    _("receipt_no “%s” is already a case of this replica"), r->receipt_no);
       return FALSE;
     }
-  if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, NULL, error)
+  if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, &procedure,
+                         error)
       || !_motcua_replica_office_id (self, "receiving_office", r->receiving_office, &receiving_id,
                                      error)
       || !_motcua_replica_office_id (self, "handling_office",
@@ -485,7 +473,13 @@ import_case_in_tx (MotcuaReplica     *self,
         return FALSE;
       g_strlcpy (due, r->due_date, sizeof due);
     }
-  else if (!_motcua_due_date_for (self, day, days, due, error))
+  else if (r->clock_start != NULL && !motcua_check_date ("clock_start", r->clock_start, NULL,
+                                                        error))
+    return FALSE;
+  else if (!_motcua_due_date_for (self,
+                                  r->clock_start != NULL && strncmp (r->clock_start, day, 10) != 0
+                                  ? r->clock_start : received_at,
+                                  procedure->time_unit, days, due, error))
     return FALSE;
 
   key.status = r->status;

@@ -12,6 +12,39 @@
 
 static const char *level_names[MOTCUA_N_LEVELS] = { "province", "department", "district", "commune" };
 
+static const char *time_units[MOTCUA_N_TIME_UNITS] = { "working_days", "days", "hours" };
+static const guint time_unit_max[MOTCUA_N_TIME_UNITS] = { 365, 730, 720 };
+
+const char *
+motcua_time_unit_to_string (MotcuaTimeUnit unit)
+{
+  g_return_val_if_fail ((guint) unit < MOTCUA_N_TIME_UNITS, NULL);
+
+  return time_units[unit];
+}
+
+gboolean
+motcua_time_unit_from_string (const char     *text,
+                              MotcuaTimeUnit *out)
+{
+  for (guint i = 0; text != NULL && i < MOTCUA_N_TIME_UNITS; i++)
+    if (strcmp (text, time_units[i]) == 0)
+      {
+        *out = (MotcuaTimeUnit) i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+guint
+motcua_time_unit_max (MotcuaTimeUnit unit)
+{
+  g_return_val_if_fail ((guint) unit < MOTCUA_N_TIME_UNITS, 0);
+
+  return time_unit_max[unit];
+}
+
 const char *
 motcua_level_to_string (MotcuaLevel level)
 {

@@ -166,6 +166,7 @@ typedef struct
   guint      levels;              /* the levels that decide it */
   guint      receiving_levels;    /* the levels that may receive it */
   guint      processing_days;
+  MotcuaTimeUnit time_unit;
   guint      n_documents;
   char      *name;
   char       in_force_from[11];   /* YYYY-MM-DD, or "" when it has no date */

@@ -104,8 +104,9 @@ char       *_motcua_store_cases_dup_text (MotcuaReplica          *store,
 
 /* Procedures as cases use them. _motcua_store_cases_procedure() fills @out (its name
  * allocated) with the procedure @code, unless it is deleted: @found says whether it is there.
- * _motcua_store_cases_processing_days() gives the processing days of case @rid's procedure,
- * or -1 when it has none in the catalogue. _motcua_store_cases_procedure_documents() gives
+ * _motcua_store_cases_processing_days() gives the time limit of case @rid's procedure, its
+ * amount (-1 when it has none in the catalogue) and unit, and the case's received_at (to free,
+ * NULL when it has none). _motcua_store_cases_procedure_documents() gives
  * the number of documents procedure @id lists, or -1 when it is not in the catalogue (or on an
  * error, then in @error). */
 gboolean    _motcua_store_cases_procedure (MotcuaReplica        *store,
@@ -113,10 +114,12 @@ gboolean    _motcua_store_cases_procedure (MotcuaReplica        *store,
                                            MotcuaProcedureInfo  *out,
                                            gboolean             *found,
                                            GError              **error);
-gboolean    _motcua_store_cases_processing_days (MotcuaReplica  *store,
-                                                 gint64          rid,
-                                                 gint64         *days,
-                                                 GError        **error);
+gboolean    _motcua_store_cases_processing_days (MotcuaReplica   *store,
+                                                 gint64           rid,
+                                                 gint64          *days,
+                                                 MotcuaTimeUnit  *unit,
+                                                 char           **received_at,
+                                                 GError         **error);
 int         _motcua_store_cases_procedure_documents (MotcuaReplica     *store,
                                                      const MotcuaUuid  *id,
                                                      GError           **error);

@@ -304,7 +304,7 @@ _motcua_store_cases_procedure (MotcuaReplica        *store,
 
   stmt = _motcua_replica_prepare (store,
                                   "SELECT id, processing_days, json_array_length (documents),"
-                                  " name, in_force_from, in_force_to, levels,"
+                                  " name, in_force_from, in_force_to, time_unit, levels,"
                                   " coalesce (receiving_levels, levels) FROM procedures"
                                   " WHERE code = ?1 AND deleted IS NOT 1", error);
   if (stmt == NULL)
@@ -322,9 +322,12 @@ _motcua_store_cases_procedure (MotcuaReplica        *store,
                  sizeof out->in_force_from);
       g_strlcpy (out->in_force_to, (const char *) sqlite3_column_text (stmt, 5) ?: "",
                  sizeof out->in_force_to);
-      out->levels = _motcua_levels_from_string ((const char *) sqlite3_column_text (stmt, 6));
+      out->time_unit = MOTCUA_TIME_WORKING_DAYS;
+      motcua_time_unit_from_string ((const char *) sqlite3_column_text (stmt, 6),
+                                    &out->time_unit);
+      out->levels = _motcua_levels_from_string ((const char *) sqlite3_column_text (stmt, 7));
       out->receiving_levels = _motcua_levels_from_string ((const char *)
-                                                          sqlite3_column_text (stmt, 7));
+                                                          sqlite3_column_text (stmt, 8));
       rc = SQLITE_DONE;
     }
 
@@ -332,12 +335,15 @@ _motcua_store_cases_procedure (MotcuaReplica        *store,
 }
 
 gboolean
-_motcua_store_cases_processing_days (MotcuaReplica  *store,
-                                     gint64          rid,
-                                     gint64         *days,
-                                     GError        **error)
+_motcua_store_cases_processing_days (MotcuaReplica   *store,
+                                     gint64           rid,
+                                     gint64          *days,
+                                     MotcuaTimeUnit  *unit,
+                                     char           **received_at,
+                                     GError         **error)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (store, "SELECT p.processing_days FROM cases c"
+  sqlite3_stmt *stmt = _motcua_replica_prepare (store, "SELECT p.processing_days, p.time_unit,"
+                                                " c.received_at FROM cases c"
                                                 " JOIN procedures p ON p.id = c.procedure_id"
                                                 " WHERE c.rid = ?1", error);
   int rc;
@@ -346,10 +352,14 @@ _motcua_store_cases_processing_days (MotcuaReplica  *store,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rid);
   *days = -1;
+  *unit = MOTCUA_TIME_WORKING_DAYS;
+  *received_at = NULL;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
       *days = sqlite3_column_int64 (stmt, 0);
+      motcua_time_unit_from_string ((const char *) sqlite3_column_text (stmt, 1), unit);
+      *received_at = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       rc = SQLITE_DONE;
     }
 

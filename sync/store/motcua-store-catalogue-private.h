@@ -104,6 +104,7 @@ typedef struct
   const char       *in_force_from;
   const char       *in_force_to;
   gboolean          sample;
+  const char       *time_unit;       /* "days", "hours", or NULL: working days */
   const char       *receiving_levels;   /* as levels, or NULL: where it is decided */
 } MotcuaStoreProcedureRow;
 

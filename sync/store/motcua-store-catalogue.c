@@ -208,7 +208,7 @@ _motcua_store_offices_jurisdiction (MotcuaReplica          *self,
 #define PROCEDURE_COLUMNS                                                                    \
   "p.id, p.code, p.code_official, p.name, p.sector, p.levels, p.processing_days, p.fee,"     \
   " p.fee_note, p.online, p.documents, p.legal_basis, p.in_force_from, p.in_force_to,"       \
-  " p.sample, p.receiving_levels"
+  " p.sample, p.time_unit, p.receiving_levels"
 
 static gboolean
 procedure_row (sqlite3_stmt              *stmt,
@@ -232,7 +232,8 @@ procedure_row (sqlite3_stmt              *stmt,
     .in_force_from = (const char *) sqlite3_column_text (stmt, 12),
     .in_force_to = (const char *) sqlite3_column_text (stmt, 13),
     .sample = sqlite3_column_int (stmt, 14) != 0,
-    .receiving_levels = (const char *) sqlite3_column_text (stmt, 15),
+    .time_unit = (const char *) sqlite3_column_text (stmt, 15),
+    .receiving_levels = (const char *) sqlite3_column_text (stmt, 16),
   };
 
   return each (&row, user_data, error);
