@@ -303,6 +303,159 @@ test_cases_edit (Fixture       *f,
                     1);
 }
 
+/* Receives a case now (the tool's clock) and returns its receipt number. */
+static char *
+receive_now (Fixture *f)
+{
+  g_autoptr(Run) run = cli_run (f, "--json", "cases", "receive", "--procedure", "MAU.HT.002",
+                                "--name", "Nguyễn Văn An", "--citizen-id", CITIZEN, NULL);
+  g_autoptr(JsonObject) object = ok_object (run);
+
+  return g_strdup (json_object_get_string_member (object, "receipt_no"));
+}
+
+/* The JSON object @argv (NULL-terminated) printed; it must succeed. */
+static JsonObject *
+run_object (Fixture    *f,
+            const char *first,
+            ...)
+{
+  g_autoptr(Run) run = NULL;
+  va_list args;
+
+  va_start (args, first);
+  run = cli_run_valist (f, TRUE, first, args);
+  va_end (args);
+  return ok_object (run);
+}
+
+/* A working day @n working days after @day in @f's replica's calendar. */
+static char *
+working_day_after (Fixture    *f,
+                   const char *day,
+                   guint       n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaReplica) replica = motcua_replica_open (f->db, &error);
+  g_autoptr(MotcuaCalendar) calendar = NULL;
+  GDate start, out;
+
+  g_assert_no_error (error);
+  calendar = motcua_replica_dup_calendar (replica, &error);
+  g_assert_no_error (error);
+  g_assert_true (motcua_check_date ("day", day, &start, NULL));
+  motcua_calendar_add_working_days (calendar, &start, n, &out);
+  return motcua_test_date_string (&out);
+}
+
+static void
+test_cases_apologise (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *receipt = NULL;
+  g_autofree char *closed = NULL;
+  g_autofree char *new_date = NULL;
+  g_autofree char *saturday = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+  g_autoptr(JsonObject) slip = NULL;
+  g_autoptr(Run) text = NULL;
+  g_autoptr(Run) show = NULL;
+  g_autoptr(Run) withdrawn = NULL;
+  g_autofree char *due = NULL;
+  GDate day;
+
+  set_up_desk (f);
+  receipt = receive_now (f);
+  closed = receive_now (f);
+  withdrawn = cli_run (f, "cases", "advance", closed, "withdrawn", NULL);
+  assert_ok (withdrawn);
+  shown = run_object (f, "cases", "show", receipt, NULL);
+  due = g_strdup (json_object_get_string_member (shown, "due_date"));
+  new_date = working_day_after (f, due, 2);
+  /* The first Saturday after the due date. */
+  g_assert_true (motcua_check_date ("due", due, &day, NULL));
+  do
+    g_date_add_days (&day, 1);
+  while (g_date_get_weekday (&day) != G_DATE_SATURDAY);
+  saturday = motcua_test_date_string (&day);
+
+  /* Bad input: exit 2, a message naming it, nothing written. */
+  before = export_state (f);
+  {
+    const struct { const char *what, *needle, *until, *reason, *key; } bad[] = {
+      { "no such case", "T.NONE", new_date, "Chờ xác minh", "T.NONE" },
+      { "not a date", "31-12-2025", "31-12-2025", "Chờ xác minh", receipt },
+      { "in the past", "2020-01-06", "2020-01-06", "Chờ xác minh", receipt },
+      { "the due date", due, due, "Chờ xác minh", receipt },
+      { "a Saturday", "working day", saturday, "Chờ xác minh", receipt },
+      { "empty reason", "reason", new_date, "  ", receipt },
+      { "no reason", "--reason", new_date, NULL, receipt },
+      { "no date", "--until", NULL, "Chờ xác minh", receipt },
+      { "a closed case", "withdrawn", new_date, "Chờ xác minh", closed },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+        g_autoptr(Run) run = NULL;
+
+        g_test_message ("bad apology: %s", bad[i].what);
+        g_ptr_array_add (argv, (gpointer) "--db");
+        g_ptr_array_add (argv, f->db);
+        g_ptr_array_add (argv, (gpointer) "cases");
+        g_ptr_array_add (argv, (gpointer) "apologise");
+        g_ptr_array_add (argv, (gpointer) bad[i].key);
+        if (bad[i].until != NULL)
+          {
+            g_ptr_array_add (argv, (gpointer) "--until");
+            g_ptr_array_add (argv, (gpointer) bad[i].until);
+          }
+        if (bad[i].reason != NULL)
+          {
+            g_ptr_array_add (argv, (gpointer) "--reason");
+            g_ptr_array_add (argv, (gpointer) bad[i].reason);
+          }
+        g_ptr_array_add (argv, NULL);
+        run = cli_runv (f, NULL, (const char *const *) argv->pdata);
+        assert_usage_error (run, bad[i].needle);
+      }
+  }
+  after = export_state (f);
+  g_assert_cmpstr (before, ==, after);
+
+  /* The slip, as JSON and as text. */
+  slip = run_object (f, "cases", "apologise", receipt, "--until", new_date, "--reason",
+                     "Chờ xác minh nơi cư trú", NULL);
+  g_assert_cmpstr (json_object_get_string_member (slip, "receipt_no"), ==, receipt);
+  g_assert_cmpstr (json_object_get_string_member (slip, "due_date"), ==, due);
+  g_assert_cmpstr (json_object_get_string_member (slip, "promised_date"), ==, new_date);
+  g_assert_cmpstr (json_object_get_string_member (slip, "reason"), ==, "Chờ xác minh nơi cư trú");
+  g_assert_cmpstr (json_object_get_string_member (slip, "applicant"), ==, "Nguyễn Văn An");
+  g_assert_cmpstr (json_object_get_string_member (slip, "office"), ==, OFFICE);
+
+  g_clear_pointer (&new_date, g_free);
+  new_date = working_day_after (f, due, 3);
+  text = cli_run (f, "cases", "apologise", receipt, "--until", new_date, "--reason",
+                  "Chưa có kết quả đo đạc", NULL);
+  assert_ok (text);
+  g_assert_nonnull (strstr (text->out, "APOLOGY"));
+  g_assert_nonnull (strstr (text->out, receipt));
+  g_assert_nonnull (strstr (text->out, new_date));
+  g_assert_nonnull (strstr (text->out, "Chưa có kết quả đo đạc"));
+
+  /* The case shows the latest promise, and its due date is unchanged. */
+  show = cli_run (f, "cases", "show", receipt, NULL);
+  assert_ok (show);
+  g_assert_nonnull (strstr (show->out, "Promised date"));
+  g_assert_nonnull (strstr (show->out, new_date));
+  g_clear_pointer (&shown, json_object_unref);
+  shown = run_object (f, "cases", "show", receipt, NULL);
+  g_assert_cmpstr (json_object_get_string_member (shown, "due_date"), ==, due);
+  g_assert_cmpstr (json_object_get_string_member (shown, "promised_date"), ==, new_date);
+}
+
 static void
 test_cases_transfer (Fixture       *f,
                      gconstpointer  data)
@@ -491,6 +644,7 @@ test_cli_cases_add_tests (void)
   CLI_ADD ("cases/bad-input", test_cases_bad_input);
   CLI_ADD ("cases/edit", test_cases_edit);
   CLI_ADD ("cases/transfer", test_cases_transfer);
+  CLI_ADD ("cases/apologise", test_cases_apologise);
   CLI_ADD ("cases/import", test_cases_import);
   CLI_ADD ("cases/list-filters", test_cases_list_filters);
   CLI_ADD ("cases/list-limit", test_cases_list_limit);

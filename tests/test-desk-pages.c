@@ -14,6 +14,7 @@
 #include <string.h>
 #include <motcua/motcua.h>
 
+#include "motcua-apology-slip.h"
 #include "motcua-application.h"
 #include "motcua-attachments-group.h"
 #include "motcua-case-list-model.h"
@@ -325,6 +326,124 @@ test_reports (DeskFixture   *fixture,
   save_screenshot (window_content (fixture), "40-reports");
 }
 
+/* The first row below @widget whose title contains @needle, or NULL. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *needle)
+{
+  const char *title = ADW_IS_PREFERENCES_ROW (widget)
+                      ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)) : NULL;
+
+  if (title != NULL && strstr (title, needle) != NULL)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* An overdue dossier: the officer apologises with a new date, the timeline says so, and the
+ * slip prints. */
+static void
+test_apology (DeskFixture   *fixture,
+              gconstpointer  data)
+{
+  GtkWidget *page = motcua_window_get_page (fixture->window, "cases");
+  GtkWidget *case_page = page_child (page, MOTCUA_TYPE_CASES_PAGE, "case_page");
+  GtkWidget *button = page_child (case_page, MOTCUA_TYPE_CASE_PAGE, "apologise_button");
+  GtkWidget *promised_row = page_child (case_page, MOTCUA_TYPE_CASE_PAGE, "promised_row");
+  GtkWidget *timeline = page_child (case_page, MOTCUA_TYPE_CASE_PAGE, "timeline_group");
+  const char *dir = g_getenv ("MOTCUA_DESK_SCREENSHOT_DIR");
+  g_autofree char *pdf = g_build_filename (dir != NULL ? dir : ".", "apology.pdf", NULL);
+  g_autofree char *png = g_build_filename (dir != NULL ? dir : ".", "25-apology-slip.png", NULL);
+  g_autoptr(MotcuaReplica) replica = motcua_replica_open (fixture->path, NULL);
+  g_autoptr(MotcuaCalendar) calendar = motcua_replica_dup_calendar (replica, NULL);
+  MotcuaCaseFilter filter = MOTCUA_CASE_FILTER_INIT;
+  g_autoptr(GPtrArray) overdue = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(MotcuaCase) after = NULL;
+  g_autoptr(MotcuaApologySlip) slip = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *new_date = NULL;
+  const MotcuaCase *record;
+  const MotcuaCaseEvent *event;
+  AdwMessageDialog *dialog;
+  GtkWidget *row;
+  GDate today, promised;
+
+  filter.overdue = TRUE;
+  filter.today = g_getenv ("MOTCUA_DESK_TODAY");
+  overdue = motcua_replica_list_cases (replica, &filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (overdue->len, >, 0);
+  record = g_ptr_array_index (overdue, 0);
+
+  show_page (fixture, "cases");
+  motcua_cases_page_show_case (MOTCUA_CASES_PAGE (page), record->id);
+  motcua_test_settle (200);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_false (gtk_widget_get_visible (promised_row));
+
+  /* Three working days from today, through the dialog. */
+  g_assert_true (motcua_check_date ("today", filter.today, &today, NULL));
+  motcua_calendar_add_working_days (calendar, &today, 3, &promised);
+  new_date = motcua_test_date_string (&promised);
+  gtk_widget_activate_action (case_page, "case.apologise", NULL);
+  motcua_test_settle (200);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "date-entry"), new_date);
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "reason-entry"),
+                         "Chờ ý kiến của Phòng Nông nghiệp và Môi trường");
+  save_screenshot (GTK_WIDGET (dialog), "24-case-apology-dialog");
+  adw_message_dialog_response (dialog, "apply");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  motcua_test_settle (200);
+
+  /* One event with the dates; the legal due date stands. */
+  events = motcua_replica_list_case_events (replica, record->id, &error);
+  g_assert_no_error (error);
+  event = g_ptr_array_index (events, events->len - 1);
+  g_assert_cmpstr (event->action, ==, "apologised");
+  g_assert_cmpstr (event->old_value, ==, record->due_date);
+  g_assert_cmpstr (event->new_value, ==, new_date);
+  after = motcua_replica_dup_case (replica, record->id, &error);
+  g_assert_cmpstr (after->due_date, ==, record->due_date);
+
+  /* The page shows the promise and the timeline row. */
+  g_assert_true (gtk_widget_get_visible (promised_row));
+  row = find_row (timeline, _("Apologised, new date set"));
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                            "Phòng Nông nghiệp"));
+  save_screenshot (window_content (fixture), "25-case-apologised");
+  scroll_to (row);
+  save_screenshot (window_content (fixture), "26-case-apology-timeline");
+
+  /* The slip, as PDF and as a picture to look at. */
+  g_assert_true (motcua_case_page_save_apology_pdf (MOTCUA_CASE_PAGE (case_page), pdf, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  slip = motcua_apology_slip_new_for_case (replica, after, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (slip->new_date, ==, new_date);
+  {
+    cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 840, 1190);
+    cairo_t *cr = cairo_create (surface);
+
+    cairo_scale (cr, 2, 2);
+    motcua_apology_slip_draw (slip, cr, 420, 595);
+    cairo_destroy (cr);
+    g_assert_cmpint (cairo_surface_write_to_png (surface, png), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy (surface);
+  }
+}
+
 void
 test_desk_pages_add_tests (void)
 {
@@ -336,6 +455,8 @@ test_desk_pages_add_tests (void)
               test_pages, fixture_tear_down);
   g_test_add ("/desk/cases", DeskFixture, GUINT_TO_POINTER (300), fixture_set_up,
               test_cases, fixture_tear_down);
+  g_test_add ("/desk/apology", DeskFixture, GUINT_TO_POINTER (300), fixture_set_up,
+              test_apology, fixture_tear_down);
   g_test_add ("/desk/catalogue", DeskFixture, GUINT_TO_POINTER (20), fixture_set_up,
               test_catalogue, fixture_tear_down);
   g_test_add ("/desk/reports", DeskFixture, GUINT_TO_POINTER (300), fixture_set_up,

@@ -88,6 +88,7 @@ main (int   argc,
   test_hub_desks_add_tests ();
   test_hub_restore_add_tests ();
   test_hub_reorganisation_add_tests ();
+  test_hub_apology_add_tests ();
 
   return g_test_run ();
 }

@@ -76,3 +76,4 @@ void test_hub_conflicts_add_tests (void);
 void test_hub_desks_add_tests (void);
 void test_hub_restore_add_tests (void);
 void test_hub_reorganisation_add_tests (void);
+void test_hub_apology_add_tests (void);

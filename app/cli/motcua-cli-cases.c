@@ -194,6 +194,9 @@ print_case_json (MotcuaTool        *tool,
   motcua_cli_json_add_case_members (builder, c, procedure);
   if (events != NULL)
     {
+      g_autofree char *promised = motcua_case_dup_promised_date (c, events);
+
+      motcua_json_add_string (builder, "promised_date", promised);
       json_builder_set_member_name (builder, "events");
       json_builder_begin_array (builder);
       for (guint i = 0; i < events->len; i++)
@@ -217,6 +220,7 @@ print_case_text (MotcuaTool  *tool,
   g_autoptr(MotcuaProcedure) procedure = NULL;
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(MotcuaTable) table = motcua_table_new_fields ();
+  g_autofree char *promised = NULL;
   guint n_documents = 0;
 
   c = motcua_replica_dup_case (replica, key, error);
@@ -226,6 +230,7 @@ print_case_text (MotcuaTool  *tool,
   events = motcua_replica_list_case_events (replica, c->id, error);
   if (events == NULL)
     return FALSE;
+  promised = motcua_case_dup_promised_date (c, events);
 
   motcua_table_add_field (table, _("Receipt number"), c->receipt_no);
   motcua_table_add_field (table, _("Case id"), c->id);
@@ -242,6 +247,8 @@ print_case_text (MotcuaTool  *tool,
   motcua_table_add_field (table, _("Received at"), c->received_at);
   motcua_table_add_field (table, _("Counted from"), c->clock_start);
   motcua_table_add_field (table, _("Due date"), c->due_date);
+  if (promised != NULL)
+    motcua_table_add_field (table, _("Promised date"), promised);
   motcua_table_add_field (table, _("Receiving office"), c->receiving_office);
   motcua_table_add_field (table, _("Handling office"), c->handling_office);
   motcua_table_add_field (table, _("Applicant"), c->applicant_name);
@@ -871,6 +878,9 @@ const MotcuaCommand motcua_cli_cases_commands[] = {
     NULL },
   { "advance", N_("KEY STATUS"), N_("Move a case to its next status"), cmd_advance, NULL },
   { "transfer", N_("KEY OFFICE"), N_("Hand a case over to another office"), cmd_transfer, NULL },
+  { "apologise", N_("KEY --until DATE --reason TEXT"),
+    N_("Apologise for a late case with a new date for the result: prints the slip"),
+    motcua_cli_cmd_apologise, NULL },
   { "search", N_("QUERY…"), N_("Find cases by name, receipt number, citizen ID…"), cmd_search,
     NULL },
   { "import", N_("FILE"), N_("Import historical cases (JSON or CSV)"), cmd_import, NULL },

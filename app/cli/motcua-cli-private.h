@@ -60,6 +60,12 @@ gboolean motcua_cli_cmd_attachments (MotcuaTool  *tool,
                                      int          argc,
                                      char       **argv,
                                      GError     **error);
+/* cases apologise (motcua-cli-apology.c) */
+gboolean motcua_cli_cmd_apologise   (MotcuaTool  *tool,
+                                     int          argc,
+                                     char       **argv,
+                                     GError     **error);
+
 gboolean motcua_cli_cmd_enroll (MotcuaTool  *tool,
                                 int          argc,
                                 char       **argv,

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "motcua-apology-slip.h"
 #include "motcua-attachments-group.h"
 #include "motcua-case-page.h"
 #include "motcua-format.h"
@@ -34,6 +35,8 @@ struct _MotcuaCasePage
   AdwActionRow    *procedure_row;
   AdwActionRow    *received_row;
   AdwActionRow    *due_row;
+  GtkWidget       *apologise_button;
+  AdwActionRow    *promised_row;
   AdwActionRow    *office_row;
   AdwComboRow     *channel_row;
   AdwComboRow     *priority_row;
@@ -117,6 +120,51 @@ fill_steps (MotcuaCasePage *self)
       gtk_flow_box_append (self->steps_box, button);
     }
   gtk_widget_set_visible (self->actions_group, n > 0);
+}
+
+/* The day @n working days after @day in the replica's calendar, or NULL. */
+static char *
+working_days_after (MotcuaCasePage *self,
+                    const char     *day,
+                    guint           n)
+{
+  g_autoptr(MotcuaCalendar) calendar = motcua_replica_dup_calendar (replica (self), NULL);
+  GDate start, out;
+  char text[11];
+
+  if (calendar == NULL || day == NULL || !motcua_check_date ("day", day, &start, NULL))
+    return NULL;
+  motcua_calendar_add_working_days (calendar, &start, n, &out);
+  if (!g_date_valid (&out))
+    return NULL;
+  g_date_strftime (text, sizeof text, "%Y-%m-%d", &out);
+  return g_strdup (text);
+}
+
+/* The promise of the latest apology, and the apology itself for an open case that is overdue
+ * or due within two working days. */
+static void
+fill_apology (MotcuaCasePage *self,
+              GPtrArray      *events,
+              const char     *today)
+{
+  const MotcuaCase *c = self->record;
+  g_autofree char *promised = events != NULL ? motcua_case_dup_promised_date (c, events) : NULL;
+  g_autofree char *soon = working_days_after (self, today, 2);
+  gboolean late_soon;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->promised_row), promised != NULL);
+  if (promised != NULL)
+    {
+      g_autofree char *text = motcua_format_long_date (promised);
+
+      adw_action_row_set_subtitle (self->promised_row, text);
+    }
+  late_soon = motcua_status_is_open (c->status) && c->due_date != NULL
+              && g_strcmp0 (c->due_date, soon != NULL ? soon : today) <= 0;
+  gtk_widget_set_visible (self->apologise_button, late_soon);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.apologise", late_soon);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.print-apology", promised != NULL);
 }
 
 static void
@@ -225,11 +273,14 @@ fill (MotcuaCasePage *self)
       adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name (
                                    g_strcmp0 (event->action, "received") == 0
-                                   ? "document-new-symbolic" : "emblem-documents-symbolic"));
+                                   ? "document-new-symbolic"
+                                   : g_strcmp0 (event->action, "apologised") == 0
+                                   ? "mail-send-symbolic" : "emblem-documents-symbolic"));
       adw_preferences_group_add (self->timeline_group, row);
       g_ptr_array_add (self->event_rows, row);
     }
 
+  fill_apology (self, events, today);
   fill_steps (self);
   self->filling = FALSE;
 
@@ -535,6 +586,133 @@ transfer_action (GtkWidget  *widget,
   run_dialog (self, dialog, _("Transfer the Dossier"), body, _("_Transfer"), box);
 }
 
+/* The apology */
+
+typedef struct
+{
+  MotcuaCasePage *self;
+  GtkEntry       *date;
+  GtkEntry       *reason;
+} ApologyDialog;
+
+static void
+apology_response_cb (AdwMessageDialog *message,
+                     const char       *response,
+                     ApologyDialog    *dialog)
+{
+  MotcuaCasePage *self = dialog->self;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "apply") != 0 || self->record == NULL)
+    return;
+  if (!motcua_replica_apologise_case (replica (self), self->record->id,
+                                      gtk_editable_get_text (GTK_EDITABLE (dialog->date)),
+                                      gtk_editable_get_text (GTK_EDITABLE (dialog->reason)),
+                                      &error))
+    {
+      motcua_window_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  reload (self);
+  connect_papers (self);
+  motcua_session_changed (self->session);
+  motcua_window_toast (GTK_WIDGET (self), _("Apology recorded: print the slip for the applicant"));
+}
+
+static void
+apologise_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  MotcuaCasePage *self = MOTCUA_CASE_PAGE (widget);
+  ApologyDialog *dialog;
+  GtkWidget *message, *box;
+  g_autofree char *today = NULL;
+  g_autofree char *suggested = NULL;
+  g_autofree char *due = NULL;
+  g_autofree char *body = NULL;
+
+  if (self->record == NULL)
+    return;
+  /* A week of working days past the later of the due date and today, to start from. */
+  today = motcua_session_dup_today (self->session);
+  suggested = working_days_after (self, g_strcmp0 (self->record->due_date, today) > 0
+                                        ? self->record->due_date : today, 5);
+  due = motcua_format_long_date (self->record->due_date);
+
+  dialog = g_new0 (ApologyDialog, 1);
+  dialog->self = self;
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  dialog->date = dialog_entry (GTK_BOX (box), _("New date for the result (YYYY-MM-DD)"));
+  gtk_editable_set_text (GTK_EDITABLE (dialog->date), suggested != NULL ? suggested : "");
+  dialog->reason = dialog_entry (GTK_BOX (box), _("Reason, printed on the slip"));
+
+  /* Translators: "Dossier LC.NN.NM-2026-000001 was due on Monday, 2 March 2026. …" */
+  body = g_strdup_printf (_("Dossier %s was due on %s. Give the applicant a written apology "
+                            "with a new date, a working day, and the reason."),
+                          self->record->receipt_no, due);
+  message = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                    _("Apologise and Set a New Date"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (message),
+                                    "cancel", _("_Cancel"),
+                                    "apply", _("_Record Apology"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (message), "apply",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (message), "apply");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (message), "cancel");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (message), box);
+  /* For the tests, which fill them in. */
+  g_object_set_data (G_OBJECT (message), "date-entry", dialog->date);
+  g_object_set_data (G_OBJECT (message), "reason-entry", dialog->reason);
+  g_signal_connect_data (message, "response", G_CALLBACK (apology_response_cb), dialog,
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  gtk_window_present (GTK_WINDOW (message));
+}
+
+static MotcuaApologySlip *
+make_slip (MotcuaCasePage  *self,
+           GError         **error)
+{
+  if (self->record == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, _("No dossier is shown"));
+      return NULL;
+    }
+  return motcua_apology_slip_new_for_case (replica (self), self->record, error);
+}
+
+gboolean
+motcua_case_page_save_apology_pdf (MotcuaCasePage  *self,
+                                   const char      *path,
+                                   GError         **error)
+{
+  g_autoptr(MotcuaApologySlip) slip = NULL;
+
+  g_return_val_if_fail (MOTCUA_IS_CASE_PAGE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  slip = make_slip (self, error);
+  return slip != NULL && motcua_apology_slip_save_pdf (slip, path, error);
+}
+
+static void
+print_apology_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  MotcuaCasePage *self = MOTCUA_CASE_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaApologySlip) slip = make_slip (self, &error);
+
+  if (slip == NULL)
+    {
+      motcua_window_toast (widget, error->message);
+      return;
+    }
+  motcua_apology_slip_print (slip, GTK_WINDOW (gtk_widget_get_root (widget)), 1);
+}
+
 static void
 back_action (GtkWidget  *widget,
              const char *action_name,
@@ -624,6 +802,8 @@ motcua_case_page_class_init (MotcuaCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, procedure_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, received_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, due_row);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, apologise_button);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, promised_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, office_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, channel_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, priority_row);
@@ -644,6 +824,9 @@ motcua_case_page_class_init (MotcuaCasePageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "case.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "case.transfer", NULL, transfer_action);
+  gtk_widget_class_install_action (widget_class, "case.apologise", NULL, apologise_action);
+  gtk_widget_class_install_action (widget_class, "case.print-apology", NULL,
+                                   print_apology_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "case.back",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "case.back", NULL);

@@ -22,5 +22,9 @@ gboolean          motcua_case_page_show      (MotcuaCasePage *self,
                                               const char     *key);
 /* The case shown, as last read. */
 const MotcuaCase *motcua_case_page_get_case  (MotcuaCasePage *self);
+/* Saves the slip of the case's latest apology as a PDF file at @path. */
+gboolean          motcua_case_page_save_apology_pdf (MotcuaCasePage  *self,
+                                                     const char      *path,
+                                                     GError         **error);
 
 G_END_DECLS

@@ -296,6 +296,8 @@ action_label (const char *action)
     return _("Scan removed");
   if (g_strcmp0 (action, "conflict_resolved") == 0)
     return _("Conflict resolved");
+  if (g_strcmp0 (action, "apologised") == 0)
+    return _("Apologised, new date set");
   return action;
 }
 
@@ -345,6 +347,14 @@ event_detail (const MotcuaCaseEvent *event)
     return g_strdup (event->new_value);
   if (strcmp (action, "attachment_removed") == 0 && event->old_value != NULL)
     return g_strdup (event->old_value);
+  if (strcmp (action, "apologised") == 0 && event->new_value != NULL)
+    {
+      g_autofree char *promised = motcua_format_date (event->new_value);
+      g_autofree char *before = motcua_format_date (event->old_value);
+
+      /* Translators: "result on 21/03/2025 (was 17/03/2025)". */
+      return g_strdup_printf (_("result on %s (was %s)"), promised, before);
+    }
 
   return event->detail != NULL && *event->detail != '\0' ? g_strdup (event->detail) : NULL;
 }

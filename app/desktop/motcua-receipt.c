@@ -10,16 +10,12 @@
 
 #include "config.h"
 
-#include <cairo-pdf.h>
 #include <glib/gi18n.h>
-#include <pango/pangocairo.h>
 
 #include "motcua-format.h"
 #include "motcua-pdf.h"
 #include "motcua-qr.h"
 #include "motcua-receipt.h"
-
-#define FONT_FAMILY "Liberation Serif, Tinos, DejaVu Serif, Serif"
 
 void
 motcua_receipt_free (MotcuaReceipt *self)
@@ -94,81 +90,6 @@ motcua_receipt_new_for_case (MotcuaReplica     *replica,
 
 /* Drawing */
 
-typedef struct
-{
-  cairo_t *cr;
-  double   left;
-  double   width;
-  double   y;
-} Pen;
-
-static PangoLayout *
-make_layout (cairo_t    *cr,
-             const char *markup,
-             double      size,
-             double      width,
-             PangoAlignment alignment)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string (FONT_FAMILY);
-
-  pango_font_description_set_size (font, (int) (size * PANGO_SCALE));
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment (layout, alignment);
-  pango_layout_set_markup (layout, markup, -1);
-  return layout;
-}
-
-/* Draws @markup at (@x, @y) in a box @width wide; returns its height. */
-static double
-draw_text (cairo_t        *cr,
-           const char     *markup,
-           double          size,
-           double          x,
-           double          y,
-           double          width,
-           PangoAlignment  alignment)
-{
-  g_autoptr(PangoLayout) layout = make_layout (cr, markup, size, width, alignment);
-  int height;
-
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
-  pango_layout_get_size (layout, NULL, &height);
-  return (double) height / PANGO_SCALE;
-}
-
-/* A labelled line of the body: "Label: value". */
-static void
-pen_field (Pen        *pen,
-           const char *label,
-           const char *value,
-           gboolean    bold)
-{
-  g_autofree char *markup = g_markup_printf_escaped (bold ? "%s: <b>%s</b>" : "%s: %s",
-                                                     label, value != NULL && *value != '\0'
-                                                            ? value : "—");
-
-  pen->y += draw_text (pen->cr, markup, 11, pen->left, pen->y, pen->width, PANGO_ALIGN_LEFT) + 3;
-}
-
-static void
-underline (cairo_t *cr,
-           double   center,
-           double   y,
-           double   length)
-{
-  cairo_save (cr);
-  cairo_set_line_width (cr, 0.6);
-  cairo_move_to (cr, center - length / 2, y);
-  cairo_line_to (cr, center + length / 2, y);
-  cairo_stroke (cr);
-  cairo_restore (cr);
-}
-
 void
 motcua_receipt_draw (const MotcuaReceipt *self,
                      cairo_t             *cr,
@@ -176,46 +97,29 @@ motcua_receipt_draw (const MotcuaReceipt *self,
                      double               height)
 {
   const double margin = 30;
-  double left_column = (width - 2 * margin) * 0.38;
-  double right_column = (width - 2 * margin) - left_column;
-  double y = margin;
-  double h_left, h_right;
-  g_autofree char *office_upper = NULL;
+  double y;
   g_autofree char *markup = NULL;
   g_autofree char *received = NULL;
   g_autofree char *due = NULL;
   g_autofree char *days = NULL;
   double qr_size = 84;
-  Pen pen;
+  MotcuaPdfPen pen;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (cr != NULL);
 
   cairo_save (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-
-  /* The office, and the national heading (always in Vietnamese: it is the form's). */
-  office_upper = g_utf8_strup (self->office_name, -1);
-  markup = g_markup_printf_escaped ("%s\n<b>%s</b>", office_upper,
-                                    _("ONE-STOP RECEPTION AND RESULTS DESK"));
-  h_left = draw_text (cr, markup, 8.5, margin, y, left_column, PANGO_ALIGN_CENTER);
-  h_right = draw_text (cr, "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>\n"
-                           "<b>Độc lập - Tự do - Hạnh phúc</b>",
-                       8, margin + left_column, y, right_column, PANGO_ALIGN_CENTER);
-  underline (cr, margin + left_column / 2, y + h_left + 3, 50);
-  underline (cr, margin + left_column + right_column / 2, y + h_right + 3, 110);
-  y += MAX (h_left, h_right) + 22;
+  y = motcua_pdf_draw_heading (cr, self->office_name, margin, width);
 
   /* Title and number. */
-  g_clear_pointer (&markup, g_free);
   markup = g_markup_printf_escaped ("<b>%s</b>", _("RECEIPT OF DOSSIER AND APPOINTMENT "
                                                    "FOR THE RESULT"));
-  y += draw_text (cr, markup, 13, margin, y, width - 2 * margin, PANGO_ALIGN_CENTER) + 2;
+  y += motcua_pdf_draw_text (cr, markup, 13, margin, y, width - 2 * margin,
+                             PANGO_ALIGN_CENTER) + 2;
   g_clear_pointer (&markup, g_free);
   markup = g_markup_printf_escaped ("%s: <b>%s</b>", _("Dossier number"), self->receipt_no);
-  y += draw_text (cr, markup, 11.5, margin, y, width - 2 * margin, PANGO_ALIGN_CENTER) + 14;
+  y += motcua_pdf_draw_text (cr, markup, 11.5, margin, y, width - 2 * margin,
+                             PANGO_ALIGN_CENTER) + 14;
 
   /* The body. */
   pen.cr = cr;
@@ -227,41 +131,42 @@ motcua_receipt_draw (const MotcuaReceipt *self,
   due = motcua_format_long_date (self->due_date);
   days = motcua_format_days (self->processing_days, self->time_unit);
 
-  pen_field (&pen, _("Received from"), self->applicant_name, TRUE);
-  pen_field (&pen, _("Citizen ID"), self->citizen_id, FALSE);
+  motcua_pdf_pen_field (&pen, _("Received from"), self->applicant_name, TRUE);
+  motcua_pdf_pen_field (&pen, _("Citizen ID"), self->citizen_id, FALSE);
   if (self->phone != NULL && *self->phone != '\0')
-    pen_field (&pen, _("Phone"), self->phone, FALSE);
+    motcua_pdf_pen_field (&pen, _("Phone"), self->phone, FALSE);
   if (self->address != NULL && *self->address != '\0')
-    pen_field (&pen, _("Address"), self->address, FALSE);
+    motcua_pdf_pen_field (&pen, _("Address"), self->address, FALSE);
   {
     g_autofree char *procedure = g_strdup_printf ("%s (%s)", self->procedure_name,
                                                   self->procedure_code);
 
-    pen_field (&pen, _("Procedure"), procedure, TRUE);
+    motcua_pdf_pen_field (&pen, _("Procedure"), procedure, TRUE);
   }
-  pen_field (&pen, _("Submitted"), self->channel, FALSE);
+  motcua_pdf_pen_field (&pen, _("Submitted"), self->channel, FALSE);
 
   g_clear_pointer (&markup, g_free);
   markup = g_markup_printf_escaped ("%s:", _("Papers received"));
-  pen.y += draw_text (cr, markup, 11, pen.left, pen.y, pen.width, PANGO_ALIGN_LEFT) + 2;
+  pen.y += motcua_pdf_draw_text (cr, markup, 11, pen.left, pen.y, pen.width,
+                                 PANGO_ALIGN_LEFT) + 2;
   if (self->papers == NULL || self->papers[0] == NULL)
     {
       g_clear_pointer (&markup, g_free);
       markup = g_markup_printf_escaped ("<i>%s</i>", _("none"));
-      pen.y += draw_text (cr, markup, 11, pen.left + 14, pen.y, pen.width - 14,
-                          PANGO_ALIGN_LEFT) + 2;
+      pen.y += motcua_pdf_draw_text (cr, markup, 11, pen.left + 14, pen.y, pen.width - 14,
+                                     PANGO_ALIGN_LEFT) + 2;
     }
   for (guint i = 0; self->papers != NULL && self->papers[i] != NULL; i++)
     {
       g_clear_pointer (&markup, g_free);
       markup = g_markup_printf_escaped ("%u. %s", i + 1, self->papers[i]);
-      pen.y += draw_text (cr, markup, 10.5, pen.left + 14, pen.y, pen.width - 14,
-                          PANGO_ALIGN_LEFT) + 1;
+      pen.y += motcua_pdf_draw_text (cr, markup, 10.5, pen.left + 14, pen.y, pen.width - 14,
+                                     PANGO_ALIGN_LEFT) + 1;
     }
   pen.y += 4;
-  pen_field (&pen, _("Processing time"), days, FALSE);
-  pen_field (&pen, _("Received at"), received, FALSE);
-  pen_field (&pen, _("Result due on"), due, TRUE);
+  motcua_pdf_pen_field (&pen, _("Processing time"), days, FALSE);
+  motcua_pdf_pen_field (&pen, _("Received at"), received, FALSE);
+  motcua_pdf_pen_field (&pen, _("Result due on"), due, TRUE);
 
   /* The QR code of the receipt number, to look the dossier up. */
   y = MAX (pen.y + 10, height - margin - qr_size - 80);
@@ -269,7 +174,7 @@ motcua_receipt_draw (const MotcuaReceipt *self,
   g_clear_pointer (&markup, g_free);
   markup = g_markup_printf_escaped ("<small>%s\n<b>%s</b></small>",
                                     _("Scan to look up the dossier"), self->receipt_no);
-  draw_text (cr, markup, 9, margin - 6, y + qr_size, qr_size + 60, PANGO_ALIGN_LEFT);
+  motcua_pdf_draw_text (cr, markup, 9, margin - 6, y + qr_size, qr_size + 60, PANGO_ALIGN_LEFT);
 
   /* The signatures: the applicant's and the officer's. */
   {
@@ -282,61 +187,41 @@ motcua_receipt_draw (const MotcuaReceipt *self,
                                          _("APPLICANT"), _("(signature and full name)"));
     officer = g_markup_printf_escaped ("<b>%s</b>\n<i><small>%s</small></i>",
                                        _("RECEIVING OFFICER"), _("(signature and full name)"));
-    draw_text (cr, applicant, 10, sign_x, y, sign_width, PANGO_ALIGN_CENTER);
-    draw_text (cr, officer, 10, sign_x + sign_width, y, sign_width, PANGO_ALIGN_CENTER);
+    motcua_pdf_draw_text (cr, applicant, 10, sign_x, y, sign_width, PANGO_ALIGN_CENTER);
+    motcua_pdf_draw_text (cr, officer, 10, sign_x + sign_width, y, sign_width,
+                          PANGO_ALIGN_CENTER);
     /* The names on one line, below room to sign. */
     g_clear_pointer (&applicant, g_free);
     g_clear_pointer (&officer, g_free);
     applicant = g_markup_printf_escaped ("<b>%s</b>", self->applicant_name);
     officer = g_markup_printf_escaped ("<b>%s</b>", self->officer != NULL ? self->officer : "");
-    draw_text (cr, applicant, 10.5, sign_x, y + qr_size - 4, sign_width, PANGO_ALIGN_CENTER);
-    draw_text (cr, officer, 10.5, sign_x + sign_width, y + qr_size - 4, sign_width,
-               PANGO_ALIGN_CENTER);
+    motcua_pdf_draw_text (cr, applicant, 10.5, sign_x, y + qr_size - 4, sign_width,
+                          PANGO_ALIGN_CENTER);
+    motcua_pdf_draw_text (cr, officer, 10.5, sign_x + sign_width, y + qr_size - 4, sign_width,
+                          PANGO_ALIGN_CENTER);
   }
 
   cairo_restore (cr);
 }
 
-/* A5 portrait, in points. */
-#define PAGE_WIDTH  419.53
-#define PAGE_HEIGHT 595.28
+static void
+draw_form (gconstpointer  form,
+           cairo_t       *cr,
+           double         width,
+           double         height)
+{
+  motcua_receipt_draw (form, cr, width, height);
+}
 
 gboolean
 motcua_receipt_save_pdf (const MotcuaReceipt  *self,
                          const char           *path,
                          GError              **error)
 {
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  surface = cairo_pdf_surface_create (path, PAGE_WIDTH, PAGE_HEIGHT);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, self->receipt_no);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Một Cửa");
-  cr = cairo_create (surface);
-  motcua_receipt_draw (self, cr, PAGE_WIDTH, PAGE_HEIGHT);
-
-  return motcua_pdf_finish (cr, surface, path, error);
-}
-
-static void
-draw_page_cb (GtkPrintOperation *operation,
-              GtkPrintContext   *context,
-              int                page_nr,
-              gpointer           user_data)
-{
-  const MotcuaReceipt *self = user_data;
-  cairo_t *cr = gtk_print_context_get_cairo_context (context);
-  double width = gtk_print_context_get_width (context);
-  double height = gtk_print_context_get_height (context);
-  double scale = MIN (width / PAGE_WIDTH, height / PAGE_HEIGHT);
-
-  cairo_save (cr);
-  cairo_scale (cr, scale, scale);
-  motcua_receipt_draw (self, cr, PAGE_WIDTH, PAGE_HEIGHT);
-  cairo_restore (cr);
+  return motcua_pdf_save_a5 (draw_form, self, self->receipt_no, path, error);
 }
 
 void
@@ -344,28 +229,10 @@ motcua_receipt_print (const MotcuaReceipt *self,
                       GtkWindow           *parent,
                       int                  copies)
 {
-  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
-  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
-  g_autoptr(GtkPaperSize) a5 = gtk_paper_size_new (GTK_PAPER_NAME_A5);
-  g_autoptr(GtkPrintSettings) settings = gtk_print_settings_new ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *job = NULL;
-  GtkPrintOperationResult result;
 
   g_return_if_fail (self != NULL);
 
-  gtk_page_setup_set_paper_size_and_default_margins (setup, a5);
-  gtk_print_settings_set_n_copies (settings, MAX (copies, 1));
-  gtk_print_operation_set_default_page_setup (operation, setup);
-  gtk_print_operation_set_print_settings (operation, settings);
-  gtk_print_operation_set_n_pages (operation, 1);
-  gtk_print_operation_set_embed_page_setup (operation, TRUE);
   job = g_strdup_printf (_("Receipt %s"), self->receipt_no);
-  gtk_print_operation_set_job_name (operation, job);
-  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), (gpointer) self);
-
-  result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent,
-                                    &error);
-  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
-    g_warning ("Could not print the receipt %s: %s", self->receipt_no, error->message);
+  motcua_pdf_print_a5 (draw_form, self, job, parent, copies);
 }

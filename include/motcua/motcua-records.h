@@ -128,7 +128,7 @@ typedef struct
   char *replica;       /* the replica (desk) that wrote it */
   char *officer;
   char *action;        /* the kind: received, status, edited, transferred, imported,
-                          attached, attachment_removed, conflict_resolved */
+                          attached, attachment_removed, conflict_resolved, apologised */
   char *detail;        /* only what an event of an older build said that its fields do not:
                           NULL for every event written since schema version 8 */
   char *note;          /* the officer's words */
@@ -141,7 +141,7 @@ typedef struct
   char *from_office;   /* office codes, of a transfer */
   char *to_office;
   char *receipt_no;    /* of a reception or an import */
-  char *due_date;      /* of a reception, YYYY-MM-DD */
+  char *due_date;      /* of a reception or an apology (the legal one), YYYY-MM-DD */
   char *ref;           /* the id of the row it is about: the scan attached or removed, the
                           conflict resolved */
 } MotcuaCaseEvent;

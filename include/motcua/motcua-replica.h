@@ -216,6 +216,25 @@ gboolean         motcua_replica_transfer_case     (MotcuaReplica         *self,
                                                    const char            *note,
                                                    GError               **error);
 
+/* The apology for a late case (phiếu xin lỗi và hẹn lại ngày trả kết quả): records on the
+ * open case @key an "apologised" event promising the result on @new_date (YYYY-MM-DD, a
+ * working day after the case's due date, today and any date promised already) for @reason
+ * (required: the officer's words, printed on the slip, kept as the event's note). The event's
+ * old_value is the date promised before (the due date at first), its new_value @new_date, its
+ * due_date the case's. The case's due date does not change: it stays the legal deadline the
+ * report judges by; motcua_case_dup_promised_date() reads the promise back. */
+gboolean         motcua_replica_apologise_case    (MotcuaReplica         *self,
+                                                   const char            *key,
+                                                   const char            *new_date,
+                                                   const char            *reason,
+                                                   GError               **error);
+/* The date promised by the latest apology among @events (@self's timeline, oldest first, as
+ * motcua_replica_list_case_events() gives it), or NULL when none is later than @self's due
+ * date (none was given, or the clock restarted since). */
+G_GNUC_WARN_UNUSED_RESULT
+char            *motcua_case_dup_promised_date    (const MotcuaCase      *self,
+                                                   GPtrArray             *events);
+
 typedef struct
 {
   int         status;          /* MotcuaStatus or -1 */

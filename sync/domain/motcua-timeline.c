@@ -195,6 +195,10 @@ motcua_case_event_describe (const MotcuaCaseEvent *self)
   if (strcmp (action, "attachment_removed") == 0 && self->old_value != NULL)
     return g_strdup_printf (_("Scan “%s” removed"), self->old_value);
 
+  if (strcmp (action, "apologised") == 0 && self->new_value != NULL)
+    return g_strdup_printf (_("Apologised: result promised on %s instead of %s"),
+                            self->new_value, or_none (self->old_value));
+
   /* A kind this build does not know, or an older build's event it could not read. */
   if (self->detail != NULL && *self->detail != '\0')
     return g_strdup_printf ("%s: %s", action, self->detail);
