@@ -121,7 +121,7 @@ test_reception (DeskFixture   *fixture,
   g_assert_cmpint (count_cases (fixture), ==, before + 1);
 
   receipt_no = gtk_label_get_label (GTK_LABEL (receipt_label));
-  g_assert_true (g_str_has_prefix (receipt_no, "LC.NN-"));
+  g_assert_true (g_str_has_prefix (receipt_no, "LC.NAMHANG-"));
   replica = motcua_replica_open (fixture->path, &error);
   g_assert_no_error (error);
   record = motcua_replica_dup_case (replica, receipt_no, &error);
@@ -315,7 +315,7 @@ test_reports (DeskFixture   *fixture,
   /* "This month" is the reporting month, from the 15th of the month before to the 14th. */
   g_assert_true (g_str_has_suffix (motcua_report_get_from (shown), "-15"));
   g_assert_true (g_str_has_suffix (motcua_report_get_to (shown), "-14"));
-  expected = motcua_replica_report (replica, "LC.NN", motcua_report_get_from (shown),
+  expected = motcua_replica_report (replica, "LC.NAMHANG", motcua_report_get_from (shown),
                                     motcua_report_get_to (shown), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (motcua_report_get_n_rows (shown), ==, motcua_report_get_n_rows (expected));

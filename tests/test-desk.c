@@ -46,7 +46,9 @@ static const char *procedures[] = {
   "MAU.HT.001", "MAU.HT.002", "MAU.HT.003", "MAU.HT.004", "MAU.HT.007", "MAU.HT.008",
 };
 
-const char *offices[] = { "LC.NN", "LC.NN.NM", "LC.NN.TT", "LC.NN.NH" };
+/* The desk's own commune since 1 July 2025: the sample's civil-status dossiers are received and
+ * decided there. */
+const char *offices[] = { "LC.NAMHANG" };
 
 /* Main loop helpers */
 
@@ -199,14 +201,20 @@ make_replica (DeskFixture *fixture,
   g_autoptr(MotcuaReplica) replica = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *offices_path = g_build_filename (data_dir, "offices.json", NULL);
+  g_autofree char *reform_path = g_build_filename (data_dir, "reorganisation-2025-07-01.json",
+                                                   NULL);
+  g_autoptr(MotcuaReorganisation) reform = NULL;
   g_autofree char *catalogue = g_build_filename (data_dir, "catalogue.json", NULL);
   GRand *rand = g_rand_new_with_seed (42);
 
-  replica = motcua_replica_create (fixture->path, "LC.NN", MOTCUA_LEVEL_DISTRICT, &error);
+  replica = motcua_replica_create (fixture->path, "LC.NAMHANG", MOTCUA_LEVEL_COMMUNE, &error);
   g_assert_no_error (error);
   motcua_replica_set_officer (replica, "Lò Thị Hoa");
   g_assert_true (motcua_replica_import_file (replica, offices_path, MOTCUA_IMPORT_OFFICES,
                                             MOTCUA_FORMAT_AUTO, NULL, &error));
+  reform = motcua_reorganisation_load_file (reform_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (motcua_replica_apply_reorganisation (replica, reform, NULL, &error));
   g_assert_true (motcua_replica_import_file (replica, catalogue, MOTCUA_IMPORT_CATALOGUE,
                                             MOTCUA_FORMAT_AUTO, NULL, &error));
   for (int year = 2025; year <= 2026; year++)

@@ -38,6 +38,7 @@ struct _MotcuaCasePage
   GtkWidget       *apologise_button;
   AdwActionRow    *promised_row;
   AdwActionRow    *office_row;
+  AdwActionRow    *receiving_row;
   AdwComboRow     *channel_row;
   AdwComboRow     *priority_row;
   AdwActionRow    *result_row;
@@ -73,15 +74,6 @@ motcua_case_page_get_case (MotcuaCasePage *self)
   g_return_val_if_fail (MOTCUA_IS_CASE_PAGE (self), NULL);
 
   return self->record;
-}
-
-static char *
-office_name (MotcuaCasePage *self,
-             const char     *code)
-{
-  g_autoptr(MotcuaOffice) office = motcua_replica_dup_office (replica (self), code, NULL);
-
-  return office != NULL ? g_strdup_printf ("%s (%s)", office->name, code) : g_strdup (code);
 }
 
 static void
@@ -173,7 +165,8 @@ fill (MotcuaCasePage *self)
   const MotcuaCase *c = self->record;
   g_autofree char *received = motcua_format_datetime (c->received_at);
   g_autofree char *due = motcua_format_long_date (c->due_date);
-  g_autofree char *handler = office_name (self, c->handling_office);
+  g_autofree char *handler = motcua_format_office (replica (self), c->handling_office);
+  g_autofree char *receiver = motcua_format_office (replica (self), c->receiving_office);
   g_autofree char *procedure = NULL;
   g_autoptr(GPtrArray) events = NULL;
   const char *pill[] = { "status-pill", motcua_format_status_class (c->status), NULL };
@@ -202,6 +195,7 @@ fill (MotcuaCasePage *self)
   else
     adw_action_row_set_subtitle (self->due_row, due);
   adw_action_row_set_subtitle (self->office_row, handler);
+  adw_action_row_set_subtitle (self->receiving_row, receiver);
   adw_combo_row_set_selected (self->channel_row, c->channel);
   adw_combo_row_set_selected (self->priority_row, c->priority);
   gtk_widget_set_visible (GTK_WIDGET (self->result_row), c->result != NULL);
@@ -805,6 +799,7 @@ motcua_case_page_class_init (MotcuaCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, apologise_button);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, promised_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, office_row);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, receiving_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, channel_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, priority_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaCasePage, result_row);

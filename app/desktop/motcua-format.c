@@ -369,3 +369,23 @@ motcua_format_event (const MotcuaCaseEvent *event)
 
   return detail != NULL ? g_strdup_printf ("%s: %s", label, detail) : g_strdup (label);
 }
+
+char *
+motcua_format_office (MotcuaReplica *replica,
+                      const char    *code)
+{
+  g_autoptr(MotcuaOffice) office = motcua_replica_dup_office (replica, code, NULL);
+  g_autofree char *until = NULL;
+
+  if (office == NULL)
+    return g_strdup (code != NULL ? code : "—");
+  if (office->in_force_to == NULL)
+    return g_strdup_printf ("%s (%s)", office->name, office->code);
+  until = motcua_format_date (office->in_force_to);
+  if (office->successor_code == NULL)
+    /* Translators: an office a reorganisation ended: its name, code and last day. */
+    return g_strdup_printf (_("%s (%s), until %s"), office->name, office->code, until);
+  /* Translators: an office a reorganisation ended: name, code, last day, its successor. */
+  return g_strdup_printf (_("%s (%s), until %s, now %s"), office->name, office->code, until,
+                          office->successor_code);
+}

@@ -36,6 +36,11 @@ G_GNUC_WARN_UNUSED_RESULT
 char       *motcua_format_long_date  (const char     *iso);
 G_GNUC_WARN_UNUSED_RESULT
 char       *motcua_format_fee        (gint64          fee);
+/* An office of @replica by name and code; one a reorganisation ended says so, with the office
+ * that took its work over: "UBND xã Nậm Manh (LC.NN.NM), until 30/06/2025, now LC.NAMHANG". */
+G_GNUC_WARN_UNUSED_RESULT
+char       *motcua_format_office     (MotcuaReplica  *replica,
+                                      const char     *code);
 /* 1234567 → "1,234,567" (the translation picks the separator). */
 G_GNUC_WARN_UNUSED_RESULT
 char       *motcua_format_count      (gint64          n);

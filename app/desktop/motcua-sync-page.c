@@ -255,6 +255,10 @@ run_cb (GObject      *source,
 
   show_progress (self, &summary);
   gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+  if (summary.rehomed)
+    motcua_window_toast (GTK_WIDGET (self),
+                         _("A reorganisation ended this desk's office: the desk now serves the"
+                           " office that took its work over, and holds its dossiers"));
   if (summary.repulled)
     adw_action_row_set_subtitle (self->check_row, _("The replica differed from the server: "
                                                     "its scope was pulled again"));

@@ -311,8 +311,9 @@ receive_in_tx (MotcuaReplica          *self,
       forwarded.field = "handling_office_id";
       forwarded.from_office = office_code;
       forwarded.to_office = deciding->code;
-      if (!_motcua_replica_add_case_event (self, case_id, hlc, received_at, "forwarded",
-                                           &forwarded, NULL, error))
+      /* Its own stamp, after the reception's: the timeline orders them so. */
+      if (!_motcua_replica_add_case_event (self, case_id, _motcua_replica_tick (self),
+                                           received_at, "forwarded", &forwarded, NULL, error))
         return FALSE;
     }
 
