@@ -150,6 +150,70 @@ test_reception (DeskFixture   *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (citizen_id)), ==, "");
 }
 
+/* A procedure a department decides and a commune's centre may receive (sample). */
+static void
+put_department_procedure (DeskFixture *fixture)
+{
+  g_autoptr(MotcuaReplica) replica = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *docs[] = { "Đơn đề nghị cấp giấy phép", "Bản sao giấy tờ", NULL };
+  const char *basis[] = { "Văn bản mẫu", NULL };
+  MotcuaProcedure procedure = {
+    .code = (char *) "MAU.SO.001", .name = (char *) "Cấp giấy phép mẫu của sở",
+    .sector = (char *) "Mẫu", .levels = 1u << MOTCUA_LEVEL_DEPARTMENT,
+    .receiving_levels = 1u << MOTCUA_LEVEL_DEPARTMENT | 1u << MOTCUA_LEVEL_COMMUNE,
+    .processing_days = 10, .documents = (GStrv) docs, .legal_basis = (GStrv) basis,
+    .sample = TRUE,
+  };
+
+  replica = motcua_replica_open (fixture->path, &error);
+  g_assert_no_error (error);
+  motcua_replica_put_procedure (replica, &procedure, &error);
+  g_assert_no_error (error);
+}
+
+/* Received at the commune's centre, decided by a department: the form asks which one, and the
+ * dossier is forwarded there at once under the commune's receipt. */
+static void
+test_reception_forwarded (DeskFixture   *fixture,
+                          gconstpointer  data)
+{
+  GtkWidget *page = motcua_window_get_page (fixture->window, "reception");
+  GtkWidget *search = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "procedure_entry");
+  GtkWidget *deciding = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "deciding_row");
+  GtkWidget *papers = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "papers_list");
+  GtkWidget *receipt_label = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "receipt_label");
+  g_autoptr(MotcuaReplica) replica = NULL;
+  g_autoptr(MotcuaCase) record = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 before = count_cases (fixture);
+
+  put_department_procedure (fixture);
+  gtk_editable_set_text (GTK_EDITABLE (search), "giay phep mau cua so");
+  motcua_test_settle (400);
+  g_signal_emit_by_name (search, "activate");
+  motcua_test_settle (50);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (papers), 0));
+  g_assert_true (gtk_widget_get_visible (deciding));
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (deciding))),
+                    ==, 3);
+
+  set_text (page, "name_row", "Lò Văn Liên Thông");
+  set_text (page, "citizen_id_row", "012089005678");
+  motcua_test_settle (100);
+  save_screenshot (window_content (fixture), "04-reception-forwarded");
+  gtk_widget_activate_action (page, "reception.save", NULL);
+  g_assert_cmpint (count_cases (fixture), ==, before + 1);
+
+  replica = motcua_replica_open (fixture->path, &error);
+  g_assert_no_error (error);
+  record = motcua_replica_dup_case (replica, gtk_label_get_label (GTK_LABEL (receipt_label)),
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (record->receiving_office, ==, "LC.NAMHANG");
+  g_assert_true (g_str_has_prefix (record->handling_office, "LC.S"));
+}
+
 static void
 test_pages (DeskFixture   *fixture,
             gconstpointer  data)
@@ -451,6 +515,8 @@ test_desk_pages_add_tests (void)
               test_setup_page, fixture_tear_down);
   g_test_add ("/desk/reception", DeskFixture, GUINT_TO_POINTER (300), fixture_set_up,
               test_reception, fixture_tear_down);
+  g_test_add ("/desk/reception-forwarded", DeskFixture, GUINT_TO_POINTER (20), fixture_set_up,
+              test_reception_forwarded, fixture_tear_down);
   g_test_add ("/desk/pages", DeskFixture, GUINT_TO_POINTER (300), fixture_set_up,
               test_pages, fixture_tear_down);
   g_test_add ("/desk/cases", DeskFixture, GUINT_TO_POINTER (300), fixture_set_up,

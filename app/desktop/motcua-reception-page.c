@@ -28,6 +28,7 @@ struct _MotcuaReceptionPage
   MotcuaProcedure *procedure;     /* the one chosen, or NULL */
   GPtrArray       *results;       /* MotcuaProcedure, as listed */
   GPtrArray       *paper_checks;  /* GtkCheckButton, one per document */
+  GPtrArray       *deciding;      /* codes of the offices deciding_row offers, or empty */
   MotcuaCase      *saved;         /* the last dossier received, for its receipt */
   gboolean         tried;         /* a save was attempted: show every missing field */
 
@@ -48,6 +49,7 @@ struct _MotcuaReceptionPage
   AdwEntryRow     *phone_row;
   AdwEntryRow     *address_row;
   GtkLabel        *applicant_error_label;
+  AdwComboRow     *deciding_row;
   AdwComboRow     *channel_row;
   AdwComboRow     *priority_row;
   AdwEntryRow     *note_row;
@@ -239,10 +241,47 @@ clear_papers (MotcuaReceptionPage *self)
   g_ptr_array_set_size (self->paper_checks, 0);
 }
 
+/* A procedure this desk's office does not decide goes to an office that does (Decree
+ * 118/2025/NĐ-CP): the officer picks it among the offices of a deciding level in force today. */
+static void
+offer_deciding_offices (MotcuaReceptionPage   *self,
+                        const MotcuaProcedure *procedure)
+{
+  MotcuaReplica *replica = motcua_session_get_replica (self->session);
+  g_autoptr(MotcuaOffice) own = NULL;
+  g_autoptr(GPtrArray) offices = NULL;
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *today = NULL;
+
+  g_ptr_array_set_size (self->deciding, 0);
+  if (procedure != NULL && replica != NULL)
+    own = motcua_replica_dup_office (replica, motcua_replica_get_office_code (replica), NULL);
+  if (own != NULL && (procedure->levels & (1u << own->level)) == 0)
+    {
+      offices = motcua_replica_list_offices (replica, NULL);
+      today = motcua_replica_dup_today (replica);
+    }
+  for (guint i = 0; offices != NULL && i < offices->len; i++)
+    {
+      const MotcuaOffice *office = g_ptr_array_index (offices, i);
+      g_autofree char *name = NULL;
+
+      if ((procedure->levels & (1u << office->level)) == 0
+          || !motcua_office_in_force (office, today))
+        continue;
+      name = g_strdup_printf ("%s (%s)", office->name, office->code);
+      gtk_string_list_append (names, name);
+      g_ptr_array_add (self->deciding, g_strdup (office->code));
+    }
+  adw_combo_row_set_model (self->deciding_row, G_LIST_MODEL (names));
+  gtk_widget_set_visible (GTK_WIDGET (self->deciding_row), self->deciding->len > 0);
+}
+
 static void
 set_procedure (MotcuaReceptionPage   *self,
                const MotcuaProcedure *procedure)
 {
+  offer_deciding_offices (self, procedure);
   g_clear_pointer (&self->procedure, motcua_procedure_free);
   clear_papers (self);
 
@@ -471,6 +510,10 @@ save_action (GtkWidget  *widget,
   note = stripped (self->note_row);
 
   reception.procedure_code = self->procedure->code;
+  if (self->deciding->len > 0)
+    reception.deciding_office =
+      g_ptr_array_index (self->deciding, MIN (adw_combo_row_get_selected (self->deciding_row),
+                                              self->deciding->len - 1));
   reception.applicant_name = name;
   reception.citizen_id = citizen_id;
   reception.phone = *phone != '\0' ? phone : NULL;
@@ -675,6 +718,7 @@ motcua_reception_page_dispose (GObject *object)
   g_clear_pointer (&self->saved, motcua_case_free);
   g_clear_pointer (&self->results, g_ptr_array_unref);
   g_clear_pointer (&self->paper_checks, g_ptr_array_unref);
+  g_clear_pointer (&self->deciding, g_ptr_array_unref);
 
   G_OBJECT_CLASS (motcua_reception_page_parent_class)->dispose (object);
 }
@@ -690,6 +734,7 @@ motcua_reception_page_class_init (MotcuaReceptionPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/vn/gov/motcua/Desk/motcua-reception-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceptionPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaReceptionPage, deciding_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceptionPage, done_revealer);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceptionPage, receipt_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceptionPage, receipt_detail_label);
@@ -749,6 +794,7 @@ motcua_reception_page_init (MotcuaReceptionPage *self)
 
   self->results = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_procedure_free);
   self->paper_checks = g_ptr_array_new ();
+  self->deciding = g_ptr_array_new_with_free_func (g_free);
 
   adw_combo_row_set_model (self->channel_row, channels);
   adw_combo_row_set_model (self->priority_row, priorities);
