@@ -247,6 +247,40 @@ test_received_anywhere (Province      *p,
   g_assert_no_error (error);
   g_assert_cmpint (on_hub->status, ==, MOTCUA_STATUS_WITHDRAWN);
   g_assert_cmpstr (on_hub->phone, ==, "0912345678");
+
+  /* Nor may a desk of the receiving office that writes it anyway (its last push): the hub
+   * refuses it. */
+  {
+    g_autoptr(MotcuaHubPeer) peer = _motcua_hub_authenticate (p->hub.replica, p->token_a,
+                                                              &error);
+    g_autoptr(JsonArray) forged = json_array_new ();
+    g_autoptr(JsonArray) rejected = NULL;
+    guint64 acked = 0;
+
+    g_assert_no_error (error);
+    json_array_add_object_element (forged, forged_change (&p->a, peer->acked_seq + 1, 0, "cases",
+                                                          c->id, "status",
+                                                          json_node_init_string (
+                                                            json_node_alloc (),
+                                                            "0:approved")));
+    json_array_add_object_element (forged, forged_change (&p->a, peer->acked_seq + 2, 1, "cases",
+                                                          c->id, "applicant_name",
+                                                          json_node_init_string (
+                                                            json_node_alloc (), "Kẻ Khác")));
+    g_assert_true (_motcua_hub_push (p->hub.replica, peer, forged, &acked, &rejected, NULL,
+                                     &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (rejected), ==, 2);
+    for (guint i = 0; i < 2; i++)
+      g_assert_nonnull (strstr (json_object_get_string_member (
+                                  json_array_get_object_element (rejected, i), "reason"),
+                                "decided by another office"));
+    g_clear_pointer (&on_hub, motcua_case_free);
+    on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (on_hub->status, ==, MOTCUA_STATUS_WITHDRAWN);
+    g_assert_cmpstr (on_hub->applicant_name, ==, "Lò Văn Liên Thông");
+  }
 }
 
 void

@@ -107,6 +107,51 @@ office_refusal (MotcuaReplica        *hub,
   return NULL;
 }
 
+/* A dossier received at one office and forwarded at reception to another that decides it
+ * (Decree 118/2025/NĐ-CP: received anywhere in the province). A desk whose jurisdiction holds
+ * the receiving office but not the deciding one hands the result back, takes a withdrawal and
+ * keeps the applicant's contact and rating: it writes only those. Judged only for dossiers
+ * forwarded at reception, which their receiving desk knew from the start were decided
+ * elsewhere: a case transferred later may carry offline writes its desk made before. */
+static char *
+receiving_desk_refusal (MotcuaReplica        *hub,
+                        MotcuaHubPeer        *peer,
+                        const MotcuaWireItem *change)
+{
+  static const char *const allowed[] = {
+    "status", "resolved_at", "returned_at", "returned_via", "rating", "phone", "address", NULL
+  };
+  const char *column = column_name (change);
+  const MotcuaValue *v = &change->values[0];
+  MotcuaUuid receiving, handling;
+  gboolean has_receiving, has_handling;
+  char text[37];
+
+  if (!_motcua_hub_case_known (hub, change->row_id.bytes)
+      || !_motcua_store_hub_scope_case_forwarded (hub, change->row_id.bytes)
+      || !_motcua_store_hub_scope_case_offices (hub, change->row_id.bytes, &receiving,
+                                                &has_receiving, &handling, &has_handling)
+      || !has_handling || _motcua_hub_office_in_scope (peer, handling.bytes, 16)
+      || !has_receiving || !_motcua_hub_office_in_scope (peer, receiving.bytes, 16))
+    return NULL;
+
+  if (strcmp (column, "status") == 0)
+    {
+      MotcuaStatusKey key;
+
+      if (v->type == SQLITE_TEXT && motcua_status_key_decode (v->s, &key)
+          && (key.status == MOTCUA_STATUS_RETURNED || key.status == MOTCUA_STATUS_WITHDRAWN))
+        return NULL;
+    }
+  else if (g_strv_contains (allowed, column))
+    return NULL;
+
+  motcua_uuid_to_string (&change->row_id, text);
+  return g_strdup_printf (_("case %s is decided by another office: the desk that received it"
+                            " may hand its result back, take a withdrawal and keep the"
+                            " applicant's contact and rating, not write %s"), text, column);
+}
+
 /* Receipt numbers are printed and handed to citizens: one the hub knows on another case is
  * refused, never renumbered. Desks cannot make one twice (leases, desk codes); a duplicate
  * means a bug or a restored store, and the officers must hear of it. */
@@ -269,6 +314,7 @@ refusal (MotcuaReplica        *hub,
         return g_strdup_printf (_("case %s is not in the jurisdiction of %s"), row_text,
                                 peer->office_code);
       if ((reason = office_refusal (hub, change)) != NULL
+          || (reason = receiving_desk_refusal (hub, peer, change)) != NULL
           || (reason = receipt_refusal (hub, change)) != NULL)
         return reason;
       return value_refusal (hub, named_procedures, change);

@@ -22,6 +22,10 @@ gboolean  _motcua_store_hub_scope_case_offices (MotcuaReplica  *store,
                                                 MotcuaUuid     *handling,
                                                 gboolean       *has_handling);
 /* Whether the store holds the case @case_id, in @known_out; FALSE on an error. */
+/* Whether the case @case_id was forwarded at reception to another office that decides it (its
+ * timeline holds a "forwarded" step); FALSE on an error too. */
+gboolean  _motcua_store_hub_scope_case_forwarded (MotcuaReplica  *store,
+                                                  const guint8   *case_id);
 gboolean  _motcua_store_hub_scope_case_known   (MotcuaReplica  *store,
                                                 const guint8   *case_id,
                                                 gboolean       *known_out,

@@ -104,3 +104,21 @@ _motcua_store_hub_scope_scans (MotcuaReplica        *store,
 
   return TRUE;
 }
+
+gboolean
+_motcua_store_hub_scope_case_forwarded (MotcuaReplica *store,
+                                        const guint8  *case_id)
+{
+  sqlite3_stmt *stmt = _motcua_replica_prepare (store, "SELECT 1 FROM case_events"
+                                                " WHERE case_id = ?1 AND action = 'forwarded'"
+                                                " LIMIT 1", NULL);
+  gboolean forwarded;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
+  forwarded = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  return forwarded;
+}
