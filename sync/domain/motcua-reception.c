@@ -83,12 +83,6 @@ procedure_in_force (const char                 *code,
   return TRUE;
 }
 
-static char *
-levels_text (guint levels)
-{
-  return _motcua_levels_to_string (levels);
-}
-
 /* Where a dossier received at @receiving under procedure @code goes: the receiving office must
  * be of a level that may receive it, and the office deciding it of a level that decides it and
  * in force on @day. @deciding NULL: the receiving office decides it, if its level does. */
@@ -109,7 +103,7 @@ route_dossier (MotcuaReplica              *self,
     return NULL;
   if ((info->receiving_levels & (1u << at->level)) == 0)
     {
-      levels = levels_text (info->receiving_levels);
+      levels = _motcua_levels_to_string (info->receiving_levels);
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("procedure “%s” is received at the levels %s: office %s is a %s"), code,
                    levels, at->code, motcua_level_to_string (at->level));
@@ -119,7 +113,7 @@ route_dossier (MotcuaReplica              *self,
     {
       if ((info->levels & (1u << at->level)) == 0)
         {
-          levels = levels_text (info->levels);
+          levels = _motcua_levels_to_string (info->levels);
           g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                        _("procedure “%s” is decided at the levels %s, not by office %s (a %s):"
                          " name the office that decides it"), code, levels, at->code,
@@ -134,7 +128,7 @@ route_dossier (MotcuaReplica              *self,
     return NULL;
   if ((info->levels & (1u << by->level)) == 0)
     {
-      levels = levels_text (info->levels);
+      levels = _motcua_levels_to_string (info->levels);
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("procedure “%s” is decided at the levels %s: office %s is a %s"), code,
                    levels, by->code, motcua_level_to_string (by->level));
