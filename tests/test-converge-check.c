@@ -112,7 +112,15 @@ export_rows_but (MotcuaReplica *replica,
                 in = TRUE;
               else if (g_str_equal (name, "cases"))
                 {
-                  in = office_under (parents, member_string (row, "receiving_office_id"), top_id)
+                  /* The receiving office holds a case until the deciding office has handed
+                   * its result back, when that office does. */
+                  gboolean released = member_string (row, "returned_at") != NULL
+                                      && g_strcmp0 (member_string (row, "return_at"),
+                                                    "deciding") == 0;
+
+                  in = (!released
+                        && office_under (parents, member_string (row, "receiving_office_id"),
+                                         top_id))
                        || office_under (parents, member_string (row, "handling_office_id"),
                                         top_id);
                   if (in)

@@ -74,7 +74,17 @@ op_receive (World *w,
     .channel = (MotcuaChannel) pick (w, MOTCUA_N_CHANNELS),
   };
   g_autoptr(GError) error = NULL;
-  g_autoptr(MotcuaCase) c = motcua_replica_receive (node->officer, &r, &error);
+  g_autoptr(MotcuaCase) c = NULL;
+
+  /* A quarter of a commune's dossiers are decided by the other commune (received anywhere,
+   * Decree 118/2025), half of those with the result handed back there: once it is, the case
+   * leaves the receiving commune's desks. */
+  if (node->level == MOTCUA_LEVEL_COMMUNE && pick (w, 4) == 0)
+    {
+      r.deciding_office = g_str_equal (node->office, "T.D.A") ? "T.D.B" : "T.D.A";
+      r.return_at_deciding = pick (w, 2) == 0;
+    }
+  c = motcua_replica_receive (node->officer, &r, &error);
 
   check_op (w, "receive", error);
 }

@@ -156,17 +156,47 @@ put_department_procedure (Province *p)
 }
 
 static MotcuaCase *
+receive_returned_at (MotcuaReplica  *replica,
+                     const char     *office,
+                     const char     *deciding,
+                     gboolean        return_at_deciding,
+                     GError        **error)
+{
+  MotcuaReception r = {
+    .procedure_code = "SO.CAP", .receiving_office = office, .deciding_office = deciding,
+    .return_at_deciding = return_at_deciding,
+    .applicant_name = "Lò Văn Liên Thông", .citizen_id = "012345678901",
+  };
+
+  return motcua_replica_receive (replica, &r, error);
+}
+
+static MotcuaCase *
 receive_for (MotcuaFixture  *f,
              const char     *office,
              const char     *deciding,
              GError        **error)
 {
-  MotcuaReception r = {
-    .procedure_code = "SO.CAP", .receiving_office = office, .deciding_office = deciding,
-    .applicant_name = "Lò Văn Liên Thông", .citizen_id = "012345678901",
-  };
+  return receive_returned_at (f->replica, office, deciding, FALSE, error);
+}
 
-  return motcua_replica_receive (f->replica, &r, error);
+/* The deciding office (here the province's own replica) decides and hands back. */
+static void
+decide_and_return (Province   *p,
+                   const char *case_id)
+{
+  static const MotcuaStatus steps[] = {
+    MOTCUA_STATUS_IN_PROCESSING, MOTCUA_STATUS_APPROVED, MOTCUA_STATUS_RETURNED,
+  };
+  MotcuaStepOptions by_post = { .returned_via = MOTCUA_CHANNEL_POSTAL };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_assert_true (motcua_replica_advance_case (p->hub.replica, case_id, steps[i], &by_post,
+                                                  &error));
+      g_assert_no_error (error);
+    }
 }
 
 /* A commune desk receives a dossier the department decides: its own receipt, forwarded at once
@@ -283,9 +313,94 @@ test_received_anywhere (Province      *p,
   }
 }
 
+/* A forwarded dossier whose result the deciding office hands back leaves the receiving desk
+ * (and the district above it) once it has: the step that ends their holding reaches them, they
+ * let the case go, and their digests still agree with the server's. One whose result is
+ * handed back at the receiving desk stays there. The receiving desk may not hand back the
+ * first itself, and a dossier decided where it is received has nowhere else to return. */
+static void
+test_returned_by_deciding (Province      *p,
+                           gconstpointer  data)
+{
+  g_autoptr(MotcuaCase) away = NULL;
+  g_autoptr(MotcuaCase) here = NULL;
+  g_autoptr(MotcuaCase) refused = NULL;
+  g_autoptr(MotcuaCase) gone = NULL;
+  g_autoptr(MotcuaCase) kept = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaSyncProgress summary;
+
+  put_department_procedure (p);
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_true (summary.verified);
+
+  refused = receive_returned_at (p->hub.replica, "T.S", NULL, TRUE, &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "decides procedure “SO.CAP” itself"));
+  g_clear_error (&error);
+
+  away = receive_returned_at (p->a.replica, NULL, "T.S", TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (away->return_at_deciding);
+  here = receive_returned_at (p->a.replica, NULL, "T.S", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_false (here->return_at_deciding);
+  g_assert_false (motcua_replica_advance_case (p->a.replica, away->id, MOTCUA_STATUS_RETURNED,
+                                               NULL, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "which hands its result back"));
+  g_clear_error (&error);
+
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_true (summary.verified);
+  summary = sync_once (p, &p->d, p->token_d);
+  g_assert_true (summary.verified);
+  gone = motcua_replica_dup_case (p->d.replica, away->id, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&gone, motcua_case_free);
+
+  /* Decided and handed back by the department, while the commune desk waits. */
+  decide_and_return (p, away->id);
+  decide_and_return (p, here->id);
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_true (summary.verified);
+  summary = sync_once (p, &p->d, p->token_d);
+  g_assert_true (summary.verified);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      MotcuaReplica *desk = i == 0 ? p->a.replica : p->d.replica;
+
+      gone = motcua_replica_dup_case (desk, away->id, &error);
+      g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+      g_assert_null (gone);
+      g_clear_error (&error);
+      kept = motcua_replica_dup_case (desk, here->id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (kept->status, ==, MOTCUA_STATUS_RETURNED);
+      g_clear_pointer (&kept, motcua_case_free);
+    }
+  on_hub = motcua_replica_dup_case (p->hub.replica, away->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (on_hub->status, ==, MOTCUA_STATUS_RETURNED);
+  g_assert_true (on_hub->return_at_deciding);
+
+  /* Nothing more of it reaches them, and a later sync still agrees. */
+  g_assert_true (motcua_replica_edit_case (p->hub.replica, away->id, "rating", "5", NULL,
+                                           &error));
+  g_assert_no_error (error);
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_true (summary.verified);
+  gone = motcua_replica_dup_case (p->a.replica, away->id, &error);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+}
+
 void
 test_hub_reorganisation_add_tests (void)
 {
   HUB_ADD ("/hub/reorganisation/offline-desk", test_offline_desk_rehomed);
   HUB_ADD ("/hub/received-anywhere", test_received_anywhere);
+  HUB_ADD ("/hub/received-anywhere/returned-by-deciding", test_returned_by_deciding);
 }

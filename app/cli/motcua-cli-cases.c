@@ -251,6 +251,9 @@ print_case_text (MotcuaTool  *tool,
     motcua_table_add_field (table, _("Promised date"), promised);
   motcua_table_add_field (table, _("Receiving office"), c->receiving_office);
   motcua_table_add_field (table, _("Handling office"), c->handling_office);
+  if (g_strcmp0 (c->handling_office, c->receiving_office) != 0)
+    motcua_table_add_field (table, _("Result handed back by"),
+                            c->return_at_deciding ? c->handling_office : c->receiving_office);
   motcua_table_add_field (table, _("Applicant"), c->applicant_name);
   motcua_table_add_field (table, _("Citizen ID"), c->citizen_id);
   motcua_table_add_field (table, _("Phone"), c->phone);
@@ -341,6 +344,7 @@ cmd_receive (MotcuaTool  *tool,
   g_autofree char *papers_text = NULL;
   g_autofree char *office = NULL;
   g_autofree char *deciding = NULL;
+  g_autofree char *return_at = NULL;
   g_autofree char *at = NULL;
   g_autofree char *note = NULL;
   const GOptionEntry entries[] = {
@@ -366,6 +370,10 @@ cmd_receive (MotcuaTool  *tool,
     { "deciding-office", 0, 0, G_OPTION_ARG_FILENAME, &deciding,
       N_("The office that decides it, when another office of the province does: the dossier"
          " is forwarded to it at once"), N_("CODE") },
+    { "return-at", 0, 0, G_OPTION_ARG_FILENAME, &return_at,
+      N_("With --deciding-office, where the result is handed back: receiving (this desk,"
+         " the default) or deciding (the deciding office hands it back or sends it)"),
+      N_("PLACE") },
     { "at", 0, 0, G_OPTION_ARG_FILENAME, &at,
       N_("When it was received (ISO 8601; default: now)"), N_("ISO8601") },
     { "note", 0, 0, G_OPTION_ARG_FILENAME, &note,
@@ -393,6 +401,16 @@ cmd_receive (MotcuaTool  *tool,
   reception.procedure_code = procedure;
   reception.receiving_office = office;
   reception.deciding_office = deciding;
+  if (return_at != NULL)
+    {
+      if (strcmp (return_at, "deciding") != 0 && strcmp (return_at, "receiving") != 0)
+        {
+          motcua_set_usage_error (error, _("--return-at “%s” must be receiving or deciding"),
+                                  return_at);
+          return FALSE;
+        }
+      reception.return_at_deciding = strcmp (return_at, "deciding") == 0;
+    }
   reception.applicant_name = name;
   reception.citizen_id = citizen_id;
   reception.phone = phone;

@@ -126,6 +126,9 @@ motcua_cli_json_add_case_members (JsonBuilder           *builder,
   motcua_json_add_string (builder, "procedure_name", record->procedure_name);
   motcua_json_add_string (builder, "receiving_office", record->receiving_office);
   motcua_json_add_string (builder, "handling_office", record->handling_office);
+  if (g_strcmp0 (record->handling_office, record->receiving_office) != 0)
+    motcua_json_add_string (builder, "return_at",
+                            record->return_at_deciding ? "deciding" : "receiving");
 
   json_builder_set_member_name (builder, "applicant");
   json_builder_begin_object (builder);

@@ -194,6 +194,15 @@ fill (MotcuaCasePage *self)
     }
   else
     adw_action_row_set_subtitle (self->due_row, due);
+  /* A dossier decided elsewhere: which of the two offices hands the result back. */
+  if (g_strcmp0 (c->handling_office, c->receiving_office) != 0)
+    {
+      char **returner = c->return_at_deciding ? &handler : &receiver;
+      char *with = g_strdup_printf ("%s · %s", *returner, _("hands the result back"));
+
+      g_free (*returner);
+      *returner = with;
+    }
   adw_action_row_set_subtitle (self->office_row, handler);
   adw_action_row_set_subtitle (self->receiving_row, receiver);
   adw_combo_row_set_selected (self->channel_row, c->channel);

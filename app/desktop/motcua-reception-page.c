@@ -50,6 +50,7 @@ struct _MotcuaReceptionPage
   AdwEntryRow     *address_row;
   GtkLabel        *applicant_error_label;
   AdwComboRow     *deciding_row;
+  AdwComboRow     *return_row;    /* 0: at this desk, 1: by the deciding office */
   AdwComboRow     *channel_row;
   AdwComboRow     *priority_row;
   AdwEntryRow     *note_row;
@@ -511,9 +512,12 @@ save_action (GtkWidget  *widget,
 
   reception.procedure_code = self->procedure->code;
   if (self->deciding->len > 0)
-    reception.deciding_office =
-      g_ptr_array_index (self->deciding, MIN (adw_combo_row_get_selected (self->deciding_row),
-                                              self->deciding->len - 1));
+    {
+      reception.deciding_office =
+        g_ptr_array_index (self->deciding, MIN (adw_combo_row_get_selected (self->deciding_row),
+                                                self->deciding->len - 1));
+      reception.return_at_deciding = adw_combo_row_get_selected (self->return_row) == 1;
+    }
   reception.applicant_name = name;
   reception.citizen_id = citizen_id;
   reception.phone = *phone != '\0' ? phone : NULL;
@@ -677,6 +681,7 @@ motcua_reception_page_reset (MotcuaReceptionPage *self)
   gtk_editable_set_text (GTK_EDITABLE (self->note_row), "");
   adw_combo_row_set_selected (self->channel_row, MOTCUA_CHANNEL_COUNTER);
   adw_combo_row_set_selected (self->priority_row, MOTCUA_PRIORITY_NONE);
+  adw_combo_row_set_selected (self->return_row, 0);
   gtk_revealer_set_reveal_child (self->done_revealer, FALSE);
   validate (self, FALSE);
   motcua_reception_page_focus_search (self);
@@ -735,6 +740,7 @@ motcua_reception_page_class_init (MotcuaReceptionPageClass *klass)
                                                "/vn/gov/motcua/Desk/motcua-reception-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceptionPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceptionPage, deciding_row);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaReceptionPage, return_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceptionPage, done_revealer);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceptionPage, receipt_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceptionPage, receipt_detail_label);

@@ -118,6 +118,10 @@ typedef struct
   char          *returned_at;
   MotcuaChannel  returned_via;
   int            rating;             /* 0 = none, 1..5 */
+  /* A dossier decided by another office than the one that received it: its result is handed
+   * back by the deciding office, not at the receiving desk (which no longer holds the case
+   * once it is). */
+  gboolean       return_at_deciding;
   MotcuaSyncState sync_state;
 } MotcuaCase;
 

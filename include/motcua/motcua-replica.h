@@ -152,6 +152,9 @@ typedef struct
   /* The office that decides it, when another office of the province does (the dossier is
    * forwarded to it at once); NULL: the receiving office, when its level decides it. */
   const char    *deciding_office;
+  /* With a deciding office: its result is handed back by the deciding office (or sent from
+   * it), not at the receiving desk. Refused without one. */
+  gboolean       return_at_deciding;
   const char    *applicant_name;
   const char    *citizen_id;         /* 12 digits */
   const char    *phone;              /* Vietnamese number, may be NULL */

@@ -21,12 +21,15 @@ moves_cases (MotcuaWireBatch *items)
 {
   const MotcuaTableDesc *cases = _motcua_table_lookup (MOTCUA_TABLE_CASES);
   guint handling = (guint) _motcua_table_column (cases, "handling_office_id");
+  /* A result handed back may end the receiving office's holding (MOTCUA_STORE_CASE_RECEIVER). */
+  guint returned = (guint) _motcua_table_column (cases, "returned_at");
 
   for (guint i = 0; i < _motcua_wire_batch_length (items); i++)
     {
       const MotcuaWireItem *item = _motcua_wire_batch_item (items, i);
 
-      if (item->table == cases && (!item->is_change || item->column == handling))
+      if (item->table == cases
+          && (!item->is_change || item->column == handling || item->column == returned))
         return TRUE;
     }
 

@@ -61,14 +61,24 @@ advance_in_tx (MotcuaReplica            *self,
       return FALSE;
     }
 
-  if (to != MOTCUA_STATUS_RETURNED && to != MOTCUA_STATUS_WITHDRAWN
-      && _motcua_case_received_only (self, c))
+  if (to != MOTCUA_STATUS_WITHDRAWN && _motcua_case_received_only (self, c))
     {
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
-                   _("case %s is decided by %s: the desk that received it hands its result back"
-                     " or takes a withdrawal, and does not move it to %s"), c->receipt_no,
-                   c->handling_office, motcua_status_to_string (to));
-      return FALSE;
+      if (to == MOTCUA_STATUS_RETURNED && c->return_at_deciding)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       _("case %s is decided by %s, which hands its result back: the desk that"
+                         " received it only takes a withdrawal"), c->receipt_no,
+                       c->handling_office);
+          return FALSE;
+        }
+      if (to != MOTCUA_STATUS_RETURNED)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       _("case %s is decided by %s: the desk that received it hands its result"
+                         " back or takes a withdrawal, and does not move it to %s"),
+                       c->receipt_no, c->handling_office, motcua_status_to_string (to));
+          return FALSE;
+        }
     }
 
   from.status = c->status;
@@ -208,6 +218,14 @@ _motcua_case_transfer_in_tx (MotcuaReplica  *self,
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
                    _("office: case %s is already handled by %s"), c->receipt_no, office_code);
+      return FALSE;
+    }
+  /* Moving it is the deciding office's to do, as the server holds it (motcua-hub-push.c). */
+  if (_motcua_case_received_only (self, c))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("case %s is decided by %s: the desk that received it does not transfer"
+                     " it"), c->receipt_no, c->handling_office);
       return FALSE;
     }
   if (!motcua_status_is_open (c->status))

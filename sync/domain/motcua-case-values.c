@@ -227,6 +227,15 @@ _motcua_case_check_value (MotcuaReplica      *self,
     case C_RETURNED_VIA:
       return is_null || check_channel_name (text, error);
 
+    case C_RETURN_AT:
+      if (!is_null && g_strcmp0 (text, "receiving") != 0 && g_strcmp0 (text, "deciding") != 0)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                       _("return_at must be receiving or deciding (null: where it is decided)"));
+          return FALSE;
+        }
+      return TRUE;
+
     case C_PRIORITY:
       {
         MotcuaPriority priority;

@@ -48,6 +48,7 @@ _motcua_case_from_row (const MotcuaStoreCaseRow *row,
   c->returned_at = g_strdup (row->returned_at);
   motcua_channel_from_string (row->returned_via, &c->returned_via);
   c->rating = row->rating;
+  c->return_at_deciding = g_strcmp0 (row->return_at, "deciding") == 0;
   /* Pending while its last local change is not acknowledged by the hub. */
   c->sync_state = row->seq > acked ? MOTCUA_SYNC_STATE_PENDING : MOTCUA_SYNC_STATE_SYNCED;
 

@@ -84,6 +84,7 @@ static const FieldSpec case_fields[] = {
   { "result", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
   { "returned_at", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
   { "returned_via", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
+  { "return_at", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
   { "rating", JSON_NODE_VALUE, G_TYPE_INT64, FALSE, FALSE },
   { "note", JSON_NODE_VALUE, G_TYPE_STRING, FALSE, FALSE },
 };
@@ -419,6 +420,7 @@ import_case (MotcuaReplica  *self,
   const char *channel = _motcua_import_get_string (o, "channel");
   const char *priority = _motcua_import_get_string (o, "priority");
   const char *via = _motcua_import_get_string (o, "returned_via");
+  const char *return_at = _motcua_import_get_string (o, "return_at");
 
   if (!_motcua_import_check_object (applicant, applicant_fields, G_N_ELEMENTS (applicant_fields),
                                     "applicant",
@@ -453,6 +455,14 @@ import_case (MotcuaReplica  *self,
                    _("returned_via “%s” must be counter, online, postal or home"), via);
       return FALSE;
     }
+  if (return_at != NULL && *return_at != '\0' && strcmp (return_at, "receiving") != 0
+      && strcmp (return_at, "deciding") != 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("return_at “%s” must be receiving or deciding"), return_at);
+      return FALSE;
+    }
+  c.return_at_deciding = g_strcmp0 (return_at, "deciding") == 0;
   if (papers_node != NULL && JSON_NODE_HOLDS_ARRAY (papers_node))
     {
       JsonArray *array = json_node_get_array (papers_node);

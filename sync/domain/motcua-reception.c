@@ -197,7 +197,7 @@ receive_in_tx (MotcuaReplica          *self,
   g_autoptr(MotcuaOffice) deciding = NULL;
   guint days, n_documents;
   char day[11], clock_day[11], due[11];
-  gboolean moved;
+  gboolean moved, forwarded;
   MotcuaHlc hlc;
 
   if (!procedure_lookup (self, r->procedure_code, &procedure_id, &days, &n_documents, &procedure,
@@ -256,6 +256,16 @@ receive_in_tx (MotcuaReplica          *self,
                                 days, due, error))
     return FALSE;
 
+  forwarded = strcmp (deciding->code, office_code) != 0;
+  if (r->return_at_deciding && !forwarded)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("office %s decides procedure “%s” itself: the result is handed back where"
+                     " the dossier was received, so there is no deciding office to return it"),
+                   office_code, r->procedure_code);
+      return FALSE;
+    }
+
   receipt_no = _motcua_receipt_next (self, &office_id, office_code, atoi (day), error);
   if (receipt_no == NULL)
     return FALSE;
@@ -286,6 +296,8 @@ receive_in_tx (MotcuaReplica          *self,
   values[C_STATUS] = MOTCUA_VALUE_TEXT (status);
   values[C_PAPERS] = MOTCUA_VALUE_TEXT (papers);
   values[C_DELETED] = MOTCUA_VALUE_INT (0);
+  if (forwarded)
+    values[C_RETURN_AT] = MOTCUA_VALUE_TEXT (r->return_at_deciding ? "deciding" : "receiving");
 
   if (!_motcua_case_check_values (self, values, BIT (N_CASE_COLUMNS) - 1, &procedure_id, error)
       || !_motcua_replica_write_row (self, _motcua_cases_table (), case_id, values,
@@ -298,16 +310,16 @@ receive_in_tx (MotcuaReplica          *self,
                                        r->note, error))
     return FALSE;
   /* Received here, decided there: forwarded at once, and the timeline says so. */
-  if (strcmp (deciding->code, office_code) != 0)
+  if (forwarded)
     {
-      MotcuaEventFacts forwarded = { NULL };
+      MotcuaEventFacts move = { NULL };
 
-      forwarded.field = "handling_office_id";
-      forwarded.from_office = office_code;
-      forwarded.to_office = deciding->code;
+      move.field = "handling_office_id";
+      move.from_office = office_code;
+      move.to_office = deciding->code;
       /* Its own stamp, after the reception's: the timeline orders them so. */
       if (!_motcua_replica_add_case_event (self, case_id, _motcua_replica_tick (self),
-                                           received_at, "forwarded", &forwarded, NULL, error))
+                                           received_at, "forwarded", &move, NULL, error))
         return FALSE;
     }
 
@@ -333,6 +345,7 @@ receive_in_tx (MotcuaReplica          *self,
   out->clock_start = g_strdup (clock_day);
   out->due_date = g_strdup (due);
   out->status = MOTCUA_STATUS_RECEIVED;
+  out->return_at_deciding = r->return_at_deciding;
   out->papers = g_array_new (FALSE, FALSE, sizeof (guint));
   _motcua_papers_parse (papers, out->papers, NULL);
   out->sync_state = MOTCUA_SYNC_STATE_PENDING;
@@ -511,6 +524,18 @@ import_case_in_tx (MotcuaReplica     *self,
                                        : MOTCUA_VALUE_NULL;
   values[C_RATING] = r->rating > 0 ? MOTCUA_VALUE_INT (r->rating) : MOTCUA_VALUE_NULL;
   values[C_DELETED] = MOTCUA_VALUE_INT (0);
+  /* Where the result of a dossier decided by another office is handed back. */
+  if (memcmp (receiving_id.bytes, handling_id.bytes, 16) != 0)
+    values[C_RETURN_AT] = MOTCUA_VALUE_TEXT (r->return_at_deciding ? "deciding" : "receiving");
+  else if (r->return_at_deciding)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                   _("return_at “deciding” needs a handling office other than the receiving"
+                     " one"));
+      return FALSE;
+    }
+  else
+    values[C_RETURN_AT] = MOTCUA_VALUE_NULL;
 
   if (!_motcua_case_check_values (self, values, BIT (N_CASE_COLUMNS) - 1, &procedure_id, error)
       || !_motcua_replica_write_row (self, _motcua_cases_table (), &case_id, values,

@@ -20,7 +20,10 @@ typedef struct
   gboolean   has_case;
   MotcuaUuid case_id;
   guint      n_offices;
-  MotcuaUuid offices[3];     /* receiving, handling, and the handling office before */
+  /* The receiving office (while it holds the case, or in the batch that ends its holding),
+   * the handling office, and the handling office before: three at most, as a receiving
+   * office that no longer holds the case is named only when it did before the batch. */
+  MotcuaUuid offices[3];
   gboolean   entered;        /* the case moved to a new handling office */
 } EntryScope;
 
@@ -81,6 +84,7 @@ typedef struct
   gboolean   known;      /* hub_case_scope has a row for the case */
   gboolean   has_office;
   MotcuaUuid office;
+  gboolean   receiving_held;
 } PriorHandling;
 
 static gboolean
@@ -98,7 +102,7 @@ prior_handling (MotcuaReplica        *hub,
       g_autofree PriorHandling *read = g_new0 (PriorHandling, 1);
 
       if (!_motcua_store_hub_log_get_handling (hub, case_id, &read->known, &read->has_office,
-                                               &read->office, error))
+                                               &read->office, &read->receiving_held, error))
         return FALSE;
       prior = read;
       g_hash_table_insert (batch_prior, g_steal_pointer (&key), g_steal_pointer (&read));
@@ -120,7 +124,7 @@ entry_scope (MotcuaReplica         *hub,
 {
   const PriorHandling *prior = NULL;
   MotcuaUuid receiving, handling;
-  gboolean has_receiving, has_handling;
+  gboolean has_receiving, has_handling, released;
 
   memset (scope, 0, sizeof *scope);
 
@@ -129,17 +133,21 @@ entry_scope (MotcuaReplica         *hub,
   if (!scope->has_case)
     return TRUE;
   if (!_motcua_store_hub_scope_case_offices (hub, scope->case_id.bytes, &receiving,
-                                             &has_receiving, &handling, &has_handling))
+                                             &has_receiving, &handling, &has_handling,
+                                             &released))
     return TRUE;   /* in no one's scope yet */
-
-  if (has_receiving)
-    scope->offices[scope->n_offices++] = receiving;
-  if (has_handling)
-    scope->offices[scope->n_offices++] = handling;
 
   /* The handling office as last logged before this batch. */
   if (!prior_handling (hub, batch_prior, &scope->case_id, &prior, error))
     return FALSE;
+
+  /* A receiving office that held the case before this batch hears of the step that ended
+   * its holding (its replicas then let the case go), and of nothing after. */
+  if (has_receiving || (released && prior->known && prior->receiving_held))
+    scope->offices[scope->n_offices++] = receiving;
+  if (has_handling)
+    scope->offices[scope->n_offices++] = handling;
+
   if (prior->known)
     {
       if (prior->has_office
@@ -153,7 +161,7 @@ entry_scope (MotcuaReplica         *hub,
     }
 
   if (scope->n_offices > 0 && has_handling
-      && !_motcua_store_hub_log_set_handling (hub, &scope->case_id, &handling, error))
+      && !_motcua_store_hub_log_set_handling (hub, &scope->case_id, &handling, !released, error))
     return FALSE;
 
   return TRUE;
@@ -284,7 +292,7 @@ _motcua_hub_log_changes (MotcuaReplica         *hub,
 
       memcpy (case_id.bytes, g_bytes_get_data (order->pdata[i], NULL), 16);
       if (!_motcua_store_hub_scope_case_offices (hub, case_id.bytes, &receiving, &has_receiving,
-                                                 &handling, &has_handling)
+                                                 &handling, &has_handling, NULL)
           || !has_handling)
         continue;
       rows = case_snapshot (hub, &case_id, error);

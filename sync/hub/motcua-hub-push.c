@@ -80,7 +80,7 @@ office_refusal (MotcuaReplica        *hub,
   const char *column = column_name (change);
   const MotcuaValue *v = &change->values[0];
   MotcuaUuid receiving, handling;
-  gboolean has_receiving, has_handling;
+  gboolean has_receiving, has_handling, released;
   gboolean is_null = v->type == SQLITE_NULL;
   gboolean receiving_column = strcmp (column, "receiving_office_id") == 0;
   char text[37];
@@ -95,8 +95,9 @@ office_refusal (MotcuaReplica        *hub,
   if (receiving_column && _motcua_hub_case_known (hub, change->row_id.bytes))
     {
       _motcua_store_hub_scope_case_offices (hub, change->row_id.bytes, &receiving,
-                                            &has_receiving, &handling, &has_handling);
-      if (is_null || !has_receiving || memcmp (receiving.bytes, v->s, 16) != 0)
+                                            &has_receiving, &handling, &has_handling,
+                                            &released);
+      if (is_null || !(has_receiving || released) || memcmp (receiving.bytes, v->s, 16) != 0)
         {
           motcua_uuid_to_string (&change->row_id, text);
           return g_strdup_printf (_("the office that received case %s does not change after"
@@ -109,10 +110,11 @@ office_refusal (MotcuaReplica        *hub,
 
 /* A dossier received at one office and forwarded at reception to another that decides it
  * (Decree 118/2025/NĐ-CP: received anywhere in the province). A desk whose jurisdiction holds
- * the receiving office but not the deciding one hands the result back, takes a withdrawal and
- * keeps the applicant's contact and rating: it writes only those. Judged only for dossiers
- * forwarded at reception, which their receiving desk knew from the start were decided
- * elsewhere: a case transferred later may carry offline writes its desk made before. */
+ * the receiving office but not the deciding one hands the result back (unless the deciding
+ * office does), takes a withdrawal and keeps the applicant's contact and rating: it writes
+ * only those. Judged only for dossiers forwarded at reception, which their receiving desk knew
+ * from the start were decided elsewhere: a case transferred later may carry offline writes its
+ * desk made before. */
 static char *
 receiving_desk_refusal (MotcuaReplica        *hub,
                         MotcuaHubPeer        *peer,
@@ -124,13 +126,13 @@ receiving_desk_refusal (MotcuaReplica        *hub,
   const char *column = column_name (change);
   const MotcuaValue *v = &change->values[0];
   MotcuaUuid receiving, handling;
-  gboolean has_receiving, has_handling;
+  gboolean has_receiving, has_handling, returns = TRUE;
   char text[37];
 
   if (!_motcua_hub_case_known (hub, change->row_id.bytes)
-      || !_motcua_store_hub_scope_case_forwarded (hub, change->row_id.bytes)
+      || !_motcua_store_hub_scope_case_forwarded (hub, change->row_id.bytes, &returns)
       || !_motcua_store_hub_scope_case_offices (hub, change->row_id.bytes, &receiving,
-                                                &has_receiving, &handling, &has_handling)
+                                                &has_receiving, &handling, &has_handling, NULL)
       || !has_handling || _motcua_hub_office_in_scope (peer, handling.bytes, 16)
       || !has_receiving || !_motcua_hub_office_in_scope (peer, receiving.bytes, 16))
     return NULL;
@@ -140,13 +142,20 @@ receiving_desk_refusal (MotcuaReplica        *hub,
       MotcuaStatusKey key;
 
       if (v->type == SQLITE_TEXT && motcua_status_key_decode (v->s, &key)
-          && (key.status == MOTCUA_STATUS_RETURNED || key.status == MOTCUA_STATUS_WITHDRAWN))
+          && ((returns && key.status == MOTCUA_STATUS_RETURNED)
+              || key.status == MOTCUA_STATUS_WITHDRAWN))
         return NULL;
     }
-  else if (g_strv_contains (allowed, column))
+  else if (g_strv_contains (allowed, column)
+           && (returns || (strcmp (column, "returned_at") != 0
+                           && strcmp (column, "returned_via") != 0)))
     return NULL;
 
   motcua_uuid_to_string (&change->row_id, text);
+  if (!returns)
+    return g_strdup_printf (_("case %s is decided by another office, which hands its result"
+                              " back: the desk that received it may take a withdrawal and keep"
+                              " the applicant's contact and rating, not write %s"), text, column);
   return g_strdup_printf (_("case %s is decided by another office: the desk that received it"
                             " may hand its result back, take a withdrawal and keep the"
                             " applicant's contact and rating, not write %s"), text, column);

@@ -41,7 +41,8 @@ _motcua_hub_case_known (MotcuaReplica *hub,
 /* Whether the case @case_id, as the hub holds it now, is in the peer's scope. Either office
  * may be missing (a push can give a case one of them only): each that is there puts the case
  * in the scope of the replicas above it, here as in the digest and the state transfer
- * (motcua-replication.c). */
+ * (motcua-replication.c). The receiving office counts while it holds the case
+ * (MOTCUA_STORE_CASE_RECEIVER). */
 gboolean
 _motcua_hub_case_in_scope (MotcuaReplica *hub,
                            MotcuaHubPeer *peer,
@@ -51,7 +52,7 @@ _motcua_hub_case_in_scope (MotcuaReplica *hub,
   gboolean has_receiving, has_handling;
 
   if (!_motcua_store_hub_scope_case_offices (hub, case_id, &receiving, &has_receiving, &handling,
-                                             &has_handling))
+                                             &has_handling, NULL))
     return FALSE;
 
   return (has_receiving && _motcua_hub_office_in_scope (peer, receiving.bytes, 16))

@@ -87,7 +87,8 @@ typedef struct
   X (RETURNED_AT,        "returned_at",        MOTCUA_COL_TEXT,   NULL,                    FALSE) \
   X (RETURNED_VIA,       "returned_via",       MOTCUA_COL_TEXT,   NULL,                    FALSE) \
   X (RATING,             "rating",             MOTCUA_COL_INT,    N_("Satisfaction"),      TRUE)  \
-  X (DELETED,            "deleted",            MOTCUA_COL_INT,    NULL,                    FALSE)
+  X (DELETED,            "deleted",            MOTCUA_COL_INT,    NULL,                    FALSE) \
+  X (RETURN_AT,          "return_at",          MOTCUA_COL_TEXT,   NULL,                    FALSE)
 
 const MotcuaTableDesc *_motcua_table_lookup      (MotcuaTableId id);
 const MotcuaTableDesc *_motcua_table_by_name     (const char   *name);
@@ -337,6 +338,14 @@ char         *_motcua_replica_now_iso      (MotcuaReplica  *self);
   "  UNION"                                                                                  \
   "  SELECT o.id FROM offices o JOIN jurisdiction j ON o.successor_id = j.id"                \
   "  WHERE o.deleted IS NOT 1) "
+
+/* The receiving office of the case @c (a table alias) as far as it still holds the case:
+ * NULL once the result of a dossier whose result the deciding office hands back has been
+ * handed back (schema 10). A case is in the scope of the replicas of this office and of its
+ * handling office: the one rule of the digest, the state transfer, the purge and the hub. */
+#define MOTCUA_STORE_CASE_RECEIVER(c)                                                         \
+  "CASE WHEN " c ".returned_at IS NOT NULL AND " c ".return_at = 'deciding' THEN NULL"          \
+  " ELSE " c ".receiving_office_id END"
 
 /* Moves the replica to office @code (a reorganisation ended its own): its meta and identity,
  * inside the caller's transaction. */

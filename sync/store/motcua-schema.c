@@ -250,6 +250,16 @@ static const char *const migrations[] = {
    * decide it (Decree 118/2025/NĐ-CP: received anywhere in the province, decided where the
    * law says). NULL: where it is decided. */
   "ALTER TABLE procedures ADD COLUMN receiving_levels TEXT;",
+
+  /* 9 → 10: where a forwarded dossier's result is handed back. A dossier received at one
+   * desk and decided at another office is handed back at the receiving desk ('receiving', the
+   * rule of Decree 118/2025/NĐ-CP unless the applicant chose otherwise) or by the deciding
+   * office ('deciding'); in the second case the receiving office no longer holds the case
+   * once its result is handed back. NULL: a dossier decided where it was received. The hub
+   * remembers, per case, whether the receiving office held it when last logged, so the
+   * receiving office's replicas learn of the step that ends its holding. */
+  "ALTER TABLE cases ADD COLUMN return_at TEXT;"
+  "ALTER TABLE hub_case_scope ADD COLUMN receiving_held INTEGER NOT NULL DEFAULT 1;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);

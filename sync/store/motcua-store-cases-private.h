@@ -42,6 +42,7 @@ typedef struct
   const char *result;
   const char *returned_at;
   const char *returned_via;
+  const char *return_at;        /* "receiving", "deciding" or NULL */
   int         rating;
   guint64     seq;                /* its last local change's sequence number (_seq) */
 } MotcuaStoreCaseRow;

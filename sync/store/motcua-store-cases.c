@@ -15,7 +15,7 @@
   "c.rid, c.id, c.receipt_no, p.code, p.name, ro.code, ho.code, c.applicant_name,"          \
   " c.citizen_id, c.phone, c.address, c.channel, c.priority, c.received_at, c.clock_start,"  \
   " c.due_date, c.status, c.status_gen, c.papers, c.resolved_at, c.result, c.returned_at,"   \
-  " c.returned_via, c.rating, c._seq"
+  " c.returned_via, c.rating, c._seq, c.return_at"
 #define CASE_JOINS                                                                           \
   " LEFT JOIN procedures p ON p.id = c.procedure_id"                                         \
   " LEFT JOIN offices ro ON ro.id = c.receiving_office_id"                                   \
@@ -54,6 +54,7 @@ case_row_read (sqlite3_stmt       *stmt,
   row->returned_via = TEXT (22);
   row->rating = sqlite3_column_int (stmt, 23);
   row->seq = (guint64) sqlite3_column_int64 (stmt, 24);
+  row->return_at = TEXT (25);
 #undef TEXT
 }
 

@@ -63,16 +63,19 @@ gboolean  _motcua_store_hub_log_read         (MotcuaReplica                *hub,
 guint64   _motcua_store_hub_log_last_gseq    (MotcuaReplica                *hub);
 
 /* The handling office of @case_id as last logged: *@known if hub_case_scope has the case,
- * *@has_office if it has an office for it (then in @office). */
+ * *@has_office if it has an office for it (then in @office), *@receiving_held if its
+ * receiving office still held it (MOTCUA_STORE_CASE_RECEIVER). */
 gboolean  _motcua_store_hub_log_get_handling (MotcuaReplica                *hub,
                                               const MotcuaUuid             *case_id,
                                               gboolean                     *known,
                                               gboolean                     *has_office,
                                               MotcuaUuid                   *office,
+                                              gboolean                     *receiving_held,
                                               GError                      **error);
 gboolean  _motcua_store_hub_log_set_handling (MotcuaReplica                *hub,
                                               const MotcuaUuid             *case_id,
                                               const MotcuaUuid             *office,
+                                              gboolean                      receiving_held,
                                               GError                      **error);
 
 /* The case conflict @conflict_id is about: *@exists if the hub holds the conflict, *@has_case

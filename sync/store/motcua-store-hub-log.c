@@ -113,6 +113,7 @@ _motcua_store_hub_log_get_handling (MotcuaReplica     *hub,
                                     gboolean          *known,
                                     gboolean          *has_office,
                                     MotcuaUuid        *office,
+                                    gboolean          *receiving_held,
                                     GError           **error)
 {
   sqlite3_stmt *stmt;
@@ -120,9 +121,10 @@ _motcua_store_hub_log_get_handling (MotcuaReplica     *hub,
 
   *known = FALSE;
   *has_office = FALSE;
+  *receiving_held = TRUE;
 
-  stmt = _motcua_replica_prepare (hub, "SELECT handling_office_id FROM hub_case_scope"
-                                  " WHERE case_id = ?1", error);
+  stmt = _motcua_replica_prepare (hub, "SELECT handling_office_id, receiving_held"
+                                  " FROM hub_case_scope WHERE case_id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
@@ -133,6 +135,7 @@ _motcua_store_hub_log_get_handling (MotcuaReplica     *hub,
       *has_office = sqlite3_column_bytes (stmt, 0) == 16;
       if (*has_office)
         memcpy (office->bytes, sqlite3_column_blob (stmt, 0), 16);
+      *receiving_held = sqlite3_column_int (stmt, 1) != 0;
     }
   return _motcua_replica_walk_done (hub, stmt, rc, NULL, error);
 }
@@ -141,16 +144,19 @@ gboolean
 _motcua_store_hub_log_set_handling (MotcuaReplica     *hub,
                                     const MotcuaUuid  *case_id,
                                     const MotcuaUuid  *office,
+                                    gboolean           receiving_held,
                                     GError           **error)
 {
   sqlite3_stmt *stmt;
 
   stmt = _motcua_replica_prepare (hub, "INSERT OR REPLACE INTO hub_case_scope"
-                                  " (case_id, handling_office_id) VALUES (?1, ?2)", error);
+                                  " (case_id, handling_office_id, receiving_held)"
+                                  " VALUES (?1, ?2, ?3)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_blob (stmt, 1, case_id->bytes, 16, SQLITE_STATIC);
   sqlite3_bind_blob (stmt, 2, office->bytes, 16, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, receiving_held);
 
   return _motcua_replica_step_done (hub, stmt, error);
 }

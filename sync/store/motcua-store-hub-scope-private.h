@@ -13,19 +13,25 @@
 
 G_BEGIN_DECLS
 
-/* The receiving and handling offices of the case @case_id (16 bytes); FALSE if the store has
- * no such case (or on an error). Either office may be missing. */
+/* The offices that hold the case @case_id (16 bytes): its receiving office while that holds
+ * it (MOTCUA_STORE_CASE_RECEIVER) and its handling office; FALSE if the store has no such case
+ * (or on an error). Either office may be missing. @released (may be NULL) says whether the
+ * receiving office no longer holds it; its id is then in @receiving, with *@has_receiving
+ * FALSE. */
 gboolean  _motcua_store_hub_scope_case_offices (MotcuaReplica  *store,
                                                 const guint8   *case_id,
                                                 MotcuaUuid     *receiving,
                                                 gboolean       *has_receiving,
                                                 MotcuaUuid     *handling,
-                                                gboolean       *has_handling);
-/* Whether the store holds the case @case_id, in @known_out; FALSE on an error. */
+                                                gboolean       *has_handling,
+                                                gboolean       *released);
 /* Whether the case @case_id was forwarded at reception to another office that decides it (its
- * timeline holds a "forwarded" step); FALSE on an error too. */
+ * timeline holds a "forwarded" step); FALSE on an error too. *@receiving_returns: whether its
+ * result is handed back at the receiving desk (return_at is not 'deciding'). */
 gboolean  _motcua_store_hub_scope_case_forwarded (MotcuaReplica  *store,
-                                                  const guint8   *case_id);
+                                                  const guint8   *case_id,
+                                                  gboolean       *receiving_returns);
+/* Whether the store holds the case @case_id, in @known_out; FALSE on an error. */
 gboolean  _motcua_store_hub_scope_case_known   (MotcuaReplica  *store,
                                                 const guint8   *case_id,
                                                 gboolean       *known_out,

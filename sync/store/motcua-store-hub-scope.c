@@ -17,14 +17,18 @@ _motcua_store_hub_scope_case_offices (MotcuaReplica *store,
                                       MotcuaUuid    *receiving,
                                       gboolean      *has_receiving,
                                       MotcuaUuid    *handling,
-                                      gboolean      *has_handling)
+                                      gboolean      *has_handling,
+                                      gboolean      *released)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (store, "SELECT receiving_office_id,"
-                                                " handling_office_id FROM cases WHERE id = ?1",
-                                                NULL);
+  sqlite3_stmt *stmt = _motcua_replica_prepare (store, "SELECT c.receiving_office_id,"
+                                                " c.handling_office_id, "
+                                                MOTCUA_STORE_CASE_RECEIVER ("c") " IS NULL"
+                                                " FROM cases c WHERE c.id = ?1", NULL);
 
   *has_receiving = FALSE;
   *has_handling = FALSE;
+  if (released != NULL)
+    *released = FALSE;
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
@@ -32,8 +36,12 @@ _motcua_store_hub_scope_case_offices (MotcuaReplica *store,
     {
       if (sqlite3_column_bytes (stmt, 0) == 16)
         {
+          gboolean gone = sqlite3_column_int (stmt, 2) != 0;
+
           memcpy (receiving->bytes, sqlite3_column_blob (stmt, 0), 16);
-          *has_receiving = TRUE;
+          *has_receiving = !gone;
+          if (released != NULL)
+            *released = gone;
         }
       if (sqlite3_column_bytes (stmt, 1) == 16)
         {
@@ -79,7 +87,8 @@ _motcua_store_hub_scope_scans (MotcuaReplica        *store,
                                GError              **error)
 {
   sqlite3_stmt *stmt = _motcua_replica_prepare (store, "SELECT a.size, a.replica,"
-                                                " c.receiving_office_id, c.handling_office_id"
+                                                " " MOTCUA_STORE_CASE_RECEIVER ("c") ","
+                                                " c.handling_office_id"
                                                 " FROM attachments a LEFT JOIN cases c"
                                                 " ON c.id = a.case_id WHERE a.sha256 = ?1",
                                                 error);
@@ -107,17 +116,22 @@ _motcua_store_hub_scope_scans (MotcuaReplica        *store,
 
 gboolean
 _motcua_store_hub_scope_case_forwarded (MotcuaReplica *store,
-                                        const guint8  *case_id)
+                                        const guint8  *case_id,
+                                        gboolean      *receiving_returns)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (store, "SELECT 1 FROM case_events"
-                                                " WHERE case_id = ?1 AND action = 'forwarded'"
-                                                " LIMIT 1", NULL);
+  sqlite3_stmt *stmt = _motcua_replica_prepare (store, "SELECT c.return_at IS NOT 'deciding'"
+                                                " FROM cases c WHERE c.id = ?1 AND EXISTS"
+                                                " (SELECT 1 FROM case_events WHERE case_id = ?1"
+                                                " AND action = 'forwarded')", NULL);
   gboolean forwarded;
 
+  *receiving_returns = TRUE;
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
   forwarded = sqlite3_step (stmt) == SQLITE_ROW;
+  if (forwarded)
+    *receiving_returns = sqlite3_column_int (stmt, 0) != 0;
   sqlite3_reset (stmt);
 
   return forwarded;

@@ -14,8 +14,8 @@ static const char *const read_sql[] = {
   [MOTCUA_TABLE_OFFICES] = "SELECT rid, id FROM offices WHERE rid > ?1 ORDER BY rid",
   [MOTCUA_TABLE_PROCEDURES] = "SELECT rid, id FROM procedures WHERE rid > ?1 ORDER BY rid",
   [MOTCUA_TABLE_CALENDAR] = "SELECT rid, id FROM calendar WHERE rid > ?1 ORDER BY rid",
-  [MOTCUA_TABLE_CASES] = "SELECT rid, id, receiving_office_id, handling_office_id FROM cases"
-                         " WHERE rid > ?1 ORDER BY rid",
+  [MOTCUA_TABLE_CASES] = "SELECT c.rid, c.id, " MOTCUA_STORE_CASE_RECEIVER ("c") ","
+                         " c.handling_office_id FROM cases c WHERE c.rid > ?1 ORDER BY c.rid",
   [MOTCUA_TABLE_CASE_EVENTS] = "SELECT rid, id, case_id FROM case_events WHERE rid > ?1"
                                " ORDER BY rid",
   [MOTCUA_TABLE_ATTACHMENTS] = "SELECT rid, id, case_id FROM attachments WHERE rid > ?1"

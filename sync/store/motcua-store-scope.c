@@ -73,7 +73,8 @@ _motcua_store_scope_foreach_digest_row (MotcuaReplica         *self,
      * server's by design: the officer sees it as rejected. It is in no digest until the
      * server sends it whole again (see motcua-sync.c). Nor is a case the server does not
      * hold yet, which changes of ours wait for. */
-    [MOTCUA_TABLE_CASES] = "SELECT id, receiving_office_id, handling_office_id FROM cases"
+    [MOTCUA_TABLE_CASES] = "SELECT c.id, " MOTCUA_STORE_CASE_RECEIVER ("c") ","
+                           " c.handling_office_id FROM cases c"
                            " WHERE id NOT IN (SELECT gone FROM rejected WHERE gone IS NOT NULL)"
                            " AND id NOT IN (SELECT wait FROM rejected WHERE wait IS NOT NULL)",
     /* Likewise a row of a timeline or a scan the server refused: it stays here, marked
@@ -117,7 +118,8 @@ _motcua_store_scope_foreach_case (MotcuaReplica         *self,
                                   gpointer               user_data,
                                   GError               **error)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT c.rid, c.receiving_office_id,"
+  sqlite3_stmt *stmt = _motcua_replica_prepare (self, "SELECT c.rid, "
+                                                MOTCUA_STORE_CASE_RECEIVER ("c") ","
                                                 " c.handling_office_id, " PENDING_OF_CASE_SQL
                                                 " FROM cases c", error);
 
