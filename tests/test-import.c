@@ -274,6 +274,40 @@ check_shipped_tree (MotcuaReplica *replica)
     }
 }
 
+/* The sample catalogue since 1 July 2025: no procedure in force after the district tier ended is
+ * decided at the district; each district version ends on 30 June 2025 with a current version
+ * under the same code and ".2025", which a commune desk of today may receive. */
+static void
+check_shipped_catalogue (MotcuaReplica *replica)
+{
+  g_autoptr(GPtrArray) procedures = NULL;
+  g_autoptr(GError) error = NULL;
+  guint ended = 0;
+
+  procedures = motcua_replica_list_procedures (replica, NULL, -1, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < procedures->len; i++)
+    {
+      const MotcuaProcedure *p = g_ptr_array_index (procedures, i);
+      g_autofree char *current = NULL;
+      g_autoptr(MotcuaProcedure) next = NULL;
+
+      if ((p->levels & (1u << MOTCUA_LEVEL_DISTRICT)) == 0)
+        continue;
+      g_assert_cmpstr (p->in_force_to, ==, "2025-06-30");
+      current = g_strconcat (p->code, ".2025", NULL);
+      next = motcua_replica_dup_procedure (replica, current, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (next->in_force_from, ==, "2025-07-01");
+      g_assert_null (next->in_force_to);
+      g_assert_cmpuint (next->levels & (1u << MOTCUA_LEVEL_DISTRICT), ==, 0);
+      g_assert_cmpuint ((next->receiving_levels ? next->receiving_levels : next->levels)
+                        & (1u << MOTCUA_LEVEL_COMMUNE), !=, 0);
+      ended++;
+    }
+  g_assert_cmpuint (ended, ==, 24);
+}
+
 /* The files shipped in data/ import cleanly. */
 static void
 test_shipped_data (void)
@@ -318,6 +352,7 @@ test_shipped_data (void)
         }
     }
   check_shipped_tree (f.replica);
+  check_shipped_catalogue (f.replica);
 
   motcua_fixture_tear_down (&f, NULL);
 }

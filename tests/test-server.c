@@ -434,7 +434,7 @@ test_publish_report (Fixture       *f,
 
   published = server_run (f, "publish", "catalogue", catalogue, NULL);
   assert_ok (published);
-  g_assert_nonnull (strstr (published->out, "Published 80 procedures"));
+  g_assert_nonnull (strstr (published->out, "Published 104 procedures"));
   csv = server_run (f, "--json", "publish", "catalogue", catalogue_csv, NULL);
   assert_ok (csv);
   root = motcua_test_parse_json (csv->out, -1);

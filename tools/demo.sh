@@ -40,6 +40,12 @@ step "Receive a marriage registration submitted online" \
 step "A home visit by the digital-technology team: a monthly social allowance" \
   cases receive --procedure MAU.BTXH.001 --name "Vàng Thị Mai" --citizen-id 012150007788 \
     --channel home --priority elderly --papers 0
+step "The district registered business households until 30 June 2025: its version is refused today" \
+  cases receive --procedure MAU.HKD.001 --name "Lò Văn Pằng" --citizen-id 012095004321 \
+    --channel counter --papers 0,1 || true
+step "Since 1 July 2025 the commune registers them" \
+  cases receive --procedure MAU.HKD.001.2025 --name "Lò Văn Pằng" --citizen-id 012095004321 \
+    --address "Bản Nậm Hàng, xã Nậm Hàng" --channel counter --papers 0,1
 
 # Receipt numbers run per office and year: the first dossier of the year is 000001.
 first="LC.NAMHANG-$year-000001"
