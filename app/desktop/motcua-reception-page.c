@@ -332,10 +332,12 @@ procedure_search_changed_cb (MotcuaReceptionPage *self)
                                                   GTK_EDITABLE (self->procedure_entry))));
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *today = NULL;
 
   clear_results (self);
   if (self->session == NULL || *text == '\0')
     return;
+  today = motcua_session_dup_today (self->session);
 
   /* The catalogue has a few thousand procedures at most: searching it takes well under a
    * millisecond, so it runs as the officer types. */
@@ -350,8 +352,15 @@ procedure_search_changed_cb (MotcuaReceptionPage *self)
   for (guint i = 0; i < found->len; i++)
     {
       MotcuaProcedure *procedure = g_ptr_array_index (found, i);
-      GtkWidget *row = adw_action_row_new ();
-      g_autofree char *subtitle = procedure_summary (procedure, FALSE);
+      GtkWidget *row = NULL;
+      g_autofree char *subtitle = NULL;
+
+      /* A version a reform ended (or one not yet in force) cannot take today's dossier: the
+       * catalogue page still lists it. */
+      if (!motcua_procedure_in_force (procedure, today))
+        continue;
+      row = adw_action_row_new ();
+      subtitle = procedure_summary (procedure, FALSE);
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), procedure->name);
@@ -363,8 +372,8 @@ procedure_search_changed_cb (MotcuaReceptionPage *self)
       gtk_list_box_append (self->procedure_list, row);
       g_ptr_array_add (self->results, motcua_procedure_copy (procedure));
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->procedure_list), found->len > 0);
-  gtk_widget_set_visible (self->procedure_empty_label, found->len == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->procedure_list), self->results->len > 0);
+  gtk_widget_set_visible (self->procedure_empty_label, self->results->len == 0);
 }
 
 static void

@@ -170,6 +170,9 @@ GType            motcua_case_event_get_type (void) G_GNUC_CONST;
 MotcuaOffice    *motcua_office_copy         (const MotcuaOffice    *self);
 void             motcua_office_free         (MotcuaOffice          *self);
 /* Whether @self was in force on @day (YYYY-MM-DD). */
+/* Whether @self is in force on @day (YYYY-MM-DD): the reception of a dossier that day may use it. */
+gboolean         motcua_procedure_in_force  (const MotcuaProcedure *self,
+                                             const char            *day);
 gboolean         motcua_office_in_force     (const MotcuaOffice    *self,
                                              const char            *day);
 /* Its parent's code on @day: a former parent until the day it moved, then its parent. */

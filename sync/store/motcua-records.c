@@ -147,6 +147,14 @@ motcua_office_free (MotcuaOffice *self)
 }
 
 gboolean
+motcua_procedure_in_force (const MotcuaProcedure *self,
+                           const char            *day)
+{
+  return (self->in_force_from == NULL || strcmp (self->in_force_from, day) <= 0)
+         && (self->in_force_to == NULL || strcmp (day, self->in_force_to) <= 0);
+}
+
+gboolean
 motcua_office_in_force (const MotcuaOffice *self,
                         const char         *day)
 {
