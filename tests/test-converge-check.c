@@ -373,13 +373,15 @@ assert_receipts_unique (World *w)
 /* Every refusal left on a replica has a way out: it is about a case the server said is not
  * the replica's (the officer sees why; the case is the handling office's now), or the server
  * refused it for a reason this schedule makes on purpose: a write to a case another desk moved
- * out of the replica's scope meanwhile, or the resolution of a conflict on such a case. */
+ * out of the replica's scope meanwhile, or away from the office that received it (which keeps
+ * it, but writes only what a receiving desk may), or the resolution of a conflict on such a
+ * case. */
 void
 assert_refusals_expected (World *w,
                           Node  *node)
 {
   static const char *const expected[] = { "is not in the jurisdiction of",
-                                          "may resolve" };
+                                          "may resolve", "is decided by another office" };
   sqlite3 *db = open_db (node->f.path);
   sqlite3_stmt *stmt = NULL;
 

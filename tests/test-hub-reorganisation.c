@@ -397,10 +397,59 @@ test_returned_by_deciding (Province      *p,
   g_clear_error (&error);
 }
 
+/* A case the province transfers to another commune while the desk that received and handled it
+ * is offline: what the desk wrote before the transfer was its own to write and counts; what it
+ * wrote after, not knowing, is held to what a receiving desk may write (the applicant's contact
+ * passes, the citizen ID does not), and the refusal names why. */
+static void
+test_transferred_while_offline (Province      *p,
+                                gconstpointer  data)
+{
+  g_autoptr(MotcuaCase) c = NULL;
+  g_autoptr(MotcuaCase) on_hub = NULL;
+  g_autoptr(GPtrArray) rejected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  set_clocks (p, "2026-03-02T09:00:00+07:00");
+  c = receive (&p->a, "Lò Thị Chuyển");
+  sync_replica (p, &p->a, p->token_a, NULL);
+
+  p->a.now_ms = motcua_test_ms ("2026-03-02T10:00:00+07:00");
+  g_assert_true (motcua_replica_edit_case (p->a.replica, c->id, "applicant_name",
+                                           "Lò Thị Chuyển Sớm", NULL, &error));
+  g_assert_no_error (error);
+  p->hub.now_ms = motcua_test_ms ("2026-03-02T11:00:00+07:00");
+  g_assert_true (motcua_replica_transfer_case (p->hub.replica, c->id, "T.D.B", "liên thông",
+                                               &error));
+  g_assert_no_error (error);
+  p->a.now_ms = motcua_test_ms ("2026-03-02T12:00:00+07:00");
+  g_assert_true (motcua_replica_edit_case (p->a.replica, c->id, "address", "Bản Mới", NULL,
+                                           &error));
+  g_assert_no_error (error);
+  g_assert_true (motcua_replica_edit_case (p->a.replica, c->id, "citizen_id", "098765432109",
+                                           NULL, &error));
+  g_assert_no_error (error);
+
+  (void) sync_once (p, &p->a, p->token_a);
+  rejected = motcua_replica_list_rejected (p->a.replica, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejected->len, ==, 1);
+  g_assert_cmpstr (((MotcuaRejected *) rejected->pdata[0])->column, ==, "citizen_id");
+  g_assert_nonnull (strstr (((MotcuaRejected *) rejected->pdata[0])->reason,
+                            "not write citizen_id"));
+  on_hub = motcua_replica_dup_case (p->hub.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (on_hub->handling_office, ==, "T.D.B");
+  g_assert_cmpstr (on_hub->applicant_name, ==, "Lò Thị Chuyển Sớm");
+  g_assert_cmpstr (on_hub->address, ==, "Bản Mới");
+  g_assert_cmpstr (on_hub->citizen_id, !=, "098765432109");
+}
+
 void
 test_hub_reorganisation_add_tests (void)
 {
   HUB_ADD ("/hub/reorganisation/offline-desk", test_offline_desk_rehomed);
   HUB_ADD ("/hub/received-anywhere", test_received_anywhere);
   HUB_ADD ("/hub/received-anywhere/returned-by-deciding", test_returned_by_deciding);
+  HUB_ADD ("/hub/received-anywhere/transferred-while-offline", test_transferred_while_offline);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
+#include "motcua-cases-private.h"
 #include "motcua-hub-private.h"
 
 /* The name of the column a change writes, or "" for a whole row. */
@@ -108,13 +109,27 @@ office_refusal (MotcuaReplica        *hub,
   return NULL;
 }
 
-/* A dossier received at one office and forwarded at reception to another that decides it
- * (Decree 118/2025/NĐ-CP: received anywhere in the province). A desk whose jurisdiction holds
- * the receiving office but not the deciding one hands the result back (unless the deciding
- * office does), takes a withdrawal and keeps the applicant's contact and rating: it writes
- * only those. Judged only for dossiers forwarded at reception, which their receiving desk knew
- * from the start were decided elsewhere: a case transferred later may carry offline writes its
- * desk made before. */
+/* Whether @change was stamped after the case's last move to another handling office (the
+ * register of its handling_office_id: the reception for a dossier forwarded then, the transfer
+ * otherwise). A write stamped no later was made while the desk that wrote it may still have
+ * handled the case, offline before it heard of the move: the field merge judges it. On an
+ * error, as if after: the change is then judged by the limits, and refused. */
+static gboolean
+written_after_move (MotcuaReplica        *hub,
+                    const MotcuaWireItem *change)
+{
+  MotcuaHlc moved;
+
+  return !_motcua_replica_column_hlc (hub, change->table, &change->row_id,
+                                      C_HANDLING_OFFICE_ID, &moved, NULL)
+         || change->hlc > moved;
+}
+
+/* A dossier received at one office and decided by another: forwarded at reception (Decree
+ * 118/2025/NĐ-CP: received anywhere in the province), or transferred since. A desk whose
+ * jurisdiction holds the receiving office but not the deciding one hands the result back
+ * (unless the deciding office does), takes a withdrawal and keeps the applicant's contact and
+ * rating: it writes only those, in writes stamped after the move (written_after_move()). */
 static char *
 receiving_desk_refusal (MotcuaReplica        *hub,
                         MotcuaHubPeer        *peer,
@@ -126,16 +141,17 @@ receiving_desk_refusal (MotcuaReplica        *hub,
   const char *column = column_name (change);
   const MotcuaValue *v = &change->values[0];
   MotcuaUuid receiving, handling;
-  gboolean has_receiving, has_handling, returns = TRUE;
+  gboolean has_receiving, has_handling, returns;
   char text[37];
 
   if (!_motcua_hub_case_known (hub, change->row_id.bytes)
-      || !_motcua_store_hub_scope_case_forwarded (hub, change->row_id.bytes, &returns)
       || !_motcua_store_hub_scope_case_offices (hub, change->row_id.bytes, &receiving,
                                                 &has_receiving, &handling, &has_handling, NULL)
       || !has_handling || _motcua_hub_office_in_scope (peer, handling.bytes, 16)
-      || !has_receiving || !_motcua_hub_office_in_scope (peer, receiving.bytes, 16))
+      || !has_receiving || !_motcua_hub_office_in_scope (peer, receiving.bytes, 16)
+      || !written_after_move (hub, change))
     return NULL;
+  returns = !_motcua_store_hub_scope_case_returned_by_decider (hub, change->row_id.bytes);
 
   if (strcmp (column, "status") == 0)
     {

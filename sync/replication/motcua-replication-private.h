@@ -217,6 +217,15 @@ GHashTable   *_motcua_replica_jurisdiction_set  (MotcuaReplica  *self,
                                             const char     *office_code,
                                             GError        **error);
 
+/* The stamp of the write that set column @column (its index in @table->columns) of the row @id,
+ * in *@hlc_out (0 when the row or the register is missing). */
+gboolean      _motcua_replica_column_hlc   (MotcuaReplica          *self,
+                                            const MotcuaTableDesc  *table,
+                                            const MotcuaUuid       *id,
+                                            guint                   column,
+                                            MotcuaHlc              *hlc_out,
+                                            GError                **error);
+
 /* Whether the 16-byte id @id (of @size bytes) is in such a set. */
 gboolean      _motcua_id_in_set            (GHashTable     *set,
                                             const void     *id,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
+#include "motcua-replication-private.h"
 #include "motcua-rows-private.h"
 #include "motcua-text.h"
 #include "motcua-workflow.h"
@@ -346,3 +347,24 @@ done:
   return ok;
 }
 
+gboolean
+_motcua_replica_column_hlc (MotcuaReplica          *self,
+                            const MotcuaTableDesc  *table,
+                            const MotcuaUuid       *id,
+                            guint                   column,
+                            MotcuaHlc              *hlc_out,
+                            GError                **error)
+{
+  RowState row;
+
+  g_assert (column < table->n_columns);
+
+  *hlc_out = 0;
+  if (!_motcua_row_read (self, table, id, FALSE, &row, error))
+    return FALSE;
+  if (row.exists)
+    *hlc_out = row.clocks.hlc[column];
+  _motcua_row_state_clear (&row);
+
+  return TRUE;
+}

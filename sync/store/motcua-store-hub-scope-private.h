@@ -25,12 +25,10 @@ gboolean  _motcua_store_hub_scope_case_offices (MotcuaReplica  *store,
                                                 MotcuaUuid     *handling,
                                                 gboolean       *has_handling,
                                                 gboolean       *released);
-/* Whether the case @case_id was forwarded at reception to another office that decides it (its
- * timeline holds a "forwarded" step); FALSE on an error too. *@receiving_returns: whether its
- * result is handed back at the receiving desk (return_at is not 'deciding'). */
-gboolean  _motcua_store_hub_scope_case_forwarded (MotcuaReplica  *store,
-                                                  const guint8   *case_id,
-                                                  gboolean       *receiving_returns);
+/* Whether the result of the case @case_id is handed back by the office deciding it, not at the
+ * receiving desk (its return_at is 'deciding'); FALSE on an error too. */
+gboolean  _motcua_store_hub_scope_case_returned_by_decider (MotcuaReplica  *store,
+                                                            const guint8   *case_id);
 /* Whether the store holds the case @case_id, in @known_out; FALSE on an error. */
 gboolean  _motcua_store_hub_scope_case_known   (MotcuaReplica  *store,
                                                 const guint8   *case_id,

@@ -115,24 +115,18 @@ _motcua_store_hub_scope_scans (MotcuaReplica        *store,
 }
 
 gboolean
-_motcua_store_hub_scope_case_forwarded (MotcuaReplica *store,
-                                        const guint8  *case_id,
-                                        gboolean      *receiving_returns)
+_motcua_store_hub_scope_case_returned_by_decider (MotcuaReplica *store,
+                                                  const guint8  *case_id)
 {
-  sqlite3_stmt *stmt = _motcua_replica_prepare (store, "SELECT c.return_at IS NOT 'deciding'"
-                                                " FROM cases c WHERE c.id = ?1 AND EXISTS"
-                                                " (SELECT 1 FROM case_events WHERE case_id = ?1"
-                                                " AND action = 'forwarded')", NULL);
-  gboolean forwarded;
+  sqlite3_stmt *stmt = _motcua_replica_prepare (store, "SELECT 1 FROM cases WHERE id = ?1"
+                                                " AND return_at = 'deciding'", NULL);
+  gboolean by_decider;
 
-  *receiving_returns = TRUE;
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_blob (stmt, 1, case_id, 16, SQLITE_STATIC);
-  forwarded = sqlite3_step (stmt) == SQLITE_ROW;
-  if (forwarded)
-    *receiving_returns = sqlite3_column_int (stmt, 0) != 0;
+  by_decider = sqlite3_step (stmt) == SQLITE_ROW;
   sqlite3_reset (stmt);
 
-  return forwarded;
+  return by_decider;
 }
