@@ -40,6 +40,7 @@ struct _MotcuaReorganisationDialog
   AdwActionRow         *legal_basis_row;
   AdwActionRow         *file_row;
   GtkLabel             *summary_label;
+  GtkWidget            *refusal_box;
   GtkLabel             *refusal_label;
   GtkListBox           *steps_list;
 };
@@ -73,6 +74,20 @@ format_moving (guint moving)
                                        " over.",
                                        "%u open dossiers move to the offices that take the work"
                                        " over.", moving), moving);
+}
+
+/* Why Apply is off, or why it failed (NULL: nothing to say), beside the button too. */
+static void
+show_refusal (MotcuaReorganisationDialog *self,
+              const char                 *message)
+{
+  if (message != NULL)
+    gtk_label_set_label (self->refusal_label, message);
+  gtk_widget_set_visible (self->refusal_box, message != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->apply_button),
+                               message != NULL ? message
+                                               : _("Write the reorganisation into this replica and"
+                                                   " move the open dossiers of the ended offices"));
 }
 
 static void
@@ -122,6 +137,14 @@ make_step_row (MotcuaReorganisationDialog *self,
   return row;
 }
 
+/* Whether Apply may be pressed: the library allows it, and it would change something. */
+static gboolean
+apply_possible (MotcuaReorganisationDialog *self)
+{
+  return self->reorg != NULL && self->can_apply && !self->applied && !self->busy
+         && (self->to_do > 0 || self->moving > 0);
+}
+
 /* The plan as it stands: its steps, the summary line, and whether Apply may be pressed. */
 static void
 show_plan (MotcuaReorganisationDialog *self)
@@ -149,11 +172,8 @@ show_plan (MotcuaReorganisationDialog *self)
                           " left to apply."));
   else
     {
-      g_autofree char *steps = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                             "%u step of %u to do.",
-                                                             "%u steps of %u to do.",
-                                                             self->to_do),
-                                                self->to_do, self->steps->len);
+      g_autofree char *steps = g_strdup_printf (_("Steps to do: %u of %u."), self->to_do,
+                                                self->steps->len);
       g_autofree char *moving = format_moving (self->moving);
 
       summary = g_strdup_printf ("%s %s %s", steps, moving,
@@ -161,9 +181,7 @@ show_plan (MotcuaReorganisationDialog *self)
     }
   gtk_label_set_label (self->summary_label, summary);
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button),
-                            self->can_apply && !self->applied && !self->busy
-                            && (self->to_do > 0 || self->moving > 0));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), apply_possible (self));
 }
 
 /* Reading the file and planning, in the slow worker */
@@ -249,9 +267,7 @@ read_cb (GObject      *source,
   /* The library's own checks, before the officer presses anything: cheap (no case is read). */
   self->can_apply = motcua_replica_can_apply_reorganisation (
     motcua_session_get_replica (self->session), self->reorg, &refusal);
-  if (refusal != NULL)
-    gtk_label_set_label (self->refusal_label, refusal->message);
-  gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), refusal != NULL);
+  show_refusal (self, refusal != NULL ? refusal->message : NULL);
 
   gtk_label_set_label (self->title_label, motcua_reorganisation_get_title (self->reorg));
   adw_action_row_set_subtitle (self->effective_row,
@@ -282,8 +298,7 @@ applied_cb (GObject      *source,
       set_busy (self, FALSE);
       if (g_cancellable_is_cancelled (self->cancellable))
         return;
-      gtk_label_set_label (self->refusal_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), TRUE);
+      show_refusal (self, error->message);
       show_plan (self);
       return;
     }
@@ -293,7 +308,7 @@ applied_cb (GObject      *source,
   set_busy (self, FALSE);
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
-  gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), FALSE);
+  show_refusal (self, NULL);
   show_plan (self);
 
   window = gtk_window_get_transient_for (GTK_WINDOW (self));
@@ -315,7 +330,7 @@ confirm_response_cb (AdwMessageDialog           *dialog,
                      const char                 *response,
                      MotcuaReorganisationDialog *self)
 {
-  if (g_strcmp0 (response, "apply") != 0 || self->busy || self->reorg == NULL)
+  if (g_strcmp0 (response, "apply") != 0 || !apply_possible (self))
     return;
 
   set_busy (self, TRUE);
@@ -333,7 +348,7 @@ apply_clicked_cb (MotcuaReorganisationDialog *self)
   g_autofree char *moving = NULL;
   g_autofree char *body = NULL;
 
-  if (self->reorg == NULL || self->busy)
+  if (!apply_possible (self))
     return;
 
   steps = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -445,6 +460,7 @@ motcua_reorganisation_dialog_class_init (MotcuaReorganisationDialogClass *klass)
                                         legal_basis_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReorganisationDialog, file_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReorganisationDialog, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaReorganisationDialog, refusal_box);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReorganisationDialog, refusal_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReorganisationDialog, steps_list);
   gtk_widget_class_bind_template_callback (widget_class, apply_clicked_cb);
