@@ -387,6 +387,7 @@ main (int    argc,
   test_desk_pages_add_tests ();
   test_desk_attachments_add_tests ();
   test_desk_sync_add_tests ();
+  test_desk_reorganisation_add_tests ();
   test_desk_big_add_tests ();
 
   return g_test_run ();

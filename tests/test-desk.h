@@ -80,5 +80,6 @@ void sync_replica (const char *path);
 void test_desk_pages_add_tests (void);
 void test_desk_attachments_add_tests (void);
 void test_desk_sync_add_tests (void);
+void test_desk_reorganisation_add_tests (void);
 void test_desk_big_add_big_tests (void);
 void test_desk_big_add_tests (void);

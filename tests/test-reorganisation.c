@@ -113,6 +113,26 @@ test_plan (MotcuaFixture *f,
   g_assert_cmpstr (find_step (steps, "T.D.K")->target, ==, "T");
   g_assert_false (find_step (steps, "T.D")->done);
 
+  /* The one wording of a step, which the CLI and the desk both show. */
+  {
+    static const struct { const char *code, *action, *words; } words[] = {
+      { "T.M", "create", "created under T" },
+      { "T.D.A", "end", "ends; its work passes to T.M: 1 open cases move there, 0 closed cases"
+                        " stay" },
+      { "T.D.K", "move", "moves under T" },
+      { "T", "rename", "renamed" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+      {
+        const MotcuaReorgStep *step = find_step (steps, words[i].code);
+        g_autofree char *described = motcua_reorg_step_describe (step);
+
+        g_assert_cmpstr (motcua_reorg_action_to_string (step->action), ==, words[i].action);
+        g_assert_cmpstr (described, ==, words[i].words);
+      }
+  }
+
   /* A plan writes nothing. */
   g_assert_cmpint (motcua_test_count (f->replica, "changes"), ==, changes);
   g_assert_null (motcua_replica_dup_office (f->replica, "T.M", NULL));
@@ -155,6 +175,9 @@ test_apply (MotcuaFixture *f,
   receive_june (f);
 
   /* Not before its day. */
+  g_assert_false (motcua_replica_can_apply_reorganisation (f->replica, reorg, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_clear_error (&error);
   g_assert_false (motcua_replica_apply_reorganisation (f->replica, reorg, &moved, &error));
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "2025-07-01"));
@@ -162,6 +185,8 @@ test_apply (MotcuaFixture *f,
   g_assert_null (motcua_replica_dup_office (f->replica, "T.M", NULL));
 
   f->now_ms = motcua_test_ms ("2025-07-01T07:00:00+07:00");
+  g_assert_true (motcua_replica_can_apply_reorganisation (f->replica, reorg, &error));
+  g_assert_no_error (error);
   g_assert_true (motcua_replica_apply_reorganisation (f->replica, reorg, &moved, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (moved, ==, 1);
@@ -296,6 +321,11 @@ test_desk_refused (void)
   f.now_ms = motcua_test_ms ("2025-07-02T09:00:00+07:00");
   _motcua_replica_meta_set_text (f.replica, "server_url", "http://127.0.0.1:1/", &error);
   g_assert_no_error (error);
+  /* Said beforehand, as the desk shows it, in the words apply refuses with. */
+  g_assert_false (motcua_replica_can_apply_reorganisation (f.replica, reorg, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Only the province"));
+  g_clear_error (&error);
   g_assert_false (motcua_replica_apply_reorganisation (f.replica, reorg, NULL, &error));
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "Only the province"));

@@ -11,46 +11,6 @@
 #include "motcua-output.h"
 #include "motcua-shared-commands.h"
 
-static const char *
-action_name (MotcuaReorgAction action)
-{
-  switch (action)
-    {
-    case MOTCUA_REORG_CREATE:
-      return "create";
-    case MOTCUA_REORG_END:
-      return "end";
-    case MOTCUA_REORG_MOVE:
-      return "move";
-    case MOTCUA_REORG_RENAME:
-    default:
-      return "rename";
-    }
-}
-
-/* What a step does, in words. */
-static char *
-describe (const MotcuaReorgStep *step)
-{
-  switch (step->action)
-    {
-    case MOTCUA_REORG_CREATE:
-      return g_strdup_printf (_("created under %s"), step->target ? step->target : "—");
-    case MOTCUA_REORG_END:
-      if (step->target == NULL)
-        return g_strdup_printf (_("ends; %u open and %u closed cases stay with its parent"),
-                                step->open_cases, step->closed_cases);
-      return g_strdup_printf (_("ends; its work passes to %s: %u open cases move there, %u"
-                                " closed cases stay"), step->target, step->open_cases,
-                              step->closed_cases);
-    case MOTCUA_REORG_MOVE:
-      return g_strdup_printf (_("moves under %s"), step->target);
-    case MOTCUA_REORG_RENAME:
-    default:
-      return g_strdup (_("renamed"));
-    }
-}
-
 static void
 print_plan (MotcuaReorganisation *reorg,
             GPtrArray            *steps,
@@ -81,7 +41,7 @@ print_plan (MotcuaReorganisation *reorg,
           const MotcuaReorgStep *step = g_ptr_array_index (steps, i);
 
           json_builder_begin_object (builder);
-          motcua_json_add_string (builder, "action", action_name (step->action));
+          motcua_json_add_string (builder, "action", motcua_reorg_action_to_string (step->action));
           motcua_json_add_string (builder, "code", step->code);
           motcua_json_add_string (builder, "name", step->name);
           motcua_json_add_string (builder, "target", step->target);
@@ -113,7 +73,7 @@ print_plan (MotcuaReorganisation *reorg,
     for (guint i = 0; i < steps->len; i++)
       {
         const MotcuaReorgStep *step = g_ptr_array_index (steps, i);
-        g_autofree char *change = describe (step);
+        g_autofree char *change = motcua_reorg_step_describe (step);
 
         to_do += !step->done;
         motcua_table_add_row (table, step->code, step->name, change,

@@ -382,6 +382,97 @@ motcua_session_follow (MotcuaSession **slot,
   return TRUE;
 }
 
+/* Applying a reorganisation */
+
+typedef struct
+{
+  char                 *path;
+  char                 *officer;
+  MotcuaReorganisation *reorg;      /* borrowed from the caller */
+  guint                 n_moved;
+} Applying;
+
+static void
+applying_free (gpointer pointer)
+{
+  Applying *applying = pointer;
+
+  g_free (applying->path);
+  g_free (applying->officer);
+  g_free (applying);
+}
+
+static void
+apply_reorganisation_in_thread (GTask        *task,
+                                gpointer      source_object,
+                                gpointer      task_data,
+                                GCancellable *cancellable)
+{
+  Applying *applying = task_data;
+  g_autoptr(MotcuaReplica) writer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  writer = motcua_replica_open (applying->path, &error);
+  if (writer != NULL)
+    motcua_replica_set_officer (writer, applying->officer);
+  if (writer == NULL
+      || !motcua_replica_apply_reorganisation (writer, applying->reorg, &applying->n_moved,
+                                               &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+motcua_session_apply_reorganisation_async (MotcuaSession        *self,
+                                           MotcuaReorganisation *reorg,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Applying *applying;
+
+  g_return_if_fail (MOTCUA_IS_SESSION (self));
+  g_return_if_fail (reorg != NULL);
+
+  applying = g_new0 (Applying, 1);
+  applying->path = g_strdup (self->path);
+  applying->officer = g_strdup (motcua_replica_get_officer (self->replica));
+  applying->reorg = reorg;
+  /* No cancellable: once begun, the transaction is better finished than left to a closed
+   * window. */
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, motcua_session_apply_reorganisation_async);
+  g_task_set_task_data (task, applying, applying_free);
+  g_task_run_in_thread (task, apply_reorganisation_in_thread);
+}
+
+gboolean
+motcua_session_apply_reorganisation_finish (MotcuaSession  *self,
+                                            GAsyncResult   *result,
+                                            guint          *n_moved,
+                                            GError        **error)
+{
+  Applying *applying;
+
+  g_return_val_if_fail (MOTCUA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  applying = g_task_get_task_data (G_TASK (result));
+  if (n_moved != NULL)
+    *n_moved = applying->n_moved;
+
+  /* The main thread's connection counts this desk's pending changes from the sequence number
+   * it holds, which the writer moved: a transaction re-reads it (and drops the caches). */
+  if (motcua_replica_begin (self->replica, NULL))
+    motcua_replica_rollback (self->replica);
+  motcua_session_changed (self);
+
+  return TRUE;
+}
+
 /* Counting */
 
 void

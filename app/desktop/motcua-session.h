@@ -114,4 +114,21 @@ gboolean       motcua_session_follow       (MotcuaSession       **slot,
 /* Says that the replica changed (a case received or moved, a sync pulled): lists reload. */
 void           motcua_session_changed      (MotcuaSession        *self);
 
+/* Applies @reorg (motcua_replica_apply_reorganisation()) in a thread of its own, on a connection
+ * of its own, signed by the session's officer: its one transaction moves every open case of the
+ * ended offices, which grows with the number of cases, so it is no job for the main thread,
+ * and it writes, so it is none for the read-only workers either (motcua_replica_begin() has a
+ * second writer number its changes after the first's). @reorg is borrowed: it must stay alive
+ * and unchanged until @callback. */
+void           motcua_session_apply_reorganisation_async  (MotcuaSession        *self,
+                                                           MotcuaReorganisation *reorg,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+/* On success, the main thread's connection has re-read the counters the writer moved (the
+ * pending count), "changed" was emitted, and @n_moved (nullable) holds the cases moved. */
+gboolean       motcua_session_apply_reorganisation_finish (MotcuaSession        *self,
+                                                           GAsyncResult         *result,
+                                                           guint                *n_moved,
+                                                           GError              **error);
+
 G_END_DECLS

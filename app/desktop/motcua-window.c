@@ -12,6 +12,7 @@
 #include "motcua-conflicts-page.h"
 #include "motcua-format.h"
 #include "motcua-reception-page.h"
+#include "motcua-reorganisation-dialog.h"
 #include "motcua-reports-page.h"
 #include "motcua-setup-page.h"
 #include "motcua-sync-page.h"
@@ -618,6 +619,60 @@ open_replica_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+GtkWindow *
+motcua_window_open_reorganisation (MotcuaWindow *self,
+                                   const char   *path)
+{
+  GtkWindow *dialog;
+
+  g_return_val_if_fail (MOTCUA_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (self->session == NULL)
+    return NULL;
+  dialog = GTK_WINDOW (motcua_reorganisation_dialog_new (self, path));
+  gtk_window_present (dialog);
+  return dialog;
+}
+
+static void
+reorganisation_response_cb (GtkNativeDialog *dialog,
+                            int              response,
+                            MotcuaWindow    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        motcua_window_open_reorganisation (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+/* The province's officer picks the file it published (data/README.md, motcua-reorganisation). */
+static void
+reorganisation_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->session == NULL)
+    return;
+  dialog = gtk_file_chooser_native_new (_("Open a Reorganisation"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Reorganisations (JSON)"));
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (reorganisation_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 /* GObject */
 
 /* Once the window belongs to the application, which holds the settings. */
@@ -731,6 +786,8 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-reception", NULL, new_reception_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.open-replica", NULL, open_replica_action);
+  gtk_widget_class_install_action (widget_class, "win.reorganisation", NULL,
+                                   reorganisation_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,

@@ -31,6 +31,11 @@ const char    *motcua_window_get_visible_page (MotcuaWindow  *self);
 /* The clock warning shown, or NULL when none is. */
 const char    *motcua_window_get_clock_warning (MotcuaWindow *self);
 
+/* Opens the dialog that previews, and may apply, the reorganisation in @path: a
+ * MotcuaReorganisationDialog (borrowed), or NULL with no replica open. */
+GtkWindow     *motcua_window_open_reorganisation (MotcuaWindow   *self,
+                                                  const char     *path);
+
 /* A toast in the window that holds @widget. */
 void           motcua_window_toast        (GtkWidget         *widget,
                                            const char        *message);

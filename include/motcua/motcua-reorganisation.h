@@ -38,6 +38,13 @@ typedef struct
 
 void                  motcua_reorg_step_free              (MotcuaReorgStep        *step);
 
+/* "create", "end", "move" or "rename": the action's name in JSON output, not translated. */
+const char           *motcua_reorg_action_to_string       (MotcuaReorgAction       action);
+/* What @step does, in the user's language ("ends; its work passes to LC.NAMHANG: 3 open cases
+ * move there, 2 closed cases stay"): the one wording of a step, for the CLI and the desk. */
+G_GNUC_WARN_UNUSED_RESULT
+char                 *motcua_reorg_step_describe          (const MotcuaReorgStep  *step);
+
 /* Reads and checks a file as a whole (its format, every entry's fields, no office twice):
  * MOTCUA_ERROR_IMPORT naming the entry and the field on any fault. */
 MotcuaReorganisation *motcua_reorganisation_load_file     (const char             *path,
@@ -56,6 +63,12 @@ const char           *motcua_reorganisation_get_legal_basis (MotcuaReorganisatio
 GPtrArray            *motcua_replica_plan_reorganisation  (MotcuaReplica          *self,
                                                            MotcuaReorganisation   *reorg,
                                                            GError                **error);
+/* Whether @self may apply @reorg now, without writing: FALSE with MOTCUA_ERROR_INVALID saying
+ * why when it is a desk enrolled with a server (not the province), or before the effective day.
+ * What motcua_replica_apply_reorganisation() checks first, for a caller to say so beforehand. */
+gboolean              motcua_replica_can_apply_reorganisation (MotcuaReplica      *self,
+                                                               MotcuaReorganisation *reorg,
+                                                               GError            **error);
 /* Applies @reorg in one transaction, on or after its effective day, on a province replica (or
  * one enrolled with no server, which takes it as seed data): the steps not done yet, then the
  * moves of open cases. Applying it again changes nothing.

@@ -92,6 +92,47 @@ motcua_reorg_step_free (MotcuaReorgStep *step)
   g_free (step);
 }
 
+const char *
+motcua_reorg_action_to_string (MotcuaReorgAction action)
+{
+  switch (action)
+    {
+    case MOTCUA_REORG_CREATE:
+      return "create";
+    case MOTCUA_REORG_END:
+      return "end";
+    case MOTCUA_REORG_MOVE:
+      return "move";
+    case MOTCUA_REORG_RENAME:
+    default:
+      return "rename";
+    }
+}
+
+char *
+motcua_reorg_step_describe (const MotcuaReorgStep *step)
+{
+  g_return_val_if_fail (step != NULL, NULL);
+
+  switch (step->action)
+    {
+    case MOTCUA_REORG_CREATE:
+      return g_strdup_printf (_("created under %s"), step->target ? step->target : "—");
+    case MOTCUA_REORG_END:
+      if (step->target == NULL)
+        return g_strdup_printf (_("ends; %u open and %u closed cases stay with its parent"),
+                                step->open_cases, step->closed_cases);
+      return g_strdup_printf (_("ends; its work passes to %s: %u open cases move there, %u"
+                                " closed cases stay"), step->target, step->open_cases,
+                              step->closed_cases);
+    case MOTCUA_REORG_MOVE:
+      return g_strdup_printf (_("moves under %s"), step->target);
+    case MOTCUA_REORG_RENAME:
+    default:
+      return g_strdup (_("renamed"));
+    }
+}
+
 void
 motcua_reorganisation_free (MotcuaReorganisation *self)
 {
@@ -685,14 +726,12 @@ apply_in_tx (MotcuaReplica         *self,
 }
 
 gboolean
-motcua_replica_apply_reorganisation (MotcuaReplica         *self,
-                                     MotcuaReorganisation  *reorg,
-                                     guint                 *n_moved,
-                                     GError               **error)
+motcua_replica_can_apply_reorganisation (MotcuaReplica         *self,
+                                         MotcuaReorganisation  *reorg,
+                                         GError               **error)
 {
   g_autofree char *today = NULL;
   g_autofree char *server = NULL;
-  guint moved = 0;
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
   g_return_val_if_fail (reorg != NULL, FALSE);
@@ -717,6 +756,22 @@ motcua_replica_apply_reorganisation (MotcuaReplica         *self,
       return FALSE;
     }
 
+  return TRUE;
+}
+
+gboolean
+motcua_replica_apply_reorganisation (MotcuaReplica         *self,
+                                     MotcuaReorganisation  *reorg,
+                                     guint                 *n_moved,
+                                     GError               **error)
+{
+  guint moved = 0;
+
+  g_return_val_if_fail (MOTCUA_IS_REPLICA (self), FALSE);
+  g_return_val_if_fail (reorg != NULL, FALSE);
+
+  if (!motcua_replica_can_apply_reorganisation (self, reorg, error))
+    return FALSE;
   if (!motcua_replica_begin (self, error)
       || !_motcua_replica_finish (self, apply_in_tx (self, reorg, &moved, error), error))
     return FALSE;
