@@ -209,6 +209,7 @@ test_reorganisation_apply (DeskFixture   *fixture,
                            gconstpointer  data)
 {
   g_autofree char *file = source_path ("reorganisation-2025-07-01.json");
+  g_autofree char *effective = motcua_format_long_date ("2025-07-01");
   g_autofree char *later = g_build_filename (fixture->dir, "later.json", NULL);
   g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(MotcuaReorganisation) reorg = NULL;
@@ -262,7 +263,7 @@ test_reorganisation_apply (DeskFixture   *fixture,
                    motcua_reorganisation_get_title (reorg));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (dialog_child (dialog,
                                                                               "effective_row"))),
-                   ==, "2025-07-01");
+                   ==, effective);
   g_assert_false (gtk_widget_get_visible (dialog_child (dialog, "refusal_box")));
   shown = shown_steps (dialog);
   g_assert_cmpuint (g_hash_table_size (shown), ==, steps->len);

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "motcua-format.h"
 #include "motcua-reorganisation-dialog.h"
 
 struct _MotcuaReorganisationDialog
@@ -236,6 +237,7 @@ read_cb (GObject      *source,
   g_autoptr(MotcuaReorganisationDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) refusal = NULL;
+  g_autofree char *effective = NULL;
   Reading *reading;
 
   if (!motcua_session_run_finish (MOTCUA_SESSION (source), result, (gpointer *) &reading,
@@ -270,8 +272,8 @@ read_cb (GObject      *source,
   show_refusal (self, refusal != NULL ? refusal->message : NULL);
 
   gtk_label_set_label (self->title_label, motcua_reorganisation_get_title (self->reorg));
-  adw_action_row_set_subtitle (self->effective_row,
-                               motcua_reorganisation_get_effective (self->reorg));
+  effective = motcua_format_long_date (motcua_reorganisation_get_effective (self->reorg));
+  adw_action_row_set_subtitle (self->effective_row, effective);
   adw_action_row_set_subtitle (self->legal_basis_row,
                                motcua_reorganisation_get_legal_basis (self->reorg));
   set_busy (self, FALSE);
