@@ -301,6 +301,45 @@ op_move_on (World *w,
     }
 }
 
+/* A commune decides a dossier the other commune received for it and hands the result back
+ * itself: once it has, the case leaves the receiving commune's desks. FALSE: it has none. */
+static gboolean
+op_hand_back (World *w,
+              Node  *node)
+{
+  static const MotcuaStatus steps[] = {
+    MOTCUA_STATUS_IN_PROCESSING, MOTCUA_STATUS_APPROVED, MOTCUA_STATUS_RETURNED,
+  };
+  MotcuaCaseFilter filter = MOTCUA_CASE_FILTER_INIT;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GPtrArray) ours = g_ptr_array_new ();
+  const MotcuaCase *c;
+
+  filter.limit = 1000;
+  cases = motcua_replica_list_cases (node->officer, &filter, NULL);
+  for (guint i = 0; cases != NULL && i < cases->len; i++)
+    {
+      c = cases->pdata[i];
+      if (g_strcmp0 (c->handling_office, node->office) == 0 && c->return_at_deciding
+          && motcua_status_is_open (c->status))
+        g_ptr_array_add (ours, (gpointer) c);
+    }
+  if (ours->len == 0)
+    return FALSE;
+
+  c = ours->pdata[pick (w, ours->len)];
+  for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (c->status < steps[s])
+        motcua_replica_advance_case (node->officer, c->id, steps[s], NULL, &error);
+      check_op (w, "hand back", error);
+    }
+
+  return TRUE;
+}
+
 /* The officer types while the replica syncs, through the desk's own connection. */
 void
 write_during_sync (World *w,
@@ -496,7 +535,7 @@ step (World *w)
     {
       if (node->level == MOTCUA_LEVEL_DISTRICT)
         op_pass_down (w, node);
-      else if (node->level == MOTCUA_LEVEL_COMMUNE)
+      else if (node->level == MOTCUA_LEVEL_COMMUNE && !op_hand_back (w, node))
         op_move_on (w, node);
     }
   else if (node->offline == 0)

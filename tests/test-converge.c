@@ -385,13 +385,18 @@ test_seed (gconstpointer data)
   g_test_message ("seed %u: %u cases, %u syncs (%u failed), %u faults, %u same-field edits,"
                   " %" G_GINT64_FORMAT " conflicts, %" G_GINT64_FORMAT " scans (%u removed),"
                   " %u writes during syncs, %u second syncs refused, %u cases moved on,"
-                  " %u restores, %u clocks hours ahead",
+                  " %u restores, %u clocks hours ahead, %" G_GINT64_FORMAT " forwarded"
+                  " (%" G_GINT64_FORMAT " left their receiving commune)",
                   w.seed, ((GPtrArray *) g_hash_table_lookup (hub_rows, "cases"))->len,
                   w.n_syncs, w.n_failed, w.n_faults, w.n_conflicts_made,
                   motcua_test_count (w.hub.replica, "conflicts"),
                   motcua_test_count (w.hub.replica, "attachments"), w.n_removed,
                   w.n_writes_during, w.n_busy, w.n_moved_on, w.n_restores,
-                  w.n_hours_ahead);
+                  w.n_hours_ahead,
+                  /* motcua_test_count() reads "SELECT count(*) FROM" what it is given. */
+                  motcua_test_count (w.hub.replica, "cases WHERE return_at IS NOT NULL"),
+                  motcua_test_count (w.hub.replica, "cases WHERE return_at = 'deciding'"
+                                                    " AND returned_at IS NOT NULL"));
   world_tear_down (&w);
 }
 
