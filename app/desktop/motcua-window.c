@@ -584,20 +584,56 @@ search_action (GtkWidget  *widget,
     }
 }
 
+/* What a file chosen in the dialog of choose_file() opens. */
+typedef void (*OpenPath) (MotcuaWindow *self,
+                          const char   *path);
+
 static void
-open_replica_response_cb (GtkNativeDialog *dialog,
-                          int              response,
-                          MotcuaWindow    *self)
+chosen_cb (GtkNativeDialog *dialog,
+           int              response,
+           MotcuaWindow    *self)
 {
+  const OpenPath *open = g_object_get_data (G_OBJECT (dialog), "motcua-open-path");
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
 
       if (path != NULL)
-        motcua_window_open_replica (self, path);
+        (*open) (self, path);
     }
   g_object_unref (dialog);
+}
+
+/* Asks for a file of @kind (its name pattern @pattern) and gives it to @open. */
+static void
+choose_file (MotcuaWindow *self,
+             const char   *title,
+             const char   *kind,
+             const char   *pattern,
+             OpenPath      open)
+{
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  dialog = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, kind);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_object_set_data_full (G_OBJECT (dialog), "motcua-open-path",
+                          g_memdup2 (&open, sizeof open), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+open_replica (MotcuaWindow *self,
+              const char   *path)
+{
+  motcua_window_open_replica (self, path);   /* a replica it cannot open says why itself */
 }
 
 static void
@@ -605,18 +641,8 @@ open_replica_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  MotcuaWindow *self = MOTCUA_WINDOW (widget);
-  GtkFileChooserNative *dialog;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  dialog = gtk_file_chooser_native_new (_("Open a Replica"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Một Cửa replicas"));
-  gtk_file_filter_add_pattern (filter, "*.db");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (open_replica_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  choose_file (MOTCUA_WINDOW (widget), _("Open a Replica"), _("Một Cửa replicas"), "*.db",
+               open_replica);
 }
 
 GtkWindow *
@@ -636,19 +662,10 @@ motcua_window_open_reorganisation (MotcuaWindow *self,
 }
 
 static void
-reorganisation_response_cb (GtkNativeDialog *dialog,
-                            int              response,
-                            MotcuaWindow    *self)
+open_reorganisation (MotcuaWindow *self,
+                     const char   *path)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path != NULL)
-        motcua_window_open_reorganisation (self, path);
-    }
-  g_object_unref (dialog);
+  motcua_window_open_reorganisation (self, path);
 }
 
 /* The province's officer picks the file it published (data/README.md, motcua-reorganisation). */
@@ -658,19 +675,10 @@ reorganisation_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   MotcuaWindow *self = MOTCUA_WINDOW (widget);
-  GtkFileChooserNative *dialog;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-  if (self->session == NULL)
-    return;
-  dialog = gtk_file_chooser_native_new (_("Open a Reorganisation"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Reorganisations (JSON)"));
-  gtk_file_filter_add_pattern (filter, "*.json");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (reorganisation_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  if (self->session != NULL)
+    choose_file (self, _("Open a Reorganisation"), _("Reorganisations (JSON)"), "*.json",
+                 open_reorganisation);
 }
 
 /* GObject */
