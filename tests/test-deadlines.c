@@ -362,6 +362,97 @@ test_resubmission (MotcuaFixture *f,
   g_assert_cmpstr (after->due_date, ==, "2026-02-23");
 }
 
+static void
+decide_at (MotcuaFixture *f,
+           MotcuaCase    *c,
+           const char    *at)
+{
+  MotcuaStepOptions options = { .at = at };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (motcua_replica_advance_case (f->replica, c->id, MOTCUA_STATUS_IN_PROCESSING,
+                                              &options, &error));
+  g_assert_no_error (error);
+  g_assert_true (motcua_replica_advance_case (f->replica, c->id, MOTCUA_STATUS_APPROVED,
+                                              &options, &error));
+  g_assert_no_error (error);
+}
+
+static const MotcuaReportRow *
+report_row (MotcuaFixture  *f,
+            MotcuaReport  **out,
+            const char     *now)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->now_ms = motcua_test_ms (now);
+  g_clear_pointer (out, motcua_report_unref);
+  *out = motcua_replica_report (f->replica, motcua_replica_get_office_code (f->replica),
+                                "2026-03-01", "2026-03-16", &error);
+  g_assert_no_error (error);
+
+  return motcua_report_find (*out, motcua_replica_get_office_code (f->replica));
+}
+
+/* A 4-hour limit, worked out by hand: received on Tuesday 10 March 2026 at 09:00, its last hour
+ * ends at 12:59:59. Resolved at 12:30 it is on time, at 14:00 late on its own due date; one still
+ * open is within at 12:00 and overdue at 13:30. Received on Friday 13 at 22:00, its last hour
+ * ends on Saturday, a day off, so the due date is Monday 16, whole: resolved then at 15:00, on
+ * time. */
+static void
+test_report_hours (MotcuaFixture *f,
+                   gconstpointer  data)
+{
+  const char *tuesday = "2026-03-10T09:00:00+07:00";
+  g_autoptr(MotcuaReport) report = NULL;
+  const MotcuaReportRow *row;
+  MotcuaCase *c;
+
+  put (f, "H.4", MOTCUA_TIME_HOURS, 4);
+  f->now_ms = motcua_test_ms ("2026-03-20T08:00:00+07:00");
+
+  c = receive (f, "H.4", tuesday, MOTCUA_CHANNEL_COUNTER);
+  assert_case (c, tuesday, "2026-03-10", "2026-03-10");
+  decide_at (f, c, "2026-03-10T12:30:00+07:00");
+  motcua_case_free (c);
+  c = receive (f, "H.4", tuesday, MOTCUA_CHANNEL_COUNTER);
+  decide_at (f, c, "2026-03-10T14:00:00+07:00");
+  motcua_case_free (c);
+  c = receive (f, "H.4", "2026-03-13T22:00:00+07:00", MOTCUA_CHANNEL_COUNTER);
+  assert_case (c, "2026-03-13T22:00:00+07:00", "2026-03-13", "2026-03-16");
+  decide_at (f, c, "2026-03-16T15:00:00+07:00");
+  motcua_case_free (c);
+
+  row = report_row (f, &report, "2026-03-20T08:00:00+07:00");
+  g_assert_cmpint (row->own.resolved_early, ==, 0);
+  g_assert_cmpint (row->own.resolved_on_time, ==, 2);
+  g_assert_cmpint (row->own.resolved_late, ==, 1);
+
+  /* Open, judged while the period runs (now) and after it ended (at the end of its last day). */
+  c = receive (f, "H.4", tuesday, MOTCUA_CHANNEL_COUNTER);
+  motcua_case_free (c);
+  row = report_row (f, &report, "2026-03-10T12:00:00+07:00");
+  g_assert_cmpint (row->own.pending_within, ==, 1);
+  g_assert_cmpint (row->own.pending_overdue, ==, 0);
+  row = report_row (f, &report, "2026-03-10T13:30:00+07:00");
+  g_assert_cmpint (row->own.pending_within, ==, 0);
+  g_assert_cmpint (row->own.pending_overdue, ==, 1);
+  f->now_ms = motcua_test_ms ("2026-03-20T08:00:00+07:00");
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MotcuaReport) day = motcua_replica_report (f->replica,
+                                                         motcua_replica_get_office_code (
+                                                           f->replica),
+                                                         "2026-03-10", "2026-03-10", &error);
+
+    g_assert_no_error (error);
+    row = motcua_report_find (day, motcua_replica_get_office_code (f->replica));
+    g_assert_cmpint (row->own.pending_overdue, ==, 1);
+    g_assert_cmpint (row->own.resolved_on_time, ==, 1);
+    g_assert_cmpint (row->own.resolved_late, ==, 1);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -373,6 +464,7 @@ main (int   argc,
   motcua_test_add ("/deadlines/bad-units", test_bad_units);
   motcua_test_add ("/deadlines/import", test_import);
   motcua_test_add ("/deadlines/resubmission", test_resubmission);
+  motcua_test_add ("/deadlines/report-hours", test_report_hours);
 
   return g_test_run ();
 }

@@ -87,6 +87,17 @@ gboolean    _motcua_due_date_for        (MotcuaReplica           *self,
                                          guint                    amount,
                                          char                     out[11],
                                          GError                 **error);
+/* Where the clock of a case counts from, as its row keeps it: the moment it was received when
+ * its clock started that day, else the beginning of its clock's day (an online dossier moved
+ * to the next working day; a resubmission, whose moment the row does not keep). */
+const char *_motcua_clock_start_moment  (const char              *received_at,
+                                         const char              *clock_start);
+/* The last moment (YYYY-MM-DDTHH:MM:SS+07:00, in @out) of a limit of @hours hours whose clock
+ * starts at @start (an ISO 8601 moment, or a day from its beginning); FALSE if @start is
+ * neither or @hours out of range. */
+gboolean    _motcua_hours_limit_end     (const char              *start,
+                                         guint                    hours,
+                                         char                     out[26]);
 /* The day the clock of a case received at @received_at (ISO 8601) through @channel starts:
  * the day of receipt, but for an online dossier received after the cut-off time or on a day
  * off the next working day (@moved_out: TRUE then). */

@@ -65,6 +65,41 @@ date_of (GDateTime *moment,
                   (GDateYear) g_date_time_get_year (moment));
 }
 
+/* Civil Code 2015 art. 147(1), 148(1): hours run from the moment itself, around the clock, and
+ * the period ends with its last hour (one ending at midnight ends the day before). */
+static GDateTime *
+hours_end (GDateTime *start,
+           guint      hours)
+{
+  return g_date_time_add_seconds (start, hours > 0 ? hours * 3600.0 - 1 : 0);
+}
+
+const char *
+_motcua_clock_start_moment (const char *received_at,
+                            const char *clock_start)
+{
+  return received_at != NULL && clock_start != NULL && strncmp (received_at, clock_start, 10) == 0
+         ? received_at : clock_start;
+}
+
+gboolean
+_motcua_hours_limit_end (const char *start,
+                         guint       hours,
+                         char        out[26])
+{
+  g_autoptr(GDateTime) moment = parse_start (start);
+  g_autoptr(GDateTime) end = NULL;
+  g_autofree char *text = NULL;
+
+  if (moment == NULL || hours > motcua_time_unit_max (MOTCUA_TIME_HOURS))
+    return FALSE;
+  end = hours_end (moment, hours);
+  text = g_date_time_format (end, "%Y-%m-%dT%H:%M:%S+07:00");
+  g_strlcpy (out, text, 26);
+
+  return TRUE;
+}
+
 gboolean
 _motcua_due_date_for (MotcuaReplica   *self,
                       const char      *start,
@@ -113,12 +148,9 @@ _motcua_due_date_for (MotcuaReplica   *self,
     case MOTCUA_TIME_HOURS:
     default:
       {
-        /* Civil Code 2015 art. 147(1), 148(1): hours run from the moment itself, around the
-         * clock, and the period ends with its last hour; the due date is the day that hour
-         * ends in (an hour ending at midnight ends the day before), moved to the next working
-         * day when it is a day off, as art. 148(5) moves a last day. */
-        g_autoptr(GDateTime) end = g_date_time_add_seconds (moment,
-                                                           amount > 0 ? amount * 3600.0 - 1 : 0);
+        /* The due date is the day the last hour ends in (hours_end()), moved to the next
+         * working day when it is a day off, as art. 148(5) moves a last day. */
+        g_autoptr(GDateTime) end = hours_end (moment, amount);
 
         date_of (end, &day);
         motcua_calendar_add_working_days (calendar, &day, 0, &due);

@@ -165,13 +165,8 @@ _motcua_replica_case_due_date (MotcuaReplica  *self,
       return FALSE;
     }
 
-  /* An hours limit runs from the moment of receipt when the clock started on its day, else
-   * from the beginning of the clock's day (an online dossier moved to the next working day; a
-   * resubmission, whose moment the row does not keep). */
-  return _motcua_due_date_for (self,
-                               received_at != NULL && strncmp (received_at, day, 10) == 0
-                               ? received_at : day,
-                               unit, (guint) days, out, error);
+  return _motcua_due_date_for (self, _motcua_clock_start_moment (received_at, day), unit,
+                               (guint) days, out, error);
 }
 
 static gboolean

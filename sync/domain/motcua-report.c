@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
+#include "motcua-cases-private.h"
 #include "motcua-domain-private.h"
 #include "motcua-report.h"
 #include "motcua-text.h"
@@ -79,6 +80,22 @@ day_cmp (const char *timestamp,
   return strncmp (timestamp, day, 10);
 }
 
+/* Whether @moment is past the last hour of @c's hours limit, on its due date: the limit ends
+ * within that day unless the day it ended in was a day off (then the due date is the next
+ * working day, and the whole of it counts). Only for a case the query gave its hours. */
+static gboolean
+past_last_hour (const MotcuaStoreReportCase *c,
+                const char                  *moment)
+{
+  char end[26];
+
+  return c->hours >= 0 && moment != NULL && c->due_date != NULL
+         && _motcua_hours_limit_end (_motcua_clock_start_moment (c->received_at,
+                                                                c->clock_start),
+                                     (guint) c->hours, end)
+         && day_cmp (end, c->due_date) == 0 && strcmp (moment, end) > 0;
+}
+
 /* Counts @c into @figures; the report's query calls it for every case, inside SQL
  * (motcua-store-report.c). */
 static void
@@ -118,7 +135,9 @@ tally_case (MotcuaReportFigures          *figures,
        * applicant's supplement then has its clock stopped, and is neither. */
       if (c->waiting_supplement)
         figures->pending_supplement++;
-      else if (due_date != NULL && day_cmp (due_date, as_of) < 0)
+      else if (due_date != NULL
+               && (day_cmp (due_date, as_of) < 0
+                   || (day_cmp (due_date, as_of) == 0 && past_last_hour (c, c->judged_at))))
         figures->pending_overdue++;
       else
         figures->pending_within++;
@@ -129,6 +148,8 @@ tally_case (MotcuaReportFigures          *figures,
     {
       int against_due = due_date != NULL ? day_cmp (resolved_at, due_date) : 0;
 
+      if (against_due == 0 && past_last_hour (c, resolved_at))
+        against_due = 1;
       if (against_due < 0)
         figures->resolved_early++;
       else if (against_due == 0)
@@ -261,6 +282,7 @@ count_part (MotcuaReplica  *self,
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
   g_autofree char *codes_json = NULL;
   g_autofree char *today = _motcua_replica_today (self);
+  g_autofree char *judged_at = NULL;
   char to_next[11];
   GDate next;
 
@@ -315,9 +337,14 @@ count_part (MotcuaReplica  *self,
   g_date_add_days (&next, 1);
   g_date_strftime (to_next, sizeof to_next, "%Y-%m-%d", &next);
 
-  /* A period that has not ended yet is judged as of today. */
+  /* A period that has not ended yet is judged as of today, now; one that has, at the end of its
+   * last day. */
+  if (strcmp (today, to) <= 0)
+    judged_at = _motcua_replica_now_iso (self);
+  else
+    judged_at = g_strdup_printf ("%sT23:59:59+07:00", to);
   return _motcua_store_report_count (self, codes_json, from, to, to_next,
-                                     strcmp (today, to) < 0 ? today : to, tally_case,
+                                     strcmp (today, to) < 0 ? today : to, judged_at, tally_case,
                                      add_office_figures, part, error);
 }
 

@@ -20,11 +20,16 @@ typedef struct
   const char *from;          /* the period, days */
   const char *to;
   const char *as_of;         /* the day a case still open is judged on */
+  const char *judged_at;     /* the moment it is judged at: now, or the end of @as_of */
   const char *received_at;
   const char *resolved_at;
   const char *due_date;
   const char *status;
   const char *channel;
+  /* An hours limit, for a case resolved on its due date or open and due on @as_of (only these
+   * can be late by the hour): its hours, and the day its clock starts; else -1 and NULL. */
+  gint64      hours;
+  const char *clock_start;
   gboolean    scanned;       /* a new case with a scan attached */
   gboolean    waiting_supplement;   /* its last status by the end of the period asks the
                                      * applicant for a supplement */
@@ -50,14 +55,16 @@ void     _motcua_store_report_end_read   (MotcuaReplica  *store,
 
 /* Counts the cases received by the offices @office_codes (a JSON list) by the end of the period
  * @from–@to (@to_next: the day after it) and not closed before it starts, with @tally, judging
- * the open ones as of @as_of; calls @each once per office with cases. @tally must be the same
- * function at every call on one replica (it is registered once per connection). */
+ * the open ones as of @as_of (at the moment @judged_at); calls @each once per office with
+ * cases. @tally must be the same function at every call on one replica (it is registered once
+ * per connection). */
 gboolean _motcua_store_report_count      (MotcuaReplica           *store,
                                           const char              *office_codes,
                                           const char              *from,
                                           const char              *to,
                                           const char              *to_next,
                                           const char              *as_of,
+                                          const char              *judged_at,
                                           MotcuaStoreReportTally   tally,
                                           MotcuaStoreReportEach    each,
                                           gpointer                 user_data,

@@ -11,7 +11,7 @@
 #include "motcua-store-report-private.h"
 
 /* motcua_report_tally (from, to, as_of, received_at, resolved_at, due_date, status, channel,
- *                      scanned, waiting_supplement):
+ *                      scanned, waiting_supplement, judged_at, hours, clock_start):
  * an SQL aggregate that counts the cases of a group into a MotcuaReportFigures, returned as a
  * blob. Classifying in C costs a third of what the same sums of CASE expressions cost in SQL
  * (measured over 1M cases: 0.3 s against 0.9 s). */
@@ -30,7 +30,7 @@ tally_step (sqlite3_context  *context,
   MotcuaReportFigures *figures = sqlite3_aggregate_context (context, sizeof *figures);
   MotcuaStoreReportCase c;
 
-  g_assert (argc == 10);
+  g_assert (argc == 13);
 
   if (figures == NULL)
     {
@@ -48,6 +48,9 @@ tally_step (sqlite3_context  *context,
   c.channel = (const char *) sqlite3_value_text (argv[7]);
   c.scanned = sqlite3_value_int (argv[8]) != 0;
   c.waiting_supplement = sqlite3_value_int (argv[9]) != 0;
+  c.judged_at = (const char *) sqlite3_value_text (argv[10]);
+  c.hours = sqlite3_value_type (argv[11]) == SQLITE_INTEGER ? sqlite3_value_int64 (argv[11]) : -1;
+  c.clock_start = (const char *) sqlite3_value_text (argv[12]);
   function->tally (figures, &c);
 }
 
@@ -80,7 +83,7 @@ ensure_tally_function (MotcuaReplica           *store,
   function = g_new (TallyFunction, 1);
   function->tally = tally;
   /* SQLite frees the function's data with the connection, or at once if it fails. */
-  if (sqlite3_create_function_v2 (store->db, "motcua_report_tally", 10,
+  if (sqlite3_create_function_v2 (store->db, "motcua_report_tally", 13,
                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
                                   function, NULL, tally_step, tally_final, g_free) != SQLITE_OK)
     {
@@ -93,7 +96,7 @@ ensure_tally_function (MotcuaReplica           *store,
 }
 
 /* The report in one query. ?1 from, ?2 to, ?3 the day after to, ?4 the codes of the receiving
- * offices counted (a JSON list), ?5 the day open cases are judged on.
+ * offices counted (a JSON list), ?5 the day open cases are judged on, ?6 the moment.
  *
  * One range of the covering index cases_report per office counted, grouped by office: no
  * table lookups. The WHERE is what the index answers cheaply (received by the end of the period,
@@ -109,6 +112,13 @@ ensure_tally_function (MotcuaReplica           *store,
  * timeline holds none. Looked up only for the cases that can have been waiting then: open at
  * the end of the period, and now waiting, or withdrawn or cancelled (which a waiting case may
  * be), or in a later generation of the workflow (a resubmission opens one). */
+/* A case whose time limit may be in hours and that can be late by the hour: resolved on its due
+ * date, or open at the end of the period and due on the day it is judged on. Only these look up
+ * their procedure and clock (table lookups, outside the covering index). */
+#define DUE_THAT_DAY                                                                          \
+  "(substr (resolved_at, 1, 10) = due_date"                                                  \
+  " OR ((resolved_at IS NULL OR resolved_at >= ?3) AND due_date = ?5))"
+
 static const char report_sql[] =
   "WITH counted (id) AS ("
   "  SELECT id FROM offices WHERE code IN (SELECT value FROM json_each (?4)))"
@@ -120,7 +130,10 @@ static const char report_sql[] =
   "   AND (status IN ('supplement_requested', 'withdrawn', 'cancelled') OR status_gen > 0) THEN"
   "   coalesce ((SELECT e.new_value = 'supplement_requested' FROM case_events e"
   "    WHERE e.case_id = cases.id AND e.field = 'status' AND e.at < ?3"
-  "    ORDER BY e.at DESC, e.rid DESC LIMIT 1), status = 'supplement_requested') END)"
+  "    ORDER BY e.at DESC, e.rid DESC LIMIT 1), status = 'supplement_requested') END,"
+  "  ?6, CASE WHEN " DUE_THAT_DAY " THEN (SELECT p.processing_days FROM procedures p"
+  "   WHERE p.id = cases.procedure_id AND p.time_unit = 'hours') END,"
+  "  CASE WHEN " DUE_THAT_DAY " THEN clock_start END)"
   " FROM cases"
   " WHERE receiving_office_id IN counted AND received_at < ?3"
   " AND (resolved_at IS NULL OR resolved_at >= ?1)"
@@ -133,6 +146,7 @@ _motcua_store_report_count (MotcuaReplica           *store,
                             const char              *to,
                             const char              *to_next,
                             const char              *as_of,
+                            const char              *judged_at,
                             MotcuaStoreReportTally   tally,
                             MotcuaStoreReportEach    each,
                             gpointer                 user_data,
@@ -152,6 +166,7 @@ _motcua_store_report_count (MotcuaReplica           *store,
   sqlite3_bind_text (stmt, 3, to_next, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, office_codes, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, as_of, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, judged_at, -1, SQLITE_STATIC);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
