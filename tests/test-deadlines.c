@@ -418,6 +418,29 @@ test_report_hours (MotcuaFixture *f,
   c = receive (f, "H.4", tuesday, MOTCUA_CHANNEL_COUNTER);
   decide_at (f, c, "2026-03-10T14:00:00+07:00");
   motcua_case_free (c);
+  /* Resubmitted at 10:00: due at 13:59:59, a moment its row does not keep (it is not its
+   * reception's 12:59:59), so judged by the day: resolved at 13:30, on time. */
+  c = receive (f, "H.4", tuesday, MOTCUA_CHANNEL_COUNTER);
+  {
+    static const MotcuaStatus steps[] = {
+      MOTCUA_STATUS_IN_PROCESSING, MOTCUA_STATUS_SUPPLEMENT_REQUESTED, MOTCUA_STATUS_RESUBMITTED,
+    };
+    static const char *const at[] = {
+      "2026-03-10T09:10:00+07:00", "2026-03-10T09:30:00+07:00", "2026-03-10T10:00:00+07:00",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+      {
+        MotcuaStepOptions options = { .at = at[i] };
+        g_autoptr(GError) error = NULL;
+
+        g_assert_true (motcua_replica_advance_case (f->replica, c->id, steps[i], &options,
+                                                    &error));
+        g_assert_no_error (error);
+      }
+  }
+  decide_at (f, c, "2026-03-10T13:30:00+07:00");
+  motcua_case_free (c);
   c = receive (f, "H.4", "2026-03-13T22:00:00+07:00", MOTCUA_CHANNEL_COUNTER);
   assert_case (c, "2026-03-13T22:00:00+07:00", "2026-03-13", "2026-03-16");
   decide_at (f, c, "2026-03-16T15:00:00+07:00");
@@ -425,7 +448,7 @@ test_report_hours (MotcuaFixture *f,
 
   row = report_row (f, &report, "2026-03-20T08:00:00+07:00");
   g_assert_cmpint (row->own.resolved_early, ==, 0);
-  g_assert_cmpint (row->own.resolved_on_time, ==, 2);
+  g_assert_cmpint (row->own.resolved_on_time, ==, 3);
   g_assert_cmpint (row->own.resolved_late, ==, 1);
 
   /* Open, judged while the period runs (now) and after it ended (at the end of its last day). */
@@ -448,7 +471,7 @@ test_report_hours (MotcuaFixture *f,
     g_assert_no_error (error);
     row = motcua_report_find (day, motcua_replica_get_office_code (f->replica));
     g_assert_cmpint (row->own.pending_overdue, ==, 1);
-    g_assert_cmpint (row->own.resolved_on_time, ==, 1);
+    g_assert_cmpint (row->own.resolved_on_time, ==, 2);
     g_assert_cmpint (row->own.resolved_late, ==, 1);
   }
 }

@@ -114,10 +114,12 @@ ensure_tally_function (MotcuaReplica           *store,
  * be), or in a later generation of the workflow (a resubmission opens one). */
 /* A case whose time limit may be in hours and that can be late by the hour: resolved on its due
  * date, or open at the end of the period and due on the day it is judged on. Only these look up
- * their procedure and clock (table lookups, outside the covering index). */
+ * their procedure and clock (table lookups, outside the covering index). Not a case that was
+ * resubmitted (a later generation of its workflow): its clock restarted at a moment its row
+ * does not keep, so it is judged by the day. */
 #define DUE_THAT_DAY                                                                          \
-  "(substr (resolved_at, 1, 10) = due_date"                                                  \
-  " OR ((resolved_at IS NULL OR resolved_at >= ?3) AND due_date = ?5))"
+  "((substr (resolved_at, 1, 10) = due_date"                                                 \
+  " OR ((resolved_at IS NULL OR resolved_at >= ?3) AND due_date = ?5)) AND status_gen = 0)"
 
 static const char report_sql[] =
   "WITH counted (id) AS ("
