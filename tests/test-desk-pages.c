@@ -172,8 +172,9 @@ put_department_procedure (DeskFixture *fixture)
   g_assert_no_error (error);
 }
 
-/* Received at the commune's centre, decided by a department: the form asks which one, and the
- * dossier is forwarded there at once under the commune's receipt. */
+/* Received at the commune's centre, decided by a department: the form asks which one and where
+ * the result is handed back, and the dossier is forwarded there at once under the commune's
+ * receipt. */
 static void
 test_reception_forwarded (DeskFixture   *fixture,
                           gconstpointer  data)
@@ -181,6 +182,7 @@ test_reception_forwarded (DeskFixture   *fixture,
   GtkWidget *page = motcua_window_get_page (fixture->window, "reception");
   GtkWidget *search = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "procedure_entry");
   GtkWidget *deciding = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "deciding_row");
+  GtkWidget *return_row = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "return_row");
   GtkWidget *papers = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "papers_list");
   GtkWidget *receipt_label = page_child (page, MOTCUA_TYPE_RECEPTION_PAGE, "receipt_label");
   g_autoptr(MotcuaReplica) replica = NULL;
@@ -197,6 +199,9 @@ test_reception_forwarded (DeskFixture   *fixture,
   g_assert_true (gtk_widget_get_visible (deciding));
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (deciding))),
                     ==, 3);
+  g_assert_true (gtk_widget_get_visible (return_row));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (return_row)), ==, 0);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (return_row), 1);   /* by the deciding office */
 
   set_text (page, "name_row", "Lò Văn Liên Thông");
   set_text (page, "citizen_id_row", "012089005678");
@@ -212,6 +217,10 @@ test_reception_forwarded (DeskFixture   *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (record->receiving_office, ==, "LC.NAMHANG");
   g_assert_true (g_str_has_prefix (record->handling_office, "LC.S"));
+  g_assert_true (record->return_at_deciding);
+  /* The next applicant's form starts from "at this desk" again. */
+  motcua_reception_page_reset (MOTCUA_RECEPTION_PAGE (page));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (return_row)), ==, 0);
 }
 
 static void
