@@ -463,11 +463,6 @@ motcua_session_apply_reorganisation_finish (MotcuaSession  *self,
   applying = g_task_get_task_data (G_TASK (result));
   if (n_moved != NULL)
     *n_moved = applying->n_moved;
-
-  /* The main thread's connection counts this desk's pending changes from the sequence number
-   * it holds, which the writer moved: a transaction re-reads it (and drops the caches). */
-  if (motcua_replica_begin (self->replica, NULL))
-    motcua_replica_rollback (self->replica);
   motcua_session_changed (self);
 
   return TRUE;

@@ -269,7 +269,8 @@ gint64           motcua_replica_count_cases       (MotcuaReplica          *self,
 gboolean         motcua_replica_optimize          (MotcuaReplica         *self,
                                                    GError               **error);
 
-/* Local changes not yet acknowledged by a server. */
+/* Local changes not yet acknowledged by a server, as the file holds them: those another
+ * connection numbered included. */
 gint64           motcua_replica_count_pending     (MotcuaReplica         *self,
                                                    GError               **error);
 

@@ -201,6 +201,10 @@ motcua_replica_count_pending (MotcuaReplica  *self,
 
   g_return_val_if_fail (MOTCUA_IS_REPLICA (self), -1);
 
+  /* Another connection to the file (a desk's worker writing a reorganisation, a command) may
+   * have numbered changes since this one last wrote: outside a transaction, look again. */
+  if (self->tx_depth == 0 && !_motcua_replica_refresh (self, error))
+    return -1;
   /* Sequence numbers are dense: what the hub has not acknowledged is the rest. */
   acked = _motcua_replica_get_acked (self);
 

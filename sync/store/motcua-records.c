@@ -146,20 +146,27 @@ motcua_office_free (MotcuaOffice *self)
   g_free (self);
 }
 
+/* Whether @day (YYYY-MM-DD) is within @from–@to, either of which may be open (NULL). */
+static gboolean
+in_force (const char *from,
+          const char *to,
+          const char *day)
+{
+  return (from == NULL || strcmp (from, day) <= 0) && (to == NULL || strcmp (day, to) <= 0);
+}
+
 gboolean
 motcua_procedure_in_force (const MotcuaProcedure *self,
                            const char            *day)
 {
-  return (self->in_force_from == NULL || strcmp (self->in_force_from, day) <= 0)
-         && (self->in_force_to == NULL || strcmp (day, self->in_force_to) <= 0);
+  return in_force (self->in_force_from, self->in_force_to, day);
 }
 
 gboolean
 motcua_office_in_force (const MotcuaOffice *self,
                         const char         *day)
 {
-  return (self->in_force_from == NULL || strcmp (self->in_force_from, day) <= 0)
-         && (self->in_force_to == NULL || strcmp (day, self->in_force_to) <= 0);
+  return in_force (self->in_force_from, self->in_force_to, day);
 }
 
 const char *
