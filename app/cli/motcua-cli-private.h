@@ -60,6 +60,17 @@ gboolean motcua_cli_cmd_attachments (MotcuaTool  *tool,
                                      int          argc,
                                      char       **argv,
                                      GError     **error);
+/* A case, with its timeline (text or --json), a case alone as JSON, and a list
+ * (motcua-cli-case-view.c). */
+gboolean motcua_cli_print_case      (MotcuaTool  *tool,
+                                     const char  *key,
+                                     GError     **error);
+gboolean motcua_cli_print_case_json (MotcuaTool  *tool,
+                                     const char  *key,
+                                     gboolean     with_events,
+                                     GError     **error);
+void     motcua_cli_print_case_list (MotcuaTool  *tool,
+                                     GPtrArray   *cases);
 /* cases apologise (motcua-cli-apology.c) */
 gboolean motcua_cli_cmd_apologise   (MotcuaTool  *tool,
                                      int          argc,
