@@ -42,6 +42,7 @@ first_sync (MotcuaTestProvince    *p,
   g_assert_no_error (error);
   g_assert_true (summary.verified);
   g_assert_false (summary.repulled);
+  g_assert_false (summary.recounted);
 }
 
 void

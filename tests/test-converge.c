@@ -221,6 +221,23 @@ fault_transport_new (World *w,
 
 /* Syncing */
 
+static void
+assert_sums_kept (World         *w,
+                  MotcuaReplica *replica,
+                  const char    *office)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = _motcua_replica_scope_digest (replica, office, &error);
+  g_autofree char *counted = NULL;
+
+  g_assert_no_error (error);
+  counted = _motcua_replica_scope_recount (replica, office, &error);
+  g_assert_no_error (error);
+  if (g_strcmp0 (kept, counted) != 0)
+    g_error ("seed %u: the digest sums kept in %s for %s are %s, a count gives %s", w->seed,
+             motcua_replica_get_path (replica), office, kept, counted);
+}
+
 /* One sync through the fault layer. With faults, a sync may fail, but only as a network
  * failure would make it fail; without, it must succeed and verify. */
 void
@@ -240,6 +257,12 @@ sync_node (World *w,
       /* An officer who wrote through every round leaves the comparison to the next sync. */
       if (!summary.verified && !(writing && summary.verify_deferred))
         g_error ("seed %u: %s synced without verifying its digest", w->seed, node->office);
+      /* The sums kept as rows are written are what counting every row gives, on both sides:
+       * never found stale by a sync, and the same as a count after it. */
+      if (summary.recounted)
+        g_error ("seed %u: %s found its digest sums stale", w->seed, node->office);
+      assert_sums_kept (w, node->f.replica, node->office);
+      assert_sums_kept (w, w->hub.replica, node->office);
       g_assert_true (node->officer == officer);
       return;
     }

@@ -38,6 +38,7 @@ sync_replica (Province      *p,
   g_assert_no_error (error);
   g_assert_true (summary.verified);
   g_assert_false (summary.repulled);
+  g_assert_false (summary.recounted);
   g_assert_null (rejected_out);
 }
 
@@ -89,6 +90,7 @@ main (int   argc,
   test_hub_restore_add_tests ();
   test_hub_reorganisation_add_tests ();
   test_hub_apology_add_tests ();
+  test_hub_digest_add_tests ();
 
   return g_test_run ();
 }

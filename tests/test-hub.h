@@ -77,3 +77,4 @@ void test_hub_desks_add_tests (void);
 void test_hub_restore_add_tests (void);
 void test_hub_reorganisation_add_tests (void);
 void test_hub_apology_add_tests (void);
+void test_hub_digest_add_tests (void);

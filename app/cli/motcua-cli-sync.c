@@ -95,6 +95,8 @@ print_summary (MotcuaTool               *tool,
       json_builder_add_boolean_value (b, p->verified);
       json_builder_set_member_name (b, "repulled");
       json_builder_add_boolean_value (b, p->repulled);
+      json_builder_set_member_name (b, "recounted");
+      json_builder_add_boolean_value (b, p->recounted);
       json_builder_set_member_name (b, "verify_deferred");
       json_builder_add_boolean_value (b, p->verify_deferred);
       json_builder_end_object (b);

@@ -61,6 +61,8 @@ typedef struct
   guint    conflicts;          /* open conflicts after it */
   gboolean verified;           /* the integrity digest matched */
   gboolean repulled;           /* it did not at first: the scope was pulled again */
+  gboolean recounted;          /* the digest's sums kept in the replica file were stale (it
+                                * was written behind the library's back): counted again */
   gboolean verify_deferred;    /* the officer kept writing during it: the next sync checks */
   guint    purged;             /* cases purged: they left this replica's scope */
   gboolean rehomed;            /* a reorganisation ended its office: it now belongs to the

@@ -284,7 +284,11 @@ pull_all (Run       *run,
         }
       /* Decoded once, whole or compact: from here on the items are typed. */
       batch = _motcua_wire_decode (items, run->compact, FALSE, error);
-      if (batch == NULL || !apply_batch (run, batch, cursor, next, error))
+      if (batch == NULL)
+        return FALSE;
+      /* Nothing new (an idle sync): nothing to write either. */
+      if ((_motcua_wire_batch_length (batch) > 0 || g_strcmp0 (cursor, next) != 0)
+          && !apply_batch (run, batch, cursor, next, error))
         return FALSE;
 
       run->p.changes_received += _motcua_wire_batch_length (batch);
@@ -351,6 +355,59 @@ local_digest (Run       *run,
   return ok;
 }
 
+/* How often the digest is counted from every row even when it agrees with the server's. */
+#define RECOUNT_SECONDS (24 * 60 * 60)
+
+static gboolean
+recount_due (MotcuaReplica *self)
+{
+  gint64 last = _motcua_replica_meta_get_int (self, "digest_recounted_at", 0);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  return now - last >= RECOUNT_SECONDS || now < last;
+}
+
+/* Counts the digest again from every row. The sums the store keeps go stale only when
+ * something wrote to the file behind the library's back (another program, a damaged disk):
+ * then the sums are counted again, and the count is what is compared. This runs when the
+ * digest differs from the server's, and once a day, for a write behind the library's back
+ * that the kept sums cannot see. */
+static gboolean
+check_kept_sums (Run      *run,
+                 char    **ours,
+                 GError  **error)
+{
+  MotcuaReplica *self = run->replica;
+  g_autofree char *kept = NULL;
+  g_autofree char *counted = NULL;
+  gboolean ok;
+
+  if (!_motcua_store_sync_snapshot_begin (self, error))
+    return FALSE;
+  ok = (kept = _motcua_replica_scope_digest (self, self->office_code, error)) != NULL
+       && (counted = _motcua_replica_scope_recount (self, self->office_code, error)) != NULL;
+  _motcua_store_sync_snapshot_end (self, ok);
+  if (!ok || !motcua_replica_begin (self, error)
+      || !_motcua_replica_finish (self,
+                                  _motcua_replica_meta_set_int (self, "digest_recounted_at",
+                                                                g_get_real_time ()
+                                                                / G_USEC_PER_SEC, error),
+                                  error))
+    return FALSE;
+  if (strcmp (kept, counted) == 0)
+    return TRUE;
+
+  g_message ("The digest sums kept in %s were stale (%s, counted %s): counting them again",
+             self->path, kept, counted);
+  if (!_motcua_store_digest_rebuild (self, error))
+    return FALSE;
+  run->p.recounted = TRUE;
+  g_free (*ours);
+  *ours = g_steal_pointer (&counted);
+
+  return TRUE;
+}
+
 /* Pulls until up to date and compares digests. What the officer wrote during the sync is
  * pushed and the comparison made again; an officer who keeps writing through every round
  * leaves it to the next sync (verify_deferred), which is neither a failure nor a re-pull. */
@@ -396,6 +453,9 @@ _motcua_sync_step_pull (Run     *run,
 
   if (!pull_and_compare (run, &ours, &theirs, error))
     return FALSE;
+  if (!run->p.verify_deferred && (g_strcmp0 (ours, theirs) != 0 || recount_due (self))
+      && !check_kept_sums (run, &ours, error))
+    return FALSE;
   if (run->p.verify_deferred || g_strcmp0 (ours, theirs) == 0)
     {
       run->p.verified = !run->p.verify_deferred;
@@ -418,6 +478,8 @@ _motcua_sync_step_pull (Run     *run,
     return FALSE;
   if (run->p.verify_deferred)
     return TRUE;
+  if (g_strcmp0 (ours, theirs) != 0 && !check_kept_sums (run, &ours, error))
+    return FALSE;
   if (g_strcmp0 (ours, theirs) != 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DIVERGED,

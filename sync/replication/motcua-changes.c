@@ -486,7 +486,7 @@ static gboolean
 run_add (Apply                     *apply,
          const MotcuaWireItem      *item,
          guint                      column,
-         const MotcuaWireRegister  *reg,
+         const MotcuaRowRegister  *reg,
          GError                   **error)
 {
   FieldRun *run = &apply->run;
@@ -594,7 +594,7 @@ apply_one (Apply                 *apply,
    * ours there that the server acknowledged (it refused it) gives way too. */
   for (guint c = 0; c < item->table->n_columns; c++)
     {
-      const MotcuaWireRegister *reg = &item->registers[c];
+      const MotcuaRowRegister *reg = &item->registers[c];
 
       if (!(reg->written ? run_add (apply, item, c + 1, reg, error)
                          : !apply->self->repairing || clear_field (apply, item, c + 1, error)))

@@ -15,6 +15,7 @@
 
 #include "motcua-replica-private.h"
 #include "motcua-store-catalogue-private.h"
+#include "motcua-store-digest-private.h"
 #include "motcua-store-log-private.h"
 #include "motcua-store-rows-private.h"
 #include "motcua-store-scope-private.h"
@@ -165,10 +166,15 @@ gboolean      _motcua_replica_set_acked    (MotcuaReplica  *self,
                                             GError        **error);
 
 /* An order-independent digest of the current values of everything in the scope of @office_code
- * (motcua-replication.c): 32 hex digits. Both sides of a sync compute it. */
+ * (motcua-replication.c): 32 hex digits. Both sides of a sync compute it, from the sums the
+ * store keeps as rows are written (a few rows read). */
 char         *_motcua_replica_scope_digest (MotcuaReplica  *self,
                                             const char     *office_code,
                                             GError        **error);
+/* The same digest counted again from every row of the scope: the check of the kept sums. */
+char         *_motcua_replica_scope_recount (MotcuaReplica  *self,
+                                             const char     *office_code,
+                                             GError        **error);
 
 /* Records a refusal; @gone: the case the server said is not this replica's, @wait: the case
  * the server does not hold yet, which the change waits for (each may be NULL). */

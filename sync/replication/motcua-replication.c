@@ -113,36 +113,6 @@ case_offices_in (GHashTable                *offices,
 
 /* Digest */
 
-typedef struct
-{
-  guint64 lanes[2];
-} Digest;
-
-/* Adds a row's hash to the digest: SHA-256 of its replicated state in the canonical bytes of
- * _motcua_wire_item_hash(), summed over two 64-bit lanes. */
-static void
-digest_add (Digest               *digest,
-            const MotcuaWireItem *item)
-{
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 out[32];
-  gsize len = sizeof out;
-
-  if (!_motcua_wire_item_hash (item, sum))
-    return;   /* a row no replica ever wrote (reference data loaded from a file) is local */
-  g_checksum_get_digest (sum, out, &len);
-
-  /* A sum of the rows' hashes: the same whatever order they are visited in. */
-  for (guint l = 0; l < 2; l++)
-    {
-      guint64 v = 0;
-
-      for (guint i = 0; i < 8; i++)
-        v = v << 8 | out[8 * l + i];
-      digest->lanes[l] += v;
-    }
-}
-
 /* One table's walk for the digest: the offices of the scope, its cases so far. */
 typedef struct
 {
@@ -150,7 +120,7 @@ typedef struct
   const MotcuaTableDesc *table;
   GHashTable            *offices;
   GHashTable            *cases;
-  Digest                *digest;
+  MotcuaDigest          *digest;
   MotcuaWireBatch       *batch;
 } DigestWalk;
 
@@ -188,15 +158,23 @@ digest_row (const MotcuaStoreScopeRow  *row,
   if (!_motcua_replica_row_item (walk->self, walk->table, &id, walk->batch, &found, error))
     return FALSE;
   if (found)
-    digest_add (walk->digest, _motcua_wire_batch_item (walk->batch, 0));
+    {
+      const MotcuaWireItem *item = _motcua_wire_batch_item (walk->batch, 0);
+      MotcuaDigest hash;
+
+      /* A row no replica ever wrote (reference data loaded from a file) is local. */
+      if (_motcua_row_digest (item->table, item->row_id.bytes, item->values, item->registers,
+                              &hash))
+        _motcua_digest_add (walk->digest, &hash);
+    }
 
   return TRUE;
 }
 
 char *
-_motcua_replica_scope_digest (MotcuaReplica  *self,
-                              const char     *office_code,
-                              GError        **error)
+_motcua_replica_scope_recount (MotcuaReplica  *self,
+                               const char     *office_code,
+                               GError        **error)
 {
   static const MotcuaTableId tables[] = {
     MOTCUA_TABLE_OFFICES, MOTCUA_TABLE_PROCEDURES, MOTCUA_TABLE_CALENDAR, MOTCUA_TABLE_CASES,
@@ -205,7 +183,7 @@ _motcua_replica_scope_digest (MotcuaReplica  *self,
   g_autoptr(GHashTable) offices = _motcua_replica_jurisdiction_set (self, office_code, error);
   g_autoptr(GHashTable) cases = NULL;
   g_autoptr(MotcuaWireBatch) batch = NULL;
-  Digest digest = { { 0, 0 } };
+  MotcuaDigest digest = { { 0, 0 } };
 
   if (offices == NULL)
     return NULL;
@@ -223,8 +201,65 @@ _motcua_replica_scope_digest (MotcuaReplica  *self,
         return NULL;
     }
 
-  return g_strdup_printf ("%016" G_GINT64_MODIFIER "x%016" G_GINT64_MODIFIER "x",
-                          digest.lanes[0], digest.lanes[1]);
+  return _motcua_digest_to_string (&digest);
+}
+
+/* The sums the store keeps, read for a scope: the buckets of the offices of @user_data's
+ * jurisdiction and the one every scope holds. */
+typedef struct
+{
+  GHashTable   *offices;
+  MotcuaDigest  digest;
+} SumWalk;
+
+static gboolean
+bucket_in_scope (const MotcuaDigestBucket *bucket,
+                 GHashTable               *offices)
+{
+  return bucket->everyone || _motcua_id_in_set (offices, bucket->receiver, 16)
+         || _motcua_id_in_set (offices, bucket->handler, 16);
+}
+
+static gboolean
+add_bucket (const MotcuaDigestBucket  *bucket,
+            gpointer                   user_data,
+            GError                   **error)
+{
+  SumWalk *walk = user_data;
+
+  if (bucket_in_scope (bucket, walk->offices))
+    _motcua_digest_add (&walk->digest, &bucket->sum);
+
+  return TRUE;
+}
+
+static gboolean
+take_left_out (const MotcuaDigestBucket  *bucket,
+               gpointer                   user_data,
+               GError                   **error)
+{
+  SumWalk *walk = user_data;
+
+  if (bucket_in_scope (bucket, walk->offices))
+    _motcua_digest_subtract (&walk->digest, &bucket->sum);
+
+  return TRUE;
+}
+
+char *
+_motcua_replica_scope_digest (MotcuaReplica  *self,
+                              const char     *office_code,
+                              GError        **error)
+{
+  g_autoptr(GHashTable) offices = _motcua_replica_jurisdiction_set (self, office_code, error);
+  SumWalk walk = { offices, { { 0, 0 } } };
+
+  if (offices == NULL
+      || !_motcua_store_digest_foreach_bucket (self, add_bucket, &walk, error)
+      || !_motcua_store_digest_foreach_left_out (self, take_left_out, &walk, error))
+    return NULL;
+
+  return _motcua_digest_to_string (&walk.digest);
 }
 
 typedef struct

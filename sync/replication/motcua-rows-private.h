@@ -12,26 +12,6 @@
 
 G_BEGIN_DECLS
 
-/* A row's registers (_clk): the distinct (HLC, origin) pairs its columns were written with, then
- * one byte per column naming its pair. Most columns of a row were written together, so a case's
- * 21 registers take ~40 bytes rather than 21 × 12.
- *   [n] n × (HLC big-endian 8, origin index big-endian 4) [column → pair index or 0xff] */
-#define NO_PAIR 0xff
-
-typedef struct
-{
-  MotcuaHlc hlc[64];
-  guint32   origin[64];
-} Clocks;
-
-void             _motcua_clocks_decode  (Clocks                 *clocks,
-                                         guint                   n_columns,
-                                         const guint8           *blob,
-                                         gsize                   size);
-GBytes          *_motcua_clocks_encode  (const Clocks           *clocks,
-                                         guint                   n_columns);
-
-
 /* A column's value, owning its bytes. */
 typedef struct
 {

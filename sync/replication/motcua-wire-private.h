@@ -19,14 +19,6 @@
 
 G_BEGIN_DECLS
 
-/* The (HLC, origin) register of one column of a snapshot row. */
-typedef struct
-{
-  gboolean   written;   /* FALSE: never written by a replica (seeded from a file) */
-  MotcuaHlc  hlc;
-  MotcuaUuid origin;
-} MotcuaWireRegister;
-
 typedef struct
 {
   const MotcuaTableDesc *table;
@@ -42,7 +34,7 @@ typedef struct
    * snapshot row) has one per column. Text and the 16 bytes of ids belong to the batch. */
   MotcuaValue           *values;
   /* A snapshot row of a table of registers: one per column; NULL otherwise. */
-  MotcuaWireRegister    *registers;
+  MotcuaRowRegister    *registers;
 } MotcuaWireItem;
 
 typedef struct _MotcuaWireBatch MotcuaWireBatch;
@@ -105,12 +97,6 @@ JsonArray            *_motcua_wire_encode        (const MotcuaWireBatch *batch,
  * before it implies: o, h, t and r when the same, s when one more, p when 0. (A batch is
  * encoded compact directly by _motcua_wire_encode().) */
 void                  _motcua_wire_compact       (JsonArray             *items);
-
-/* Feeds the replicated state of a snapshot row to @sum in a canonical binary form (the
- * integrity digest): the same state gives the same bytes whatever JSON library wrote it. FALSE
- * when the row carries no replicated state (no register written). */
-gboolean              _motcua_wire_item_hash     (const MotcuaWireItem  *item,
-                                                  GChecksum             *sum);
 
 /* JSON accessors that return the fallback for a member of any other type (json-glib's own
  * warn on an array or an object). */

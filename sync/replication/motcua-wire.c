@@ -85,7 +85,7 @@ _motcua_wire_batch_add (MotcuaWireBatch       *batch,
   g_ptr_array_add (batch->blocks, item.values);
   if (!is_change && !table->insert_only)
     {
-      item.registers = g_new0 (MotcuaWireRegister, n);
+      item.registers = g_new0 (MotcuaRowRegister, n);
       g_ptr_array_add (batch->blocks, item.registers);
     }
   g_array_append_val (batch->items, item);
@@ -403,7 +403,7 @@ decode_snapshot (MotcuaWireBatch *batch,
   for (guint c = 0; c < table->n_columns; c++)
     {
       JsonNode *m = json_array_get_element (map, c);
-      MotcuaWireRegister *reg = &item->registers[c];
+      MotcuaRowRegister *reg = &item->registers[c];
       JsonArray *pair;
       gint64 k;
 
@@ -586,7 +586,7 @@ encode_registers (const MotcuaWireItem *item,
 
   for (guint c = 0; c < item->table->n_columns; c++)
     {
-      const MotcuaWireRegister *reg = &item->registers[c];
+      const MotcuaRowRegister *reg = &item->registers[c];
       guint k;
 
       if (!reg->written)
@@ -758,76 +758,4 @@ _motcua_wire_compact (JsonArray *items)
       memcpy (prev, full, sizeof prev);
     }
   wire_clear (prev);
-}
-
-/* The digest's bytes */
-
-static void
-hash_u64 (GChecksum *sum,
-          guint64    v)
-{
-  guint8 bytes[8];
-
-  for (guint i = 0; i < 8; i++)
-    bytes[i] = (guint8) (v >> (56 - 8 * i));
-  g_checksum_update (sum, bytes, sizeof bytes);
-}
-
-static void
-hash_value (GChecksum         *sum,
-            const MotcuaValue *value)
-{
-  guint8 type = (guint8) value->type;
-
-  g_checksum_update (sum, &type, 1);
-  switch (value->type)
-    {
-    case SQLITE_INTEGER:
-      hash_u64 (sum, (guint64) value->i);
-      break;
-    case SQLITE_TEXT:
-      /* With its length first: no two lists of texts give the same bytes. */
-      hash_u64 (sum, strlen (value->s));
-      g_checksum_update (sum, (const guchar *) value->s, (gssize) strlen (value->s));
-      break;
-    case SQLITE_BLOB:
-      g_checksum_update (sum, (const guchar *) value->s, 16);
-      break;
-    default:
-      break;
-    }
-}
-
-gboolean
-_motcua_wire_item_hash (const MotcuaWireItem *item,
-                        GChecksum            *sum)
-{
-  gboolean any = item->registers == NULL;
-
-  for (guint c = 0; !any && c < item->table->n_columns; c++)
-    any = item->registers[c].written;
-  if (!any)
-    return FALSE;   /* a row no replica ever wrote is not replicated state */
-
-  g_checksum_update (sum, (const guchar *) item->table->name, -1);
-  g_checksum_update (sum, (const guchar *) "", 1);
-  g_checksum_update (sum, item->row_id.bytes, 16);
-  for (guint c = 0; c < item->table->n_columns; c++)
-    {
-      guint8 column = (guint8) c;
-
-      if (item->registers != NULL && !item->registers[c].written)
-        continue;
-      if (item->registers == NULL && item->values[c].type == SQLITE_NULL)
-        continue;
-      g_checksum_update (sum, &column, 1);
-      hash_value (sum, &item->values[c]);
-      if (item->registers != NULL)
-        {
-          hash_u64 (sum, item->registers[c].hlc);
-          g_checksum_update (sum, item->registers[c].origin.bytes, 16);
-        }
-    }
-
-  return TRUE;
 }

@@ -19,6 +19,7 @@
 #include "motcua-error.h"
 #include "motcua-replica-private.h"
 #include "motcua-schema-private.h"
+#include "motcua-store-digest-private.h"
 #include "motcua-text.h"
 #include "motcua-version.h"
 
@@ -320,7 +321,7 @@ motcua_replica_open (const char  *path,
   if (!_motcua_schema_migrate (self->db, MOTCUA_SCHEMA_VERSION, error))
     return NULL;
 
-  if (!load_identity (self, error))
+  if (!load_identity (self, error) || !_motcua_store_digest_install (self, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -396,7 +397,7 @@ _motcua_replica_create_at_version (const char   *path,
         motcua_replica_rollback (self);
     }
 
-  ok = ok && load_identity (self, error);
+  ok = ok && load_identity (self, error) && _motcua_store_digest_install (self, error);
 
   if (!ok)
     {

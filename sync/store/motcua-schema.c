@@ -258,8 +258,19 @@ static const char *const migrations[] = {
    * once its result is handed back. NULL: a dossier decided where it was received. The hub
    * remembers, per case, whether the receiving office held it when last logged, so the
    * receiving office's replicas learn of the step that ends its holding. */
-  "ALTER TABLE cases ADD COLUMN return_at TEXT;"
-  "ALTER TABLE hub_case_scope ADD COLUMN receiving_held INTEGER NOT NULL DEFAULT 1;",
+  ("ALTER TABLE cases ADD COLUMN return_at TEXT;"
+   "ALTER TABLE hub_case_scope ADD COLUMN receiving_held INTEGER NOT NULL DEFAULT 1;"),
+
+  /* 10 → 11: the digest kept as rows are written (motcua-store-digest.c). digest_cases holds,
+   * per case, the sum of its row's hash and those of its timeline, scans and conflicts;
+   * digest_sums the sums of the cases per bucket: the office that received a case (while it
+   * holds it) and the office that handles it, x'' for none; x'ff', x'ff' is the bucket of the
+   * rows every scope holds. Sums are two 64-bit lanes, 16 bytes big-endian. They are counted
+   * when the replica is next opened (meta digest_counted), and kept by triggers after. */
+  "CREATE TABLE digest_cases (case_id BLOB PRIMARY KEY, sum BLOB) WITHOUT ROWID;"
+  "CREATE TABLE digest_sums ("
+  "  receiver BLOB NOT NULL, handler BLOB NOT NULL, sum BLOB,"
+  "  PRIMARY KEY (receiver, handler)) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SCHEMA_VERSION);

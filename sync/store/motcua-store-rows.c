@@ -1,14 +1,92 @@
 /* motcua-store-rows.c: a replicated row's SQL: its values and registers, read and written
  *
  * The statements of a table's rows are made once per table (_motcua_table_sql()); those named
- * by a column's name are built here and cached by their text.
+ * by a column's name are built here and cached by their text. A row's registers are packed
+ * here too (_motcua_clocks_encode()).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "config.h"
 
+#include <string.h>
+
 #include "motcua-store-rows-private.h"
+
+void
+_motcua_clocks_decode (Clocks       *clocks,
+                       guint         n_columns,
+                       const guint8 *blob,
+                       gsize         size)
+{
+  guint n_pairs;
+
+  memset (clocks, 0, sizeof *clocks);
+  if (blob == NULL || size < 1)
+    return;
+
+  n_pairs = blob[0];
+  if (size != 1 + 12 * (gsize) n_pairs + n_columns)
+    return;   /* not ours: treat every register as never written */
+
+  for (guint c = 0; c < n_columns; c++)
+    {
+      guint pair = blob[1 + 12 * n_pairs + c];
+      const guint8 *p = blob + 1 + 12 * pair;
+
+      if (pair == NO_PAIR || pair >= n_pairs)
+        continue;
+      for (guint i = 0; i < 8; i++)
+        clocks->hlc[c] = (clocks->hlc[c] << 8) | p[i];
+      clocks->origin[c] = (guint32) p[8] << 24 | (guint32) p[9] << 16 | (guint32) p[10] << 8
+                          | p[11];
+    }
+}
+
+GBytes *
+_motcua_clocks_encode (const Clocks *clocks,
+                       guint         n_columns)
+{
+  guint8 buf[1 + 12 * 64 + 64];
+  guint8 pair_of[64];
+  guint n_pairs = 0;
+
+  for (guint c = 0; c < n_columns; c++)
+    {
+      guint k;
+
+      pair_of[c] = NO_PAIR;
+      if (clocks->hlc[c] == 0 && clocks->origin[c] == 0)
+        continue;
+      for (k = 0; k < n_pairs; k++)
+        {
+          guint first = 0;
+
+          while (pair_of[first] != k)
+            first++;
+          if (clocks->hlc[first] == clocks->hlc[c] && clocks->origin[first] == clocks->origin[c])
+            break;
+        }
+      if (k == n_pairs)
+        {
+          guint8 *p = buf + 1 + 12 * n_pairs++;
+
+          for (guint i = 0; i < 8; i++)
+            p[i] = (guint8) (clocks->hlc[c] >> (56 - 8 * i));
+          p[8] = (guint8) (clocks->origin[c] >> 24);
+          p[9] = (guint8) (clocks->origin[c] >> 16);
+          p[10] = (guint8) (clocks->origin[c] >> 8);
+          p[11] = (guint8) clocks->origin[c];
+        }
+      pair_of[c] = (guint8) k;
+    }
+
+  buf[0] = (guint8) n_pairs;
+  /* The pairs were written in place; move the column map right after them. */
+  memcpy (buf + 1 + 12 * n_pairs, pair_of, n_columns);
+
+  return g_bytes_new (buf, 1 + 12 * n_pairs + n_columns);
+}
 
 static void
 bind_id (sqlite3_stmt     *stmt,

@@ -1,0 +1,153 @@
+/* test-hub-digest.c: the digest's sums, kept as rows are written, and their check
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#define MOTCUA_COMPILATION
+#include "config.h"
+
+#include <sqlite3.h>
+
+#include "motcua-replication-private.h"
+#include "motcua-test-transport.h"
+#include "test-hub.h"
+
+static MotcuaSyncProgress
+sync_once (Province      *p,
+           MotcuaFixture *f,
+           const char    *token)
+{
+  g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica,
+                                                                      &small_batches, token);
+  g_autoptr(GError) error = NULL;
+  MotcuaSyncProgress summary;
+
+  g_assert_true (_motcua_sync_once (f->replica, transport, NULL, NULL, NULL, &summary,
+                                    &error));
+  g_assert_no_error (error);
+  g_assert_true (summary.verified);
+
+  return summary;
+}
+
+static void
+assert_kept (MotcuaReplica *replica,
+             const char    *office)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = _motcua_replica_scope_digest (replica, office, &error);
+  g_autofree char *counted = NULL;
+
+  g_assert_no_error (error);
+  counted = _motcua_replica_scope_recount (replica, office, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kept, ==, counted);
+}
+
+/* Runs @sql on @replica's file through a connection of its own: behind the library's back, as
+ * another program or a damaged disk would, without the triggers that keep the sums. */
+static void
+write_behind (MotcuaReplica *replica,
+              const char    *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (motcua_replica_get_path (replica), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* The sums follow every kind of write on every side: receptions, an edit, a transfer that
+ * moves a case (its row, timeline and all) to another bucket. */
+static void
+test_digest_kept (Province      *p,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) kept = receive (&p->a, "Lò Văn Pằng");
+  g_autoptr(MotcuaCase) moved = receive (&p->a, "Tòng Thị Xuân");
+  MotcuaSyncProgress summary;
+
+  g_assert_true (motcua_replica_edit_case (p->a.replica, kept->id, "phone", "0912345678",
+                                           NULL, &error));
+  g_assert_no_error (error);
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_false (summary.recounted);
+  sync_once (p, &p->d, p->token_d);
+
+  g_assert_true (motcua_replica_transfer_case (p->d.replica, moved->id, "T.D.B", NULL,
+                                               &error));
+  g_assert_no_error (error);
+  summary = sync_once (p, &p->d, p->token_d);
+  g_assert_false (summary.recounted);
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_false (summary.recounted);
+
+  assert_kept (p->a.replica, "T.D.A");
+  assert_kept (p->d.replica, "T.D");
+  for (const char *const *office = (const char *const[]) { "T", "T.D", "T.D.A", "T.D.B", NULL };
+       *office != NULL; office++)
+    assert_kept (p->hub.replica, *office);
+}
+
+/* Sums damaged without the rows changing: the sync finds its digest differs, counts it again,
+ * and agrees with the server without pulling anything again. */
+static void
+test_digest_stale_sums (Province      *p,
+                        gconstpointer  data)
+{
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lò Văn Pằng");
+  g_autoptr(GError) error = NULL;
+  MotcuaSyncProgress summary;
+
+  sync_once (p, &p->a, p->token_a);
+  g_assert_true (_motcua_replica_exec (p->a.replica,
+                                       "UPDATE digest_sums SET sum = randomblob (16)", &error));
+  g_assert_no_error (error);
+
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_true (summary.recounted);
+  g_assert_false (summary.repulled);
+  assert_kept (p->a.replica, "T.D.A");
+
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_false (summary.recounted);
+}
+
+/* A row deleted behind the library's back is invisible to the kept sums; the daily count from
+ * every row sees it, and the scope is pulled again. */
+static void
+test_digest_written_behind (Province      *p,
+                            gconstpointer  data)
+{
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lò Văn Pằng");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  MotcuaSyncProgress summary;
+  guint n_events;
+
+  sync_once (p, &p->a, p->token_a);
+  events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
+  g_assert_no_error (error);
+  n_events = events->len;
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  write_behind (p->a.replica, "DELETE FROM case_events WHERE rid = (SELECT max(rid)"
+                              " FROM case_events);"
+                              "DELETE FROM meta WHERE key = 'digest_recounted_at'");
+  summary = sync_once (p, &p->a, p->token_a);
+  g_assert_true (summary.recounted);
+  g_assert_true (summary.repulled);
+  events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, n_events);
+  assert_kept (p->a.replica, "T.D.A");
+}
+
+void
+test_hub_digest_add_tests (void)
+{
+  HUB_ADD ("/hub/digest/kept", test_digest_kept);
+  HUB_ADD ("/hub/digest/stale-sums", test_digest_stale_sums);
+  HUB_ADD ("/hub/digest/written-behind", test_digest_written_behind);
+}
