@@ -216,32 +216,60 @@ set_count (MotcuaSync *self,
     }
 }
 
+/* What the desk shows of a replica beside the state of its sync, read on the connection at
+ * hand: a sync reads it before it closes the replica, rather than opening it once more. */
+typedef struct
+{
+  gboolean read;
+  gboolean enrolled;
+  gint64   pending;
+  gint64   rejected;
+  gint64   conflicts;
+  gint64   last_sync;
+} Counts;
+
+static void
+read_counts (MotcuaReplica *replica,
+             Counts        *counts)
+{
+  g_autofree char *url = motcua_replica_dup_server_url (replica);
+
+  counts->read = TRUE;
+  counts->enrolled = url != NULL;
+  counts->pending = MAX (motcua_replica_count_pending (replica, NULL), 0);
+  counts->rejected = MAX (motcua_replica_count_rejected (replica, NULL), 0);
+  counts->conflicts = MAX (motcua_replica_count_conflicts (replica, NULL), 0);
+  counts->last_sync = _motcua_replica_meta_get_int (replica, "last_sync", 0);
+}
+
+static void
+show_counts (MotcuaSync   *self,
+             const Counts *counts)
+{
+  if (!counts->enrolled)
+    set_state (self, MOTCUA_SYNC_STATUS_NOT_ENROLLED, NULL);
+  else if (self->state == MOTCUA_SYNC_STATUS_NOT_ENROLLED)
+    set_state (self, MOTCUA_SYNC_STATUS_IDLE, NULL);
+
+  set_count (self, &self->n_pending, counts->pending, PROP_N_PENDING);
+  set_count (self, &self->n_rejected, counts->rejected, PROP_N_REJECTED);
+  set_count (self, &self->n_conflicts, counts->conflicts, PROP_N_CONFLICTS);
+  set_count (self, &self->last_sync, counts->last_sync, PROP_LAST_SYNC);
+}
+
 void
 motcua_sync_refresh_counts (MotcuaSync *self)
 {
   g_autoptr(MotcuaReplica) replica = NULL;
-  g_autofree char *url = NULL;
+  Counts counts;
 
   g_return_if_fail (MOTCUA_IS_SYNC (self));
 
   replica = motcua_replica_open (self->path, NULL);
   if (replica == NULL)
     return;
-
-  url = motcua_replica_dup_server_url (replica);
-  if (url == NULL)
-    set_state (self, MOTCUA_SYNC_STATUS_NOT_ENROLLED, NULL);
-  else if (self->state == MOTCUA_SYNC_STATUS_NOT_ENROLLED)
-    set_state (self, MOTCUA_SYNC_STATUS_IDLE, NULL);
-
-  set_count (self, &self->n_pending, MAX (motcua_replica_count_pending (replica, NULL), 0),
-             PROP_N_PENDING);
-  set_count (self, &self->n_rejected, MAX (motcua_replica_count_rejected (replica, NULL), 0),
-             PROP_N_REJECTED);
-  set_count (self, &self->n_conflicts, MAX (motcua_replica_count_conflicts (replica, NULL), 0),
-             PROP_N_CONFLICTS);
-  set_count (self, &self->last_sync, _motcua_replica_meta_get_int (replica, "last_sync", 0),
-             PROP_LAST_SYNC);
+  read_counts (replica, &counts);
+  show_counts (self, &counts);
 }
 
 MotcuaSync *
@@ -322,17 +350,22 @@ run_on_path (const char          *path,
              gpointer             user_data,
              GCancellable        *cancellable,
              MotcuaSyncProgress  *summary,
+             Counts              *counts,
              GError             **error)
 {
   g_autoptr(MotcuaReplica) replica = NULL;
   g_autoptr(MotcuaTransport) transport = NULL;
+  gboolean ok;
 
   replica = motcua_replica_open (path, error);
-  if (replica == NULL || (transport = transport_for (replica, error)) == NULL)
+  if (replica == NULL)
     return FALSE;
+  ok = (transport = transport_for (replica, error)) != NULL
+       && _motcua_sync_once (replica, transport, progress, user_data, cancellable, summary,
+                             error);
+  read_counts (replica, counts);
 
-  return _motcua_sync_once (replica, transport, progress, user_data, cancellable, summary,
-                            error);
+  return ok;
 }
 
 static void
@@ -345,7 +378,8 @@ run_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   MotcuaSyncProgress *summary = g_new0 (MotcuaSyncProgress, 1);
 
-  if (run_on_path (self->path, progress_in_thread, self, cancellable, summary, &error))
+  if (run_on_path (self->path, progress_in_thread, self, cancellable, summary, task_data,
+                   &error))
     g_task_return_pointer (task, summary, g_free);
   else
     {
@@ -357,6 +391,7 @@ run_thread (GTask        *task,
 static void
 finish_state (MotcuaSync               *self,
               const MotcuaSyncProgress *summary,
+              const Counts             *counts,
               const GError             *error)
 {
   if (summary != NULL)
@@ -368,7 +403,10 @@ finish_state (MotcuaSync               *self,
     set_state (self, MOTCUA_SYNC_STATUS_OFFLINE, error->message);
   else
     set_state (self, MOTCUA_SYNC_STATUS_ERROR, error->message);
-  motcua_sync_refresh_counts (self);
+  if (counts->read)
+    show_counts (self, counts);
+  else
+    motcua_sync_refresh_counts (self);
 }
 
 static void
@@ -384,7 +422,7 @@ run_done (GObject      *source,
   self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
   g_clear_object (&self->running);
 
-  finish_state (self, summary, error);
+  finish_state (self, summary, g_task_get_task_data (G_TASK (result)), error);
 
   for (guint i = 0; i < waiting->len; i++)
     {
@@ -417,6 +455,7 @@ motcua_sync_run_async (MotcuaSync          *self,
   set_state (self, MOTCUA_SYNC_STATUS_SYNCING, NULL);
   self->running = g_task_new (self, cancellable, run_done, NULL);
   g_task_set_source_tag (self->running, run_thread);
+  g_task_set_task_data (self->running, g_new0 (Counts, 1), g_free);
   g_task_run_in_thread (self->running, run_thread);
 }
 
@@ -454,13 +493,14 @@ motcua_sync_run (MotcuaSync          *self,
 {
   g_autoptr(GError) local_error = NULL;
   MotcuaSyncProgress p = { 0 };
+  Counts counts = { 0 };
   gboolean ok;
 
   g_return_val_if_fail (MOTCUA_IS_SYNC (self), FALSE);
 
   set_state (self, MOTCUA_SYNC_STATUS_SYNCING, NULL);
-  ok = run_on_path (self->path, progress_here, self, cancellable, &p, &local_error);
-  finish_state (self, ok ? &p : NULL, local_error);
+  ok = run_on_path (self->path, progress_here, self, cancellable, &p, &counts, &local_error);
+  finish_state (self, ok ? &p : NULL, &counts, local_error);
   if (summary != NULL)
     *summary = p;
   if (!ok)

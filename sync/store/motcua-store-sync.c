@@ -58,8 +58,10 @@ _motcua_store_sync_first_after (MotcuaReplica *store,
                                 MotcuaHlc      hlc)
 {
   sqlite3_stmt *stmt = _motcua_replica_prepare (store, "SELECT min(seq) FROM changes"
-                                                " WHERE origin = ?1 AND seq + n - 1 > ?2"
-                                                " AND hlc > ?3", NULL);
+                                                /* The key's range first (a record holds at
+                                                 * most 64 changes): not a walk of the log. */
+                                                " WHERE origin = ?1 AND seq > ?2 - 64"
+                                                " AND seq + n - 1 > ?2 AND hlc > ?3", NULL);
   gint64 first = 0;
 
   if (stmt == NULL)
@@ -81,7 +83,8 @@ _motcua_store_sync_oldest_pending (MotcuaReplica  *store,
                                    GError        **error)
 {
   sqlite3_stmt *stmt = _motcua_replica_prepare (store, "SELECT min(hlc) FROM changes"
-                                                " WHERE origin = ?1 AND seq + n - 1 > ?2",
+                                                " WHERE origin = ?1 AND seq > ?2 - 64"
+                                                " AND seq + n - 1 > ?2",
                                                 error);
   int rc;
 
