@@ -86,7 +86,11 @@ MotcuaHubResponse *motcua_hub_busy_response    (const char             *message,
                                                 guint                   retry_after);
 
 /* Protocol v1's bodies may be gzipped: gzip, and its inverse with a cap on the size it
- * produces (FALSE beyond it, and for data that ends too soon or runs on after its end). */
+ * produces (FALSE beyond it, and for data that ends too soon or runs on after its end).
+ * Bodies shorter than MOTCUA_GZIP_MIN_BYTES travel as they are, both ways: gzip's own header
+ * and the header naming it would make them longer (an idle sync is a few such bodies). */
+#define MOTCUA_GZIP_MIN_BYTES 1024
+
 GBytes            *motcua_gzip                 (GBytes                 *data);
 GBytes            *motcua_gunzip               (GBytes                 *data,
                                                 gsize                   max_size,
