@@ -144,8 +144,11 @@ http_exchange (MotcuaTransport  *transport,
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
                                     auth);
     }
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding",
-                                "gzip");
+  /* An answer without a request body (status, a scan's bytes) is small or compressed
+   * already: the server would not gzip it, so saying it may is bytes for nothing. */
+  if (x->body != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding",
+                                  "gzip");
   /* libsoup sends a POST on a new connection unless told it may be repeated: every request of
    * protocol v1 may (a push is acknowledged again, a pull or a scan is read again, a repeated
    * lease only skips a block), and a new connection costs a round trip on a slow link. */
