@@ -226,7 +226,7 @@ bench_many (Bench *bench)
   guint n_errors = 0, failed = 0;
   gsize log_offset;
   Server server = { 0 };
-  double wall;
+  double wall, rss;
   gint64 start;
 
   g_print ("\n== many: %u commune replicas syncing at once ==\n", bench->n_replicas);
@@ -307,6 +307,7 @@ bench_many (Bench *bench)
       pushed += desks[i].summary.changes_sent;
       pulled += desks[i].summary.changes_received;
     }
+  rss = child_peak_rss_mib (&server.child);
   child_stop (&server.child);
   ms = request_ms (server.log, log_offset, &n_errors);
 
@@ -327,6 +328,7 @@ bench_many (Bench *bench)
   motcua_bench_result ("many-request-server-p50", motcua_bench_percentile (ms, 0.50), "ms");
   motcua_bench_result ("many-request-server-p95", motcua_bench_percentile (ms, 0.95), "ms");
   motcua_bench_result ("many-request-server-max", motcua_bench_percentile (ms, 1.0), "ms");
+  motcua_bench_result ("many-server-peak-rss", rss, "MiB");
 
   for (guint i = 0; i < bench->n_replicas; i++)
     g_free (desks[i].path);

@@ -152,7 +152,15 @@ void enroll (const char *path,
              const char *url,
              const char *token);
 
+/* The most memory @child ever held (VmHWM), in MiB. */
+double child_peak_rss_mib (Child *child);
+
+/* One sync, printed under @what (NULL: not printed). */
 Measured measure_sync (const char *path,
+                       Link       *link,
+                       const char *what);
+/* The mean of several idle syncs. */
+Measured measure_idle (const char *path,
                        Link       *link,
                        const char *what);
 
