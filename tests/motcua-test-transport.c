@@ -79,3 +79,19 @@ motcua_test_province_tear_down (MotcuaTestProvince *p,
   g_free (p->token_b);
   g_free (p->token_d);
 }
+
+gboolean
+motcua_test_digest_kept (MotcuaReplica  *replica,
+                         const char     *office,
+                         char          **kept,
+                         char          **counted)
+{
+  g_autoptr(GError) error = NULL;
+
+  *kept = _motcua_replica_scope_digest (replica, office, &error);
+  g_assert_no_error (error);
+  *counted = _motcua_replica_scope_recount (replica, office, &error);
+  g_assert_no_error (error);
+
+  return g_strcmp0 (*kept, *counted) == 0;
+}

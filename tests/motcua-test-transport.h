@@ -44,4 +44,11 @@ void     motcua_test_province_set_up        (MotcuaTestProvince  *p,
 void     motcua_test_province_tear_down     (MotcuaTestProvince  *p,
                                              gconstpointer        data);
 
+/* Whether the digest sums @replica keeps for @office's scope are what a count from every row
+ * gives; the two digests in @kept and @counted. */
+gboolean motcua_test_digest_kept            (MotcuaReplica       *replica,
+                                             const char          *office,
+                                             char               **kept,
+                                             char               **counted);
+
 G_END_DECLS

@@ -8,23 +8,16 @@
 
 #include <sqlite3.h>
 
-#include "motcua-replication-private.h"
 #include "motcua-test-transport.h"
 #include "test-hub.h"
 
 static MotcuaSyncProgress
-sync_once (Province      *p,
-           MotcuaFixture *f,
-           const char    *token)
+sync_verified (Province      *p,
+               MotcuaFixture *f,
+               const char    *token)
 {
-  g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica,
-                                                                      &small_batches, token);
-  g_autoptr(GError) error = NULL;
-  MotcuaSyncProgress summary;
+  MotcuaSyncProgress summary = sync_once (p, f, token);
 
-  g_assert_true (_motcua_sync_once (f->replica, transport, NULL, NULL, NULL, &summary,
-                                    &error));
-  g_assert_no_error (error);
   g_assert_true (summary.verified);
 
   return summary;
@@ -34,13 +27,10 @@ static void
 assert_kept (MotcuaReplica *replica,
              const char    *office)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *kept = _motcua_replica_scope_digest (replica, office, &error);
+  g_autofree char *kept = NULL;
   g_autofree char *counted = NULL;
 
-  g_assert_no_error (error);
-  counted = _motcua_replica_scope_recount (replica, office, &error);
-  g_assert_no_error (error);
+  motcua_test_digest_kept (replica, office, &kept, &counted);
   g_assert_cmpstr (kept, ==, counted);
 }
 
@@ -71,16 +61,16 @@ test_digest_kept (Province      *p,
   g_assert_true (motcua_replica_edit_case (p->a.replica, kept->id, "phone", "0912345678",
                                            NULL, &error));
   g_assert_no_error (error);
-  summary = sync_once (p, &p->a, p->token_a);
+  summary = sync_verified (p, &p->a, p->token_a);
   g_assert_false (summary.recounted);
-  sync_once (p, &p->d, p->token_d);
+  sync_verified (p, &p->d, p->token_d);
 
   g_assert_true (motcua_replica_transfer_case (p->d.replica, moved->id, "T.D.B", NULL,
                                                &error));
   g_assert_no_error (error);
-  summary = sync_once (p, &p->d, p->token_d);
+  summary = sync_verified (p, &p->d, p->token_d);
   g_assert_false (summary.recounted);
-  summary = sync_once (p, &p->a, p->token_a);
+  summary = sync_verified (p, &p->a, p->token_a);
   g_assert_false (summary.recounted);
 
   assert_kept (p->a.replica, "T.D.A");
@@ -100,17 +90,17 @@ test_digest_stale_sums (Province      *p,
   g_autoptr(GError) error = NULL;
   MotcuaSyncProgress summary;
 
-  sync_once (p, &p->a, p->token_a);
+  sync_verified (p, &p->a, p->token_a);
   g_assert_true (_motcua_replica_exec (p->a.replica,
                                        "UPDATE digest_sums SET sum = randomblob (16)", &error));
   g_assert_no_error (error);
 
-  summary = sync_once (p, &p->a, p->token_a);
+  summary = sync_verified (p, &p->a, p->token_a);
   g_assert_true (summary.recounted);
   g_assert_false (summary.repulled);
   assert_kept (p->a.replica, "T.D.A");
 
-  summary = sync_once (p, &p->a, p->token_a);
+  summary = sync_verified (p, &p->a, p->token_a);
   g_assert_false (summary.recounted);
 }
 
@@ -126,7 +116,7 @@ test_digest_written_behind (Province      *p,
   MotcuaSyncProgress summary;
   guint n_events;
 
-  sync_once (p, &p->a, p->token_a);
+  sync_verified (p, &p->a, p->token_a);
   events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
   g_assert_no_error (error);
   n_events = events->len;
@@ -135,7 +125,7 @@ test_digest_written_behind (Province      *p,
   write_behind (p->a.replica, "DELETE FROM case_events WHERE rid = (SELECT max(rid)"
                               " FROM case_events);"
                               "DELETE FROM meta WHERE key = 'digest_recounted_at'");
-  summary = sync_once (p, &p->a, p->token_a);
+  summary = sync_verified (p, &p->a, p->token_a);
   g_assert_true (summary.recounted);
   g_assert_true (summary.repulled);
   events = motcua_replica_list_case_events (p->a.replica, c->id, &error);

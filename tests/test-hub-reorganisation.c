@@ -29,22 +29,6 @@ set_clocks (Province   *p,
   p->hub.now_ms = p->a.now_ms = p->b.now_ms = p->d.now_ms = motcua_test_ms (when);
 }
 
-static MotcuaSyncProgress
-sync_once (Province      *p,
-           MotcuaFixture *f,
-           const char    *token)
-{
-  g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica,
-                                                                      &small_batches, token);
-  g_autoptr(GError) error = NULL;
-  MotcuaSyncProgress summary;
-
-  _motcua_sync_once (f->replica, transport, NULL, NULL, NULL, &summary, &error);
-  g_assert_no_error (error);
-
-  return summary;
-}
-
 static const MotcuaCaseEvent *
 last_event (GPtrArray *events)
 {

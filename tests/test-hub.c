@@ -42,6 +42,22 @@ sync_replica (Province      *p,
   g_assert_null (rejected_out);
 }
 
+MotcuaSyncProgress
+sync_once (Province      *p,
+           MotcuaFixture *f,
+           const char    *token)
+{
+  g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica,
+                                                                      &small_batches, token);
+  g_autoptr(GError) error = NULL;
+  MotcuaSyncProgress summary;
+
+  _motcua_sync_once (f->replica, transport, NULL, NULL, NULL, &summary, &error);
+  g_assert_no_error (error);
+
+  return summary;
+}
+
 MotcuaCase *
 receive_on (MotcuaReplica *replica,
             const char    *name)

@@ -24,6 +24,11 @@ void sync_replica (Province      *p,
                    const char    *token,
                    JsonArray    **rejected_out);
 
+/* One sync in process, which must not fail; its summary. */
+MotcuaSyncProgress sync_once (Province      *p,
+                              MotcuaFixture *f,
+                              const char    *token);
+
 MotcuaCase *receive_on (MotcuaReplica *replica,
                         const char    *name);
 
