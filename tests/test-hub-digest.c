@@ -134,10 +134,50 @@ test_digest_written_behind (Province      *p,
   assert_kept (p->a.replica, "T.D.A");
 }
 
+/* A row deleted from the server's store behind its back (by hand, the server stopped): its
+ * sums still count it, so desks holding the row agree with it, until the server counts them
+ * again, as motcua-server does when it starts to serve. Then the desk pulls its scope again
+ * and lets the row go. */
+static void
+test_digest_server_counts (Province      *p,
+                           gconstpointer  data)
+{
+  g_autoptr(MotcuaCase) c = receive (&p->a, "Lò Văn Pằng");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaHub) hub = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  MotcuaSyncProgress summary;
+  guint n_events;
+
+  sync_verified (p, &p->a, p->token_a);
+  events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
+  g_assert_no_error (error);
+  n_events = events->len;
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  write_behind (p->hub.replica, "DELETE FROM case_events WHERE rid = (SELECT max(rid)"
+                                " FROM case_events)");
+  summary = sync_verified (p, &p->a, p->token_a);
+  g_assert_false (summary.repulled);
+
+  hub = motcua_hub_new (p->hub.replica, &error);
+  g_assert_no_error (error);
+  g_assert_true (motcua_hub_count_digests (hub, &error));
+  g_assert_no_error (error);
+  summary = sync_verified (p, &p->a, p->token_a);
+  g_assert_true (summary.repulled);
+  g_assert_false (summary.recounted);
+  events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, n_events - 1);
+  assert_kept (p->hub.replica, "T.D.A");
+}
+
 void
 test_hub_digest_add_tests (void)
 {
   HUB_ADD ("/hub/digest/kept", test_digest_kept);
   HUB_ADD ("/hub/digest/stale-sums", test_digest_stale_sums);
   HUB_ADD ("/hub/digest/written-behind", test_digest_written_behind);
+  HUB_ADD ("/hub/digest/server-counts", test_digest_server_counts);
 }

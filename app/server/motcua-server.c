@@ -544,7 +544,7 @@ cmd_serve (MotcuaTool  *tool,
   if (path == NULL || !motcua_server_lock_store (tool, path, MOTCUA_STORE_SERVE, error))
     return FALSE;
   store = motcua_server_get_store (tool, TRUE, error);
-  if (store == NULL)
+  if (store == NULL || !motcua_hub_count_digests (motcua_server_hub (tool), error))
     return FALSE;
 
   return motcua_server_serve (motcua_server_hub (tool), config, error);

@@ -32,6 +32,11 @@ MotcuaReplica     *motcua_hub_get_store        (MotcuaHub              *self);
  * administration command beside a running server calls it so desks see its writes at once. */
 gboolean           motcua_hub_publish          (MotcuaHub              *self,
                                                 GError                **error);
+/* Counts the sums the store keeps for the digests of replicas' scopes again from every row.
+ * motcua-server does it when it starts to serve: a store written behind its back (by hand,
+ * while it was stopped) then gives the digests of what it holds. It reads every row once. */
+gboolean           motcua_hub_count_digests    (MotcuaHub              *self,
+                                                GError                **error);
 
 /* What the hub enforces itself (the server's config sets them). 0 means the default. */
 typedef struct

@@ -91,6 +91,15 @@ motcua_hub_publish (MotcuaHub  *self,
   return _motcua_hub_publish (self->store, error);
 }
 
+gboolean
+motcua_hub_count_digests (MotcuaHub  *self,
+                          GError    **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_HUB (self), FALSE);
+
+  return _motcua_store_digest_rebuild (self->store, error);
+}
+
 MotcuaHubResponse *
 motcua_hub_handle (MotcuaHub              *self,
                    const MotcuaHubLimits  *limits,
