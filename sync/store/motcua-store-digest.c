@@ -154,6 +154,16 @@ _motcua_row_digest (const MotcuaTableDesc   *table,
 
 /* The SQL functions */
 
+/* What the functions of one connection share: the replica, and the last hash
+ * motcua_row_hash_at() gave, which motcua_row_hash_again() gives again (a trigger adds one row's
+ * hash to its case's sum and to its bucket's). */
+typedef struct
+{
+  MotcuaReplica *self;
+  gboolean       last_written;
+  MotcuaDigest   last;
+} Functions;
+
 static gboolean
 value_digest (sqlite3_value *value,
               MotcuaDigest  *out)
@@ -266,20 +276,20 @@ hash_stored (MotcuaReplica          *self,
 
 static void
 result_hash (sqlite3_context       *context,
-             MotcuaReplica         *self,
+             Functions             *functions,
              const MotcuaTableDesc *table,
              sqlite3_value         *id,
              sqlite3_value        **physical,
              sqlite3_value         *clk)
 {
   g_autofree char *message = NULL;
-  MotcuaDigest digest;
-  gboolean written;
+  MotcuaDigest *digest = &functions->last;
+  gboolean *written = &functions->last_written;
 
-  if (!hash_stored (self, table, id, physical, clk, &written, &digest, &message))
+  if (!hash_stored (functions->self, table, id, physical, clk, written, digest, &message))
     sqlite3_result_error (context, message, -1);
-  else if (written)
-    result_digest (context, &digest);
+  else if (*written)
+    result_digest (context, digest);
   else
     sqlite3_result_null (context);
 }
@@ -300,6 +310,20 @@ row_hash_func (sqlite3_context  *context,
     }
 
   result_hash (context, sqlite3_user_data (context), table, argv[1], argv + 2, argv[argc - 1]);
+}
+
+/* motcua_row_hash_again (): what the last motcua_row_hash_at() or motcua_row_hash() gave. */
+static void
+row_hash_again_func (sqlite3_context  *context,
+                     int               argc,
+                     sqlite3_value   **argv)
+{
+  Functions *functions = sqlite3_user_data (context);
+
+  if (functions->last_written)
+    result_digest (context, &functions->last);
+  else
+    sqlite3_result_null (context);
 }
 
 /* The statement reading a row of @table by its rid for motcua_row_hash_at(): its id, its
@@ -329,7 +353,8 @@ row_hash_at_func (sqlite3_context  *context,
                   sqlite3_value   **argv)
 {
   static char *sql[16];
-  MotcuaReplica *self = sqlite3_user_data (context);
+  Functions *functions = sqlite3_user_data (context);
+  MotcuaReplica *self = functions->self;
   MotcuaTableId id = sqlite3_value_int (argv[0]);
   const MotcuaTableDesc *table = _motcua_table_lookup (id);
   g_autoptr(GError) error = NULL;
@@ -359,10 +384,13 @@ row_hash_at_func (sqlite3_context  *context,
     {
       for (int c = 0; c < n; c++)
         columns[c] = sqlite3_column_value (stmt, c);
-      result_hash (context, self, table, columns[0], columns + 1, columns[n - 1]);
+      result_hash (context, functions, table, columns[0], columns + 1, columns[n - 1]);
     }
   else if (rc == SQLITE_DONE)
-    sqlite3_result_null (context);
+    {
+      functions->last_written = FALSE;
+      sqlite3_result_null (context);
+    }
   else
     sqlite3_result_error (context, sqlite3_errmsg (sqlite3_context_db_handle (context)), -1);
   sqlite3_reset (stmt);
@@ -450,6 +478,9 @@ append_row_change (GString               *sql,
                               : g_strdup_printf ("motcua_digest_sub (NULL,"
                                                  " motcua_row_hash_at (%d, OLD.rid))",
                                                  table->id);
+  /* The hash the statement before computed, when it did (it had a case). */
+  const char *again = add ? "motcua_row_hash_again ()"
+                          : "motcua_digest_sub (NULL, motcua_row_hash_again ())";
 
   if (_motcua_table_column (table, "case_id") < 0)
     {
@@ -463,7 +494,7 @@ append_row_change (GString               *sql,
                           " WHERE %s.case_id IS NOT NULL" UPSERT_CASE, alias, hash, alias);
   g_string_append_printf (sql, "INSERT INTO digest_sums (receiver, handler, sum)"
                           " SELECT " BUCKET_OF_CASE ("c") ", %s FROM cases c"
-                          " WHERE c.id = %s.case_id" UPSERT_BUCKET, hash, alias);
+                          " WHERE c.id = %s.case_id" UPSERT_BUCKET, again, alias);
   /* A conflict about no case is in every scope. */
   if (table->id == MOTCUA_TABLE_CONFLICTS)
     g_string_append_printf (sql, "INSERT INTO digest_sums (receiver, handler, sum)"
@@ -546,10 +577,16 @@ _motcua_store_digest_install (MotcuaReplica  *self,
   sqlite3_stmt *stmt;
   gboolean present;
 
-  if (sqlite3_create_function (self->db, "motcua_row_hash", -1, SQLITE_UTF8, self,
-                               row_hash_func, NULL, NULL) != SQLITE_OK
-      || sqlite3_create_function (self->db, "motcua_row_hash_at", 2, SQLITE_UTF8, self,
+  Functions *functions = g_new0 (Functions, 1);
+
+  functions->self = self;
+  /* The connection frees @functions when it closes (with motcua_row_hash, the first one). */
+  if (sqlite3_create_function_v2 (self->db, "motcua_row_hash", -1, SQLITE_UTF8, functions,
+                                  row_hash_func, NULL, NULL, g_free) != SQLITE_OK
+      || sqlite3_create_function (self->db, "motcua_row_hash_at", 2, SQLITE_UTF8, functions,
                                   row_hash_at_func, NULL, NULL) != SQLITE_OK
+      || sqlite3_create_function (self->db, "motcua_row_hash_again", 0, SQLITE_UTF8, functions,
+                                  row_hash_again_func, NULL, NULL) != SQLITE_OK
       || sqlite3_create_function (self->db, "motcua_digest_add", 2,
                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                   digest_add_func, NULL, NULL) != SQLITE_OK
