@@ -341,7 +341,7 @@ bench_compare (Province *p)
   g_autoptr(GError) error = NULL;
   guint n = 0, port = p->server.child.port;
   double create_s, edit_client_s, edit_server_s, edited;
-  Measured push, pull, sync, echo, idle, district_idle;
+  Measured push, pull, sync, echo, idle, idle_fresh, district_idle;
   gint64 start;
 
   g_print ("\n== compare: the PouchDB workload (%u cases, %u + %u edits, %u the same) ==\n",
@@ -400,7 +400,8 @@ bench_compare (Province *p)
 
   sync = measure_sync (p->commune_db, &p->fast, "sync");
   echo = measure_sync (p->commune_db, &p->fast, "echo");
-  idle = measure_idle (p->commune_db, &p->fast, "idle");
+  idle = measure_idle (p->commune_db, &p->fast, FALSE, "idle");
+  idle_fresh = measure_idle (p->commune_db, &p->fast, TRUE, "idle (new MotcuaSync)");
   edited = p->w.client->len + p->w.server->len;
   results_of ("compare-sync", &sync);
   motcua_bench_result ("compare-sync-edits-per-s", edited / sync.seconds, "edits/s");
@@ -415,10 +416,11 @@ bench_compare (Province *p)
   motcua_bench_result ("compare-conflicts", sync.summary.conflicts, "conflicts");
   results_of ("compare-echo", &echo);
   results_of ("compare-idle", &idle);
+  results_of ("compare-idle-fresh", &idle_fresh);
   /* At a larger scope: the district's, with every case of its communes (brought up to date
    * first: it has not synced since the commune's edits). */
   measure_sync (p->district_db, &p->fast, NULL);
-  district_idle = measure_idle (p->district_db, &p->fast, "idle (district)");
+  district_idle = measure_idle (p->district_db, &p->fast, FALSE, "idle (district)");
   results_of ("district-idle", &district_idle);
 
   /* Against PouchDB's run of the same workload. */

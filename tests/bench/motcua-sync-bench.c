@@ -372,6 +372,15 @@ measure_sync (const char *path,
               const char *what)
 {
   g_autoptr(MotcuaSync) sync = motcua_sync_new (path);
+
+  return measure_sync_on (sync, link, what);
+}
+
+Measured
+measure_sync_on (MotcuaSync *sync,
+                 Link       *link,
+                 const char *what)
+{
   g_autoptr(GError) error = NULL;
   Measured m = { 0 };
   Wire before = { 0 };
@@ -409,19 +418,27 @@ measure_sync (const char *path,
   return m;
 }
 
-/* An idle sync costs too little to measure once: the mean of IDLE_SYNCS, one after the other. */
+/* An idle sync costs too little to measure once: the mean of IDLE_SYNCS, one after the other.
+ * A desk syncs through one MotcuaSync all day (@fresh FALSE: one for all of them, after one
+ * sync not counted, which opens the replica); motcua-cli sync is a new process each time
+ * (@fresh: a new MotcuaSync for each). */
 #define IDLE_SYNCS 20
 
 Measured
 measure_idle (const char *path,
               Link       *link,
+              gboolean    fresh,
               const char *what)
 {
-  Measured mean = measure_sync (path, link, NULL);
+  g_autoptr(MotcuaSync) desk = motcua_sync_new (path);
+  Measured mean;
 
+  if (!fresh)
+    measure_sync_on (desk, link, NULL);
+  mean = fresh ? measure_sync (path, link, NULL) : measure_sync_on (desk, link, NULL);
   for (guint i = 1; i < IDLE_SYNCS; i++)
     {
-      Measured m = measure_sync (path, link, NULL);
+      Measured m = fresh ? measure_sync (path, link, NULL) : measure_sync_on (desk, link, NULL);
 
       mean.seconds += m.seconds;
       mean.server_cpu += m.server_cpu;

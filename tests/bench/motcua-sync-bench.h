@@ -159,9 +159,15 @@ double child_peak_rss_mib (Child *child);
 Measured measure_sync (const char *path,
                        Link       *link,
                        const char *what);
-/* The mean of several idle syncs. */
+/* The same through @sync, which may have synced before. */
+Measured measure_sync_on (MotcuaSync *sync,
+                          Link       *link,
+                          const char *what);
+/* The mean of several idle syncs, through one MotcuaSync as a desk does, or (@fresh) a new one
+ * each time as motcua-cli sync does. */
 Measured measure_idle (const char *path,
                        Link       *link,
+                       gboolean    fresh,
                        const char *what);
 
 void results_of (const char     *prefix,
