@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "motcua-replica-private.h"
-#include "motcua-test-utils.h"
+#include "motcua-test-transport.h"
 
 static int
 schema_version_of (const char *path)
@@ -80,6 +80,59 @@ test_forward (void)
   g_assert_cmpuint (found->len, ==, 1);
   procedure = g_ptr_array_steal_index (found, 0);
   g_assert_cmpstr (procedure->name, ==, "Đăng ký khai sinh");
+  g_assert_finalize_object (opened);
+
+  motcua_test_rm_rf (dir);
+}
+
+/* A desk of schema version 10, with dossiers not yet pushed, opened by this build: its changes
+ * are all still pending (the change log is not touched by the migration), and the digest's sums
+ * it now keeps are counted when it is opened, equal to a count from every row. */
+static void
+test_digest_from_10 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("motcua-test-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autofree char *kept = NULL;
+  g_autofree char *counted = NULL;
+  const char *documents[] = { "Tờ khai đăng ký khai sinh", NULL };
+  MotcuaOffice office = { .code = (char *) "T", .name = (char *) "UBND tỉnh Thử",
+                          .level = MOTCUA_LEVEL_PROVINCE };
+  MotcuaProcedure procedure = {
+    .code = (char *) "HT.KS", .name = (char *) "Đăng ký khai sinh", .sector = (char *) "Hộ tịch",
+    .levels = (1u << MOTCUA_N_LEVELS) - 1, .online_full = TRUE, .documents = (GStrv) documents,
+    .sample = TRUE,
+  };
+  MotcuaReplica *old, *opened;
+  gint64 pending;
+
+  old = _motcua_replica_create_at_version (path, "T", MOTCUA_LEVEL_PROVINCE, 10, &error);
+  g_assert_no_error (error);
+  g_assert_true (motcua_replica_put_office (old, &office, &error));
+  g_assert_true (motcua_replica_put_procedure (old, &procedure, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      MotcuaReception r = { .procedure_code = "HT.KS", .applicant_name = "Lò Văn Pằng",
+                            .citizen_id = "012345678901" };
+      g_autoptr(MotcuaCase) c = motcua_replica_receive (old, &r, &error);
+
+      g_assert_no_error (error);
+    }
+  pending = motcua_replica_count_pending (old, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pending, >, 0);
+  g_assert_finalize_object (old);
+  g_assert_cmpint (schema_version_of (path), ==, 10);
+
+  opened = motcua_replica_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (schema_version_of (path), ==, MOTCUA_SCHEMA_VERSION);
+  g_assert_cmpint (motcua_replica_count_pending (opened, &error), ==, pending);
+  g_assert_no_error (error);
+  g_assert_true (motcua_test_digest_kept (opened, "T", &kept, &counted));
+  g_assert_cmpstr (kept, !=, "00000000000000000000000000000000");
   g_assert_finalize_object (opened);
 
   motcua_test_rm_rf (dir);
@@ -296,6 +349,7 @@ main (int   argc,
 
   g_test_add_func ("/migrations/forward-from-1", test_forward);
   g_test_add_func ("/migrations/timeline-from-7", test_timeline_from_7);
+  g_test_add_func ("/migrations/digest-from-10", test_digest_from_10);
   g_test_add_func ("/migrations/too-new", test_too_new);
   g_test_add_func ("/migrations/tables-match-schema", test_tables_match_schema);
   g_test_add_func ("/migrations/not-a-replica", test_not_a_replica);
