@@ -34,6 +34,23 @@ assert_kept (MotcuaReplica *replica,
   g_assert_cmpstr (kept, ==, counted);
 }
 
+/* How many events the timeline of case @id holds on @replica. */
+static guint
+n_events (MotcuaReplica *replica,
+          const char    *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = motcua_replica_list_case_events (replica, id, &error);
+
+  g_assert_no_error (error);
+
+  return events->len;
+}
+
+/* Deletes the last row of the timelines @replica holds, behind the library's back. */
+#define DELETE_LAST_EVENT \
+  "DELETE FROM case_events WHERE rid = (SELECT max(rid) FROM case_events);"
+
 /* Runs @sql on @replica's file through a connection of its own: behind the library's back, as
  * another program or a damaged disk would, without the triggers that keep the sums. */
 static void
@@ -111,26 +128,18 @@ test_digest_written_behind (Province      *p,
                             gconstpointer  data)
 {
   g_autoptr(MotcuaCase) c = receive (&p->a, "Lò Văn Pằng");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) events = NULL;
   MotcuaSyncProgress summary;
-  guint n_events;
+  guint held;
 
   sync_verified (p, &p->a, p->token_a);
-  events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
-  g_assert_no_error (error);
-  n_events = events->len;
-  g_clear_pointer (&events, g_ptr_array_unref);
+  held = n_events (p->a.replica, c->id);
 
-  write_behind (p->a.replica, "DELETE FROM case_events WHERE rid = (SELECT max(rid)"
-                              " FROM case_events);"
+  write_behind (p->a.replica, DELETE_LAST_EVENT
                               "DELETE FROM meta WHERE key = 'digest_recounted_at'");
   summary = sync_verified (p, &p->a, p->token_a);
   g_assert_true (summary.recounted);
   g_assert_true (summary.repulled);
-  events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (events->len, ==, n_events);
+  g_assert_cmpuint (n_events (p->a.replica, c->id), ==, held);
   assert_kept (p->a.replica, "T.D.A");
 }
 
@@ -145,18 +154,13 @@ test_digest_server_counts (Province      *p,
   g_autoptr(MotcuaCase) c = receive (&p->a, "Lò Văn Pằng");
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaHub) hub = NULL;
-  g_autoptr(GPtrArray) events = NULL;
   MotcuaSyncProgress summary;
-  guint n_events;
+  guint held;
 
   sync_verified (p, &p->a, p->token_a);
-  events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
-  g_assert_no_error (error);
-  n_events = events->len;
-  g_clear_pointer (&events, g_ptr_array_unref);
+  held = n_events (p->a.replica, c->id);
 
-  write_behind (p->hub.replica, "DELETE FROM case_events WHERE rid = (SELECT max(rid)"
-                                " FROM case_events)");
+  write_behind (p->hub.replica, DELETE_LAST_EVENT);
   summary = sync_verified (p, &p->a, p->token_a);
   g_assert_false (summary.repulled);
 
@@ -167,9 +171,7 @@ test_digest_server_counts (Province      *p,
   summary = sync_verified (p, &p->a, p->token_a);
   g_assert_true (summary.repulled);
   g_assert_false (summary.recounted);
-  events = motcua_replica_list_case_events (p->a.replica, c->id, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (events->len, ==, n_events - 1);
+  g_assert_cmpuint (n_events (p->a.replica, c->id), ==, held - 1);
   assert_kept (p->hub.replica, "T.D.A");
 }
 
