@@ -326,20 +326,33 @@ row_hash_again_func (sqlite3_context  *context,
     sqlite3_result_null (context);
 }
 
-/* The statement reading a row of @table by its rid for motcua_row_hash_at(): its id, its
- * physical columns, its registers. */
+/* The id, the physical columns (the status as its two) and the registers of a row of @table,
+ * each after ", " and @prefix (a row's alias and a dot, or ""): the arguments of
+ * motcua_row_hash() but its first. */
+static void
+append_stored (GString               *sql,
+               const MotcuaTableDesc *table,
+               const char            *prefix)
+{
+  g_string_append_printf (sql, ", %sid", prefix);
+  for (guint c = 0; c < table->n_columns; c++)
+    {
+      g_string_append_printf (sql, ", %s%s", prefix, table->columns[c].name);
+      if (table->columns[c].kind == MOTCUA_COL_STATUS)
+        g_string_append_printf (sql, ", %sstatus_gen", prefix);
+    }
+  g_string_append_printf (sql, ", %s_clk", prefix);
+}
+
+/* The statement reading a row of @table by its rid for motcua_row_hash_at(). */
 static char *
 row_at_sql (const MotcuaTableDesc *table)
 {
-  GString *sql = g_string_new ("SELECT id");
+  GString *sql = g_string_new ("SELECT");
 
-  for (guint c = 0; c < table->n_columns; c++)
-    {
-      g_string_append_printf (sql, ", %s", table->columns[c].name);
-      if (table->columns[c].kind == MOTCUA_COL_STATUS)
-        g_string_append (sql, ", status_gen");
-    }
-  g_string_append_printf (sql, ", _clk FROM %s WHERE rid = ?1", table->name);
+  append_stored (sql, table, "");
+  g_string_erase (sql, strlen ("SELECT"), 1);   /* the comma before the first */
+  g_string_append_printf (sql, " FROM %s WHERE rid = ?1", table->name);
 
   return g_string_free (sql, FALSE);
 }
@@ -445,14 +458,11 @@ append_row_hash (GString               *sql,
                  const MotcuaTableDesc *table,
                  const char            *alias)
 {
-  g_string_append_printf (sql, "motcua_row_hash (%d, %s.id", table->id, alias);
-  for (guint c = 0; c < table->n_columns; c++)
-    {
-      g_string_append_printf (sql, ", %s.%s", alias, table->columns[c].name);
-      if (table->columns[c].kind == MOTCUA_COL_STATUS)
-        g_string_append_printf (sql, ", %s.status_gen", alias);
-    }
-  g_string_append_printf (sql, ", %s._clk)", alias);
+  g_autofree char *prefix = g_strconcat (alias, ".", NULL);
+
+  g_string_append_printf (sql, "motcua_row_hash (%d", table->id);
+  append_stored (sql, table, prefix);
+  g_string_append (sql, ")");
 }
 
 #define UPSERT_CASE \
@@ -528,16 +538,12 @@ triggers_sql (void)
   for (guint t = 0; t < _motcua_n_tables; t++)
     {
       const MotcuaTableDesc *table = _motcua_tables[t];
-      g_autoptr(GString) columns = g_string_new ("id, _clk");
+      g_autoptr(GString) columns = g_string_new (NULL);
       g_autoptr(GString) add = g_string_new (NULL);
       g_autoptr(GString) take = g_string_new (NULL);
 
-      for (guint c = 0; c < table->n_columns; c++)
-        {
-          g_string_append_printf (columns, ", %s", table->columns[c].name);
-          if (table->columns[c].kind == MOTCUA_COL_STATUS)
-            g_string_append (columns, ", status_gen");
-        }
+      append_stored (columns, table, "");
+      g_string_erase (columns, 0, 2);   /* the first ", " */
 
       if (table->id == MOTCUA_TABLE_CASES)
         {
