@@ -56,14 +56,11 @@ row_state_take (const MotcuaStoreRow  *stored,
       if (table->columns[c].kind == MOTCUA_COL_STATUS)
         {
           const MotcuaValue *status = &stored->values[p];
-          MotcuaStatusKey key = { 0 };
 
-          if (status->type == SQLITE_TEXT && motcua_status_from_string (status->s, &key.status))
-            {
-              key.generation = (guint) stored->values[p + 1].i;
-              row->current[c].owned = motcua_status_key_encode (&key);
-              row->current[c].value = MOTCUA_VALUE_TEXT (row->current[c].owned);
-            }
+          row->current[c].owned = _motcua_status_key_from_stored
+                                    (status->type == SQLITE_TEXT ? status->s : NULL,
+                                     stored->values[p + 1].i);
+          row->current[c].value = MOTCUA_VALUE_TEXT (row->current[c].owned);
           p += 2;
         }
       else
@@ -250,20 +247,11 @@ _motcua_replica_row_item (MotcuaReplica          *self,
   item = _motcua_wire_batch_add (batch, table, FALSE, 0);
   item->row_id = *id;
   *found = TRUE;
+  if (!_motcua_clocks_registers (self, &row.clocks, table->n_columns, item->registers, error))
+    goto done;
   for (guint c = 0; c < table->n_columns; c++)
-    {
-      MotcuaRowRegister *reg = &item->registers[c];
-
-      /* Never written by a replica (or seeded from a file): not part of the state. */
-      if (row.clocks.hlc[c] == 0 && row.clocks.origin[c] == 0)
-        continue;
-      reg->written = TRUE;
-      reg->hlc = row.clocks.hlc[c];
-      if (row.clocks.origin[c] != 0
-          && !_motcua_replica_origin_uuid (self, row.clocks.origin[c], &reg->origin, error))
-        goto done;
+    if (item->registers[c].written)
       item->values[c] = _motcua_wire_batch_keep (batch, &row.current[c].value, -1);
-    }
   ok = TRUE;
 
 done:

@@ -13,17 +13,9 @@
 
 #pragma once
 
-#include "motcua-replica-private.h"
+#include "motcua-store-rows-private.h"
 
 G_BEGIN_DECLS
-
-/* The (HLC, origin) register of one column of a row, as it travels and as it is hashed. */
-typedef struct
-{
-  gboolean   written;   /* FALSE: never written by a replica (seeded from a file) */
-  MotcuaHlc  hlc;
-  MotcuaUuid origin;
-} MotcuaRowRegister;
 
 /* A sum of row hashes: two 64-bit lanes, added modulo 2^64, so the same whatever order the rows
  * are added in. */

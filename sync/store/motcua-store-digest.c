@@ -12,13 +12,9 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "motcua-error.h"
 #include "motcua-store-digest-private.h"
-#include "motcua-store-rows-private.h"
-#include "motcua-workflow.h"
 
 /* A sum as stored: its two lanes, big-endian. */
 #define DIGEST_BYTES 16
@@ -225,16 +221,10 @@ hash_stored (MotcuaReplica          *self,
     {
       if (table->columns[c].kind == MOTCUA_COL_STATUS)
         {
-          MotcuaStatusKey key = { 0 };
-          const char *name = (const char *) sqlite3_value_text (physical[p]);
-
-          values[c] = MOTCUA_VALUE_NULL;
-          if (name != NULL && motcua_status_from_string (name, &key.status))
-            {
-              key.generation = (guint) sqlite3_value_int64 (physical[p + 1]);
-              status_key = motcua_status_key_encode (&key);
-              values[c] = MOTCUA_VALUE_TEXT (status_key);
-            }
+          status_key = _motcua_status_key_from_stored
+                         ((const char *) sqlite3_value_text (physical[p]),
+                          sqlite3_value_int64 (physical[p + 1]));
+          values[c] = MOTCUA_VALUE_TEXT (status_key);
           p += 2;
         }
       else
@@ -243,27 +233,15 @@ hash_stored (MotcuaReplica          *self,
 
   if (!table->insert_only)
     {
+      g_autoptr(GError) error = NULL;
       Clocks clocks;
 
       _motcua_clocks_decode (&clocks, table->n_columns, sqlite3_value_blob (clk),
                              (gsize) sqlite3_value_bytes (clk));
-      for (guint c = 0; c < table->n_columns; c++)
+      if (!_motcua_clocks_registers (self, &clocks, table->n_columns, registers, &error))
         {
-          g_autoptr(GError) error = NULL;
-
-          memset (&registers[c], 0, sizeof registers[c]);
-          /* Never written by a replica (or seeded from a file): not part of the state. */
-          if (clocks.hlc[c] == 0 && clocks.origin[c] == 0)
-            continue;
-          registers[c].written = TRUE;
-          registers[c].hlc = clocks.hlc[c];
-          if (clocks.origin[c] != 0
-              && !_motcua_replica_origin_uuid (self, clocks.origin[c], &registers[c].origin,
-                                               &error))
-            {
-              *message = g_strdup (error->message);
-              return FALSE;
-            }
+          *message = g_strdup (error->message);
+          return FALSE;
         }
     }
 

@@ -33,6 +33,26 @@ void             _motcua_clocks_decode  (Clocks                 *clocks,
 GBytes          *_motcua_clocks_encode  (const Clocks           *clocks,
                                          guint                   n_columns);
 
+/* The (HLC, origin) register of one column of a row, as it travels and as it is hashed. */
+typedef struct
+{
+  gboolean   written;   /* FALSE: never written by a replica (seeded from a file) */
+  MotcuaHlc  hlc;
+  MotcuaUuid origin;
+} MotcuaRowRegister;
+
+/* The registers of @clocks (@n_columns of them) with their origins' UUIDs, into @out. */
+gboolean         _motcua_clocks_registers (MotcuaReplica        *self,
+                                           const Clocks         *clocks,
+                                           guint                 n_columns,
+                                           MotcuaRowRegister    *out,
+                                           GError              **error);
+
+/* A status as stored (its name and generation, columns status and status_gen) as its
+ * register's value, "generation:name"; NULL when @status is no status's name. */
+char            *_motcua_status_key_from_stored (const char *status,
+                                                 gint64      generation);
+
 
 /* A row as stored: its physical columns in the order of _motcua_table_sql()'s (TableSql's
  * n_physical of them) and its registers (_clk) as they are packed. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "motcua-store-rows-private.h"
+#include "motcua-workflow.h"
 
 void
 _motcua_clocks_decode (Clocks       *clocks,
@@ -86,6 +87,42 @@ _motcua_clocks_encode (const Clocks *clocks,
   memcpy (buf + 1 + 12 * n_pairs, pair_of, n_columns);
 
   return g_bytes_new (buf, 1 + 12 * n_pairs + n_columns);
+}
+
+gboolean
+_motcua_clocks_registers (MotcuaReplica      *self,
+                          const Clocks       *clocks,
+                          guint               n_columns,
+                          MotcuaRowRegister  *out,
+                          GError            **error)
+{
+  for (guint c = 0; c < n_columns; c++)
+    {
+      memset (&out[c], 0, sizeof out[c]);
+      /* Never written by a replica (or seeded from a file): not part of the state. */
+      if (clocks->hlc[c] == 0 && clocks->origin[c] == 0)
+        continue;
+      out[c].written = TRUE;
+      out[c].hlc = clocks->hlc[c];
+      if (clocks->origin[c] != 0
+          && !_motcua_replica_origin_uuid (self, clocks->origin[c], &out[c].origin, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+char *
+_motcua_status_key_from_stored (const char *status,
+                                gint64      generation)
+{
+  MotcuaStatusKey key = { 0 };
+
+  if (status == NULL || !motcua_status_from_string (status, &key.status))
+    return NULL;
+  key.generation = (guint) generation;
+
+  return motcua_status_key_encode (&key);
 }
 
 static void
