@@ -82,8 +82,8 @@ G_DECLARE_FINAL_TYPE (MotcuaSync, motcua_sync, MOTCUA, SYNC, GObject)
 
 /* A sync engine for the replica at @path. Runs use a connection to the replica of their own,
  * in a worker thread, so the caller's replica stays usable: it sees the pulled changes as soon
- * as they are committed. The connection is opened by the first run and kept for the next while
- * runs go well (a desk syncs all day; opening the file is a third of an idle sync's cost).
+ * as they are committed. The connection is opened once and kept between runs while they go well
+ * (a desk syncs all day; opening the file is more than half of an idle sync's cost).
  * Signals are emitted in the thread-default main context of the thread that created the
  * engine. */
 MotcuaSync      *motcua_sync_new              (const char           *replica_path);

@@ -36,9 +36,9 @@ struct _MotcuaSync
   guint            auto_source;
   guint            auto_interval;
   gulong           network_handler;
-  /* The replica of the last run that went well, kept open for the next: a desk syncs every
-   * few minutes all day, and opening the file is a third of what a sync with nothing to do
-   * costs. One run uses it at a time (a run that finds it taken opens its own). */
+  /* The replica kept open between uses (a run that went well, or reading the counts): a desk
+   * syncs every few minutes all day, and opening the file is more than half of what a sync
+   * with nothing to do costs on its side. One use at a time (take_replica()). */
   GMutex           replica_lock;
   MotcuaReplica   *replica;
 };
@@ -236,9 +236,11 @@ typedef struct
   gint64   last_sync;
 } Counts;
 
+/* @synced: the summary of a run that just went well, which counted the open conflicts. */
 static void
-read_counts (MotcuaReplica *replica,
-             Counts        *counts)
+read_counts (MotcuaReplica            *replica,
+             const MotcuaSyncProgress *synced,
+             Counts                   *counts)
 {
   g_autofree char *url = motcua_replica_dup_server_url (replica);
 
@@ -246,8 +248,39 @@ read_counts (MotcuaReplica *replica,
   counts->enrolled = url != NULL;
   counts->pending = MAX (motcua_replica_count_pending (replica, NULL), 0);
   counts->rejected = MAX (motcua_replica_count_rejected (replica, NULL), 0);
-  counts->conflicts = MAX (motcua_replica_count_conflicts (replica, NULL), 0);
+  counts->conflicts = synced != NULL ? synced->conflicts
+                                     : MAX (motcua_replica_count_conflicts (replica, NULL), 0);
   counts->last_sync = _motcua_replica_meta_get_int (replica, "last_sync", 0);
+}
+
+/* The replica the last run kept open, taken for this use (*@keeps: the use may keep it
+ * afterwards, keep_replica()), or a new connection to it when none is kept or another use
+ * holds it. */
+static MotcuaReplica *
+take_replica (MotcuaSync  *self,
+              gboolean    *keeps,
+              GError     **error)
+{
+  MotcuaReplica *replica = NULL;
+
+  *keeps = g_mutex_trylock (&self->replica_lock);
+  if (*keeps)
+    replica = g_steal_pointer (&self->replica);
+
+  return replica != NULL ? replica : motcua_replica_open (self->path, error);
+}
+
+/* Ends the use take_replica() began; @replica (NULL: nothing) is kept for the next. */
+static void
+keep_replica (MotcuaSync    *self,
+              gboolean       keeps,
+              MotcuaReplica *replica)
+{
+  if (!keeps)
+    return;
+  if (replica != NULL)
+    self->replica = g_object_ref (replica);
+  g_mutex_unlock (&self->replica_lock);
 }
 
 static void
@@ -269,15 +302,18 @@ void
 motcua_sync_refresh_counts (MotcuaSync *self)
 {
   g_autoptr(MotcuaReplica) replica = NULL;
+  gboolean keeps;
   Counts counts;
 
   g_return_if_fail (MOTCUA_IS_SYNC (self));
 
-  replica = motcua_replica_open (self->path, NULL);
-  if (replica == NULL)
-    return;
-  read_counts (replica, &counts);
-  show_counts (self, &counts);
+  replica = take_replica (self, &keeps, NULL);
+  if (replica != NULL)
+    {
+      read_counts (replica, NULL, &counts);
+      show_counts (self, &counts);
+    }
+  keep_replica (self, keeps, replica);
 }
 
 MotcuaSync *
@@ -364,27 +400,18 @@ run_on_path (MotcuaSync          *self,
 {
   g_autoptr(MotcuaReplica) replica = NULL;
   g_autoptr(MotcuaTransport) transport = NULL;
-  gboolean keeps = g_mutex_trylock (&self->replica_lock);
+  gboolean keeps;
   gboolean ok;
 
-  if (keeps)
-    replica = g_steal_pointer (&self->replica);
-  if (replica == NULL)
-    replica = motcua_replica_open (self->path, error);
+  replica = take_replica (self, &keeps, error);
   ok = replica != NULL
        && (transport = transport_for (replica, error)) != NULL
        && _motcua_sync_once (replica, transport, progress, user_data, cancellable, summary,
                              error);
   if (replica != NULL)
-    read_counts (replica, counts);
-
+    read_counts (replica, ok ? summary : NULL, counts);
   /* After a failure the next run starts afresh. */
-  if (keeps)
-    {
-      if (ok)
-        self->replica = g_steal_pointer (&replica);
-      g_mutex_unlock (&self->replica_lock);
-    }
+  keep_replica (self, keeps, ok ? replica : NULL);
 
   return ok;
 }
