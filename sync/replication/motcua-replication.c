@@ -204,44 +204,30 @@ _motcua_replica_scope_recount (MotcuaReplica  *self,
   return _motcua_digest_to_string (&digest);
 }
 
-/* The sums the store keeps, read for a scope: the buckets of the offices of @user_data's
- * jurisdiction and the one every scope holds. */
+/* The sums the store keeps, read for a scope: the buckets of the offices of its jurisdiction
+ * and the one every scope holds, added; then what the replica's digest leaves out, taken away
+ * (@taking). */
 typedef struct
 {
   GHashTable   *offices;
+  gboolean      taking;
   MotcuaDigest  digest;
 } SumWalk;
 
 static gboolean
-bucket_in_scope (const MotcuaDigestBucket *bucket,
-                 GHashTable               *offices)
-{
-  return bucket->everyone || _motcua_id_in_set (offices, bucket->receiver, 16)
-         || _motcua_id_in_set (offices, bucket->handler, 16);
-}
-
-static gboolean
-add_bucket (const MotcuaDigestBucket  *bucket,
+sum_bucket (const MotcuaDigestBucket  *bucket,
             gpointer                   user_data,
             GError                   **error)
 {
   SumWalk *walk = user_data;
 
-  if (bucket_in_scope (bucket, walk->offices))
-    _motcua_digest_add (&walk->digest, &bucket->sum);
-
-  return TRUE;
-}
-
-static gboolean
-take_left_out (const MotcuaDigestBucket  *bucket,
-               gpointer                   user_data,
-               GError                   **error)
-{
-  SumWalk *walk = user_data;
-
-  if (bucket_in_scope (bucket, walk->offices))
+  if (!bucket->everyone && !_motcua_id_in_set (walk->offices, bucket->receiver, 16)
+      && !_motcua_id_in_set (walk->offices, bucket->handler, 16))
+    return TRUE;
+  if (walk->taking)
     _motcua_digest_subtract (&walk->digest, &bucket->sum);
+  else
+    _motcua_digest_add (&walk->digest, &bucket->sum);
 
   return TRUE;
 }
@@ -252,11 +238,12 @@ _motcua_replica_scope_digest (MotcuaReplica  *self,
                               GError        **error)
 {
   g_autoptr(GHashTable) offices = _motcua_replica_jurisdiction_set (self, office_code, error);
-  SumWalk walk = { offices, { { 0, 0 } } };
+  SumWalk walk = { offices, FALSE, { { 0, 0 } } };
 
-  if (offices == NULL
-      || !_motcua_store_digest_foreach_bucket (self, add_bucket, &walk, error)
-      || !_motcua_store_digest_foreach_left_out (self, take_left_out, &walk, error))
+  if (offices == NULL || !_motcua_store_digest_foreach_bucket (self, sum_bucket, &walk, error))
+    return NULL;
+  walk.taking = TRUE;
+  if (!_motcua_store_digest_foreach_left_out (self, sum_bucket, &walk, error))
     return NULL;
 
   return _motcua_digest_to_string (&walk.digest);
