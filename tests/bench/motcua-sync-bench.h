@@ -159,8 +159,10 @@ double child_peak_rss_mib (Child *child);
 Measured measure_sync (const char *path,
                        Link       *link,
                        const char *what);
-/* The same through @sync, which may have synced before. */
-Measured measure_sync_on (MotcuaSync *sync,
+/* The same through @desk, an engine that may have synced before (NULL: a new one, whose
+ * creation is measured with the sync). */
+Measured measure_sync_on (MotcuaSync *desk,
+                          const char *path,
                           Link       *link,
                           const char *what);
 /* The mean of several idle syncs, through one MotcuaSync as a desk does, or (@fresh) a new one
