@@ -189,13 +189,12 @@ note_transfer (MotcuaReplica  *self,
  * Only the rows this batch inserted (past its marks) can be such orphans: the check costs what
  * the batch brought, not the size of the tables. */
 static gboolean
-apply_batch (Run              *run,
+apply_batch (MotcuaReplica    *self,
              MotcuaWireBatch  *items,
-             const char  *previous_cursor,
-             const char  *cursor,
-             GError     **error)
+             const char       *previous_cursor,
+             const char       *cursor,
+             GError          **error)
 {
-  MotcuaReplica *self = run->replica;
   MotcuaHlc latest = latest_stamp (items);
   gint64 seen = _motcua_replica_meta_get_int (self, "hub_seen_hlc", 0);
   MotcuaStoreCaseRowMarks marks = { 0 };
@@ -220,94 +219,222 @@ apply_batch (Run              *run,
                                  error);
 }
 
-/* Pulls until up to date; the server's digest of the scope in @digest_out. */
+/* One pull answer, decoded: the items the server sent after @cursor. */
+typedef struct
+{
+  char            *cursor;    /* what it was asked with; NULL for the start of a transfer */
+  char            *next;
+  MotcuaWireBatch *items;
+  gboolean         more;
+  char            *digest;    /* when !more */
+} Pulled;
+
+static void
+pulled_free (Pulled *pulled)
+{
+  g_free (pulled->cursor);
+  g_free (pulled->next);
+  g_clear_pointer (&pulled->items, _motcua_wire_batch_free);
+  g_free (pulled->digest);
+  g_free (pulled);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Pulled, pulled_free)
+
+/* Asks for what follows @cursor. Touches the network and the run's byte counts, never the
+ * replica: it runs while the batch before is being applied. */
+static Pulled *
+fetch_batch (Run         *run,
+             const char  *cursor,
+             GError     **error)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(Pulled) pulled = g_new0 (Pulled, 1);
+  JsonArray *items;
+  JsonNode *more;
+  const char *next;
+
+  if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    return NULL;
+
+  if (cursor != NULL)
+    json_object_set_string_member (body, "cursor", cursor);
+  else
+    json_object_set_null_member (body, "cursor");
+  json_object_set_int_member (body, "limit", BATCH (run->transport->pull_batch, PULL_BATCH));
+  if (run->compact)
+    json_object_set_boolean_member (body, "compact", TRUE);
+
+  answer = _motcua_sync_call (run, "POST", "pull", body, error);
+  if (answer == NULL)
+    return NULL;
+
+  items = json_object_has_member (answer, "items")
+          && JSON_NODE_HOLDS_ARRAY (json_object_get_member (answer, "items"))
+          ? json_object_get_array_member (answer, "items") : NULL;
+  next = _motcua_json_string (answer, "cursor", NULL);
+  if (items == NULL || next == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The server's answer to pull lacks items or cursor"));
+      return NULL;
+    }
+  /* Decoded once, whole or compact: from here on the items are typed. */
+  pulled->items = _motcua_wire_decode (items, run->compact, FALSE, error);
+  if (pulled->items == NULL)
+    return NULL;
+  pulled->cursor = g_strdup (cursor);
+  pulled->next = g_strdup (next);
+  more = json_object_get_member (answer, "more");
+  pulled->more = more != NULL && JSON_NODE_HOLDS_VALUE (more)
+                 && json_node_get_value_type (more) == G_TYPE_BOOLEAN
+                 && json_node_get_boolean (more);
+  if (!pulled->more)
+    pulled->digest = g_strdup (_motcua_json_string (answer, "digest", ""));
+
+  return g_steal_pointer (&pulled);
+}
+
+/* A batch being applied in a thread of its own while the next one is asked for: the server
+ * reads and sends batch n + 1 while this replica writes batch n. Only that thread touches the
+ * replica until it is joined. */
+typedef struct
+{
+  MotcuaReplica *replica;
+  Pulled        *pulled;
+  GThread       *thread;
+  gboolean       ok;
+  GError        *error;
+} Applying;
+
+static gboolean
+apply_pulled (MotcuaReplica  *self,
+              Pulled         *pulled,
+              GError        **error)
+{
+  /* Nothing new (an idle sync): nothing to write either. */
+  if (_motcua_wire_batch_length (pulled->items) == 0
+      && g_strcmp0 (pulled->cursor, pulled->next) == 0)
+    return TRUE;
+
+  return apply_batch (self, pulled->items, pulled->cursor, pulled->next, error);
+}
+
+static gpointer
+applying_thread (gpointer data)
+{
+  Applying *applying = data;
+
+  applying->ok = apply_pulled (applying->replica, applying->pulled, &applying->error);
+
+  return NULL;
+}
+
+static void
+applying_start (Applying  *applying,
+                Run       *run,
+                Pulled    *pulled)
+{
+  applying->replica = run->replica;
+  applying->pulled = pulled;
+  applying->error = NULL;
+  applying->thread = g_thread_try_new ("motcua-pull-apply", applying_thread, applying, NULL);
+  if (applying->thread == NULL)   /* no thread to be had: apply it here */
+    applying_thread (applying);
+}
+
+/* A batch applied: its counts go into the run's progress. */
+static void
+count_batch (Run    *run,
+             Pulled *pulled)
+{
+  run->p.changes_received += _motcua_wire_batch_length (pulled->items);
+  run->p.batches_received++;
+  run->p.more = pulled->more;
+  _motcua_sync_report (run);
+}
+
+/* Waits for the batch being applied, if any, and counts it; FALSE with the error when applying
+ * it failed. */
+static gboolean
+applying_join (Applying  *applying,
+               Run       *run,
+               GError   **error)
+{
+  g_autoptr(Pulled) pulled = NULL;
+
+  if (applying->thread != NULL)
+    g_thread_join (g_steal_pointer (&applying->thread));
+  pulled = g_steal_pointer (&applying->pulled);
+  if (pulled == NULL)
+    return TRUE;
+  if (!applying->ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&applying->error));
+      return FALSE;
+    }
+  count_batch (run, pulled);
+
+  return TRUE;
+}
+
+/* Pulls until up to date; the server's digest of the scope in @digest_out. Each batch is
+ * applied, with its cursor, while the next is on its way. */
 static gboolean
 pull_all (Run       *run,
           char     **digest_out,
           GError   **error)
 {
   MotcuaReplica *self = run->replica;
+  g_autofree char *cursor = _motcua_replica_meta_dup_text (self, "hub_cursor");
+  Applying applying = { 0 };
 
   for (;;)
     {
-      g_autofree char *cursor = _motcua_replica_meta_dup_text (self, "hub_cursor");
-      g_autoptr(JsonObject) body = json_object_new ();
-      g_autoptr(JsonObject) answer = NULL;
-      g_autoptr(MotcuaWireBatch) batch = NULL;
-      g_autoptr(GError) local_error = NULL;
-      JsonArray *items;
-      const char *next;
+      g_autoptr(GError) fetch_error = NULL;
+      g_autoptr(Pulled) pulled = fetch_batch (run, cursor, &fetch_error);
 
-      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+      /* The batch before is applied (or failed) before anything else is decided. */
+      if (!applying_join (&applying, run, error))
         return FALSE;
 
-      if (cursor != NULL)
-        json_object_set_string_member (body, "cursor", cursor);
-      else
-        json_object_set_null_member (body, "cursor");
-      json_object_set_int_member (body, "limit", BATCH (run->transport->pull_batch, PULL_BATCH));
-      if (run->compact)
-        json_object_set_boolean_member (body, "compact", TRUE);
-
-      answer = _motcua_sync_call (run, "POST", "pull", body, &local_error);
-      if (answer == NULL && cursor != NULL
-          && g_error_matches (local_error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND))
+      if (pulled == NULL && cursor != NULL
+          && g_error_matches (fetch_error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND))
         {
           /* A cursor the server does not know: its store was restored from an older copy.
            * Pull the scope from the start; the digest then says whether all is well. */
           g_message ("The server does not know the cursor of %s (%s): pulling its scope again",
-                     self->path, local_error->message);
-          g_clear_error (&local_error);
+                     self->path, fetch_error->message);
           if (!motcua_replica_begin (self, error)
               || !_motcua_replica_finish (self,
                                           _motcua_replica_meta_set_text (self, "hub_cursor",
                                                                          NULL, error),
                                           error))
             return FALSE;
+          g_clear_pointer (&cursor, g_free);
           continue;
         }
-      if (answer == NULL)
+      if (pulled == NULL)
         {
-          g_propagate_error (error, g_steal_pointer (&local_error));
+          g_propagate_error (error, g_steal_pointer (&fetch_error));
           return FALSE;
         }
 
-      items = json_object_has_member (answer, "items")
-              && JSON_NODE_HOLDS_ARRAY (json_object_get_member (answer, "items"))
-              ? json_object_get_array_member (answer, "items") : NULL;
-      next = _motcua_json_string (answer, "cursor", NULL);
-      if (items == NULL || next == NULL)
+      g_free (cursor);
+      cursor = g_strdup (pulled->next);
+      if (pulled->more)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("The server's answer to pull lacks items or cursor"));
-          return FALSE;
+          applying_start (&applying, run, g_steal_pointer (&pulled));
+          continue;
         }
-      /* Decoded once, whole or compact: from here on the items are typed. */
-      batch = _motcua_wire_decode (items, run->compact, FALSE, error);
-      if (batch == NULL)
+
+      /* The last batch: nothing to overlap it with. */
+      if (!apply_pulled (self, pulled, error))
         return FALSE;
-      /* Nothing new (an idle sync): nothing to write either. */
-      if ((_motcua_wire_batch_length (batch) > 0 || g_strcmp0 (cursor, next) != 0)
-          && !apply_batch (run, batch, cursor, next, error))
-        return FALSE;
-
-      run->p.changes_received += _motcua_wire_batch_length (batch);
-      run->p.batches_received++;
-      {
-        JsonNode *more = json_object_get_member (answer, "more");
-
-        run->p.more = more != NULL && JSON_NODE_HOLDS_VALUE (more)
-                      && json_node_get_value_type (more) == G_TYPE_BOOLEAN
-                      && json_node_get_boolean (more);
-      }
-      _motcua_sync_report (run);
-
-      if (!run->p.more)
-        {
-          *digest_out = g_strdup (_motcua_json_string (answer, "digest",
-                                                                              ""));
-          return TRUE;
-        }
+      count_batch (run, pulled);
+      *digest_out = g_steal_pointer (&pulled->digest);
+      return TRUE;
     }
 }
 
