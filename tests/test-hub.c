@@ -102,6 +102,7 @@ main (int   argc,
   HUB_ADD ("/hub/catalogue-down", test_catalogue_down);
   test_hub_conflicts_add_tests ();
   test_hub_push_add_tests ();
+  test_hub_pull_add_tests ();
   test_hub_desks_add_tests ();
   test_hub_restore_add_tests ();
   test_hub_reorganisation_add_tests ();

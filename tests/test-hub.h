@@ -77,6 +77,7 @@ void bind_desk (Province      *p,
                 const char    *token);
 
 void test_hub_push_add_tests (void);
+void test_hub_pull_add_tests (void);
 void test_hub_conflicts_add_tests (void);
 void test_hub_desks_add_tests (void);
 void test_hub_restore_add_tests (void);

@@ -90,11 +90,13 @@ gboolean       _motcua_hub_push         (MotcuaReplica  *hub,
 gboolean       _motcua_hub_publish      (MotcuaReplica  *hub,
                                          GError        **error);
 /* What lies in the peer's scope past @cursor (NULL or "" for a new replica: its scope's current
- * state first), at most @limit changes or snapshot rows, in the hub's order. */
-JsonArray     *_motcua_hub_pull         (MotcuaReplica  *hub,
+ * state first), at most @limit changes or snapshot rows, in the hub's order, as a list
+ * written compact when @compact. */
+MotcuaWireWriter *_motcua_hub_pull      (MotcuaReplica  *hub,
                                          MotcuaHubPeer  *peer,
                                          const char     *cursor,
                                          guint           limit,
+                                         gboolean        compact,
                                          char          **cursor_out,
                                          gboolean       *more_out,
                                          GError        **error);

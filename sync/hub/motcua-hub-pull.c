@@ -68,10 +68,10 @@ write_remember (LogWrite                   *previous,
 
 typedef struct
 {
-  MotcuaHubPeer *peer;
-  guint          limit;
-  JsonArray     *out;
-  LogWrite       previous;
+  MotcuaHubPeer    *peer;
+  guint             limit;
+  MotcuaWireWriter *out;
+  LogWrite          previous;
   guint64        last;
   guint          scanned;
   gboolean       more;
@@ -87,12 +87,14 @@ pull_log_entry (const MotcuaStoreHubLogRow  *row,
   gboolean own = peer->bound && row->origin != NULL
                  && memcmp (row->origin, peer->replica_id.bytes, 16) == 0;
   gboolean same_write = row->kind == 0 && write_continues (&pull->previous, row);
+  guint length = _motcua_wire_writer_length (pull->out);
+  const MotcuaTableDesc *table = _motcua_table_lookup (row->table);
   g_autoptr(JsonNode) node = NULL;
 
   /* A batch never ends inside one row write: a replica between two batches (a sync cut
    * there) holds every write whole, never a case with half its fields. */
-  if ((json_array_get_length (pull->out) >= pull->limit || pull->scanned >= pull->limit * 20)
-      && !(same_write && json_array_get_length (pull->out) < pull->limit + MAX_WRITE_SPILL))
+  if ((length >= pull->limit || pull->scanned >= pull->limit * 20)
+      && !(same_write && length < pull->limit + MAX_WRITE_SPILL))
     {
       pull->more = TRUE;
       return FALSE;
@@ -104,6 +106,18 @@ pull_log_entry (const MotcuaStoreHubLogRow  *row,
   if ((own && row->kind == 0) || !entry_in_scope (peer, row))
     return TRUE;
 
+  /* A change is served from its columns, as logged; a case's whole state (kind 1, when it
+   * moved) is parsed into its rows. */
+  if (row->split && table != NULL
+      && (row->column == NULL || _motcua_table_column (table, row->column) >= 0))
+    {
+      MotcuaWireChangeText change = {
+        row->origin, row->seq, row->hlc, table, row->row_id, row->column, row->value, row->prev,
+      };
+
+      _motcua_wire_writer_add_change (pull->out, &change);
+      return TRUE;
+    }
   node = json_from_string (row->change, NULL);
   if (node == NULL)
     return TRUE;
@@ -112,10 +126,10 @@ pull_log_entry (const MotcuaStoreHubLogRow  *row,
       JsonArray *rows = json_node_get_array (node);
 
       for (guint i = 0; i < json_array_get_length (rows); i++)
-        json_array_add_element (pull->out, json_node_copy (json_array_get_element (rows, i)));
+        _motcua_wire_writer_add_node (pull->out, json_array_get_element (rows, i));
     }
   else
-    json_array_add_element (pull->out, g_steal_pointer (&node));
+    _motcua_wire_writer_add_node (pull->out, node);
 
   return TRUE;
 }
@@ -126,8 +140,8 @@ static gboolean
 pull_log (MotcuaReplica  *hub,
           MotcuaHubPeer  *peer,
           guint64         cursor,
-          guint           limit,
-          JsonArray      *out,
+          guint             limit,
+          MotcuaWireWriter *out,
           guint64        *cursor_out,
           gboolean       *more_out,
           GError        **error)
@@ -179,7 +193,7 @@ typedef struct
   MotcuaHubPeer         *peer;
   const MotcuaTableDesc *table;
   guint                  limit;
-  JsonArray             *out;
+  MotcuaWireWriter      *out;
   MotcuaWireBatch       *batch;
   gint64                 after_rid;
   guint                  scanned;
@@ -192,8 +206,9 @@ pull_state_row (const MotcuaStoreHubStateRow  *row,
                 GError                       **error)
 {
   StatePull *pull = user_data;
+  gboolean found;
 
-  if (json_array_get_length (pull->out) >= pull->limit || pull->scanned >= pull->limit * 20)
+  if (_motcua_wire_writer_length (pull->out) >= pull->limit || pull->scanned >= pull->limit * 20)
     {
       pull->more = TRUE;
       return FALSE;
@@ -203,8 +218,14 @@ pull_state_row (const MotcuaStoreHubStateRow  *row,
   if (row->id == NULL || !row_in_scope (pull->hub, pull->peer, pull->table->id, row))
     return TRUE;
 
-  return _motcua_hub_row_json (pull->hub, pull->table, (const MotcuaUuid *) row->id,
-                               pull->batch, pull->out, error);
+  _motcua_wire_batch_clear (pull->batch);
+  if (!_motcua_replica_row_item (pull->hub, pull->table, (const MotcuaUuid *) row->id,
+                                 pull->batch, &found, error))
+    return FALSE;
+  if (found)
+    _motcua_wire_writer_add_item (pull->out, _motcua_wire_batch_item (pull->batch, 0));
+
+  return TRUE;
 }
 
 static gboolean
@@ -213,8 +234,8 @@ pull_state (MotcuaReplica  *hub,
             guint64         base,
             guint           table_index,
             gint64          after_rid,
-            guint           limit,
-            JsonArray      *out,
+            guint             limit,
+            MotcuaWireWriter *out,
             char          **cursor_out,
             gboolean       *more_out,
             GError        **error)
@@ -243,16 +264,17 @@ pull_state (MotcuaReplica  *hub,
   return TRUE;
 }
 
-JsonArray *
+MotcuaWireWriter *
 _motcua_hub_pull (MotcuaReplica  *hub,
                   MotcuaHubPeer  *peer,
                   const char     *cursor,
                   guint           limit,
+                  gboolean        compact,
                   char          **cursor_out,
                   gboolean       *more_out,
                   GError        **error)
 {
-  g_autoptr(JsonArray) out = json_array_new ();
+  g_autoptr(MotcuaWireWriter) out = _motcua_wire_writer_new (compact);
   guint64 base = 0, position = 0;
   guint table_index = 0;
   gint64 after_rid = 0;

@@ -100,6 +100,32 @@ json_response (guint       status,
   return response;
 }
 
+/* As json_response(), with the member @name added as the JSON text @list (taken), written
+ * elsewhere. */
+static MotcuaHubResponse *
+json_response_with_list (guint       status,
+                         JsonObject *body,
+                         const char *name,
+                         char       *list)
+{
+  g_autofree char *taken = list;
+  MotcuaHubResponse *response = json_response (status, body);
+  gsize length;
+  const char *text = g_bytes_get_data (response->body, &length);
+  GString *joined = g_string_sized_new (length + strlen (list) + strlen (name) + 8);
+
+  /* {…} becomes {…,"name":list}; the body always has members (add_common()'s). */
+  g_string_append_len (joined, text, (gssize) length - 1);
+  g_string_append_printf (joined, ",\"%s\":", name);
+  g_string_append (joined, list);
+  g_string_append_c (joined, '}');
+  g_bytes_unref (response->body);
+  length = joined->len;
+  response->body = g_bytes_new_take (g_string_free (joined, FALSE), length);
+
+  return response;
+}
+
 /* The HTTP status for a library error. */
 static guint
 status_for (const GError *error)
@@ -552,7 +578,7 @@ handle_pull (Exchange *x)
 {
   static const char *const members[] = { "cursor", "limit", "compact", NULL };
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) items = NULL;
+  g_autoptr(MotcuaWireWriter) items = NULL;
   g_autoptr(JsonObject) o = NULL;
   g_autofree char *cursor_out = NULL;
   MotcuaHubResponse *response;
@@ -585,18 +611,16 @@ handle_pull (Exchange *x)
       limit = (guint) MIN ((guint64) json_node_get_int (limit_node), limit);
     }
 
-  items = _motcua_hub_pull (x->hub, x->peer, cursor, limit, &cursor_out, &more, &error);
+  items = _motcua_hub_pull (x->hub, x->peer, cursor, limit, body_says_compact (x), &cursor_out,
+                            &more, &error);
   if (items == NULL && g_error_matches (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND))
     return motcua_hub_error_response (400, "unknown-cursor", error->message);
   if (items == NULL)
     return error_from (error);
-  n = json_array_get_length (items);
-  if (body_says_compact (x))
-    _motcua_wire_compact (items);
+  n = _motcua_wire_writer_length (items);
 
   o = json_object_new ();
   add_common (x, o);
-  json_object_set_array_member (o, "items", g_steal_pointer (&items));
   json_object_set_string_member (o, "cursor", cursor_out);
   json_object_set_boolean_member (o, "more", more);
   if (!more)
@@ -609,7 +633,10 @@ handle_pull (Exchange *x)
         return error_from (error);
       json_object_set_string_member (o, "digest", digest);
     }
-  response = json_response (200, g_steal_pointer (&o));
+  /* The items are written as text already (from the log, as logged): they join the answer's
+   * text rather than its tree. */
+  response = json_response_with_list (200, g_steal_pointer (&o), "items",
+                                      _motcua_wire_writer_finish (g_steal_pointer (&items)));
   response->changes_out = n;
 
   return response;

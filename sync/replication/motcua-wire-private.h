@@ -93,10 +93,37 @@ JsonObject           *_motcua_wire_encode_values (const MotcuaWireItem  *item);
 /* The batch as a JSON list, whole or compact. */
 JsonArray            *_motcua_wire_encode        (const MotcuaWireBatch *batch,
                                                   gboolean               compact);
-/* Compact change lists (PROTOCOL.md): leaves out of each change (in place) what the change
- * before it implies: o, h, t and r when the same, s when one more, p when 0. (A batch is
- * encoded compact directly by _motcua_wire_encode().) */
-void                  _motcua_wire_compact       (JsonArray             *items);
+/* A list written as JSON text as it comes (motcua-wire-writer.c): the hub's pulls, served from
+ * its log, where each change is held as text already. Compact (PROTOCOL.md) when asked: each
+ * change leaves out what the change before it implies. */
+typedef struct _MotcuaWireWriter MotcuaWireWriter;
+
+/* A change as the hub's log holds it. Borrowed. */
+typedef struct
+{
+  const guint8          *origin;     /* 16 bytes */
+  gint64                 seq;
+  MotcuaHlc              hlc;
+  const MotcuaTableDesc *table;
+  const guint8          *row_id;     /* 16 bytes */
+  const char            *column;     /* NULL: a whole row of an insert-only table */
+  const char            *value;      /* the value as JSON text; NULL for null */
+  MotcuaHlc              prev;
+} MotcuaWireChangeText;
+
+MotcuaWireWriter     *_motcua_wire_writer_new        (gboolean                    compact);
+void                  _motcua_wire_writer_free       (MotcuaWireWriter           *self);
+guint                 _motcua_wire_writer_length     (const MotcuaWireWriter     *self);
+void                  _motcua_wire_writer_add_change (MotcuaWireWriter           *self,
+                                                      const MotcuaWireChangeText *change);
+/* A snapshot row, whole: the change after it is whole too. */
+void                  _motcua_wire_writer_add_node   (MotcuaWireWriter           *self,
+                                                      JsonNode                   *node);
+void                  _motcua_wire_writer_add_item   (MotcuaWireWriter           *self,
+                                                      const MotcuaWireItem       *item);
+/* The list's text ("[…]"); frees @self. */
+char                 *_motcua_wire_writer_finish     (MotcuaWireWriter           *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaWireWriter, _motcua_wire_writer_free)
 
 /* JSON accessors that return the fallback for a member of any other type (json-glib's own
  * warn on an array or an object). */

@@ -7,7 +7,7 @@
  * and a snapshot row {"t", "r", "v": {column: value}, "k": [[hlc, origin], …], "m": [the pair
  * of each column, or -1]} (insert-only rows have "t", "r" and "v" only). Ids travel as UUID
  * strings and the status as "generation:name". A compact list leaves out of a change what the
- * change before it implies (see _motcua_wire_compact()).
+ * change before it implies (PROTOCOL.md; the hub's pulls are written in motcua-wire-writer.c).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -692,70 +692,3 @@ _motcua_wire_encode (const MotcuaWireBatch *batch,
   return out;
 }
 
-enum { W_O, W_S, W_H, W_T, W_R, W_P, W_N };
-static const char *const wire_members[W_N] = { "o", "s", "h", "t", "r", "p" };
-
-static gboolean
-same_scalar (JsonNode *a,
-             JsonNode *b)
-{
-  GType type;
-
-  if (a == NULL || b == NULL || !JSON_NODE_HOLDS_VALUE (a) || !JSON_NODE_HOLDS_VALUE (b))
-    return FALSE;
-  type = json_node_get_value_type (a);
-  if (type != json_node_get_value_type (b))
-    return FALSE;
-  if (type == G_TYPE_STRING)
-    return g_strcmp0 (json_node_get_string (a), json_node_get_string (b)) == 0;
-
-  return type == G_TYPE_INT64 && json_node_get_int (a) == json_node_get_int (b);
-}
-
-static void
-wire_clear (JsonNode *members[W_N])
-{
-  for (guint m = 0; m < W_N; m++)
-    g_clear_pointer (&members[m], json_node_unref);
-}
-
-/* The same rule as encode_item()'s, for a list held as JSON already: the hub's pulls, read from
- * its log as the text it logged. */
-void
-_motcua_wire_compact (JsonArray *items)
-{
-  JsonNode *prev[W_N] = { NULL };
-
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      JsonNode *full[W_N] = { NULL };
-      JsonObject *o;
-
-      /* A snapshot row is never compacted, and the change after it is whole. */
-      if (!JSON_NODE_HOLDS_OBJECT (node)
-          || !json_object_has_member (json_node_get_object (node), "c"))
-        {
-          wire_clear (prev);
-          continue;
-        }
-      o = json_node_get_object (node);
-      for (guint m = 0; m < W_N; m++)
-        if (json_object_has_member (o, wire_members[m]))
-          full[m] = json_node_ref (json_object_get_member (o, wire_members[m]));
-
-      for (guint m = W_O; m <= W_R; m++)
-        if (m != W_S && same_scalar (full[m], prev[m]))
-          json_object_remove_member (o, wire_members[m]);
-      if (is_int_node (full[W_S]) && is_int_node (prev[W_S])
-          && json_node_get_int (prev[W_S]) < G_MAXINT64
-          && json_node_get_int (full[W_S]) == json_node_get_int (prev[W_S]) + 1)
-        json_object_remove_member (o, "s");
-      if (is_int_node (full[W_P]) && json_node_get_int (full[W_P]) == 0)
-        json_object_remove_member (o, "p");
-
-      wire_clear (prev);
-      memcpy (prev, full, sizeof prev);
-    }
-  wire_clear (prev);
-}

@@ -41,6 +41,14 @@ typedef struct
   gboolean      has_case;        /* about a case; else reference data */
   const void   *offices[3];      /* as stored: NULL with size 0 where there is none */
   int           office_sizes[3];
+  /* A change (kind 0) whose text is sound, read out of it by SQLite's JSON functions, so that
+   * it is served without being parsed again here: */
+  gboolean      split;
+  MotcuaTableId table;
+  MotcuaHlc     hlc;
+  const char   *column;          /* NULL: a whole row of an insert-only table */
+  const char   *value;           /* as JSON text */
+  MotcuaHlc     prev;
 } MotcuaStoreHubLogRow;
 
 /* Called for each entry read: TRUE to go on, FALSE to stop there (with @error set, the read

@@ -62,9 +62,16 @@ _motcua_store_hub_log_read (MotcuaReplica          *hub,
   sqlite3_stmt *stmt;
   int rc;
 
+  /* The CASE keeps a damaged text from failing the whole read (-> and ->> raise an error on
+   * it): the caller skips it. SQLite parses each text once for the four. */
   stmt = _motcua_replica_prepare (hub, "SELECT gseq, origin, kind, change, case_id, office_a,"
-                                  " office_b, office_c, seq, row_id FROM hub_log WHERE gseq > ?1"
-                                  " ORDER BY gseq", error);
+                                  " office_b, office_c, seq, row_id, tbl, split,"
+                                  " CASE WHEN split THEN change ->> '$.h' END,"
+                                  " CASE WHEN split THEN change ->> '$.c' END,"
+                                  " CASE WHEN split THEN change -> '$.v' END,"
+                                  " CASE WHEN split THEN change ->> '$.p' END"
+                                  " FROM (SELECT *, kind = 0 AND json_valid (change) AS split"
+                                  "       FROM hub_log WHERE gseq > ?1) ORDER BY gseq", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) after);
@@ -85,6 +92,13 @@ _motcua_store_hub_log_read (MotcuaReplica          *hub,
         }
       row.seq = sqlite3_column_int64 (stmt, 8);
       row.row_id = column_uuid (stmt, 9);
+      row.table = (MotcuaTableId) sqlite3_column_int (stmt, 10);
+      row.split = sqlite3_column_int (stmt, 11) != 0 && row.origin != NULL
+                  && row.row_id != NULL;
+      row.hlc = (MotcuaHlc) sqlite3_column_int64 (stmt, 12);
+      row.column = (const char *) sqlite3_column_text (stmt, 13);
+      row.value = (const char *) sqlite3_column_text (stmt, 14);
+      row.prev = (MotcuaHlc) sqlite3_column_int64 (stmt, 15);
 
       if (!each (&row, user_data, &local_error))
         break;

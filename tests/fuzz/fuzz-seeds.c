@@ -258,8 +258,17 @@ main (int   argc,
     {
       g_autofree char *name = g_strdup_printf ("gen-pull-%02u.json", ++batch_no);
       char *next = NULL;
-      g_autoptr(JsonArray) batch = _motcua_hub_pull (p->hub.replica, peer, cursor, 40, &next,
-                                                     &more, &error);
+      g_autoptr(MotcuaWireWriter) written = _motcua_hub_pull (p->hub.replica, peer, cursor, 40,
+                                                              FALSE, &next, &more, &error);
+      g_autofree char *text = NULL;
+      g_autoptr(JsonNode) list = NULL;
+      JsonArray *batch;
+
+      g_assert_no_error (error);
+      text = _motcua_wire_writer_finish (g_steal_pointer (&written));
+      list = json_from_string (text, &error);
+      g_assert_no_error (error);
+      batch = json_node_get_array (list);
 
       g_assert_no_error (error);
       g_free (cursor);

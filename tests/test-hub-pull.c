@@ -1,0 +1,161 @@
+/* test-hub-pull.c: pulls served from the log as it was logged
+ *
+ * The hub writes a pull's items as text straight from its log (motcua-wire-writer.c); the
+ * client encodes pushes from typed items (_motcua_wire_encode()). Both follow one rule for
+ * compact lists, and a whole list carries every change byte for byte as it was logged.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#define MOTCUA_COMPILATION
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "motcua-protocol-private.h"
+#include "motcua-test-transport.h"
+#include "motcua-wire-private.h"
+#include "test-hub.h"
+
+/* The items of a pull of the whole log by @token, whole or compact, as the server wrote them. */
+static char *
+pull_items (Province   *p,
+            const char *token,
+            gboolean    compact)
+{
+  g_autofree char *body = g_strdup_printf ("{\"cursor\":\"0\",\"limit\":2000%s}",
+                                           compact ? ",\"compact\":true" : "");
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *o;
+
+  g_assert_cmpuint (post (p, token, "/v1/pull", body, &answer), ==, 200);
+  root = json_from_string (answer, &error);
+  g_assert_no_error (error);
+  o = json_node_get_object (root);
+  g_assert_false (json_object_get_boolean_member (o, "more"));
+
+  return json_to_string (json_object_get_member (o, "items"), FALSE);
+}
+
+static MotcuaWireBatch *
+decode (const char *text,
+        gboolean    compact)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) list = json_from_string (text, &error);
+  MotcuaWireBatch *batch;
+
+  g_assert_no_error (error);
+  batch = _motcua_wire_decode (json_node_get_array (list), compact, FALSE, &error);
+  g_assert_no_error (error);
+
+  return batch;
+}
+
+static char *
+encode (MotcuaWireBatch *batch,
+        gboolean         compact)
+{
+  g_autoptr(JsonNode) list = json_node_init_array (json_node_alloc (),
+                                                   _motcua_wire_encode (batch, compact));
+
+  return json_to_string (list, FALSE);
+}
+
+/* Cases received, edited and moved from one commune to the other (which logs the case whole
+ * for T.D.B, a snapshot row among the changes). */
+static void
+fill_log (Province *p)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaCase) moved = receive (&p->a, "Lù Thị Sửu");
+  g_autoptr(MotcuaCase) kept = receive (&p->b, "Sùng A Chứ");
+
+  g_assert_true (motcua_replica_edit_case (p->b.replica, kept->id, "phone", "0912 345 678", NULL,
+                                           &error));
+  g_assert_no_error (error);
+  g_assert_true (motcua_replica_transfer_case (p->a.replica, moved->id, "T.D", NULL, &error));
+  sync_replica (p, &p->a, p->token_a, NULL);
+  sync_replica (p, &p->b, p->token_b, NULL);
+  sync_replica (p, &p->d, p->token_d, NULL);
+  g_assert_true (motcua_replica_transfer_case (p->d.replica, moved->id, "T.D.B", NULL, &error));
+  g_assert_no_error (error);
+  sync_replica (p, &p->d, p->token_d, NULL);
+}
+
+static void
+test_compact_as_whole (Province      *p,
+                       gconstpointer  data)
+{
+  g_autofree char *whole = NULL;
+  g_autofree char *compact = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *compact_again = NULL;
+  g_autofree char *from_compact = NULL;
+  g_autoptr(MotcuaWireBatch) whole_batch = NULL;
+  g_autoptr(MotcuaWireBatch) compact_batch = NULL;
+  gboolean snapshot = FALSE, change_after = FALSE;
+
+  fill_log (p);
+  /* A desk of T.D.B sees its own case, the moved one whole, then the changes after. */
+  whole = pull_items (p, p->token_b, FALSE);
+  compact = pull_items (p, p->token_b, TRUE);
+  whole_batch = decode (whole, FALSE);
+  compact_batch = decode (compact, TRUE);
+
+  for (guint i = 0; i < _motcua_wire_batch_length (whole_batch); i++)
+    {
+      const MotcuaWireItem *item = _motcua_wire_batch_item (whole_batch, i);
+
+      snapshot = snapshot || !item->is_change;
+      change_after = change_after || (snapshot && item->is_change);
+    }
+  g_assert_true (snapshot);
+  g_assert_true (change_after);
+
+  /* Whole: every item as the typed item encodes, byte for byte. */
+  again = encode (whole_batch, FALSE);
+  g_assert_cmpstr (again, ==, whole);
+  /* Compact: the same items, in fewer bytes, compacted as the client compacts. */
+  from_compact = encode (compact_batch, FALSE);
+  g_assert_cmpstr (from_compact, ==, whole);
+  compact_again = encode (whole_batch, TRUE);
+  g_assert_cmpstr (compact_again, ==, compact);
+  g_assert_cmpuint (strlen (compact), <, strlen (whole) * 2 / 3);
+}
+
+/* A log entry whose text is damaged is left out of pulls; it does not fail them. */
+static void
+test_damaged_entry (Province      *p,
+                    gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(MotcuaWireBatch) before_batch = NULL;
+  g_autoptr(MotcuaWireBatch) after_batch = NULL;
+  sqlite3 *db = NULL;
+
+  fill_log (p);
+  before = pull_items (p, p->token_b, TRUE);
+  g_assert_cmpint (sqlite3_open (motcua_replica_get_path (p->hub.replica), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE hub_log SET change = '{\"o\":' WHERE gseq ="
+                                 " (SELECT max(gseq) FROM hub_log WHERE kind = 0)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  after = pull_items (p, p->token_b, TRUE);
+
+  before_batch = decode (before, TRUE);
+  after_batch = decode (after, TRUE);
+  g_assert_cmpuint (_motcua_wire_batch_length (after_batch), ==,
+                    _motcua_wire_batch_length (before_batch) - 1);
+}
+
+void
+test_hub_pull_add_tests (void)
+{
+  HUB_ADD ("/hub/pull/compact-as-whole", test_compact_as_whole);
+  HUB_ADD ("/hub/pull/damaged-entry", test_damaged_entry);
+}
