@@ -118,6 +118,19 @@ typedef struct
   char            *base_url;
 } HttpTransport;
 
+/* libsoup adds "Connection: Keep-Alive" to every request as it sends it, for HTTP/1.0 servers;
+ * an HTTP/1.1 connection is kept open without it (RFC 9112, 9.3), and on an idle sync it is
+ * 5 % of the bytes. "starting" comes after libsoup's headers and before they are written. */
+static void
+drop_keep_alive (SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+  if (soup_message_get_http_version (msg) == SOUP_HTTP_1_1
+      && soup_message_headers_header_equals (headers, "Connection", "Keep-Alive"))
+    soup_message_headers_remove (headers, "Connection");
+}
+
 static gboolean
 http_exchange (MotcuaTransport  *transport,
                MotcuaExchange   *x,
@@ -153,6 +166,7 @@ http_exchange (MotcuaTransport  *transport,
    * protocol v1 may (a push is acknowledged again, a pull or a scan is read again, a repeated
    * lease only skips a block), and a new connection costs a round trip on a slow link. */
   soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  g_signal_connect (msg, "starting", G_CALLBACK (drop_keep_alive), NULL);
   x->wire_out = 0;
   if (x->body != NULL && carries_scan (x->path_and_query))
     {
