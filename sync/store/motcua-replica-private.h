@@ -204,6 +204,7 @@ struct _MotcuaReplica
 
   GArray          *fts_pending;    /* full-text updates to apply at commit */
   GHashTable      *origins;        /* origins.idx → MotcuaUuid, cached */
+  GHashTable      *origin_indexes; /* MotcuaUuid → origins.idx, cached */
   GHashTable      *procedures;     /* code → MotcuaProcedureInfo, cached */
 
   /* The domain's working-day calendar (motcua_replica_dup_calendar()), cached here with what

@@ -60,6 +60,7 @@ motcua_replica_finalize (GObject *object)
   g_clear_pointer (&self->tx_saved, g_array_unref);
   g_clear_pointer (&self->fts_pending, g_array_unref);
   g_clear_pointer (&self->origins, g_hash_table_unref);
+  g_clear_pointer (&self->origin_indexes, g_hash_table_unref);
   g_clear_pointer (&self->procedures, g_hash_table_unref);
   g_free (self->path);
   g_free (self->id);
@@ -77,6 +78,24 @@ motcua_replica_class_init (MotcuaReplicaClass *klass)
   object_class->finalize = motcua_replica_finalize;
 }
 
+/* UUIDs as hash table keys (16 bytes each). */
+static guint
+uuid_hash (gconstpointer key)
+{
+  guint32 words[4];
+
+  memcpy (words, key, sizeof words);
+
+  return words[0] ^ words[1] ^ words[2] ^ words[3];
+}
+
+static gboolean
+uuid_equal (gconstpointer a,
+            gconstpointer b)
+{
+  return memcmp (a, b, 16) == 0;
+}
+
 static void
 motcua_replica_init (MotcuaReplica *self)
 {
@@ -86,6 +105,7 @@ motcua_replica_init (MotcuaReplica *self)
   self->tx_saved = g_array_new (FALSE, FALSE, sizeof (TxSaved));
   self->fts_pending = _motcua_fts_pending_new ();
   self->origins = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->origin_indexes = g_hash_table_new_full (uuid_hash, uuid_equal, g_free, g_free);
   self->procedures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             procedure_info_free);
   self->officer = g_strdup (g_get_user_name ());
@@ -445,6 +465,8 @@ _motcua_replica_drop_caches (MotcuaReplica *self)
     self->calendar_free (g_steal_pointer (&self->calendar));
   if (self->origins != NULL)
     g_hash_table_remove_all (self->origins);
+  if (self->origin_indexes != NULL)
+    g_hash_table_remove_all (self->origin_indexes);
   if (self->procedures != NULL)
     g_hash_table_remove_all (self->procedures);
 }
@@ -494,27 +516,41 @@ _motcua_replica_origin_index (MotcuaReplica     *self,
                               gint64            *index_out,
                               GError           **error)
 {
+  gint64 *cached = g_hash_table_lookup (self->origin_indexes, uuid->bytes);
   sqlite3_stmt *stmt;
+  gboolean found;
+
+  /* Every change applied asks (a first sync, ~50,000 times): the table holds one row per
+   * replica ever seen. The cache goes with the others when a transaction is rolled back (an
+   * index given in it is undone) or another connection wrote. */
+  if (cached != NULL)
+    {
+      *index_out = *cached;
+      return TRUE;
+    }
 
   stmt = _motcua_replica_prepare (self, "SELECT idx FROM origins WHERE uuid = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_blob (stmt, 1, uuid->bytes, 16, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      *index_out = sqlite3_column_int64 (stmt, 0);
-      sqlite3_reset (stmt);
-      return TRUE;
-    }
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    *index_out = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
 
-  stmt = _motcua_replica_prepare (self, "INSERT INTO origins (uuid) VALUES (?1)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_blob (stmt, 1, uuid->bytes, 16, SQLITE_STATIC);
-  if (!_motcua_replica_step_done (self, stmt, error))
-    return FALSE;
-  *index_out = sqlite3_last_insert_rowid (self->db);
+  if (!found)
+    {
+      stmt = _motcua_replica_prepare (self, "INSERT INTO origins (uuid) VALUES (?1)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_blob (stmt, 1, uuid->bytes, 16, SQLITE_STATIC);
+      if (!_motcua_replica_step_done (self, stmt, error))
+        return FALSE;
+      *index_out = sqlite3_last_insert_rowid (self->db);
+    }
+
+  g_hash_table_insert (self->origin_indexes, g_memdup2 (uuid->bytes, 16),
+                       g_memdup2 (index_out, sizeof *index_out));
 
   return TRUE;
 }
