@@ -112,13 +112,15 @@ prior_handling (MotcuaReplica        *hub,
   return TRUE;
 }
 
-/* @batch_prior: see prior_handling(). Every entry of a batch about a case that moved in it is
+/* @batch_prior: see prior_handling(); @same_case: the scope of the change logged before, or
+ * NULL. Every entry of a batch about a case that moved in it is
  * scoped to the office it left, not only the entry that moved it: the changes of one push are
  * logged after all of them are applied, so the move must not hide in the middle. */
 static gboolean
 entry_scope (MotcuaReplica         *hub,
              GHashTable            *batch_prior,
              const MotcuaWireItem  *change,
+             const EntryScope      *same_case,
              EntryScope            *scope,
              GError               **error)
 {
@@ -132,6 +134,14 @@ entry_scope (MotcuaReplica         *hub,
     return FALSE;
   if (!scope->has_case)
     return TRUE;
+  /* The changes of one case in a batch share its scope: the case's offices, as applied, and
+   * its handling office before the batch do not change while the batch is logged. */
+  if (same_case != NULL && same_case->has_case
+      && memcmp (same_case->case_id.bytes, scope->case_id.bytes, 16) == 0)
+    {
+      *scope = *same_case;
+      return TRUE;
+    }
   if (!_motcua_store_hub_scope_case_offices (hub, scope->case_id.bytes, &receiving,
                                              &has_receiving, &handling, &has_handling,
                                              &released))
@@ -263,7 +273,8 @@ _motcua_hub_log_changes (MotcuaReplica         *hub,
 
   for (guint i = 0; i < n; i++)
     {
-      if (!entry_scope (hub, batch_prior, accepted[i], &scopes[i], error))
+      if (!entry_scope (hub, batch_prior, accepted[i], i > 0 ? &scopes[i - 1] : NULL,
+                        &scopes[i], error))
         return FALSE;
 
       if (scopes[i].entered)
