@@ -59,8 +59,8 @@ static char *
 encode (MotcuaWireBatch *batch,
         gboolean         compact)
 {
-  g_autoptr(JsonNode) list = json_node_init_array (json_node_alloc (),
-                                                   _motcua_wire_encode (batch, compact));
+  g_autoptr(JsonArray) items = _motcua_wire_encode (batch, compact);
+  g_autoptr(JsonNode) list = json_node_init_array (json_node_alloc (), items);
 
   return json_to_string (list, FALSE);
 }
