@@ -62,8 +62,10 @@ _motcua_store_hub_log_read (MotcuaReplica          *hub,
   sqlite3_stmt *stmt;
   int rc;
 
-  /* The CASE keeps a damaged text from failing the whole read (-> and ->> raise an error on
-   * it): the caller skips it. SQLite parses each text once for the four. */
+  /* A change's text is the wire's (PROTOCOL.md, A change): its HLC, column, value (as JSON
+   * text) and overwritten HLC are its members h, c, v and p. The CASE keeps a damaged text
+   * from failing the whole read (-> and ->> raise an error on it): the caller skips it.
+   * SQLite parses each text once for the four. */
   stmt = _motcua_replica_prepare (hub, "SELECT gseq, origin, kind, change, case_id, office_a,"
                                   " office_b, office_c, seq, row_id, tbl, split,"
                                   " CASE WHEN split THEN change ->> '$.h' END,"
