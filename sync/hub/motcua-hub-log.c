@@ -113,9 +113,9 @@ prior_handling (MotcuaReplica        *hub,
 }
 
 /* @batch_prior: see prior_handling(); @same_case: the scope of the change logged before, or
- * NULL. Every entry of a batch about a case that moved in it is
- * scoped to the office it left, not only the entry that moved it: the changes of one push are
- * logged after all of them are applied, so the move must not hide in the middle. */
+ * NULL. Every entry of a batch about a case that moved in it is scoped to the office it left,
+ * not only the entry that moved it: the changes of one push are logged after all of them are
+ * applied, so the move must not hide in the middle. */
 static gboolean
 entry_scope (MotcuaReplica         *hub,
              GHashTable            *batch_prior,

@@ -72,9 +72,9 @@ typedef struct
   guint             limit;
   MotcuaWireWriter *out;
   LogWrite          previous;
-  guint64        last;
-  guint          scanned;
-  gboolean       more;
+  guint64           last;
+  guint             scanned;
+  gboolean          more;
 } LogPull;
 
 static gboolean
@@ -137,14 +137,14 @@ pull_log_entry (const MotcuaStoreHubLogRow  *row,
 /* The log past @cursor. Bounded in what it returns and in what it reads, so a replica far
  * behind gets answers of steady size. */
 static gboolean
-pull_log (MotcuaReplica  *hub,
-          MotcuaHubPeer  *peer,
-          guint64         cursor,
-          guint             limit,
-          MotcuaWireWriter *out,
-          guint64        *cursor_out,
-          gboolean       *more_out,
-          GError        **error)
+pull_log (MotcuaReplica     *hub,
+          MotcuaHubPeer     *peer,
+          guint64            cursor,
+          guint              limit,
+          MotcuaWireWriter  *out,
+          guint64           *cursor_out,
+          gboolean          *more_out,
+          GError           **error)
 {
   LogPull pull = { peer, limit, out, { FALSE }, cursor, 0, FALSE };
 
@@ -229,16 +229,16 @@ pull_state_row (const MotcuaStoreHubStateRow  *row,
 }
 
 static gboolean
-pull_state (MotcuaReplica  *hub,
-            MotcuaHubPeer  *peer,
-            guint64         base,
-            guint           table_index,
-            gint64          after_rid,
-            guint             limit,
-            MotcuaWireWriter *out,
-            char          **cursor_out,
-            gboolean       *more_out,
-            GError        **error)
+pull_state (MotcuaReplica     *hub,
+            MotcuaHubPeer     *peer,
+            guint64            base,
+            guint              table_index,
+            gint64             after_rid,
+            guint              limit,
+            MotcuaWireWriter  *out,
+            char             **cursor_out,
+            gboolean          *more_out,
+            GError           **error)
 {
   g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
   StatePull pull = { hub, peer, NULL, limit, out, batch, after_rid, 0, FALSE };
