@@ -223,7 +223,7 @@ respond (HttpServer        *server,
       soup_message_headers_append (headers, "Vary", "Accept-Encoding");
       if (accepts_gzip (msg))
         {
-          GBytes *compressed = motcua_gzip (body);
+          GBytes *compressed = motcua_gzip (body, MOTCUA_GZIP_ANSWER_LEVEL);
 
           if (compressed != NULL)
             {

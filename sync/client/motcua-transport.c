@@ -81,10 +81,11 @@ convert (GConverter  *converter,
 }
 
 GBytes *
-motcua_gzip (GBytes *data)
+motcua_gzip (GBytes *data,
+             int     level)
 {
   g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP,
-                                                                 6);
+                                                                 level);
 
   return convert (G_CONVERTER (compressor), data, G_MAXSIZE, NULL);
 }
@@ -180,7 +181,7 @@ http_exchange (MotcuaTransport  *transport,
     }
   else if (x->body != NULL)
     {
-      g_autoptr(GBytes) packed = motcua_gzip (x->body);
+      g_autoptr(GBytes) packed = motcua_gzip (x->body, MOTCUA_GZIP_REQUEST_LEVEL);
 
       x->wire_out = g_bytes_get_size (packed);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Content-Encoding",
@@ -295,7 +296,7 @@ local_exchange (MotcuaTransport  *transport,
     x->wire_out = g_bytes_get_size (x->body);
   else if (x->body != NULL)
     {
-      g_autoptr(GBytes) packed = motcua_gzip (x->body);
+      g_autoptr(GBytes) packed = motcua_gzip (x->body, MOTCUA_GZIP_REQUEST_LEVEL);
 
       x->wire_out = g_bytes_get_size (packed);
     }
@@ -303,7 +304,7 @@ local_exchange (MotcuaTransport  *transport,
     x->wire_in = g_bytes_get_size (answer->body);
   else
     {
-      g_autoptr(GBytes) packed = motcua_gzip (answer->body);
+      g_autoptr(GBytes) packed = motcua_gzip (answer->body, MOTCUA_GZIP_ANSWER_LEVEL);
 
       x->wire_in = MIN (g_bytes_get_size (packed), g_bytes_get_size (answer->body));
     }
