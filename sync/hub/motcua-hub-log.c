@@ -208,7 +208,7 @@ typedef struct
   MotcuaReplica         *hub;
   const MotcuaTableDesc *table;
   MotcuaWireBatch       *batch;
-  JsonArray             *rows;
+  MotcuaWireWriter      *rows;
 } CaseSnapshot;
 
 static gboolean
@@ -221,12 +221,13 @@ case_snapshot_row (const MotcuaStoreHubStateRow  *row,
   if (row->id == NULL)
     return TRUE;
 
-  return _motcua_hub_row_json (snapshot->hub, snapshot->table, (const MotcuaUuid *) row->id,
-                               snapshot->batch, snapshot->rows, error);
+  return _motcua_hub_write_row (snapshot->hub, snapshot->table, (const MotcuaUuid *) row->id,
+                                snapshot->batch, snapshot->rows, error);
 }
 
-/* The whole state of a case (its row, timeline, attachments and conflicts) as snapshot rows. */
-static JsonArray *
+/* The whole state of a case (its row, timeline, attachments and conflicts) as a list of
+ * snapshot rows, whole. */
+static char *
 case_snapshot (MotcuaReplica     *hub,
                const MotcuaUuid  *case_id,
                GError           **error)
@@ -234,24 +235,24 @@ case_snapshot (MotcuaReplica     *hub,
   static const MotcuaTableId parts[] = {
     MOTCUA_TABLE_CASE_EVENTS, MOTCUA_TABLE_ATTACHMENTS, MOTCUA_TABLE_CONFLICTS,
   };
-  g_autoptr(JsonArray) rows = json_array_new ();
+  g_autoptr(MotcuaWireWriter) rows = _motcua_wire_writer_new (FALSE);
   g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
   CaseSnapshot snapshot = { hub, NULL, batch, rows };
 
-  if (!_motcua_hub_row_json (hub, _motcua_table_lookup (MOTCUA_TABLE_CASES), case_id, batch, rows,
-                             error))
+  if (!_motcua_hub_write_row (hub, _motcua_table_lookup (MOTCUA_TABLE_CASES), case_id, batch,
+                              rows, error))
     return NULL;
 
   for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
     {
       snapshot.table = _motcua_table_lookup (parts[p]);
-      /* The walk's statement stays open: _motcua_hub_row_json uses other statements. */
+      /* The walk's statement stays open: _motcua_hub_write_row uses other statements. */
       if (!_motcua_store_hub_state_case_rows (hub, parts[p], case_id, case_snapshot_row,
                                               &snapshot, error))
         return NULL;
     }
 
-  return g_steal_pointer (&rows);
+  return _motcua_wire_writer_finish (g_steal_pointer (&rows));
 }
 
 /* Appends accepted changes to the global order, each with its scope. A case that moved to a
@@ -296,8 +297,6 @@ _motcua_hub_log_changes (MotcuaReplica         *hub,
       MotcuaUuid case_id;
       MotcuaUuid receiving, handling;
       gboolean has_receiving, has_handling;
-      g_autoptr(JsonArray) rows = NULL;
-      g_autoptr(JsonNode) node = NULL;
       g_autofree char *text = NULL;
       EntryScope scope = { 0 };
 
@@ -306,11 +305,9 @@ _motcua_hub_log_changes (MotcuaReplica         *hub,
                                                  &handling, &has_handling, NULL)
           || !has_handling)
         continue;
-      rows = case_snapshot (hub, &case_id, error);
-      if (rows == NULL)
+      text = case_snapshot (hub, &case_id, error);
+      if (text == NULL)
         return FALSE;
-      node = json_node_init_array (json_node_alloc (), rows);
-      text = json_to_string (node, FALSE);
 
       /* For the replicas of its new handling office; the others have it. */
       scope.has_case = TRUE;

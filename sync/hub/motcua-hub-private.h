@@ -130,13 +130,13 @@ gboolean       _motcua_hub_case_in_scope (MotcuaReplica *hub,
                                           const guint8  *case_id);
 /* The case a row of a timeline or a scan belongs to, or NULL. */
 const MotcuaUuid *_motcua_hub_row_case  (const MotcuaWireItem *change);
-/* A row's whole state as a snapshot row, appended to @out (nothing when there is no such row);
+/* A row's whole state as a snapshot row, written to @out (nothing when there is no such row);
  * @batch is scratch space, emptied first. */
-gboolean       _motcua_hub_row_json     (MotcuaReplica          *hub,
+gboolean       _motcua_hub_write_row    (MotcuaReplica          *hub,
                                          const MotcuaTableDesc  *table,
                                          const MotcuaUuid       *id,
                                          MotcuaWireBatch        *batch,
-                                         JsonArray              *out,
+                                         MotcuaWireWriter       *out,
                                          GError                **error);
 /* The merge observer that detects conflicts (motcua-hub-conflicts.c); @user_data: a guint
  * counting the new ones. */

@@ -206,7 +206,6 @@ pull_state_row (const MotcuaStoreHubStateRow  *row,
                 GError                       **error)
 {
   StatePull *pull = user_data;
-  gboolean found;
 
   if (_motcua_wire_writer_length (pull->out) >= pull->limit || pull->scanned >= pull->limit * 20)
     {
@@ -218,14 +217,8 @@ pull_state_row (const MotcuaStoreHubStateRow  *row,
   if (row->id == NULL || !row_in_scope (pull->hub, pull->peer, pull->table->id, row))
     return TRUE;
 
-  _motcua_wire_batch_clear (pull->batch);
-  if (!_motcua_replica_row_item (pull->hub, pull->table, (const MotcuaUuid *) row->id,
-                                 pull->batch, &found, error))
-    return FALSE;
-  if (found)
-    _motcua_wire_writer_add_item (pull->out, _motcua_wire_batch_item (pull->batch, 0));
-
-  return TRUE;
+  return _motcua_hub_write_row (pull->hub, pull->table, (const MotcuaUuid *) row->id,
+                                pull->batch, pull->out, error);
 }
 
 static gboolean

@@ -69,15 +69,15 @@ _motcua_hub_row_case (const MotcuaWireItem *change)
          ? (const MotcuaUuid *) (const void *) case_id->s : NULL;
 }
 
-/* A row's whole state as a snapshot row, in @out (left alone when there is no such row).
+/* A row's whole state as a snapshot row, written to @out (nothing when there is no such row).
  * @batch: scratch space, emptied first. */
 gboolean
-_motcua_hub_row_json (MotcuaReplica          *hub,
-                      const MotcuaTableDesc  *table,
-                      const MotcuaUuid       *id,
-                      MotcuaWireBatch        *batch,
-                      JsonArray              *out,
-                      GError                **error)
+_motcua_hub_write_row (MotcuaReplica          *hub,
+                       const MotcuaTableDesc  *table,
+                       const MotcuaUuid       *id,
+                       MotcuaWireBatch        *batch,
+                       MotcuaWireWriter       *out,
+                       GError                **error)
 {
   gboolean found;
 
@@ -85,7 +85,7 @@ _motcua_hub_row_json (MotcuaReplica          *hub,
   if (!_motcua_replica_row_item (hub, table, id, batch, &found, error))
     return FALSE;
   if (found)
-    json_array_add_element (out, _motcua_wire_encode_item (_motcua_wire_batch_item (batch, 0)));
+    _motcua_wire_writer_add_item (out, _motcua_wire_batch_item (batch, 0));
 
   return TRUE;
 }

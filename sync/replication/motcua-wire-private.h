@@ -94,8 +94,8 @@ JsonObject           *_motcua_wire_encode_values (const MotcuaWireItem  *item);
 JsonArray            *_motcua_wire_encode        (const MotcuaWireBatch *batch,
                                                   gboolean               compact);
 /* A list written as JSON text as it comes (motcua-wire-writer.c): the hub's pulls, served from
- * its log, where each change is held as text already. Compact (PROTOCOL.md) when asked: each
- * change leaves out what the change before it implies. */
+ * its log, where each change is held as text already, and the case snapshots it logs. Compact
+ * (PROTOCOL.md) when asked: each change leaves out what the change before it implies. */
 typedef struct _MotcuaWireWriter MotcuaWireWriter;
 
 /* A change as the hub's log holds it. Borrowed. */
