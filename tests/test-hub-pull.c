@@ -45,11 +45,9 @@ decode (const char *text,
         gboolean    compact)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) list = json_from_string (text, &error);
   MotcuaWireBatch *batch;
 
-  g_assert_no_error (error);
-  batch = _motcua_wire_decode (json_node_get_array (list), compact, FALSE, &error);
+  batch = _motcua_wire_decode (text, strlen (text), compact, FALSE, &error);
   g_assert_no_error (error);
 
   return batch;

@@ -50,6 +50,15 @@ JsonObject *_motcua_sync_call      (Run         *run,
                                     const char  *endpoint,
                                     JsonObject  *body,
                                     GError     **error);
+/* The same, with the answer's member @list (a long list) left out of the object, an empty
+ * array in its place, and its text in @list_out (NULL when the answer has none). */
+JsonObject *_motcua_sync_call_list (Run         *run,
+                                    const char  *method,
+                                    const char  *endpoint,
+                                    JsonObject  *body,
+                                    const char  *list,
+                                    GBytes     **list_out,
+                                    GError     **error);
 /* Tells the caller how far the sync got. */
 void        _motcua_sync_report    (Run         *run);
 /* Pushes what the server does not hold yet (motcua-sync.c). */

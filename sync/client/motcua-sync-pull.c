@@ -251,7 +251,7 @@ fetch_batch (Run         *run,
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(Pulled) pulled = g_new0 (Pulled, 1);
-  JsonArray *items;
+  g_autoptr(GBytes) items = NULL;
   JsonNode *more;
   const char *next;
 
@@ -266,13 +266,10 @@ fetch_batch (Run         *run,
   if (run->compact)
     json_object_set_boolean_member (body, "compact", TRUE);
 
-  answer = _motcua_sync_call (run, "POST", "pull", body, error);
+  answer = _motcua_sync_call_list (run, "POST", "pull", body, "items", &items, error);
   if (answer == NULL)
     return NULL;
 
-  items = json_object_has_member (answer, "items")
-          && JSON_NODE_HOLDS_ARRAY (json_object_get_member (answer, "items"))
-          ? json_object_get_array_member (answer, "items") : NULL;
   next = _motcua_json_string (answer, "cursor", NULL);
   if (items == NULL || next == NULL)
     {
@@ -281,7 +278,8 @@ fetch_batch (Run         *run,
       return NULL;
     }
   /* Decoded once, whole or compact: from here on the items are typed. */
-  pulled->items = _motcua_wire_decode (items, run->compact, FALSE, error);
+  pulled->items = _motcua_wire_decode (g_bytes_get_data (items, NULL), g_bytes_get_size (items),
+                                       run->compact, FALSE, error);
   if (pulled->items == NULL)
     return NULL;
   pulled->cursor = g_strdup (cursor);

@@ -26,11 +26,11 @@
 #include "motcua-replica-private.h"
 #include "motcua-sync.h"
 #include "motcua-reorganisation.h"
+#include "motcua-json-scan-private.h"
 #include "motcua-sync-private.h"
 #include "motcua-version.h"
 
 
-/* One request; the answer's JSON object, or FALSE with an error naming what went wrong. */
 JsonObject *
 _motcua_sync_call (Run         *run,
                    const char  *method,
@@ -38,12 +38,26 @@ _motcua_sync_call (Run         *run,
                    JsonObject  *body,
                    GError     **error)
 {
+  return _motcua_sync_call_list (run, method, endpoint, body, NULL, NULL, error);
+}
+
+JsonObject *
+_motcua_sync_call_list (Run         *run,
+                        const char  *method,
+                        const char  *endpoint,
+                        JsonObject  *body,
+                        const char  *list,
+                        GBytes     **list_out,
+                        GError     **error)
+{
   g_autofree char *path = g_strdup_printf ("/v1/%s?protocol=%d&schema=%d", endpoint,
                                            MOTCUA_PROTOCOL_VERSION, MOTCUA_SCHEMA_VERSION);
   g_autoptr(GBytes) request = NULL;
   g_autoptr(GBytes) response = NULL;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *rest = NULL;
+  MotcuaJsonValue member = { 0 };
   guint status = 0;
   JsonObject *o;
   gsize size;
@@ -78,7 +92,11 @@ _motcua_sync_call (Run         *run,
     }
 
   data = g_bytes_get_data (response, &size);
-  if (!json_parser_load_from_data (parser, data ? data : "", (gssize) size, &local_error)
+  if (data != NULL && list != NULL)
+    rest = _motcua_json_cut_member (data, size, list, &member, NULL);
+  if ((list != NULL && rest == NULL)
+      || !json_parser_load_from_data (parser, rest != NULL ? rest : data ? data : "",
+                                      rest != NULL ? -1 : (gssize) size, &local_error)
       || (o = _motcua_json_root_object (parser)) == NULL)
     {
       /* A body cut short by the network, or not a Một Cửa server. */
@@ -126,6 +144,11 @@ _motcua_sync_call (Run         *run,
   if (json_object_has_member (o, "now")
       && json_node_get_value_type (json_object_get_member (o, "now")) == G_TYPE_INT64)
     run->server_now = json_object_get_int_member (o, "now");
+  if (list_out != NULL)
+    *list_out = member.kind != 0
+                ? g_bytes_new_from_bytes (response, (gsize) (member.start - data),
+                                          (gsize) (member.end - member.start))
+                : NULL;
 
   return json_object_ref (o);
 }

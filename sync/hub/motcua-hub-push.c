@@ -706,7 +706,7 @@ _motcua_hub_push (MotcuaReplica  *hub,
                   guint          *n_conflicts_out,
                   GError        **error)
 {
-  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_decode (changes, FALSE, TRUE, error);
+  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_decode_array (changes, FALSE, TRUE, error);
 
   return batch != NULL
          && _motcua_hub_push_batch (hub, peer, batch, acked_out, rejected_out, n_conflicts_out,

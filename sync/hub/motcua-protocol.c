@@ -13,6 +13,7 @@
 #include "motcua-blobs-private.h"
 #include "motcua-error.h"
 #include "motcua-hub-private.h"
+#include "motcua-json-scan-private.h"
 #include "motcua-protocol-private.h"
 #include "motcua-version.h"
 
@@ -212,6 +213,7 @@ typedef struct
   GHashTable             *query;
   MotcuaHubPeer          *peer;
   JsonNode               *body;
+  MotcuaJsonValue         list;     /* a push's changes, read in place from the request */
 } Exchange;
 
 static void
@@ -284,8 +286,6 @@ check_versions (Exchange *x)
  * nested thousands deep would overflow the stack, and a trailing value would be parsed and
  * leaked. json-glib 1.6 also leaks on a \u escape that is not four hex digits, and on a lone
  * or misplaced surrogate. All are refused before parsing. */
-#define MAX_JSON_DEPTH 32
-
 /* The code unit of the "\uXXXX" escape at @p (@left bytes from it), or -1. */
 static int
 escaped_unit (const char *p,
@@ -362,7 +362,7 @@ json_shape_problem (const char *data,
         in_string = TRUE;
       else if (c == '{' || c == '[')
         {
-          if (++depth > MAX_JSON_DEPTH)
+          if (++depth > MOTCUA_JSON_MAX_DEPTH)
             return N_("The body is nested too deeply");
         }
       else if ((c == '}' || c == ']') && depth > 0 && --depth == 0)
@@ -372,15 +372,18 @@ json_shape_problem (const char *data,
   return NULL;
 }
 
-/* The body as a JSON object holding only @members; an error response otherwise. */
+/* The body as a JSON object holding only @members; an error response otherwise. The member
+ * @list (or NULL), a long list, is left in the request's text for x->list, not parsed. */
 static MotcuaHubResponse *
 parse_body (Exchange           *x,
-            const char *const  *members)
+            const char *const  *members,
+            const char         *list)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
   gsize size = 0;
   const char *data = x->request->body ? g_bytes_get_data (x->request->body, &size) : NULL;
+  g_autofree char *rest = NULL;
   const char *shape;
 
   if (data == NULL || size == 0)
@@ -389,7 +392,12 @@ parse_body (Exchange           *x,
     return motcua_hub_error_response (400, "bad-json", _("The body is not UTF-8 text"));
   if ((shape = json_shape_problem (data, size)) != NULL)
     return motcua_hub_error_response (400, "bad-json", _(shape));
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
+  if (list != NULL && (rest = _motcua_json_cut_member (data, size, list, &x->list,
+                                                       &shape)) == NULL)
+    return motcua_hub_error_response (400, "bad-json", _(shape));
+  if (!json_parser_load_from_data (parser, rest != NULL ? rest : data, rest != NULL ? -1
+                                                                       : (gssize) size,
+                                   &error))
     {
       g_autofree char *message = g_strdup_printf (_("The body is not valid JSON: %s"),
                                                   error->message);
@@ -495,7 +503,7 @@ handle_enroll (Exchange *x)
   MotcuaHubResponse *response;
   MotcuaUuid id;
 
-  if ((response = parse_body (x, members)) != NULL)
+  if ((response = parse_body (x, members, NULL)) != NULL)
     return response;
   if (!motcua_uuid_parse (_motcua_json_string (body_object (x),
                                                                       "replica", ""), &id))
@@ -515,28 +523,25 @@ handle_push (Exchange *x)
   g_autoptr(JsonArray) rejected = NULL;
   g_autoptr(JsonObject) o = NULL;
   MotcuaHubResponse *response;
-  JsonNode *changes_node;
-  JsonArray *changes;
   guint max = x->limits.max_changes_per_push;
   gint64 now = _motcua_replica_now_ms (x->hub);
   guint64 acked;
   guint n_conflicts = 0;
 
-  if ((response = parse_body (x, members)) != NULL)
+  if ((response = parse_body (x, members, "changes")) != NULL)
     return response;
-  changes_node = json_object_get_member (body_object (x), "changes");
-  if (changes_node == NULL || !JSON_NODE_HOLDS_ARRAY (changes_node))
+  if (x->list.kind != MOTCUA_JSON_ARRAY)
     return motcua_hub_error_response (400, "invalid", _("changes must be an array"));
-  changes = json_node_get_array (changes_node);
-  if (json_array_get_length (changes) > max)
+  if (x->list.length > max)
     {
       g_autofree char *message = g_strdup_printf (_("%u changes in one push: at most %u"),
-                                                  json_array_get_length (changes), max);
+                                                  x->list.length, max);
 
       return motcua_hub_error_response (413, "too-many-changes", message);
     }
-  /* Decoded once, whole or compact: from here on the changes are typed. */
-  batch = _motcua_wire_decode (changes, body_says_compact (x), TRUE, &error);
+  /* Decoded once, whole or compact, where it lies: from here on the changes are typed. */
+  batch = _motcua_wire_decode (x->list.start, (gsize) (x->list.end - x->list.start),
+                               body_says_compact (x), TRUE, &error);
   if (batch == NULL)
     return error_from (error);
 
@@ -568,7 +573,7 @@ handle_push (Exchange *x)
   json_object_set_array_member (o, "rejected", g_steal_pointer (&rejected));
   json_object_set_int_member (o, "conflicts", n_conflicts);
   response = json_response (200, g_steal_pointer (&o));
-  response->changes_in = json_array_get_length (changes);
+  response->changes_in = x->list.length;
 
   return response;
 }
@@ -588,7 +593,7 @@ handle_pull (Exchange *x)
   gboolean more = FALSE;
   guint n;
 
-  if ((response = parse_body (x, members)) != NULL)
+  if ((response = parse_body (x, members, NULL)) != NULL)
     return response;
   cursor_node = json_object_get_member (body_object (x), "cursor");
   limit_node = json_object_get_member (body_object (x), "limit");
@@ -654,7 +659,7 @@ handle_lease (Exchange *x)
   MotcuaUuid office_id;
   gint64 year, count, first, last;
 
-  if ((response = parse_body (x, members)) != NULL)
+  if ((response = parse_body (x, members, NULL)) != NULL)
     return response;
   body = body_object (x);
   office = _motcua_json_string (body, "office", NULL);
@@ -735,7 +740,7 @@ _motcua_hub_parse_body (const MotcuaHubRequest *request,
                         JsonNode              **out)
 {
   Exchange x = { NULL, { 0 }, request, NULL, NULL, NULL };
-  MotcuaHubResponse *response = parse_body (&x, members);
+  MotcuaHubResponse *response = parse_body (&x, members, NULL);
 
   *out = g_steal_pointer (&x.body);
 

@@ -280,11 +280,9 @@ read_kept_row (const char             *kept,
                MotcuaWireItem         *item,
                GError                **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonObject *row;
+  g_autoptr(GError) local_error = NULL;
 
-  if (!json_parser_load_from_data (parser, kept, (gssize) len, NULL)
-      || (row = _motcua_json_root_object (parser)) == NULL)
+  if (!_motcua_wire_decode_row (batch, item, kept, len, &local_error))
     {
       char text[37];
 
@@ -295,7 +293,7 @@ read_kept_row (const char             *kept,
       return FALSE;
     }
 
-  return _motcua_wire_decode_row (batch, item, row, 0, error);
+  return TRUE;
 }
 
 static gboolean
@@ -662,7 +660,7 @@ _motcua_replica_apply_changes (MotcuaReplica  *self,
                                guint          *n_won,
                                GError        **error)
 {
-  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_decode (changes, FALSE, FALSE, error);
+  g_autoptr(MotcuaWireBatch) batch = _motcua_wire_decode_array (changes, FALSE, FALSE, error);
 
   return batch != NULL && _motcua_replica_apply_batch (self, batch, n_won, error);
 }

@@ -71,19 +71,25 @@ const MotcuaValue    *_motcua_wire_item_get      (const MotcuaWireItem  *item,
 /* The newest HLC an item carries: its own, or the newest of its registers. */
 MotcuaHlc             _motcua_wire_item_latest   (const MotcuaWireItem  *item);
 
-/* Decodes a list of changes and snapshot rows, whole or (when @compact: its request said so)
- * compact, and checks every member; the first fault fails the list with MOTCUA_ERROR_INVALID,
- * as "change N: member: what is wrong". With @changes_only, a snapshot row is a fault (a push
- * carries changes only). */
-MotcuaWireBatch      *_motcua_wire_decode        (JsonArray             *items,
+/* Decodes a list of changes and snapshot rows from its JSON text, whole or (when @compact: its
+ * request said so) compact, and checks every member; the first fault fails the list with
+ * MOTCUA_ERROR_INVALID, as "change N: member: what is wrong". With @changes_only, a snapshot
+ * row is a fault (a push carries changes only). The text is read in place, never as a tree. */
+MotcuaWireBatch      *_motcua_wire_decode        (const char            *text,
+                                                  gsize                  length,
                                                   gboolean               compact,
                                                   gboolean               changes_only,
                                                   GError               **error);
-/* The values of a whole row of @table from its JSON object ({column: value}) into @item. */
+/* The values of a whole row of @item's table from its JSON object's text ({column: value}). */
 gboolean              _motcua_wire_decode_row    (MotcuaWireBatch       *batch,
                                                   MotcuaWireItem        *item,
-                                                  JsonObject            *row,
-                                                  guint                  index,
+                                                  const char            *text,
+                                                  gsize                  length,
+                                                  GError               **error);
+/* The same from a list json-glib holds (tests, and the calls that build one). */
+MotcuaWireBatch      *_motcua_wire_decode_array  (JsonArray             *items,
+                                                  gboolean               compact,
+                                                  gboolean               changes_only,
                                                   GError               **error);
 
 /* An item as its whole JSON object (the members in the order of PROTOCOL.md). */

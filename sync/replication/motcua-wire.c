@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
+#include "motcua-json-scan-private.h"
 #include "motcua-wire-private.h"
 #include "motcua-workflow.h"
 
@@ -215,7 +216,6 @@ bad_change (GError     **error,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  /* Names from the input may hold bytes that are not UTF-8 (a lone surrogate escape). */
   valid_message = g_utf8_make_valid (message, -1);
 
   g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, _("change %u: %s: %s"), index,
@@ -224,74 +224,139 @@ bad_change (GError     **error,
   return FALSE;
 }
 
-static gboolean
-is_int_node (JsonNode *node)
+/* What the decoding of one list needs besides the batch. */
+typedef struct
 {
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
-         && json_node_get_value_type (node) == G_TYPE_INT64;
+  MotcuaWireBatch *batch;
+  GString         *scratch;   /* a string's text when it holds escapes */
+  guint            index;     /* the item's place in the list, for errors */
+  GError         **error;
+} Decoder;
+
+/* A string's text as a NUL-terminated copy in the batch. */
+static const char *
+keep_string (Decoder               *d,
+             const MotcuaJsonValue *value,
+             gsize                 *length)
+{
+  const char *text = _motcua_json_string_text (value, d->scratch, length);
+
+  return g_string_chunk_insert_len (d->batch->bytes, text, (gssize) *length);
 }
 
-/* A JSON value as a column's value, kept in @batch. */
+/* A string holding a UUID. */
 static gboolean
-decode_value (MotcuaWireBatch        *batch,
-              JsonNode               *node,
-              const MotcuaColumnDesc *column,
-              MotcuaValue            *out,
-              guint                   index,
-              GError                **error)
+read_uuid (Decoder               *d,
+           const MotcuaJsonValue *value,
+           MotcuaUuid            *out)
 {
+  char text[37];
+  gsize length;
+  const char *s;
+
+  if (value == NULL || value->kind != MOTCUA_JSON_STRING)
+    return FALSE;
+  s = _motcua_json_string_text (value, d->scratch, &length);
+  if (length != 36)
+    return FALSE;
+  memcpy (text, s, 36);
+  text[36] = '\0';
+
+  return motcua_uuid_parse (text, out);
+}
+
+/* A JSON value as a column's value, kept in the batch. */
+static gboolean
+decode_value (Decoder                *d,
+              const MotcuaJsonValue  *value,
+              const MotcuaColumnDesc *column,
+              MotcuaValue            *out)
+{
+  gboolean is_text = value != NULL && value->kind == MOTCUA_JSON_STRING;
   const char *text;
   MotcuaUuid id;
-  GType type;
+  gsize length;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (value == NULL || value->kind == MOTCUA_JSON_NULL)
     {
       *out = MOTCUA_VALUE_NULL;
       return TRUE;
     }
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return bad_change (error, index, column->name, _("must be a string, a number or null"));
-
-  type = json_node_get_value_type (node);
-  text = type == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+  if (value->kind == MOTCUA_JSON_ARRAY || value->kind == MOTCUA_JSON_OBJECT)
+    return bad_change (d->error, d->index, column->name,
+                       _("must be a string, a number or null"));
 
   switch (column->kind)
     {
     case MOTCUA_COL_INT:
-      if (type != G_TYPE_INT64)
-        return bad_change (error, index, column->name, _("must be a whole number"));
-      *out = MOTCUA_VALUE_INT (json_node_get_int (node));
+      if (value->kind != MOTCUA_JSON_INT)
+        return bad_change (d->error, d->index, column->name, _("must be a whole number"));
+      *out = MOTCUA_VALUE_INT (value->integer);
       return TRUE;
 
     case MOTCUA_COL_ID:
-      if (text == NULL || !motcua_uuid_parse (text, &id))
-        return bad_change (error, index, column->name, _("must be a UUID"));
-      *out = MOTCUA_VALUE_ID (&id);
-      break;
+      if (!read_uuid (d, value, &id))
+        return bad_change (d->error, d->index, column->name, _("must be a UUID"));
+      *out = _motcua_wire_batch_keep (d->batch, &MOTCUA_VALUE_ID (&id), 16);
+      return TRUE;
 
     case MOTCUA_COL_STATUS:
       {
         MotcuaStatusKey key;
 
-        if (text == NULL || !motcua_status_key_decode (text, &key))
-          return bad_change (error, index, column->name,
+        if (!is_text || !motcua_status_key_decode (text = keep_string (d, value, &length),
+                                                    &key))
+          return bad_change (d->error, d->index, column->name,
                              _("must be a status as generation:name, e.g. 0:received"));
-        *out = MOTCUA_VALUE_TEXT (text);
         break;
       }
 
     case MOTCUA_COL_TEXT:
     default:
-      if (text == NULL || !g_utf8_validate (text, -1, NULL))
-        return bad_change (error, index, column->name, _("must be UTF-8 text"));
-      if (strlen (text) > MOTCUA_MAX_TEXT_BYTES)
-        return bad_change (error, index, column->name, _("is longer than %u bytes"),
+      if (!is_text)
+        return bad_change (d->error, d->index, column->name, _("must be UTF-8 text"));
+      text = keep_string (d, value, &length);
+      if (length > MOTCUA_MAX_TEXT_BYTES)
+        return bad_change (d->error, d->index, column->name, _("is longer than %u bytes"),
                            (guint) MOTCUA_MAX_TEXT_BYTES);
-      *out = MOTCUA_VALUE_TEXT (text);
       break;
     }
+  *out = (MotcuaValue) { SQLITE_TEXT, 0, text };
 
-  *out = _motcua_wire_batch_keep (batch, out, -1);
+  return TRUE;
+}
+
+/* The values of a whole row, from its object ({column: value}). */
+static gboolean
+decode_row (Decoder               *d,
+            MotcuaWireItem        *item,
+            const MotcuaJsonValue *row,
+            guint64               *present)
+{
+  const MotcuaTableDesc *table = item->table;
+  MotcuaJsonValue name, value;
+  MotcuaJsonIter iter;
+
+  g_assert (table->n_columns <= 64);
+  for (guint c = 0; c < table->n_columns; c++)
+    item->values[c] = MOTCUA_VALUE_NULL;
+  *present = 0;
+
+  _motcua_json_iter_init (&iter, row);
+  while (_motcua_json_iter_next (&iter, &name, &value))
+    {
+      gsize length;
+      const char *text = _motcua_json_string_text (&name, d->scratch, &length);
+      g_autofree char *column_name = g_strndup (text, length);
+      int column = _motcua_table_column (table, column_name);
+
+      if (column < 1)
+        return bad_change (d->error, d->index, column_name, _("is not a column of %s"),
+                           table->name);
+      if (!decode_value (d, &value, &table->columns[column - 1], &item->values[column - 1]))
+        return FALSE;
+      *present |= G_GUINT64_CONSTANT (1) << (column - 1);
+    }
 
   return TRUE;
 }
@@ -299,136 +364,228 @@ decode_value (MotcuaWireBatch        *batch,
 gboolean
 _motcua_wire_decode_row (MotcuaWireBatch *batch,
                          MotcuaWireItem  *item,
-                         JsonObject      *row,
-                         guint            index,
+                         const char      *text,
+                         gsize            length,
                          GError         **error)
 {
-  const MotcuaTableDesc *table = item->table;
-  g_autoptr(GList) names = json_object_get_members (row);
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  Decoder d = { batch, scratch, 0, error };
+  MotcuaJsonValue row;
+  guint64 present;
 
-  for (GList *l = names; l != NULL; l = l->next)
-    if (_motcua_table_column (table, l->data) < 0)
-      return bad_change (error, index, l->data, _("is not a column of %s"), table->name);
+  if (!_motcua_json_scan (text, length, &row, NULL) || row.kind != MOTCUA_JSON_OBJECT)
+    return bad_change (error, 0, "v", _("must be the row, an object"));
 
-  for (guint c = 0; c < table->n_columns; c++)
-    if (!decode_value (batch, json_object_get_member (row, table->columns[c].name),
-                       &table->columns[c], &item->values[c], index, error))
-      return FALSE;
-
-  return TRUE;
+  return decode_row (&d, item, &row, &present);
 }
 
-static gboolean
-check_members (JsonObject         *o,
-               const char *const  *allowed,
-               guint               index,
-               GError            **error)
+/* The members of a change or a snapshot row, by their one-letter names. */
+static const char member_letters[] = "oshtrcvpkm";
+#define N_MEMBERS (G_N_ELEMENTS (member_letters) - 1)
+#define CHANGE_MEMBERS "oshtrcvp"
+#define SNAPSHOT_MEMBERS "trvkm"
+
+typedef struct
 {
-  g_autoptr(GList) names = json_object_get_members (o);
+  MotcuaJsonValue value[N_MEMBERS];
+  gboolean        has[N_MEMBERS];
+} Members;
 
-  for (GList *l = names; l != NULL; l = l->next)
-    if (!g_strv_contains (allowed, l->data))
-      return bad_change (error, index, l->data, _("is not a field of a change"));
+static guint
+letter (char c)
+{
+  return (guint) (strchr (member_letters, c) - member_letters);
+}
+
+static const MotcuaJsonValue *
+member (const Members *m,
+        char           c)
+{
+  guint k = letter (c);
+
+  return m->has[k] ? &m->value[k] : NULL;
+}
+
+static gboolean
+read_members (Decoder               *d,
+              const MotcuaJsonValue *object,
+              Members               *m)
+{
+  MotcuaJsonValue name, value;
+  MotcuaJsonIter iter;
+
+  memset (m->has, 0, sizeof m->has);
+  _motcua_json_iter_init (&iter, object);
+  while (_motcua_json_iter_next (&iter, &name, &value))
+    {
+      gsize length;
+      const char *text = _motcua_json_string_text (&name, d->scratch, &length);
+
+      if (length != 1 || strchr (member_letters, text[0]) == NULL || text[0] == '\0')
+        {
+          g_autofree char *field = g_strndup (text, length);
+
+          return bad_change (d->error, d->index, field, _("is not a field of a change"));
+        }
+      m->value[letter (text[0])] = value;
+      m->has[letter (text[0])] = TRUE;
+    }
+
+  return TRUE;
+}
+
+/* Only the members @allowed. */
+static gboolean
+check_members (Decoder       *d,
+               const Members *m,
+               const char    *allowed)
+{
+  for (guint k = 0; k < N_MEMBERS; k++)
+    if (m->has[k] && strchr (allowed, member_letters[k]) == NULL)
+      {
+        char field[2] = { member_letters[k], '\0' };
+
+        return bad_change (d->error, d->index, field, _("is not a field of a change"));
+      }
+
+  return TRUE;
+}
+
+/* A number member between @min and @max, or @fallback when it is absent. */
+static gboolean
+read_int (const Members *m,
+          char           c,
+          gint64         min,
+          gint64         max,
+          gint64        *out)
+{
+  const MotcuaJsonValue *value = member (m, c);
+
+  if (value == NULL || value->kind != MOTCUA_JSON_INT || value->integer < min
+      || value->integer > max)
+    return FALSE;
+  *out = value->integer;
 
   return TRUE;
 }
 
 static gboolean
-decode_table_row (JsonObject             *o,
+decode_table_row (Decoder                *d,
+                  const Members          *m,
                   const MotcuaTableDesc **table,
                   MotcuaUuid             *row_id,
-                  const MotcuaWireItem   *prev,
-                  guint                   index,
-                  GError                **error)
+                  const MotcuaWireItem   *prev)
 {
-  const char *name = _motcua_json_string (o, "t", NULL);
-  const char *text = _motcua_json_string (o, "r", NULL);
+  const MotcuaJsonValue *t = member (m, 't');
 
-  if (prev != NULL && !json_object_has_member (o, "t"))
+  if (prev != NULL && t == NULL)
     *table = prev->table;
-  else if ((*table = _motcua_table_by_name (name)) == NULL)
-    return bad_change (error, index, "t", _("“%s” is not a replicated table"),
-                       name != NULL ? name : "");
-  if (prev != NULL && !json_object_has_member (o, "r"))
+  else
+    {
+      gsize length = 0;
+      const char *text = t != NULL && t->kind == MOTCUA_JSON_STRING
+                         ? _motcua_json_string_text (t, d->scratch, &length) : "";
+      g_autofree char *name = g_strndup (text, length);
+
+      if ((*table = _motcua_table_by_name (name)) == NULL)
+        return bad_change (d->error, d->index, "t", _("“%s” is not a replicated table"), name);
+    }
+  if (prev != NULL && member (m, 'r') == NULL)
     *row_id = prev->row_id;
-  else if (text == NULL || !motcua_uuid_parse (text, row_id))
-    return bad_change (error, index, "r", _("must be the row's UUID"));
+  else if (!read_uuid (d, member (m, 'r'), row_id))
+    return bad_change (d->error, d->index, "r", _("must be the row's UUID"));
+
+  return TRUE;
+}
+
+/* One [HLC, origin UUID] pair of a snapshot row's registers. */
+static gboolean
+read_register (Decoder               *d,
+               const MotcuaJsonValue *pair,
+               MotcuaRowRegister     *reg)
+{
+  MotcuaJsonValue hlc, origin, extra;
+  MotcuaJsonIter iter;
+
+  if (pair->kind != MOTCUA_JSON_ARRAY || pair->length != 2)
+    return FALSE;
+  _motcua_json_iter_init (&iter, pair);
+  if (!_motcua_json_iter_next (&iter, NULL, &hlc) || !_motcua_json_iter_next (&iter, NULL, &origin)
+      || _motcua_json_iter_next (&iter, NULL, &extra))
+    return FALSE;
+  if (hlc.kind != MOTCUA_JSON_INT || hlc.integer < 1 || hlc.integer > (gint64) MOTCUA_HLC_LATEST
+      || !read_uuid (d, &origin, &reg->origin))
+    return FALSE;
+  reg->hlc = (MotcuaHlc) hlc.integer;
 
   return TRUE;
 }
 
 /* A snapshot row: its registers by "k" and "m", its values by "v". */
 static gboolean
-decode_snapshot (MotcuaWireBatch *batch,
-                 JsonObject      *o,
-                 guint            index,
-                 GError         **error)
+decode_snapshot (Decoder       *d,
+                 const Members *m)
 {
-  static const char *const members[] = { "t", "r", "v", "k", "m", NULL };
+  const MotcuaJsonValue *values = member (m, 'v');
+  const MotcuaJsonValue *pairs = member (m, 'k');
+  const MotcuaJsonValue *map = member (m, 'm');
   const MotcuaTableDesc *table;
+  g_autofree MotcuaJsonValue *pair_list = NULL;
+  MotcuaJsonValue element;
+  MotcuaJsonIter iter;
   MotcuaWireItem *item;
   MotcuaUuid row_id;
-  JsonNode *values_node = json_object_get_member (o, "v");
-  JsonNode *pairs_node = json_object_get_member (o, "k");
-  JsonNode *map_node = json_object_get_member (o, "m");
-  JsonArray *pairs, *map;
-  JsonObject *values;
+  guint64 present;
+  guint c = 0;
 
-  if (!check_members (o, members, index, error)
-      || !decode_table_row (o, &table, &row_id, NULL, index, error))
+  if (!check_members (d, m, SNAPSHOT_MEMBERS)
+      || !decode_table_row (d, m, &table, &row_id, NULL))
     return FALSE;
-  item = _motcua_wire_batch_add (batch, table, FALSE, 0);
+  item = _motcua_wire_batch_add (d->batch, table, FALSE, 0);
   item->row_id = row_id;
 
   if (table->insert_only)
     {
-      if (values_node == NULL || !JSON_NODE_HOLDS_OBJECT (values_node))
-        return bad_change (error, index, "v", _("must be the row, an object"));
-      return _motcua_wire_decode_row (batch, item, json_node_get_object (values_node), index,
-                                      error);
+      if (values == NULL || values->kind != MOTCUA_JSON_OBJECT)
+        return bad_change (d->error, d->index, "v", _("must be the row, an object"));
+      return decode_row (d, item, values, &present);
     }
 
-  if (pairs_node == NULL || !JSON_NODE_HOLDS_ARRAY (pairs_node))
-    return bad_change (error, index, "k", _("must be the row's registers, an array"));
-  if (values_node == NULL || !JSON_NODE_HOLDS_OBJECT (values_node)
-      || map_node == NULL || !JSON_NODE_HOLDS_ARRAY (map_node))
-    return bad_change (error, index, "v", _("a snapshot row needs v (object) and m (array)"));
-  pairs = json_node_get_array (pairs_node);
-  map = json_node_get_array (map_node);
-  values = json_node_get_object (values_node);
-  if (pairs == NULL || json_array_get_length (map) != table->n_columns)
-    return bad_change (error, index, "m", _("must give a register for each column of %s"),
+  if (pairs == NULL || pairs->kind != MOTCUA_JSON_ARRAY)
+    return bad_change (d->error, d->index, "k", _("must be the row's registers, an array"));
+  if (values == NULL || values->kind != MOTCUA_JSON_OBJECT
+      || map == NULL || map->kind != MOTCUA_JSON_ARRAY)
+    return bad_change (d->error, d->index, "v", _("a snapshot row needs v (object) and m (array)"));
+  if (map->length != table->n_columns)
+    return bad_change (d->error, d->index, "m", _("must give a register for each column of %s"),
                        table->name);
 
-  for (guint c = 0; c < table->n_columns; c++)
-    {
-      JsonNode *m = json_array_get_element (map, c);
-      MotcuaRowRegister *reg = &item->registers[c];
-      JsonArray *pair;
-      gint64 k;
+  pair_list = g_new (MotcuaJsonValue, pairs->length + 1);
+  _motcua_json_iter_init (&iter, pairs);
+  for (guint k = 0; _motcua_json_iter_next (&iter, NULL, &pair_list[k]); k++)
+    ;
+  if (!decode_row (d, item, values, &present))
+    return FALSE;
 
-      if (!is_int_node (m))
-        return bad_change (error, index, "m", _("must hold whole numbers"));
-      k = json_node_get_int (m);
-      if (k < 0)
-        continue;   /* never written */
-      if (k >= json_array_get_length (pairs)
-          || !JSON_NODE_HOLDS_ARRAY (json_array_get_element (pairs, (guint) k))
-          || (pair = json_array_get_array_element (pairs, (guint) k)) == NULL
-          || json_array_get_length (pair) != 2
-          || !is_int_node (json_array_get_element (pair, 0))
-          || json_array_get_int_element (pair, 0) < 1
-          || json_array_get_int_element (pair, 0) > MOTCUA_HLC_LATEST
-          || json_node_get_value_type (json_array_get_element (pair, 1)) != G_TYPE_STRING
-          || !motcua_uuid_parse (json_array_get_string_element (pair, 1), &reg->origin))
-        return bad_change (error, index, "k", _("must be [HLC, origin UUID] pairs"));
-      if (!json_object_has_member (values, table->columns[c].name))
-        return bad_change (error, index, table->columns[c].name, _("is missing from v"));
+  _motcua_json_iter_init (&iter, map);
+  for (c = 0; _motcua_json_iter_next (&iter, NULL, &element); c++)
+    {
+      MotcuaRowRegister *reg = &item->registers[c];
+
+      if (element.kind != MOTCUA_JSON_INT)
+        return bad_change (d->error, d->index, "m", _("must hold whole numbers"));
+      if (element.integer < 0)
+        {
+          /* Never written: its value is null, whatever v says. */
+          item->values[c] = MOTCUA_VALUE_NULL;
+          continue;
+        }
+      if (element.integer >= pairs->length
+          || !read_register (d, &pair_list[element.integer], reg))
+        return bad_change (d->error, d->index, "k", _("must be [HLC, origin UUID] pairs"));
+      if (!(present & G_GUINT64_CONSTANT (1) << c))
+        return bad_change (d->error, d->index, table->columns[c].name, _("is missing from v"));
       reg->written = TRUE;
-      reg->hlc = (MotcuaHlc) json_array_get_int_element (pair, 0);
-      if (!decode_value (batch, json_object_get_member (values, table->columns[c].name),
-                         &table->columns[c], &item->values[c], index, error))
-        return FALSE;
     }
 
   return TRUE;
@@ -437,70 +594,74 @@ decode_snapshot (MotcuaWireBatch *batch,
 /* A change, whole or, in a compact list, leaving out what @prev (the change before it, or
  * NULL) implies, and p when it is 0. */
 static gboolean
-decode_change (MotcuaWireBatch      *batch,
-               JsonObject           *o,
+decode_change (Decoder              *d,
+               const Members        *m,
                gboolean              compact,
-               const MotcuaWireItem *prev,
-               guint                 index,
-               GError              **error)
+               const MotcuaWireItem *prev)
 {
-  static const char *const members[] = { "o", "s", "h", "t", "r", "c", "v", "p", NULL };
+  const MotcuaJsonValue *c_value = member (m, 'c');
+  const MotcuaJsonValue *v_value = member (m, 'v');
   MotcuaWireItem head = { NULL };
   MotcuaWireItem *item;
-  JsonNode *c_node = json_object_get_member (o, "c");
-  JsonNode *v_node = json_object_get_member (o, "v");
-  const char *text;
+  gint64 number;
   int column = 0;
+  guint64 present;
 
-  if (!check_members (o, members, index, error)
-      || !decode_table_row (o, &head.table, &head.row_id, prev, index, error))
+  if (!check_members (d, m, CHANGE_MEMBERS)
+      || !decode_table_row (d, m, &head.table, &head.row_id, prev))
     return FALSE;
 
-  if (prev != NULL && !json_object_has_member (o, "o"))
+  if (prev != NULL && member (m, 'o') == NULL)
     head.origin = prev->origin;
-  else if ((text = _motcua_json_string (o, "o", NULL)) == NULL
-           || !motcua_uuid_parse (text, &head.origin))
-    return bad_change (error, index, "o", _("must be the origin replica's UUID"));
+  else if (!read_uuid (d, member (m, 'o'), &head.origin))
+    return bad_change (d->error, d->index, "o", _("must be the origin replica's UUID"));
 
-  if (prev != NULL && !json_object_has_member (o, "s") && prev->seq < G_MAXINT64)
+  if (prev != NULL && member (m, 's') == NULL && prev->seq < G_MAXINT64)
     head.seq = prev->seq + 1;
-  else if (_motcua_json_int (o, "s", 0) < 1)
-    return bad_change (error, index, "s", _("must be a sequence number from 1"));
+  else if (!read_int (m, 's', 1, G_MAXINT64, &number))
+    return bad_change (d->error, d->index, "s", _("must be a sequence number from 1"));
   else
-    head.seq = (guint64) _motcua_json_int (o, "s", 0);
+    head.seq = (guint64) number;
 
-  if (prev != NULL && !json_object_has_member (o, "h"))
+  if (prev != NULL && member (m, 'h') == NULL)
     head.hlc = prev->hlc;
-  else if (_motcua_json_int (o, "h", 0) < 1 || _motcua_json_int (o, "h", 0) > MOTCUA_HLC_LATEST)
-    return bad_change (error, index, "h", _("must be an HLC timestamp"));
+  else if (!read_int (m, 'h', 1, (gint64) MOTCUA_HLC_LATEST, &number))
+    return bad_change (d->error, d->index, "h", _("must be an HLC timestamp"));
   else
-    head.hlc = (MotcuaHlc) _motcua_json_int (o, "h", 0);
+    head.hlc = (MotcuaHlc) number;
 
-  if ((!compact || json_object_has_member (o, "p"))
-      && (_motcua_json_int (o, "p", -1) < 0 || _motcua_json_int (o, "p", -1) > MOTCUA_HLC_LATEST))
-    return bad_change (error, index, "p", _("must be the HLC of the overwritten value, or 0"));
-  head.prev = (MotcuaHlc) _motcua_json_int (o, "p", 0);
+  if (compact && member (m, 'p') == NULL)
+    head.prev = 0;
+  else if (!read_int (m, 'p', 0, (gint64) MOTCUA_HLC_LATEST, &number))
+    return bad_change (d->error, d->index, "p",
+                       _("must be the HLC of the overwritten value, or 0"));
+  else
+    head.prev = (MotcuaHlc) number;
 
   if (head.table->insert_only)
     {
-      if (!JSON_NODE_HOLDS_NULL (c_node))
-        return bad_change (error, index, "c", _("must be null for a row of %s"),
+      if (c_value->kind != MOTCUA_JSON_NULL)
+        return bad_change (d->error, d->index, "c", _("must be null for a row of %s"),
                            head.table->name);
-      if (v_node == NULL || !JSON_NODE_HOLDS_OBJECT (v_node))
-        return bad_change (error, index, "v", _("must be the row, an object"));
+      if (v_value == NULL || v_value->kind != MOTCUA_JSON_OBJECT)
+        return bad_change (d->error, d->index, "v", _("must be the row, an object"));
     }
   else
     {
-      text = _motcua_json_string (o, "c", NULL);
-      column = text != NULL ? _motcua_table_column (head.table, text) : -1;
+      gsize length = 0;
+      const char *text = c_value->kind == MOTCUA_JSON_STRING
+                         ? _motcua_json_string_text (c_value, d->scratch, &length) : "";
+      g_autofree char *name = g_strndup (text, length);
+
+      column = _motcua_table_column (head.table, name);
       if (column < 1)
-        return bad_change (error, index, "c", _("“%s” is not a column of %s"),
-                           text != NULL ? text : "", head.table->name);
-      if (v_node == NULL)
-        return bad_change (error, index, "v", _("is missing: the new value"));
+        return bad_change (d->error, d->index, "c", _("“%s” is not a column of %s"), name,
+                           head.table->name);
+      if (v_value == NULL)
+        return bad_change (d->error, d->index, "v", _("is missing: the new value"));
     }
 
-  item = _motcua_wire_batch_add (batch, head.table, TRUE, (guint) column);
+  item = _motcua_wire_batch_add (d->batch, head.table, TRUE, (guint) column);
   item->row_id = head.row_id;
   item->origin = head.origin;
   item->seq = head.seq;
@@ -508,49 +669,80 @@ decode_change (MotcuaWireBatch      *batch,
   item->prev = head.prev;
 
   if (column == 0)
-    return _motcua_wire_decode_row (batch, item, json_node_get_object (v_node), index, error);
+    return decode_row (d, item, v_value, &present);
 
-  return decode_value (batch, v_node, &head.table->columns[column - 1], &item->values[0], index,
-                       error);
+  return decode_value (d, v_value, &head.table->columns[column - 1], &item->values[0]);
 }
 
 MotcuaWireBatch *
-_motcua_wire_decode (JsonArray  *items,
-                     gboolean    compact,
-                     gboolean    changes_only,
-                     GError    **error)
+_motcua_wire_decode (const char  *text,
+                     gsize        length,
+                     gboolean     compact,
+                     gboolean     changes_only,
+                     GError     **error)
 {
   g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  Decoder d = { batch, scratch, 0, error };
   gboolean prev_is_change = FALSE;
+  MotcuaJsonValue list, element;
+  MotcuaJsonIter iter;
+  const char *problem = NULL;
 
-  for (guint i = 0; i < json_array_get_length (items); i++)
+  if (!_motcua_json_scan (text, length, &list, &problem))
     {
-      JsonNode *node = json_array_get_element (items, i);
-      JsonObject *o;
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID, "%s", _(problem));
+      return NULL;
+    }
+  if (list.kind != MOTCUA_JSON_ARRAY)
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID,
+                           _("The changes must be a JSON array"));
+      return NULL;
+    }
+
+  _motcua_json_iter_init (&iter, &list);
+  for (d.index = 0; _motcua_json_iter_next (&iter, NULL, &element); d.index++)
+    {
+      Members m;
       gboolean ok;
 
-      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+      if (element.kind != MOTCUA_JSON_OBJECT)
         {
-          bad_change (error, i, "change", _("must be an object"));
+          bad_change (error, d.index, "change", _("must be an object"));
           return NULL;
         }
-      o = json_node_get_object (node);
+      if (!read_members (&d, &element, &m))
+        return NULL;
 
       /* A change names its column ("c", null for a whole row); a snapshot row has none. */
-      if (json_object_has_member (o, "c"))
-        ok = decode_change (batch, o, compact, compact && prev_is_change
-                                      ? _motcua_wire_batch_item (batch, batch->items->len - 1)
-                                      : NULL, i, error);
-      else if (changes_only || json_object_has_member (o, "o"))
-        ok = bad_change (error, i, "c", _("is missing: the column, or null for a whole row"));
+      if (member (&m, 'c') != NULL)
+        ok = decode_change (&d, &m, compact, compact && prev_is_change
+                                             ? _motcua_wire_batch_item (batch,
+                                                                        batch->items->len - 1)
+                                             : NULL);
+      else if (changes_only || member (&m, 'o') != NULL)
+        ok = bad_change (error, d.index, "c", _("is missing: the column, or null for a whole row"));
       else
-        ok = decode_snapshot (batch, o, i, error);
+        ok = decode_snapshot (&d, &m);
       if (!ok)
         return NULL;
-      prev_is_change = json_object_has_member (o, "c");
+      prev_is_change = member (&m, 'c') != NULL;
     }
 
   return g_steal_pointer (&batch);
+}
+
+MotcuaWireBatch *
+_motcua_wire_decode_array (JsonArray  *items,
+                           gboolean    compact,
+                           gboolean    changes_only,
+                           GError    **error)
+{
+  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), items);
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  return _motcua_wire_decode (text, strlen (text), compact, changes_only, error);
 }
 
 /* Encoding */

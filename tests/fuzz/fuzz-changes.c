@@ -1,8 +1,10 @@
-/* fuzz-changes.c: libFuzzer target for the merge of pulled changes
- * (_motcua_replica_apply_changes, the pull side's decoder)
+/* fuzz-changes.c: libFuzzer target for the pull side's decoder and the merge of pulled changes
+ * (_motcua_wire_decode, read from the text as a replica reads a pull's items, then
+ * _motcua_replica_apply_batch)
  *
- * Each input is a batch of changes, a bare array as the hub hands them out (or {"changes":
- * [...]}); anything else is ignored. It is applied to a commune desk of T.D.A that has pulled
+ * Each input is a batch of changes, a bare array as the hub hands them out (or the list of
+ * {"changes": [...]}), as text: nothing is skipped, the decoder reads any bytes. It is decoded
+ * compact too (and that batch dropped), and whole applied to a commune desk of T.D.A that has pulled
  * the province's catalogue and FUZZ_CASE_A (fuzz-common.c). Every failure must come back as a
  * GError, never a crash, a leak, a GLib critical or warning. A database error is allowed here
  * (a batch naming rows the desk does not have breaks a foreign key: the hub never sends one).
@@ -22,6 +24,8 @@
 
 #include "fuzz-common.h"
 #include "motcua-error.h"
+#include "motcua-json-scan-private.h"
+#include "motcua-wire-private.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
@@ -30,11 +34,16 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) compact_error = NULL;
+  g_autoptr(MotcuaWireBatch) batch = NULL;
+  g_autoptr(MotcuaWireBatch) compact = NULL;
+  g_autofree char *rest = NULL;
+  const char *text = (const char *) data;
+  gsize length = size;
   FuzzProvince *province;
   MotcuaReplica *desk;
-  JsonArray *changes;
+  MotcuaJsonValue list;
   guint64 seq_before;
   guint n_won = G_MAXUINT;
   guint64 n_inputs;
@@ -42,15 +51,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   province = fuzz_province_for_input (data, size, &n_inputs);
 
-  parser = json_parser_new ();
-  changes = fuzz_parse_changes (parser, data, size);
-  if (changes == NULL)
-    return 0;
+  /* {"changes": [...]} stands for its list, as a pull's answer for its items. */
+  rest = _motcua_json_cut_member (text, length, "changes", &list, NULL);
+  if (rest != NULL && list.kind != 0)
+    {
+      text = list.start;
+      length = (gsize) (list.end - list.start);
+    }
+
+  compact = _motcua_wire_decode (text, length, TRUE, FALSE, &compact_error);
+  if (compact == NULL && (compact_error == NULL
+                          || !g_utf8_validate (compact_error->message, -1, NULL)))
+    fuzz_fail ("a compact list was refused without a UTF-8 error");
+  batch = _motcua_wire_decode (text, length, FALSE, FALSE, &error);
 
   desk = province->desk.replica;
   seq_before = motcua_replica_get_last_seq (desk);
 
-  ok = _motcua_replica_apply_changes (desk, changes, &n_won, &error);
+  ok = batch != NULL && _motcua_replica_apply_batch (desk, batch, &n_won, &error);
 
   fuzz_check_replica (desk, n_inputs % FUZZ_QUICK_CHECK_EVERY == 0);
   if (motcua_replica_get_last_seq (desk) != seq_before)
