@@ -113,12 +113,12 @@ json_response_with_list (guint       status,
   MotcuaHubResponse *response = json_response (status, body);
   gsize length;
   const char *text = g_bytes_get_data (response->body, &length);
-  GString *joined = g_string_sized_new (length + strlen (list) + strlen (name) + 8);
+  GString *joined = g_string_sized_new (length + strlen (taken) + strlen (name) + 8);
 
   /* {…} becomes {…,"name":list}; the body always has members (add_common()'s). */
   g_string_append_len (joined, text, (gssize) length - 1);
   g_string_append_printf (joined, ",\"%s\":", name);
-  g_string_append (joined, list);
+  g_string_append (joined, taken);
   g_string_append_c (joined, '}');
   g_bytes_unref (response->body);
   length = joined->len;
