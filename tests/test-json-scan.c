@@ -18,6 +18,7 @@ to_node (const MotcuaJsonValue *value)
   g_autoptr(GString) scratch = g_string_new (NULL);
   MotcuaJsonValue name, part;
   MotcuaJsonIter iter;
+  JsonNode *node;
   gsize length;
   const char *text;
 
@@ -52,7 +53,9 @@ to_node (const MotcuaJsonValue *value)
         for (; _motcua_json_iter_next (&iter, NULL, &part); n++)
           json_array_add_element (array, to_node (&part));
         g_assert_cmpuint (n, ==, value->length);
-        return json_node_init_array (json_node_alloc (), array);
+        node = json_node_new (JSON_NODE_ARRAY);
+        json_node_take_array (node, array);
+        return node;
       }
     case MOTCUA_JSON_OBJECT:
     default:
@@ -70,7 +73,9 @@ to_node (const MotcuaJsonValue *value)
             json_object_set_member (object, key, to_node (&part));
           }
         g_assert_cmpuint (n, ==, value->length);
-        return json_node_init_object (json_node_alloc (), object);
+        node = json_node_new (JSON_NODE_OBJECT);
+        json_node_take_object (node, object);
+        return node;
       }
     }
 }
