@@ -151,9 +151,93 @@ test_damaged_entry (Province      *p,
                     _motcua_wire_batch_length (before_batch) - 1);
 }
 
+/* Commune T.D.A receives @n cases and pushes them. */
+static void
+receive_many (Province *p,
+              guint     n)
+{
+  g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica, NULL,
+                                                                      p->token_a);
+  g_autoptr(GError) error = NULL;
+  MotcuaSyncProgress summary;
+
+  g_assert_true (motcua_replica_begin (p->a.replica, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Lò Văn Số %u", i);
+      g_autoptr(MotcuaCase) c = receive_on (p->a.replica, name);
+    }
+  g_assert_true (motcua_replica_commit (p->a.replica, &error));
+  g_assert_true (_motcua_sync_once (p->a.replica, transport, NULL, NULL, NULL, &summary,
+                                    &error));
+  g_assert_no_error (error);
+}
+
+/* The district pulls what its commune pushed, each exchange taken to last @exchange_us. */
+static MotcuaSyncProgress
+district_pulls (Province *p,
+                gint64    exchange_us)
+{
+  g_autoptr(MotcuaTransport) transport = _motcua_transport_new_local (p->hub.replica, NULL,
+                                                                      p->token_d);
+  g_autoptr(GError) error = NULL;
+  MotcuaSyncProgress summary;
+
+  transport->exchange_us = exchange_us;
+  g_assert_true (_motcua_sync_once (p->d.replica, transport, NULL, NULL, NULL, &summary,
+                                    &error));
+  g_assert_no_error (error);
+  g_assert_true (summary.verified);
+  g_test_message ("%" G_GUINT64_FORMAT " changes in %u batches", summary.changes_received,
+                  summary.batches_received);
+
+  return summary;
+}
+
+/* Over a quick link a replica asks for twice as many changes each time, up to the server's
+ * most: 2,000, 4,000, 8,000, 8,000… (each batch may run on to the end of a row write). */
+static void
+test_batches_grow (Province      *p,
+                   gconstpointer  data)
+{
+  MotcuaSyncProgress summary;
+  guint64 left;
+  guint most = 0, limit = 2000;
+
+  receive_many (p, 800);
+  summary = district_pulls (p, 1000);
+
+  g_assert_cmpuint (summary.changes_received, >, 10000);
+  for (left = summary.changes_received; left > 0; most++)
+    {
+      left -= MIN (left, limit);
+      limit = MIN (limit * 2, MOTCUA_HUB_MAX_CHANGES_PER_PULL);
+    }
+  g_assert_cmpuint (summary.batches_received, <=, most);
+  g_assert_cmpuint (summary.batches_received, <, (summary.changes_received + 1999) / 2000);
+}
+
+/* Over a slow link it asks for half as many each time, down to 500: a dropped request
+ * loses less. */
+static void
+test_batches_shrink (Province      *p,
+                     gconstpointer  data)
+{
+  MotcuaSyncProgress summary;
+
+  receive_many (p, 400);
+  summary = district_pulls (p, 5 * G_USEC_PER_SEC);
+
+  g_assert_cmpuint (summary.changes_received, >, 5000);
+  /* 2,000, 1,000, then 500 at a time (a few more for batches that end a row write). */
+  g_assert_cmpuint (summary.batches_received, >=, 2 + (summary.changes_received - 3000) / 564);
+}
+
 void
 test_hub_pull_add_tests (void)
 {
   HUB_ADD ("/hub/pull/compact-as-whole", test_compact_as_whole);
   HUB_ADD ("/hub/pull/damaged-entry", test_damaged_entry);
+  HUB_ADD ("/hub/pull/batches-grow", test_batches_grow);
+  HUB_ADD ("/hub/pull/batches-shrink", test_batches_shrink);
 }

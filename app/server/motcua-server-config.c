@@ -65,7 +65,7 @@ motcua_server_config_new (void)
   config->port = 8470;
   config->max_body_bytes = 8 * 1024 * 1024;
   config->max_changes_per_push = 5000;
-  config->max_changes_per_pull = 2000;
+  config->max_changes_per_pull = MOTCUA_HUB_MAX_CHANGES_PER_PULL;
   config->max_blob_bytes = 20 * 1024 * 1024;
   config->requests_per_second = 20;
   config->burst = 40;

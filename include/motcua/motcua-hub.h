@@ -38,11 +38,16 @@ gboolean           motcua_hub_publish          (MotcuaHub              *self,
 gboolean           motcua_hub_count_digests    (MotcuaHub              *self,
                                                 GError                **error);
 
+/* The most changes a pulled batch holds by default: a replica asks for 2,000 first and for more
+ * while the answers come back quickly (fewer, larger transactions on a fast link). */
+#define MOTCUA_HUB_MAX_CHANGES_PER_PULL 8000
+
 /* What the hub enforces itself (the server's config sets them). 0 means the default. */
 typedef struct
 {
   guint   max_changes_per_push;  /* default 5000: more → 413 */
-  guint   max_changes_per_pull;  /* default 2000: a pull's batch is at most this */
+  guint   max_changes_per_pull;  /* default MOTCUA_HUB_MAX_CHANGES_PER_PULL: a pull's batch is
+                                  * at most this */
   gint64  max_blob_size;         /* default 20 MiB: a bigger scan → 413 */
   gint64  max_skew_ms;           /* default MOTCUA_MAX_SKEW_MS: a change stamped further
                                   * ahead → 400 */

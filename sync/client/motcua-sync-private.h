@@ -20,7 +20,15 @@ G_BEGIN_DECLS
  * writes (63 more at most). Each push is a request and a durable transaction on the server, so
  * fewer, larger ones go faster; 4,000 compact changes are ~30 kB of gzip, ~1 s at 256 kbit/s. */
 #define PUSH_BATCH 4000
+/* Changes per pull: the first ask of a sync. While full answers come back within
+ * PULL_QUICK_US the next ask is twice as large, up to the server's default most
+ * (MOTCUA_HUB_MAX_CHANGES_PER_PULL): a fast link catches up in fewer, larger transactions.
+ * One that takes longer than PULL_SLOW_US halves it, down to PULL_BATCH_MIN: a weak link
+ * that drops a request loses less. */
 #define PULL_BATCH 2000
+#define PULL_BATCH_MIN 500
+#define PULL_QUICK_US (1 * G_USEC_PER_SEC)
+#define PULL_SLOW_US (4 * G_USEC_PER_SEC)
 /* A transport's own batch size, if it sets one. */
 #define BATCH(set, otherwise) ((set) != 0 ? (set) : (otherwise))
 #define LEASE_BLOCK 200
@@ -42,6 +50,8 @@ typedef struct
   guint64             held;           /* what the server holds of ours, from its status */
   gboolean            compact;        /* the server takes and gives compact change lists */
   guint64             upto;           /* this push ends here: what was written when it began */
+  guint               pull_limit;     /* the next pull's limit (PULL_BATCH and after) */
+  gint64              exchange_us;    /* how long the last request took, its answer whole */
 } Run;
 
 /* One request; the answer's JSON object, or NULL with an error naming what went wrong. */

@@ -241,6 +241,21 @@ pulled_free (Pulled *pulled)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Pulled, pulled_free)
 
+/* The next pull's limit after @pulled came (PULL_BATCH's comment). A limit the transport sets
+ * stays. */
+static void
+next_limit (Run          *run,
+            const Pulled *pulled)
+{
+  if (run->transport->pull_batch != 0)
+    return;
+  if (run->exchange_us > PULL_SLOW_US)
+    run->pull_limit = MAX (run->pull_limit / 2, PULL_BATCH_MIN);
+  else if (run->exchange_us < PULL_QUICK_US && pulled->more
+           && _motcua_wire_batch_length (pulled->items) >= run->pull_limit)
+    run->pull_limit = MIN (run->pull_limit * 2, MOTCUA_HUB_MAX_CHANGES_PER_PULL);
+}
+
 /* Asks for what follows @cursor. Touches the network and the run's byte counts, never the
  * replica: it runs while the batch before is being applied. */
 static Pulled *
@@ -262,7 +277,7 @@ fetch_batch (Run         *run,
     json_object_set_string_member (body, "cursor", cursor);
   else
     json_object_set_null_member (body, "cursor");
-  json_object_set_int_member (body, "limit", BATCH (run->transport->pull_batch, PULL_BATCH));
+  json_object_set_int_member (body, "limit", run->pull_limit);
   if (run->compact)
     json_object_set_boolean_member (body, "compact", TRUE);
 
@@ -290,6 +305,7 @@ fetch_batch (Run         *run,
                  && json_node_get_boolean (more);
   if (!pulled->more)
     pulled->digest = g_strdup (_motcua_json_string (answer, "digest", ""));
+  next_limit (run, pulled);
 
   return g_steal_pointer (&pulled);
 }
@@ -388,6 +404,7 @@ pull_all (Run       *run,
   g_autofree char *cursor = _motcua_replica_meta_dup_text (self, "hub_cursor");
   Applying applying = { 0 };
 
+  run->pull_limit = BATCH (run->transport->pull_batch, PULL_BATCH);
   for (;;)
     {
       g_autoptr(GError) fetch_error = NULL;

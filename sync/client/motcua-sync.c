@@ -76,10 +76,13 @@ _motcua_sync_call_list (Run         *run,
   for (guint attempt = 0; ; attempt++)
     {
       MotcuaExchange x = { method, path, request };
+      gint64 start = g_get_monotonic_time ();
 
       g_clear_pointer (&response, g_bytes_unref);
       if (!run->transport->klass->exchange (run->transport, &x, run->cancellable, error))
         return NULL;
+      run->exchange_us = run->transport->exchange_us != 0 ? run->transport->exchange_us
+                                                          : g_get_monotonic_time () - start;
       status = x.status;
       response = x.response;
       run->p.bytes_sent += x.wire_out;

@@ -50,6 +50,10 @@ struct _MotcuaTransport
    * so that every sync crosses batch boundaries. */
   guint                       push_batch;
   guint                       pull_batch;
+  /* How long each exchange is taken to last, in µs, instead of the clock's measure (which sizes
+   * the pulled batches: PULL_BATCH); 0 for the clock. Tests set it, so that what depends on
+   * the link's speed does not depend on the machine's. */
+  gint64                      exchange_us;
   /* Receipt numbers per lease; 0 for the engine's default. Tests make it small so that desks
    * run past their block offline. */
   guint                       lease_block;

@@ -841,7 +841,7 @@ _motcua_hub_handle (MotcuaReplica          *hub,
   if (x.limits.max_changes_per_push == 0)
     x.limits.max_changes_per_push = 5000;
   if (x.limits.max_changes_per_pull == 0)
-    x.limits.max_changes_per_pull = 2000;
+    x.limits.max_changes_per_pull = MOTCUA_HUB_MAX_CHANGES_PER_PULL;
   if (x.limits.max_blob_size == 0)
     x.limits.max_blob_size = 20 * 1024 * 1024;
   if (x.limits.max_skew_ms == 0)
