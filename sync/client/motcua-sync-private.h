@@ -21,13 +21,16 @@ G_BEGIN_DECLS
  * fewer, larger ones go faster; 4,000 compact changes are ~30 kB of gzip, ~1 s at 256 kbit/s. */
 #define PUSH_BATCH 4000
 /* Changes per pull: the first ask of a sync. While full answers come back within
- * PULL_QUICK_US the next ask is twice as large, up to the server's default most
- * (MOTCUA_HUB_MAX_CHANGES_PER_PULL): a fast link catches up in fewer, larger transactions.
- * One that takes longer than PULL_SLOW_US halves it, down to PULL_BATCH_MIN: a weak link
- * that drops a request loses less. */
+ * PULL_QUICK_US and under PULL_SMALL_BYTES on the wire, the next ask is twice as large, up to
+ * the server's default most (MOTCUA_HUB_MAX_CHANGES_PER_PULL): a fast link catches up on
+ * changes in fewer, larger transactions. Whole rows (a first sync's) are ~10 times the bytes
+ * of a change and stay at 2,000: larger batches of them only left the replica more to apply
+ * after the last answer. An answer that takes longer than PULL_SLOW_US halves the ask, down
+ * to PULL_BATCH_MIN: a weak link that drops a request loses less. */
 #define PULL_BATCH 2000
 #define PULL_BATCH_MIN 500
 #define PULL_QUICK_US (1 * G_USEC_PER_SEC)
+#define PULL_SMALL_BYTES (64 * 1024)
 #define PULL_SLOW_US (4 * G_USEC_PER_SEC)
 /* A transport's own batch size, if it sets one. */
 #define BATCH(set, otherwise) ((set) != 0 ? (set) : (otherwise))
@@ -52,6 +55,7 @@ typedef struct
   guint64             upto;           /* this push ends here: what was written when it began */
   guint               pull_limit;     /* the next pull's limit (PULL_BATCH and after) */
   gint64              exchange_us;    /* how long the last request took, its answer whole */
+  guint64             exchange_bytes; /* its answer's bytes on the wire */
 } Run;
 
 /* One request; the answer's JSON object, or NULL with an error naming what went wrong. */

@@ -251,7 +251,8 @@ next_limit (Run          *run,
     return;
   if (run->exchange_us > PULL_SLOW_US)
     run->pull_limit = MAX (run->pull_limit / 2, PULL_BATCH_MIN);
-  else if (run->exchange_us < PULL_QUICK_US && pulled->more
+  else if (run->exchange_us < PULL_QUICK_US && run->exchange_bytes < PULL_SMALL_BYTES
+           && pulled->more
            && _motcua_wire_batch_length (pulled->items) >= run->pull_limit)
     run->pull_limit = MIN (run->pull_limit * 2, MOTCUA_HUB_MAX_CHANGES_PER_PULL);
 }

@@ -83,6 +83,7 @@ _motcua_sync_call_list (Run         *run,
         return NULL;
       run->exchange_us = run->transport->exchange_us != 0 ? run->transport->exchange_us
                                                           : g_get_monotonic_time () - start;
+      run->exchange_bytes = x.wire_in;
       status = x.status;
       response = x.response;
       run->p.bytes_sent += x.wire_out;
