@@ -108,9 +108,11 @@ scan_string (Scanner         *s,
             s->p += 2;
           else if (s->p[1] == 'u')
             {
+              if (hex4 (s->p + 2, s->end) == 0)
+                return fail (s, N_("The JSON holds a NUL character (\\u0000) in a string"));
               if (read_unicode_escape (&s->p, s->end) == 0)
-                return fail (s, N_("The JSON holds a malformed \\u escape, a lone surrogate or"
-                                " \\u0000"));
+                return fail (s, N_("The JSON holds a malformed \\u escape or a lone"
+                                   " surrogate"));
             }
           else if (strchr ("\"\\/bfnrt", s->p[1]) != NULL && s->p[1] != '\0')
             s->p += 2;
@@ -436,14 +438,14 @@ _motcua_json_cut_member (const char       *text,
 
   memset (member, 0, sizeof *member);
   skip_space (&s);
-  if (s.p == s.end || *s.p != '{')
+  if (s.p < s.end && !_motcua_json_scan (text, length, &root, problem))
+    return NULL;
+  if (s.p == s.end || root.kind != MOTCUA_JSON_OBJECT)
     {
       if (problem != NULL)
         *problem = N_("The text is not a JSON object");
       return NULL;
     }
-  if (!_motcua_json_scan (text, length, &root, problem))
-    return NULL;
   _motcua_json_iter_init (&iter, &root);
   while (_motcua_json_iter_next (&iter, &key, &value))
     if (_motcua_json_string_is (&key, name))

@@ -23,16 +23,6 @@ MotcuaHubResponse *_motcua_hub_handle        (MotcuaReplica          *hub,
                                               const MotcuaHubLimits  *limits,
                                               const MotcuaHubRequest *request);
 
-/* Whether the \u escape at @p (@left bytes from it) is one json-glib 1.6 can take: four hex
- * digits, and a surrogate only as a high half followed at once by a low half. After any other
- * surrogate json-glib reads the next two characters as if they had to be "\u" (the closing
- * quote included), scans on, and leaks the string it was building at the next bad pair; it
- * leaks on a short escape too. @skip: the bytes after the backslash that belong to it. The
- * server refuses a body with any other before parsing it; the fuzz targets skip it. */
-gboolean           _motcua_json_escape_ok     (const char             *p,
-                                               gsize                   left,
-                                               gsize                  *skip);
-
 /* The blob endpoints (motcua-hub-blobs.c), called by _motcua_hub_handle() once the request is
  * authenticated. @query is the URL's parsed query, or NULL. */
 MotcuaHubResponse *_motcua_hub_blobs_status (MotcuaReplica          *hub,

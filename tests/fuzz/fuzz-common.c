@@ -15,6 +15,7 @@
 
 #include "fuzz-common.h"
 #include "motcua-error.h"
+#include "motcua-json-scan-private.h"
 #include "motcua-protocol-private.h"
 #include "motcua-transport-private.h"
 
@@ -154,50 +155,10 @@ gboolean
 fuzz_json_skip (const char *data,
                 gsize       size)
 {
-  gboolean in_string = FALSE;
-  gboolean started = FALSE;
-  guint depth = 0;
+  MotcuaJsonValue value;
 
-  for (gsize i = 0; i < size; i++)
-    {
-      char ch = data[i];
-
-      if (in_string)
-        {
-          gsize skip = 0;
-
-          /* json-glib 1.6 leaks on a malformed \u escape (not four hex digits) and on a
-           * surrogate that is not half of a pair; the server refuses both before parsing. */
-          if (ch == '\\' && i + 1 < size && data[i + 1] == 'u')
-            {
-              if (!_motcua_json_escape_ok (data + i, size - i, &skip))
-                return TRUE;
-              i += skip;
-            }
-          else if (ch == '\\')
-            i++;
-          else if (ch == '"')
-            in_string = FALSE;
-        }
-      else if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r')
-        continue;
-      else if (started && depth == 0)
-        return TRUE;   /* something after the value */
-      else if (ch == '[' || ch == '{')
-        {
-          started = TRUE;
-          if (++depth > FUZZ_MAX_DEPTH)
-            return TRUE;
-        }
-      else if (!started)
-        return TRUE;   /* not an array or an object */
-      else if (ch == '"')
-        in_string = TRUE;
-      else if (ch == ']' || ch == '}')
-        depth--;
-    }
-
-  return FALSE;
+  return !_motcua_json_scan (data, size, &value, NULL)
+         || (value.kind != MOTCUA_JSON_ARRAY && value.kind != MOTCUA_JSON_OBJECT);
 }
 
 JsonArray *
