@@ -73,9 +73,9 @@ const char  *_motcua_json_string_text    (const MotcuaJsonValue *value,
 gboolean     _motcua_json_string_is      (const MotcuaJsonValue *value,
                                           const char            *s);
 
-/* The member @name of the object @text (checked whole; any other value is refused): its value in @member (kind 0 when it
+/* The member @name of the object @text, checked whole: its value in @member (kind 0 when it
  * has none), and a copy of @text with that value replaced by an empty array, for a reader of
- * the rest. NULL with @problem when @text is not one JSON value. */
+ * the rest. NULL with @problem when @text is not one JSON object. */
 char        *_motcua_json_cut_member     (const char            *text,
                                           gsize                  length,
                                           const char            *name,

@@ -4,8 +4,8 @@
  *
  * Each input is a batch of changes, a bare array as the hub hands them out (or the list of
  * {"changes": [...]}), as text: nothing is skipped, the decoder reads any bytes. It is decoded
- * compact too (and that batch dropped), and whole applied to a commune desk of T.D.A that has pulled
- * the province's catalogue and FUZZ_CASE_A (fuzz-common.c). Every failure must come back as a
+ * compact too (and that batch dropped), and whole applied to a commune desk of T.D.A that has
+ * pulled the province's catalogue and FUZZ_CASE_A (fuzz-common.c). Every failure must come back as a
  * GError, never a crash, a leak, a GLib critical or warning. A database error is allowed here
  * (a batch naming rows the desk does not have breaks a foreign key: the hub never sends one).
  *
