@@ -23,10 +23,10 @@
 #include "motcua-blob-sync-private.h"
 #include "motcua-conflicts.h"
 #include "motcua-error.h"
+#include "motcua-json-scan-private.h"
 #include "motcua-replica-private.h"
 #include "motcua-sync.h"
 #include "motcua-reorganisation.h"
-#include "motcua-json-scan-private.h"
 #include "motcua-sync-private.h"
 #include "motcua-version.h"
 

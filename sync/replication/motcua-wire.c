@@ -239,9 +239,30 @@ keep_string (Decoder               *d,
              const MotcuaJsonValue *value,
              gsize                 *length)
 {
-  const char *text = _motcua_json_string_text (value, d->scratch, length);
+  MotcuaValue text = { SQLITE_TEXT, 0, _motcua_json_string_text (value, d->scratch, length) };
 
-  return g_string_chunk_insert_len (d->batch->bytes, text, (gssize) *length);
+  return _motcua_wire_batch_keep (d->batch, &text, (gssize) *length).s;
+}
+
+/* A name (a table's, a column's) in @d's scratch space, NUL-terminated, until its next use;
+ * "" for a value that is not a string. No allocation: names are looked up once per change. */
+static const char *
+read_name (Decoder               *d,
+           const MotcuaJsonValue *value)
+{
+  gsize length;
+  const char *text;
+
+  if (value == NULL || value->kind != MOTCUA_JSON_STRING)
+    return "";
+  text = _motcua_json_string_text (value, d->scratch, &length);
+  if (text != d->scratch->str)
+    {
+      g_string_truncate (d->scratch, 0);
+      g_string_append_len (d->scratch, text, (gssize) length);
+    }
+
+  return d->scratch->str;
 }
 
 /* A string holding a UUID. */
@@ -345,9 +366,7 @@ decode_row (Decoder               *d,
   _motcua_json_iter_init (&iter, row);
   while (_motcua_json_iter_next (&iter, &name, &value))
     {
-      gsize length;
-      const char *text = _motcua_json_string_text (&name, d->scratch, &length);
-      g_autofree char *column_name = g_strndup (text, length);
+      const char *column_name = read_name (d, &name);
       int column = _motcua_table_column (table, column_name);
 
       if (column < 1)
@@ -482,10 +501,7 @@ decode_table_row (Decoder                *d,
     *table = prev->table;
   else
     {
-      gsize length = 0;
-      const char *text = t != NULL && t->kind == MOTCUA_JSON_STRING
-                         ? _motcua_json_string_text (t, d->scratch, &length) : "";
-      g_autofree char *name = g_strndup (text, length);
+      const char *name = read_name (d, t);
 
       if ((*table = _motcua_table_by_name (name)) == NULL)
         return bad_change (d->error, d->index, "t", _("“%s” is not a replicated table"), name);
@@ -530,7 +546,7 @@ decode_snapshot (Decoder       *d,
   const MotcuaJsonValue *pairs = member (m, 'k');
   const MotcuaJsonValue *map = member (m, 'm');
   const MotcuaTableDesc *table;
-  g_autofree MotcuaJsonValue *pair_list = NULL;
+  MotcuaJsonValue pair_list[64];   /* at most one pair a column */
   MotcuaJsonValue element;
   MotcuaJsonIter iter;
   MotcuaWireItem *item;
@@ -559,8 +575,10 @@ decode_snapshot (Decoder       *d,
   if (map->length != table->n_columns)
     return bad_change (d->error, d->index, "m", _("must give a register for each column of %s"),
                        table->name);
+  if (pairs->length > MIN (table->n_columns, G_N_ELEMENTS (pair_list)))
+    return bad_change (d->error, d->index, "k", _("holds more registers than %s has columns"),
+                       table->name);
 
-  pair_list = g_new (MotcuaJsonValue, pairs->length + 1);
   _motcua_json_iter_init (&iter, pairs);
   for (guint k = 0; _motcua_json_iter_next (&iter, NULL, &pair_list[k]); k++)
     ;
@@ -648,10 +666,7 @@ decode_change (Decoder              *d,
     }
   else
     {
-      gsize length = 0;
-      const char *text = c_value->kind == MOTCUA_JSON_STRING
-                         ? _motcua_json_string_text (c_value, d->scratch, &length) : "";
-      g_autofree char *name = g_strndup (text, length);
+      const char *name = read_name (d, c_value);
 
       column = _motcua_table_column (head.table, name);
       if (column < 1)
