@@ -261,6 +261,14 @@ _motcua_json_append_string (GString    *out,
   g_string_append_c (out, '"');
   for (const guchar *p = (const guchar *) text; *p; p++)
     {
+      const guchar *run = p;
+
+      /* What needs no escape is copied a run at a time. */
+      while (*p >= 0x20 && *p != '"' && *p != '\\')
+        p++;
+      g_string_append_len (out, (const char *) run, p - run);
+      if (*p == '\0')
+        break;
       switch (*p)
         {
         case '"':

@@ -64,13 +64,16 @@ JsonObject *_motcua_sync_call      (Run         *run,
                                     const char  *endpoint,
                                     JsonObject  *body,
                                     GError     **error);
-/* The same, with the answer's member @list (a long list) left out of the object, an empty
- * array in its place, and its text in @list_out (NULL when the answer has none). */
+/* The same with a long list as text, never a tree: @list_in, when given, is the request's
+ * member @list (written after @body's members); with @list_out, the answer's member @list is
+ * left out of the object, an empty array in its place, and its text is in @list_out (NULL
+ * when the answer has none). */
 JsonObject *_motcua_sync_call_list (Run         *run,
                                     const char  *method,
                                     const char  *endpoint,
                                     JsonObject  *body,
                                     const char  *list,
+                                    const char  *list_in,
                                     GBytes     **list_out,
                                     GError     **error);
 /* Tells the caller how far the sync got. */

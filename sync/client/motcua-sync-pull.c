@@ -282,7 +282,8 @@ fetch_batch (Run         *run,
   if (run->compact)
     json_object_set_boolean_member (body, "compact", TRUE);
 
-  answer = _motcua_sync_call_list (run, "POST", "pull", body, "items", &items, error);
+  answer = _motcua_sync_call_list (run, "POST", "pull", body, "items", NULL, &items,
+                                   error);
   if (answer == NULL)
     return NULL;
 

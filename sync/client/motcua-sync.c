@@ -38,7 +38,7 @@ _motcua_sync_call (Run         *run,
                    JsonObject  *body,
                    GError     **error)
 {
-  return _motcua_sync_call_list (run, method, endpoint, body, NULL, NULL, error);
+  return _motcua_sync_call_list (run, method, endpoint, body, NULL, NULL, NULL, error);
 }
 
 JsonObject *
@@ -47,6 +47,7 @@ _motcua_sync_call_list (Run         *run,
                         const char  *endpoint,
                         JsonObject  *body,
                         const char  *list,
+                        const char  *list_in,
                         GBytes     **list_out,
                         GError     **error)
 {
@@ -66,9 +67,18 @@ _motcua_sync_call_list (Run         *run,
   if (body != NULL)
     {
       g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
-      char *text = json_to_string (node, FALSE);
+      g_autofree char *members = json_to_string (node, FALSE);
+      GString *text = g_string_new (members);
 
-      request = g_bytes_new_take (text, strlen (text));
+      if (list_in != NULL)
+        {
+          /* In place of the closing brace: ,"list":… and the brace again. */
+          g_string_truncate (text, text->len - 1);
+          g_string_append_printf (text, "%s\"%s\":", text->len > 1 ? "," : "", list);
+          g_string_append (text, list_in);
+          g_string_append_c (text, '}');
+        }
+      request = g_string_free_to_bytes (text);
     }
 
   /* Asked to slow down (429): wait as long as the server says and send it again; a push
@@ -96,9 +106,9 @@ _motcua_sync_call_list (Run         *run,
     }
 
   data = g_bytes_get_data (response, &size);
-  if (data != NULL && list != NULL)
+  if (data != NULL && list_out != NULL)
     rest = _motcua_json_cut_member (data, size, list, &member, NULL);
-  if ((list != NULL && rest == NULL)
+  if ((list_out != NULL && rest == NULL)
       || !json_parser_load_from_data (parser, rest != NULL ? rest : data ? data : "",
                                       rest != NULL ? -1 : (gssize) size, &local_error)
       || (o = _motcua_json_root_object (parser)) == NULL)
@@ -461,7 +471,7 @@ _motcua_sync_step_push (Run     *run,
     {
       guint64 acked = _motcua_replica_get_acked (self);
       guint batch = MIN (BATCH (run->transport->push_batch, PUSH_BATCH), run->upto - acked);
-      g_autoptr(JsonArray) changes = NULL;
+      g_autofree char *changes = NULL;
       g_autoptr(JsonObject) body = json_object_new ();
       g_autoptr(JsonObject) answer = NULL;
       g_autoptr(GError) local_error = NULL;
@@ -473,22 +483,20 @@ _motcua_sync_step_push (Run     *run,
         return FALSE;
 
       /* Compact: each change without what the one before it implies, half the bytes. */
-      changes = run->compact ? _motcua_replica_collect_compact (self, acked, batch, error)
-                             : _motcua_replica_collect_changes (self, acked, batch, error);
+      changes = _motcua_replica_collect_text (self, acked, batch, run->compact, &n, error);
       if (changes == NULL)
         return FALSE;
-      n = json_array_get_length (changes);
       if (n == 0)
         break;
       if (run->compact)
         json_object_set_boolean_member (body, "compact", TRUE);
-      json_object_set_array_member (body, "changes", json_array_ref (changes));
 
       /* Once sent, a change may be applied even if no answer comes back: never re-stamped
        * by a clock correction after that (see unheld_after()). */
       if (!note_sent (self, acked + n, error))
         return FALSE;
-      answer = _motcua_sync_call (run, "POST", "push", body, &local_error);
+      answer = _motcua_sync_call_list (run, "POST", "push", body, "changes", changes, NULL,
+                                       &local_error);
       if (answer == NULL && !restamped
           && g_error_matches (local_error, MOTCUA_ERROR, MOTCUA_ERROR_CLOCK_SKEW))
         {

@@ -18,9 +18,11 @@
 static char *
 value_json_text (const MotcuaValue *value)
 {
-  g_autoptr(JsonNode) node = _motcua_value_to_json (value, -1);
+  GString *text = g_string_new (NULL);
 
-  return json_to_string (node, FALSE);
+  _motcua_wire_write_value (text, value);
+
+  return g_string_free (text, FALSE);
 }
 
 static char *

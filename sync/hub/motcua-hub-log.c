@@ -271,6 +271,7 @@ _motcua_hub_log_changes (MotcuaReplica         *hub,
                                                              g_free);
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
   g_autofree EntryScope *scopes = g_new0 (EntryScope, MAX (n, 1));
+  g_autoptr(GString) change = NULL;
 
   for (guint i = 0; i < n; i++)
     {
@@ -321,13 +322,14 @@ _motcua_hub_log_changes (MotcuaReplica         *hub,
         return FALSE;
     }
 
+  change = g_string_sized_new (256);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(JsonNode) node = _motcua_wire_encode_item (accepted[i]);
-      g_autofree char *text = json_to_string (node, FALSE);
-
+      g_string_truncate (change, 0);
+      _motcua_wire_write_item (change, accepted[i], NULL);
       if (!insert_log (hub, 0, &accepted[i]->origin, (gint64) accepted[i]->seq,
-                       accepted[i]->table->id, &accepted[i]->row_id, &scopes[i], text, error))
+                       accepted[i]->table->id, &accepted[i]->row_id, &scopes[i], change->str,
+                       error))
         return FALSE;
     }
 

@@ -58,12 +58,15 @@ MotcuaWireBatch *_motcua_replica_collect       (MotcuaReplica         *self,
                                                 guint64                after_seq,
                                                 guint                  limit,
                                                 GError               **error);
-/* The same, encoded as a whole or a compact list. */
+/* The same as a list's JSON text, whole or compact, and how many items it holds (@n). */
+char            *_motcua_replica_collect_text  (MotcuaReplica         *self,
+                                                guint64                after_seq,
+                                                guint                  limit,
+                                                gboolean               compact,
+                                                guint                 *n,
+                                                GError               **error);
+/* The same as a whole list json-glib holds (tests, and the calls that build one). */
 JsonArray       *_motcua_replica_collect_changes (MotcuaReplica       *self,
-                                                  guint64              after_seq,
-                                                  guint                limit,
-                                                  GError             **error);
-JsonArray       *_motcua_replica_collect_compact (MotcuaReplica       *self,
                                                   guint64              after_seq,
                                                   guint                limit,
                                                   GError             **error);

@@ -341,16 +341,21 @@ _motcua_replica_collect (MotcuaReplica  *self,
   return g_steal_pointer (&batch);
 }
 
-static JsonArray *
-collect_json (MotcuaReplica  *self,
-              guint64         after_seq,
-              guint           limit,
-              gboolean        compact,
-              GError        **error)
+char *
+_motcua_replica_collect_text (MotcuaReplica  *self,
+                              guint64         after_seq,
+                              guint           limit,
+                              gboolean        compact,
+                              guint          *n,
+                              GError        **error)
 {
   g_autoptr(MotcuaWireBatch) batch = _motcua_replica_collect (self, after_seq, limit, error);
 
-  return batch != NULL ? _motcua_wire_encode (batch, compact) : NULL;
+  if (batch == NULL)
+    return NULL;
+  *n = _motcua_wire_batch_length (batch);
+
+  return _motcua_wire_encode (batch, compact);
 }
 
 JsonArray *
@@ -359,16 +364,18 @@ _motcua_replica_collect_changes (MotcuaReplica  *self,
                                  guint           limit,
                                  GError        **error)
 {
-  return collect_json (self, after_seq, limit, FALSE, error);
-}
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  guint n;
 
-JsonArray *
-_motcua_replica_collect_compact (MotcuaReplica  *self,
-                                 guint64         after_seq,
-                                 guint           limit,
-                                 GError        **error)
-{
-  return collect_json (self, after_seq, limit, TRUE, error);
+  text = _motcua_replica_collect_text (self, after_seq, limit, FALSE, &n, error);
+  if (text == NULL)
+    return NULL;
+  node = json_from_string (text, error);
+  if (node == NULL)
+    return NULL;
+
+  return json_array_ref (json_node_get_array (node));
 }
 
 /* Applying */

@@ -287,19 +287,15 @@ _motcua_replica_keep_logged_row (MotcuaReplica         *self,
   g_autoptr(MotcuaWireBatch) batch = _motcua_wire_batch_new ();
   MotcuaWireItem *item = _motcua_wire_batch_add (batch, table, FALSE, 0);
   g_autoptr(GByteArray) fields = g_byte_array_sized_new (256);
-  g_autoptr(JsonObject) row = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr(GString) text = g_string_sized_new (256);
   MotcuaValue value;
 
   g_assert (table->insert_only);
 
   if (!_motcua_replica_read_row (self, table, rid, batch, item, error))
     return FALSE;
-  row = _motcua_wire_encode_values (item);
-  node = json_node_init_object (json_node_alloc (), row);
-  text = json_to_string (node, FALSE);
-  value = MOTCUA_VALUE_TEXT (text);
+  _motcua_wire_write_values (text, item);
+  value = MOTCUA_VALUE_TEXT (text->str);
   _motcua_change_put (fields, 0, 0, &value);
 
   return _motcua_store_log_keep_row (self, id, fields->data, fields->len, error);

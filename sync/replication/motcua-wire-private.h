@@ -92,12 +92,18 @@ MotcuaWireBatch      *_motcua_wire_decode_array  (JsonArray             *items,
                                                   gboolean               changes_only,
                                                   GError               **error);
 
-/* An item as its whole JSON object (the members in the order of PROTOCOL.md). */
-JsonNode             *_motcua_wire_encode_item   (const MotcuaWireItem  *item);
-/* A whole row's values as a JSON object, NULL columns left out. */
-JsonObject           *_motcua_wire_encode_values (const MotcuaWireItem  *item);
-/* The batch as a JSON list, whole or compact. */
-JsonArray            *_motcua_wire_encode        (const MotcuaWireBatch *batch,
+/* Typed items as JSON text (motcua-wire-writer.c), with no tree of nodes: a value, a whole
+ * row's values as an object (NULL columns left out, but a snapshot row's written registers
+ * kept), an item (@prev: the change before it in a compact list, or NULL: what it implies is
+ * left out), and a batch as a list, whole or compact. */
+void                  _motcua_wire_write_value   (GString               *out,
+                                                  const MotcuaValue     *value);
+void                  _motcua_wire_write_values  (GString               *out,
+                                                  const MotcuaWireItem  *item);
+void                  _motcua_wire_write_item    (GString               *out,
+                                                  const MotcuaWireItem  *item,
+                                                  const MotcuaWireItem  *prev);
+char                 *_motcua_wire_encode        (const MotcuaWireBatch *batch,
                                                   gboolean               compact);
 /* A list written as JSON text as it comes (motcua-wire-writer.c): the hub's pulls, served from
  * its log, where each change is held as text already, and the case snapshots it logs. Compact
@@ -141,8 +147,4 @@ gint64                _motcua_json_int           (JsonObject            *o,
                                                   gint64                 fallback);
 /* The object @parser holds, or NULL: blank text parses with no root at all. */
 JsonObject           *_motcua_json_root_object   (JsonParser            *parser);
-/* A column's value as JSON: ids as UUID strings. @text_len: the text's length, or -1. */
-JsonNode             *_motcua_value_to_json      (const MotcuaValue     *value,
-                                                  gssize                 text_len);
-
 G_END_DECLS

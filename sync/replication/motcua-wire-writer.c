@@ -2,8 +2,10 @@
  *
  * The hub serves its log as it logged it: each change is held as text already, its value as
  * JSON, so a pull answer is written straight from the log's columns, compact or whole, with no
- * tree of JSON nodes built and freed per change. The rules are PROTOCOL.md's (Compact change
- * lists), the same as _motcua_wire_encode()'s; the members come in the same order.
+ * tree of JSON nodes built and freed per change. Typed items are written as text here too
+ * (_motcua_wire_write_item(), _motcua_wire_encode()): what the client pushes, the hub logs and
+ * its snapshots of a case. Both follow PROTOCOL.md's rules (Compact change lists) and write the
+ * members in the same order.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -74,19 +76,213 @@ member (GString    *text,
 }
 
 static void
+write_uuid (GString          *out,
+            const MotcuaUuid *uuid)
+{
+  char id[37];
+
+  motcua_uuid_to_string (uuid, id);
+  g_string_append_c (out, '"');
+  g_string_append (out, id);
+  g_string_append_c (out, '"');
+}
+
+static void
 uuid_member (GString      *text,
              const char   *name,
              const guint8 *bytes)
 {
   MotcuaUuid uuid;
-  char id[37];
 
   memcpy (uuid.bytes, bytes, 16);
-  motcua_uuid_to_string (&uuid, id);
   member (text, name);
-  g_string_append_c (text, '"');
-  g_string_append (text, id);
-  g_string_append_c (text, '"');
+  write_uuid (text, &uuid);
+}
+
+/* Typed items as text: what the client pushes, the hub logs and the hub's snapshots. */
+
+static void
+write_int (GString *out,
+           gint64   i)
+{
+  g_string_append_printf (out, "%" G_GINT64_FORMAT, i);
+}
+
+void
+_motcua_wire_write_value (GString           *out,
+                          const MotcuaValue *value)
+{
+  switch (value->type)
+    {
+    case SQLITE_INTEGER:
+      write_int (out, value->i);
+      break;
+    case SQLITE_TEXT:
+      _motcua_json_append_string (out, value->s);
+      break;
+    case SQLITE_BLOB:
+      write_uuid (out, (const MotcuaUuid *) (const void *) value->s);
+      break;
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
+void
+_motcua_wire_write_values (GString              *out,
+                           const MotcuaWireItem *item)
+{
+  g_string_append_c (out, '{');
+  /* A snapshot row gives every register written, null or not; a whole row of an insert-only
+   * table leaves its null columns out. */
+  for (guint c = 0; c < item->table->n_columns; c++)
+    if (item->registers != NULL ? item->registers[c].written
+                                : item->values[c].type != SQLITE_NULL)
+      {
+        member (out, item->table->columns[c].name);
+        _motcua_wire_write_value (out, &item->values[c]);
+      }
+  g_string_append_c (out, '}');
+}
+
+/* The registers of a snapshot row as "k" (the distinct pairs, in the order of the columns that
+ * first hold them) and "m" (each column's pair, or -1). */
+static void
+write_registers (GString              *out,
+                 const MotcuaWireItem *item)
+{
+  guint first[64];
+  guint n_pairs = 0;
+
+  g_assert (item->table->n_columns <= G_N_ELEMENTS (first));
+
+  member (out, "k");
+  g_string_append_c (out, '[');
+  for (guint c = 0; c < item->table->n_columns; c++)
+    {
+      const MotcuaRowRegister *reg = &item->registers[c];
+      guint k;
+
+      if (!reg->written)
+        continue;
+      for (k = 0; k < n_pairs; k++)
+        if (item->registers[first[k]].hlc == reg->hlc
+            && memcmp (item->registers[first[k]].origin.bytes, reg->origin.bytes, 16) == 0)
+          break;
+      if (k < n_pairs)
+        continue;
+      if (n_pairs > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '[');
+      write_int (out, (gint64) reg->hlc);
+      g_string_append_c (out, ',');
+      write_uuid (out, &reg->origin);
+      g_string_append_c (out, ']');
+      first[n_pairs++] = c;
+    }
+  g_string_append_c (out, ']');
+
+  member (out, "m");
+  g_string_append_c (out, '[');
+  for (guint c = 0; c < item->table->n_columns; c++)
+    {
+      const MotcuaRowRegister *reg = &item->registers[c];
+      gint64 k = -1;
+
+      for (guint j = 0; reg->written && j < n_pairs; j++)
+        if (item->registers[first[j]].hlc == reg->hlc
+            && memcmp (item->registers[first[j]].origin.bytes, reg->origin.bytes, 16) == 0)
+          {
+            k = j;
+            break;
+          }
+      if (c > 0)
+        g_string_append_c (out, ',');
+      write_int (out, k);
+    }
+  g_string_append_c (out, ']');
+}
+
+void
+_motcua_wire_write_item (GString              *out,
+                         const MotcuaWireItem *item,
+                         const MotcuaWireItem *prev)
+{
+  if (prev != NULL && (!prev->is_change || !item->is_change))
+    prev = NULL;   /* a snapshot row is never compacted, and the change after it is whole */
+
+  g_string_append_c (out, '{');
+  if (item->is_change)
+    {
+      if (prev == NULL || memcmp (prev->origin.bytes, item->origin.bytes, 16) != 0)
+        {
+          member (out, "o");
+          write_uuid (out, &item->origin);
+        }
+      if (prev == NULL || item->seq != prev->seq + 1)
+        {
+          member (out, "s");
+          write_int (out, (gint64) item->seq);
+        }
+      if (prev == NULL || item->hlc != prev->hlc)
+        {
+          member (out, "h");
+          write_int (out, (gint64) item->hlc);
+        }
+    }
+  if (prev == NULL || item->table != prev->table)
+    {
+      member (out, "t");
+      _motcua_json_append_string (out, item->table->name);
+    }
+  if (prev == NULL || memcmp (prev->row_id.bytes, item->row_id.bytes, 16) != 0)
+    {
+      member (out, "r");
+      write_uuid (out, &item->row_id);
+    }
+
+  if (item->is_change)
+    {
+      member (out, "c");
+      if (item->column == 0)
+        g_string_append (out, "null");
+      else
+        _motcua_json_append_string (out, item->table->columns[item->column - 1].name);
+    }
+  member (out, "v");
+  if (item->is_change && item->column != 0)
+    _motcua_wire_write_value (out, &item->values[0]);
+  else
+    _motcua_wire_write_values (out, item);
+  if (!item->is_change && item->registers != NULL)
+    write_registers (out, item);
+  if (item->is_change && (prev == NULL || item->prev != 0))
+    {
+      member (out, "p");
+      write_int (out, (gint64) item->prev);
+    }
+  g_string_append_c (out, '}');
+}
+
+char *
+_motcua_wire_encode (const MotcuaWireBatch *batch,
+                     gboolean               compact)
+{
+  guint n = _motcua_wire_batch_length (batch);
+  GString *out = g_string_sized_new (128 * (gsize) MAX (n, 1));
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      _motcua_wire_write_item (out, _motcua_wire_batch_item (batch, i),
+                               compact && i > 0 ? _motcua_wire_batch_item (batch, i - 1) : NULL);
+    }
+  g_string_append_c (out, ']');
+
+  return g_string_free (out, FALSE);
 }
 
 void
@@ -155,9 +351,11 @@ void
 _motcua_wire_writer_add_item (MotcuaWireWriter     *self,
                               const MotcuaWireItem *item)
 {
-  g_autoptr(JsonNode) node = _motcua_wire_encode_item (item);
-
-  _motcua_wire_writer_add_node (self, node);
+  if (self->n++ > 0)
+    g_string_append_c (self->text, ',');
+  _motcua_wire_write_item (self->text, item, NULL);
+  /* Written whole: the change after it is whole too. */
+  self->has_prev = FALSE;
 }
 
 char *
