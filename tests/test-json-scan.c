@@ -157,11 +157,12 @@ test_refused (void)
       MotcuaJsonValue value;
       const char *problem = NULL;
       gsize length = strlen (texts[i]);
+      g_autofree char *shown = g_strescape (texts[i], NULL);
 
       /* The one with a NUL byte in it goes whole. */
       if (g_str_has_prefix (texts[i], "\"a") && length == 2)
         length = 5;
-      g_test_message ("%u: %s", i, texts[i]);
+      g_test_message ("%u: %s", i, shown);
       g_assert_false (_motcua_json_scan (texts[i], length, &value, &problem));
       g_assert_nonnull (problem);
       g_assert_true (g_str_has_prefix (problem, "The JSON "));
