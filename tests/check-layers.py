@@ -6,7 +6,8 @@
 # are read from the symbols each object of the built library leaves undefined (nm), so a call
 # through a macro or a header is seen as well as a written one:
 #   1. a function defined in a higher layer's object is called by no lower one;
-#   2. no object above the store calls SQLite, or the store's statement helpers.
+#   2. no object above the store calls SQLite or PostgreSQL (libpq), or the store's statement
+#      helpers.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -18,7 +19,8 @@ from collections import defaultdict
 LAYERS = ['base', 'store', 'replication', 'domain', 'hub', 'client']
 
 # The store's own ways into SQLite: a layer above asks the store's typed functions instead.
-STORE_ONLY = re.compile(r'^(sqlite3_\w+|_motcua_replica_prepare\w*|_motcua_replica_exec'
+STORE_ONLY = re.compile(r'^(sqlite3_\w+|PQ\w+|_motcua_pg_exec|_motcua_pg_query_int'
+                        r'|_motcua_replica_prepare\w*|_motcua_replica_exec'
                         r'|_motcua_replica_step_done|_motcua_replica_set_db_error'
                         r'|_motcua_value_from_column|_motcua_bind_value)$')
 
@@ -57,7 +59,7 @@ def main():
             if home is not None and LAYERS.index(home[0]) > rank:
                 wrong.append(f'calls {symbol} of {home[0]}/{home[1]}.c, a higher layer')
             elif layer != 'store' and STORE_ONLY.match(symbol):
-                wrong.append(f'calls {symbol}: only the store speaks to SQLite')
+                wrong.append(f'calls {symbol}: only the store speaks to the databases')
         n += 1
         if wrong:
             failed += 1

@@ -225,7 +225,8 @@ motcua_server_config_load (MotcuaServerConfig  *config,
           return FALSE;
         }
       g_strstrip (value);
-      if (desc->kind == KEY_PATH && *value != '\0' && !g_path_is_absolute (value))
+      if (desc->kind == KEY_PATH && *value != '\0' && !g_path_is_absolute (value)
+          && !motcua_hub_store_is_postgresql (value))
         {
           char *absolute = g_build_filename (dir, value, NULL);
 

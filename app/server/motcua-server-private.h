@@ -82,7 +82,11 @@ motcua_server_hub (MotcuaTool *tool)
 /* The settings: defaults, the config file, no flags yet. Borrowed. */
 MotcuaServerConfig *motcua_server_get_config      (MotcuaTool          *tool,
                                                    GError             **error);
-/* The store's path: --store, else the config's, else motcua-server.db. */
+/* The store as named: --store, else the config's, else motcua-server.db; a file's path or a
+ * postgresql:// URI. */
+const char         *motcua_server_get_store_name  (MotcuaTool          *tool,
+                                                   GError             **error);
+/* The same, for the commands that work on an SQLite file: a PostgreSQL store is refused. */
 const char         *motcua_server_get_store_path  (MotcuaTool          *tool,
                                                    GError             **error);
 /* The store, opened once, with its lock shared (motcua-server-store.c): it works beside a

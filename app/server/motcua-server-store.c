@@ -51,7 +51,7 @@ motcua_server_get_config (MotcuaTool  *tool,
 }
 
 const char *
-motcua_server_get_store_path (MotcuaTool  *tool,
+motcua_server_get_store_name (MotcuaTool  *tool,
                               GError     **error)
 {
   MotcuaServerTool *server = MOTCUA_SERVER_TOOL (tool);
@@ -66,6 +66,22 @@ motcua_server_get_store_path (MotcuaTool  *tool,
   server->store_path = g_strdup (config->store != NULL ? config->store : DEFAULT_STORE);
 
   return server->store_path;
+}
+
+const char *
+motcua_server_get_store_path (MotcuaTool  *tool,
+                              GError     **error)
+{
+  const char *store = motcua_server_get_store_name (tool, error);
+
+  if (store != NULL && motcua_hub_store_is_postgresql (store))
+    {
+      motcua_set_usage_error (error, _("The server cannot serve from a PostgreSQL store yet: "
+                                       "only “motcua-server migrate” works on one"));
+      return NULL;
+    }
+
+  return store;
 }
 
 /* Takes @operation (LOCK_SH or LOCK_EX) on the file @path @suffix without waiting; returns its

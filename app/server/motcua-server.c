@@ -44,6 +44,60 @@ check_choice (const char  *option,
 
 /* init */
 
+/* A PostgreSQL store's schema made or brought up to date; an SQLite store is brought up to date
+ * whenever it is opened, which this does too. */
+static gboolean
+cmd_migrate (MotcuaTool  *tool,
+             int          argc,
+             char       **argv,
+             GError     **error)
+{
+  g_auto(GStrv) args = NULL;
+  const char *store;
+  int from = 0, to = MOTCUA_SCHEMA_VERSION;
+  gboolean postgresql;
+
+  if (!motcua_tool_parse_args (tool, NULL, 0, 0, argc, argv, &args, error))
+    return tool->help_shown;
+  store = motcua_server_get_store_name (tool, error);
+  if (store == NULL)
+    return FALSE;
+  postgresql = motcua_hub_store_is_postgresql (store);
+  if (postgresql)
+    {
+      if (!motcua_hub_migrate_postgresql (store, &from, &to, error))
+        return FALSE;
+    }
+  else
+    {
+      if (motcua_server_get_store (tool, TRUE, error) == NULL)
+        return FALSE;
+      from = to;
+    }
+
+  if (tool->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      motcua_json_add_string (builder, "backend", postgresql ? "postgresql" : "sqlite");
+      json_builder_set_member_name (builder, "from");
+      json_builder_add_int_value (builder, from);
+      json_builder_set_member_name (builder, "to");
+      json_builder_add_int_value (builder, to);
+      json_builder_end_object (builder);
+      motcua_print_builder (builder);
+    }
+  else if (!postgresql)
+    motcua_print (_("The SQLite store %s is at schema version %d.\n"), store, to);
+  else if (from == to)
+    motcua_print (_("The PostgreSQL store is at schema version %d already.\n"), to);
+  else
+    motcua_print (_("The PostgreSQL store's schema went from version %d to %d.\n"), from, to);
+
+  return TRUE;
+}
+
 static gboolean
 cmd_init (MotcuaTool  *tool,
           int          argc,
@@ -579,6 +633,8 @@ static const MotcuaCommand publish_commands[] = {
 
 static const MotcuaCommand commands[] = {
   { "init", NULL, N_("Create the store of a province"), cmd_init, NULL },
+  { "migrate", NULL, N_("Create or update the store's schema (a PostgreSQL store's too)"),
+    cmd_migrate, NULL },
   { "offices", N_("COMMAND"), N_("The offices: add, list, import"), NULL, offices_commands },
   { "replicas", N_("COMMAND"), N_("The enrolled replicas: enroll, list, revoke"), NULL,
     replicas_commands },
@@ -599,8 +655,8 @@ static const MotcuaCommand commands[] = {
 static const MotcuaGlobalOption globals[] = {
   { "config", N_("The config file (default: $MOTCUA_SERVER_CONFIG, else none)"), N_("FILE"),
     G_STRUCT_OFFSET (MotcuaServerTool, config_path), N_("--config needs a file name"), FALSE },
-  { "store", N_("The server's store (default: “store” in the config file, else "
-                "motcua-server.db)"), N_("PATH"),
+  { "store", N_("The server's store: an SQLite file, or a postgresql:// URI (default: “store” "
+                "in the config file, else motcua-server.db)"), N_("PATH"),
     G_STRUCT_OFFSET (MotcuaServerTool, store_path), N_("--store needs a file name"), FALSE },
   { "json", N_("Print JSON instead of text"), NULL,
     G_STRUCT_OFFSET (MotcuaServerTool, tool.json), NULL, FALSE },

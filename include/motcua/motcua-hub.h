@@ -154,6 +154,16 @@ gboolean           motcua_hub_revoke           (MotcuaHub              *self,
  * a higher one, and the receipt numbers and desk codes given in it start above those of every
  * generation before. */
 gint64             motcua_hub_get_generation   (MotcuaHub              *self);
+/* Whether @store names a PostgreSQL store (a postgresql:// URI) rather than an SQLite file. */
+gboolean           motcua_hub_store_is_postgresql (const char         *store);
+/* Creates the schema of the PostgreSQL store @uri, or brings it up to this build's version, in
+ * one transaction; several processes may run it at once. @from, @to: the version before and
+ * after. A store of a newer build is left as it is (MOTCUA_ERROR_SCHEMA_TOO_NEW). The server
+ * does not serve from a PostgreSQL store yet: this is where the store begins. */
+gboolean           motcua_hub_migrate_postgresql  (const char         *uri,
+                                                   int                *from,
+                                                   int                *to,
+                                                   GError            **error);
 /* Puts the server store @copy_path (an older copy of it) in the place of @store_path, which
  * no process may have open, and opens a generation, above the copy's, the replaced store's
  * and the one noted in STORE.restores. The replaced store is kept as STORE.before-restore. A

@@ -10,6 +10,7 @@
 #include "motcua-changes-private.h"
 #include "motcua-domain-private.h"
 #include "motcua-hub.h"
+#include "motcua-pg-private.h"
 #include "motcua-store-hub-conflicts-private.h"
 #include "motcua-store-hub-log-private.h"
 #include "motcua-store-hub-push-private.h"

@@ -1,0 +1,55 @@
+/* motcua-pg-private.h: the hub's PostgreSQL store, through libpq
+ *
+ * A province's server keeps its store in SQLite by default; a province that runs several server
+ * processes keeps it in PostgreSQL 15 (the issue "The provincial server on PostgreSQL"). This
+ * header is that store's connection (motcua-pg.c) and its schema with its versions
+ * (motcua-pg-schema.c). Only the store layer speaks to PostgreSQL, as only it speaks to SQLite.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The PostgreSQL schema this build writes and reads. */
+#define MOTCUA_PG_SCHEMA_VERSION 1
+
+typedef struct _MotcuaPg MotcuaPg;
+
+/* Whether @store names a PostgreSQL store (a postgresql:// or postgres:// URI) rather than an
+ * SQLite file. */
+gboolean  _motcua_pg_is_uri           (const char  *store);
+/* Connects to the database @uri names; the errors name the problem, never the URI (it may hold
+ * a password). */
+MotcuaPg *_motcua_pg_connect          (const char  *uri,
+                                       GError     **error);
+void      _motcua_pg_close            (MotcuaPg    *pg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaPg, _motcua_pg_close)
+
+/* Runs @sql (statements without parameters; any rows they give are dropped). */
+gboolean  _motcua_pg_exec             (MotcuaPg    *pg,
+                                       const char  *sql,
+                                       GError     **error);
+/* The single integer the one-row, one-column query @sql returns; @fallback for no row or NULL. */
+gboolean  _motcua_pg_query_int        (MotcuaPg    *pg,
+                                       const char  *sql,
+                                       gint64       fallback,
+                                       gint64      *value,
+                                       GError     **error);
+
+/* The schema version of the store (0: none yet). */
+gboolean  _motcua_pg_schema_version   (MotcuaPg    *pg,
+                                       int         *version,
+                                       GError     **error);
+/* Brings the store's schema up to MOTCUA_PG_SCHEMA_VERSION in one transaction, under a lock
+ * that makes several processes migrating at once wait for each other. @from: the version it
+ * was at. A store at a newer version than this build knows is left as it is, with
+ * MOTCUA_ERROR_SCHEMA_TOO_NEW. */
+gboolean  _motcua_pg_migrate          (MotcuaPg    *pg,
+                                       int         *from,
+                                       GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,103 @@
+/* motcua-pg-schema.c: the PostgreSQL store's schema and its versions
+ *
+ * Each version is one step of SQL, run in order in the transaction that records it in
+ * motcua_schema; a step is never changed once released, a new one is added.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "motcua-error.h"
+#include "motcua-pg-private.h"
+
+/* pg_advisory_xact_lock's key for migrations: 'MCUA', as the SQLite files' application_id. */
+#define MIGRATE_LOCK "1296254273"
+
+static const char *const steps[] = {
+  /* 1: the provinces that share the cluster. A province's row is the one lock its global log is
+   * appended under: the transaction that appends takes it (SELECT … FOR UPDATE), so the log's
+   * order has no gaps in commit order, and keeps the province's clock, so no process keeps it
+   * in memory (DESIGN.md, The provincial server). */
+  "CREATE TABLE provinces ("
+  "  code text PRIMARY KEY CHECK (code <> ''),"
+  "  name text NOT NULL,"
+  "  last_gseq bigint NOT NULL DEFAULT 0 CHECK (last_gseq >= 0),"
+  "  hlc bigint NOT NULL DEFAULT 0 CHECK (hlc >= 0));",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (steps) == MOTCUA_PG_SCHEMA_VERSION);
+
+gboolean
+_motcua_pg_schema_version (MotcuaPg  *pg,
+                           int       *version,
+                           GError   **error)
+{
+  gint64 exists, value;
+
+  if (!_motcua_pg_query_int (pg, "SELECT (to_regclass ('motcua_schema') IS NOT NULL)::int", 0,
+                             &exists, error))
+    return FALSE;
+  if (!exists)
+    {
+      *version = 0;
+      return TRUE;
+    }
+  if (!_motcua_pg_query_int (pg, "SELECT max (version) FROM motcua_schema", 0, &value, error))
+    return FALSE;
+  *version = (int) value;
+
+  return TRUE;
+}
+
+static gboolean
+migrate_in_transaction (MotcuaPg  *pg,
+                        int       *from,
+                        GError   **error)
+{
+  if (!_motcua_pg_exec (pg, "SELECT pg_advisory_xact_lock (" MIGRATE_LOCK ")", error)
+      || !_motcua_pg_exec (pg, "CREATE TABLE IF NOT EXISTS motcua_schema ("
+                               "  version integer PRIMARY KEY,"
+                               "  applied_at timestamptz NOT NULL DEFAULT now ())", error)
+      || !_motcua_pg_schema_version (pg, from, error))
+    return FALSE;
+
+  if (*from > MOTCUA_PG_SCHEMA_VERSION)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_SCHEMA_TOO_NEW,
+                   _("The PostgreSQL store is at schema version %d, newer than this "
+                     "motcua-server knows (%d): update motcua-server"),
+                   *from, MOTCUA_PG_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  for (int v = *from + 1; v <= MOTCUA_PG_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *record = g_strdup_printf ("INSERT INTO motcua_schema (version)"
+                                                 " VALUES (%d)", v);
+
+      if (!_motcua_pg_exec (pg, steps[v - 1], error) || !_motcua_pg_exec (pg, record, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_motcua_pg_migrate (MotcuaPg  *pg,
+                    int       *from,
+                    GError   **error)
+{
+  if (!_motcua_pg_exec (pg, "BEGIN", error))
+    return FALSE;
+  if (!migrate_in_transaction (pg, from, error))
+    {
+      /* Nothing half-done: the whole migration or none of it. */
+      _motcua_pg_exec (pg, "ROLLBACK", NULL);
+      return FALSE;
+    }
+
+  return _motcua_pg_exec (pg, "COMMIT", error);
+}
