@@ -125,19 +125,11 @@ motcua_test_pg_stop (MotcuaTestPg *pg)
   g_free (pg);
 }
 
-const char *
-motcua_test_pg_socket_dir (MotcuaTestPg *pg)
+void
+motcua_test_pg_exec (const char *uri,
+                     const char *sql)
 {
-  return pg->dir;
-}
-
-char *
-motcua_test_pg_new_database (MotcuaTestPg *pg)
-{
-  g_autofree char *admin = g_strdup_printf ("host=%s user=motcua dbname=postgres", pg->dir);
-  g_autofree char *name = g_strdup_printf ("test%u", ++pg->databases);
-  g_autofree char *sql = g_strdup_printf ("CREATE DATABASE %s", name);
-  PGconn *conn = PQconnectdb (admin);
+  PGconn *conn = PQconnectdb (uri);
   PGresult *result;
 
   g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
@@ -145,6 +137,36 @@ motcua_test_pg_new_database (MotcuaTestPg *pg)
   g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
   PQclear (result);
   PQfinish (conn);
+}
+
+gint64
+motcua_test_pg_query_int (const char *uri,
+                          const char *sql)
+{
+  PGconn *conn = PQconnectdb (uri);
+  PGresult *result;
+  gint64 value;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexec (conn, sql);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  g_assert_cmpint (PQntuples (result), ==, 1);
+  value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  PQclear (result);
+  PQfinish (conn);
+
+  return value;
+}
+
+char *
+motcua_test_pg_new_database (MotcuaTestPg *pg)
+{
+  g_autofree char *admin = g_strdup_printf ("postgresql:///postgres?host=%s&user=motcua",
+                                            pg->dir);
+  g_autofree char *name = g_strdup_printf ("test%u", ++pg->databases);
+  g_autofree char *sql = g_strdup_printf ("CREATE DATABASE %s", name);
+
+  motcua_test_pg_exec (admin, sql);
 
   return g_strdup_printf ("postgresql:///%s?host=%s&user=motcua", name, pg->dir);
 }

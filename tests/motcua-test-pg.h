@@ -25,7 +25,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaTestPg, motcua_test_pg_stop)
 
 /* A new, empty database of the cluster, and the postgresql:// URI of it. */
 char         *motcua_test_pg_new_database (MotcuaTestPg *pg);
-/* The cluster's socket directory (the URI's host). */
-const char   *motcua_test_pg_socket_dir   (MotcuaTestPg *pg);
+/* Runs @sql (no rows) on the database @uri. */
+void          motcua_test_pg_exec         (const char   *uri,
+                                           const char   *sql);
+/* The one integer the query @sql gives on the database @uri. */
+gint64        motcua_test_pg_query_int    (const char   *uri,
+                                           const char   *sql);
 
 G_END_DECLS

@@ -10,7 +10,6 @@
 
 #include "config.h"
 
-#include <libpq-fe.h>
 #include <string.h>
 
 #include "motcua.h"
@@ -20,39 +19,9 @@
 
 static MotcuaTestPg *cluster;
 
-/* The one integer @sql gives on the database @uri. */
-static gint64
-query_int (const char *uri,
-           const char *sql)
-{
-  PGconn *conn = PQconnectdb (uri);
-  PGresult *result;
-  gint64 value;
-
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  result = PQexec (conn, sql);
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
-  g_assert_cmpint (PQntuples (result), ==, 1);
-  value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
-  PQclear (result);
-  PQfinish (conn);
-
-  return value;
-}
-
-static void
-exec_sql (const char *uri,
-          const char *sql)
-{
-  PGconn *conn = PQconnectdb (uri);
-  PGresult *result;
-
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  result = PQexec (conn, sql);
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
-  PQclear (result);
-  PQfinish (conn);
-}
+/* How many versions the store's history records, and when the last was applied (µs). */
+#define VERSIONS "SELECT count(*) FROM motcua_schema"
+#define APPLIED_AT "SELECT extract (epoch FROM max (applied_at)) * 1000000 FROM motcua_schema"
 
 /* A new database is migrated from nothing to this build's version, its history recording each
  * version once; the provinces' table is there. */
@@ -67,9 +36,11 @@ test_migrate_fresh (void)
   g_assert_no_error (error);
   g_assert_cmpint (from, ==, 0);
   g_assert_cmpint (to, >=, 1);
-  g_assert_cmpint (query_int (uri, "SELECT count(*) FROM motcua_schema"), ==, to);
-  g_assert_cmpint (query_int (uri, "SELECT max(version) FROM motcua_schema"), ==, to);
-  g_assert_cmpint (query_int (uri, "SELECT (to_regclass ('provinces') IS NOT NULL)::int"), ==, 1);
+  g_assert_cmpint (motcua_test_pg_query_int (uri, VERSIONS), ==, to);
+  g_assert_cmpint (motcua_test_pg_query_int (uri, "SELECT max(version) FROM motcua_schema"),
+                   ==, to);
+  g_assert_cmpint (motcua_test_pg_query_int (uri, "SELECT (to_regclass ('provinces')"
+                                                  " IS NOT NULL)::int"), ==, 1);
 }
 
 /* Migrating a store that is up to date changes nothing. */
@@ -82,14 +53,12 @@ test_migrate_again (void)
   int from, to;
 
   g_assert_true (motcua_hub_migrate_postgresql (uri, &from, &to, &error));
-  applied = query_int (uri, "SELECT extract (epoch FROM max (applied_at)) * 1000000"
-                            " FROM motcua_schema");
+  applied = motcua_test_pg_query_int (uri, APPLIED_AT);
   g_assert_true (motcua_hub_migrate_postgresql (uri, &from, &to, &error));
   g_assert_no_error (error);
   g_assert_cmpint (from, ==, to);
-  g_assert_cmpint (query_int (uri, "SELECT count(*) FROM motcua_schema"), ==, to);
-  g_assert_cmpint (query_int (uri, "SELECT extract (epoch FROM max (applied_at)) * 1000000"
-                                   " FROM motcua_schema"), ==, applied);
+  g_assert_cmpint (motcua_test_pg_query_int (uri, VERSIONS), ==, to);
+  g_assert_cmpint (motcua_test_pg_query_int (uri, APPLIED_AT), ==, applied);
 }
 
 /* A store a newer build migrated is refused, by version, and left as it was. */
@@ -101,12 +70,12 @@ test_migrate_newer (void)
   int from, to;
 
   g_assert_true (motcua_hub_migrate_postgresql (uri, &from, &to, &error));
-  exec_sql (uri, "INSERT INTO motcua_schema (version) VALUES (99)");
+  motcua_test_pg_exec (uri, "INSERT INTO motcua_schema (version) VALUES (99)");
   g_assert_false (motcua_hub_migrate_postgresql (uri, &from, &to, &error));
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_SCHEMA_TOO_NEW);
   g_assert_nonnull (strstr (error->message, "99"));
   g_assert_nonnull (strstr (error->message, "update motcua-server"));
-  g_assert_cmpint (query_int (uri, "SELECT count(*) FROM motcua_schema"), ==, to + 1);
+  g_assert_cmpint (motcua_test_pg_query_int (uri, VERSIONS), ==, to + 1);
 }
 
 typedef struct
@@ -152,8 +121,8 @@ test_migrate_concurrent (void)
       from_nothing += migrations[i].from == 0;
     }
   g_assert_cmpuint (from_nothing, ==, 1);
-  g_assert_cmpint (query_int (uri, "SELECT count(*) FROM motcua_schema"), ==,
-                   query_int (uri, "SELECT max(version) FROM motcua_schema"));
+  g_assert_cmpint (motcua_test_pg_query_int (uri, VERSIONS), ==,
+                   motcua_test_pg_query_int (uri, "SELECT max(version) FROM motcua_schema"));
 }
 
 /* A store that cannot be reached, and a URI that is not one, are named as such; a password in
@@ -190,10 +159,7 @@ test_server_migrate (void)
 {
   g_autofree char *uri = motcua_test_pg_new_database (cluster);
   g_autofree char *dir = g_dir_make_tmp ("test-pg-XXXXXX", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = motcua_test_launcher_new (dir,
-                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                                                                       "C.UTF-8");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   const char *server = g_getenv ("MOTCUA_SERVER");
   const char *const migrate[] = { server, "--store", uri, "migrate", NULL };
   const char *const json[] = { server, "--store", uri, "--json", "migrate", NULL };
@@ -207,6 +173,8 @@ test_server_migrate (void)
   g_autoptr(GDir) left = NULL;
 
   g_assert_nonnull (server);
+  launcher = motcua_test_launcher_new (dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                            | G_SUBPROCESS_FLAGS_STDERR_PIPE, "C.UTF-8");
   first = motcua_test_run (launcher, migrate);
   g_assert_cmpint (first->status, ==, 0);
   g_assert_nonnull (strstr (first->out, "went from version 0 to"));
