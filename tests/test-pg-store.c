@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "motcua.h"
+#include "motcua-error.h"
+#include "motcua-pg-private.h"
 #include "motcua-test-pg.h"
 #include "motcua-test-server.h"
 #include "motcua-test-utils.h"
@@ -152,6 +154,209 @@ test_connect_errors (void)
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID);
 }
 
+/* A new store with the province LC (the sample data's Lào Cai) in it. */
+static char *
+province_store (void)
+{
+  char *uri = motcua_test_pg_new_database (cluster);
+  g_autoptr(MotcuaPg) pg = _motcua_pg_connect (uri, NULL);
+  g_autoptr(GError) error = NULL;
+  int from;
+
+  g_assert_nonnull (pg);
+  g_assert_true (_motcua_pg_migrate (pg, &from, &error));
+  g_assert_true (_motcua_pg_province_add (pg, "LC", "Lào Cai", &error));
+  g_assert_true (_motcua_pg_province_add (pg, "LC", "Lào Cai", &error));
+  g_assert_no_error (error);
+
+  return uri;
+}
+
+typedef struct
+{
+  const char *uri;
+  GMutex     *lock;
+  GArray     *taken;   /* gint64 pairs: first, last, of the committed transactions */
+  guint       rolled_back;
+} Appender;
+
+/* Appends as a server process would: a transaction reserving 1–5 numbers, one in ten rolled
+ * back (a push that failed after it reserved). */
+static gpointer
+append_thread (gpointer data)
+{
+  Appender *a = data;
+  g_autoptr(MotcuaPg) pg = _motcua_pg_connect (a->uri, NULL);
+  g_autoptr(GRand) rand = g_rand_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (pg);
+  for (guint i = 0; i < 150; i++)
+    {
+      guint n = (guint) g_rand_int_range (rand, 1, 6);
+      gboolean keep = g_rand_int_range (rand, 0, 10) != 0;
+      gint64 first;
+
+      g_assert_true (_motcua_pg_exec (pg, "BEGIN", &error));
+      g_assert_true (_motcua_pg_log_reserve (pg, "LC", n, &first, &error));
+      g_assert_no_error (error);
+      g_assert_true (_motcua_pg_exec (pg, keep ? "COMMIT" : "ROLLBACK", &error));
+      g_mutex_lock (a->lock);
+      if (keep)
+        {
+          gint64 last = first + n - 1;
+
+          g_array_append_val (a->taken, first);
+          g_array_append_val (a->taken, last);
+        }
+      else
+        a->rolled_back++;
+      g_mutex_unlock (a->lock);
+    }
+
+  return NULL;
+}
+
+static int
+compare_first (gconstpointer a,
+               gconstpointer b,
+               gpointer      data)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Four processes appending to one province's log at once: the numbers of the committed
+ * transactions are disjoint and leave no gap, those of a rolled-back one are given again. */
+static void
+test_log_reserve_concurrent (void)
+{
+  g_autofree char *uri = province_store ();
+  GMutex lock;
+  Appender appenders[4];
+  GThread *threads[G_N_ELEMENTS (appenders)];
+  g_autoptr(GArray) taken = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint rolled_back = 0;
+  gint64 next = 1;
+
+  g_mutex_init (&lock);
+  for (guint i = 0; i < G_N_ELEMENTS (appenders); i++)
+    {
+      appenders[i] = (Appender) { uri, &lock, taken, 0 };
+      threads[i] = g_thread_new ("append", append_thread, &appenders[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (appenders); i++)
+    {
+      g_thread_join (threads[i]);
+      rolled_back += appenders[i].rolled_back;
+    }
+  g_mutex_clear (&lock);
+  g_assert_cmpuint (rolled_back, >, 0);
+
+  /* Pairs sorted by their first number: each starts where the one before ended. */
+  g_qsort_with_data (taken->data, (gint) taken->len / 2, 2 * sizeof (gint64),
+                     compare_first, NULL);
+  for (guint i = 0; i < taken->len; i += 2)
+    {
+      g_assert_cmpint (g_array_index (taken, gint64, i), ==, next);
+      next = g_array_index (taken, gint64, i + 1) + 1;
+    }
+  g_assert_cmpint (motcua_test_pg_query_int (uri, "SELECT last_gseq FROM provinces"
+                                                  " WHERE code = 'LC'"), ==, next - 1);
+}
+
+typedef struct
+{
+  const char *uri;
+  MotcuaHlc   stamps[200];
+} Stamper;
+
+static gpointer
+stamp_thread (gpointer data)
+{
+  Stamper *s = data;
+  g_autoptr(MotcuaPg) pg = _motcua_pg_connect (s->uri, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (pg);
+  for (guint i = 0; i < G_N_ELEMENTS (s->stamps); i++)
+    {
+      /* Every process's wall clock stuck on one millisecond: only the counter moves. */
+      g_assert_true (_motcua_pg_clock_tick (pg, "LC", 1765152000000, &s->stamps[i], &error));
+      g_assert_no_error (error);
+    }
+
+  return NULL;
+}
+
+static int
+compare_hlc (gconstpointer a,
+             gconstpointer b)
+{
+  MotcuaHlc x = *(const MotcuaHlc *) a, y = *(const MotcuaHlc *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The province's clock is the store's: four processes stamping in the same millisecond never
+ * issue one stamp twice, each sees its own stamps rise, and a stamp seen from a replica ahead
+ * of the wall clock is passed by the next one issued. */
+static void
+test_clock (void)
+{
+  g_autofree char *uri = province_store ();
+  g_autoptr(MotcuaPg) pg = _motcua_pg_connect (uri, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree Stamper *stampers = g_new0 (Stamper, 4);
+  GThread *threads[4];
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (MotcuaHlc));
+  MotcuaHlc ahead = motcua_hlc_make (1765152000000 + 3600 * 1000, 7), next;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      stampers[i].uri = uri;
+      threads[i] = g_thread_new ("stamp", stamp_thread, &stampers[i]);
+    }
+  for (guint i = 0; i < 4; i++)
+    {
+      g_thread_join (threads[i]);
+      for (guint k = 0; k < G_N_ELEMENTS (stampers[i].stamps); k++)
+        {
+          g_assert_true (k == 0 || stampers[i].stamps[k] > stampers[i].stamps[k - 1]);
+          g_array_append_val (all, stampers[i].stamps[k]);
+        }
+    }
+  g_array_sort (all, compare_hlc);
+  for (guint k = 1; k < all->len; k++)
+    g_assert_cmpuint (g_array_index (all, MotcuaHlc, k), >, g_array_index (all, MotcuaHlc, k - 1));
+  g_assert_cmpint (motcua_hlc_get_ms (g_array_index (all, MotcuaHlc, 0)), ==, 1765152000000);
+
+  g_assert_true (_motcua_pg_clock_observe (pg, "LC", ahead, &error));
+  g_assert_true (_motcua_pg_clock_tick (pg, "LC", 1765152000000, &next, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (next, ==, ahead + 1);
+}
+
+/* A province the store does not hold is named, and nothing is written. */
+static void
+test_unknown_province (void)
+{
+  g_autofree char *uri = province_store ();
+  g_autoptr(MotcuaPg) pg = _motcua_pg_connect (uri, NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 first;
+  MotcuaHlc hlc;
+
+  g_assert_false (_motcua_pg_log_reserve (pg, "YB", 3, &first, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "YB"));
+  g_clear_error (&error);
+  g_assert_false (_motcua_pg_clock_tick (pg, "YB", 1765152000000, &hlc, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_assert_cmpint (motcua_test_pg_query_int (uri, "SELECT count(*) FROM provinces"), ==, 1);
+}
+
 /* `motcua-server migrate` as an administrator runs it; the other commands refuse a PostgreSQL
  * store plainly, and write nothing. */
 static void
@@ -210,6 +415,9 @@ main (int    argc,
   g_test_add_func ("/pg/migrate/newer", test_migrate_newer);
   g_test_add_func ("/pg/migrate/concurrent", test_migrate_concurrent);
   g_test_add_func ("/pg/connect/errors", test_connect_errors);
+  g_test_add_func ("/pg/log/reserve-concurrent", test_log_reserve_concurrent);
+  g_test_add_func ("/pg/clock", test_clock);
+  g_test_add_func ("/pg/unknown-province", test_unknown_province);
   g_test_add_func ("/pg/server/migrate", test_server_migrate);
 
   cluster = motcua_test_pg_start ();

@@ -2,8 +2,9 @@
  *
  * A province's server keeps its store in SQLite by default; a province that runs several server
  * processes keeps it in PostgreSQL 15 (the issue "The provincial server on PostgreSQL"). This
- * header is that store's connection (motcua-pg.c) and its schema with its versions
- * (motcua-pg-schema.c). Only the store layer speaks to PostgreSQL, as only it speaks to SQLite.
+ * header is that store's connection (motcua-pg.c), its schema with its versions
+ * (motcua-pg-schema.c) and each province's global order and clock (motcua-pg-log.c). Only the
+ * store layer speaks to PostgreSQL, as only it speaks to SQLite.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -11,6 +12,8 @@
 #pragma once
 
 #include <glib.h>
+
+#include "motcua-hlc.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +43,15 @@ gboolean  _motcua_pg_query_int        (MotcuaPg    *pg,
                                        gint64      *value,
                                        GError     **error);
 
+/* The same with text parameters ($1, $2…), telling whether it gave a value (@found). */
+gboolean  _motcua_pg_query_params_int (MotcuaPg           *pg,
+                                       const char         *sql,
+                                       const char *const  *params,
+                                       int                 n_params,
+                                       gboolean           *found,
+                                       gint64             *value,
+                                       GError            **error);
+
 /* The schema version of the store (0: none yet). */
 gboolean  _motcua_pg_schema_version   (MotcuaPg    *pg,
                                        int         *version,
@@ -50,6 +62,33 @@ gboolean  _motcua_pg_schema_version   (MotcuaPg    *pg,
  * MOTCUA_ERROR_SCHEMA_TOO_NEW. */
 gboolean  _motcua_pg_migrate          (MotcuaPg    *pg,
                                        int         *from,
+                                       GError     **error);
+
+/* A province's global order and clock (motcua-pg-log.c). */
+
+/* Adds the province @code to the store; nothing when it is there already. */
+gboolean  _motcua_pg_province_add     (MotcuaPg    *pg,
+                                       const char  *code,
+                                       const char  *name,
+                                       GError     **error);
+/* In the transaction that appends @n entries to @province's global log, before it appends
+ * them: their numbers, @first … @first + @n - 1. The province's row stays locked until the
+ * transaction ends, so the numbers follow commit order with no gap. */
+gboolean  _motcua_pg_log_reserve      (MotcuaPg    *pg,
+                                       const char  *province,
+                                       guint        n,
+                                       gint64      *first,
+                                       GError     **error);
+/* A stamp from @province's clock later than every one it issued or saw, at @wall_ms. */
+gboolean  _motcua_pg_clock_tick       (MotcuaPg    *pg,
+                                       const char  *province,
+                                       gint64       wall_ms,
+                                       MotcuaHlc   *hlc,
+                                       GError     **error);
+/* @province's clock has seen @remote (a replica's stamp). */
+gboolean  _motcua_pg_clock_observe    (MotcuaPg    *pg,
+                                       const char  *province,
+                                       MotcuaHlc    remote,
                                        GError     **error);
 
 G_END_DECLS

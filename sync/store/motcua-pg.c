@@ -97,13 +97,18 @@ _motcua_pg_close (MotcuaPg *pg)
   g_free (pg);
 }
 
-/* @sql's result, or NULL with @error set when it failed. */
+/* @sql's result (with @params, text, when @n_params > 0), or NULL with @error set when it
+ * failed. */
 static PGresult *
-run (MotcuaPg    *pg,
-     const char  *sql,
-     GError     **error)
+run (MotcuaPg           *pg,
+     const char         *sql,
+     const char *const  *params,
+     int                 n_params,
+     GError            **error)
 {
-  PGresult *result = PQexec (pg->conn, sql);
+  PGresult *result = n_params > 0 ? PQexecParams (pg->conn, sql, n_params, NULL,
+                                                  (const char *const *) params, NULL, NULL, 0)
+                                  : PQexec (pg->conn, sql);
   ExecStatusType status = result != NULL ? PQresultStatus (result) : PGRES_FATAL_ERROR;
 
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
@@ -126,10 +131,31 @@ _motcua_pg_exec (MotcuaPg    *pg,
                  const char  *sql,
                  GError     **error)
 {
-  PGresult *result = run (pg, sql, error);
+  PGresult *result = run (pg, sql, NULL, 0, error);
 
   if (result == NULL)
     return FALSE;
+  PQclear (result);
+
+  return TRUE;
+}
+
+gboolean
+_motcua_pg_query_params_int (MotcuaPg           *pg,
+                             const char         *sql,
+                             const char *const  *params,
+                             int                 n_params,
+                             gboolean           *found,
+                             gint64             *value,
+                             GError            **error)
+{
+  PGresult *result = run (pg, sql, params, n_params, error);
+
+  if (result == NULL)
+    return FALSE;
+  *found = PQntuples (result) > 0 && PQnfields (result) > 0 && !PQgetisnull (result, 0, 0);
+  if (*found)
+    *value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
   PQclear (result);
 
   return TRUE;
@@ -142,14 +168,12 @@ _motcua_pg_query_int (MotcuaPg    *pg,
                       gint64      *value,
                       GError     **error)
 {
-  PGresult *result = run (pg, sql, error);
+  gboolean found;
 
-  if (result == NULL)
+  if (!_motcua_pg_query_params_int (pg, sql, NULL, 0, &found, value, error))
     return FALSE;
-  *value = PQntuples (result) > 0 && !PQgetisnull (result, 0, 0)
-           ? g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10)
-           : fallback;
-  PQclear (result);
+  if (!found)
+    *value = fallback;
 
   return TRUE;
 }
