@@ -42,7 +42,7 @@ check_choice (const char  *option,
   return FALSE;
 }
 
-/* init */
+/* migrate */
 
 /* A PostgreSQL store's schema made or brought up to date; an SQLite store is brought up to date
  * whenever it is opened, which this does too. */
@@ -97,6 +97,8 @@ cmd_migrate (MotcuaTool  *tool,
 
   return TRUE;
 }
+
+/* init */
 
 static gboolean
 cmd_init (MotcuaTool  *tool,
