@@ -147,4 +147,5 @@ gint64                _motcua_json_int           (JsonObject            *o,
                                                   gint64                 fallback);
 /* The object @parser holds, or NULL: blank text parses with no root at all. */
 JsonObject           *_motcua_json_root_object   (JsonParser            *parser);
+
 G_END_DECLS

@@ -18,9 +18,9 @@
 
 static const char *const steps[] = {
   /* 1: the provinces that share the cluster. A province's row is the one lock its global log is
-   * appended under: the transaction that appends takes it (SELECT … FOR UPDATE), so the log's
-   * order has no gaps in commit order, and keeps the province's clock, so no process keeps it
-   * in memory (DESIGN.md, The provincial server). */
+   * appended under: the transaction that appends takes it by moving the head, last_gseq
+   * (motcua-pg-log.c), so the log's order has no gaps in commit order. It keeps the province's
+   * clock too, so no process keeps it in memory (DESIGN.md, The provincial server). */
   "CREATE TABLE provinces ("
   "  code text PRIMARY KEY CHECK (code <> ''),"
   "  name text NOT NULL,"
