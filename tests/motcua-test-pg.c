@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
 #include <pwd.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "motcua-test-pg.h"
@@ -17,19 +19,15 @@ struct _MotcuaTestPg
 {
   char  *dir;        /* data/, the socket, log */
   guint  databases;  /* made so far, for their names */
+  GPid   watchdog;
 };
 
-/* Runs one of PostgreSQL's programs (@argv[0] in its bindir), as the postgres user when the
- * test runs as root. Its output, for a failure's message. */
-static gboolean
-run_pg_program (const char *const  *argv,
-                char              **output)
+/* The command line of one of PostgreSQL's programs (@argv[0] in its bindir), as the postgres
+ * user when the test runs as root; NULL-terminated. */
+static GPtrArray *
+pg_command (const char *const *argv)
 {
-  g_autoptr(GPtrArray) full = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
+  GPtrArray *full = g_ptr_array_new_with_free_func (g_free);
 
   if (geteuid () == 0)
     {
@@ -43,6 +41,20 @@ run_pg_program (const char *const  *argv,
     g_ptr_array_add (full, g_strdup (argv[i]));
   g_ptr_array_add (full, NULL);
 
+  return full;
+}
+
+/* Runs one of PostgreSQL's programs to its end. Its output, for a failure's message. */
+static gboolean
+run_pg_program (const char *const  *argv,
+                char              **output)
+{
+  g_autoptr(GPtrArray) full = pg_command (argv);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
   if (!g_spawn_sync (NULL, (char **) full->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
                      &err, &status, &error))
     {
@@ -52,6 +64,43 @@ run_pg_program (const char *const  *argv,
   *output = g_strconcat (out, err, NULL);
 
   return g_spawn_check_wait_status (status, NULL);
+}
+
+/* The cluster runs apart from the test (pg_ctl detaches it), so a failed assertion, which
+ * aborts the test, would leave it running: a watchdog waits for the test to go, then stops the
+ * cluster and removes its directory. */
+static GPid
+start_watchdog (MotcuaTestPg *pg,
+                const char   *data)
+{
+  static const char script[] =
+    "pid=$1 dir=$2; shift 2\n"
+    "while kill -0 \"$pid\" 2>/dev/null; do sleep 1; done\n"
+    "\"$@\"; rm -rf \"$dir\"\n";
+  const char *const stop[] = { "pg_ctl", "--pgdata", data, "--mode", "immediate", "--wait",
+                               "--silent", "stop", NULL };
+  g_autoptr(GPtrArray) command = pg_command (stop);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  GPid watchdog;
+
+  g_ptr_array_add (argv, g_strdup ("sh"));
+  g_ptr_array_add (argv, g_strdup ("-c"));
+  g_ptr_array_add (argv, g_strdup (script));
+  g_ptr_array_add (argv, g_strdup ("sh"));
+  g_ptr_array_add (argv, g_strdup_printf ("%d", (int) getpid ()));
+  g_ptr_array_add (argv, g_strdup (pg->dir));
+  for (guint i = 0; command->pdata[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (command->pdata[i]));
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
+                                | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                NULL, NULL, &watchdog, &error));
+  g_assert_no_error (error);
+
+  return watchdog;
 }
 
 MotcuaTestPg *
@@ -100,6 +149,7 @@ motcua_test_pg_start (void)
         g_error ("pg_ctl start failed: %s\n%s", output, server_log ? server_log : "");
       }
   }
+  pg->watchdog = start_watchdog (pg, data);
 
   return pg;
 }
@@ -112,6 +162,9 @@ motcua_test_pg_stop (MotcuaTestPg *pg)
 
   if (pg == NULL)
     return;
+  kill (pg->watchdog, SIGKILL);
+  waitpid (pg->watchdog, NULL, 0);
+  g_spawn_close_pid (pg->watchdog);
   data = g_build_filename (pg->dir, "data", NULL);
   {
     const char *const stop[] = { "pg_ctl", "--pgdata", data, "--mode", "immediate", "--wait",
