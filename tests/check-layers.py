@@ -19,7 +19,7 @@ from collections import defaultdict
 LAYERS = ['base', 'store', 'replication', 'domain', 'hub', 'client']
 
 # The store's own ways into SQLite: a layer above asks the store's typed functions instead.
-STORE_ONLY = re.compile(r'^(sqlite3_\w+|PQ\w+|_motcua_pg_exec|_motcua_pg_query_int'
+STORE_ONLY = re.compile(r'^(sqlite3_\w+|PQ\w+|_motcua_pg_run|_motcua_pg_exec|_motcua_pg_query\w*'
                         r'|_motcua_replica_prepare\w*|_motcua_replica_exec'
                         r'|_motcua_replica_step_done|_motcua_replica_set_db_error'
                         r'|_motcua_value_from_column|_motcua_bind_value)$')

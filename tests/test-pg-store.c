@@ -43,6 +43,8 @@ test_migrate_fresh (void)
                    ==, to);
   g_assert_cmpint (motcua_test_pg_query_int (uri, "SELECT (to_regclass ('provinces')"
                                                   " IS NOT NULL)::int"), ==, 1);
+  g_assert_cmpint (motcua_test_pg_query_int (uri, "SELECT (to_regclass ('hub_log')"
+                                                  " IS NOT NULL)::int"), ==, 1);
 }
 
 /* Migrating a store that is up to date changes nothing. */
@@ -357,6 +359,200 @@ test_unknown_province (void)
   g_assert_cmpint (motcua_test_pg_query_int (uri, "SELECT count(*) FROM provinces"), ==, 1);
 }
 
+/* An entry of the log as a writer in these tests makes it: its origin is the writer's, its
+ * text names its writer and sequence number. */
+typedef struct
+{
+  MotcuaUuid origin, row, office;
+  char       text[64];
+} TestEntry;
+
+static void
+test_entry (TestEntry        *t,
+            MotcuaPgLogEntry *e,
+            const MotcuaUuid *origin,
+            gint64            seq,
+            guint             n,
+            gboolean          with_case)
+{
+  t->origin = *origin;
+  motcua_uuid_v7 (&t->row);
+  motcua_uuid_v7 (&t->office);
+  g_snprintf (t->text, sizeof t->text, "{\"s\":%" G_GINT64_FORMAT "}", seq);
+  *e = (MotcuaPgLogEntry) {
+    .origin = &t->origin, .seq = seq, .n = n, .hlc = motcua_hlc_make (1765152000000, n),
+    .table = 4, .row_id = &t->row, .case_id = with_case ? &t->row : NULL,
+    .offices = &t->office, .n_offices = with_case ? 1 : 0, .entry = t->text,
+  };
+}
+
+typedef struct
+{
+  const char *uri;
+  guint       index;
+  guint       committed;   /* entries */
+} LogWriter;
+
+static gpointer
+log_writer_thread (gpointer data)
+{
+  LogWriter *w = data;
+  g_autoptr(MotcuaPg) pg = _motcua_pg_connect (w->uri, NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (w->index);
+  g_autoptr(GError) error = NULL;
+  MotcuaUuid origin;
+  gint64 seq = 1;
+
+  g_assert_nonnull (pg);
+  motcua_uuid_v7 (&origin);
+  for (guint i = 0; i < 80; i++)
+    {
+      guint n = (guint) g_rand_int_range (rand, 1, 4);
+      gboolean keep = g_rand_int_range (rand, 0, 10) != 0;
+      TestEntry t[3];
+      MotcuaPgLogEntry e[3];
+      gint64 first;
+
+      for (guint k = 0; k < n; k++)
+        test_entry (&t[k], &e[k], &origin, seq + k, 1, k % 2 == 0);
+      g_assert_true (_motcua_pg_exec (pg, "BEGIN", &error));
+      g_assert_true (_motcua_pg_log_append (pg, "LC", e, n, &first, &error));
+      g_assert_no_error (error);
+      g_assert_true (_motcua_pg_exec (pg, keep ? "COMMIT" : "ROLLBACK", &error));
+      if (keep)
+        {
+          seq += n;
+          w->committed += n;
+        }
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  gint64  cursor;
+  guint   read;
+  guint   with_case;
+} LogReader;
+
+static gboolean
+read_entry (gint64                   gseq,
+            const MotcuaPgLogEntry  *entry,
+            gpointer                 user_data)
+{
+  LogReader *r = user_data;
+  g_autofree char *text = g_strdup_printf ("{\"s\":%" G_GINT64_FORMAT "}", entry->seq);
+
+  /* Never a hole: what a read returns follows the cursor without a gap. */
+  g_assert_cmpint (gseq, ==, r->cursor + 1);
+  g_assert_cmpstr (entry->entry, ==, text);
+  g_assert_cmpint (entry->table, ==, 4);
+  g_assert_cmpuint (entry->n_offices, ==, entry->case_id != NULL ? 1 : 0);
+  r->cursor = gseq;
+  r->read++;
+  r->with_case += entry->case_id != NULL;
+
+  return TRUE;
+}
+
+/* Three processes append to one province's log while a fourth pulls it by cursor, 50 entries
+ * at a time: every read continues its cursor with no hole (an entry never commits late under
+ * a lower number), and the pulls end holding every committed entry once. */
+static void
+test_log_cursor (void)
+{
+  g_autofree char *uri = province_store ();
+  g_autoptr(MotcuaPg) pg = _motcua_pg_connect (uri, NULL);
+  g_autoptr(GError) error = NULL;
+  LogWriter writers[3];
+  GThread *threads[G_N_ELEMENTS (writers)];
+  LogReader reader = { 0 };
+  guint committed = 0, running = G_N_ELEMENTS (writers);
+
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    {
+      writers[i] = (LogWriter) { uri, i + 1, 0 };
+      threads[i] = g_thread_new ("log-writer", log_writer_thread, &writers[i]);
+    }
+  /* Pull while they write; once they are done, pull what is left. */
+  while (running > 0 || reader.read < committed)
+    {
+      guint before = reader.read;
+
+      g_assert_true (_motcua_pg_log_read (pg, "LC", reader.cursor, 50, read_entry, &reader,
+                                          &error));
+      g_assert_no_error (error);
+      if (running > 0 && reader.read == before)
+        {
+          for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+            if (threads[i] != NULL)
+              {
+                g_thread_join (threads[i]);
+                threads[i] = NULL;
+                committed += writers[i].committed;
+                running--;
+                break;
+              }
+        }
+    }
+  g_assert_cmpuint (reader.read, ==, committed);
+  g_assert_cmpuint (reader.with_case, >, 0);
+  g_assert_cmpint (motcua_test_pg_query_int (uri, "SELECT last_gseq FROM provinces"
+                                                  " WHERE code = 'LC'"), ==, reader.cursor);
+  g_assert_cmpint (motcua_test_pg_query_int (uri, "SELECT count(*) FROM hub_log"), ==,
+                   committed);
+}
+
+static gboolean
+count_entry (gint64                   gseq,
+             const MotcuaPgLogEntry  *entry,
+             gpointer                 user_data)
+{
+  (*(guint *) user_data)++;
+
+  return TRUE;
+}
+
+/* Provinces sharing a cluster each have their log, in a partition of its own, numbered from 1;
+ * a write logged twice is refused and the transaction's numbers are given back. */
+static void
+test_log_provinces (void)
+{
+  g_autofree char *uri = province_store ();
+  g_autoptr(MotcuaPg) pg = _motcua_pg_connect (uri, NULL);
+  g_autoptr(GError) error = NULL;
+  MotcuaUuid origin;
+  TestEntry t[2];
+  MotcuaPgLogEntry e[2];
+  gint64 first;
+  guint n = 0;
+
+  g_assert_true (_motcua_pg_province_add (pg, "YB", "Yên Bái", &error));
+  motcua_uuid_v7 (&origin);
+  test_entry (&t[0], &e[0], &origin, 1, 20, TRUE);
+  test_entry (&t[1], &e[1], &origin, 21, 2, FALSE);
+  g_assert_true (_motcua_pg_log_append (pg, "LC", e, 2, &first, &error));
+  g_assert_cmpint (first, ==, 1);
+  g_assert_true (_motcua_pg_log_append (pg, "YB", e, 1, &first, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (first, ==, 1);
+  g_assert_cmpint (motcua_test_pg_query_int (uri, "SELECT count(*) FROM pg_inherits"
+                                                  " WHERE inhparent = 'hub_log'::regclass"),
+                   ==, 2);
+  g_assert_true (_motcua_pg_log_read (pg, "YB", 0, 100, count_entry, &n, &error));
+  g_assert_cmpuint (n, ==, 1);
+
+  /* The same write again: refused, and LC's head is where it was. */
+  g_assert_true (_motcua_pg_exec (pg, "BEGIN", &error));
+  g_assert_false (_motcua_pg_log_append (pg, "LC", e, 1, &first, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE);
+  g_clear_error (&error);
+  g_assert_true (_motcua_pg_exec (pg, "ROLLBACK", &error));
+  g_assert_cmpint (motcua_test_pg_query_int (uri, "SELECT last_gseq FROM provinces"
+                                                  " WHERE code = 'LC'"), ==, 2);
+}
+
 /* `motcua-server migrate` as an administrator runs it; the other commands refuse a PostgreSQL
  * store plainly, and write nothing. */
 static void
@@ -416,6 +612,8 @@ main (int    argc,
   g_test_add_func ("/pg/migrate/concurrent", test_migrate_concurrent);
   g_test_add_func ("/pg/connect/errors", test_connect_errors);
   g_test_add_func ("/pg/log/reserve-concurrent", test_log_reserve_concurrent);
+  g_test_add_func ("/pg/log/cursor", test_log_cursor);
+  g_test_add_func ("/pg/log/provinces", test_log_provinces);
   g_test_add_func ("/pg/clock", test_clock);
   g_test_add_func ("/pg/unknown-province", test_unknown_province);
   g_test_add_func ("/pg/server/migrate", test_server_migrate);

@@ -14,11 +14,12 @@
 #include <glib.h>
 
 #include "motcua-hlc.h"
+#include "motcua-uuid.h"
 
 G_BEGIN_DECLS
 
 /* The PostgreSQL schema this build writes and reads. */
-#define MOTCUA_PG_SCHEMA_VERSION 1
+#define MOTCUA_PG_SCHEMA_VERSION 2
 
 typedef struct _MotcuaPg MotcuaPg;
 
@@ -32,6 +33,13 @@ MotcuaPg *_motcua_pg_connect          (const char  *uri,
 void      _motcua_pg_close            (MotcuaPg    *pg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaPg, _motcua_pg_close)
 
+/* @sql's result (libpq's PGresult, for the store's own files: PQclear() it), with text
+ * @params when @n_params > 0; NULL with @error set when it failed. */
+struct pg_result *_motcua_pg_run      (MotcuaPg           *pg,
+                                       const char         *sql,
+                                       const char *const  *params,
+                                       int                 n_params,
+                                       GError            **error);
 /* Runs @sql (statements without parameters; any rows they give are dropped). */
 gboolean  _motcua_pg_exec             (MotcuaPg    *pg,
                                        const char  *sql,
@@ -66,7 +74,8 @@ gboolean  _motcua_pg_migrate          (MotcuaPg    *pg,
 
 /* A province's global order and clock (motcua-pg-log.c). */
 
-/* Adds the province @code to the store; nothing when it is there already. */
+/* Adds the province @code to the store, with its partition of the global log; nothing when it
+ * is there already. */
 gboolean  _motcua_pg_province_add     (MotcuaPg    *pg,
                                        const char  *code,
                                        const char  *name,
@@ -79,6 +88,43 @@ gboolean  _motcua_pg_log_reserve      (MotcuaPg    *pg,
                                        guint        n,
                                        gint64      *first,
                                        GError     **error);
+/* One row write in a province's global log. Borrowed. */
+typedef struct
+{
+  int               kind;        /* 0: a row write; 1: a case's whole state (snapshot rows) */
+  const MotcuaUuid *origin;
+  gint64            seq;         /* the first of its origin's sequence numbers… */
+  guint             n;           /* …and how many: seq … seq + n - 1 */
+  MotcuaHlc         hlc;
+  int               table;       /* MotcuaTableId */
+  const MotcuaUuid *row_id;
+  const MotcuaUuid *case_id;     /* NULL: about no case (reference data) */
+  const MotcuaUuid *offices;     /* the offices that put it in a replica's scope, at most 3 */
+  guint             n_offices;
+  const char       *entry;       /* the write as the wire writes it */
+} MotcuaPgLogEntry;
+
+/* Appends @entries to @province's global log, numbered from the head on (@first_gseq), in the
+ * caller's transaction, which holds the province's row until it ends. An entry whose (origin,
+ * seq) the log holds already fails the whole append. */
+gboolean  _motcua_pg_log_append       (MotcuaPg                *pg,
+                                       const char              *province,
+                                       const MotcuaPgLogEntry  *entries,
+                                       guint                    n_entries,
+                                       gint64                  *first_gseq,
+                                       GError                 **error);
+/* Calls @each with @province's entries after @after, in order, at most @limit; the entry is
+ * valid during the call only (its @entry text and ids). FALSE from @each stops the read. */
+typedef gboolean (*MotcuaPgLogEach) (gint64                   gseq,
+                                     const MotcuaPgLogEntry  *entry,
+                                     gpointer                 user_data);
+gboolean  _motcua_pg_log_read         (MotcuaPg                *pg,
+                                       const char              *province,
+                                       gint64                   after,
+                                       guint                    limit,
+                                       MotcuaPgLogEach          each,
+                                       gpointer                 user_data,
+                                       GError                 **error);
 /* A stamp from @province's clock later than every one it issued or saw, at @wall_ms. */
 gboolean  _motcua_pg_clock_tick       (MotcuaPg    *pg,
                                        const char  *province,

@@ -26,6 +26,35 @@ static const char *const steps[] = {
   "  name text NOT NULL,"
   "  last_gseq bigint NOT NULL DEFAULT 0 CHECK (last_gseq >= 0),"
   "  hlc bigint NOT NULL DEFAULT 0 CHECK (hlc >= 0));",
+
+  /* 2: the global log, one entry per row write (a change's columns travel and are stored
+   * together, as a replica's own log keeps them): the origin's sequence numbers seq … seq + n - 1,
+   * the row's table and id, the case it is about and the offices that put it in a replica's
+   * scope, and the write as the wire writes it. Partitioned by province, a partition made with
+   * the province (motcua_add_province), so provinces sharing a cluster never share an index. */
+  "CREATE TABLE hub_log ("
+  "  province text NOT NULL REFERENCES provinces (code),"
+  "  gseq bigint NOT NULL CHECK (gseq > 0),"
+  "  origin uuid NOT NULL,"
+  "  seq bigint NOT NULL,"
+  "  n integer NOT NULL CHECK (n > 0),"
+  "  hlc bigint NOT NULL,"
+  "  tbl smallint NOT NULL,"
+  "  row_id uuid NOT NULL,"
+  "  kind smallint NOT NULL DEFAULT 0,"
+  "  case_id uuid,"
+  "  offices uuid[] NOT NULL DEFAULT '{}',"
+  "  entry text NOT NULL,"
+  "  PRIMARY KEY (province, gseq),"
+  "  UNIQUE (province, origin, seq))"
+  " PARTITION BY LIST (province);"
+  "CREATE FUNCTION motcua_add_province (p_code text, p_name text) RETURNS void"
+  " LANGUAGE plpgsql AS $$"
+  " BEGIN"
+  "   INSERT INTO provinces (code, name) VALUES (p_code, p_name) ON CONFLICT (code) DO NOTHING;"
+  "   EXECUTE format ('CREATE TABLE IF NOT EXISTS %I PARTITION OF hub_log FOR VALUES IN (%L)',"
+  "                   'hub_log_' || lower (p_code), p_code);"
+  " END $$;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == MOTCUA_PG_SCHEMA_VERSION);

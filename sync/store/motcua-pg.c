@@ -97,14 +97,12 @@ _motcua_pg_close (MotcuaPg *pg)
   g_free (pg);
 }
 
-/* @sql's result (with @params, text, when @n_params > 0), or NULL with @error set when it
- * failed. */
-static PGresult *
-run (MotcuaPg           *pg,
-     const char         *sql,
-     const char *const  *params,
-     int                 n_params,
-     GError            **error)
+PGresult *
+_motcua_pg_run (MotcuaPg           *pg,
+                const char         *sql,
+                const char *const  *params,
+                int                 n_params,
+                GError            **error)
 {
   PGresult *result = n_params > 0 ? PQexecParams (pg->conn, sql, n_params, NULL,
                                                   (const char *const *) params, NULL, NULL, 0)
@@ -131,7 +129,7 @@ _motcua_pg_exec (MotcuaPg    *pg,
                  const char  *sql,
                  GError     **error)
 {
-  PGresult *result = run (pg, sql, NULL, 0, error);
+  PGresult *result = _motcua_pg_run (pg, sql, NULL, 0, error);
 
   if (result == NULL)
     return FALSE;
@@ -149,7 +147,7 @@ _motcua_pg_query_params_int (MotcuaPg           *pg,
                              gint64             *value,
                              GError            **error)
 {
-  PGresult *result = run (pg, sql, params, n_params, error);
+  PGresult *result = _motcua_pg_run (pg, sql, params, n_params, error);
 
   if (result == NULL)
     return FALSE;
