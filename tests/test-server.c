@@ -173,6 +173,12 @@ test_init (Fixture       *f,
   g_assert_true (g_str_has_prefix (status->out, "CODE"));
   g_assert_nonnull (strstr (status->out, "\nLC  "));
   g_assert_nonnull (strstr (status->out, "Tỉnh Lai Châu"));
+
+  /* An SQLite store is brought up to date when it is opened: migrate says at which version. */
+  g_clear_pointer (&status, motcua_test_run_free);
+  status = server_run (f, "migrate", NULL);
+  assert_ok (status);
+  g_assert_nonnull (strstr (status->out, "is at schema version"));
 }
 
 static void
@@ -182,8 +188,11 @@ test_no_store (Fixture       *f,
   g_autoptr(Run) list = server_run (f, "offices", "list", NULL);
   g_autoptr(Run) unknown = server_run (f, "frobnicate", NULL);
   g_autoptr(Run) help = server_run (f, "replicas", "--help", NULL);
+  g_autoptr(Run) migrate = server_run (f, "migrate", NULL);
 
   assert_error (list, 2, "init");
+  assert_error (migrate, 2, "init");
+  g_assert_false (g_file_test (f->store, G_FILE_TEST_EXISTS));
   assert_error (unknown, 2, "frobnicate");
   assert_ok (help);
   g_assert_nonnull (strstr (help->out, "enroll"));
