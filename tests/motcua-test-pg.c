@@ -178,35 +178,40 @@ motcua_test_pg_stop (MotcuaTestPg *pg)
   g_free (pg);
 }
 
-void
-motcua_test_pg_exec (const char *uri,
-                     const char *sql)
+/* @sql's result on the database @uri, which must have the status @expected. */
+static PGresult *
+query (const char     *uri,
+       const char     *sql,
+       ExecStatusType  expected)
 {
   PGconn *conn = PQconnectdb (uri);
   PGresult *result;
 
   g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
   result = PQexec (conn, sql);
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
-  PQclear (result);
+  g_assert_cmpint (PQresultStatus (result), ==, expected);
   PQfinish (conn);
+
+  return result;
+}
+
+void
+motcua_test_pg_exec (const char *uri,
+                     const char *sql)
+{
+  PQclear (query (uri, sql, PGRES_COMMAND_OK));
 }
 
 gint64
 motcua_test_pg_query_int (const char *uri,
                           const char *sql)
 {
-  PGconn *conn = PQconnectdb (uri);
-  PGresult *result;
+  PGresult *result = query (uri, sql, PGRES_TUPLES_OK);
   gint64 value;
 
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  result = PQexec (conn, sql);
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
   g_assert_cmpint (PQntuples (result), ==, 1);
   value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
   PQclear (result);
-  PQfinish (conn);
 
   return value;
 }

@@ -72,7 +72,6 @@ cmd_migrate (MotcuaTool  *tool,
     {
       if (motcua_server_get_store (tool, TRUE, error) == NULL)
         return FALSE;
-      from = to;
     }
 
   if (tool->json)
@@ -81,8 +80,12 @@ cmd_migrate (MotcuaTool  *tool,
 
       json_builder_begin_object (builder);
       motcua_json_add_string (builder, "backend", postgresql ? "postgresql" : "sqlite");
-      json_builder_set_member_name (builder, "from");
-      json_builder_add_int_value (builder, from);
+      /* An SQLite store migrates as it opens, from a version it does not report. */
+      if (postgresql)
+        {
+          json_builder_set_member_name (builder, "from");
+          json_builder_add_int_value (builder, from);
+        }
       json_builder_set_member_name (builder, "to");
       json_builder_add_int_value (builder, to);
       json_builder_end_object (builder);

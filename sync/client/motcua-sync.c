@@ -30,7 +30,6 @@
 #include "motcua-sync-private.h"
 #include "motcua-version.h"
 
-
 JsonObject *
 _motcua_sync_call (Run         *run,
                    const char  *method,

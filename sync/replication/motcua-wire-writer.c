@@ -153,6 +153,7 @@ write_registers (GString              *out,
                  const MotcuaWireItem *item)
 {
   guint first[64];
+  int pair_of[64];   /* each column's pair, or -1: "m" */
   guint n_pairs = 0;
 
   g_assert (item->table->n_columns <= G_N_ELEMENTS (first));
@@ -164,12 +165,14 @@ write_registers (GString              *out,
       const MotcuaRowRegister *reg = &item->registers[c];
       guint k;
 
+      pair_of[c] = -1;
       if (!reg->written)
         continue;
       for (k = 0; k < n_pairs; k++)
         if (item->registers[first[k]].hlc == reg->hlc
             && memcmp (item->registers[first[k]].origin.bytes, reg->origin.bytes, 16) == 0)
           break;
+      pair_of[c] = (int) k;
       if (k < n_pairs)
         continue;
       if (n_pairs > 0)
@@ -187,19 +190,9 @@ write_registers (GString              *out,
   g_string_append_c (out, '[');
   for (guint c = 0; c < item->table->n_columns; c++)
     {
-      const MotcuaRowRegister *reg = &item->registers[c];
-      gint64 k = -1;
-
-      for (guint j = 0; reg->written && j < n_pairs; j++)
-        if (item->registers[first[j]].hlc == reg->hlc
-            && memcmp (item->registers[first[j]].origin.bytes, reg->origin.bytes, 16) == 0)
-          {
-            k = j;
-            break;
-          }
       if (c > 0)
         g_string_append_c (out, ',');
-      write_int (out, k);
+      write_int (out, pair_of[c]);
     }
   g_string_append_c (out, ']');
 }

@@ -52,11 +52,14 @@ _motcua_pg_province_add (MotcuaPg    *pg,
                          GError     **error)
 {
   const char *const params[] = { code, name };
-  gboolean found;
-  gint64 value;
+  PGresult *result = _motcua_pg_run (pg, "SELECT motcua_add_province ($1, $2)", params, 2,
+                                     error);
 
-  return _motcua_pg_query_params_int (pg, "SELECT 0 FROM motcua_add_province ($1, $2)", params,
-                                      2, &found, &value, error);
+  if (result == NULL)
+    return FALSE;
+  PQclear (result);
+
+  return TRUE;
 }
 
 gboolean
@@ -260,9 +263,9 @@ _motcua_pg_log_read (MotcuaPg         *pg,
         .entry = PQgetvalue (result, r, 10),
       };
 
-      if (!motcua_uuid_parse (PQgetvalue (result, r, 2), &origin)
-          || !motcua_uuid_parse (PQgetvalue (result, r, 7), &row_id))
-        continue;   /* not written by this store */
+      /* Columns of type uuid: PostgreSQL writes them in the one form motcua_uuid_parse reads. */
+      motcua_uuid_parse (PQgetvalue (result, r, 2), &origin);
+      motcua_uuid_parse (PQgetvalue (result, r, 7), &row_id);
       if (!each (g_ascii_strtoll (PQgetvalue (result, r, 0), NULL, 10), &entry, user_data))
         break;
     }
