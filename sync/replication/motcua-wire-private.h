@@ -58,13 +58,6 @@ MotcuaValue           _motcua_wire_batch_keep    (MotcuaWireBatch       *batch,
                                                   gssize                 text_len);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaWireBatch, _motcua_wire_batch_free)
 
-/* The number of values an item holds: 1 for a change to a field, else its table's columns. */
-static inline guint
-_motcua_wire_item_n_values (const MotcuaWireItem *item)
-{
-  return item->column > 0 ? 1 : item->table->n_columns;
-}
-
 /* The value of the column named @name in a whole row, or NULL. */
 const MotcuaValue    *_motcua_wire_item_get      (const MotcuaWireItem  *item,
                                                   const char            *name);
